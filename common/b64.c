@@ -1,0 +1,2 @@
+/* b64.c - (to be written) */
+#include "b64.h"

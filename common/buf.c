@@ -1,0 +1,68 @@
+/*
+ * buf.c - bounded, growable byte buffer
+ *
+ * Growth doubles the capacity (starting at 256 bytes) but never allocates
+ * past the maximum, so a buffer costs at most max + 1 bytes.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+
+/* tlsrpt_buf_init - empty buffer that may hold at most max bytes */
+void tlsrpt_buf_init(struct tlsrpt_buf *b, size_t max)
+{
+	b->data = NULL;
+	b->len = 0;
+	b->cap = 0;
+	b->max = max;
+}
+
+/* tlsrpt_buf_append - append; 0 ok, -1 over the maximum, -2 out of memory */
+int tlsrpt_buf_append(struct tlsrpt_buf *b, const void *data, size_t len)
+{
+	if (len > b->max - b->len) {
+		return -1;
+	}
+	if (b->len + len > b->cap || b->data == NULL) {
+		size_t ncap = b->cap ? b->cap : 256;
+		char *n;
+
+		while (ncap < b->len + len) {
+			ncap = ncap > b->max / 2 ? b->max : ncap * 2;
+		}
+		if (ncap > b->max) {
+			ncap = b->max;
+		}
+		n = realloc(b->data, ncap + 1);
+		if (n == NULL) {
+			return -2;
+		}
+		b->data = n;
+		b->cap = ncap;
+	}
+	if (len > 0) {
+		memcpy(b->data + b->len, data, len);
+	}
+	b->len += len;
+	b->data[b->len] = '\0';
+	return 0;
+}
+
+/* tlsrpt_buf_reset - forget the contents, keep the allocation */
+void tlsrpt_buf_reset(struct tlsrpt_buf *b)
+{
+	b->len = 0;
+	if (b->data != NULL) {
+		b->data[0] = '\0';
+	}
+}
+
+/* tlsrpt_buf_free - release the allocation; the buffer may be reused after init */
+void tlsrpt_buf_free(struct tlsrpt_buf *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = 0;
+	b->cap = 0;
+}

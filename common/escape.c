@@ -1,0 +1,2 @@
+/* escape.c - (to be written) */
+#include "escape.h"

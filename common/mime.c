@@ -1,0 +1,2 @@
+/* mime.c - (to be written) */
+#include "mime.h"

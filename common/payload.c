@@ -1,0 +1,2 @@
+/* payload.c - (to be written) */
+#include "payload.h"

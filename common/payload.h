@@ -1,0 +1,55 @@
+/*
+ * payload.h - collect one report part's decoded bytes, inflating if gzip
+ *
+ * The decoded content of a report candidate is fed here in pieces.  The
+ * first bytes decide, whatever the MIME label said: the gzip magic
+ * (1f 8b) or a zlib header means zlib inflation (inflateInit2 with
+ * automatic gzip/zlib detection); anything else is kept as it is.  Output
+ * goes into a buffer bounded by max_report_size; the moment it would pass
+ * that bound the payload fails and ignores further input, so a
+ * decompression bomb costs at most the bound in memory and the time to
+ * produce the bound in output.
+ *
+ * This is the only module that includes zlib.h.
+ */
+#ifndef TLSRPT_PAYLOAD_H
+#define TLSRPT_PAYLOAD_H
+
+#include <stddef.h>
+
+#include "buf.h"
+
+enum tlsrpt_payload_kind {
+	TLSRPT_PAYLOAD_UNKNOWN = 0, /* nothing seen yet */
+	TLSRPT_PAYLOAD_PLAIN,       /* kept as is */
+	TLSRPT_PAYLOAD_GZIP,        /* inflated */
+};
+
+struct tlsrpt_payload;
+
+/* tlsrpt_payload_new - collector bounded to max bytes of output; NULL when out of memory */
+struct tlsrpt_payload *tlsrpt_payload_new(size_t max);
+
+/* tlsrpt_payload_reset - start a new part, keeping allocations (and the zlib stream) */
+void tlsrpt_payload_reset(struct tlsrpt_payload *p);
+
+/* tlsrpt_payload_feed - add input; 0 ok, -1 failed (reason in err; later feeds are ignored) */
+int tlsrpt_payload_feed(struct tlsrpt_payload *p, const unsigned char *data, size_t len,
+			char *err, size_t errlen);
+
+/*
+ * tlsrpt_payload_finish - end of the part.  0 and the output (NUL-terminated,
+ * valid until the next reset or free) or -1 with the reason in err, e.g.
+ * "truncated gzip data", "gzip data error: <zlib msg>", "report exceeds
+ * MaxReportSize (N bytes)", "empty report part".
+ */
+int tlsrpt_payload_finish(struct tlsrpt_payload *p, const char **out, size_t *outlen, char *err,
+			  size_t errlen);
+
+/* tlsrpt_payload_kind - what the first bytes said */
+enum tlsrpt_payload_kind tlsrpt_payload_kind(const struct tlsrpt_payload *p);
+
+/* tlsrpt_payload_free - release everything; accepts NULL */
+void tlsrpt_payload_free(struct tlsrpt_payload *p);
+
+#endif

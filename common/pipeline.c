@@ -1,0 +1,2 @@
+/* pipeline.c - (to be written) */
+#include "pipeline.h"

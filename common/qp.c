@@ -1,0 +1,2 @@
+/* qp.c - (to be written) */
+#include "qp.h"

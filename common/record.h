@@ -1,0 +1,97 @@
+/*
+ * record.h - log records: one event with ordered key=value fields
+ *
+ * The pipeline turns each report into records; the daemon and the offline
+ * mode format them.  A record owns copies of its values.  Formatting obeys
+ * log format v1 (see escape.h and doc/log-format.md):
+ *
+ *   PREFIX: EVENT key=value key=value ...
+ *
+ * and never produces more than TLSRPT_MAX_LOG_LINE bytes: fields that do
+ * not fit are dropped and the line ends in " ...".  The JSON variant is one
+ * object {"event":..., "queue-id": PREFIX, key: value, ...} with numbers as
+ * JSON numbers, under the same bound.
+ */
+#ifndef TLSRPT_RECORD_H
+#define TLSRPT_RECORD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum tlsrpt_event {
+	TLSRPT_EV_REPORT = 0,
+	TLSRPT_EV_POLICY,
+	TLSRPT_EV_FAILURE,
+	TLSRPT_EV_FAILURE_OMITTED,
+	TLSRPT_EV_ERROR,
+	TLSRPT_EV_IGNORED,
+	TLSRPT_EV_ACTION,
+};
+
+/* Severity, mapped to syslog priorities by the daemon. */
+enum tlsrpt_severity {
+	TLSRPT_SEV_INFO = 0,
+	TLSRPT_SEV_NOTICE,
+	TLSRPT_SEV_WARNING,
+	TLSRPT_SEV_ERR,
+};
+
+#define TLSRPT_RECORD_MAX_FIELDS 16
+#define TLSRPT_RECORDS_MAX 8192 /* records per message */
+
+struct tlsrpt_field {
+	const char *key; /* static string */
+	char *str;       /* owned; NULL for a number */
+	uint64_t num;
+};
+
+struct tlsrpt_record {
+	enum tlsrpt_event event;
+	enum tlsrpt_severity severity;
+	size_t nfields;
+	struct tlsrpt_field fields[TLSRPT_RECORD_MAX_FIELDS];
+};
+
+struct tlsrpt_records {
+	struct tlsrpt_record *v;
+	size_t n;
+	size_t cap;
+};
+
+/* tlsrpt_event_name - "report", "policy", "failure", ... */
+const char *tlsrpt_event_name(enum tlsrpt_event ev);
+
+/* tlsrpt_records_init - empty list */
+void tlsrpt_records_init(struct tlsrpt_records *rs);
+
+/* tlsrpt_records_add - append a record with no fields; NULL when full or out of memory */
+struct tlsrpt_record *tlsrpt_records_add(struct tlsrpt_records *rs, enum tlsrpt_event ev,
+					 enum tlsrpt_severity sev);
+
+/* tlsrpt_records_free - release all records and their values; accepts an empty list */
+void tlsrpt_records_free(struct tlsrpt_records *rs);
+
+/* tlsrpt_record_str - add key=string (NULL value: nothing added); 0 ok, -1 no room/memory */
+int tlsrpt_record_str(struct tlsrpt_record *r, const char *key, const char *val);
+
+/* tlsrpt_record_num - add key=number; 0 ok, -1 no room */
+int tlsrpt_record_num(struct tlsrpt_record *r, const char *key, uint64_t num);
+
+/* tlsrpt_record_get - the field named key, or NULL */
+const struct tlsrpt_field *tlsrpt_record_get(const struct tlsrpt_record *r, const char *key);
+
+/*
+ * tlsrpt_record_format - "PREFIX: EVENT k=v ..." into out (NUL-terminated,
+ * at most TLSRPT_MAX_LOG_LINE bytes plus the NUL are used; outlen should be
+ * at least TLSRPT_MAX_LOG_LINE + 1).  prefix is escaped like a value but
+ * never quoted-cut; NULL prefix writes "EVENT k=v ..." alone.  Returns the
+ * length written.
+ */
+size_t tlsrpt_record_format(const struct tlsrpt_record *r, const char *prefix, char *out,
+			    size_t outlen);
+
+/* tlsrpt_record_format_json - {"event":..,"queue-id":prefix,...}, same bounds */
+size_t tlsrpt_record_format_json(const struct tlsrpt_record *r, const char *prefix, char *out,
+				 size_t outlen);
+
+#endif

@@ -1,0 +1,2 @@
+/* summary.c - (to be written) */
+#include "summary.h"

@@ -1,0 +1,21 @@
+/*
+ * offline.h - "tlsrpt-milter -t FILE...": the pipeline on saved messages
+ */
+#ifndef TLSRPT_OFFLINE_H
+#define TLSRPT_OFFLINE_H
+
+#include <stdio.h>
+
+#include "limits.h"
+
+/*
+ * tlsrpt_offline_run - run each file ("-" is standard input) through the
+ * pipeline, fed in chunks, and print its records to out, each prefixed
+ * with the file name.  Diagnostics about files that cannot be opened go to
+ * errout.  Returns 0 when every file held at least one report and no error
+ * record, 1 otherwise.  json selects the JSON line format.
+ */
+int tlsrpt_offline_run(char *const files[], int nfiles, const struct tlsrpt_limits *lim, int json,
+		       FILE *out, FILE *errout);
+
+#endif

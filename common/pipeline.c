@@ -1,2 +1,458 @@
-/* pipeline.c - (to be written) */
+/*
+ * pipeline.c - message bytes in, log records out
+ *
+ * Glue between the stages, each of which streams or is bounded:
+ *
+ *   raw bytes -> mime (headers, part boundaries, transfer decoding)
+ *             -> payload (gzip/zlib inflation into a bounded buffer)
+ *             -> report (JSON -> structs) -> summary (structs -> records)
+ *
+ * Which parts are reports: application/tlsrpt+gzip, application/tlsrpt+json
+ * and application/tlsrpt always; application/gzip, application/x-gzip and
+ * application/json always (they can only be data); application/octet-stream
+ * only when its file name ends in .json, .json.gz or .gz.  Whether a part is
+ * gzip is decided by its first bytes (payload.c), never by the label.
+ *
+ * Records are appended in the order things happen: a MIME problem or an
+ * unreadable part gives an "error" record at once; each report part gives
+ * its report/policy/failure records when the part ends.  A finished message
+ * with no report and no error gets one "ignored" record.
+ *
+ * Diagnostics: feed and finish return -1 only for internal failures (out of
+ * memory, record list full); bad input is never an internal failure, it is
+ * an "error" record.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "mime.h"
+#include "payload.h"
 #include "pipeline.h"
+#include "report.h"
+
+#define MAX_AUTH_RESULTS 64 /* Authentication-Results fields kept */
+#define AUTO_MAX_BLANK 4096 /* leading white space looked past in AUTO mode */
+
+struct tlsrpt_pipeline {
+	struct tlsrpt_limits lim;
+	enum tlsrpt_input mode;
+	int decided;  /* AUTO: the first byte has decided */
+	int bare;     /* input is a bare report, not a message */
+	size_t blank; /* AUTO: leading white space seen */
+	size_t fed;   /* bare: input bytes */
+	int too_big;  /* bare: input limit reached */
+
+	struct tlsrpt_mime *mime;
+	struct tlsrpt_payload *payload;
+	int in_report;      /* the current part is a report being collected */
+	unsigned part;      /* its part number */
+	int payload_failed; /* payload refused input: reason in payload_err */
+	char payload_err[256];
+
+	struct tlsrpt_msghdrs hdrs;
+	struct tlsrpt_records recs;
+	unsigned reports_ok;
+	unsigned errors;
+	unsigned long long failures;
+	int finished;
+	int oom; /* an internal failure happened inside a callback */
+	char oom_err[256];
+};
+
+/* set_err - copy a message into a caller's buffer */
+static void set_err(char *err, size_t errlen, const char *msg)
+{
+	if (errlen > 0) {
+		strncpy(err, msg, errlen - 1);
+		err[errlen - 1] = '\0';
+	}
+}
+
+/* internal - remember an internal failure raised inside a callback */
+static void internal(struct tlsrpt_pipeline *p, const char *msg)
+{
+	if (!p->oom) {
+		p->oom = 1;
+		set_err(p->oom_err, sizeof(p->oom_err), msg);
+	}
+}
+
+/* add_error - append an "error" record: reason, then part when known */
+static void add_error(struct tlsrpt_pipeline *p, const char *reason, unsigned part)
+{
+	struct tlsrpt_record *r;
+
+	p->errors++;
+	r = tlsrpt_records_add(&p->recs, TLSRPT_EV_ERROR, TLSRPT_SEV_ERR);
+	if (r == NULL) {
+		internal(p, "record list full or out of memory");
+		return;
+	}
+	if (tlsrpt_record_str(r, "reason", reason) < 0 ||
+	    (part > 0 && tlsrpt_record_num(r, "part", part) < 0)) {
+		internal(p, "out of memory");
+	}
+}
+
+/* is_report_part - decide from the MIME labels whether a part may hold a report */
+static int is_report_part(const char *type, const char *filename)
+{
+	static const char *const always[] = {
+		"application/tlsrpt+gzip", "application/tlsrpt+json", "application/tlsrpt",
+		"application/gzip",        "application/x-gzip",      "application/json",
+	};
+	static const char *const suffixes[] = {".json", ".json.gz", ".gz"};
+	size_t i;
+
+	for (i = 0; i < sizeof(always) / sizeof(always[0]); i++) {
+		if (strcmp(type, always[i]) == 0) {
+			return 1;
+		}
+	}
+	if (strcmp(type, "application/octet-stream") != 0 || filename == NULL) {
+		return 0;
+	}
+	for (i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		size_t fl = strlen(filename), sl = strlen(suffixes[i]);
+
+		if (fl > sl && strcasecmp(filename + fl - sl, suffixes[i]) == 0) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* keep_header - copy value, white space trimmed, into *slot unless already set */
+static void keep_header(struct tlsrpt_pipeline *p, char **slot, const char *value)
+{
+	const char *s = value, *e;
+	char *copy;
+
+	if (*slot != NULL) {
+		return;
+	}
+	while (*s == ' ' || *s == '\t') {
+		s++;
+	}
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n')) {
+		e--;
+	}
+	copy = strndup(s, (size_t)(e - s));
+	if (copy == NULL) {
+		internal(p, "out of memory");
+		return;
+	}
+	*slot = copy;
+}
+
+/* on_header - keep the top-level header fields the records use */
+static void on_header(void *ctx, const char *name, const char *value)
+{
+	struct tlsrpt_pipeline *p = ctx;
+	struct tlsrpt_msghdrs *h = &p->hdrs;
+
+	if (strcasecmp(name, "TLS-Report-Domain") == 0) {
+		keep_header(p, &h->report_domain, value);
+	} else if (strcasecmp(name, "TLS-Report-Submitter") == 0) {
+		keep_header(p, &h->report_submitter, value);
+	} else if (strcasecmp(name, "Subject") == 0) {
+		keep_header(p, &h->subject, value);
+	} else if (strcasecmp(name, "From") == 0) {
+		keep_header(p, &h->from, value);
+	} else if (strcasecmp(name, "Message-ID") == 0) {
+		keep_header(p, &h->message_id, value);
+	} else if (strcasecmp(name, "Authentication-Results") == 0) {
+		if (h->auth_results == NULL) {
+			h->auth_results = calloc(MAX_AUTH_RESULTS, sizeof(char *));
+			if (h->auth_results == NULL) {
+				internal(p, "out of memory");
+				return;
+			}
+		}
+		if (h->nauth_results < MAX_AUTH_RESULTS) {
+			keep_header(p, &h->auth_results[h->nauth_results], value);
+			if (h->auth_results[h->nauth_results] != NULL) {
+				h->nauth_results++;
+			}
+		}
+	}
+}
+
+/* report_done - parse one collected report and append its records */
+static void report_done(struct tlsrpt_pipeline *p, unsigned part)
+{
+	const char *json;
+	size_t len;
+	char err[256];
+	struct tlsrpt_report *r = NULL;
+	size_t i;
+
+	if (p->payload_failed) {
+		add_error(p, p->payload_err, part);
+		return;
+	}
+	if (tlsrpt_payload_finish(p->payload, &json, &len, err, sizeof(err)) < 0) {
+		add_error(p, err, part);
+		return;
+	}
+	if (tlsrpt_report_parse(json, len, &r, err, sizeof(err)) < 0) {
+		add_error(p, err, part);
+		return;
+	}
+	if (tlsrpt_summary_records(r, &p->hdrs, p->lim.max_failure_lines, &p->recs, err,
+				   sizeof(err)) < 0) {
+		internal(p, err);
+	} else {
+		p->reports_ok++;
+		for (i = 0; i < r->npolicies; i++) {
+			unsigned long long n = r->policies[i].total_failure_session_count;
+
+			p->failures = p->failures + n < p->failures ? ~0ULL : p->failures + n;
+		}
+	}
+	tlsrpt_report_free(r);
+}
+
+/* on_part_begin - accept report candidates, skip everything else */
+static int on_part_begin(void *ctx, const struct tlsrpt_mime_part *part)
+{
+	struct tlsrpt_pipeline *p = ctx;
+
+	if (!is_report_part(part->content_type, part->filename)) {
+		return 0;
+	}
+	tlsrpt_payload_reset(p->payload);
+	p->in_report = 1;
+	p->part = part->index;
+	p->payload_failed = 0;
+	return 1;
+}
+
+/* collect - feed decoded report bytes to the payload, remembering a refusal */
+static void collect(struct tlsrpt_pipeline *p, const unsigned char *data, size_t len)
+{
+	if (p->payload_failed || len == 0) {
+		return;
+	}
+	if (tlsrpt_payload_feed(p->payload, data, len, p->payload_err, sizeof(p->payload_err)) <
+	    0) {
+		p->payload_failed = 1;
+	}
+}
+
+/* on_part_data - decoded bytes of an accepted part */
+static void on_part_data(void *ctx, const unsigned char *data, size_t len)
+{
+	struct tlsrpt_pipeline *p = ctx;
+
+	if (p->in_report) {
+		collect(p, data, len);
+	}
+}
+
+/* on_part_end - an accepted part is complete */
+static void on_part_end(void *ctx)
+{
+	struct tlsrpt_pipeline *p = ctx;
+
+	if (p->in_report) {
+		p->in_report = 0;
+		report_done(p, p->part);
+	}
+}
+
+/* on_problem - a structural problem in the message */
+static void on_problem(void *ctx, const char *reason)
+{
+	add_error(ctx, reason, 0);
+}
+
+static const struct tlsrpt_mime_ops mime_ops = {
+	on_header, on_part_begin, on_part_data, on_part_end, on_problem,
+};
+
+/* tlsrpt_pipeline_new - a pipeline for one message; NULL and err on failure */
+struct tlsrpt_pipeline *tlsrpt_pipeline_new(const struct tlsrpt_limits *lim,
+					    enum tlsrpt_input mode, char *err, size_t errlen)
+{
+	struct tlsrpt_pipeline *p;
+
+	p = calloc(1, sizeof(*p));
+	if (p == NULL) {
+		set_err(err, errlen, "out of memory");
+		return NULL;
+	}
+	p->lim = *lim;
+	p->mode = mode;
+	p->decided = mode == TLSRPT_INPUT_MESSAGE;
+	tlsrpt_records_init(&p->recs);
+	p->payload = tlsrpt_payload_new(lim->max_report_size);
+	if (p->payload == NULL) {
+		set_err(err, errlen, "out of memory");
+		tlsrpt_pipeline_free(p);
+		return NULL;
+	}
+	p->mime = tlsrpt_mime_new(lim, &mime_ops, p, err, errlen);
+	if (p->mime == NULL) {
+		tlsrpt_pipeline_free(p);
+		return NULL;
+	}
+	return p;
+}
+
+/* decide - AUTO mode: look past leading blanks; '{' or gzip magic means a bare report */
+static size_t decide(struct tlsrpt_pipeline *p, const char *data, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len && p->blank < AUTO_MAX_BLANK &&
+	       (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' || data[i] == '\n')) {
+		i++;
+		p->blank++;
+	}
+	if (i == len && p->blank < AUTO_MAX_BLANK) {
+		return i; /* still undecided */
+	}
+	p->decided = 1;
+	if (i < len && (data[i] == '{' || (unsigned char)data[i] == 0x1f)) {
+		p->bare = 1;
+		tlsrpt_payload_reset(p->payload);
+		p->in_report = 1;
+		p->part = 0;
+	}
+	return i;
+}
+
+/* feed_bare - a bare report file: straight into the payload, within the size limit */
+static void feed_bare(struct tlsrpt_pipeline *p, const char *data, size_t len)
+{
+	if (p->too_big) {
+		return;
+	}
+	if (len > p->lim.max_message_size - p->fed) {
+		len = p->lim.max_message_size - p->fed;
+		p->too_big = 1;
+	}
+	p->fed += len;
+	collect(p, (const unsigned char *)data, len);
+	if (p->too_big) {
+		char msg[128];
+
+		snprintf(msg, sizeof(msg), "message larger than MaxMessageSize (%zu bytes)",
+			 p->lim.max_message_size);
+		add_error(p, msg, 0);
+	}
+}
+
+/* tlsrpt_pipeline_feed - next chunk of the message; 0 ok, -1 internal failure (err) */
+int tlsrpt_pipeline_feed(struct tlsrpt_pipeline *p, const char *data, size_t len, char *err,
+			 size_t errlen)
+{
+	if (p->finished) {
+		set_err(err, errlen, "pipeline fed after finish");
+		return -1;
+	}
+	if (!p->decided) {
+		size_t skip = decide(p, data, len);
+
+		data += skip;
+		len -= skip;
+		if (!p->decided) {
+			return 0;
+		}
+	}
+	if (p->bare) {
+		feed_bare(p, data, len);
+	} else if (tlsrpt_mime_feed(p->mime, data, len) < 0) {
+		internal(p, "out of memory in MIME walker");
+	}
+	if (p->oom) {
+		set_err(err, errlen, p->oom_err);
+		return -1;
+	}
+	return 0;
+}
+
+/* tlsrpt_pipeline_finish - end of message: parse what was collected and make the records */
+int tlsrpt_pipeline_finish(struct tlsrpt_pipeline *p, char *err, size_t errlen)
+{
+	struct tlsrpt_record *r;
+
+	if (p->finished) {
+		return p->oom ? -1 : 0;
+	}
+	p->finished = 1;
+	if (p->bare) {
+		p->in_report = 0;
+		report_done(p, 0);
+	} else if (p->decided && tlsrpt_mime_finish(p->mime) < 0) {
+		internal(p, "out of memory in MIME walker");
+	}
+	if (!p->oom && p->reports_ok == 0 && p->errors == 0) {
+		r = tlsrpt_records_add(&p->recs, TLSRPT_EV_IGNORED, TLSRPT_SEV_NOTICE);
+		if (r == NULL || tlsrpt_record_str(r, "reason", "no TLS report found") < 0) {
+			internal(p, "out of memory");
+		}
+	}
+	if (p->oom) {
+		set_err(err, errlen, p->oom_err);
+		return -1;
+	}
+	return 0;
+}
+
+/* tlsrpt_pipeline_records - the records, valid until free */
+const struct tlsrpt_records *tlsrpt_pipeline_records(const struct tlsrpt_pipeline *p)
+{
+	return &p->recs;
+}
+
+/* tlsrpt_pipeline_headers - the message headers kept for the records */
+const struct tlsrpt_msghdrs *tlsrpt_pipeline_headers(const struct tlsrpt_pipeline *p)
+{
+	return &p->hdrs;
+}
+
+/* tlsrpt_pipeline_reports_ok - reports parsed without error */
+unsigned tlsrpt_pipeline_reports_ok(const struct tlsrpt_pipeline *p)
+{
+	return p->reports_ok;
+}
+
+/* tlsrpt_pipeline_errors - error records */
+unsigned tlsrpt_pipeline_errors(const struct tlsrpt_pipeline *p)
+{
+	return p->errors;
+}
+
+/* tlsrpt_pipeline_failures - failed sessions reported, summed over reports */
+unsigned long long tlsrpt_pipeline_failures(const struct tlsrpt_pipeline *p)
+{
+	return p->failures;
+}
+
+/* tlsrpt_pipeline_free - release everything; accepts NULL */
+void tlsrpt_pipeline_free(struct tlsrpt_pipeline *p)
+{
+	size_t i;
+
+	if (p == NULL) {
+		return;
+	}
+	tlsrpt_mime_free(p->mime);
+	tlsrpt_payload_free(p->payload);
+	tlsrpt_records_free(&p->recs);
+	free(p->hdrs.report_domain);
+	free(p->hdrs.report_submitter);
+	free(p->hdrs.subject);
+	free(p->hdrs.from);
+	free(p->hdrs.message_id);
+	for (i = 0; i < p->hdrs.nauth_results; i++) {
+		free(p->hdrs.auth_results[i]);
+	}
+	free(p->hdrs.auth_results);
+	free(p);
+}

@@ -1,0 +1,52 @@
+#!/bin/sh
+# check.sh - install what is missing, build, and run every test suite
+#
+# 1. the normal build (build/) and `make check`: unit tests, golden and
+#    sample tests, miltertest and real-Postfix end-to-end suites;
+# 2. the AddressSanitizer + UndefinedBehaviorSanitizer build (build-san/)
+#    and its `make check`;
+# 3. `make distcheck` (the release tarball builds and passes its checks).
+# The last line counts the test results from the harness logs:
+#    N passed, N failed
+set -u
+cd "$(dirname "$0")" || exit 1
+top=$(pwd)
+jobs=$(nproc 2>/dev/null || echo 2)
+
+sh tests/install-deps.sh || exit 1
+mkdir -p m4
+autoreconf -fi >/dev/null 2>&1 || { autoreconf -fi; exit 1; }
+
+status=0
+
+# run_suite DIR CONFIGURE-ARGS... - configure, build and check in DIR
+run_suite() {
+    dir=$1; shift
+    mkdir -p "$dir"
+    (cd "$dir" && "$top/configure" -q "$@" && make -s -j"$jobs" && make -s -j"$jobs" check) \
+        || status=1
+}
+
+echo "== build and test (build/)"
+run_suite build
+echo "== sanitizer build and test (build-san/)"
+run_suite build-san --enable-sanitizers
+echo "== make distcheck"
+(cd build && make -s distcheck >distcheck.log 2>&1) || { tail -40 build/distcheck.log; status=1; }
+
+# count results from the automake harness logs of both builds
+pass=$(cat build/tests/*.trs build/tests/*/*.trs build-san/tests/*.trs build-san/tests/*/*.trs \
+    2>/dev/null | grep -c '^:test-result: PASS')
+failn=$(cat build/tests/*.trs build/tests/*/*.trs build-san/tests/*.trs build-san/tests/*/*.trs \
+    2>/dev/null | grep -c -E '^:test-result: (FAIL|XPASS|ERROR)')
+skipn=$(cat build/tests/*.trs build/tests/*/*.trs build-san/tests/*.trs build-san/tests/*/*.trs \
+    2>/dev/null | grep -c '^:test-result: SKIP')
+grep -l -E '^:test-result: (SKIP|FAIL|ERROR)' build/tests/*.trs build/tests/*/*.trs \
+    build-san/tests/*.trs build-san/tests/*/*.trs 2>/dev/null | while read -r t; do
+    echo "  $(grep '^:test-result:' "$t" | head -1 | cut -d' ' -f2): ${t%.trs}"
+done
+[ "$failn" -gt 0 ] && status=1
+[ "$pass" -eq 0 ] && status=1
+[ "$skipn" -gt 0 ] && echo "($skipn skipped: see the logs above)"
+echo "$pass passed, $failn failed"
+exit $status

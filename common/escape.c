@@ -1,2 +1,288 @@
-/* escape.c - (to be written) */
+/*
+ * escape.c - make untrusted values safe for one-line log output
+ *
+ * Two escapers share one walk over the value: log format v1 (key=value)
+ * and a JSON string.  The walk goes one UTF-8 character at a time; a byte
+ * that does not start a valid sequence (overlong forms, surrogates, code
+ * points past U+10FFFF, stray continuation bytes, a sequence cut short)
+ * is one invalid byte on its own.
+ *
+ * Rules:
+ *   - a value longer than TLSRPT_MAX_VALUE_LEN bytes keeps at most
+ *     TLSRPT_MAX_VALUE_LEN - 3 bytes, cut before a character that would
+ *     not fit whole, and gets "..." (so the cut value is at most
+ *     TLSRPT_MAX_VALUE_LEN bytes before escaping);
+ *   - log format: bare when non-empty printable ASCII (0x21-0x7e) without
+ *     '"', '\' or '='; else quoted with \" and \\, control characters,
+ *     DEL and invalid bytes as \xHH (lower-case hex), valid multi-byte
+ *     UTF-8 and the space kept as they are;
+ *   - JSON: \" \\ \b \f \n \r \t, other control characters and DEL as
+ *     \u00XX, invalid bytes as the six characters \\xHH (the text \xHH
+ *     once decoded), valid UTF-8 kept: the result is always valid JSON.
+ *
+ * Both escapers work like snprintf: the output is NUL-terminated when
+ * outlen > 0 and the return value is the length the full result needs.
+ * No diagnostics.
+ */
+#include <stddef.h>
+
 #include "escape.h"
+#include "limits.h"
+
+#define ELLIPSIS "..."
+#define ELLIPSIS_LEN 3
+
+/* Bounded writer: counts everything, stores what fits. */
+struct wr {
+	char *out;
+	size_t outlen;
+	size_t n;
+};
+
+/* wr_putc - append one character */
+static void wr_putc(struct wr *w, char c)
+{
+	if (w->outlen > 0 && w->n < w->outlen - 1) {
+		w->out[w->n] = c;
+	}
+	w->n++;
+}
+
+/* wr_puts - append a NUL-terminated string */
+static void wr_puts(struct wr *w, const char *s)
+{
+	while (*s != '\0') {
+		wr_putc(w, *s++);
+	}
+}
+
+/* wr_hex - append the two lower-case hex digits of byte c */
+static void wr_hex(struct wr *w, unsigned char c)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	wr_putc(w, hex[c >> 4]);
+	wr_putc(w, hex[c & 0x0f]);
+}
+
+/* wr_end - NUL-terminate and return the length needed */
+static size_t wr_end(struct wr *w)
+{
+	if (w->outlen > 0) {
+		w->out[w->n < w->outlen ? w->n : w->outlen - 1] = '\0';
+	}
+	return w->n;
+}
+
+/* tlsrpt_utf8_seqlen - length of the valid UTF-8 sequence at s (n bytes left), 0 if invalid */
+size_t tlsrpt_utf8_seqlen(const unsigned char *s, size_t n)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t len, i;
+
+	if (n == 0) {
+		return 0;
+	}
+	if (s[0] < 0x80) {
+		return 1;
+	}
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		len = 2;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		len = 3;
+		if (s[0] == 0xe0) {
+			lo = 0xa0; /* overlong */
+		} else if (s[0] == 0xed) {
+			hi = 0x9f; /* surrogates */
+		}
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		len = 4;
+		if (s[0] == 0xf0) {
+			lo = 0x90; /* overlong */
+		} else if (s[0] == 0xf4) {
+			hi = 0x8f; /* past U+10FFFF */
+		}
+	} else {
+		return 0; /* continuation byte, C0/C1 overlong, F5-FF */
+	}
+	if (n < len) {
+		return 0;
+	}
+	if (s[1] < lo || s[1] > hi) {
+		return 0;
+	}
+	for (i = 2; i < len; i++) {
+		if (s[i] < 0x80 || s[i] > 0xbf) {
+			return 0;
+		}
+	}
+	return len;
+}
+
+/* cut_len - bytes of (v, len) to keep; *cut set when "..." must follow */
+static size_t cut_len(const unsigned char *v, size_t len, int *cut)
+{
+	size_t keep = 0, step;
+
+	*cut = 0;
+	if (len <= TLSRPT_MAX_VALUE_LEN) {
+		return len;
+	}
+	*cut = 1;
+	while (keep < len) {
+		step = tlsrpt_utf8_seqlen(v + keep, len - keep);
+		if (step == 0) {
+			step = 1;
+		}
+		if (keep + step > TLSRPT_MAX_VALUE_LEN - ELLIPSIS_LEN) {
+			break;
+		}
+		keep += step;
+	}
+	return keep;
+}
+
+/* is_bare - printable ASCII without space, '"', '\' or '=' */
+static int is_bare(const unsigned char *v, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (v[i] < 0x21 || v[i] > 0x7e || v[i] == '"' || v[i] == '\\' || v[i] == '=') {
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* escape_kv - the log format escaper; docut 0 never cuts (used for prefixes) */
+static size_t escape_kv(const char *v, size_t len, int docut, char *out, size_t outlen)
+{
+	struct wr w = {out, outlen, 0};
+	const unsigned char *u = (const unsigned char *)v;
+	size_t keep, i, step, k;
+	int cut = 0;
+
+	keep = docut ? cut_len(u, len, &cut) : len;
+	if (keep > 0 && is_bare(u, keep)) {
+		for (i = 0; i < keep; i++) {
+			wr_putc(&w, (char)u[i]);
+		}
+		if (cut) {
+			wr_puts(&w, ELLIPSIS);
+		}
+		return wr_end(&w);
+	}
+	wr_putc(&w, '"');
+	for (i = 0; i < keep; i += step) {
+		step = tlsrpt_utf8_seqlen(u + i, keep - i);
+		if (step > 1) {
+			for (k = 0; k < step; k++) {
+				wr_putc(&w, (char)u[i + k]);
+			}
+			continue;
+		}
+		step = 1;
+		if (u[i] == '"' || u[i] == '\\') {
+			wr_putc(&w, '\\');
+			wr_putc(&w, (char)u[i]);
+		} else if (u[i] < 0x20 || u[i] >= 0x7f) {
+			wr_puts(&w, "\\x");
+			wr_hex(&w, u[i]);
+		} else {
+			wr_putc(&w, (char)u[i]);
+		}
+	}
+	if (cut) {
+		wr_puts(&w, ELLIPSIS);
+	}
+	wr_putc(&w, '"');
+	return wr_end(&w);
+}
+
+/* escape_json - the JSON string escaper; docut 0 never cuts */
+static size_t escape_json(const char *v, size_t len, int docut, char *out, size_t outlen)
+{
+	struct wr w = {out, outlen, 0};
+	const unsigned char *u = (const unsigned char *)v;
+	size_t keep, i, step, k;
+	int cut = 0;
+
+	keep = docut ? cut_len(u, len, &cut) : len;
+	wr_putc(&w, '"');
+	for (i = 0; i < keep; i += step) {
+		step = tlsrpt_utf8_seqlen(u + i, keep - i);
+		if (step > 1) {
+			for (k = 0; k < step; k++) {
+				wr_putc(&w, (char)u[i + k]);
+			}
+			continue;
+		}
+		if (step == 0) {
+			step = 1;
+			wr_puts(&w, "\\\\x");
+			wr_hex(&w, u[i]);
+			continue;
+		}
+		switch (u[i]) {
+		case '"':
+			wr_puts(&w, "\\\"");
+			break;
+		case '\\':
+			wr_puts(&w, "\\\\");
+			break;
+		case '\b':
+			wr_puts(&w, "\\b");
+			break;
+		case '\f':
+			wr_puts(&w, "\\f");
+			break;
+		case '\n':
+			wr_puts(&w, "\\n");
+			break;
+		case '\r':
+			wr_puts(&w, "\\r");
+			break;
+		case '\t':
+			wr_puts(&w, "\\t");
+			break;
+		default:
+			if (u[i] < 0x20 || u[i] == 0x7f) {
+				wr_puts(&w, "\\u00");
+				wr_hex(&w, u[i]);
+			} else {
+				wr_putc(&w, (char)u[i]);
+			}
+			break;
+		}
+	}
+	if (cut) {
+		wr_puts(&w, ELLIPSIS);
+	}
+	wr_putc(&w, '"');
+	return wr_end(&w);
+}
+
+/* tlsrpt_escape_kv - log format v1 value, cut at TLSRPT_MAX_VALUE_LEN */
+size_t tlsrpt_escape_kv(const char *v, size_t len, char *out, size_t outlen)
+{
+	return escape_kv(v, len, 1, out, outlen);
+}
+
+/* tlsrpt_escape_json - JSON string, cut at TLSRPT_MAX_VALUE_LEN */
+size_t tlsrpt_escape_json(const char *v, size_t len, char *out, size_t outlen)
+{
+	return escape_json(v, len, 1, out, outlen);
+}
+
+/* tlsrpt_escape_kv_nocut - log format v1 value, never cut (for line prefixes) */
+size_t tlsrpt_escape_kv_nocut(const char *v, size_t len, char *out, size_t outlen)
+{
+	return escape_kv(v, len, 0, out, outlen);
+}
+
+/* tlsrpt_escape_json_nocut - JSON string, never cut (for the queue-id) */
+size_t tlsrpt_escape_json_nocut(const char *v, size_t len, char *out, size_t outlen)
+{
+	return escape_json(v, len, 0, out, outlen);
+}

@@ -25,6 +25,10 @@ size_t tlsrpt_escape_kv(const char *v, size_t len, char *out, size_t outlen);
 /* tlsrpt_escape_json - same contract, writing a quoted JSON string */
 size_t tlsrpt_escape_json(const char *v, size_t len, char *out, size_t outlen);
 
+/* tlsrpt_escape_kv_nocut, tlsrpt_escape_json_nocut - the same without the cut (line prefixes) */
+size_t tlsrpt_escape_kv_nocut(const char *v, size_t len, char *out, size_t outlen);
+size_t tlsrpt_escape_json_nocut(const char *v, size_t len, char *out, size_t outlen);
+
 /* tlsrpt_utf8_seqlen - length of the valid UTF-8 sequence at s (n bytes left), 0 if invalid */
 size_t tlsrpt_utf8_seqlen(const unsigned char *s, size_t n);
 

@@ -1,2 +1,306 @@
-/* record.c - (to be written) */
+/*
+ * record.c - log records: one event with ordered key=value fields
+ *
+ * A list of records grows by doubling up to TLSRPT_RECORDS_MAX; a record
+ * holds at most TLSRPT_RECORD_MAX_FIELDS fields, each a static key and an
+ * owned copy of the value (or a number).
+ *
+ * The two formatters write one line of at most TLSRPT_MAX_LOG_LINE bytes
+ * (or outlen - 1 when that is smaller):
+ *
+ *   PREFIX: EVENT key=value ...                          (log format v1)
+ *   {"event":"EVENT","queue-id":"PREFIX","key":value}    (JSON)
+ *
+ * Values are escaped by escape.c.  The prefix is escaped the same way but
+ * not cut, unless it would leave no room for the event, in which case it
+ * is cut like a value.  When the fields do not all fit, each field that
+ * does not fit is dropped (later, shorter ones may still be written) and
+ * the line ends in " ..." (JSON: ,"truncated":true).  No diagnostics.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "escape.h"
+#include "limits.h"
 #include "record.h"
+
+#define KV_TRAILER " ..."
+#define JSON_TRAILER ",\"truncated\":true}"
+#define FIELD_MAX (TLSRPT_MAX_LOG_LINE + 1) /* one rendered field, NUL included */
+
+static const char *const event_names[] = {
+	[TLSRPT_EV_REPORT] = "report",
+	[TLSRPT_EV_POLICY] = "policy",
+	[TLSRPT_EV_FAILURE] = "failure",
+	[TLSRPT_EV_FAILURE_OMITTED] = "failure-omitted",
+	[TLSRPT_EV_ERROR] = "error",
+	[TLSRPT_EV_IGNORED] = "ignored",
+	[TLSRPT_EV_ACTION] = "action",
+};
+
+/* tlsrpt_event_name - "report", "policy", "failure", ... */
+const char *tlsrpt_event_name(enum tlsrpt_event ev)
+{
+	if ((unsigned)ev >= sizeof(event_names) / sizeof(event_names[0])) {
+		return "unknown";
+	}
+	return event_names[ev];
+}
+
+/* tlsrpt_records_init - empty list */
+void tlsrpt_records_init(struct tlsrpt_records *rs)
+{
+	rs->v = NULL;
+	rs->n = 0;
+	rs->cap = 0;
+}
+
+/* tlsrpt_records_add - append a record with no fields; NULL when full or out of memory */
+struct tlsrpt_record *tlsrpt_records_add(struct tlsrpt_records *rs, enum tlsrpt_event ev,
+					 enum tlsrpt_severity sev)
+{
+	struct tlsrpt_record *r;
+
+	if (rs->n >= TLSRPT_RECORDS_MAX) {
+		return NULL;
+	}
+	if (rs->n == rs->cap) {
+		size_t ncap = rs->cap ? rs->cap * 2 : 16;
+
+		if (ncap > TLSRPT_RECORDS_MAX) {
+			ncap = TLSRPT_RECORDS_MAX;
+		}
+		r = realloc(rs->v, ncap * sizeof(*r));
+		if (r == NULL) {
+			return NULL;
+		}
+		rs->v = r;
+		rs->cap = ncap;
+	}
+	r = &rs->v[rs->n++];
+	memset(r, 0, sizeof(*r));
+	r->event = ev;
+	r->severity = sev;
+	return r;
+}
+
+/* tlsrpt_records_free - release all records and their values; accepts an empty list */
+void tlsrpt_records_free(struct tlsrpt_records *rs)
+{
+	size_t i, f;
+
+	if (rs == NULL) {
+		return;
+	}
+	for (i = 0; i < rs->n; i++) {
+		for (f = 0; f < rs->v[i].nfields; f++) {
+			free(rs->v[i].fields[f].str);
+		}
+	}
+	free(rs->v);
+	tlsrpt_records_init(rs);
+}
+
+/* tlsrpt_record_str - add key=string (NULL value: nothing added); 0 ok, -1 no room/memory */
+int tlsrpt_record_str(struct tlsrpt_record *r, const char *key, const char *val)
+{
+	char *copy;
+
+	if (val == NULL) {
+		return 0;
+	}
+	if (r->nfields >= TLSRPT_RECORD_MAX_FIELDS) {
+		return -1;
+	}
+	copy = strdup(val);
+	if (copy == NULL) {
+		return -1;
+	}
+	r->fields[r->nfields].key = key;
+	r->fields[r->nfields].str = copy;
+	r->fields[r->nfields].num = 0;
+	r->nfields++;
+	return 0;
+}
+
+/* tlsrpt_record_num - add key=number; 0 ok, -1 no room */
+int tlsrpt_record_num(struct tlsrpt_record *r, const char *key, uint64_t num)
+{
+	if (r->nfields >= TLSRPT_RECORD_MAX_FIELDS) {
+		return -1;
+	}
+	r->fields[r->nfields].key = key;
+	r->fields[r->nfields].str = NULL;
+	r->fields[r->nfields].num = num;
+	r->nfields++;
+	return 0;
+}
+
+/* tlsrpt_record_get - the field named key, or NULL */
+const struct tlsrpt_field *tlsrpt_record_get(const struct tlsrpt_record *r, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < r->nfields; i++) {
+		if (strcmp(r->fields[i].key, key) == 0) {
+			return &r->fields[i];
+		}
+	}
+	return NULL;
+}
+
+/* put - append n bytes at *pos if they fit under limit; 0 ok, -1 no room */
+static int put(char *out, size_t limit, size_t *pos, const char *s, size_t n)
+{
+	if (n > limit - *pos) {
+		return -1;
+	}
+	memcpy(out + *pos, s, n);
+	*pos += n;
+	out[*pos] = '\0';
+	return 0;
+}
+
+/* line_limit - bytes a line may use in out[outlen] */
+static size_t line_limit(size_t outlen)
+{
+	return outlen - 1 < TLSRPT_MAX_LOG_LINE ? outlen - 1 : TLSRPT_MAX_LOG_LINE;
+}
+
+/* render_kv - " key=value" for field f into buf[FIELD_MAX]; its length (0: does not fit) */
+static size_t render_kv(const struct tlsrpt_field *f, char *buf)
+{
+	size_t n, v;
+
+	n = (size_t)snprintf(buf, FIELD_MAX, " %s=", f->key);
+	if (n >= FIELD_MAX) {
+		return 0;
+	}
+	if (f->str == NULL) {
+		v = (size_t)snprintf(buf + n, FIELD_MAX - n, "%" PRIu64, f->num);
+	} else {
+		v = tlsrpt_escape_kv(f->str, strlen(f->str), buf + n, FIELD_MAX - n);
+	}
+	return v >= FIELD_MAX - n ? 0 : n + v;
+}
+
+/* render_json - ,"key":value for field f into buf[FIELD_MAX]; its length (0: does not fit) */
+static size_t render_json(const struct tlsrpt_field *f, char *buf)
+{
+	size_t n, v;
+
+	buf[0] = ',';
+	n = 1 + tlsrpt_escape_json_nocut(f->key, strlen(f->key), buf + 1, FIELD_MAX - 2);
+	if (n >= FIELD_MAX - 1) {
+		return 0;
+	}
+	buf[n++] = ':';
+	if (f->str == NULL) {
+		v = (size_t)snprintf(buf + n, FIELD_MAX - n, "%" PRIu64, f->num);
+	} else {
+		v = tlsrpt_escape_json(f->str, strlen(f->str), buf + n, FIELD_MAX - n);
+	}
+	return v >= FIELD_MAX - n ? 0 : n + v;
+}
+
+/*
+ * put_fields - append the rendered fields of r, dropping those that do not
+ * fit; closing (may be empty) ends the line and trailer replaces it when
+ * something was dropped.
+ */
+static void put_fields(const struct tlsrpt_record *r, size_t (*render)(const struct tlsrpt_field *,
+								       char *),
+		       const char *closing, const char *trailer, char *out, size_t limit,
+		       size_t *pos)
+{
+	char buf[FIELD_MAX];
+	size_t i, n, total = 0, reserve;
+	int dropped = 0;
+
+	for (i = 0; i < r->nfields; i++) {
+		n = render(&r->fields[i], buf);
+		total += n == 0 ? limit + 1 : n;
+	}
+	if (total + strlen(closing) <= limit - *pos) {
+		for (i = 0; i < r->nfields; i++) {
+			n = render(&r->fields[i], buf);
+			(void)put(out, limit, pos, buf, n);
+		}
+		(void)put(out, limit, pos, closing, strlen(closing));
+		return;
+	}
+	reserve = strlen(trailer);
+	for (i = 0; i < r->nfields; i++) {
+		n = render(&r->fields[i], buf);
+		if (n == 0 || *pos + n + reserve > limit) {
+			dropped = 1;
+			continue;
+		}
+		(void)put(out, limit, pos, buf, n);
+	}
+	(void)put(out, limit, pos, dropped ? trailer : closing, strlen(dropped ? trailer : closing));
+}
+
+/* tlsrpt_record_format - "PREFIX: EVENT k=v ..." into out, at most TLSRPT_MAX_LOG_LINE bytes */
+size_t tlsrpt_record_format(const struct tlsrpt_record *r, const char *prefix, char *out,
+			    size_t outlen)
+{
+	char buf[FIELD_MAX];
+	const char *ev = tlsrpt_event_name(r->event);
+	size_t limit, pos = 0, n, room;
+
+	if (outlen == 0) {
+		return 0;
+	}
+	out[0] = '\0';
+	limit = line_limit(outlen);
+	if (prefix != NULL) {
+		room = strlen(ev) + 2 + strlen(KV_TRAILER);
+		n = tlsrpt_escape_kv_nocut(prefix, strlen(prefix), buf, sizeof(buf));
+		if (n >= sizeof(buf) || n + room > limit) {
+			n = tlsrpt_escape_kv(prefix, strlen(prefix), buf, sizeof(buf));
+		}
+		if (put(out, limit, &pos, buf, n) < 0 || put(out, limit, &pos, ": ", 2) < 0) {
+			return pos;
+		}
+	}
+	if (put(out, limit, &pos, ev, strlen(ev)) < 0) {
+		return pos;
+	}
+	put_fields(r, render_kv, "", KV_TRAILER, out, limit, &pos);
+	return pos;
+}
+
+/* tlsrpt_record_format_json - {"event":..,"queue-id":prefix,...}, same bounds */
+size_t tlsrpt_record_format_json(const struct tlsrpt_record *r, const char *prefix, char *out,
+				 size_t outlen)
+{
+	char buf[FIELD_MAX];
+	const char *ev = tlsrpt_event_name(r->event);
+	size_t limit, pos = 0, n, room;
+
+	if (outlen == 0) {
+		return 0;
+	}
+	out[0] = '\0';
+	limit = line_limit(outlen);
+	if (put(out, limit, &pos, "{\"event\":\"", 10) < 0 ||
+	    put(out, limit, &pos, ev, strlen(ev)) < 0 || put(out, limit, &pos, "\"", 1) < 0) {
+		return pos;
+	}
+	if (prefix != NULL) {
+		room = strlen(",\"queue-id\":") + strlen(JSON_TRAILER);
+		n = tlsrpt_escape_json_nocut(prefix, strlen(prefix), buf, sizeof(buf));
+		if (n >= sizeof(buf) || pos + n + room > limit) {
+			n = tlsrpt_escape_json(prefix, strlen(prefix), buf, sizeof(buf));
+		}
+		if (put(out, limit, &pos, ",\"queue-id\":", 12) < 0 ||
+		    put(out, limit, &pos, buf, n) < 0) {
+			return pos;
+		}
+	}
+	put_fields(r, render_json, "}", JSON_TRAILER, out, limit, &pos);
+	return pos;
+}

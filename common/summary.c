@@ -1,2 +1,259 @@
-/* summary.c - (to be written) */
+/*
+ * summary.c - turn one parsed report into log records
+ *
+ * Records, in order (log format v1):
+ *
+ *   report          report-id organization-name contact-info start-datetime
+ *                   end-datetime policy-domain submitter policies
+ *                   total-successful-session-count total-failure-session-count
+ *   policy          report-id policy-type policy-domain mx-host
+ *                   total-successful-session-count total-failure-session-count
+ *   failure         report-id policy-type policy-domain result-type
+ *                   failed-session-count sending-mta-ip receiving-mx-hostname
+ *                   receiving-mx-helo receiving-ip failure-reason-code
+ *                   additional-information
+ *   failure-omitted report-id policy-domain failure-details failed-session-count
+ *
+ * Absent values are left out.  The report's totals are the policies' sums
+ * (saturating at 2^64 - 1).  The report's policy-domain is the
+ * TLS-Report-Domain header, else the first policy's domain; a policy
+ * without a domain (no-policy-found) takes the header's.
+ *
+ * When the report holds more failure details than max_failure_lines
+ * (counted over all its policies; 0 logs none), the details with the
+ * highest failed-session-count are logged (ties: report order), still in
+ * report order under their policy, and one failure-omitted record gives
+ * the number left out and their summed failed-session-count.
+ *
+ * Severities: report and policy INFO when their failure count is 0, else
+ * WARNING; failure and failure-omitted WARNING.
+ *
+ * Diagnostics (err): "too many log records", "out of memory".  Records
+ * appended before a failure stay in the list.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "summary.h"
+
+struct rank {
+	uint64_t count;
+	size_t index; /* position over all the report's failure details */
+};
+
+/* sat_add - a + b, saturating */
+static uint64_t sat_add(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+/* rank_cmp - highest count first, then report order */
+static int rank_cmp(const void *a, const void *b)
+{
+	const struct rank *x = a, *y = b;
+
+	if (x->count != y->count) {
+		return x->count > y->count ? -1 : 1;
+	}
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/* sev_for - INFO for no failures, else WARNING */
+static enum tlsrpt_severity sev_for(uint64_t failures)
+{
+	return failures == 0 ? TLSRPT_SEV_INFO : TLSRPT_SEV_WARNING;
+}
+
+/* add - new record, or NULL with the reason in err */
+static struct tlsrpt_record *add(struct tlsrpt_records *rs, enum tlsrpt_event ev,
+				 enum tlsrpt_severity sev, char *err, size_t errlen)
+{
+	struct tlsrpt_record *rec;
+
+	if (rs->n >= TLSRPT_RECORDS_MAX) {
+		snprintf(err, errlen, "too many log records");
+		return NULL;
+	}
+	rec = tlsrpt_records_add(rs, ev, sev);
+	if (rec == NULL) {
+		snprintf(err, errlen, "out of memory");
+	}
+	return rec;
+}
+
+/* put_failure - one failure record; 0 ok, -1 failed (err) */
+static int put_failure(const struct tlsrpt_report *r, const struct tlsrpt_policy *p,
+		       const char *domain, const struct tlsrpt_failure *f,
+		       struct tlsrpt_records *rs, char *err, size_t errlen)
+{
+	struct tlsrpt_record *rec = add(rs, TLSRPT_EV_FAILURE, TLSRPT_SEV_WARNING, err, errlen);
+
+	if (rec == NULL) {
+		return -1;
+	}
+	if (tlsrpt_record_str(rec, "report-id", r->report_id) < 0 ||
+	    tlsrpt_record_str(rec, "policy-type", p->policy_type) < 0 ||
+	    tlsrpt_record_str(rec, "policy-domain", domain) < 0 ||
+	    tlsrpt_record_str(rec, "result-type", f->result_type) < 0 ||
+	    tlsrpt_record_num(rec, "failed-session-count", f->failed_session_count) < 0 ||
+	    tlsrpt_record_str(rec, "sending-mta-ip", f->sending_mta_ip) < 0 ||
+	    tlsrpt_record_str(rec, "receiving-mx-hostname", f->receiving_mx_hostname) < 0 ||
+	    tlsrpt_record_str(rec, "receiving-mx-helo", f->receiving_mx_helo) < 0 ||
+	    tlsrpt_record_str(rec, "receiving-ip", f->receiving_ip) < 0 ||
+	    tlsrpt_record_str(rec, "failure-reason-code", f->failure_reason_code) < 0 ||
+	    tlsrpt_record_str(rec, "additional-information", f->additional_information) < 0) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+/* put_policy - one policy record and its selected failure records; 0 ok, -1 failed (err) */
+static int put_policy(const struct tlsrpt_report *r, const struct tlsrpt_policy *p,
+		      const char *hdr_domain, const unsigned char *logged, size_t *index,
+		      struct tlsrpt_records *rs, char *err, size_t errlen)
+{
+	const char *domain = p->policy_domain != NULL ? p->policy_domain : hdr_domain;
+	struct tlsrpt_record *rec;
+	size_t i;
+
+	rec = add(rs, TLSRPT_EV_POLICY, sev_for(p->total_failure_session_count), err, errlen);
+	if (rec == NULL) {
+		return -1;
+	}
+	if (tlsrpt_record_str(rec, "report-id", r->report_id) < 0 ||
+	    tlsrpt_record_str(rec, "policy-type", p->policy_type) < 0 ||
+	    tlsrpt_record_str(rec, "policy-domain", domain) < 0 ||
+	    tlsrpt_record_str(rec, "mx-host", p->mx_host) < 0 ||
+	    tlsrpt_record_num(rec, "total-successful-session-count",
+			      p->total_successful_session_count) < 0 ||
+	    tlsrpt_record_num(rec, "total-failure-session-count",
+			      p->total_failure_session_count) < 0) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	for (i = 0; i < p->nfailure_details; i++, (*index)++) {
+		if (logged != NULL && !logged[*index]) {
+			continue;
+		}
+		if (put_failure(r, p, domain, &p->failure_details[i], rs, err, errlen) < 0) {
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * select_failures - when there are more than max failure details, a flag
+ * per detail (report order) saying whether it is logged, and the number
+ * and summed count of those that are not.  *logged NULL: log them all.
+ */
+static int select_failures(const struct tlsrpt_report *r, unsigned max, unsigned char **logged,
+			   uint64_t *omitted, uint64_t *omitted_count)
+{
+	struct rank *rk;
+	size_t total = 0, i, j, k = 0;
+
+	*logged = NULL;
+	*omitted = 0;
+	*omitted_count = 0;
+	for (i = 0; i < r->npolicies; i++) {
+		total += r->policies[i].nfailure_details;
+	}
+	if (total <= max) {
+		return 0;
+	}
+	rk = calloc(total, sizeof(*rk));
+	*logged = calloc(total, 1);
+	if (rk == NULL || *logged == NULL) {
+		free(rk);
+		free(*logged);
+		*logged = NULL;
+		return -1;
+	}
+	for (i = 0; i < r->npolicies; i++) {
+		for (j = 0; j < r->policies[i].nfailure_details; j++, k++) {
+			rk[k].count = r->policies[i].failure_details[j].failed_session_count;
+			rk[k].index = k;
+		}
+	}
+	qsort(rk, total, sizeof(*rk), rank_cmp);
+	for (k = 0; k < total; k++) {
+		if (k < max) {
+			(*logged)[rk[k].index] = 1;
+		} else {
+			(*omitted)++;
+			*omitted_count = sat_add(*omitted_count, rk[k].count);
+		}
+	}
+	free(rk);
+	return 0;
+}
+
+/* tlsrpt_summary_records - append the records of report r to rs */
+int tlsrpt_summary_records(const struct tlsrpt_report *r, const struct tlsrpt_msghdrs *h,
+			   unsigned max_failure_lines, struct tlsrpt_records *rs, char *err,
+			   size_t errlen)
+{
+	const char *hdr_domain = h != NULL ? h->report_domain : NULL;
+	const char *submitter = h != NULL ? h->report_submitter : NULL;
+	const char *domain = hdr_domain;
+	uint64_t ok = 0, failed = 0, omitted, omitted_count;
+	unsigned char *logged;
+	struct tlsrpt_record *rec;
+	size_t i, index = 0;
+	int rc = -1;
+
+	for (i = 0; i < r->npolicies; i++) {
+		ok = sat_add(ok, r->policies[i].total_successful_session_count);
+		failed = sat_add(failed, r->policies[i].total_failure_session_count);
+	}
+	if (domain == NULL && r->npolicies > 0) {
+		domain = r->policies[0].policy_domain;
+	}
+	if (select_failures(r, max_failure_lines, &logged, &omitted, &omitted_count) < 0) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	rec = add(rs, TLSRPT_EV_REPORT, sev_for(failed), err, errlen);
+	if (rec == NULL) {
+		goto out;
+	}
+	if (tlsrpt_record_str(rec, "report-id", r->report_id) < 0 ||
+	    tlsrpt_record_str(rec, "organization-name", r->organization_name) < 0 ||
+	    tlsrpt_record_str(rec, "contact-info", r->contact_info) < 0 ||
+	    tlsrpt_record_str(rec, "start-datetime", r->start_datetime) < 0 ||
+	    tlsrpt_record_str(rec, "end-datetime", r->end_datetime) < 0 ||
+	    tlsrpt_record_str(rec, "policy-domain", domain) < 0 ||
+	    tlsrpt_record_str(rec, "submitter", submitter) < 0 ||
+	    tlsrpt_record_num(rec, "policies", r->npolicies) < 0 ||
+	    tlsrpt_record_num(rec, "total-successful-session-count", ok) < 0 ||
+	    tlsrpt_record_num(rec, "total-failure-session-count", failed) < 0) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < r->npolicies; i++) {
+		if (put_policy(r, &r->policies[i], hdr_domain, logged, &index, rs, err, errlen) <
+		    0) {
+			goto out;
+		}
+	}
+	if (omitted > 0) {
+		rec = add(rs, TLSRPT_EV_FAILURE_OMITTED, TLSRPT_SEV_WARNING, err, errlen);
+		if (rec == NULL) {
+			goto out;
+		}
+		if (tlsrpt_record_str(rec, "report-id", r->report_id) < 0 ||
+		    tlsrpt_record_str(rec, "policy-domain", domain) < 0 ||
+		    tlsrpt_record_num(rec, "failure-details", omitted) < 0 ||
+		    tlsrpt_record_num(rec, "failed-session-count", omitted_count) < 0) {
+			snprintf(err, errlen, "out of memory");
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	free(logged);
+	return rc;
+}

@@ -65,8 +65,7 @@ struct tlsrpt_pipeline {
 static void set_err(char *err, size_t errlen, const char *msg)
 {
 	if (errlen > 0) {
-		strncpy(err, msg, errlen - 1);
-		err[errlen - 1] = '\0';
+		snprintf(err, errlen, "%s", msg);
 	}
 }
 

@@ -1,0 +1,173 @@
+#!/usr/bin/python3
+"""e2e.py - small helpers for the end-to-end tests (called from lib.sh)
+
+usage:
+  e2e.py freeport                         print a free TCP port on 127.0.0.1
+  e2e.py waitport PORT SECONDS            wait until 127.0.0.1:PORT accepts
+  e2e.py send PORT FROM FILE RCPT...      send FILE over SMTP; print the queue ID
+  e2e.py unchanged ORIGINAL DELIVERED     DELIVERED is ORIGINAL behind trace headers
+  e2e.py holdq                            postqueue -j on stdin -> "queue id rcpt,..."
+  e2e.py expect FACILITY OLD NEW          "-t" lines on stdin -> expected syslog lines
+
+Exit status 0 on success, 1 on a failed check (with the reason on stderr),
+2 on a usage error.
+"""
+
+import json
+import re
+import smtplib
+import socket
+import sys
+import time
+
+
+def freeport():
+    """freeport - a TCP port on 127.0.0.1 that is free right now"""
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    print(port)
+    return 0
+
+
+def waitport(port, seconds):
+    """waitport - poll until a TCP connect to 127.0.0.1:PORT succeeds"""
+    deadline = time.monotonic() + float(seconds)
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", int(port)), timeout=1).close()
+            return 0
+        except OSError:
+            if time.monotonic() > deadline:
+                sys.stderr.write("nothing listens on 127.0.0.1:%s\n" % port)
+                return 1
+            time.sleep(0.05)
+
+
+def crlf(data):
+    """crlf - the message with every line ending as CRLF (SMTP's form)"""
+    data = re.sub(rb"\r?\n", b"\r\n", data)
+    if not data.endswith(b"\r\n"):
+        data += b"\r\n"
+    return data
+
+
+def send(port, sender, path, rcpts):
+    """send - one SMTP transaction; the queue ID from the 250 reply"""
+    with open(path, "rb") as f:
+        msg = crlf(f.read())
+    try:
+        with smtplib.SMTP("127.0.0.1", int(port), local_hostname="client.test",
+                          timeout=120) as s:
+            code, resp = s.ehlo()
+            if code != 250:
+                raise smtplib.SMTPException("EHLO: %d %r" % (code, resp))
+            code, resp = s.mail(sender)
+            if code != 250:
+                raise smtplib.SMTPException("MAIL: %d %r" % (code, resp))
+            for r in rcpts:
+                code, resp = s.rcpt(r)
+                if code not in (250, 251):
+                    raise smtplib.SMTPException("RCPT %s: %d %r" % (r, code, resp))
+            code, resp = s.data(msg)
+            if code != 250:
+                raise smtplib.SMTPException("DATA: %d %r" % (code, resp))
+    except (OSError, smtplib.SMTPException) as e:
+        sys.stderr.write("send %s: %s\n" % (path, e))
+        return 1
+    text = resp.decode("ascii", "replace")
+    m = re.search(r"queued as ([0-9A-Za-z]+)", text)
+    if not m:
+        sys.stderr.write("send %s: no queue ID in reply %r\n" % (path, text))
+        return 1
+    print(m.group(1))
+    return 0
+
+
+TRACE = re.compile(rb"^(Return-Path|Delivered-To|X-Original-To|Received):", re.I)
+
+
+def unchanged(original, delivered):
+    """unchanged - DELIVERED is ORIGINAL, byte for byte, behind trace headers"""
+    with open(original, "rb") as f:
+        want = re.sub(rb"\r\n", b"\n", crlf(f.read()))
+    with open(delivered, "rb") as f:
+        got = f.read()
+    if not got.endswith(want):
+        # say where they differ, to help whoever reads the log
+        i = 0
+        tail = got[len(got) - len(want):] if len(got) >= len(want) else got
+        while i < min(len(tail), len(want)) and tail[i] == want[i]:
+            i += 1
+        sys.stderr.write("%s: delivered copy differs from %s (around byte %d of "
+                         "the original: %r)\n" % (delivered, original, i, want[i:i + 60]))
+        return 1
+    prefix = got[:len(got) - len(want)]
+    # what comes before must be only the delivery agent's trace headers
+    for line in re.split(rb"\n(?![ \t])", prefix.rstrip(b"\n")):
+        if line and not TRACE.match(line):
+            sys.stderr.write("%s: unexpected header added: %r\n" % (delivered, line[:100]))
+            return 1
+    return 0
+
+
+def holdq():
+    """holdq - postqueue -j lines to "queue_name queue_id rcpt,rcpt" lines"""
+    for line in sys.stdin:
+        line = line.strip()
+        if not line:
+            continue
+        j = json.loads(line)
+        rcpts = ",".join(r.get("address", "") for r in j.get("recipients", []))
+        print("%s %s %s" % (j.get("queue_name"), j.get("queue_id"), rcpts))
+    return 0
+
+
+def expect(facility, old, new):
+    """expect - "-t" lines on stdin to the syslog lines the milter must write
+
+    Each "OLD: EVENT ..." line becomes "FACILITY.SEVERITY NEW: EVENT ...",
+    with the severity the log format gives the event.
+    """
+    for line in sys.stdin:
+        line = line.rstrip("\n")
+        if not line.startswith(old + ": "):
+            sys.stderr.write("unexpected -t line: %r\n" % line)
+            return 1
+        line = new + line[len(old):]
+        m = re.match(r"^\S+: (\S+)", line)
+        event = m.group(1) if m else ""
+        if event in ("report", "policy"):
+            f = re.search(r" total-failure-session-count=(\d+)", line)
+            prio = "warning" if f and int(f.group(1)) > 0 else "info"
+        elif event in ("failure", "failure-omitted"):
+            prio = "warning"
+        elif event == "error":
+            prio = "err"
+        elif event == "ignored":
+            prio = "notice"
+        else:
+            prio = "info"
+        print("%s.%s %s" % (facility, prio, line))
+    return 0
+
+
+def main(argv):
+    cmds = {
+        "freeport": (0, lambda a: freeport()),
+        "waitport": (2, lambda a: waitport(a[0], a[1])),
+        "unchanged": (2, lambda a: unchanged(a[0], a[1])),
+        "holdq": (0, lambda a: holdq()),
+        "expect": (3, lambda a: expect(a[0], a[1], a[2])),
+    }
+    if len(argv) >= 6 and argv[1] == "send":
+        return send(argv[2], argv[3], argv[4], argv[5:])
+    if len(argv) >= 2 and argv[1] in cmds and len(argv) - 2 == cmds[argv[1]][0]:
+        return cmds[argv[1]][1](argv[2:])
+    sys.stderr.write(__doc__)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,88 @@
+#!/usr/bin/python3
+"""syslogd.py - a minimal syslog sink for the end-to-end tests
+
+usage: syslogd.py SOCKET OUTFILE [READYFILE]
+
+Binds a Unix datagram socket at SOCKET (inside the tests' private mount
+namespace that is /dev/log), and writes every datagram it receives as one
+line to OUTFILE, flushed at once:
+
+    FACILITY.SEVERITY TAG[PID]: MESSAGE
+
+The "<PRI>" of the datagram is decoded into names (mail.warning, ...); the
+RFC 3164 time stamp that glibc's syslog(3) puts before the tag is dropped.
+Bytes that are not printable ASCII are written as \\xHH, so a captured
+line always is one line.  READYFILE is created once the socket is bound.
+Stops cleanly on SIGTERM/SIGINT.
+"""
+
+import os
+import re
+import signal
+import socket
+import sys
+
+FACILITIES = [
+    "kern", "user", "mail", "daemon", "auth", "syslog", "lpr", "news",
+    "uucp", "cron", "authpriv", "ftp", "ntp", "security", "console", "solaris-cron",
+    "local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7",
+]
+SEVERITIES = ["emerg", "alert", "crit", "err", "warning", "notice", "info", "debug"]
+
+HEAD = re.compile(rb"^<(\d{1,3})>")
+# "Nov 23 09:42:34 " as written by glibc (no host name on the local socket)
+STAMP = re.compile(rb"^[A-Z][a-z]{2} [ 0-9]\d \d\d:\d\d:\d\d ")
+
+
+def decode(data):
+    """decode - one datagram to one printable line"""
+    data = data.rstrip(b"\n\0")
+    m = HEAD.match(data)
+    prio = "unknown.unknown"
+    if m:
+        pri = int(m.group(1))
+        fac, sev = pri >> 3, pri & 7
+        fname = FACILITIES[fac] if fac < len(FACILITIES) else "facility%d" % fac
+        prio = "%s.%s" % (fname, SEVERITIES[sev])
+        data = data[m.end():]
+    data = STAMP.sub(b"", data, count=1)
+    text = "".join(
+        chr(b) if 0x20 <= b < 0x7F else "\\x%02X" % b for b in data
+    )
+    return "%s %s\n" % (prio, text)
+
+
+def main():
+    if len(sys.argv) not in (3, 4):
+        sys.stderr.write("usage: syslogd.py SOCKET OUTFILE [READYFILE]\n")
+        return 2
+    path, outfile = sys.argv[1], sys.argv[2]
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    signal.signal(signal.SIGINT, lambda *_: sys.exit(0))
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    sock.bind(path)
+    # the milter may drop privileges and have to reconnect
+    os.chmod(path, 0o666)
+    with open(outfile, "a", encoding="ascii") as out:
+        if len(sys.argv) == 4:
+            open(sys.argv[3], "w").close()
+        try:
+            while True:
+                data = sock.recv(65536)
+                out.write(decode(data))
+                out.flush()
+        finally:
+            sock.close()
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -13,9 +13,9 @@
  *
  * Values are escaped by escape.c.  The prefix is escaped the same way but
  * not cut, unless it would leave no room for the event, in which case it
- * is cut like a value.  When the fields do not all fit, each field that
- * does not fit is dropped (later, shorter ones may still be written) and
- * the line ends in " ..." (JSON: ,"truncated":true).  No diagnostics.
+ * is cut like a value.  When the fields do not all fit, the last ones are
+ * dropped (from the first that does not fit on) and the line ends in
+ * " ..." (JSON: ,"truncated":true}).  No diagnostics.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -206,9 +206,9 @@ static size_t render_json(const struct tlsrpt_field *f, char *buf)
 }
 
 /*
- * put_fields - append the rendered fields of r, dropping those that do not
- * fit; closing (may be empty) ends the line and trailer replaces it when
- * something was dropped.
+ * put_fields - append the rendered fields of r up to the first one that does
+ * not fit; closing (may be empty) ends the line, and trailer replaces it
+ * when fields were dropped.
  */
 static void put_fields(const struct tlsrpt_record *r, size_t (*render)(const struct tlsrpt_field *,
 								       char *),
@@ -217,7 +217,6 @@ static void put_fields(const struct tlsrpt_record *r, size_t (*render)(const str
 {
 	char buf[FIELD_MAX];
 	size_t i, n, total = 0, reserve;
-	int dropped = 0;
 
 	for (i = 0; i < r->nfields; i++) {
 		n = render(&r->fields[i], buf);
@@ -235,12 +234,11 @@ static void put_fields(const struct tlsrpt_record *r, size_t (*render)(const str
 	for (i = 0; i < r->nfields; i++) {
 		n = render(&r->fields[i], buf);
 		if (n == 0 || *pos + n + reserve > limit) {
-			dropped = 1;
-			continue;
+			break;
 		}
 		(void)put(out, limit, pos, buf, n);
 	}
-	(void)put(out, limit, pos, dropped ? trailer : closing, strlen(dropped ? trailer : closing));
+	(void)put(out, limit, pos, trailer, reserve);
 }
 
 /* tlsrpt_record_format - "PREFIX: EVENT k=v ..." into out, at most TLSRPT_MAX_LOG_LINE bytes */

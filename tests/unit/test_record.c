@@ -1,0 +1,364 @@
+/*
+ * test_record.c - record lists and the two line formatters
+ *
+ * Event names, field limits, the log format v1 line (the RFC 8460 example
+ * must come out byte for byte), escaped prefixes, the 2000-byte bound with
+ * its " ..." ending, and JSON output that parses back with cJSON whatever
+ * the values hold.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <cjson/cJSON.h>
+
+#include "limits.h"
+#include "record.h"
+
+/* test_event_names - all seven events have their log names */
+static void test_event_names(void **state)
+{
+	static const struct {
+		enum tlsrpt_event ev;
+		const char *want;
+	} cases[] = {
+		{TLSRPT_EV_REPORT, "report"},   {TLSRPT_EV_POLICY, "policy"},
+		{TLSRPT_EV_FAILURE, "failure"}, {TLSRPT_EV_FAILURE_OMITTED, "failure-omitted"},
+		{TLSRPT_EV_ERROR, "error"},     {TLSRPT_EV_IGNORED, "ignored"},
+		{TLSRPT_EV_ACTION, "action"},
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *got = tlsrpt_event_name(cases[i].ev);
+
+		if (strcmp(got, cases[i].want) != 0) {
+			fail_msg("event %d: got %s, want %s", (int)cases[i].ev, got, cases[i].want);
+		}
+	}
+}
+
+/* test_fields - str/num/get, NULL values, the field limit */
+static void test_fields(void **state)
+{
+	struct tlsrpt_records rs;
+	struct tlsrpt_record *r;
+	const struct tlsrpt_field *f;
+	char buf[32];
+	int i;
+
+	(void)state;
+	tlsrpt_records_init(&rs);
+	r = tlsrpt_records_add(&rs, TLSRPT_EV_ERROR, TLSRPT_SEV_ERR);
+	assert_non_null(r);
+	assert_int_equal(tlsrpt_record_str(r, "reason", "bad"), 0);
+	assert_int_equal(tlsrpt_record_str(r, "absent", NULL), 0);
+	assert_int_equal(tlsrpt_record_num(r, "part", 2), 0);
+	if (r->nfields != 2) {
+		fail_msg("nfields: got %zu, want 2 (NULL value adds nothing)", r->nfields);
+	}
+	f = tlsrpt_record_get(r, "part");
+	if (f == NULL || f->str != NULL || f->num != 2) {
+		fail_msg("get part: got %p, want the number 2", (const void *)f);
+	}
+	f = tlsrpt_record_get(r, "reason");
+	if (f == NULL || f->str == NULL || strcmp(f->str, "bad") != 0) {
+		fail_msg("get reason: got %s, want bad", f && f->str ? f->str : "(null)");
+	}
+	if (tlsrpt_record_get(r, "absent") != NULL) {
+		fail_msg("get absent: got a field, want NULL");
+	}
+	for (i = 2; i < TLSRPT_RECORD_MAX_FIELDS; i++) {
+		snprintf(buf, sizeof(buf), "v%d", i);
+		assert_int_equal(tlsrpt_record_str(r, "k", buf), 0);
+	}
+	if (tlsrpt_record_str(r, "k", "one too many") != -1 || tlsrpt_record_num(r, "k", 1) != -1) {
+		fail_msg("field %d: got accepted, want -1", TLSRPT_RECORD_MAX_FIELDS + 1);
+	}
+	tlsrpt_records_free(&rs);
+	tlsrpt_records_free(&rs); /* an empty list is fine */
+}
+
+/* test_records_max - the list refuses record TLSRPT_RECORDS_MAX + 1 */
+static void test_records_max(void **state)
+{
+	struct tlsrpt_records rs;
+	size_t i;
+
+	(void)state;
+	tlsrpt_records_init(&rs);
+	for (i = 0; i < TLSRPT_RECORDS_MAX; i++) {
+		if (tlsrpt_records_add(&rs, TLSRPT_EV_POLICY, TLSRPT_SEV_INFO) == NULL) {
+			fail_msg("record %zu: got NULL, want a record", i + 1);
+		}
+	}
+	if (tlsrpt_records_add(&rs, TLSRPT_EV_POLICY, TLSRPT_SEV_INFO) != NULL) {
+		fail_msg("record %d: got a record, want NULL", TLSRPT_RECORDS_MAX + 1);
+	}
+	if (rs.n != TLSRPT_RECORDS_MAX) {
+		fail_msg("n: got %zu, want %d", rs.n, TLSRPT_RECORDS_MAX);
+	}
+	tlsrpt_records_free(&rs);
+}
+
+/* example - the report record of the RFC 8460 example */
+static struct tlsrpt_record *example(struct tlsrpt_records *rs)
+{
+	struct tlsrpt_record *r = tlsrpt_records_add(rs, TLSRPT_EV_REPORT, TLSRPT_SEV_WARNING);
+
+	assert_non_null(r);
+	tlsrpt_record_str(r, "report-id", "5065427c-23d3-47ca-b6e0-946ea0e8c4be");
+	tlsrpt_record_str(r, "organization-name", "Company-X");
+	tlsrpt_record_str(r, "contact-info", "sts-reporting@company-x.example");
+	tlsrpt_record_str(r, "start-datetime", "2016-04-01T00:00:00Z");
+	tlsrpt_record_str(r, "end-datetime", "2016-04-01T23:59:59Z");
+	tlsrpt_record_str(r, "policy-domain", "company-y.example");
+	tlsrpt_record_str(r, "submitter", "mail.sender.example.com");
+	tlsrpt_record_num(r, "policies", 1);
+	tlsrpt_record_num(r, "total-successful-session-count", 5326);
+	tlsrpt_record_num(r, "total-failure-session-count", 303);
+	return r;
+}
+
+#define EXAMPLE_FIELDS                                                                          \
+	"report report-id=5065427c-23d3-47ca-b6e0-946ea0e8c4be organization-name=Company-X "     \
+	"contact-info=sts-reporting@company-x.example start-datetime=2016-04-01T00:00:00Z "      \
+	"end-datetime=2016-04-01T23:59:59Z policy-domain=company-y.example "                      \
+	"submitter=mail.sender.example.com policies=1 total-successful-session-count=5326 "       \
+	"total-failure-session-count=303"
+
+/* test_format_prefix - the example line with plain, NULL and hostile prefixes */
+static void test_format_prefix(void **state)
+{
+	static const struct {
+		const char *prefix;
+		const char *want;
+	} cases[] = {
+		{"tests/x.eml", "tests/x.eml: " EXAMPLE_FIELDS},
+		{NULL, EXAMPLE_FIELDS},
+		{"4ZxK2n1YQz", "4ZxK2n1YQz: " EXAMPLE_FIELDS},
+		{"my file.eml", "\"my file.eml\": " EXAMPLE_FIELDS},
+		{"a\nb: report report-id=evil", "\"a\\x0ab: report report-id=evil\": " EXAMPLE_FIELDS},
+		{"", "\"\": " EXAMPLE_FIELDS},
+	};
+	struct tlsrpt_records rs;
+	struct tlsrpt_record *r;
+	char out[TLSRPT_MAX_LOG_LINE + 1];
+	size_t i, n;
+
+	(void)state;
+	tlsrpt_records_init(&rs);
+	r = example(&rs);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		n = tlsrpt_record_format(r, cases[i].prefix, out, sizeof(out));
+		if (strcmp(out, cases[i].want) != 0 || n != strlen(out)) {
+			fail_msg("prefix %zu: got [%s] (%zu), want [%s]", i, out, n, cases[i].want);
+		}
+	}
+	tlsrpt_records_free(&rs);
+}
+
+/* test_format_long_prefix - a 3000-byte prefix is cut so the line keeps its event */
+static void test_format_long_prefix(void **state)
+{
+	struct tlsrpt_records rs;
+	struct tlsrpt_record *r;
+	char out[TLSRPT_MAX_LOG_LINE + 1], prefix[3001];
+	size_t n;
+
+	(void)state;
+	memset(prefix, 'p', 3000);
+	prefix[3000] = '\0';
+	tlsrpt_records_init(&rs);
+	r = example(&rs);
+	n = tlsrpt_record_format(r, prefix, out, sizeof(out));
+	if (n > TLSRPT_MAX_LOG_LINE || strstr(out, "...: report ") == NULL) {
+		fail_msg("long prefix: got %zu bytes [%.80s...], want <= %d with a cut prefix", n,
+			 out, TLSRPT_MAX_LOG_LINE);
+	}
+	n = tlsrpt_record_format_json(r, prefix, out, sizeof(out));
+	if (n > TLSRPT_MAX_LOG_LINE || strstr(out, "...\"") == NULL) {
+		fail_msg("long prefix json: got %zu bytes, want <= %d with a cut queue-id", n,
+			 TLSRPT_MAX_LOG_LINE);
+	}
+	tlsrpt_records_free(&rs);
+}
+
+/* big - a failure record whose 11 values each escape to about 1000 bytes */
+static struct tlsrpt_record *big(struct tlsrpt_records *rs)
+{
+	static const char *const keys[] = {"report-id", "policy-type", "policy-domain",
+					   "result-type", "sending-mta-ip", "receiving-mx-hostname",
+					   "receiving-mx-helo", "receiving-ip"};
+	struct tlsrpt_record *r = tlsrpt_records_add(rs, TLSRPT_EV_FAILURE, TLSRPT_SEV_WARNING);
+	char v[301];
+	size_t i;
+
+	assert_non_null(r);
+	tlsrpt_record_str(r, "report-id", "short-id");
+	tlsrpt_record_num(r, "failed-session-count", 7);
+	memset(v, 0x01, 300);
+	v[300] = '\0';
+	for (i = 1; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		tlsrpt_record_str(r, keys[i], v);
+	}
+	return r;
+}
+
+#define START "Q1: failure report-id=short-id failed-session-count=7 policy-type=\""
+
+/* test_format_line_limit - no line over 2000 bytes; dropped fields leave " ..." */
+static void test_format_line_limit(void **state)
+{
+	struct tlsrpt_records rs;
+	struct tlsrpt_record *r;
+	char out[4096];
+	size_t n;
+
+	(void)state;
+	tlsrpt_records_init(&rs);
+	r = big(&rs);
+	memset(out, 'Z', sizeof(out));
+	n = tlsrpt_record_format(r, "Q1", out, sizeof(out));
+	if (n > TLSRPT_MAX_LOG_LINE || n != strlen(out)) {
+		fail_msg("length: got %zu (strlen %zu), want <= %d", n, strlen(out),
+			 TLSRPT_MAX_LOG_LINE);
+	}
+	if (n < 4 || strcmp(out + n - 4, " ...") != 0) {
+		fail_msg("ending: got [%s], want [ ...]", n >= 4 ? out + n - 4 : out);
+	}
+	if (strncmp(out, START, strlen(START)) != 0) {
+		fail_msg("start: got [%.80s], want the first fields whole", out);
+	}
+	/* The last field written is whole: the text before " ..." ends in a quote. */
+	if (out[n - 5] != '"') {
+		fail_msg("before ' ...': got [%c], want the closing quote of a whole value",
+			 out[n - 5]);
+	}
+	if (strchr(out, '\n') != NULL) {
+		fail_msg("line break: got one, want none");
+	}
+	/* A smaller out buffer bounds the line too. */
+	n = tlsrpt_record_format(r, "Q1", out, 100);
+	if (n > 99 || strlen(out) != n || strcmp(out + n - 4, " ...") != 0) {
+		fail_msg("outlen 100: got %zu [%s], want <= 99 ending in ' ...'", n, out);
+	}
+	tlsrpt_records_free(&rs);
+}
+
+/* parse_json - parse a formatted line back; fails the test when it is not one JSON object */
+static cJSON *parse_json(const char *line)
+{
+	const char *end = NULL;
+	cJSON *j = cJSON_ParseWithLengthOpts(line, strlen(line) + 1, &end, 1);
+
+	if (j == NULL || !cJSON_IsObject(j)) {
+		fail_msg("json: got unparsable [%s] (at byte %td), want an object", line,
+			 end ? end - line : -1);
+	}
+	return j;
+}
+
+#define JSON_START "{\"event\":\"report\",\"queue-id\":\"tests/x.eml\",\"report-id\":"
+
+/* test_json - same keys, numbers as numbers, hostile values, the bound */
+static void test_json(void **state)
+{
+	struct tlsrpt_records rs;
+	struct tlsrpt_record *r;
+	char out[TLSRPT_MAX_LOG_LINE + 1];
+	const cJSON *v;
+	cJSON *j;
+	size_t n;
+
+	(void)state;
+	tlsrpt_records_init(&rs);
+	r = example(&rs);
+	tlsrpt_record_format_json(r, "tests/x.eml", out, sizeof(out));
+	j = parse_json(out);
+	v = cJSON_GetObjectItemCaseSensitive(j, "event");
+	if (!cJSON_IsString(v) || strcmp(v->valuestring, "report") != 0) {
+		fail_msg("event: got [%s], want report", out);
+	}
+	v = cJSON_GetObjectItemCaseSensitive(j, "queue-id");
+	if (!cJSON_IsString(v) || strcmp(v->valuestring, "tests/x.eml") != 0) {
+		fail_msg("queue-id: got [%s], want tests/x.eml", out);
+	}
+	v = cJSON_GetObjectItemCaseSensitive(j, "total-failure-session-count");
+	if (!cJSON_IsNumber(v) || v->valuedouble != 303) {
+		fail_msg("count: got [%s], want the number 303", out);
+	}
+	if (strncmp(out, JSON_START, strlen(JSON_START)) != 0) {
+		fail_msg("order: got [%.80s], want event, queue-id, report-id first", out);
+	}
+	cJSON_Delete(j);
+
+	/* Hostile values: control characters, quotes, invalid UTF-8, a forged line. */
+	r = tlsrpt_records_add(&rs, TLSRPT_EV_FAILURE, TLSRPT_SEV_WARNING);
+	tlsrpt_record_str(r, "report-id", "x\nfoo: report report-id=evil");
+	tlsrpt_record_str(r, "result-type", "q\"b\\s\x01\x7f\xff\xc0\xaf\xed\xa0\x80 caf\xc3\xa9");
+	tlsrpt_record_num(r, "failed-session-count", UINT64_MAX);
+	n = tlsrpt_record_format_json(r, "\xff\n", out, sizeof(out));
+	if (strchr(out, '\n') != NULL || n != strlen(out)) {
+		fail_msg("hostile: got a line break or bad length in [%s]", out);
+	}
+	j = parse_json(out);
+	v = cJSON_GetObjectItemCaseSensitive(j, "result-type");
+	if (!cJSON_IsString(v) ||
+	    strcmp(v->valuestring, "q\"b\\s\x01\x7f\\xff\\xc0\\xaf\\xed\\xa0\\x80 caf\xc3\xa9") !=
+		    0) {
+		fail_msg("hostile result-type: got [%s], want invalid bytes as text \\xHH",
+			 cJSON_IsString(v) ? v->valuestring : "(not a string)");
+	}
+	v = cJSON_GetObjectItemCaseSensitive(j, "queue-id");
+	if (!cJSON_IsString(v) || strcmp(v->valuestring, "\\xff\n") != 0) {
+		fail_msg("hostile queue-id: got [%s], want \\xff and a newline",
+			 cJSON_IsString(v) ? v->valuestring : "(not a string)");
+	}
+	if (strstr(out, "\"failed-session-count\":18446744073709551615}") == NULL) {
+		fail_msg("max count: got [%s], want 18446744073709551615 as a number", out);
+	}
+	cJSON_Delete(j);
+
+	/* No prefix: no queue-id. */
+	tlsrpt_record_format_json(r, NULL, out, sizeof(out));
+	j = parse_json(out);
+	if (cJSON_GetObjectItemCaseSensitive(j, "queue-id") != NULL) {
+		fail_msg("NULL prefix: got a queue-id in [%s], want none", out);
+	}
+	cJSON_Delete(j);
+
+	/* Over the bound: valid, <= 2000 bytes, "truncated":true. */
+	r = big(&rs);
+	n = tlsrpt_record_format_json(r, "Q1", out, sizeof(out));
+	if (n > TLSRPT_MAX_LOG_LINE || n != strlen(out)) {
+		fail_msg("big json: got %zu bytes, want <= %d", n, TLSRPT_MAX_LOG_LINE);
+	}
+	j = parse_json(out);
+	if (!cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, "truncated"))) {
+		fail_msg("big json: got no \"truncated\":true in [%s]", out);
+	}
+	if (cJSON_GetObjectItemCaseSensitive(j, "failed-session-count") == NULL) {
+		fail_msg("big json: got no failed-session-count, want the first fields kept");
+	}
+	cJSON_Delete(j);
+	tlsrpt_records_free(&rs);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_event_names),       cmocka_unit_test(test_fields),
+		cmocka_unit_test(test_records_max),       cmocka_unit_test(test_format_prefix),
+		cmocka_unit_test(test_format_long_prefix), cmocka_unit_test(test_format_line_limit),
+		cmocka_unit_test(test_json),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

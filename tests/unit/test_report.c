@@ -1,0 +1,529 @@
+/*
+ * test_report.c - the RFC 8460 parser: real samples, sender quirks, refusals
+ *
+ * Every .json file in tests/data/real must parse.  A table of small reports
+ * exercises each quirk real senders show (with a check of what the parser
+ * made of it), and a table of bad reports each refusal with its reason.
+ * Run under ASan, the refusal paths also show that nothing leaks.
+ */
+#include <dirent.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "report.h"
+
+/* Wrap a policies array in a report with the usual top-level fields. */
+#define REPORT(pols)                                                                            \
+	"{\"organization-name\":\"Org\",\"date-range\":{\"start-datetime\":"                    \
+	"\"2026-01-01T00:00:00Z\",\"end-datetime\":\"2026-01-01T23:59:59Z\"},"                  \
+	"\"contact-info\":\"c@example.org\",\"report-id\":\"rid\",\"policies\":" pols "}"
+
+/* One policy with the given policy object members, summary and extra members. */
+#define POLICY(pol, sum, extra)                                                                 \
+	"[{\"policy\":{" pol "},\"summary\":{" sum "}" extra "}]"
+
+#define SUM_OK "\"total-successful-session-count\":5,\"total-failure-session-count\":2"
+
+/* streq - NULL-safe string equality */
+static int streq(const char *a, const char *b)
+{
+	return (a == NULL && b == NULL) || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/* show - printable form of a maybe-NULL string */
+static const char *show(const char *s)
+{
+	return s != NULL ? s : "(null)";
+}
+
+#define WANT_STR(name, got, want)                                                               \
+	do {                                                                                    \
+		if (!streq((got), (want))) {                                                    \
+			fail_msg("%s: " #got ": got %s, want %s", name, show(got), show(want)); \
+		}                                                                               \
+	} while (0)
+
+#define WANT_NUM(name, got, want)                                                               \
+	do {                                                                                    \
+		if ((uint64_t)(got) != (uint64_t)(want)) {                                      \
+			fail_msg("%s: " #got ": got %llu, want %llu", name,                     \
+				 (unsigned long long)(got), (unsigned long long)(want));        \
+		}                                                                               \
+	} while (0)
+
+/* check_top - the REPORT() wrapper's fields */
+static void check_top(const char *name, const struct tlsrpt_report *r)
+{
+	WANT_STR(name, r->organization_name, "Org");
+	WANT_STR(name, r->start_datetime, "2026-01-01T00:00:00Z");
+	WANT_STR(name, r->end_datetime, "2026-01-01T23:59:59Z");
+	WANT_STR(name, r->contact_info, "c@example.org");
+	WANT_STR(name, r->report_id, "rid");
+	WANT_NUM(name, r->npolicies, 1);
+}
+
+/* check_mx_string - mx-host as a string */
+static void check_mx_string(const char *name, const struct tlsrpt_report *r)
+{
+	check_top(name, r);
+	WANT_STR(name, r->policies[0].mx_host, "*.mail.example.org");
+	WANT_STR(name, r->policies[0].policy_type, "sts");
+	WANT_STR(name, r->policies[0].policy_domain, "example.org");
+	WANT_NUM(name, r->policies[0].total_successful_session_count, 5);
+	WANT_NUM(name, r->policies[0].total_failure_session_count, 2);
+}
+
+/* check_mx_array - mx-host as an array, joined; non-strings skipped */
+static void check_mx_array(const char *name, const struct tlsrpt_report *r)
+{
+	check_top(name, r);
+	WANT_STR(name, r->policies[0].mx_host, "mx1.example.org,mx2.example.org");
+}
+
+/* check_mx_absent - no mx-host, an empty array, or one of the wrong type */
+static void check_mx_absent(const char *name, const struct tlsrpt_report *r)
+{
+	check_top(name, r);
+	WANT_STR(name, r->policies[0].mx_host, NULL);
+}
+
+/* check_tlsa - the TLSA policy-string element holding a JSON array is kept verbatim */
+static void check_tlsa(const char *name, const struct tlsrpt_report *r)
+{
+	check_top(name, r);
+	WANT_STR(name, r->policies[0].policy_type, "tlsa");
+	WANT_NUM(name, r->policies[0].npolicy_string, 1);
+	WANT_STR(name, r->policies[0].policy_string[0], "[\"3 1 1 AB\",\"3 1 1 CD\"]");
+}
+
+/* check_policy_strings - policy-string array, non-strings skipped */
+static void check_policy_strings(const char *name, const struct tlsrpt_report *r)
+{
+	WANT_NUM(name, r->policies[0].npolicy_string, 2);
+	WANT_STR(name, r->policies[0].policy_string[0], "version: STSv1");
+	WANT_STR(name, r->policies[0].policy_string[1], "mode: enforce");
+}
+
+/* check_policy_string_lone - a lone string is a one-element list */
+static void check_policy_string_lone(const char *name, const struct tlsrpt_report *r)
+{
+	WANT_NUM(name, r->policies[0].npolicy_string, 1);
+	WANT_STR(name, r->policies[0].policy_string[0], "version: STSv1");
+}
+
+/* check_no_tz - date-times without a zone are kept verbatim */
+static void check_no_tz(const char *name, const struct tlsrpt_report *r)
+{
+	WANT_STR(name, r->start_datetime, "2023-01-10T00:00:00");
+	WANT_STR(name, r->end_datetime, "2023-01-11T00:00:00");
+}
+
+/* check_contact_null - contact-info null (or a number) is absent */
+static void check_contact_null(const char *name, const struct tlsrpt_report *r)
+{
+	WANT_STR(name, r->contact_info, NULL);
+	WANT_STR(name, r->report_id, "rid");
+}
+
+/* check_no_details - missing or empty failure-details */
+static void check_no_details(const char *name, const struct tlsrpt_report *r)
+{
+	check_top(name, r);
+	WANT_NUM(name, r->policies[0].nfailure_details, 0);
+	WANT_NUM(name, r->policies[0].total_failure_session_count, 2);
+}
+
+/* check_minimal_detail - a failure detail with only result-type and count */
+static void check_minimal_detail(const char *name, const struct tlsrpt_report *r)
+{
+	const struct tlsrpt_failure *f;
+
+	WANT_NUM(name, r->policies[0].nfailure_details, 1);
+	f = &r->policies[0].failure_details[0];
+	WANT_STR(name, f->result_type, "sts-policy-fetch-error");
+	WANT_NUM(name, f->failed_session_count, 3);
+	WANT_STR(name, f->sending_mta_ip, NULL);
+	WANT_STR(name, f->receiving_mx_hostname, NULL);
+	WANT_STR(name, f->receiving_mx_helo, NULL);
+	WANT_STR(name, f->receiving_ip, NULL);
+	WANT_STR(name, f->failure_reason_code, NULL);
+	WANT_STR(name, f->additional_information, NULL);
+}
+
+/* check_full_detail - every failure detail field */
+static void check_full_detail(const char *name, const struct tlsrpt_report *r)
+{
+	const struct tlsrpt_failure *f = &r->policies[0].failure_details[0];
+
+	WANT_NUM(name, r->policies[0].nfailure_details, 1);
+	WANT_STR(name, f->result_type, "starttls-not-supported");
+	WANT_STR(name, f->sending_mta_ip, "2001:db8::1");
+	WANT_STR(name, f->receiving_mx_hostname, "mx2.example.org");
+	WANT_STR(name, f->receiving_mx_helo, "mx2-helo.example.org");
+	WANT_STR(name, f->receiving_ip, "203.0.113.56");
+	WANT_STR(name, f->failure_reason_code, "X509_V_ERR");
+	WANT_STR(name, f->additional_information, "https://example.org/info");
+	WANT_NUM(name, f->failed_session_count, 200);
+}
+
+/* check_error_code_alias - the draft failure-error-code */
+static void check_error_code_alias(const char *name, const struct tlsrpt_report *r)
+{
+	WANT_STR(name, r->policies[0].failure_details[0].failure_reason_code, "DRAFT_CODE");
+}
+
+/* check_reason_code_wins - failure-reason-code is preferred over the draft name */
+static void check_reason_code_wins(const char *name, const struct tlsrpt_report *r)
+{
+	WANT_STR(name, r->policies[0].failure_details[0].failure_reason_code, "RFC_CODE");
+}
+
+/* check_unknown_types - unknown policy-type and result-type pass through */
+static void check_unknown_types(const char *name, const struct tlsrpt_report *r)
+{
+	WANT_STR(name, r->policies[0].policy_type, "invalid-policy-type");
+	WANT_STR(name, r->policies[0].failure_details[0].result_type, "Testing");
+}
+
+/* check_missing_counts - missing counts and a missing summary are 0 */
+static void check_missing_counts(const char *name, const struct tlsrpt_report *r)
+{
+	WANT_NUM(name, r->policies[0].total_successful_session_count, 0);
+	WANT_NUM(name, r->policies[0].total_failure_session_count, 0);
+	WANT_NUM(name, r->policies[0].failure_details[0].failed_session_count, 0);
+}
+
+/* check_wrong_types - string fields of another type are absent */
+static void check_wrong_types(const char *name, const struct tlsrpt_report *r)
+{
+	WANT_STR(name, r->organization_name, NULL);
+	WANT_STR(name, r->report_id, NULL);
+	WANT_STR(name, r->start_datetime, NULL);
+	WANT_STR(name, r->policies[0].policy_type, NULL);
+	WANT_STR(name, r->policies[0].policy_domain, NULL);
+	WANT_STR(name, r->policies[0].failure_details[0].result_type, NULL);
+	WANT_STR(name, r->policies[0].failure_details[0].sending_mta_ip, NULL);
+}
+
+/* check_max_count - 2^53 is the largest count accepted */
+static void check_max_count(const char *name, const struct tlsrpt_report *r)
+{
+	WANT_NUM(name, r->policies[0].total_successful_session_count, 9007199254740992ULL);
+	WANT_NUM(name, r->policies[0].total_failure_session_count, 0);
+}
+
+/* check_zero_policies - an empty policies array */
+static void check_zero_policies(const char *name, const struct tlsrpt_report *r)
+{
+	WANT_NUM(name, r->npolicies, 0);
+	WANT_STR(name, r->report_id, "rid");
+}
+
+/* check_two_policies - two policies, details skipped when not objects */
+static void check_two_policies(const char *name, const struct tlsrpt_report *r)
+{
+	WANT_NUM(name, r->npolicies, 2);
+	WANT_STR(name, r->policies[1].policy_type, "no-policy-found");
+	WANT_STR(name, r->policies[1].policy_domain, NULL);
+	WANT_NUM(name, r->policies[1].nfailure_details, 1);
+	WANT_NUM(name, r->policies[1].failure_details[0].failed_session_count, 4);
+}
+
+struct ok_case {
+	const char *name;
+	const char *json;
+	void (*check)(const char *name, const struct tlsrpt_report *r);
+};
+
+static const struct ok_case ok_cases[] = {
+	{"mx-host string",
+	 REPORT(POLICY("\"policy-type\":\"sts\",\"policy-domain\":\"example.org\","
+		       "\"mx-host\":\"*.mail.example.org\"",
+		       SUM_OK, "")),
+	 check_mx_string},
+	{"mx-host array",
+	 REPORT(POLICY("\"policy-type\":\"sts\",\"mx-host\":[\"mx1.example.org\",7,"
+		       "\"mx2.example.org\",null]",
+		       SUM_OK, "")),
+	 check_mx_array},
+	{"mx-host empty array", REPORT(POLICY("\"mx-host\":[]", SUM_OK, "")), check_mx_absent},
+	{"mx-host number", REPORT(POLICY("\"mx-host\":12", SUM_OK, "")), check_mx_absent},
+	{"tlsa policy-string",
+	 REPORT(POLICY("\"policy-type\":\"tlsa\",\"policy-string\":"
+		       "[\"[\\\"3 1 1 AB\\\",\\\"3 1 1 CD\\\"]\"]",
+		       SUM_OK, "")),
+	 check_tlsa},
+	{"policy-string with a non-string",
+	 REPORT(POLICY("\"policy-string\":[\"version: STSv1\",{},\"mode: enforce\"]", SUM_OK, "")),
+	 check_policy_strings},
+	{"policy-string lone string", REPORT(POLICY("\"policy-string\":\"version: STSv1\"", SUM_OK, "")),
+	 check_policy_string_lone},
+	{"date-time without time zone",
+	 "{\"date-range\":{\"start-datetime\":\"2023-01-10T00:00:00\",\"end-datetime\":"
+	 "\"2023-01-11T00:00:00\"},\"policies\":[]}",
+	 check_no_tz},
+	{"contact-info null",
+	 "{\"contact-info\":null,\"report-id\":\"rid\",\"policies\":[{\"policy\":{},\"summary\":{}}]}",
+	 check_contact_null},
+	{"contact-info number", "{\"contact-info\":5,\"report-id\":\"rid\",\"policies\":[]}",
+	 check_contact_null},
+	{"failure-details missing", REPORT(POLICY("\"policy-type\":\"sts\"", SUM_OK, "")),
+	 check_no_details},
+	{"failure-details empty",
+	 REPORT(POLICY("\"policy-type\":\"sts\"", SUM_OK, ",\"failure-details\":[]")),
+	 check_no_details},
+	{"failure-details not an array",
+	 REPORT(POLICY("\"policy-type\":\"sts\"", SUM_OK, ",\"failure-details\":{}")),
+	 check_no_details},
+	{"failure detail minimal",
+	 REPORT(POLICY("\"policy-type\":\"sts\"", SUM_OK,
+		       ",\"failure-details\":[{\"result-type\":\"sts-policy-fetch-error\","
+		       "\"failed-session-count\":3}]")),
+	 check_minimal_detail},
+	{"failure detail full",
+	 REPORT(POLICY("\"policy-type\":\"sts\"", SUM_OK,
+		       ",\"failure-details\":[{\"result-type\":\"starttls-not-supported\","
+		       "\"sending-mta-ip\":\"2001:db8::1\",\"receiving-mx-hostname\":"
+		       "\"mx2.example.org\",\"receiving-mx-helo\":\"mx2-helo.example.org\","
+		       "\"receiving-ip\":\"203.0.113.56\",\"failed-session-count\":200,"
+		       "\"additional-information\":\"https://example.org/info\","
+		       "\"failure-reason-code\":\"X509_V_ERR\"}]")),
+	 check_full_detail},
+	{"failure-error-code alias",
+	 REPORT(POLICY("", SUM_OK,
+		       ",\"failure-details\":[{\"result-type\":\"validation-failure\","
+		       "\"failed-session-count\":3,\"failure-error-code\":\"DRAFT_CODE\"}]")),
+	 check_error_code_alias},
+	{"failure-reason-code preferred",
+	 REPORT(POLICY("", SUM_OK,
+		       ",\"failure-details\":[{\"failure-error-code\":\"DRAFT_CODE\","
+		       "\"failure-reason-code\":\"RFC_CODE\"}]")),
+	 check_reason_code_wins},
+	{"unknown types",
+	 REPORT(POLICY("\"policy-type\":\"invalid-policy-type\"", SUM_OK,
+		       ",\"failure-details\":[{\"result-type\":\"Testing\","
+		       "\"additional-info-uri\":\"x\",\"failed-session-count\":3}]")),
+	 check_unknown_types},
+	{"missing counts",
+	 "{\"policies\":[{\"policy\":{\"policy-type\":\"sts\"},"
+	 "\"failure-details\":[{\"result-type\":\"x\"}]}]}",
+	 check_missing_counts},
+	{"wrong types",
+	 "{\"organization-name\":1,\"report-id\":[],\"date-range\":\"today\",\"policies\":[{"
+	 "\"policy\":{\"policy-type\":true,\"policy-domain\":{}},\"summary\":[],"
+	 "\"failure-details\":[{\"result-type\":null,\"sending-mta-ip\":4}]}]}",
+	 check_wrong_types},
+	{"count 2^53 and -0",
+	 REPORT(POLICY("", "\"total-successful-session-count\":9007199254740992,"
+			   "\"total-failure-session-count\":-0",
+		       "")),
+	 check_max_count},
+	{"count 0.0e0", REPORT(POLICY("", "\"total-successful-session-count\":9007199254740992,"
+					  "\"total-failure-session-count\":0.0e0",
+				      "")),
+	 check_max_count},
+	{"zero policies", "{\"report-id\":\"rid\",\"policies\":[]}", check_zero_policies},
+	{"BOM, white space, trailing newline", "\xef\xbb\xbf \n{\"report-id\":\"rid\",\"policies\":[]}\n",
+	 check_zero_policies},
+	{"two policies",
+	 "{\"policies\":[{\"policy\":{}},{\"policy\":{\"policy-type\":\"no-policy-found\"},"
+	 "\"failure-details\":[1,\"x\",{\"failed-session-count\":4},null]}]}",
+	 check_two_policies},
+};
+
+/* test_quirks - every tolerated quirk parses to what it means */
+static void test_quirks(void **state)
+{
+	struct tlsrpt_report *r;
+	char err[256];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(ok_cases) / sizeof(ok_cases[0]); i++) {
+		const struct ok_case *c = &ok_cases[i];
+
+		err[0] = '\0';
+		if (tlsrpt_report_parse(c->json, strlen(c->json), &r, err, sizeof(err)) != 0) {
+			fail_msg("%s: got refused (%s), want parsed", c->name, err);
+		}
+		assert_non_null(r);
+		c->check(c->name, r);
+		tlsrpt_report_free(r);
+	}
+}
+
+struct bad_case {
+	const char *name;
+	const char *json;
+	const char *want; /* the reason, exactly */
+};
+
+static const struct bad_case bad_cases[] = {
+	{"empty", "", "not JSON (at byte 0)"},
+	{"not JSON", "hello", "not JSON (at byte 0)"},
+	/* Text that ends early: cJSON points at its last byte. */
+	{"truncated", "{\"policies\":[{\"policy\":", "not JSON (at byte 22)"},
+	{"bad token", "{\"policies\": tru}", "not JSON (at byte 13)"},
+	{"array", "[{\"policies\":[]}]", "report is not a JSON object"},
+	{"string", "\"report\"", "report is not a JSON object"},
+	{"null", "null", "report is not a JSON object"},
+	{"no policies", "{\"report-id\":\"rid\"}", "no policies array"},
+	{"policies object", "{\"policies\":{}}", "policies is not an array"},
+	{"policies null", "{\"policies\":null}", "policies is not an array"},
+	{"policy entry a string", "{\"policies\":[{\"policy\":{}},\"sts\"]}",
+	 "policy entry is not a JSON object"},
+	{"negative success count",
+	 REPORT(POLICY("", "\"total-successful-session-count\":-1", "")),
+	 "total-successful-session-count is not a non-negative integer"},
+	{"negative failure count", REPORT(POLICY("", "\"total-failure-session-count\":-5", "")),
+	 "total-failure-session-count is not a non-negative integer"},
+	{"fractional count", REPORT(POLICY("", "\"total-failure-session-count\":1.5", "")),
+	 "total-failure-session-count is not a non-negative integer"},
+	{"string count", REPORT(POLICY("", "\"total-successful-session-count\":\"5\"", "")),
+	 "total-successful-session-count is not a non-negative integer"},
+	{"null count", REPORT(POLICY("", "\"total-successful-session-count\":null", "")),
+	 "total-successful-session-count is not a non-negative integer"},
+	{"count over 2^53",
+	 REPORT(POLICY("", "\"total-successful-session-count\":9007199254740994", "")),
+	 "total-successful-session-count is not a non-negative integer"},
+	{"count 1e300", REPORT(POLICY("", "\"total-failure-session-count\":1e300", "")),
+	 "total-failure-session-count is not a non-negative integer"},
+	{"negative failed-session-count",
+	 REPORT(POLICY("", SUM_OK,
+		       ",\"failure-details\":[{\"result-type\":\"a\",\"sending-mta-ip\":\"b\","
+		       "\"failed-session-count\":-3}]")),
+	 "failed-session-count is not a non-negative integer"},
+	{"fractional failed-session-count after good ones",
+	 "{\"policies\":[{\"policy\":{\"policy-type\":\"sts\",\"mx-host\":[\"a\"],"
+	 "\"policy-string\":[\"x\"]},\"failure-details\":[{\"failed-session-count\":1},"
+	 "{\"result-type\":\"r\",\"failed-session-count\":0.25}]}]}",
+	 "failed-session-count is not a non-negative integer"},
+};
+
+/* test_refusals - each refusal with its reason, nothing left allocated */
+static void test_refusals(void **state)
+{
+	struct tlsrpt_report *r;
+	char err[256];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++) {
+		const struct bad_case *c = &bad_cases[i];
+
+		r = (struct tlsrpt_report *)&r; /* must be reset to NULL */
+		err[0] = '\0';
+		if (tlsrpt_report_parse(c->json, strlen(c->json), &r, err, sizeof(err)) != -1) {
+			fail_msg("%s: got parsed, want refused with \"%s\"", c->name, c->want);
+		}
+		if (r != NULL) {
+			fail_msg("%s: *out: got %p, want NULL", c->name, (void *)r);
+		}
+		if (strcmp(err, c->want) != 0) {
+			fail_msg("%s: reason: got \"%s\", want \"%s\"", c->name, err, c->want);
+		}
+	}
+}
+
+/* test_length_bound - only len bytes are read: a valid prefix of a longer text */
+static void test_length_bound(void **state)
+{
+	static const char text[] = "{\"report-id\":\"rid\",\"policies\":[]}GARBAGE{";
+	struct tlsrpt_report *r;
+	char err[256];
+
+	(void)state;
+	if (tlsrpt_report_parse(text, 33, &r, err, sizeof(err)) != 0) {
+		fail_msg("first 33 bytes: got refused (%s), want parsed", err);
+	}
+	tlsrpt_report_free(r);
+	if (tlsrpt_report_parse(text, 20, &r, err, sizeof(err)) != -1) {
+		fail_msg("first 20 bytes: got parsed, want refused");
+	}
+	tlsrpt_report_free(NULL);
+}
+
+/* slurp - read a whole file; NULL on failure */
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	char *buf = NULL;
+	long n;
+
+	*len = 0;
+	if (fp == NULL) {
+		return NULL;
+	}
+	if (fseek(fp, 0, SEEK_END) == 0 && (n = ftell(fp)) >= 0 && fseek(fp, 0, SEEK_SET) == 0) {
+		buf = malloc((size_t)n + 1);
+		if (buf != NULL) {
+			*len = fread(buf, 1, (size_t)n, fp);
+			buf[*len] = '\0';
+		}
+	}
+	fclose(fp);
+	return buf;
+}
+
+/* test_real_samples - every real report in tests/data/real parses */
+static void test_real_samples(void **state)
+{
+	const char *dir = TEST_SRCDIR "/data/real";
+	struct tlsrpt_report *r;
+	struct dirent *de;
+	char path[4096], err[256];
+	size_t len, count = 0;
+	char *json;
+	DIR *d;
+
+	(void)state;
+	d = opendir(dir);
+	if (d == NULL) {
+		skip();
+	}
+	while ((de = readdir(d)) != NULL) {
+		size_t nl = strlen(de->d_name);
+
+		if (nl < 5 || strcmp(de->d_name + nl - 5, ".json") != 0) {
+			continue;
+		}
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		json = slurp(path, &len);
+		if (json == NULL) {
+			fail_msg("%s: got unreadable, want a file", path);
+		}
+		if (tlsrpt_report_parse(json, len, &r, err, sizeof(err)) != 0) {
+			fail_msg("%s: got refused (%s), want parsed", de->d_name, err);
+		}
+		if (r->npolicies == 0 || r->report_id == NULL) {
+			fail_msg("%s: got %zu policies, report-id %s, want both", de->d_name,
+				 r->npolicies, show(r->report_id));
+		}
+		tlsrpt_report_free(r);
+		free(json);
+		count++;
+	}
+	closedir(d);
+	if (count == 0) {
+		fail_msg("%s: got no .json file, want the real samples", dir);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_quirks),
+		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_length_bound),
+		cmocka_unit_test(test_real_samples),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

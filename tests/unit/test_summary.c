@@ -1,0 +1,400 @@
+/*
+ * test_summary.c - one parsed report to log records
+ *
+ * The RFC 8460 example must give the documented lines byte for byte; the
+ * policy-domain fallbacks, severities and saturating totals are checked;
+ * and a report with 60 failure details must log the 50 with the highest
+ * counts (ties in report order), in report order, plus one failure-omitted
+ * line with the number and summed count of the other 10.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "limits.h"
+#include "record.h"
+#include "report.h"
+#include "summary.h"
+
+static const char rfc_example[] =
+	"{\"organization-name\":\"Company-X\",\"date-range\":{\"start-datetime\":"
+	"\"2016-04-01T00:00:00Z\",\"end-datetime\":\"2016-04-01T23:59:59Z\"},"
+	"\"contact-info\":\"sts-reporting@company-x.example\","
+	"\"report-id\":\"5065427c-23d3-47ca-b6e0-946ea0e8c4be\",\"policies\":[{"
+	"\"policy\":{\"policy-type\":\"sts\",\"policy-string\":[\"version: STSv1\","
+	"\"mode: testing\",\"mx: *.mail.company-y.example\",\"max_age: 86400\"],"
+	"\"policy-domain\":\"company-y.example\",\"mx-host\":\"*.mail.company-y.example\"},"
+	"\"summary\":{\"total-successful-session-count\":5326,\"total-failure-session-count\":303},"
+	"\"failure-details\":[{\"result-type\":\"certificate-expired\",\"sending-mta-ip\":"
+	"\"2001:db8:abcd:0012::1\",\"receiving-mx-hostname\":\"mx1.mail.company-y.example\","
+	"\"failed-session-count\":100},{\"result-type\":\"starttls-not-supported\","
+	"\"sending-mta-ip\":\"2001:db8:abcd:0013::1\",\"receiving-mx-hostname\":"
+	"\"mx2.mail.company-y.example\",\"receiving-ip\":\"203.0.113.56\","
+	"\"failed-session-count\":200,\"additional-information\":"
+	"\"https://reports.company-x.example/report_info?id=5065427c-23d3#StarttlsNotSupported\"},"
+	"{\"result-type\":\"validation-failure\",\"sending-mta-ip\":\"198.51.100.62\","
+	"\"receiving-ip\":\"203.0.113.58\",\"receiving-mx-hostname\":"
+	"\"mx-backup.mail.company-y.example\",\"failed-session-count\":3,"
+	"\"failure-error-code\":\"X509_V_ERR_PROXY_PATH_LENGTH_EXCEEDED\"}]}]}";
+
+#define RID "report-id=5065427c-23d3-47ca-b6e0-946ea0e8c4be"
+#define POL RID " policy-type=sts policy-domain=company-y.example"
+
+static const char *const rfc_lines[] = {
+	"tests/x.eml: report " RID " organization-name=Company-X "
+	"contact-info=sts-reporting@company-x.example start-datetime=2016-04-01T00:00:00Z "
+	"end-datetime=2016-04-01T23:59:59Z policy-domain=company-y.example "
+	"submitter=mail.sender.example.com policies=1 total-successful-session-count=5326 "
+	"total-failure-session-count=303",
+	"tests/x.eml: policy " POL " mx-host=*.mail.company-y.example "
+	"total-successful-session-count=5326 total-failure-session-count=303",
+	"tests/x.eml: failure " POL " result-type=certificate-expired failed-session-count=100 "
+	"sending-mta-ip=2001:db8:abcd:0012::1 receiving-mx-hostname=mx1.mail.company-y.example",
+	"tests/x.eml: failure " POL " result-type=starttls-not-supported failed-session-count=200 "
+	"sending-mta-ip=2001:db8:abcd:0013::1 receiving-mx-hostname=mx2.mail.company-y.example "
+	"receiving-ip=203.0.113.56 additional-information="
+	"\"https://reports.company-x.example/report_info?id=5065427c-23d3#StarttlsNotSupported\"",
+	"tests/x.eml: failure " POL " result-type=validation-failure failed-session-count=3 "
+	"sending-mta-ip=198.51.100.62 receiving-mx-hostname=mx-backup.mail.company-y.example "
+	"receiving-ip=203.0.113.58 failure-reason-code=X509_V_ERR_PROXY_PATH_LENGTH_EXCEEDED",
+};
+
+static const enum tlsrpt_severity rfc_sev[] = {TLSRPT_SEV_WARNING, TLSRPT_SEV_WARNING,
+					       TLSRPT_SEV_WARNING, TLSRPT_SEV_WARNING,
+					       TLSRPT_SEV_WARNING};
+
+/* parse - a report from JSON text, failing the test when refused */
+static struct tlsrpt_report *parse(const char *json)
+{
+	struct tlsrpt_report *r;
+	char err[256];
+
+	if (tlsrpt_report_parse(json, strlen(json), &r, err, sizeof(err)) != 0) {
+		fail_msg("test report: got refused (%s), want parsed", err);
+	}
+	return r;
+}
+
+/* summarise - the records of r into rs */
+static void summarise(const struct tlsrpt_report *r, const struct tlsrpt_msghdrs *h, unsigned max,
+		      struct tlsrpt_records *rs)
+{
+	char err[256];
+
+	tlsrpt_records_init(rs);
+	if (tlsrpt_summary_records(r, h, max, rs, err, sizeof(err)) != 0) {
+		fail_msg("summary: got error (%s), want records", err);
+	}
+}
+
+/* line - record i formatted with prefix */
+static const char *line(const struct tlsrpt_records *rs, size_t i, const char *prefix)
+{
+	static char buf[TLSRPT_MAX_LOG_LINE + 1];
+
+	tlsrpt_record_format(&rs->v[i], prefix, buf, sizeof(buf));
+	return buf;
+}
+
+/* test_rfc_example - the documented lines, byte for byte */
+static void test_rfc_example(void **state)
+{
+	struct tlsrpt_msghdrs h = {0};
+	struct tlsrpt_records rs;
+	struct tlsrpt_report *r = parse(rfc_example);
+	size_t i;
+
+	(void)state;
+	h.report_submitter = "mail.sender.example.com";
+	summarise(r, &h, TLSRPT_DEF_MAX_FAILURE_LINES, &rs);
+	if (rs.n != sizeof(rfc_lines) / sizeof(rfc_lines[0])) {
+		fail_msg("records: got %zu, want %zu", rs.n, sizeof(rfc_lines) / sizeof(rfc_lines[0]));
+	}
+	for (i = 0; i < rs.n; i++) {
+		const char *got = line(&rs, i, "tests/x.eml");
+
+		if (strcmp(got, rfc_lines[i]) != 0) {
+			fail_msg("line %zu:\n got [%s]\nwant [%s]", i, got, rfc_lines[i]);
+		}
+		if (rs.v[i].severity != rfc_sev[i]) {
+			fail_msg("line %zu severity: got %d, want %d", i, (int)rs.v[i].severity,
+				 (int)rfc_sev[i]);
+		}
+	}
+	tlsrpt_records_free(&rs);
+	tlsrpt_report_free(r);
+}
+
+/* test_domains - header domain first; a policy without one takes the header's */
+static void test_domains(void **state)
+{
+	static const char json[] =
+		"{\"report-id\":\"r1\",\"policies\":["
+		"{\"policy\":{\"policy-type\":\"no-policy-found\"},"
+		"\"summary\":{\"total-successful-session-count\":7}},"
+		"{\"policy\":{\"policy-type\":\"sts\",\"policy-domain\":\"b.example\","
+		"\"mx-host\":[\"mx1.b.example\",\"mx2.b.example\"]},"
+		"\"summary\":{\"total-successful-session-count\":1,"
+		"\"total-failure-session-count\":2}}]}";
+	static const struct {
+		const char *hdr;
+		const char *want[3];
+	} cases[] = {
+		{"hdr.example",
+		 {"report report-id=r1 policy-domain=hdr.example policies=2 "
+		  "total-successful-session-count=8 total-failure-session-count=2",
+		  "policy report-id=r1 policy-type=no-policy-found policy-domain=hdr.example "
+		  "total-successful-session-count=7 total-failure-session-count=0",
+		  "policy report-id=r1 policy-type=sts policy-domain=b.example "
+		  "mx-host=mx1.b.example,mx2.b.example total-successful-session-count=1 "
+		  "total-failure-session-count=2"}},
+		{NULL,
+		 {"report report-id=r1 policies=2 "
+		  "total-successful-session-count=8 total-failure-session-count=2",
+		  "policy report-id=r1 policy-type=no-policy-found "
+		  "total-successful-session-count=7 total-failure-session-count=0",
+		  "policy report-id=r1 policy-type=sts policy-domain=b.example "
+		  "mx-host=mx1.b.example,mx2.b.example total-successful-session-count=1 "
+		  "total-failure-session-count=2"}},
+	};
+	static const enum tlsrpt_severity want_sev[] = {TLSRPT_SEV_WARNING, TLSRPT_SEV_INFO,
+							TLSRPT_SEV_WARNING};
+	struct tlsrpt_report *r = parse(json);
+	struct tlsrpt_msghdrs h = {0};
+	struct tlsrpt_records rs;
+	size_t i, k;
+
+	(void)state;
+	for (k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		h.report_domain = (char *)(uintptr_t)cases[k].hdr;
+		summarise(r, &h, 50, &rs);
+		if (rs.n != 3) {
+			fail_msg("case %zu: records: got %zu, want 3", k, rs.n);
+		}
+		for (i = 0; i < 3; i++) {
+			const char *got = line(&rs, i, NULL);
+
+			if (strcmp(got, cases[k].want[i]) != 0) {
+				fail_msg("case %zu line %zu:\n got [%s]\nwant [%s]", k, i, got,
+					 cases[k].want[i]);
+			}
+			if (rs.v[i].severity != want_sev[i]) {
+				fail_msg("case %zu line %zu severity: got %d, want %d", k, i,
+					 (int)rs.v[i].severity, (int)want_sev[i]);
+			}
+		}
+		tlsrpt_records_free(&rs);
+	}
+	/* First policy's domain when there is no header and the first policy has one. */
+	tlsrpt_report_free(r);
+	r = parse("{\"policies\":[{\"policy\":{\"policy-domain\":\"first.example\"}},"
+		  "{\"policy\":{\"policy-domain\":\"second.example\"}}]}");
+	summarise(r, NULL, 50, &rs);
+	if (strcmp(line(&rs, 0, NULL), "report policy-domain=first.example policies=2 "
+				       "total-successful-session-count=0 "
+				       "total-failure-session-count=0") != 0 ||
+	    rs.v[0].severity != TLSRPT_SEV_INFO) {
+		fail_msg("no header: got [%s] severity %d, want first.example and INFO",
+			 line(&rs, 0, NULL), (int)rs.v[0].severity);
+	}
+	tlsrpt_records_free(&rs);
+	tlsrpt_report_free(r);
+}
+
+/* test_saturation - totals summed over policies stop at UINT64_MAX */
+static void test_saturation(void **state)
+{
+	struct tlsrpt_policy pols[2];
+	struct tlsrpt_report r;
+	struct tlsrpt_records rs;
+	const struct tlsrpt_field *f;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	memset(pols, 0, sizeof(pols));
+	pols[0].total_failure_session_count = UINT64_MAX - 1;
+	pols[1].total_failure_session_count = 5;
+	pols[0].total_successful_session_count = 1;
+	pols[1].total_successful_session_count = 2;
+	r.policies = pols;
+	r.npolicies = 2;
+	summarise(&r, NULL, 50, &rs);
+	f = tlsrpt_record_get(&rs.v[0], "total-failure-session-count");
+	if (f == NULL || f->num != UINT64_MAX) {
+		fail_msg("saturated total: got %llu, want %llu",
+			 f ? (unsigned long long)f->num : 0ULL, (unsigned long long)UINT64_MAX);
+	}
+	f = tlsrpt_record_get(&rs.v[0], "total-successful-session-count");
+	if (f == NULL || f->num != 3) {
+		fail_msg("total: got %llu, want 3", f ? (unsigned long long)f->num : 0ULL);
+	}
+	tlsrpt_records_free(&rs);
+}
+
+/* many_json - a report with n details over two policies; detail i has count cnt[i] */
+static char *many_json(const uint64_t *cnt, size_t n, size_t split)
+{
+	size_t cap = 200 + n * 120, len = 0, i;
+	char *s = malloc(cap);
+
+	assert_non_null(s);
+	len += (size_t)snprintf(s + len, cap - len,
+				"{\"report-id\":\"many\",\"policies\":[{\"policy\":{\"policy-type\":"
+				"\"sts\",\"policy-domain\":\"a.example\"},\"failure-details\":[");
+	for (i = 0; i < n; i++) {
+		if (i == split) {
+			len += (size_t)snprintf(s + len, cap - len,
+						"]},{\"policy\":{\"policy-type\":\"sts\","
+						"\"policy-domain\":\"b.example\"},\"failure-details\":[");
+		}
+		len += (size_t)snprintf(s + len, cap - len,
+					"%s{\"result-type\":\"r%zu\",\"failed-session-count\":%llu}",
+					i == 0 || i == split ? "" : ",", i, (unsigned long long)cnt[i]);
+	}
+	snprintf(s + len, cap - len, "]}]}");
+	return s;
+}
+
+/* check_many - the failure lines and the failure-omitted line for counts cnt[n] */
+static void check_many(const char *name, const uint64_t *cnt, size_t n, size_t split,
+		       unsigned max)
+{
+	struct tlsrpt_records rs;
+	struct tlsrpt_report *r;
+	char *json = many_json(cnt, n, split);
+	size_t i, k, j, better, logged = 0, omitted = 0;
+	uint64_t omitted_sum = 0;
+	const struct tlsrpt_field *f;
+	char want[128];
+
+	r = parse(json);
+	free(json);
+	summarise(r, NULL, max, &rs);
+	/* Walk the records: report, policy a, failures..., policy b, failures..., omitted. */
+	k = 2;
+	for (i = 0; i < n; i++) {
+		/* Detail i is logged when fewer than max details rank above it. */
+		better = 0;
+		for (j = 0; j < n; j++) {
+			better += cnt[j] > cnt[i] || (cnt[j] == cnt[i] && j < i);
+		}
+		if (i == split) {
+			if (rs.v[k].event != TLSRPT_EV_POLICY) {
+				fail_msg("%s: record %zu: got %s, want policy", name, k,
+					 tlsrpt_event_name(rs.v[k].event));
+			}
+			k++;
+		}
+		if (better >= max) {
+			omitted++;
+			omitted_sum += cnt[i];
+			continue;
+		}
+		snprintf(want, sizeof(want), "r%zu", i);
+		f = k < rs.n ? tlsrpt_record_get(&rs.v[k], "result-type") : NULL;
+		if (f == NULL || rs.v[k].event != TLSRPT_EV_FAILURE || strcmp(f->str, want) != 0) {
+			fail_msg("%s: record %zu: got %s, want failure %s", name, k,
+				 f ? f->str : "(none)", want);
+		}
+		k++;
+		logged++;
+	}
+	if (logged != (n < max ? n : max)) {
+		fail_msg("%s: logged: got %zu, want %u", name, logged, max);
+	}
+	if (omitted == 0) {
+		if (rs.n != k) {
+			fail_msg("%s: records: got %zu, want %zu (no failure-omitted)", name, rs.n, k);
+		}
+	} else {
+		if (rs.n != k + 1 || rs.v[k].event != TLSRPT_EV_FAILURE_OMITTED) {
+			fail_msg("%s: last record: got %zu records, want failure-omitted at %zu", name,
+				 rs.n, k);
+		}
+		snprintf(want, sizeof(want),
+			 "failure-omitted report-id=many policy-domain=a.example "
+			 "failure-details=%zu failed-session-count=%llu",
+			 omitted, (unsigned long long)omitted_sum);
+		if (strcmp(line(&rs, k, NULL), want) != 0) {
+			fail_msg("%s: omitted line: got [%s], want [%s]", name, line(&rs, k, NULL),
+				 want);
+		}
+		if (rs.v[k].severity != TLSRPT_SEV_WARNING) {
+			fail_msg("%s: omitted severity: got %d, want WARNING", name,
+				 (int)rs.v[k].severity);
+		}
+	}
+	tlsrpt_records_free(&rs);
+	tlsrpt_report_free(r);
+}
+
+/* test_top_failures - 60 details, the 50 highest logged, the 10 others summed */
+static void test_top_failures(void **state)
+{
+	uint64_t cnt[60];
+	size_t i;
+
+	(void)state;
+	/* Counts 1..60 in order: details 10..59 are logged, 1+...+10 = 55 omitted. */
+	for (i = 0; i < 60; i++) {
+		cnt[i] = i + 1;
+	}
+	check_many("ascending", cnt, 60, 30, 50);
+	{
+		/* The same, spelled out, so the expectation does not rest on check_many alone. */
+		struct tlsrpt_records rs;
+		struct tlsrpt_report *r;
+		char *json = many_json(cnt, 60, 30);
+		const char *last;
+
+		r = parse(json);
+		free(json);
+		summarise(r, NULL, 50, &rs);
+		if (rs.n != 1 + 2 + 50 + 1) {
+			fail_msg("ascending: records: got %zu, want 54", rs.n);
+		}
+		last = line(&rs, rs.n - 1, "Q");
+		if (strcmp(last, "Q: failure-omitted report-id=many policy-domain=a.example "
+				 "failure-details=10 failed-session-count=55") != 0) {
+			fail_msg("ascending: got [%s], want N=10 M=55", last);
+		}
+		if (strcmp(line(&rs, 2, NULL),
+			   "failure report-id=many policy-type=sts policy-domain=a.example "
+			   "result-type=r10 failed-session-count=11") != 0) {
+			fail_msg("ascending: first failure: got [%s], want r10", line(&rs, 2, NULL));
+		}
+		tlsrpt_records_free(&rs);
+		tlsrpt_report_free(r);
+	}
+	/* All equal: ties keep report order, the first 50 are logged. */
+	for (i = 0; i < 60; i++) {
+		cnt[i] = 7;
+	}
+	check_many("all equal", cnt, 60, 25, 50);
+	/* Descending with ties scattered over both policies. */
+	for (i = 0; i < 60; i++) {
+		cnt[i] = (i * 37) % 13 + ((i % 5) == 0 ? 1000 : 0);
+	}
+	check_many("scattered", cnt, 60, 17, 50);
+	check_many("exactly the limit", cnt, 50, 17, 50);
+	check_many("limit 0", cnt, 60, 17, 0);
+	check_many("limit 1", cnt, 60, 17, 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rfc_example),
+		cmocka_unit_test(test_domains),
+		cmocka_unit_test(test_saturation),
+		cmocka_unit_test(test_top_failures),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -46,10 +46,10 @@ struct tlsrpt_payload {
 	struct tlsrpt_buf out;
 	unsigned char sniff[2]; /* first bytes held until the kind is known */
 	size_t nsniff;
-	int nonblank;       /* plain: a byte other than white space was seen */
-	int zinit;          /* zs initialised */
+	int nonblank; /* plain: a byte other than white space was seen */
+	int zinit;    /* zs initialised */
 	z_stream zs;
-	char reason[128];   /* why the part failed */
+	char reason[128]; /* why the part failed */
 	unsigned char chunk[CHUNK];
 };
 
@@ -91,8 +91,7 @@ static int fail(struct tlsrpt_payload *p, const char *reason, char *err, size_t 
 }
 
 /* append - add output bytes; 0 ok, -1 failed (err) */
-static int append(struct tlsrpt_payload *p, const void *data, size_t len, char *err,
-		  size_t errlen)
+static int append(struct tlsrpt_payload *p, const void *data, size_t len, char *err, size_t errlen)
 {
 	char msg[sizeof(p->reason)];
 
@@ -131,7 +130,7 @@ static int start_inflate(struct tlsrpt_payload *p, char *err, size_t errlen)
 
 /* inflate_some - inflate len bytes; the bytes after a stream end are left in *rest */
 static int inflate_some(struct tlsrpt_payload *p, const unsigned char *data, size_t len,
-			size_t *rest, char *err, size_t errlen)
+                        size_t *rest, char *err, size_t errlen)
 {
 	char msg[sizeof(p->reason)];
 	size_t have;
@@ -170,7 +169,7 @@ static int inflate_some(struct tlsrpt_payload *p, const unsigned char *data, siz
 			return fail(p, "out of memory", err, errlen);
 		default:
 			snprintf(msg, sizeof(msg), "gzip data error: %s",
-				 p->zs.msg != NULL ? p->zs.msg : "unknown");
+			         p->zs.msg != NULL ? p->zs.msg : "unknown");
 			return fail(p, msg, err, errlen);
 		}
 		/* Done when all input is in and zlib has no more output pending. */
@@ -182,7 +181,7 @@ static int inflate_some(struct tlsrpt_payload *p, const unsigned char *data, siz
 
 /* feed_plain - copy bytes, noting whether any is not white space */
 static int feed_plain(struct tlsrpt_payload *p, const unsigned char *data, size_t len, char *err,
-		      size_t errlen)
+                      size_t errlen)
 {
 	size_t i;
 
@@ -223,8 +222,8 @@ static int sniffed(struct tlsrpt_payload *p, int member, char *err, size_t errle
 }
 
 /* tlsrpt_payload_feed - add input; 0 ok, -1 failed (reason in err; later feeds are ignored) */
-int tlsrpt_payload_feed(struct tlsrpt_payload *p, const unsigned char *data, size_t len,
-			char *err, size_t errlen)
+int tlsrpt_payload_feed(struct tlsrpt_payload *p, const unsigned char *data, size_t len, char *err,
+                        size_t errlen)
 {
 	size_t rest;
 
@@ -258,7 +257,7 @@ int tlsrpt_payload_feed(struct tlsrpt_payload *p, const unsigned char *data, siz
 
 /* tlsrpt_payload_finish - end of the part: the output, or -1 with the reason in err */
 int tlsrpt_payload_finish(struct tlsrpt_payload *p, const char **out, size_t *outlen, char *err,
-			  size_t errlen)
+                          size_t errlen)
 {
 	*out = NULL;
 	*outlen = 0;

@@ -31,13 +31,10 @@
 #define FIELD_MAX (TLSRPT_MAX_LOG_LINE + 1) /* one rendered field, NUL included */
 
 static const char *const event_names[] = {
-	[TLSRPT_EV_REPORT] = "report",
-	[TLSRPT_EV_POLICY] = "policy",
-	[TLSRPT_EV_FAILURE] = "failure",
-	[TLSRPT_EV_FAILURE_OMITTED] = "failure-omitted",
-	[TLSRPT_EV_ERROR] = "error",
-	[TLSRPT_EV_IGNORED] = "ignored",
-	[TLSRPT_EV_ACTION] = "action",
+        [TLSRPT_EV_REPORT] = "report",   [TLSRPT_EV_POLICY] = "policy",
+        [TLSRPT_EV_FAILURE] = "failure", [TLSRPT_EV_FAILURE_OMITTED] = "failure-omitted",
+        [TLSRPT_EV_ERROR] = "error",     [TLSRPT_EV_IGNORED] = "ignored",
+        [TLSRPT_EV_ACTION] = "action",
 };
 
 /* tlsrpt_event_name - "report", "policy", "failure", ... */
@@ -59,7 +56,7 @@ void tlsrpt_records_init(struct tlsrpt_records *rs)
 
 /* tlsrpt_records_add - append a record with no fields; NULL when full or out of memory */
 struct tlsrpt_record *tlsrpt_records_add(struct tlsrpt_records *rs, enum tlsrpt_event ev,
-					 enum tlsrpt_severity sev)
+                                         enum tlsrpt_severity sev)
 {
 	struct tlsrpt_record *r;
 
@@ -210,10 +207,9 @@ static size_t render_json(const struct tlsrpt_field *f, char *buf)
  * not fit; closing (may be empty) ends the line, and trailer replaces it
  * when fields were dropped.
  */
-static void put_fields(const struct tlsrpt_record *r, size_t (*render)(const struct tlsrpt_field *,
-								       char *),
-		       const char *closing, const char *trailer, char *out, size_t limit,
-		       size_t *pos)
+static void put_fields(const struct tlsrpt_record *r,
+                       size_t (*render)(const struct tlsrpt_field *, char *), const char *closing,
+                       const char *trailer, char *out, size_t limit, size_t *pos)
 {
 	char buf[FIELD_MAX];
 	size_t i, n, total = 0, reserve;
@@ -243,7 +239,7 @@ static void put_fields(const struct tlsrpt_record *r, size_t (*render)(const str
 
 /* tlsrpt_record_format - "PREFIX: EVENT k=v ..." into out, at most TLSRPT_MAX_LOG_LINE bytes */
 size_t tlsrpt_record_format(const struct tlsrpt_record *r, const char *prefix, char *out,
-			    size_t outlen)
+                            size_t outlen)
 {
 	char buf[FIELD_MAX];
 	const char *ev = tlsrpt_event_name(r->event);
@@ -273,7 +269,7 @@ size_t tlsrpt_record_format(const struct tlsrpt_record *r, const char *prefix, c
 
 /* tlsrpt_record_format_json - {"event":..,"queue-id":prefix,...}, same bounds */
 size_t tlsrpt_record_format_json(const struct tlsrpt_record *r, const char *prefix, char *out,
-				 size_t outlen)
+                                 size_t outlen)
 {
 	char buf[FIELD_MAX];
 	const char *ev = tlsrpt_event_name(r->event);

@@ -217,10 +217,10 @@ static int parse_policy(const cJSON *o, struct tlsrpt_policy *p, char *err, size
 		seterr(err, errlen, "out of memory", "");
 		return -1;
 	}
-	if (getcount(sum, "total-successful-session-count", &p->total_successful_session_count,
-		     err, errlen) < 0 ||
+	if (getcount(sum, "total-successful-session-count", &p->total_successful_session_count, err,
+	             errlen) < 0 ||
 	    getcount(sum, "total-failure-session-count", &p->total_failure_session_count, err,
-		     errlen) < 0) {
+	             errlen) < 0) {
 		return -1;
 	}
 	if (!cJSON_IsArray(fd)) {
@@ -302,7 +302,7 @@ static int parse_report(const cJSON *root, struct tlsrpt_report *r, char *err, s
 
 /* tlsrpt_report_parse - parse len bytes of JSON into *out; -1 and err when refused */
 int tlsrpt_report_parse(const char *json, size_t len, struct tlsrpt_report **out, char *err,
-			size_t errlen)
+                        size_t errlen)
 {
 	struct tlsrpt_report *r;
 	const char *end = NULL;

@@ -67,7 +67,7 @@ static enum tlsrpt_severity sev_for(uint64_t failures)
 
 /* add - new record, or NULL with the reason in err */
 static struct tlsrpt_record *add(struct tlsrpt_records *rs, enum tlsrpt_event ev,
-				 enum tlsrpt_severity sev, char *err, size_t errlen)
+                                 enum tlsrpt_severity sev, char *err, size_t errlen)
 {
 	struct tlsrpt_record *rec;
 
@@ -84,8 +84,8 @@ static struct tlsrpt_record *add(struct tlsrpt_records *rs, enum tlsrpt_event ev
 
 /* put_failure - one failure record; 0 ok, -1 failed (err) */
 static int put_failure(const struct tlsrpt_report *r, const struct tlsrpt_policy *p,
-		       const char *domain, const struct tlsrpt_failure *f,
-		       struct tlsrpt_records *rs, char *err, size_t errlen)
+                       const char *domain, const struct tlsrpt_failure *f,
+                       struct tlsrpt_records *rs, char *err, size_t errlen)
 {
 	struct tlsrpt_record *rec = add(rs, TLSRPT_EV_FAILURE, TLSRPT_SEV_WARNING, err, errlen);
 
@@ -111,8 +111,8 @@ static int put_failure(const struct tlsrpt_report *r, const struct tlsrpt_policy
 
 /* put_policy - one policy record and its selected failure records; 0 ok, -1 failed (err) */
 static int put_policy(const struct tlsrpt_report *r, const struct tlsrpt_policy *p,
-		      const char *hdr_domain, const unsigned char *logged, size_t *index,
-		      struct tlsrpt_records *rs, char *err, size_t errlen)
+                      const char *hdr_domain, const unsigned char *logged, size_t *index,
+                      struct tlsrpt_records *rs, char *err, size_t errlen)
 {
 	const char *domain = p->policy_domain != NULL ? p->policy_domain : hdr_domain;
 	struct tlsrpt_record *rec;
@@ -127,9 +127,9 @@ static int put_policy(const struct tlsrpt_report *r, const struct tlsrpt_policy 
 	    tlsrpt_record_str(rec, "policy-domain", domain) < 0 ||
 	    tlsrpt_record_str(rec, "mx-host", p->mx_host) < 0 ||
 	    tlsrpt_record_num(rec, "total-successful-session-count",
-			      p->total_successful_session_count) < 0 ||
-	    tlsrpt_record_num(rec, "total-failure-session-count",
-			      p->total_failure_session_count) < 0) {
+	                      p->total_successful_session_count) < 0 ||
+	    tlsrpt_record_num(rec, "total-failure-session-count", p->total_failure_session_count) <
+	            0) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
@@ -150,7 +150,7 @@ static int put_policy(const struct tlsrpt_report *r, const struct tlsrpt_policy 
  * and summed count of those that are not.  *logged NULL: log them all.
  */
 static int select_failures(const struct tlsrpt_report *r, unsigned max, unsigned char **logged,
-			   uint64_t *omitted, uint64_t *omitted_count)
+                           uint64_t *omitted, uint64_t *omitted_count)
 {
 	struct rank *rk;
 	size_t total = 0, i, j, k = 0;
@@ -193,8 +193,8 @@ static int select_failures(const struct tlsrpt_report *r, unsigned max, unsigned
 
 /* tlsrpt_summary_records - append the records of report r to rs */
 int tlsrpt_summary_records(const struct tlsrpt_report *r, const struct tlsrpt_msghdrs *h,
-			   unsigned max_failure_lines, struct tlsrpt_records *rs, char *err,
-			   size_t errlen)
+                           unsigned max_failure_lines, struct tlsrpt_records *rs, char *err,
+                           size_t errlen)
 {
 	const char *hdr_domain = h != NULL ? h->report_domain : NULL;
 	const char *submitter = h != NULL ? h->report_submitter : NULL;

@@ -28,41 +28,42 @@ struct esc_case {
 };
 
 static const struct esc_case esc_cases[] = {
-	{"bare", S("certificate-expired"), "certificate-expired", "\"certificate-expired\""},
-	{"bare punctuation", S("*.mx.example:25/a?b#c"), "*.mx.example:25/a?b#c",
-	 "\"*.mx.example:25/a?b#c\""},
-	{"space", S("Google Inc."), "\"Google Inc.\"", "\"Google Inc.\""},
-	{"quote", S("a\"b"), "\"a\\\"b\"", "\"a\\\"b\""},
-	{"backslash", S("a\\b"), "\"a\\\\b\"", "\"a\\\\b\""},
-	{"equals", S("a=b"), "\"a=b\"", "\"a=b\""},
-	{"empty", S(""), "\"\"", "\"\""},
-	{"tab", S("a\tb"), "\"a\\x09b\"", "\"a\\tb\""},
-	{"NUL inside", S("a\0b"), "\"a\\x00b\"", "\"a\\u0000b\""},
-	{"escape char", S("a\x1b[31m"), "\"a\\x1b[31m\"", "\"a\\u001b[31m\""},
-	{"DEL", S("a\x7f"), "\"a\\x7f\"", "\"a\\u007f\""},
-	{"forged line", S("x\nfoo: report report-id=evil"),
-	 "\"x\\x0afoo: report report-id=evil\"", "\"x\\nfoo: report report-id=evil\""},
-	{"CRLF", S("x\r\ny"), "\"x\\x0d\\x0ay\"", "\"x\\r\\ny\""},
-	{"invalid byte", S("a\xff"
-			   "b"),
-	 "\"a\\xffb\"", "\"a\\\\xffb\""},
-	{"stray continuation", S("\x80"), "\"\\x80\"", "\"\\\\x80\""},
-	{"overlong slash", S("\xc0\xaf"), "\"\\xc0\\xaf\"", "\"\\\\xc0\\\\xaf\""},
-	{"overlong 3-byte", S("\xe0\x80\xaf"), "\"\\xe0\\x80\\xaf\"",
-	 "\"\\\\xe0\\\\x80\\\\xaf\""},
-	{"surrogate", S("\xed\xa0\x80"), "\"\\xed\\xa0\\x80\"", "\"\\\\xed\\\\xa0\\\\x80\""},
-	{"past U+10FFFF", S("\xf4\x90\x80\x80"), "\"\\xf4\\x90\\x80\\x80\"",
-	 "\"\\\\xf4\\\\x90\\\\x80\\\\x80\""},
-	{"cut sequence", S("a\xe2\x82"), "\"a\\xe2\\x82\"", "\"a\\\\xe2\\\\x82\""},
-	{"valid 2-byte", S("caf\xc3\xa9"), "\"caf\xc3\xa9\"", "\"caf\xc3\xa9\""},
-	{"valid 3-byte", S("\xe2\x82\xac"
-			   "5"),
-	 "\"\xe2\x82\xac"
-	 "5\"",
-	 "\"\xe2\x82\xac"
-	 "5\""},
-	{"valid 4-byte", S("\xf0\x9f\x98\x80"), "\"\xf0\x9f\x98\x80\"", "\"\xf0\x9f\x98\x80\""},
-	{"U+10FFFF", S("\xf4\x8f\xbf\xbf"), "\"\xf4\x8f\xbf\xbf\"", "\"\xf4\x8f\xbf\xbf\""},
+        {"bare", S("certificate-expired"), "certificate-expired", "\"certificate-expired\""},
+        {"bare punctuation", S("*.mx.example:25/a?b#c"), "*.mx.example:25/a?b#c",
+         "\"*.mx.example:25/a?b#c\""},
+        {"space", S("Google Inc."), "\"Google Inc.\"", "\"Google Inc.\""},
+        {"quote", S("a\"b"), "\"a\\\"b\"", "\"a\\\"b\""},
+        {"backslash", S("a\\b"), "\"a\\\\b\"", "\"a\\\\b\""},
+        {"equals", S("a=b"), "\"a=b\"", "\"a=b\""},
+        {"empty", S(""), "\"\"", "\"\""},
+        {"tab", S("a\tb"), "\"a\\x09b\"", "\"a\\tb\""},
+        {"NUL inside", S("a\0b"), "\"a\\x00b\"", "\"a\\u0000b\""},
+        {"escape char", S("a\x1b[31m"), "\"a\\x1b[31m\"", "\"a\\u001b[31m\""},
+        {"DEL", S("a\x7f"), "\"a\\x7f\"", "\"a\\u007f\""},
+        {"forged line", S("x\nfoo: report report-id=evil"), "\"x\\x0afoo: report report-id=evil\"",
+         "\"x\\nfoo: report report-id=evil\""},
+        {"CRLF", S("x\r\ny"), "\"x\\x0d\\x0ay\"", "\"x\\r\\ny\""},
+        {"invalid byte",
+         S("a\xff"
+           "b"),
+         "\"a\\xffb\"", "\"a\\\\xffb\""},
+        {"stray continuation", S("\x80"), "\"\\x80\"", "\"\\\\x80\""},
+        {"overlong slash", S("\xc0\xaf"), "\"\\xc0\\xaf\"", "\"\\\\xc0\\\\xaf\""},
+        {"overlong 3-byte", S("\xe0\x80\xaf"), "\"\\xe0\\x80\\xaf\"", "\"\\\\xe0\\\\x80\\\\xaf\""},
+        {"surrogate", S("\xed\xa0\x80"), "\"\\xed\\xa0\\x80\"", "\"\\\\xed\\\\xa0\\\\x80\""},
+        {"past U+10FFFF", S("\xf4\x90\x80\x80"), "\"\\xf4\\x90\\x80\\x80\"",
+         "\"\\\\xf4\\\\x90\\\\x80\\\\x80\""},
+        {"cut sequence", S("a\xe2\x82"), "\"a\\xe2\\x82\"", "\"a\\\\xe2\\\\x82\""},
+        {"valid 2-byte", S("caf\xc3\xa9"), "\"caf\xc3\xa9\"", "\"caf\xc3\xa9\""},
+        {"valid 3-byte",
+         S("\xe2\x82\xac"
+           "5"),
+         "\"\xe2\x82\xac"
+         "5\"",
+         "\"\xe2\x82\xac"
+         "5\""},
+        {"valid 4-byte", S("\xf0\x9f\x98\x80"), "\"\xf0\x9f\x98\x80\"", "\"\xf0\x9f\x98\x80\""},
+        {"U+10FFFF", S("\xf4\x8f\xbf\xbf"), "\"\xf4\x8f\xbf\xbf\"", "\"\xf4\x8f\xbf\xbf\""},
 };
 
 /* test_escape_table - every escaping case, both escapers */
@@ -85,7 +86,7 @@ static void test_escape_table(void **state)
 		n = tlsrpt_escape_json(c->in, c->len, out, sizeof(out));
 		if (strcmp(out, c->want_json) != 0 || n != strlen(c->want_json)) {
 			fail_msg("%s: json: got [%s] (%zu), want [%s]", c->name, out, n,
-				 c->want_json);
+			         c->want_json);
 		}
 	}
 }
@@ -152,7 +153,7 @@ static void test_escape_cut(void **state)
 	n = tlsrpt_escape_kv(in, 300, out, sizeof(out));
 	if (n != 2 + 253 * 4 + 3 || strcmp(out + n - 4, "...\"") != 0) {
 		fail_msg("300 invalid bytes: got length %zu ending [%s], want %d ending [...\"]", n,
-			 out + (n > 4 ? n - 4 : 0), 2 + 253 * 4 + 3);
+		         out + (n > 4 ? n - 4 : 0), 2 + 253 * 4 + 3);
 	}
 }
 
@@ -208,29 +209,29 @@ struct utf8_case {
 };
 
 static const struct utf8_case utf8_cases[] = {
-	{"empty", "", 0, 0},
-	{"ASCII", S("A"), 1},
-	{"NUL", "\0", 1, 1},
-	{"2-byte min U+0080", S("\xc2\x80"), 2},
-	{"2-byte max U+07FF", S("\xdf\xbf"), 2},
-	{"overlong 2-byte C0", S("\xc0\x80"), 0},
-	{"overlong 2-byte C1", S("\xc1\xbf"), 0},
-	{"3-byte min U+0800", S("\xe0\xa0\x80"), 3},
-	{"overlong 3-byte", S("\xe0\x9f\xbf"), 0},
-	{"last before surrogates", S("\xed\x9f\xbf"), 3},
-	{"high surrogate", S("\xed\xa0\x80"), 0},
-	{"low surrogate", S("\xed\xbf\xbf"), 0},
-	{"U+FFFF", S("\xef\xbf\xbf"), 3},
-	{"4-byte min U+10000", S("\xf0\x90\x80\x80"), 4},
-	{"overlong 4-byte", S("\xf0\x8f\xbf\xbf"), 0},
-	{"U+10FFFF", S("\xf4\x8f\xbf\xbf"), 4},
-	{"U+110000", S("\xf4\x90\x80\x80"), 0},
-	{"F5", S("\xf5\x80\x80\x80"), 0},
-	{"FF", S("\xff"), 0},
-	{"lone continuation", S("\x80"), 0},
-	{"truncated 3-byte", S("\xe2\x82"), 0},
-	{"bad continuation", S("\xe2\x28\xa1"), 0},
-	{"bad 4th byte", S("\xf0\x9f\x98\x28"), 0},
+        {"empty", "", 0, 0},
+        {"ASCII", S("A"), 1},
+        {"NUL", "\0", 1, 1},
+        {"2-byte min U+0080", S("\xc2\x80"), 2},
+        {"2-byte max U+07FF", S("\xdf\xbf"), 2},
+        {"overlong 2-byte C0", S("\xc0\x80"), 0},
+        {"overlong 2-byte C1", S("\xc1\xbf"), 0},
+        {"3-byte min U+0800", S("\xe0\xa0\x80"), 3},
+        {"overlong 3-byte", S("\xe0\x9f\xbf"), 0},
+        {"last before surrogates", S("\xed\x9f\xbf"), 3},
+        {"high surrogate", S("\xed\xa0\x80"), 0},
+        {"low surrogate", S("\xed\xbf\xbf"), 0},
+        {"U+FFFF", S("\xef\xbf\xbf"), 3},
+        {"4-byte min U+10000", S("\xf0\x90\x80\x80"), 4},
+        {"overlong 4-byte", S("\xf0\x8f\xbf\xbf"), 0},
+        {"U+10FFFF", S("\xf4\x8f\xbf\xbf"), 4},
+        {"U+110000", S("\xf4\x90\x80\x80"), 0},
+        {"F5", S("\xf5\x80\x80\x80"), 0},
+        {"FF", S("\xff"), 0},
+        {"lone continuation", S("\x80"), 0},
+        {"truncated 3-byte", S("\xe2\x82"), 0},
+        {"bad continuation", S("\xe2\x28\xa1"), 0},
+        {"bad 4th byte", S("\xf0\x9f\x98\x28"), 0},
 };
 
 /* test_utf8_seqlen - valid sequences and every kind of invalid one */
@@ -252,11 +253,9 @@ static void test_utf8_seqlen(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_escape_table),
-		cmocka_unit_test(test_escape_cut),
-		cmocka_unit_test(test_escape_small_buffer),
-		cmocka_unit_test(test_escape_nocut),
-		cmocka_unit_test(test_utf8_seqlen),
+	        cmocka_unit_test(test_escape_table),        cmocka_unit_test(test_escape_cut),
+	        cmocka_unit_test(test_escape_small_buffer), cmocka_unit_test(test_escape_nocut),
+	        cmocka_unit_test(test_utf8_seqlen),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

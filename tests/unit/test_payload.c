@@ -36,7 +36,7 @@ static struct blob deflate_mem(const void *data, size_t len, int gz)
 
 	memset(&zs, 0, sizeof(zs));
 	assert_int_equal(deflateInit2(&zs, 9, Z_DEFLATED, gz ? 31 : 15, 8, Z_DEFAULT_STRATEGY),
-			 Z_OK);
+	                 Z_OK);
 	bound = deflateBound(&zs, (uLong)len) + 32;
 	b.data = malloc(bound);
 	assert_non_null(b.data);
@@ -52,7 +52,7 @@ static struct blob deflate_mem(const void *data, size_t len, int gz)
 
 /* collect - feed in chunks of step bytes (0: whole), finish; 0 and the output, or -1 and err */
 static int collect(struct tlsrpt_payload *p, const unsigned char *data, size_t len, size_t step,
-		   const char **out, size_t *outlen, char *err, size_t errlen)
+                   const char **out, size_t *outlen, char *err, size_t errlen)
 {
 	size_t off = 0, n;
 
@@ -89,15 +89,15 @@ static void test_good(void **state)
 		enum tlsrpt_payload_kind kind;
 		const char *want;
 	} cases[] = {
-		{"plain", (const unsigned char *)REPORT_JSON, strlen(REPORT_JSON),
-		 TLSRPT_PAYLOAD_PLAIN, REPORT_JSON},
-		{"gzip", gz.data, gz.len, TLSRPT_PAYLOAD_GZIP, REPORT_JSON},
-		{"zlib", zl.data, zl.len, TLSRPT_PAYLOAD_GZIP, REPORT_JSON},
-		{"one byte", (const unsigned char *)"{", 1, TLSRPT_PAYLOAD_PLAIN, "{"},
-		{"leading white space", (const unsigned char *)"\r\n {}", 5, TLSRPT_PAYLOAD_PLAIN,
-		 "\r\n {}"},
-		{"1f without 8b", (const unsigned char *)"\x1f{}", 3, TLSRPT_PAYLOAD_PLAIN,
-		 "\x1f{}"},
+	        {"plain", (const unsigned char *)REPORT_JSON, strlen(REPORT_JSON),
+	         TLSRPT_PAYLOAD_PLAIN, REPORT_JSON},
+	        {"gzip", gz.data, gz.len, TLSRPT_PAYLOAD_GZIP, REPORT_JSON},
+	        {"zlib", zl.data, zl.len, TLSRPT_PAYLOAD_GZIP, REPORT_JSON},
+	        {"one byte", (const unsigned char *)"{", 1, TLSRPT_PAYLOAD_PLAIN, "{"},
+	        {"leading white space", (const unsigned char *)"\r\n {}", 5, TLSRPT_PAYLOAD_PLAIN,
+	         "\r\n {}"},
+	        {"1f without 8b", (const unsigned char *)"\x1f{}", 3, TLSRPT_PAYLOAD_PLAIN,
+	         "\x1f{}"},
 	};
 	struct tlsrpt_payload *p = tlsrpt_payload_new(1 << 20);
 	const char *out;
@@ -110,24 +110,25 @@ static void test_good(void **state)
 		for (s = 0; s < sizeof(steps) / sizeof(steps[0]); s++) {
 			err[0] = '\0';
 			if (collect(p, cases[i].data, cases[i].len, steps[s], &out, &outlen, err,
-				    sizeof(err)) != 0) {
+			            sizeof(err)) != 0) {
 				fail_msg("%s step %zu: got error \"%s\", want ok", cases[i].name,
-					 steps[s], err);
+				         steps[s], err);
 			}
 			if (outlen != strlen(cases[i].want) || strcmp(out, cases[i].want) != 0) {
 				fail_msg("%s step %zu: got [%s] (%zu), want [%s]", cases[i].name,
-					 steps[s], out, outlen, cases[i].want);
+				         steps[s], out, outlen, cases[i].want);
 			}
 			if (tlsrpt_payload_kind(p) != cases[i].kind) {
 				fail_msg("%s: kind: got %s, want %s", cases[i].name,
-					 kind_name(tlsrpt_payload_kind(p)),
-					 kind_name(cases[i].kind));
+				         kind_name(tlsrpt_payload_kind(p)),
+				         kind_name(cases[i].kind));
 			}
 		}
 	}
 	tlsrpt_payload_reset(p);
 	if (tlsrpt_payload_kind(p) != TLSRPT_PAYLOAD_UNKNOWN) {
-		fail_msg("after reset: kind: got %s, want unknown", kind_name(tlsrpt_payload_kind(p)));
+		fail_msg("after reset: kind: got %s, want unknown",
+		         kind_name(tlsrpt_payload_kind(p)));
 	}
 	tlsrpt_payload_free(p);
 	tlsrpt_payload_free(NULL);
@@ -155,21 +156,21 @@ static void test_members(void **state)
 		if (collect(p, buf, n, step, &out, &outlen, err, sizeof(err)) != 0 ||
 		    strcmp(out, "{\"a\":1}") != 0) {
 			fail_msg("two members step %zu: got [%s], want [{\"a\":1}]", step,
-				 out ? out : err);
+			         out ? out : err);
 		}
 		memcpy(buf + a.len, "\r\n-- \n", 6);
 		n = a.len + 6;
 		if (collect(p, buf, n, step, &out, &outlen, err, sizeof(err)) != 0 ||
 		    strcmp(out, "{\"a\":") != 0) {
 			fail_msg("trailing junk step %zu: got [%s], want [{\"a\":]", step,
-				 out ? out : err);
+			         out ? out : err);
 		}
 		memcpy(buf, z.data, z.len);
 		memcpy(buf + z.len, "\n", 1);
 		if (collect(p, buf, z.len + 1, step, &out, &outlen, err, sizeof(err)) != 0 ||
 		    strcmp(out, "{}") != 0) {
 			fail_msg("zlib + newline step %zu: got [%s], want [{}]", step,
-				 out ? out : err);
+			         out ? out : err);
 		}
 	}
 	tlsrpt_payload_free(p);
@@ -192,15 +193,15 @@ static void test_bad(void **state)
 		size_t len;
 		const char *want; /* reason prefix */
 	} cases[] = {
-		{"truncated gzip", gz.data, gz.len - 10, "truncated gzip data"},
-		{"gzip header only", gz.data, 10, "truncated gzip data"},
-		{"gzip magic only", gz.data, 2, "truncated gzip data"},
-		{"truncated second member", trunc2, gz.len + second.len - 3, "truncated gzip data"},
-		{"invalid block type", badtype, gz.len, "gzip data error: invalid block type"},
-		{"bad CRC", badcrc, gz.len, "gzip data error: incorrect data check"},
-		{"nothing", (const unsigned char *)"", 0, "empty report part"},
-		{"white space only", (const unsigned char *)" \r\n\t\r\n", 6, "empty report part"},
-		{"gzip of nothing", empty.data, empty.len, "empty report part"},
+	        {"truncated gzip", gz.data, gz.len - 10, "truncated gzip data"},
+	        {"gzip header only", gz.data, 10, "truncated gzip data"},
+	        {"gzip magic only", gz.data, 2, "truncated gzip data"},
+	        {"truncated second member", trunc2, gz.len + second.len - 3, "truncated gzip data"},
+	        {"invalid block type", badtype, gz.len, "gzip data error: invalid block type"},
+	        {"bad CRC", badcrc, gz.len, "gzip data error: incorrect data check"},
+	        {"nothing", (const unsigned char *)"", 0, "empty report part"},
+	        {"white space only", (const unsigned char *)" \r\n\t\r\n", 6, "empty report part"},
+	        {"gzip of nothing", empty.data, empty.len, "empty report part"},
 	};
 	struct tlsrpt_payload *p = tlsrpt_payload_new(1 << 20);
 	const char *out;
@@ -221,13 +222,13 @@ static void test_bad(void **state)
 		for (step = 0; step <= 1; step++) {
 			err[0] = '\0';
 			if (collect(p, cases[i].data, cases[i].len, step, &out, &outlen, err,
-				    sizeof(err)) != -1) {
+			            sizeof(err)) != -1) {
 				fail_msg("%s: got ok [%s], want \"%s\"", cases[i].name, out,
-					 cases[i].want);
+				         cases[i].want);
 			}
 			if (strncmp(err, cases[i].want, strlen(cases[i].want)) != 0) {
-				fail_msg("%s step %zu: got \"%s\", want \"%s\"", cases[i].name, step,
-					 err, cases[i].want);
+				fail_msg("%s step %zu: got \"%s\", want \"%s\"", cases[i].name,
+				         step, err, cases[i].want);
 			}
 		}
 	}
@@ -277,17 +278,17 @@ static void test_limit(void **state)
 
 			gz = deflate_mem(data, MAX + over, i == 1);
 			rc = i == 0 ? collect(p, data, MAX + over, 4096, &out, &outlen, err,
-					      sizeof(err))
-				    : collect(p, gz.data, gz.len, 0, &out, &outlen, err,
-					      sizeof(err));
+			                      sizeof(err))
+			            : collect(p, gz.data, gz.len, 0, &out, &outlen, err,
+			                      sizeof(err));
 			free(gz.data);
 			if (!over && (rc != 0 || outlen != MAX)) {
-				fail_msg("%s exactly %d: got rc %d len %zu (%s), want ok", i ? "gzip" : "plain",
-					 MAX, rc, outlen, err);
+				fail_msg("%s exactly %d: got rc %d len %zu (%s), want ok",
+				         i ? "gzip" : "plain", MAX, rc, outlen, err);
 			}
 			if (over && (rc != -1 || strcmp(err, want) != 0)) {
-				fail_msg("%s %d + 1: got rc %d \"%s\", want \"%s\"", i ? "gzip" : "plain",
-					 MAX, rc, err, want);
+				fail_msg("%s %d + 1: got rc %d \"%s\", want \"%s\"",
+				         i ? "gzip" : "plain", MAX, rc, err, want);
 			}
 		}
 	}
@@ -360,8 +361,8 @@ static void test_bomb(void **state)
 		fail_msg("bomb: got rc %d \"%s\", want -1 \"%s\"", rc, err, want);
 	}
 	if (off > bomb.len / 2) {
-		fail_msg("bomb: got %zu of %zu input bytes read before refusing, want far fewer", off,
-			 bomb.len);
+		fail_msg("bomb: got %zu of %zu input bytes read before refusing, want far fewer",
+		         off, bomb.len);
 	}
 	if (dt >= 1.0) {
 		fail_msg("bomb: got %.3f s to refuse, want < 1 s", dt);
@@ -373,9 +374,9 @@ static void test_bomb(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_good),  cmocka_unit_test(test_members),
-		cmocka_unit_test(test_bad),   cmocka_unit_test(test_limit),
-		cmocka_unit_test(test_bomb),
+	        cmocka_unit_test(test_good), cmocka_unit_test(test_members),
+	        cmocka_unit_test(test_bad),  cmocka_unit_test(test_limit),
+	        cmocka_unit_test(test_bomb),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -27,10 +27,10 @@ static void test_event_names(void **state)
 		enum tlsrpt_event ev;
 		const char *want;
 	} cases[] = {
-		{TLSRPT_EV_REPORT, "report"},   {TLSRPT_EV_POLICY, "policy"},
-		{TLSRPT_EV_FAILURE, "failure"}, {TLSRPT_EV_FAILURE_OMITTED, "failure-omitted"},
-		{TLSRPT_EV_ERROR, "error"},     {TLSRPT_EV_IGNORED, "ignored"},
-		{TLSRPT_EV_ACTION, "action"},
+	        {TLSRPT_EV_REPORT, "report"},   {TLSRPT_EV_POLICY, "policy"},
+	        {TLSRPT_EV_FAILURE, "failure"}, {TLSRPT_EV_FAILURE_OMITTED, "failure-omitted"},
+	        {TLSRPT_EV_ERROR, "error"},     {TLSRPT_EV_IGNORED, "ignored"},
+	        {TLSRPT_EV_ACTION, "action"},
 	};
 	size_t i;
 
@@ -126,11 +126,11 @@ static struct tlsrpt_record *example(struct tlsrpt_records *rs)
 	return r;
 }
 
-#define EXAMPLE_FIELDS                                                                          \
-	"report report-id=5065427c-23d3-47ca-b6e0-946ea0e8c4be organization-name=Company-X "     \
-	"contact-info=sts-reporting@company-x.example start-datetime=2016-04-01T00:00:00Z "      \
-	"end-datetime=2016-04-01T23:59:59Z policy-domain=company-y.example "                      \
-	"submitter=mail.sender.example.com policies=1 total-successful-session-count=5326 "       \
+#define EXAMPLE_FIELDS                                                                             \
+	"report report-id=5065427c-23d3-47ca-b6e0-946ea0e8c4be organization-name=Company-X "       \
+	"contact-info=sts-reporting@company-x.example start-datetime=2016-04-01T00:00:00Z "        \
+	"end-datetime=2016-04-01T23:59:59Z policy-domain=company-y.example "                       \
+	"submitter=mail.sender.example.com policies=1 total-successful-session-count=5326 "        \
 	"total-failure-session-count=303"
 
 /* test_format_prefix - the example line with plain, NULL and hostile prefixes */
@@ -140,12 +140,13 @@ static void test_format_prefix(void **state)
 		const char *prefix;
 		const char *want;
 	} cases[] = {
-		{"tests/x.eml", "tests/x.eml: " EXAMPLE_FIELDS},
-		{NULL, EXAMPLE_FIELDS},
-		{"4ZxK2n1YQz", "4ZxK2n1YQz: " EXAMPLE_FIELDS},
-		{"my file.eml", "\"my file.eml\": " EXAMPLE_FIELDS},
-		{"a\nb: report report-id=evil", "\"a\\x0ab: report report-id=evil\": " EXAMPLE_FIELDS},
-		{"", "\"\": " EXAMPLE_FIELDS},
+	        {"tests/x.eml", "tests/x.eml: " EXAMPLE_FIELDS},
+	        {NULL, EXAMPLE_FIELDS},
+	        {"4ZxK2n1YQz", "4ZxK2n1YQz: " EXAMPLE_FIELDS},
+	        {"my file.eml", "\"my file.eml\": " EXAMPLE_FIELDS},
+	        {"a\nb: report report-id=evil",
+	         "\"a\\x0ab: report report-id=evil\": " EXAMPLE_FIELDS},
+	        {"", "\"\": " EXAMPLE_FIELDS},
 	};
 	struct tlsrpt_records rs;
 	struct tlsrpt_record *r;
@@ -180,12 +181,12 @@ static void test_format_long_prefix(void **state)
 	n = tlsrpt_record_format(r, prefix, out, sizeof(out));
 	if (n > TLSRPT_MAX_LOG_LINE || strstr(out, "...: report ") == NULL) {
 		fail_msg("long prefix: got %zu bytes [%.80s...], want <= %d with a cut prefix", n,
-			 out, TLSRPT_MAX_LOG_LINE);
+		         out, TLSRPT_MAX_LOG_LINE);
 	}
 	n = tlsrpt_record_format_json(r, prefix, out, sizeof(out));
 	if (n > TLSRPT_MAX_LOG_LINE || strstr(out, "...\"") == NULL) {
 		fail_msg("long prefix json: got %zu bytes, want <= %d with a cut queue-id", n,
-			 TLSRPT_MAX_LOG_LINE);
+		         TLSRPT_MAX_LOG_LINE);
 	}
 	tlsrpt_records_free(&rs);
 }
@@ -193,9 +194,9 @@ static void test_format_long_prefix(void **state)
 /* big - a failure record whose 11 values each escape to about 1000 bytes */
 static struct tlsrpt_record *big(struct tlsrpt_records *rs)
 {
-	static const char *const keys[] = {"report-id", "policy-type", "policy-domain",
-					   "result-type", "sending-mta-ip", "receiving-mx-hostname",
-					   "receiving-mx-helo", "receiving-ip"};
+	static const char *const keys[] = {
+	        "report-id",      "policy-type",           "policy-domain",     "result-type",
+	        "sending-mta-ip", "receiving-mx-hostname", "receiving-mx-helo", "receiving-ip"};
 	struct tlsrpt_record *r = tlsrpt_records_add(rs, TLSRPT_EV_FAILURE, TLSRPT_SEV_WARNING);
 	char v[301];
 	size_t i;
@@ -228,7 +229,7 @@ static void test_format_line_limit(void **state)
 	n = tlsrpt_record_format(r, "Q1", out, sizeof(out));
 	if (n > TLSRPT_MAX_LOG_LINE || n != strlen(out)) {
 		fail_msg("length: got %zu (strlen %zu), want <= %d", n, strlen(out),
-			 TLSRPT_MAX_LOG_LINE);
+		         TLSRPT_MAX_LOG_LINE);
 	}
 	if (n < 4 || strcmp(out + n - 4, " ...") != 0) {
 		fail_msg("ending: got [%s], want [ ...]", n >= 4 ? out + n - 4 : out);
@@ -239,7 +240,7 @@ static void test_format_line_limit(void **state)
 	/* The last field written is whole: the text before " ..." ends in a quote. */
 	if (out[n - 5] != '"') {
 		fail_msg("before ' ...': got [%c], want the closing quote of a whole value",
-			 out[n - 5]);
+		         out[n - 5]);
 	}
 	if (strchr(out, '\n') != NULL) {
 		fail_msg("line break: got one, want none");
@@ -260,7 +261,7 @@ static cJSON *parse_json(const char *line)
 
 	if (j == NULL || !cJSON_IsObject(j)) {
 		fail_msg("json: got unparsable [%s] (at byte %td), want an object", line,
-			 end ? end - line : -1);
+		         end ? end - line : -1);
 	}
 	return j;
 }
@@ -312,14 +313,14 @@ static void test_json(void **state)
 	v = cJSON_GetObjectItemCaseSensitive(j, "result-type");
 	if (!cJSON_IsString(v) ||
 	    strcmp(v->valuestring, "q\"b\\s\x01\x7f\\xff\\xc0\\xaf\\xed\\xa0\\x80 caf\xc3\xa9") !=
-		    0) {
+	            0) {
 		fail_msg("hostile result-type: got [%s], want invalid bytes as text \\xHH",
-			 cJSON_IsString(v) ? v->valuestring : "(not a string)");
+		         cJSON_IsString(v) ? v->valuestring : "(not a string)");
 	}
 	v = cJSON_GetObjectItemCaseSensitive(j, "queue-id");
 	if (!cJSON_IsString(v) || strcmp(v->valuestring, "\\xff\n") != 0) {
 		fail_msg("hostile queue-id: got [%s], want \\xff and a newline",
-			 cJSON_IsString(v) ? v->valuestring : "(not a string)");
+		         cJSON_IsString(v) ? v->valuestring : "(not a string)");
 	}
 	if (strstr(out, "\"failed-session-count\":18446744073709551615}") == NULL) {
 		fail_msg("max count: got [%s], want 18446744073709551615 as a number", out);
@@ -354,10 +355,13 @@ static void test_json(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_event_names),       cmocka_unit_test(test_fields),
-		cmocka_unit_test(test_records_max),       cmocka_unit_test(test_format_prefix),
-		cmocka_unit_test(test_format_long_prefix), cmocka_unit_test(test_format_line_limit),
-		cmocka_unit_test(test_json),
+	        cmocka_unit_test(test_event_names),
+	        cmocka_unit_test(test_fields),
+	        cmocka_unit_test(test_records_max),
+	        cmocka_unit_test(test_format_prefix),
+	        cmocka_unit_test(test_format_long_prefix),
+	        cmocka_unit_test(test_format_line_limit),
+	        cmocka_unit_test(test_json),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

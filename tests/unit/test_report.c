@@ -20,14 +20,13 @@
 #include "report.h"
 
 /* Wrap a policies array in a report with the usual top-level fields. */
-#define REPORT(pols)                                                                            \
-	"{\"organization-name\":\"Org\",\"date-range\":{\"start-datetime\":"                    \
-	"\"2026-01-01T00:00:00Z\",\"end-datetime\":\"2026-01-01T23:59:59Z\"},"                  \
+#define REPORT(pols)                                                                               \
+	"{\"organization-name\":\"Org\",\"date-range\":{\"start-datetime\":"                       \
+	"\"2026-01-01T00:00:00Z\",\"end-datetime\":\"2026-01-01T23:59:59Z\"},"                     \
 	"\"contact-info\":\"c@example.org\",\"report-id\":\"rid\",\"policies\":" pols "}"
 
 /* One policy with the given policy object members, summary and extra members. */
-#define POLICY(pol, sum, extra)                                                                 \
-	"[{\"policy\":{" pol "},\"summary\":{" sum "}" extra "}]"
+#define POLICY(pol, sum, extra) "[{\"policy\":{" pol "},\"summary\":{" sum "}" extra "}]"
 
 #define SUM_OK "\"total-successful-session-count\":5,\"total-failure-session-count\":2"
 
@@ -43,19 +42,19 @@ static const char *show(const char *s)
 	return s != NULL ? s : "(null)";
 }
 
-#define WANT_STR(name, got, want)                                                               \
-	do {                                                                                    \
-		if (!streq((got), (want))) {                                                    \
-			fail_msg("%s: " #got ": got %s, want %s", name, show(got), show(want)); \
-		}                                                                               \
+#define WANT_STR(name, got, want)                                                                  \
+	do {                                                                                       \
+		if (!streq((got), (want))) {                                                       \
+			fail_msg("%s: " #got ": got %s, want %s", name, show(got), show(want));    \
+		}                                                                                  \
 	} while (0)
 
-#define WANT_NUM(name, got, want)                                                               \
-	do {                                                                                    \
-		if ((uint64_t)(got) != (uint64_t)(want)) {                                      \
-			fail_msg("%s: " #got ": got %llu, want %llu", name,                     \
-				 (unsigned long long)(got), (unsigned long long)(want));        \
-		}                                                                               \
+#define WANT_NUM(name, got, want)                                                                  \
+	do {                                                                                       \
+		if ((uint64_t)(got) != (uint64_t)(want)) {                                         \
+			fail_msg("%s: " #got ": got %llu, want %llu", name,                        \
+			         (unsigned long long)(got), (unsigned long long)(want));           \
+		}                                                                                  \
 	} while (0)
 
 /* check_top - the REPORT() wrapper's fields */
@@ -243,99 +242,104 @@ struct ok_case {
 };
 
 static const struct ok_case ok_cases[] = {
-	{"mx-host string",
-	 REPORT(POLICY("\"policy-type\":\"sts\",\"policy-domain\":\"example.org\","
-		       "\"mx-host\":\"*.mail.example.org\"",
-		       SUM_OK, "")),
-	 check_mx_string},
-	{"mx-host array",
-	 REPORT(POLICY("\"policy-type\":\"sts\",\"mx-host\":[\"mx1.example.org\",7,"
-		       "\"mx2.example.org\",null]",
-		       SUM_OK, "")),
-	 check_mx_array},
-	{"mx-host empty array", REPORT(POLICY("\"mx-host\":[]", SUM_OK, "")), check_mx_absent},
-	{"mx-host number", REPORT(POLICY("\"mx-host\":12", SUM_OK, "")), check_mx_absent},
-	{"tlsa policy-string",
-	 REPORT(POLICY("\"policy-type\":\"tlsa\",\"policy-string\":"
-		       "[\"[\\\"3 1 1 AB\\\",\\\"3 1 1 CD\\\"]\"]",
-		       SUM_OK, "")),
-	 check_tlsa},
-	{"policy-string with a non-string",
-	 REPORT(POLICY("\"policy-string\":[\"version: STSv1\",{},\"mode: enforce\"]", SUM_OK, "")),
-	 check_policy_strings},
-	{"policy-string lone string", REPORT(POLICY("\"policy-string\":\"version: STSv1\"", SUM_OK, "")),
-	 check_policy_string_lone},
-	{"date-time without time zone",
-	 "{\"date-range\":{\"start-datetime\":\"2023-01-10T00:00:00\",\"end-datetime\":"
-	 "\"2023-01-11T00:00:00\"},\"policies\":[]}",
-	 check_no_tz},
-	{"contact-info null",
-	 "{\"contact-info\":null,\"report-id\":\"rid\",\"policies\":[{\"policy\":{},\"summary\":{}}]}",
-	 check_contact_null},
-	{"contact-info number", "{\"contact-info\":5,\"report-id\":\"rid\",\"policies\":[]}",
-	 check_contact_null},
-	{"failure-details missing", REPORT(POLICY("\"policy-type\":\"sts\"", SUM_OK, "")),
-	 check_no_details},
-	{"failure-details empty",
-	 REPORT(POLICY("\"policy-type\":\"sts\"", SUM_OK, ",\"failure-details\":[]")),
-	 check_no_details},
-	{"failure-details not an array",
-	 REPORT(POLICY("\"policy-type\":\"sts\"", SUM_OK, ",\"failure-details\":{}")),
-	 check_no_details},
-	{"failure detail minimal",
-	 REPORT(POLICY("\"policy-type\":\"sts\"", SUM_OK,
-		       ",\"failure-details\":[{\"result-type\":\"sts-policy-fetch-error\","
-		       "\"failed-session-count\":3}]")),
-	 check_minimal_detail},
-	{"failure detail full",
-	 REPORT(POLICY("\"policy-type\":\"sts\"", SUM_OK,
-		       ",\"failure-details\":[{\"result-type\":\"starttls-not-supported\","
-		       "\"sending-mta-ip\":\"2001:db8::1\",\"receiving-mx-hostname\":"
-		       "\"mx2.example.org\",\"receiving-mx-helo\":\"mx2-helo.example.org\","
-		       "\"receiving-ip\":\"203.0.113.56\",\"failed-session-count\":200,"
-		       "\"additional-information\":\"https://example.org/info\","
-		       "\"failure-reason-code\":\"X509_V_ERR\"}]")),
-	 check_full_detail},
-	{"failure-error-code alias",
-	 REPORT(POLICY("", SUM_OK,
-		       ",\"failure-details\":[{\"result-type\":\"validation-failure\","
-		       "\"failed-session-count\":3,\"failure-error-code\":\"DRAFT_CODE\"}]")),
-	 check_error_code_alias},
-	{"failure-reason-code preferred",
-	 REPORT(POLICY("", SUM_OK,
-		       ",\"failure-details\":[{\"failure-error-code\":\"DRAFT_CODE\","
-		       "\"failure-reason-code\":\"RFC_CODE\"}]")),
-	 check_reason_code_wins},
-	{"unknown types",
-	 REPORT(POLICY("\"policy-type\":\"invalid-policy-type\"", SUM_OK,
-		       ",\"failure-details\":[{\"result-type\":\"Testing\","
-		       "\"additional-info-uri\":\"x\",\"failed-session-count\":3}]")),
-	 check_unknown_types},
-	{"missing counts",
-	 "{\"policies\":[{\"policy\":{\"policy-type\":\"sts\"},"
-	 "\"failure-details\":[{\"result-type\":\"x\"}]}]}",
-	 check_missing_counts},
-	{"wrong types",
-	 "{\"organization-name\":1,\"report-id\":[],\"date-range\":\"today\",\"policies\":[{"
-	 "\"policy\":{\"policy-type\":true,\"policy-domain\":{}},\"summary\":[],"
-	 "\"failure-details\":[{\"result-type\":null,\"sending-mta-ip\":4}]}]}",
-	 check_wrong_types},
-	{"count 2^53 and -0",
-	 REPORT(POLICY("", "\"total-successful-session-count\":9007199254740992,"
-			   "\"total-failure-session-count\":-0",
-		       "")),
-	 check_max_count},
-	{"count 0.0e0", REPORT(POLICY("", "\"total-successful-session-count\":9007199254740992,"
-					  "\"total-failure-session-count\":0.0e0",
-				      "")),
-	 check_max_count},
-	{"zero policies", "{\"report-id\":\"rid\",\"policies\":[]}", check_zero_policies},
-	{"BOM, white space, trailing newline", "\xef\xbb\xbf \n{\"report-id\":\"rid\",\"policies\":[]}\n",
-	 check_zero_policies},
-	{"two policies",
-	 "{\"policies\":[{\"policy\":{}},{\"policy\":{\"policy-type\":\"no-policy-found\"},"
-	 "\"failure-details\":[1,\"x\",{\"failed-session-count\":4},null]}]}",
-	 check_two_policies},
+        {"mx-host string",
+         REPORT(POLICY("\"policy-type\":\"sts\",\"policy-domain\":\"example.org\","
+                       "\"mx-host\":\"*.mail.example.org\"",
+                       SUM_OK, "")),
+         check_mx_string},
+        {"mx-host array",
+         REPORT(POLICY("\"policy-type\":\"sts\",\"mx-host\":[\"mx1.example.org\",7,"
+                       "\"mx2.example.org\",null]",
+                       SUM_OK, "")),
+         check_mx_array},
+        {"mx-host empty array", REPORT(POLICY("\"mx-host\":[]", SUM_OK, "")), check_mx_absent},
+        {"mx-host number", REPORT(POLICY("\"mx-host\":12", SUM_OK, "")), check_mx_absent},
+        {"tlsa policy-string",
+         REPORT(POLICY("\"policy-type\":\"tlsa\",\"policy-string\":"
+                       "[\"[\\\"3 1 1 AB\\\",\\\"3 1 1 CD\\\"]\"]",
+                       SUM_OK, "")),
+         check_tlsa},
+        {"policy-string with a non-string",
+         REPORT(POLICY("\"policy-string\":[\"version: STSv1\",{},\"mode: enforce\"]", SUM_OK, "")),
+         check_policy_strings},
+        {"policy-string lone string",
+         REPORT(POLICY("\"policy-string\":\"version: STSv1\"", SUM_OK, "")),
+         check_policy_string_lone},
+        {"date-time without time zone",
+         "{\"date-range\":{\"start-datetime\":\"2023-01-10T00:00:00\",\"end-datetime\":"
+         "\"2023-01-11T00:00:00\"},\"policies\":[]}",
+         check_no_tz},
+        {"contact-info null",
+         "{\"contact-info\":null,\"report-id\":\"rid\",\"policies\":[{\"policy\":{},\"summary\":{}}"
+         "]}",
+         check_contact_null},
+        {"contact-info number", "{\"contact-info\":5,\"report-id\":\"rid\",\"policies\":[]}",
+         check_contact_null},
+        {"failure-details missing", REPORT(POLICY("\"policy-type\":\"sts\"", SUM_OK, "")),
+         check_no_details},
+        {"failure-details empty",
+         REPORT(POLICY("\"policy-type\":\"sts\"", SUM_OK, ",\"failure-details\":[]")),
+         check_no_details},
+        {"failure-details not an array",
+         REPORT(POLICY("\"policy-type\":\"sts\"", SUM_OK, ",\"failure-details\":{}")),
+         check_no_details},
+        {"failure detail minimal",
+         REPORT(POLICY("\"policy-type\":\"sts\"", SUM_OK,
+                       ",\"failure-details\":[{\"result-type\":\"sts-policy-fetch-error\","
+                       "\"failed-session-count\":3}]")),
+         check_minimal_detail},
+        {"failure detail full",
+         REPORT(POLICY("\"policy-type\":\"sts\"", SUM_OK,
+                       ",\"failure-details\":[{\"result-type\":\"starttls-not-supported\","
+                       "\"sending-mta-ip\":\"2001:db8::1\",\"receiving-mx-hostname\":"
+                       "\"mx2.example.org\",\"receiving-mx-helo\":\"mx2-helo.example.org\","
+                       "\"receiving-ip\":\"203.0.113.56\",\"failed-session-count\":200,"
+                       "\"additional-information\":\"https://example.org/info\","
+                       "\"failure-reason-code\":\"X509_V_ERR\"}]")),
+         check_full_detail},
+        {"failure-error-code alias",
+         REPORT(POLICY("", SUM_OK,
+                       ",\"failure-details\":[{\"result-type\":\"validation-failure\","
+                       "\"failed-session-count\":3,\"failure-error-code\":\"DRAFT_CODE\"}]")),
+         check_error_code_alias},
+        {"failure-reason-code preferred",
+         REPORT(POLICY("", SUM_OK,
+                       ",\"failure-details\":[{\"failure-error-code\":\"DRAFT_CODE\","
+                       "\"failure-reason-code\":\"RFC_CODE\"}]")),
+         check_reason_code_wins},
+        {"unknown types",
+         REPORT(POLICY("\"policy-type\":\"invalid-policy-type\"", SUM_OK,
+                       ",\"failure-details\":[{\"result-type\":\"Testing\","
+                       "\"additional-info-uri\":\"x\",\"failed-session-count\":3}]")),
+         check_unknown_types},
+        {"missing counts",
+         "{\"policies\":[{\"policy\":{\"policy-type\":\"sts\"},"
+         "\"failure-details\":[{\"result-type\":\"x\"}]}]}",
+         check_missing_counts},
+        {"wrong types",
+         "{\"organization-name\":1,\"report-id\":[],\"date-range\":\"today\",\"policies\":[{"
+         "\"policy\":{\"policy-type\":true,\"policy-domain\":{}},\"summary\":[],"
+         "\"failure-details\":[{\"result-type\":null,\"sending-mta-ip\":4}]}]}",
+         check_wrong_types},
+        {"count 2^53 and -0",
+         REPORT(POLICY("",
+                       "\"total-successful-session-count\":9007199254740992,"
+                       "\"total-failure-session-count\":-0",
+                       "")),
+         check_max_count},
+        {"count 0.0e0",
+         REPORT(POLICY("",
+                       "\"total-successful-session-count\":9007199254740992,"
+                       "\"total-failure-session-count\":0.0e0",
+                       "")),
+         check_max_count},
+        {"zero policies", "{\"report-id\":\"rid\",\"policies\":[]}", check_zero_policies},
+        {"BOM, white space, trailing newline",
+         "\xef\xbb\xbf \n{\"report-id\":\"rid\",\"policies\":[]}\n", check_zero_policies},
+        {"two policies",
+         "{\"policies\":[{\"policy\":{}},{\"policy\":{\"policy-type\":\"no-policy-found\"},"
+         "\"failure-details\":[1,\"x\",{\"failed-session-count\":4},null]}]}",
+         check_two_policies},
 };
 
 /* test_quirks - every tolerated quirk parses to what it means */
@@ -366,45 +370,44 @@ struct bad_case {
 };
 
 static const struct bad_case bad_cases[] = {
-	{"empty", "", "not JSON (at byte 0)"},
-	{"not JSON", "hello", "not JSON (at byte 0)"},
-	/* Text that ends early: cJSON points at its last byte. */
-	{"truncated", "{\"policies\":[{\"policy\":", "not JSON (at byte 22)"},
-	{"bad token", "{\"policies\": tru}", "not JSON (at byte 13)"},
-	{"array", "[{\"policies\":[]}]", "report is not a JSON object"},
-	{"string", "\"report\"", "report is not a JSON object"},
-	{"null", "null", "report is not a JSON object"},
-	{"no policies", "{\"report-id\":\"rid\"}", "no policies array"},
-	{"policies object", "{\"policies\":{}}", "policies is not an array"},
-	{"policies null", "{\"policies\":null}", "policies is not an array"},
-	{"policy entry a string", "{\"policies\":[{\"policy\":{}},\"sts\"]}",
-	 "policy entry is not a JSON object"},
-	{"negative success count",
-	 REPORT(POLICY("", "\"total-successful-session-count\":-1", "")),
-	 "total-successful-session-count is not a non-negative integer"},
-	{"negative failure count", REPORT(POLICY("", "\"total-failure-session-count\":-5", "")),
-	 "total-failure-session-count is not a non-negative integer"},
-	{"fractional count", REPORT(POLICY("", "\"total-failure-session-count\":1.5", "")),
-	 "total-failure-session-count is not a non-negative integer"},
-	{"string count", REPORT(POLICY("", "\"total-successful-session-count\":\"5\"", "")),
-	 "total-successful-session-count is not a non-negative integer"},
-	{"null count", REPORT(POLICY("", "\"total-successful-session-count\":null", "")),
-	 "total-successful-session-count is not a non-negative integer"},
-	{"count over 2^53",
-	 REPORT(POLICY("", "\"total-successful-session-count\":9007199254740994", "")),
-	 "total-successful-session-count is not a non-negative integer"},
-	{"count 1e300", REPORT(POLICY("", "\"total-failure-session-count\":1e300", "")),
-	 "total-failure-session-count is not a non-negative integer"},
-	{"negative failed-session-count",
-	 REPORT(POLICY("", SUM_OK,
-		       ",\"failure-details\":[{\"result-type\":\"a\",\"sending-mta-ip\":\"b\","
-		       "\"failed-session-count\":-3}]")),
-	 "failed-session-count is not a non-negative integer"},
-	{"fractional failed-session-count after good ones",
-	 "{\"policies\":[{\"policy\":{\"policy-type\":\"sts\",\"mx-host\":[\"a\"],"
-	 "\"policy-string\":[\"x\"]},\"failure-details\":[{\"failed-session-count\":1},"
-	 "{\"result-type\":\"r\",\"failed-session-count\":0.25}]}]}",
-	 "failed-session-count is not a non-negative integer"},
+        {"empty", "", "not JSON (at byte 0)"},
+        {"not JSON", "hello", "not JSON (at byte 0)"},
+        /* Text that ends early: cJSON points at its last byte. */
+        {"truncated", "{\"policies\":[{\"policy\":", "not JSON (at byte 22)"},
+        {"bad token", "{\"policies\": tru}", "not JSON (at byte 13)"},
+        {"array", "[{\"policies\":[]}]", "report is not a JSON object"},
+        {"string", "\"report\"", "report is not a JSON object"},
+        {"null", "null", "report is not a JSON object"},
+        {"no policies", "{\"report-id\":\"rid\"}", "no policies array"},
+        {"policies object", "{\"policies\":{}}", "policies is not an array"},
+        {"policies null", "{\"policies\":null}", "policies is not an array"},
+        {"policy entry a string", "{\"policies\":[{\"policy\":{}},\"sts\"]}",
+         "policy entry is not a JSON object"},
+        {"negative success count", REPORT(POLICY("", "\"total-successful-session-count\":-1", "")),
+         "total-successful-session-count is not a non-negative integer"},
+        {"negative failure count", REPORT(POLICY("", "\"total-failure-session-count\":-5", "")),
+         "total-failure-session-count is not a non-negative integer"},
+        {"fractional count", REPORT(POLICY("", "\"total-failure-session-count\":1.5", "")),
+         "total-failure-session-count is not a non-negative integer"},
+        {"string count", REPORT(POLICY("", "\"total-successful-session-count\":\"5\"", "")),
+         "total-successful-session-count is not a non-negative integer"},
+        {"null count", REPORT(POLICY("", "\"total-successful-session-count\":null", "")),
+         "total-successful-session-count is not a non-negative integer"},
+        {"count over 2^53",
+         REPORT(POLICY("", "\"total-successful-session-count\":9007199254740994", "")),
+         "total-successful-session-count is not a non-negative integer"},
+        {"count 1e300", REPORT(POLICY("", "\"total-failure-session-count\":1e300", "")),
+         "total-failure-session-count is not a non-negative integer"},
+        {"negative failed-session-count",
+         REPORT(POLICY("", SUM_OK,
+                       ",\"failure-details\":[{\"result-type\":\"a\",\"sending-mta-ip\":\"b\","
+                       "\"failed-session-count\":-3}]")),
+         "failed-session-count is not a non-negative integer"},
+        {"fractional failed-session-count after good ones",
+         "{\"policies\":[{\"policy\":{\"policy-type\":\"sts\",\"mx-host\":[\"a\"],"
+         "\"policy-string\":[\"x\"]},\"failure-details\":[{\"failed-session-count\":1},"
+         "{\"result-type\":\"r\",\"failed-session-count\":0.25}]}]}",
+         "failed-session-count is not a non-negative integer"},
 };
 
 /* test_refusals - each refusal with its reason, nothing left allocated */
@@ -504,7 +507,7 @@ static void test_real_samples(void **state)
 		}
 		if (r->npolicies == 0 || r->report_id == NULL) {
 			fail_msg("%s: got %zu policies, report-id %s, want both", de->d_name,
-				 r->npolicies, show(r->report_id));
+			         r->npolicies, show(r->report_id));
 		}
 		tlsrpt_report_free(r);
 		free(json);
@@ -519,10 +522,10 @@ static void test_real_samples(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_quirks),
-		cmocka_unit_test(test_refusals),
-		cmocka_unit_test(test_length_bound),
-		cmocka_unit_test(test_real_samples),
+	        cmocka_unit_test(test_quirks),
+	        cmocka_unit_test(test_refusals),
+	        cmocka_unit_test(test_length_bound),
+	        cmocka_unit_test(test_real_samples),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

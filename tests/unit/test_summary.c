@@ -23,51 +23,51 @@
 #include "summary.h"
 
 static const char rfc_example[] =
-	"{\"organization-name\":\"Company-X\",\"date-range\":{\"start-datetime\":"
-	"\"2016-04-01T00:00:00Z\",\"end-datetime\":\"2016-04-01T23:59:59Z\"},"
-	"\"contact-info\":\"sts-reporting@company-x.example\","
-	"\"report-id\":\"5065427c-23d3-47ca-b6e0-946ea0e8c4be\",\"policies\":[{"
-	"\"policy\":{\"policy-type\":\"sts\",\"policy-string\":[\"version: STSv1\","
-	"\"mode: testing\",\"mx: *.mail.company-y.example\",\"max_age: 86400\"],"
-	"\"policy-domain\":\"company-y.example\",\"mx-host\":\"*.mail.company-y.example\"},"
-	"\"summary\":{\"total-successful-session-count\":5326,\"total-failure-session-count\":303},"
-	"\"failure-details\":[{\"result-type\":\"certificate-expired\",\"sending-mta-ip\":"
-	"\"2001:db8:abcd:0012::1\",\"receiving-mx-hostname\":\"mx1.mail.company-y.example\","
-	"\"failed-session-count\":100},{\"result-type\":\"starttls-not-supported\","
-	"\"sending-mta-ip\":\"2001:db8:abcd:0013::1\",\"receiving-mx-hostname\":"
-	"\"mx2.mail.company-y.example\",\"receiving-ip\":\"203.0.113.56\","
-	"\"failed-session-count\":200,\"additional-information\":"
-	"\"https://reports.company-x.example/report_info?id=5065427c-23d3#StarttlsNotSupported\"},"
-	"{\"result-type\":\"validation-failure\",\"sending-mta-ip\":\"198.51.100.62\","
-	"\"receiving-ip\":\"203.0.113.58\",\"receiving-mx-hostname\":"
-	"\"mx-backup.mail.company-y.example\",\"failed-session-count\":3,"
-	"\"failure-error-code\":\"X509_V_ERR_PROXY_PATH_LENGTH_EXCEEDED\"}]}]}";
+        "{\"organization-name\":\"Company-X\",\"date-range\":{\"start-datetime\":"
+        "\"2016-04-01T00:00:00Z\",\"end-datetime\":\"2016-04-01T23:59:59Z\"},"
+        "\"contact-info\":\"sts-reporting@company-x.example\","
+        "\"report-id\":\"5065427c-23d3-47ca-b6e0-946ea0e8c4be\",\"policies\":[{"
+        "\"policy\":{\"policy-type\":\"sts\",\"policy-string\":[\"version: STSv1\","
+        "\"mode: testing\",\"mx: *.mail.company-y.example\",\"max_age: 86400\"],"
+        "\"policy-domain\":\"company-y.example\",\"mx-host\":\"*.mail.company-y.example\"},"
+        "\"summary\":{\"total-successful-session-count\":5326,\"total-failure-session-count\":303},"
+        "\"failure-details\":[{\"result-type\":\"certificate-expired\",\"sending-mta-ip\":"
+        "\"2001:db8:abcd:0012::1\",\"receiving-mx-hostname\":\"mx1.mail.company-y.example\","
+        "\"failed-session-count\":100},{\"result-type\":\"starttls-not-supported\","
+        "\"sending-mta-ip\":\"2001:db8:abcd:0013::1\",\"receiving-mx-hostname\":"
+        "\"mx2.mail.company-y.example\",\"receiving-ip\":\"203.0.113.56\","
+        "\"failed-session-count\":200,\"additional-information\":"
+        "\"https://reports.company-x.example/report_info?id=5065427c-23d3#StarttlsNotSupported\"},"
+        "{\"result-type\":\"validation-failure\",\"sending-mta-ip\":\"198.51.100.62\","
+        "\"receiving-ip\":\"203.0.113.58\",\"receiving-mx-hostname\":"
+        "\"mx-backup.mail.company-y.example\",\"failed-session-count\":3,"
+        "\"failure-error-code\":\"X509_V_ERR_PROXY_PATH_LENGTH_EXCEEDED\"}]}]}";
 
 #define RID "report-id=5065427c-23d3-47ca-b6e0-946ea0e8c4be"
 #define POL RID " policy-type=sts policy-domain=company-y.example"
 
 static const char *const rfc_lines[] = {
-	"tests/x.eml: report " RID " organization-name=Company-X "
-	"contact-info=sts-reporting@company-x.example start-datetime=2016-04-01T00:00:00Z "
-	"end-datetime=2016-04-01T23:59:59Z policy-domain=company-y.example "
-	"submitter=mail.sender.example.com policies=1 total-successful-session-count=5326 "
-	"total-failure-session-count=303",
-	"tests/x.eml: policy " POL " mx-host=*.mail.company-y.example "
-	"total-successful-session-count=5326 total-failure-session-count=303",
-	"tests/x.eml: failure " POL " result-type=certificate-expired failed-session-count=100 "
-	"sending-mta-ip=2001:db8:abcd:0012::1 receiving-mx-hostname=mx1.mail.company-y.example",
-	"tests/x.eml: failure " POL " result-type=starttls-not-supported failed-session-count=200 "
-	"sending-mta-ip=2001:db8:abcd:0013::1 receiving-mx-hostname=mx2.mail.company-y.example "
-	"receiving-ip=203.0.113.56 additional-information="
-	"\"https://reports.company-x.example/report_info?id=5065427c-23d3#StarttlsNotSupported\"",
-	"tests/x.eml: failure " POL " result-type=validation-failure failed-session-count=3 "
-	"sending-mta-ip=198.51.100.62 receiving-mx-hostname=mx-backup.mail.company-y.example "
-	"receiving-ip=203.0.113.58 failure-reason-code=X509_V_ERR_PROXY_PATH_LENGTH_EXCEEDED",
+        "tests/x.eml: report " RID " organization-name=Company-X "
+        "contact-info=sts-reporting@company-x.example start-datetime=2016-04-01T00:00:00Z "
+        "end-datetime=2016-04-01T23:59:59Z policy-domain=company-y.example "
+        "submitter=mail.sender.example.com policies=1 total-successful-session-count=5326 "
+        "total-failure-session-count=303",
+        "tests/x.eml: policy " POL " mx-host=*.mail.company-y.example "
+        "total-successful-session-count=5326 total-failure-session-count=303",
+        "tests/x.eml: failure " POL " result-type=certificate-expired failed-session-count=100 "
+        "sending-mta-ip=2001:db8:abcd:0012::1 receiving-mx-hostname=mx1.mail.company-y.example",
+        "tests/x.eml: failure " POL " result-type=starttls-not-supported failed-session-count=200 "
+        "sending-mta-ip=2001:db8:abcd:0013::1 receiving-mx-hostname=mx2.mail.company-y.example "
+        "receiving-ip=203.0.113.56 additional-information="
+        "\"https://reports.company-x.example/report_info?id=5065427c-23d3#StarttlsNotSupported\"",
+        "tests/x.eml: failure " POL " result-type=validation-failure failed-session-count=3 "
+        "sending-mta-ip=198.51.100.62 receiving-mx-hostname=mx-backup.mail.company-y.example "
+        "receiving-ip=203.0.113.58 failure-reason-code=X509_V_ERR_PROXY_PATH_LENGTH_EXCEEDED",
 };
 
 static const enum tlsrpt_severity rfc_sev[] = {TLSRPT_SEV_WARNING, TLSRPT_SEV_WARNING,
-					       TLSRPT_SEV_WARNING, TLSRPT_SEV_WARNING,
-					       TLSRPT_SEV_WARNING};
+                                               TLSRPT_SEV_WARNING, TLSRPT_SEV_WARNING,
+                                               TLSRPT_SEV_WARNING};
 
 /* parse - a report from JSON text, failing the test when refused */
 static struct tlsrpt_report *parse(const char *json)
@@ -83,7 +83,7 @@ static struct tlsrpt_report *parse(const char *json)
 
 /* summarise - the records of r into rs */
 static void summarise(const struct tlsrpt_report *r, const struct tlsrpt_msghdrs *h, unsigned max,
-		      struct tlsrpt_records *rs)
+                      struct tlsrpt_records *rs)
 {
 	char err[256];
 
@@ -114,7 +114,8 @@ static void test_rfc_example(void **state)
 	h.report_submitter = "mail.sender.example.com";
 	summarise(r, &h, TLSRPT_DEF_MAX_FAILURE_LINES, &rs);
 	if (rs.n != sizeof(rfc_lines) / sizeof(rfc_lines[0])) {
-		fail_msg("records: got %zu, want %zu", rs.n, sizeof(rfc_lines) / sizeof(rfc_lines[0]));
+		fail_msg("records: got %zu, want %zu", rs.n,
+		         sizeof(rfc_lines) / sizeof(rfc_lines[0]));
 	}
 	for (i = 0; i < rs.n; i++) {
 		const char *got = line(&rs, i, "tests/x.eml");
@@ -124,7 +125,7 @@ static void test_rfc_example(void **state)
 		}
 		if (rs.v[i].severity != rfc_sev[i]) {
 			fail_msg("line %zu severity: got %d, want %d", i, (int)rs.v[i].severity,
-				 (int)rfc_sev[i]);
+			         (int)rfc_sev[i]);
 		}
 	}
 	tlsrpt_records_free(&rs);
@@ -135,36 +136,36 @@ static void test_rfc_example(void **state)
 static void test_domains(void **state)
 {
 	static const char json[] =
-		"{\"report-id\":\"r1\",\"policies\":["
-		"{\"policy\":{\"policy-type\":\"no-policy-found\"},"
-		"\"summary\":{\"total-successful-session-count\":7}},"
-		"{\"policy\":{\"policy-type\":\"sts\",\"policy-domain\":\"b.example\","
-		"\"mx-host\":[\"mx1.b.example\",\"mx2.b.example\"]},"
-		"\"summary\":{\"total-successful-session-count\":1,"
-		"\"total-failure-session-count\":2}}]}";
+	        "{\"report-id\":\"r1\",\"policies\":["
+	        "{\"policy\":{\"policy-type\":\"no-policy-found\"},"
+	        "\"summary\":{\"total-successful-session-count\":7}},"
+	        "{\"policy\":{\"policy-type\":\"sts\",\"policy-domain\":\"b.example\","
+	        "\"mx-host\":[\"mx1.b.example\",\"mx2.b.example\"]},"
+	        "\"summary\":{\"total-successful-session-count\":1,"
+	        "\"total-failure-session-count\":2}}]}";
 	static const struct {
 		const char *hdr;
 		const char *want[3];
 	} cases[] = {
-		{"hdr.example",
-		 {"report report-id=r1 policy-domain=hdr.example policies=2 "
-		  "total-successful-session-count=8 total-failure-session-count=2",
-		  "policy report-id=r1 policy-type=no-policy-found policy-domain=hdr.example "
-		  "total-successful-session-count=7 total-failure-session-count=0",
-		  "policy report-id=r1 policy-type=sts policy-domain=b.example "
-		  "mx-host=mx1.b.example,mx2.b.example total-successful-session-count=1 "
-		  "total-failure-session-count=2"}},
-		{NULL,
-		 {"report report-id=r1 policies=2 "
-		  "total-successful-session-count=8 total-failure-session-count=2",
-		  "policy report-id=r1 policy-type=no-policy-found "
-		  "total-successful-session-count=7 total-failure-session-count=0",
-		  "policy report-id=r1 policy-type=sts policy-domain=b.example "
-		  "mx-host=mx1.b.example,mx2.b.example total-successful-session-count=1 "
-		  "total-failure-session-count=2"}},
+	        {"hdr.example",
+	         {"report report-id=r1 policy-domain=hdr.example policies=2 "
+	          "total-successful-session-count=8 total-failure-session-count=2",
+	          "policy report-id=r1 policy-type=no-policy-found policy-domain=hdr.example "
+	          "total-successful-session-count=7 total-failure-session-count=0",
+	          "policy report-id=r1 policy-type=sts policy-domain=b.example "
+	          "mx-host=mx1.b.example,mx2.b.example total-successful-session-count=1 "
+	          "total-failure-session-count=2"}},
+	        {NULL,
+	         {"report report-id=r1 policies=2 "
+	          "total-successful-session-count=8 total-failure-session-count=2",
+	          "policy report-id=r1 policy-type=no-policy-found "
+	          "total-successful-session-count=7 total-failure-session-count=0",
+	          "policy report-id=r1 policy-type=sts policy-domain=b.example "
+	          "mx-host=mx1.b.example,mx2.b.example total-successful-session-count=1 "
+	          "total-failure-session-count=2"}},
 	};
 	static const enum tlsrpt_severity want_sev[] = {TLSRPT_SEV_WARNING, TLSRPT_SEV_INFO,
-							TLSRPT_SEV_WARNING};
+	                                                TLSRPT_SEV_WARNING};
 	struct tlsrpt_report *r = parse(json);
 	struct tlsrpt_msghdrs h = {0};
 	struct tlsrpt_records rs;
@@ -182,11 +183,11 @@ static void test_domains(void **state)
 
 			if (strcmp(got, cases[k].want[i]) != 0) {
 				fail_msg("case %zu line %zu:\n got [%s]\nwant [%s]", k, i, got,
-					 cases[k].want[i]);
+				         cases[k].want[i]);
 			}
 			if (rs.v[i].severity != want_sev[i]) {
 				fail_msg("case %zu line %zu severity: got %d, want %d", k, i,
-					 (int)rs.v[i].severity, (int)want_sev[i]);
+				         (int)rs.v[i].severity, (int)want_sev[i]);
 			}
 		}
 		tlsrpt_records_free(&rs);
@@ -194,14 +195,14 @@ static void test_domains(void **state)
 	/* First policy's domain when there is no header and the first policy has one. */
 	tlsrpt_report_free(r);
 	r = parse("{\"policies\":[{\"policy\":{\"policy-domain\":\"first.example\"}},"
-		  "{\"policy\":{\"policy-domain\":\"second.example\"}}]}");
+	          "{\"policy\":{\"policy-domain\":\"second.example\"}}]}");
 	summarise(r, NULL, 50, &rs);
 	if (strcmp(line(&rs, 0, NULL), "report policy-domain=first.example policies=2 "
-				       "total-successful-session-count=0 "
-				       "total-failure-session-count=0") != 0 ||
+	                               "total-successful-session-count=0 "
+	                               "total-failure-session-count=0") != 0 ||
 	    rs.v[0].severity != TLSRPT_SEV_INFO) {
 		fail_msg("no header: got [%s] severity %d, want first.example and INFO",
-			 line(&rs, 0, NULL), (int)rs.v[0].severity);
+		         line(&rs, 0, NULL), (int)rs.v[0].severity);
 	}
 	tlsrpt_records_free(&rs);
 	tlsrpt_report_free(r);
@@ -228,7 +229,7 @@ static void test_saturation(void **state)
 	f = tlsrpt_record_get(&rs.v[0], "total-failure-session-count");
 	if (f == NULL || f->num != UINT64_MAX) {
 		fail_msg("saturated total: got %llu, want %llu",
-			 f ? (unsigned long long)f->num : 0ULL, (unsigned long long)UINT64_MAX);
+		         f ? (unsigned long long)f->num : 0ULL, (unsigned long long)UINT64_MAX);
 	}
 	f = tlsrpt_record_get(&rs.v[0], "total-successful-session-count");
 	if (f == NULL || f->num != 3) {
@@ -244,26 +245,28 @@ static char *many_json(const uint64_t *cnt, size_t n, size_t split)
 	char *s = malloc(cap);
 
 	assert_non_null(s);
-	len += (size_t)snprintf(s + len, cap - len,
-				"{\"report-id\":\"many\",\"policies\":[{\"policy\":{\"policy-type\":"
-				"\"sts\",\"policy-domain\":\"a.example\"},\"failure-details\":[");
+	len += (size_t)snprintf(
+	        s + len, cap - len,
+	        "{\"report-id\":\"many\",\"policies\":[{\"policy\":{\"policy-type\":"
+	        "\"sts\",\"policy-domain\":\"a.example\"},\"failure-details\":[");
 	for (i = 0; i < n; i++) {
 		if (i == split) {
-			len += (size_t)snprintf(s + len, cap - len,
-						"]},{\"policy\":{\"policy-type\":\"sts\","
-						"\"policy-domain\":\"b.example\"},\"failure-details\":[");
+			len += (size_t)snprintf(
+			        s + len, cap - len,
+			        "]},{\"policy\":{\"policy-type\":\"sts\","
+			        "\"policy-domain\":\"b.example\"},\"failure-details\":[");
 		}
-		len += (size_t)snprintf(s + len, cap - len,
-					"%s{\"result-type\":\"r%zu\",\"failed-session-count\":%llu}",
-					i == 0 || i == split ? "" : ",", i, (unsigned long long)cnt[i]);
+		len += (size_t)snprintf(
+		        s + len, cap - len,
+		        "%s{\"result-type\":\"r%zu\",\"failed-session-count\":%llu}",
+		        i == 0 || i == split ? "" : ",", i, (unsigned long long)cnt[i]);
 	}
 	snprintf(s + len, cap - len, "]}]}");
 	return s;
 }
 
 /* check_many - the failure lines and the failure-omitted line for counts cnt[n] */
-static void check_many(const char *name, const uint64_t *cnt, size_t n, size_t split,
-		       unsigned max)
+static void check_many(const char *name, const uint64_t *cnt, size_t n, size_t split, unsigned max)
 {
 	struct tlsrpt_records rs;
 	struct tlsrpt_report *r;
@@ -287,7 +290,7 @@ static void check_many(const char *name, const uint64_t *cnt, size_t n, size_t s
 		if (i == split) {
 			if (rs.v[k].event != TLSRPT_EV_POLICY) {
 				fail_msg("%s: record %zu: got %s, want policy", name, k,
-					 tlsrpt_event_name(rs.v[k].event));
+				         tlsrpt_event_name(rs.v[k].event));
 			}
 			k++;
 		}
@@ -300,7 +303,7 @@ static void check_many(const char *name, const uint64_t *cnt, size_t n, size_t s
 		f = k < rs.n ? tlsrpt_record_get(&rs.v[k], "result-type") : NULL;
 		if (f == NULL || rs.v[k].event != TLSRPT_EV_FAILURE || strcmp(f->str, want) != 0) {
 			fail_msg("%s: record %zu: got %s, want failure %s", name, k,
-				 f ? f->str : "(none)", want);
+			         f ? f->str : "(none)", want);
 		}
 		k++;
 		logged++;
@@ -310,24 +313,25 @@ static void check_many(const char *name, const uint64_t *cnt, size_t n, size_t s
 	}
 	if (omitted == 0) {
 		if (rs.n != k) {
-			fail_msg("%s: records: got %zu, want %zu (no failure-omitted)", name, rs.n, k);
+			fail_msg("%s: records: got %zu, want %zu (no failure-omitted)", name, rs.n,
+			         k);
 		}
 	} else {
 		if (rs.n != k + 1 || rs.v[k].event != TLSRPT_EV_FAILURE_OMITTED) {
-			fail_msg("%s: last record: got %zu records, want failure-omitted at %zu", name,
-				 rs.n, k);
+			fail_msg("%s: last record: got %zu records, want failure-omitted at %zu",
+			         name, rs.n, k);
 		}
 		snprintf(want, sizeof(want),
-			 "failure-omitted report-id=many policy-domain=a.example "
-			 "failure-details=%zu failed-session-count=%llu",
-			 omitted, (unsigned long long)omitted_sum);
+		         "failure-omitted report-id=many policy-domain=a.example "
+		         "failure-details=%zu failed-session-count=%llu",
+		         omitted, (unsigned long long)omitted_sum);
 		if (strcmp(line(&rs, k, NULL), want) != 0) {
 			fail_msg("%s: omitted line: got [%s], want [%s]", name, line(&rs, k, NULL),
-				 want);
+			         want);
 		}
 		if (rs.v[k].severity != TLSRPT_SEV_WARNING) {
 			fail_msg("%s: omitted severity: got %d, want WARNING", name,
-				 (int)rs.v[k].severity);
+			         (int)rs.v[k].severity);
 		}
 	}
 	tlsrpt_records_free(&rs);
@@ -361,13 +365,14 @@ static void test_top_failures(void **state)
 		}
 		last = line(&rs, rs.n - 1, "Q");
 		if (strcmp(last, "Q: failure-omitted report-id=many policy-domain=a.example "
-				 "failure-details=10 failed-session-count=55") != 0) {
+		                 "failure-details=10 failed-session-count=55") != 0) {
 			fail_msg("ascending: got [%s], want N=10 M=55", last);
 		}
 		if (strcmp(line(&rs, 2, NULL),
-			   "failure report-id=many policy-type=sts policy-domain=a.example "
-			   "result-type=r10 failed-session-count=11") != 0) {
-			fail_msg("ascending: first failure: got [%s], want r10", line(&rs, 2, NULL));
+		           "failure report-id=many policy-type=sts policy-domain=a.example "
+		           "result-type=r10 failed-session-count=11") != 0) {
+			fail_msg("ascending: first failure: got [%s], want r10",
+			         line(&rs, 2, NULL));
 		}
 		tlsrpt_records_free(&rs);
 		tlsrpt_report_free(r);
@@ -390,10 +395,10 @@ static void test_top_failures(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_rfc_example),
-		cmocka_unit_test(test_domains),
-		cmocka_unit_test(test_saturation),
-		cmocka_unit_test(test_top_failures),
+	        cmocka_unit_test(test_rfc_example),
+	        cmocka_unit_test(test_domains),
+	        cmocka_unit_test(test_saturation),
+	        cmocka_unit_test(test_top_failures),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -6,6 +6,7 @@ usage:
   e2e.py waitport PORT SECONDS            wait until 127.0.0.1:PORT accepts
   e2e.py send PORT FROM FILE RCPT...      send FILE over SMTP; print the queue ID
   e2e.py unchanged ORIGINAL DELIVERED     DELIVERED is ORIGINAL behind trace headers
+  e2e.py added ORIGINAL DELIVERED         print header fields DELIVERED added
   e2e.py holdq                            postqueue -j on stdin -> "queue id rcpt,..."
   e2e.py expect FACILITY OLD NEW          "-t" lines on stdin -> expected syslog lines
 
@@ -14,6 +15,7 @@ Exit status 0 on success, 1 on a failed check (with the reason on stderr),
 """
 
 import json
+import os
 import re
 import smtplib
 import socket
@@ -77,7 +79,9 @@ def send(port, sender, path, rcpts):
         sys.stderr.write("send %s: %s\n" % (path, e))
         return 1
     text = resp.decode("ascii", "replace")
-    m = re.search(r"queued as ([0-9A-Za-z]+)", text)
+    # Postfix: "2.0.0 Ok: queued as 4XyZ..."; Sendmail: "2.0.0 5AN9... Message accepted"
+    m = (re.search(r"queued as ([0-9A-Za-z]+)", text) or
+         re.search(r"^(?:2\.0\.0 )?([0-9A-Za-z]+) Message accepted", text))
     if not m:
         sys.stderr.write("send %s: no queue ID in reply %r\n" % (path, text))
         return 1
@@ -109,6 +113,52 @@ def unchanged(original, delivered):
         if line and not TRACE.match(line):
             sys.stderr.write("%s: unexpected header added: %r\n" % (delivered, line[:100]))
             return 1
+    return 0
+
+
+def split_message(data):
+    """split_message - (list of unfolded-as-read header fields, body)"""
+    head, sep, body = data.partition(b"\n\n")
+    if not sep:
+        head, body = data, b""
+    fields = [f for f in re.split(rb"\n(?![ \t])", head) if f]
+    return fields, body
+
+
+def added(original, delivered):
+    """added - the header fields DELIVERED has beyond ORIGINAL and trace
+
+    The body and the original header fields (in order) must be unchanged;
+    fields named in $E2E_IGNORE_HEADERS (comma-separated) are not required.
+    """
+    with open(original, "rb") as f:
+        ofields, obody = split_message(re.sub(rb"\r\n", b"\n", crlf(f.read())))
+    with open(delivered, "rb") as f:
+        dfields, dbody = split_message(f.read())
+    # header fields a relay may legitimately drop (Sendmail drops Return-Path)
+    ignore = [h.strip().lower().encode() for h in
+              os.environ.get("E2E_IGNORE_HEADERS", "").split(",") if h.strip()]
+    ofields = [f for f in ofields if f.split(b":", 1)[0].strip().lower() not in ignore]
+    if obody != dbody:
+        sys.stderr.write("%s: body differs from %s\n" % (delivered, original))
+        return 1
+    rest = list(dfields)
+    # drop the leading trace fields the MTA prepends
+    while rest and TRACE.match(rest[0]) and (not ofields or rest[0] != ofields[0]):
+        rest.pop(0)
+    extra = []
+    i = 0
+    for fld in rest:
+        if i < len(ofields) and fld == ofields[i]:
+            i += 1
+        else:
+            extra.append(fld)
+    if i != len(ofields):
+        sys.stderr.write("%s: original header %r missing or reordered\n"
+                         % (delivered, ofields[i][:80]))
+        return 1
+    for fld in extra:
+        print(fld.decode("ascii", "backslashreplace"))
     return 0
 
 
@@ -159,6 +209,7 @@ def main(argv):
         "waitport": (2, lambda a: waitport(a[0], a[1])),
         "unchanged": (2, lambda a: unchanged(a[0], a[1])),
         "holdq": (0, lambda a: holdq()),
+        "added": (2, lambda a: added(a[0], a[1])),
         "expect": (3, lambda a: expect(a[0], a[1], a[2])),
     }
     if len(argv) >= 6 and argv[1] == "send":

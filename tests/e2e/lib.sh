@@ -116,6 +116,8 @@ e2e_cleanup() {
     rc=$?
     trap - EXIT INT TERM HUP
     [ "$rc" -eq 0 ] || [ "$rc" -eq 77 ] || [ -z "${E2E_DIR:-}" ] || e2e_dump
+    # a test's own clean-up first (for what it started itself)
+    [ -z "${E2E_CLEANUP_HOOK:-}" ] || $E2E_CLEANUP_HOOK
     stop_milter
     pf_stop
     if [ -n "${E2E_DIR:-}" ]; then
@@ -161,7 +163,8 @@ maildir_of() {
 # pf_start - write the configuration and start a private Postfix
 #
 # Sets PF_DIR, PF_CONF, PF_PORT, PF_MAILLOG, PF_MAIL and MILTER_PORT.
-# PF_MILTER=no leaves smtpd_milters out.
+# PF_MILTER=no leaves smtpd_milters out; PF_MILTER_SPEC replaces the
+# default inet:127.0.0.1:$MILTER_PORT.
 pf_start() {
     PF_DIR=$E2E_DIR/postfix
     PF_CONF=$PF_DIR/etc
@@ -183,7 +186,7 @@ pf_start() {
     domains=$(for a in $PF_USERS; do echo "${a#*@}"; done | sort -u | tr '\n' ' ')
 
     milters=
-    [ "${PF_MILTER:-yes}" = no ] || milters="inet:127.0.0.1:$MILTER_PORT"
+    [ "${PF_MILTER:-yes}" = no ] || milters=${PF_MILTER_SPEC:-inet:127.0.0.1:$MILTER_PORT}
 
     cat >"$PF_CONF/main.cf" <<EOF
 # private Postfix for the tlsrpt-milter end-to-end tests
@@ -210,6 +213,7 @@ maillog_file_prefixes = $PF_DIR
 # nothing ever leaves this machine: bounces and relays fail at once
 default_transport = error:outbound mail is disabled in the tests
 relay_transport = error:outbound mail is disabled in the tests
+recipient_delimiter = +
 virtual_mailbox_domains = $domains
 virtual_mailbox_maps = texthash:$PF_CONF/vmailbox
 virtual_mailbox_base = $PF_MAIL
@@ -287,8 +291,10 @@ pf_set() {
 
 # send_mail - send FILE over SMTP: send_mail FROM RCPT... FILE
 #
-# Prints the queue ID from Postfix's "250 2.0.0 Ok: queued as ID" reply;
-# fails (with the reason on stderr) when the message is not accepted.
+# Prints the queue ID from Postfix's "250 2.0.0 Ok: queued as ID" reply
+# (or Sendmail's "250 2.0.0 ID Message accepted for delivery"); fails, with
+# the reason on stderr, when the message is not accepted.  Sends to
+# $SEND_PORT when set, else to the private Postfix.
 send_mail() {
     _from=$1
     shift
@@ -299,7 +305,7 @@ send_mail() {
         shift
     done
     # shellcheck disable=SC2086
-    e2e_py send "$PF_PORT" "$_from" "$_file" $_rcpts
+    e2e_py send "${SEND_PORT:-$PF_PORT}" "$_from" "$_file" $_rcpts
 }
 
 # wait_for_maillog - wait until the Postfix log matches: PATTERN [SECONDS]
@@ -377,8 +383,9 @@ milter_conf() {
 
 # start_milter - start the milter with its syslog captured: CONF [ARG...]
 #
-# Listens on inet:$MILTER_PORT@127.0.0.1.  Sets MILTER_PID (the daemon)
-# and MILTER_NS_PID (ns-run.sh, the first process of the namespace).
+# Listens on $MILTER_SOCKET, by default inet:$MILTER_PORT@127.0.0.1 (a
+# unix:/path works too).  Sets MILTER_PID (the daemon) and MILTER_NS_PID
+# (ns-run.sh, the first process of the namespace).
 start_milter() {
     _conf=$1
     shift
@@ -386,7 +393,7 @@ start_milter() {
     MILTER_NS_DIR=$E2E_DIR/ns.$E2E_NS_SEQ
     mkdir -p "$MILTER_NS_DIR"
     unshare -m --propagation private sh "$E2E_LIB/ns-run.sh" "$MILTER_NS_DIR" "$E2E_SYSLOG" \
-        "$TLSRPT_MILTER" -f -c "$_conf" -p "inet:$MILTER_PORT@127.0.0.1" "$@" \
+        "$TLSRPT_MILTER" -f -c "$_conf" -p "${MILTER_SOCKET:-inet:$MILTER_PORT@127.0.0.1}" "$@" \
         >"$MILTER_NS_DIR/stderr" 2>&1 &
     MILTER_NS_PID=$!
     if ! e2e_until 20 e2e_milter_up; then
@@ -402,7 +409,11 @@ start_milter() {
 e2e_milter_up() {
     e2e_gone "$MILTER_NS_PID" && return 3
     [ -s "$MILTER_NS_DIR/child.pid" ] || return 1
-    e2e_py waitport "$MILTER_PORT" 0 2>/dev/null
+    case ${MILTER_SOCKET:-inet:} in
+    unix:* | local:*) [ -S "${MILTER_SOCKET#*:}" ] ;;
+    /*) [ -S "$MILTER_SOCKET" ] ;;
+    *) e2e_py waitport "$MILTER_PORT" 0 2>/dev/null ;;
+    esac
 }
 
 # stop_milter - SIGTERM the milter and wait for it; MILTER_RC is its status
@@ -454,4 +465,24 @@ ns_exec() {
     mkdir -p "$E2E_DIR/ns.$E2E_NS_SEQ"
     unshare -m --propagation private sh "$E2E_LIB/ns-run.sh" "$E2E_DIR/ns.$E2E_NS_SEQ" \
         "$E2E_SYSLOG" "$@"
+}
+
+# where_is - where Postfix put a queue ID: "Maildir of ADDR", "hold queue", ...
+where_is() {
+    _where=
+    for _d in "$PF_MAIL"/*/*; do
+        [ -d "$_d" ] || continue
+        _addr="$(basename "$_d")@$(basename "$(dirname "$_d")")"
+        [ -n "$(maildir_file "$1" "$_addr")" ] && _where="$_where${_where:+, }Maildir of $_addr"
+    done
+    _q=$(queue_list | awk -v q="$1" '$2 == q { print $1 " queue (for " $3 ")" }')
+    [ -z "$_q" ] || _where="$_where${_where:+, }$_q"
+    if [ -z "$_where" ]; then
+        if grep -q "$1: milter-discard" "$PF_MAILLOG"; then
+            _where="discarded"
+        else
+            _where="nowhere yet"
+        fi
+    fi
+    echo "$_where"
 }

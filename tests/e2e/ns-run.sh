@@ -12,6 +12,10 @@
 # stopped and ns-run.sh exits with CMD's status; the namespace, and with it
 # every mount made here, disappears with its last process.  Nothing is
 # mounted or created in the host's /dev.
+#
+# NS_ETC_HOSTS and NS_RESOLV_CONF, when set, name files bound over
+# /etc/hosts and /etc/resolv.conf inside the namespace (Sendmail wants a
+# fully qualified host name, and no test may send DNS queries away).
 set -u
 
 work=$1
@@ -49,6 +53,13 @@ if [ -n "${E2E_NO_OVERLAY:-}" ] || ! mount -t overlay tlsrpt-e2e-dev \
     ln -s /proc/self/fd/2 "$work/dev-stage/stderr"
     mkdir "$work/dev-stage/shm" && chmod 1777 "$work/dev-stage/shm"
     mount --rbind "$work/dev-stage" /dev || die "cannot bind the new /dev"
+fi
+
+if [ -n "${NS_ETC_HOSTS:-}" ]; then
+    mount --bind "$NS_ETC_HOSTS" /etc/hosts || die "cannot bind $NS_ETC_HOSTS"
+fi
+if [ -n "${NS_RESOLV_CONF:-}" ]; then
+    mount --bind "$NS_RESOLV_CONF" /etc/resolv.conf || die "cannot bind $NS_RESOLV_CONF"
 fi
 
 rm -f "$work/syslogd.ready"

@@ -5,7 +5,7 @@
 set -e
 
 PKGS="build-essential autoconf automake pkg-config libmilter-dev libcjson-dev zlib1g-dev
-      libcmocka-dev miltertest postfix python3 swaks valgrind"
+      libcmocka-dev miltertest postfix python3 swaks valgrind clang libclang-rt-14-dev"
 
 missing=""
 for p in $PKGS; do

@@ -1,2 +1,911 @@
-/* mime.c - (to be written) */
+/*
+ * mime.c - streaming MIME walker
+ *
+ * The walker turns a raw message, fed in chunks split anywhere, into the
+ * callbacks of mime.h.  It never holds more than one line of the message.
+ *
+ * Layers, bottom up:
+ *
+ * 1. Size gate (tlsrpt_mime_feed).  Bytes past lim->max_message_size are
+ *    never looked at: the first time input goes past it, problem()
+ *    "message larger than MaxMessageSize (N bytes)" is called once and the
+ *    rest is ignored.  What came before is finished normally by
+ *    tlsrpt_mime_finish(), so a part cut short still gets its part_end().
+ *
+ * 2. Line assembler (mime_bytes).  Bytes collect in m->line until an LF.
+ *    A complete line is handed on as (content, EOL length): EOL is 2 for
+ *    CRLF, 1 for a bare LF, 0 for the unterminated last line at finish.
+ *    A line that fills TLSRPT_MAX_LINE_LEN bytes without an LF is handed on
+ *    as a "piece" and the next bytes continue the same line (m->midline).
+ *    A piece never ends in CR: a CR in the last byte stays in the buffer,
+ *    so a CRLF is never split between a piece and the rest of the line.
+ *    Because line and piece limits depend only on the bytes, never on the
+ *    chunk boundaries, every later decision is the same for any chunking,
+ *    and so are the callbacks.
+ *
+ * 3. Entity state machine (mime_line).  Every entity (the message itself,
+ *    then each body part) goes through
+ *
+ *        HEADER --blank line--> BODY   a leaf part_begin() accepted
+ *                          \--> SKIP   a leaf refused, a multipart (its
+ *                                      preamble), a multipart nested too
+ *                                      deep, or the epilogue
+ *
+ *    and any complete line that starts at a line start is first tested
+ *    against the stack of open boundaries, innermost first (mime_delim):
+ *
+ *      "--" boundary [space/tab]*          open delimiter: the current part
+ *                                          ends, a new entity starts in
+ *                                          HEADER at depth k + 1;
+ *      "--" boundary "--" [space/tab]*     close delimiter: the current part
+ *                                          ends, the multipart is popped,
+ *                                          the lines up to the enclosing
+ *                                          delimiter (epilogue) are skipped.
+ *
+ *    A match against an outer boundary also closes the inner multiparts
+ *    whose close delimiter never came.  A line that merely starts with a
+ *    boundary ("--abcdef" for boundary "abc") is not a delimiter.  A piece
+ *    is never a delimiter (a delimiter line is far shorter than a piece).
+ *    A delimiter met while still in HEADER ends the header block first, so
+ *    a part without a blank line is an empty part, not a lost one.
+ *
+ *    HEADER: lines are unfolded into m->field (a line starting with space
+ *    or tab continues the field; the line end is dropped, its white space
+ *    kept; a field is cut at TLSRPT_MAX_HEADER_LEN).  When a field is
+ *    complete it goes to header() if the entity is the message itself, and
+ *    Content-Type, Content-Disposition and Content-Transfer-Encoding are
+ *    parsed into m->ent (the first of each counts).  A line without a
+ *    colon is ignored.  The blank line ends the block (mime_headers_end):
+ *      - multipart/<any> with a boundary of 1..70 characters: pushed on the
+ *        boundary stack unless that would pass lim->max_mime_depth, in which
+ *        case problem() "MIME nesting deeper than N" (once per message) and
+ *        its whole content is skipped;
+ *      - multipart without a usable boundary: an invalid Content-Type, so
+ *        a text/plain leaf (RFC 2045 5.2);
+ *      - anything else (including message/rfc822) is a leaf: past
+ *        lim->max_parts leaves, problem() "more than N MIME parts" (once)
+ *        and everything after is ignored; otherwise part_begin().
+ *
+ *    BODY: each line goes through the transfer decoder to part_data().  The
+ *    line end of a line is held back (m->eol) and sent in front of the next
+ *    line, so the one before a delimiter can be dropped: it belongs to the
+ *    delimiter (RFC 2046 5.1.1).  At the end of input the held line end is
+ *    sent, since no delimiter claims it.  The quoted-printable decoder is
+ *    flushed before part_end().
+ *
+ * 4. Header parameters (mime_params).  Content-Type and Content-Disposition
+ *    values are read with comments in parentheses skipped, quoted strings
+ *    unquoted (backslash escapes), unquoted values ending at ";", "(" or
+ *    trailing white space.  File names follow RFC 2231: filename*=
+ *    charset'lang'%XX-encoded, and filename*0=, filename*1*=, ...
+ *    continuations put together in number order; the charset is not
+ *    converted.  Content-Disposition filename wins over Content-Type name.
+ *
+ * Bounds: m->line (TLSRPT_MAX_LINE_LEN), m->field (TLSRPT_MAX_HEADER_LEN),
+ * the decoded output of one line (m->out), at most lim->max_mime_depth
+ * boundaries of TLSRPT_MAX_BOUNDARY characters, MIME_MAX_PARAMS parameters
+ * per field, MIME_NAME_MAX bytes of file name.
+ *
+ * Diagnostics: problem() with the three messages above; feed and finish
+ * return -1 only when memory for the boundary stack runs out.  Nothing is
+ * printed.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "b64.h"
 #include "mime.h"
+#include "qp.h"
+
+#define MIME_TYPE_MAX 127                       /* "type/subtype" kept; longer is invalid */
+#define MIME_NAME_MAX 511                       /* file name bytes kept; longer is cut */
+#define MIME_MAX_PARAMS 64                      /* parameters read per header field */
+#define MIME_OUT_MAX (TLSRPT_MAX_LINE_LEN + 16) /* decoded output of one line */
+
+enum mime_state {
+	MIME_HEADER, /* in the header block of the current entity */
+	MIME_BODY,   /* in the content of an accepted leaf */
+	MIME_SKIP,   /* in content nobody wants (refused leaf, preamble, epilogue) */
+};
+
+struct mime_frame {
+	char boundary[TLSRPT_MAX_BOUNDARY + 1];
+	size_t len;
+};
+
+struct mime_entity {
+	char type[MIME_TYPE_MAX + 1];           /* lower case; "" means text/plain */
+	char boundary[TLSRPT_MAX_BOUNDARY + 1]; /* when multipart */
+	char filename[MIME_NAME_MAX + 1];       /* Content-Disposition filename */
+	char name[MIME_NAME_MAX + 1];           /* Content-Type name */
+	int have_type;
+	int have_disp;
+	int have_cte;
+	int multipart; /* multipart with a usable boundary */
+	enum tlsrpt_cte cte;
+};
+
+struct mime_param {
+	const char *attr;
+	size_t alen;
+	const char *val; /* inside the quotes when quoted */
+	size_t vlen;
+	int quoted;
+};
+
+struct tlsrpt_mime {
+	const struct tlsrpt_mime_ops *ops;
+	void *ctx;
+	size_t max_size;
+	unsigned max_depth;
+	unsigned max_parts;
+
+	size_t seen;      /* bytes examined */
+	int cut;          /* size limit reached: further input ignored */
+	int stopped;      /* part limit reached or finished: lines ignored */
+	int finished;     /* tlsrpt_mime_finish was called */
+	int warned_depth; /* "nesting deeper" reported */
+
+	char line[TLSRPT_MAX_LINE_LEN]; /* the line being collected */
+	size_t linelen;
+	int midline; /* the next line data continues a line already passed on */
+
+	enum mime_state state;
+	unsigned depth; /* depth of the current entity */
+	int top;        /* the current entity is the message itself */
+	struct mime_entity ent;
+	char field[TLSRPT_MAX_HEADER_LEN + 1]; /* the header field being unfolded */
+	size_t fieldlen;
+	int infield;
+
+	unsigned nparts;     /* leaf parts begun */
+	enum tlsrpt_cte cte; /* of the accepted leaf */
+	struct tlsrpt_b64 b64;
+	struct tlsrpt_qp qp;
+	char eol[2]; /* held line end of the last body line */
+	size_t eollen;
+	unsigned char out[MIME_OUT_MAX];
+
+	struct mime_frame *frames; /* open multiparts, outermost first */
+	unsigned nframes;
+	unsigned capframes;
+};
+
+/* is_wsp - space or tab */
+static int is_wsp(int c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* is_hex - value of hex digit c, -1 if none */
+static int is_hex(int c)
+{
+	if (c >= '0' && c <= '9') {
+		return c - '0';
+	}
+	if (c >= 'a' && c <= 'f') {
+		return c - 'a' + 10;
+	}
+	if (c >= 'A' && c <= 'F') {
+		return c - 'A' + 10;
+	}
+	return -1;
+}
+
+/* to_lower - ASCII lower case, locale independent */
+static char to_lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+/* str_add - append c to the NUL-terminated out of size outsize, dropping what does not fit */
+static void str_add(char *out, size_t outsize, size_t *len, char c)
+{
+	if (*len + 1 < outsize) {
+		out[(*len)++] = c;
+		out[*len] = '\0';
+	}
+}
+
+/* mime_problem - report a structural problem */
+static void mime_problem(struct tlsrpt_mime *m, const char *reason)
+{
+	if (m->ops->problem != NULL) {
+		m->ops->problem(m->ctx, reason);
+	}
+}
+
+/* skip_cfws - skip white space and (nested) comments */
+static const char *skip_cfws(const char *p)
+{
+	int depth;
+
+	for (;;) {
+		while (is_wsp(*p) || *p == '\r' || *p == '\n') {
+			p++;
+		}
+		if (*p != '(') {
+			return p;
+		}
+		depth = 0;
+		for (; *p != '\0'; p++) {
+			if (*p == '\\' && p[1] != '\0') {
+				p++;
+			} else if (*p == '(') {
+				depth++;
+			} else if (*p == ')' && --depth == 0) {
+				p++;
+				break;
+			}
+		}
+	}
+}
+
+/* mime_params - split "; attr=value; ..." into at most max parameters */
+static unsigned mime_params(const char *p, struct mime_param *pv, unsigned max)
+{
+	unsigned n = 0;
+	const char *a;
+	size_t alen;
+
+	for (;;) {
+		p = skip_cfws(p);
+		if (*p != ';') {
+			p = strchr(p, ';');
+			if (p == NULL) {
+				return n;
+			}
+		}
+		p = skip_cfws(p + 1);
+		a = p;
+		alen = strcspn(p, "=; \t\r\n(\"");
+		p = skip_cfws(p + alen);
+		if (alen == 0 || *p != '=') {
+			continue;
+		}
+		p = skip_cfws(p + 1);
+		if (n < max) {
+			pv[n].attr = a;
+			pv[n].alen = alen;
+		}
+		if (*p == '"') {
+			const char *v = ++p;
+
+			while (*p != '\0' && *p != '"') {
+				p += p[0] == '\\' && p[1] != '\0' ? 2 : 1;
+			}
+			if (n < max) {
+				pv[n].val = v;
+				pv[n].vlen = (size_t)(p - v);
+				pv[n].quoted = 1;
+				n++;
+			}
+			if (*p == '"') {
+				p++;
+			}
+		} else {
+			size_t vlen = strcspn(p, ";(");
+
+			while (vlen > 0 && (is_wsp(p[vlen - 1]) || p[vlen - 1] == '\r' ||
+					    p[vlen - 1] == '\n')) {
+				vlen--;
+			}
+			if (n < max) {
+				pv[n].val = p;
+				pv[n].vlen = vlen;
+				pv[n].quoted = 0;
+				n++;
+			}
+			p += vlen;
+		}
+	}
+}
+
+/* param_value - append a parameter value, unquoted and, when extended, %-decoded */
+static void param_value(const struct mime_param *pm, int ext, int first, char *out, size_t outsize,
+			size_t *len)
+{
+	const char *s = pm->val;
+	const char *e = pm->val + pm->vlen;
+	const char *q;
+	char c;
+
+	if (ext && first) {
+		/* charset'language'value: drop the first two parts when present */
+		q = memchr(s, '\'', pm->vlen);
+		if (q != NULL) {
+			q = memchr(q + 1, '\'', (size_t)(e - q - 1));
+			if (q != NULL) {
+				s = q + 1;
+			}
+		}
+	}
+	while (s < e) {
+		c = *s++;
+		if (pm->quoted && c == '\\' && s < e) {
+			c = *s++;
+		} else if (ext && c == '%' && e - s >= 2 && is_hex(s[0]) >= 0 &&
+			   is_hex(s[1]) >= 0) {
+			c = (char)(is_hex(s[0]) << 4 | is_hex(s[1]));
+			s += 2;
+		}
+		if (c != '\0') {
+			str_add(out, outsize, len, c);
+		}
+	}
+}
+
+/* param_index - attr is name*N or name*N*: return N and set *ext, else -1 */
+static int param_index(const struct mime_param *pm, const char *name, size_t nl, int *ext)
+{
+	const char *a = pm->attr;
+	size_t i;
+	int v = 0;
+
+	if (pm->alen < nl + 2 || strncasecmp(a, name, nl) != 0 || a[nl] != '*') {
+		return -1;
+	}
+	for (i = nl + 1; i < pm->alen && a[i] >= '0' && a[i] <= '9'; i++) {
+		if (i > nl + 3 || (i > nl + 1 && a[nl + 1] == '0')) {
+			return -1; /* too many digits, or a leading zero */
+		}
+		v = v * 10 + (a[i] - '0');
+	}
+	if (i == nl + 1) {
+		return -1;
+	}
+	*ext = 0;
+	if (i < pm->alen && a[i] == '*') {
+		*ext = 1;
+		i++;
+	}
+	return i == pm->alen ? v : -1;
+}
+
+/* param_get - value of parameter name (RFC 2231 forms first) into out; 1 found, 0 not */
+static int param_get(const struct mime_param *pv, unsigned n, const char *name, char *out,
+		     size_t outsize)
+{
+	size_t nl = strlen(name);
+	size_t len = 0;
+	unsigned i;
+	int k;
+	int ext;
+	int found;
+
+	out[0] = '\0';
+	for (i = 0; i < n; i++) {
+		if (pv[i].alen == nl + 1 && strncasecmp(pv[i].attr, name, nl) == 0 &&
+		    pv[i].attr[nl] == '*') {
+			param_value(&pv[i], 1, 1, out, outsize, &len);
+			return 1;
+		}
+	}
+	for (k = 0; k < (int)MIME_MAX_PARAMS; k++) {
+		found = 0;
+		for (i = 0; i < n && !found; i++) {
+			if (param_index(&pv[i], name, nl, &ext) == k) {
+				param_value(&pv[i], ext, k == 0, out, outsize, &len);
+				found = 1;
+			}
+		}
+		if (!found) {
+			break;
+		}
+	}
+	if (k > 0) {
+		return 1;
+	}
+	for (i = 0; i < n; i++) {
+		if (pv[i].alen == nl && strncasecmp(pv[i].attr, name, nl) == 0) {
+			param_value(&pv[i], 0, 0, out, outsize, &len);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* parse_type - Content-Type: type/subtype, boundary, name */
+static void parse_type(struct mime_entity *ent, const char *v)
+{
+	struct mime_param pv[MIME_MAX_PARAMS];
+	char b[TLSRPT_MAX_BOUNDARY + 2];
+	const char *t;
+	const char *s;
+	size_t tl;
+	size_t sl;
+	size_t i;
+	unsigned n;
+
+	t = skip_cfws(v);
+	tl = strcspn(t, "/;( \t\r\n\"");
+	s = skip_cfws(t + tl);
+	if (tl == 0 || *s != '/') {
+		return; /* invalid: text/plain */
+	}
+	s = skip_cfws(s + 1);
+	sl = strcspn(s, "/;( \t\r\n\"");
+	if (sl == 0 || tl + 1 + sl > MIME_TYPE_MAX) {
+		return;
+	}
+	for (i = 0; i < tl; i++) {
+		ent->type[i] = to_lower(t[i]);
+	}
+	ent->type[tl] = '/';
+	for (i = 0; i < sl; i++) {
+		ent->type[tl + 1 + i] = to_lower(s[i]);
+	}
+	ent->type[tl + 1 + sl] = '\0';
+	n = mime_params(s + sl, pv, MIME_MAX_PARAMS);
+	param_get(pv, n, "name", ent->name, sizeof(ent->name));
+	if (tl == 9 && strncmp(ent->type, "multipart", 9) == 0) {
+		param_get(pv, n, "boundary", b, sizeof(b));
+		if (b[0] == '\0' || strlen(b) > TLSRPT_MAX_BOUNDARY) {
+			ent->type[0] = '\0'; /* no usable boundary: text/plain */
+			return;
+		}
+		memcpy(ent->boundary, b, strlen(b) + 1);
+		ent->multipart = 1;
+	}
+}
+
+/* parse_disp - Content-Disposition: filename */
+static void parse_disp(struct mime_entity *ent, const char *v)
+{
+	struct mime_param pv[MIME_MAX_PARAMS];
+	unsigned n;
+
+	n = mime_params(v, pv, MIME_MAX_PARAMS);
+	param_get(pv, n, "filename", ent->filename, sizeof(ent->filename));
+}
+
+/* parse_cte - Content-Transfer-Encoding */
+static enum tlsrpt_cte parse_cte(const char *v)
+{
+	const char *t = skip_cfws(v);
+	size_t tl = strcspn(t, " \t\r\n;(");
+
+	if (tl == 6 && strncasecmp(t, "base64", 6) == 0) {
+		return TLSRPT_CTE_BASE64;
+	}
+	if (tl == 16 && strncasecmp(t, "quoted-printable", 16) == 0) {
+		return TLSRPT_CTE_QP;
+	}
+	return TLSRPT_CTE_IDENTITY;
+}
+
+/* field_add - append to the header field being unfolded, cutting at the maximum */
+static void field_add(struct tlsrpt_mime *m, const char *s, size_t n)
+{
+	size_t room = TLSRPT_MAX_HEADER_LEN - m->fieldlen;
+
+	if (n > room) {
+		n = room;
+	}
+	memcpy(m->field + m->fieldlen, s, n);
+	m->fieldlen += n;
+}
+
+/* field_end - a header field is complete: report it and note what it says */
+static void field_end(struct tlsrpt_mime *m)
+{
+	char *f = m->field;
+	char *colon;
+	char *ne;
+	char *v;
+	char *ve;
+
+	if (!m->infield) {
+		return;
+	}
+	m->infield = 0;
+	f[m->fieldlen] = '\0';
+	colon = memchr(f, ':', m->fieldlen);
+	if (colon == NULL) {
+		return;
+	}
+	for (ne = colon; ne > f && is_wsp(ne[-1]); ne--) {
+	}
+	if (ne == f) {
+		return;
+	}
+	for (v = colon + 1; is_wsp(*v); v++) {
+	}
+	for (ve = f + m->fieldlen; ve > v && (is_wsp(ve[-1]) || ve[-1] == '\r'); ve--) {
+	}
+	*ve = '\0';
+	*ne = '\0';
+	if (m->top && m->ops->header != NULL) {
+		m->ops->header(m->ctx, f, v);
+	}
+	if (strcasecmp(f, "Content-Type") == 0 && !m->ent.have_type) {
+		m->ent.have_type = 1;
+		parse_type(&m->ent, v);
+	} else if (strcasecmp(f, "Content-Disposition") == 0 && !m->ent.have_disp) {
+		m->ent.have_disp = 1;
+		parse_disp(&m->ent, v);
+	} else if (strcasecmp(f, "Content-Transfer-Encoding") == 0 && !m->ent.have_cte) {
+		m->ent.have_cte = 1;
+		m->ent.cte = parse_cte(v);
+	}
+}
+
+/* entity_start - a new entity begins with its header block */
+static void entity_start(struct tlsrpt_mime *m, unsigned depth, int top)
+{
+	memset(&m->ent, 0, sizeof(m->ent));
+	m->depth = depth;
+	m->top = top;
+	m->state = MIME_HEADER;
+	m->infield = 0;
+	m->fieldlen = 0;
+}
+
+/* mime_decode - transfer-decode n bytes into out; returns bytes written */
+static size_t mime_decode(struct tlsrpt_mime *m, const char *s, size_t n, unsigned char *out)
+{
+	switch (m->cte) {
+	case TLSRPT_CTE_BASE64:
+		return tlsrpt_b64_decode(&m->b64, s, n, out);
+	case TLSRPT_CTE_QP:
+		return tlsrpt_qp_decode(&m->qp, s, n, out);
+	default:
+		memcpy(out, s, n);
+		return n;
+	}
+}
+
+/* mime_deliver - the held line end, then n bytes of content, to part_data() */
+static void mime_deliver(struct tlsrpt_mime *m, const char *s, size_t n)
+{
+	size_t len;
+
+	len = mime_decode(m, m->eol, m->eollen, m->out);
+	m->eollen = 0;
+	len += mime_decode(m, s, n, m->out + len);
+	if (len > 0 && m->ops->part_data != NULL) {
+		m->ops->part_data(m->ctx, m->out, len);
+	}
+}
+
+/* part_close - end the accepted leaf, sending the held line end only if asked */
+static void part_close(struct tlsrpt_mime *m, int keep_eol)
+{
+	size_t len;
+
+	if (m->state != MIME_BODY) {
+		return;
+	}
+	if (keep_eol && m->eollen > 0) {
+		mime_deliver(m, "", 0);
+	}
+	m->eollen = 0;
+	if (m->cte == TLSRPT_CTE_QP) {
+		len = tlsrpt_qp_flush(&m->qp, m->out);
+		if (len > 0 && m->ops->part_data != NULL) {
+			m->ops->part_data(m->ctx, m->out, len);
+		}
+	}
+	if (m->ops->part_end != NULL) {
+		m->ops->part_end(m->ctx);
+	}
+	m->state = MIME_SKIP;
+}
+
+/* frame_push - open a multipart; 0 ok, -1 out of memory */
+static int frame_push(struct tlsrpt_mime *m, const char *boundary)
+{
+	struct mime_frame *f;
+	unsigned ncap;
+
+	if (m->nframes == m->capframes) {
+		ncap = m->capframes ? m->capframes * 2 : 4;
+		if (ncap > m->max_depth) {
+			ncap = m->max_depth;
+		}
+		f = realloc(m->frames, ncap * sizeof(*f));
+		if (f == NULL) {
+			return -1;
+		}
+		m->frames = f;
+		m->capframes = ncap;
+	}
+	f = &m->frames[m->nframes++];
+	f->len = strlen(boundary);
+	memcpy(f->boundary, boundary, f->len + 1);
+	return 0;
+}
+
+/* headers_end - the header block is over: open a multipart or begin a leaf */
+static int headers_end(struct tlsrpt_mime *m)
+{
+	struct tlsrpt_mime_part part;
+	char reason[96];
+
+	field_end(m);
+	m->state = MIME_SKIP;
+	if (m->ent.multipart) {
+		if (m->depth >= m->max_depth) {
+			if (!m->warned_depth) {
+				m->warned_depth = 1;
+				snprintf(reason, sizeof(reason), "MIME nesting deeper than %u",
+					 m->max_depth);
+				mime_problem(m, reason);
+			}
+			return 0;
+		}
+		return frame_push(m, m->ent.boundary);
+	}
+	if (m->nparts >= m->max_parts) {
+		snprintf(reason, sizeof(reason), "more than %u MIME parts", m->max_parts);
+		mime_problem(m, reason);
+		m->stopped = 1;
+		return 0;
+	}
+	m->nparts++;
+	part.index = m->nparts;
+	part.depth = m->depth;
+	part.content_type = m->ent.type[0] != '\0' ? m->ent.type : "text/plain";
+	part.filename = m->ent.filename[0] != '\0' ? m->ent.filename
+			: m->ent.name[0] != '\0'   ? m->ent.name
+						   : NULL;
+	part.cte = m->ent.cte;
+	if (m->ops->part_begin(m->ctx, &part)) {
+		m->state = MIME_BODY;
+		m->cte = m->ent.cte;
+		m->eollen = 0;
+		tlsrpt_b64_init(&m->b64);
+		tlsrpt_qp_init(&m->qp);
+	}
+	return 0;
+}
+
+/* match_delim - index of the open boundary line s delimits (innermost first), or -1 */
+static int match_delim(const struct tlsrpt_mime *m, const char *s, size_t n, int *close)
+{
+	const struct mime_frame *f;
+	const char *r;
+	size_t rl;
+	size_t j;
+	unsigned i;
+
+	if (n < 3 || s[0] != '-' || s[1] != '-') {
+		return -1;
+	}
+	for (i = m->nframes; i-- > 0;) {
+		f = &m->frames[i];
+		if (n - 2 < f->len || memcmp(s + 2, f->boundary, f->len) != 0) {
+			continue;
+		}
+		r = s + 2 + f->len;
+		rl = n - 2 - f->len;
+		*close = rl >= 2 && r[0] == '-' && r[1] == '-';
+		j = *close ? 2 : 0;
+		while (j < rl && (is_wsp(r[j]) || r[j] == '\r')) {
+			j++;
+		}
+		if (j == rl) {
+			return (int)i;
+		}
+	}
+	return -1;
+}
+
+/* mime_delim - a delimiter of open multipart k: end the part, start the next or close */
+static int mime_delim(struct tlsrpt_mime *m, unsigned k, int close)
+{
+	if (m->state == MIME_HEADER) {
+		if (headers_end(m) < 0) {
+			return -1;
+		}
+		if (m->stopped) {
+			return 0;
+		}
+	}
+	part_close(m, 0);
+	m->nframes = k + 1;
+	if (close) {
+		m->nframes = k;
+		m->state = MIME_SKIP;
+		return 0;
+	}
+	entity_start(m, k + 1, 0);
+	return 0;
+}
+
+/* mime_line - one line (or piece of a long line) of n content bytes and eol line end bytes */
+static int mime_line(struct tlsrpt_mime *m, const char *s, size_t n, size_t eol, int piece)
+{
+	int first = !m->midline;
+	int close;
+	int k;
+
+	m->midline = piece;
+	if (m->stopped) {
+		return 0;
+	}
+	if (first && !piece && m->nframes > 0) {
+		k = match_delim(m, s, n, &close);
+		if (k >= 0) {
+			return mime_delim(m, (unsigned)k, close);
+		}
+	}
+	switch (m->state) {
+	case MIME_HEADER:
+		if (first && n == 0 && !piece) {
+			return headers_end(m);
+		}
+		if (first && !(n > 0 && is_wsp(s[0]) && m->infield)) {
+			field_end(m);
+			m->infield = 1;
+			m->fieldlen = 0;
+		}
+		if (m->infield) {
+			field_add(m, s, n);
+		}
+		break;
+	case MIME_BODY:
+		if (n > 0 || m->eollen > 0) {
+			mime_deliver(m, s, n);
+		}
+		if (!piece) {
+			memcpy(m->eol, s + n, eol);
+			m->eollen = eol;
+		}
+		break;
+	case MIME_SKIP:
+		break;
+	}
+	return 0;
+}
+
+/* line_complete - the collected line ends in LF */
+static int line_complete(struct tlsrpt_mime *m)
+{
+	size_t n = m->linelen - 1;
+	size_t eol = 1;
+
+	if (n > 0 && m->line[n - 1] == '\r') {
+		n--;
+		eol = 2;
+	}
+	m->linelen = 0;
+	return mime_line(m, m->line, n, eol, 0);
+}
+
+/* line_piece - the line buffer is full: pass it on, keeping a final CR */
+static int line_piece(struct tlsrpt_mime *m)
+{
+	size_t n = m->linelen;
+	int keep_cr = m->line[n - 1] == '\r';
+	int r;
+
+	if (keep_cr) {
+		n--;
+	}
+	r = mime_line(m, m->line, n, 0, 1);
+	m->linelen = 0;
+	if (keep_cr) {
+		m->line[0] = '\r';
+		m->linelen = 1;
+	}
+	return r;
+}
+
+/* mime_bytes - split bytes into lines */
+static int mime_bytes(struct tlsrpt_mime *m, const char *data, size_t len)
+{
+	size_t room;
+	size_t take;
+	const char *nl;
+	int r;
+
+	while (len > 0 && !m->stopped) {
+		room = sizeof(m->line) - m->linelen;
+		take = len < room ? len : room;
+		nl = memchr(data, '\n', take);
+		if (nl != NULL) {
+			take = (size_t)(nl - data) + 1;
+		}
+		memcpy(m->line + m->linelen, data, take);
+		m->linelen += take;
+		data += take;
+		len -= take;
+		r = 0;
+		if (nl != NULL) {
+			r = line_complete(m);
+		} else if (m->linelen == sizeof(m->line)) {
+			r = line_piece(m);
+		}
+		if (r < 0) {
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* tlsrpt_mime_new - walker with the given bounds and callbacks; NULL + err on failure */
+struct tlsrpt_mime *tlsrpt_mime_new(const struct tlsrpt_limits *lim,
+				    const struct tlsrpt_mime_ops *ops, void *ctx, char *err,
+				    size_t errlen)
+{
+	struct tlsrpt_mime *m;
+
+	if (lim == NULL || ops == NULL || ops->part_begin == NULL) {
+		snprintf(err, errlen, "MIME walker: limits and a part_begin callback are required");
+		return NULL;
+	}
+	m = calloc(1, sizeof(*m));
+	if (m == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	m->ops = ops;
+	m->ctx = ctx;
+	m->max_size = lim->max_message_size;
+	m->max_depth = lim->max_mime_depth;
+	m->max_parts = lim->max_parts;
+	entity_start(m, 0, 1);
+	return m;
+}
+
+/* tlsrpt_mime_feed - walk the next len bytes; 0 ok, -1 out of memory */
+int tlsrpt_mime_feed(struct tlsrpt_mime *m, const char *data, size_t len)
+{
+	char reason[96];
+	size_t take = len;
+
+	if (m->finished || m->cut) {
+		return 0;
+	}
+	if (take > m->max_size - m->seen) {
+		take = m->max_size - m->seen;
+	}
+	m->seen += take;
+	if (mime_bytes(m, data, take) < 0) {
+		return -1;
+	}
+	if (take < len) {
+		m->cut = 1;
+		snprintf(reason, sizeof(reason), "message larger than MaxMessageSize (%zu bytes)",
+			 m->max_size);
+		mime_problem(m, reason);
+	}
+	return 0;
+}
+
+/* tlsrpt_mime_finish - end of input: flush the last line and close open parts */
+int tlsrpt_mime_finish(struct tlsrpt_mime *m)
+{
+	int r = 0;
+
+	if (m->finished) {
+		return 0;
+	}
+	m->finished = 1;
+	if (m->linelen > 0) {
+		r = mime_line(m, m->line, m->linelen, 0, 0);
+		m->linelen = 0;
+	}
+	if (r == 0 && !m->stopped && m->state == MIME_HEADER) {
+		r = headers_end(m);
+	}
+	if (!m->stopped) {
+		part_close(m, 1);
+	}
+	m->stopped = 1;
+	m->nframes = 0;
+	return r;
+}
+
+/* tlsrpt_mime_free - release the walker; accepts NULL */
+void tlsrpt_mime_free(struct tlsrpt_mime *m)
+{
+	if (m == NULL) {
+		return;
+	}
+	free(m->frames);
+	free(m);
+}

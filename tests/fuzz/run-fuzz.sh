@@ -1,0 +1,173 @@
+#!/bin/sh
+# run-fuzz.sh [SECONDS] - build the libFuzzer harnesses and run each one
+#
+# Compiles every harness tests/fuzz/fuzz_*.c with the library's sources
+# (common_libtlsrpt_a_SOURCES in Makefile.am) by clang with
+# -fsanitize=fuzzer,address,undefined (no autotools needed) into
+# $FUZZ_BUILD_DIR (default build-fuzz/ at the top of the tree), builds the
+# seed corpus from tests/data, replays tests/data/fuzz-regress, then runs
+# each harness for SECONDS (default 60) on one core.
+#
+#   FUZZ_BUILD_DIR  build, corpus and crash directory (default TOP/build-fuzz)
+#   FUZZ_TARGETS    harnesses to run, e.g. "pipeline" (default: all that build)
+#   FUZZ_CC         compiler (default clang)
+#   FUZZ_ARGS       extra libFuzzer options, e.g. "-seed=1 -runs=100000"
+#
+# The working corpus (FUZZ_BUILD_DIR/corpus/NAME) is kept between runs so
+# each run starts where the last one stopped.  A crash leaves its input in
+# FUZZ_BUILD_DIR/crashes/ and the script exits 1; the last line of each run
+# says how many inputs were executed.  Exit 77 when clang or its libFuzzer
+# runtime is missing (Debian: clang, libclang-rt-14-dev).
+#
+# shellcheck disable=SC2059,SC2317
+# (headers are printf formats on purpose; seed_* are called by name)
+set -u
+
+secs=${1:-60}
+case $secs in
+'' | *[!0-9]*) echo "usage: $0 [SECONDS]" >&2; exit 2 ;;
+esac
+top=$(cd "$(dirname "$0")/../.." && pwd)
+fuzz=$top/tests/fuzz
+out=${FUZZ_BUILD_DIR:-$top/build-fuzz}
+cc=${FUZZ_CC:-clang}
+max_len=65536
+
+# Default header for raw regression and seed files: random chunks of
+# 1..4096 bytes (mode 1), seed 0x0001, default limits.  See fuzz_pipeline.c.
+HDR_DEFAULT='\001\000\001\000'
+# A second seed variant: chunks of 1..64 bytes, two failure lines, depth 2,
+# 16 parts.
+HDR_SMALL='\374\022\064\071'
+
+command -v "$cc" >/dev/null 2>&1 || { echo "run-fuzz: $cc not found (install clang)" >&2; exit 77; }
+mkdir -p "$out/bin" "$out/seed" "$out/corpus" "$out/crashes" "$out/regress" || exit 1
+
+cflags="-g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined
+	-fno-sanitize-recover=all -Wall -Wextra -I$top/common"
+if pkg-config --exists libcjson zlib 2>/dev/null; then
+	libs=$(pkg-config --cflags --libs libcjson zlib)
+else
+	libs="-lcjson -lz"
+fi
+
+# the library's sources as Makefile.am lists them (modules still being
+# written, not yet in the list, stay out of the build)
+srcs=$(awk -v top="$top" '/^common_libtlsrpt_a_SOURCES *=/ { on = 1 }
+	on { for (i = 1; i <= NF; i++) if ($i ~ /^common\/.*\.c$/) print top "/" $i }
+	on && !/\\$/ { on = 0 }' "$top/Makefile.am")
+[ -n "$srcs" ] || { echo "run-fuzz: no common_libtlsrpt_a_SOURCES in Makefile.am" >&2; exit 1; }
+
+# probe: does this clang have the libFuzzer runtime?
+printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n){(void)d;(void)n;return 0;}\n' \
+	>"$out/probe.c"
+# shellcheck disable=SC2086
+if ! $cc -fsanitize=fuzzer "$out/probe.c" -o "$out/probe" >"$out/probe.log" 2>&1; then
+	cat "$out/probe.log" >&2
+	echo "run-fuzz: $cc cannot link -fsanitize=fuzzer (install libclang-rt-14-dev)" >&2
+	exit 77
+fi
+
+# which harnesses: fuzz_config needs the config parser
+targets=${FUZZ_TARGETS:-}
+if [ -z "$targets" ]; then
+	for f in "$fuzz"/fuzz_*.c; do
+		n=$(basename "$f" .c)
+		n=${n#fuzz_}
+		if [ "$n" = config ] && ! echo "$srcs" | grep -q '/common/conf\.c$'; then
+			echo "run-fuzz: skipping config (common/conf.c is not in the library yet)"
+			continue
+		fi
+		targets="$targets $n"
+	done
+fi
+
+# corpus_add DIR FILE HEADER - FILE with HEADER in front, cut to max_len
+corpus_add() {
+	{ printf "$3"; cat "$2"; } | head -c "$max_len" >"$1/$(basename "$2")${4:-}"
+}
+
+# seed_pipeline DIR - the pipeline harness's seeds from tests/data
+seed_pipeline() {
+	for f in "$top"/tests/data/real/* "$top"/tests/data/cases/* "$top"/tests/data/fuzz-regress/*; do
+		[ -f "$f" ] || continue
+		case $f in
+		*.md | *.py) continue ;;
+		*.fuzz) head -c "$max_len" "$f" >"$1/$(basename "$f")"; continue ;;
+		esac
+		corpus_add "$1" "$f" "$HDR_DEFAULT"
+		corpus_add "$1" "$f" "$HDR_SMALL" .small
+	done
+	# a compact bomb: 32 MiB of zeros as a bare .json.gz (about 32 KiB);
+	# the harness's 1 MiB MaxReportSize must stop it early
+	{ printf "$HDR_DEFAULT"; head -c 33554432 /dev/zero | gzip -9; } | head -c "$max_len" \
+		>"$1/gen-zero-bomb.gz"
+}
+
+# seed_config DIR - the config harness's seeds (any sample configs in the tree)
+seed_config() {
+	for f in "$top"/*.conf "$top"/*.conf.* "$top"/etc/* "$top"/doc/*.conf \
+		"$top"/tests/data/config/* "$top"/tests/data/fuzz-regress/config-*; do
+		[ -f "$f" ] && head -c "$max_len" "$f" >"$1/$(basename "$f")"
+	done
+	printf '# minimal\n' >"$1/minimal"
+}
+
+status=0
+for t in $targets; do
+	src=$fuzz/fuzz_$t.c
+	bin=$out/bin/fuzz_$t
+	echo "== fuzz_$t: build"
+	# shellcheck disable=SC2086
+	if ! $cc $cflags "$src" $srcs $libs -o "$bin"; then
+		echo "run-fuzz: fuzz_$t does not build" >&2
+		status=1
+		continue
+	fi
+
+	rm -rf "$out/seed/$t" "$out/regress/$t"
+	mkdir -p "$out/seed/$t" "$out/corpus/$t" "$out/regress/$t"
+	"seed_$t" "$out/seed/$t"
+
+	# replay the saved reproducers first: fast, and a regression is reported as such
+	for f in "$top"/tests/data/fuzz-regress/*; do
+		[ -f "$f" ] || continue
+		b=$(basename "$f")
+		case $t:$b in
+		config:config-*) cp "$f" "$out/regress/$t/" ;;
+		pipeline:config-*) ;;
+		pipeline:*.fuzz) cp "$f" "$out/regress/$t/" ;;
+		pipeline:*) corpus_add "$out/regress/$t" "$f" "$HDR_DEFAULT" ;;
+		esac
+	done
+	if [ -n "$(ls "$out/regress/$t")" ]; then
+		echo "== fuzz_$t: replay tests/data/fuzz-regress"
+		if ! "$bin" -rss_limit_mb=512 -timeout=10 "$out/regress/$t"/* \
+			>"$out/regress-$t.log" 2>&1; then
+			tail -40 "$out/regress-$t.log"
+			echo "run-fuzz: fuzz_$t: a saved reproducer fails again" >&2
+			status=1
+			continue
+		fi
+	fi
+
+	echo "== fuzz_$t: run ${secs}s"
+	dict=""
+	[ -f "$fuzz/tlsrpt.dict" ] && [ "$t" = pipeline ] && dict="-dict=$fuzz/tlsrpt.dict"
+	log=$out/fuzz-$t.log
+	# shellcheck disable=SC2086
+	"$bin" -max_total_time="$secs" -max_len="$max_len" -timeout=10 -rss_limit_mb=512 \
+		-print_final_stats=1 -artifact_prefix="$out/crashes/$t-" $dict ${FUZZ_ARGS:-} \
+		"$out/corpus/$t" "$out/seed/$t" >"$log" 2>&1
+	rc=$?
+	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+	cov=$(grep -E '^#[0-9]+.*(DONE|INITED)' "$log" | tail -1 | sed -n 's/.*cov: \([0-9]*\).*/\1/p')
+	if [ "$rc" -ne 0 ]; then
+		grep -E '^fuzz_|ERROR|SUMMARY|Test unit written|^    #[0-9]' "$log" | head -40
+		echo "run-fuzz: fuzz_$t: CRASH (exit $rc), log $log"
+		status=1
+	fi
+	echo "run-fuzz: fuzz_$t: ${execs:-?} executions in ${secs}s, coverage ${cov:-?} edges," \
+		"corpus $(find "$out/corpus/$t" -type f | wc -l) files, exit $rc"
+done
+exit $status

@@ -55,7 +55,8 @@
  *    complete it goes to header() if the entity is the message itself, and
  *    Content-Type, Content-Disposition and Content-Transfer-Encoding are
  *    parsed into m->ent (the first of each counts).  A line without a
- *    colon is ignored.  The blank line ends the block (mime_headers_end):
+ *    colon, or whose name is not printable ASCII without white space (an
+ *    mbox "From " line), is ignored.  The blank line ends the block (mime_headers_end):
  *      - multipart/<any> with a boundary of 1..70 characters: pushed on the
  *        boundary stack unless that would pass lim->max_mime_depth, in which
  *        case problem() "MIME nesting deeper than N" (once per message) and
@@ -507,6 +508,11 @@ static void field_end(struct tlsrpt_mime *m)
 		return;
 	}
 	for (ne = colon; ne > f && is_wsp(ne[-1]); ne--) {
+	}
+	for (v = f; v < ne; v++) {
+		if (*v < 33 || *v > 126) {
+			return; /* not a field name: an mbox "From " line, garbage */
+		}
 	}
 	if (ne == f) {
 		return;

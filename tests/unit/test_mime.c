@@ -364,7 +364,8 @@ struct mime_case {
 #define REPORT_B64 "H4sIAAAAAAACA6tWyi9KT8zLrEosyczP081LzE1VslKqUKoFAFC4kzQZAAAA\n"
 
 static const struct mime_case cases[] = {
-	{"single part with headers",
+	{"single part with headers, mbox From_ line ignored",
+	 "From reporter@example.net Mon Jan  1 00:00:00 2024\n"
 	 "From: reporter@example.net\n"
 	 "Subject: hi\n"
 	 "\n"
@@ -1229,6 +1230,115 @@ static void test_deep_default(void **state)
 	str_free(&want);
 }
 
+/* rnd - xorshift32 */
+static uint32_t rnd(uint32_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 17;
+	*x ^= *x << 5;
+	return *x;
+}
+
+/* mutate - damage a copy of msg a few times, in ways that stress the walker */
+static void mutate(struct str *out, const char *msg, size_t len, uint32_t *x)
+{
+	static const char bytes[] = "-\n\r= \t:;\"\\()*'%bA";
+	static const char *const inserts[] = {
+		"\n--b\n", "--b--", "\r\n--L1\r\n", "\n\n",
+		"=\r\n",   "=4",    " boundary=b;", "Content-Type: multipart/mixed; boundary=b\n"};
+	unsigned n = 1 + rnd(x) % 4;
+	size_t pos;
+	size_t k;
+	struct str t = {0};
+
+	out->len = 0;
+	str_addn(out, msg, len);
+	while (n-- > 0) {
+		pos = out->len ? rnd(x) % out->len : 0;
+		t.len = 0;
+		str_add(&t, "");
+		switch (rnd(x) % 5) {
+		case 0:
+			if (out->len > 0) {
+				out->s[pos] = bytes[rnd(x) % (sizeof(bytes) - 1)];
+			}
+			break;
+		case 1:
+			str_addn(&t, out->s, pos);
+			str_add(&t, inserts[rnd(x) % (sizeof(inserts) / sizeof(inserts[0]))]);
+			str_addn(&t, out->s + pos, out->len - pos);
+			out->len = 0;
+			str_addn(out, t.s, t.len);
+			break;
+		case 2:
+			k = rnd(x) % 40;
+			k = k > out->len - pos ? out->len - pos : k;
+			memmove(out->s + pos, out->s + pos + k, out->len - pos - k);
+			out->len -= k;
+			break;
+		case 3:
+			k = rnd(x) % 200;
+			k = k > out->len - pos ? out->len - pos : k;
+			str_addn(&t, out->s, pos + k);
+			str_addn(&t, out->s + pos, out->len - pos);
+			out->len = 0;
+			str_addn(out, t.s, t.len);
+			break;
+		default:
+			if (out->len > 0) {
+				out->s[pos] = (char)(rnd(x) & 0xff);
+			}
+			break;
+		}
+	}
+	str_free(&t);
+}
+
+/* test_mutants - damaged versions of every case give the same calls in any chunking */
+static void test_mutants(void **state)
+{
+	static const size_t chunks[] = {1, 7, CH_RANDOM};
+	struct str msg = {0};
+	struct walk_opts o;
+	struct rec whole;
+	struct rec r;
+	uint32_t x = 123456789u;
+	size_t i;
+	size_t j;
+	unsigned seed;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		for (seed = 0; seed < 60; seed++) {
+			mutate(&msg, cases[i].msg, strlen(cases[i].msg), &x);
+			memset(&o, 0, sizeof(o));
+			o.headers = 1;
+			o.reject = rnd(&x) % 4;
+			if (seed % 3 == 1) {
+				o.max_depth = 1 + rnd(&x) % 3;
+				o.max_parts = 1 + rnd(&x) % 3;
+			}
+			if (seed % 5 == 2 && msg.len > 1) {
+				o.max_size = 1 + rnd(&x) % msg.len;
+			}
+			walk(msg.s, msg.len, CH_WHOLE, &o, &whole);
+			for (j = 0; j < sizeof(chunks) / sizeof(chunks[0]); j++) {
+				walk(msg.s, msg.len, chunks[j], &o, &r);
+				if (strcmp(r.raw.s, whole.raw.s) != 0) {
+					fail_msg("mutant %u of \"%s\" in chunks of %zu: "
+						 "got\n%s\nwant "
+						 "(whole)\n%s",
+						 seed, cases[i].name, chunks[j], r.raw.s,
+						 whole.raw.s);
+				}
+				rec_free(&r);
+			}
+			rec_free(&whole);
+		}
+	}
+	str_free(&msg);
+}
+
 /* test_api - NULL handling and optional callbacks */
 static void test_api(void **state)
 {
@@ -1269,6 +1379,7 @@ int main(void)
 		cmocka_unit_test(test_long_line),    cmocka_unit_test(test_cr_at_piece_end),
 		cmocka_unit_test(test_long_header),  cmocka_unit_test(test_many_parts),
 		cmocka_unit_test(test_deep_default), cmocka_unit_test(test_api),
+		cmocka_unit_test(test_mutants),
 	};
 	struct CMUnitTest
 		tests[sizeof(cases) / sizeof(cases[0]) + sizeof(fixed) / sizeof(fixed[0])];

@@ -1,33 +1,233 @@
 /*
  * main.c - tlsrpt-milter: command line and start-up
  *
- * (Interim: only the offline mode; the daemon lands with the milter issue.)
+ *   tlsrpt-milter [-fd] [-c FILE] [-p SOCKET]   run the milter
+ *   tlsrpt-milter [-c FILE] [-p SOCKET] -n      check the configuration, print it
+ *   tlsrpt-milter [-c FILE] -t FILE...          saved messages or reports: print the records
+ *   tlsrpt-milter -C | -V | -h                  sample configuration, version, help
+ *
+ * Exit status: 0 success; 1 from -t when a file held no report or an
+ * error; 2 usage error (every mode); EX_CONFIG (78) bad configuration;
+ * EX_OSERR (71) / EX_UNAVAILABLE (69) / EX_SOFTWARE (70) when start-up
+ * fails (socket, privileges, libmilter).
+ *
+ * Start-up order (OpenBSD daemons): configuration; openlog; SIGUSR1
+ * blocked before any thread exists; smfi_register; the socket opened
+ * while still root, under UMask, chowned to UserID; the pid file opened
+ * and locked; privileges dropped; detach unless -f; the pid written; the
+ * statistics thread; smfi_main.  SIGTERM, SIGINT and SIGHUP (libmilter's)
+ * stop it cleanly: statistics line, pid file removed, exit 0.
  */
 #include "config.h"
 
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <syslog.h>
 #include <sysexits.h>
 #include <unistd.h>
 
-#include "limits.h"
-#include "offline.h"
+#define SM_CONF_STDBOOL_H 1
+#include <stdbool.h>
+#include <libmilter/mfapi.h>
 
+#include "app.h"
+#include "callbacks.h"
+#include "conf.h"
+#include "daemon.h"
+#include "limits.h"
+#include "logging.h"
+#include "offline.h"
+#include "stats.h"
+
+#ifndef SYSCONFDIR
+#define SYSCONFDIR "/etc"
+#endif
+#define DEFAULT_CONFIG SYSCONFDIR "/tlsrpt-milter.conf"
+#define EXIT_USAGE 2
+
+struct options {
+	const char *config; /* -c, NULL: the default (daemon) or none (-t) */
+	const char *socket; /* -p */
+	int check;          /* -n */
+	int foreground;     /* -f */
+	int mirror;         /* -d */
+	int test;           /* -t */
+};
+
+/* usage - the synopsis */
 static void usage(FILE *fp)
 {
-	fprintf(fp, "usage: tlsrpt-milter -t FILE...\n");
+	fprintf(fp,
+		"usage: tlsrpt-milter [-fd] [-c FILE] [-p SOCKET]   run the milter\n"
+		"       tlsrpt-milter [-c FILE] [-p SOCKET] -n      check the configuration and "
+		"print it\n"
+		"       tlsrpt-milter [-c FILE] -t FILE...          print the records of saved "
+		"messages\n"
+		"       tlsrpt-milter -C | -V | -h                  sample configuration, "
+		"version, help\n"
+		"  -c FILE    configuration file (default %s)\n"
+		"  -p SOCKET  listen here instead of Socket: unix:/path, inet:PORT@HOST, "
+		"inet6:PORT@HOST\n"
+		"  -f         stay in the foreground (overrides Background)\n"
+		"  -d         with -f: also write every log line to standard error\n"
+		"  -n         check the configuration, print the effective settings, exit\n"
+		"  -t         read messages (or bare .json/.json.gz reports) from the files, "
+		"- for stdin\n"
+		"  -C         print a sample configuration file\n"
+		"  -V         print the version\n"
+		"  -h         this help\n",
+		DEFAULT_CONFIG);
+}
+
+/* load_config - defaults, then the file when there is one; NULL after printing why */
+static struct tlsrpt_conf *load_config(const char *path, const char *socket, int daemon)
+{
+	struct tlsrpt_conf *cfg;
+	char err[1024];
+
+	cfg = tlsrpt_conf_new(err, sizeof(err));
+	if (cfg == NULL) {
+		fprintf(stderr, "tlsrpt-milter: %s\n", err);
+		return NULL;
+	}
+	if ((path != NULL && tlsrpt_conf_load(cfg, path, err, sizeof(err)) < 0) ||
+	    (socket != NULL && tlsrpt_conf_set(cfg, "Socket", socket, err, sizeof(err)) < 0) ||
+	    tlsrpt_conf_check(cfg, daemon, err, sizeof(err)) < 0) {
+		fprintf(stderr, "tlsrpt-milter: %s\n", err);
+		tlsrpt_conf_free(cfg);
+		return NULL;
+	}
+	return cfg;
+}
+
+/* startup_fail - report a start-up failure to syslog and standard error */
+static int startup_fail(int mirror, int code, const char *what, const char *detail)
+{
+	tlsrpt_log(LOG_ERR, "cannot start: %s%s%s", what, detail ? ": " : "", detail ? detail : "");
+	if (!mirror) {
+		fprintf(stderr, "tlsrpt-milter: cannot start: %s%s%s\n", what, detail ? ": " : "",
+			detail ? detail : "");
+	}
+	return code;
+}
+
+/* run_daemon - the start-up sequence, smfi_main, the orderly stop */
+static int run_daemon(const struct tlsrpt_conf *cfg, const struct options *o)
+{
+	struct tlsrpt_app app;
+	struct tlsrpt_user user;
+	char err[1024];
+	int foreground = o->foreground || !cfg->background;
+	int pidfd = -1, rc, status = 0;
+	mode_t old_mask;
+
+	app.cfg = cfg;
+	tlsrpt_conf_limits(cfg, &app.lim);
+
+	tlsrpt_log_open(tlsrpt_log_facility(cfg->log_facility),
+			cfg->log_format == TLSRPT_LOGFMT_JSON, o->mirror);
+	signal(SIGPIPE, SIG_IGN);
+	if (tlsrpt_stats_block() < 0) {
+		return startup_fail(o->mirror, EX_OSERR, "cannot block SIGUSR1", NULL);
+	}
+	if (tlsrpt_daemon_user(cfg->user_id, &user, err, sizeof(err)) < 0) {
+		return startup_fail(o->mirror, EX_CONFIG, err, NULL);
+	}
+	if (tlsrpt_callbacks_register(&app) < 0) {
+		return startup_fail(o->mirror, EX_SOFTWARE, "smfi_register failed", NULL);
+	}
+	if (smfi_setconn(cfg->socket) != MI_SUCCESS) {
+		return startup_fail(o->mirror, EX_CONFIG, "smfi_setconn failed", cfg->socket);
+	}
+	if (tlsrpt_daemon_socket_clear(cfg->socket, err, sizeof(err)) < 0) {
+		return startup_fail(o->mirror, EX_UNAVAILABLE, err, NULL);
+	}
+	old_mask = umask((mode_t)cfg->umask);
+	rc = smfi_opensocket(false);
+	umask(old_mask);
+	if (rc != MI_SUCCESS) {
+		return startup_fail(o->mirror, EX_UNAVAILABLE, "cannot open the socket", cfg->socket);
+	}
+	if (tlsrpt_daemon_socket_perms(cfg->socket, &user, (mode_t)cfg->umask, err,
+				       sizeof(err)) < 0) {
+		return startup_fail(o->mirror, EX_OSERR, err, NULL);
+	}
+	if (cfg->pid_file != NULL &&
+	    (pidfd = tlsrpt_daemon_pidfile_open(cfg->pid_file, err, sizeof(err))) < 0) {
+		return startup_fail(o->mirror, EX_OSERR, err, NULL);
+	}
+	if (tlsrpt_daemon_drop(&user, err, sizeof(err)) < 0) {
+		return startup_fail(o->mirror, EX_OSERR, err, NULL);
+	}
+	if (!foreground && tlsrpt_daemon_detach(err, sizeof(err)) < 0) {
+		return startup_fail(o->mirror, EX_OSERR, err, NULL);
+	}
+	if (pidfd >= 0 && tlsrpt_daemon_pidfile_write(pidfd, err, sizeof(err)) < 0) {
+		return startup_fail(o->mirror, EX_OSERR, err, NULL);
+	}
+	rc = tlsrpt_stats_start();
+	if (rc != 0) {
+		tlsrpt_log_errno(LOG_WARNING, rc, "statistics thread not started");
+	}
+
+	tlsrpt_log(LOG_INFO, "starting tlsrpt-milter %s socket=%s action=%s report-addresses=%zu",
+		   PACKAGE_VERSION, cfg->socket, tlsrpt_conf_action_name(cfg->action),
+		   cfg->report_address.n);
+	if (smfi_main() != MI_SUCCESS) {
+		tlsrpt_log(LOG_ERR, "smfi_main failed");
+		status = EX_SOFTWARE;
+	}
+	tlsrpt_stats_log("exit");
+	tlsrpt_log(LOG_INFO, "stopping tlsrpt-milter");
+	if (tlsrpt_daemon_socket_path(cfg->socket) != NULL) {
+		(void)unlink(tlsrpt_daemon_socket_path(cfg->socket)); /* best effort */
+	}
+	if (pidfd >= 0) {
+		if (unlink(cfg->pid_file) < 0 && errno != ENOENT) {
+			tlsrpt_log_errno(LOG_WARNING, errno, "cannot remove %s", cfg->pid_file);
+		}
+		close(pidfd);
+	}
+	tlsrpt_log_close();
+	return status;
 }
 
 int main(int argc, char **argv)
 {
+	struct options o;
+	struct tlsrpt_conf *cfg;
 	struct tlsrpt_limits lim;
-	int ch, test = 0;
+	int ch, rc;
 
-	while ((ch = getopt(argc, argv, "thV")) != -1) {
+	memset(&o, 0, sizeof(o));
+	while ((ch = getopt(argc, argv, "c:p:nfdtCVh")) != -1) {
 		switch (ch) {
-		case 't':
-			test = 1;
+		case 'c':
+			o.config = optarg;
 			break;
+		case 'p':
+			o.socket = optarg;
+			break;
+		case 'n':
+			o.check = 1;
+			break;
+		case 'f':
+			o.foreground = 1;
+			break;
+		case 'd':
+			o.mirror = 1;
+			break;
+		case 't':
+			o.test = 1;
+			break;
+		case 'C':
+			return tlsrpt_conf_write_sample(stdout) == 0 && fflush(stdout) == 0
+				       ? 0
+				       : EX_IOERR;
 		case 'V':
 			printf("tlsrpt-milter %s\n", PACKAGE_VERSION);
 			return 0;
@@ -36,13 +236,41 @@ int main(int argc, char **argv)
 			return 0;
 		default:
 			usage(stderr);
-			return 2;
+			return EXIT_USAGE;
 		}
 	}
-	if (!test || optind >= argc) {
-		usage(stderr);
-		return 2;
+
+	if (o.test) {
+		if (optind >= argc || o.check || o.foreground || o.mirror || o.socket != NULL) {
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+		cfg = load_config(o.config, NULL, 0); /* -t: the defaults unless -c */
+		if (cfg == NULL) {
+			return EX_CONFIG;
+		}
+		tlsrpt_conf_limits(cfg, &lim);
+		rc = tlsrpt_offline_run(argv + optind, argc - optind, &lim,
+					cfg->log_format == TLSRPT_LOGFMT_JSON, stdout, stderr);
+		tlsrpt_conf_free(cfg);
+		return rc;
 	}
-	tlsrpt_limits_default(&lim);
-	return tlsrpt_offline_run(argv + optind, argc - optind, &lim, 0, stdout, stderr);
+	if (optind < argc || (o.mirror && !o.foreground && !o.check)) {
+		if (o.mirror && !o.foreground) {
+			fprintf(stderr, "tlsrpt-milter: -d needs -f\n");
+		}
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	cfg = load_config(o.config != NULL ? o.config : DEFAULT_CONFIG, o.socket, 1);
+	if (cfg == NULL) {
+		return EX_CONFIG;
+	}
+	if (o.check) {
+		rc = tlsrpt_conf_write(cfg, stdout) == 0 && fflush(stdout) == 0 ? 0 : EX_IOERR;
+	} else {
+		rc = run_daemon(cfg, &o);
+	}
+	tlsrpt_conf_free(cfg);
+	return rc;
 }

@@ -1,0 +1,155 @@
+/*
+ * addr.c - envelope recipient matching against ReportAddress entries
+ *
+ * See addr.h for the rules.  Everything works on bounded stack copies; a
+ * recipient that does not fit is simply not a report address.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "addr.h"
+
+/* set_err - copy a message into a caller's buffer */
+static void set_err(char *err, size_t errlen, const char *msg, const char *s)
+{
+	if (errlen > 0) {
+		snprintf(err, errlen, "\"%.200s\" %s", s, msg);
+	}
+}
+
+/* is_blank - space or tab */
+static int is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* tlsrpt_addr_bare - envelope argument without blanks, brackets or source route */
+int tlsrpt_addr_bare(const char *arg, char *out, size_t outlen)
+{
+	const char *s = arg, *e;
+	size_t len;
+
+	while (is_blank(*s)) {
+		s++;
+	}
+	e = s + strlen(s);
+	while (e > s && is_blank(e[-1])) {
+		e--;
+	}
+	if (e - s >= 2 && *s == '<' && e[-1] == '>') {
+		s++;
+		e--;
+	}
+	if (s < e && *s == '@') { /* source route: @a,@b:user@domain */
+		const char *colon = memchr(s, ':', (size_t)(e - s));
+
+		if (colon != NULL) {
+			s = colon + 1;
+		}
+	}
+	len = (size_t)(e - s);
+	if (len == 0 || len >= outlen) {
+		return -1;
+	}
+	memcpy(out, s, len);
+	out[len] = '\0';
+	return 0;
+}
+
+/* tlsrpt_addr_check - is s a valid entry (local@domain, or local@ when any_domain) */
+int tlsrpt_addr_check(const char *s, int any_domain, char *err, size_t errlen)
+{
+	const char *at = strrchr(s, '@');
+	const char *p;
+
+	if (*s == '\0') {
+		set_err(err, errlen, "is empty", s);
+		return -1;
+	}
+	if (strlen(s) >= TLSRPT_ADDR_MAX) {
+		set_err(err, errlen, "is too long", s);
+		return -1;
+	}
+	for (p = s; *p != '\0'; p++) {
+		if ((unsigned char)*p <= ' ' || *p == 0x7f || *p == '<' || *p == '>' || *p == ',') {
+			set_err(err, errlen, "holds a blank, control character, comma or angle bracket",
+				s);
+			return -1;
+		}
+	}
+	if (at == NULL || at == s) {
+		set_err(err, errlen,
+			any_domain ? "is not an address (local@domain, or local@ for any domain)"
+				   : "is not an address (local@domain)",
+			s);
+		return -1;
+	}
+	if (at[1] == '\0' && !any_domain) {
+		set_err(err, errlen, "has no domain (local@domain)", s);
+		return -1;
+	}
+	return 0;
+}
+
+/* local_end - where the local part of local[0..len) ends once the extension is cut */
+static size_t local_end(const char *local, size_t len, const char *delims)
+{
+	size_t i;
+
+	if (delims == NULL || *delims == '\0') {
+		return len;
+	}
+	for (i = 1; i < len; i++) {
+		if (strchr(delims, local[i]) != NULL) {
+			return i;
+		}
+	}
+	return len;
+}
+
+/* match_one - compare local part (len llen) and domain with one pattern */
+static int match_one(const char *local, size_t llen, const char *domain, const char *pat)
+{
+	const char *pat_at = strrchr(pat, '@');
+	size_t plen;
+
+	if (pat_at == NULL) {
+		return 0;
+	}
+	plen = (size_t)(pat_at - pat);
+	if (plen != llen || strncasecmp(local, pat, llen) != 0) {
+		return 0;
+	}
+	if (pat_at[1] == '\0') {
+		return 1; /* local@: any domain */
+	}
+	return domain != NULL && strcasecmp(domain, pat_at + 1) == 0;
+}
+
+/* tlsrpt_addr_match - 1 when rcpt matches one of the patterns */
+int tlsrpt_addr_match(const char *rcpt, char *const *patterns, size_t n, const char *delims)
+{
+	char bare[TLSRPT_ADDR_MAX];
+	const char *domain = NULL;
+	char *at;
+	size_t llen, cut, i;
+
+	if (tlsrpt_addr_bare(rcpt, bare, sizeof(bare)) < 0) {
+		return 0;
+	}
+	at = strrchr(bare, '@');
+	if (at != NULL) {
+		*at = '\0';
+		domain = at + 1;
+	}
+	llen = strlen(bare);
+	cut = local_end(bare, llen, delims);
+	for (i = 0; i < n; i++) {
+		if (match_one(bare, llen, domain, patterns[i]) ||
+		    (cut < llen && match_one(bare, cut, domain, patterns[i]))) {
+			return 1;
+		}
+	}
+	return 0;
+}

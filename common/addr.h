@@ -1,0 +1,47 @@
+/*
+ * addr.h - envelope recipient matching against ReportAddress entries
+ *
+ * An entry (a "pattern") is either a full address, "tlsrpt@example.com",
+ * or a local part followed by "@", "tlsrpt@", which matches that local
+ * part at any domain.  Matching is case-insensitive.  The recipient is
+ * taken as the MTA passes it (RCPT TO argument): surrounding blanks and
+ * one pair of angle brackets are removed, as is an RFC 5321 source route
+ * ("@a,@b:").  An address extension is ignored: when the local part holds
+ * one of the delimiter characters (like Postfix recipient_delimiter, each
+ * character of the delimiter string is a delimiter) anywhere but at its
+ * start, the part from the first delimiter on is dropped, so that
+ * "tlsrpt+google@example.com" matches "tlsrpt@example.com".  The full local
+ * part is tried too, so an entry that itself holds a delimiter still
+ * matches.
+ *
+ * Addresses longer than TLSRPT_ADDR_MAX bytes never match.  No
+ * allocation, no globals, no diagnostics beyond the caller's buffer.
+ */
+#ifndef TLSRPT_ADDR_H
+#define TLSRPT_ADDR_H
+
+#include <stddef.h>
+
+#define TLSRPT_ADDR_MAX 512 /* longest address considered, bytes */
+
+/*
+ * tlsrpt_addr_bare - the address of an envelope argument without blanks,
+ * angle brackets or source route, case kept, into out.  0 ok; -1 when it
+ * is empty or does not fit.
+ */
+int tlsrpt_addr_bare(const char *arg, char *out, size_t outlen);
+
+/*
+ * tlsrpt_addr_check - is s a valid entry?  any_domain allows the "local@"
+ * form.  0 ok; -1 with the reason in err.
+ */
+int tlsrpt_addr_check(const char *s, int any_domain, char *err, size_t errlen);
+
+/*
+ * tlsrpt_addr_match - 1 when the envelope argument rcpt matches one of the
+ * n patterns (checked with tlsrpt_addr_check), 0 otherwise.  delims is the
+ * set of extension delimiter characters ("" or NULL: none).
+ */
+int tlsrpt_addr_match(const char *rcpt, char *const *patterns, size_t n, const char *delims);
+
+#endif

@@ -1,0 +1,967 @@
+/*
+ * conf.c - tlsrpt-milter.conf: the option table, loader and printers
+ *
+ * The table below is the only place an option is described.  Defaults are
+ * stored as the text a user would write and go through the same parser
+ * as the file, so the defaults, the sample file, "-n" and the manual can
+ * never disagree.
+ *
+ * Diagnostics: every failure writes one message into the caller's buffer,
+ * "file:line: Key: what is wrong" while loading, "Key: ..." from
+ * tlsrpt_conf_set(); nothing is printed or logged.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "addr.h"
+#include "conf.h"
+
+#define KIB 1024ULL
+#define MIB (1024ULL * 1024)
+#define GIB (1024ULL * 1024 * 1024)
+#define WRAP 76 /* sample file comment width */
+
+static int check_socket(const char *v, char *err, size_t errlen);
+static int check_report_address(const char *v, char *err, size_t errlen);
+static int check_redirect_to(const char *v, char *err, size_t errlen);
+static int check_delimiter(const char *v, char *err, size_t errlen);
+static int check_user(const char *v, char *err, size_t errlen);
+static int check_path(const char *v, char *err, size_t errlen);
+
+static const char *const action_words[] = {"deliver", "discard", "hold", "redirect", NULL};
+static const char *const format_words[] = {"kv", "json", NULL};
+static const char *const facility_words[] = {
+	"mail",   "daemon", "user",   "local0", "local1", "local2",
+	"local3", "local4", "local5", "local6", "local7", NULL,
+};
+
+#define F(field) offsetof(struct tlsrpt_conf, field)
+
+static const struct tlsrpt_option options[] = {
+	{"Socket", TLSRPT_OPT_STRING, "unix:/run/tlsrpt-milter/tlsrpt-milter.sock", NULL, 0, 0,
+	 NULL, 0,
+	 "Where the milter listens for the MTA, in libmilter notation: unix:/path or "
+	 "local:/path for a Unix-domain socket, inet:PORT@HOST or inet6:PORT@HOST for TCP. "
+	 "The -p option overrides it. A Unix-domain socket is given the mode UMask allows and "
+	 "the owner UserID names; one left behind by an earlier run is removed, one that "
+	 "another running milter answers on is not.",
+	 F(socket), check_socket},
+	{"ReportAddress", TLSRPT_OPT_LIST, "", "tlsrpt@example.com", 0, 0, NULL, 0,
+	 "The TLS-RPT report addresses to watch; required to run the daemon. Either a full "
+	 "address (tlsrpt@example.com) or a local part followed by @ (tlsrpt@) for that local "
+	 "part in every domain. Matching ignores case, angle brackets and an address "
+	 "extension (see RecipientDelimiter). Repeat the key or separate the addresses with "
+	 "commas or blanks. A message with no report recipient is accepted at DATA: the "
+	 "milter never sees its header or body and logs nothing about it.",
+	 F(report_address), check_report_address},
+	{"RecipientDelimiter", TLSRPT_OPT_STRING, "+", NULL, 0, 0, NULL, 1,
+	 "The characters that start an address extension, as Postfix recipient_delimiter: "
+	 "each character is a delimiter, so +- makes tlsrpt+google and tlsrpt-google both "
+	 "match tlsrpt. An empty value turns extensions off.",
+	 F(recipient_delimiter), check_delimiter},
+	{"Action", TLSRPT_OPT_ENUM, "deliver", NULL, 0, 0, action_words, 0,
+	 "What happens to a report message after its reports are logged: deliver leaves it "
+	 "alone; discard drops it; hold puts it in the Postfix hold queue (Sendmail: "
+	 "quarantine); redirect sends it to RedirectTo instead of the report addresses. Only "
+	 "a message whose reports were all read without error is diverted: one with an error "
+	 "line is always delivered untouched. When a message has other recipients too, only "
+	 "the report recipients are removed (redirect: replaced by RedirectTo) and the others "
+	 "get the message unchanged; hold cannot apply to single recipients, so it removes "
+	 "them and the action line says so.",
+	 F(action), NULL},
+	{"RedirectTo", TLSRPT_OPT_STRING, "", "tlsrpt-archive@example.com", 0, 0, NULL, 0,
+	 "The address that receives report messages when Action is redirect. It must be a "
+	 "full address that is not itself a ReportAddress.",
+	 F(redirect_to), check_redirect_to},
+	{"AddHeader", TLSRPT_OPT_BOOL, "no", NULL, 0, 0, NULL, 0,
+	 "Add the header field X-TLSRPT-Milter: reports=N failures=N errors=N to report "
+	 "messages that are delivered to all their recipients and hold at least one readable "
+	 "report, so that whoever reads the mailbox sees the verdict. failures is the number "
+	 "of failed sessions reported. A message with no readable report is never changed.",
+	 F(add_header), NULL},
+	{"LogFacility", TLSRPT_OPT_ENUM, "mail", NULL, 0, 0, facility_words, 0,
+	 "The syslog facility: mail, daemon, user or local0 to local7.", F(log_facility), NULL},
+	{"LogFormat", TLSRPT_OPT_ENUM, "kv", NULL, 0, 0, format_words, 0,
+	 "kv writes log format v1 lines (QUEUEID: event key=value ...); json writes each "
+	 "event as one JSON object behind an @cee: cookie, for rsyslog mmjsonparse and "
+	 "syslog-ng json-parser. It also selects the output of -t.",
+	 F(log_format), NULL},
+	{"MaxMessageSize", TLSRPT_OPT_SIZE, "25M", NULL, KIB, GIB, NULL, 0,
+	 "Bytes of a report message that are examined; past them the message gives an error "
+	 "line and is delivered untouched.",
+	 F(max_message_size), NULL},
+	{"MaxReportSize", TLSRPT_OPT_SIZE, "20M", NULL, KIB, GIB, NULL, 0,
+	 "The largest report after transfer decoding and decompression; a larger one (a gzip "
+	 "bomb) gives an error line.",
+	 F(max_report_size), NULL},
+	{"MaxFailureLines", TLSRPT_OPT_INT, "50", NULL, 0, 100000, NULL, 0,
+	 "failure lines logged per report, those with the most failed sessions first; the "
+	 "rest are summed up in one failure-omitted line.",
+	 F(max_failure_lines), NULL},
+	{"MaxMimeDepth", TLSRPT_OPT_INT, "16", NULL, 1, 100, NULL, 0,
+	 "The deepest multipart nesting followed.", F(max_mime_depth), NULL},
+	{"MaxParts", TLSRPT_OPT_INT, "256", NULL, 1, 100000, NULL, 0,
+	 "The most MIME parts examined in one message.", F(max_parts), NULL},
+	{"UserID", TLSRPT_OPT_STRING, "", "tlsrpt-milter:postfix", 0, 0, NULL, 0,
+	 "The user, or user:group, to run as once the socket is open and the pid file "
+	 "written; only used when started as root. Without a group, the user's primary group. "
+	 "Not set: the milter keeps the user it was started as (a systemd unit sets User= "
+	 "instead).",
+	 F(user_id), check_user},
+	{"PidFile", TLSRPT_OPT_STRING, "", "/run/tlsrpt-milter/tlsrpt-milter.pid", 0, 0, NULL, 0,
+	 "A file to write the process ID to at start-up; it is removed at exit. Not set: no "
+	 "pid file.",
+	 F(pid_file), check_path},
+	{"UMask", TLSRPT_OPT_OCTAL, "007", NULL, 0, 0777, NULL, 0,
+	 "The mode mask, in octal, of the Unix-domain socket. 007 gives mode 0660: the "
+	 "socket's owner and group can connect, so run as UserID tlsrpt-milter:postfix or "
+	 "add the postfix user to the milter's group. 000 lets every local user connect.",
+	 F(umask), NULL},
+	{"Background", TLSRPT_OPT_BOOL, "yes", NULL, 0, 0, NULL, 0,
+	 "Detach and run in the background. The -f option overrides it; systemd and other "
+	 "supervisors use -f.",
+	 F(background), NULL},
+};
+
+#define NOPTIONS (sizeof(options) / sizeof(options[0]))
+
+/* set_msg - printf into a caller's buffer */
+static void set_msg(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void set_msg(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (errlen == 0) {
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+/* errno_str - strerror_r, whichever variant the C library offers */
+static void errno_str(int e, char *buf, size_t len)
+{
+#if defined(__GLIBC__) && defined(_GNU_SOURCE)
+	const char *s = strerror_r(e, buf, len);
+
+	if (s != buf) {
+		snprintf(buf, len, "%s", s);
+	}
+#else
+	if (strerror_r(e, buf, len) != 0) {
+		snprintf(buf, len, "error %d", e);
+	}
+#endif
+}
+
+/* check_socket - a libmilter socket specification */
+static int check_socket(const char *v, char *err, size_t errlen)
+{
+	static const char *const prefixes[] = {"unix:", "local:", "inet:", "inet6:"};
+	size_t i, n;
+
+	if (v[0] == '/') {
+		return 0;
+	}
+	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+		n = strlen(prefixes[i]);
+		if (strncasecmp(v, prefixes[i], n) != 0) {
+			continue;
+		}
+		if (i < 2 && v[n] != '/') {
+			set_msg(err, errlen, "\"%.200s\": the socket path must be absolute", v);
+			return -1;
+		}
+		if (i >= 2 && (v[n] < '0' || v[n] > '9')) {
+			set_msg(err, errlen, "\"%.200s\": expected %sPORT or %sPORT@HOST", v,
+				prefixes[i], prefixes[i]);
+			return -1;
+		}
+		return 0;
+	}
+	set_msg(err, errlen,
+		"\"%.200s\" is not a socket (unix:/path, local:/path, inet:PORT@HOST, "
+		"inet6:PORT@HOST)",
+		v);
+	return -1;
+}
+
+/* check_report_address - local@domain or local@ */
+static int check_report_address(const char *v, char *err, size_t errlen)
+{
+	return tlsrpt_addr_check(v, 1, err, errlen);
+}
+
+/* check_redirect_to - a full address */
+static int check_redirect_to(const char *v, char *err, size_t errlen)
+{
+	char bare[TLSRPT_ADDR_MAX];
+
+	if (tlsrpt_addr_bare(v, bare, sizeof(bare)) < 0 || strcmp(bare, v) != 0) {
+		set_msg(err, errlen, "\"%.200s\" is not an address (local@domain)", v);
+		return -1;
+	}
+	return tlsrpt_addr_check(v, 0, err, errlen);
+}
+
+/* check_delimiter - printable, not part of an address's structure */
+static int check_delimiter(const char *v, char *err, size_t errlen)
+{
+	const char *p;
+
+	for (p = v; *p != '\0'; p++) {
+		if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f || strchr("@<>,\"", *p)) {
+			set_msg(err, errlen,
+				"\"%.200s\": delimiters must be printable ASCII other than @ < > , \"",
+				v);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* check_user - user or user:group, no blanks */
+static int check_user(const char *v, char *err, size_t errlen)
+{
+	const char *colon = strchr(v, ':');
+
+	if (strpbrk(v, " \t") != NULL || v[0] == ':' || (colon != NULL && colon[1] == '\0') ||
+	    (colon != NULL && strchr(colon + 1, ':') != NULL)) {
+		set_msg(err, errlen, "\"%.200s\" is not user or user:group", v);
+		return -1;
+	}
+	return 0;
+}
+
+/* check_path - an absolute path */
+static int check_path(const char *v, char *err, size_t errlen)
+{
+	if (v[0] != '/') {
+		set_msg(err, errlen, "\"%.200s\": the path must be absolute", v);
+		return -1;
+	}
+	return 0;
+}
+
+/* field - address of option o's field in cfg */
+static void *field(struct tlsrpt_conf *cfg, const struct tlsrpt_option *o)
+{
+	return (char *)cfg + o->offset;
+}
+
+/* cfield - the same, read-only */
+static const void *cfield(const struct tlsrpt_conf *cfg, const struct tlsrpt_option *o)
+{
+	return (const char *)cfg + o->offset;
+}
+
+/* find - table index of key (case-insensitive), or -1 */
+static int find(const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < NOPTIONS; i++) {
+		if (strcasecmp(key, options[i].name) == 0) {
+			return (int)i;
+		}
+	}
+	return -1;
+}
+
+/* parse_bool - yes/no/true/false/1/0 */
+static int parse_bool(const char *v, int *out)
+{
+	if (strcasecmp(v, "yes") == 0 || strcasecmp(v, "true") == 0 || strcmp(v, "1") == 0) {
+		*out = 1;
+		return 0;
+	}
+	if (strcasecmp(v, "no") == 0 || strcasecmp(v, "false") == 0 || strcmp(v, "0") == 0) {
+		*out = 0;
+		return 0;
+	}
+	return -1;
+}
+
+/* parse_number - digits in base (10 or 8), optional K/M/G suffix when size; -1 bad, -2 overflow */
+static int parse_number(const char *v, int base, int size, unsigned long long *out)
+{
+	unsigned long long n = 0, mult = 1;
+	const char *p = v;
+
+	if (*p == '\0') {
+		return -1;
+	}
+	for (; *p >= '0' && *p < '0' + base; p++) {
+		unsigned d = (unsigned)(*p - '0');
+
+		if (n > (~0ULL - d) / (unsigned)base) {
+			return -2;
+		}
+		n = n * (unsigned)base + d;
+	}
+	if (p == v) {
+		return -1;
+	}
+	if (size && *p != '\0' && p[1] == '\0') {
+		switch (*p) {
+		case 'k':
+		case 'K':
+			mult = KIB;
+			break;
+		case 'm':
+		case 'M':
+			mult = MIB;
+			break;
+		case 'g':
+		case 'G':
+			mult = GIB;
+			break;
+		default:
+			return -1;
+		}
+		p++;
+	}
+	if (*p != '\0') {
+		return -1;
+	}
+	if (n > ~0ULL / mult) {
+		return -2;
+	}
+	*out = n * mult;
+	return 0;
+}
+
+/* format_number - the way option o writes n */
+static void format_number(const struct tlsrpt_option *o, unsigned long long n, char *buf,
+			  size_t len)
+{
+	if (o->type == TLSRPT_OPT_OCTAL) {
+		snprintf(buf, len, "%03llo", n);
+	} else if (o->type == TLSRPT_OPT_SIZE && n != 0 && n % GIB == 0) {
+		snprintf(buf, len, "%lluG", n / GIB);
+	} else if (o->type == TLSRPT_OPT_SIZE && n != 0 && n % MIB == 0) {
+		snprintf(buf, len, "%lluM", n / MIB);
+	} else if (o->type == TLSRPT_OPT_SIZE && n != 0 && n % KIB == 0) {
+		snprintf(buf, len, "%lluK", n / KIB);
+	} else {
+		snprintf(buf, len, "%llu", n);
+	}
+}
+
+/* list_add - append a copy of entry (lower-cased) to a list option */
+static int list_add(const struct tlsrpt_option *o, struct tlsrpt_strlist *l, const char *entry,
+		    char *msg, size_t msglen)
+{
+	char **nv, *copy, *p;
+
+	if (o->check != NULL && o->check(entry, msg, msglen) < 0) {
+		return -1;
+	}
+	if (l->n >= TLSRPT_CONF_LIST_MAX) {
+		set_msg(msg, msglen, "more than %d entries", TLSRPT_CONF_LIST_MAX);
+		return -1;
+	}
+	copy = strdup(entry);
+	nv = realloc(l->v, (l->n + 1) * sizeof(*nv));
+	if (copy == NULL || nv == NULL) {
+		free(copy);
+		if (nv != NULL) {
+			l->v = nv;
+		}
+		set_msg(msg, msglen, "out of memory");
+		return -1;
+	}
+	for (p = copy; *p != '\0'; p++) {
+		if (*p >= 'A' && *p <= 'Z') {
+			*p = (char)(*p - 'A' + 'a');
+		}
+	}
+	l->v = nv;
+	l->v[l->n++] = copy;
+	return 0;
+}
+
+/* list_clear - drop every entry */
+static void list_clear(struct tlsrpt_strlist *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		free(l->v[i]);
+	}
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+/* apply - parse value for option o into cfg; 0 ok, -1 + "message" (without the key) */
+static int apply(struct tlsrpt_conf *cfg, const struct tlsrpt_option *o, const char *value,
+		 char *msg, size_t msglen)
+{
+	void *f = field(cfg, o);
+	unsigned long long n;
+	int b, rc;
+	size_t i;
+
+	if (*value == '\0' && !(o->type == TLSRPT_OPT_STRING && o->empty_ok)) {
+		set_msg(msg, msglen, "missing value");
+		return -1;
+	}
+	switch (o->type) {
+	case TLSRPT_OPT_STRING: {
+		char *copy;
+
+		if (*value != '\0' && o->check != NULL && o->check(value, msg, msglen) < 0) {
+			return -1;
+		}
+		copy = strdup(value);
+		if (copy == NULL) {
+			set_msg(msg, msglen, "out of memory");
+			return -1;
+		}
+		free(*(char **)f);
+		*(char **)f = copy;
+		return 0;
+	}
+	case TLSRPT_OPT_BOOL:
+		if (parse_bool(value, &b) < 0) {
+			set_msg(msg, msglen, "\"%.200s\" is not yes, no, true, false, 1 or 0", value);
+			return -1;
+		}
+		*(int *)f = b;
+		return 0;
+	case TLSRPT_OPT_INT:
+	case TLSRPT_OPT_SIZE:
+	case TLSRPT_OPT_OCTAL:
+		rc = parse_number(value, o->type == TLSRPT_OPT_OCTAL ? 8 : 10,
+				  o->type == TLSRPT_OPT_SIZE, &n);
+		if (rc == -1) {
+			set_msg(msg, msglen, "\"%.200s\" is not %s", value,
+				o->type == TLSRPT_OPT_SIZE	  ? "a size (digits with an optional "
+								    "K, M or G suffix)"
+				: o->type == TLSRPT_OPT_OCTAL ? "an octal number"
+							      : "a number");
+			return -1;
+		}
+		if (rc == -2 || n < o->min || n > o->max) {
+			char lo[32], hi[32];
+
+			format_number(o, o->min, lo, sizeof(lo));
+			format_number(o, o->max, hi, sizeof(hi));
+			set_msg(msg, msglen, "%.200s is out of range (%s to %s)", value, lo, hi);
+			return -1;
+		}
+		*(unsigned long long *)f = n;
+		return 0;
+	case TLSRPT_OPT_ENUM:
+		for (i = 0; o->words[i] != NULL; i++) {
+			if (strcasecmp(value, o->words[i]) == 0) {
+				*(int *)f = (int)i;
+				return 0;
+			}
+		}
+		{
+			char words[256] = "";
+
+			for (i = 0; o->words[i] != NULL; i++) {
+				size_t len = strlen(words);
+
+				snprintf(words + len, sizeof(words) - len, "%s%s",
+					 i == 0		       ? ""
+					 : o->words[i + 1] == NULL ? " or "
+								   : ", ",
+					 o->words[i]);
+			}
+			set_msg(msg, msglen, "\"%.200s\" is not %s", value, words);
+		}
+		return -1;
+	case TLSRPT_OPT_LIST: {
+		char entry[TLSRPT_CONF_LINE_MAX];
+		const char *p = value;
+
+		while (*p != '\0') {
+			size_t len = strcspn(p, ", \t");
+
+			if (len > 0) {
+				if (len >= sizeof(entry)) {
+					set_msg(msg, msglen, "entry too long");
+					return -1;
+				}
+				memcpy(entry, p, len);
+				entry[len] = '\0';
+				if (list_add(o, f, entry, msg, msglen) < 0) {
+					return -1;
+				}
+			}
+			p += len;
+			p += strspn(p, ", \t");
+		}
+		return 0;
+	}
+	}
+	set_msg(msg, msglen, "internal error: bad option type");
+	return -1;
+}
+
+/* tlsrpt_conf_noptions - number of table entries */
+size_t tlsrpt_conf_noptions(void)
+{
+	return NOPTIONS;
+}
+
+/* tlsrpt_conf_option - table entry i */
+const struct tlsrpt_option *tlsrpt_conf_option(size_t i)
+{
+	return i < NOPTIONS ? &options[i] : NULL;
+}
+
+/* tlsrpt_conf_free - release cfg; accepts NULL */
+void tlsrpt_conf_free(struct tlsrpt_conf *cfg)
+{
+	size_t i;
+
+	if (cfg == NULL) {
+		return;
+	}
+	for (i = 0; i < NOPTIONS; i++) {
+		if (options[i].type == TLSRPT_OPT_STRING) {
+			free(*(char **)field(cfg, &options[i]));
+		} else if (options[i].type == TLSRPT_OPT_LIST) {
+			list_clear(field(cfg, &options[i]));
+		}
+	}
+	free(cfg->source);
+	free(cfg->line);
+	free(cfg);
+}
+
+/* tlsrpt_conf_new - a configuration holding the defaults */
+struct tlsrpt_conf *tlsrpt_conf_new(char *err, size_t errlen)
+{
+	struct tlsrpt_conf *cfg = calloc(1, sizeof(*cfg));
+	char msg[512];
+	size_t i;
+
+	if (cfg == NULL || (cfg->line = calloc(NOPTIONS, sizeof(*cfg->line))) == NULL) {
+		tlsrpt_conf_free(cfg);
+		set_msg(err, errlen, "out of memory");
+		return NULL;
+	}
+	for (i = 0; i < NOPTIONS; i++) {
+		const struct tlsrpt_option *o = &options[i];
+
+		if (o->def[0] == '\0' && o->type != TLSRPT_OPT_STRING) {
+			continue; /* empty list */
+		}
+		if (o->def[0] == '\0' && !o->empty_ok) {
+			continue; /* string not set: NULL */
+		}
+		if (apply(cfg, o, o->def, msg, sizeof(msg)) < 0) {
+			set_msg(err, errlen, "default of %s: %s", o->name, msg);
+			tlsrpt_conf_free(cfg);
+			return NULL;
+		}
+	}
+	return cfg;
+}
+
+/* trim - strip blanks and line ends at both ends, in place */
+static char *trim(char *s)
+{
+	char *e;
+
+	while (*s == ' ' || *s == '\t') {
+		s++;
+	}
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n')) {
+		*--e = '\0';
+	}
+	return s;
+}
+
+/* parse_line - one line of a file; 0 ok, -1 + message (without file:line) */
+static int parse_line(struct tlsrpt_conf *cfg, char *line, unsigned lineno, char *msg,
+		      size_t msglen)
+{
+	char *p, *key, *value;
+	int idx;
+
+	for (p = line; *p != '\0'; p++) { /* comment: at the start or after a blank */
+		if (*p == '#' && (p == line || p[-1] == ' ' || p[-1] == '\t')) {
+			*p = '\0';
+			break;
+		}
+	}
+	key = trim(line);
+	if (*key == '\0') {
+		return 0;
+	}
+	value = key + strcspn(key, " \t");
+	if (*value != '\0') {
+		*value++ = '\0';
+		value = trim(value);
+	}
+	idx = find(key);
+	if (idx < 0) {
+		set_msg(msg, msglen, "unknown key \"%.100s\"", key);
+		return -1;
+	}
+	if (cfg->line[idx] != 0 && options[idx].type != TLSRPT_OPT_LIST) {
+		set_msg(msg, msglen, "%s: already set on line %u", options[idx].name,
+			cfg->line[idx]);
+		return -1;
+	}
+	if (options[idx].type == TLSRPT_OPT_LIST && cfg->line[idx] == 0) {
+		list_clear(field(cfg, &options[idx])); /* the file replaces a default list */
+	}
+	if (apply(cfg, &options[idx], value, msg, msglen) < 0) {
+		char inner[512];
+
+		snprintf(inner, sizeof(inner), "%s", msg);
+		set_msg(msg, msglen, "%s: %s", options[idx].name, inner);
+		return -1;
+	}
+	cfg->line[idx] = lineno;
+	return 0;
+}
+
+/* tlsrpt_conf_load_fp - read an open stream into cfg */
+int tlsrpt_conf_load_fp(struct tlsrpt_conf *cfg, FILE *fp, const char *name, char *err,
+			size_t errlen)
+{
+	char line[TLSRPT_CONF_LINE_MAX + 2], msg[512];
+	unsigned lineno = 0;
+	char *copy = strdup(name);
+
+	if (copy == NULL) {
+		set_msg(err, errlen, "%s: out of memory", name);
+		return -1;
+	}
+	free(cfg->source);
+	cfg->source = copy;
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		size_t len = strlen(line);
+
+		lineno++;
+		if (len == sizeof(line) - 1 && line[len - 1] != '\n') {
+			set_msg(err, errlen, "%s:%u: line longer than %d bytes", name, lineno,
+				TLSRPT_CONF_LINE_MAX);
+			return -1;
+		}
+		if (parse_line(cfg, line, lineno, msg, sizeof(msg)) < 0) {
+			set_msg(err, errlen, "%s:%u: %s", name, lineno, msg);
+			return -1;
+		}
+	}
+	if (ferror(fp)) {
+		char es[128];
+
+		errno_str(errno, es, sizeof(es));
+		set_msg(err, errlen, "%s: read error: %s", name, es);
+		return -1;
+	}
+	return 0;
+}
+
+/* tlsrpt_conf_load - read a file into cfg */
+int tlsrpt_conf_load(struct tlsrpt_conf *cfg, const char *path, char *err, size_t errlen)
+{
+	FILE *fp = fopen(path, "r");
+	int rc;
+
+	if (fp == NULL) {
+		char es[128];
+
+		errno_str(errno, es, sizeof(es));
+		set_msg(err, errlen, "%s: cannot open: %s", path, es);
+		return -1;
+	}
+	rc = tlsrpt_conf_load_fp(cfg, fp, path, err, errlen);
+	fclose(fp);
+	return rc;
+}
+
+/* tlsrpt_conf_set - set key to value (command-line override) */
+int tlsrpt_conf_set(struct tlsrpt_conf *cfg, const char *key, const char *value, char *err,
+		    size_t errlen)
+{
+	char msg[512];
+	int idx = find(key);
+
+	if (idx < 0) {
+		set_msg(err, errlen, "unknown key \"%.100s\"", key);
+		return -1;
+	}
+	if (apply(cfg, &options[idx], value, msg, sizeof(msg)) < 0) {
+		set_msg(err, errlen, "%s: %s", options[idx].name, msg);
+		return -1;
+	}
+	return 0;
+}
+
+/* where - "file:line" of option idx, "file" when defaulted, or a fixed text */
+static void where(const struct tlsrpt_conf *cfg, int idx, char *buf, size_t len)
+{
+	if (cfg->source != NULL && idx >= 0 && cfg->line[idx] != 0) {
+		snprintf(buf, len, "%s:%u", cfg->source, cfg->line[idx]);
+	} else if (cfg->source != NULL) {
+		snprintf(buf, len, "%s", cfg->source);
+	} else {
+		snprintf(buf, len, "configuration");
+	}
+}
+
+/* tlsrpt_conf_check - cross-checks */
+int tlsrpt_conf_check(const struct tlsrpt_conf *cfg, int daemon, char *err, size_t errlen)
+{
+	char at[512];
+
+	if (daemon && cfg->report_address.n == 0) {
+		where(cfg, find("ReportAddress"), at, sizeof(at));
+		set_msg(err, errlen, "%s: ReportAddress is not set: name at least one report address",
+			at);
+		return -1;
+	}
+	if (cfg->action == TLSRPT_ACTION_REDIRECT && cfg->redirect_to == NULL) {
+		where(cfg, find("Action"), at, sizeof(at));
+		set_msg(err, errlen, "%s: Action redirect needs RedirectTo", at);
+		return -1;
+	}
+	if (cfg->redirect_to != NULL &&
+	    tlsrpt_addr_match(cfg->redirect_to, cfg->report_address.v, cfg->report_address.n,
+			      cfg->recipient_delimiter)) {
+		where(cfg, find("RedirectTo"), at, sizeof(at));
+		set_msg(err, errlen, "%s: RedirectTo %.200s is itself a ReportAddress", at,
+			cfg->redirect_to);
+		return -1;
+	}
+	return 0;
+}
+
+/* tlsrpt_conf_limits - the pipeline limits the configuration sets */
+void tlsrpt_conf_limits(const struct tlsrpt_conf *cfg, struct tlsrpt_limits *lim)
+{
+	tlsrpt_limits_default(lim);
+	lim->max_message_size = (size_t)cfg->max_message_size;
+	lim->max_report_size = (size_t)cfg->max_report_size;
+	lim->max_failure_lines = (unsigned)cfg->max_failure_lines;
+	lim->max_mime_depth = (unsigned)cfg->max_mime_depth;
+	lim->max_parts = (unsigned)cfg->max_parts;
+}
+
+/* tlsrpt_conf_action_name - "deliver", "discard", "hold", "redirect" */
+const char *tlsrpt_conf_action_name(int action)
+{
+	if (action < 0 || action >= (int)(sizeof(action_words) / sizeof(action_words[0])) - 1) {
+		return "unknown";
+	}
+	return action_words[action];
+}
+
+/* value_text - option o's value in cfg as file text; NULL when not set (or a list) */
+static const char *value_text(const struct tlsrpt_conf *cfg, const struct tlsrpt_option *o,
+			      char *buf, size_t len)
+{
+	const void *f = cfield(cfg, o);
+
+	switch (o->type) {
+	case TLSRPT_OPT_STRING:
+		return *(char *const *)f;
+	case TLSRPT_OPT_BOOL:
+		return *(const int *)f ? "yes" : "no";
+	case TLSRPT_OPT_INT:
+	case TLSRPT_OPT_SIZE:
+	case TLSRPT_OPT_OCTAL:
+		format_number(o, *(const unsigned long long *)f, buf, len);
+		return buf;
+	case TLSRPT_OPT_ENUM:
+		return o->words[*(const int *)f];
+	case TLSRPT_OPT_LIST:
+		return NULL;
+	}
+	return NULL;
+}
+
+/* tlsrpt_conf_write - the effective configuration in file syntax */
+int tlsrpt_conf_write(const struct tlsrpt_conf *cfg, FILE *fp)
+{
+	char buf[64];
+	size_t i, j;
+
+	fprintf(fp, "# effective configuration (%s)\n",
+		cfg->source != NULL ? cfg->source : "defaults");
+	for (i = 0; i < NOPTIONS; i++) {
+		const struct tlsrpt_option *o = &options[i];
+		const char *v;
+
+		if (o->type == TLSRPT_OPT_LIST) {
+			const struct tlsrpt_strlist *l = cfield(cfg, o);
+
+			if (l->n == 0) {
+				fprintf(fp, "# %s (not set)\n", o->name);
+			}
+			for (j = 0; j < l->n; j++) {
+				fprintf(fp, "%s %s\n", o->name, l->v[j]);
+			}
+			continue;
+		}
+		v = value_text(cfg, o, buf, sizeof(buf));
+		if (v == NULL) {
+			fprintf(fp, "# %s (not set)\n", o->name);
+		} else if (*v == '\0') {
+			fprintf(fp, "%s\n", o->name);
+		} else {
+			fprintf(fp, "%s %s\n", o->name, v);
+		}
+	}
+	return ferror(fp) ? -1 : 0;
+}
+
+/* type_text - "string", "yes or no", "integer, 1 to 100", ... */
+static void type_text(const struct tlsrpt_option *o, char *buf, size_t len)
+{
+	char lo[32], hi[32];
+	size_t i;
+
+	switch (o->type) {
+	case TLSRPT_OPT_STRING:
+		snprintf(buf, len, "string");
+		return;
+	case TLSRPT_OPT_BOOL:
+		snprintf(buf, len, "yes or no");
+		return;
+	case TLSRPT_OPT_INT:
+	case TLSRPT_OPT_SIZE:
+	case TLSRPT_OPT_OCTAL:
+		format_number(o, o->min, lo, sizeof(lo));
+		format_number(o, o->max, hi, sizeof(hi));
+		snprintf(buf, len, "%s, %s to %s",
+			 o->type == TLSRPT_OPT_SIZE    ? "size"
+			 : o->type == TLSRPT_OPT_OCTAL ? "octal"
+						       : "integer",
+			 lo, hi);
+		return;
+	case TLSRPT_OPT_ENUM:
+		buf[0] = '\0';
+		for (i = 0; o->words[i] != NULL; i++) {
+			size_t n = strlen(buf);
+
+			snprintf(buf + n, len - n, "%s%s", i == 0 ? "" : " | ", o->words[i]);
+		}
+		return;
+	case TLSRPT_OPT_LIST:
+		snprintf(buf, len, "list of addresses");
+		return;
+	}
+	buf[0] = '\0';
+}
+
+/* wrap - write text as "# " comment lines of at most WRAP columns */
+static void wrap(FILE *fp, const char *text)
+{
+	const char *p = text;
+
+	while (*p != '\0') {
+		size_t take = strlen(p), cut;
+
+		if (take > WRAP - 2) {
+			cut = WRAP - 2;
+			while (cut > 0 && p[cut] != ' ') {
+				cut--;
+			}
+			take = cut > 0 ? cut : strcspn(p, " ");
+		}
+		fprintf(fp, "# %.*s\n", (int)take, p);
+		p += take;
+		while (*p == ' ') {
+			p++;
+		}
+	}
+}
+
+/* tlsrpt_conf_write_sample - the commented sample configuration */
+int tlsrpt_conf_write_sample(FILE *fp)
+{
+	char type[128];
+	size_t i;
+
+	fputs("# tlsrpt-milter.conf - configuration of tlsrpt-milter(8)\n"
+	      "#\n"
+	      "# Written by \"tlsrpt-milter -C\"; tlsrpt-milter.conf(5) describes every\n"
+	      "# setting.  Lines are \"Key value\"; keys are not case-sensitive; \"#\" at\n"
+	      "# the start of a line or after a blank starts a comment.  Each setting is\n"
+	      "# shown commented out with its default; settings without a default show\n"
+	      "# an example.  ReportAddress must be set before the milter will start.\n",
+	      fp);
+	for (i = 0; i < NOPTIONS; i++) {
+		const struct tlsrpt_option *o = &options[i];
+		int has_default = o->def[0] != '\0';
+
+		type_text(o, type, sizeof(type));
+		fprintf(fp, "\n# %s (%s%s)\n", o->name, type,
+			has_default || o->empty_ok ? "" : "; not set by default");
+		wrap(fp, o->descr);
+		if (has_default || o->example == NULL) {
+			fprintf(fp, "#%s %s\n", o->name, o->def);
+		} else {
+			fprintf(fp, "#%s %s\n", o->name, o->example);
+		}
+	}
+	return ferror(fp) ? -1 : 0;
+}
+
+/* man_text - write s with man(7) escapes */
+static void man_text(FILE *fp, const char *s)
+{
+	if (*s == '.' || *s == '\'') {
+		fputs("\\&", fp);
+	}
+	for (; *s != '\0'; s++) {
+		if (*s == '\\') {
+			fputs("\\e", fp);
+		} else if (*s == '-') {
+			fputs("\\-", fp);
+		} else {
+			fputc(*s, fp);
+		}
+	}
+}
+
+/* tlsrpt_conf_write_man - the option list as man(7) markup */
+int tlsrpt_conf_write_man(FILE *fp)
+{
+	char type[128];
+	size_t i;
+
+	for (i = 0; i < NOPTIONS; i++) {
+		const struct tlsrpt_option *o = &options[i];
+
+		type_text(o, type, sizeof(type));
+		fputs(".TP\n\\fB", fp);
+		man_text(fp, o->name);
+		fputs("\\fR \\fI", fp);
+		man_text(fp, type);
+		fputs("\\fR\n", fp);
+		if (o->def[0] != '\0') {
+			fputs("Default: \\fB", fp);
+			man_text(fp, o->def);
+			fputs("\\fR.\n", fp);
+		} else if (o->empty_ok) {
+			fputs("Default: empty.\n", fp);
+		} else {
+			fputs("Not set by default.\n", fp);
+		}
+		man_text(fp, o->descr);
+		fputc('\n', fp);
+	}
+	return ferror(fp) ? -1 : 0;
+}

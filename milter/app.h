@@ -1,0 +1,23 @@
+/*
+ * app.h - what the daemon's modules share: the settings, fixed at start-up
+ *
+ * main() fills one struct tlsrpt_app before smfi_main() starts any
+ * thread and never changes it afterwards; the callbacks only read it.
+ * Only milter/ sources include libmilter (SM_CONF_STDBOOL_H first).
+ */
+#ifndef TLSRPT_APP_H
+#define TLSRPT_APP_H
+
+#include "conf.h"
+#include "limits.h"
+
+#define TLSRPT_HEADER_NAME "X-TLSRPT-Milter" /* the AddHeader summary field */
+#define TLSRPT_QID_MAX 64                    /* queue ID bytes kept */
+#define TLSRPT_MAX_REPORT_RCPTS 1024         /* report recipients per message */
+
+struct tlsrpt_app {
+	const struct tlsrpt_conf *cfg;
+	struct tlsrpt_limits lim;
+};
+
+#endif

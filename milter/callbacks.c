@@ -1,0 +1,498 @@
+/*
+ * callbacks.c - the libmilter callbacks: connection and message contexts
+ *
+ * Protocol (tlsrpt-milter(8), PROTOCOL):
+ *   negotiate  ask only for what is needed, masked with what the MTA
+ *              offers: no CONNECT, HELO or unknown-command events; no
+ *              replies to RCPT and header events (SMFIP_NR_*) where
+ *              offered; SMFIS_SKIP for the rest of a too-large body where
+ *              offered; the actions Action and AddHeader need; macro "i"
+ *              at DATA, end-of-header and end-of-message where the MTA
+ *              lets us ask (smfi_setsymlist).
+ *   envfrom    end any previous message, start a message context.
+ *   envrcpt    note whether the recipient is a report address.
+ *   data       no report recipient: SMFIS_ACCEPT, so the MTA sends
+ *              neither header nor body and nothing is logged.  Otherwise
+ *              start the pipeline and read the queue ID.
+ *   header     "Name: value\r\n" into the pipeline.
+ *   eoh        "\r\n" into the pipeline; the queue ID again if unknown.
+ *   body       the chunk into the pipeline, up to MaxMessageSize + 1 bytes
+ *              (enough for the pipeline to see the limit was passed).
+ *   eom        queue ID re-read; records logged; tlsrpt_divert_apply().
+ *   abort, close: clean up.
+ *
+ * Contexts: struct conn lives from negotiate to close (smfi_setpriv); it
+ * owns at most one struct msg, from envfrom to the end of that message.
+ * msg_end() is the one cleanup, idempotent, called on every path that
+ * ends a message: envfrom (previous message), data (early accept), any
+ * fail-open accept, eom, abort, close.
+ *
+ * Fail open: any internal failure (out of memory, pipeline failure, too
+ * many recipients) logs an "error" line and accepts the message unchanged
+ * at the earliest reply the protocol allows.  Nothing here writes shared
+ * state but the atomic counters in stats.c; libmilter's pointers (argv,
+ * header values, body chunks, macro values) are copied or consumed
+ * before the callback returns.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+
+#define SM_CONF_STDBOOL_H 1
+#include <stdbool.h>
+#include <libmilter/mfapi.h>
+
+#include "addr.h"
+#include "callbacks.h"
+#include "divert.h"
+#include "logging.h"
+#include "pipeline.h"
+#include "stats.h"
+
+/* Set once by tlsrpt_callbacks_register() before smfi_main(); read-only after. */
+static const struct tlsrpt_app *app;
+
+struct msg {
+	char **rcpts;  /* report recipients, copies of argv[0] */
+	size_t nrcpts;
+	size_t nother; /* other recipients */
+	struct tlsrpt_pipeline *pipe;
+	size_t fed;    /* message bytes given to the pipeline */
+	int skip;      /* past MaxMessageSize: ignore the rest of the body */
+	int failed;    /* internal failure noted where no reply was possible */
+	char failure[160];
+	char qid[TLSRPT_QID_MAX];
+};
+
+struct conn {
+	unsigned long granted; /* SMFIF_* actions negotiated */
+	unsigned long steps;   /* SMFIP_* protocol options negotiated */
+	struct msg *msg;
+};
+
+/* msg_end - the one cleanup of a message; idempotent */
+static void msg_end(struct conn *c)
+{
+	struct msg *m;
+	size_t i;
+
+	if (c == NULL || c->msg == NULL) {
+		return;
+	}
+	m = c->msg;
+	c->msg = NULL;
+	for (i = 0; i < m->nrcpts; i++) {
+		free(m->rcpts[i]);
+	}
+	free(m->rcpts);
+	tlsrpt_pipeline_free(m->pipe);
+	free(m);
+}
+
+/* note_failure - remember an internal failure to answer at the next reply */
+static void note_failure(struct msg *m, const char *what, const char *detail)
+{
+	if (!m->failed) {
+		m->failed = 1;
+		snprintf(m->failure, sizeof(m->failure), "%.40s%s%.100s", what,
+			 detail != NULL && *detail != '\0' ? ": " : "", detail ? detail : "");
+	}
+}
+
+/* fail_open - log why, end the message and accept it unchanged */
+static sfsistat fail_open(struct conn *c, const char *reason)
+{
+	const char *qid = c->msg != NULL ? c->msg->qid : NULL;
+	char r[256];
+
+	snprintf(r, sizeof(r), "internal: %.160s; message accepted unchanged", reason);
+	tlsrpt_log_error(qid, r);
+	tlsrpt_stats_add(TLSRPT_STAT_ERRORS, 1);
+	msg_end(c);
+	return SMFIS_ACCEPT;
+}
+
+/* read_qid - copy macro "i" into m->qid when the MTA gives a non-empty one */
+static void read_qid(SMFICTX *ctx, struct msg *m)
+{
+	const char *v = smfi_getsymval(ctx, "i");
+	size_t i;
+
+	if (v == NULL || *v == '\0') {
+		return;
+	}
+	for (i = 0; v[i] != '\0' && i < sizeof(m->qid) - 1; i++) {
+		unsigned char ch = (unsigned char)v[i];
+
+		m->qid[i] = ch > ' ' && ch < 0x7f ? (char)ch : '?';
+	}
+	m->qid[i] = '\0';
+}
+
+/* feed - bytes into the pipeline; -1 (noted) on internal failure */
+static int feed(struct msg *m, const char *data, size_t len)
+{
+	char err[256];
+
+	if (tlsrpt_pipeline_feed(m->pipe, data, len, err, sizeof(err)) < 0) {
+		note_failure(m, "pipeline", err);
+		return -1;
+	}
+	m->fed += len;
+	return 0;
+}
+
+/* mlfi_negotiate - choose protocol steps and actions */
+static sfsistat mlfi_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
+			       unsigned long f2, unsigned long f3, unsigned long *pf0,
+			       unsigned long *pf1, unsigned long *pf2, unsigned long *pf3)
+{
+	const unsigned long skip_steps = SMFIP_NOCONNECT | SMFIP_NOHELO | SMFIP_NOUNKNOWN;
+	const unsigned long noreply = SMFIP_NR_RCPT | SMFIP_NR_HDR;
+	unsigned long wanted_actions = tlsrpt_divert_wanted(app->cfg);
+	struct conn *c = smfi_getpriv(ctx);
+
+	(void)f2;
+	(void)f3;
+	if (c == NULL) {
+		c = calloc(1, sizeof(*c));
+		if (c == NULL) {
+			tlsrpt_log(LOG_ERR, "negotiate: out of memory; connection not filtered");
+			return SMFIS_REJECT; /* libmilter: do not filter this connection */
+		}
+		if (smfi_setpriv(ctx, c) != MI_SUCCESS) {
+			free(c);
+			tlsrpt_log(LOG_ERR, "negotiate: smfi_setpriv failed");
+			return SMFIS_REJECT;
+		}
+	}
+	if ((f0 & wanted_actions) != wanted_actions) {
+		tlsrpt_log(LOG_WARNING,
+			   "the MTA offers actions 0x%lx, Action/AddHeader need 0x%lx: "
+			   "report messages it cannot modify will be delivered",
+			   f0, wanted_actions);
+	}
+	c->granted = f0 & wanted_actions;
+	c->steps = f1 & (skip_steps | noreply | SMFIP_SKIP);
+	*pf0 = c->granted;
+	if (f0 & SMFIF_SETSYMLIST) {
+		*pf0 |= SMFIF_SETSYMLIST;
+		if (smfi_setsymlist(ctx, SMFIM_DATA, "i") != MI_SUCCESS ||
+		    smfi_setsymlist(ctx, SMFIM_EOH, "i") != MI_SUCCESS ||
+		    smfi_setsymlist(ctx, SMFIM_EOM, "i") != MI_SUCCESS) {
+			*pf0 &= ~(unsigned long)SMFIF_SETSYMLIST;
+		}
+	}
+	*pf1 = c->steps;
+	*pf2 = 0;
+	*pf3 = 0;
+	return SMFIS_CONTINUE;
+}
+
+/* conn_get - the connection context, made here if negotiate did not run */
+static struct conn *conn_get(SMFICTX *ctx)
+{
+	struct conn *c = smfi_getpriv(ctx);
+
+	if (c == NULL) {
+		c = calloc(1, sizeof(*c));
+		if (c == NULL) {
+			return NULL;
+		}
+		c->granted = tlsrpt_divert_wanted(app->cfg);
+		if (smfi_setpriv(ctx, c) != MI_SUCCESS) {
+			free(c);
+			return NULL;
+		}
+	}
+	return c;
+}
+
+/* mlfi_envfrom - a new message */
+static sfsistat mlfi_envfrom(SMFICTX *ctx, char **argv)
+{
+	struct conn *c = conn_get(ctx);
+
+	(void)argv;
+	if (c == NULL) {
+		tlsrpt_log_error(NULL, "internal: out of memory; message accepted unchanged");
+		return SMFIS_ACCEPT;
+	}
+	msg_end(c);
+	c->msg = calloc(1, sizeof(*c->msg));
+	if (c->msg == NULL) {
+		return fail_open(c, "out of memory");
+	}
+	return SMFIS_CONTINUE;
+}
+
+/* rcpt_reply - the reply to a RCPT event */
+static sfsistat rcpt_reply(const struct conn *c)
+{
+	return (c->steps & SMFIP_NR_RCPT) ? SMFIS_NOREPLY : SMFIS_CONTINUE;
+}
+
+/* mlfi_envrcpt - is this recipient a report address? */
+static sfsistat mlfi_envrcpt(SMFICTX *ctx, char **argv)
+{
+	struct conn *c = smfi_getpriv(ctx);
+	struct msg *m;
+	char **nv, *copy;
+
+	if (c == NULL || c->msg == NULL) {
+		return c != NULL ? rcpt_reply(c) : SMFIS_CONTINUE;
+	}
+	m = c->msg;
+	if (m->failed || argv == NULL || argv[0] == NULL) {
+		return rcpt_reply(c);
+	}
+	if (!tlsrpt_addr_match(argv[0], app->cfg->report_address.v, app->cfg->report_address.n,
+			       app->cfg->recipient_delimiter)) {
+		m->nother++;
+		return rcpt_reply(c);
+	}
+	if (m->nrcpts >= TLSRPT_MAX_REPORT_RCPTS) {
+		note_failure(m, "too many report recipients", NULL);
+		return rcpt_reply(c);
+	}
+	copy = strdup(argv[0]);
+	nv = realloc(m->rcpts, (m->nrcpts + 1) * sizeof(*nv));
+	if (copy == NULL || nv == NULL) {
+		free(copy);
+		if (nv != NULL) {
+			m->rcpts = nv;
+		}
+		note_failure(m, "out of memory", NULL);
+		return rcpt_reply(c);
+	}
+	m->rcpts = nv;
+	m->rcpts[m->nrcpts++] = copy;
+	return rcpt_reply(c);
+}
+
+/* start - a report message: the pipeline and the queue ID; -1 (noted) on failure */
+static int start(SMFICTX *ctx, struct msg *m)
+{
+	char err[256];
+
+	if (m->pipe != NULL) {
+		return 0;
+	}
+	read_qid(ctx, m);
+	m->pipe = tlsrpt_pipeline_new(&app->lim, TLSRPT_INPUT_MESSAGE, err, sizeof(err));
+	if (m->pipe == NULL) {
+		note_failure(m, "pipeline", err);
+		return -1;
+	}
+	return 0;
+}
+
+/* mlfi_data - every recipient is known: accept ordinary mail here */
+static sfsistat mlfi_data(SMFICTX *ctx)
+{
+	struct conn *c = smfi_getpriv(ctx);
+	struct msg *m;
+
+	if (c == NULL || c->msg == NULL) {
+		return SMFIS_ACCEPT;
+	}
+	m = c->msg;
+	tlsrpt_stats_add(TLSRPT_STAT_MESSAGES, 1);
+	if (m->nrcpts == 0 && !m->failed) {
+		msg_end(c);
+		return SMFIS_ACCEPT;
+	}
+	tlsrpt_stats_add(TLSRPT_STAT_REPORT_MESSAGES, 1);
+	read_qid(ctx, m);
+	if (m->failed || start(ctx, m) < 0) {
+		return fail_open(c, m->failure);
+	}
+	return SMFIS_CONTINUE;
+}
+
+/* header_reply - the reply to a header event */
+static sfsistat header_reply(const struct conn *c)
+{
+	return (c->steps & SMFIP_NR_HDR) ? SMFIS_NOREPLY : SMFIS_CONTINUE;
+}
+
+/* mlfi_header - one header field, rebuilt as "Name: value\r\n" */
+static sfsistat mlfi_header(SMFICTX *ctx, char *name, char *value)
+{
+	struct conn *c = smfi_getpriv(ctx);
+	struct msg *m;
+
+	if (c == NULL || c->msg == NULL) {
+		return c != NULL ? header_reply(c) : SMFIS_CONTINUE;
+	}
+	m = c->msg;
+	/* Without a DATA event (an old MTA) ordinary mail is accepted at end-of-header. */
+	if (m->failed || m->nrcpts == 0 || start(ctx, m) < 0) {
+		return header_reply(c);
+	}
+	if (feed(m, name, strlen(name)) == 0 && feed(m, ": ", 2) == 0 &&
+	    feed(m, value, strlen(value)) == 0) {
+		(void)feed(m, "\r\n", 2);
+	}
+	if (m->failed && !(c->steps & SMFIP_NR_HDR)) {
+		return fail_open(c, m->failure);
+	}
+	return header_reply(c);
+}
+
+/* mlfi_eoh - end of the header block */
+static sfsistat mlfi_eoh(SMFICTX *ctx)
+{
+	struct conn *c = smfi_getpriv(ctx);
+	struct msg *m;
+
+	if (c == NULL || c->msg == NULL) {
+		return SMFIS_ACCEPT;
+	}
+	m = c->msg;
+	if (m->nrcpts == 0 && !m->failed) {
+		msg_end(c);
+		return SMFIS_ACCEPT;
+	}
+	if (m->failed || start(ctx, m) < 0) {
+		return fail_open(c, m->failure);
+	}
+	if (m->qid[0] == '\0') {
+		read_qid(ctx, m);
+	}
+	if (feed(m, "\r\n", 2) < 0) {
+		return fail_open(c, m->failure);
+	}
+	return SMFIS_CONTINUE;
+}
+
+/* mlfi_body - a body chunk, up to the message size limit */
+static sfsistat mlfi_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
+{
+	struct conn *c = smfi_getpriv(ctx);
+	struct msg *m;
+	size_t room;
+
+	if (c == NULL || c->msg == NULL) {
+		return SMFIS_ACCEPT;
+	}
+	m = c->msg;
+	if (m->pipe == NULL || m->failed) {
+		return fail_open(c, m->failed ? m->failure : "body before end-of-header");
+	}
+	if (m->skip) {
+		return (c->steps & SMFIP_SKIP) ? SMFIS_SKIP : SMFIS_CONTINUE;
+	}
+	/* One byte past the limit lets the pipeline see that the limit was passed. */
+	room = app->lim.max_message_size + 1 > m->fed ? app->lim.max_message_size + 1 - m->fed : 0;
+	if (len >= room) {
+		len = room;
+		m->skip = 1;
+	}
+	if (len > 0 && feed(m, (const char *)chunk, len) < 0) {
+		return fail_open(c, m->failure);
+	}
+	if (m->skip && (c->steps & SMFIP_SKIP)) {
+		return SMFIS_SKIP;
+	}
+	return SMFIS_CONTINUE;
+}
+
+/* mlfi_eom - log the records, then act on the message */
+static sfsistat mlfi_eom(SMFICTX *ctx)
+{
+	struct conn *c = smfi_getpriv(ctx);
+	struct tlsrpt_divert_in in;
+	struct msg *m;
+	char err[256];
+	sfsistat reply;
+	int diverted = 0;
+
+	if (c == NULL || c->msg == NULL) {
+		return SMFIS_ACCEPT;
+	}
+	m = c->msg;
+	read_qid(ctx, m);
+	if (m->nrcpts == 0 && !m->failed) {
+		msg_end(c);
+		return SMFIS_ACCEPT;
+	}
+	if (m->failed || start(ctx, m) < 0) {
+		return fail_open(c, m->failure);
+	}
+	if (tlsrpt_pipeline_finish(m->pipe, err, sizeof(err)) < 0) {
+		tlsrpt_log_records(tlsrpt_pipeline_records(m->pipe), m->qid);
+		return fail_open(c, err);
+	}
+	tlsrpt_log_records(tlsrpt_pipeline_records(m->pipe), m->qid);
+
+	memset(&in, 0, sizeof(in));
+	in.rcpts = m->rcpts;
+	in.nrcpts = m->nrcpts;
+	in.nother = m->nother;
+	in.reports_ok = tlsrpt_pipeline_reports_ok(m->pipe);
+	in.errors = tlsrpt_pipeline_errors(m->pipe);
+	in.failures = tlsrpt_pipeline_failures(m->pipe);
+	in.granted = c->granted;
+	in.qid = m->qid;
+	tlsrpt_stats_add(TLSRPT_STAT_REPORTS, in.reports_ok);
+	tlsrpt_stats_add(TLSRPT_STAT_FAILURES, in.failures);
+	tlsrpt_stats_add(TLSRPT_STAT_ERRORS, in.errors);
+
+	reply = tlsrpt_divert_apply(ctx, app, &in, &diverted);
+	if (diverted) {
+		tlsrpt_stats_add(TLSRPT_STAT_DIVERTED, 1);
+	}
+	msg_end(c);
+	return reply;
+}
+
+/* mlfi_abort - the MTA dropped the message */
+static sfsistat mlfi_abort(SMFICTX *ctx)
+{
+	msg_end(smfi_getpriv(ctx));
+	return SMFIS_CONTINUE;
+}
+
+/* mlfi_close - the connection ends */
+static sfsistat mlfi_close(SMFICTX *ctx)
+{
+	struct conn *c = smfi_getpriv(ctx);
+
+	if (c != NULL) {
+		msg_end(c);
+		free(c);
+		smfi_setpriv(ctx, NULL);
+	}
+	return SMFIS_CONTINUE;
+}
+
+/* tlsrpt_callbacks_register - remember app and smfi_register the filter */
+int tlsrpt_callbacks_register(const struct tlsrpt_app *a)
+{
+	struct smfiDesc desc = {
+		"tlsrpt-milter", /* name */
+		SMFI_VERSION,	 /* version */
+		0,		 /* flags: set below */
+		NULL,		 /* connect */
+		NULL,		 /* helo */
+		mlfi_envfrom,	 /* envfrom */
+		mlfi_envrcpt,	 /* envrcpt */
+		mlfi_header,	 /* header */
+		mlfi_eoh,	 /* eoh */
+		mlfi_body,	 /* body */
+		mlfi_eom,	 /* eom */
+		mlfi_abort,	 /* abort */
+		mlfi_close,	 /* close */
+		NULL,		 /* unknown */
+		mlfi_data,	 /* data */
+		mlfi_negotiate,	 /* negotiate */
+	};
+
+	app = a;
+	desc.xxfi_flags = tlsrpt_divert_wanted(a->cfg) | SMFIF_SETSYMLIST;
+	return smfi_register(desc) == MI_SUCCESS ? 0 : -1;
+}

@@ -1,0 +1,51 @@
+/*
+ * logging.h - the daemon's output: syslog, optionally mirrored to stderr
+ *
+ * Records (report, policy, failure, ..., action) are written one per
+ * syslog line at the priority their severity maps to (INFO, NOTICE,
+ * WARNING, ERR), formatted by record.c: log format v1, or with LogFormat
+ * json one JSON object behind the "@cee:" cookie.  Daemon messages
+ * (start, stop, statistics, system errors) are plain text lines.
+ *
+ * tlsrpt_log_open() is called once, before any thread starts; the state
+ * it sets is read-only afterwards, so every function here may be called
+ * from any libmilter thread.  With mirroring on (-f -d), each line is
+ * also written to standard error as "tlsrpt-milter[PID]: LEVEL: line".
+ */
+#ifndef TLSRPT_LOGGING_H
+#define TLSRPT_LOGGING_H
+
+#include "record.h"
+
+/* tlsrpt_log_facility - the LOG_* facility of a LogFacility value */
+int tlsrpt_log_facility(int conf_facility);
+
+/* tlsrpt_log_open - openlog(ident, LOG_PID|LOG_NDELAY, facility); once, before threads */
+void tlsrpt_log_open(int facility, int json, int mirror);
+
+/* tlsrpt_log_close - closelog */
+void tlsrpt_log_close(void);
+
+/* tlsrpt_log_json - 1 when LogFormat is json */
+int tlsrpt_log_json(void);
+
+/* tlsrpt_log - a daemon message at priority prio (LOG_*) */
+void tlsrpt_log(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* tlsrpt_log_errno - the same, followed by ": " and the text of error number err */
+void tlsrpt_log_errno(int prio, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* tlsrpt_log_record - one record, prefixed by the queue ID (NULL: "NOQUEUE") */
+void tlsrpt_log_record(const struct tlsrpt_record *r, const char *qid);
+
+/* tlsrpt_log_records - every record of a list */
+void tlsrpt_log_records(const struct tlsrpt_records *rs, const char *qid);
+
+/* tlsrpt_log_error - an "error" record with reason (fail-open and internal failures) */
+void tlsrpt_log_error(const char *qid, const char *reason);
+
+/* tlsrpt_errno_str - strerror_r into buf, whichever variant libc has */
+void tlsrpt_errno_str(int err, char *buf, size_t len);
+
+#endif

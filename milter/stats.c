@@ -1,0 +1,116 @@
+/*
+ * stats.c - process-wide counters and the SIGUSR1 statistics thread
+ *
+ * SIGUSR1 is blocked in the main thread before libmilter or we start any
+ * thread, so every thread inherits the mask and only our sigwait() thread
+ * ever takes the signal: no async-signal-safety concerns, no handler.
+ * Our thread blocks every other signal, which stay libmilter's.
+ */
+#include "config.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <syslog.h>
+
+#include "logging.h"
+#include "stats.h"
+
+static atomic_ullong counters[TLSRPT_STAT_N];
+
+static const char *const names[TLSRPT_STAT_N] = {
+	"messages", "report-messages", "reports", "failures", "errors", "diverted",
+};
+
+/* tlsrpt_stats_add - add n to a counter */
+void tlsrpt_stats_add(enum tlsrpt_stat which, unsigned long long n)
+{
+	atomic_fetch_add_explicit(&counters[which], n, memory_order_relaxed);
+}
+
+/* tlsrpt_stats_get - a counter's value */
+unsigned long long tlsrpt_stats_get(enum tlsrpt_stat which)
+{
+	return atomic_load_explicit(&counters[which], memory_order_relaxed);
+}
+
+/* tlsrpt_stats_log - log the statistics line */
+void tlsrpt_stats_log(const char *why)
+{
+	char buf[512];
+	size_t n;
+	int i;
+
+	if (tlsrpt_log_json()) {
+		n = (size_t)snprintf(buf, sizeof(buf), "@cee:{\"event\":\"stats\",\"when\":\"%s\"",
+				     why);
+		for (i = 0; i < TLSRPT_STAT_N && n < sizeof(buf); i++) {
+			n += (size_t)snprintf(buf + n, sizeof(buf) - n, ",\"%s\":%llu", names[i],
+					      tlsrpt_stats_get((enum tlsrpt_stat)i));
+		}
+		if (n < sizeof(buf)) {
+			snprintf(buf + n, sizeof(buf) - n, "}");
+		}
+	} else {
+		n = (size_t)snprintf(buf, sizeof(buf), "stats when=%s", why);
+		for (i = 0; i < TLSRPT_STAT_N && n < sizeof(buf); i++) {
+			n += (size_t)snprintf(buf + n, sizeof(buf) - n, " %s=%llu", names[i],
+					      tlsrpt_stats_get((enum tlsrpt_stat)i));
+		}
+	}
+	tlsrpt_log(LOG_INFO, "%s", buf);
+}
+
+/* tlsrpt_stats_block - block SIGUSR1 in the calling thread */
+int tlsrpt_stats_block(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	return pthread_sigmask(SIG_BLOCK, &set, NULL) == 0 ? 0 : -1;
+}
+
+/* stats_thread - wait for SIGUSR1, log, repeat */
+static void *stats_thread(void *arg)
+{
+	sigset_t set;
+	int sig;
+
+	(void)arg;
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	for (;;) {
+		if (sigwait(&set, &sig) == 0 && sig == SIGUSR1) {
+			tlsrpt_stats_log("signal");
+		}
+	}
+	return NULL;
+}
+
+/*
+ * tlsrpt_stats_start - start the statistics thread.  It is created with
+ * every signal blocked (and only sigwait()s for SIGUSR1), so that SIGTERM
+ * and friends still reach libmilter's own signal thread rather than
+ * killing the process through ours.
+ */
+int tlsrpt_stats_start(void)
+{
+	sigset_t all, old;
+	pthread_t tid;
+	int rc;
+
+	sigfillset(&all);
+	rc = pthread_sigmask(SIG_SETMASK, &all, &old);
+	if (rc != 0) {
+		return rc;
+	}
+	rc = pthread_create(&tid, NULL, stats_thread, NULL);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
+		return rc;
+	}
+	pthread_detach(tid);
+	return 0;
+}

@@ -29,6 +29,7 @@ case $groups in "" | "$g") ok "no supplementary groups left" ;;
 *) fail "supplementary groups: $groups" ;; esac
 
 ls -l "$sockdir/tlsrpt-milter.sock"
+mark=$(maillog_mark)
 report=$DATA/cases/lf.eml
 q=$(send_mail "$SENDER" tlsrpt@example.com "$report") || fail "report not accepted"
 if [ -n "$q" ]; then
@@ -37,7 +38,8 @@ if [ -n "$q" ]; then
         fail "$q: no report line (maillog: $(grep -i milter "$PF_MAILLOG" | tail -3))"
     [ -n "$(maildir_file "$q" tlsrpt@example.com)" ] && ok || fail "$q: not delivered"
 fi
-grep -q "warning: .*Milter" "$PF_MAILLOG" && fail "Postfix warned about the milter: $(grep 'warning: .*Milter' "$PF_MAILLOG")"
+maillog_since "$mark" | grep -q "warning: .*Milter" &&
+    fail "Postfix warned about the milter: $(maillog_since "$mark" | grep 'warning: .*Milter')"
 
 stop_milter
 [ "$MILTER_RC" -eq 0 ] && ok "SIGTERM: exit status 0" || fail "SIGTERM: exit status $MILTER_RC"

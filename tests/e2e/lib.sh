@@ -321,6 +321,16 @@ wait_settled() {
     wait_for_maillog "[: ]$1: (removed|milter-hold|milter-discard|.*status=deferred)" "${2:-30}"
 }
 
+# maillog_mark - the current length of the Postfix log (for maillog_since)
+maillog_mark() {
+    wc -l <"$PF_MAILLOG"
+}
+
+# maillog_since - the Postfix log after a mark
+maillog_since() {
+    tail -n +"$(($1 + 1))" "$PF_MAILLOG"
+}
+
 # queue_id_in_maillog - true when smtpd logged QID for the test's client
 queue_id_in_maillog() {
     grep -Eq -- "postfix/smtpd\[[0-9]+\]: $1: client=localhost\[127\.0\.0\.1\]" "$PF_MAILLOG"

@@ -38,6 +38,7 @@ check_ordinary() {
         fail "$_q: the milter logged about ordinary mail: $(grep -F "$_q" "$E2E_SYSLOG")"
 }
 
+mark=$(maillog_mark)
 check_ordinary "$plain" user@example.com
 check_ordinary "$plain" user@example.com other@example.com
 check_ordinary "$report" user@example.com
@@ -47,14 +48,18 @@ q=$(send_mail "$SENDER" tlsrpt@example.com "$report") || fail "report not accept
 wait_settled "$q" && grep -q "$q: milter-discard" "$PF_MAILLOG" && ok "the milter is in the path" ||
     fail "$q: the report was not discarded: is the milter attached?"
 
+maillog_since "$mark" | grep -q "warning: .*Milter" &&
+    fail "Postfix warned about the running milter: $(maillog_since "$mark" | grep 'warning: .*Milter')"
+
 stop_milter
 [ "$MILTER_RC" -eq 0 ] && ok "SIGTERM: milter exited 0" || fail "SIGTERM: milter exited $MILTER_RC"
 
 before=$(wc -l <"$E2E_SYSLOG")
+mark=$(maillog_mark)
 check_ordinary "$plain" user@example.com
 check_ordinary "$report" tlsrpt@example.com
 [ "$(wc -l <"$E2E_SYSLOG")" -eq "$before" ] || fail "lines were captured with the milter down"
-grep -q "warning: connect to Milter service inet:127.0.0.1:$MILTER_PORT" "$PF_MAILLOG" &&
+maillog_since "$mark" | grep -q "warning: connect to Milter service inet:127.0.0.1:$MILTER_PORT" &&
     ok "milter down: Postfix warned and accepted the mail" ||
     fail "no 'connect to Milter service' warning in the maillog"
 finish

@@ -80,8 +80,6 @@ elif sm_fetch; then
 else
     skip "no Sendmail: sendmail-bin is not installed (it conflicts with postfix) and apt-get download sendmail-bin failed"
 fi
-"$SM_BIN" -d0.1 -bt -C /dev/null </dev/null 2>&1 | grep -q ' MILTER' ||
-    skip "$SM_BIN does not run or was built without MILTER: $("$SM_BIN" -d0.1 -bt -C /dev/null </dev/null 2>&1 | head -3)"
 
 e2e_init
 
@@ -102,6 +100,16 @@ printf '127.0.0.1 mta.e2e.test mta localhost\n' >"$SM_DIR/hosts.cf"
 # the namespace's /etc/hosts: the machine's name must be fully qualified
 printf '127.0.0.1 %s.e2e.test %s localhost.localdomain localhost\n' "$(hostname)" "$(hostname)" >"$SM_DIR/etc-hosts"
 printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' >"$SM_DIR/resolv.conf"
+
+# sm_version - sendmail -d0.1 in a namespace with the private /etc/hosts
+# (outside it, an unqualified host name makes Sendmail sleep for a minute)
+sm_version() {
+    unshare -m --propagation private sh -c 'mount --bind "$1" /etc/hosts &&
+        mount --bind "$2" /etc/resolv.conf && exec "$3" -d0.1 -bt -C /dev/null </dev/null' \
+        sm_version "$SM_DIR/etc-hosts" "$SM_DIR/resolv.conf" "$SM_BIN" 2>&1
+}
+sm_version | grep -q ' MILTER' ||
+    skip "$SM_BIN does not run or was built without MILTER: $(sm_version | head -3)"
 
 sm_mc() {
     cat <<EOF
@@ -232,8 +240,9 @@ with_action "Action hold"
 q=$(send_mail "$SENDER" tlsrpt@example.com "$report") || fail "hold: not accepted"
 if [ -n "$q" ]; then
     wait_for_log " $q: action .*action=hold" 10 && ok "hold logged" || fail "$q: no action=hold line"
-    if e2e_until 10 eval 'grep -q "^q" "$SM_DIR/mqueue/qf$q" 2>/dev/null'; then
-        ok "quarantined in Sendmail's queue: $(grep '^q' "$SM_DIR/mqueue/qf$q")"
+    # a quarantined queue file is renamed hf* and carries a "q" line
+    if e2e_until 10 eval 'grep -q "^q" "$SM_DIR/mqueue/hf$q" 2>/dev/null'; then
+        ok "quarantined in Sendmail's queue: $(grep '^q' "$SM_DIR/mqueue/hf$q")"
     else
         fail "$q: not quarantined (queue: $(ls "$SM_DIR/mqueue"))"
     fi

@@ -11,9 +11,10 @@ line to OUTFILE, flushed at once:
 
 The "<PRI>" of the datagram is decoded into names (mail.warning, ...); the
 RFC 3164 time stamp that glibc's syslog(3) puts before the tag is dropped.
-Bytes that are not printable ASCII are written as \\xHH, so a captured
-line always is one line.  READYFILE is created once the socket is bound.
-Stops cleanly on SIGTERM/SIGINT.
+Control characters and bytes that are not valid UTF-8 are written as
+\\xHH (the file is UTF-8), so a captured line always is one line.
+READYFILE is created once the socket is bound.  Stops cleanly on SIGTERM
+or SIGINT.
 """
 
 import os
@@ -46,8 +47,12 @@ def decode(data):
         prio = "%s.%s" % (fname, SEVERITIES[sev])
         data = data[m.end():]
     data = STAMP.sub(b"", data, count=1)
+    # valid UTF-8 is kept; control characters and invalid bytes are escaped
     text = "".join(
-        chr(b) if 0x20 <= b < 0x7F else "\\x%02X" % b for b in data
+        "\\x%02X" % (ord(c) - 0xDC00) if 0xDC80 <= ord(c) <= 0xDCFF
+        else "\\x%02X" % ord(c) if ord(c) < 0x20 or ord(c) == 0x7F
+        else c
+        for c in data.decode("utf-8", "surrogateescape")
     )
     return "%s %s\n" % (prio, text)
 
@@ -67,7 +72,7 @@ def main():
     sock.bind(path)
     # the milter may drop privileges and have to reconnect
     os.chmod(path, 0o666)
-    with open(outfile, "a", encoding="ascii") as out:
+    with open(outfile, "a", encoding="utf-8") as out:
         if len(sys.argv) == 4:
             open(sys.argv[3], "w").close()
         try:

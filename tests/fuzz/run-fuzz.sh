@@ -12,6 +12,9 @@
 #   FUZZ_TARGETS    harnesses to run, e.g. "pipeline" (default: all that build)
 #   FUZZ_CC         compiler (default clang)
 #   FUZZ_ARGS       extra libFuzzer options, e.g. "-seed=1 -runs=100000"
+#   ASAN_OPTIONS    default quarantine_size_mb=64: ASan's 256 MiB default
+#                   quarantine alone would bring a long run near the
+#                   512 MiB RSS limit
 #
 # The working corpus (FUZZ_BUILD_DIR/corpus/NAME) is kept between runs so
 # each run starts where the last one stopped.  A crash leaves its input in
@@ -104,14 +107,38 @@ seed_pipeline() {
 		>"$1/gen-zero-bomb.gz"
 }
 
-# seed_config DIR - the config harness's seeds (any sample configs in the tree)
+# seed_config DIR - the config harness's seeds: sample configs in the tree,
+# saved reproducers, and two written here
 seed_config() {
-	for f in "$top"/*.conf "$top"/*.conf.* "$top"/etc/* "$top"/doc/*.conf \
-		"$top"/tests/data/config/* "$top"/tests/data/fuzz-regress/config-*; do
+	for f in "$top"/etc/*.conf "$top"/tests/data/config/* "$top"/tests/data/fuzz-regress/config-*; do
 		[ -f "$f" ] && head -c "$max_len" "$f" >"$1/$(basename "$f")"
 	done
-	printf '# minimal\n' >"$1/minimal"
+	printf '# minimal\nReportAddress tlsrpt@\n' >"$1/gen-minimal"
+	cat >"$1/gen-full" <<-'EOF'
+	# every key, values off the defaults
+	Socket inet:8890@127.0.0.1
+	ReportAddress tlsrpt@example.com, tlsrpt@
+	ReportAddress <TLSRPT+x@Example.COM> other@example.org
+	RecipientDelimiter +-
+	Action redirect
+	RedirectTo archive@example.com   # trailing comment
+	AddHeader yes
+	LogFacility local3
+	LogFormat json
+	MaxMessageSize 10M
+	MaxReportSize 512K
+	MaxFailureLines 0
+	MaxMimeDepth 4
+	MaxParts 100000
+	UserID nobody:nogroup
+	PidFile /run/tlsrpt-milter/x.pid
+	UMask 027
+	Background false
+	EOF
 }
+
+ASAN_OPTIONS=${ASAN_OPTIONS:-quarantine_size_mb=64}
+export ASAN_OPTIONS
 
 status=0
 for t in $targets; do
@@ -153,7 +180,8 @@ for t in $targets; do
 
 	echo "== fuzz_$t: run ${secs}s"
 	dict=""
-	[ -f "$fuzz/tlsrpt.dict" ] && [ "$t" = pipeline ] && dict="-dict=$fuzz/tlsrpt.dict"
+	[ "$t" = pipeline ] && dict="-dict=$fuzz/tlsrpt.dict"
+	[ "$t" = config ] && dict="-dict=$fuzz/conf.dict"
 	log=$out/fuzz-$t.log
 	# shellcheck disable=SC2086
 	"$bin" -max_total_time="$secs" -max_len="$max_len" -timeout=10 -rss_limit_mb=512 \

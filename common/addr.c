@@ -92,22 +92,6 @@ int tlsrpt_addr_check(const char *s, int any_domain, char *err, size_t errlen)
 	return 0;
 }
 
-/* local_end - where the local part of local[0..len) ends once the extension is cut */
-static size_t local_end(const char *local, size_t len, const char *delims)
-{
-	size_t i;
-
-	if (delims == NULL || *delims == '\0') {
-		return len;
-	}
-	for (i = 1; i < len; i++) {
-		if (strchr(delims, local[i]) != NULL) {
-			return i;
-		}
-	}
-	return len;
-}
-
 /* match_one - compare local part (len llen) and domain with one pattern */
 static int match_one(const char *local, size_t llen, const char *domain, const char *pat)
 {
@@ -134,6 +118,7 @@ int tlsrpt_addr_match(const char *rcpt, char *const *patterns, size_t n, const c
 	const char *domain = NULL;
 	char *at;
 	size_t llen, cut, i;
+	int has_delims = delims != NULL && *delims != '\0';
 
 	if (tlsrpt_addr_bare(rcpt, bare, sizeof(bare)) < 0) {
 		return 0;
@@ -144,11 +129,15 @@ int tlsrpt_addr_match(const char *rcpt, char *const *patterns, size_t n, const c
 		domain = at + 1;
 	}
 	llen = strlen(bare);
-	cut = local_end(bare, llen, delims);
 	for (i = 0; i < n; i++) {
-		if (match_one(bare, llen, domain, patterns[i]) ||
-		    (cut < llen && match_one(bare, cut, domain, patterns[i]))) {
+		if (match_one(bare, llen, domain, patterns[i])) {
 			return 1;
+		}
+		for (cut = 1; has_delims && cut < llen; cut++) {
+			if (strchr(delims, bare[cut]) != NULL &&
+			    match_one(bare, cut, domain, patterns[i])) {
+				return 1;
+			}
 		}
 	}
 	return 0;

@@ -6,13 +6,13 @@
  * part at any domain.  Matching is case-insensitive.  The recipient is
  * taken as the MTA passes it (RCPT TO argument): surrounding blanks and
  * one pair of angle brackets are removed, as is an RFC 5321 source route
- * ("@a,@b:").  An address extension is ignored: when the local part holds
- * one of the delimiter characters (like Postfix recipient_delimiter, each
- * character of the delimiter string is a delimiter) anywhere but at its
- * start, the part from the first delimiter on is dropped, so that
- * "tlsrpt+google@example.com" matches "tlsrpt@example.com".  The full local
- * part is tried too, so an entry that itself holds a delimiter still
- * matches.
+ * ("@a,@b:").  An address extension is ignored: each character of the
+ * delimiter string is a delimiter (like Postfix recipient_delimiter), and
+ * the local part matches when it is the entry's local part followed by a
+ * delimiter and anything, so "tlsrpt+google@example.com" matches
+ * "tlsrpt@example.com".  Unlike Postfix, which cuts at the first
+ * delimiter only, every delimiter position is tried, so that with "+-" the
+ * entry "tls-reports@" still matches "tls-reports+x@example.com".
  *
  * Addresses longer than TLSRPT_ADDR_MAX bytes never match.  No
  * allocation, no globals, no diagnostics beyond the caller's buffer.

@@ -100,8 +100,8 @@ static const struct tlsrpt_option options[] = {
 	 "bomb) gives an error line.",
 	 F(max_report_size), NULL},
 	{"MaxFailureLines", TLSRPT_OPT_INT, "50", NULL, 0, 100000, NULL, 0,
-	 "failure lines logged per report, those with the most failed sessions first; the "
-	 "rest are summed up in one failure-omitted line.",
+	 "How many failure lines are logged per report, those with the most failed sessions "
+	 "first; the rest are summed up in one failure-omitted line.",
 	 F(max_failure_lines), NULL},
 	{"MaxMimeDepth", TLSRPT_OPT_INT, "16", NULL, 1, 100, NULL, 0,
 	 "The deepest multipart nesting followed.", F(max_mime_depth), NULL},
@@ -855,6 +855,13 @@ static void type_text(const struct tlsrpt_option *o, char *buf, size_t len)
 		for (i = 0; o->words[i] != NULL; i++) {
 			size_t n = strlen(buf);
 
+			if (i == 3 && o->words[i + 1] != NULL && o->words[i + 2] != NULL) {
+				while (o->words[i + 1] != NULL) {
+					i++;
+				}
+				snprintf(buf + n, len - n, " | ... | %s", o->words[i]);
+				break;
+			}
 			snprintf(buf + n, len - n, "%s%s", i == 0 ? "" : " | ", o->words[i]);
 		}
 		return;

@@ -402,6 +402,36 @@ static void list_clear(struct tlsrpt_strlist *l)
 	l->n = 0;
 }
 
+/*
+ * not_reloadable - would value, written back by -n, not read back as itself
+ * (a comment, blanks at an end, a control character)?  A file never
+ * yields one (comments are cut and values trimmed first) but
+ * tlsrpt_conf_set() could; the -n output must always load back to the
+ * same settings.
+ */
+static int not_reloadable(const char *value)
+{
+	const char *p;
+	size_t n = strlen(value);
+
+	if (n > 0 && (value[0] == ' ' || value[0] == '\t' || value[n - 1] == ' ' ||
+		      value[n - 1] == '\t')) {
+		return 1; /* blanks at either end would be trimmed: not the same value */
+	}
+	for (p = value; *p != '\0'; p++) {
+		if ((unsigned char)*p < ' ' && *p != '\t') {
+			return 1; /* a line end would split the line */
+		}
+	}
+
+	for (p = value; (p = strchr(p, '#')) != NULL; p++) {
+		if (p == value || p[-1] == ' ' || p[-1] == '\t') {
+			return 1;
+		}
+	}
+	return 0;
+}
+
 /* apply - parse value for option o into cfg; 0 ok, -1 + "message" (without the key) */
 static int apply(struct tlsrpt_conf *cfg, const struct tlsrpt_option *o, const char *value,
 		 char *msg, size_t msglen)
@@ -413,6 +443,13 @@ static int apply(struct tlsrpt_conf *cfg, const struct tlsrpt_option *o, const c
 
 	if (*value == '\0' && !(o->type == TLSRPT_OPT_STRING && o->empty_ok)) {
 		set_msg(msg, msglen, "missing value");
+		return -1;
+	}
+	if (not_reloadable(value)) {
+		set_msg(msg, msglen,
+			"\"%.200s\": blanks at either end, control characters, or a # at the start "
+			"or after a blank (a comment) are not allowed",
+			value);
 		return -1;
 	}
 	switch (o->type) {
@@ -497,6 +534,13 @@ static int apply(struct tlsrpt_conf *cfg, const struct tlsrpt_option *o, const c
 				}
 				memcpy(entry, p, len);
 				entry[len] = '\0';
+				if (entry[0] == '#') {
+					set_msg(msg, msglen,
+						"\"%.200s\": an entry starting with # would read "
+						"as a comment",
+						entry);
+					return -1;
+				}
 				if (list_add(o, f, entry, msg, msglen) < 0) {
 					return -1;
 				}

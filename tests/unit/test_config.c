@@ -227,6 +227,8 @@ static const struct bad_case bad_cases[] = {
 	{"UserID user:", "t.conf:1: UserID: \"user:\" is not user or user:group"},
 	{"PidFile x.pid", "t.conf:1: PidFile: \"x.pid\": the path must be absolute"},
 	{"Action hold\n# c\nACTION hold", "t.conf:3: Action: already set on line 1"},
+	{"ReportAddress tlsrpt@,#x@example.com", "t.conf:1: ReportAddress: \"#x@example.com\": an "
+						 "entry starting with # would read as a comment"},
 };
 
 /* test_bad - every error names file:line and says what is wrong */
@@ -347,6 +349,11 @@ static void test_defaults(void **state)
 	assert_int_equal(cfg->report_address.n, 0);
 	assert_int_equal(tlsrpt_conf_set(cfg, "socket", "inet:1@localhost", err, sizeof(err)), 0);
 	assert_string_equal(cfg->socket, "inet:1@localhost");
+	assert_int_equal(tlsrpt_conf_set(cfg, "Socket", "unix:/a #b", err, sizeof(err)), -1);
+	assert_string_equal(err, "Socket: \"unix:/a #b\": blanks at either end, control characters, "
+				 "or a # at the start or after a blank (a comment) are not allowed");
+	assert_int_equal(tlsrpt_conf_set(cfg, "PidFile", "/x\n", err, sizeof(err)), -1);
+	assert_int_equal(tlsrpt_conf_set(cfg, "PidFile", " /x", err, sizeof(err)), -1);
 	assert_int_equal(tlsrpt_conf_set(cfg, "Nope", "x", err, sizeof(err)), -1);
 	assert_string_equal(err, "unknown key \"Nope\"");
 	tlsrpt_conf_free(cfg);

@@ -1,30 +1,32 @@
 #!/bin/sh
 # daemon.sh - the daemon as Postfix meets it: unix socket, UserID, SIGTERM
 #
-# The milter is started as root on a unix socket in a directory of its own
-# with UserID nobody; Postfix's smtpd (user postfix, no chroot) must be
-# able to use the socket; the running daemon must have dropped to nobody;
-# SIGTERM must stop it with status 0 and remove nothing Postfix needs.
+# The milter is started as root on a unix socket in its run directory with
+# "UserID nobody:postfix" and the default UMask (007: mode 0660), the set-up
+# the sample configuration documents; Postfix's smtpd (user postfix, no
+# chroot) must be able to use the socket; the running daemon must have
+# dropped to nobody and group postfix with no supplementary groups; SIGTERM
+# must stop it with status 0, its pid file removed.
 . "$(dirname "$0")/lib.sh"
 e2e_need
 e2e_init
 sockdir=$E2E_DIR/run
-mkdir -p "$sockdir"
-chmod 755 "$sockdir"
 MILTER_SOCKET=unix:$sockdir/tlsrpt-milter.sock
 PF_MILTER_SPEC=$MILTER_SOCKET
 pf_start || { echo "FAIL: Postfix did not start"; exit 1; }
 conf=$E2E_DIR/milter.conf
-milter_conf "$conf" "UserID nobody" "Action deliver"
+milter_conf "$conf" "UserID nobody:postfix" "Action deliver" "PidFile $sockdir/tlsrpt-milter.pid"
 start_milter "$conf" || { echo "FAIL: the milter did not start"; exit 1; }
 
 uid=$(awk '/^Uid:/ { print $2 "," $3 "," $4 "," $5 }' "/proc/$MILTER_PID/status")
 gid=$(awk '/^Gid:/ { print $2 "," $3 "," $4 "," $5 }' "/proc/$MILTER_PID/status")
 groups=$(awk '/^Groups:/ { $1 = ""; print }' "/proc/$MILTER_PID/status" | tr -d ' ')
 n=$(id -u nobody)
-g=$(id -g nobody)
+g=$(getent group postfix | cut -d: -f3)
 [ "$uid" = "$n,$n,$n,$n" ] && ok "running as nobody (uid $n)" || fail "uids are $uid, want $n"
-[ "$gid" = "$g,$g,$g,$g" ] && ok "gid $g" || fail "gids are $gid, want $g"
+[ "$gid" = "$g,$g,$g,$g" ] && ok "gid $g (postfix)" || fail "gids are $gid, want $g"
+[ "$(cat "$sockdir/tlsrpt-milter.pid" 2>/dev/null)" = "$MILTER_PID" ] && ok "pid file" ||
+    fail "pid file has [$(cat "$sockdir/tlsrpt-milter.pid" 2>/dev/null)], want $MILTER_PID"
 case $groups in "" | "$g") ok "no supplementary groups left" ;;
 *) fail "supplementary groups: $groups" ;; esac
 
@@ -41,6 +43,13 @@ fi
 maillog_since "$mark" | grep -q "warning: .*Milter" &&
     fail "Postfix warned about the milter: $(maillog_since "$mark" | grep 'warning: .*Milter')"
 
+pid=$MILTER_PID
+kill -USR1 "$pid"
+wait_for_log "tlsrpt-milter\[$pid\]: stats .*reports=1 " 5 && ok "SIGUSR1: statistics line" ||
+    fail "SIGUSR1: no statistics line with reports=1"
 stop_milter
 [ "$MILTER_RC" -eq 0 ] && ok "SIGTERM: exit status 0" || fail "SIGTERM: exit status $MILTER_RC"
+[ ! -e "$sockdir/tlsrpt-milter.pid" ] && ok "pid file removed" || fail "pid file left behind"
+grep -Eq "^mail\.info tlsrpt-milter\[$pid\]: stats .*messages=" "$E2E_SYSLOG" &&
+    ok "statistics line at exit" || fail "no statistics line at exit"
 finish

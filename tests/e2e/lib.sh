@@ -86,6 +86,10 @@ e2e_init() {
     E2E_DIR=$(mktemp -d "${TMPDIR:-/tmp}/tlsrpt-e2e.XXXXXX") || exit 1
     # Postfix's daemons (user postfix) and virtual (nobody) must traverse it.
     chmod 755 "$E2E_DIR"
+    # the milter's run directory (pid file, unix socket), like systemd's
+    # RuntimeDirectory: owned by the user it drops to
+    mkdir -p "$E2E_DIR/run"
+    chown nobody "$E2E_DIR/run"
     E2E_SYSLOG=$E2E_DIR/syslog.log
     : >"$E2E_SYSLOG"
     E2E_NS_SEQ=0
@@ -118,8 +122,14 @@ e2e_cleanup() {
     [ "$rc" -eq 0 ] || [ "$rc" -eq 77 ] || [ -z "${E2E_DIR:-}" ] || e2e_dump
     # a test's own clean-up first (for what it started itself)
     [ -z "${E2E_CLEANUP_HOOK:-}" ] || $E2E_CLEANUP_HOOK
+    _failures=$failures
     stop_milter
     pf_stop
+    # a failure found while stopping (sanitizer reports) fails the test
+    if [ "$rc" -eq 0 ] && [ "$failures" -gt "$_failures" ]; then
+        echo "$checks checks passed, $failures failed"
+        rc=1
+    fi
     if [ -n "${E2E_DIR:-}" ]; then
         if [ -n "${E2E_KEEP:-}" ]; then
             echo "kept $E2E_DIR"
@@ -377,7 +387,7 @@ milter_conf() {
             echo "$_line"
         done
         for _def in "ReportAddress tlsrpt@example.com" "Action deliver" \
-            "Background no" "PidFile $E2E_DIR/tlsrpt-milter.pid" "UserID nobody" \
+            "Background no" "PidFile $E2E_DIR/run/tlsrpt-milter.pid" "UserID nobody" \
             "LogFacility mail"; do
             _key=${_def%% *}
             _set=
@@ -443,6 +453,11 @@ stop_milter() {
     MILTER_RC=$?
     MILTER_NS_PID=
     MILTER_PID=
+    # a sanitizer build reports on stderr (UBSan may even go on running)
+    if grep -Eq 'Sanitizer|runtime error:' "$MILTER_NS_DIR/stderr"; then
+        fail "the milter's stderr has sanitizer reports:"
+        grep -E -A12 'Sanitizer|runtime error:' "$MILTER_NS_DIR/stderr" | head -40
+    fi
     return 0
 }
 

@@ -7,6 +7,7 @@ usage:
   e2e.py send PORT FROM FILE RCPT...      send FILE over SMTP; print the queue ID
   e2e.py unchanged ORIGINAL DELIVERED     DELIVERED is ORIGINAL behind trace headers
   e2e.py added ORIGINAL DELIVERED         print header fields DELIVERED added
+  e2e.py json-same FAC OLD NEW WANT GOT   LogFormat json lines equal -t's
   e2e.py holdq                            postqueue -j on stdin -> "queue id rcpt,..."
   e2e.py expect FACILITY OLD NEW          "-t" lines on stdin -> expected syslog lines
 
@@ -205,6 +206,53 @@ def expect(facility, old, new):
     return 0
 
 
+def severity(event, failures):
+    """severity - the syslog severity the log format gives an event"""
+    if event in ("report", "policy"):
+        return "warning" if failures and failures > 0 else "info"
+    return {"failure": "warning", "failure-omitted": "warning", "error": "err",
+            "ignored": "notice"}.get(event, "info")
+
+
+def json_same(facility, old, new, want, got):
+    """json_same - JSON-format captured lines (GOT) equal -t's (WANT)
+
+    WANT holds `tlsrpt-milter -t` lines with LogFormat json ("queue-id" is
+    the file name OLD); GOT the captured "FACILITY.SEVERITY TAG[PID]:
+    @cee:{...}" lines for queue ID NEW.  Objects are compared parsed, and
+    each line's priority checked.
+    """
+    with open(want, encoding="utf-8") as f:
+        wants = [json.loads(line) for line in f if line.strip()]
+    for w in wants:
+        if w.get("queue-id") != old:
+            sys.stderr.write("-t line with queue-id %r, want %r\n" % (w.get("queue-id"), old))
+            return 1
+        w["queue-id"] = new
+    gots = []
+    with open(got, encoding="utf-8") as f:
+        for line in f:
+            m = re.match(r"^(\S+) \S+: @cee:(\{.*\})$", line.rstrip("\n"))
+            if not m:
+                sys.stderr.write("captured line is not @cee: JSON: %r\n" % line[:120])
+                return 1
+            gots.append((m.group(1), json.loads(m.group(2))))
+    gots = [g for g in gots if g[1].get("event") != "action"]
+    if len(gots) != len(wants):
+        sys.stderr.write("%d JSON events captured, -t gives %d\n" % (len(gots), len(wants)))
+        return 1
+    for i, (w, (prio, g)) in enumerate(zip(wants, gots)):
+        if g != w:
+            sys.stderr.write("event %d differs:\n  want %s\n  got  %s\n" % (
+                i + 1, json.dumps(w, sort_keys=True), json.dumps(g, sort_keys=True)))
+            return 1
+        sev = "%s.%s" % (facility, severity(w.get("event"), w.get("total-failure-session-count")))
+        if prio != sev:
+            sys.stderr.write("event %d (%s) logged at %s, want %s\n" % (i + 1, w.get("event"), prio, sev))
+            return 1
+    return 0
+
+
 def main(argv):
     cmds = {
         "freeport": (0, lambda a: freeport()),
@@ -212,6 +260,7 @@ def main(argv):
         "unchanged": (2, lambda a: unchanged(a[0], a[1])),
         "holdq": (0, lambda a: holdq()),
         "added": (2, lambda a: added(a[0], a[1])),
+        "json-same": (5, lambda a: json_same(*a)),
         "expect": (3, lambda a: expect(a[0], a[1], a[2])),
     }
     if len(argv) >= 6 and argv[1] == "send":

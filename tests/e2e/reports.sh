@@ -8,7 +8,8 @@
 # instead of the file name, each at the priority the log format gives its
 # event (report/policy info or warning, failure warning, error err, ignored
 # notice), facility mail; plus one `action` line.  The message must reach
-# the report address's Maildir unchanged.
+# the report address's Maildir unchanged.  With LogFormat json a few of
+# them must give the same events as -t in JSON, as @cee: lines.
 . "$(dirname "$0")/lib.sh"
 e2e_need
 e2e_init
@@ -66,4 +67,25 @@ while read -r qid f; do
     fi
 done <"$sent"
 echo "$(wc -l <"$sent") sample report mails sent through Postfix"
+
+# -- LogFormat json: the same events as `-t` with LogFormat json, as @cee: JSON
+stop_milter
+milter_conf "$conf" "ReportAddress tlsrpt@example.com" "Action deliver" "LogFormat json"
+start_milter "$conf" || { fail "the milter did not start with LogFormat json"; finish; exit 1; }
+for name in cases/two-reports.eml cases/forged-lines.eml cases/invalid-utf8.eml \
+    cases/bad-truncated-json.eml cases/not-a-report.eml real/mox--microsoft.eml; do
+    f=$DATA/$name
+    [ -f "$f" ] || { fail "missing $name"; continue; }
+    qid=$(send_mail "$SENDER" tlsrpt@example.com "$f") || { fail "$name: not accepted"; continue; }
+    wait_settled "$qid" || fail "$name: $qid not delivered"
+    wait_for_log "@cee:\\{\"event\":\"action\",\"queue-id\":\"$qid\"" 10 ||
+        fail "$name ($qid): no JSON action event"
+    (cd "$DATA" && "$TLSRPT_MILTER" -c "$conf" -t "$name") >"$E2E_DIR/want.json" 2>/dev/null
+    grep -F "\"queue-id\":\"$qid\"" "$E2E_SYSLOG" | sed 's/ tlsrpt-milter\[[0-9]*\]:/ tlsrpt-milter:/' >"$E2E_DIR/got.json"
+    if e2e_py json-same mail "$name" "$qid" "$E2E_DIR/want.json" "$E2E_DIR/got.json"; then
+        ok "LogFormat json: $name"
+    else
+        fail "$name ($qid): LogFormat json lines differ from -t"
+    fi
+done
 finish

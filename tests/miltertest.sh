@@ -21,8 +21,10 @@ command -v miltertest >/dev/null 2>&1 ||
 MT_DIR="$top_srcdir/tests/miltertest"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/tlsrpt-mt.XXXXXX") || exit 1
 pid=
+stopping=
 cleanup() {
     [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null
+    for entry in $stopping; do kill -TERM "${entry#*:}" 2>/dev/null; done
     rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -107,10 +109,20 @@ for script in $scripts; do
     if wait_for "grep -Eq 'stats when=signal|\"stats\",\"when\":\"signal' '$log'"; then ok; else
         fail "$name: no statistics line after SIGUSR1"
     fi
+    # libmilter takes a few seconds to stop: reap them all at the end
     kill -TERM "$pid"
-    wait "$pid"
-    status=$?
+    stopping="$stopping $name:$pid"
     pid=
+    echo "$name: done"
+done
+
+for entry in $stopping; do
+    name=${entry%%:*}
+    p=${entry#*:}
+    sock="$tmp/$name.sock"
+    log="$tmp/$name.log"
+    wait "$p"
+    status=$?
     if [ "$status" -ne 0 ]; then
         fail "$name: milter exit status $status after SIGTERM, want 0"
     elif ! grep -Eq 'stats when=exit|"stats","when":"exit' "$log" ||
@@ -122,6 +134,5 @@ for script in $scripts; do
     else
         ok
     fi
-    echo "$name: done"
 done
 finish

@@ -79,6 +79,15 @@ e2e_need() {
     unshare -m --propagation private true 2>/dev/null ||
         skip "cannot create a mount namespace here (unshare -m failed)"
     [ -x "$TLSRPT_MILTER" ] || { echo "FAIL: $TLSRPT_MILTER not built"; exit 1; }
+    # the whole capture path once: a private /dev with a /dev/log listener
+    _probe=$(mktemp -d "${TMPDIR:-/tmp}/tlsrpt-e2e-probe.XXXXXX") || exit 1
+    if ! unshare -m --propagation private sh "$E2E_LIB/ns-run.sh" "$_probe" "$_probe/cap" \
+        test -S /dev/log >"$_probe/out" 2>&1; then
+        _why=$(cat "$_probe/out")
+        rm -rf "$_probe"
+        skip "cannot give the milter a private /dev/log here: $_why"
+    fi
+    rm -rf "$_probe"
 }
 
 # e2e_init - create the private directory and arrange for clean-up on exit

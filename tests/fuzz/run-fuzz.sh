@@ -189,13 +189,15 @@ for t in $targets; do
 		"$out/corpus/$t" "$out/seed/$t" >"$log" 2>&1
 	rc=$?
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
-	cov=$(grep -E '^#[0-9]+.*(DONE|INITED)' "$log" | tail -1 | sed -n 's/.*cov: \([0-9]*\).*/\1/p')
+	last=$(grep -E '^#[0-9]+.*(DONE|INITED|pulse|NEW|REDUCE)' "$log" | tail -1)
+	cov=$(echo "$last" | sed -n 's/.* cov: \([0-9]*\).*/\1/p')
+	corp=$(echo "$last" | sed -n 's/.* corp: \([0-9]*\).*/\1/p')
 	if [ "$rc" -ne 0 ]; then
 		grep -E '^fuzz_|ERROR|SUMMARY|Test unit written|^    #[0-9]' "$log" | head -40
 		echo "run-fuzz: fuzz_$t: CRASH (exit $rc), log $log"
 		status=1
 	fi
 	echo "run-fuzz: fuzz_$t: ${execs:-?} executions in ${secs}s, coverage ${cov:-?} edges," \
-		"corpus $(find "$out/corpus/$t" -type f | wc -l) files, exit $rc"
+		"corpus ${corp:-?} inputs, exit $rc"
 done
 exit $status

@@ -9,11 +9,14 @@
  *              1  random chunk sizes in 1..4096
  *              2  fixed chunk size param + 1                  (1..64)
  *              3  random chunk sizes in 1..65536
- *   byte 1-2 seed of the chunk size generator
+ *   byte 1-2 seed of the chunk size generator; the top bit of byte 2
+ *            also picks the input mode: clear TLSRPT_INPUT_AUTO (messages
+ *            and bare .json/.json.gz reports), set TLSRPT_INPUT_MESSAGE
+ *            (what the daemon uses)
  *   byte 3   limit profile, two bits each (see set_limits)
  *
- * The message is fed through tlsrpt_pipeline (TLSRPT_INPUT_AUTO) in those
- * chunks, finished, and every record is formatted with both formatters.
+ * The message is fed through tlsrpt_pipeline in those chunks, finished,
+ * and every record is formatted with both formatters.
  * Then the same bytes are fed again in one piece.  Any broken invariant
  * calls abort() after a line on stderr saying what broke, so the fuzzer
  * keeps the input:
@@ -124,14 +127,14 @@ struct outcome {
 };
 
 /* run - feed msg in chunks (c NULL: whole) and finish */
-static void run(const struct tlsrpt_limits *lim, const char *msg, size_t len, struct chunker *c,
-		struct outcome *o)
+static void run(const struct tlsrpt_limits *lim, enum tlsrpt_input mode, const char *msg,
+		size_t len, struct chunker *c, struct outcome *o)
 {
 	char err[256];
 	size_t off = 0, n;
 
 	o->failed = 0;
-	o->p = tlsrpt_pipeline_new(lim, TLSRPT_INPUT_AUTO, err, sizeof(err));
+	o->p = tlsrpt_pipeline_new(lim, mode, err, sizeof(err));
 	if (o->p == NULL) {
 		violation("tlsrpt_pipeline_new failed", 0, err);
 	}
@@ -426,6 +429,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct tlsrpt_limits lim;
 	struct chunker c;
 	struct outcome chunked, whole;
+	enum tlsrpt_input mode;
 	const char *msg;
 	size_t len;
 
@@ -433,12 +437,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	msg = size > HDR_LEN ? (const char *)data + HDR_LEN : "";
 	len = size > HDR_LEN ? size - HDR_LEN : 0;
 	set_limits(&lim, hdr[3]);
+	mode = hdr[2] & 0x80 ? TLSRPT_INPUT_MESSAGE : TLSRPT_INPUT_AUTO;
 	c.mode = hdr[0] & 3;
 	c.param = hdr[0] >> 2;
 	c.state = ((uint32_t)hdr[1] << 8 | hdr[2]) * 2654435761u + 1;
 
-	run(&lim, msg, len, &c, &chunked);
-	run(&lim, msg, len, NULL, &whole);
+	run(&lim, mode, msg, len, &c, &chunked);
+	run(&lim, mode, msg, len, NULL, &whole);
 	if (chunked.failed != whole.failed) {
 		violation("chunked and whole runs differ in status", 0, NULL);
 	}

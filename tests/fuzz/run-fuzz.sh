@@ -37,11 +37,12 @@ cc=${FUZZ_CC:-clang}
 max_len=65536
 
 # Default header for raw regression and seed files: random chunks of
-# 1..4096 bytes (mode 1), seed 0x0001, default limits.  See fuzz_pipeline.c.
+# 1..4096 bytes (mode 1), seed 0x0001, AUTO mode, default limits.  See
+# fuzz_pipeline.c.
 HDR_DEFAULT='\001\000\001\000'
-# A second seed variant: chunks of 1..64 bytes, two failure lines, depth 2,
-# 16 parts.
-HDR_SMALL='\374\022\064\071'
+# A second seed variant: chunks of 1..64 bytes, MESSAGE mode (as the
+# daemon), two failure lines, depth 2, 16 parts.
+HDR_SMALL='\374\022\264\071'
 
 command -v "$cc" >/dev/null 2>&1 || { echo "run-fuzz: $cc not found (install clang)" >&2; exit 77; }
 mkdir -p "$out/bin" "$out/seed" "$out/corpus" "$out/crashes" "$out/regress" || exit 1

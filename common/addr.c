@@ -73,16 +73,16 @@ int tlsrpt_addr_check(const char *s, int any_domain, char *err, size_t errlen)
 	}
 	for (p = s; *p != '\0'; p++) {
 		if ((unsigned char)*p <= ' ' || *p == 0x7f || *p == '<' || *p == '>' || *p == ',') {
-			set_err(err, errlen, "holds a blank, control character, comma or angle bracket",
-				s);
+			set_err(err, errlen,
+			        "holds a blank, control character, comma or angle bracket", s);
 			return -1;
 		}
 	}
 	if (at == NULL || at == s) {
 		set_err(err, errlen,
-			any_domain ? "is not an address (local@domain, or local@ for any domain)"
-				   : "is not an address (local@domain)",
-			s);
+		        any_domain ? "is not an address (local@domain, or local@ for any domain)"
+		                   : "is not an address (local@domain)",
+		        s);
 		return -1;
 	}
 	if (at[1] == '\0' && !any_domain) {

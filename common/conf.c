@@ -36,103 +36,103 @@ static int check_path(const char *v, char *err, size_t errlen);
 static const char *const action_words[] = {"deliver", "discard", "hold", "redirect", NULL};
 static const char *const format_words[] = {"kv", "json", NULL};
 static const char *const facility_words[] = {
-	"mail",   "daemon", "user",   "local0", "local1", "local2",
-	"local3", "local4", "local5", "local6", "local7", NULL,
+        "mail",   "daemon", "user",   "local0", "local1", "local2",
+        "local3", "local4", "local5", "local6", "local7", NULL,
 };
 
 #define F(field) offsetof(struct tlsrpt_conf, field)
 
 static const struct tlsrpt_option options[] = {
-	{"Socket", TLSRPT_OPT_STRING, "unix:/run/tlsrpt-milter/tlsrpt-milter.sock", NULL, 0, 0,
-	 NULL, 0,
-	 "Where the milter listens for the MTA, in libmilter notation: unix:/path or "
-	 "local:/path for a Unix-domain socket, inet:PORT@HOST or inet6:PORT@HOST for TCP. "
-	 "The -p option overrides it. A Unix-domain socket is given the mode UMask allows and "
-	 "the owner UserID names; one left behind by an earlier run is removed, one that "
-	 "another running milter answers on is not.",
-	 F(socket), check_socket},
-	{"ReportAddress", TLSRPT_OPT_LIST, "", "tlsrpt@example.com", 0, 0, NULL, 0,
-	 "The TLS-RPT report addresses to watch; required to run the daemon. Either a full "
-	 "address (tlsrpt@example.com) or a local part followed by @ (tlsrpt@) for that local "
-	 "part in every domain. Matching ignores case, angle brackets and an address "
-	 "extension (see RecipientDelimiter). Repeat the key or separate the addresses with "
-	 "commas or blanks. A message with no report recipient is accepted at DATA: the "
-	 "milter never sees its header or body and logs nothing about it.",
-	 F(report_address), check_report_address},
-	{"RecipientDelimiter", TLSRPT_OPT_STRING, "+", NULL, 0, 0, NULL, 1,
-	 "The characters that start an address extension, as Postfix recipient_delimiter: "
-	 "each character is a delimiter, so +- makes tlsrpt+google and tlsrpt-google both "
-	 "match tlsrpt. An empty value turns extensions off.",
-	 F(recipient_delimiter), check_delimiter},
-	{"Action", TLSRPT_OPT_ENUM, "deliver", NULL, 0, 0, action_words, 0,
-	 "What happens to a report message after its reports are logged: deliver leaves it "
-	 "alone; discard drops it; hold puts it in the Postfix hold queue (Sendmail: "
-	 "quarantine); redirect sends it to RedirectTo instead of the report addresses. Only "
-	 "a message whose reports were all read without error is diverted: one with an error "
-	 "line is always delivered untouched. When a message has other recipients too, only "
-	 "the report recipients are removed (redirect: replaced by RedirectTo) and the others "
-	 "get the message unchanged; hold cannot apply to single recipients, so it removes "
-	 "them and the action line says so.",
-	 F(action), NULL},
-	{"RedirectTo", TLSRPT_OPT_STRING, "", "tlsrpt-archive@example.com", 0, 0, NULL, 0,
-	 "The address that receives report messages when Action is redirect. It must be a "
-	 "full address that is not itself a ReportAddress.",
-	 F(redirect_to), check_redirect_to},
-	{"AddHeader", TLSRPT_OPT_BOOL, "no", NULL, 0, 0, NULL, 0,
-	 "Add the header field X-TLSRPT-Milter: reports=N failures=N errors=N to report "
-	 "messages that are delivered to all their recipients and hold at least one readable "
-	 "report, so that whoever reads the mailbox sees the verdict. failures is the number "
-	 "of failed sessions reported. A message with no readable report is never changed.",
-	 F(add_header), NULL},
-	{"LogFacility", TLSRPT_OPT_ENUM, "mail", NULL, 0, 0, facility_words, 0,
-	 "The syslog facility: mail, daemon, user or local0 to local7.", F(log_facility), NULL},
-	{"LogFormat", TLSRPT_OPT_ENUM, "kv", NULL, 0, 0, format_words, 0,
-	 "kv writes log format v1 lines (QUEUEID: event key=value ...); json writes each "
-	 "event as one JSON object behind an @cee: cookie, for rsyslog mmjsonparse and "
-	 "syslog-ng json-parser. It also selects the output of -t.",
-	 F(log_format), NULL},
-	{"MaxMessageSize", TLSRPT_OPT_SIZE, "25M", NULL, KIB, GIB, NULL, 0,
-	 "Bytes of a report message that are examined; past them the message gives an error "
-	 "line and is delivered untouched.",
-	 F(max_message_size), NULL},
-	{"MaxReportSize", TLSRPT_OPT_SIZE, "20M", NULL, KIB, GIB, NULL, 0,
-	 "The largest report after transfer decoding and decompression; a larger one (a gzip "
-	 "bomb) gives an error line.",
-	 F(max_report_size), NULL},
-	{"MaxFailureLines", TLSRPT_OPT_INT, "50", NULL, 0, 100000, NULL, 0,
-	 "How many failure lines are logged per report, those with the most failed sessions "
-	 "first; the rest are summed up in one failure-omitted line.",
-	 F(max_failure_lines), NULL},
-	{"MaxMimeDepth", TLSRPT_OPT_INT, "16", NULL, 1, 100, NULL, 0,
-	 "The deepest multipart nesting followed.", F(max_mime_depth), NULL},
-	{"MaxParts", TLSRPT_OPT_INT, "256", NULL, 1, 100000, NULL, 0,
-	 "The most MIME parts examined in one message.", F(max_parts), NULL},
-	{"UserID", TLSRPT_OPT_STRING, "", "tlsrpt-milter:postfix", 0, 0, NULL, 0,
-	 "The user, or user:group, to run as once the socket is open and the pid file "
-	 "written; only used when started as root. Without a group, the user's primary group. "
-	 "Not set: the milter keeps the user it was started as (a systemd unit sets User= "
-	 "instead).",
-	 F(user_id), check_user},
-	{"PidFile", TLSRPT_OPT_STRING, "", "/run/tlsrpt-milter/tlsrpt-milter.pid", 0, 0, NULL, 0,
-	 "A file to write the process ID to at start-up; it is removed at exit. Not set: no "
-	 "pid file.",
-	 F(pid_file), check_path},
-	{"UMask", TLSRPT_OPT_OCTAL, "007", NULL, 0, 0777, NULL, 0,
-	 "The mode mask, in octal, of the Unix-domain socket. 007 gives mode 0660: the "
-	 "socket's owner and group can connect, so run as UserID tlsrpt-milter:postfix or "
-	 "add the postfix user to the milter's group. 000 lets every local user connect.",
-	 F(umask), NULL},
-	{"Background", TLSRPT_OPT_BOOL, "yes", NULL, 0, 0, NULL, 0,
-	 "Detach and run in the background. The -f option overrides it; systemd and other "
-	 "supervisors use -f.",
-	 F(background), NULL},
+        {"Socket", TLSRPT_OPT_STRING, "unix:/run/tlsrpt-milter/tlsrpt-milter.sock", NULL, 0, 0,
+         NULL, 0,
+         "Where the milter listens for the MTA, in libmilter notation: unix:/path or "
+         "local:/path for a Unix-domain socket, inet:PORT@HOST or inet6:PORT@HOST for TCP. "
+         "The -p option overrides it. A Unix-domain socket is given the mode UMask allows and "
+         "the owner UserID names; one left behind by an earlier run is removed, one that "
+         "another running milter answers on is not.",
+         F(socket), check_socket},
+        {"ReportAddress", TLSRPT_OPT_LIST, "", "tlsrpt@example.com", 0, 0, NULL, 0,
+         "The TLS-RPT report addresses to watch; required to run the daemon. Either a full "
+         "address (tlsrpt@example.com) or a local part followed by @ (tlsrpt@) for that local "
+         "part in every domain. Matching ignores case, angle brackets and an address "
+         "extension (see RecipientDelimiter). Repeat the key or separate the addresses with "
+         "commas or blanks. A message with no report recipient is accepted at DATA: the "
+         "milter never sees its header or body and logs nothing about it.",
+         F(report_address), check_report_address},
+        {"RecipientDelimiter", TLSRPT_OPT_STRING, "+", NULL, 0, 0, NULL, 1,
+         "The characters that start an address extension, as Postfix recipient_delimiter: "
+         "each character is a delimiter, so +- makes tlsrpt+google and tlsrpt-google both "
+         "match tlsrpt. An empty value turns extensions off.",
+         F(recipient_delimiter), check_delimiter},
+        {"Action", TLSRPT_OPT_ENUM, "deliver", NULL, 0, 0, action_words, 0,
+         "What happens to a report message after its reports are logged: deliver leaves it "
+         "alone; discard drops it; hold puts it in the Postfix hold queue (Sendmail: "
+         "quarantine); redirect sends it to RedirectTo instead of the report addresses. Only "
+         "a message whose reports were all read without error is diverted: one with an error "
+         "line is always delivered untouched. When a message has other recipients too, only "
+         "the report recipients are removed (redirect: replaced by RedirectTo) and the others "
+         "get the message unchanged; hold cannot apply to single recipients, so it removes "
+         "them and the action line says so.",
+         F(action), NULL},
+        {"RedirectTo", TLSRPT_OPT_STRING, "", "tlsrpt-archive@example.com", 0, 0, NULL, 0,
+         "The address that receives report messages when Action is redirect. It must be a "
+         "full address that is not itself a ReportAddress.",
+         F(redirect_to), check_redirect_to},
+        {"AddHeader", TLSRPT_OPT_BOOL, "no", NULL, 0, 0, NULL, 0,
+         "Add the header field X-TLSRPT-Milter: reports=N failures=N errors=N to report "
+         "messages that are delivered to all their recipients and hold at least one readable "
+         "report, so that whoever reads the mailbox sees the verdict. failures is the number "
+         "of failed sessions reported. A message with no readable report is never changed.",
+         F(add_header), NULL},
+        {"LogFacility", TLSRPT_OPT_ENUM, "mail", NULL, 0, 0, facility_words, 0,
+         "The syslog facility: mail, daemon, user or local0 to local7.", F(log_facility), NULL},
+        {"LogFormat", TLSRPT_OPT_ENUM, "kv", NULL, 0, 0, format_words, 0,
+         "kv writes log format v1 lines (QUEUEID: event key=value ...); json writes each "
+         "event as one JSON object behind an @cee: cookie, for rsyslog mmjsonparse and "
+         "syslog-ng json-parser. It also selects the output of -t.",
+         F(log_format), NULL},
+        {"MaxMessageSize", TLSRPT_OPT_SIZE, "25M", NULL, KIB, GIB, NULL, 0,
+         "Bytes of a report message that are examined; past them the message gives an error "
+         "line and is delivered untouched.",
+         F(max_message_size), NULL},
+        {"MaxReportSize", TLSRPT_OPT_SIZE, "20M", NULL, KIB, GIB, NULL, 0,
+         "The largest report after transfer decoding and decompression; a larger one (a gzip "
+         "bomb) gives an error line.",
+         F(max_report_size), NULL},
+        {"MaxFailureLines", TLSRPT_OPT_INT, "50", NULL, 0, 100000, NULL, 0,
+         "How many failure lines are logged per report, those with the most failed sessions "
+         "first; the rest are summed up in one failure-omitted line.",
+         F(max_failure_lines), NULL},
+        {"MaxMimeDepth", TLSRPT_OPT_INT, "16", NULL, 1, 100, NULL, 0,
+         "The deepest multipart nesting followed.", F(max_mime_depth), NULL},
+        {"MaxParts", TLSRPT_OPT_INT, "256", NULL, 1, 100000, NULL, 0,
+         "The most MIME parts examined in one message.", F(max_parts), NULL},
+        {"UserID", TLSRPT_OPT_STRING, "", "tlsrpt-milter:postfix", 0, 0, NULL, 0,
+         "The user, or user:group, to run as once the socket is open and the pid file "
+         "written; only used when started as root. Without a group, the user's primary group. "
+         "Not set: the milter keeps the user it was started as (a systemd unit sets User= "
+         "instead).",
+         F(user_id), check_user},
+        {"PidFile", TLSRPT_OPT_STRING, "", "/run/tlsrpt-milter/tlsrpt-milter.pid", 0, 0, NULL, 0,
+         "A file to write the process ID to at start-up; it is removed at exit. Not set: no "
+         "pid file.",
+         F(pid_file), check_path},
+        {"UMask", TLSRPT_OPT_OCTAL, "007", NULL, 0, 0777, NULL, 0,
+         "The mode mask, in octal, of the Unix-domain socket. 007 gives mode 0660: the "
+         "socket's owner and group can connect, so run as UserID tlsrpt-milter:postfix or "
+         "add the postfix user to the milter's group. 000 lets every local user connect.",
+         F(umask), NULL},
+        {"Background", TLSRPT_OPT_BOOL, "yes", NULL, 0, 0, NULL, 0,
+         "Detach and run in the background. The -f option overrides it; systemd and other "
+         "supervisors use -f.",
+         F(background), NULL},
 };
 
 #define NOPTIONS (sizeof(options) / sizeof(options[0]))
 
 /* set_msg - printf into a caller's buffer */
 static void set_msg(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+        __attribute__((format(printf, 3, 4)));
 
 static void set_msg(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -182,15 +182,15 @@ static int check_socket(const char *v, char *err, size_t errlen)
 		}
 		if (i >= 2 && (v[n] < '0' || v[n] > '9')) {
 			set_msg(err, errlen, "\"%.200s\": expected %sPORT or %sPORT@HOST", v,
-				prefixes[i], prefixes[i]);
+			        prefixes[i], prefixes[i]);
 			return -1;
 		}
 		return 0;
 	}
 	set_msg(err, errlen,
-		"\"%.200s\" is not a socket (unix:/path, local:/path, inet:PORT@HOST, "
-		"inet6:PORT@HOST)",
-		v);
+	        "\"%.200s\" is not a socket (unix:/path, local:/path, inet:PORT@HOST, "
+	        "inet6:PORT@HOST)",
+	        v);
 	return -1;
 }
 
@@ -220,8 +220,9 @@ static int check_delimiter(const char *v, char *err, size_t errlen)
 	for (p = v; *p != '\0'; p++) {
 		if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f || strchr("@<>,\"", *p)) {
 			set_msg(err, errlen,
-				"\"%.200s\": delimiters must be printable ASCII other than @ < > , \"",
-				v);
+			        "\"%.200s\": delimiters must be printable ASCII other than @ < > , "
+			        "\"",
+			        v);
 			return -1;
 		}
 	}
@@ -341,7 +342,7 @@ static int parse_number(const char *v, int base, int size, unsigned long long *o
 
 /* format_number - the way option o writes n */
 static void format_number(const struct tlsrpt_option *o, unsigned long long n, char *buf,
-			  size_t len)
+                          size_t len)
 {
 	if (o->type == TLSRPT_OPT_OCTAL) {
 		snprintf(buf, len, "%03llo", n);
@@ -358,7 +359,7 @@ static void format_number(const struct tlsrpt_option *o, unsigned long long n, c
 
 /* list_add - append a copy of entry (lower-cased) to a list option */
 static int list_add(const struct tlsrpt_option *o, struct tlsrpt_strlist *l, const char *entry,
-		    char *msg, size_t msglen)
+                    char *msg, size_t msglen)
 {
 	char **nv, *copy, *p;
 
@@ -414,8 +415,8 @@ static int not_reloadable(const char *value)
 	const char *p;
 	size_t n = strlen(value);
 
-	if (n > 0 && (value[0] == ' ' || value[0] == '\t' || value[n - 1] == ' ' ||
-		      value[n - 1] == '\t')) {
+	if (n > 0 &&
+	    (value[0] == ' ' || value[0] == '\t' || value[n - 1] == ' ' || value[n - 1] == '\t')) {
 		return 1; /* blanks at either end would be trimmed: not the same value */
 	}
 	for (p = value; *p != '\0'; p++) {
@@ -434,7 +435,7 @@ static int not_reloadable(const char *value)
 
 /* apply - parse value for option o into cfg; 0 ok, -1 + "message" (without the key) */
 static int apply(struct tlsrpt_conf *cfg, const struct tlsrpt_option *o, const char *value,
-		 char *msg, size_t msglen)
+                 char *msg, size_t msglen)
 {
 	void *f = field(cfg, o);
 	unsigned long long n;
@@ -447,9 +448,9 @@ static int apply(struct tlsrpt_conf *cfg, const struct tlsrpt_option *o, const c
 	}
 	if (not_reloadable(value)) {
 		set_msg(msg, msglen,
-			"\"%.200s\": blanks at either end, control characters, or a # at the start "
-			"or after a blank (a comment) are not allowed",
-			value);
+		        "\"%.200s\": blanks at either end, control characters, or a # at the start "
+		        "or after a blank (a comment) are not allowed",
+		        value);
 		return -1;
 	}
 	switch (o->type) {
@@ -470,7 +471,8 @@ static int apply(struct tlsrpt_conf *cfg, const struct tlsrpt_option *o, const c
 	}
 	case TLSRPT_OPT_BOOL:
 		if (parse_bool(value, &b) < 0) {
-			set_msg(msg, msglen, "\"%.200s\" is not yes, no, true, false, 1 or 0", value);
+			set_msg(msg, msglen, "\"%.200s\" is not yes, no, true, false, 1 or 0",
+			        value);
 			return -1;
 		}
 		*(int *)f = b;
@@ -479,13 +481,13 @@ static int apply(struct tlsrpt_conf *cfg, const struct tlsrpt_option *o, const c
 	case TLSRPT_OPT_SIZE:
 	case TLSRPT_OPT_OCTAL:
 		rc = parse_number(value, o->type == TLSRPT_OPT_OCTAL ? 8 : 10,
-				  o->type == TLSRPT_OPT_SIZE, &n);
+		                  o->type == TLSRPT_OPT_SIZE, &n);
 		if (rc == -1) {
 			set_msg(msg, msglen, "\"%.200s\" is not %s", value,
-				o->type == TLSRPT_OPT_SIZE	  ? "a size (digits with an optional "
-								    "K, M or G suffix)"
-				: o->type == TLSRPT_OPT_OCTAL ? "an octal number"
-							      : "a number");
+			        o->type == TLSRPT_OPT_SIZE    ? "a size (digits with an optional "
+			                                        "K, M or G suffix)"
+			        : o->type == TLSRPT_OPT_OCTAL ? "an octal number"
+			                                      : "a number");
 			return -1;
 		}
 		if (rc == -2 || n < o->min || n > o->max) {
@@ -512,10 +514,10 @@ static int apply(struct tlsrpt_conf *cfg, const struct tlsrpt_option *o, const c
 				size_t len = strlen(words);
 
 				snprintf(words + len, sizeof(words) - len, "%s%s",
-					 i == 0		       ? ""
-					 : o->words[i + 1] == NULL ? " or "
-								   : ", ",
-					 o->words[i]);
+				         i == 0                    ? ""
+				         : o->words[i + 1] == NULL ? " or "
+				                                   : ", ",
+				         o->words[i]);
 			}
 			set_msg(msg, msglen, "\"%.200s\" is not %s", value, words);
 		}
@@ -536,9 +538,9 @@ static int apply(struct tlsrpt_conf *cfg, const struct tlsrpt_option *o, const c
 				entry[len] = '\0';
 				if (entry[0] == '#') {
 					set_msg(msg, msglen,
-						"\"%.200s\": an entry starting with # would read "
-						"as a comment",
-						entry);
+					        "\"%.200s\": an entry starting with # would read "
+					        "as a comment",
+					        entry);
 					return -1;
 				}
 				if (list_add(o, f, entry, msg, msglen) < 0) {
@@ -634,7 +636,7 @@ static char *trim(char *s)
 
 /* parse_line - one line of a file; 0 ok, -1 + message (without file:line) */
 static int parse_line(struct tlsrpt_conf *cfg, char *line, unsigned lineno, char *msg,
-		      size_t msglen)
+                      size_t msglen)
 {
 	char *p, *key, *value;
 	int idx;
@@ -661,7 +663,7 @@ static int parse_line(struct tlsrpt_conf *cfg, char *line, unsigned lineno, char
 	}
 	if (cfg->line[idx] != 0 && options[idx].type != TLSRPT_OPT_LIST) {
 		set_msg(msg, msglen, "%s: already set on line %u", options[idx].name,
-			cfg->line[idx]);
+		        cfg->line[idx]);
 		return -1;
 	}
 	if (options[idx].type == TLSRPT_OPT_LIST && cfg->line[idx] == 0) {
@@ -680,7 +682,7 @@ static int parse_line(struct tlsrpt_conf *cfg, char *line, unsigned lineno, char
 
 /* tlsrpt_conf_load_fp - read an open stream into cfg */
 int tlsrpt_conf_load_fp(struct tlsrpt_conf *cfg, FILE *fp, const char *name, char *err,
-			size_t errlen)
+                        size_t errlen)
 {
 	char line[TLSRPT_CONF_LINE_MAX + 2], msg[512];
 	unsigned lineno = 0;
@@ -698,7 +700,7 @@ int tlsrpt_conf_load_fp(struct tlsrpt_conf *cfg, FILE *fp, const char *name, cha
 		lineno++;
 		if (len == sizeof(line) - 1 && line[len - 1] != '\n') {
 			set_msg(err, errlen, "%s:%u: line longer than %d bytes", name, lineno,
-				TLSRPT_CONF_LINE_MAX);
+			        TLSRPT_CONF_LINE_MAX);
 			return -1;
 		}
 		if (parse_line(cfg, line, lineno, msg, sizeof(msg)) < 0) {
@@ -736,7 +738,7 @@ int tlsrpt_conf_load(struct tlsrpt_conf *cfg, const char *path, char *err, size_
 
 /* tlsrpt_conf_set - set key to value (command-line override) */
 int tlsrpt_conf_set(struct tlsrpt_conf *cfg, const char *key, const char *value, char *err,
-		    size_t errlen)
+                    size_t errlen)
 {
 	char msg[512];
 	int idx = find(key);
@@ -771,8 +773,8 @@ int tlsrpt_conf_check(const struct tlsrpt_conf *cfg, int daemon, char *err, size
 
 	if (daemon && cfg->report_address.n == 0) {
 		where(cfg, find("ReportAddress"), at, sizeof(at));
-		set_msg(err, errlen, "%s: ReportAddress is not set: name at least one report address",
-			at);
+		set_msg(err, errlen,
+		        "%s: ReportAddress is not set: name at least one report address", at);
 		return -1;
 	}
 	if (cfg->action == TLSRPT_ACTION_REDIRECT && cfg->redirect_to == NULL) {
@@ -782,10 +784,10 @@ int tlsrpt_conf_check(const struct tlsrpt_conf *cfg, int daemon, char *err, size
 	}
 	if (cfg->redirect_to != NULL &&
 	    tlsrpt_addr_match(cfg->redirect_to, cfg->report_address.v, cfg->report_address.n,
-			      cfg->recipient_delimiter)) {
+	                      cfg->recipient_delimiter)) {
 		where(cfg, find("RedirectTo"), at, sizeof(at));
 		set_msg(err, errlen, "%s: RedirectTo %.200s is itself a ReportAddress", at,
-			cfg->redirect_to);
+		        cfg->redirect_to);
 		return -1;
 	}
 	return 0;
@@ -813,7 +815,7 @@ const char *tlsrpt_conf_action_name(int action)
 
 /* value_text - option o's value in cfg as file text; NULL when not set (or a list) */
 static const char *value_text(const struct tlsrpt_conf *cfg, const struct tlsrpt_option *o,
-			      char *buf, size_t len)
+                              char *buf, size_t len)
 {
 	const void *f = cfield(cfg, o);
 
@@ -842,7 +844,7 @@ int tlsrpt_conf_write(const struct tlsrpt_conf *cfg, FILE *fp)
 	size_t i, j;
 
 	fprintf(fp, "# effective configuration (%s)\n",
-		cfg->source != NULL ? cfg->source : "defaults");
+	        cfg->source != NULL ? cfg->source : "defaults");
 	for (i = 0; i < NOPTIONS; i++) {
 		const struct tlsrpt_option *o = &options[i];
 		const char *v;
@@ -889,10 +891,10 @@ static void type_text(const struct tlsrpt_option *o, char *buf, size_t len)
 		format_number(o, o->min, lo, sizeof(lo));
 		format_number(o, o->max, hi, sizeof(hi));
 		snprintf(buf, len, "%s, %s to %s",
-			 o->type == TLSRPT_OPT_SIZE    ? "size"
-			 : o->type == TLSRPT_OPT_OCTAL ? "octal"
-						       : "integer",
-			 lo, hi);
+		         o->type == TLSRPT_OPT_SIZE    ? "size"
+		         : o->type == TLSRPT_OPT_OCTAL ? "octal"
+		                                       : "integer",
+		         lo, hi);
 		return;
 	case TLSRPT_OPT_ENUM:
 		buf[0] = '\0';
@@ -959,7 +961,7 @@ int tlsrpt_conf_write_sample(FILE *fp)
 
 		type_text(o, type, sizeof(type));
 		fprintf(fp, "\n# %s (%s%s)\n", o->name, type,
-			has_default || o->empty_ok ? "" : "; not set by default");
+		        has_default || o->empty_ok ? "" : "; not set by default");
 		wrap(fp, o->descr);
 		if (has_default || o->example == NULL) {
 			fprintf(fp, "#%s %s\n", o->name, o->def);

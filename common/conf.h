@@ -81,38 +81,38 @@ struct tlsrpt_strlist {
 
 /* The effective configuration.  Fields follow the table order. */
 struct tlsrpt_conf {
-	char *socket;                        /* Socket */
+	char *socket;                         /* Socket */
 	struct tlsrpt_strlist report_address; /* ReportAddress, lower case */
-	char *recipient_delimiter;           /* RecipientDelimiter ("" = none) */
-	int action;                          /* Action: enum tlsrpt_action */
-	char *redirect_to;                   /* RedirectTo, NULL when unset */
-	int add_header;                      /* AddHeader */
-	int log_facility;                    /* LogFacility: enum tlsrpt_facility */
-	int log_format;                      /* LogFormat: enum tlsrpt_logformat */
-	unsigned long long max_message_size; /* MaxMessageSize */
-	unsigned long long max_report_size;  /* MaxReportSize */
+	char *recipient_delimiter;            /* RecipientDelimiter ("" = none) */
+	int action;                           /* Action: enum tlsrpt_action */
+	char *redirect_to;                    /* RedirectTo, NULL when unset */
+	int add_header;                       /* AddHeader */
+	int log_facility;                     /* LogFacility: enum tlsrpt_facility */
+	int log_format;                       /* LogFormat: enum tlsrpt_logformat */
+	unsigned long long max_message_size;  /* MaxMessageSize */
+	unsigned long long max_report_size;   /* MaxReportSize */
 	unsigned long long max_failure_lines; /* MaxFailureLines */
-	unsigned long long max_mime_depth;   /* MaxMimeDepth */
-	unsigned long long max_parts;        /* MaxParts */
-	char *user_id;                       /* UserID, NULL when unset */
-	char *pid_file;                      /* PidFile, NULL when unset */
-	unsigned long long umask;            /* UMask */
-	int background;                      /* Background */
+	unsigned long long max_mime_depth;    /* MaxMimeDepth */
+	unsigned long long max_parts;         /* MaxParts */
+	char *user_id;                        /* UserID, NULL when unset */
+	char *pid_file;                       /* PidFile, NULL when unset */
+	unsigned long long umask;             /* UMask */
+	int background;                       /* Background */
 
-	char *source;      /* the file loaded, NULL while only defaults */
-	unsigned *line;    /* per table entry: the line that set it, 0 = default */
+	char *source;   /* the file loaded, NULL while only defaults */
+	unsigned *line; /* per table entry: the line that set it, 0 = default */
 };
 
 struct tlsrpt_option {
 	const char *name;
 	enum tlsrpt_opt_type type;
-	const char *def;              /* default as written in the file; "" = not set */
-	const char *example;          /* shown in the sample when there is no default */
-	unsigned long long min, max;  /* integer, size, octal */
-	const char *const *words;     /* enum: NULL-terminated */
-	int empty_ok;                 /* string: an empty value is allowed */
-	const char *descr;            /* one paragraph of plain text */
-	size_t offset;                /* the field in struct tlsrpt_conf */
+	const char *def;             /* default as written in the file; "" = not set */
+	const char *example;         /* shown in the sample when there is no default */
+	unsigned long long min, max; /* integer, size, octal */
+	const char *const *words;    /* enum: NULL-terminated */
+	int empty_ok;                /* string: an empty value is allowed */
+	const char *descr;           /* one paragraph of plain text */
+	size_t offset;               /* the field in struct tlsrpt_conf */
 	int (*check)(const char *value, char *err, size_t errlen); /* string, list entries */
 };
 
@@ -130,7 +130,7 @@ int tlsrpt_conf_load(struct tlsrpt_conf *cfg, const char *path, char *err, size_
 
 /* tlsrpt_conf_load_fp - the same from an open stream, errors named after name */
 int tlsrpt_conf_load_fp(struct tlsrpt_conf *cfg, FILE *fp, const char *name, char *err,
-			  size_t errlen);
+                        size_t errlen);
 
 /*
  * tlsrpt_conf_set - set key to value as if read from a file (a list key
@@ -138,7 +138,7 @@ int tlsrpt_conf_load_fp(struct tlsrpt_conf *cfg, FILE *fp, const char *name, cha
  * 0 ok; -1 + "key: message".
  */
 int tlsrpt_conf_set(struct tlsrpt_conf *cfg, const char *key, const char *value, char *err,
-		      size_t errlen);
+                    size_t errlen);
 
 /*
  * tlsrpt_conf_check - cross-checks: Action redirect needs RedirectTo,

@@ -36,6 +36,7 @@
  */
 #include "config.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,14 +56,17 @@
 /* Set once by tlsrpt_callbacks_register() before smfi_main(); read-only after. */
 static const struct tlsrpt_app *app;
 
+/* The "MTA does not offer the actions" warning is logged once per process. */
+static atomic_flag warned_actions = ATOMIC_FLAG_INIT;
+
 struct msg {
-	char **rcpts;  /* report recipients, copies of argv[0] */
+	char **rcpts; /* report recipients, copies of argv[0] */
 	size_t nrcpts;
 	size_t nother; /* other recipients */
 	struct tlsrpt_pipeline *pipe;
-	size_t fed;    /* message bytes given to the pipeline */
-	int skip;      /* past MaxMessageSize: ignore the rest of the body */
-	int failed;    /* internal failure noted where no reply was possible */
+	size_t fed; /* message bytes given to the pipeline */
+	int skip;   /* past MaxMessageSize: ignore the rest of the body */
+	int failed; /* internal failure noted where no reply was possible */
 	char failure[160];
 	char qid[TLSRPT_QID_MAX];
 };
@@ -98,7 +102,7 @@ static void note_failure(struct msg *m, const char *what, const char *detail)
 	if (!m->failed) {
 		m->failed = 1;
 		snprintf(m->failure, sizeof(m->failure), "%.40s%s%.100s", what,
-			 detail != NULL && *detail != '\0' ? ": " : "", detail ? detail : "");
+		         detail != NULL && *detail != '\0' ? ": " : "", detail ? detail : "");
 	}
 }
 
@@ -146,9 +150,9 @@ static int feed(struct msg *m, const char *data, size_t len)
 }
 
 /* mlfi_negotiate - choose protocol steps and actions */
-static sfsistat mlfi_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
-			       unsigned long f2, unsigned long f3, unsigned long *pf0,
-			       unsigned long *pf1, unsigned long *pf2, unsigned long *pf3)
+static sfsistat mlfi_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long f2,
+                               unsigned long f3, unsigned long *pf0, unsigned long *pf1,
+                               unsigned long *pf2, unsigned long *pf3)
 {
 	const unsigned long skip_steps = SMFIP_NOCONNECT | SMFIP_NOHELO | SMFIP_NOUNKNOWN;
 	const unsigned long noreply = SMFIP_NR_RCPT | SMFIP_NR_HDR;
@@ -169,11 +173,11 @@ static sfsistat mlfi_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 			return SMFIS_REJECT;
 		}
 	}
-	if ((f0 & wanted_actions) != wanted_actions) {
+	if ((f0 & wanted_actions) != wanted_actions && !atomic_flag_test_and_set(&warned_actions)) {
 		tlsrpt_log(LOG_WARNING,
-			   "the MTA offers actions 0x%lx, Action/AddHeader need 0x%lx: "
-			   "report messages it cannot modify will be delivered",
-			   f0, wanted_actions);
+		           "the MTA offers actions 0x%lx, Action/AddHeader need 0x%lx: "
+		           "report messages it cannot modify will be delivered (logged once)",
+		           f0, wanted_actions);
 	}
 	c->granted = f0 & wanted_actions;
 	c->steps = f1 & (skip_steps | noreply | SMFIP_SKIP);
@@ -250,7 +254,7 @@ static sfsistat mlfi_envrcpt(SMFICTX *ctx, char **argv)
 		return rcpt_reply(c);
 	}
 	if (!tlsrpt_addr_match(argv[0], app->cfg->report_address.v, app->cfg->report_address.n,
-			       app->cfg->recipient_delimiter)) {
+	                       app->cfg->recipient_delimiter)) {
 		m->nother++;
 		return rcpt_reply(c);
 	}
@@ -474,22 +478,22 @@ static sfsistat mlfi_close(SMFICTX *ctx)
 int tlsrpt_callbacks_register(const struct tlsrpt_app *a)
 {
 	struct smfiDesc desc = {
-		"tlsrpt-milter", /* name */
-		SMFI_VERSION,	 /* version */
-		0,		 /* flags: set below */
-		NULL,		 /* connect */
-		NULL,		 /* helo */
-		mlfi_envfrom,	 /* envfrom */
-		mlfi_envrcpt,	 /* envrcpt */
-		mlfi_header,	 /* header */
-		mlfi_eoh,	 /* eoh */
-		mlfi_body,	 /* body */
-		mlfi_eom,	 /* eom */
-		mlfi_abort,	 /* abort */
-		mlfi_close,	 /* close */
-		NULL,		 /* unknown */
-		mlfi_data,	 /* data */
-		mlfi_negotiate,	 /* negotiate */
+	        "tlsrpt-milter", /* name */
+	        SMFI_VERSION,    /* version */
+	        0,               /* flags: set below */
+	        NULL,            /* connect */
+	        NULL,            /* helo */
+	        mlfi_envfrom,    /* envfrom */
+	        mlfi_envrcpt,    /* envrcpt */
+	        mlfi_header,     /* header */
+	        mlfi_eoh,        /* eoh */
+	        mlfi_body,       /* body */
+	        mlfi_eom,        /* eom */
+	        mlfi_abort,      /* abort */
+	        mlfi_close,      /* close */
+	        NULL,            /* unknown */
+	        mlfi_data,       /* data */
+	        mlfi_negotiate,  /* negotiate */
 	};
 
 	app = a;

@@ -159,7 +159,7 @@ int tlsrpt_daemon_socket_clear(const char *spec, char *err, size_t errlen)
 
 /* tlsrpt_daemon_socket_perms - chown to the user, chmod 0666 & ~mask */
 int tlsrpt_daemon_socket_perms(const char *spec, const struct tlsrpt_user *u, mode_t mask,
-			       char *err, size_t errlen)
+                               char *err, size_t errlen)
 {
 	const char *path = tlsrpt_daemon_socket_path(spec);
 

@@ -20,7 +20,7 @@
 #include <sys/types.h>
 
 struct tlsrpt_user {
-	int set;      /* a UserID was given */
+	int set; /* a UserID was given */
 	char name[256];
 	uid_t uid;
 	gid_t gid;
@@ -37,7 +37,7 @@ int tlsrpt_daemon_socket_clear(const char *spec, char *err, size_t errlen);
 
 /* tlsrpt_daemon_socket_perms - chown to the user (when set and root), chmod 0666 & ~mask */
 int tlsrpt_daemon_socket_perms(const char *spec, const struct tlsrpt_user *u, mode_t mask,
-			       char *err, size_t errlen);
+                               char *err, size_t errlen);
 
 /* tlsrpt_daemon_pidfile_open - create and lock path; the descriptor, or -1 */
 int tlsrpt_daemon_pidfile_open(const char *path, char *err, size_t errlen);

@@ -68,8 +68,8 @@ static void rcpts_text(const struct tlsrpt_divert_in *in, char *buf, size_t len)
 	buf[0] = '\0';
 	for (i = 0; i < in->nrcpts && n + 1 < len; i++) {
 		const char *a = tlsrpt_addr_bare(in->rcpts[i], bare, sizeof(bare)) == 0
-					? bare
-					: in->rcpts[i];
+		                        ? bare
+		                        : in->rcpts[i];
 		int w = snprintf(buf + n, len - n, "%s%s", i == 0 ? "" : ",", a);
 
 		if (w < 0) {
@@ -81,7 +81,7 @@ static void rcpts_text(const struct tlsrpt_divert_in *in, char *buf, size_t len)
 
 /* log_action - the one "action" record of a message */
 static void log_action(const struct tlsrpt_divert_in *in, const char *action, const char *to,
-		       const char *reason)
+                       const char *reason)
 {
 	struct tlsrpt_records rs;
 	struct tlsrpt_record *r;
@@ -111,7 +111,7 @@ static void add_header(SMFICTX *ctx, const struct tlsrpt_divert_in *in)
 		return;
 	}
 	snprintf(value, sizeof(value), "reports=%u failures=%llu errors=%u", in->reports_ok,
-		 in->failures, in->errors);
+	         in->failures, in->errors);
 	if (smfi_addheader(ctx, TLSRPT_HEADER_NAME, value) != MI_SUCCESS) {
 		tlsrpt_log_error(in->qid, "smfi_addheader failed");
 	}
@@ -119,7 +119,7 @@ static void add_header(SMFICTX *ctx, const struct tlsrpt_divert_in *in)
 
 /* deliver - leave the message alone (plus the summary header) */
 static sfsistat deliver(SMFICTX *ctx, const struct tlsrpt_app *app,
-			const struct tlsrpt_divert_in *in, const char *reason)
+                        const struct tlsrpt_divert_in *in, const char *reason)
 {
 	if (app->cfg->add_header && in->reports_ok > 0) {
 		add_header(ctx, in);
@@ -139,7 +139,7 @@ static int del_rcpts(SMFICTX *ctx, const struct tlsrpt_divert_in *in)
 			char reason[TLSRPT_ADDR_MAX + 64];
 
 			snprintf(reason, sizeof(reason), "smfi_delrcpt failed for %s",
-				 in->rcpts[i]);
+			         in->rcpts[i]);
 			tlsrpt_log_error(in->qid, reason);
 			rc = -1;
 		}
@@ -149,19 +149,19 @@ static int del_rcpts(SMFICTX *ctx, const struct tlsrpt_divert_in *in)
 
 /* missing - the MTA did not grant what the action needs: log, deliver */
 static sfsistat missing(SMFICTX *ctx, const struct tlsrpt_app *app,
-			const struct tlsrpt_divert_in *in, const char *what)
+                        const struct tlsrpt_divert_in *in, const char *what)
 {
 	char reason[160];
 
 	snprintf(reason, sizeof(reason), "Action %s: the MTA did not grant %s",
-		 tlsrpt_conf_action_name(app->cfg->action), what);
+	         tlsrpt_conf_action_name(app->cfg->action), what);
 	tlsrpt_log_error(in->qid, reason);
 	return deliver(ctx, app, in, "the MTA does not allow the configured action");
 }
 
 /* redirect - add RedirectTo, then remove the report recipients */
 static sfsistat redirect(SMFICTX *ctx, const struct tlsrpt_app *app,
-			 const struct tlsrpt_divert_in *in, int *diverted)
+                         const struct tlsrpt_divert_in *in, int *diverted)
 {
 	char to[TLSRPT_ADDR_MAX + 2];
 
@@ -181,7 +181,7 @@ static sfsistat redirect(SMFICTX *ctx, const struct tlsrpt_app *app,
 
 /* remove - take the report recipients off a message others still get */
 static sfsistat remove_rcpts(SMFICTX *ctx, const struct tlsrpt_app *app,
-			     const struct tlsrpt_divert_in *in, int *diverted)
+                             const struct tlsrpt_divert_in *in, int *diverted)
 {
 	if (!(in->granted & SMFIF_DELRCPT)) {
 		return missing(ctx, app, in, "removing recipients");
@@ -189,15 +189,15 @@ static sfsistat remove_rcpts(SMFICTX *ctx, const struct tlsrpt_app *app,
 	(void)del_rcpts(ctx, in);
 	*diverted = 1;
 	log_action(in, "remove-recipient", NULL,
-		   app->cfg->action == TLSRPT_ACTION_HOLD
-			   ? "hold applies to whole messages; the message has other recipients"
-			   : NULL);
+	           app->cfg->action == TLSRPT_ACTION_HOLD
+	                   ? "hold applies to whole messages; the message has other recipients"
+	                   : NULL);
 	return SMFIS_CONTINUE;
 }
 
 /* tlsrpt_divert_apply - act on the message and log the action line */
 sfsistat tlsrpt_divert_apply(SMFICTX *ctx, const struct tlsrpt_app *app,
-			     const struct tlsrpt_divert_in *in, int *diverted)
+                             const struct tlsrpt_divert_in *in, int *diverted)
 {
 	int action = app->cfg->action;
 
@@ -207,8 +207,8 @@ sfsistat tlsrpt_divert_apply(SMFICTX *ctx, const struct tlsrpt_app *app,
 	}
 	if (in->reports_ok == 0 || in->errors > 0) {
 		return deliver(ctx, app, in,
-			       in->reports_ok == 0 ? "no readable report: not diverted"
-						   : "the message has errors: not diverted");
+		               in->reports_ok == 0 ? "no readable report: not diverted"
+		                                   : "the message has errors: not diverted");
 	}
 	if (action == TLSRPT_ACTION_REDIRECT) {
 		return redirect(ctx, app, in, diverted);

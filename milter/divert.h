@@ -17,7 +17,7 @@
 #include "app.h"
 
 struct tlsrpt_divert_in {
-	char *const *rcpts;          /* report recipients, as the MTA gave them */
+	char *const *rcpts; /* report recipients, as the MTA gave them */
 	size_t nrcpts;
 	size_t nother;               /* recipients that are not report addresses */
 	unsigned reports_ok;         /* reports parsed without error */
@@ -36,6 +36,6 @@ unsigned long tlsrpt_divert_wanted(const struct tlsrpt_conf *cfg);
  * SMFIS_CONTINUE otherwise); *diverted is 1 when mail was diverted.
  */
 sfsistat tlsrpt_divert_apply(SMFICTX *ctx, const struct tlsrpt_app *app,
-			     const struct tlsrpt_divert_in *in, int *diverted);
+                             const struct tlsrpt_divert_in *in, int *diverted);
 
 #endif

@@ -48,12 +48,12 @@ void tlsrpt_errno_str(int err, char *buf, size_t len)
 int tlsrpt_log_facility(int conf_facility)
 {
 	static const int map[] = {
-		[TLSRPT_FAC_MAIL] = LOG_MAIL,	  [TLSRPT_FAC_DAEMON] = LOG_DAEMON,
-		[TLSRPT_FAC_USER] = LOG_USER,	  [TLSRPT_FAC_LOCAL0] = LOG_LOCAL0,
-		[TLSRPT_FAC_LOCAL1] = LOG_LOCAL1, [TLSRPT_FAC_LOCAL2] = LOG_LOCAL2,
-		[TLSRPT_FAC_LOCAL3] = LOG_LOCAL3, [TLSRPT_FAC_LOCAL4] = LOG_LOCAL4,
-		[TLSRPT_FAC_LOCAL5] = LOG_LOCAL5, [TLSRPT_FAC_LOCAL6] = LOG_LOCAL6,
-		[TLSRPT_FAC_LOCAL7] = LOG_LOCAL7,
+	        [TLSRPT_FAC_MAIL] = LOG_MAIL,     [TLSRPT_FAC_DAEMON] = LOG_DAEMON,
+	        [TLSRPT_FAC_USER] = LOG_USER,     [TLSRPT_FAC_LOCAL0] = LOG_LOCAL0,
+	        [TLSRPT_FAC_LOCAL1] = LOG_LOCAL1, [TLSRPT_FAC_LOCAL2] = LOG_LOCAL2,
+	        [TLSRPT_FAC_LOCAL3] = LOG_LOCAL3, [TLSRPT_FAC_LOCAL4] = LOG_LOCAL4,
+	        [TLSRPT_FAC_LOCAL5] = LOG_LOCAL5, [TLSRPT_FAC_LOCAL6] = LOG_LOCAL6,
+	        [TLSRPT_FAC_LOCAL7] = LOG_LOCAL7,
 	};
 
 	if (conf_facility < 0 || conf_facility >= (int)(sizeof(map) / sizeof(map[0]))) {
@@ -166,7 +166,7 @@ void tlsrpt_log_record(const struct tlsrpt_record *r, const char *qid)
 	if (log_state.json) {
 		memcpy(line, CEE, sizeof(CEE) - 1);
 		tlsrpt_record_format_json(r, qid, line + sizeof(CEE) - 1,
-					  sizeof(line) - (sizeof(CEE) - 1));
+		                          sizeof(line) - (sizeof(CEE) - 1));
 	} else {
 		tlsrpt_record_format(r, qid, line, sizeof(line));
 	}
@@ -195,7 +195,7 @@ void tlsrpt_log_error(const char *qid, const char *reason)
 		tlsrpt_log_record(r, qid);
 	} else {
 		tlsrpt_log(LOG_ERR, "%s: error reason=\"out of memory\"",
-			   qid != NULL && *qid != '\0' ? qid : "NOQUEUE");
+		           qid != NULL && *qid != '\0' ? qid : "NOQUEUE");
 	}
 	tlsrpt_records_free(&rs);
 }

@@ -34,7 +34,7 @@ void tlsrpt_log(int prio, const char *fmt, ...) __attribute__((format(printf, 2,
 
 /* tlsrpt_log_errno - the same, followed by ": " and the text of error number err */
 void tlsrpt_log_errno(int prio, int err, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+        __attribute__((format(printf, 3, 4)));
 
 /* tlsrpt_log_record - one record, prefixed by the queue ID (NULL: "NOQUEUE") */
 void tlsrpt_log_record(const struct tlsrpt_record *r, const char *qid);

@@ -62,25 +62,25 @@ struct options {
 static void usage(FILE *fp)
 {
 	fprintf(fp,
-		"usage: tlsrpt-milter [-fd] [-c FILE] [-p SOCKET]   run the milter\n"
-		"       tlsrpt-milter [-c FILE] [-p SOCKET] -n      check the configuration and "
-		"print it\n"
-		"       tlsrpt-milter [-c FILE] -t FILE...          print the records of saved "
-		"messages\n"
-		"       tlsrpt-milter -C | -V | -h                  sample configuration, "
-		"version, help\n"
-		"  -c FILE    configuration file (default %s)\n"
-		"  -p SOCKET  listen here instead of Socket: unix:/path, inet:PORT@HOST, "
-		"inet6:PORT@HOST\n"
-		"  -f         stay in the foreground (overrides Background)\n"
-		"  -d         with -f: also write every log line to standard error\n"
-		"  -n         check the configuration, print the effective settings, exit\n"
-		"  -t         read messages (or bare .json/.json.gz reports) from the files, "
-		"- for stdin\n"
-		"  -C         print a sample configuration file\n"
-		"  -V         print the version\n"
-		"  -h         this help\n",
-		DEFAULT_CONFIG);
+	        "usage: tlsrpt-milter [-fd] [-c FILE] [-p SOCKET]   run the milter\n"
+	        "       tlsrpt-milter [-c FILE] [-p SOCKET] -n      check the configuration and "
+	        "print it\n"
+	        "       tlsrpt-milter [-c FILE] -t FILE...          print the records of saved "
+	        "messages\n"
+	        "       tlsrpt-milter -C | -V | -h                  sample configuration, "
+	        "version, help\n"
+	        "  -c FILE    configuration file (default %s)\n"
+	        "  -p SOCKET  listen here instead of Socket: unix:/path, inet:PORT@HOST, "
+	        "inet6:PORT@HOST\n"
+	        "  -f         stay in the foreground (overrides Background)\n"
+	        "  -d         with -f: also write every log line to standard error\n"
+	        "  -n         check the configuration, print the effective settings, exit\n"
+	        "  -t         read messages (or bare .json/.json.gz reports) from the files, "
+	        "- for stdin\n"
+	        "  -C         print a sample configuration file\n"
+	        "  -V         print the version\n"
+	        "  -h         this help\n",
+	        DEFAULT_CONFIG);
 }
 
 /* load_config - defaults, then the file when there is one; NULL after printing why */
@@ -110,7 +110,7 @@ static int startup_fail(int mirror, int code, const char *what, const char *deta
 	tlsrpt_log(LOG_ERR, "cannot start: %s%s%s", what, detail ? ": " : "", detail ? detail : "");
 	if (!mirror) {
 		fprintf(stderr, "tlsrpt-milter: cannot start: %s%s%s\n", what, detail ? ": " : "",
-			detail ? detail : "");
+		        detail ? detail : "");
 	}
 	return code;
 }
@@ -129,7 +129,7 @@ static int run_daemon(const struct tlsrpt_conf *cfg, const struct options *o)
 	tlsrpt_conf_limits(cfg, &app.lim);
 
 	tlsrpt_log_open(tlsrpt_log_facility(cfg->log_facility),
-			cfg->log_format == TLSRPT_LOGFMT_JSON, o->mirror);
+	                cfg->log_format == TLSRPT_LOGFMT_JSON, o->mirror);
 	signal(SIGPIPE, SIG_IGN);
 	if (tlsrpt_stats_block() < 0) {
 		return startup_fail(o->mirror, EX_OSERR, "cannot block SIGUSR1", NULL);
@@ -150,10 +150,11 @@ static int run_daemon(const struct tlsrpt_conf *cfg, const struct options *o)
 	rc = smfi_opensocket(false);
 	umask(old_mask);
 	if (rc != MI_SUCCESS) {
-		return startup_fail(o->mirror, EX_UNAVAILABLE, "cannot open the socket", cfg->socket);
+		return startup_fail(o->mirror, EX_UNAVAILABLE, "cannot open the socket",
+		                    cfg->socket);
 	}
-	if (tlsrpt_daemon_socket_perms(cfg->socket, &user, (mode_t)cfg->umask, err,
-				       sizeof(err)) < 0) {
+	if (tlsrpt_daemon_socket_perms(cfg->socket, &user, (mode_t)cfg->umask, err, sizeof(err)) <
+	    0) {
 		return startup_fail(o->mirror, EX_OSERR, err, NULL);
 	}
 	if (cfg->pid_file != NULL &&
@@ -175,8 +176,8 @@ static int run_daemon(const struct tlsrpt_conf *cfg, const struct options *o)
 	}
 
 	tlsrpt_log(LOG_INFO, "starting tlsrpt-milter %s socket=%s action=%s report-addresses=%zu",
-		   PACKAGE_VERSION, cfg->socket, tlsrpt_conf_action_name(cfg->action),
-		   cfg->report_address.n);
+	           PACKAGE_VERSION, cfg->socket, tlsrpt_conf_action_name(cfg->action),
+	           cfg->report_address.n);
 	if (smfi_main() != MI_SUCCESS) {
 		tlsrpt_log(LOG_ERR, "smfi_main failed");
 		status = EX_SOFTWARE;
@@ -196,6 +197,7 @@ static int run_daemon(const struct tlsrpt_conf *cfg, const struct options *o)
 	return status;
 }
 
+/* main - parse the command line, then -C/-V/-h, -t, -n or the daemon */
 int main(int argc, char **argv)
 {
 	struct options o;
@@ -226,8 +228,8 @@ int main(int argc, char **argv)
 			break;
 		case 'C':
 			return tlsrpt_conf_write_sample(stdout) == 0 && fflush(stdout) == 0
-				       ? 0
-				       : EX_IOERR;
+			               ? 0
+			               : EX_IOERR;
 		case 'V':
 			printf("tlsrpt-milter %s\n", PACKAGE_VERSION);
 			return 0;
@@ -251,7 +253,7 @@ int main(int argc, char **argv)
 		}
 		tlsrpt_conf_limits(cfg, &lim);
 		rc = tlsrpt_offline_run(argv + optind, argc - optind, &lim,
-					cfg->log_format == TLSRPT_LOGFMT_JSON, stdout, stderr);
+		                        cfg->log_format == TLSRPT_LOGFMT_JSON, stdout, stderr);
 		tlsrpt_conf_free(cfg);
 		return rc;
 	}
@@ -267,7 +269,16 @@ int main(int argc, char **argv)
 		return EX_CONFIG;
 	}
 	if (o.check) {
-		rc = tlsrpt_conf_write(cfg, stdout) == 0 && fflush(stdout) == 0 ? 0 : EX_IOERR;
+		struct tlsrpt_user user;
+		char err[1024];
+
+		if (tlsrpt_daemon_user(cfg->user_id, &user, err, sizeof(err)) < 0) {
+			fprintf(stderr, "tlsrpt-milter: %s\n", err);
+			rc = EX_CONFIG;
+		} else {
+			rc = tlsrpt_conf_write(cfg, stdout) == 0 && fflush(stdout) == 0 ? 0
+			                                                                : EX_IOERR;
+		}
 	} else {
 		rc = run_daemon(cfg, &o);
 	}

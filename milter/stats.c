@@ -20,7 +20,7 @@
 static atomic_ullong counters[TLSRPT_STAT_N];
 
 static const char *const names[TLSRPT_STAT_N] = {
-	"messages", "report-messages", "reports", "failures", "errors", "diverted",
+        "messages", "report-messages", "reports", "failures", "errors", "diverted",
 };
 
 /* tlsrpt_stats_add - add n to a counter */
@@ -44,10 +44,10 @@ void tlsrpt_stats_log(const char *why)
 
 	if (tlsrpt_log_json()) {
 		n = (size_t)snprintf(buf, sizeof(buf), "@cee:{\"event\":\"stats\",\"when\":\"%s\"",
-				     why);
+		                     why);
 		for (i = 0; i < TLSRPT_STAT_N && n < sizeof(buf); i++) {
 			n += (size_t)snprintf(buf + n, sizeof(buf) - n, ",\"%s\":%llu", names[i],
-					      tlsrpt_stats_get((enum tlsrpt_stat)i));
+			                      tlsrpt_stats_get((enum tlsrpt_stat)i));
 		}
 		if (n < sizeof(buf)) {
 			snprintf(buf + n, sizeof(buf) - n, "}");
@@ -56,7 +56,7 @@ void tlsrpt_stats_log(const char *why)
 		n = (size_t)snprintf(buf, sizeof(buf), "stats when=%s", why);
 		for (i = 0; i < TLSRPT_STAT_N && n < sizeof(buf); i++) {
 			n += (size_t)snprintf(buf + n, sizeof(buf) - n, " %s=%llu", names[i],
-					      tlsrpt_stats_get((enum tlsrpt_stat)i));
+			                      tlsrpt_stats_get((enum tlsrpt_stat)i));
 		}
 	}
 	tlsrpt_log(LOG_INFO, "%s", buf);

@@ -11,7 +11,7 @@
 #define TLSRPT_STATS_H
 
 enum tlsrpt_stat {
-	TLSRPT_STAT_MESSAGES = 0, /* messages that reached DATA */
+	TLSRPT_STAT_MESSAGES = 0,    /* messages that reached DATA */
 	TLSRPT_STAT_REPORT_MESSAGES, /* of those, with a report recipient */
 	TLSRPT_STAT_REPORTS,         /* reports parsed without error */
 	TLSRPT_STAT_FAILURES,        /* failed sessions those reports counted */

@@ -125,6 +125,8 @@ bad ":1: ReportAddress: \"tlsrpt\" is not an address" "ReportAddress tlsrpt"
 bad ":1: Socket: \"tcp:25\" is not a socket" "Socket tcp:25"
 bad ": ReportAddress is not set" "Action hold"
 expect_status 78 "$M" -c "$tmp/missing.conf" -n && expect_err "$tmp/missing.conf: cannot open"
+printf 'ReportAddress tlsrpt@\nUserID no-such-user-here\n' >"$tmp/nouser-n.conf"
+expect_status 78 "$M" -c "$tmp/nouser-n.conf" -n && expect_err "no such user"
 
 # --- usage and -t --------------------------------------------------------
 expect_status 2 "$M" -t

@@ -24,44 +24,44 @@ struct match_case {
 };
 
 static const struct match_case match_cases[] = {
-	/* full addresses */
-	{"<tlsrpt@example.com>", "tlsrpt@example.com", "+", 1},
-	{"tlsrpt@example.com", "tlsrpt@example.com", "+", 1},
-	{" <TLSRPT@Example.COM> ", "tlsrpt@example.com", "+", 1},
-	{"<tlsrpt@example.org>", "tlsrpt@example.com", "+", 0},
-	{"<tlsrpt@mail.example.com>", "tlsrpt@example.com", "+", 0},
-	{"<xtlsrpt@example.com>", "tlsrpt@example.com", "+", 0},
-	{"<tlsrptx@example.com>", "tlsrpt@example.com", "+", 0},
-	{"<tlsrpt>", "tlsrpt@example.com", "+", 0},
-	/* local@: any domain */
-	{"<tlsrpt@example.org>", "tlsrpt@", "+", 1},
-	{"<TlsRpt@Anything.Example>", "tlsrpt@", "+", 1},
-	{"<tlsrpt>", "tlsrpt@", "+", 1},
-	{"<postmaster@example.org>", "tlsrpt@", "+", 0},
-	{"<rpt@example.org>", "tlsrpt@", "+", 0},
-	/* extensions */
-	{"<tlsrpt+google@example.com>", "tlsrpt@example.com", "+", 1},
-	{"<tlsrpt+a+b@example.com>", "tlsrpt@example.com", "+", 1},
-	{"<tlsrpt-google@example.com>", "tlsrpt@example.com", "+", 0},
-	{"<tlsrpt-google@example.com>", "tlsrpt@example.com", "+-", 1},
-	{"<tlsrpt_google@example.com>", "tlsrpt@", "+-_", 1},
-	{"<tls-reports+x@example.com>", "tls-reports@", "+-", 1},
-	{"<tlsrpt+google@example.com>", "tlsrpt@example.com", "", 0},
-	{"<tlsrpt+google@example.com>", "tlsrpt@example.com", NULL, 0},
-	{"<+tlsrpt@example.com>", "tlsrpt@example.com", "+", 0},
-	{"<tls+rpt@example.com>", "tls+rpt@example.com", "+", 1},
-	{"<tls+rpt+x@example.com>", "tls+rpt@example.com", "+", 1},
-	{"<tlsrpt+x@example.org>", "tlsrpt@example.com", "+", 0},
-	/* several entries */
-	{"<b@y.example>", "a@x.example b@y.example c@", "+", 1},
-	{"<c+1@z.example>", "a@x.example b@y.example c@", "+", 1},
-	{"<d@y.example>", "a@x.example b@y.example c@", "+", 0},
-	/* source routes, odd input */
-	{"<@relay.example:tlsrpt@example.com>", "tlsrpt@example.com", "+", 1},
-	{"<@a.example,@b.example:tlsrpt@example.com>", "tlsrpt@example.com", "+", 1},
-	{"<>", "tlsrpt@", "+", 0},
-	{"", "tlsrpt@", "+", 0},
-	{"<\"tls rpt\"@example.com>", "tlsrpt@", "+", 0},
+        /* full addresses */
+        {"<tlsrpt@example.com>", "tlsrpt@example.com", "+", 1},
+        {"tlsrpt@example.com", "tlsrpt@example.com", "+", 1},
+        {" <TLSRPT@Example.COM> ", "tlsrpt@example.com", "+", 1},
+        {"<tlsrpt@example.org>", "tlsrpt@example.com", "+", 0},
+        {"<tlsrpt@mail.example.com>", "tlsrpt@example.com", "+", 0},
+        {"<xtlsrpt@example.com>", "tlsrpt@example.com", "+", 0},
+        {"<tlsrptx@example.com>", "tlsrpt@example.com", "+", 0},
+        {"<tlsrpt>", "tlsrpt@example.com", "+", 0},
+        /* local@: any domain */
+        {"<tlsrpt@example.org>", "tlsrpt@", "+", 1},
+        {"<TlsRpt@Anything.Example>", "tlsrpt@", "+", 1},
+        {"<tlsrpt>", "tlsrpt@", "+", 1},
+        {"<postmaster@example.org>", "tlsrpt@", "+", 0},
+        {"<rpt@example.org>", "tlsrpt@", "+", 0},
+        /* extensions */
+        {"<tlsrpt+google@example.com>", "tlsrpt@example.com", "+", 1},
+        {"<tlsrpt+a+b@example.com>", "tlsrpt@example.com", "+", 1},
+        {"<tlsrpt-google@example.com>", "tlsrpt@example.com", "+", 0},
+        {"<tlsrpt-google@example.com>", "tlsrpt@example.com", "+-", 1},
+        {"<tlsrpt_google@example.com>", "tlsrpt@", "+-_", 1},
+        {"<tls-reports+x@example.com>", "tls-reports@", "+-", 1},
+        {"<tlsrpt+google@example.com>", "tlsrpt@example.com", "", 0},
+        {"<tlsrpt+google@example.com>", "tlsrpt@example.com", NULL, 0},
+        {"<+tlsrpt@example.com>", "tlsrpt@example.com", "+", 0},
+        {"<tls+rpt@example.com>", "tls+rpt@example.com", "+", 1},
+        {"<tls+rpt+x@example.com>", "tls+rpt@example.com", "+", 1},
+        {"<tlsrpt+x@example.org>", "tlsrpt@example.com", "+", 0},
+        /* several entries */
+        {"<b@y.example>", "a@x.example b@y.example c@", "+", 1},
+        {"<c+1@z.example>", "a@x.example b@y.example c@", "+", 1},
+        {"<d@y.example>", "a@x.example b@y.example c@", "+", 0},
+        /* source routes, odd input */
+        {"<@relay.example:tlsrpt@example.com>", "tlsrpt@example.com", "+", 1},
+        {"<@a.example,@b.example:tlsrpt@example.com>", "tlsrpt@example.com", "+", 1},
+        {"<>", "tlsrpt@", "+", 0},
+        {"", "tlsrpt@", "+", 0},
+        {"<\"tls rpt\"@example.com>", "tlsrpt@", "+", 0},
 };
 
 /* split - patterns string into an array (at most 8) */
@@ -97,7 +97,7 @@ static void test_match(void **state)
 
 		if (got != c->want) {
 			fail_msg("match(\"%s\", [%s], delims \"%s\"): got %d, want %d", c->rcpt,
-				 c->patterns, c->delims ? c->delims : "(null)", got, c->want);
+			         c->patterns, c->delims ? c->delims : "(null)", got, c->want);
 		}
 	}
 }
@@ -123,13 +123,8 @@ struct bare_case {
 };
 
 static const struct bare_case bare_cases[] = {
-	{"<a@b>", "a@b"},
-	{"  a@b\t", "a@b"},
-	{"<A@B>", "A@B"},
-	{"<@r1,@r2:a@b>", "a@b"},
-	{"<>", NULL},
-	{"", NULL},
-	{"<a@b", "<a@b"},
+        {"<a@b>", "a@b"}, {"  a@b\t", "a@b"}, {"<A@B>", "A@B"}, {"<@r1,@r2:a@b>", "a@b"},
+        {"<>", NULL},     {"", NULL},         {"<a@b", "<a@b"},
 };
 
 /* test_bare - blanks, brackets and source routes removed */
@@ -148,7 +143,7 @@ static void test_bare(void **state)
 		}
 		if (c->want != NULL && (rc != 0 || strcmp(out, c->want) != 0)) {
 			fail_msg("bare(\"%s\"): got \"%s\", want \"%s\"", c->in,
-				 rc != 0 ? "(error)" : out, c->want);
+			         rc != 0 ? "(error)" : out, c->want);
 		}
 	}
 	if (tlsrpt_addr_bare("<abcdef@example.com>", out, 8) == 0) {
@@ -163,10 +158,17 @@ struct check_case {
 };
 
 static const struct check_case check_cases[] = {
-	{"tlsrpt@example.com", 0, 0}, {"tlsrpt@example.com", 1, 0}, {"tlsrpt@", 1, 0},
-	{"tlsrpt@", 0, -1},	       {"tlsrpt", 1, -1},	     {"@example.com", 1, -1},
-	{"", 1, -1},		       {"a b@x", 1, -1},	     {"<a@x>", 1, -1},
-	{"a,b@x", 1, -1},	       {"a\x01@x", 1, -1},
+        {"tlsrpt@example.com", 0, 0},
+        {"tlsrpt@example.com", 1, 0},
+        {"tlsrpt@", 1, 0},
+        {"tlsrpt@", 0, -1},
+        {"tlsrpt", 1, -1},
+        {"@example.com", 1, -1},
+        {"", 1, -1},
+        {"a b@x", 1, -1},
+        {"<a@x>", 1, -1},
+        {"a,b@x", 1, -1},
+        {"a\x01@x", 1, -1},
 };
 
 /* test_check - what a ReportAddress / RedirectTo entry may be */
@@ -184,7 +186,7 @@ static void test_check(void **state)
 		got = tlsrpt_addr_check(c->in, c->any_domain, err, sizeof(err));
 		if (got != c->want) {
 			fail_msg("check(\"%s\", any_domain %d): got %d (%s), want %d", c->in,
-				 c->any_domain, got, err, c->want);
+			         c->any_domain, got, err, c->want);
 		}
 		if (got != 0 && err[0] == '\0') {
 			fail_msg("check(\"%s\"): error without a message", c->in);
@@ -195,10 +197,10 @@ static void test_check(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_match),
-		cmocka_unit_test(test_too_long),
-		cmocka_unit_test(test_bare),
-		cmocka_unit_test(test_check),
+	        cmocka_unit_test(test_match),
+	        cmocka_unit_test(test_too_long),
+	        cmocka_unit_test(test_bare),
+	        cmocka_unit_test(test_check),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -84,42 +84,42 @@ struct good_case {
 };
 
 static const struct good_case good_cases[] = {
-	{"AddHeader yes", "AddHeader", "yes"},
-	{"AddHeader TRUE", "AddHeader", "yes"},
-	{"addheader 1", "AddHeader", "yes"},
-	{"ADDHEADER No", "AddHeader", "no"},
-	{"AddHeader false", "AddHeader", "no"},
-	{"AddHeader 0", "AddHeader", "no"},
-	{"Background no", "Background", "no"},
-	{"MaxMessageSize 1048576", "MaxMessageSize", "1M"},
-	{"MaxMessageSize 2048k", "MaxMessageSize", "2M"},
-	{"MaxMessageSize 1G", "MaxMessageSize", "1G"},
-	{"MaxMessageSize 1K", "MaxMessageSize", "1K"},
-	{"MaxMessageSize 1500000", "MaxMessageSize", "1500000"},
-	{"MaxReportSize 3m", "MaxReportSize", "3M"},
-	{"MaxFailureLines 0", "MaxFailureLines", "0"},
-	{"MaxFailureLines 100000", "MaxFailureLines", "100000"},
-	{"MaxMimeDepth 1", "MaxMimeDepth", "1"},
-	{"MaxParts 007", "MaxParts", "7"},
-	{"UMask 0", "UMask", "000"},
-	{"UMask 0777", "UMask", "777"},
-	{"UMask 22", "UMask", "022"},
-	{"Action HOLD", "Action", "hold"},
-	{"Action discard   # comment after a blank", "Action", "discard"},
-	{"  # a comment line\n\nAction deliver", "Action", "deliver"},
-	{"LogFacility local3", "LogFacility", "local3"},
-	{"LogFormat JSON", "LogFormat", "json"},
-	{"Socket inet:8891@127.0.0.1", "Socket", "inet:8891@127.0.0.1"},
-	{"Socket inet6:8891", "Socket", "inet6:8891"},
-	{"Socket /var/run/m.sock", "Socket", "/var/run/m.sock"},
-	{"Socket local:/run/m.sock\r\n", "Socket", "local:/run/m.sock"},
-	{"\tSocket\t unix:/a#b \t", "Socket", "unix:/a#b"},
-	{"RecipientDelimiter", "RecipientDelimiter", ""},
-	{"RecipientDelimiter +-", "RecipientDelimiter", "+-"},
-	{"RedirectTo Archive@Example.org", "RedirectTo", "Archive@Example.org"},
-	{"UserID milter:postfix", "UserID", "milter:postfix"},
-	{"PidFile /run/x.pid", "PidFile", "/run/x.pid"},
-	{"ReportAddress TLSRPT@Example.COM", "ReportAddress", "tlsrpt@example.com"},
+        {"AddHeader yes", "AddHeader", "yes"},
+        {"AddHeader TRUE", "AddHeader", "yes"},
+        {"addheader 1", "AddHeader", "yes"},
+        {"ADDHEADER No", "AddHeader", "no"},
+        {"AddHeader false", "AddHeader", "no"},
+        {"AddHeader 0", "AddHeader", "no"},
+        {"Background no", "Background", "no"},
+        {"MaxMessageSize 1048576", "MaxMessageSize", "1M"},
+        {"MaxMessageSize 2048k", "MaxMessageSize", "2M"},
+        {"MaxMessageSize 1G", "MaxMessageSize", "1G"},
+        {"MaxMessageSize 1K", "MaxMessageSize", "1K"},
+        {"MaxMessageSize 1500000", "MaxMessageSize", "1500000"},
+        {"MaxReportSize 3m", "MaxReportSize", "3M"},
+        {"MaxFailureLines 0", "MaxFailureLines", "0"},
+        {"MaxFailureLines 100000", "MaxFailureLines", "100000"},
+        {"MaxMimeDepth 1", "MaxMimeDepth", "1"},
+        {"MaxParts 007", "MaxParts", "7"},
+        {"UMask 0", "UMask", "000"},
+        {"UMask 0777", "UMask", "777"},
+        {"UMask 22", "UMask", "022"},
+        {"Action HOLD", "Action", "hold"},
+        {"Action discard   # comment after a blank", "Action", "discard"},
+        {"  # a comment line\n\nAction deliver", "Action", "deliver"},
+        {"LogFacility local3", "LogFacility", "local3"},
+        {"LogFormat JSON", "LogFormat", "json"},
+        {"Socket inet:8891@127.0.0.1", "Socket", "inet:8891@127.0.0.1"},
+        {"Socket inet6:8891", "Socket", "inet6:8891"},
+        {"Socket /var/run/m.sock", "Socket", "/var/run/m.sock"},
+        {"Socket local:/run/m.sock\r\n", "Socket", "local:/run/m.sock"},
+        {"\tSocket\t unix:/a#b \t", "Socket", "unix:/a#b"},
+        {"RecipientDelimiter", "RecipientDelimiter", ""},
+        {"RecipientDelimiter +-", "RecipientDelimiter", "+-"},
+        {"RedirectTo Archive@Example.org", "RedirectTo", "Archive@Example.org"},
+        {"UserID milter:postfix", "UserID", "milter:postfix"},
+        {"PidFile /run/x.pid", "PidFile", "/run/x.pid"},
+        {"ReportAddress TLSRPT@Example.COM", "ReportAddress", "tlsrpt@example.com"},
 };
 
 /* test_good - every type parses and prints back as expected */
@@ -140,7 +140,7 @@ static void test_good(void **state)
 		got = written_value(cfg, c->key);
 		if (got == NULL || strcmp(got, c->want) != 0) {
 			fail_msg("%s: got %s \"%s\", want \"%s\"", c->text, c->key,
-				 got ? got : "(no line)", c->want);
+			         got ? got : "(no line)", c->want);
 		}
 		free(got);
 		tlsrpt_conf_free(cfg);
@@ -157,7 +157,7 @@ static void test_list(void **state)
 
 	(void)state;
 	if (load_text("ReportAddress A@X.com, b@\tc@y\nreportaddress ,d@z,", &cfg, err,
-		      sizeof(err)) != 0) {
+	              sizeof(err)) != 0) {
 		fail_msg("list: got error \"%s\"", err);
 	}
 	if (cfg->report_address.n != 4) {
@@ -166,7 +166,7 @@ static void test_list(void **state)
 	for (i = 0; i < 4; i++) {
 		if (strcmp(cfg->report_address.v[i], want[i]) != 0) {
 			fail_msg("list entry %zu: got \"%s\", want \"%s\"", i,
-				 cfg->report_address.v[i], want[i]);
+			         cfg->report_address.v[i], want[i]);
 		}
 	}
 	tlsrpt_conf_free(cfg);
@@ -178,57 +178,58 @@ struct bad_case {
 };
 
 static const struct bad_case bad_cases[] = {
-	{"Bogus 1", "t.conf:1: unknown key \"Bogus\""},
-	{"\n\nAction", "t.conf:3: Action: missing value"},
-	{"AddHeader maybe", "t.conf:1: AddHeader: \"maybe\" is not yes, no, true, false, 1 or 0"},
-	{"AddHeader 2", "t.conf:1: AddHeader: \"2\" is not yes, no, true, false, 1 or 0"},
-	{"AddHeader y", "t.conf:1: AddHeader: \"y\" is not yes, no, true, false, 1 or 0"},
-	{"MaxParts 0", "t.conf:1: MaxParts: 0 is out of range (1 to 100000)"},
-	{"MaxParts 100001", "t.conf:1: MaxParts: 100001 is out of range (1 to 100000)"},
-	{"MaxParts -1", "t.conf:1: MaxParts: \"-1\" is not a number"},
-	{"MaxParts +1", "t.conf:1: MaxParts: \"+1\" is not a number"},
-	{"MaxParts 1K", "t.conf:1: MaxParts: \"1K\" is not a number"},
-	{"MaxParts 12 13", "t.conf:1: MaxParts: \"12 13\" is not a number"},
-	{"MaxParts 99999999999999999999999",
-	 "t.conf:1: MaxParts: 99999999999999999999999 is out of range (1 to 100000)"},
-	{"MaxMessageSize 1023", "t.conf:1: MaxMessageSize: 1023 is out of range (1K to 1G)"},
-	{"MaxMessageSize 2G", "t.conf:1: MaxMessageSize: 2G is out of range (1K to 1G)"},
-	{"MaxMessageSize 10MB", "t.conf:1: MaxMessageSize: \"10MB\" is not a size (digits with an "
-				"optional K, M or G suffix)"},
-	{"MaxMessageSize 17179869184G",
-	 "t.conf:1: MaxMessageSize: 17179869184G is out of range (1K to 1G)"},
-	{"MaxMessageSize K", "t.conf:1: MaxMessageSize: \"K\" is not a size (digits with an "
-			     "optional K, M or G suffix)"},
-	{"UMask 8", "t.conf:1: UMask: \"8\" is not an octal number"},
-	{"UMask 1000", "t.conf:1: UMask: 1000 is out of range (000 to 777)"},
-	{"Action bounce", "t.conf:1: Action: \"bounce\" is not deliver, discard, hold or redirect"},
-	{"Action hold#x", "t.conf:1: Action: \"hold#x\" is not deliver, discard, hold or redirect"},
-	{"LogFormat xml", "t.conf:1: LogFormat: \"xml\" is not kv or json"},
-	{"LogFacility kern", "t.conf:1: LogFacility: \"kern\" is not mail, daemon, user, local0, "
-			     "local1, local2, local3, local4, local5, local6 or local7"},
-	{"Socket tcp:1", "t.conf:1: Socket: \"tcp:1\" is not a socket (unix:/path, local:/path, "
-			 "inet:PORT@HOST, inet6:PORT@HOST)"},
-	{"Socket unix:run/m.sock", "t.conf:1: Socket: \"unix:run/m.sock\": the socket path must be "
-				   "absolute"},
-	{"Socket inet:@localhost", "t.conf:1: Socket: \"inet:@localhost\": expected inet:PORT or "
-				   "inet:PORT@HOST"},
-	{"ReportAddress tlsrpt", "t.conf:1: ReportAddress: \"tlsrpt\" is not an address "
-				 "(local@domain, or local@ for any domain)"},
-	{"ReportAddress @example.com", "t.conf:1: ReportAddress: \"@example.com\" is not an "
-				       "address (local@domain, or local@ for any domain)"},
-	{"ReportAddress a<b@x", "t.conf:1: ReportAddress: \"a<b@x\" holds a blank, control "
-				"character, comma or angle bracket"},
-	{"RedirectTo tlsrpt@", "t.conf:1: RedirectTo: \"tlsrpt@\" has no domain (local@domain)"},
-	{"RedirectTo <a@b>", "t.conf:1: RedirectTo: \"<a@b>\" is not an address (local@domain)"},
-	{"RecipientDelimiter @", "t.conf:1: RecipientDelimiter: \"@\": delimiters must be printable "
-				 "ASCII other than @ < > , \""},
-	{"UserID a:b:c", "t.conf:1: UserID: \"a:b:c\" is not user or user:group"},
-	{"UserID :grp", "t.conf:1: UserID: \":grp\" is not user or user:group"},
-	{"UserID user:", "t.conf:1: UserID: \"user:\" is not user or user:group"},
-	{"PidFile x.pid", "t.conf:1: PidFile: \"x.pid\": the path must be absolute"},
-	{"Action hold\n# c\nACTION hold", "t.conf:3: Action: already set on line 1"},
-	{"ReportAddress tlsrpt@,#x@example.com", "t.conf:1: ReportAddress: \"#x@example.com\": an "
-						 "entry starting with # would read as a comment"},
+        {"Bogus 1", "t.conf:1: unknown key \"Bogus\""},
+        {"\n\nAction", "t.conf:3: Action: missing value"},
+        {"AddHeader maybe", "t.conf:1: AddHeader: \"maybe\" is not yes, no, true, false, 1 or 0"},
+        {"AddHeader 2", "t.conf:1: AddHeader: \"2\" is not yes, no, true, false, 1 or 0"},
+        {"AddHeader y", "t.conf:1: AddHeader: \"y\" is not yes, no, true, false, 1 or 0"},
+        {"MaxParts 0", "t.conf:1: MaxParts: 0 is out of range (1 to 100000)"},
+        {"MaxParts 100001", "t.conf:1: MaxParts: 100001 is out of range (1 to 100000)"},
+        {"MaxParts -1", "t.conf:1: MaxParts: \"-1\" is not a number"},
+        {"MaxParts +1", "t.conf:1: MaxParts: \"+1\" is not a number"},
+        {"MaxParts 1K", "t.conf:1: MaxParts: \"1K\" is not a number"},
+        {"MaxParts 12 13", "t.conf:1: MaxParts: \"12 13\" is not a number"},
+        {"MaxParts 99999999999999999999999",
+         "t.conf:1: MaxParts: 99999999999999999999999 is out of range (1 to 100000)"},
+        {"MaxMessageSize 1023", "t.conf:1: MaxMessageSize: 1023 is out of range (1K to 1G)"},
+        {"MaxMessageSize 2G", "t.conf:1: MaxMessageSize: 2G is out of range (1K to 1G)"},
+        {"MaxMessageSize 10MB", "t.conf:1: MaxMessageSize: \"10MB\" is not a size (digits with an "
+                                "optional K, M or G suffix)"},
+        {"MaxMessageSize 17179869184G",
+         "t.conf:1: MaxMessageSize: 17179869184G is out of range (1K to 1G)"},
+        {"MaxMessageSize K", "t.conf:1: MaxMessageSize: \"K\" is not a size (digits with an "
+                             "optional K, M or G suffix)"},
+        {"UMask 8", "t.conf:1: UMask: \"8\" is not an octal number"},
+        {"UMask 1000", "t.conf:1: UMask: 1000 is out of range (000 to 777)"},
+        {"Action bounce", "t.conf:1: Action: \"bounce\" is not deliver, discard, hold or redirect"},
+        {"Action hold#x", "t.conf:1: Action: \"hold#x\" is not deliver, discard, hold or redirect"},
+        {"LogFormat xml", "t.conf:1: LogFormat: \"xml\" is not kv or json"},
+        {"LogFacility kern", "t.conf:1: LogFacility: \"kern\" is not mail, daemon, user, local0, "
+                             "local1, local2, local3, local4, local5, local6 or local7"},
+        {"Socket tcp:1", "t.conf:1: Socket: \"tcp:1\" is not a socket (unix:/path, local:/path, "
+                         "inet:PORT@HOST, inet6:PORT@HOST)"},
+        {"Socket unix:run/m.sock", "t.conf:1: Socket: \"unix:run/m.sock\": the socket path must be "
+                                   "absolute"},
+        {"Socket inet:@localhost", "t.conf:1: Socket: \"inet:@localhost\": expected inet:PORT or "
+                                   "inet:PORT@HOST"},
+        {"ReportAddress tlsrpt", "t.conf:1: ReportAddress: \"tlsrpt\" is not an address "
+                                 "(local@domain, or local@ for any domain)"},
+        {"ReportAddress @example.com", "t.conf:1: ReportAddress: \"@example.com\" is not an "
+                                       "address (local@domain, or local@ for any domain)"},
+        {"ReportAddress a<b@x", "t.conf:1: ReportAddress: \"a<b@x\" holds a blank, control "
+                                "character, comma or angle bracket"},
+        {"RedirectTo tlsrpt@", "t.conf:1: RedirectTo: \"tlsrpt@\" has no domain (local@domain)"},
+        {"RedirectTo <a@b>", "t.conf:1: RedirectTo: \"<a@b>\" is not an address (local@domain)"},
+        {"RecipientDelimiter @",
+         "t.conf:1: RecipientDelimiter: \"@\": delimiters must be printable "
+         "ASCII other than @ < > , \""},
+        {"UserID a:b:c", "t.conf:1: UserID: \"a:b:c\" is not user or user:group"},
+        {"UserID :grp", "t.conf:1: UserID: \":grp\" is not user or user:group"},
+        {"UserID user:", "t.conf:1: UserID: \"user:\" is not user or user:group"},
+        {"PidFile x.pid", "t.conf:1: PidFile: \"x.pid\": the path must be absolute"},
+        {"Action hold\n# c\nACTION hold", "t.conf:3: Action: already set on line 1"},
+        {"ReportAddress tlsrpt@,#x@example.com", "t.conf:1: ReportAddress: \"#x@example.com\": an "
+                                                 "entry starting with # would read as a comment"},
 };
 
 /* test_bad - every error names file:line and says what is wrong */
@@ -268,7 +269,8 @@ static void test_long_line(void **state)
 		fail_msg("long line: got no error");
 	}
 	if (strcmp(err, "t.conf:2: line longer than 4096 bytes") != 0) {
-		fail_msg("long line: got \"%s\", want \"t.conf:2: line longer than 4096 bytes\"", err);
+		fail_msg("long line: got \"%s\", want \"t.conf:2: line longer than 4096 bytes\"",
+		         err);
 	}
 	tlsrpt_conf_free(cfg);
 	free(text);
@@ -281,14 +283,14 @@ struct check_case {
 };
 
 static const struct check_case check_cases[] = {
-	{"", 0, NULL},
-	{"", 1, "t.conf: ReportAddress is not set: name at least one report address"},
-	{"ReportAddress tlsrpt@", 1, NULL},
-	{"ReportAddress tlsrpt@\nAction redirect", 0, "t.conf:2: Action redirect needs RedirectTo"},
-	{"Action redirect\nRedirectTo a@example.org", 0, NULL},
-	{"ReportAddress tlsrpt@\nRedirectTo TLSRPT+x@example.org", 1,
-	 "t.conf:2: RedirectTo TLSRPT+x@example.org is itself a ReportAddress"},
-	{"ReportAddress tlsrpt@example.com\nRedirectTo tlsrpt@example.org", 1, NULL},
+        {"", 0, NULL},
+        {"", 1, "t.conf: ReportAddress is not set: name at least one report address"},
+        {"ReportAddress tlsrpt@", 1, NULL},
+        {"ReportAddress tlsrpt@\nAction redirect", 0, "t.conf:2: Action redirect needs RedirectTo"},
+        {"Action redirect\nRedirectTo a@example.org", 0, NULL},
+        {"ReportAddress tlsrpt@\nRedirectTo TLSRPT+x@example.org", 1,
+         "t.conf:2: RedirectTo TLSRPT+x@example.org is itself a ReportAddress"},
+        {"ReportAddress tlsrpt@example.com\nRedirectTo tlsrpt@example.org", 1, NULL},
 };
 
 /* test_check - the cross-checks */
@@ -308,11 +310,12 @@ static void test_check(void **state)
 		}
 		rc = tlsrpt_conf_check(cfg, c->daemon, err, sizeof(err));
 		if (c->want == NULL && rc != 0) {
-			fail_msg("%s (daemon %d): got \"%s\", want no error", c->text, c->daemon, err);
+			fail_msg("%s (daemon %d): got \"%s\", want no error", c->text, c->daemon,
+			         err);
 		}
 		if (c->want != NULL && (rc == 0 || strcmp(err, c->want) != 0)) {
 			fail_msg("%s (daemon %d): got \"%s\", want \"%s\"", c->text, c->daemon,
-				 rc == 0 ? "no error" : err, c->want);
+			         rc == 0 ? "no error" : err, c->want);
 		}
 		tlsrpt_conf_free(cfg);
 	}
@@ -350,8 +353,9 @@ static void test_defaults(void **state)
 	assert_int_equal(tlsrpt_conf_set(cfg, "socket", "inet:1@localhost", err, sizeof(err)), 0);
 	assert_string_equal(cfg->socket, "inet:1@localhost");
 	assert_int_equal(tlsrpt_conf_set(cfg, "Socket", "unix:/a #b", err, sizeof(err)), -1);
-	assert_string_equal(err, "Socket: \"unix:/a #b\": blanks at either end, control characters, "
-				 "or a # at the start or after a blank (a comment) are not allowed");
+	assert_string_equal(err,
+	                    "Socket: \"unix:/a #b\": blanks at either end, control characters, "
+	                    "or a # at the start or after a blank (a comment) are not allowed");
 	assert_int_equal(tlsrpt_conf_set(cfg, "PidFile", "/x\n", err, sizeof(err)), -1);
 	assert_int_equal(tlsrpt_conf_set(cfg, "PidFile", " /x", err, sizeof(err)), -1);
 	assert_int_equal(tlsrpt_conf_set(cfg, "Nope", "x", err, sizeof(err)), -1);
@@ -388,8 +392,8 @@ static void test_sample_and_roundtrip(void **state)
 	free(sample);
 
 	if (load_text("ReportAddress a@b, c@\nRecipientDelimiter\nAction hold\nUMask 0\n"
-		      "MaxMessageSize 3000\nUserID u:g\nLogFacility local7\nAddHeader 1\n",
-		      &cfg, err, sizeof(err)) != 0) {
+	              "MaxMessageSize 3000\nUserID u:g\nLogFacility local7\nAddHeader 1\n",
+	              &cfg, err, sizeof(err)) != 0) {
 		fail_msg("roundtrip: load error \"%s\"", err);
 	}
 	a = written(cfg);
@@ -448,8 +452,8 @@ static void test_man_page(void **state)
 	*e = '\0';
 	if (strcmp(b, want) != 0) {
 		fail_msg("%s: option list differs from the table; got\n%s\nwant (paste the output "
-			 "of tests/unit/test_config --print-man)\n%s",
-			 path, b, want);
+		         "of tests/unit/test_config --print-man)\n%s",
+		         path, b, want);
 	}
 	for (i = 0; i < tlsrpt_conf_noptions(); i++) {
 		char key[128];
@@ -466,14 +470,14 @@ static void test_man_page(void **state)
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_good),
-		cmocka_unit_test(test_list),
-		cmocka_unit_test(test_bad),
-		cmocka_unit_test(test_long_line),
-		cmocka_unit_test(test_check),
-		cmocka_unit_test(test_defaults),
-		cmocka_unit_test(test_sample_and_roundtrip),
-		cmocka_unit_test(test_man_page),
+	        cmocka_unit_test(test_good),
+	        cmocka_unit_test(test_list),
+	        cmocka_unit_test(test_bad),
+	        cmocka_unit_test(test_long_line),
+	        cmocka_unit_test(test_check),
+	        cmocka_unit_test(test_defaults),
+	        cmocka_unit_test(test_sample_and_roundtrip),
+	        cmocka_unit_test(test_man_page),
 	};
 
 	if (argc > 1 && strcmp(argv[1], "--print-man") == 0) {

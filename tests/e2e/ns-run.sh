@@ -84,5 +84,5 @@ while :; do
     kill -0 "$child" 2>/dev/null || break
 done
 kill -TERM "$listener" 2>/dev/null
-wait "$listener"
+wait "$listener" 2>/dev/null
 exit "$rc"

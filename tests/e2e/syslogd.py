@@ -13,8 +13,8 @@ The "<PRI>" of the datagram is decoded into names (mail.warning, ...); the
 RFC 3164 time stamp that glibc's syslog(3) puts before the tag is dropped.
 Control characters and bytes that are not valid UTF-8 are written as
 \\xHH (the file is UTF-8), so a captured line always is one line.
-READYFILE is created once the socket is bound.  Stops cleanly on SIGTERM
-or SIGINT.
+READYFILE is created once the socket is bound.  SIGTERM or SIGINT ends it
+(default action: nothing is lost, every line is already written).
 """
 
 import os
@@ -62,8 +62,12 @@ def main():
         sys.stderr.write("usage: syslogd.py SOCKET OUTFILE [READYFILE]\n")
         return 2
     path, outfile = sys.argv[1], sys.argv[2]
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    signal.signal(signal.SIGINT, lambda *_: sys.exit(0))
+    # SIGTERM and SIGINT keep their default action: a Python-level handler
+    # could run too late when the signal comes just before recv() blocks,
+    # and there is nothing to clean up (every line is flushed, and the
+    # socket lives in the namespace's /dev, which goes with the namespace).
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
     try:
         os.unlink(path)
     except FileNotFoundError:

@@ -102,6 +102,16 @@ seed_pipeline() {
 		corpus_add "$1" "$f" "$HDR_DEFAULT"
 		corpus_add "$1" "$f" "$HDR_SMALL" .small
 	done
+	# pathological reports below the limits: 60,000 policies (more records
+	# than TLSRPT_RECORDS_MAX: the pipeline must fail cleanly), 8,000 tiny
+	# failure details, JSON nested 5,000 deep
+	{ printf "$HDR_DEFAULT"; awk 'BEGIN { printf "{\"policies\":[{}"
+		for (i = 1; i < 60000; i++) printf ",{}"; print "]}" }' | gzip -9; } \
+		>"$1/gen-many-policies.json.gz"
+	{ printf "$HDR_DEFAULT"; awk 'BEGIN { printf "{\"policies\":[{\"failure-details\":[{}"
+		for (i = 1; i < 8000; i++) printf ",{}"; print "]}]}" }'; } >"$1/gen-many-failures.json"
+	{ printf "$HDR_DEFAULT"; awk 'BEGIN { printf "{\"policies\":"
+		for (i = 0; i < 5000; i++) printf "["; print "" }'; } >"$1/gen-deep.json"
 	# a compact bomb: 32 MiB of zeros as a bare .json.gz (about 32 KiB);
 	# the harness's 1 MiB MaxReportSize must stop it early
 	{ printf "$HDR_DEFAULT"; head -c 33554432 /dev/zero | gzip -9; } | head -c "$max_len" \

@@ -59,7 +59,9 @@ def field(line, key):
         return None
     v = m.group(1)
     if v.startswith('"'):
-        v = re.sub(r"\\(.)", r"\1", v[1:-1])
+        v = re.sub(r"\\(x[0-9a-fA-F]{2}|.)",
+                   lambda m: chr(int(m.group(1)[1:], 16)) if len(m.group(1)) == 3 else m.group(1),
+                   v[1:-1])
     return v
 
 

@@ -38,6 +38,12 @@
  *
  * Outside `make check`: built and run by `make bench` (bench/run-bench.sh).
  */
+#ifdef HAVE_CONFIG_H
+#include "config.h" /* _GNU_SOURCE for memmem */
+#else
+#define _GNU_SOURCE
+#endif
+
 #include <cjson/cJSON.h>
 #include <zlib.h>
 
@@ -471,8 +477,10 @@ static void print_machine(void)
 	printf("machine: %ld CPUs online, %s; %s %s %s\n", sysconf(_SC_NPROCESSORS_ONLN), model,
 	       u.sysname, u.release, u.machine);
 	printf("compiler: %s; glibc %s; zlib %s; cJSON %s\n",
-#ifdef __VERSION__
-	       __VERSION__,
+#if defined(__clang__)
+	       "clang " __clang_version__,
+#elif defined(__GNUC__)
+	       "gcc " __VERSION__,
 #else
 	       "unknown",
 #endif

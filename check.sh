@@ -5,7 +5,9 @@
 #    sample tests, miltertest and real-Postfix end-to-end suites;
 # 2. the AddressSanitizer + UndefinedBehaviorSanitizer build (build-san/)
 #    and its `make check`;
-# 3. `make distcheck` (the release tarball builds and passes its checks).
+# 3. `make distcheck` (the release tarball builds and passes its checks);
+# 4. a short libFuzzer run of each harness under ASan+UBSan
+#    (tests/fuzz/run-fuzz.sh; FUZZ_SECONDS, default 30 per harness).
 # The last line counts the test results from the harness logs:
 #    N passed, N failed
 set -u
@@ -34,6 +36,17 @@ run_suite build-san --enable-sanitizers
 echo "== make distcheck"
 (cd build && make -s distcheck >distcheck.log 2>&1) || { tail -40 build/distcheck.log; status=1; }
 
+echo "== short fuzz run (tests/fuzz/run-fuzz.sh ${FUZZ_SECONDS:-30})"
+fuzz_pass=0 fuzz_fail=0 fuzz_skip=0
+sh tests/fuzz/run-fuzz.sh "${FUZZ_SECONDS:-30}" >build/fuzz.log 2>&1
+case $? in
+    0) fuzz_pass=1 ;;
+    77) fuzz_skip=1 ;;
+    *) fuzz_fail=1; status=1 ;;
+esac
+grep '^run-fuzz:' build/fuzz.log || tail -20 build/fuzz.log
+echo "$(if [ $fuzz_pass = 1 ]; then echo PASS; elif [ $fuzz_skip = 1 ]; then echo SKIP; else echo FAIL; fi): fuzz (log: build/fuzz.log)"
+
 # count results from the automake harness logs of both builds
 pass=$(cat build/tests/*.trs build/tests/*/*.trs build-san/tests/*.trs build-san/tests/*/*.trs \
     2>/dev/null | grep -c '^:test-result: PASS')
@@ -45,6 +58,7 @@ grep -l -E '^:test-result: (SKIP|FAIL|ERROR)' build/tests/*.trs build/tests/*/*.
     build-san/tests/*.trs build-san/tests/*/*.trs 2>/dev/null | while read -r t; do
     echo "  $(grep '^:test-result:' "$t" | head -1 | cut -d' ' -f2): ${t%.trs}"
 done
+pass=$((pass + fuzz_pass)); failn=$((failn + fuzz_fail)); skipn=$((skipn + fuzz_skip))
 [ "$failn" -gt 0 ] && status=1
 [ "$pass" -eq 0 ] && status=1
 [ "$skipn" -gt 0 ] && echo "($skipn skipped: see the logs above)"

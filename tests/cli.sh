@@ -25,17 +25,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-# wait_for - up to 10 s for a condition
-wait_for() {
-    i=0
-    while [ $i -lt 100 ]; do
-        eval "$1" && return 0
-        sleep 0.1
-        i=$((i + 1))
-    done
-    return 1
-}
-
 # expect_status - run a command, compare its exit status
 expect_status() {
     want=$1

@@ -29,6 +29,17 @@ skip() {
     exit 77
 }
 
+# wait_for - up to 10 s for a condition
+wait_for() {
+    i=0
+    while [ $i -lt 100 ]; do
+        eval "$1" && return 0
+        sleep 0.1
+        i=$((i + 1))
+    done
+    return 1
+}
+
 # finish - summary line and exit status
 finish() {
     echo "$checks checks passed, $failures failed"

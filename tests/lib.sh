@@ -18,9 +18,10 @@ fail() {
     failures=$((failures + 1))
 }
 
-# ok - record a passed check
+# ok - record a passed check, with an optional note
 ok() {
     checks=$((checks + 1))
+    [ $# -eq 0 ] || echo "ok: $*"
 }
 
 # skip - exit 77 with the reason

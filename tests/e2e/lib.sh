@@ -27,7 +27,8 @@
 : "${top_builddir:=$top_srcdir}"
 : "${TLSRPT_MILTER:=$top_builddir/milter/tlsrpt-milter}"
 E2E_LIB=$top_srcdir/tests/e2e
-DATA=$top_srcdir/tests/data
+# fail, ok, skip, finish, wait_for, DATA: the helpers every shell test shares
+. "$top_srcdir/tests/lib.sh"
 PYTHON=${PYTHON:-python3}
 [ -x /usr/bin/python3 ] && PYTHON=/usr/bin/python3
 export PYTHON
@@ -36,33 +37,6 @@ export PYTHON
 : "${PF_USERS:=tlsrpt@example.com tlsrpt@example.net user@example.com other@example.com reports@example.com postmaster@example.com}"
 # The envelope sender used by the tests.
 SENDER=noreply-smtp-tls-reporting@sender.test
-
-failures=0
-checks=0
-
-# fail - record a failed check with a message
-fail() {
-    echo "FAIL: $*"
-    failures=$((failures + 1))
-}
-
-# ok - record a passed check, with an optional note
-ok() {
-    checks=$((checks + 1))
-    [ $# -eq 0 ] || echo "ok: $*"
-}
-
-# skip - the test cannot run here: say why and exit 77
-skip() {
-    echo "SKIP: $*"
-    exit 77
-}
-
-# finish - the summary line and the exit status
-finish() {
-    echo "$checks checks passed, $failures failed"
-    [ "$failures" -eq 0 ]
-}
 
 # e2e_py - run the Python helper
 e2e_py() {

@@ -23,6 +23,16 @@ void tlsrpt_buf_init(struct tlsrpt_buf *b, size_t max);
 /* tlsrpt_buf_append - append; 0 ok, -1 over the maximum, -2 out of memory */
 int tlsrpt_buf_append(struct tlsrpt_buf *b, const void *data, size_t len);
 
+/*
+ * tlsrpt_buf_reserve - make room for want more bytes after len, or for as
+ * many as the maximum leaves; 0 ok, -2 out of memory.  The room is
+ * cap - len bytes at data + len; fill it, then tlsrpt_buf_commit.
+ */
+int tlsrpt_buf_reserve(struct tlsrpt_buf *b, size_t want);
+
+/* tlsrpt_buf_commit - count n bytes written into the room (n <= cap - len) and NUL-terminate */
+void tlsrpt_buf_commit(struct tlsrpt_buf *b, size_t n);
+
 /* tlsrpt_buf_reset - forget the contents, keep the allocation */
 void tlsrpt_buf_reset(struct tlsrpt_buf *b);
 

@@ -6,13 +6,21 @@
  * header a multiple of 31) means inflation with inflateInit2(15 + 32),
  * which detects gzip or zlib itself; anything else is copied as it is.
  *
- * Inflation writes into a fixed 64 KiB chunk inside the collector and
- * appends each chunk to the bounded output buffer, so memory stays at the
- * bound plus the chunk and the zlib state whatever the compression ratio;
- * the first append that would pass the bound fails the part.  After the
- * end of a gzip stream, another gzip member (1f 8b) is inflated too
- * (concatenated members, RFC 1952 2.2); anything else is ignored.  The
- * z_stream is allocated once and reused through inflateReset().
+ * Inflation writes straight into the bounded output buffer (reserve room,
+ * inflate into it, commit), so memory stays at the bound plus the zlib
+ * state whatever the compression ratio and no byte is copied twice.  Once
+ * the output has reached the bound, inflate gets a one-byte scratch
+ * buffer: a byte there means the report would pass the bound, and the
+ * part fails.  After the end of a gzip stream, another gzip member (1f 8b)
+ * is inflated too (concatenated members, RFC 1952 2.2); anything else is
+ * ignored.  The z_stream is initialised once per collector and reused
+ * through inflateReset().
+ *
+ * zlib's own allocations (its 7 KB state and 32 KB window) come from a
+ * zone inside the collector through zalloc/zfree hooks, so a new
+ * collector costs one malloc, not three, and nothing is zeroed: the zone
+ * is a bump allocator that falls back to malloc should zlib ever ask for
+ * more than it holds.
  *
  * Diagnostics (err, also kept for later feeds and finish): "report exceeds
  * MaxReportSize (N bytes)", "truncated gzip data", "gzip data error:
@@ -20,6 +28,7 @@
  *
  * This is the only module that includes zlib.h.
  */
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,7 +38,10 @@
 
 #include "payload.h"
 
-#define CHUNK (64 * 1024)
+#define STEP (16 * 1024)      /* output room reserved before each inflate call */
+#define ZONE (40 * 1024)      /* inflate state (about 7 KB) + 32 KB window */
+#define ZALIGN 16             /* alignment of zone allocations */
+#define MAX_AVAIL 0x40000000u /* avail_in/avail_out are uInt: at most 1 GiB per call */
 
 enum state {
 	ST_SNIFF,   /* waiting for the first two bytes */
@@ -50,17 +62,20 @@ struct tlsrpt_payload {
 	int zinit;    /* zs initialised */
 	z_stream zs;
 	char reason[128]; /* why the part failed */
-	unsigned char chunk[CHUNK];
+	size_t zused;     /* bytes of zone handed to zlib */
+	unsigned char zone[ZONE] __attribute__((aligned(ZALIGN)));
 };
 
 /* tlsrpt_payload_new - collector bounded to max bytes of output; NULL when out of memory */
 struct tlsrpt_payload *tlsrpt_payload_new(size_t max)
 {
-	struct tlsrpt_payload *p = calloc(1, sizeof(*p));
+	/* not calloc: the zone need not be zeroed */
+	struct tlsrpt_payload *p = malloc(sizeof(*p));
 
 	if (p == NULL) {
 		return NULL;
 	}
+	memset(p, 0, offsetof(struct tlsrpt_payload, zone));
 	tlsrpt_buf_init(&p->out, max);
 	tlsrpt_payload_reset(p);
 	return p;
@@ -90,6 +105,36 @@ static int fail(struct tlsrpt_payload *p, const char *reason, char *err, size_t 
 	return -1;
 }
 
+/* zone_alloc - zlib's zalloc: from the zone while it lasts, then malloc */
+static voidpf zone_alloc(voidpf opaque, uInt items, uInt size)
+{
+	struct tlsrpt_payload *p = opaque;
+	size_t n = (size_t)items * size;
+	void *r;
+
+	if (items != 0 && n / items != size) {
+		return Z_NULL;
+	}
+	n = (n + ZALIGN - 1) & ~(size_t)(ZALIGN - 1);
+	if (n <= ZONE - p->zused) {
+		r = p->zone + p->zused;
+		p->zused += n;
+		return r;
+	}
+	return malloc(n);
+}
+
+/* zone_free - zlib's zfree: zone memory goes with the collector, the rest to free() */
+static void zone_free(voidpf opaque, voidpf addr)
+{
+	struct tlsrpt_payload *p = opaque;
+	const unsigned char *a = addr;
+
+	if (a < p->zone || a >= p->zone + ZONE) {
+		free(addr);
+	}
+}
+
 /* append - add output bytes; 0 ok, -1 failed (err) */
 static int append(struct tlsrpt_payload *p, const void *data, size_t len, char *err, size_t errlen)
 {
@@ -117,6 +162,10 @@ static int start_inflate(struct tlsrpt_payload *p, char *err, size_t errlen)
 {
 	if (!p->zinit) {
 		memset(&p->zs, 0, sizeof(p->zs));
+		p->zs.zalloc = zone_alloc;
+		p->zs.zfree = zone_free;
+		p->zs.opaque = p;
+		p->zused = 0;
 		if (inflateInit2(&p->zs, 15 + 32) != Z_OK) {
 			return fail(p, "out of memory", err, errlen);
 		}
@@ -128,12 +177,28 @@ static int start_inflate(struct tlsrpt_payload *p, char *err, size_t errlen)
 	return 0;
 }
 
+/* over_max - the output is at the bound: -1 (failed, err) if zlib has a byte more, else 0 */
+static int over_max(struct tlsrpt_payload *p, int *ret, char *err, size_t errlen)
+{
+	char msg[sizeof(p->reason)];
+	unsigned char scratch;
+
+	p->zs.next_out = &scratch;
+	p->zs.avail_out = 1;
+	*ret = inflate(&p->zs, Z_NO_FLUSH);
+	if (p->zs.avail_out == 0) {
+		snprintf(msg, sizeof(msg), "report exceeds MaxReportSize (%zu bytes)", p->out.max);
+		return fail(p, msg, err, errlen);
+	}
+	return 0;
+}
+
 /* inflate_some - inflate len bytes; the bytes after a stream end are left in *rest */
 static int inflate_some(struct tlsrpt_payload *p, const unsigned char *data, size_t len,
                         size_t *rest, char *err, size_t errlen)
 {
 	char msg[sizeof(p->reason)];
-	size_t have;
+	size_t room;
 	int ret;
 
 	*rest = 0;
@@ -142,17 +207,25 @@ static int inflate_some(struct tlsrpt_payload *p, const unsigned char *data, siz
 	for (;;) {
 		/* avail_in is a uInt: feed very large inputs in slices. */
 		if (p->zs.avail_in == 0 && len > 0) {
-			uInt slice = len > 0x40000000u ? 0x40000000u : (uInt)len;
+			uInt slice = len > MAX_AVAIL ? MAX_AVAIL : (uInt)len;
 
 			p->zs.avail_in = slice;
 			len -= slice;
 		}
-		p->zs.next_out = p->chunk;
-		p->zs.avail_out = CHUNK;
-		ret = inflate(&p->zs, Z_NO_FLUSH);
-		have = CHUNK - p->zs.avail_out;
-		if (have > 0 && append(p, p->chunk, have, err, errlen) < 0) {
-			return -1;
+		if (p->out.len == p->out.max) {
+			if (over_max(p, &ret, err, errlen) < 0) {
+				return -1;
+			}
+		} else {
+			if (tlsrpt_buf_reserve(&p->out, STEP) < 0) {
+				return fail(p, "out of memory", err, errlen);
+			}
+			room = p->out.cap - p->out.len;
+			p->zs.next_out = (unsigned char *)p->out.data + p->out.len;
+			p->zs.avail_out = room > MAX_AVAIL ? MAX_AVAIL : (uInt)room;
+			room = p->zs.avail_out;
+			ret = inflate(&p->zs, Z_NO_FLUSH);
+			tlsrpt_buf_commit(&p->out, room - p->zs.avail_out);
 		}
 		switch (ret) {
 		case Z_OK:

@@ -12,7 +12,8 @@
  *    rest is ignored.  What came before is finished normally by
  *    tlsrpt_mime_finish(), so a part cut short still gets its part_end().
  *
- * 2. Line assembler (mime_bytes).  Bytes collect in m->line until an LF.
+ * 2. Line assembler (mime_bytes).  Bytes collect in m->line until an LF;
+ *    a line that lies whole inside one feed is taken from there uncopied.
  *    A complete line is handed on as (content, EOL length): EOL is 2 for
  *    CRLF, 1 for a bare LF, 0 for the unterminated last line at finish.
  *    A line that fills TLSRPT_MAX_LINE_LEN bytes without an LF is handed on
@@ -67,7 +68,9 @@
  *        lim->max_parts leaves, problem() "more than N MIME parts" (once)
  *        and everything after is ignored; otherwise part_begin().
  *
- *    BODY: each line goes through the transfer decoder to part_data().  The
+ *    BODY: each line goes through the transfer decoder into m->out, which
+ *    goes to part_data() when the next line might not fit and before
+ *    part_end() or problem() (so part_data() sees up to 32 KB at a time).  The
  *    line end of a line is held back (m->eol) and sent in front of the next
  *    line, so the one before a delimiter can be dropped: it belongs to the
  *    delimiter (RFC 2046 5.1.1).  At the end of input the held line end is
@@ -91,6 +94,7 @@
  * return -1 only when memory for the boundary stack runs out.  Nothing is
  * printed.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,6 +108,7 @@
 #define MIME_NAME_MAX 511                       /* file name bytes kept; longer is cut */
 #define MIME_MAX_PARAMS 64                      /* parameters read per header field */
 #define MIME_OUT_MAX (TLSRPT_MAX_LINE_LEN + 16) /* decoded output of one line */
+#define MIME_OUT_BUF (4 * MIME_OUT_MAX)         /* decoded output batched for part_data() */
 
 enum mime_state {
 	MIME_HEADER, /* in the header block of the current entity */
@@ -149,16 +154,14 @@ struct tlsrpt_mime {
 	int finished;     /* tlsrpt_mime_finish was called */
 	int warned_depth; /* "nesting deeper" reported */
 
-	char line[TLSRPT_MAX_LINE_LEN]; /* the line being collected */
-	size_t linelen;
-	int midline; /* the next line data continues a line already passed on */
+	size_t linelen; /* bytes collected in line */
+	int midline;    /* the next line data continues a line already passed on */
 
 	enum mime_state state;
 	unsigned depth; /* depth of the current entity */
 	int top;        /* the current entity is the message itself */
 	struct mime_entity ent;
-	char field[TLSRPT_MAX_HEADER_LEN + 1]; /* the header field being unfolded */
-	size_t fieldlen;
+	size_t fieldlen; /* bytes in field */
 	int infield;
 
 	unsigned nparts;     /* leaf parts begun */
@@ -167,11 +170,16 @@ struct tlsrpt_mime {
 	struct tlsrpt_qp qp;
 	char eol[2]; /* held line end of the last body line */
 	size_t eollen;
-	unsigned char out[MIME_OUT_MAX];
+	size_t outlen; /* decoded bytes in out not yet passed to part_data() */
 
 	struct mime_frame *frames; /* open multiparts, outermost first */
 	unsigned nframes;
 	unsigned capframes;
+
+	/* buffers last: never zeroed (see tlsrpt_mime_new) */
+	char line[TLSRPT_MAX_LINE_LEN];        /* the line being collected */
+	char field[TLSRPT_MAX_HEADER_LEN + 1]; /* the header field being unfolded */
+	unsigned char out[MIME_OUT_BUF];       /* decoded body bytes, batched */
 };
 
 /* is_wsp - space or tab */
@@ -210,9 +218,19 @@ static void str_add(char *out, size_t outsize, size_t *len, char c)
 	}
 }
 
-/* mime_problem - report a structural problem */
+/* out_flush - pass the batched decoded bytes to part_data() */
+static void out_flush(struct tlsrpt_mime *m)
+{
+	if (m->outlen > 0 && m->ops->part_data != NULL) {
+		m->ops->part_data(m->ctx, m->out, m->outlen);
+	}
+	m->outlen = 0;
+}
+
+/* mime_problem - report a structural problem, after the data decoded before it */
 static void mime_problem(struct tlsrpt_mime *m, const char *reason)
 {
+	out_flush(m);
 	if (m->ops->problem != NULL) {
 		m->ops->problem(m->ctx, reason);
 	}
@@ -563,17 +581,19 @@ static size_t mime_decode(struct tlsrpt_mime *m, const char *s, size_t n, unsign
 	}
 }
 
-/* mime_deliver - the held line end, then n bytes of content, to part_data() */
+/*
+ * mime_deliver - the held line end, then n bytes of content, decoded into
+ * the batch; the batch goes to part_data() when the next line might not
+ * fit, and at the end of the part
+ */
 static void mime_deliver(struct tlsrpt_mime *m, const char *s, size_t n)
 {
-	size_t len;
-
-	len = mime_decode(m, m->eol, m->eollen, m->out);
-	m->eollen = 0;
-	len += mime_decode(m, s, n, m->out + len);
-	if (len > 0 && m->ops->part_data != NULL) {
-		m->ops->part_data(m->ctx, m->out, len);
+	if (m->eollen + n + 8 > sizeof(m->out) - m->outlen) {
+		out_flush(m);
 	}
+	m->outlen += mime_decode(m, m->eol, m->eollen, m->out + m->outlen);
+	m->eollen = 0;
+	m->outlen += mime_decode(m, s, n, m->out + m->outlen);
 }
 
 /* part_close - end the accepted leaf, sending the held line end only if asked */
@@ -588,6 +608,7 @@ static void part_close(struct tlsrpt_mime *m, int keep_eol)
 		mime_deliver(m, "", 0);
 	}
 	m->eollen = 0;
+	out_flush(m);
 	if (m->cte == TLSRPT_CTE_QP) {
 		len = tlsrpt_qp_flush(&m->qp, m->out);
 		if (len > 0 && m->ops->part_data != NULL) {
@@ -662,6 +683,7 @@ static int headers_end(struct tlsrpt_mime *m)
 		m->state = MIME_BODY;
 		m->cte = m->ent.cte;
 		m->eollen = 0;
+		m->outlen = 0;
 		tlsrpt_b64_init(&m->b64);
 		tlsrpt_qp_init(&m->qp);
 	}
@@ -812,6 +834,22 @@ static int mime_bytes(struct tlsrpt_mime *m, const char *data, size_t len)
 		room = sizeof(m->line) - m->linelen;
 		take = len < room ? len : room;
 		nl = memchr(data, '\n', take);
+		if (nl != NULL && m->linelen == 0) {
+			/* a whole line in the input: straight from there, no copy */
+			const char *s = data;
+			size_t n = (size_t)(nl - data), eol = 1;
+
+			if (n > 0 && s[n - 1] == '\r') {
+				n--;
+				eol = 2;
+			}
+			len -= (size_t)(nl + 1 - data);
+			data = nl + 1;
+			if (mime_line(m, s, n, eol, 0) < 0) {
+				return -1;
+			}
+			continue;
+		}
 		if (nl != NULL) {
 			take = (size_t)(nl - data) + 1;
 		}
@@ -843,11 +881,13 @@ struct tlsrpt_mime *tlsrpt_mime_new(const struct tlsrpt_limits *lim,
 		snprintf(err, errlen, "MIME walker: limits and a part_begin callback are required");
 		return NULL;
 	}
-	m = calloc(1, sizeof(*m));
+	/* not calloc: the line, field and output buffers need no zeroing */
+	m = malloc(sizeof(*m));
 	if (m == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
+	memset(m, 0, offsetof(struct tlsrpt_mime, line));
 	m->ops = ops;
 	m->ctx = ctx;
 	m->max_size = lim->max_message_size;

@@ -18,33 +18,36 @@
  *
  * Bound: a call writes at most (6 + 6 * len) / 8 <= len * 3 / 4 + 1 bytes.
  *
+ * One lookup in a 256-entry table classifies each byte; the accumulator
+ * lives in locals during a call.
+ *
  * Diagnostics: none; the only report is the d->invalid counter.
  */
 #include "b64.h"
 
-/* b64_value - the six-bit value of c, -1 for white space, -2 for other non-alphabet */
-static int b64_value(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z') {
-		return c - 'A';
-	}
-	if (c >= 'a' && c <= 'z') {
-		return c - 'a' + 26;
-	}
-	if (c >= '0' && c <= '9') {
-		return c - '0' + 52;
-	}
-	if (c == '+') {
-		return 62;
-	}
-	if (c == '/') {
-		return 63;
-	}
-	if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
-		return -1;
-	}
-	return -2;
-}
+#define B64_WSP -1   /* space, tab, CR, LF: skipped */
+#define B64_OTHER -2 /* outside the alphabet: skipped and counted */
+#define B64_PAD -3   /* '=' */
+
+/* the six-bit value of each byte, or one of the negative classes above */
+static const signed char b64_table[256] = {
+	-2, -2, -2, -2, -2, -2, -2, -2, -2, -1, -1, -2, -2, -1, -2, -2,
+	-2, -2, -2, -2, -2, -2, -2, -2, -2, -2, -2, -2, -2, -2, -2, -2,
+	-1, -2, -2, -2, -2, -2, -2, -2, -2, -2, -2, 62, -2, -2, -2, 63,
+	52, 53, 54, 55, 56, 57, 58, 59, 60, 61, -2, -2, -2, -3, -2, -2,
+	-2, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
+	15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, -2, -2, -2, -2, -2,
+	-2, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40,
+	41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, -2, -2, -2, -2, -2,
+	-2, -2, -2, -2, -2, -2, -2, -2, -2, -2, -2, -2, -2, -2, -2, -2,
+	-2, -2, -2, -2, -2, -2, -2, -2, -2, -2, -2, -2, -2, -2, -2, -2,
+	-2, -2, -2, -2, -2, -2, -2, -2, -2, -2, -2, -2, -2, -2, -2, -2,
+	-2, -2, -2, -2, -2, -2, -2, -2, -2, -2, -2, -2, -2, -2, -2, -2,
+	-2, -2, -2, -2, -2, -2, -2, -2, -2, -2, -2, -2, -2, -2, -2, -2,
+	-2, -2, -2, -2, -2, -2, -2, -2, -2, -2, -2, -2, -2, -2, -2, -2,
+	-2, -2, -2, -2, -2, -2, -2, -2, -2, -2, -2, -2, -2, -2, -2, -2,
+	-2, -2, -2, -2, -2, -2, -2, -2, -2, -2, -2, -2, -2, -2, -2, -2,
+};
 
 /* tlsrpt_b64_init - reset the decoder */
 void tlsrpt_b64_init(struct tlsrpt_b64 *d)
@@ -58,35 +61,32 @@ void tlsrpt_b64_init(struct tlsrpt_b64 *d)
 /* tlsrpt_b64_decode - decode len bytes into out (room for len*3/4+3); returns bytes written */
 size_t tlsrpt_b64_decode(struct tlsrpt_b64 *d, const char *in, size_t len, unsigned char *out)
 {
+	unsigned long acc = d->acc;
+	unsigned nbits = d->nbits;
 	size_t i;
 	size_t n = 0;
 	int v;
 
 	for (i = 0; i < len && !d->done; i++) {
-		unsigned char c = (unsigned char)in[i];
-
-		if (c == '=') {
-			if (d->nbits == 0) {
+		v = b64_table[(unsigned char)in[i]];
+		if (v >= 0) {
+			acc = (acc << 6 | (unsigned long)v) & 0xffffffUL;
+			nbits += 6;
+			if (nbits >= 8) {
+				nbits -= 8;
+				out[n++] = (unsigned char)(acc >> nbits);
+			}
+		} else if (v == B64_PAD) {
+			if (nbits == 0) {
 				d->invalid++;
 			} else {
 				d->done = 1;
 			}
-			continue;
-		}
-		v = b64_value(c);
-		if (v == -1) {
-			continue;
-		}
-		if (v == -2) {
+		} else if (v == B64_OTHER) {
 			d->invalid++;
-			continue;
-		}
-		d->acc = ((d->acc << 6) | (unsigned long)v) & 0xffffffUL;
-		d->nbits += 6;
-		if (d->nbits >= 8) {
-			d->nbits -= 8;
-			out[n++] = (unsigned char)((d->acc >> d->nbits) & 0xff);
 		}
 	}
+	d->acc = acc;
+	d->nbits = nbits;
 	return n;
 }

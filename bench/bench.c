@@ -38,6 +38,11 @@
  * Output: machine and versions, then one table row per input.  Exit 0,
  * or 1 if an input cannot be read or a child fails.
  *
+ *        bench -n COUNT -v pipeline|floor FILE.eml
+ * Fixed count: one warm-up, then COUNT iterations of one variant in this
+ * process, no fork, no timing, for instruction counts under
+ * valgrind --tool=callgrind (bench/callgrind.sh); prints the outcome.
+ *
  * Outside `make check`: built and run by `make bench` (bench/run-bench.sh).
  */
 #ifdef HAVE_CONFIG_H
@@ -504,16 +509,63 @@ static void print_machine(void)
 	       gnu_get_libc_version(), zlibVersion(), cJSON_Version());
 }
 
+/* run_count - fixed number of iterations of one variant, in this process; exit status */
+static int run_count(const char *path, enum variant var, long count)
+{
+	struct tlsrpt_limits lim;
+	struct floor_ctx fc;
+	struct pipe_out po = {0};
+	struct floor_out fo = {0};
+	size_t len;
+	char *msg = read_file(path, &len);
+	long k;
+	int rc = 0;
+
+	if (msg == NULL) {
+		fprintf(stderr, "bench: cannot read %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	tlsrpt_limits_default(&lim);
+	if (var == V_FLOOR && floor_init(&fc, len, lim.max_report_size) < 0) {
+		fprintf(stderr, "bench: out of memory\n");
+		return 1;
+	}
+	for (k = 0; k <= count && rc == 0; k++) { /* iteration 0 is the warm-up */
+		rc = var == V_PIPELINE ? run_pipeline(&lim, msg, len, &po)
+		                       : run_floor(&fc, msg, len, &fo);
+	}
+	if (var == V_PIPELINE) {
+		printf("%s pipeline x%ld: %u reports, %u errors, %zu records\n", path, count,
+		       po.reports, po.errors, po.records);
+	} else {
+		printf("%s floor x%ld: %s, %zu JSON nodes\n", path, count,
+		       fo.refused ? "refused" : "parsed", fo.nodes);
+	}
+	if (var == V_FLOOR) {
+		free(fc.dec);
+		free(fc.inf);
+	}
+	free(msg);
+	return rc == 0 ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	double budget = 1.5;
-	int i, c, status = 0, keep = 0;
+	int i, c, status = 0, keep = 0, var = -1;
+	long count = 0;
 
-	while ((c = getopt(argc, argv, "kt:")) != -1) {
+	while ((c = getopt(argc, argv, "kt:n:v:")) != -1) {
 		if (c == 't') {
 			budget = strtod(optarg, NULL);
 		} else if (c == 'k') {
 			keep = 1;
+		} else if (c == 'n') {
+			count = strtol(optarg, NULL, 10);
+		} else if (c == 'v' && strcmp(optarg, "pipeline") == 0) {
+			var = V_PIPELINE;
+		} else if (c == 'v' && strcmp(optarg, "floor") == 0) {
+			var = V_FLOOR;
 		} else {
 			fprintf(stderr, "usage: bench [-k] [-t SECONDS] FILE.eml...\n");
 			return 2;
@@ -522,6 +574,13 @@ int main(int argc, char **argv)
 	if (optind >= argc || !(budget > 0)) {
 		fprintf(stderr, "usage: bench [-k] [-t SECONDS] FILE.eml...\n");
 		return 2;
+	}
+	if (count > 0 || var >= 0) {
+		if (count <= 0 || var < 0 || optind != argc - 1) {
+			fprintf(stderr, "usage: bench -n COUNT -v pipeline|floor FILE.eml\n");
+			return 2;
+		}
+		return run_count(argv[optind], (enum variant)var, count);
 	}
 	if (keep) { /* inherited by every child */
 		mallopt(M_TRIM_THRESHOLD, 1 << 30);

@@ -2,8 +2,24 @@
  * report.c - the RFC 8460 report model and its JSON parser
  *
  * The JSON text is parsed with cJSON_ParseWithLengthOpts (its return_parse_end
- * gives the error position; cJSON_GetErrorPtr is global and never used),
- * then copied into struct tlsrpt_report and the cJSON tree deleted.
+ * gives the error position; cJSON_GetErrorPtr is global and never used)
+ * into a per-report arena (arena.h), and struct tlsrpt_report is built in
+ * the same arena, its strings pointing at the tree's own strings (no
+ * copies).  The report owns the arena: tlsrpt_report_free releases tree
+ * and model in one step, and nothing is ever freed node by node.
+ *
+ * The one exception to "no globals" in common/: cJSON's allocation hooks
+ * are process-wide, so they are installed once (pthread_once, the other
+ * static) and send each allocation to the calling thread's current arena,
+ * a thread-local pointer set only for the duration of
+ * cJSON_ParseWithLengthOpts inside tlsrpt_report_parse; with no current
+ * arena they are plain malloc and free, so any other cJSON use in the
+ * process is unaffected.  The free hook ignores pointers into the current
+ * arena (cJSON frees a partial tree when a parse fails).
+ *
+ * Failure-detail objects (tens of thousands in a large report) are read
+ * in one pass over their members, the first member of each name counting,
+ * as a lookup by name would.
  *
  * Rules (what real senders send, see tests/unit/test_report.c):
  *   - a string field of another JSON type (null, number, ...) is absent;
@@ -25,15 +41,48 @@
  *
  * This is the only module that includes cJSON.h.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
 
+#include "arena.h"
 #include "report.h"
 
 #define MAX_SAFE_INTEGER 9007199254740992.0 /* 2^53: every integer up to it is exact */
+
+/* the report and the arena that holds it (and its tree); report first */
+struct owned_report {
+	struct tlsrpt_report r;
+	struct tlsrpt_arena *arena;
+};
+
+static pthread_once_t hooks_once = PTHREAD_ONCE_INIT;
+static __thread struct tlsrpt_arena *current; /* set only inside tlsrpt_report_parse */
+
+/* hook_malloc - cJSON's allocator: the thread's current arena, else malloc */
+static void *hook_malloc(size_t n)
+{
+	return current != NULL ? tlsrpt_arena_alloc(current, n) : malloc(n);
+}
+
+/* hook_free - cJSON's free: arena memory goes with its arena */
+static void hook_free(void *ptr)
+{
+	if (current == NULL || !tlsrpt_arena_owns(current, ptr)) {
+		free(ptr);
+	}
+}
+
+/* install_hooks - once per process */
+static void install_hooks(void)
+{
+	cJSON_Hooks h = {hook_malloc, hook_free};
+
+	cJSON_InitHooks(&h);
+}
 
 /* seterr - write a reason into err */
 static void seterr(char *err, size_t errlen, const char *what, const char *detail)
@@ -52,23 +101,15 @@ static const cJSON *get(const cJSON *o, const char *key)
 	return cJSON_GetObjectItemCaseSensitive(o, key);
 }
 
-/* dupstr - copy member key when it is a string; 0 ok (absent: *out NULL), -1 out of memory */
-static int dupstr(const cJSON *o, const char *key, char **out)
+/* str - the string of node v, or NULL when v is absent or not a string */
+static char *str(const cJSON *v)
 {
-	const cJSON *v = get(o, key);
-
-	*out = NULL;
-	if (!cJSON_IsString(v) || v->valuestring == NULL) {
-		return 0;
-	}
-	*out = strdup(v->valuestring);
-	return *out == NULL ? -1 : 0;
+	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-/* getcount - member key as a session count; 0 ok (absent: 0), -1 refused (err) */
-static int getcount(const cJSON *o, const char *key, uint64_t *out, char *err, size_t errlen)
+/* count - node v (member key) as a session count; 0 ok (absent: 0), -1 refused (err) */
+static int count(const cJSON *v, const char *key, uint64_t *out, char *err, size_t errlen)
 {
-	const cJSON *v = get(o, key);
 	double d;
 
 	*out = 0;
@@ -88,17 +129,23 @@ static int getcount(const cJSON *o, const char *key, uint64_t *out, char *err, s
 	return 0;
 }
 
-/* joinstr - the strings of a string or an array, joined with sep; NULL when none */
-static int joinstr(const cJSON *v, char **out)
+/* getcount - member key as a session count; 0 ok (absent: 0), -1 refused (err) */
+static int getcount(const cJSON *o, const char *key, uint64_t *out, char *err, size_t errlen)
+{
+	return count(get(o, key), key, out, err, errlen);
+}
+
+/* joinstr - the strings of a string or an array, joined with ","; NULL when none */
+static int joinstr(struct tlsrpt_arena *a, const cJSON *v, char **out)
 {
 	const cJSON *e;
 	size_t len = 0, n = 0;
 	char *s;
 
 	*out = NULL;
-	if (cJSON_IsString(v) && v->valuestring != NULL) {
-		*out = strdup(v->valuestring);
-		return *out == NULL ? -1 : 0;
+	if (cJSON_IsString(v)) {
+		*out = v->valuestring;
+		return 0;
 	}
 	if (!cJSON_IsArray(v)) {
 		return 0;
@@ -113,7 +160,7 @@ static int joinstr(const cJSON *v, char **out)
 	if (n == 0) {
 		return 0;
 	}
-	s = malloc(len);
+	s = tlsrpt_arena_alloc(a, len);
 	if (s == NULL) {
 		return -1;
 	}
@@ -136,7 +183,7 @@ static int joinstr(const cJSON *v, char **out)
 }
 
 /* strlist - the strings of a string or an array as a list; 0 ok, -1 out of memory */
-static int strlist(const cJSON *v, char ***out, size_t *n)
+static int strlist(struct tlsrpt_arena *a, const cJSON *v, char ***out, size_t *n)
 {
 	const cJSON *e;
 	size_t cnt = 0;
@@ -154,51 +201,86 @@ static int strlist(const cJSON *v, char ***out, size_t *n)
 	if (cnt == 0) {
 		return 0;
 	}
-	*out = calloc(cnt, sizeof(**out));
+	*out = tlsrpt_arena_alloc(a, cnt * sizeof(**out));
 	if (*out == NULL) {
 		return -1;
 	}
 	if (cJSON_IsString(v)) {
-		(*out)[0] = strdup(v->valuestring);
-		*n = (*out)[0] != NULL;
-		return *n == 1 ? 0 : -1;
+		(*out)[0] = v->valuestring;
+		*n = 1;
+		return 0;
 	}
 	cJSON_ArrayForEach(e, v)
 	{
 		if (cJSON_IsString(e) && e->valuestring != NULL) {
-			(*out)[*n] = strdup(e->valuestring);
-			if ((*out)[*n] == NULL) {
-				return -1;
-			}
-			(*n)++;
+			(*out)[(*n)++] = e->valuestring;
 		}
 	}
 	return 0;
 }
 
-/* parse_failure - one failure-details entry; 0 ok, -1 refused or out of memory (err) */
+/* the members of a failure-details entry, in the order of fd_names */
+enum fd_key {
+	FD_RESULT_TYPE,
+	FD_SENDING_MTA_IP,
+	FD_RECEIVING_MX_HOSTNAME,
+	FD_RECEIVING_MX_HELO,
+	FD_RECEIVING_IP,
+	FD_FAILURE_REASON_CODE,
+	FD_FAILURE_ERROR_CODE,
+	FD_ADDITIONAL_INFORMATION,
+	FD_FAILED_SESSION_COUNT,
+	FD_NKEYS
+};
+
+static const char *const fd_names[FD_NKEYS] = {
+	"result-type",         "sending-mta-ip",       "receiving-mx-hostname",
+	"receiving-mx-helo",   "receiving-ip",         "failure-reason-code",
+	"failure-error-code",  "additional-information", "failed-session-count",
+};
+
+/* fd_key - which failure-details member name k is, FD_NKEYS for none */
+static enum fd_key fd_key(const char *k)
+{
+	int i;
+
+	for (i = 0; i < FD_NKEYS; i++) {
+		if (k[0] == fd_names[i][0] && strcmp(k, fd_names[i]) == 0) {
+			return (enum fd_key)i;
+		}
+	}
+	return FD_NKEYS;
+}
+
+/* parse_failure - one failure-details entry (an object); 0 ok, -1 refused (err) */
 static int parse_failure(const cJSON *o, struct tlsrpt_failure *f, char *err, size_t errlen)
 {
-	if (dupstr(o, "result-type", &f->result_type) < 0 ||
-	    dupstr(o, "sending-mta-ip", &f->sending_mta_ip) < 0 ||
-	    dupstr(o, "receiving-mx-hostname", &f->receiving_mx_hostname) < 0 ||
-	    dupstr(o, "receiving-mx-helo", &f->receiving_mx_helo) < 0 ||
-	    dupstr(o, "receiving-ip", &f->receiving_ip) < 0 ||
-	    dupstr(o, "failure-reason-code", &f->failure_reason_code) < 0 ||
-	    dupstr(o, "additional-information", &f->additional_information) < 0) {
-		seterr(err, errlen, "out of memory", "");
-		return -1;
+	const cJSON *m[FD_NKEYS] = {NULL};
+	const cJSON *e;
+	enum fd_key k;
+
+	for (e = o->child; e != NULL; e = e->next) {
+		if (e->string != NULL && (k = fd_key(e->string)) != FD_NKEYS && m[k] == NULL) {
+			m[k] = e;
+		}
 	}
-	if (f->failure_reason_code == NULL &&
-	    dupstr(o, "failure-error-code", &f->failure_reason_code) < 0) {
-		seterr(err, errlen, "out of memory", "");
-		return -1;
+	f->result_type = str(m[FD_RESULT_TYPE]);
+	f->sending_mta_ip = str(m[FD_SENDING_MTA_IP]);
+	f->receiving_mx_hostname = str(m[FD_RECEIVING_MX_HOSTNAME]);
+	f->receiving_mx_helo = str(m[FD_RECEIVING_MX_HELO]);
+	f->receiving_ip = str(m[FD_RECEIVING_IP]);
+	f->failure_reason_code = str(m[FD_FAILURE_REASON_CODE]);
+	if (f->failure_reason_code == NULL) {
+		f->failure_reason_code = str(m[FD_FAILURE_ERROR_CODE]);
 	}
-	return getcount(o, "failed-session-count", &f->failed_session_count, err, errlen);
+	f->additional_information = str(m[FD_ADDITIONAL_INFORMATION]);
+	return count(m[FD_FAILED_SESSION_COUNT], "failed-session-count", &f->failed_session_count,
+	             err, errlen);
 }
 
 /* parse_policy - one policies entry; 0 ok, -1 refused or out of memory (err) */
-static int parse_policy(const cJSON *o, struct tlsrpt_policy *p, char *err, size_t errlen)
+static int parse_policy(struct tlsrpt_arena *a, const cJSON *o, struct tlsrpt_policy *p, char *err,
+                        size_t errlen)
 {
 	const cJSON *pol = get(o, "policy");
 	const cJSON *sum = get(o, "summary");
@@ -210,10 +292,10 @@ static int parse_policy(const cJSON *o, struct tlsrpt_policy *p, char *err, size
 		seterr(err, errlen, "policy entry is not a JSON object", "");
 		return -1;
 	}
-	if (dupstr(pol, "policy-type", &p->policy_type) < 0 ||
-	    dupstr(pol, "policy-domain", &p->policy_domain) < 0 ||
-	    strlist(get(pol, "policy-string"), &p->policy_string, &p->npolicy_string) < 0 ||
-	    joinstr(get(pol, "mx-host"), &p->mx_host) < 0) {
+	p->policy_type = str(get(pol, "policy-type"));
+	p->policy_domain = str(get(pol, "policy-domain"));
+	if (strlist(a, get(pol, "policy-string"), &p->policy_string, &p->npolicy_string) < 0 ||
+	    joinstr(a, get(pol, "mx-host"), &p->mx_host) < 0) {
 		seterr(err, errlen, "out of memory", "");
 		return -1;
 	}
@@ -233,7 +315,7 @@ static int parse_policy(const cJSON *o, struct tlsrpt_policy *p, char *err, size
 	if (n == 0) {
 		return 0;
 	}
-	p->failure_details = calloc(n, sizeof(*p->failure_details));
+	p->failure_details = tlsrpt_arena_calloc(a, n, sizeof(*p->failure_details));
 	if (p->failure_details == NULL) {
 		seterr(err, errlen, "out of memory", "");
 		return -1;
@@ -243,10 +325,7 @@ static int parse_policy(const cJSON *o, struct tlsrpt_policy *p, char *err, size
 		if (!cJSON_IsObject(e)) {
 			continue;
 		}
-		/* Count it first so that a failed entry is freed with the policy. */
-		p->nfailure_details++;
-		if (parse_failure(e, &p->failure_details[p->nfailure_details - 1], err, errlen) <
-		    0) {
+		if (parse_failure(e, &p->failure_details[p->nfailure_details++], err, errlen) < 0) {
 			return -1;
 		}
 	}
@@ -254,7 +333,8 @@ static int parse_policy(const cJSON *o, struct tlsrpt_policy *p, char *err, size
 }
 
 /* parse_report - the top-level object; 0 ok, -1 refused or out of memory (err) */
-static int parse_report(const cJSON *root, struct tlsrpt_report *r, char *err, size_t errlen)
+static int parse_report(struct tlsrpt_arena *a, const cJSON *root, struct tlsrpt_report *r,
+                        char *err, size_t errlen)
 {
 	const cJSON *dr = get(root, "date-range");
 	const cJSON *pols = get(root, "policies");
@@ -265,14 +345,11 @@ static int parse_report(const cJSON *root, struct tlsrpt_report *r, char *err, s
 		seterr(err, errlen, "report is not a JSON object", "");
 		return -1;
 	}
-	if (dupstr(root, "organization-name", &r->organization_name) < 0 ||
-	    dupstr(dr, "start-datetime", &r->start_datetime) < 0 ||
-	    dupstr(dr, "end-datetime", &r->end_datetime) < 0 ||
-	    dupstr(root, "contact-info", &r->contact_info) < 0 ||
-	    dupstr(root, "report-id", &r->report_id) < 0) {
-		seterr(err, errlen, "out of memory", "");
-		return -1;
-	}
+	r->organization_name = str(get(root, "organization-name"));
+	r->start_datetime = str(get(dr, "start-datetime"));
+	r->end_datetime = str(get(dr, "end-datetime"));
+	r->contact_info = str(get(root, "contact-info"));
+	r->report_id = str(get(root, "report-id"));
 	if (pols == NULL) {
 		seterr(err, errlen, "no policies array", "");
 		return -1;
@@ -285,15 +362,14 @@ static int parse_report(const cJSON *root, struct tlsrpt_report *r, char *err, s
 	if (n == 0) {
 		return 0;
 	}
-	r->policies = calloc(n, sizeof(*r->policies));
+	r->policies = tlsrpt_arena_calloc(a, n, sizeof(*r->policies));
 	if (r->policies == NULL) {
 		seterr(err, errlen, "out of memory", "");
 		return -1;
 	}
 	cJSON_ArrayForEach(e, pols)
 	{
-		r->npolicies++;
-		if (parse_policy(e, &r->policies[r->npolicies - 1], err, errlen) < 0) {
+		if (parse_policy(a, e, &r->policies[r->npolicies++], err, errlen) < 0) {
 			return -1;
 		}
 	}
@@ -304,82 +380,47 @@ static int parse_report(const cJSON *root, struct tlsrpt_report *r, char *err, s
 int tlsrpt_report_parse(const char *json, size_t len, struct tlsrpt_report **out, char *err,
                         size_t errlen)
 {
-	struct tlsrpt_report *r;
+	struct tlsrpt_arena *a;
+	struct owned_report *o;
 	const char *end = NULL;
 	cJSON *root;
 	char pos[48];
 
 	*out = NULL;
+	if (pthread_once(&hooks_once, install_hooks) != 0 || (a = tlsrpt_arena_new()) == NULL) {
+		seterr(err, errlen, "out of memory", "");
+		return -1;
+	}
+	current = a;
 	root = cJSON_ParseWithLengthOpts(json, len, &end, 0);
+	current = NULL;
 	if (root == NULL) {
 		size_t at = end != NULL && end >= json ? (size_t)(end - json) : 0;
 
+		tlsrpt_arena_free(a);
 		snprintf(pos, sizeof(pos), " (at byte %zu)", at);
 		seterr(err, errlen, "not JSON", pos);
 		return -1;
 	}
-	r = calloc(1, sizeof(*r));
-	if (r == NULL) {
-		cJSON_Delete(root);
+	o = tlsrpt_arena_calloc(a, 1, sizeof(*o));
+	if (o == NULL) {
+		tlsrpt_arena_free(a);
 		seterr(err, errlen, "out of memory", "");
 		return -1;
 	}
-	if (parse_report(root, r, err, errlen) < 0) {
-		cJSON_Delete(root);
-		tlsrpt_report_free(r);
+	o->arena = a;
+	if (parse_report(a, root, &o->r, err, errlen) < 0) {
+		tlsrpt_arena_free(a);
 		return -1;
 	}
-	cJSON_Delete(root);
-	*out = r;
+	*out = &o->r;
 	return 0;
 }
 
-/* free_failure - release the strings of one failure detail */
-static void free_failure(struct tlsrpt_failure *f)
-{
-	free(f->result_type);
-	free(f->sending_mta_ip);
-	free(f->receiving_mx_hostname);
-	free(f->receiving_mx_helo);
-	free(f->receiving_ip);
-	free(f->failure_reason_code);
-	free(f->additional_information);
-}
-
-/* free_policy - release the contents of one policy */
-static void free_policy(struct tlsrpt_policy *p)
-{
-	size_t i;
-
-	free(p->policy_type);
-	for (i = 0; i < p->npolicy_string; i++) {
-		free(p->policy_string[i]);
-	}
-	free(p->policy_string);
-	free(p->policy_domain);
-	free(p->mx_host);
-	for (i = 0; i < p->nfailure_details; i++) {
-		free_failure(&p->failure_details[i]);
-	}
-	free(p->failure_details);
-}
-
-/* tlsrpt_report_free - release a parsed report; accepts NULL */
+/* tlsrpt_report_free - release a parsed report with its tree, all in its arena; accepts NULL */
 void tlsrpt_report_free(struct tlsrpt_report *r)
 {
-	size_t i;
-
-	if (r == NULL) {
-		return;
+	if (r != NULL) {
+		tlsrpt_arena_free(((struct owned_report *)(void *)r)->arena);
 	}
-	free(r->organization_name);
-	free(r->start_datetime);
-	free(r->end_datetime);
-	free(r->contact_info);
-	free(r->report_id);
-	for (i = 0; i < r->npolicies; i++) {
-		free_policy(&r->policies[i]);
-	}
-	free(r->policies);
-	free(r);
 }

@@ -1,0 +1,168 @@
+/*
+ * arena.c - per-report bump allocator
+ *
+ * Blocks are malloc'd, never zeroed: the first of FIRST_BLOCK bytes
+ * holds the arena itself, later ones double in size up to MAX_BLOCK, and
+ * a request larger than half a block gets a block of its own (so a big
+ * string does not waste the rest of the current block).  Allocations are
+ * aligned to ALIGN bytes, enough for pointers, size_t and double.
+ *
+ * Diagnostics: none; NULL when malloc fails or a size overflows.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+
+#define ALIGN 8
+#define FIRST_BLOCK (16 * 1024)
+#define MAX_BLOCK (4 * 1024 * 1024)
+
+struct block {
+	struct block *next; /* older blocks */
+	size_t size;        /* usable bytes after the header */
+	size_t used;
+};
+
+/* the header is a multiple of ALIGN, so data right after it is aligned */
+#define HDR ((sizeof(struct block) + ALIGN - 1) & ~(size_t)(ALIGN - 1))
+
+struct tlsrpt_arena {
+	struct block *cur; /* where allocations come from; its next are the older ones */
+	size_t next_size;  /* size of the next regular block */
+	size_t total;      /* bytes of all blocks */
+};
+
+/* round_up - n rounded up to ALIGN; 0 on overflow */
+static size_t round_up(size_t n)
+{
+	return n > SIZE_MAX - ALIGN ? 0 : (n + ALIGN - 1) & ~(size_t)(ALIGN - 1);
+}
+
+/* block_new - a block with size usable bytes; NULL when out of memory */
+static struct block *block_new(size_t size)
+{
+	struct block *b;
+
+	if (size > SIZE_MAX - HDR) {
+		return NULL;
+	}
+	b = malloc(HDR + size);
+	if (b == NULL) {
+		return NULL;
+	}
+	b->next = NULL;
+	b->size = size;
+	b->used = 0;
+	return b;
+}
+
+/* tlsrpt_arena_new - empty arena living in its own first block; NULL when out of memory */
+struct tlsrpt_arena *tlsrpt_arena_new(void)
+{
+	struct block *b = block_new(FIRST_BLOCK);
+	struct tlsrpt_arena *a;
+
+	if (b == NULL) {
+		return NULL;
+	}
+	a = (struct tlsrpt_arena *)(void *)((char *)b + HDR);
+	b->used = round_up(sizeof(*a));
+	a->cur = b;
+	a->next_size = 2 * FIRST_BLOCK;
+	a->total = HDR + FIRST_BLOCK;
+	return a;
+}
+
+/* tlsrpt_arena_alloc - n bytes aligned to ALIGN, not zeroed; NULL when out of memory */
+void *tlsrpt_arena_alloc(struct tlsrpt_arena *a, size_t n)
+{
+	struct block *b = a->cur, *nb;
+	void *p;
+
+	n = round_up(n == 0 ? 1 : n);
+	if (n == 0) {
+		return NULL;
+	}
+	if (n <= b->size - b->used) {
+		p = (char *)b + HDR + b->used;
+		b->used += n;
+		return p;
+	}
+	if (n > a->next_size / 2) {
+		/* its own block, kept behind the current one so the current goes on serving */
+		nb = block_new(n);
+		if (nb == NULL) {
+			return NULL;
+		}
+		nb->used = n;
+		nb->next = b->next;
+		b->next = nb;
+		a->total += HDR + n;
+		return (char *)nb + HDR;
+	}
+	nb = block_new(a->next_size);
+	if (nb == NULL) {
+		return NULL;
+	}
+	a->total += HDR + a->next_size;
+	if (a->next_size < MAX_BLOCK) {
+		a->next_size *= 2;
+	}
+	nb->next = b;
+	a->cur = nb;
+	nb->used = n;
+	return (char *)nb + HDR;
+}
+
+/* tlsrpt_arena_calloc - n objects of size bytes, zeroed; NULL when out of memory or overflow */
+void *tlsrpt_arena_calloc(struct tlsrpt_arena *a, size_t n, size_t size)
+{
+	void *p;
+
+	if (size != 0 && n > SIZE_MAX / size) {
+		return NULL;
+	}
+	p = tlsrpt_arena_alloc(a, n * size);
+	if (p != NULL) {
+		memset(p, 0, n * size);
+	}
+	return p;
+}
+
+/* tlsrpt_arena_owns - whether p points into one of the arena's blocks */
+int tlsrpt_arena_owns(const struct tlsrpt_arena *a, const void *p)
+{
+	const struct block *b;
+	uintptr_t u = (uintptr_t)p;
+
+	for (b = a->cur; b != NULL; b = b->next) {
+		uintptr_t s = (uintptr_t)b + HDR;
+
+		if (u >= s && u < s + b->size) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* tlsrpt_arena_size - bytes of blocks held */
+size_t tlsrpt_arena_size(const struct tlsrpt_arena *a)
+{
+	return a->total;
+}
+
+/* tlsrpt_arena_free - release every block (the arena lives in the oldest); accepts NULL */
+void tlsrpt_arena_free(struct tlsrpt_arena *a)
+{
+	struct block *b, *next;
+
+	if (a == NULL) {
+		return;
+	}
+	for (b = a->cur; b != NULL; b = next) {
+		next = b->next;
+		free(b);
+	}
+}

@@ -1,0 +1,189 @@
+# tests/alert/lib.sh - the alerting recipes against real syslog daemons (sourced)
+#
+# Builds on tests/e2e/lib.sh: a private Postfix, and the milter in a private
+# mount namespace (tests/e2e/ns-run.sh) where a real syslog daemon, not the
+# tests' listener, owns /dev/log (tests/alert/with-syslog.sh).  The daemon
+# runs the shipped snippet from etc/ with only its two paths substituted:
+# /var/log/tlsrpt-milter/ becomes $ALERT_LOGDIR/ and
+# /usr/local/sbin/tlsrpt-alert a copy of etc/tlsrpt-alert.sh.  That alert
+# program mails postmaster through /usr/sbin/sendmail; the daemon runs with
+# MAIL_CONFIG pointing at the private Postfix, so the alert mails land in
+# the Maildir of postmaster@e2e.test.
+#
+# alert_round FORMAT sends a report with failures, a clean report, a broken
+# report and an ordinary mail through Postfix and checks that exactly the
+# failure, failure-omitted and error events - as `tlsrpt-milter -t` prints
+# them for the same files, with Postfix's queue IDs - reach the alert file
+# and the alert mails, fields intact.
+#
+# The test sets ALERT_DAEMON_SH, the body of daemon.sh (which must exec the
+# daemon in the foreground; $ALERT_DIR/ns.N is the namespace's work
+# directory, in $1), before calling alert_start.
+
+. "$(dirname "$0")/../e2e/lib.sh"
+ALERT_LIB=$top_srcdir/tests/alert
+MAILS=$ALERT_LIB/mails
+ALERT_TO=postmaster@e2e.test
+PF_USERS="tlsrpt@example.com user@example.com $ALERT_TO"
+
+# alert_init - Postfix, the directories and the alert program
+alert_init() {
+    e2e_init
+    pf_start || { echo "FAIL: Postfix did not start"; exit 1; }
+    ALERT_DIR=$E2E_DIR/alert
+    ALERT_LOGDIR=$ALERT_DIR/log
+    ALERT_PROG=$ALERT_DIR/tlsrpt-alert
+    mkdir -p "$ALERT_DIR"
+    cp "$top_srcdir/etc/tlsrpt-alert.sh" "$ALERT_PROG" && chmod 755 "$ALERT_PROG" || exit 1
+    MAIL_CONFIG=$PF_CONF
+    export MAIL_CONFIG
+}
+
+# alert_snippet - the shipped snippet with its two paths substituted: SRC DEST
+#
+# Fails the test when the snippet no longer holds both paths (the test
+# would then not test what is shipped).
+alert_snippet() {
+    for p in /var/log/tlsrpt-milter/ /usr/local/sbin/tlsrpt-alert; do
+        grep -q -F "$p" "$1" || { fail "$(basename "$1") no longer mentions $p"; return 1; }
+    done
+    sed -e "s|/var/log/tlsrpt-milter/|$ALERT_LOGDIR/|g" \
+        -e "s|/usr/local/sbin/tlsrpt-alert|$ALERT_PROG|g" "$1" >"$2"
+}
+
+# alert_start - the milter with the syslog daemon in its namespace: CONF
+alert_start() {
+    E2E_NS_SEQ=$((E2E_NS_SEQ + 1))
+    MILTER_NS_DIR=$E2E_DIR/ns.$E2E_NS_SEQ
+    mkdir -p "$MILTER_NS_DIR"
+    printf '%s\n' "$ALERT_DAEMON_SH" >"$MILTER_NS_DIR/daemon.sh"
+    unshare -m --propagation private sh "$E2E_LIB/ns-run.sh" "$MILTER_NS_DIR" "$E2E_SYSLOG" \
+        sh "$ALERT_LIB/with-syslog.sh" "$MILTER_NS_DIR" \
+        "$TLSRPT_MILTER" -f -c "$1" -p "inet:$MILTER_PORT@127.0.0.1" \
+        >"$MILTER_NS_DIR/stderr" 2>&1 &
+    MILTER_NS_PID=$!
+    if ! e2e_until 30 e2e_milter_up; then
+        echo "the milter and the syslog daemon did not start:"
+        cat "$MILTER_NS_DIR/stderr" "$MILTER_NS_DIR/daemon.err" 2>/dev/null
+        stop_milter
+        return 1
+    fi
+}
+
+# expected_alerts - the alert lines for FILE under QID: CONF FILE QID
+#
+# kv: "QID: EVENT ..."; json: "@cee:{...}" with the queue ID.
+expected_alerts() {
+    (cd "$(dirname "$2")" && "$TLSRPT_MILTER" -c "$1" -t "$(basename "$2")") 2>/dev/null |
+        sed -n -e "s|^$(basename "$2"): \(failure\) |$3: \1 |p" \
+            -e "s|^$(basename "$2"): \(failure-omitted\) |$3: \1 |p" \
+            -e "s|^$(basename "$2"): \(error\) |$3: \1 |p" \
+            -e "s#^{\"event\":\"\(failure\|failure-omitted\|error\)\",\"queue-id\":\"$(basename "$2")\",#@cee:{\"event\":\"\1\",\"queue-id\":\"$3\",#p"
+}
+
+# alert_messages - the messages of a file of syslog lines (after "tlsrpt-milter[PID]: ")
+alert_messages() {
+    sed -n 's/^.* tlsrpt-milter\[[0-9]*\]: //p' "$1"
+}
+
+# mail_bodies - the first body line of every alert mail
+mail_bodies() {
+    d=$(maildir_of "$ALERT_TO")
+    find "$d/new" "$d/cur" -type f 2>/dev/null | while read -r m; do
+        sed -n '/^$/{n;p;q;}' "$m"
+    done
+}
+
+# mail_subjects - the Subject: of every alert mail, sorted
+mail_subjects() {
+    d=$(maildir_of "$ALERT_TO")
+    find "$d/new" "$d/cur" -type f 2>/dev/null | while read -r m; do
+        sed -n 's/^Subject: //p' "$m" | head -1
+    done | sort
+}
+
+# queue_empty - true when the private Postfix has nothing queued
+queue_empty() {
+    [ -z "$(postqueue -c "$PF_CONF" -j 2>/dev/null)" ]
+}
+
+# alert_round - one round: FORMAT (kv or json) FULLLOG
+#
+# FULLLOG is the daemon's log of everything (to see that the clean report
+# reached the daemon and was left out by the snippet, not lost).
+alert_round() {
+    fmt=$1
+    full=$2
+    conf=$ALERT_DIR/milter-$fmt.conf
+    milter_conf "$conf" "ReportAddress tlsrpt@example.com" "Action deliver" \
+        "MaxFailureLines 2" "LogFormat $fmt"
+    rm -rf "$ALERT_LOGDIR" "$(maildir_of "$ALERT_TO")"
+    : >"$full"
+    alert_start "$conf" || { fail "$fmt: the milter with the syslog daemon did not start"; return 1; }
+    : >"$ALERT_DIR/want"
+    for m in failures clean broken ordinary; do
+        rcpt=tlsrpt@example.com
+        [ $m = ordinary ] && rcpt=user@example.com
+        qid=$(send_mail "$SENDER" "$rcpt" "$MAILS/$m.eml") || { fail "$fmt: $m.eml not accepted"; continue; }
+        eval "qid_$m=\$qid"
+        wait_settled "$qid" || fail "$fmt: $m.eml ($qid) not delivered"
+        expected_alerts "$conf" "$MAILS/$m.eml" "$qid" >>"$ALERT_DIR/want"
+    done
+    # the daemon has had the clean report's last line: everything before it too
+    e2e_until 15 grep -q "$qid_clean: action \|\"event\":\"action\",\"queue-id\":\"$qid_clean\"" "$full" ||
+        fail "$fmt: the clean report's action line ($qid_clean) never reached the daemon"
+    nwant=$(wc -l <"$ALERT_DIR/want")
+    e2e_until 20 eval '[ "$(maildir_count "$ALERT_TO")" -ge "$nwant" ]'
+    stop_milter # and the daemon: its files are complete now
+    [ "${MILTER_RC:-1}" -eq 0 ] || fail "$fmt: the milter or the syslog daemon exited with $MILTER_RC"
+    e2e_until 20 queue_empty || fail "$fmt: alert mails still queued"
+    sort "$ALERT_DIR/want" >"$ALERT_DIR/want.sorted"
+
+    # 1. the alert file: exactly the failure and error events
+    alerts=$ALERT_LOGDIR/alerts.log
+    [ -s "$alerts" ] || fail "$fmt: no alert file $alerts"
+    alert_messages "$alerts" | sort >"$ALERT_DIR/got"
+    if [ "$nwant" -ge 4 ] && cmp -s "$ALERT_DIR/want.sorted" "$ALERT_DIR/got"; then
+        ok "$fmt: the alert file holds exactly the $nwant failure/error events"
+    else
+        fail "$fmt: alert file differs from the expected events (want, got):"
+        diff -u "$ALERT_DIR/want.sorted" "$ALERT_DIR/got"
+    fi
+    [ "$(wc -l <"$alerts")" -eq "$(alert_messages "$alerts" | wc -l)" ] ||
+        fail "$fmt: the alert file has lines that are not the milter's"
+    # 2. the alert program's mails: one per event, the same lines
+    alert_messages "$alerts" | sort >"$ALERT_DIR/got.file"
+    mail_bodies | sed 's/^.* tlsrpt-milter\[[0-9]*\]: //' | sort >"$ALERT_DIR/got.mail"
+    if cmp -s "$ALERT_DIR/want.sorted" "$ALERT_DIR/got.mail"; then
+        ok "$fmt: the alert program mailed $ALERT_TO exactly those $nwant events"
+    else
+        fail "$fmt: alert mails differ from the expected events (want, got):"
+        diff -u "$ALERT_DIR/want.sorted" "$ALERT_DIR/got.mail"
+    fi
+    # 3. fields intact: a value with spaces and an escaped control character
+    case $fmt in
+    kv) field='additional-information="chain ends in\x01an expired CA"' ;;
+    *) field='"additional-information":"chain ends in\u0001an expired CA"' ;;
+    esac
+    grep -q -F -- "$qid_failures" "$ALERT_DIR/got" && grep -q -F -- "$field" "$ALERT_DIR/got" &&
+        ok "$fmt: alert file has $field" || fail "$fmt: alert file lacks $field"
+    grep -q -F -- "$field" "$ALERT_DIR/got.mail" &&
+        ok "$fmt: alert mail has $field" || fail "$fmt: no alert mail has $field"
+    for ev in failure failure-omitted error; do
+        grep -q -E -- "(: $ev |\"event\":\"$ev\")" "$ALERT_DIR/got" || fail "$fmt: no $ev event in the alert file"
+    done
+    n=$(mail_subjects | grep -c "^TLS-RPT failure for alert-fail\.example on ")
+    [ "$n" -eq 2 ] && ok "$fmt: 2 alert mails titled 'TLS-RPT failure for alert-fail.example'" ||
+        fail "$fmt: $n alert mails titled 'TLS-RPT failure for alert-fail.example', want 2: $(mail_subjects)"
+    # 4. the clean report and the ordinary mail: in the full log, never alerted
+    grep -q -F -- "$qid_clean" "$full" || fail "$fmt: the clean report ($qid_clean) never reached the daemon"
+    if grep -q -F -e "$qid_clean" -e "$qid_ordinary" -e "alert-clean.example" \
+        "$alerts" "$ALERT_DIR/got.mail"; then
+        fail "$fmt: the clean report or the ordinary mail was alerted"
+    else
+        ok "$fmt: nothing of the clean report ($qid_clean) or the ordinary mail ($qid_ordinary) alerted"
+    fi
+    grep -q -E -- ": (report|policy|action|ignored) |\"event\":\"(report|policy|action|ignored)\"" \
+        "$alerts" && fail "$fmt: report/policy/action lines in the alert file"
+    ok
+}

@@ -1,0 +1,37 @@
+#!/bin/sh
+# rsyslog.sh - etc/rsyslog-tlsrpt-milter.conf with a real rsyslogd
+#
+# rsyslogd -n owns /dev/log in the milter's private mount namespace, with a
+# small main configuration (imuxsock, a full log) that includes the shipped
+# snippet, paths substituted (tests/alert/lib.sh).  Reports go through the
+# private Postfix, once with LogFormat kv (matched by program name and
+# event word) and once with LogFormat json (mmjsonparse): exactly the
+# failure, failure-omitted and error events must reach the alert file and
+# the omprog alert program (which mails them), fields intact; the clean
+# report and the ordinary mail must not.
+. "$(dirname "$0")/lib.sh"
+e2e_need
+command -v rsyslogd >/dev/null 2>&1 || skip "rsyslogd is not installed (Debian package rsyslog)"
+rsyslogd -N1 -f "$top_srcdir/etc/rsyslog-tlsrpt-milter.conf" >/dev/null 2>&1 ||
+    skip "this rsyslogd cannot load the snippet's modules: $(rsyslogd -N1 -f "$top_srcdir/etc/rsyslog-tlsrpt-milter.conf" 2>&1 | grep -i error | head -2)"
+
+alert_init
+alert_snippet "$top_srcdir/etc/rsyslog-tlsrpt-milter.conf" "$ALERT_DIR/tlsrpt-milter.conf" || exit 1
+mkdir -p "$ALERT_DIR/rsyslog-work"
+FULL=$ALERT_DIR/all.log
+cat >"$ALERT_DIR/rsyslog.conf" <<EOF
+# test main configuration: /dev/log in the private namespace, a full log,
+# and the shipped snippet
+global(workDirectory="$ALERT_DIR/rsyslog-work")
+module(load="imuxsock" SysSock.Name="/dev/log" SysSock.RateLimit.Interval="0")
+*.* action(type="omfile" file="$FULL")
+include(file="$ALERT_DIR/tlsrpt-milter.conf")
+EOF
+rsyslogd -N1 -f "$ALERT_DIR/rsyslog.conf" >"$ALERT_DIR/check.out" 2>&1 ||
+    { fail "rsyslogd -N1 rejects the snippet:"; cat "$ALERT_DIR/check.out"; finish; exit 1; }
+ALERT_DAEMON_SH="exec rsyslogd -n -f '$ALERT_DIR/rsyslog.conf' -i \"\$(dirname \"\$0\")/rsyslogd.pid\""
+
+for fmt in kv json; do
+    alert_round "$fmt" "$FULL"
+done
+finish

@@ -171,12 +171,27 @@ static size_t render_kv(const struct tlsrpt_field *f, char *buf)
 {
 	size_t n, v;
 
-	n = (size_t)snprintf(buf, FIELD_MAX, " %s=", f->key);
-	if (n >= FIELD_MAX) {
+	char digits[24];
+	size_t kl = strlen(f->key), d = sizeof(digits);
+	uint64_t x = f->num;
+
+	if (kl + 3 > FIELD_MAX) {
 		return 0;
 	}
+	buf[0] = ' ';
+	memcpy(buf + 1, f->key, kl);
+	buf[kl + 1] = '=';
+	n = kl + 2;
 	if (f->str == NULL) {
-		v = (size_t)snprintf(buf + n, FIELD_MAX - n, "%" PRIu64, f->num);
+		do {
+			digits[--d] = (char)('0' + x % 10);
+			x /= 10;
+		} while (x != 0);
+		v = sizeof(digits) - d;
+		if (v < FIELD_MAX - n) {
+			memcpy(buf + n, digits + d, v);
+			buf[n + v] = '\0';
+		}
 	} else {
 		v = tlsrpt_escape_kv(f->str, strlen(f->str), buf + n, FIELD_MAX - n);
 	}

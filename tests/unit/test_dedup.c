@@ -1,0 +1,547 @@
+/*
+ * test_dedup.c - the duplicate-report memory (StateFile)
+ *
+ * Every test works in its own directory made with mkdtemp under /tmp and
+ * removed at the end; time is passed explicitly.  Covered: new and repeated
+ * keys, the window, persistence across close/open, corrupt files (garbage,
+ * binary junk, truncated last line, wrong header), files that cannot be
+ * written, compaction, the max_entries bound, and 8 threads racing on
+ * overlapping keys (each key must be new exactly once).
+ */
+#include <dirent.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "dedup.h"
+
+#define T0 ((time_t)1700000000)
+#define DAY 86400L
+#define WEEK (7 * DAY)
+
+static char dir[64];
+
+/* rm_tree - remove the files of the test directory, then the directory */
+static void rm_tree(const char *d)
+{
+	DIR *dp = opendir(d);
+	struct dirent *de;
+	char p[512];
+
+	if (dp == NULL) {
+		return;
+	}
+	while ((de = readdir(dp)) != NULL) {
+		struct stat st;
+
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0) {
+			continue;
+		}
+		snprintf(p, sizeof(p), "%s/%s", d, de->d_name);
+		if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
+			rm_tree(p);
+		} else {
+			unlink(p);
+		}
+	}
+	closedir(dp);
+	rmdir(d);
+}
+
+/* setup - a fresh temporary directory */
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(dir, sizeof(dir), "/tmp/test_dedup.XXXXXX");
+	if (mkdtemp(dir) == NULL) {
+		perror("mkdtemp");
+		return -1;
+	}
+	return 0;
+}
+
+/* teardown - remove it */
+static int teardown(void **state)
+{
+	(void)state;
+	rm_tree(dir);
+	return 0;
+}
+
+/* path_of - dir/name into a static buffer (the next call overwrites it) */
+static const char *path_of(const char *name)
+{
+	static char p[256];
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	return p;
+}
+
+/* write_file - create path with the given bytes */
+static void write_file(const char *path, const char *data, size_t len)
+{
+	FILE *fp = fopen(path, "wb");
+
+	assert_non_null(fp);
+	assert_int_equal(fwrite(data, 1, len, fp), len);
+	assert_int_equal(fclose(fp), 0);
+}
+
+/* count_lines - lines in a file (-1 when it cannot be read) */
+static long count_lines(const char *path)
+{
+	FILE *fp = fopen(path, "rb");
+	long n = 0;
+	int c;
+
+	if (fp == NULL) {
+		return -1;
+	}
+	while ((c = getc(fp)) != EOF) {
+		n += c == '\n';
+	}
+	fclose(fp);
+	return n;
+}
+
+/* open_ok - open with a check that it worked; note into *note */
+static struct tlsrpt_dedup *open_ok(const char *path, long window, size_t max, time_t now,
+                                    int *note, char *err, size_t errlen)
+{
+	struct tlsrpt_dedup *d;
+
+	err[0] = '\0';
+	d = tlsrpt_dedup_open(path, window, max, now, note, err, errlen);
+	if (d == NULL) {
+		fail_msg("open(%s): got NULL (%s), want an object", path, err);
+	}
+	return d;
+}
+
+/* expect_seen - seen() must give want */
+static void expect_seen(struct tlsrpt_dedup *d, const char *org, const char *id, time_t now,
+                        int want, const char *what)
+{
+	char err[256] = "";
+	int got = tlsrpt_dedup_seen(d, org, id, now, err, sizeof(err));
+
+	if (got != want) {
+		fail_msg("%s: seen(%s, %s, +%jd): got %d (%s), want %d", what, org ? org : "(null)",
+		         id, (intmax_t)(now - T0), got, err, want);
+	}
+}
+
+/* test_basic - new, repeated, other org, NULL org */
+static void test_basic(void **state)
+{
+	char err[256];
+	int note = -1;
+	struct tlsrpt_dedup *d;
+
+	(void)state;
+	d = open_ok(path_of("state"), WEEK, 1000, T0, &note, err, sizeof(err));
+	if (note != 0) {
+		fail_msg("open of a missing file: got note %d (%s), want 0", note, err);
+	}
+	expect_seen(d, "Google Inc.", "2024-01-01T00:00:00Z_example.com", T0, 0, "new key");
+	expect_seen(d, "Google Inc.", "2024-01-01T00:00:00Z_example.com", T0 + 60, 1, "same key");
+	expect_seen(d, "Microsoft", "2024-01-01T00:00:00Z_example.com", T0 + 60, 0,
+	            "other org, same id");
+	expect_seen(d, "Google Inc.", "other-id", T0 + 60, 0, "same org, other id");
+	/* the NUL separator: ("ab", "c") is not ("a", "bc") */
+	expect_seen(d, "ab", "c", T0, 0, "ab|c");
+	expect_seen(d, "a", "bc", T0, 0, "a|bc");
+	expect_seen(d, NULL, "x", T0, 0, "NULL org");
+	expect_seen(d, "", "x", T0, 1, "\"\" org is NULL org");
+	assert_int_equal(tlsrpt_dedup_count(d), 6);
+	tlsrpt_dedup_close(d);
+	tlsrpt_dedup_close(NULL);
+}
+
+/* test_window - a key is forgotten once the window has passed */
+static void test_window(void **state)
+{
+	char err[256];
+	struct tlsrpt_dedup *d;
+
+	(void)state;
+	d = open_ok(path_of("state"), DAY, 1000, T0, NULL, err, sizeof(err));
+	expect_seen(d, "org", "r1", T0, 0, "first");
+	expect_seen(d, "org", "r1", T0 + DAY - 1, 1, "just inside the window");
+	expect_seen(d, "org", "r1", T0 + DAY, 0, "window passed");
+	expect_seen(d, "org", "r1", T0 + DAY + 5, 1, "added again");
+	tlsrpt_dedup_close(d);
+}
+
+/* test_persist - a second open sees the keys, and the window holds across it */
+static void test_persist(void **state)
+{
+	char err[256];
+	int note = -1;
+	struct tlsrpt_dedup *d;
+	const char *p = path_of("state");
+
+	(void)state;
+	d = open_ok(p, WEEK, 1000, T0, NULL, err, sizeof(err));
+	expect_seen(d, "Google Inc.", "id-1", T0, 0, "first run");
+	expect_seen(d, "Mail.Ru", "id\t2\nwith odd bytes \xff", T0 + 10, 0, "odd bytes");
+	expect_seen(d, "old", "id-3", T0 - WEEK + 100, 0, "nearly expired");
+	tlsrpt_dedup_close(d);
+
+	d = open_ok(p, WEEK, 1000, T0 + 200, &note, err, sizeof(err));
+	if (note != 0 || tlsrpt_dedup_count(d) != 2) {
+		fail_msg("reopen: got note %d (%s), %zu entries, want 0 and 2", note, err,
+		         tlsrpt_dedup_count(d));
+	}
+	expect_seen(d, "Google Inc.", "id-1", T0 + 200, 1, "after reopen");
+	expect_seen(d, "Mail.Ru", "id\t2\nwith odd bytes \xff", T0 + 200, 1, "odd bytes reopen");
+	expect_seen(d, "old", "id-3", T0 + 200, 0, "expired across the reopen");
+	tlsrpt_dedup_close(d);
+
+	/* the file is the documented format */
+	{
+		FILE *fp = fopen(p, "r");
+		char line[256];
+
+		assert_non_null(fp);
+		assert_non_null(fgets(line, sizeof(line), fp));
+		assert_string_equal(line, "tlsrpt-milter-state 1\n");
+		assert_non_null(fgets(line, sizeof(line), fp));
+		/* "Google Inc." NUL "id-1" */
+		assert_string_equal(line, "1700000000\t476f6f676c6520496e632e0069642d31\n");
+		fclose(fp);
+	}
+}
+
+/* test_corrupt - every kind of damage leaves a usable object with the good lines */
+static void test_corrupt(void **state)
+{
+	static const char good[] = "tlsrpt-milter-state 1\n"
+	                           "1700000000\t6f726700723031\n"; /* org|r01 */
+	static const struct {
+		const char *name;
+		const char *data;
+		size_t len;
+		size_t want; /* entries kept */
+	} cases[] = {
+	        {"garbage lines",
+	         "tlsrpt-milter-state 1\nhello world\n1700000000\t6f726700723031\n"
+	         "12x\t00\n1700000000\tzz\n1700000000\t6f7\n\t00\n1700000000\n"
+	         "1700000000\t6f726700723032\n99999999999999999999999\t00\n",
+	         0, 2},
+	        {"binary junk",
+	         "tlsrpt-milter-state 1\n\x00\x01\x02\xff\xfe\n1700000000\t6f726700723031\n"
+	         "\x7f\x80\x00\n",
+	         58, 1},
+	        {"truncated last line",
+	         "tlsrpt-milter-state 1\n1700000000\t6f726700723031\n1700000000\t6f7267007230", 0,
+	         1},
+	        {"wrong header", "not-our-state 7\n1700000000\t6f726700723031\n", 0, 1},
+	        {"no header", "1700000000\t6f726700723031\n", 0, 1},
+	        {"huge line", NULL, 0, 1},
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *p = path_of("state");
+		char err[256], buf[8192];
+		size_t len;
+		int note = -1;
+		struct tlsrpt_dedup *d;
+
+		if (cases[i].data != NULL) {
+			/* binary junk holds NULs: its length is given */
+			len = cases[i].len != 0 ? cases[i].len : strlen(cases[i].data);
+			write_file(p, cases[i].data, len);
+		} else {
+			len = strlen(good);
+			memcpy(buf, good, len);
+			memset(buf + len, '7', 5000);
+			buf[len + 5000] = '\n';
+			write_file(p, buf, len + 5001);
+		}
+		d = open_ok(p, WEEK, 1000, T0 + 10, &note, err, sizeof(err));
+		if (note != 1 || err[0] == '\0' || tlsrpt_dedup_count(d) != cases[i].want) {
+			fail_msg("%s: got note %d (%s), %zu entries, want note 1, %zu entries",
+			         cases[i].name, note, err, tlsrpt_dedup_count(d), cases[i].want);
+		}
+		expect_seen(d, "org", "r01", T0 + 20, 1, cases[i].name);
+		expect_seen(d, "org", "new", T0 + 20, 0, cases[i].name);
+		tlsrpt_dedup_close(d);
+
+		/* the next write rewrote the file: it now opens clean */
+		d = open_ok(p, WEEK, 1000, T0 + 30, &note, err, sizeof(err));
+		if (note != 0 || tlsrpt_dedup_count(d) != cases[i].want + 1) {
+			fail_msg("%s, reopened: got note %d (%s), %zu entries, want 0, %zu",
+			         cases[i].name, note, err, tlsrpt_dedup_count(d),
+			         cases[i].want + 1);
+		}
+		expect_seen(d, "org", "new", T0 + 40, 1, cases[i].name);
+		tlsrpt_dedup_close(d);
+		unlink(p);
+	}
+	(void)good;
+}
+
+/* test_empty_file - an empty file gets its header on the first write */
+static void test_empty_file(void **state)
+{
+	char err[256], line[64];
+	const char *p = path_of("state");
+	struct tlsrpt_dedup *d;
+	int note = -1;
+	FILE *fp;
+
+	(void)state;
+	write_file(p, "", 0);
+	d = open_ok(p, WEEK, 10, T0, &note, err, sizeof(err));
+	assert_int_equal(note, 0);
+	expect_seen(d, "org", "a", T0, 0, "empty file");
+	tlsrpt_dedup_close(d);
+	fp = fopen(p, "r");
+	assert_non_null(fp);
+	assert_non_null(fgets(line, sizeof(line), fp));
+	fclose(fp);
+	assert_string_equal(line, "tlsrpt-milter-state 1\n");
+}
+
+/* test_unwritable - no directory, or a directory in the way: -1, still right in memory */
+static void test_unwritable(void **state)
+{
+	static const char *const names[] = {"missing-dir/state", "isdir", "file/state"};
+	size_t i;
+
+	(void)state;
+	assert_int_equal(mkdir(path_of("isdir"), 0700), 0);
+	write_file(path_of("file"), "x", 1);
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		char p[256], err[256];
+		int note = -1;
+		struct tlsrpt_dedup *d;
+
+		snprintf(p, sizeof(p), "%s", path_of(names[i]));
+		d = open_ok(p, WEEK, 100, T0, &note, err, sizeof(err));
+		if (note != 1 || err[0] == '\0') {
+			fail_msg("open(%s): got note %d (%s), want 1 with a message", names[i],
+			         note, err);
+		}
+		err[0] = '\0';
+		if (tlsrpt_dedup_seen(d, "org", "r1", T0, err, sizeof(err)) != -1 ||
+		    strstr(err, names[i]) == NULL) {
+			fail_msg("seen(%s): got err \"%s\", want -1 naming the file", names[i],
+			         err);
+		}
+		expect_seen(d, "org", "r1", T0 + 1, 1, names[i]);
+		expect_seen(d, "org", "r2", T0 + 1, -1, names[i]);
+		expect_seen(d, "org", "r2", T0 + 2, 1, names[i]);
+		assert_int_equal(tlsrpt_dedup_count(d), 2);
+		tlsrpt_dedup_close(d);
+	}
+	/* unusable names */
+	{
+		char err[256] = "";
+		char longp[8192];
+
+		if (tlsrpt_dedup_open("", WEEK, 10, T0, NULL, err, sizeof(err)) != NULL ||
+		    err[0] == '\0') {
+			fail_msg("open(\"\"): got an object, want NULL with a message");
+		}
+		memset(longp, 'a', sizeof(longp) - 1);
+		longp[sizeof(longp) - 1] = '\0';
+		if (tlsrpt_dedup_open(longp, WEEK, 10, T0, NULL, err, sizeof(err)) != NULL) {
+			fail_msg("open(8 KB name): got an object, want NULL");
+		}
+	}
+}
+
+/* test_compaction - after many expired entries the file shrinks */
+static void test_compaction(void **state)
+{
+	char err[256], id[32], p[256];
+	struct tlsrpt_dedup *d;
+	long lines;
+	int i;
+
+	(void)state;
+	snprintf(p, sizeof(p), "%s", path_of("state"));
+	d = open_ok(p, DAY, 10000, T0, NULL, err, sizeof(err));
+	for (i = 0; i < 500; i++) {
+		snprintf(id, sizeof(id), "old-%d", i);
+		expect_seen(d, "org", id, T0 + i, 0, "filling");
+	}
+	lines = count_lines(p);
+	if (lines != 501) {
+		fail_msg("after 500 new keys: got %ld lines, want 501", lines);
+	}
+	/* a day later every old key has expired: the next write compacts */
+	expect_seen(d, "org", "fresh", T0 + DAY + 1000, 0, "after expiry");
+	lines = count_lines(p);
+	if (lines != 2 || tlsrpt_dedup_count(d) != 1) {
+		fail_msg("after compaction: got %ld lines, %zu entries, want 2 and 1", lines,
+		         tlsrpt_dedup_count(d));
+	}
+	/* a few more appends do not compact again */
+	for (i = 0; i < 10; i++) {
+		snprintf(id, sizeof(id), "new-%d", i);
+		expect_seen(d, "org", id, T0 + DAY + 1001, 0, "after compaction");
+	}
+	assert_int_equal(count_lines(p), 12);
+	tlsrpt_dedup_close(d);
+	if (access(path_of("state.tmp"), F_OK) == 0) {
+		fail_msg("state.tmp left behind");
+	}
+
+	/* reopened, expired lines are not loaded; the file stays within twice the live keys */
+	d = open_ok(p, DAY, 10000, T0 + 3 * DAY, NULL, err, sizeof(err));
+	assert_int_equal(tlsrpt_dedup_count(d), 0);
+	for (i = 0; i < 40; i++) {
+		snprintf(id, sizeof(id), "later-%d", i);
+		expect_seen(d, "org", id, T0 + 3 * DAY, 0, "later");
+	}
+	lines = count_lines(p);
+	if (lines != 1 + 11 + 40) {
+		fail_msg("after reopen and 40 keys: got %ld lines, want 52", lines);
+	}
+	expect_seen(d, "org", "later-0", T0 + 3 * DAY + 10, 1, "later-0 still there");
+	expect_seen(d, "org", "last", T0 + 5 * DAY, 0, "two days on");
+	lines = count_lines(p);
+	if (lines != 2) {
+		fail_msg("after the 40 expired: got %ld lines, want 2", lines);
+	}
+	tlsrpt_dedup_close(d);
+}
+
+/* test_max_entries - the oldest are forgotten first; the file stays bounded */
+static void test_max_entries(void **state)
+{
+	char err[256], id[32];
+	const char *p = path_of("state");
+	struct tlsrpt_dedup *d;
+	long lines;
+	int i;
+
+	(void)state;
+	d = open_ok(p, WEEK, 5, T0, NULL, err, sizeof(err));
+	for (i = 0; i < 8; i++) {
+		snprintf(id, sizeof(id), "r%d", i);
+		expect_seen(d, "org", id, T0 + i, 0, "filling");
+	}
+	assert_int_equal(tlsrpt_dedup_count(d), 5);
+	expect_seen(d, "org", "r7", T0 + 10, 1, "newest kept");
+	expect_seen(d, "org", "r3", T0 + 10, 1, "fifth newest kept");
+	expect_seen(d, "org", "r0", T0 + 10, 0, "oldest forgotten");
+	for (i = 0; i < 300; i++) {
+		snprintf(id, sizeof(id), "many-%d", i);
+		expect_seen(d, "org", id, T0 + 20, 0, "many");
+	}
+	lines = count_lines(p);
+	if (lines > 1 + 32 + 1) {
+		fail_msg("max 5 entries, 300 keys: got %ld lines, want at most 34", lines);
+	}
+	tlsrpt_dedup_close(d);
+
+	/* a file with more entries than the bound keeps the newest */
+	d = open_ok(p, WEEK, 3, T0 + 30, NULL, err, sizeof(err));
+	assert_int_equal(tlsrpt_dedup_count(d), 3);
+	expect_seen(d, "org", "many-299", T0 + 30, 1, "newest after reopen");
+	tlsrpt_dedup_close(d);
+}
+
+#define NTHREADS 8
+#define NKEYS 200
+
+struct racer {
+	struct tlsrpt_dedup *d;
+	int idx;
+	int news[NKEYS];
+	int errors;
+};
+
+/* race - every thread adds every key, in its own order */
+static void *race(void *arg)
+{
+	struct racer *r = arg;
+	char id[32], err[256];
+	int i;
+
+	for (i = 0; i < NKEYS; i++) {
+		int k = (i * 7 + r->idx * 31) % NKEYS; /* 7 is prime to NKEYS */
+		int rc;
+
+		snprintf(id, sizeof(id), "key-%d", k);
+		rc = tlsrpt_dedup_seen(r->d, "org", id, T0, err, sizeof(err));
+		if (rc == 0) {
+			r->news[k]++;
+		} else if (rc != 1) {
+			r->errors++;
+		}
+	}
+	return NULL;
+}
+
+/* test_threads - 8 threads, overlapping keys: each key new exactly once */
+static void test_threads(void **state)
+{
+	static struct racer r[NTHREADS];
+	pthread_t th[NTHREADS];
+	char err[256];
+	struct tlsrpt_dedup *d;
+	int i, k;
+
+	(void)state;
+	d = open_ok(path_of("state"), WEEK, 100000, T0, NULL, err, sizeof(err));
+	for (i = 0; i < NTHREADS; i++) {
+		memset(&r[i], 0, sizeof(r[i]));
+		r[i].d = d;
+		r[i].idx = i;
+		assert_int_equal(pthread_create(&th[i], NULL, race, &r[i]), 0);
+	}
+	for (i = 0; i < NTHREADS; i++) {
+		assert_int_equal(pthread_join(th[i], NULL), 0);
+	}
+	for (k = 0; k < NKEYS; k++) {
+		int n = 0;
+
+		for (i = 0; i < NTHREADS; i++) {
+			n += r[i].news[k];
+		}
+		if (n != 1) {
+			fail_msg("key-%d: got new %d times, want exactly once", k, n);
+		}
+	}
+	for (i = 0; i < NTHREADS; i++) {
+		if (r[i].errors != 0) {
+			fail_msg("thread %d: got %d errors, want 0", i, r[i].errors);
+		}
+	}
+	assert_int_equal(tlsrpt_dedup_count(d), NKEYS);
+	tlsrpt_dedup_close(d);
+	assert_int_equal(count_lines(path_of("state")), 1 + NKEYS);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test_setup_teardown(test_basic, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_window, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_persist, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_corrupt, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_empty_file, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_unwritable, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_compaction, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_max_entries, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_threads, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -96,7 +96,7 @@ seed_pipeline() {
 	for f in "$top"/tests/data/real/* "$top"/tests/data/cases/* "$top"/tests/data/fuzz-regress/*; do
 		[ -f "$f" ] || continue
 		case $f in
-		*.md | *.py) continue ;;
+		*.md | *.py | */authres-*) continue ;;
 		*.fuzz) head -c "$max_len" "$f" >"$1/$(basename "$f")"; continue ;;
 		esac
 		corpus_add "$1" "$f" "$HDR_DEFAULT"
@@ -148,6 +148,20 @@ seed_config() {
 	EOF
 }
 
+# seed_authres DIR - Authentication-Results field values, one field a line
+# (see fuzz_authres.c), and saved reproducers
+seed_authres() {
+	for f in "$top"/tests/data/fuzz-regress/authres-*; do
+		[ -f "$f" ] && head -c "$max_len" "$f" >"$1/$(basename "$f")"
+	done
+	printf '%s' 'mx.example.net; dkim=pass (2048-bit key; unprotected) header.d=mail.ru header.i=@mail.ru header.a=rsa-sha256 header.s=mail4 header.b=AbCd1234' >"$1/gen-opendkim"
+	printf '%s\n%s\n%s' 'evil.example; dkim=pass header.d=mail.ru' \
+		'mx.example.net 1; spf=pass smtp.mailfrom=mail.ru; dkim=fail header.d=x.example; dkim=pass header.d="corp.mail.ru"' \
+		'backup.example.net; none' >"$1/gen-several"
+	printf '%s' '(a (b; c=d) \) e) MX.Example.NET (x); dkim/1 (v) = pass reason="ok \"x\"" header . i = "r;p"@Tlsrpt.Mail.Ru' >"$1/gen-comments"
+	printf '%s' 'spf.protection.outlook.com; dmarc=pass action=none header.from=mail.ru; dkim=pass (signature was verified) header.d=mail.ru;' >"$1/gen-outlook"
+}
+
 ASAN_OPTIONS=${ASAN_OPTIONS:-quarantine_size_mb=64}
 export ASAN_OPTIONS
 
@@ -173,7 +187,8 @@ for t in $targets; do
 		b=$(basename "$f")
 		case $t:$b in
 		config:config-*) cp "$f" "$out/regress/$t/" ;;
-		pipeline:config-*) ;;
+		authres:authres-*) cp "$f" "$out/regress/$t/" ;;
+		pipeline:config-* | pipeline:authres-*) ;;
 		pipeline:*.fuzz) cp "$f" "$out/regress/$t/" ;;
 		pipeline:*) corpus_add "$out/regress/$t" "$f" "$HDR_DEFAULT" ;;
 		esac
@@ -193,6 +208,7 @@ for t in $targets; do
 	dict=""
 	[ "$t" = pipeline ] && dict="-dict=$fuzz/tlsrpt.dict"
 	[ "$t" = config ] && dict="-dict=$fuzz/conf.dict"
+	[ "$t" = authres ] && dict="-dict=$fuzz/authres.dict"
 	log=$out/fuzz-$t.log
 	# shellcheck disable=SC2086
 	"$bin" -max_total_time="$secs" -max_len="$max_len" -timeout=10 -rss_limit_mb=512 \

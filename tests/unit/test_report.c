@@ -4,9 +4,13 @@
  * Every .json file in tests/data/real must parse.  A table of small reports
  * exercises each quirk real senders show (with a check of what the parser
  * made of it), and a table of bad reports each refusal with its reason.
- * Run under ASan, the refusal paths also show that nothing leaks.
+ * Run under ASan, the refusal paths also show that nothing leaks.  The
+ * per-report arena (report.c) is checked too: a report outlives its input
+ * text and later parses, strings bigger than an arena block survive, and
+ * threads parsing at the same time each get their own arena.
  */
 #include <dirent.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -519,6 +523,147 @@ static void test_real_samples(void **state)
 	}
 }
 
+/* big_report - a report with n failure details and a long organization-name; malloc'd text */
+static char *big_report(size_t n, size_t namelen, const char *rid)
+{
+	size_t cap = 256 + namelen + n * 160, len = 0, i;
+	char *s = malloc(cap);
+
+	if (s == NULL) {
+		return NULL;
+	}
+	len += (size_t)snprintf(s + len, cap - len, "{\"report-id\":\"%s\",\"organization-name\":\"",
+	                        rid);
+	memset(s + len, 'o', namelen);
+	len += namelen;
+	len += (size_t)snprintf(s + len, cap - len,
+	                        "\",\"policies\":[{\"summary\":{\"total-failure-session-count\":%zu},"
+	                        "\"failure-details\":[",
+	                        n);
+	for (i = 0; i < n; i++) {
+		len += (size_t)snprintf(s + len, cap - len,
+		                        "%s{\"result-type\":\"starttls-not-supported\",\"sending-mta-ip\":"
+		                        "\"192.0.2.%zu\",\"failed-session-count\":%zu}",
+		                        i ? "," : "", i % 256, i + 1);
+	}
+	snprintf(s + len, cap - len, "]}]}");
+	return s;
+}
+
+/* check_big - what big_report(n, namelen, rid) must parse into */
+static void check_big(const struct tlsrpt_report *r, size_t n, size_t namelen, const char *rid)
+{
+	const struct tlsrpt_policy *p;
+	char ip[32];
+	size_t i;
+
+	if (r->report_id == NULL || strcmp(r->report_id, rid) != 0 || r->npolicies != 1) {
+		fail_msg("report %s: got report-id %s, %zu policies, want %s and 1", rid,
+		         show(r->report_id), r->npolicies, rid);
+	}
+	if (r->organization_name == NULL || strlen(r->organization_name) != namelen ||
+	    r->organization_name[namelen - 1] != 'o') {
+		fail_msg("report %s: got an organization-name of %zu bytes, want %zu", rid,
+		         r->organization_name ? strlen(r->organization_name) : 0, namelen);
+	}
+	p = &r->policies[0];
+	if (p->nfailure_details != n || p->total_failure_session_count != n) {
+		fail_msg("report %s: got %zu details, count %llu, want %zu", rid, p->nfailure_details,
+		         (unsigned long long)p->total_failure_session_count, n);
+	}
+	for (i = 0; i < n; i++) {
+		snprintf(ip, sizeof(ip), "192.0.2.%zu", i % 256);
+		if (p->failure_details[i].failed_session_count != i + 1 ||
+		    strcmp(show(p->failure_details[i].sending_mta_ip), ip) != 0 ||
+		    strcmp(show(p->failure_details[i].result_type), "starttls-not-supported") != 0) {
+			fail_msg("report %s detail %zu: got %s count %llu, want %s count %zu", rid, i,
+			         show(p->failure_details[i].sending_mta_ip),
+			         (unsigned long long)p->failure_details[i].failed_session_count, ip,
+			         i + 1);
+		}
+	}
+}
+
+/* test_arena_lifetime - a report outlives its text and later parses; big strings survive */
+static void test_arena_lifetime(void **state)
+{
+	struct tlsrpt_report *a, *b;
+	char err[256];
+	char *ta = big_report(5000, 3 << 20, "first"); /* a 3 MiB string: a block of its own */
+	char *tb = big_report(3, 10, "second");
+
+	(void)state;
+	assert_non_null(ta);
+	assert_non_null(tb);
+	if (tlsrpt_report_parse(ta, strlen(ta), &a, err, sizeof(err)) != 0) {
+		fail_msg("first: got refused (%s), want parsed", err);
+	}
+	memset(ta, 'x', strlen(ta));
+	free(ta);
+	if (tlsrpt_report_parse(tb, strlen(tb), &b, err, sizeof(err)) != 0) {
+		fail_msg("second: got refused (%s), want parsed", err);
+	}
+	free(tb);
+	check_big(a, 5000, 3 << 20, "first");
+	tlsrpt_report_free(a);
+	check_big(b, 3, 10, "second");
+	tlsrpt_report_free(b);
+}
+
+struct parser_arg {
+	int id;
+	int bad; /* set by the thread when a parse went wrong */
+};
+
+/* parser - thread body: parse and check reports of its own, and a refused one */
+static void *parser(void *p)
+{
+	struct parser_arg *arg = p;
+	struct tlsrpt_report *r;
+	char rid[32], err[256];
+	int i;
+
+	for (i = 0; i < 20 && !arg->bad; i++) {
+		char *t;
+
+		snprintf(rid, sizeof(rid), "thread-%d-%d", arg->id, i);
+		t = big_report((size_t)(50 + 37 * arg->id), 100, rid);
+		if (t == NULL || tlsrpt_report_parse(t, strlen(t), &r, err, sizeof(err)) != 0) {
+			arg->bad = 1;
+		} else {
+			arg->bad = r->report_id == NULL || strcmp(r->report_id, rid) != 0 ||
+			           r->policies[0].nfailure_details != (size_t)(50 + 37 * arg->id);
+			tlsrpt_report_free(r);
+		}
+		free(t);
+		if (tlsrpt_report_parse("{\"policies\":[1,", 15, &r, err, sizeof(err)) != -1) {
+			arg->bad = 1;
+		}
+	}
+	return NULL;
+}
+
+/* test_arena_threads - threads parsing at the same time do not mix their arenas */
+static void test_arena_threads(void **state)
+{
+	pthread_t t[4];
+	struct parser_arg arg[4];
+	int i;
+
+	(void)state;
+	for (i = 0; i < 4; i++) {
+		arg[i].id = i;
+		arg[i].bad = 0;
+		assert_int_equal(pthread_create(&t[i], NULL, parser, &arg[i]), 0);
+	}
+	for (i = 0; i < 4; i++) {
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+		if (arg[i].bad) {
+			fail_msg("thread %d: got a wrong or refused report, want its own reports", i);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -526,6 +671,8 @@ int main(void)
 	        cmocka_unit_test(test_refusals),
 	        cmocka_unit_test(test_length_bound),
 	        cmocka_unit_test(test_real_samples),
+	        cmocka_unit_test(test_arena_lifetime),
+	        cmocka_unit_test(test_arena_threads),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -34,19 +34,23 @@ if [ $# -eq 0 ]; then
 fi
 host=$(uname -n | tr -cd 'A-Za-z0-9.-')
 
-# field - the value of one field of a kv or JSON line: field LINE KEY
+# field - the value of a bare-word field of a kv or JSON line: field LINE KEY
+#
+# kv: only before the first quoted value, so text inside a quoted value
+# (additional-information="... policy-domain=x") is never taken; JSON: a
+# key is always "KEY": behind { or , (inside a string it would be \").
 field() {
-    printf '%s\n' "$1" | sed -n \
-        -e "s/.*[ {,]\"$2\":\"\\([^\"\\\\]*\\)\".*/\\1/p" \
+    printf '%s\n' "$1" | sed -n -E \
+        -e "s/.*[{,]\"$2\":\"([^\"\\\\]*)\".*/\\1/p" \
         -e "t" \
-        -e "s/.* $2=\\([^ \"]*\\)\\( .*\\)\{0,1\}\$/\\1/p"
+        -e "s/^[^\"]* $2=([^ \"]*)( .*)?\$/\\1/p"
 }
 
 # event - the event word: after "QUEUEID: " in kv, "event" in JSON
 event() {
     case $1 in
     *'"event":"'*) field "$1" event ;;
-    *) printf '%s\n' "$1" | sed -n 's/.*: \(failure-omitted\|failure\|error\) .*/\1/p' ;;
+    *) printf '%s\n' "$1" | sed -n -E 's/^[^"]*: (failure-omitted|failure|error) .*/\1/p' ;;
     esac
 }
 

@@ -62,6 +62,7 @@ for m in failures:4ZFWD1AAAA clean:4ZFWD2BBBB broken:4ZFWD3CCCC; do
 done
 cat "$W/lines.failures" "$W/lines.clean" "$W/lines.broken" >"$W/lines.all"
 nall=$(wc -l <"$W/lines.all")
+tail -n 1 "$W/lines.all" >"$W/last.line"
 nwant=$(wc -l <"$W/want")
 
 # what runs inside the namespace once the MX's rsyslogd owns /dev/log
@@ -77,7 +78,7 @@ logger -t tlsrpt-milter --id=4242 -f "$W/lines.broken" || exit 1
 # until the log host has every line (the MX retries every 5 s; lines
 # arrive in order, so the last one last)
 i=0
-while { ! grep -q -F "$(tail -n 1 "$W/lines.all")" "$LH_ALL" 2>/dev/null ||
+while { ! grep -q -F -f "$W/last.line" "$LH_ALL" 2>/dev/null ||
     [ "\$(grep -c ' tlsrpt-milter\\[4242\\]: ' "$LH_ALL")" -lt $nall ]; } &&
     [ \$i -lt 400 ]; do
     sleep 0.1

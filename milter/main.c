@@ -29,6 +29,9 @@
 #include <syslog.h>
 #include <sysexits.h>
 #include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #define SM_CONF_STDBOOL_H 1
 #include <stdbool.h>
@@ -205,6 +208,12 @@ int main(int argc, char **argv)
 	struct tlsrpt_limits lim;
 	int ch, rc;
 
+#ifdef M_MMAP_THRESHOLD
+	/* Big buffers (a report inflates to up to MaxReportSize) go back to the
+	 * system when freed: glibc's dynamic threshold would keep them in each
+	 * thread's arena and RSS would grow with the sessions (tests/load). */
+	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+#endif
 	memset(&o, 0, sizeof(o));
 	while ((ch = getopt(argc, argv, "c:p:nfdtCVh")) != -1) {
 		switch (ch) {

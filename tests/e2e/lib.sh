@@ -388,7 +388,8 @@ milter_conf() {
 #
 # Listens on $MILTER_SOCKET, by default inet:$MILTER_PORT@127.0.0.1 (a
 # unix:/path works too).  Sets MILTER_PID (the daemon) and MILTER_NS_PID
-# (ns-run.sh, the first process of the namespace).
+# (ns-run.sh, the first process of the namespace).  TLSRPT_MILTER_WRAPPER,
+# when set, is put before the command (e.g. "valgrind --leak-check=full").
 start_milter() {
     _conf=$1
     shift
@@ -396,7 +397,7 @@ start_milter() {
     MILTER_NS_DIR=$E2E_DIR/ns.$E2E_NS_SEQ
     mkdir -p "$MILTER_NS_DIR"
     unshare -m --propagation private sh "$E2E_LIB/ns-run.sh" "$MILTER_NS_DIR" "$E2E_SYSLOG" \
-        "$TLSRPT_MILTER" -f -c "$_conf" -p "${MILTER_SOCKET:-inet:$MILTER_PORT@127.0.0.1}" "$@" \
+        ${TLSRPT_MILTER_WRAPPER:-} "$TLSRPT_MILTER" -f -c "$_conf" -p "${MILTER_SOCKET:-inet:$MILTER_PORT@127.0.0.1}" "$@" \
         >"$MILTER_NS_DIR/stderr" 2>&1 &
     MILTER_NS_PID=$!
     if ! e2e_until 20 e2e_milter_up; then

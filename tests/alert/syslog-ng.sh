@@ -49,11 +49,14 @@ sng_fetch() {
                 return 1
             }
         fi
-        rm -rf "$SNG_ROOT.new"
-        mkdir -p "$SNG_ROOT.new" && dpkg-deb -x "$dl"/syslog-ng-core_*.deb "$SNG_ROOT.new" ||
-            { rm -rf "$dl" "$SNG_ROOT.new"; return 1; }
-        rm -rf "$dl" "$SNG_ROOT"
-        mv "$SNG_ROOT.new" "$SNG_ROOT" || return 1
+        # unpacked beside the cache entry and renamed into place, so that
+        # two test runs at once (build/ and build-san/) never see half of it
+        mkdir -p "$cache" && new=$(mktemp -d "$cache/syslog-ng.new.XXXXXX") || { rm -rf "$dl"; return 1; }
+        dpkg-deb -x "$dl"/syslog-ng-core_*.deb "$new" || { rm -rf "$dl" "$new"; return 1; }
+        rm -rf "$dl"
+        chmod 755 "$new"
+        mv -T "$new" "$SNG_ROOT" 2>/dev/null || rm -rf "$new"
+        [ -x "$SNG_BIN" ] || { echo "cannot unpack syslog-ng-core into $SNG_ROOT"; return 1; }
     fi
     SNG_MODULES=$(ls -d "$SNG_ROOT"/usr/lib/syslog-ng/[0-9]* 2>/dev/null | tail -1)
     [ -n "$SNG_MODULES" ] || { echo "no module directory in $SNG_ROOT"; return 1; }

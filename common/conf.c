@@ -10,6 +10,7 @@
  * "file:line: Key: what is wrong" while loading, "Key: ..." from
  * tlsrpt_conf_set(); nothing is printed or logged.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -32,6 +33,7 @@ static int check_redirect_to(const char *v, char *err, size_t errlen);
 static int check_delimiter(const char *v, char *err, size_t errlen);
 static int check_user(const char *v, char *err, size_t errlen);
 static int check_path(const char *v, char *err, size_t errlen);
+static int check_name(const char *v, char *err, size_t errlen);
 
 static const char *const action_words[] = {"deliver", "discard", "hold", "redirect", NULL};
 static const char *const format_words[] = {"kv", "json", NULL};
@@ -41,6 +43,10 @@ static const char *const facility_words[] = {
 };
 
 #define F(field) offsetof(struct tlsrpt_conf, field)
+#define MINUTE 60ULL
+#define HOUR (60 * MINUTE)
+#define DAY (24 * HOUR)
+#define WEEK (7 * DAY)
 
 static const struct tlsrpt_option options[] = {
         {"Socket", TLSRPT_OPT_STRING, "unix:/run/tlsrpt-milter/tlsrpt-milter.sock", NULL, 0, 0,
@@ -122,6 +128,37 @@ static const struct tlsrpt_option options[] = {
          "socket's owner and group can connect, so run as UserID tlsrpt-milter:postfix or "
          "add the postfix user to the milter's group. 000 lets every local user connect.",
          F(umask), NULL},
+        {"TrustedAuthservIDs", TLSRPT_OPT_LIST, "", "mx.example.com", 0, 0, NULL, 0,
+         "The authserv-ids (RFC 8601) whose Authentication-Results header fields are "
+         "believed: those written by the DKIM verifier that runs before this milter (OpenDKIM "
+         "AuthservID, rspamd, ...). Fields with any other authserv-id are ignored, since a "
+         "sender can write them. Not set: the MTA's own host name (macro j; -t mode and an MTA "
+         "that does not send it: the system host name).",
+         F(trusted_authserv_ids), check_name},
+        {"RequireDKIM", TLSRPT_OPT_BOOL, "no", NULL, 0, 0, NULL, 0,
+         "RFC 8460 says a report sent by mail must carry a valid DKIM signature of the "
+         "reporting domain and that one without must be ignored. yes (recommended once a DKIM "
+         "verifier runs before this milter) does that: a report without a trusted dkim=pass "
+         "for its TLS-Report-Submitter domain gives one ignored line, no policy or failure "
+         "lines, and is never diverted. no logs every report and says dkim=pass, fail or none "
+         "on its report line.",
+         F(require_dkim), NULL},
+        {"ReportDomains", TLSRPT_OPT_LIST, "", "example.com", 0, 0, NULL, 0,
+         "The policy domains reports are expected for. A report none of whose policy domains "
+         "is one of these (or a sub-domain of one) gives one ignored line and is never "
+         "diverted. Not set: every report is accepted.",
+         F(report_domains), check_name},
+        {"StateFile", TLSRPT_OPT_STRING, "", "/var/lib/tlsrpt-milter/state", 0, 0, NULL, 0,
+         "A file where the milter remembers which reports it has logged, by organization-name "
+         "(or submitter) and report-id, for DuplicateWindow; a report seen again gives one "
+         "ignored reason=duplicate line and is diverted like a new one. The directory must be "
+         "writable by the milter's user. A missing or damaged file is rebuilt, never fatal. "
+         "Not set: duplicates are logged again.",
+         F(state_file), check_path},
+        {"DuplicateWindow", TLSRPT_OPT_TIME, "7d", NULL, 60, 366ULL * 24 * 3600, NULL, 0,
+         "How long a logged report is remembered in StateFile: a number of seconds or a "
+         "number followed by s, m, h, d or w.",
+         F(duplicate_window), NULL},
         {"Background", TLSRPT_OPT_BOOL, "yes", NULL, 0, 0, NULL, 0,
          "Detach and run in the background. The -f option overrides it; systemd and other "
          "supervisors use -f.",
@@ -252,6 +289,24 @@ static int check_path(const char *v, char *err, size_t errlen)
 	return 0;
 }
 
+/* check_name - a host or domain name: letters, digits, "-", "_" and ".", at most 253 bytes */
+static int check_name(const char *v, char *err, size_t errlen)
+{
+	const char *p;
+
+	if (strlen(v) > 253) {
+		set_msg(err, errlen, "\"%.64s...\": a name is at most 253 bytes", v);
+		return -1;
+	}
+	for (p = v; *p != '\0'; p++) {
+		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_' && *p != '.') {
+			set_msg(err, errlen, "\"%.200s\" is not a host or domain name", v);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* field - address of option o's field in cfg */
 static void *field(struct tlsrpt_conf *cfg, const struct tlsrpt_option *o)
 {
@@ -291,8 +346,12 @@ static int parse_bool(const char *v, int *out)
 	return -1;
 }
 
-/* parse_number - digits in base (10 or 8), optional K/M/G suffix when size; -1 bad, -2 overflow */
-static int parse_number(const char *v, int base, int size, unsigned long long *out)
+/*
+ * parse_number - digits in base (10 or 8), then an optional suffix: K, M or G
+ * for TLSRPT_OPT_SIZE, s, m, h, d or w for TLSRPT_OPT_TIME; -1 bad, -2 overflow
+ */
+static int parse_number(const char *v, int base, enum tlsrpt_opt_type type,
+                        unsigned long long *out)
 {
 	unsigned long long n = 0, mult = 1;
 	const char *p = v;
@@ -311,7 +370,27 @@ static int parse_number(const char *v, int base, int size, unsigned long long *o
 	if (p == v) {
 		return -1;
 	}
-	if (size && *p != '\0' && p[1] == '\0') {
+	if (type == TLSRPT_OPT_TIME && *p != '\0' && p[1] == '\0') {
+		switch (*p) {
+		case 's':
+			break;
+		case 'm':
+			mult = MINUTE;
+			break;
+		case 'h':
+			mult = HOUR;
+			break;
+		case 'd':
+			mult = DAY;
+			break;
+		case 'w':
+			mult = WEEK;
+			break;
+		default:
+			return -1;
+		}
+		p++;
+	} else if (type == TLSRPT_OPT_SIZE && *p != '\0' && p[1] == '\0') {
 		switch (*p) {
 		case 'k':
 		case 'K':
@@ -346,6 +425,20 @@ static void format_number(const struct tlsrpt_option *o, unsigned long long n, c
 {
 	if (o->type == TLSRPT_OPT_OCTAL) {
 		snprintf(buf, len, "%03llo", n);
+	} else if (o->type == TLSRPT_OPT_TIME) {
+		static const struct {
+			unsigned long long secs;
+			char unit;
+		} units[] = {{WEEK, 'w'}, {DAY, 'd'}, {HOUR, 'h'}, {MINUTE, 'm'}};
+		size_t i;
+
+		for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+			if (n != 0 && n % units[i].secs == 0) {
+				snprintf(buf, len, "%llu%c", n / units[i].secs, units[i].unit);
+				return;
+			}
+		}
+		snprintf(buf, len, "%llus", n);
 	} else if (o->type == TLSRPT_OPT_SIZE && n != 0 && n % GIB == 0) {
 		snprintf(buf, len, "%lluG", n / GIB);
 	} else if (o->type == TLSRPT_OPT_SIZE && n != 0 && n % MIB == 0) {
@@ -480,12 +573,14 @@ static int apply(struct tlsrpt_conf *cfg, const struct tlsrpt_option *o, const c
 	case TLSRPT_OPT_INT:
 	case TLSRPT_OPT_SIZE:
 	case TLSRPT_OPT_OCTAL:
-		rc = parse_number(value, o->type == TLSRPT_OPT_OCTAL ? 8 : 10,
-		                  o->type == TLSRPT_OPT_SIZE, &n);
+	case TLSRPT_OPT_TIME:
+		rc = parse_number(value, o->type == TLSRPT_OPT_OCTAL ? 8 : 10, o->type, &n);
 		if (rc == -1) {
 			set_msg(msg, msglen, "\"%.200s\" is not %s", value,
 			        o->type == TLSRPT_OPT_SIZE    ? "a size (digits with an optional "
 			                                        "K, M or G suffix)"
+			        : o->type == TLSRPT_OPT_TIME  ? "a time (digits with an optional "
+			                                        "s, m, h, d or w suffix)"
 			        : o->type == TLSRPT_OPT_OCTAL ? "an octal number"
 			                                      : "a number");
 			return -1;
@@ -827,6 +922,7 @@ static const char *value_text(const struct tlsrpt_conf *cfg, const struct tlsrpt
 	case TLSRPT_OPT_INT:
 	case TLSRPT_OPT_SIZE:
 	case TLSRPT_OPT_OCTAL:
+	case TLSRPT_OPT_TIME:
 		format_number(o, *(const unsigned long long *)f, buf, len);
 		return buf;
 	case TLSRPT_OPT_ENUM:
@@ -888,10 +984,12 @@ static void type_text(const struct tlsrpt_option *o, char *buf, size_t len)
 	case TLSRPT_OPT_INT:
 	case TLSRPT_OPT_SIZE:
 	case TLSRPT_OPT_OCTAL:
+	case TLSRPT_OPT_TIME:
 		format_number(o, o->min, lo, sizeof(lo));
 		format_number(o, o->max, hi, sizeof(hi));
 		snprintf(buf, len, "%s, %s to %s",
 		         o->type == TLSRPT_OPT_SIZE    ? "size"
+		         : o->type == TLSRPT_OPT_TIME  ? "time"
 		         : o->type == TLSRPT_OPT_OCTAL ? "octal"
 		                                       : "integer",
 		         lo, hi);
@@ -912,7 +1010,8 @@ static void type_text(const struct tlsrpt_option *o, char *buf, size_t len)
 		}
 		return;
 	case TLSRPT_OPT_LIST:
-		snprintf(buf, len, "list of addresses");
+		snprintf(buf, len, "%s",
+		         o->check == check_report_address ? "list of addresses" : "list of names");
 		return;
 	}
 	buf[0] = '\0';

@@ -15,6 +15,7 @@
  *   integer  decimal digits, within the option's range
  *   size     an integer with an optional K, M or G suffix (powers of 1024)
  *   octal    octal digits (UMask)
+ *   time     seconds, or digits with an s, m, h, d or w suffix
  *   enum     one of the listed words (case-insensitive)
  *   list     repeatable key; each value may hold several entries
  *            separated by commas or blanks
@@ -45,6 +46,7 @@ enum tlsrpt_opt_type {
 	TLSRPT_OPT_OCTAL,
 	TLSRPT_OPT_ENUM,
 	TLSRPT_OPT_LIST,
+	TLSRPT_OPT_TIME,
 };
 
 enum tlsrpt_action {
@@ -97,6 +99,11 @@ struct tlsrpt_conf {
 	char *user_id;                        /* UserID, NULL when unset */
 	char *pid_file;                       /* PidFile, NULL when unset */
 	unsigned long long umask;             /* UMask */
+	struct tlsrpt_strlist trusted_authserv_ids; /* TrustedAuthservIDs, lower case */
+	int require_dkim;                           /* RequireDKIM */
+	struct tlsrpt_strlist report_domains;       /* ReportDomains, lower case */
+	char *state_file;                           /* StateFile, NULL when unset */
+	unsigned long long duplicate_window;        /* DuplicateWindow, seconds */
 	int background;                       /* Background */
 
 	char *source;   /* the file loaded, NULL while only defaults */

@@ -27,6 +27,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "authres.h"
 #include "mime.h"
 #include "payload.h"
 #include "pipeline.h"
@@ -52,6 +53,14 @@ struct tlsrpt_pipeline {
 	char payload_err[256];
 
 	struct tlsrpt_msghdrs hdrs;
+	struct tlsrpt_trust trust;
+	int dkim_done; /* the verdict below is computed (once per message) */
+	enum tlsrpt_dkim_verdict dkim;
+	char dkim_domain[TLSRPT_AUTHRES_VALUE_MAX];
+	unsigned refused;
+	unsigned duplicates;
+	char warning[256]; /* "" when none */
+
 	struct tlsrpt_records recs;
 	unsigned reports_ok;
 	unsigned errors;
@@ -180,6 +189,165 @@ static void on_header(void *ctx, const char *name, const char *value)
 	}
 }
 
+/* from_domain - the domain of the first address in a From value, into buf */
+static const char *from_domain(const char *from, char *buf, size_t len)
+{
+	const char *at, *e;
+
+	if (from == NULL || (at = strrchr(from, '@')) == NULL) {
+		return NULL;
+	}
+	at++;
+	e = at + strcspn(at, "> \t\r\n;,)\"");
+	if (e == at || (size_t)(e - at) >= len) {
+		return NULL;
+	}
+	memcpy(buf, at, (size_t)(e - at));
+	buf[e - at] = '\0';
+	return buf;
+}
+
+/* trusted_id - is id one of the trusted authserv-ids? */
+static int trusted_id(const struct tlsrpt_pipeline *p, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < p->trust.nauthserv_ids; i++) {
+		if (strcasecmp(id, p->trust.authserv_ids[i]) == 0) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * ours - the index of the verifier's own field: the first (topmost)
+ * Authentication-Results field with a trusted authserv-id and a DKIM
+ * result; nauth_results when there is none.  A verifier milter inserts
+ * its field at the top, so trusted-looking fields below it were written
+ * by the sender (Postfix does not show a milter its own Received field,
+ * so position is the only mark there is).
+ */
+static size_t ours(const struct tlsrpt_pipeline *p)
+{
+	struct tlsrpt_authres ar;
+	char err[128];
+	size_t i;
+
+	for (i = 0; i < p->hdrs.nauth_results; i++) {
+		if (tlsrpt_authres_parse(p->hdrs.auth_results[i], &ar, err, sizeof(err)) == 0 &&
+		    trusted_id(p, ar.authserv_id) && ar.ndkim > 0) {
+			break;
+		}
+	}
+	return i;
+}
+
+/* dkim_verdict - compute the message's DKIM verdict once and put it in hdrs */
+static void dkim_verdict(struct tlsrpt_pipeline *p)
+{
+	char fbuf[TLSRPT_AUTHRES_VALUE_MAX];
+	const char *submitter = p->hdrs.report_submitter;
+	size_t i;
+
+	if (p->dkim_done) {
+		return;
+	}
+	p->dkim_done = 1;
+	if (submitter == NULL) {
+		submitter = from_domain(p->hdrs.from, fbuf, sizeof(fbuf));
+	}
+	p->dkim = TLSRPT_DKIM_NONE;
+	p->dkim_domain[0] = '\0';
+	i = ours(p);
+	if (i < p->hdrs.nauth_results) {
+		p->dkim = tlsrpt_authres_verdict(
+			(const char *const *)&p->hdrs.auth_results[i], 1, p->trust.authserv_ids,
+			p->trust.nauthserv_ids, submitter, p->dkim_domain, sizeof(p->dkim_domain));
+	}
+	p->hdrs.dkim = tlsrpt_dkim_verdict_name(p->dkim);
+	p->hdrs.dkim_domain = p->dkim_domain;
+}
+
+/* our_domain - does any policy domain of r belong to trust.report_domains? */
+static int our_domain(const struct tlsrpt_pipeline *p, const struct tlsrpt_report *r)
+{
+	size_t i, j;
+
+	for (i = 0; i < r->npolicies; i++) {
+		const char *d = r->policies[i].policy_domain;
+
+		if (d == NULL) {
+			d = p->hdrs.report_domain;
+		}
+		if (d == NULL) {
+			continue;
+		}
+		for (j = 0; j < p->trust.nreport_domains; j++) {
+			const char *want = p->trust.report_domains[j];
+			size_t dl = strlen(d), wl = strlen(want);
+
+			if (dl > 0 && d[dl - 1] == '.') {
+				dl--;
+			}
+			if ((dl == wl && strncasecmp(d, want, wl) == 0) ||
+			    (dl > wl && d[dl - wl - 1] == '.' &&
+			     strncasecmp(d + dl - wl, want, wl) == 0)) {
+				return 1;
+			}
+		}
+	}
+	return 0;
+}
+
+/* add_ignored - one "ignored" record for report r with the given reason */
+static void add_ignored(struct tlsrpt_pipeline *p, const struct tlsrpt_report *r,
+			const char *reason)
+{
+	struct tlsrpt_record *rec;
+	const char *domain = p->hdrs.report_domain;
+
+	if (domain == NULL && r->npolicies > 0) {
+		domain = r->policies[0].policy_domain;
+	}
+	rec = tlsrpt_records_add(&p->recs, TLSRPT_EV_IGNORED, TLSRPT_SEV_NOTICE);
+	if (rec == NULL) {
+		internal(p, "record list full or out of memory");
+		return;
+	}
+	if (tlsrpt_record_str(rec, "reason", reason) < 0 ||
+	    tlsrpt_record_str(rec, "report-id", r->report_id) < 0 ||
+	    tlsrpt_record_str(rec, "organization-name", r->organization_name) < 0 ||
+	    tlsrpt_record_str(rec, "policy-domain", domain) < 0 ||
+	    tlsrpt_record_str(rec, "submitter", p->hdrs.report_submitter) < 0 ||
+	    tlsrpt_record_str(rec, "dkim", p->hdrs.dkim) < 0 ||
+	    (p->dkim_domain[0] != '\0' &&
+	     tlsrpt_record_str(rec, "dkim-domain", p->dkim_domain) < 0)) {
+		internal(p, "out of memory");
+	}
+}
+
+/* duplicate - has this report been logged before?  (no dedup, no report-id: no) */
+static int duplicate(struct tlsrpt_pipeline *p, const struct tlsrpt_report *r)
+{
+	const char *org = r->organization_name;
+	char err[200];
+	int rc;
+
+	if (p->trust.dedup == NULL || r->report_id == NULL || r->report_id[0] == '\0') {
+		return 0;
+	}
+	if (org == NULL || org[0] == '\0') {
+		org = p->hdrs.report_submitter;
+	}
+	rc = tlsrpt_dedup_seen(p->trust.dedup, org, r->report_id, p->trust.now, err,
+			       sizeof(err));
+	if (rc < 0 && p->warning[0] == '\0') {
+		set_err(p->warning, sizeof(p->warning), err);
+	}
+	return rc == 1;
+}
+
 /* report_done - parse one collected report and append its records */
 static void report_done(struct tlsrpt_pipeline *p, unsigned part)
 {
@@ -201,8 +369,19 @@ static void report_done(struct tlsrpt_pipeline *p, unsigned part)
 		add_error(p, err, part);
 		return;
 	}
-	if (tlsrpt_summary_records(r, &p->hdrs, p->lim.max_failure_lines, &p->recs, err,
-				   sizeof(err)) < 0) {
+	dkim_verdict(p);
+	if (p->trust.require_dkim && p->dkim != TLSRPT_DKIM_PASS) {
+		p->refused++;
+		add_ignored(p, r, "not DKIM-authenticated");
+	} else if (p->trust.nreport_domains > 0 && !our_domain(p, r)) {
+		p->refused++;
+		add_ignored(p, r, "foreign policy-domain");
+	} else if (duplicate(p, r)) {
+		p->duplicates++;
+		p->reports_ok++;
+		add_ignored(p, r, "duplicate");
+	} else if (tlsrpt_summary_records(r, &p->hdrs, p->lim.max_failure_lines, &p->recs, err,
+					  sizeof(err)) < 0) {
 		internal(p, err);
 	} else {
 		p->reports_ok++;
@@ -390,7 +569,7 @@ int tlsrpt_pipeline_finish(struct tlsrpt_pipeline *p, char *err, size_t errlen)
 	} else if (p->decided && tlsrpt_mime_finish(p->mime) < 0) {
 		internal(p, "out of memory in MIME walker");
 	}
-	if (!p->oom && p->reports_ok == 0 && p->errors == 0) {
+	if (!p->oom && p->reports_ok == 0 && p->errors == 0 && p->refused == 0) {
 		r = tlsrpt_records_add(&p->recs, TLSRPT_EV_IGNORED, TLSRPT_SEV_NOTICE);
 		if (r == NULL || tlsrpt_record_str(r, "reason", "no TLS report found") < 0) {
 			internal(p, "out of memory");
@@ -425,6 +604,30 @@ unsigned tlsrpt_pipeline_reports_ok(const struct tlsrpt_pipeline *p)
 unsigned tlsrpt_pipeline_errors(const struct tlsrpt_pipeline *p)
 {
 	return p->errors;
+}
+
+/* tlsrpt_pipeline_set_trust - apply t to the reports of this message */
+void tlsrpt_pipeline_set_trust(struct tlsrpt_pipeline *p, const struct tlsrpt_trust *t)
+{
+	p->trust = *t;
+}
+
+/* tlsrpt_pipeline_refused - reports ignored as unauthenticated or foreign */
+unsigned tlsrpt_pipeline_refused(const struct tlsrpt_pipeline *p)
+{
+	return p->refused;
+}
+
+/* tlsrpt_pipeline_duplicates - reports ignored as already logged */
+unsigned tlsrpt_pipeline_duplicates(const struct tlsrpt_pipeline *p)
+{
+	return p->duplicates;
+}
+
+/* tlsrpt_pipeline_warning - a problem that is not the input's; NULL when none */
+const char *tlsrpt_pipeline_warning(const struct tlsrpt_pipeline *p)
+{
+	return p->warning[0] != '\0' ? p->warning : NULL;
 }
 
 /* tlsrpt_pipeline_failures - failed sessions reported, summed over reports */

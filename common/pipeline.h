@@ -15,13 +15,28 @@
  * Outcome of a finished message:
  *   reports_ok  reports parsed without error (each gave a "report" record)
  *   errors      "error" records (unreadable part, limit exceeded, ...)
- * A message with neither gets one "ignored" record.
+ *   refused     reports ignored as not DKIM-authenticated (require_dkim)
+ *               or about foreign policy domains (report_domains): one
+ *               "ignored" record each, no policy or failure records
+ *   duplicates  reports already logged (dedup): one "ignored" record each;
+ *               they also count in reports_ok, since they were read
+ * A message with none of these gets one "ignored" record.
+ *
+ * Trust (struct tlsrpt_trust, optional): the message's
+ * Authentication-Results fields from a trusted authserv-id decide the
+ * "dkim" (pass, fail, none) and "dkim-domain" of each report line, for
+ * the TLS-Report-Submitter domain (or the From domain when that header
+ * is missing).  Only the topmost trusted field with a DKIM result counts:
+ * the verifier milter inserts its field at the top, so trusted-looking
+ * fields below it were written by the sender (doc/dkim.md).
  */
 #ifndef TLSRPT_PIPELINE_H
 #define TLSRPT_PIPELINE_H
 
 #include <stddef.h>
+#include <time.h>
 
+#include "dedup.h"
 #include "limits.h"
 #include "record.h"
 #include "summary.h"
@@ -33,9 +48,26 @@ enum tlsrpt_input {
 
 struct tlsrpt_pipeline;
 
+/* What the pipeline believes and accepts; the pointers must outlive the pipeline. */
+struct tlsrpt_trust {
+	const char *const *authserv_ids; /* trusted authserv-ids (none: nothing is) */
+	size_t nauthserv_ids;
+	int require_dkim;                  /* refuse reports without dkim=pass */
+	const char *const *report_domains; /* our policy domains (none: all) */
+	size_t nreport_domains;
+	struct tlsrpt_dedup *dedup; /* NULL: no duplicate detection */
+	time_t now;                 /* for dedup */
+};
+
 /* tlsrpt_pipeline_new - a pipeline for one message; NULL and err on failure */
 struct tlsrpt_pipeline *tlsrpt_pipeline_new(const struct tlsrpt_limits *lim,
 					    enum tlsrpt_input mode, char *err, size_t errlen);
+
+/*
+ * tlsrpt_pipeline_set_trust - apply t to the reports of this message (call
+ * before the first feed; without it, dkim=none and nothing is refused)
+ */
+void tlsrpt_pipeline_set_trust(struct tlsrpt_pipeline *p, const struct tlsrpt_trust *t);
 
 /* tlsrpt_pipeline_feed - next chunk of the message; 0 ok, -1 internal failure (err) */
 int tlsrpt_pipeline_feed(struct tlsrpt_pipeline *p, const char *data, size_t len, char *err,
@@ -55,6 +87,18 @@ unsigned tlsrpt_pipeline_reports_ok(const struct tlsrpt_pipeline *p);
 
 /* tlsrpt_pipeline_errors - error records */
 unsigned tlsrpt_pipeline_errors(const struct tlsrpt_pipeline *p);
+
+/* tlsrpt_pipeline_refused - reports ignored as unauthenticated or foreign */
+unsigned tlsrpt_pipeline_refused(const struct tlsrpt_pipeline *p);
+
+/* tlsrpt_pipeline_duplicates - reports ignored as already logged */
+unsigned tlsrpt_pipeline_duplicates(const struct tlsrpt_pipeline *p);
+
+/*
+ * tlsrpt_pipeline_warning - a problem that is not the input's (the state
+ * file could not be written), for the daemon to log; NULL when none
+ */
+const char *tlsrpt_pipeline_warning(const struct tlsrpt_pipeline *p);
 
 /* tlsrpt_pipeline_failures - failed sessions reported, summed over reports */
 unsigned long long tlsrpt_pipeline_failures(const struct tlsrpt_pipeline *p);

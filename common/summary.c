@@ -6,6 +6,7 @@
  *   report          report-id organization-name contact-info start-datetime
  *                   end-datetime policy-domain submitter policies
  *                   total-successful-session-count total-failure-session-count
+ *                   dkim dkim-domain (from the message headers struct)
  *   policy          report-id policy-type policy-domain mx-host
  *                   total-successful-session-count total-failure-session-count
  *   failure         report-id policy-type policy-domain result-type
@@ -229,7 +230,10 @@ int tlsrpt_summary_records(const struct tlsrpt_report *r, const struct tlsrpt_ms
 	    tlsrpt_record_str(rec, "submitter", submitter) < 0 ||
 	    tlsrpt_record_num(rec, "policies", r->npolicies) < 0 ||
 	    tlsrpt_record_num(rec, "total-successful-session-count", ok) < 0 ||
-	    tlsrpt_record_num(rec, "total-failure-session-count", failed) < 0) {
+	    tlsrpt_record_num(rec, "total-failure-session-count", failed) < 0 ||
+	    (h != NULL && tlsrpt_record_str(rec, "dkim", h->dkim) < 0) ||
+	    (h != NULL && h->dkim_domain != NULL && h->dkim_domain[0] != '\0' &&
+	     tlsrpt_record_str(rec, "dkim-domain", h->dkim_domain) < 0)) {
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}

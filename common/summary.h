@@ -23,6 +23,8 @@ struct tlsrpt_msghdrs {
 	char *message_id;
 	char **auth_results; /* every Authentication-Results, in order */
 	size_t nauth_results;
+	const char *dkim;        /* "pass", "fail", "none"; NULL: not evaluated */
+	const char *dkim_domain; /* the signing domain behind dkim; NULL or "" unknown */
 };
 
 /*

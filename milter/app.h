@@ -9,15 +9,20 @@
 #define TLSRPT_APP_H
 
 #include "conf.h"
+#include "dedup.h"
 #include "limits.h"
 
 #define TLSRPT_HEADER_NAME "X-TLSRPT-Milter" /* the AddHeader summary field */
 #define TLSRPT_QID_MAX 64                    /* queue ID bytes kept */
 #define TLSRPT_MAX_REPORT_RCPTS 1024         /* report recipients per message */
 
+#define TLSRPT_HOSTNAME_MAX 256 /* host name bytes kept, with NUL */
+
 struct tlsrpt_app {
 	const struct tlsrpt_conf *cfg;
 	struct tlsrpt_limits lim;
+	struct tlsrpt_dedup *dedup;         /* StateFile; NULL when not set */
+	char hostname[TLSRPT_HOSTNAME_MAX]; /* the authserv-id trusted without macro j */
 };
 
 #endif

@@ -6,14 +6,17 @@
  *              offers: no CONNECT, HELO or unknown-command events; no
  *              replies to RCPT and header events (SMFIP_NR_*) where
  *              offered; SMFIS_SKIP for the rest of a too-large body where
- *              offered; the actions Action and AddHeader need; macro "i"
- *              at DATA, end-of-header and end-of-message where the MTA
- *              lets us ask (smfi_setsymlist).
+ *              offered; the actions Action and AddHeader need; macros "i"
+ *              (queue ID) at DATA, end-of-header and end-of-message and
+ *              "j" (the MTA's host name, the default trusted authserv-id)
+ *              at DATA and end-of-header, where the MTA lets us ask
+ *              (smfi_setsymlist).
  *   envfrom    end any previous message, start a message context.
  *   envrcpt    note whether the recipient is a report address.
  *   data       no report recipient: SMFIS_ACCEPT, so the MTA sends
  *              neither header nor body and nothing is logged.  Otherwise
- *              start the pipeline and read the queue ID.
+ *              start the pipeline, read the queue ID, and
+ *              give the pipeline its trust settings (set_trust).
  *   header     "Name: value\r\n" into the pipeline.
  *   eoh        "\r\n" into the pipeline; the queue ID again if unknown.
  *   body       the chunk into the pipeline, up to MaxMessageSize + 1 bytes
@@ -41,6 +44,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <time.h>
 
 #define SM_CONF_STDBOOL_H 1
 #include <stdbool.h>
@@ -69,6 +73,8 @@ struct msg {
 	int failed; /* internal failure noted where no reply was possible */
 	char failure[160];
 	char qid[TLSRPT_QID_MAX];
+	char authserv[TLSRPT_HOSTNAME_MAX]; /* macro j, or the host name */
+	const char *authserv_ids[1];        /* the default TrustedAuthservIDs */
 };
 
 struct conn {
@@ -184,8 +190,8 @@ static sfsistat mlfi_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 	*pf0 = c->granted;
 	if (f0 & SMFIF_SETSYMLIST) {
 		*pf0 |= SMFIF_SETSYMLIST;
-		if (smfi_setsymlist(ctx, SMFIM_DATA, "i") != MI_SUCCESS ||
-		    smfi_setsymlist(ctx, SMFIM_EOH, "i") != MI_SUCCESS ||
+		if (smfi_setsymlist(ctx, SMFIM_DATA, "i j") != MI_SUCCESS ||
+		    smfi_setsymlist(ctx, SMFIM_EOH, "i j") != MI_SUCCESS ||
 		    smfi_setsymlist(ctx, SMFIM_EOM, "i") != MI_SUCCESS) {
 			*pf0 &= ~(unsigned long)SMFIF_SETSYMLIST;
 		}
@@ -277,6 +283,36 @@ static sfsistat mlfi_envrcpt(SMFICTX *ctx, char **argv)
 	return rcpt_reply(c);
 }
 
+/*
+ * set_trust - TrustedAuthservIDs (default: macro j, else the host name),
+ * RequireDKIM, ReportDomains and StateFile for this message's pipeline
+ */
+static void set_trust(SMFICTX *ctx, struct msg *m)
+{
+	const struct tlsrpt_conf *cfg = app->cfg;
+	struct tlsrpt_trust t;
+
+	memset(&t, 0, sizeof(t));
+	if (cfg->trusted_authserv_ids.n > 0) {
+		t.authserv_ids = (const char *const *)cfg->trusted_authserv_ids.v;
+		t.nauthserv_ids = cfg->trusted_authserv_ids.n;
+	} else {
+		const char *j = smfi_getsymval(ctx, "j");
+
+		snprintf(m->authserv, sizeof(m->authserv), "%s",
+		         j != NULL && *j != '\0' ? j : app->hostname);
+		m->authserv_ids[0] = m->authserv;
+		t.authserv_ids = m->authserv_ids;
+		t.nauthserv_ids = m->authserv[0] != '\0' ? 1 : 0;
+	}
+	t.require_dkim = cfg->require_dkim;
+	t.report_domains = (const char *const *)cfg->report_domains.v;
+	t.nreport_domains = cfg->report_domains.n;
+	t.dedup = app->dedup;
+	t.now = time(NULL);
+	tlsrpt_pipeline_set_trust(m->pipe, &t);
+}
+
 /* start - a report message: the pipeline and the queue ID; -1 (noted) on failure */
 static int start(SMFICTX *ctx, struct msg *m)
 {
@@ -291,6 +327,7 @@ static int start(SMFICTX *ctx, struct msg *m)
 		note_failure(m, "pipeline", err);
 		return -1;
 	}
+	set_trust(ctx, m);
 	return 0;
 }
 
@@ -432,6 +469,9 @@ static sfsistat mlfi_eom(SMFICTX *ctx)
 		return fail_open(c, err);
 	}
 	tlsrpt_log_records(tlsrpt_pipeline_records(m->pipe), m->qid);
+	if (tlsrpt_pipeline_warning(m->pipe) != NULL) {
+		tlsrpt_log_error(m->qid, tlsrpt_pipeline_warning(m->pipe));
+	}
 
 	memset(&in, 0, sizeof(in));
 	in.rcpts = m->rcpts;
@@ -439,6 +479,7 @@ static sfsistat mlfi_eom(SMFICTX *ctx)
 	in.nother = m->nother;
 	in.reports_ok = tlsrpt_pipeline_reports_ok(m->pipe);
 	in.errors = tlsrpt_pipeline_errors(m->pipe);
+	in.refused = tlsrpt_pipeline_refused(m->pipe);
 	in.failures = tlsrpt_pipeline_failures(m->pipe);
 	in.granted = c->granted;
 	in.qid = m->qid;

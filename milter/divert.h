@@ -21,6 +21,7 @@ struct tlsrpt_divert_in {
 	size_t nrcpts;
 	size_t nother;               /* recipients that are not report addresses */
 	unsigned reports_ok;         /* reports parsed without error */
+	unsigned refused;            /* reports ignored as unauthenticated or foreign */
 	unsigned errors;             /* error records */
 	unsigned long long failures; /* failed sessions reported */
 	unsigned long granted;       /* SMFIF_* actions negotiated */

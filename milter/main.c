@@ -28,6 +28,7 @@
 #include <sys/stat.h>
 #include <syslog.h>
 #include <sysexits.h>
+#include <time.h>
 #include <unistd.h>
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -44,6 +45,7 @@
 #include "limits.h"
 #include "logging.h"
 #include "offline.h"
+#include "pipeline.h"
 #include "stats.h"
 
 #ifndef SYSCONFDIR
@@ -51,6 +53,7 @@
 #endif
 #define DEFAULT_CONFIG SYSCONFDIR "/tlsrpt-milter.conf"
 #define EXIT_USAGE 2
+#define STATE_MAX_ENTRIES 100000 /* reports remembered in StateFile */
 
 struct options {
 	const char *config; /* -c, NULL: the default (daemon) or none (-t) */
@@ -118,6 +121,15 @@ static int startup_fail(int mirror, int code, const char *what, const char *deta
 	return code;
 }
 
+/* host_name - the system host name, the authserv-id trusted when nothing says otherwise */
+static void host_name(char *buf, size_t len)
+{
+	if (gethostname(buf, len) < 0) {
+		buf[0] = '\0';
+	}
+	buf[len - 1] = '\0';
+}
+
 /* run_daemon - the start-up sequence, smfi_main, the orderly stop */
 static int run_daemon(const struct tlsrpt_conf *cfg, const struct options *o)
 {
@@ -128,8 +140,10 @@ static int run_daemon(const struct tlsrpt_conf *cfg, const struct options *o)
 	int pidfd = -1, rc, status = 0;
 	mode_t old_mask;
 
+	memset(&app, 0, sizeof(app));
 	app.cfg = cfg;
 	tlsrpt_conf_limits(cfg, &app.lim);
+	host_name(app.hostname, sizeof(app.hostname));
 
 	tlsrpt_log_open(tlsrpt_log_facility(cfg->log_facility),
 	                cfg->log_format == TLSRPT_LOGFMT_JSON, o->mirror);
@@ -173,6 +187,21 @@ static int run_daemon(const struct tlsrpt_conf *cfg, const struct options *o)
 	if (pidfd >= 0 && tlsrpt_daemon_pidfile_write(pidfd, err, sizeof(err)) < 0) {
 		return startup_fail(o->mirror, EX_OSERR, err, NULL);
 	}
+	if (cfg->state_file != NULL) {
+		int note = 0;
+
+		/* after the privilege drop: the file belongs to the milter's user */
+		app.dedup = tlsrpt_dedup_open(cfg->state_file, (long)cfg->duplicate_window,
+		                              STATE_MAX_ENTRIES, time(NULL), &note, err,
+		                              sizeof(err));
+		if (app.dedup == NULL) {
+			return startup_fail(o->mirror, EX_OSERR, err, NULL);
+		}
+		if (note) {
+			tlsrpt_log(LOG_WARNING, "%s (%s): carrying on with what could be read",
+			           err, cfg->state_file);
+		}
+	}
 	rc = tlsrpt_stats_start();
 	if (rc != 0) {
 		tlsrpt_log_errno(LOG_WARNING, rc, "statistics thread not started");
@@ -196,6 +225,7 @@ static int run_daemon(const struct tlsrpt_conf *cfg, const struct options *o)
 		}
 		close(pidfd);
 	}
+	tlsrpt_dedup_close(app.dedup);
 	tlsrpt_log_close();
 	return status;
 }
@@ -206,6 +236,9 @@ int main(int argc, char **argv)
 	struct options o;
 	struct tlsrpt_conf *cfg;
 	struct tlsrpt_limits lim;
+	struct tlsrpt_trust trust;
+	char host[TLSRPT_HOSTNAME_MAX];
+	const char *host_ids[1] = {host};
 	int ch, rc;
 
 #ifdef M_MMAP_THRESHOLD
@@ -261,7 +294,20 @@ int main(int argc, char **argv)
 			return EX_CONFIG;
 		}
 		tlsrpt_conf_limits(cfg, &lim);
-		rc = tlsrpt_offline_run(argv + optind, argc - optind, &lim,
+		memset(&trust, 0, sizeof(trust));
+		if (cfg->trusted_authserv_ids.n > 0) {
+			trust.authserv_ids = (const char *const *)cfg->trusted_authserv_ids.v;
+			trust.nauthserv_ids = cfg->trusted_authserv_ids.n;
+		} else {
+			host_name(host, sizeof(host));
+			trust.authserv_ids = host_ids;
+			trust.nauthserv_ids = host[0] != '\0' ? 1 : 0;
+		}
+		trust.require_dkim = cfg->require_dkim;
+		trust.report_domains = (const char *const *)cfg->report_domains.v;
+		trust.nreport_domains = cfg->report_domains.n;
+		/* no StateFile: -t only reads, it must not mark reports as seen */
+		rc = tlsrpt_offline_run(argv + optind, argc - optind, &lim, &trust,
 		                        cfg->log_format == TLSRPT_LOGFMT_JSON, stdout, stderr);
 		tlsrpt_conf_free(cfg);
 		return rc;

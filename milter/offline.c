@@ -55,8 +55,8 @@ static void print_error(const char *prefix, const char *reason, int json, FILE *
 }
 
 /* run_one - one file through the pipeline; 1 when it held a report and no error */
-static int run_one(const char *name, const struct tlsrpt_limits *lim, int json, char *chunk,
-		   FILE *out)
+static int run_one(const char *name, const struct tlsrpt_limits *lim,
+		   const struct tlsrpt_trust *trust, int json, char *chunk, FILE *out)
 {
 	struct tlsrpt_pipeline *p;
 	char err[256], reason[512];
@@ -76,6 +76,9 @@ static int run_one(const char *name, const struct tlsrpt_limits *lim, int json, 
 		snprintf(reason, sizeof(reason), "internal: %s", err);
 		print_error(name, reason, json, out);
 		goto done;
+	}
+	if (trust != NULL) {
+		tlsrpt_pipeline_set_trust(p, trust);
 	}
 	while ((n = fread(chunk, 1, CHUNK, fp)) > 0) {
 		if (tlsrpt_pipeline_feed(p, chunk, n, err, sizeof(err)) < 0) {
@@ -107,8 +110,8 @@ done:
 }
 
 /* tlsrpt_offline_run - run each file through the pipeline and print its records */
-int tlsrpt_offline_run(char *const files[], int nfiles, const struct tlsrpt_limits *lim, int json,
-		       FILE *out, FILE *errout)
+int tlsrpt_offline_run(char *const files[], int nfiles, const struct tlsrpt_limits *lim,
+		       const struct tlsrpt_trust *trust, int json, FILE *out, FILE *errout)
 {
 	char *chunk;
 	int i, all_ok = 1;
@@ -119,7 +122,7 @@ int tlsrpt_offline_run(char *const files[], int nfiles, const struct tlsrpt_limi
 		return 1;
 	}
 	for (i = 0; i < nfiles; i++) {
-		if (!run_one(files[i], lim, json, chunk, out)) {
+		if (!run_one(files[i], lim, trust, json, chunk, out)) {
 			all_ok = 0;
 		}
 		fflush(out);

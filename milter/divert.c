@@ -207,9 +207,10 @@ sfsistat tlsrpt_divert_apply(SMFICTX *ctx, const struct tlsrpt_app *app,
 	}
 	if (in->reports_ok == 0 || in->errors > 0 || in->refused > 0) {
 		return deliver(ctx, app, in,
-		               in->errors > 0    ? "the message has errors: not diverted"
-		               : in->refused > 0 ? "unauthenticated or foreign report: not diverted"
-		                                 : "no readable report: not diverted");
+		               in->refused > 0 && in->errors == 0
+		                       ? "unauthenticated or foreign report: not diverted"
+		               : in->reports_ok == 0 ? "no readable report: not diverted"
+		                                     : "the message has errors: not diverted");
 	}
 	if (action == TLSRPT_ACTION_REDIRECT) {
 		return redirect(ctx, app, in, diverted);

@@ -130,6 +130,9 @@ define(\`confDONT_PROBE_INTERFACES', \`True')dnl
 define(\`confTO_IDENT', \`0')dnl
 define(\`confDONT_BLAME_SENDMAIL', \`GroupWritableDirPathSafe')dnl
 define(\`confMILTER_LOG_LEVEL', \`2')dnl
+define(\`confREFUSE_LA', \`10000')dnl
+define(\`confQUEUE_LA', \`10000')dnl
+define(\`confDELAY_LA', \`0')dnl
 define(\`SMART_HOST', \`esmtp:[127.0.0.1]')dnl
 define(\`ESMTP_MAILER_ARGS', \`TCP \$h $PF_PORT')dnl
 define(\`RELAY_MAILER_ARGS', \`TCP \$h $PF_PORT')dnl

@@ -86,7 +86,8 @@ old_ns=$MILTER_NS_PID
 kill -KILL "$MILTER_PID"
 wait "$old_ns"
 killed_at=$(wc -l <"$LOAD_WORK/sent.tsv")
-echo "SIGKILL after $killed_at messages"
+[ "$killed_at" -lt "$N" ] && ok "SIGKILL after $killed_at of $N messages" ||
+    fail "the load was over before the SIGKILL ($killed_at messages)"
 load_wait_sent $((N * 2 / 3))
 start_milter "$E2E_DIR/milter.conf" || { fail "the milter did not restart"; exit 1; }
 echo "restarted after $(wc -l <"$LOAD_WORK/sent.tsv") messages"
@@ -104,9 +105,12 @@ report_processed "after SIGKILL and restart"
 phase sigterm
 load_start
 load_wait_sent $((N / 3))
+termed_at=$(wc -l <"$LOAD_WORK/sent.tsv")
 stop_milter
 [ "$MILTER_RC" -eq 0 ] && ok "SIGTERM under load: exit status 0" || fail "SIGTERM under load: exit status $MILTER_RC"
 echo "stopped after $(wc -l <"$LOAD_WORK/sent.tsv") messages"
+[ "$termed_at" -lt "$N" ] && ok "SIGTERM after $termed_at of $N messages" ||
+    fail "the load was over before the SIGTERM ($termed_at messages)"
 start_milter "$E2E_DIR/milter.conf" || { fail "the milter did not restart"; exit 1; }
 load_end
 load_settle 300

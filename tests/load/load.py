@@ -38,8 +38,8 @@ usage:
         print VmHWM and VmRSS (kB) of PID.
 
 Message kinds (by id modulo 20): ordinary (plain text to user@example.com,
-40 %), valid (a tests/data/real/*.json report with a unique report-id,
-30 %), malformed (tests/data/cases/bad-*.eml except the bomb, 15 %),
+35 %), valid (a tests/data/real/*.json report with a unique report-id,
+30 %), malformed (tests/data/cases/bad-*.eml except the bomb, 20 %),
 bomb (bad-gzip-bomb.eml, 5 %), large (a generated 4,000-failure-detail
 report, 5 %), noreport (not-a-report.eml to the report address, 5 %).
 Every message gets a unique Message-ID and an X-Load-Id header field.
@@ -248,6 +248,7 @@ def send(port, data, work, total, sessions, rsspid=None):
                     with lock:
                         out.write("%s-%d\t%s\t%s\t%s\t%d\n" % (run, i, kind, name,
                                                              m.group(1).decode(), attempts))
+                        out.flush()  # faults.sh watches the count
                     used += 1
                     if used >= 25:  # new sessions too, not only new transactions
                         conn.quit()

@@ -70,7 +70,7 @@
  *
  *    BODY: each line goes through the transfer decoder into m->out, which
  *    goes to part_data() when the next line might not fit and before
- *    part_end() or problem() (so part_data() sees up to 32 KB at a time).  The
+ *    part_end() or problem() (so part_data() sees up to 16 KB at a time).  The
  *    line end of a line is held back (m->eol) and sent in front of the next
  *    line, so the one before a delimiter can be dropped: it belongs to the
  *    delimiter (RFC 2046 5.1.1).  At the end of input the held line end is
@@ -108,7 +108,7 @@
 #define MIME_NAME_MAX 511                       /* file name bytes kept; longer is cut */
 #define MIME_MAX_PARAMS 64                      /* parameters read per header field */
 #define MIME_OUT_MAX (TLSRPT_MAX_LINE_LEN + 16) /* decoded output of one line */
-#define MIME_OUT_BUF (4 * MIME_OUT_MAX)         /* decoded output batched for part_data() */
+#define MIME_OUT_BUF (2 * MIME_OUT_MAX)         /* decoded output batched for part_data() */
 
 enum mime_state {
 	MIME_HEADER, /* in the header block of the current entity */

@@ -38,7 +38,7 @@
 
 #include "payload.h"
 
-#define STEP (16 * 1024)      /* output room reserved before each inflate call */
+#define STEP (4 * 1024)       /* output room reserved before each inflate call */
 #define ZONE (40 * 1024)      /* inflate state (about 7 KB) + 32 KB window */
 #define ZALIGN 16             /* alignment of zone allocations */
 #define MAX_AVAIL 0x40000000u /* avail_in/avail_out are uInt: at most 1 GiB per call */

@@ -14,6 +14,8 @@
  *            and bare .json/.json.gz reports), set TLSRPT_INPUT_MESSAGE
  *            (what the daemon uses)
  *   byte 3   limit profile, two bits each (see set_limits)
+ *   (byte 1, bits 7-5: trust settings, see set_trust: authserv-id
+ *            "mx.test" trusted, RequireDKIM, ReportDomains example.com)
  *
  * The message is fed through tlsrpt_pipeline in those chunks, finished,
  * and every record is formatted with both formatters.
@@ -126,9 +128,26 @@ struct outcome {
 	int failed; /* feed or finish returned -1 */
 };
 
+/* set_trust - byte 1's top three bits: trust on, RequireDKIM, ReportDomains */
+static void set_trust(struct tlsrpt_trust *t, uint8_t bits)
+{
+	static const char *const ids[] = {"mx.test"};
+	static const char *const domains[] = {"example.com"};
+
+	memset(t, 0, sizeof(*t));
+	if (bits & 0x80) {
+		t->authserv_ids = ids;
+		t->nauthserv_ids = 1;
+		t->require_dkim = (bits & 0x40) != 0;
+		t->report_domains = bits & 0x20 ? domains : NULL;
+		t->nreport_domains = bits & 0x20 ? 1 : 0;
+	}
+}
+
 /* run - feed msg in chunks (c NULL: whole) and finish */
-static void run(const struct tlsrpt_limits *lim, enum tlsrpt_input mode, const char *msg,
-		size_t len, struct chunker *c, struct outcome *o)
+static void run(const struct tlsrpt_limits *lim, enum tlsrpt_input mode,
+		const struct tlsrpt_trust *trust, const char *msg, size_t len, struct chunker *c,
+		struct outcome *o)
 {
 	char err[256];
 	size_t off = 0, n;
@@ -138,6 +157,7 @@ static void run(const struct tlsrpt_limits *lim, enum tlsrpt_input mode, const c
 	if (o->p == NULL) {
 		violation("tlsrpt_pipeline_new failed", 0, err);
 	}
+	tlsrpt_pipeline_set_trust(o->p, trust);
 	while (off < len) {
 		n = c == NULL ? len : next_chunk(c);
 		if (n > len - off) {
@@ -193,13 +213,17 @@ static void check_counters(const struct tlsrpt_pipeline *p)
 		errors += rs->v[i].event == TLSRPT_EV_ERROR;
 		ignored += rs->v[i].event == TLSRPT_EV_IGNORED;
 	}
-	if (reports != tlsrpt_pipeline_reports_ok(p)) {
+	/* no StateFile here, so no duplicates: every report read has its record */
+	if (tlsrpt_pipeline_duplicates(p) != 0 ||
+	    reports != tlsrpt_pipeline_reports_ok(p)) {
 		violation("report records differ from tlsrpt_pipeline_reports_ok", 0, NULL);
 	}
 	if (errors != tlsrpt_pipeline_errors(p)) {
 		violation("error records differ from tlsrpt_pipeline_errors", 0, NULL);
 	}
-	if (reports + errors == 0 ? ignored != 1 || rs->n != 1 : ignored != 0) {
+	if (reports + errors + tlsrpt_pipeline_refused(p) == 0
+	            ? ignored != 1 || rs->n != 1
+	            : ignored != tlsrpt_pipeline_refused(p)) {
 		violation("not exactly one lone ignored record for a message without reports", 0,
 			  NULL);
 	}
@@ -427,6 +451,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	uint8_t hdr[HDR_LEN] = {0};
 	struct tlsrpt_limits lim;
+	struct tlsrpt_trust trust;
 	struct chunker c;
 	struct outcome chunked, whole;
 	enum tlsrpt_input mode;
@@ -442,8 +467,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	c.param = hdr[0] >> 2;
 	c.state = ((uint32_t)hdr[1] << 8 | hdr[2]) * 2654435761u + 1;
 
-	run(&lim, mode, msg, len, &c, &chunked);
-	run(&lim, mode, msg, len, NULL, &whole);
+	set_trust(&trust, hdr[1]);
+	run(&lim, mode, &trust, msg, len, &c, &chunked);
+	run(&lim, mode, &trust, msg, len, NULL, &whole);
 	if (chunked.failed != whole.failed) {
 		violation("chunked and whole runs differ in status", 0, NULL);
 	}
@@ -451,6 +477,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!whole.failed) {
 		if (tlsrpt_pipeline_reports_ok(chunked.p) != tlsrpt_pipeline_reports_ok(whole.p) ||
 		    tlsrpt_pipeline_errors(chunked.p) != tlsrpt_pipeline_errors(whole.p) ||
+		    tlsrpt_pipeline_refused(chunked.p) != tlsrpt_pipeline_refused(whole.p) ||
 		    tlsrpt_pipeline_failures(chunked.p) != tlsrpt_pipeline_failures(whole.p)) {
 			violation("chunked and whole runs differ in counters", 0, NULL);
 		}

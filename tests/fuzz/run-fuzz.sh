@@ -43,6 +43,9 @@ HDR_DEFAULT='\001\000\001\000'
 # A second seed variant: chunks of 1..64 bytes, MESSAGE mode (as the
 # daemon), two failure lines, depth 2, 16 parts.
 HDR_SMALL='\374\022\264\071'
+# A third: trust on (authserv-id mx.test), RequireDKIM, ReportDomains
+# example.com (byte 1 bits 7-5), for the report mails signed below.
+HDR_TRUST='\001\340\001\000'
 
 command -v "$cc" >/dev/null 2>&1 || { echo "run-fuzz: $cc not found (install clang)" >&2; exit 77; }
 mkdir -p "$out/bin" "$out/seed" "$out/corpus" "$out/crashes" "$out/regress" || exit 1
@@ -101,6 +104,13 @@ seed_pipeline() {
 		esac
 		corpus_add "$1" "$f" "$HDR_DEFAULT"
 		corpus_add "$1" "$f" "$HDR_SMALL" .small
+	done
+	# Authentication-Results in front of a report mail, for the trust rules
+	for ar in "mx.test; dkim=pass header.d=sender.example" \
+		"mx.test; dkim=none" "mx.test (c); dkim=fail header.i=@sender.example"; do
+		n=$((${n:-0} + 1))
+		{ printf "$HDR_TRUST"; printf 'Authentication-Results: %s\r\n' "$ar"
+			cat "$top/tests/data/cases/crlf.eml"; } | head -c "$max_len" >"$1/gen-trust-$n.eml"
 	done
 	# pathological reports below the limits: 60,000 policies (more records
 	# than TLSRPT_RECORDS_MAX: the pipeline must fail cleanly), 8,000 tiny

@@ -5,7 +5,7 @@
 #   sh bench/mta-bench.sh
 # Environment: MTA_MESSAGES (per run, default 1000), MTA_ROUNDS (default 3),
 # MTA_SESSIONS (default 20), MTA_RSS_REPORTS (default 10000; 0 skips the
-# memory phase), BENCH_DIR (where gen-report.py's small.eml is, made if
+# memory phase), MTA_UNIX=1 (milter on a unix socket, not TCP), BENCH_DIR (where gen-report.py's small.eml is, made if
 # missing), top_srcdir, top_builddir, TLSRPT_MILTER as for the e2e tests.
 #
 # A private Postfix (tests/e2e/lib.sh's pf_start) relays everything to
@@ -87,6 +87,12 @@ ORDINARY=$E2E_DIR/ordinary.eml
     done
 } >"$ORDINARY"
 
+# MTA_UNIX=1: Postfix talks to the milter over a unix socket instead of TCP
+if [ -n "${MTA_UNIX:-}" ]; then
+    MILTER_SOCKET=unix:$E2E_DIR/run/milter.sock
+    PF_MILTER_SPEC=$MILTER_SOCKET
+fi
+
 # everything started from here on runs in the cgroup
 echo $$ >"$CG/cgroup.procs" || { echo "cannot join $CG"; exit 1; }
 pf_start || { echo "FAIL: Postfix did not start"; exit 1; }
@@ -105,6 +111,8 @@ pf_set "default_transport = smtp" "relayhost = [127.0.0.1]:$SINK_PORT" \
     { echo "FAIL: cannot configure Postfix"; exit 1; }
 milter_conf "$E2E_DIR/milter.conf" "ReportAddress tlsrpt@sink.test" "Action deliver"
 start_milter "$E2E_DIR/milter.conf" || { echo "FAIL: the milter did not start"; exit 1; }
+# smtpd (user postfix) must be able to connect to the socket of the milter (user nobody)
+[ -z "${MTA_UNIX:-}" ] || chmod 0666 "${MILTER_SOCKET#unix:}" || exit 1
 e2e_py waitport "$SINK_PORT" 20 || { echo "FAIL: smtp-sink did not start"; exit 1; }
 e2e_py waitport "$PLAIN_PORT" 20 || { echo "FAIL: the plain smtpd did not start"; exit 1; }
 echo $$ >"$CG_ROOT/cgroup.procs" || exit 1
@@ -142,6 +150,7 @@ run() {
     c) port=$PF_PORT rcpt=tlsrpt@sink.test file=$REPORT uniq=--unique-report ;;
     esac
     deferred0=$(grep -c 'status=deferred' "$PF_MAILLOG")
+    reports0=$(grep -c ' report ' "$E2E_SYSLOG")
     u0=$(cg_usec)
     m0=$(milter_usec)
     # shellcheck disable=SC2086
@@ -156,6 +165,13 @@ run() {
     m1=$(milter_usec)
     deferred1=$(grep -c 'status=deferred' "$PF_MAILLOG")
     [ "$deferred1" -eq "$deferred0" ] || { echo "FAIL: run $1: mail was deferred"; exit 1; }
+    # the milter must really have seen the reports (milter_default_action is accept)
+    reports1=$(grep -c ' report ' "$E2E_SYSLOG")
+    if [ "$1" = c ] && ! e2e_until 30 eval '[ "$(grep -c " report " "$E2E_SYSLOG")" -ge $((reports0 + N)) ]'; then
+        echo "FAIL: run c: the milter logged $((reports1 - reports0)) of $N reports"
+        grep -i milter "$PF_MAILLOG" | tail -n 3
+        exit 1
+    fi
     start=${out##* start }
     awk -v v="$1" -v n="$N" -v s="$start" -v t="$t1" -v u0="$u0" -v u1="$u1" \
         -v m0="$m0" -v m1="$m1" 'BEGIN {

@@ -4,7 +4,7 @@
  * Protocol (tlsrpt-milter(8), PROTOCOL):
  *   negotiate  ask only for what is needed, masked with what the MTA
  *              offers: no CONNECT, HELO or unknown-command events; no
- *              replies to RCPT and header events (SMFIP_NR_*) where
+ *              replies to MAIL, RCPT and header events (SMFIP_NR_*) where
  *              offered; SMFIS_SKIP for the rest of a too-large body where
  *              offered; the actions Action and AddHeader need; macros "i"
  *              (queue ID) at DATA, end-of-header and end-of-message and
@@ -161,7 +161,7 @@ static sfsistat mlfi_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
                                unsigned long *pf2, unsigned long *pf3)
 {
 	const unsigned long skip_steps = SMFIP_NOCONNECT | SMFIP_NOHELO | SMFIP_NOUNKNOWN;
-	const unsigned long noreply = SMFIP_NR_RCPT | SMFIP_NR_HDR;
+	const unsigned long noreply = SMFIP_NR_MAIL | SMFIP_NR_RCPT | SMFIP_NR_HDR;
 	unsigned long wanted_actions = tlsrpt_divert_wanted(app->cfg);
 	struct conn *c = smfi_getpriv(ctx);
 
@@ -190,7 +190,12 @@ static sfsistat mlfi_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 	*pf0 = c->granted;
 	if (f0 & SMFIF_SETSYMLIST) {
 		*pf0 |= SMFIF_SETSYMLIST;
-		if (smfi_setsymlist(ctx, SMFIM_DATA, "i j") != MI_SUCCESS ||
+		/* no macros where none are read: less for the MTA to send (issue 6) */
+		if (smfi_setsymlist(ctx, SMFIM_CONNECT, "") != MI_SUCCESS ||
+		    smfi_setsymlist(ctx, SMFIM_HELO, "") != MI_SUCCESS ||
+		    smfi_setsymlist(ctx, SMFIM_ENVFROM, "") != MI_SUCCESS ||
+		    smfi_setsymlist(ctx, SMFIM_ENVRCPT, "") != MI_SUCCESS ||
+		    smfi_setsymlist(ctx, SMFIM_DATA, "i j") != MI_SUCCESS ||
 		    smfi_setsymlist(ctx, SMFIM_EOH, "i j") != MI_SUCCESS ||
 		    smfi_setsymlist(ctx, SMFIM_EOM, "i") != MI_SUCCESS) {
 			*pf0 &= ~(unsigned long)SMFIF_SETSYMLIST;
@@ -234,9 +239,15 @@ static sfsistat mlfi_envfrom(SMFICTX *ctx, char **argv)
 	msg_end(c);
 	c->msg = calloc(1, sizeof(*c->msg));
 	if (c->msg == NULL) {
+		if (c->steps & SMFIP_NR_MAIL) {
+			/* no reply allowed here: without a message context, DATA accepts */
+			tlsrpt_log_error(NULL, "internal: out of memory; message accepted unchanged");
+			tlsrpt_stats_add(TLSRPT_STAT_ERRORS, 1);
+			return SMFIS_NOREPLY;
+		}
 		return fail_open(c, "out of memory");
 	}
-	return SMFIS_CONTINUE;
+	return (c->steps & SMFIP_NR_MAIL) ? SMFIS_NOREPLY : SMFIS_CONTINUE;
 }
 
 /* rcpt_reply - the reply to a RCPT event */

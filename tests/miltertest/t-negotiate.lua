@@ -10,10 +10,11 @@ run("negotiate", function()
         {"SMFIP_NOCONNECT", SMFIP_NOCONNECT, true}, {"SMFIP_NOHELO", SMFIP_NOHELO, true},
         {"SMFIP_NOUNKNOWN", SMFIP_NOUNKNOWN, true}, {"SMFIP_NR_RCPT", SMFIP_NR_RCPT, true},
         {"SMFIP_NR_HDR", SMFIP_NR_HDR, true}, {"SMFIP_SKIP", SMFIP_SKIP, true},
+        {"SMFIP_NR_MAIL", SMFIP_NR_MAIL, true},
         {"SMFIP_NOMAIL", SMFIP_NOMAIL, false}, {"SMFIP_NORCPT", SMFIP_NORCPT, false},
         {"SMFIP_NODATA", SMFIP_NODATA, false}, {"SMFIP_NOHDRS", SMFIP_NOHDRS, false},
         {"SMFIP_NOEOH", SMFIP_NOEOH, false}, {"SMFIP_NOBODY", SMFIP_NOBODY, false},
-        {"SMFIP_NR_MAIL", SMFIP_NR_MAIL, false}, {"SMFIP_NR_BODY", SMFIP_NR_BODY, false},
+        {"SMFIP_NR_BODY", SMFIP_NR_BODY, false},
         {"SMFIP_RCPT_REJ", SMFIP_RCPT_REJ, false},
     }) do
         local got = mt.test_option(conn, o[2])
@@ -37,6 +38,7 @@ run("negotiate", function()
     for _, o in ipairs({
         {"SMFIP_NOUNKNOWN", SMFIP_NOUNKNOWN}, {"SMFIP_NR_RCPT", SMFIP_NR_RCPT},
         {"SMFIP_NR_HDR", SMFIP_NR_HDR}, {"SMFIP_SKIP", SMFIP_SKIP},
+        {"SMFIP_NR_MAIL", SMFIP_NR_MAIL},
     }) do
         check(not mt.test_option(conn, o[2]), "small offer: %s got true, want false", o[1])
     end

@@ -12,7 +12,6 @@
  */
 #include <ctype.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +20,7 @@
 
 #include "addr.h"
 #include "conf.h"
+#include "errbuf.h"
 
 #define KIB 1024ULL
 #define MIB (1024ULL * 1024)
@@ -167,38 +167,6 @@ static const struct tlsrpt_option options[] = {
 
 #define NOPTIONS (sizeof(options) / sizeof(options[0]))
 
-/* set_msg - printf into a caller's buffer */
-static void set_msg(char *err, size_t errlen, const char *fmt, ...)
-        __attribute__((format(printf, 3, 4)));
-
-static void set_msg(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (errlen == 0) {
-		return;
-	}
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
-/* errno_str - strerror_r, whichever variant the C library offers */
-static void errno_str(int e, char *buf, size_t len)
-{
-#if defined(__GLIBC__) && defined(_GNU_SOURCE)
-	const char *s = strerror_r(e, buf, len);
-
-	if (s != buf) {
-		snprintf(buf, len, "%s", s);
-	}
-#else
-	if (strerror_r(e, buf, len) != 0) {
-		snprintf(buf, len, "error %d", e);
-	}
-#endif
-}
-
 /* check_socket - a libmilter socket specification */
 static int check_socket(const char *v, char *err, size_t errlen)
 {
@@ -214,17 +182,17 @@ static int check_socket(const char *v, char *err, size_t errlen)
 			continue;
 		}
 		if (i < 2 && v[n] != '/') {
-			set_msg(err, errlen, "\"%.200s\": the socket path must be absolute", v);
+			tlsrpt_errbuf_set(err, errlen, "\"%.200s\": the socket path must be absolute", v);
 			return -1;
 		}
 		if (i >= 2 && (v[n] < '0' || v[n] > '9')) {
-			set_msg(err, errlen, "\"%.200s\": expected %sPORT or %sPORT@HOST", v,
+			tlsrpt_errbuf_set(err, errlen, "\"%.200s\": expected %sPORT or %sPORT@HOST", v,
 			        prefixes[i], prefixes[i]);
 			return -1;
 		}
 		return 0;
 	}
-	set_msg(err, errlen,
+	tlsrpt_errbuf_set(err, errlen,
 	        "\"%.200s\" is not a socket (unix:/path, local:/path, inet:PORT@HOST, "
 	        "inet6:PORT@HOST)",
 	        v);
@@ -243,7 +211,7 @@ static int check_redirect_to(const char *v, char *err, size_t errlen)
 	char bare[TLSRPT_ADDR_MAX];
 
 	if (tlsrpt_addr_bare(v, bare, sizeof(bare)) < 0 || strcmp(bare, v) != 0) {
-		set_msg(err, errlen, "\"%.200s\" is not an address (local@domain)", v);
+		tlsrpt_errbuf_set(err, errlen, "\"%.200s\" is not an address (local@domain)", v);
 		return -1;
 	}
 	return tlsrpt_addr_check(v, 0, err, errlen);
@@ -256,7 +224,7 @@ static int check_delimiter(const char *v, char *err, size_t errlen)
 
 	for (p = v; *p != '\0'; p++) {
 		if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f || strchr("@<>,\"", *p)) {
-			set_msg(err, errlen,
+			tlsrpt_errbuf_set(err, errlen,
 			        "\"%.200s\": delimiters must be printable ASCII other than @ < > , "
 			        "\"",
 			        v);
@@ -273,7 +241,7 @@ static int check_user(const char *v, char *err, size_t errlen)
 
 	if (strpbrk(v, " \t") != NULL || v[0] == ':' || (colon != NULL && colon[1] == '\0') ||
 	    (colon != NULL && strchr(colon + 1, ':') != NULL)) {
-		set_msg(err, errlen, "\"%.200s\" is not user or user:group", v);
+		tlsrpt_errbuf_set(err, errlen, "\"%.200s\" is not user or user:group", v);
 		return -1;
 	}
 	return 0;
@@ -283,7 +251,7 @@ static int check_user(const char *v, char *err, size_t errlen)
 static int check_path(const char *v, char *err, size_t errlen)
 {
 	if (v[0] != '/') {
-		set_msg(err, errlen, "\"%.200s\": the path must be absolute", v);
+		tlsrpt_errbuf_set(err, errlen, "\"%.200s\": the path must be absolute", v);
 		return -1;
 	}
 	return 0;
@@ -295,12 +263,12 @@ static int check_name(const char *v, char *err, size_t errlen)
 	const char *p;
 
 	if (strlen(v) > 253) {
-		set_msg(err, errlen, "\"%.64s...\": a name is at most 253 bytes", v);
+		tlsrpt_errbuf_set(err, errlen, "\"%.64s...\": a name is at most 253 bytes", v);
 		return -1;
 	}
 	for (p = v; *p != '\0'; p++) {
 		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_' && *p != '.') {
-			set_msg(err, errlen, "\"%.200s\" is not a host or domain name", v);
+			tlsrpt_errbuf_set(err, errlen, "\"%.200s\" is not a host or domain name", v);
 			return -1;
 		}
 	}
@@ -460,7 +428,7 @@ static int list_add(const struct tlsrpt_option *o, struct tlsrpt_strlist *l, con
 		return -1;
 	}
 	if (l->n >= TLSRPT_CONF_LIST_MAX) {
-		set_msg(msg, msglen, "more than %d entries", TLSRPT_CONF_LIST_MAX);
+		tlsrpt_errbuf_set(msg, msglen, "more than %d entries", TLSRPT_CONF_LIST_MAX);
 		return -1;
 	}
 	copy = strdup(entry);
@@ -470,7 +438,7 @@ static int list_add(const struct tlsrpt_option *o, struct tlsrpt_strlist *l, con
 		if (nv != NULL) {
 			l->v = nv;
 		}
-		set_msg(msg, msglen, "out of memory");
+		tlsrpt_errbuf_set(msg, msglen, "out of memory");
 		return -1;
 	}
 	for (p = copy; *p != '\0'; p++) {
@@ -536,11 +504,11 @@ static int apply(struct tlsrpt_conf *cfg, const struct tlsrpt_option *o, const c
 	size_t i;
 
 	if (*value == '\0' && !(o->type == TLSRPT_OPT_STRING && o->empty_ok)) {
-		set_msg(msg, msglen, "missing value");
+		tlsrpt_errbuf_set(msg, msglen, "missing value");
 		return -1;
 	}
 	if (not_reloadable(value)) {
-		set_msg(msg, msglen,
+		tlsrpt_errbuf_set(msg, msglen,
 		        "\"%.200s\": blanks at either end, control characters, or a # at the start "
 		        "or after a blank (a comment) are not allowed",
 		        value);
@@ -555,7 +523,7 @@ static int apply(struct tlsrpt_conf *cfg, const struct tlsrpt_option *o, const c
 		}
 		copy = strdup(value);
 		if (copy == NULL) {
-			set_msg(msg, msglen, "out of memory");
+			tlsrpt_errbuf_set(msg, msglen, "out of memory");
 			return -1;
 		}
 		free(*(char **)f);
@@ -564,7 +532,7 @@ static int apply(struct tlsrpt_conf *cfg, const struct tlsrpt_option *o, const c
 	}
 	case TLSRPT_OPT_BOOL:
 		if (parse_bool(value, &b) < 0) {
-			set_msg(msg, msglen, "\"%.200s\" is not yes, no, true, false, 1 or 0",
+			tlsrpt_errbuf_set(msg, msglen, "\"%.200s\" is not yes, no, true, false, 1 or 0",
 			        value);
 			return -1;
 		}
@@ -576,7 +544,7 @@ static int apply(struct tlsrpt_conf *cfg, const struct tlsrpt_option *o, const c
 	case TLSRPT_OPT_TIME:
 		rc = parse_number(value, o->type == TLSRPT_OPT_OCTAL ? 8 : 10, o->type, &n);
 		if (rc == -1) {
-			set_msg(msg, msglen, "\"%.200s\" is not %s", value,
+			tlsrpt_errbuf_set(msg, msglen, "\"%.200s\" is not %s", value,
 			        o->type == TLSRPT_OPT_SIZE    ? "a size (digits with an optional "
 			                                        "K, M or G suffix)"
 			        : o->type == TLSRPT_OPT_TIME  ? "a time (digits with an optional "
@@ -590,7 +558,7 @@ static int apply(struct tlsrpt_conf *cfg, const struct tlsrpt_option *o, const c
 
 			format_number(o, o->min, lo, sizeof(lo));
 			format_number(o, o->max, hi, sizeof(hi));
-			set_msg(msg, msglen, "%.200s is out of range (%s to %s)", value, lo, hi);
+			tlsrpt_errbuf_set(msg, msglen, "%.200s is out of range (%s to %s)", value, lo, hi);
 			return -1;
 		}
 		*(unsigned long long *)f = n;
@@ -614,7 +582,7 @@ static int apply(struct tlsrpt_conf *cfg, const struct tlsrpt_option *o, const c
 				                                   : ", ",
 				         o->words[i]);
 			}
-			set_msg(msg, msglen, "\"%.200s\" is not %s", value, words);
+			tlsrpt_errbuf_set(msg, msglen, "\"%.200s\" is not %s", value, words);
 		}
 		return -1;
 	case TLSRPT_OPT_LIST: {
@@ -626,13 +594,13 @@ static int apply(struct tlsrpt_conf *cfg, const struct tlsrpt_option *o, const c
 
 			if (len > 0) {
 				if (len >= sizeof(entry)) {
-					set_msg(msg, msglen, "entry too long");
+					tlsrpt_errbuf_set(msg, msglen, "entry too long");
 					return -1;
 				}
 				memcpy(entry, p, len);
 				entry[len] = '\0';
 				if (entry[0] == '#') {
-					set_msg(msg, msglen,
+					tlsrpt_errbuf_set(msg, msglen,
 					        "\"%.200s\": an entry starting with # would read "
 					        "as a comment",
 					        entry);
@@ -648,7 +616,7 @@ static int apply(struct tlsrpt_conf *cfg, const struct tlsrpt_option *o, const c
 		return 0;
 	}
 	}
-	set_msg(msg, msglen, "internal error: bad option type");
+	tlsrpt_errbuf_set(msg, msglen, "internal error: bad option type");
 	return -1;
 }
 
@@ -693,7 +661,7 @@ struct tlsrpt_conf *tlsrpt_conf_new(char *err, size_t errlen)
 
 	if (cfg == NULL || (cfg->line = calloc(NOPTIONS, sizeof(*cfg->line))) == NULL) {
 		tlsrpt_conf_free(cfg);
-		set_msg(err, errlen, "out of memory");
+		tlsrpt_errbuf_set(err, errlen, "out of memory");
 		return NULL;
 	}
 	for (i = 0; i < NOPTIONS; i++) {
@@ -706,7 +674,7 @@ struct tlsrpt_conf *tlsrpt_conf_new(char *err, size_t errlen)
 			continue; /* string not set: NULL */
 		}
 		if (apply(cfg, o, o->def, msg, sizeof(msg)) < 0) {
-			set_msg(err, errlen, "default of %s: %s", o->name, msg);
+			tlsrpt_errbuf_set(err, errlen, "default of %s: %s", o->name, msg);
 			tlsrpt_conf_free(cfg);
 			return NULL;
 		}
@@ -753,11 +721,11 @@ static int parse_line(struct tlsrpt_conf *cfg, char *line, unsigned lineno, char
 	}
 	idx = find(key);
 	if (idx < 0) {
-		set_msg(msg, msglen, "unknown key \"%.100s\"", key);
+		tlsrpt_errbuf_set(msg, msglen, "unknown key \"%.100s\"", key);
 		return -1;
 	}
 	if (cfg->line[idx] != 0 && options[idx].type != TLSRPT_OPT_LIST) {
-		set_msg(msg, msglen, "%s: already set on line %u", options[idx].name,
+		tlsrpt_errbuf_set(msg, msglen, "%s: already set on line %u", options[idx].name,
 		        cfg->line[idx]);
 		return -1;
 	}
@@ -768,7 +736,7 @@ static int parse_line(struct tlsrpt_conf *cfg, char *line, unsigned lineno, char
 		char inner[512];
 
 		snprintf(inner, sizeof(inner), "%s", msg);
-		set_msg(msg, msglen, "%s: %s", options[idx].name, inner);
+		tlsrpt_errbuf_set(msg, msglen, "%s: %s", options[idx].name, inner);
 		return -1;
 	}
 	cfg->line[idx] = lineno;
@@ -784,7 +752,7 @@ int tlsrpt_conf_load_fp(struct tlsrpt_conf *cfg, FILE *fp, const char *name, cha
 	char *copy = strdup(name);
 
 	if (copy == NULL) {
-		set_msg(err, errlen, "%s: out of memory", name);
+		tlsrpt_errbuf_set(err, errlen, "%s: out of memory", name);
 		return -1;
 	}
 	free(cfg->source);
@@ -794,20 +762,20 @@ int tlsrpt_conf_load_fp(struct tlsrpt_conf *cfg, FILE *fp, const char *name, cha
 
 		lineno++;
 		if (len == sizeof(line) - 1 && line[len - 1] != '\n') {
-			set_msg(err, errlen, "%s:%u: line longer than %d bytes", name, lineno,
+			tlsrpt_errbuf_set(err, errlen, "%s:%u: line longer than %d bytes", name, lineno,
 			        TLSRPT_CONF_LINE_MAX);
 			return -1;
 		}
 		if (parse_line(cfg, line, lineno, msg, sizeof(msg)) < 0) {
-			set_msg(err, errlen, "%s:%u: %s", name, lineno, msg);
+			tlsrpt_errbuf_set(err, errlen, "%s:%u: %s", name, lineno, msg);
 			return -1;
 		}
 	}
 	if (ferror(fp)) {
 		char es[128];
 
-		errno_str(errno, es, sizeof(es));
-		set_msg(err, errlen, "%s: read error: %s", name, es);
+		tlsrpt_errbuf_errno(errno, es, sizeof(es));
+		tlsrpt_errbuf_set(err, errlen, "%s: read error: %s", name, es);
 		return -1;
 	}
 	return 0;
@@ -822,8 +790,8 @@ int tlsrpt_conf_load(struct tlsrpt_conf *cfg, const char *path, char *err, size_
 	if (fp == NULL) {
 		char es[128];
 
-		errno_str(errno, es, sizeof(es));
-		set_msg(err, errlen, "%s: cannot open: %s", path, es);
+		tlsrpt_errbuf_errno(errno, es, sizeof(es));
+		tlsrpt_errbuf_set(err, errlen, "%s: cannot open: %s", path, es);
 		return -1;
 	}
 	rc = tlsrpt_conf_load_fp(cfg, fp, path, err, errlen);
@@ -839,11 +807,11 @@ int tlsrpt_conf_set(struct tlsrpt_conf *cfg, const char *key, const char *value,
 	int idx = find(key);
 
 	if (idx < 0) {
-		set_msg(err, errlen, "unknown key \"%.100s\"", key);
+		tlsrpt_errbuf_set(err, errlen, "unknown key \"%.100s\"", key);
 		return -1;
 	}
 	if (apply(cfg, &options[idx], value, msg, sizeof(msg)) < 0) {
-		set_msg(err, errlen, "%s: %s", options[idx].name, msg);
+		tlsrpt_errbuf_set(err, errlen, "%s: %s", options[idx].name, msg);
 		return -1;
 	}
 	return 0;
@@ -868,20 +836,20 @@ int tlsrpt_conf_check(const struct tlsrpt_conf *cfg, int daemon, char *err, size
 
 	if (daemon && cfg->report_address.n == 0) {
 		where(cfg, find("ReportAddress"), at, sizeof(at));
-		set_msg(err, errlen,
+		tlsrpt_errbuf_set(err, errlen,
 		        "%s: ReportAddress is not set: name at least one report address", at);
 		return -1;
 	}
 	if (cfg->action == TLSRPT_ACTION_REDIRECT && cfg->redirect_to == NULL) {
 		where(cfg, find("Action"), at, sizeof(at));
-		set_msg(err, errlen, "%s: Action redirect needs RedirectTo", at);
+		tlsrpt_errbuf_set(err, errlen, "%s: Action redirect needs RedirectTo", at);
 		return -1;
 	}
 	if (cfg->redirect_to != NULL &&
 	    tlsrpt_addr_match(cfg->redirect_to, cfg->report_address.v, cfg->report_address.n,
 	                      cfg->recipient_delimiter)) {
 		where(cfg, find("RedirectTo"), at, sizeof(at));
-		set_msg(err, errlen, "%s: RedirectTo %.200s is itself a ReportAddress", at,
+		tlsrpt_errbuf_set(err, errlen, "%s: RedirectTo %.200s is itself a ReportAddress", at,
 		        cfg->redirect_to);
 		return -1;
 	}

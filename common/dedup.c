@@ -20,11 +20,10 @@
  * past the same second.  Running out of memory in tlsrpt_dedup_seen()
  * gives -1 with the key not remembered.
  */
-#define _GNU_SOURCE /* strerror_r, GNU variant on glibc; O_CLOEXEC */
+#define _GNU_SOURCE /* O_CLOEXEC */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +32,7 @@
 #include <unistd.h>
 
 #include "dedup.h"
+#include "errbuf.h"
 
 #define HEADER "tlsrpt-milter-state 1"
 #define DEDUP_PATH_MAX 4096               /* longest path name (Linux PATH_MAX) */
@@ -61,38 +61,6 @@ struct tlsrpt_dedup {
 	size_t file_entries; /* entry lines in the file, good or not */
 	int rewrite;         /* the file must be compacted before the next append */
 };
-
-/* set_err - printf into a caller's buffer */
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-        __attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0) {
-		return;
-	}
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
-/* errno_str - strerror_r, whichever variant the C library offers */
-static void errno_str(int e, char *buf, size_t len)
-{
-#if defined(__GLIBC__) && defined(_GNU_SOURCE)
-	const char *s = strerror_r(e, buf, len);
-
-	if (s != buf) {
-		snprintf(buf, len, "%s", s);
-	}
-#else
-	if (strerror_r(e, buf, len) != 0) {
-		snprintf(buf, len, "error %d", e);
-	}
-#endif
-}
 
 /* hash - FNV-1a, 64 bits */
 static uint64_t hash(const unsigned char *k, size_t len)
@@ -359,8 +327,8 @@ static int compact(struct tlsrpt_dedup *d, char *err, size_t errlen)
 fail_unlink:
 	(void)unlink(d->tmp);
 fail:
-	errno_str(e, eb, sizeof(eb));
-	set_err(err, errlen, "state file %s: %s", d->path, eb);
+	tlsrpt_errbuf_errno(e, eb, sizeof(eb));
+	tlsrpt_errbuf_set(err, errlen, "state file %s: %s", d->path, eb);
 	d->rewrite = 1;
 	return -1;
 }
@@ -400,8 +368,8 @@ static int append(struct tlsrpt_dedup *d, const struct entry *en, char *err, siz
 	return 0;
 
 fail:
-	errno_str(e, eb, sizeof(eb));
-	set_err(err, errlen, "state file %s: %s", d->path, eb);
+	tlsrpt_errbuf_errno(e, eb, sizeof(eb));
+	tlsrpt_errbuf_set(err, errlen, "state file %s: %s", d->path, eb);
 	d->rewrite = 1; /* a partial line may be there now */
 	return -1;
 }
@@ -555,12 +523,12 @@ struct tlsrpt_dedup *tlsrpt_dedup_open(const char *path, long window_seconds, si
 		*note = 0;
 	}
 	if (path == NULL || path[0] == '\0' || (plen = strlen(path)) + 5 > DEDUP_PATH_MAX) {
-		set_err(err, errlen, "state file: no usable path name");
+		tlsrpt_errbuf_set(err, errlen, "state file: no usable path name");
 		return NULL;
 	}
 	d = calloc(1, sizeof(*d));
 	if (d == NULL) {
-		set_err(err, errlen, "state file: out of memory");
+		tlsrpt_errbuf_set(err, errlen, "state file: out of memory");
 		return NULL;
 	}
 	d->path = malloc(plen + 1);
@@ -569,7 +537,7 @@ struct tlsrpt_dedup *tlsrpt_dedup_open(const char *path, long window_seconds, si
 		free(d->path);
 		free(d->tmp);
 		free(d);
-		set_err(err, errlen, "state file: out of memory");
+		tlsrpt_errbuf_set(err, errlen, "state file: out of memory");
 		return NULL;
 	}
 	memcpy(d->path, path, plen + 1);
@@ -593,7 +561,7 @@ struct tlsrpt_dedup *tlsrpt_dedup_open(const char *path, long window_seconds, si
 			if (slash != NULL && slash != path) {
 				snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
 				if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-					set_err(err, errlen, "state file %s: directory %s missing",
+					tlsrpt_errbuf_set(err, errlen, "state file %s: directory %s missing",
 					        path, dir);
 					if (note != NULL) {
 						*note = 1;
@@ -609,18 +577,18 @@ struct tlsrpt_dedup *tlsrpt_dedup_open(const char *path, long window_seconds, si
 	}
 	if (rc == ENOMEM) {
 		tlsrpt_dedup_close(d);
-		set_err(err, errlen, "state file: out of memory");
+		tlsrpt_errbuf_set(err, errlen, "state file: out of memory");
 		return NULL;
 	}
 	if (rc != 0) {
-		errno_str(rc, eb, sizeof(eb));
-		set_err(err, errlen, "state file %s: %s", path, eb);
+		tlsrpt_errbuf_errno(rc, eb, sizeof(eb));
+		tlsrpt_errbuf_set(err, errlen, "state file %s: %s", path, eb);
 		d->rewrite = 1;
 		if (note != NULL) {
 			*note = 1;
 		}
 	} else if (bad > 0) {
-		set_err(err, errlen, "state file %s: %zu bad line%s skipped", path, bad,
+		tlsrpt_errbuf_set(err, errlen, "state file %s: %zu bad line%s skipped", path, bad,
 		        bad == 1 ? "" : "s");
 		if (note != NULL) {
 			*note = 1;
@@ -650,7 +618,7 @@ int tlsrpt_dedup_seen(struct tlsrpt_dedup *d, const char *org, const char *repor
 	}
 	if (insert(d, now, k, len, h, 1) != 0) {
 		pthread_mutex_unlock(&d->mu);
-		set_err(err, errlen, "state file %s: out of memory", d->path);
+		tlsrpt_errbuf_set(err, errlen, "state file %s: out of memory", d->path);
 		return -1;
 	}
 	e = find(d, k, len, h);

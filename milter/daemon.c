@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "daemon.h"
+#include "errbuf.h"
 #include "logging.h"
 
 #define PW_BUF 16384
@@ -34,7 +35,7 @@ static void set_errno_msg(char *err, size_t errlen, int e, const char *what)
 {
 	char es[128];
 
-	tlsrpt_errno_str(e, es, sizeof(es));
+	tlsrpt_errbuf_errno(e, es, sizeof(es));
 	snprintf(err, errlen, "%s: %s", what, es);
 }
 

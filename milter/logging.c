@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "errbuf.h"
 #include "logging.h"
 
 #define IDENT "tlsrpt-milter"
@@ -27,22 +28,6 @@ static struct {
 	int json;
 	int mirror;
 } log_state;
-
-/* tlsrpt_errno_str - strerror_r into buf, whichever variant libc has */
-void tlsrpt_errno_str(int err, char *buf, size_t len)
-{
-#if defined(__GLIBC__) && defined(_GNU_SOURCE)
-	const char *s = strerror_r(err, buf, len);
-
-	if (s != buf) {
-		snprintf(buf, len, "%s", s);
-	}
-#else
-	if (strerror_r(err, buf, len) != 0) {
-		snprintf(buf, len, "error %d", err);
-	}
-#endif
-}
 
 /* tlsrpt_log_facility - the LOG_* facility of a LogFacility value */
 int tlsrpt_log_facility(int conf_facility)
@@ -133,7 +118,7 @@ void tlsrpt_log_errno(int prio, int err, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	tlsrpt_errno_str(err, es, sizeof(es));
+	tlsrpt_errbuf_errno(err, es, sizeof(es));
 	n = strlen(buf);
 	snprintf(buf + n, sizeof(buf) - n, ": %s", es);
 	emit(prio, buf);

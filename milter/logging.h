@@ -45,7 +45,5 @@ void tlsrpt_log_records(const struct tlsrpt_records *rs, const char *qid);
 /* tlsrpt_log_error - an "error" record with reason (fail-open and internal failures) */
 void tlsrpt_log_error(const char *qid, const char *reason);
 
-/* tlsrpt_errno_str - strerror_r into buf, whichever variant libc has */
-void tlsrpt_errno_str(int err, char *buf, size_t len);
 
 #endif

@@ -7,7 +7,7 @@
 #    and its `make check`;
 # 3. `make distcheck` (the release tarball builds and passes its checks);
 # 4. a short libFuzzer run of each harness under ASan+UBSan
-#    (tests/fuzz/run-fuzz.sh; FUZZ_SECONDS, default 30 per harness).
+#    (tests/fuzz/run-fuzz.sh; FUZZ_SECONDS, default 60 per harness).
 # The last line counts the test results from the harness logs:
 #    N passed, N failed
 set -u
@@ -36,9 +36,9 @@ run_suite build-san --enable-sanitizers
 echo "== make distcheck"
 (cd build && make -s distcheck >distcheck.log 2>&1) || { tail -40 build/distcheck.log; status=1; }
 
-echo "== short fuzz run (tests/fuzz/run-fuzz.sh ${FUZZ_SECONDS:-30})"
+echo "== short fuzz run (tests/fuzz/run-fuzz.sh ${FUZZ_SECONDS:-60})"
 fuzz_pass=0 fuzz_fail=0 fuzz_skip=0
-sh tests/fuzz/run-fuzz.sh "${FUZZ_SECONDS:-30}" >build/fuzz.log 2>&1
+sh tests/fuzz/run-fuzz.sh "${FUZZ_SECONDS:-60}" >build/fuzz.log 2>&1
 case $? in
     0) fuzz_pass=1 ;;
     77) fuzz_skip=1 ;;

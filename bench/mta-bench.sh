@@ -5,8 +5,11 @@
 #   sh bench/mta-bench.sh
 # Environment: MTA_MESSAGES (per run, default 1000), MTA_ROUNDS (default 3),
 # MTA_SESSIONS (default 20), MTA_RSS_REPORTS (default 10000; 0 skips the
-# memory phase), MTA_UNIX=1 (milter on a unix socket, not TCP), BENCH_DIR (where gen-report.py's small.eml is, made if
-# missing), top_srcdir, top_builddir, TLSRPT_MILTER as for the e2e tests.
+# memory phase), MTA_UNIX=1 (milter on a unix socket, not TCP),
+# MTA_REFERENCE=1 (also the runs d, e, f below; REF_MILTER is
+# bench/ref-milter), BENCH_DIR (where gen-report.py's small.eml is, made
+# if missing), top_srcdir, top_builddir, TLSRPT_MILTER as for the e2e
+# tests.
 #
 # A private Postfix (tests/e2e/lib.sh's pf_start) relays everything to
 # smtp-sink on loopback; it has two smtpd listeners, one without milter
@@ -18,7 +21,11 @@
 #   (b) ordinary mail (to user@sink.test), milter attached;
 #   (c) every message a small report (to tlsrpt@sink.test, each with a
 #       report-id of its own), milter attached;
-# in alternating rounds a, b, c, a, b, c, ...  A run lasts from the first
+# and with MTA_REFERENCE=1, ordinary mail through three filters that do
+# nothing (bench/ref-milter.c), each on an smtpd listener of its own:
+#   (d) accepts at CONNECT;  (e) accepts at DATA, replying to every event
+#   before;  (f) accepts at DATA, negotiated as tlsrpt-milter is;
+# in alternating rounds a, b, c, [d, e, f,] a, b, c, ...  A run lasts from the first
 # connection until Postfix's queue is empty (everything relayed to the
 # sink).  CPU is every process of Postfix (master and all its children),
 # the milter and smtp-sink, counted by a cgroup v2 of their own
@@ -50,12 +57,14 @@ mkdir "$CG" 2>/dev/null || skip "cannot create a cgroup under $CG_ROOT"
 [ -f "$CG/cpu.stat" ] || { rmdir "$CG"; skip "no cpu.stat in $CG"; }
 
 e2e_init
-SINK_PID=
-# bench_cleanup - stop smtp-sink, then what lib.sh started, then remove the cgroup
+SINK_PID= REF_PIDS=
+# bench_cleanup - stop smtp-sink and the reference milters, then what lib.sh started, then remove the cgroup
 bench_cleanup() {
     _rc=$?
     trap - EXIT
     [ -z "$SINK_PID" ] || { kill "$SINK_PID" 2>/dev/null; wait "$SINK_PID" 2>/dev/null; }
+    # shellcheck disable=SC2086
+    [ -z "$REF_PIDS" ] || { kill $REF_PIDS 2>/dev/null; wait $REF_PIDS 2>/dev/null; }
     (exit "$_rc")
     (e2e_cleanup)
     _rc=$?
@@ -109,12 +118,34 @@ pf_set "default_transport = smtp" "relayhost = [127.0.0.1]:$SINK_PORT" \
     "smtpd_client_message_rate_limit = 0" "in_flow_delay = 0" \
     "default_destination_concurrency_limit = $SESSIONS" "queue_minfree = 0" ||
     { echo "FAIL: cannot configure Postfix"; exit 1; }
+VARIANTS="a b c"
+if [ -n "${MTA_REFERENCE:-}" ]; then
+    : "${REF_MILTER:=$top_builddir/bench/ref-milter}"
+    [ -x "$REF_MILTER" ] || { echo "FAIL: $REF_MILTER not built (make bench/ref-milter)"; exit 1; }
+    for v in d e f; do
+        case $v in d) m=connect ;; e) m=data ;; f) m=lean ;; esac
+        rp=$(e2e_py freeport) || exit 1
+        lp=$(e2e_py freeport) || exit 1
+        "$REF_MILTER" $m "inet:$rp@127.0.0.1" &
+        REF_PIDS="$REF_PIDS $!"
+        eval "REF_PID_$v=$! REF_PORT_$v=$lp"
+        e2e_py waitport "$rp" 20 || { echo "FAIL: ref-milter $m did not start"; exit 1; }
+        postconf -c "$PF_CONF" -M "127.0.0.1:$lp/inet=127.0.0.1:$lp inet n - n - - smtpd -o smtpd_milters=inet:127.0.0.1:$rp" ||
+            exit 1
+    done
+    pf_reload
+    VARIANTS="a b c d e f"
+fi
 milter_conf "$E2E_DIR/milter.conf" "ReportAddress tlsrpt@sink.test" "Action deliver"
 start_milter "$E2E_DIR/milter.conf" || { echo "FAIL: the milter did not start"; exit 1; }
 # smtpd (user postfix) must be able to connect to the socket of the milter (user nobody)
 [ -z "${MTA_UNIX:-}" ] || chmod 0666 "${MILTER_SOCKET#unix:}" || exit 1
 e2e_py waitport "$SINK_PORT" 20 || { echo "FAIL: smtp-sink did not start"; exit 1; }
 e2e_py waitport "$PLAIN_PORT" 20 || { echo "FAIL: the plain smtpd did not start"; exit 1; }
+for v in d e f; do
+    eval "lp=\${REF_PORT_$v:-}"
+    [ -z "$lp" ] || e2e_py waitport "$lp" 20 || { echo "FAIL: smtpd for run $v did not start"; exit 1; }
+done
 echo $$ >"$CG_ROOT/cgroup.procs" || exit 1
 # the capture listener stands for the host's syslog daemon: not counted
 for d in /proc/[0-9]*; do
@@ -125,10 +156,10 @@ for d in /proc/[0-9]*; do
 done
 sleep 2
 
-# milter_usec - CPU microseconds used so far by the milter (all its threads)
+# milter_usec [PID] - CPU microseconds used so far by the milter (all its threads)
 milter_usec() {
     awk -v hz="$(getconf CLK_TCK)" '{ printf "%.0f\n", ($14 + $15) * 1e6 / hz }' \
-        "/proc/$MILTER_PID/stat"
+        "/proc/${1:-$MILTER_PID}/stat"
 }
 
 # cg_usec - CPU microseconds used so far by the cgroup
@@ -148,11 +179,14 @@ run() {
     a) port=$PLAIN_PORT rcpt=user@sink.test file=$ORDINARY uniq= ;;
     b) port=$PF_PORT rcpt=user@sink.test file=$ORDINARY uniq= ;;
     c) port=$PF_PORT rcpt=tlsrpt@sink.test file=$REPORT uniq=--unique-report ;;
+    d | e | f) eval "port=\$REF_PORT_$1" rcpt=user@sink.test file=$ORDINARY uniq= ;;
     esac
+    mpid=$MILTER_PID
+    case $1 in d | e | f) eval "mpid=\$REF_PID_$1" ;; esac
     deferred0=$(grep -c 'status=deferred' "$PF_MAILLOG")
     reports0=$(grep -c ' report ' "$E2E_SYSLOG")
     u0=$(cg_usec)
-    m0=$(milter_usec)
+    m0=$(milter_usec "$mpid")
     # shellcheck disable=SC2086
     out=$("$PYTHON" "$top_srcdir/bench/mta-send.py" $uniq 127.0.0.1 "$port" \
         sender@sender.test "$rcpt" "$file" "$N" "$SESSIONS") || {
@@ -162,7 +196,7 @@ run() {
     e2e_until 600 queue_empty || { echo "FAIL: run $1: the queue did not drain"; exit 1; }
     t1=$(date +%s.%N)
     u1=$(cg_usec)
-    m1=$(milter_usec)
+    m1=$(milter_usec "$mpid")
     deferred1=$(grep -c 'status=deferred' "$PF_MAILLOG")
     [ "$deferred1" -eq "$deferred0" ] || { echo "FAIL: run $1: mail was deferred"; exit 1; }
     # the milter must really have seen the reports (milter_default_action is accept)
@@ -180,18 +214,19 @@ run() {
     tail -n 1 "$E2E_DIR/runs" | awk '{ printf "  run %s: %7.1f messages/s, %6.0f us CPU per message, of which the milter %4.0f us\n", $1, $2, $3, $4 }'
 }
 
-echo "== $ROUNDS rounds of a, b, c; $N messages per run, $SESSIONS sessions, one message per connection"
+echo "== $ROUNDS rounds of $VARIANTS; $N messages per run, $SESSIONS sessions, one message per connection"
 : >"$E2E_DIR/runs"
 r=1
 while [ $r -le "$ROUNDS" ]; do
-    for v in a b c; do
+    for v in $VARIANTS; do
         run $v
     done
     r=$((r + 1))
 done
 # sink check: everything sent in the runs reached smtp-sink
 sent=$(grep -c 'status=sent' "$PF_MAILLOG")
-[ "$sent" -ge $((N * ROUNDS * 3)) ] || echo "WARNING: only $sent of $((N * ROUNDS * 3)) messages relayed"
+nv=$(echo $VARIANTS | wc -w)
+[ "$sent" -ge $((N * ROUNDS * nv)) ] || echo "WARNING: only $sent of $((N * ROUNDS * nv)) messages relayed"
 reports=$(grep -c ' report ' "$E2E_SYSLOG")
 echo "   relayed $sent messages; the milter logged $reports report lines"
 
@@ -204,10 +239,13 @@ for line in open(sys.argv[1]):
     runs.setdefault(v, []).append((float(rate), float(cpu), float(milter)))
 med = {v: tuple(statistics.median(s[k] for s in x) for k in range(3)) for v, x in runs.items()}
 names = {"a": "(a) ordinary mail, no milter", "b": "(b) ordinary mail, milter attached",
-         "c": "(c) small reports, milter attached"}
+         "c": "(c) small reports, milter attached",
+         "d": "(d) ordinary mail, ref-milter accepting at CONNECT",
+         "e": "(e) ordinary mail, ref-milter accepting at DATA (plain)",
+         "f": "(f) ordinary mail, ref-milter accepting at DATA (lean)"}
 print("| run | messages/s (median) | CPU per message (median) | of which the milter | rate / (a) | CPU / (a) | rounds: messages/s; CPU µs |")
 print("|---|---|---|---|---|---|---|")
-for v in "abc":
+for v in sorted(runs):
     r, c, m = med[v]
     print("| %s | %.1f | %.0f µs | %.0f µs | %.2f | %.2f | %s; %s |" % (
         names[v], r, c, m, r / med["a"][0], c / med["a"][1],

@@ -54,6 +54,7 @@
 #include "callbacks.h"
 #include "divert.h"
 #include "logging.h"
+#include "negotiate.h"
 #include "pipeline.h"
 #include "stats.h"
 
@@ -160,8 +161,6 @@ static sfsistat mlfi_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
                                unsigned long f3, unsigned long *pf0, unsigned long *pf1,
                                unsigned long *pf2, unsigned long *pf3)
 {
-	const unsigned long skip_steps = SMFIP_NOCONNECT | SMFIP_NOHELO | SMFIP_NOUNKNOWN;
-	const unsigned long noreply = SMFIP_NR_MAIL | SMFIP_NR_RCPT | SMFIP_NR_HDR;
 	unsigned long wanted_actions = tlsrpt_divert_wanted(app->cfg);
 	struct conn *c = smfi_getpriv(ctx);
 
@@ -186,18 +185,12 @@ static sfsistat mlfi_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 		           f0, wanted_actions);
 	}
 	c->granted = f0 & wanted_actions;
-	c->steps = f1 & (skip_steps | noreply | SMFIP_SKIP);
+	c->steps = tlsrpt_negotiate_steps(f1);
 	*pf0 = c->granted;
 	if (f0 & SMFIF_SETSYMLIST) {
 		*pf0 |= SMFIF_SETSYMLIST;
 		/* no macros where none are read: less for the MTA to send (issue 6) */
-		if (smfi_setsymlist(ctx, SMFIM_CONNECT, "") != MI_SUCCESS ||
-		    smfi_setsymlist(ctx, SMFIM_HELO, "") != MI_SUCCESS ||
-		    smfi_setsymlist(ctx, SMFIM_ENVFROM, "") != MI_SUCCESS ||
-		    smfi_setsymlist(ctx, SMFIM_ENVRCPT, "") != MI_SUCCESS ||
-		    smfi_setsymlist(ctx, SMFIM_DATA, "i j") != MI_SUCCESS ||
-		    smfi_setsymlist(ctx, SMFIM_EOH, "i j") != MI_SUCCESS ||
-		    smfi_setsymlist(ctx, SMFIM_EOM, "i") != MI_SUCCESS) {
+		if (tlsrpt_negotiate_macros(ctx) < 0) {
 			*pf0 &= ~(unsigned long)SMFIF_SETSYMLIST;
 		}
 	}
@@ -241,7 +234,8 @@ static sfsistat mlfi_envfrom(SMFICTX *ctx, char **argv)
 	if (c->msg == NULL) {
 		if (c->steps & SMFIP_NR_MAIL) {
 			/* no reply allowed here: without a message context, DATA accepts */
-			tlsrpt_log_error(NULL, "internal: out of memory; message accepted unchanged");
+			tlsrpt_log_error(NULL,
+			                 "internal: out of memory; message accepted unchanged");
 			tlsrpt_stats_add(TLSRPT_STAT_ERRORS, 1);
 			return SMFIS_NOREPLY;
 		}

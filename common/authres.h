@@ -33,8 +33,8 @@
 #define TLSRPT_AUTHRES_VALUE_MAX 256 /* result / property value bytes, with NUL */
 
 struct tlsrpt_authres_dkim {
-	char result[32];                        /* "pass", "fail", ... lower case */
-	char domain[TLSRPT_AUTHRES_VALUE_MAX];  /* header.d, lower case; "" if absent */
+	char result[32];                         /* "pass", "fail", ... lower case */
+	char domain[TLSRPT_AUTHRES_VALUE_MAX];   /* header.d, lower case; "" if absent */
 	char identity[TLSRPT_AUTHRES_VALUE_MAX]; /* header.i as written; "" if absent */
 };
 
@@ -52,8 +52,7 @@ struct tlsrpt_authres {
  * "value too long", ...) when the field is not RFC 8601 syntax; *out then
  * holds what was read before the problem and must not be trusted.
  */
-int tlsrpt_authres_parse(const char *value, struct tlsrpt_authres *out, char *err,
-			 size_t errlen);
+int tlsrpt_authres_parse(const char *value, struct tlsrpt_authres *out, char *err, size_t errlen);
 
 enum tlsrpt_dkim_verdict {
 	TLSRPT_DKIM_NONE = 0, /* no trusted dkim result at all (or only "none") */
@@ -81,8 +80,8 @@ int tlsrpt_authres_domain_match(const char *d, const char *s);
  * for FAIL, "" otherwise.
  */
 enum tlsrpt_dkim_verdict tlsrpt_authres_verdict(const char *const *fields, size_t n,
-						const char *const *trusted, size_t ntrusted,
-						const char *submitter, char *domain,
-						size_t domainlen);
+                                                const char *const *trusted, size_t ntrusted,
+                                                const char *submitter, char *domain,
+                                                size_t domainlen);
 
 #endif

@@ -11,10 +11,10 @@
 #include <stddef.h>
 
 struct tlsrpt_buf {
-	char *data;  /* NULL until the first append */
-	size_t len;  /* bytes in use */
-	size_t cap;  /* bytes allocated, excluding the NUL */
-	size_t max;  /* hard maximum for len */
+	char *data; /* NULL until the first append */
+	size_t len; /* bytes in use */
+	size_t cap; /* bytes allocated, excluding the NUL */
+	size_t max; /* hard maximum for len */
 };
 
 /* tlsrpt_buf_init - empty buffer that may hold at most max bytes */

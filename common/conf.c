@@ -182,20 +182,21 @@ static int check_socket(const char *v, char *err, size_t errlen)
 			continue;
 		}
 		if (i < 2 && v[n] != '/') {
-			tlsrpt_errbuf_set(err, errlen, "\"%.200s\": the socket path must be absolute", v);
+			tlsrpt_errbuf_set(err, errlen,
+			                  "\"%.200s\": the socket path must be absolute", v);
 			return -1;
 		}
 		if (i >= 2 && (v[n] < '0' || v[n] > '9')) {
-			tlsrpt_errbuf_set(err, errlen, "\"%.200s\": expected %sPORT or %sPORT@HOST", v,
-			        prefixes[i], prefixes[i]);
+			tlsrpt_errbuf_set(err, errlen, "\"%.200s\": expected %sPORT or %sPORT@HOST",
+			                  v, prefixes[i], prefixes[i]);
 			return -1;
 		}
 		return 0;
 	}
 	tlsrpt_errbuf_set(err, errlen,
-	        "\"%.200s\" is not a socket (unix:/path, local:/path, inet:PORT@HOST, "
-	        "inet6:PORT@HOST)",
-	        v);
+	                  "\"%.200s\" is not a socket (unix:/path, local:/path, inet:PORT@HOST, "
+	                  "inet6:PORT@HOST)",
+	                  v);
 	return -1;
 }
 
@@ -224,7 +225,8 @@ static int check_delimiter(const char *v, char *err, size_t errlen)
 
 	for (p = v; *p != '\0'; p++) {
 		if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f || strchr("@<>,\"", *p)) {
-			tlsrpt_errbuf_set(err, errlen,
+			tlsrpt_errbuf_set(
+			        err, errlen,
 			        "\"%.200s\": delimiters must be printable ASCII other than @ < > , "
 			        "\"",
 			        v);
@@ -268,7 +270,8 @@ static int check_name(const char *v, char *err, size_t errlen)
 	}
 	for (p = v; *p != '\0'; p++) {
 		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_' && *p != '.') {
-			tlsrpt_errbuf_set(err, errlen, "\"%.200s\" is not a host or domain name", v);
+			tlsrpt_errbuf_set(err, errlen, "\"%.200s\" is not a host or domain name",
+			                  v);
 			return -1;
 		}
 	}
@@ -318,8 +321,7 @@ static int parse_bool(const char *v, int *out)
  * parse_number - digits in base (10 or 8), then an optional suffix: K, M or G
  * for TLSRPT_OPT_SIZE, s, m, h, d or w for TLSRPT_OPT_TIME; -1 bad, -2 overflow
  */
-static int parse_number(const char *v, int base, enum tlsrpt_opt_type type,
-                        unsigned long long *out)
+static int parse_number(const char *v, int base, enum tlsrpt_opt_type type, unsigned long long *out)
 {
 	unsigned long long n = 0, mult = 1;
 	const char *p = v;
@@ -508,7 +510,8 @@ static int apply(struct tlsrpt_conf *cfg, const struct tlsrpt_option *o, const c
 		return -1;
 	}
 	if (not_reloadable(value)) {
-		tlsrpt_errbuf_set(msg, msglen,
+		tlsrpt_errbuf_set(
+		        msg, msglen,
 		        "\"%.200s\": blanks at either end, control characters, or a # at the start "
 		        "or after a blank (a comment) are not allowed",
 		        value);
@@ -532,8 +535,8 @@ static int apply(struct tlsrpt_conf *cfg, const struct tlsrpt_option *o, const c
 	}
 	case TLSRPT_OPT_BOOL:
 		if (parse_bool(value, &b) < 0) {
-			tlsrpt_errbuf_set(msg, msglen, "\"%.200s\" is not yes, no, true, false, 1 or 0",
-			        value);
+			tlsrpt_errbuf_set(msg, msglen,
+			                  "\"%.200s\" is not yes, no, true, false, 1 or 0", value);
 			return -1;
 		}
 		*(int *)f = b;
@@ -544,7 +547,8 @@ static int apply(struct tlsrpt_conf *cfg, const struct tlsrpt_option *o, const c
 	case TLSRPT_OPT_TIME:
 		rc = parse_number(value, o->type == TLSRPT_OPT_OCTAL ? 8 : 10, o->type, &n);
 		if (rc == -1) {
-			tlsrpt_errbuf_set(msg, msglen, "\"%.200s\" is not %s", value,
+			tlsrpt_errbuf_set(
+			        msg, msglen, "\"%.200s\" is not %s", value,
 			        o->type == TLSRPT_OPT_SIZE    ? "a size (digits with an optional "
 			                                        "K, M or G suffix)"
 			        : o->type == TLSRPT_OPT_TIME  ? "a time (digits with an optional "
@@ -558,7 +562,8 @@ static int apply(struct tlsrpt_conf *cfg, const struct tlsrpt_option *o, const c
 
 			format_number(o, o->min, lo, sizeof(lo));
 			format_number(o, o->max, hi, sizeof(hi));
-			tlsrpt_errbuf_set(msg, msglen, "%.200s is out of range (%s to %s)", value, lo, hi);
+			tlsrpt_errbuf_set(msg, msglen, "%.200s is out of range (%s to %s)", value,
+			                  lo, hi);
 			return -1;
 		}
 		*(unsigned long long *)f = n;
@@ -600,7 +605,8 @@ static int apply(struct tlsrpt_conf *cfg, const struct tlsrpt_option *o, const c
 				memcpy(entry, p, len);
 				entry[len] = '\0';
 				if (entry[0] == '#') {
-					tlsrpt_errbuf_set(msg, msglen,
+					tlsrpt_errbuf_set(
+					        msg, msglen,
 					        "\"%.200s\": an entry starting with # would read "
 					        "as a comment",
 					        entry);
@@ -726,7 +732,7 @@ static int parse_line(struct tlsrpt_conf *cfg, char *line, unsigned lineno, char
 	}
 	if (cfg->line[idx] != 0 && options[idx].type != TLSRPT_OPT_LIST) {
 		tlsrpt_errbuf_set(msg, msglen, "%s: already set on line %u", options[idx].name,
-		        cfg->line[idx]);
+		                  cfg->line[idx]);
 		return -1;
 	}
 	if (options[idx].type == TLSRPT_OPT_LIST && cfg->line[idx] == 0) {
@@ -762,8 +768,8 @@ int tlsrpt_conf_load_fp(struct tlsrpt_conf *cfg, FILE *fp, const char *name, cha
 
 		lineno++;
 		if (len == sizeof(line) - 1 && line[len - 1] != '\n') {
-			tlsrpt_errbuf_set(err, errlen, "%s:%u: line longer than %d bytes", name, lineno,
-			        TLSRPT_CONF_LINE_MAX);
+			tlsrpt_errbuf_set(err, errlen, "%s:%u: line longer than %d bytes", name,
+			                  lineno, TLSRPT_CONF_LINE_MAX);
 			return -1;
 		}
 		if (parse_line(cfg, line, lineno, msg, sizeof(msg)) < 0) {
@@ -837,7 +843,8 @@ int tlsrpt_conf_check(const struct tlsrpt_conf *cfg, int daemon, char *err, size
 	if (daemon && cfg->report_address.n == 0) {
 		where(cfg, find("ReportAddress"), at, sizeof(at));
 		tlsrpt_errbuf_set(err, errlen,
-		        "%s: ReportAddress is not set: name at least one report address", at);
+		                  "%s: ReportAddress is not set: name at least one report address",
+		                  at);
 		return -1;
 	}
 	if (cfg->action == TLSRPT_ACTION_REDIRECT && cfg->redirect_to == NULL) {
@@ -849,8 +856,8 @@ int tlsrpt_conf_check(const struct tlsrpt_conf *cfg, int daemon, char *err, size
 	    tlsrpt_addr_match(cfg->redirect_to, cfg->report_address.v, cfg->report_address.n,
 	                      cfg->recipient_delimiter)) {
 		where(cfg, find("RedirectTo"), at, sizeof(at));
-		tlsrpt_errbuf_set(err, errlen, "%s: RedirectTo %.200s is itself a ReportAddress", at,
-		        cfg->redirect_to);
+		tlsrpt_errbuf_set(err, errlen, "%s: RedirectTo %.200s is itself a ReportAddress",
+		                  at, cfg->redirect_to);
 		return -1;
 	}
 	return 0;

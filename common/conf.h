@@ -83,28 +83,28 @@ struct tlsrpt_strlist {
 
 /* The effective configuration.  Fields follow the table order. */
 struct tlsrpt_conf {
-	char *socket;                         /* Socket */
-	struct tlsrpt_strlist report_address; /* ReportAddress, lower case */
-	char *recipient_delimiter;            /* RecipientDelimiter ("" = none) */
-	int action;                           /* Action: enum tlsrpt_action */
-	char *redirect_to;                    /* RedirectTo, NULL when unset */
-	int add_header;                       /* AddHeader */
-	int log_facility;                     /* LogFacility: enum tlsrpt_facility */
-	int log_format;                       /* LogFormat: enum tlsrpt_logformat */
-	unsigned long long max_message_size;  /* MaxMessageSize */
-	unsigned long long max_report_size;   /* MaxReportSize */
-	unsigned long long max_failure_lines; /* MaxFailureLines */
-	unsigned long long max_mime_depth;    /* MaxMimeDepth */
-	unsigned long long max_parts;         /* MaxParts */
-	char *user_id;                        /* UserID, NULL when unset */
-	char *pid_file;                       /* PidFile, NULL when unset */
-	unsigned long long umask;             /* UMask */
+	char *socket;                               /* Socket */
+	struct tlsrpt_strlist report_address;       /* ReportAddress, lower case */
+	char *recipient_delimiter;                  /* RecipientDelimiter ("" = none) */
+	int action;                                 /* Action: enum tlsrpt_action */
+	char *redirect_to;                          /* RedirectTo, NULL when unset */
+	int add_header;                             /* AddHeader */
+	int log_facility;                           /* LogFacility: enum tlsrpt_facility */
+	int log_format;                             /* LogFormat: enum tlsrpt_logformat */
+	unsigned long long max_message_size;        /* MaxMessageSize */
+	unsigned long long max_report_size;         /* MaxReportSize */
+	unsigned long long max_failure_lines;       /* MaxFailureLines */
+	unsigned long long max_mime_depth;          /* MaxMimeDepth */
+	unsigned long long max_parts;               /* MaxParts */
+	char *user_id;                              /* UserID, NULL when unset */
+	char *pid_file;                             /* PidFile, NULL when unset */
+	unsigned long long umask;                   /* UMask */
 	struct tlsrpt_strlist trusted_authserv_ids; /* TrustedAuthservIDs, lower case */
 	int require_dkim;                           /* RequireDKIM */
 	struct tlsrpt_strlist report_domains;       /* ReportDomains, lower case */
 	char *state_file;                           /* StateFile, NULL when unset */
 	unsigned long long duplicate_window;        /* DuplicateWindow, seconds */
-	int background;                       /* Background */
+	int background;                             /* Background */
 
 	char *source;   /* the file loaded, NULL while only defaults */
 	unsigned *line; /* per table entry: the line that set it, 0 = default */

@@ -561,8 +561,9 @@ struct tlsrpt_dedup *tlsrpt_dedup_open(const char *path, long window_seconds, si
 			if (slash != NULL && slash != path) {
 				snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
 				if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-					tlsrpt_errbuf_set(err, errlen, "state file %s: directory %s missing",
-					        path, dir);
+					tlsrpt_errbuf_set(err, errlen,
+					                  "state file %s: directory %s missing",
+					                  path, dir);
 					if (note != NULL) {
 						*note = 1;
 					}
@@ -589,7 +590,7 @@ struct tlsrpt_dedup *tlsrpt_dedup_open(const char *path, long window_seconds, si
 		}
 	} else if (bad > 0) {
 		tlsrpt_errbuf_set(err, errlen, "state file %s: %zu bad line%s skipped", path, bad,
-		        bad == 1 ? "" : "s");
+		                  bad == 1 ? "" : "s");
 		if (note != NULL) {
 			*note = 1;
 		}

@@ -40,9 +40,8 @@ struct tlsrpt_dedup;
  * description for a warning ("state file: 3 bad lines skipped", "state
  * file: Permission denied").
  */
-struct tlsrpt_dedup *tlsrpt_dedup_open(const char *path, long window_seconds,
-				       size_t max_entries, time_t now, int *note, char *err,
-				       size_t errlen);
+struct tlsrpt_dedup *tlsrpt_dedup_open(const char *path, long window_seconds, size_t max_entries,
+                                       time_t now, int *note, char *err, size_t errlen);
 
 /*
  * tlsrpt_dedup_seen - has (org, report_id) been added within the window
@@ -51,8 +50,8 @@ struct tlsrpt_dedup *tlsrpt_dedup_open(const char *path, long window_seconds,
  * but the file could not be written (err says why; the caller warns and
  * carries on).  org may be NULL or "".
  */
-int tlsrpt_dedup_seen(struct tlsrpt_dedup *d, const char *org, const char *report_id,
-		      time_t now, char *err, size_t errlen);
+int tlsrpt_dedup_seen(struct tlsrpt_dedup *d, const char *org, const char *report_id, time_t now,
+                      char *err, size_t errlen);
 
 /* tlsrpt_dedup_count - live entries (for tests and statistics) */
 size_t tlsrpt_dedup_count(struct tlsrpt_dedup *d);

@@ -23,11 +23,11 @@
 #define TLSRPT_MAX_LOG_LINE 2000    /* one formatted log line, bytes */
 
 struct tlsrpt_limits {
-	size_t max_message_size;     /* bytes of message examined */
-	size_t max_report_size;      /* bytes of one decoded, decompressed report */
-	unsigned max_mime_depth;     /* multipart nesting */
-	unsigned max_parts;          /* MIME parts per message */
-	unsigned max_failure_lines;  /* failure lines per report */
+	size_t max_message_size;    /* bytes of message examined */
+	size_t max_report_size;     /* bytes of one decoded, decompressed report */
+	unsigned max_mime_depth;    /* multipart nesting */
+	unsigned max_parts;         /* MIME parts per message */
+	unsigned max_failure_lines; /* failure lines per report */
 };
 
 /* tlsrpt_limits_default - fill in the documented defaults */

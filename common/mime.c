@@ -308,7 +308,7 @@ static unsigned mime_params(const char *p, struct mime_param *pv, unsigned max)
 			size_t vlen = strcspn(p, ";(");
 
 			while (vlen > 0 && (is_wsp(p[vlen - 1]) || p[vlen - 1] == '\r' ||
-					    p[vlen - 1] == '\n')) {
+			                    p[vlen - 1] == '\n')) {
 				vlen--;
 			}
 			if (n < max) {
@@ -324,7 +324,7 @@ static unsigned mime_params(const char *p, struct mime_param *pv, unsigned max)
 
 /* param_value - append a parameter value, unquoted and, when extended, %-decoded */
 static void param_value(const struct mime_param *pm, int ext, int first, char *out, size_t outsize,
-			size_t *len)
+                        size_t *len)
 {
 	const char *s = pm->val;
 	const char *e = pm->val + pm->vlen;
@@ -346,7 +346,7 @@ static void param_value(const struct mime_param *pm, int ext, int first, char *o
 		if (pm->quoted && c == '\\' && s < e) {
 			c = *s++;
 		} else if (ext && c == '%' && e - s >= 2 && is_hex(s[0]) >= 0 &&
-			   is_hex(s[1]) >= 0) {
+		           is_hex(s[1]) >= 0) {
 			c = (char)(is_hex(s[0]) << 4 | is_hex(s[1]));
 			s += 2;
 		}
@@ -385,7 +385,7 @@ static int param_index(const struct mime_param *pm, const char *name, size_t nl,
 
 /* param_get - value of parameter name (RFC 2231 forms first) into out; 1 found, 0 not */
 static int param_get(const struct mime_param *pv, unsigned n, const char *name, char *out,
-		     size_t outsize)
+                     size_t outsize)
 {
 	size_t nl = strlen(name);
 	size_t len = 0;
@@ -658,7 +658,7 @@ static int headers_end(struct tlsrpt_mime *m)
 			if (!m->warned_depth) {
 				m->warned_depth = 1;
 				snprintf(reason, sizeof(reason), "MIME nesting deeper than %u",
-					 m->max_depth);
+				         m->max_depth);
 				mime_problem(m, reason);
 			}
 			return 0;
@@ -676,8 +676,8 @@ static int headers_end(struct tlsrpt_mime *m)
 	part.depth = m->depth;
 	part.content_type = m->ent.type[0] != '\0' ? m->ent.type : "text/plain";
 	part.filename = m->ent.filename[0] != '\0' ? m->ent.filename
-			: m->ent.name[0] != '\0'   ? m->ent.name
-						   : NULL;
+	                : m->ent.name[0] != '\0'   ? m->ent.name
+	                                           : NULL;
 	part.cte = m->ent.cte;
 	if (m->ops->part_begin(m->ctx, &part)) {
 		m->state = MIME_BODY;
@@ -872,8 +872,8 @@ static int mime_bytes(struct tlsrpt_mime *m, const char *data, size_t len)
 
 /* tlsrpt_mime_new - walker with the given bounds and callbacks; NULL + err on failure */
 struct tlsrpt_mime *tlsrpt_mime_new(const struct tlsrpt_limits *lim,
-				    const struct tlsrpt_mime_ops *ops, void *ctx, char *err,
-				    size_t errlen)
+                                    const struct tlsrpt_mime_ops *ops, void *ctx, char *err,
+                                    size_t errlen)
 {
 	struct tlsrpt_mime *m;
 
@@ -916,7 +916,7 @@ int tlsrpt_mime_feed(struct tlsrpt_mime *m, const char *data, size_t len)
 	if (take < len) {
 		m->cut = 1;
 		snprintf(reason, sizeof(reason), "message larger than MaxMessageSize (%zu bytes)",
-			 m->max_size);
+		         m->max_size);
 		mime_problem(m, reason);
 	}
 	return 0;

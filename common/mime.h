@@ -45,7 +45,7 @@ struct tlsrpt_mime_part {
 	unsigned depth;           /* 0 for the message itself, 1 inside its multipart, ... */
 	const char *content_type; /* "type/subtype", lower case; "text/plain" when absent */
 	const char *filename;     /* Content-Disposition filename (RFC 2231 decoded) or
-				     Content-Type name, NULL when neither; valid during the call */
+	                             Content-Type name, NULL when neither; valid during the call */
 	enum tlsrpt_cte cte;
 };
 
@@ -61,8 +61,8 @@ struct tlsrpt_mime;
 
 /* tlsrpt_mime_new - walker with the given bounds and callbacks; NULL + err on failure */
 struct tlsrpt_mime *tlsrpt_mime_new(const struct tlsrpt_limits *lim,
-				    const struct tlsrpt_mime_ops *ops, void *ctx, char *err,
-				    size_t errlen);
+                                    const struct tlsrpt_mime_ops *ops, void *ctx, char *err,
+                                    size_t errlen);
 
 /* tlsrpt_mime_feed - walk the next len bytes; 0 ok, -1 out of memory */
 int tlsrpt_mime_feed(struct tlsrpt_mime *m, const char *data, size_t len);

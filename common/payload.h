@@ -34,8 +34,8 @@ struct tlsrpt_payload *tlsrpt_payload_new(size_t max);
 void tlsrpt_payload_reset(struct tlsrpt_payload *p);
 
 /* tlsrpt_payload_feed - add input; 0 ok, -1 failed (reason in err; later feeds are ignored) */
-int tlsrpt_payload_feed(struct tlsrpt_payload *p, const unsigned char *data, size_t len,
-			char *err, size_t errlen);
+int tlsrpt_payload_feed(struct tlsrpt_payload *p, const unsigned char *data, size_t len, char *err,
+                        size_t errlen);
 
 /*
  * tlsrpt_payload_finish - end of the part.  0 and the output (NUL-terminated,
@@ -44,7 +44,7 @@ int tlsrpt_payload_feed(struct tlsrpt_payload *p, const unsigned char *data, siz
  * MaxReportSize (N bytes)", "empty report part".
  */
 int tlsrpt_payload_finish(struct tlsrpt_payload *p, const char **out, size_t *outlen, char *err,
-			  size_t errlen);
+                          size_t errlen);
 
 /* tlsrpt_payload_kind - what the first bytes said */
 enum tlsrpt_payload_kind tlsrpt_payload_kind(const struct tlsrpt_payload *p);

@@ -108,8 +108,8 @@ static void add_error(struct tlsrpt_pipeline *p, const char *reason, unsigned pa
 static int is_report_part(const char *type, const char *filename)
 {
 	static const char *const always[] = {
-		"application/tlsrpt+gzip", "application/tlsrpt+json", "application/tlsrpt",
-		"application/gzip",        "application/x-gzip",      "application/json",
+	        "application/tlsrpt+gzip", "application/tlsrpt+json", "application/tlsrpt",
+	        "application/gzip",        "application/x-gzip",      "application/json",
 	};
 	static const char *const suffixes[] = {".json", ".json.gz", ".gz"};
 	size_t i;
@@ -261,9 +261,9 @@ static void dkim_verdict(struct tlsrpt_pipeline *p)
 	p->dkim_domain[0] = '\0';
 	i = ours(p);
 	if (i < p->hdrs.nauth_results) {
-		p->dkim = tlsrpt_authres_verdict(
-			(const char *const *)&p->hdrs.auth_results[i], 1, p->trust.authserv_ids,
-			p->trust.nauthserv_ids, submitter, p->dkim_domain, sizeof(p->dkim_domain));
+		p->dkim = tlsrpt_authres_verdict((const char *const *)&p->hdrs.auth_results[i], 1,
+		                                 p->trust.authserv_ids, p->trust.nauthserv_ids,
+		                                 submitter, p->dkim_domain, sizeof(p->dkim_domain));
 	}
 	p->hdrs.dkim = tlsrpt_dkim_verdict_name(p->dkim);
 	p->hdrs.dkim_domain = p->dkim_domain;
@@ -302,7 +302,7 @@ static int our_domain(const struct tlsrpt_pipeline *p, const struct tlsrpt_repor
 
 /* add_ignored - one "ignored" record for report r with the given reason */
 static void add_ignored(struct tlsrpt_pipeline *p, const struct tlsrpt_report *r,
-			const char *reason)
+                        const char *reason)
 {
 	struct tlsrpt_record *rec;
 	const char *domain = p->hdrs.report_domain;
@@ -340,8 +340,7 @@ static int duplicate(struct tlsrpt_pipeline *p, const struct tlsrpt_report *r)
 	if (org == NULL || org[0] == '\0') {
 		org = p->hdrs.report_submitter;
 	}
-	rc = tlsrpt_dedup_seen(p->trust.dedup, org, r->report_id, p->trust.now, err,
-			       sizeof(err));
+	rc = tlsrpt_dedup_seen(p->trust.dedup, org, r->report_id, p->trust.now, err, sizeof(err));
 	if (rc < 0 && p->warning[0] == '\0') {
 		set_err(p->warning, sizeof(p->warning), err);
 	}
@@ -381,7 +380,7 @@ static void report_done(struct tlsrpt_pipeline *p, unsigned part)
 		p->reports_ok++;
 		add_ignored(p, r, "duplicate");
 	} else if (tlsrpt_summary_records(r, &p->hdrs, p->lim.max_failure_lines, &p->recs, err,
-					  sizeof(err)) < 0) {
+	                                  sizeof(err)) < 0) {
 		internal(p, err);
 	} else {
 		p->reports_ok++;
@@ -449,12 +448,12 @@ static void on_problem(void *ctx, const char *reason)
 }
 
 static const struct tlsrpt_mime_ops mime_ops = {
-	on_header, on_part_begin, on_part_data, on_part_end, on_problem,
+        on_header, on_part_begin, on_part_data, on_part_end, on_problem,
 };
 
 /* tlsrpt_pipeline_new - a pipeline for one message; NULL and err on failure */
-struct tlsrpt_pipeline *tlsrpt_pipeline_new(const struct tlsrpt_limits *lim,
-					    enum tlsrpt_input mode, char *err, size_t errlen)
+struct tlsrpt_pipeline *tlsrpt_pipeline_new(const struct tlsrpt_limits *lim, enum tlsrpt_input mode,
+                                            char *err, size_t errlen)
 {
 	struct tlsrpt_pipeline *p;
 
@@ -520,14 +519,14 @@ static void feed_bare(struct tlsrpt_pipeline *p, const char *data, size_t len)
 		char msg[128];
 
 		snprintf(msg, sizeof(msg), "message larger than MaxMessageSize (%zu bytes)",
-			 p->lim.max_message_size);
+		         p->lim.max_message_size);
 		add_error(p, msg, 0);
 	}
 }
 
 /* tlsrpt_pipeline_feed - next chunk of the message; 0 ok, -1 internal failure (err) */
 int tlsrpt_pipeline_feed(struct tlsrpt_pipeline *p, const char *data, size_t len, char *err,
-			 size_t errlen)
+                         size_t errlen)
 {
 	if (p->finished) {
 		set_err(err, errlen, "pipeline fed after finish");

@@ -60,8 +60,8 @@ struct tlsrpt_trust {
 };
 
 /* tlsrpt_pipeline_new - a pipeline for one message; NULL and err on failure */
-struct tlsrpt_pipeline *tlsrpt_pipeline_new(const struct tlsrpt_limits *lim,
-					    enum tlsrpt_input mode, char *err, size_t errlen);
+struct tlsrpt_pipeline *tlsrpt_pipeline_new(const struct tlsrpt_limits *lim, enum tlsrpt_input mode,
+                                            char *err, size_t errlen);
 
 /*
  * tlsrpt_pipeline_set_trust - apply t to the reports of this message (call
@@ -71,7 +71,7 @@ void tlsrpt_pipeline_set_trust(struct tlsrpt_pipeline *p, const struct tlsrpt_tr
 
 /* tlsrpt_pipeline_feed - next chunk of the message; 0 ok, -1 internal failure (err) */
 int tlsrpt_pipeline_feed(struct tlsrpt_pipeline *p, const char *data, size_t len, char *err,
-			 size_t errlen);
+                         size_t errlen);
 
 /* tlsrpt_pipeline_finish - end of message: parse what was collected and make the records */
 int tlsrpt_pipeline_finish(struct tlsrpt_pipeline *p, char *err, size_t errlen);

@@ -66,7 +66,7 @@ void tlsrpt_records_init(struct tlsrpt_records *rs);
 
 /* tlsrpt_records_add - append a record with no fields; NULL when full or out of memory */
 struct tlsrpt_record *tlsrpt_records_add(struct tlsrpt_records *rs, enum tlsrpt_event ev,
-					 enum tlsrpt_severity sev);
+                                         enum tlsrpt_severity sev);
 
 /* tlsrpt_records_free - release all records and their values; accepts an empty list */
 void tlsrpt_records_free(struct tlsrpt_records *rs);
@@ -88,10 +88,10 @@ const struct tlsrpt_field *tlsrpt_record_get(const struct tlsrpt_record *r, cons
  * length written.
  */
 size_t tlsrpt_record_format(const struct tlsrpt_record *r, const char *prefix, char *out,
-			    size_t outlen);
+                            size_t outlen);
 
 /* tlsrpt_record_format_json - {"event":..,"queue-id":prefix,...}, same bounds */
 size_t tlsrpt_record_format_json(const struct tlsrpt_record *r, const char *prefix, char *out,
-				 size_t outlen);
+                                 size_t outlen);
 
 #endif

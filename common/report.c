@@ -234,9 +234,9 @@ enum fd_key {
 };
 
 static const char *const fd_names[FD_NKEYS] = {
-	"result-type",         "sending-mta-ip",       "receiving-mx-hostname",
-	"receiving-mx-helo",   "receiving-ip",         "failure-reason-code",
-	"failure-error-code",  "additional-information", "failed-session-count",
+        "result-type",        "sending-mta-ip",         "receiving-mx-hostname",
+        "receiving-mx-helo",  "receiving-ip",           "failure-reason-code",
+        "failure-error-code", "additional-information", "failed-session-count",
 };
 
 /* fd_key - which failure-details member name k is, FD_NKEYS for none */

@@ -62,7 +62,7 @@ struct tlsrpt_report {
  * a non-negative integer", ...) and *out NULL otherwise.
  */
 int tlsrpt_report_parse(const char *json, size_t len, struct tlsrpt_report **out, char *err,
-			size_t errlen);
+                        size_t errlen);
 
 /* tlsrpt_report_free - release a parsed report; accepts NULL */
 void tlsrpt_report_free(struct tlsrpt_report *r);

@@ -32,7 +32,7 @@ struct tlsrpt_msghdrs {
  * 0 ok; -1 (reason in err) when the list is full or memory ran out.
  */
 int tlsrpt_summary_records(const struct tlsrpt_report *r, const struct tlsrpt_msghdrs *h,
-			   unsigned max_failure_lines, struct tlsrpt_records *rs, char *err,
-			   size_t errlen);
+                           unsigned max_failure_lines, struct tlsrpt_records *rs, char *err,
+                           size_t errlen);
 
 #endif

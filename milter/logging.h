@@ -45,5 +45,4 @@ void tlsrpt_log_records(const struct tlsrpt_records *rs, const char *qid);
 /* tlsrpt_log_error - an "error" record with reason (fail-open and internal failures) */
 void tlsrpt_log_error(const char *qid, const char *reason);
 
-
 #endif

@@ -191,15 +191,15 @@ static int run_daemon(const struct tlsrpt_conf *cfg, const struct options *o)
 		int note = 0;
 
 		/* after the privilege drop: the file belongs to the milter's user */
-		app.dedup = tlsrpt_dedup_open(cfg->state_file, (long)cfg->duplicate_window,
-		                              STATE_MAX_ENTRIES, time(NULL), &note, err,
-		                              sizeof(err));
+		app.dedup =
+		        tlsrpt_dedup_open(cfg->state_file, (long)cfg->duplicate_window,
+		                          STATE_MAX_ENTRIES, time(NULL), &note, err, sizeof(err));
 		if (app.dedup == NULL) {
 			return startup_fail(o->mirror, EX_OSERR, err, NULL);
 		}
 		if (note) {
-			tlsrpt_log(LOG_WARNING, "%s (%s): carrying on with what could be read",
-			           err, cfg->state_file);
+			tlsrpt_log(LOG_WARNING, "%s (%s): carrying on with what could be read", err,
+			           cfg->state_file);
 		}
 	}
 	rc = tlsrpt_stats_start();

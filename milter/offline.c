@@ -56,7 +56,7 @@ static void print_error(const char *prefix, const char *reason, int json, FILE *
 
 /* run_one - one file through the pipeline; 1 when it held a report and no error */
 static int run_one(const char *name, const struct tlsrpt_limits *lim,
-		   const struct tlsrpt_trust *trust, int json, char *chunk, FILE *out)
+                   const struct tlsrpt_trust *trust, int json, char *chunk, FILE *out)
 {
 	struct tlsrpt_pipeline *p;
 	char err[256], reason[512];
@@ -111,7 +111,7 @@ done:
 
 /* tlsrpt_offline_run - run each file through the pipeline and print its records */
 int tlsrpt_offline_run(char *const files[], int nfiles, const struct tlsrpt_limits *lim,
-		       const struct tlsrpt_trust *trust, int json, FILE *out, FILE *errout)
+                       const struct tlsrpt_trust *trust, int json, FILE *out, FILE *errout)
 {
 	char *chunk;
 	int i, all_ok = 1;

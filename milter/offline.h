@@ -18,6 +18,6 @@
  * NULL) is given to every file's pipeline.
  */
 int tlsrpt_offline_run(char *const files[], int nfiles, const struct tlsrpt_limits *lim,
-		       const struct tlsrpt_trust *trust, int json, FILE *out, FILE *errout);
+                       const struct tlsrpt_trust *trust, int json, FILE *out, FILE *errout);
 
 #endif

@@ -83,7 +83,7 @@ static void set_limits(struct tlsrpt_limits *lim, uint8_t profile)
 	static const unsigned depth[] = {TLSRPT_DEF_MAX_MIME_DEPTH, 1, 2, 4};
 	static const unsigned parts[] = {TLSRPT_DEF_MAX_PARTS, 1, 3, 16};
 	static const size_t msg[] = {TLSRPT_DEF_MAX_MESSAGE_SIZE, 4096, TLSRPT_DEF_MAX_MESSAGE_SIZE,
-				     1024};
+	                             1024};
 	static const size_t rep[] = {FUZZ_MAX_REPORT, FUZZ_MAX_REPORT, 2048, 1024};
 
 	tlsrpt_limits_default(lim);
@@ -146,8 +146,8 @@ static void set_trust(struct tlsrpt_trust *t, uint8_t bits)
 
 /* run - feed msg in chunks (c NULL: whole) and finish */
 static void run(const struct tlsrpt_limits *lim, enum tlsrpt_input mode,
-		const struct tlsrpt_trust *trust, const char *msg, size_t len, struct chunker *c,
-		struct outcome *o)
+                const struct tlsrpt_trust *trust, const char *msg, size_t len, struct chunker *c,
+                struct outcome *o)
 {
 	char err[256];
 	size_t off = 0, n;
@@ -188,7 +188,7 @@ static void same_records(const struct tlsrpt_records *a, const struct tlsrpt_rec
 		if (x->event != y->event || x->severity != y->severity ||
 		    x->nfields != y->nfields) {
 			violation("chunked and whole runs differ in event, severity or fields", i,
-				  NULL);
+			          NULL);
 		}
 		for (f = 0; f < x->nfields; f++) {
 			const struct tlsrpt_field *p = &x->fields[f], *q = &y->fields[f];
@@ -214,8 +214,7 @@ static void check_counters(const struct tlsrpt_pipeline *p)
 		ignored += rs->v[i].event == TLSRPT_EV_IGNORED;
 	}
 	/* no StateFile here, so no duplicates: every report read has its record */
-	if (tlsrpt_pipeline_duplicates(p) != 0 ||
-	    reports != tlsrpt_pipeline_reports_ok(p)) {
+	if (tlsrpt_pipeline_duplicates(p) != 0 || reports != tlsrpt_pipeline_reports_ok(p)) {
 		violation("report records differ from tlsrpt_pipeline_reports_ok", 0, NULL);
 	}
 	if (errors != tlsrpt_pipeline_errors(p)) {
@@ -225,7 +224,7 @@ static void check_counters(const struct tlsrpt_pipeline *p)
 	            ? ignored != 1 || rs->n != 1
 	            : ignored != tlsrpt_pipeline_refused(p)) {
 		violation("not exactly one lone ignored record for a message without reports", 0,
-			  NULL);
+		          NULL);
 	}
 }
 
@@ -267,7 +266,7 @@ static int hexval(char c)
 
 /* check_value - decoded value (dec, dlen) against field f */
 static void check_value(const struct tlsrpt_field *f, const char *dec, size_t dlen, int exact_only,
-			size_t rec, const char *line)
+                        size_t rec, const char *line)
 {
 	char num[32];
 	size_t olen;
@@ -337,7 +336,7 @@ static void check_kv(const struct tlsrpt_record *r, const char *line, size_t rec
 				if (*s == '"' || *s == '\\') {
 					dec[dlen++] = *s;
 				} else if (*s == 'x' && (a = hexval(s[1])) >= 0 &&
-					   (b = hexval(s[2])) >= 0) {
+				           (b = hexval(s[2])) >= 0) {
 					dec[dlen++] = (char)(a << 4 | b);
 					s += 2;
 				} else {
@@ -347,7 +346,8 @@ static void check_kv(const struct tlsrpt_record *r, const char *line, size_t rec
 			s++;
 		} else {
 			for (; *s != ' ' && *s != '\0'; s++) {
-				if (*s == '"' || *s == '\\' || *s == '=' || (unsigned char)*s > 0x7e) {
+				if (*s == '"' || *s == '\\' || *s == '=' ||
+				    (unsigned char)*s > 0x7e) {
 					violation("bad character in a bare value", rec, line);
 				}
 				dec[dlen++] = *s;

@@ -27,22 +27,22 @@ struct b64_case {
 #define S(x) x, sizeof(x) - 1
 
 static const struct b64_case cases[] = {
-	{"empty", "", S(""), 0},
-	{"one group", "TWFu", S("Man"), 0},
-	{"one pad", "TWE=", S("Ma"), 0},
-	{"two pads", "TQ==", S("M"), 0},
-	{"no padding, two bytes", "TWE", S("Ma"), 0},
-	{"no padding, one byte", "TQ", S("M"), 0},
-	{"lone sextet dropped", "TWFuT", S("Man"), 0},
-	{"crlf inside group", "TW\r\nFu", S("Man"), 0},
-	{"spaces and tabs", " T W\tF u \t", S("Man"), 0},
-	{"odd line lengths", "SGVsb\nG8sIHdvc\r\nmxkIQ==\n", S("Hello, world!"), 0},
-	{"76-column lines", "SGVsbG8sIHdvcmxkIQ==\r\n", S("Hello, world!"), 0},
-	{"after padding ignored", "TWE=TWFu!!", S("Ma"), 0},
-	{"invalid skipped and counted", "TW*Fu", S("Man"), 1},
-	{"stray = at group start", "=TWFu", S("Man"), 1},
-	{"binary bytes", "AP8Afw==", S("\x00\xff\x00\x7f"), 0},
-	{"url-safe chars are invalid", "-_TWFu", S("Man"), 2},
+        {"empty", "", S(""), 0},
+        {"one group", "TWFu", S("Man"), 0},
+        {"one pad", "TWE=", S("Ma"), 0},
+        {"two pads", "TQ==", S("M"), 0},
+        {"no padding, two bytes", "TWE", S("Ma"), 0},
+        {"no padding, one byte", "TQ", S("M"), 0},
+        {"lone sextet dropped", "TWFuT", S("Man"), 0},
+        {"crlf inside group", "TW\r\nFu", S("Man"), 0},
+        {"spaces and tabs", " T W\tF u \t", S("Man"), 0},
+        {"odd line lengths", "SGVsb\nG8sIHdvc\r\nmxkIQ==\n", S("Hello, world!"), 0},
+        {"76-column lines", "SGVsbG8sIHdvcmxkIQ==\r\n", S("Hello, world!"), 0},
+        {"after padding ignored", "TWE=TWFu!!", S("Ma"), 0},
+        {"invalid skipped and counted", "TW*Fu", S("Man"), 1},
+        {"stray = at group start", "=TWFu", S("Man"), 1},
+        {"binary bytes", "AP8Afw==", S("\x00\xff\x00\x7f"), 0},
+        {"url-safe chars are invalid", "-_TWFu", S("Man"), 2},
 };
 
 /* esc - printable form of bytes for messages */
@@ -64,7 +64,7 @@ static const char *esc(const unsigned char *p, size_t n, char *buf, size_t size)
 
 /* decode_split - decode in calls at the given split points; check the per-call bound */
 static size_t decode_chunks(struct tlsrpt_b64 *d, const char *in, size_t len, size_t step,
-			    unsigned char *out)
+                            unsigned char *out)
 {
 	size_t off = 0;
 	size_t n = 0;
@@ -76,7 +76,7 @@ static size_t decode_chunks(struct tlsrpt_b64 *d, const char *in, size_t len, si
 		w = tlsrpt_b64_decode(d, in + off, k, out + n);
 		if (w > k * 3 / 4 + 3) {
 			fail_msg("call of %zu bytes wrote %zu, want at most %zu", k, w,
-				 k * 3 / 4 + 3);
+			         k * 3 / 4 + 3);
 		}
 		n += w;
 		off += k;
@@ -86,19 +86,19 @@ static size_t decode_chunks(struct tlsrpt_b64 *d, const char *in, size_t len, si
 
 /* check - compare one decoding with the case */
 static void check(const struct b64_case *c, const char *how, const struct tlsrpt_b64 *d,
-		  const unsigned char *out, size_t n)
+                  const unsigned char *out, size_t n)
 {
 	char got[256];
 	char want[256];
 
 	if (n != c->wantlen || memcmp(out, c->want, n) != 0) {
 		fail_msg("%s (%s): got \"%s\", want \"%s\"", c->name, how,
-			 esc(out, n, got, sizeof(got)),
-			 esc((const unsigned char *)c->want, c->wantlen, want, sizeof(want)));
+		         esc(out, n, got, sizeof(got)),
+		         esc((const unsigned char *)c->want, c->wantlen, want, sizeof(want)));
 	}
 	if (d->invalid != c->invalid) {
 		fail_msg("%s (%s): invalid got %zu, want %zu", c->name, how, d->invalid,
-			 c->invalid);
+		         c->invalid);
 	}
 }
 
@@ -203,13 +203,13 @@ static void test_roundtrip(void **state)
 					n = decode_chunks(&d, enc, elen, steps[s], out);
 					if (n != len || memcmp(out, data, len) != 0) {
 						fail_msg(
-							"len %zu wrap %zu pad %d step %zu: got %zu "
-							"bytes, want %zu",
-							len, wraps[w], pad, steps[s], n, len);
+						        "len %zu wrap %zu pad %d step %zu: got %zu "
+						        "bytes, want %zu",
+						        len, wraps[w], pad, steps[s], n, len);
 					}
 					if (d.invalid != 0) {
 						fail_msg("len %zu: invalid got %zu, want 0", len,
-							 d.invalid);
+						         d.invalid);
 					}
 				}
 			}
@@ -220,8 +220,8 @@ static void test_roundtrip(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_table),
-		cmocka_unit_test(test_roundtrip),
+	        cmocka_unit_test(test_table),
+	        cmocka_unit_test(test_roundtrip),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

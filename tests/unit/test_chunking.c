@@ -103,7 +103,8 @@ static void check_dir(const char *sub)
 		char *whole;
 		size_t i;
 
-		if (de->d_name[0] == '.' || strstr(de->d_name, ".md") || strstr(de->d_name, ".py")) {
+		if (de->d_name[0] == '.' || strstr(de->d_name, ".md") ||
+		    strstr(de->d_name, ".py")) {
 			continue;
 		}
 		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
@@ -115,7 +116,7 @@ static void check_dir(const char *sub)
 
 			if (strcmp(got, whole) != 0) {
 				fail_msg("%s in %zu-byte chunks: got\n%s\nwant\n%s", de->d_name,
-					 chunks[i], got, whole);
+				         chunks[i], got, whole);
 			}
 			free(got);
 		}
@@ -142,8 +143,8 @@ static void test_cases(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_real),
-		cmocka_unit_test(test_cases),
+	        cmocka_unit_test(test_real),
+	        cmocka_unit_test(test_cases),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -215,7 +215,7 @@ static void on_problem(void *ctx, const char *reason)
 }
 
 static const struct tlsrpt_mime_ops ops = {
-	on_header, on_part_begin, on_part_data, on_part_end, on_problem,
+        on_header, on_part_begin, on_part_data, on_part_end, on_problem,
 };
 
 /* ---------------------------------------------------------------------- */
@@ -233,7 +233,7 @@ struct walk_opts {
 
 /* walk - feed msg in the given chunking; fill r */
 static void walk(const char *msg, size_t len, size_t chunk, const struct walk_opts *o,
-		 struct rec *r)
+                 struct rec *r)
 {
 	struct tlsrpt_limits lim;
 	struct tlsrpt_mime *m;
@@ -300,7 +300,7 @@ static void rec_free(struct rec *r)
 
 /* check_walk - walk every chunking, check invariance and the summary */
 static void check_walk(const char *name, const char *msg, size_t len, const struct walk_opts *o,
-		       const char *want)
+                       const char *want)
 {
 	static const size_t chunks[] = {1, 7, 4096, CH_RANDOM, 2, 3, 8191, 8192, 8193};
 	struct rec whole;
@@ -315,7 +315,7 @@ static void check_walk(const char *name, const char *msg, size_t len, const stru
 		walk(msg, len, chunks[i], o, &r);
 		if (strcmp(r.raw.s, whole.raw.s) != 0) {
 			fail_msg("%s in chunks of %zu: got transcript\n%s\nwant (whole)\n%s", name,
-				 chunks[i], r.raw.s, whole.raw.s);
+			         chunks[i], r.raw.s, whole.raw.s);
 		}
 		rec_free(&r);
 	}
@@ -364,645 +364,645 @@ struct mime_case {
 #define REPORT_B64 "H4sIAAAAAAACA6tWyi9KT8zLrEosyczP081LzE1VslKqUKoFAFC4kzQZAAAA\n"
 
 static const struct mime_case cases[] = {
-	{"single part with headers, mbox From_ line ignored",
-	 "From reporter@example.net Mon Jan  1 00:00:00 2024\n"
-	 "From: reporter@example.net\n"
-	 "Subject: hi\n"
-	 "\n"
-	 "hello\n"
-	 "world\n",
-	 EOL_TEXT,
-	 {.headers = 1},
-	 "H From: reporter@example.net\n"
-	 "H Subject: hi\n"
-	 "P 1 0 text/plain - id\n"
-	 "D hello\\nworld\\n\n"
-	 "E\n"},
+        {"single part with headers, mbox From_ line ignored",
+         "From reporter@example.net Mon Jan  1 00:00:00 2024\n"
+         "From: reporter@example.net\n"
+         "Subject: hi\n"
+         "\n"
+         "hello\n"
+         "world\n",
+         EOL_TEXT,
+         {.headers = 1},
+         "H From: reporter@example.net\n"
+         "H Subject: hi\n"
+         "P 1 0 text/plain - id\n"
+         "D hello\\nworld\\n\n"
+         "E\n"},
 
-	{"folded headers, unfolded with their white space",
-	 "Subject: a\n"
-	 "  folded\n"
-	 "\tsubject\n"
-	 "Content-Type: multipart/mixed;\n"
-	 " boundary=\"b1\"\n"
-	 "X-Empty-First:\n"
-	 "  x\n"
-	 "X-Spaced-Name  : y\n"
-	 "no colon here\n"
-	 "\n"
-	 "--b1\n"
-	 "Content-Type: text/plain\n"
-	 "Subject: part headers are not reported\n"
-	 "\n"
-	 "body\n"
-	 "--b1--\n",
-	 EOL_TEXT,
-	 {.headers = 1},
-	 "H Subject: a  folded\\tsubject\n"
-	 "H Content-Type: multipart/mixed; boundary=\"b1\"\n"
-	 "H X-Empty-First: x\n"
-	 "H X-Spaced-Name: y\n"
-	 "P 1 1 text/plain - id\n"
-	 "D body\n"
-	 "E\n"},
+        {"folded headers, unfolded with their white space",
+         "Subject: a\n"
+         "  folded\n"
+         "\tsubject\n"
+         "Content-Type: multipart/mixed;\n"
+         " boundary=\"b1\"\n"
+         "X-Empty-First:\n"
+         "  x\n"
+         "X-Spaced-Name  : y\n"
+         "no colon here\n"
+         "\n"
+         "--b1\n"
+         "Content-Type: text/plain\n"
+         "Subject: part headers are not reported\n"
+         "\n"
+         "body\n"
+         "--b1--\n",
+         EOL_TEXT,
+         {.headers = 1},
+         "H Subject: a  folded\\tsubject\n"
+         "H Content-Type: multipart/mixed; boundary=\"b1\"\n"
+         "H X-Empty-First: x\n"
+         "H X-Spaced-Name: y\n"
+         "P 1 1 text/plain - id\n"
+         "D body\n"
+         "E\n"},
 
-	{"header names case-insensitive, unquoted params, comments",
-	 "content-TYPE: Multipart/Mixed (a comment; boundary=wrong) ;\n"
-	 "  BOUNDARY=simple (another comment)\n"
-	 "\n"
-	 "preamble\n"
-	 "--simple\n"
-	 "CONTENT-type: Application/TLSRPT+GZIP; name=report.json.gz\n"
-	 "content-transfer-encoding: BASE64 (really)\n"
-	 "\n" REPORT_B64 "--simple--\n"
-	 "epilogue\n",
-	 EOL_SAME,
-	 {0},
-	 "P 1 1 application/tlsrpt+gzip report.json.gz b64\n"
-	 "D " REPORT_DATA "\n"
-	 "E\n"},
+        {"header names case-insensitive, unquoted params, comments",
+         "content-TYPE: Multipart/Mixed (a comment; boundary=wrong) ;\n"
+         "  BOUNDARY=simple (another comment)\n"
+         "\n"
+         "preamble\n"
+         "--simple\n"
+         "CONTENT-type: Application/TLSRPT+GZIP; name=report.json.gz\n"
+         "content-transfer-encoding: BASE64 (really)\n"
+         "\n" REPORT_B64 "--simple--\n"
+         "epilogue\n",
+         EOL_SAME,
+         {0},
+         "P 1 1 application/tlsrpt+gzip report.json.gz b64\n"
+         "D " REPORT_DATA "\n"
+         "E\n"},
 
-	{"quoted params with escapes and semicolons",
-	 "Content-Type: multipart/report; report-type=\"tlsrpt\";\n"
-	 "\tboundary=\"=_a;b \\\"c\\\"\"\n"
-	 "\n"
-	 "--=_a;b \"c\"\n"
-	 "Content-Type: text/plain; name=\"a \\\"q\\\" name; x.txt\"\n"
-	 "\n"
-	 "text\n"
-	 "--=_a;b \"c\"--\n",
-	 EOL_TEXT,
-	 {0},
-	 "P 1 1 text/plain a \"q\" name; x.txt id\n"
-	 "D text\n"
-	 "E\n"},
+        {"quoted params with escapes and semicolons",
+         "Content-Type: multipart/report; report-type=\"tlsrpt\";\n"
+         "\tboundary=\"=_a;b \\\"c\\\"\"\n"
+         "\n"
+         "--=_a;b \"c\"\n"
+         "Content-Type: text/plain; name=\"a \\\"q\\\" name; x.txt\"\n"
+         "\n"
+         "text\n"
+         "--=_a;b \"c\"--\n",
+         EOL_TEXT,
+         {0},
+         "P 1 1 text/plain a \"q\" name; x.txt id\n"
+         "D text\n"
+         "E\n"},
 
-	{"RFC 2231 filename, percent-encoded, wins over name",
-	 "Content-Type: multipart/mixed; boundary=b\n"
-	 "\n"
-	 "--b\n"
-	 "Content-Type: application/gzip; name=\"wrong.gz\"\n"
-	 "Content-Disposition: attachment;\n"
-	 " filename*=utf-8''r%C3%A9port%20x.json.gz; filename=\"plain.gz\"\n"
-	 "\n"
-	 "x\n"
-	 "--b--\n",
-	 EOL_TEXT,
-	 {0},
-	 "P 1 1 application/gzip r\\xc3\\xa9port x.json.gz id\n"
-	 "D x\n"
-	 "E\n"},
+        {"RFC 2231 filename, percent-encoded, wins over name",
+         "Content-Type: multipart/mixed; boundary=b\n"
+         "\n"
+         "--b\n"
+         "Content-Type: application/gzip; name=\"wrong.gz\"\n"
+         "Content-Disposition: attachment;\n"
+         " filename*=utf-8''r%C3%A9port%20x.json.gz; filename=\"plain.gz\"\n"
+         "\n"
+         "x\n"
+         "--b--\n",
+         EOL_TEXT,
+         {0},
+         "P 1 1 application/gzip r\\xc3\\xa9port x.json.gz id\n"
+         "D x\n"
+         "E\n"},
 
-	{"RFC 2231 continuations, out of order, mixed encoded",
-	 "Content-Type: multipart/mixed; boundary=b\n"
-	 "\n"
-	 "--b\n"
-	 "Content-Type: application/tlsrpt+gzip\n"
-	 "Content-Disposition: attachment;\n"
-	 "\tfilename*1*=%31%32.json;\n"
-	 "\tfilename*0*=us-ascii'en'google.com!example.org!;\n"
-	 "\tfilename*2=\".gz\"\n"
-	 "\n"
-	 "x\n"
-	 "--b--\n",
-	 EOL_TEXT,
-	 {0},
-	 "P 1 1 application/tlsrpt+gzip google.com!example.org!12.json.gz id\n"
-	 "D x\n"
-	 "E\n"},
+        {"RFC 2231 continuations, out of order, mixed encoded",
+         "Content-Type: multipart/mixed; boundary=b\n"
+         "\n"
+         "--b\n"
+         "Content-Type: application/tlsrpt+gzip\n"
+         "Content-Disposition: attachment;\n"
+         "\tfilename*1*=%31%32.json;\n"
+         "\tfilename*0*=us-ascii'en'google.com!example.org!;\n"
+         "\tfilename*2=\".gz\"\n"
+         "\n"
+         "x\n"
+         "--b--\n",
+         EOL_TEXT,
+         {0},
+         "P 1 1 application/tlsrpt+gzip google.com!example.org!12.json.gz id\n"
+         "D x\n"
+         "E\n"},
 
-	{"RFC 2231 continuation, plain quoted pieces",
-	 "Content-Type: application/json\n"
-	 "Content-Disposition: attachment; filename*0=\"a b\"; filename*1=\"c.json\"\n"
-	 "\n"
-	 "{}\n",
-	 EOL_TEXT,
-	 {0},
-	 "P 1 0 application/json a bc.json id\n"
-	 "D {}\\n\n"
-	 "E\n"},
+        {"RFC 2231 continuation, plain quoted pieces",
+         "Content-Type: application/json\n"
+         "Content-Disposition: attachment; filename*0=\"a b\"; filename*1=\"c.json\"\n"
+         "\n"
+         "{}\n",
+         EOL_TEXT,
+         {0},
+         "P 1 0 application/json a bc.json id\n"
+         "D {}\\n\n"
+         "E\n"},
 
-	{"Content-Type name when there is no disposition filename",
-	 "Content-Type: application/json; name=r.json\n"
-	 "Content-Disposition: attachment\n"
-	 "\n"
-	 "{}",
-	 EOL_TEXT,
-	 {0},
-	 "P 1 0 application/json r.json id\n"
-	 "D {}\n"
-	 "E\n"},
+        {"Content-Type name when there is no disposition filename",
+         "Content-Type: application/json; name=r.json\n"
+         "Content-Disposition: attachment\n"
+         "\n"
+         "{}",
+         EOL_TEXT,
+         {0},
+         "P 1 0 application/json r.json id\n"
+         "D {}\n"
+         "E\n"},
 
-	{"preamble and epilogue ignored, delimiter look-alikes in them",
-	 "Content-Type: multipart/mixed; boundary=\"xyz\"\n"
-	 "\n"
-	 "This is a multi-part message in MIME format.\n"
-	 "--xy\n"
-	 "--xyzz\n"
-	 "\n"
-	 "--xyz\n"
-	 "\n"
-	 "first\n"
-	 "--xyz\n"
-	 "Content-Type: text/csv\n"
-	 "\n"
-	 "a,b\n"
-	 "\n"
-	 "--xyz--\n"
-	 "epilogue line\n"
-	 "--xyz\n"
-	 "not a part\n",
-	 EOL_TEXT,
-	 {0},
-	 "P 1 1 text/plain - id\n"
-	 "D first\n"
-	 "E\n"
-	 "P 2 1 text/csv - id\n"
-	 "D a,b\\n\n"
-	 "E\n"},
+        {"preamble and epilogue ignored, delimiter look-alikes in them",
+         "Content-Type: multipart/mixed; boundary=\"xyz\"\n"
+         "\n"
+         "This is a multi-part message in MIME format.\n"
+         "--xy\n"
+         "--xyzz\n"
+         "\n"
+         "--xyz\n"
+         "\n"
+         "first\n"
+         "--xyz\n"
+         "Content-Type: text/csv\n"
+         "\n"
+         "a,b\n"
+         "\n"
+         "--xyz--\n"
+         "epilogue line\n"
+         "--xyz\n"
+         "not a part\n",
+         EOL_TEXT,
+         {0},
+         "P 1 1 text/plain - id\n"
+         "D first\n"
+         "E\n"
+         "P 2 1 text/csv - id\n"
+         "D a,b\\n\n"
+         "E\n"},
 
-	{"nested multipart three deep",
-	 "Content-Type: multipart/mixed; boundary=L0\n"
-	 "\n"
-	 "--L0\n"
-	 "Content-Type: multipart/alternative; boundary=L1\n"
-	 "\n"
-	 "--L1\n"
-	 "Content-Type: multipart/related; boundary=L2\n"
-	 "\n"
-	 "--L2\n"
-	 "Content-Type: text/plain\n"
-	 "\n"
-	 "deep\n"
-	 "--L2\n"
-	 "Content-Type: application/json\n"
-	 "\n"
-	 "{}\n"
-	 "--L2--\n"
-	 "--L1\n"
-	 "Content-Type: text/html\n"
-	 "\n"
-	 "<p>\n"
-	 "--L1--\n"
-	 "--L0\n"
-	 "Content-Type: text/plain\n"
-	 "\n"
-	 "last\n"
-	 "--L0--\n",
-	 EOL_TEXT,
-	 {.max_depth = 3},
-	 "P 1 3 text/plain - id\n"
-	 "D deep\n"
-	 "E\n"
-	 "P 2 3 application/json - id\n"
-	 "D {}\n"
-	 "E\n"
-	 "P 3 2 text/html - id\n"
-	 "D <p>\n"
-	 "E\n"
-	 "P 4 1 text/plain - id\n"
-	 "D last\n"
-	 "E\n"},
+        {"nested multipart three deep",
+         "Content-Type: multipart/mixed; boundary=L0\n"
+         "\n"
+         "--L0\n"
+         "Content-Type: multipart/alternative; boundary=L1\n"
+         "\n"
+         "--L1\n"
+         "Content-Type: multipart/related; boundary=L2\n"
+         "\n"
+         "--L2\n"
+         "Content-Type: text/plain\n"
+         "\n"
+         "deep\n"
+         "--L2\n"
+         "Content-Type: application/json\n"
+         "\n"
+         "{}\n"
+         "--L2--\n"
+         "--L1\n"
+         "Content-Type: text/html\n"
+         "\n"
+         "<p>\n"
+         "--L1--\n"
+         "--L0\n"
+         "Content-Type: text/plain\n"
+         "\n"
+         "last\n"
+         "--L0--\n",
+         EOL_TEXT,
+         {.max_depth = 3},
+         "P 1 3 text/plain - id\n"
+         "D deep\n"
+         "E\n"
+         "P 2 3 application/json - id\n"
+         "D {}\n"
+         "E\n"
+         "P 3 2 text/html - id\n"
+         "D <p>\n"
+         "E\n"
+         "P 4 1 text/plain - id\n"
+         "D last\n"
+         "E\n"},
 
-	{"nesting deeper than the limit is skipped, reported once",
-	 "Content-Type: multipart/mixed; boundary=L0\n"
-	 "\n"
-	 "--L0\n"
-	 "Content-Type: multipart/alternative; boundary=L1\n"
-	 "\n"
-	 "--L1\n"
-	 "Content-Type: multipart/related; boundary=L2\n"
-	 "\n"
-	 "--L2\n"
-	 "Content-Type: text/plain\n"
-	 "\n"
-	 "deep\n"
-	 "--L2--\n"
-	 "--L1\n"
-	 "Content-Type: multipart/related; boundary=L3\n"
-	 "\n"
-	 "--L3\n"
-	 "\n"
-	 "also deep\n"
-	 "--L3--\n"
-	 "--L1\n"
-	 "Content-Type: text/html\n"
-	 "\n"
-	 "<p>\n"
-	 "--L1--\n"
-	 "--L0\n"
-	 "\n"
-	 "last\n"
-	 "--L0--\n",
-	 EOL_TEXT,
-	 {.max_depth = 2},
-	 "! MIME nesting deeper than 2\n"
-	 "P 1 2 text/html - id\n"
-	 "D <p>\n"
-	 "E\n"
-	 "P 2 1 text/plain - id\n"
-	 "D last\n"
-	 "E\n"},
+        {"nesting deeper than the limit is skipped, reported once",
+         "Content-Type: multipart/mixed; boundary=L0\n"
+         "\n"
+         "--L0\n"
+         "Content-Type: multipart/alternative; boundary=L1\n"
+         "\n"
+         "--L1\n"
+         "Content-Type: multipart/related; boundary=L2\n"
+         "\n"
+         "--L2\n"
+         "Content-Type: text/plain\n"
+         "\n"
+         "deep\n"
+         "--L2--\n"
+         "--L1\n"
+         "Content-Type: multipart/related; boundary=L3\n"
+         "\n"
+         "--L3\n"
+         "\n"
+         "also deep\n"
+         "--L3--\n"
+         "--L1\n"
+         "Content-Type: text/html\n"
+         "\n"
+         "<p>\n"
+         "--L1--\n"
+         "--L0\n"
+         "\n"
+         "last\n"
+         "--L0--\n",
+         EOL_TEXT,
+         {.max_depth = 2},
+         "! MIME nesting deeper than 2\n"
+         "P 1 2 text/html - id\n"
+         "D <p>\n"
+         "E\n"
+         "P 2 1 text/plain - id\n"
+         "D last\n"
+         "E\n"},
 
-	{"depth limit 1: a multipart message is skipped",
-	 "Content-Type: multipart/mixed; boundary=L0\n"
-	 "\n"
-	 "--L0\n"
-	 "Content-Type: multipart/alternative; boundary=L1\n"
-	 "\n"
-	 "--L1\n"
-	 "\n"
-	 "x\n"
-	 "--L1--\n"
-	 "--L0\n"
-	 "\n"
-	 "y\n"
-	 "--L0--\n",
-	 EOL_TEXT,
-	 {.max_depth = 1},
-	 "! MIME nesting deeper than 1\n"
-	 "P 1 1 text/plain - id\n"
-	 "D y\n"
-	 "E\n"},
+        {"depth limit 1: a multipart message is skipped",
+         "Content-Type: multipart/mixed; boundary=L0\n"
+         "\n"
+         "--L0\n"
+         "Content-Type: multipart/alternative; boundary=L1\n"
+         "\n"
+         "--L1\n"
+         "\n"
+         "x\n"
+         "--L1--\n"
+         "--L0\n"
+         "\n"
+         "y\n"
+         "--L0--\n",
+         EOL_TEXT,
+         {.max_depth = 1},
+         "! MIME nesting deeper than 1\n"
+         "P 1 1 text/plain - id\n"
+         "D y\n"
+         "E\n"},
 
-	{"more parts than the limit",
-	 "Content-Type: multipart/mixed; boundary=b\n"
-	 "\n"
-	 "--b\n"
-	 "\n"
-	 "one\n"
-	 "--b\n"
-	 "\n"
-	 "two\n"
-	 "--b\n"
-	 "\n"
-	 "three\n"
-	 "--b\n"
-	 "\n"
-	 "four\n"
-	 "--b--\n",
-	 EOL_TEXT,
-	 {.max_parts = 2},
-	 "P 1 1 text/plain - id\n"
-	 "D one\n"
-	 "E\n"
-	 "P 2 1 text/plain - id\n"
-	 "D two\n"
-	 "E\n"
-	 "! more than 2 MIME parts\n"},
+        {"more parts than the limit",
+         "Content-Type: multipart/mixed; boundary=b\n"
+         "\n"
+         "--b\n"
+         "\n"
+         "one\n"
+         "--b\n"
+         "\n"
+         "two\n"
+         "--b\n"
+         "\n"
+         "three\n"
+         "--b\n"
+         "\n"
+         "four\n"
+         "--b--\n",
+         EOL_TEXT,
+         {.max_parts = 2},
+         "P 1 1 text/plain - id\n"
+         "D one\n"
+         "E\n"
+         "P 2 1 text/plain - id\n"
+         "D two\n"
+         "E\n"
+         "! more than 2 MIME parts\n"},
 
-	{"size limit cuts the body, the part is still ended",
-	 "Subject: x\n"
-	 "\n"
-	 "0123456789\n"
-	 "abcdefghij\n",
-	 EOL_LF,
-	 {.max_size = 20, .headers = 1},
-	 "H Subject: x\n"
-	 "P 1 0 text/plain - id\n"
-	 "! message larger than MaxMessageSize (20 bytes)\n"
-	 "D 01234567\n"
-	 "E\n"},
+        {"size limit cuts the body, the part is still ended",
+         "Subject: x\n"
+         "\n"
+         "0123456789\n"
+         "abcdefghij\n",
+         EOL_LF,
+         {.max_size = 20, .headers = 1},
+         "H Subject: x\n"
+         "P 1 0 text/plain - id\n"
+         "! message larger than MaxMessageSize (20 bytes)\n"
+         "D 01234567\n"
+         "E\n"},
 
-	{"size limit inside a base64 part of a multipart",
-	 "Content-Type: multipart/mixed; boundary=b\n" /* 43 */
-	 "\n"                                          /* 44 */
-	 "--b\n"                                       /* 48 */
-	 "Content-Transfer-Encoding: base64\n"         /* 82 */
-	 "\n"                                          /* 83 */
-	 "aGVsbG8g\n"                                  /* 92 */
-	 "d29ybGQ=\n"
-	 "--b--\n",
-	 EOL_LF,
-	 {.max_size = 96},
-	 "P 1 1 text/plain - b64\n"
-	 "D hello \n"
-	 "! message larger than MaxMessageSize (96 bytes)\n"
-	 "D wor\n"
-	 "E\n"},
+        {"size limit inside a base64 part of a multipart",
+         "Content-Type: multipart/mixed; boundary=b\n" /* 43 */
+         "\n"                                          /* 44 */
+         "--b\n"                                       /* 48 */
+         "Content-Transfer-Encoding: base64\n"         /* 82 */
+         "\n"                                          /* 83 */
+         "aGVsbG8g\n"                                  /* 92 */
+         "d29ybGQ=\n"
+         "--b--\n",
+         EOL_LF,
+         {.max_size = 96},
+         "P 1 1 text/plain - b64\n"
+         "D hello \n"
+         "! message larger than MaxMessageSize (96 bytes)\n"
+         "D wor\n"
+         "E\n"},
 
-	{"message exactly at the size limit",
-	 "\n"
-	 "abc",
-	 EOL_LF,
-	 {.max_size = 4},
-	 "P 1 0 text/plain - id\n"
-	 "D abc\n"
-	 "E\n"},
+        {"message exactly at the size limit",
+         "\n"
+         "abc",
+         EOL_LF,
+         {.max_size = 4},
+         "P 1 0 text/plain - id\n"
+         "D abc\n"
+         "E\n"},
 
-	{"base64 with white space, odd lines, no padding",
-	 "Content-Type: multipart/mixed; boundary=b\n"
-	 "\n"
-	 "--b\n"
-	 "Content-Type: application/octet-stream\n"
-	 "Content-Transfer-Encoding: base64\n"
-	 "\n"
-	 "aGVs\n"
-	 " bG8g\td29y  \n"
-	 "bGQ\n"
-	 "--b\n"
-	 "Content-Transfer-Encoding: base64\n"
-	 "\n"
-	 "SGVsb\n"
-	 "G8sIHdvc\n"
-	 "mxkIQ==\n"
-	 "\n"
-	 "--b--\n",
-	 EOL_SAME,
-	 {0},
-	 "P 1 1 application/octet-stream - b64\n"
-	 "D hello world\n"
-	 "E\n"
-	 "P 2 1 text/plain - b64\n"
-	 "D Hello, world!\n"
-	 "E\n"},
+        {"base64 with white space, odd lines, no padding",
+         "Content-Type: multipart/mixed; boundary=b\n"
+         "\n"
+         "--b\n"
+         "Content-Type: application/octet-stream\n"
+         "Content-Transfer-Encoding: base64\n"
+         "\n"
+         "aGVs\n"
+         " bG8g\td29y  \n"
+         "bGQ\n"
+         "--b\n"
+         "Content-Transfer-Encoding: base64\n"
+         "\n"
+         "SGVsb\n"
+         "G8sIHdvc\n"
+         "mxkIQ==\n"
+         "\n"
+         "--b--\n",
+         EOL_SAME,
+         {0},
+         "P 1 1 application/octet-stream - b64\n"
+         "D hello world\n"
+         "E\n"
+         "P 2 1 text/plain - b64\n"
+         "D Hello, world!\n"
+         "E\n"},
 
-	{"quoted-printable soft breaks, hex, trailing space, final soft break",
-	 "Content-Type: multipart/mixed; boundary=b\n"
-	 "\n"
-	 "--b\n"
-	 "Content-Type: text/plain; charset=utf-8\n"
-	 "Content-Transfer-Encoding: Quoted-Printable\n"
-	 "\n"
-	 "caf=C3=A9 soft=\n"
-	 "break =3d ok  \n"
-	 "line=\n"
-	 "--b--\n",
-	 EOL_TEXT,
-	 {0},
-	 "P 1 1 text/plain - qp\n"
-	 "D caf\\xc3\\xa9 softbreak = ok\\nline\n"
-	 "E\n"},
+        {"quoted-printable soft breaks, hex, trailing space, final soft break",
+         "Content-Type: multipart/mixed; boundary=b\n"
+         "\n"
+         "--b\n"
+         "Content-Type: text/plain; charset=utf-8\n"
+         "Content-Transfer-Encoding: Quoted-Printable\n"
+         "\n"
+         "caf=C3=A9 soft=\n"
+         "break =3d ok  \n"
+         "line=\n"
+         "--b--\n",
+         EOL_TEXT,
+         {0},
+         "P 1 1 text/plain - qp\n"
+         "D caf\\xc3\\xa9 softbreak = ok\\nline\n"
+         "E\n"},
 
-	{"boundary as a prefix of longer lines is not a delimiter",
-	 "Content-Type: multipart/mixed; boundary=abc\n"
-	 "\n"
-	 "--abc\n"
-	 "\n"
-	 "--abcdef\n"
-	 "--abc--x\n"
-	 "--abc x\n"
-	 "-abc\n"
-	 "--ab\n"
-	 "--abc--\n",
-	 EOL_TEXT,
-	 {0},
-	 "P 1 1 text/plain - id\n"
-	 "D --abcdef\\n--abc--x\\n--abc x\\n-abc\\n--ab\n"
-	 "E\n"},
+        {"boundary as a prefix of longer lines is not a delimiter",
+         "Content-Type: multipart/mixed; boundary=abc\n"
+         "\n"
+         "--abc\n"
+         "\n"
+         "--abcdef\n"
+         "--abc--x\n"
+         "--abc x\n"
+         "-abc\n"
+         "--ab\n"
+         "--abc--\n",
+         EOL_TEXT,
+         {0},
+         "P 1 1 text/plain - id\n"
+         "D --abcdef\\n--abc--x\\n--abc x\\n-abc\\n--ab\n"
+         "E\n"},
 
-	{"missing close delimiter: the part ends at end of input",
-	 "Content-Type: multipart/mixed; boundary=b\n"
-	 "\n"
-	 "--b\n"
-	 "\n"
-	 "text\n"
-	 "more\n",
-	 EOL_TEXT,
-	 {0},
-	 "P 1 1 text/plain - id\n"
-	 "D text\\nmore\\n\n"
-	 "E\n"},
+        {"missing close delimiter: the part ends at end of input",
+         "Content-Type: multipart/mixed; boundary=b\n"
+         "\n"
+         "--b\n"
+         "\n"
+         "text\n"
+         "more\n",
+         EOL_TEXT,
+         {0},
+         "P 1 1 text/plain - id\n"
+         "D text\\nmore\\n\n"
+         "E\n"},
 
-	{"missing inner close delimiter: the outer one closes it",
-	 "Content-Type: multipart/mixed; boundary=outer\n"
-	 "\n"
-	 "--outer\n"
-	 "Content-Type: multipart/alternative; boundary=inner\n"
-	 "\n"
-	 "--inner\n"
-	 "\n"
-	 "a\n"
-	 "--outer\n"
-	 "\n"
-	 "b\n"
-	 "--outer--\n",
-	 EOL_TEXT,
-	 {0},
-	 "P 1 2 text/plain - id\n"
-	 "D a\n"
-	 "E\n"
-	 "P 2 1 text/plain - id\n"
-	 "D b\n"
-	 "E\n"},
+        {"missing inner close delimiter: the outer one closes it",
+         "Content-Type: multipart/mixed; boundary=outer\n"
+         "\n"
+         "--outer\n"
+         "Content-Type: multipart/alternative; boundary=inner\n"
+         "\n"
+         "--inner\n"
+         "\n"
+         "a\n"
+         "--outer\n"
+         "\n"
+         "b\n"
+         "--outer--\n",
+         EOL_TEXT,
+         {0},
+         "P 1 2 text/plain - id\n"
+         "D a\n"
+         "E\n"
+         "P 2 1 text/plain - id\n"
+         "D b\n"
+         "E\n"},
 
-	{"transport padding after delimiters",
-	 "Content-Type: multipart/mixed; boundary=b\n"
-	 "\n"
-	 "--b \t \n"
-	 "\n"
-	 "one\n"
-	 "--b\t\n"
-	 "\n"
-	 "two\n"
-	 "--b--   \n"
-	 "\n"
-	 "epilogue\n",
-	 EOL_TEXT,
-	 {0},
-	 "P 1 1 text/plain - id\n"
-	 "D one\n"
-	 "E\n"
-	 "P 2 1 text/plain - id\n"
-	 "D two\n"
-	 "E\n"},
+        {"transport padding after delimiters",
+         "Content-Type: multipart/mixed; boundary=b\n"
+         "\n"
+         "--b \t \n"
+         "\n"
+         "one\n"
+         "--b\t\n"
+         "\n"
+         "two\n"
+         "--b--   \n"
+         "\n"
+         "epilogue\n",
+         EOL_TEXT,
+         {0},
+         "P 1 1 text/plain - id\n"
+         "D one\n"
+         "E\n"
+         "P 2 1 text/plain - id\n"
+         "D two\n"
+         "E\n"},
 
-	{"close delimiter at end of input without line end",
-	 "Content-Type: multipart/mixed; boundary=b\n"
-	 "\n"
-	 "--b\n"
-	 "\n"
-	 "one\n"
-	 "--b--",
-	 EOL_TEXT,
-	 {0},
-	 "P 1 1 text/plain - id\n"
-	 "D one\n"
-	 "E\n"},
+        {"close delimiter at end of input without line end",
+         "Content-Type: multipart/mixed; boundary=b\n"
+         "\n"
+         "--b\n"
+         "\n"
+         "one\n"
+         "--b--",
+         EOL_TEXT,
+         {0},
+         "P 1 1 text/plain - id\n"
+         "D one\n"
+         "E\n"},
 
-	{"empty parts and a part whose headers run into the delimiter",
-	 "Content-Type: multipart/mixed; boundary=b\n"
-	 "\n"
-	 "--b\n"
-	 "\n"
-	 "--b\n"
-	 "Content-Type: application/json\n"
-	 "--b\n"
-	 "\n"
-	 "\n"
-	 "--b\n"
-	 "\n"
-	 "\n"
-	 "\n"
-	 "--b--\n",
-	 EOL_TEXT,
-	 {0},
-	 "P 1 1 text/plain - id\n"
-	 "E\n"
-	 "P 2 1 application/json - id\n"
-	 "E\n"
-	 "P 3 1 text/plain - id\n"
-	 "E\n"
-	 "P 4 1 text/plain - id\n"
-	 "D \\n\n"
-	 "E\n"},
+        {"empty parts and a part whose headers run into the delimiter",
+         "Content-Type: multipart/mixed; boundary=b\n"
+         "\n"
+         "--b\n"
+         "\n"
+         "--b\n"
+         "Content-Type: application/json\n"
+         "--b\n"
+         "\n"
+         "\n"
+         "--b\n"
+         "\n"
+         "\n"
+         "\n"
+         "--b--\n",
+         EOL_TEXT,
+         {0},
+         "P 1 1 text/plain - id\n"
+         "E\n"
+         "P 2 1 application/json - id\n"
+         "E\n"
+         "P 3 1 text/plain - id\n"
+         "E\n"
+         "P 4 1 text/plain - id\n"
+         "D \\n\n"
+         "E\n"},
 
-	{"refused parts get no data and no end",
-	 "Content-Type: multipart/mixed; boundary=b\n"
-	 "\n"
-	 "--b\n"
-	 "\n"
-	 "one\n"
-	 "--b\n"
-	 "\n"
-	 "two\n"
-	 "--b--\n",
-	 EOL_TEXT,
-	 {.reject = 1},
-	 "P 1 1 text/plain - id\n"
-	 "P 2 1 text/plain - id\n"
-	 "D two\n"
-	 "E\n"},
+        {"refused parts get no data and no end",
+         "Content-Type: multipart/mixed; boundary=b\n"
+         "\n"
+         "--b\n"
+         "\n"
+         "one\n"
+         "--b\n"
+         "\n"
+         "two\n"
+         "--b--\n",
+         EOL_TEXT,
+         {.reject = 1},
+         "P 1 1 text/plain - id\n"
+         "P 2 1 text/plain - id\n"
+         "D two\n"
+         "E\n"},
 
-	{"multipart without boundary is a text leaf",
-	 "Content-Type: multipart/mixed\n"
-	 "\n"
-	 "--x\n"
-	 "body\n",
-	 EOL_TEXT,
-	 {0},
-	 "P 1 0 text/plain - id\n"
-	 "D --x\\nbody\\n\n"
-	 "E\n"},
+        {"multipart without boundary is a text leaf",
+         "Content-Type: multipart/mixed\n"
+         "\n"
+         "--x\n"
+         "body\n",
+         EOL_TEXT,
+         {0},
+         "P 1 0 text/plain - id\n"
+         "D --x\\nbody\\n\n"
+         "E\n"},
 
-	{"boundary longer than 70 characters is no boundary",
-	 "Content-Type: multipart/mixed; boundary="
-	 "12345678901234567890123456789012345678901234567890123456789012345678901\n"
-	 "\n"
-	 "x\n",
-	 EOL_TEXT,
-	 {0},
-	 "P 1 0 text/plain - id\n"
-	 "D x\\n\n"
-	 "E\n"},
+        {"boundary longer than 70 characters is no boundary",
+         "Content-Type: multipart/mixed; boundary="
+         "12345678901234567890123456789012345678901234567890123456789012345678901\n"
+         "\n"
+         "x\n",
+         EOL_TEXT,
+         {0},
+         "P 1 0 text/plain - id\n"
+         "D x\\n\n"
+         "E\n"},
 
-	{"message/rfc822 is a leaf",
-	 "Content-Type: multipart/mixed; boundary=b\n"
-	 "\n"
-	 "--b\n"
-	 "Content-Type: message/rfc822\n"
-	 "\n"
-	 "Content-Type: multipart/mixed; boundary=c\n"
-	 "\n"
-	 "--c\n"
-	 "--b--\n",
-	 EOL_TEXT,
-	 {0},
-	 "P 1 1 message/rfc822 - id\n"
-	 "D Content-Type: multipart/mixed; boundary=c\\n\\n--c\n"
-	 "E\n"},
+        {"message/rfc822 is a leaf",
+         "Content-Type: multipart/mixed; boundary=b\n"
+         "\n"
+         "--b\n"
+         "Content-Type: message/rfc822\n"
+         "\n"
+         "Content-Type: multipart/mixed; boundary=c\n"
+         "\n"
+         "--c\n"
+         "--b--\n",
+         EOL_TEXT,
+         {0},
+         "P 1 1 message/rfc822 - id\n"
+         "D Content-Type: multipart/mixed; boundary=c\\n\\n--c\n"
+         "E\n"},
 
-	{"invalid Content-Type is text/plain, unknown encoding is identity",
-	 "Content-Type: garbage\n"
-	 "Content-Transfer-Encoding: x-uuencode\n"
-	 "\n"
-	 "x\n",
-	 EOL_TEXT,
-	 {0},
-	 "P 1 0 text/plain - id\n"
-	 "D x\\n\n"
-	 "E\n"},
+        {"invalid Content-Type is text/plain, unknown encoding is identity",
+         "Content-Type: garbage\n"
+         "Content-Transfer-Encoding: x-uuencode\n"
+         "\n"
+         "x\n",
+         EOL_TEXT,
+         {0},
+         "P 1 0 text/plain - id\n"
+         "D x\\n\n"
+         "E\n"},
 
-	{"first Content-Type wins",
-	 "Content-Type: application/json\n"
-	 "Content-Type: multipart/mixed; boundary=b\n"
-	 "\n"
-	 "--b\n",
-	 EOL_TEXT,
-	 {0},
-	 "P 1 0 application/json - id\n"
-	 "D --b\\n\n"
-	 "E\n"},
+        {"first Content-Type wins",
+         "Content-Type: application/json\n"
+         "Content-Type: multipart/mixed; boundary=b\n"
+         "\n"
+         "--b\n",
+         EOL_TEXT,
+         {0},
+         "P 1 0 application/json - id\n"
+         "D --b\\n\n"
+         "E\n"},
 
-	{"headers only, no body",
-	 "Subject: only\n",
-	 EOL_TEXT,
-	 {.headers = 1},
-	 "H Subject: only\n"
-	 "P 1 0 text/plain - id\n"
-	 "E\n"},
+        {"headers only, no body",
+         "Subject: only\n",
+         EOL_TEXT,
+         {.headers = 1},
+         "H Subject: only\n"
+         "P 1 0 text/plain - id\n"
+         "E\n"},
 
-	{"empty input",
-	 "",
-	 EOL_LF,
-	 {0},
-	 "P 1 0 text/plain - id\n"
-	 "E\n"},
+        {"empty input",
+         "",
+         EOL_LF,
+         {0},
+         "P 1 0 text/plain - id\n"
+         "E\n"},
 
-	{"same boundary nested: innermost first, then the outer again",
-	 "Content-Type: multipart/mixed; boundary=s\n"
-	 "\n"
-	 "--s\n"
-	 "Content-Type: multipart/mixed; boundary=s\n"
-	 "\n"
-	 "--s\n"
-	 "\n"
-	 "in\n"
-	 "--s--\n"
-	 "--s\n"
-	 "\n"
-	 "out?\n"
-	 "--s--\n",
-	 EOL_TEXT,
-	 {0},
-	 "P 1 2 text/plain - id\n"
-	 "D in\n"
-	 "E\n"
-	 "P 2 1 text/plain - id\n"
-	 "D out?\n"
-	 "E\n"},
+        {"same boundary nested: innermost first, then the outer again",
+         "Content-Type: multipart/mixed; boundary=s\n"
+         "\n"
+         "--s\n"
+         "Content-Type: multipart/mixed; boundary=s\n"
+         "\n"
+         "--s\n"
+         "\n"
+         "in\n"
+         "--s--\n"
+         "--s\n"
+         "\n"
+         "out?\n"
+         "--s--\n",
+         EOL_TEXT,
+         {0},
+         "P 1 2 text/plain - id\n"
+         "D in\n"
+         "E\n"
+         "P 2 1 text/plain - id\n"
+         "D out?\n"
+         "E\n"},
 
-	{"a TLS-RPT style report",
-	 "Return-Path: <noreply-smtp-tls-reporting@example.com>\n"
-	 "Date: Wed, 04 Sep 2024 03:53:20 -0700\n"
-	 "TLS-Report-Domain: example.org\n"
-	 "TLS-Report-Submitter: example.com\n"
-	 "Subject: Report Domain: example.org Submitter: example.com\n"
-	 " Report-ID: <2024.09.03T00.00.00Z+example.org@example.com>\n"
-	 "MIME-Version: 1.0\n"
-	 "Content-Type: multipart/report; boundary=\"000000000000a5ef7b0621476a25\";\n"
-	 " report-type=\"tlsrpt\"\n"
-	 "\n"
-	 "--000000000000a5ef7b0621476a25\n"
-	 "Content-Type: text/plain; charset=\"UTF-8\"\n"
-	 "Content-Transfer-Encoding: quoted-printable\n"
-	 "\n"
-	 "This is an aggregate TLS report from example.com=20\n"
-	 "--000000000000a5ef7b0621476a25\n"
-	 "Content-Type: application/tlsrpt+gzip; \n"
-	 "\tname=\"example.com!example.org!1725321600!1725407999!001.json.gz\"\n"
-	 "Content-Disposition: attachment; \n"
-	 "\tfilename=\"example.com!example.org!1725321600!1725407999!001.json.gz\"\n"
-	 "Content-Transfer-Encoding: base64\n"
-	 "\n" REPORT_B64 "--000000000000a5ef7b0621476a25--\n",
-	 EOL_SAME,
-	 {.headers = 1},
-	 "H Return-Path: <noreply-smtp-tls-reporting@example.com>\n"
-	 "H Date: Wed, 04 Sep 2024 03:53:20 -0700\n"
-	 "H TLS-Report-Domain: example.org\n"
-	 "H TLS-Report-Submitter: example.com\n"
-	 "H Subject: Report Domain: example.org Submitter: example.com Report-ID: "
-	 "<2024.09.03T00.00.00Z+example.org@example.com>\n"
-	 "H MIME-Version: 1.0\n"
-	 "H Content-Type: multipart/report; boundary=\"000000000000a5ef7b0621476a25\"; "
-	 "report-type=\"tlsrpt\"\n"
-	 "P 1 1 text/plain - qp\n"
-	 "D This is an aggregate TLS report from example.com \n"
-	 "E\n"
-	 "P 2 1 application/tlsrpt+gzip "
-	 "example.com!example.org!1725321600!1725407999!001.json.gz b64\n"
-	 "D " REPORT_DATA "\n"
-	 "E\n"},
+        {"a TLS-RPT style report",
+         "Return-Path: <noreply-smtp-tls-reporting@example.com>\n"
+         "Date: Wed, 04 Sep 2024 03:53:20 -0700\n"
+         "TLS-Report-Domain: example.org\n"
+         "TLS-Report-Submitter: example.com\n"
+         "Subject: Report Domain: example.org Submitter: example.com\n"
+         " Report-ID: <2024.09.03T00.00.00Z+example.org@example.com>\n"
+         "MIME-Version: 1.0\n"
+         "Content-Type: multipart/report; boundary=\"000000000000a5ef7b0621476a25\";\n"
+         " report-type=\"tlsrpt\"\n"
+         "\n"
+         "--000000000000a5ef7b0621476a25\n"
+         "Content-Type: text/plain; charset=\"UTF-8\"\n"
+         "Content-Transfer-Encoding: quoted-printable\n"
+         "\n"
+         "This is an aggregate TLS report from example.com=20\n"
+         "--000000000000a5ef7b0621476a25\n"
+         "Content-Type: application/tlsrpt+gzip; \n"
+         "\tname=\"example.com!example.org!1725321600!1725407999!001.json.gz\"\n"
+         "Content-Disposition: attachment; \n"
+         "\tfilename=\"example.com!example.org!1725321600!1725407999!001.json.gz\"\n"
+         "Content-Transfer-Encoding: base64\n"
+         "\n" REPORT_B64 "--000000000000a5ef7b0621476a25--\n",
+         EOL_SAME,
+         {.headers = 1},
+         "H Return-Path: <noreply-smtp-tls-reporting@example.com>\n"
+         "H Date: Wed, 04 Sep 2024 03:53:20 -0700\n"
+         "H TLS-Report-Domain: example.org\n"
+         "H TLS-Report-Submitter: example.com\n"
+         "H Subject: Report Domain: example.org Submitter: example.com Report-ID: "
+         "<2024.09.03T00.00.00Z+example.org@example.com>\n"
+         "H MIME-Version: 1.0\n"
+         "H Content-Type: multipart/report; boundary=\"000000000000a5ef7b0621476a25\"; "
+         "report-type=\"tlsrpt\"\n"
+         "P 1 1 text/plain - qp\n"
+         "D This is an aggregate TLS report from example.com \n"
+         "E\n"
+         "P 2 1 application/tlsrpt+gzip "
+         "example.com!example.org!1725321600!1725407999!001.json.gz b64\n"
+         "D " REPORT_DATA "\n"
+         "E\n"},
 };
 
 /* expect_crlf - the expected summary with escaped LF made CRLF */
@@ -1055,7 +1055,7 @@ static void run_case(void **state)
 static void test_long_line(void **state)
 {
 	static const char b64[] =
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 	struct walk_opts o = {0};
 	struct str msg = {0};
 	struct str want = {0};
@@ -1104,7 +1104,7 @@ static void test_cr_at_piece_end(void **state)
 	struct str want = {0};
 	struct str line = {0};
 	size_t lens[] = {TLSRPT_MAX_LINE_LEN - 1, TLSRPT_MAX_LINE_LEN, TLSRPT_MAX_LINE_LEN - 2,
-			 2 * TLSRPT_MAX_LINE_LEN - 1};
+	                 2 * TLSRPT_MAX_LINE_LEN - 1};
 	size_t k;
 	size_t i;
 	const char *hdr = "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\r\n";
@@ -1162,8 +1162,8 @@ static void test_long_header(void **state)
 	str_addn(&want, pad.s, TLSRPT_MAX_HEADER_LEN - strlen("X-Long: "));
 	str_add(&want, "\nH Content-Type: multipart/mixed; boundary=b;\\tx-pad=\"");
 	str_addn(&want, pad.s,
-		 TLSRPT_MAX_HEADER_LEN - strlen("Content-Type: multipart/mixed; "
-						"boundary=b;\tx-pad=\""));
+	         TLSRPT_MAX_HEADER_LEN - strlen("Content-Type: multipart/mixed; "
+	                                        "boundary=b;\tx-pad=\""));
 	str_add(&want, "\nP 1 1 text/plain - id\nD in\nE\n");
 	check_walk("long header", msg.s, msg.len, &o, want.s);
 	str_free(&msg);
@@ -1210,7 +1210,7 @@ static void test_deep_default(void **state)
 	(void)state;
 	for (i = 0; i <= TLSRPT_DEF_MAX_MIME_DEPTH; i++) {
 		snprintf(t, sizeof(t), "Content-Type: multipart/mixed; boundary=d%u\n\n--d%u\n", i,
-			 i);
+		         i);
 		str_add(&msg, t);
 	}
 	str_add(&msg, "\nleaf\n");
@@ -1222,7 +1222,7 @@ static void test_deep_default(void **state)
 	str_add(&want, t);
 	for (i = TLSRPT_DEF_MAX_MIME_DEPTH; i-- > 0;) {
 		snprintf(t, sizeof(t), "P %u %u text/plain - id\nD at %u%s\nE\n",
-			 TLSRPT_DEF_MAX_MIME_DEPTH - i, i + 1, i + 1, i == 0 ? "\\n" : "");
+		         TLSRPT_DEF_MAX_MIME_DEPTH - i, i + 1, i + 1, i == 0 ? "\\n" : "");
 		str_add(&want, t);
 	}
 	check_walk("default depth", msg.s, msg.len, &o, want.s);
@@ -1244,8 +1244,8 @@ static void mutate(struct str *out, const char *msg, size_t len, uint32_t *x)
 {
 	static const char bytes[] = "-\n\r= \t:;\"\\()*'%bA";
 	static const char *const inserts[] = {
-		"\n--b\n", "--b--", "\r\n--L1\r\n", "\n\n",
-		"=\r\n",   "=4",    " boundary=b;", "Content-Type: multipart/mixed; boundary=b\n"};
+	        "\n--b\n", "--b--", "\r\n--L1\r\n", "\n\n",
+	        "=\r\n",   "=4",    " boundary=b;", "Content-Type: multipart/mixed; boundary=b\n"};
 	unsigned n = 1 + rnd(x) % 4;
 	size_t pos;
 	size_t k;
@@ -1326,10 +1326,10 @@ static void test_mutants(void **state)
 				walk(msg.s, msg.len, chunks[j], &o, &r);
 				if (strcmp(r.raw.s, whole.raw.s) != 0) {
 					fail_msg("mutant %u of \"%s\" in chunks of %zu: "
-						 "got\n%s\nwant "
-						 "(whole)\n%s",
-						 seed, cases[i].name, chunks[j], r.raw.s,
-						 whole.raw.s);
+					         "got\n%s\nwant "
+					         "(whole)\n%s",
+					         seed, cases[i].name, chunks[j], r.raw.s,
+					         whole.raw.s);
 				}
 				rec_free(&r);
 			}
@@ -1356,7 +1356,7 @@ static void test_api(void **state)
 	m = tlsrpt_mime_new(&lim, &none, NULL, err, sizeof(err));
 	if (m != NULL || err[0] == '\0') {
 		fail_msg("new without part_begin: got %p \"%s\", want NULL and a message",
-			 (void *)m, err);
+		         (void *)m, err);
 	}
 	memset(&r, 0, sizeof(r));
 	only_begin.part_begin = on_part_begin;
@@ -1376,13 +1376,13 @@ static void test_api(void **state)
 int main(void)
 {
 	static const struct CMUnitTest fixed[] = {
-		cmocka_unit_test(test_long_line),    cmocka_unit_test(test_cr_at_piece_end),
-		cmocka_unit_test(test_long_header),  cmocka_unit_test(test_many_parts),
-		cmocka_unit_test(test_deep_default), cmocka_unit_test(test_api),
-		cmocka_unit_test(test_mutants),
+	        cmocka_unit_test(test_long_line),    cmocka_unit_test(test_cr_at_piece_end),
+	        cmocka_unit_test(test_long_header),  cmocka_unit_test(test_many_parts),
+	        cmocka_unit_test(test_deep_default), cmocka_unit_test(test_api),
+	        cmocka_unit_test(test_mutants),
 	};
 	struct CMUnitTest
-		tests[sizeof(cases) / sizeof(cases[0]) + sizeof(fixed) / sizeof(fixed[0])];
+	        tests[sizeof(cases) / sizeof(cases[0]) + sizeof(fixed) / sizeof(fixed[0])];
 	size_t i;
 	size_t n = 0;
 

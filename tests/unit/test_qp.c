@@ -26,37 +26,37 @@ struct qp_case {
 #define S(x) x, sizeof(x) - 1
 
 static const struct qp_case cases[] = {
-	{"empty", "", S("")},
-	{"plain", "abc", S("abc")},
-	{"upper hex", "a=3Db", S("a=b")},
-	{"lower hex", "a=3db", S("a=b")},
-	{"utf-8", "caf=C3=A9", S("caf\xc3\xa9")},
-	{"nul byte", "x=00y", S("x\0y")},
-	{"encoded crlf", "=0D=0A", S("\r\n")},
-	{"hard crlf kept", "a\r\nb\nc", S("a\r\nb\nc")},
-	{"soft break crlf", "soft=\r\nbreak", S("softbreak")},
-	{"soft break lf", "soft=\nbreak", S("softbreak")},
-	{"soft break lone cr", "soft=\rbreak", S("softbreak")},
-	{"soft break with padding", "soft= \t\r\nbreak", S("softbreak")},
-	{"space before soft break kept", "a =\r\nb", S("a b")},
-	{"soft break then lf line", "a=\r\n\nb", S("a\nb")},
-	{"soft break at end", "ok=", S("ok")},
-	{"soft break at end with space", "ok= ", S("ok")},
-	{"only soft break", "=\r\n", S("")},
-	{"malformed non-hex", "a=G1", S("a=G1")},
-	{"malformed half hex", "a=4x", S("a=4x")},
-	{"malformed half hex at end", "a=4", S("a=4")},
-	{"malformed half hex at eol", "a=4\r\nb", S("a=4\r\nb")},
-	{"double equals", "a==41", S("a=A")},
-	{"equals space text", "=  x", S("=  x")},
-	{"equals three spaces text", "=   x", S("=   x")},
-	{"trailing spaces crlf", "trail  \r\nx", S("trail\r\nx")},
-	{"trailing tab lf", "trail \t\nx", S("trail\nx")},
-	{"trailing at end", "end  ", S("end")},
-	{"long trailing run keeps all but 3", "five     \nx", S("five  \nx")},
-	{"inner spaces kept", "in  the   middle", S("in  the   middle")},
-	{"hex space", "=20\r\n", S(" \r\n")},
-	{"eq after spaces", "a  =41", S("a  A")},
+        {"empty", "", S("")},
+        {"plain", "abc", S("abc")},
+        {"upper hex", "a=3Db", S("a=b")},
+        {"lower hex", "a=3db", S("a=b")},
+        {"utf-8", "caf=C3=A9", S("caf\xc3\xa9")},
+        {"nul byte", "x=00y", S("x\0y")},
+        {"encoded crlf", "=0D=0A", S("\r\n")},
+        {"hard crlf kept", "a\r\nb\nc", S("a\r\nb\nc")},
+        {"soft break crlf", "soft=\r\nbreak", S("softbreak")},
+        {"soft break lf", "soft=\nbreak", S("softbreak")},
+        {"soft break lone cr", "soft=\rbreak", S("softbreak")},
+        {"soft break with padding", "soft= \t\r\nbreak", S("softbreak")},
+        {"space before soft break kept", "a =\r\nb", S("a b")},
+        {"soft break then lf line", "a=\r\n\nb", S("a\nb")},
+        {"soft break at end", "ok=", S("ok")},
+        {"soft break at end with space", "ok= ", S("ok")},
+        {"only soft break", "=\r\n", S("")},
+        {"malformed non-hex", "a=G1", S("a=G1")},
+        {"malformed half hex", "a=4x", S("a=4x")},
+        {"malformed half hex at end", "a=4", S("a=4")},
+        {"malformed half hex at eol", "a=4\r\nb", S("a=4\r\nb")},
+        {"double equals", "a==41", S("a=A")},
+        {"equals space text", "=  x", S("=  x")},
+        {"equals three spaces text", "=   x", S("=   x")},
+        {"trailing spaces crlf", "trail  \r\nx", S("trail\r\nx")},
+        {"trailing tab lf", "trail \t\nx", S("trail\nx")},
+        {"trailing at end", "end  ", S("end")},
+        {"long trailing run keeps all but 3", "five     \nx", S("five  \nx")},
+        {"inner spaces kept", "in  the   middle", S("in  the   middle")},
+        {"hex space", "=20\r\n", S(" \r\n")},
+        {"eq after spaces", "a  =41", S("a  A")},
 };
 
 /* esc - printable form of bytes for messages */
@@ -106,8 +106,8 @@ static void check(const struct qp_case *c, const char *how, const unsigned char 
 
 	if (n != c->wantlen || memcmp(out, c->want, n) != 0) {
 		fail_msg("%s (%s): got \"%s\", want \"%s\"", c->name, how,
-			 esc(out, n, got, sizeof(got)),
-			 esc((const unsigned char *)c->want, c->wantlen, want, sizeof(want)));
+		         esc(out, n, got, sizeof(got)),
+		         esc((const unsigned char *)c->want, c->wantlen, want, sizeof(want)));
 	}
 }
 
@@ -172,8 +172,8 @@ static void test_reuse(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_table),
-		cmocka_unit_test(test_reuse),
+	        cmocka_unit_test(test_table),
+	        cmocka_unit_test(test_reuse),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -532,19 +532,21 @@ static char *big_report(size_t n, size_t namelen, const char *rid)
 	if (s == NULL) {
 		return NULL;
 	}
-	len += (size_t)snprintf(s + len, cap - len, "{\"report-id\":\"%s\",\"organization-name\":\"",
-	                        rid);
+	len += (size_t)snprintf(s + len, cap - len,
+	                        "{\"report-id\":\"%s\",\"organization-name\":\"", rid);
 	memset(s + len, 'o', namelen);
 	len += namelen;
-	len += (size_t)snprintf(s + len, cap - len,
-	                        "\",\"policies\":[{\"summary\":{\"total-failure-session-count\":%zu},"
-	                        "\"failure-details\":[",
-	                        n);
+	len += (size_t)snprintf(
+	        s + len, cap - len,
+	        "\",\"policies\":[{\"summary\":{\"total-failure-session-count\":%zu},"
+	        "\"failure-details\":[",
+	        n);
 	for (i = 0; i < n; i++) {
-		len += (size_t)snprintf(s + len, cap - len,
-		                        "%s{\"result-type\":\"starttls-not-supported\",\"sending-mta-ip\":"
-		                        "\"192.0.2.%zu\",\"failed-session-count\":%zu}",
-		                        i ? "," : "", i % 256, i + 1);
+		len += (size_t)snprintf(
+		        s + len, cap - len,
+		        "%s{\"result-type\":\"starttls-not-supported\",\"sending-mta-ip\":"
+		        "\"192.0.2.%zu\",\"failed-session-count\":%zu}",
+		        i ? "," : "", i % 256, i + 1);
 	}
 	snprintf(s + len, cap - len, "]}]}");
 	return s;
@@ -568,16 +570,18 @@ static void check_big(const struct tlsrpt_report *r, size_t n, size_t namelen, c
 	}
 	p = &r->policies[0];
 	if (p->nfailure_details != n || p->total_failure_session_count != n) {
-		fail_msg("report %s: got %zu details, count %llu, want %zu", rid, p->nfailure_details,
-		         (unsigned long long)p->total_failure_session_count, n);
+		fail_msg("report %s: got %zu details, count %llu, want %zu", rid,
+		         p->nfailure_details, (unsigned long long)p->total_failure_session_count,
+		         n);
 	}
 	for (i = 0; i < n; i++) {
 		snprintf(ip, sizeof(ip), "192.0.2.%zu", i % 256);
 		if (p->failure_details[i].failed_session_count != i + 1 ||
 		    strcmp(show(p->failure_details[i].sending_mta_ip), ip) != 0 ||
-		    strcmp(show(p->failure_details[i].result_type), "starttls-not-supported") != 0) {
-			fail_msg("report %s detail %zu: got %s count %llu, want %s count %zu", rid, i,
-			         show(p->failure_details[i].sending_mta_ip),
+		    strcmp(show(p->failure_details[i].result_type), "starttls-not-supported") !=
+		            0) {
+			fail_msg("report %s detail %zu: got %s count %llu, want %s count %zu", rid,
+			         i, show(p->failure_details[i].sending_mta_ip),
 			         (unsigned long long)p->failure_details[i].failed_session_count, ip,
 			         i + 1);
 		}
@@ -659,7 +663,8 @@ static void test_arena_threads(void **state)
 	for (i = 0; i < 4; i++) {
 		assert_int_equal(pthread_join(t[i], NULL), 0);
 		if (arg[i].bad) {
-			fail_msg("thread %d: got a wrong or refused report, want its own reports", i);
+			fail_msg("thread %d: got a wrong or refused report, want its own reports",
+			         i);
 		}
 	}
 }
@@ -667,12 +672,9 @@ static void test_arena_threads(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_quirks),
-	        cmocka_unit_test(test_refusals),
-	        cmocka_unit_test(test_length_bound),
-	        cmocka_unit_test(test_real_samples),
-	        cmocka_unit_test(test_arena_lifetime),
-	        cmocka_unit_test(test_arena_threads),
+	        cmocka_unit_test(test_quirks),         cmocka_unit_test(test_refusals),
+	        cmocka_unit_test(test_length_bound),   cmocka_unit_test(test_real_samples),
+	        cmocka_unit_test(test_arena_lifetime), cmocka_unit_test(test_arena_threads),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

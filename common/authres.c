@@ -22,6 +22,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ascii.h"
 #include "authres.h"
 
 /* the cursor over one field value */
@@ -249,9 +250,7 @@ static int skip_version(struct scan *s)
 static void lower(char *s)
 {
 	for (; *s != '\0'; s++) {
-		if (*s >= 'A' && *s <= 'Z') {
-			*s = (char)(*s - 'A' + 'a');
-		}
+		*s = tlsrpt_lower(*s);
 	}
 }
 

@@ -31,6 +31,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ascii.h"
 #include "dedup.h"
 #include "errbuf.h"
 
@@ -199,21 +200,6 @@ static size_t make_key(const char *org, const char *id, unsigned char *k)
 	return n;
 }
 
-/* hexval - value of a lower- or upper-case hex digit, -1 otherwise */
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9') {
-		return c - '0';
-	}
-	if (c >= 'a' && c <= 'f') {
-		return c - 'a' + 10;
-	}
-	if (c >= 'A' && c <= 'F') {
-		return c - 'A' + 10;
-	}
-	return -1;
-}
-
 /* parse_line - "EPOCH<TAB>HEX" (no newline) into t, k, len; -1 when bad */
 static int parse_line(const char *line, size_t n, time_t *t, unsigned char *k, size_t *len)
 {
@@ -238,7 +224,8 @@ static int parse_line(const char *line, size_t n, time_t *t, unsigned char *k, s
 		return -1;
 	}
 	for (i = 0; i < hn / 2; i++) {
-		int hi = hexval(tab[1 + 2 * i]), lo = hexval(tab[2 + 2 * i]);
+		int hi = tlsrpt_hexval((unsigned char)tab[1 + 2 * i]),
+		    lo = tlsrpt_hexval((unsigned char)tab[2 + 2 * i]);
 
 		if (hi < 0 || lo < 0) {
 			return -1;

@@ -100,6 +100,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ascii.h"
 #include "b64.h"
 #include "mime.h"
 #include "qp.h"
@@ -186,27 +187,6 @@ struct tlsrpt_mime {
 static int is_wsp(int c)
 {
 	return c == ' ' || c == '\t';
-}
-
-/* is_hex - value of hex digit c, -1 if none */
-static int is_hex(int c)
-{
-	if (c >= '0' && c <= '9') {
-		return c - '0';
-	}
-	if (c >= 'a' && c <= 'f') {
-		return c - 'a' + 10;
-	}
-	if (c >= 'A' && c <= 'F') {
-		return c - 'A' + 10;
-	}
-	return -1;
-}
-
-/* to_lower - ASCII lower case, locale independent */
-static char to_lower(char c)
-{
-	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
 }
 
 /* str_add - append c to the NUL-terminated out of size outsize, dropping what does not fit */
@@ -345,9 +325,9 @@ static void param_value(const struct mime_param *pm, int ext, int first, char *o
 		c = *s++;
 		if (pm->quoted && c == '\\' && s < e) {
 			c = *s++;
-		} else if (ext && c == '%' && e - s >= 2 && is_hex(s[0]) >= 0 &&
-		           is_hex(s[1]) >= 0) {
-			c = (char)(is_hex(s[0]) << 4 | is_hex(s[1]));
+		} else if (ext && c == '%' && e - s >= 2 && tlsrpt_hexval(s[0]) >= 0 &&
+		           tlsrpt_hexval(s[1]) >= 0) {
+			c = (char)(tlsrpt_hexval(s[0]) << 4 | tlsrpt_hexval(s[1]));
 			s += 2;
 		}
 		if (c != '\0') {
@@ -450,11 +430,11 @@ static void parse_type(struct mime_entity *ent, const char *v)
 		return;
 	}
 	for (i = 0; i < tl; i++) {
-		ent->type[i] = to_lower(t[i]);
+		ent->type[i] = tlsrpt_lower(t[i]);
 	}
 	ent->type[tl] = '/';
 	for (i = 0; i < sl; i++) {
-		ent->type[tl + 1 + i] = to_lower(s[i]);
+		ent->type[tl + 1 + i] = tlsrpt_lower(s[i]);
 	}
 	ent->type[tl + 1 + sl] = '\0';
 	n = mime_params(s + sl, pv, MIME_MAX_PARAMS);

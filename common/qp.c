@@ -36,20 +36,7 @@
  */
 #include "qp.h"
 
-/* qp_hex - the value of hex digit c, -1 if it is not one */
-static int qp_hex(unsigned char c)
-{
-	if (c >= '0' && c <= '9') {
-		return c - '0';
-	}
-	if (c >= 'A' && c <= 'F') {
-		return c - 'A' + 10;
-	}
-	if (c >= 'a' && c <= 'f') {
-		return c - 'a' + 10;
-	}
-	return -1;
-}
+#include "ascii.h"
 
 /* qp_reset - forget the held characters */
 static void qp_reset(struct tlsrpt_qp *d)
@@ -137,7 +124,7 @@ static size_t qp_escape(struct tlsrpt_qp *d, unsigned char c, unsigned char *out
 		return qp_malformed(d, c, out);
 	}
 	if (d->npend == 1) {
-		if (qp_hex(c) >= 0 || c == ' ' || c == '\t') {
+		if (tlsrpt_hexval(c) >= 0 || c == ' ' || c == '\t') {
 			d->pend[d->npend++] = (char)c;
 			return 0;
 		}
@@ -150,8 +137,8 @@ static size_t qp_escape(struct tlsrpt_qp *d, unsigned char c, unsigned char *out
 		}
 		return qp_malformed(d, c, out);
 	}
-	hi = qp_hex((unsigned char)d->pend[1]);
-	lo = qp_hex(c);
+	hi = tlsrpt_hexval((unsigned char)d->pend[1]);
+	lo = tlsrpt_hexval(c);
 	if (lo < 0) {
 		return qp_malformed(d, c, out);
 	}
@@ -196,7 +183,7 @@ size_t tlsrpt_qp_flush(struct tlsrpt_qp *d, unsigned char *out)
 {
 	size_t n = 0;
 
-	if (d->eq && d->npend == 2 && qp_hex((unsigned char)d->pend[1]) >= 0) {
+	if (d->eq && d->npend == 2 && tlsrpt_hexval((unsigned char)d->pend[1]) >= 0) {
 		n = qp_emit_pend(d, out);
 	}
 	tlsrpt_qp_init(d);

@@ -1,0 +1,33 @@
+/*
+ * ascii.h - locale-independent ASCII character helpers
+ *
+ * Mail syntax is ASCII whatever the process locale: hex digits of
+ * quoted-printable, RFC 2231 and the state file, and case folding of
+ * MIME types and Authentication-Results tokens.  Inline: they sit in
+ * per-byte loops.
+ */
+#ifndef TLSRPT_ASCII_H
+#define TLSRPT_ASCII_H
+
+/* tlsrpt_hexval - the value of hex digit c (either case), -1 if it is not one */
+static inline int tlsrpt_hexval(int c)
+{
+	if (c >= '0' && c <= '9') {
+		return c - '0';
+	}
+	if (c >= 'a' && c <= 'f') {
+		return c - 'a' + 10;
+	}
+	if (c >= 'A' && c <= 'F') {
+		return c - 'A' + 10;
+	}
+	return -1;
+}
+
+/* tlsrpt_lower - c in lower case if it is an ASCII upper-case letter */
+static inline char tlsrpt_lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+#endif

@@ -539,6 +539,41 @@ static int is_trusted(const char *id, const char *const *trusted, size_t ntruste
 	return 0;
 }
 
+/* tlsrpt_authres_field_verdict - PASS, FAIL or NONE from one parsed field */
+enum tlsrpt_dkim_verdict tlsrpt_authres_field_verdict(const struct tlsrpt_authres *ar,
+                                                      const char *submitter, char *domain,
+                                                      size_t domainlen)
+{
+	enum tlsrpt_dkim_verdict v = TLSRPT_DKIM_NONE;
+	char first[TLSRPT_AUTHRES_VALUE_MAX] = "";
+	char dom[TLSRPT_AUTHRES_VALUE_MAX];
+	size_t j;
+
+	for (j = 0; j < ar->ndkim; j++) {
+		const struct tlsrpt_authres_dkim *dk = &ar->dkim[j];
+
+		if (strcmp(dk->result, "none") == 0) {
+			continue;
+		}
+		v = TLSRPT_DKIM_FAIL;
+		signing_domain(dk, dom, sizeof(dom));
+		if (strcmp(dk->result, "pass") == 0 && submitter != NULL && submitter[0] != '\0' &&
+		    tlsrpt_authres_domain_match(dom, submitter)) {
+			if (domain != NULL && domainlen > 0) {
+				snprintf(domain, domainlen, "%s", dom);
+			}
+			return TLSRPT_DKIM_PASS;
+		}
+		if (first[0] == '\0') {
+			memcpy(first, dom, sizeof(first));
+		}
+	}
+	if (domain != NULL && domainlen > 0) {
+		snprintf(domain, domainlen, "%s", first);
+	}
+	return v;
+}
+
 /* tlsrpt_authres_verdict - PASS, FAIL or NONE over every field of a message */
 enum tlsrpt_dkim_verdict tlsrpt_authres_verdict(const char *const *fields, size_t n,
                                                 const char *const *trusted, size_t ntrusted,
@@ -546,42 +581,31 @@ enum tlsrpt_dkim_verdict tlsrpt_authres_verdict(const char *const *fields, size_
                                                 size_t domainlen)
 {
 	struct tlsrpt_authres ar;
-	enum tlsrpt_dkim_verdict v = TLSRPT_DKIM_NONE;
+	enum tlsrpt_dkim_verdict v = TLSRPT_DKIM_NONE, fv;
 	char first[TLSRPT_AUTHRES_VALUE_MAX] = "";
 	char dom[TLSRPT_AUTHRES_VALUE_MAX];
 	char err[8];
-	size_t i, j;
+	size_t i;
 
-	if (domain != NULL && domainlen > 0) {
-		domain[0] = '\0';
-	}
 	for (i = 0; i < n; i++) {
 		if (fields[i] == NULL ||
 		    tlsrpt_authres_parse(fields[i], &ar, err, sizeof(err)) != 0 ||
 		    !is_trusted(ar.authserv_id, trusted, ntrusted)) {
 			continue;
 		}
-		for (j = 0; j < ar.ndkim; j++) {
-			const struct tlsrpt_authres_dkim *dk = &ar.dkim[j];
-
-			if (strcmp(dk->result, "none") == 0) {
-				continue;
+		fv = tlsrpt_authres_field_verdict(&ar, submitter, dom, sizeof(dom));
+		if (fv == TLSRPT_DKIM_PASS) {
+			if (domain != NULL && domainlen > 0) {
+				snprintf(domain, domainlen, "%s", dom);
 			}
-			v = TLSRPT_DKIM_FAIL;
-			signing_domain(dk, dom, sizeof(dom));
-			if (strcmp(dk->result, "pass") == 0 && submitter != NULL &&
-			    submitter[0] != '\0' && tlsrpt_authres_domain_match(dom, submitter)) {
-				if (domain != NULL && domainlen > 0) {
-					snprintf(domain, domainlen, "%s", dom);
-				}
-				return TLSRPT_DKIM_PASS;
-			}
-			if (first[0] == '\0') {
-				memcpy(first, dom, sizeof(first));
-			}
+			return fv;
+		}
+		if (fv == TLSRPT_DKIM_FAIL && v == TLSRPT_DKIM_NONE) {
+			v = fv;
+			memcpy(first, dom, sizeof(first));
 		}
 	}
-	if (v == TLSRPT_DKIM_FAIL && domain != NULL && domainlen > 0) {
+	if (domain != NULL && domainlen > 0) {
 		snprintf(domain, domainlen, "%s", first);
 	}
 	return v;

@@ -84,4 +84,14 @@ enum tlsrpt_dkim_verdict tlsrpt_authres_verdict(const char *const *fields, size_
                                                 const char *submitter, char *domain,
                                                 size_t domainlen);
 
+/*
+ * tlsrpt_authres_field_verdict - the same for one field already parsed,
+ * whose authserv-id the caller has checked: PASS when one of its DKIM
+ * results is pass for submitter's domain, FAIL when it has a result other
+ * than none, NONE otherwise; domain as above.
+ */
+enum tlsrpt_dkim_verdict tlsrpt_authres_field_verdict(const struct tlsrpt_authres *ar,
+                                                      const char *submitter, char *domain,
+                                                      size_t domainlen);
+
 #endif

@@ -228,15 +228,14 @@ static int trusted_id(const struct tlsrpt_pipeline *p, const char *id)
  * by the sender (Postfix does not show a milter its own Received field,
  * so position is the only mark there is).
  */
-static size_t ours(const struct tlsrpt_pipeline *p)
+static size_t ours(const struct tlsrpt_pipeline *p, struct tlsrpt_authres *ar)
 {
-	struct tlsrpt_authres ar;
 	char err[128];
 	size_t i;
 
 	for (i = 0; i < p->hdrs.nauth_results; i++) {
-		if (tlsrpt_authres_parse(p->hdrs.auth_results[i], &ar, err, sizeof(err)) == 0 &&
-		    trusted_id(p, ar.authserv_id) && ar.ndkim > 0) {
+		if (tlsrpt_authres_parse(p->hdrs.auth_results[i], ar, err, sizeof(err)) == 0 &&
+		    trusted_id(p, ar->authserv_id) && ar->ndkim > 0) {
 			break;
 		}
 	}
@@ -248,7 +247,7 @@ static void dkim_verdict(struct tlsrpt_pipeline *p)
 {
 	char fbuf[TLSRPT_AUTHRES_VALUE_MAX];
 	const char *submitter = p->hdrs.report_submitter;
-	size_t i;
+	struct tlsrpt_authres ar;
 
 	if (p->dkim_done) {
 		return;
@@ -259,11 +258,9 @@ static void dkim_verdict(struct tlsrpt_pipeline *p)
 	}
 	p->dkim = TLSRPT_DKIM_NONE;
 	p->dkim_domain[0] = '\0';
-	i = ours(p);
-	if (i < p->hdrs.nauth_results) {
-		p->dkim = tlsrpt_authres_verdict((const char *const *)&p->hdrs.auth_results[i], 1,
-		                                 p->trust.authserv_ids, p->trust.nauthserv_ids,
-		                                 submitter, p->dkim_domain, sizeof(p->dkim_domain));
+	if (ours(p, &ar) < p->hdrs.nauth_results) {
+		p->dkim = tlsrpt_authres_field_verdict(&ar, submitter, p->dkim_domain,
+		                                       sizeof(p->dkim_domain));
 	}
 	p->hdrs.dkim = tlsrpt_dkim_verdict_name(p->dkim);
 	p->hdrs.dkim_domain = p->dkim_domain;

@@ -44,16 +44,8 @@ while :; do
     sleep 0.05
 done
 
-"$@" &
-child=$!
-echo "$child" >"$work/cmd.pid"
-trap 'kill -TERM "$child" 2>/dev/null' TERM INT HUP
-while :; do
-    wait "$child"
-    rc=$?
-    kill -0 "$child" 2>/dev/null || break
-done
-trap - TERM INT HUP
+. "$(cd "$(dirname "$0")/../e2e" && pwd)/child.sh"
+run_child "$work/cmd.pid" "$@"
 kill -TERM "$daemon" 2>/dev/null
 i=0
 while kill -0 "$daemon" 2>/dev/null && [ $i -lt 200 ]; do
@@ -62,4 +54,4 @@ while kill -0 "$daemon" 2>/dev/null && [ $i -lt 200 ]; do
 done
 kill -KILL "$daemon" 2>/dev/null
 wait "$daemon" 2>/dev/null
-exit "$rc"
+exit "$CHILD_RC"

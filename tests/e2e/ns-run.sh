@@ -74,15 +74,8 @@ while [ ! -e "$work/syslogd.ready" ]; do
     sleep 0.05
 done
 
-"$@" &
-child=$!
-echo "$child" >"$work/child.pid"
-trap 'kill -TERM "$child" 2>/dev/null' TERM INT HUP
-while :; do
-    wait "$child"
-    rc=$?
-    kill -0 "$child" 2>/dev/null || break
-done
+. "$here/child.sh"
+run_child "$work/child.pid" "$@"
 kill -TERM "$listener" 2>/dev/null
 wait "$listener" 2>/dev/null
-exit "$rc"
+exit "$CHILD_RC"

@@ -8,7 +8,8 @@
 # 3. `make distcheck` (the release tarball builds and passes its checks);
 # 4. a short libFuzzer run of each harness under ASan+UBSan
 #    (tests/fuzz/run-fuzz.sh; FUZZ_SECONDS, default 60 per harness).
-# The last line counts the test results from the harness logs:
+# The last line counts the test results from the harness logs of both
+# builds, plus distcheck and the fuzz run as one result each:
 #    N passed, N failed
 set -u
 cd "$(dirname "$0")" || exit 1
@@ -34,7 +35,17 @@ run_suite build
 echo "== sanitizer build and test (build-san/)"
 run_suite build-san --enable-sanitizers
 echo "== make distcheck"
-(cd build && make -s distcheck >distcheck.log 2>&1) || { tail -40 build/distcheck.log; status=1; }
+dist_pass=0 dist_fail=0
+if (cd build && make -s distcheck >distcheck.log 2>&1); then
+    dist_pass=1
+    echo "PASS: distcheck (log: build/distcheck.log)"
+else
+    dist_fail=1
+    status=1
+    tail -40 build/distcheck.log
+    grep -E '^(FAIL|ERROR):' build/distcheck.log
+    echo "FAIL: distcheck (log: build/distcheck.log)"
+fi
 
 echo "== short fuzz run (tests/fuzz/run-fuzz.sh ${FUZZ_SECONDS:-60})"
 fuzz_pass=0 fuzz_fail=0 fuzz_skip=0
@@ -58,7 +69,8 @@ grep -l -E '^:test-result: (SKIP|FAIL|ERROR)' build/tests/*.trs build/tests/*/*.
     build-san/tests/*.trs build-san/tests/*/*.trs 2>/dev/null | while read -r t; do
     echo "  $(grep '^:test-result:' "$t" | head -1 | cut -d' ' -f2): ${t%.trs}"
 done
-pass=$((pass + fuzz_pass)); failn=$((failn + fuzz_fail)); skipn=$((skipn + fuzz_skip))
+pass=$((pass + fuzz_pass + dist_pass)); failn=$((failn + fuzz_fail + dist_fail))
+skipn=$((skipn + fuzz_skip))
 [ "$failn" -gt 0 ] && status=1
 [ "$pass" -eq 0 ] && status=1
 [ "$skipn" -gt 0 ] && echo "($skipn skipped: see the logs above)"

@@ -16,12 +16,15 @@ Python 3 standard library only.
 """
 
 import base64
+import os
 import re
-import socket
 import sys
 import threading
 import time
 import zlib
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests"))
+from smtpraw import open_data, reply  # noqa: E402
 
 
 def crlf(data):
@@ -61,26 +64,10 @@ def new_report_id(body, i):
     return body[: m.start(1)] + enc + body[m.end(1):]
 
 
-def reply(f):
-    """Read one SMTP reply; its code."""
-    while True:
-        line = f.readline()
-        if not line:
-            raise OSError("connection closed")
-        if line[3:4] != b"-":
-            return int(line[:3])
-
-
 def send_one(host, port, mfrom, rcpt, data):
-    with socket.create_connection((host, port), timeout=60) as s:
-        f = s.makefile("rb")
-        if reply(f) != 220:
-            return False
-        for cmd, want in ((b"EHLO mta-bench.test", 250), (b"MAIL FROM:<%s>" % mfrom, 250),
-                          (b"RCPT TO:<%s>" % rcpt, 250), (b"DATA", 354)):
-            s.sendall(cmd + b"\r\n")
-            if reply(f) != want:
-                return False
+    """One message over one connection; True when the server took it."""
+    s, f = open_data(host, port, b"mta-bench.test", mfrom, rcpt, 60)
+    with s:
         s.sendall(data + b".\r\n")
         ok = reply(f) == 250
         s.sendall(b"QUIT\r\n")

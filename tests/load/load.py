@@ -55,11 +55,13 @@ import json
 import os
 import re
 import smtplib
-import socket
 import subprocess
 import sys
 import threading
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import smtpraw  # noqa: E402  (tests/smtpraw.py)
 
 REPORT_RCPT = "tlsrpt@example.com"
 PLAIN_RCPT = "user@example.com"
@@ -532,25 +534,11 @@ def halfdata(port, rcpt, path):
     """halfdata - a client that goes away in the middle of DATA"""
     with open(path, "rb") as f:
         msg = crlf(f.read())
-    s = socket.create_connection(("127.0.0.1", int(port)), timeout=30)
-    r = s.makefile("rb")
-
-    def reply(want):
-        while True:
-            line = r.readline()
-            if not line:
-                raise SystemExit("halfdata: connection closed early")
-            if line[3:4] != b"-":
-                break
-        if not line.startswith(want):
-            raise SystemExit("halfdata: want %r, got %r" % (want, line))
-
-    reply(b"220")
-    for cmd, want in ((b"EHLO load.test", b"250"), (b"MAIL FROM:<" + SENDER.encode() + b">",
-                                                    b"250"),
-                      (b"RCPT TO:<" + rcpt.encode() + b">", b"250"), (b"DATA", b"354")):
-        s.sendall(cmd + b"\r\n")
-        reply(want)
+    try:
+        s, _ = smtpraw.open_data("127.0.0.1", int(port), b"load.test", SENDER.encode(),
+                                 rcpt.encode(), 30)
+    except OSError as e:
+        raise SystemExit("halfdata: %s" % e)
     s.sendall(msg[:len(msg) // 2])
     time.sleep(0.5)
     s.close()

@@ -109,6 +109,11 @@ static const struct tlsrpt_option options[] = {
          "How many failure lines are logged per report, those with the most failed sessions "
          "first; the rest are summed up in one failure-omitted line.",
          F(max_failure_lines), NULL},
+        {"MaxPolicyLines", TLSRPT_OPT_INT, "100", NULL, 0, 4000, NULL, 0,
+         "How many policy lines are logged per report, those with the most failed sessions "
+         "first; the rest are summed up in one policy-omitted line (their failure details are "
+         "not logged).",
+         F(max_policy_lines), NULL},
         {"MaxMimeDepth", TLSRPT_OPT_INT, "16", NULL, 1, 100, NULL, 0,
          "The deepest multipart nesting followed.", F(max_mime_depth), NULL},
         {"MaxParts", TLSRPT_OPT_INT, "256", NULL, 1, 100000, NULL, 0,
@@ -870,6 +875,7 @@ void tlsrpt_conf_limits(const struct tlsrpt_conf *cfg, struct tlsrpt_limits *lim
 	lim->max_message_size = (size_t)cfg->max_message_size;
 	lim->max_report_size = (size_t)cfg->max_report_size;
 	lim->max_failure_lines = (unsigned)cfg->max_failure_lines;
+	lim->max_policy_lines = (unsigned)cfg->max_policy_lines;
 	lim->max_mime_depth = (unsigned)cfg->max_mime_depth;
 	lim->max_parts = (unsigned)cfg->max_parts;
 }

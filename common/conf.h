@@ -94,6 +94,7 @@ struct tlsrpt_conf {
 	unsigned long long max_message_size;        /* MaxMessageSize */
 	unsigned long long max_report_size;         /* MaxReportSize */
 	unsigned long long max_failure_lines;       /* MaxFailureLines */
+	unsigned long long max_policy_lines;        /* MaxPolicyLines */
 	unsigned long long max_mime_depth;          /* MaxMimeDepth */
 	unsigned long long max_parts;               /* MaxParts */
 	char *user_id;                              /* UserID, NULL when unset */

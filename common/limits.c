@@ -11,4 +11,5 @@ void tlsrpt_limits_default(struct tlsrpt_limits *lim)
 	lim->max_mime_depth = TLSRPT_DEF_MAX_MIME_DEPTH;
 	lim->max_parts = TLSRPT_DEF_MAX_PARTS;
 	lim->max_failure_lines = TLSRPT_DEF_MAX_FAILURE_LINES;
+	lim->max_policy_lines = TLSRPT_DEF_MAX_POLICY_LINES;
 }

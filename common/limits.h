@@ -14,6 +14,7 @@
 #define TLSRPT_DEF_MAX_MIME_DEPTH 16u
 #define TLSRPT_DEF_MAX_PARTS 256u
 #define TLSRPT_DEF_MAX_FAILURE_LINES 50u
+#define TLSRPT_DEF_MAX_POLICY_LINES 100u
 
 /* Fixed structural bounds (not configurable). */
 #define TLSRPT_MAX_HEADER_LEN 16384 /* one unfolded header field; longer ones are cut */
@@ -28,6 +29,7 @@ struct tlsrpt_limits {
 	unsigned max_mime_depth;    /* multipart nesting */
 	unsigned max_parts;         /* MIME parts per message */
 	unsigned max_failure_lines; /* failure lines per report */
+	unsigned max_policy_lines;  /* policy lines per report */
 };
 
 /* tlsrpt_limits_default - fill in the documented defaults */

@@ -376,7 +376,7 @@ static void report_done(struct tlsrpt_pipeline *p, unsigned part)
 		p->duplicates++;
 		p->reports_ok++;
 		add_ignored(p, r, "duplicate");
-	} else if (tlsrpt_summary_records(r, &p->hdrs, p->lim.max_failure_lines, &p->recs, err,
+	} else if (tlsrpt_summary_records(r, &p->hdrs, &p->lim, &p->recs, err,
 	                                  sizeof(err)) < 0) {
 		internal(p, err);
 	} else {

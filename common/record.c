@@ -34,7 +34,7 @@ static const char *const event_names[] = {
         [TLSRPT_EV_REPORT] = "report",   [TLSRPT_EV_POLICY] = "policy",
         [TLSRPT_EV_FAILURE] = "failure", [TLSRPT_EV_FAILURE_OMITTED] = "failure-omitted",
         [TLSRPT_EV_ERROR] = "error",     [TLSRPT_EV_IGNORED] = "ignored",
-        [TLSRPT_EV_ACTION] = "action",
+        [TLSRPT_EV_ACTION] = "action",   [TLSRPT_EV_POLICY_OMITTED] = "policy-omitted",
 };
 
 /* tlsrpt_event_name - "report", "policy", "failure", ... */

@@ -26,6 +26,7 @@ enum tlsrpt_event {
 	TLSRPT_EV_ERROR,
 	TLSRPT_EV_IGNORED,
 	TLSRPT_EV_ACTION,
+	TLSRPT_EV_POLICY_OMITTED,
 };
 
 /* Severity, mapped to syslog priorities by the daemon. */

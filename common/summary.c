@@ -14,20 +14,27 @@
  *                   receiving-mx-helo receiving-ip failure-reason-code
  *                   additional-information
  *   failure-omitted report-id policy-domain failure-details failed-session-count
+ *   policy-omitted  report-id policy-domain policies
+ *                   total-successful-session-count total-failure-session-count
  *
  * Absent values are left out.  The report's totals are the policies' sums
  * (saturating at 2^64 - 1).  The report's policy-domain is the
  * TLS-Report-Domain header, else the first policy's domain; a policy
  * without a domain (no-policy-found) takes the header's.
  *
- * When the report holds more failure details than max_failure_lines
- * (counted over all its policies; 0 logs none), the details with the
- * highest failed-session-count are logged (ties: report order), still in
- * report order under their policy, and one failure-omitted record gives
- * the number left out and their summed failed-session-count.
+ * When the report holds more policies than max_policy_lines (0 logs
+ * none), the policies with the highest total-failure-session-count are
+ * logged (ties: report order), in report order, and one policy-omitted
+ * record, the last of the report, gives the number left out and their
+ * summed counts; their failure details are not logged and not counted
+ * below.  When the logged policies hold more failure details than
+ * max_failure_lines (0 logs none), the details with the highest
+ * failed-session-count are logged (ties: report order), still in report
+ * order under their policy, and one failure-omitted record gives the
+ * number left out and their summed failed-session-count.
  *
- * Severities: report and policy INFO when their failure count is 0, else
- * WARNING; failure and failure-omitted WARNING.
+ * Severities: report, policy and policy-omitted INFO when their failure
+ * count is 0, else WARNING; failure and failure-omitted WARNING.
  *
  * Diagnostics (err): "too many log records", "out of memory".  Records
  * appended before a failure stay in the list.
@@ -145,28 +152,89 @@ static int put_policy(const struct tlsrpt_report *r, const struct tlsrpt_policy 
 	return 0;
 }
 
+/* pick - flag the max highest-ranked of rk[0..n-1] in logged (by index); sum the rest */
+static void pick(struct rank *rk, size_t n, unsigned max, unsigned char *logged, uint64_t *omitted,
+                 uint64_t *omitted_count)
+{
+	size_t k;
+
+	qsort(rk, n, sizeof(*rk), rank_cmp);
+	for (k = 0; k < n; k++) {
+		if (k < max) {
+			logged[rk[k].index] = 1;
+		} else {
+			(*omitted)++;
+			*omitted_count = sat_add(*omitted_count, rk[k].count);
+		}
+	}
+}
+
 /*
- * select_failures - when there are more than max failure details, a flag
- * per detail (report order) saying whether it is logged, and the number
- * and summed count of those that are not.  *logged NULL: log them all.
+ * select_policies - when there are more than max policies, a flag per
+ * policy saying whether it is logged, and the number and summed counts of
+ * those that are not.  *logged NULL: log them all.
  */
-static int select_failures(const struct tlsrpt_report *r, unsigned max, unsigned char **logged,
-                           uint64_t *omitted, uint64_t *omitted_count)
+static int select_policies(const struct tlsrpt_report *r, unsigned max, unsigned char **logged,
+                           uint64_t *omitted, uint64_t *om_ok, uint64_t *om_failed)
 {
 	struct rank *rk;
-	size_t total = 0, i, j, k = 0;
+	size_t i;
+
+	*logged = NULL;
+	*omitted = 0;
+	*om_ok = 0;
+	*om_failed = 0;
+	if (r->npolicies <= max) {
+		return 0;
+	}
+	rk = calloc(r->npolicies, sizeof(*rk));
+	*logged = calloc(r->npolicies, 1);
+	if (rk == NULL || *logged == NULL) {
+		free(rk);
+		free(*logged);
+		*logged = NULL;
+		return -1;
+	}
+	for (i = 0; i < r->npolicies; i++) {
+		rk[i].count = r->policies[i].total_failure_session_count;
+		rk[i].index = i;
+	}
+	pick(rk, r->npolicies, max, *logged, omitted, om_failed);
+	for (i = 0; i < r->npolicies; i++) {
+		if (!(*logged)[i]) {
+			*om_ok = sat_add(*om_ok, r->policies[i].total_successful_session_count);
+		}
+	}
+	free(rk);
+	return 0;
+}
+
+/*
+ * select_failures - when the logged policies (pol NULL: all) hold more
+ * than max failure details, a flag per detail (report order, over all
+ * policies) saying whether it is logged, and the number and summed count
+ * of those of logged policies that are not.  *logged NULL: log them all.
+ */
+static int select_failures(const struct tlsrpt_report *r, const unsigned char *pol, unsigned max,
+                           unsigned char **logged, uint64_t *omitted, uint64_t *omitted_count)
+{
+	struct rank *rk;
+	size_t total = 0, all = 0, i, j, k = 0, n = 0;
 
 	*logged = NULL;
 	*omitted = 0;
 	*omitted_count = 0;
 	for (i = 0; i < r->npolicies; i++) {
-		total += r->policies[i].nfailure_details;
+		all += r->policies[i].nfailure_details;
+		if (pol == NULL || pol[i]) {
+			total += r->policies[i].nfailure_details;
+		}
 	}
 	if (total <= max) {
 		return 0;
 	}
 	rk = calloc(total, sizeof(*rk));
-	*logged = calloc(total, 1);
+	*logged = calloc(all, 1);
 	if (rk == NULL || *logged == NULL) {
 		free(rk);
 		free(*logged);
@@ -175,33 +243,29 @@ static int select_failures(const struct tlsrpt_report *r, unsigned max, unsigned
 	}
 	for (i = 0; i < r->npolicies; i++) {
 		for (j = 0; j < r->policies[i].nfailure_details; j++, k++) {
-			rk[k].count = r->policies[i].failure_details[j].failed_session_count;
-			rk[k].index = k;
+			if (pol == NULL || pol[i]) {
+				rk[n].count =
+				        r->policies[i].failure_details[j].failed_session_count;
+				rk[n].index = k;
+				n++;
+			}
 		}
 	}
-	qsort(rk, total, sizeof(*rk), rank_cmp);
-	for (k = 0; k < total; k++) {
-		if (k < max) {
-			(*logged)[rk[k].index] = 1;
-		} else {
-			(*omitted)++;
-			*omitted_count = sat_add(*omitted_count, rk[k].count);
-		}
-	}
+	pick(rk, n, max, *logged, omitted, omitted_count);
 	free(rk);
 	return 0;
 }
 
 /* tlsrpt_summary_records - append the records of report r to rs */
 int tlsrpt_summary_records(const struct tlsrpt_report *r, const struct tlsrpt_msghdrs *h,
-                           unsigned max_failure_lines, struct tlsrpt_records *rs, char *err,
+                           const struct tlsrpt_limits *lim, struct tlsrpt_records *rs, char *err,
                            size_t errlen)
 {
 	const char *hdr_domain = h != NULL ? h->report_domain : NULL;
 	const char *submitter = h != NULL ? h->report_submitter : NULL;
 	const char *domain = hdr_domain;
-	uint64_t ok = 0, failed = 0, omitted, omitted_count;
-	unsigned char *logged;
+	uint64_t ok = 0, failed = 0, omitted, omitted_count, pol_omitted, pol_ok, pol_failed;
+	unsigned char *logged = NULL, *pol_logged = NULL;
 	struct tlsrpt_record *rec;
 	size_t i, index = 0;
 	int rc = -1;
@@ -213,9 +277,12 @@ int tlsrpt_summary_records(const struct tlsrpt_report *r, const struct tlsrpt_ms
 	if (domain == NULL && r->npolicies > 0) {
 		domain = r->policies[0].policy_domain;
 	}
-	if (select_failures(r, max_failure_lines, &logged, &omitted, &omitted_count) < 0) {
+	if (select_policies(r, lim->max_policy_lines, &pol_logged, &pol_omitted, &pol_ok,
+	                    &pol_failed) < 0 ||
+	    select_failures(r, pol_logged, lim->max_failure_lines, &logged, &omitted,
+	                    &omitted_count) < 0) {
 		snprintf(err, errlen, "out of memory");
-		return -1;
+		goto out;
 	}
 	rec = add(rs, TLSRPT_EV_REPORT, sev_for(failed), err, errlen);
 	if (rec == NULL) {
@@ -238,6 +305,10 @@ int tlsrpt_summary_records(const struct tlsrpt_report *r, const struct tlsrpt_ms
 		goto out;
 	}
 	for (i = 0; i < r->npolicies; i++) {
+		if (pol_logged != NULL && !pol_logged[i]) {
+			index += r->policies[i].nfailure_details;
+			continue;
+		}
 		if (put_policy(r, &r->policies[i], hdr_domain, logged, &index, rs, err, errlen) <
 		    0) {
 			goto out;
@@ -256,8 +327,23 @@ int tlsrpt_summary_records(const struct tlsrpt_report *r, const struct tlsrpt_ms
 			goto out;
 		}
 	}
+	if (pol_omitted > 0) {
+		rec = add(rs, TLSRPT_EV_POLICY_OMITTED, sev_for(pol_failed), err, errlen);
+		if (rec == NULL) {
+			goto out;
+		}
+		if (tlsrpt_record_str(rec, "report-id", r->report_id) < 0 ||
+		    tlsrpt_record_str(rec, "policy-domain", domain) < 0 ||
+		    tlsrpt_record_num(rec, "policies", pol_omitted) < 0 ||
+		    tlsrpt_record_num(rec, "total-successful-session-count", pol_ok) < 0 ||
+		    tlsrpt_record_num(rec, "total-failure-session-count", pol_failed) < 0) {
+			snprintf(err, errlen, "out of memory");
+			goto out;
+		}
+	}
 	rc = 0;
 out:
+	free(pol_logged);
 	free(logged);
 	return rc;
 }

@@ -2,15 +2,17 @@
  * summary.h - turn one parsed report into log records
  *
  * For one report: a "report" line, then per policy a "policy" line followed
- * by its "failure" lines, and a "failure-omitted" line at the end when the
- * report holds more failure details than max_failure_lines (the ones logged
- * are those with the highest failed-session-count, in report order; ties
- * keep report order).  Field sets and severities are log format v1
- * (doc/log-format.md).
+ * by its "failure" lines, a "failure-omitted" line when the report holds
+ * more failure details than lim->max_failure_lines (the ones logged are
+ * those with the highest failed-session-count, in report order; ties keep
+ * report order), and a "policy-omitted" line at the end when it holds more
+ * policies than lim->max_policy_lines (likewise by failure count).  Field
+ * sets and severities are log format v1 (doc/log-format.md).
  */
 #ifndef TLSRPT_SUMMARY_H
 #define TLSRPT_SUMMARY_H
 
+#include "limits.h"
 #include "record.h"
 #include "report.h"
 
@@ -32,7 +34,7 @@ struct tlsrpt_msghdrs {
  * 0 ok; -1 (reason in err) when the list is full or memory ran out.
  */
 int tlsrpt_summary_records(const struct tlsrpt_report *r, const struct tlsrpt_msghdrs *h,
-                           unsigned max_failure_lines, struct tlsrpt_records *rs, char *err,
+                           const struct tlsrpt_limits *lim, struct tlsrpt_records *rs, char *err,
                            size_t errlen);
 
 #endif

@@ -204,6 +204,13 @@ def main():
             for n in range(1, 81)]
     write("many-failures.eml", report_mail([gz_part(report(policies=[
         sts_policy(ok=0, fail=sum(range(1, 81)), details=many)]))]))
+    # 104 policies, past the default MaxPolicyLines of 100: the eleven with
+    # failures are logged, the four last failure-free ones summed
+    pols = [sts_policy(domain=f"d{i:03d}.example", ok=i,
+                       fail=i if i % 10 == 3 else 0,
+                       details=[detail("starttls-not-supported", i)] if i % 10 == 3 else None)
+            for i in range(104)]
+    write("many-policies.eml", report_mail([gz_part(report(policies=pols))]))
     write("bare-report.json", jbytes(base).decode())
     write_bytes("bare-report.json.gz", gz(jbytes(base)))
 

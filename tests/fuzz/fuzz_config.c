@@ -136,6 +136,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (lim.max_message_size != cfg->max_message_size ||
 	    lim.max_report_size != cfg->max_report_size ||
 	    lim.max_failure_lines != cfg->max_failure_lines ||
+	    lim.max_policy_lines != cfg->max_policy_lines ||
 	    lim.max_mime_depth != cfg->max_mime_depth || lim.max_parts != cfg->max_parts) {
 		violation("tlsrpt_conf_limits truncates a configured limit", NULL);
 	}

@@ -80,6 +80,7 @@ static void violation(const char *what, size_t rec, const char *line)
 static void set_limits(struct tlsrpt_limits *lim, uint8_t profile)
 {
 	static const unsigned failure_lines[] = {TLSRPT_DEF_MAX_FAILURE_LINES, 2, 1, 0};
+	static const unsigned policy_lines[] = {TLSRPT_DEF_MAX_POLICY_LINES, 1, 0, 2};
 	static const unsigned depth[] = {TLSRPT_DEF_MAX_MIME_DEPTH, 1, 2, 4};
 	static const unsigned parts[] = {TLSRPT_DEF_MAX_PARTS, 1, 3, 16};
 	static const size_t msg[] = {TLSRPT_DEF_MAX_MESSAGE_SIZE, 4096, TLSRPT_DEF_MAX_MESSAGE_SIZE,
@@ -88,6 +89,7 @@ static void set_limits(struct tlsrpt_limits *lim, uint8_t profile)
 
 	tlsrpt_limits_default(lim);
 	lim->max_failure_lines = failure_lines[profile & 3];
+	lim->max_policy_lines = policy_lines[profile & 3];
 	lim->max_mime_depth = depth[(profile >> 2) & 3];
 	lim->max_parts = parts[(profile >> 4) & 3];
 	lim->max_message_size = msg[(profile >> 6) & 3];

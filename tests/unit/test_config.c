@@ -338,6 +338,7 @@ static void test_defaults(void **state)
 	assert_int_equal(got.max_mime_depth, want.max_mime_depth);
 	assert_int_equal(got.max_parts, want.max_parts);
 	assert_int_equal(got.max_failure_lines, want.max_failure_lines);
+	assert_int_equal(got.max_policy_lines, want.max_policy_lines);
 	assert_string_equal(cfg->socket, "unix:/run/tlsrpt-milter/tlsrpt-milter.sock");
 	assert_string_equal(cfg->recipient_delimiter, "+");
 	assert_int_equal(cfg->action, TLSRPT_ACTION_DELIVER);

@@ -81,16 +81,27 @@ static struct tlsrpt_report *parse(const char *json)
 	return r;
 }
 
-/* summarise - the records of r into rs */
+/* summarise_p - the records of r into rs, at most max failure and maxp policy lines */
+static void summarise_p(const struct tlsrpt_report *r, const struct tlsrpt_msghdrs *h, unsigned max,
+                        unsigned maxp, struct tlsrpt_records *rs)
+{
+	struct tlsrpt_limits lim;
+	char err[256];
+
+	tlsrpt_limits_default(&lim);
+	lim.max_failure_lines = max;
+	lim.max_policy_lines = maxp;
+	tlsrpt_records_init(rs);
+	if (tlsrpt_summary_records(r, h, &lim, rs, err, sizeof(err)) != 0) {
+		fail_msg("summary: got error (%s), want records", err);
+	}
+}
+
+/* summarise - the records of r into rs, the default policy lines */
 static void summarise(const struct tlsrpt_report *r, const struct tlsrpt_msghdrs *h, unsigned max,
                       struct tlsrpt_records *rs)
 {
-	char err[256];
-
-	tlsrpt_records_init(rs);
-	if (tlsrpt_summary_records(r, h, max, rs, err, sizeof(err)) != 0) {
-		fail_msg("summary: got error (%s), want records", err);
-	}
+	summarise_p(r, h, max, TLSRPT_DEF_MAX_POLICY_LINES, rs);
 }
 
 /* line - record i formatted with prefix */
@@ -100,6 +111,90 @@ static const char *line(const struct tlsrpt_records *rs, size_t i, const char *p
 
 	tlsrpt_record_format(&rs->v[i], prefix, buf, sizeof(buf));
 	return buf;
+}
+
+/*
+ * test_top_policies - five policies, at most two policy lines: the two with
+ * the most failed sessions (a tie keeps report order), in report order,
+ * their failures only, and a policy-omitted line with the others' sums
+ */
+static void test_top_policies(void **state)
+{
+	static const char json[] =
+	        "{\"report-id\":\"p\",\"policies\":["
+	        "{\"policy\":{\"policy-type\":\"sts\",\"policy-domain\":\"a.example\"},"
+	        "\"summary\":{\"total-successful-session-count\":10,"
+	        "\"total-failure-session-count\":1},\"failure-details\":[{\"result-type\":"
+	        "\"certificate-expired\",\"failed-session-count\":1}]},"
+	        "{\"policy\":{\"policy-type\":\"sts\",\"policy-domain\":\"b.example\"},"
+	        "\"summary\":{\"total-successful-session-count\":20,"
+	        "\"total-failure-session-count\":7},\"failure-details\":[{\"result-type\":"
+	        "\"starttls-not-supported\",\"failed-session-count\":7}]},"
+	        "{\"policy\":{\"policy-type\":\"sts\",\"policy-domain\":\"c.example\"},"
+	        "\"summary\":{\"total-successful-session-count\":30,"
+	        "\"total-failure-session-count\":0}},"
+	        "{\"policy\":{\"policy-type\":\"sts\",\"policy-domain\":\"d.example\"},"
+	        "\"summary\":{\"total-successful-session-count\":40,"
+	        "\"total-failure-session-count\":7},\"failure-details\":[{\"result-type\":"
+	        "\"validation-failure\",\"failed-session-count\":7}]},"
+	        "{\"policy\":{\"policy-type\":\"sts\",\"policy-domain\":\"e.example\"},"
+	        "\"summary\":{\"total-successful-session-count\":50,"
+	        "\"total-failure-session-count\":3}}]}";
+	static const char *const want[] = {
+	        "report report-id=p policy-domain=a.example policies=5 "
+	        "total-successful-session-count=150 total-failure-session-count=18",
+	        "policy report-id=p policy-type=sts policy-domain=b.example "
+	        "total-successful-session-count=20 total-failure-session-count=7",
+	        "failure report-id=p policy-type=sts policy-domain=b.example "
+	        "result-type=starttls-not-supported failed-session-count=7",
+	        "policy report-id=p policy-type=sts policy-domain=d.example "
+	        "total-successful-session-count=40 total-failure-session-count=7",
+	        "failure report-id=p policy-type=sts policy-domain=d.example "
+	        "result-type=validation-failure failed-session-count=7",
+	        "policy-omitted report-id=p policy-domain=a.example policies=3 "
+	        "total-successful-session-count=90 total-failure-session-count=4",
+	};
+	struct tlsrpt_records rs;
+	struct tlsrpt_report *r = parse(json);
+	size_t i;
+
+	(void)state;
+	summarise_p(r, NULL, 50, 2, &rs);
+	if (rs.n != sizeof(want) / sizeof(want[0])) {
+		fail_msg("records: got %zu, want %zu", rs.n, sizeof(want) / sizeof(want[0]));
+	}
+	for (i = 0; i < rs.n; i++) {
+		assert_string_equal((line(&rs, i, "Q") + 3), want[i]);
+	}
+	assert_int_equal(rs.v[rs.n - 1].severity, TLSRPT_SEV_WARNING);
+	tlsrpt_records_free(&rs);
+
+	/* one failure line: the logged policies' details compete, not the omitted ones' */
+	summarise_p(r, NULL, 1, 2, &rs);
+	assert_int_equal(rs.n, 6);
+	assert_string_equal((line(&rs, 2, "Q") + 3), want[2]);
+	assert_int_equal(rs.v[3].event, TLSRPT_EV_POLICY);
+	assert_string_equal((line(&rs, 4, "Q") + 3),
+	                    "failure-omitted report-id=p policy-domain=a.example "
+	                    "failure-details=1 failed-session-count=7");
+	assert_int_equal(rs.v[5].event, TLSRPT_EV_POLICY_OMITTED);
+	tlsrpt_records_free(&rs);
+
+	/* no policy lines at all; and all of them when the limit allows */
+	summarise_p(r, NULL, 50, 0, &rs);
+	assert_int_equal(rs.n, 2);
+	assert_string_equal((line(&rs, 1, "Q") + 3),
+	                    "policy-omitted report-id=p policy-domain=a.example "
+	                    "policies=5 total-successful-session-count=150 "
+	                    "total-failure-session-count=18");
+	tlsrpt_records_free(&rs);
+	summarise_p(r, NULL, 50, 5, &rs);
+	assert_int_equal(rs.n, 1 + 5 + 3);
+	for (i = 0; i < rs.n; i++) {
+		assert_int_not_equal(rs.v[i].event, TLSRPT_EV_POLICY_OMITTED);
+	}
+	tlsrpt_records_free(&rs);
+	tlsrpt_report_free(r);
 }
 
 /* test_rfc_example - the documented lines, byte for byte */
@@ -395,10 +490,9 @@ static void test_top_failures(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_rfc_example),
-	        cmocka_unit_test(test_domains),
-	        cmocka_unit_test(test_saturation),
-	        cmocka_unit_test(test_top_failures),
+	        cmocka_unit_test(test_rfc_example),  cmocka_unit_test(test_domains),
+	        cmocka_unit_test(test_saturation),   cmocka_unit_test(test_top_failures),
+	        cmocka_unit_test(test_top_policies),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

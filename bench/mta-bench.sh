@@ -175,14 +175,14 @@ queue_empty() {
 
 # run VARIANT - one run; appends "VARIANT rate cpu_us_per_msg" to $E2E_DIR/runs
 run() {
+    # mpid: the filter whose own CPU is reported (for (a), tlsrpt-milter's: about 0)
     case $1 in
-    a) port=$PLAIN_PORT rcpt=user@sink.test file=$ORDINARY uniq= ;;
-    b) port=$PF_PORT rcpt=user@sink.test file=$ORDINARY uniq= ;;
-    c) port=$PF_PORT rcpt=tlsrpt@sink.test file=$REPORT uniq=--unique-report ;;
-    d | e | f) eval "port=\$REF_PORT_$1" rcpt=user@sink.test file=$ORDINARY uniq= ;;
+    a) port=$PLAIN_PORT mpid=$MILTER_PID rcpt=user@sink.test file=$ORDINARY uniq= ;;
+    b) port=$PF_PORT mpid=$MILTER_PID rcpt=user@sink.test file=$ORDINARY uniq= ;;
+    c) port=$PF_PORT mpid=$MILTER_PID rcpt=tlsrpt@sink.test file=$REPORT uniq=--unique-report ;;
+    d | e | f) eval "port=\$REF_PORT_$1 mpid=\$REF_PID_$1" rcpt=user@sink.test file=$ORDINARY \
+        uniq= ;;
     esac
-    mpid=$MILTER_PID
-    case $1 in d | e | f) eval "mpid=\$REF_PID_$1" ;; esac
     deferred0=$(grep -c 'status=deferred' "$PF_MAILLOG")
     reports0=$(grep -c ' report ' "$E2E_SYSLOG")
     u0=$(cg_usec)

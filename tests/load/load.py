@@ -393,18 +393,18 @@ def check(mode, work, maildir, syslog, maillog, queuejson, milter, conf):
             logged = (ev["report"] == exp["report"] == 1 and ev["error"] == 0 and
                       len(actions.get(qid, [])) == 1 and
                       actions[qid][0].startswith("action=hold"))
+            hold_logged = any("action=hold" in a for a in actions.get(qid, []))
             if held and logged:
                 fig["held"] += 1
                 fig["reports-logged"] += 1
             elif mode == "faults" and where == [want_box] and ev["report"] <= 1 and \
-                    ev["error"] == 0 and (qid in cut_at_eom or
-                                          not any("action=hold" in a for a in actions[qid])):
+                    ev["error"] == 0 and (qid in cut_at_eom or not hold_logged):
                 # the milter was down (or went down) while this one passed;
                 # killed between its action line and its reply to
                 # end-of-message, it logged a hold Postfix never received
                 fig["delivered-undiverted"] += 1
                 fig["reports-logged"] += ev["report"]
-                if qid in cut_at_eom and any("action=hold" in a for a in actions[qid]):
+                if hold_logged:
                     fig["hold-logged-killed-before-reply"] += 1
             else:
                 problems.append("%s %s %s %s: want held and logged once (%s)" %
@@ -470,10 +470,10 @@ def rss(work, margin=None):
     """rss - the milter's memory floor does not rise over the run
 
     The samples (every 0.1 s, from before the load until Postfix has
-    settled, so the last third is mostly idle) jump by tens of MB and fall back: a report in
-    flight holds a buffer of up to MaxReportSize (20 MiB; a gzip bomb fills
-    it) plus its JSON tree, and how many are in flight at a sampling
-    instant is chance.  Peaks are therefore reported, not judged.  What a
+    settled, so the last third is mostly idle) jump by tens of MB and fall
+    back: a report in flight holds a buffer of up to MaxReportSize (20 MiB;
+    a gzip bomb fills it) plus its JSON tree, and how many are in flight at
+    a sampling instant is chance.  Peaks are therefore reported, not judged.  What a
     leak raises is the floor, the RSS at the moments no report is in
     flight: the run is cut into thirds and flat means the lowest sample of
     the last third is at most the lowest of the first third + MARGIN_KB

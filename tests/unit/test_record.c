@@ -145,7 +145,7 @@ static void test_format_prefix(void **state)
 	        {"4ZxK2n1YQz", "4ZxK2n1YQz: " EXAMPLE_FIELDS},
 	        {"my file.eml", "\"my file.eml\": " EXAMPLE_FIELDS},
 	        {"a\nb: report report-id=evil",
-	         "\"a\\x0ab: report report-id=evil\": " EXAMPLE_FIELDS},
+	         "\"a\\x0ab: report report-id\\x3devil\": " EXAMPLE_FIELDS},
 	        {"", "\"\": " EXAMPLE_FIELDS},
 	};
 	struct tlsrpt_records rs;

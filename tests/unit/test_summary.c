@@ -59,7 +59,7 @@ static const char *const rfc_lines[] = {
         "tests/x.eml: failure " POL " result-type=starttls-not-supported failed-session-count=200 "
         "sending-mta-ip=2001:db8:abcd:0013::1 receiving-mx-hostname=mx2.mail.company-y.example "
         "receiving-ip=203.0.113.56 additional-information="
-        "\"https://reports.company-x.example/report_info?id=5065427c-23d3#StarttlsNotSupported\"",
+        "\"https://reports.company-x.example/report_info?id\\x3d5065427c-23d3#StarttlsNotSupported\"",
         "tests/x.eml: failure " POL " result-type=validation-failure failed-session-count=3 "
         "sending-mta-ip=198.51.100.62 receiving-mx-hostname=mx-backup.mail.company-y.example "
         "receiving-ip=203.0.113.58 failure-reason-code=X509_V_ERR_PROXY_PATH_LENGTH_EXCEEDED",

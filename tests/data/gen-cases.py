@@ -219,6 +219,12 @@ def main():
         ok=0, fail=1, details=[detail("certificate-expired", 1,
                                       additional_information="line1\nx: failure result-type=forged\x7f\t\"q\" \\ =")])])
     write("forged-lines.eml", report_mail([gz_part(forged)]))
+    # four reports of 20 failure details: MaxFailureLines (50) is per message
+    many = [gz_part(report("many-%d" % k, policies=[sts_policy(
+        ok=10, fail=sum(range(1, 21)),
+        details=[detail("certificate-expired", n, receiving_ip="198.51.100.%d" % n)
+                 for n in range(1, 21)])]), name="report-%d.json.gz" % k) for k in range(4)]
+    write("many-reports.eml", report_mail(many))
     # one value a single-quote reader (syslog-ng kv-parser) and a naive
     # " KEY=" search would read fields out of, and Unicode line breaks and
     # bidi controls in report values and in a header

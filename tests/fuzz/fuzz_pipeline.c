@@ -26,7 +26,8 @@
  *   - both runs give the same status, counters and records (chunking
  *     invariance, field by field);
  *   - after a successful finish the counters agree with the records: one
- *     "report" record per report parsed, one "error" record per error, and
+ *     "report" record per report parsed (or its count in report-omitted),
+ *     one "error" record per error, and
  *     exactly one "ignored" record, alone, when there is neither;
  *   - each formatted line is at most TLSRPT_MAX_LOG_LINE bytes, as long as
  *     the formatter says, valid UTF-8, with no byte below 0x20, no 0x7f and
@@ -214,11 +215,19 @@ static void check_counters(const struct tlsrpt_pipeline *p)
 	size_t i;
 
 	for (i = 0; i < rs->n; i++) {
+		const struct tlsrpt_field *f = tlsrpt_record_get(&rs->v[i], "reports");
+
 		reports += rs->v[i].event == TLSRPT_EV_REPORT;
+		if (rs->v[i].event == TLSRPT_EV_REPORT_OMITTED && f != NULL) {
+			reports += (unsigned)f->num;
+		}
 		errors += rs->v[i].event == TLSRPT_EV_ERROR;
 		ignored += rs->v[i].event == TLSRPT_EV_IGNORED;
 	}
-	/* no StateFile here, so no duplicates: every report read has its record */
+	/*
+	 * no StateFile here, so no duplicates: every report read has its
+	 * record, or is counted in the report-omitted record
+	 */
 	if (tlsrpt_pipeline_duplicates(p) != 0 || reports != tlsrpt_pipeline_reports_ok(p)) {
 		violation("report records differ from tlsrpt_pipeline_reports_ok", 0, NULL);
 	}

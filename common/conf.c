@@ -106,8 +106,9 @@ static const struct tlsrpt_option options[] = {
          "bomb) gives an error line.",
          F(max_report_size), NULL},
         {"MaxFailureLines", TLSRPT_OPT_INT, "50", NULL, 0, 100000, NULL, 0,
-         "How many failure lines are logged per report, those with the most failed sessions "
-         "first; the rest are summed up in one failure-omitted line.",
+         "How many failure lines are logged per message, over all its reports (each report "
+         "those with the most failed sessions first); the rest are summed up in one "
+         "failure-omitted line.",
          F(max_failure_lines), NULL},
         {"MaxPolicyLines", TLSRPT_OPT_INT, "100", NULL, 0, 4000, NULL, 0,
          "How many policy lines are logged per report, those with the most failed sessions "

@@ -7,18 +7,33 @@
  * points past U+10FFFF, stray continuation bytes, a sequence cut short)
  * is one invalid byte on its own.
  *
+ * A log line must read the same to every reader: one that takes only
+ * double quotes, one that also takes single quotes (syslog-ng kv-parser)
+ * and a naive search for " KEY=".  So no value holds a quote character or
+ * an '=' that a reader could take for syntax, nor a character that some
+ * reader treats as a line break or that reorders the text on screen.
+ *
  * Rules:
  *   - a value longer than TLSRPT_MAX_VALUE_LEN bytes keeps at most
  *     TLSRPT_MAX_VALUE_LEN - 3 bytes, cut before a character that would
  *     not fit whole, and gets "..." (so the cut value is at most
  *     TLSRPT_MAX_VALUE_LEN bytes before escaping);
  *   - log format: bare when non-empty printable ASCII (0x21-0x7e) without
- *     '"', '\' or '='; else quoted with \" and \\, control characters,
- *     DEL and invalid bytes as \xHH (lower-case hex), valid multi-byte
- *     UTF-8 and the space kept as they are;
- *   - JSON: \" \\ \b \f \n \r \t, other control characters and DEL as
- *     \u00XX, invalid bytes as the six characters \\xHH (the text \xHH
- *     once decoded), valid UTF-8 kept: the result is always valid JSON.
+ *     double quote, single quote, backslash or '='; else in double
+ *     quotes, where those four characters, control characters, DEL,
+ *     invalid bytes and each UTF-8 byte of a hidden character are written
+ *     \xHH (lower-case hex): \xHH is the only backslash sequence, and a
+ *     quoted value never holds a quote, a backslash or '=' of its own;
+ *     the space and other valid UTF-8 are kept as they are;
+ *   - hidden characters: the C1 controls U+0080-U+009F (U+0085 is a line
+ *     break to Unicode readers), U+2028 and U+2029 (line and paragraph
+ *     separators) and the bidi controls U+061C, U+200E, U+200F,
+ *     U+202A-U+202E and U+2066-U+2069;
+ *   - JSON: the two-character escapes for double quote, backslash, BS,
+ *     FF, LF, CR and TAB; other control characters, DEL and the hidden
+ *     characters as \uXXXX; invalid bytes as a backslash escaped in JSON
+ *     followed by xHH (the text \xHH once decoded); other valid UTF-8
+ *     kept: the result is always valid JSON.
  *
  * Both escapers work like snprintf: the output is NUL-terminated when
  * outlen > 0 and the return value is the length the full result needs.
@@ -142,17 +157,41 @@ static size_t cut_len(const unsigned char *v, size_t len, int *cut)
 	return keep;
 }
 
-/* is_bare - printable ASCII without space, '"', '\' or '=' */
+/* is_bare - printable ASCII without space, double or single quote, backslash or '=' */
 static int is_bare(const unsigned char *v, size_t len)
 {
 	size_t i;
 
 	for (i = 0; i < len; i++) {
-		if (v[i] < 0x21 || v[i] > 0x7e || v[i] == '"' || v[i] == '\\' || v[i] == '=') {
+		if (v[i] < 0x21 || v[i] > 0x7e || v[i] == '"' || v[i] == '\'' || v[i] == '\\' ||
+		    v[i] == '=') {
 			return 0;
 		}
 	}
 	return 1;
+}
+
+/* code_point - the code point of the valid step-byte UTF-8 sequence at s */
+static unsigned long code_point(const unsigned char *s, size_t step)
+{
+	unsigned long cp;
+	size_t k;
+
+	if (step == 1) {
+		return s[0];
+	}
+	cp = s[0] & (0x7f >> step);
+	for (k = 1; k < step; k++) {
+		cp = (cp << 6) | (s[k] & 0x3f);
+	}
+	return cp;
+}
+
+/* tlsrpt_escape_hidden - a C1 control, a Unicode line/paragraph separator or a bidi control? */
+int tlsrpt_escape_hidden(unsigned long cp)
+{
+	return (cp >= 0x80 && cp <= 0x9f) || cp == 0x061c || cp == 0x200e || cp == 0x200f ||
+	       (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
 }
 
 /* escape_kv - the log format escaper; docut 0 never cuts (used for prefixes) */
@@ -176,21 +215,25 @@ static size_t escape_kv(const char *v, size_t len, int docut, char *out, size_t 
 	wr_putc(&w, '"');
 	for (i = 0; i < keep; i += step) {
 		step = tlsrpt_utf8_seqlen(u + i, keep - i);
-		if (step > 1) {
+		if (step > 1 && !tlsrpt_escape_hidden(code_point(u + i, step))) {
 			for (k = 0; k < step; k++) {
 				wr_putc(&w, (char)u[i + k]);
 			}
 			continue;
 		}
-		step = 1;
-		if (u[i] == '"' || u[i] == '\\') {
-			wr_putc(&w, '\\');
-			wr_putc(&w, (char)u[i]);
-		} else if (u[i] < 0x20 || u[i] >= 0x7f) {
-			wr_puts(&w, "\\x");
-			wr_hex(&w, u[i]);
-		} else {
-			wr_putc(&w, (char)u[i]);
+		if (step == 0) {
+			step = 1;
+		}
+		for (k = 0; k < step; k++) {
+			unsigned char c = u[i + k];
+
+			if (c < 0x20 || c >= 0x7f || c == '"' || c == '\'' || c == '\\' ||
+			    c == '=') {
+				wr_puts(&w, "\\x");
+				wr_hex(&w, c);
+			} else {
+				wr_putc(&w, (char)c);
+			}
 		}
 	}
 	if (cut) {
@@ -213,6 +256,14 @@ static size_t escape_json(const char *v, size_t len, int docut, char *out, size_
 	for (i = 0; i < keep; i += step) {
 		step = tlsrpt_utf8_seqlen(u + i, keep - i);
 		if (step > 1) {
+			unsigned long cp = code_point(u + i, step);
+
+			if (tlsrpt_escape_hidden(cp)) {
+				wr_puts(&w, "\\u");
+				wr_hex(&w, (unsigned char)(cp >> 8));
+				wr_hex(&w, (unsigned char)(cp & 0xff));
+				continue;
+			}
 			for (k = 0; k < step; k++) {
 				wr_putc(&w, (char)u[i + k]);
 			}

@@ -28,7 +28,7 @@ struct tlsrpt_limits {
 	size_t max_report_size;     /* bytes of one decoded, decompressed report */
 	unsigned max_mime_depth;    /* multipart nesting */
 	unsigned max_parts;         /* MIME parts per message */
-	unsigned max_failure_lines; /* failure lines per report */
+	unsigned max_failure_lines; /* failure lines per message */
 	unsigned max_policy_lines;  /* policy lines per report */
 };
 

@@ -62,6 +62,7 @@ struct tlsrpt_pipeline {
 	char warning[256]; /* "" when none */
 
 	struct tlsrpt_records recs;
+	struct tlsrpt_summary_msg sum; /* what the reports have logged, for per-message bounds */
 	unsigned reports_ok;
 	unsigned errors;
 	unsigned long long failures;
@@ -376,7 +377,7 @@ static void report_done(struct tlsrpt_pipeline *p, unsigned part)
 		p->duplicates++;
 		p->reports_ok++;
 		add_ignored(p, r, "duplicate");
-	} else if (tlsrpt_summary_records(r, &p->hdrs, &p->lim, &p->recs, err,
+	} else if (tlsrpt_summary_records(r, &p->hdrs, &p->lim, &p->sum, &p->recs, err,
 	                                  sizeof(err)) < 0) {
 		internal(p, err);
 	} else {
@@ -554,6 +555,7 @@ int tlsrpt_pipeline_feed(struct tlsrpt_pipeline *p, const char *data, size_t len
 int tlsrpt_pipeline_finish(struct tlsrpt_pipeline *p, char *err, size_t errlen)
 {
 	struct tlsrpt_record *r;
+	char serr[128];
 
 	if (p->finished) {
 		return p->oom ? -1 : 0;
@@ -564,6 +566,9 @@ int tlsrpt_pipeline_finish(struct tlsrpt_pipeline *p, char *err, size_t errlen)
 		report_done(p, 0);
 	} else if (p->decided && tlsrpt_mime_finish(p->mime) < 0) {
 		internal(p, "out of memory in MIME walker");
+	}
+	if (!p->oom && tlsrpt_summary_finish(&p->sum, &p->recs, serr, sizeof(serr)) < 0) {
+		internal(p, serr);
 	}
 	if (!p->oom && p->reports_ok == 0 && p->errors == 0 && p->refused == 0) {
 		r = tlsrpt_records_add(&p->recs, TLSRPT_EV_IGNORED, TLSRPT_SEV_NOTICE);

@@ -31,10 +31,15 @@
 #define FIELD_MAX (TLSRPT_MAX_LOG_LINE + 1) /* one rendered field, NUL included */
 
 static const char *const event_names[] = {
-        [TLSRPT_EV_REPORT] = "report",   [TLSRPT_EV_POLICY] = "policy",
-        [TLSRPT_EV_FAILURE] = "failure", [TLSRPT_EV_FAILURE_OMITTED] = "failure-omitted",
-        [TLSRPT_EV_ERROR] = "error",     [TLSRPT_EV_IGNORED] = "ignored",
-        [TLSRPT_EV_ACTION] = "action",   [TLSRPT_EV_POLICY_OMITTED] = "policy-omitted",
+        [TLSRPT_EV_REPORT] = "report",
+        [TLSRPT_EV_POLICY] = "policy",
+        [TLSRPT_EV_FAILURE] = "failure",
+        [TLSRPT_EV_FAILURE_OMITTED] = "failure-omitted",
+        [TLSRPT_EV_ERROR] = "error",
+        [TLSRPT_EV_IGNORED] = "ignored",
+        [TLSRPT_EV_ACTION] = "action",
+        [TLSRPT_EV_POLICY_OMITTED] = "policy-omitted",
+        [TLSRPT_EV_REPORT_OMITTED] = "report-omitted",
 };
 
 /* tlsrpt_event_name - "report", "policy", "failure", ... */

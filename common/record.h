@@ -27,6 +27,7 @@ enum tlsrpt_event {
 	TLSRPT_EV_IGNORED,
 	TLSRPT_EV_ACTION,
 	TLSRPT_EV_POLICY_OMITTED,
+	TLSRPT_EV_REPORT_OMITTED,
 };
 
 /* Severity, mapped to syslog priorities by the daemon. */

@@ -1,5 +1,5 @@
 /*
- * summary.c - turn one parsed report into log records
+ * summary.c - turn the parsed reports of one message into log records
  *
  * Records, in order (log format v1):
  *
@@ -9,39 +9,59 @@
  *                   dkim dkim-domain (from the message headers struct)
  *   policy          report-id policy-type policy-domain mx-host
  *                   total-successful-session-count total-failure-session-count
+ *                   sts-mode
  *   failure         report-id policy-type policy-domain result-type
  *                   failed-session-count sending-mta-ip receiving-mx-hostname
  *                   receiving-mx-helo receiving-ip failure-reason-code
  *                   additional-information
- *   failure-omitted report-id policy-domain failure-details failed-session-count
  *   policy-omitted  report-id policy-domain policies
  *                   total-successful-session-count total-failure-session-count
+ * and, after the message's last report (tlsrpt_summary_finish):
+ *   failure-omitted report-id policy-domain (both only when the details
+ *                   left out come from one report) failure-details
+ *                   failed-session-count reports (only when from several)
+ *   report-omitted  reports policies total-successful-session-count
+ *                   total-failure-session-count
  *
  * Absent values are left out.  The report's totals are the policies' sums
  * (saturating at 2^64 - 1).  The report's policy-domain is the
  * TLS-Report-Domain header, else the first policy's domain; a policy
- * without a domain (no-policy-found) takes the header's.
+ * without a domain (no-policy-found) takes the header's.  sts-mode is the
+ * "mode" field of an sts policy's policy-string, when it has one.
  *
- * When the report holds more policies than max_policy_lines (0 logs
- * none), the policies with the highest total-failure-session-count are
- * logged (ties: report order), in report order, and one policy-omitted
- * record, the last of the report, gives the number left out and their
- * summed counts; their failure details are not logged and not counted
- * below.  When the logged policies hold more failure details than
- * max_failure_lines (0 logs none), the details with the highest
- * failed-session-count are logged (ties: report order), still in report
- * order under their policy, and one failure-omitted record gives the
- * number left out and their summed failed-session-count.
+ * When a report holds more policies than max_policy_lines (0 logs none),
+ * the policies with the highest total-failure-session-count are logged
+ * (ties: report order), in report order, and one policy-omitted record,
+ * the last of the report, gives the number left out and their summed
+ * counts; their failure details are not logged and not counted below.
  *
- * Severities: report, policy and policy-omitted INFO when their failure
- * count is 0, else WARNING; failure and failure-omitted WARNING.
+ * Failure lines are bounded per message: the message's reports, in the
+ * order they come, share max_failure_lines (0 logs none).  A report logs
+ * the details of its logged policies with the highest
+ * failed-session-count (ties: report order), still in report order under
+ * their policy, while the message has lines left; one failure-omitted
+ * record at the end of the message gives the number left out over all
+ * its reports and their summed failed-session-count.
  *
- * Diagnostics (err): "too many log records", "out of memory".  Records
- * appended before a failure stay in the list.
+ * Room: the records of one message stay below TLSRPT_SUMMARY_RECORDS_MAX.
+ * A report that would pass it logs only as many policies and failures as
+ * fit (the rest in its policy-omitted and the failure-omitted record); a
+ * report with no room for its report line is counted, with its policies
+ * and totals, in one report-omitted record at the end of the message.
+ * Reports already logged are never taken back.
+ *
+ * Severities: report, policy, policy-omitted and report-omitted INFO when
+ * their failure count is 0, else WARNING; failure and failure-omitted
+ * WARNING.
+ *
+ * Diagnostics (err): "out of memory"; "too many log records" only when
+ * the error and ignored lines of a message fill the list's reserve.
+ * Records appended before a failure stay in the list.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "summary.h"
 
@@ -117,12 +137,68 @@ static int put_failure(const struct tlsrpt_report *r, const struct tlsrpt_policy
 	return 0;
 }
 
+/*
+ * sts_mode - the value of the "mode" field of an MTA-STS policy (RFC 8461
+ * key: value lines; the field name is case-insensitive, white space around
+ * the value is dropped) from policy-string, into buf; NULL when p is not
+ * an sts policy or has no mode line.  An entry may hold several lines.
+ * A value longer than buf is cut, still longer than TLSRPT_MAX_VALUE_LEN,
+ * so that the escaper marks it cut.
+ */
+static const char *sts_mode(const struct tlsrpt_policy *p, char *buf, size_t buflen)
+{
+	const char *s, *v, *e;
+	size_t i, n;
+
+	if (p->policy_type == NULL || strcasecmp(p->policy_type, "sts") != 0) {
+		return NULL;
+	}
+	for (i = 0; i < p->npolicy_string; i++) {
+		for (s = p->policy_string[i]; s != NULL && *s != '\0'; s = e + (*e != '\0')) {
+			e = s + strcspn(s, "\r\n");
+			v = s;
+			while (v < e && (*v == ' ' || *v == '\t')) {
+				v++;
+			}
+			if (e - v < 5 || strncasecmp(v, "mode", 4) != 0) {
+				continue;
+			}
+			v += 4;
+			while (v < e && (*v == ' ' || *v == '\t')) {
+				v++;
+			}
+			if (v == e || *v != ':') {
+				continue;
+			}
+			v++;
+			while (v < e && (*v == ' ' || *v == '\t')) {
+				v++;
+			}
+			n = (size_t)(e - v);
+			while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t')) {
+				n--;
+			}
+			if (n == 0) {
+				continue;
+			}
+			if (n >= buflen) {
+				n = buflen - 1;
+			}
+			memcpy(buf, v, n);
+			buf[n] = '\0';
+			return buf;
+		}
+	}
+	return NULL;
+}
+
 /* put_policy - one policy record and its selected failure records; 0 ok, -1 failed (err) */
 static int put_policy(const struct tlsrpt_report *r, const struct tlsrpt_policy *p,
                       const char *hdr_domain, const unsigned char *logged, size_t *index,
                       struct tlsrpt_records *rs, char *err, size_t errlen)
 {
 	const char *domain = p->policy_domain != NULL ? p->policy_domain : hdr_domain;
+	char mode[TLSRPT_MAX_VALUE_LEN + 2];
 	struct tlsrpt_record *rec;
 	size_t i;
 
@@ -137,7 +213,8 @@ static int put_policy(const struct tlsrpt_report *r, const struct tlsrpt_policy 
 	    tlsrpt_record_num(rec, "total-successful-session-count",
 	                      p->total_successful_session_count) < 0 ||
 	    tlsrpt_record_num(rec, "total-failure-session-count", p->total_failure_session_count) <
-	            0) {
+	            0 ||
+	    tlsrpt_record_str(rec, "sts-mode", sts_mode(p, mode, sizeof(mode))) < 0) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
@@ -256,18 +333,58 @@ static int select_failures(const struct tlsrpt_report *r, const unsigned char *p
 	return 0;
 }
 
+/* copy_cut - val (NULL: none) into buf[TLSRPT_MAX_VALUE_LEN + 2], cut past what the escaper keeps
+ */
+static int copy_cut(char *buf, const char *val)
+{
+	if (val == NULL) {
+		buf[0] = '\0';
+		return 0;
+	}
+	snprintf(buf, TLSRPT_MAX_VALUE_LEN + 2, "%s", val);
+	return 1;
+}
+
+/* note_omitted - count n failure details (count sessions) of report r left out in m */
+static void note_omitted(struct tlsrpt_summary_msg *m, const struct tlsrpt_report *r,
+                         const char *domain, uint64_t n, uint64_t count)
+{
+	if (n == 0) {
+		return;
+	}
+	m->fo_details = sat_add(m->fo_details, n);
+	m->fo_sessions = sat_add(m->fo_sessions, count);
+	m->fo_reports++;
+	if (m->fo_reports == 1) {
+		m->fo_has_id = copy_cut(m->fo_report_id, r->report_id);
+		m->fo_has_domain = copy_cut(m->fo_domain, domain);
+	}
+}
+
+/* omit_report - count the whole of report r, which has no room, in m */
+static void omit_report(struct tlsrpt_summary_msg *m, const struct tlsrpt_report *r, uint64_t ok,
+                        uint64_t failed)
+{
+	m->ro_reports++;
+	m->ro_policies = sat_add(m->ro_policies, r->npolicies);
+	m->ro_ok = sat_add(m->ro_ok, ok);
+	m->ro_failed = sat_add(m->ro_failed, failed);
+}
+
 /* tlsrpt_summary_records - append the records of report r to rs */
 int tlsrpt_summary_records(const struct tlsrpt_report *r, const struct tlsrpt_msghdrs *h,
-                           const struct tlsrpt_limits *lim, struct tlsrpt_records *rs, char *err,
-                           size_t errlen)
+                           const struct tlsrpt_limits *lim, struct tlsrpt_summary_msg *m,
+                           struct tlsrpt_records *rs, char *err, size_t errlen)
 {
 	const char *hdr_domain = h != NULL ? h->report_domain : NULL;
 	const char *submitter = h != NULL ? h->report_submitter : NULL;
 	const char *domain = hdr_domain;
 	uint64_t ok = 0, failed = 0, omitted, omitted_count, pol_omitted, pol_ok, pol_failed;
+	uint64_t fail_max, room;
 	unsigned char *logged = NULL, *pol_logged = NULL;
+	unsigned pol_max;
 	struct tlsrpt_record *rec;
-	size_t i, index = 0;
+	size_t i, index = 0, nlogged = 0;
 	int rc = -1;
 
 	for (i = 0; i < r->npolicies; i++) {
@@ -277,10 +394,27 @@ int tlsrpt_summary_records(const struct tlsrpt_report *r, const struct tlsrpt_ms
 	if (domain == NULL && r->npolicies > 0) {
 		domain = r->policies[0].policy_domain;
 	}
-	if (select_policies(r, lim->max_policy_lines, &pol_logged, &pol_omitted, &pol_ok,
-	                    &pol_failed) < 0 ||
-	    select_failures(r, pol_logged, lim->max_failure_lines, &logged, &omitted,
-	                    &omitted_count) < 0) {
+	/* room: the report line and a policy-omitted line come first */
+	room = rs->n < TLSRPT_SUMMARY_RECORDS_MAX ? TLSRPT_SUMMARY_RECORDS_MAX - rs->n : 0;
+	if (room < 2) {
+		omit_report(m, r, ok, failed);
+		return 0;
+	}
+	room -= 2;
+	pol_max = room < lim->max_policy_lines ? (unsigned)room : lim->max_policy_lines;
+	if (select_policies(r, pol_max, &pol_logged, &pol_omitted, &pol_ok, &pol_failed) < 0) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	room -= r->npolicies - pol_omitted;
+	fail_max = m->failure_lines < lim->max_failure_lines
+	                   ? lim->max_failure_lines - m->failure_lines
+	                   : 0;
+	if (fail_max > room) {
+		fail_max = room;
+	}
+	if (select_failures(r, pol_logged, (unsigned)fail_max, &logged, &omitted, &omitted_count) <
+	    0) {
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
@@ -309,24 +443,14 @@ int tlsrpt_summary_records(const struct tlsrpt_report *r, const struct tlsrpt_ms
 			index += r->policies[i].nfailure_details;
 			continue;
 		}
+		nlogged = rs->n;
 		if (put_policy(r, &r->policies[i], hdr_domain, logged, &index, rs, err, errlen) <
 		    0) {
 			goto out;
 		}
+		m->failure_lines += rs->n - nlogged - 1;
 	}
-	if (omitted > 0) {
-		rec = add(rs, TLSRPT_EV_FAILURE_OMITTED, TLSRPT_SEV_WARNING, err, errlen);
-		if (rec == NULL) {
-			goto out;
-		}
-		if (tlsrpt_record_str(rec, "report-id", r->report_id) < 0 ||
-		    tlsrpt_record_str(rec, "policy-domain", domain) < 0 ||
-		    tlsrpt_record_num(rec, "failure-details", omitted) < 0 ||
-		    tlsrpt_record_num(rec, "failed-session-count", omitted_count) < 0) {
-			snprintf(err, errlen, "out of memory");
-			goto out;
-		}
-	}
+	note_omitted(m, r, domain, omitted, omitted_count);
 	if (pol_omitted > 0) {
 		rec = add(rs, TLSRPT_EV_POLICY_OMITTED, sev_for(pol_failed), err, errlen);
 		if (rec == NULL) {
@@ -346,4 +470,43 @@ out:
 	free(pol_logged);
 	free(logged);
 	return rc;
+}
+
+/* tlsrpt_summary_finish - the message's failure-omitted and report-omitted lines */
+int tlsrpt_summary_finish(const struct tlsrpt_summary_msg *m, struct tlsrpt_records *rs, char *err,
+                          size_t errlen)
+{
+	struct tlsrpt_record *rec;
+	int one = m->fo_reports == 1;
+
+	if (m->fo_details > 0) {
+		rec = add(rs, TLSRPT_EV_FAILURE_OMITTED, TLSRPT_SEV_WARNING, err, errlen);
+		if (rec == NULL) {
+			return -1;
+		}
+		if ((one && m->fo_has_id &&
+		     tlsrpt_record_str(rec, "report-id", m->fo_report_id) < 0) ||
+		    (one && m->fo_has_domain &&
+		     tlsrpt_record_str(rec, "policy-domain", m->fo_domain) < 0) ||
+		    tlsrpt_record_num(rec, "failure-details", m->fo_details) < 0 ||
+		    tlsrpt_record_num(rec, "failed-session-count", m->fo_sessions) < 0 ||
+		    (!one && tlsrpt_record_num(rec, "reports", m->fo_reports) < 0)) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+	}
+	if (m->ro_reports > 0) {
+		rec = add(rs, TLSRPT_EV_REPORT_OMITTED, sev_for(m->ro_failed), err, errlen);
+		if (rec == NULL) {
+			return -1;
+		}
+		if (tlsrpt_record_num(rec, "reports", m->ro_reports) < 0 ||
+		    tlsrpt_record_num(rec, "policies", m->ro_policies) < 0 ||
+		    tlsrpt_record_num(rec, "total-successful-session-count", m->ro_ok) < 0 ||
+		    tlsrpt_record_num(rec, "total-failure-session-count", m->ro_failed) < 0) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+	}
+	return 0;
 }

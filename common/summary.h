@@ -1,16 +1,24 @@
 /*
- * summary.h - turn one parsed report into log records
+ * summary.h - turn the parsed reports of one message into log records
  *
- * For one report: a "report" line, then per policy a "policy" line followed
- * by its "failure" lines, a "failure-omitted" line when the report holds
- * more failure details than lim->max_failure_lines (the ones logged are
- * those with the highest failed-session-count, in report order; ties keep
- * report order), and a "policy-omitted" line at the end when it holds more
- * policies than lim->max_policy_lines (likewise by failure count).  Field
- * sets and severities are log format v1 (doc/log-format.md).
+ * For one report: a "report" line, then per policy a "policy" line
+ * followed by its "failure" lines, and a "policy-omitted" line at the end
+ * when it holds more policies than lim->max_policy_lines (the ones logged
+ * are those with the highest total-failure-session-count).  Failure lines
+ * are bounded per message: all the message's reports together log at
+ * most lim->max_failure_lines of them (each report the details with the
+ * highest failed-session-count, while the message has some left), and
+ * tlsrpt_summary_finish adds one "failure-omitted" line for the rest.
+ * The records of one message stay below TLSRPT_SUMMARY_RECORDS_MAX: a
+ * report that would not fit logs fewer policies, and one that does not
+ * fit at all is counted in one "report-omitted" line, also added by
+ * tlsrpt_summary_finish.  Reports already logged are never dropped.
+ * Field sets and severities are log format v1 (doc/log-format.md).
  */
 #ifndef TLSRPT_SUMMARY_H
 #define TLSRPT_SUMMARY_H
+
+#include <stdint.h>
 
 #include "limits.h"
 #include "record.h"
@@ -30,11 +38,41 @@ struct tlsrpt_msghdrs {
 };
 
 /*
- * tlsrpt_summary_records - append the records of report r to rs.
- * 0 ok; -1 (reason in err) when the list is full or memory ran out.
+ * Records the reports of one message may use; the rest of the list
+ * (TLSRPT_RECORDS_MAX) is left for its error, ignored and action lines.
+ */
+#define TLSRPT_SUMMARY_RECORDS_MAX (TLSRPT_RECORDS_MAX - 1024)
+
+/* What one message's reports have logged and left out so far (zero it per message). */
+struct tlsrpt_summary_msg {
+	uint64_t failure_lines;                      /* failure lines logged */
+	uint64_t fo_details;                         /* failure details left out, */
+	uint64_t fo_sessions;                        /* their summed failed-session-count, */
+	uint64_t fo_reports;                         /* the reports they belong to */
+	char fo_report_id[TLSRPT_MAX_VALUE_LEN + 2]; /* that report's, when only one */
+	char fo_domain[TLSRPT_MAX_VALUE_LEN + 2];
+	int fo_has_id, fo_has_domain;
+	uint64_t ro_reports;  /* reports left out for room, */
+	uint64_t ro_policies; /* their policies and summed counts */
+	uint64_t ro_ok;
+	uint64_t ro_failed;
+};
+
+/*
+ * tlsrpt_summary_records - append the records of report r, one of the
+ * message's reports (state in m), to rs.  0 ok; -1 (reason in err) only
+ * when memory ran out.
  */
 int tlsrpt_summary_records(const struct tlsrpt_report *r, const struct tlsrpt_msghdrs *h,
-                           const struct tlsrpt_limits *lim, struct tlsrpt_records *rs, char *err,
-                           size_t errlen);
+                           const struct tlsrpt_limits *lim, struct tlsrpt_summary_msg *m,
+                           struct tlsrpt_records *rs, char *err, size_t errlen);
+
+/*
+ * tlsrpt_summary_finish - after the message's last report: the
+ * failure-omitted and report-omitted lines m calls for.  0 ok; -1 (err)
+ * when memory ran out.
+ */
+int tlsrpt_summary_finish(const struct tlsrpt_summary_msg *m, struct tlsrpt_records *rs, char *err,
+                          size_t errlen);
 
 #endif

@@ -9,6 +9,12 @@ Uses the report builders of tests/data/gen-cases.py (imported, not changed):
                 with MaxFailureLines 2 it also gives a failure-omitted line
   clean.eml     a report with zero failures (report/policy lines only)
   broken.eml    a report whose gzip part is cut short (an error line)
+  forged.eml    a report whose failure details try to forge fields: a bare
+                ' result-type before a helo holding
+                ' policy-domain=forged.example failed-session-count=0', and
+                ' failed-session-count=999' (and U+2028) in
+                additional-information; the true fields are
+                policy-domain=alert-forged.example and counts 2 and 3
   ordinary.eml  an ordinary mail (logs nothing)
 
 Deterministic (gzip mtime 0, fixed dates):  python3 tests/alert/gen-mails.py
@@ -58,6 +64,18 @@ def main():
             "Content-Disposition: attachment; filename=\"report.json.gz\"\n")
     mail("broken.eml", gc.report_mail([(head, gc.b64lines(data[:len(data) // 2]))],
                                       "alert-broken.example", "alert-sender.example", rid))
+
+    rid = "2026-11-05T00:00:00Z_alert-forged.example"
+    fails = [gc.detail("'", 2,
+                       receiving_mx_helo="x' policy-domain=forged.example failed-session-count=0 y"),
+             gc.detail("certificate-expired", 3,
+                       additional_information="see failed-session-count=999\u2028"
+                                              "x: failure policy-domain=forged.example")]
+    r = gc.report(rid, policies=[gc.sts_policy("alert-forged.example", 10, 5, fails,
+                                               ["mx1.alert-forged.example"])],
+                  **{"organization-name": ORG})
+    mail("forged.eml", gc.report_mail([gc.gz_part(r)], "alert-forged.example",
+                                      "alert-sender.example", rid))
 
     mail("ordinary.eml",
          "From: Someone <someone@sender.test>\nTo: user@example.com\n"

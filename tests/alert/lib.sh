@@ -11,14 +11,19 @@
 # the Maildir of postmaster@e2e.test.
 #
 # alert_round FORMAT sends a report with failures, a clean report, a broken
-# report and an ordinary mail through Postfix and checks that exactly the
-# failure, failure-omitted and error events - as `tlsrpt-milter -t` prints
-# them for the same files, with Postfix's queue IDs - reach the alert file
-# and the alert mails, fields intact.
+# report, a report whose values try to forge fields and an ordinary mail
+# through Postfix and checks that exactly the failure, failure-omitted and
+# error events - as `tlsrpt-milter -t` prints them for the same files, with
+# Postfix's queue IDs - reach the alert file and the alert mails, fields
+# intact.
 #
 # The test sets ALERT_DAEMON_SH, the body of daemon.sh (which must exec the
 # daemon in the foreground; $ALERT_DIR/ns.N is the namespace's work
-# directory, in $1), before calling alert_start.
+# directory, in $1), before calling alert_start.  When it also sets
+# ALERT_FIELDS, its daemon must write there, for every failure event, the
+# policy-domain and failed-session-count as the daemon's own readers take
+# them, "DOMAIN COUNT" once or more per line (one pair per reader): every
+# reader must find exactly the true fields, never the forged ones.
 
 . "$(dirname "$0")/../e2e/lib.sh"
 ALERT_LIB=$top_srcdir/tests/alert
@@ -119,9 +124,10 @@ alert_round() {
         "MaxFailureLines 2" "LogFormat $fmt"
     rm -rf "$ALERT_LOGDIR" "$(maildir_of "$ALERT_TO")"
     : >"$full"
+    [ -z "${ALERT_FIELDS:-}" ] || rm -f "$ALERT_FIELDS"
     alert_start "$conf" || { fail "$fmt: the milter with the syslog daemon did not start"; return 1; }
     : >"$ALERT_DIR/want"
-    for m in failures clean broken ordinary; do
+    for m in failures clean broken forged ordinary; do
         rcpt=tlsrpt@example.com
         [ $m = ordinary ] && rcpt=user@example.com
         qid=$(send_mail "$SENDER" "$rcpt" "$MAILS/$m.eml") || { fail "$fmt: $m.eml not accepted"; continue; }
@@ -172,9 +178,26 @@ alert_round() {
     for ev in failure failure-omitted error; do
         grep -q -E -- "(: $ev |\"event\":\"$ev\")" "$ALERT_DIR/got" || fail "$fmt: no $ev event in the alert file"
     done
-    n=$(mail_subjects | grep -c "^TLS-RPT failure for alert-fail\.example on ")
-    [ "$n" -eq 2 ] && ok "$fmt: 2 alert mails titled 'TLS-RPT failure for alert-fail.example'" ||
-        fail "$fmt: $n alert mails titled 'TLS-RPT failure for alert-fail.example', want 2: $(mail_subjects)"
+    for d in alert-fail alert-forged; do
+        n=$(mail_subjects | grep -c "^TLS-RPT failure for $d\.example on ")
+        [ "$n" -eq 2 ] && ok "$fmt: 2 alert mails titled 'TLS-RPT failure for $d.example'" ||
+            fail "$fmt: $n alert mails titled 'TLS-RPT failure for $d.example', want 2: $(mail_subjects)"
+    done
+    # 5. the forged values: every reader of the daemon finds the true fields
+    if [ -n "${ALERT_FIELDS:-}" ]; then
+        printf '%s\n' "alert-fail.example 2" "alert-fail.example 4" \
+            "alert-forged.example 2" "alert-forged.example 3" >"$ALERT_DIR/fields.want"
+        # each line: pairs that must all agree, reduced to the first
+        awk '{ for (i = 3; i <= NF; i += 2) if ($i != $1 || $(i + 1) != $2) { print "DISAGREE: " $0; next }
+               print $1, $2 }' "$ALERT_FIELDS" 2>/dev/null | sort >"$ALERT_DIR/fields.got"
+        if cmp -s "$ALERT_DIR/fields.want" "$ALERT_DIR/fields.got"; then
+            ok "$fmt: the daemon's readers take exactly the true policy-domain and failed-session-count of the 4 failure events"
+        else
+            fail "$fmt: the daemon's readers took other fields (want, got):"
+            diff -u "$ALERT_DIR/fields.want" "$ALERT_DIR/fields.got"
+            sed 's/^/  line: /' "$ALERT_FIELDS" 2>/dev/null
+        fi
+    fi
     # 4. the clean report and the ordinary mail: in the full log, never alerted
     grep -q -F -- "$qid_clean" "$full" || fail "$fmt: the clean report ($qid_clean) never reached the daemon"
     if grep -q -F -e "$qid_clean" -e "$qid_ordinary" -e "alert-clean.example" \

@@ -8,7 +8,11 @@
 # event word) and once with LogFormat json (mmjsonparse): exactly the
 # failure, failure-omitted and error events must reach the alert file and
 # the omprog alert program (which mails them), fields intact; the clean
-# report and the ordinary mail must not.
+# report and the ordinary mail must not.  A report whose values try to
+# forge fields (a bare ' before a quoted " policy-domain=... failed-session-
+# count=0", a quoted " failed-session-count=999") must give, to a plain
+# search for the first " KEY=" and for the last (rsyslog regex property
+# replacer; kv) and to mmjsonparse (json), exactly the true fields.
 . "$(dirname "$0")/lib.sh"
 e2e_need
 command -v rsyslogd >/dev/null 2>&1 || skip "rsyslogd is not installed (Debian package rsyslog)"
@@ -19,6 +23,7 @@ alert_init
 alert_snippet "$top_srcdir/etc/rsyslog-tlsrpt-milter.conf" "$ALERT_DIR/tlsrpt-milter.conf" || exit 1
 mkdir -p "$ALERT_DIR/rsyslog-work"
 FULL=$ALERT_DIR/all.log
+ALERT_FIELDS=$ALERT_DIR/fields.log
 cat >"$ALERT_DIR/rsyslog.conf" <<EOF
 # test main configuration: /dev/log in the private namespace, a full log,
 # and the shipped snippet
@@ -26,6 +31,19 @@ global(workDirectory="$ALERT_DIR/rsyslog-work")
 module(load="imuxsock" SysSock.Name="/dev/log" SysSock.RateLimit.Interval="0")
 *.* action(type="omfile" file="$FULL")
 include(file="$ALERT_DIR/tlsrpt-milter.conf")
+# what plain searches (first and last " KEY=") and mmjsonparse take from
+# each failure event (the snippet has run mmjsonparse on @cee lines)
+template(name="tlsrpt_fields_kv" type="string"
+         string="%msg:R,ERE,1,BLANK: policy-domain=([^ ]+)--end% %msg:R,ERE,1,BLANK: failed-session-count=([^ ]+)--end% %msg:R,ERE,1,BLANK:.* policy-domain=([^ ]+)--end% %msg:R,ERE,1,BLANK:.* failed-session-count=([^ ]+)--end%\n")
+template(name="tlsrpt_fields_json" type="string"
+         string="%\$!policy-domain% %\$!failed-session-count%\n")
+if \$programname == "tlsrpt-milter" then {
+    if re_match(\$msg, "^ ?[^ ]+: failure ") then {
+        action(type="omfile" file="$ALERT_FIELDS" template="tlsrpt_fields_kv")
+    } else if \$!event == "failure" then {
+        action(type="omfile" file="$ALERT_FIELDS" template="tlsrpt_fields_json")
+    }
+}
 EOF
 rsyslogd -N1 -f "$ALERT_DIR/rsyslog.conf" >"$ALERT_DIR/check.out" 2>&1 ||
     { fail "rsyslogd -N1 rejects the snippet:"; cat "$ALERT_DIR/check.out"; finish; exit 1; }

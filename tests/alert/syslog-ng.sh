@@ -14,7 +14,11 @@
 # message, kv-parser) and LogFormat json (json-parser): exactly the
 # failure, failure-omitted and error events must reach the alert file and
 # the program() alert program (which mails them), fields intact; the clean
-# report and the ordinary mail must not.
+# report and the ordinary mail must not.  A report whose values try to
+# forge fields (a bare ' - a quote to kv-parser - before a quoted
+# " policy-domain=... failed-session-count=0", a quoted
+# " failed-session-count=999") must give, through the snippet's kv-parser
+# and json-parser, exactly the true fields.
 . "$(dirname "$0")/lib.sh"
 e2e_need
 
@@ -89,6 +93,7 @@ SNG_VERSION=$(echo "$ver" | sed -n 's/^Config version: *//p')
 alert_init
 alert_snippet "$top_srcdir/etc/syslog-ng-tlsrpt-milter.conf" "$ALERT_DIR/tlsrpt-milter.conf" || exit 1
 FULL=$ALERT_DIR/all.log
+ALERT_FIELDS=$ALERT_DIR/fields.log
 cat >"$ALERT_DIR/syslog-ng.conf" <<EOF
 @version: ${SNG_VERSION:-3.35}
 # test main configuration: /dev/log in the private namespace as s_src (as
@@ -99,6 +104,16 @@ source s_src { unix-dgram("/dev/log"); internal(); };
 destination d_all { file("$FULL"); };
 log { source(s_src); destination(d_all); };
 @include "$ALERT_DIR/tlsrpt-milter.conf"
+# what the snippet's parsers take from each failure event
+filter f_test_failure_kv { message("^[^ ]+: failure " type(pcre)); };
+filter f_test_failure_json { match("^failure\$" value("tlsrpt.event") type(pcre)); };
+destination d_test_fields {
+    file("$ALERT_FIELDS" template("\${tlsrpt.policy-domain} \${tlsrpt.failed-session-count}\n"));
+};
+log { source(s_src); filter(f_tlsrpt_milter); filter(f_test_failure_kv); parser(p_tlsrpt_kv);
+      destination(d_test_fields); };
+log { source(s_src); filter(f_tlsrpt_milter); filter(f_tlsrpt_json); parser(p_tlsrpt_json);
+      filter(f_test_failure_json); destination(d_test_fields); };
 EOF
 # shellcheck disable=SC2086
 $SNG -s -f "$ALERT_DIR/syslog-ng.conf" >"$ALERT_DIR/check.out" 2>&1 ||

@@ -219,6 +219,22 @@ def main():
         ok=0, fail=1, details=[detail("certificate-expired", 1,
                                       additional_information="line1\nx: failure result-type=forged\x7f\t\"q\" \\ =")])])
     write("forged-lines.eml", report_mail([gz_part(forged)]))
+    # four reports of 20 failure details: MaxFailureLines (50) is per message
+    many = [gz_part(report("many-%d" % k, policies=[sts_policy(
+        ok=10, fail=sum(range(1, 21)),
+        details=[detail("certificate-expired", n, receiving_ip="198.51.100.%d" % n)
+                 for n in range(1, 21)])]), name="report-%d.json.gz" % k) for k in range(4)]
+    write("many-reports.eml", report_mail(many))
+    # one value a single-quote reader (syslog-ng kv-parser) and a naive
+    # " KEY=" search would read fields out of, and Unicode line breaks and
+    # bidi controls in report values and in a header
+    kv = report("kv-forged", policies=[sts_policy(ok=5, fail=3, details=[
+        detail("'", 2, receiving_mx_helo="x' policy-domain=forged.example failed-session-count=0 y"),
+        detail("certificate-expired", 1,
+               additional_information="see failed-session-count=999 policies=x")])],
+        **{"organization-name": "Evil\u2028NOQUEUE: report report-id=forged\u0085\u202egro",
+           "contact-info": "x policies=y total-failure-session-count=z"})
+    write("forged-kv.eml", report_mail([gz_part(kv)], submitter="sender.example\u2029\u009b31m"))
     bad_utf8 = jbytes(report("utf8-\u00e9-ok")).replace(b"Example Sender Inc.",
                                                          b"Bad \xff\xfe \xc3\x28 \xe9t\xe9")
     write_bytes("invalid-utf8.eml", report_mail([gz_part(bad_utf8)]).encode(

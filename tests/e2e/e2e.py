@@ -191,7 +191,7 @@ def expect(facility, old, new):
         line = new + line[len(old):]
         m = re.match(r"^\S+: (\S+)", line)
         event = m.group(1) if m else ""
-        if event in ("report", "policy"):
+        if event in ("report", "policy", "policy-omitted", "report-omitted"):
             f = re.search(r" total-failure-session-count=(\d+)", line)
             prio = "warning" if f and int(f.group(1)) > 0 else "info"
         elif event in ("failure", "failure-omitted"):
@@ -208,7 +208,7 @@ def expect(facility, old, new):
 
 def severity(event, failures):
     """severity - the syslog severity the log format gives an event"""
-    if event in ("report", "policy"):
+    if event in ("report", "policy", "policy-omitted", "report-omitted"):
         return "warning" if failures and failures > 0 else "info"
     return {"failure": "warning", "failure-omitted": "warning", "error": "err",
             "ignored": "notice"}.get(event, "info")

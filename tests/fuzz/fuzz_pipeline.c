@@ -26,13 +26,17 @@
  *   - both runs give the same status, counters and records (chunking
  *     invariance, field by field);
  *   - after a successful finish the counters agree with the records: one
- *     "report" record per report parsed, one "error" record per error, and
+ *     "report" record per report parsed (or its count in report-omitted),
+ *     one "error" record per error, and
  *     exactly one "ignored" record, alone, when there is neither;
  *   - each formatted line is at most TLSRPT_MAX_LOG_LINE bytes, as long as
- *     the formatter says, valid UTF-8, with no byte below 0x20 and no 0x7f;
+ *     the formatter says, valid UTF-8, with no byte below 0x20, no 0x7f and
+ *     no C1 control, U+2028/U+2029 or bidi control;
  *   - the log format v1 line reads back with the documented grammar
  *     ("PREFIX: EVENT", then " key=value" in the record's field order,
- *     optionally ending in " ..."), and every value decodes back to the
+ *     optionally ending in " ..."; a bare value without space, quote, '\'
+ *     or '='; a quoted one with \xHH its only escape and no quote, '=' or
+ *     control of its own), and every value decodes back to the
  *     record's value (or a prefix of it ending in "..." when cut);
  *   - the JSON line parses (cJSON) as one object whose members are
  *     "event", "queue-id", the record's fields in order, and
@@ -211,11 +215,19 @@ static void check_counters(const struct tlsrpt_pipeline *p)
 	size_t i;
 
 	for (i = 0; i < rs->n; i++) {
+		const struct tlsrpt_field *f = tlsrpt_record_get(&rs->v[i], "reports");
+
 		reports += rs->v[i].event == TLSRPT_EV_REPORT;
+		if (rs->v[i].event == TLSRPT_EV_REPORT_OMITTED && f != NULL) {
+			reports += (unsigned)f->num;
+		}
 		errors += rs->v[i].event == TLSRPT_EV_ERROR;
 		ignored += rs->v[i].event == TLSRPT_EV_IGNORED;
 	}
-	/* no StateFile here, so no duplicates: every report read has its record */
+	/*
+	 * no StateFile here, so no duplicates: every report read has its
+	 * record, or is counted in the report-omitted record
+	 */
 	if (tlsrpt_pipeline_duplicates(p) != 0 || reports != tlsrpt_pipeline_reports_ok(p)) {
 		violation("report records differ from tlsrpt_pipeline_reports_ok", 0, NULL);
 	}
@@ -228,6 +240,19 @@ static void check_counters(const struct tlsrpt_pipeline *p)
 		violation("not exactly one lone ignored record for a message without reports", 0,
 		          NULL);
 	}
+}
+
+/* hidden_at - is the valid st-byte UTF-8 sequence at s one the escaper never writes raw? */
+static int hidden_at(const char *s, size_t st)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	unsigned long cp = u[0] & (0x7f >> st);
+	size_t k;
+
+	for (k = 1; k < st; k++) {
+		cp = (cp << 6) | (u[k] & 0x3f);
+	}
+	return tlsrpt_escape_hidden(cp);
 }
 
 /* check_bytes - length, UTF-8 and no control characters; for both formats */
@@ -249,6 +274,10 @@ static void check_bytes(const char *line, size_t len, size_t rec)
 		step = tlsrpt_utf8_seqlen(u + i, len - i);
 		if (step == 0) {
 			violation("formatted line is not valid UTF-8", rec, line);
+		}
+		if (step > 1 && hidden_at(line + i, step)) {
+			violation("C1, line separator or bidi control raw in a formatted line", rec,
+			          line);
 		}
 		i += step;
 	}
@@ -330,15 +359,31 @@ static void check_kv(const struct tlsrpt_record *r, const char *line, size_t rec
 				if (*s == '\0') {
 					violation("unterminated quoted value", rec, line);
 				}
+				if (*s == '\'' || *s == '=' || (unsigned char)*s < 0x20 ||
+				    *s == 0x7f) {
+					violation("quote, = or control raw in a quoted value", rec,
+					          line);
+				}
+				if ((unsigned char)*s >= 0x80) {
+					size_t st = tlsrpt_utf8_seqlen((const unsigned char *)s,
+					                               strlen(s));
+
+					if (st < 2 || hidden_at(s, st)) {
+						violation("invalid UTF-8 or a hidden character raw",
+						          rec, line);
+					}
+					memcpy(dec + dlen, s, st);
+					dlen += st;
+					s += st - 1;
+					continue;
+				}
 				if (*s != '\\') {
 					dec[dlen++] = *s;
 					continue;
 				}
 				s++;
-				if (*s == '"' || *s == '\\') {
-					dec[dlen++] = *s;
-				} else if (*s == 'x' && (a = hexval(s[1])) >= 0 &&
-				           (b = hexval(s[2])) >= 0) {
+				if (*s == 'x' && (a = hexval(s[1])) >= 0 &&
+				    (b = hexval(s[2])) >= 0) {
 					dec[dlen++] = (char)(a << 4 | b);
 					s += 2;
 				} else {
@@ -348,7 +393,7 @@ static void check_kv(const struct tlsrpt_record *r, const char *line, size_t rec
 			s++;
 		} else {
 			for (; *s != ' ' && *s != '\0'; s++) {
-				if (*s == '"' || *s == '\\' || *s == '=' ||
+				if (*s == '"' || *s == '\'' || *s == '\\' || *s == '=' ||
 				    (unsigned char)*s > 0x7e) {
 					violation("bad character in a bare value", rec, line);
 				}

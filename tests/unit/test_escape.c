@@ -1,9 +1,13 @@
 /*
  * test_escape.c - log format v1 and JSON value escaping, UTF-8 validation
  *
- * One table of values with the escaped text each escaper must give, one
- * table of byte sequences with the UTF-8 length they must have, and the
- * snprintf-like contract for small output buffers.
+ * One table of values with the escaped text each escaper must give (the
+ * forged values of the log-injection attacks among them), every hidden
+ * code point (C1, U+2028/9, bidi controls) and its neighbours, a check
+ * that every one- and two-byte value reads one way (bare, or quoted with
+ * \xHH as the only escape and no quote or '=' inside, decoding back to
+ * the input), one table of byte sequences with the UTF-8 length they must
+ * have, and the snprintf-like contract for small output buffers.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -32,16 +36,52 @@ static const struct esc_case esc_cases[] = {
         {"bare punctuation", S("*.mx.example:25/a?b#c"), "*.mx.example:25/a?b#c",
          "\"*.mx.example:25/a?b#c\""},
         {"space", S("Google Inc."), "\"Google Inc.\"", "\"Google Inc.\""},
-        {"quote", S("a\"b"), "\"a\\\"b\"", "\"a\\\"b\""},
-        {"backslash", S("a\\b"), "\"a\\\\b\"", "\"a\\\\b\""},
-        {"equals", S("a=b"), "\"a=b\"", "\"a=b\""},
+        {"quote", S("a\"b"), "\"a\\x22b\"", "\"a\\\"b\""},
+        {"backslash", S("a\\b"), "\"a\\x5cb\"", "\"a\\\\b\""},
+        {"equals", S("a=b"), "\"a\\x3db\"", "\"a=b\""},
+        {"single quote", S("'"), "\"\\x27\"", "\"'\""},
+        {"single quote inside", S("it's"), "\"it\\x27s\"", "\"it's\""},
+        {"forged keys after a quote", S("x policy-domain=forged.example failed-session-count=0"),
+         "\"x policy-domain\\x3dforged.example failed-session-count\\x3d0\"",
+         "\"x policy-domain=forged.example failed-session-count=0\""},
+        {"forged count", S("see failed-session-count=999"), "\"see failed-session-count\\x3d999\"",
+         "\"see failed-session-count=999\""},
+        {"escaped-looking text", S("\\x41\\\""), "\"\\x5cx41\\x5c\\x22\"", "\"\\\\x41\\\\\\\"\""},
+        {"NEL U+0085",
+         S("a\xc2\x85"
+           "b"),
+         "\"a\\xc2\\x85b\"", "\"a\\u0085b\""},
+        {"CSI U+009B",
+         S("\xc2\x9b"
+           "31m"),
+         "\"\\xc2\\x9b31m\"", "\"\\u009b31m\""},
+        {"LS U+2028",
+         S("a\xe2\x80\xa8"
+           "b"),
+         "\"a\\xe2\\x80\\xa8b\"", "\"a\\u2028b\""},
+        {"PS U+2029",
+         S("a\xe2\x80\xa9"
+           "b"),
+         "\"a\\xe2\\x80\\xa9b\"", "\"a\\u2029b\""},
+        {"RLO U+202E",
+         S("\xe2\x80\xae"
+           "gpj.exe"),
+         "\"\\xe2\\x80\\xaegpj.exe\"", "\"\\u202egpj.exe\""},
+        {"ALM U+061C", S("\xd8\x9c"), "\"\\xd8\\x9c\"", "\"\\u061c\""},
+        {"U+00A0 kept",
+         S("a\xc2\xa0"
+           "b"),
+         "\"a\xc2\xa0"
+         "b\"",
+         "\"a\xc2\xa0"
+         "b\""},
         {"empty", S(""), "\"\"", "\"\""},
         {"tab", S("a\tb"), "\"a\\x09b\"", "\"a\\tb\""},
         {"NUL inside", S("a\0b"), "\"a\\x00b\"", "\"a\\u0000b\""},
         {"escape char", S("a\x1b[31m"), "\"a\\x1b[31m\"", "\"a\\u001b[31m\""},
         {"DEL", S("a\x7f"), "\"a\\x7f\"", "\"a\\u007f\""},
-        {"forged line", S("x\nfoo: report report-id=evil"), "\"x\\x0afoo: report report-id=evil\"",
-         "\"x\\nfoo: report report-id=evil\""},
+        {"forged line", S("x\nfoo: report report-id=evil"),
+         "\"x\\x0afoo: report report-id\\x3devil\"", "\"x\\nfoo: report report-id=evil\""},
         {"CRLF", S("x\r\ny"), "\"x\\x0d\\x0ay\"", "\"x\\r\\ny\""},
         {"invalid byte",
          S("a\xff"
@@ -87,6 +127,195 @@ static void test_escape_table(void **state)
 		if (strcmp(out, c->want_json) != 0 || n != strlen(c->want_json)) {
 			fail_msg("%s: json: got [%s] (%zu), want [%s]", c->name, out, n,
 			         c->want_json);
+		}
+	}
+}
+
+/* the code points never written raw, as ranges (first, last) */
+static const unsigned long hidden[][2] = {
+        {0x80, 0x9f},     {0x061c, 0x061c}, {0x200e, 0x200f},
+        {0x2028, 0x2029}, {0x202a, 0x202e}, {0x2066, 0x2069},
+};
+
+/* their neighbours, written raw */
+static const unsigned long shown[] = {0xa0,   0xff,   0x061b, 0x061d, 0x200d, 0x2010,
+                                      0x2027, 0x202f, 0x2065, 0x206a, 0xfeff, 0x1f600};
+
+/* utf8 - the UTF-8 encoding of cp into buf; its length */
+static size_t utf8(unsigned long cp, char *buf)
+{
+	if (cp < 0x80) {
+		buf[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		buf[0] = (char)(0xc0 | (cp >> 6));
+		buf[1] = (char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		buf[0] = (char)(0xe0 | (cp >> 12));
+		buf[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		buf[2] = (char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	buf[0] = (char)(0xf0 | (cp >> 18));
+	buf[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+	buf[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+	buf[3] = (char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
+/* test_escape_hidden - every listed code point as \xHH per byte (kv) and \uXXXX (JSON) */
+static void test_escape_hidden(void **state)
+{
+	char in[16], want[64], out[64], *w;
+	unsigned long cp;
+	size_t i, k, n;
+
+	(void)state;
+	for (i = 0; i < sizeof(hidden) / sizeof(hidden[0]); i++) {
+		for (cp = hidden[i][0]; cp <= hidden[i][1]; cp++) {
+			in[0] = 'a';
+			n = 1 + utf8(cp, in + 1);
+			in[n++] = 'b';
+			w = want + sprintf(want, "\"a");
+			for (k = 1; k < n - 1; k++) {
+				w += sprintf(w, "\\x%02x", (unsigned char)in[k]);
+			}
+			sprintf(w, "b\"");
+			tlsrpt_escape_kv(in, n, out, sizeof(out));
+			if (strcmp(out, want) != 0) {
+				fail_msg("U+%04lX kv: got [%s], want [%s]", cp, out, want);
+			}
+			sprintf(want, "\"a\\u%04lxb\"", cp);
+			tlsrpt_escape_json(in, n, out, sizeof(out));
+			if (strcmp(out, want) != 0) {
+				fail_msg("U+%04lX json: got [%s], want [%s]", cp, out, want);
+			}
+			if (!tlsrpt_escape_hidden(cp)) {
+				fail_msg("U+%04lX: tlsrpt_escape_hidden got 0, want 1", cp);
+			}
+		}
+	}
+	for (i = 0; i < sizeof(shown) / sizeof(shown[0]); i++) {
+		cp = shown[i];
+		in[0] = 'a';
+		n = 1 + utf8(cp, in + 1);
+		in[n++] = 'b';
+		snprintf(want, sizeof(want), "\"%.*s\"", (int)n, in);
+		tlsrpt_escape_kv(in, n, out, sizeof(out));
+		if (strcmp(out, want) != 0) {
+			fail_msg("U+%04lX kv: got [%s], want it raw [%s]", cp, out, want);
+		}
+		tlsrpt_escape_json(in, n, out, sizeof(out));
+		if (strcmp(out, want) != 0) {
+			fail_msg("U+%04lX json: got [%s], want it raw [%s]", cp, out, want);
+		}
+	}
+}
+
+/* hexval - the value of lower-case hex digit c, -1 for anything else */
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9') {
+		return c - '0';
+	}
+	if (c >= 'a' && c <= 'f') {
+		return c - 'a' + 10;
+	}
+	return -1;
+}
+
+/*
+ * one_reading - check that kv output e of input (in, len) reads one way:
+ * bare, or quoted with \xHH as the only backslash sequence, no quote,
+ * '=' or control byte inside, no hidden character, and decoding to in.
+ */
+static void one_reading(const char *what, const char *in, size_t len, const char *e)
+{
+	unsigned char dec[64];
+	size_t el = strlen(e), i, n = 0, step;
+
+	if (el > 0 && e[0] != '"') {
+		for (i = 0; i < el; i++) {
+			if (strchr(" \"'\\=", e[i]) != NULL || (unsigned char)e[i] < 0x21 ||
+			    (unsigned char)e[i] > 0x7e) {
+				fail_msg("%s: bare [%s] holds byte 0x%02x", what, e,
+				         (unsigned char)e[i]);
+			}
+		}
+		if (el != len || memcmp(e, in, len) != 0) {
+			fail_msg("%s: bare [%s] is not the input", what, e);
+		}
+		return;
+	}
+	if (el < 2 || e[el - 1] != '"') {
+		fail_msg("%s: [%s] is neither bare nor quoted", what, e);
+	}
+	for (i = 1; i < el - 1; i++) {
+		unsigned char c = (unsigned char)e[i];
+
+		if (c == '\\') {
+			if (e[i + 1] != 'x' || hexval(e[i + 2]) < 0 || hexval(e[i + 3]) < 0) {
+				fail_msg("%s: [%s]: a backslash not followed by xHH", what, e);
+			}
+			dec[n++] = (unsigned char)(hexval(e[i + 2]) * 16 + hexval(e[i + 3]));
+			i += 3;
+			continue;
+		}
+		if (c == '"' || c == '\'' || c == '=' || c < 0x20 || c == 0x7f) {
+			fail_msg("%s: [%s] holds byte 0x%02x raw", what, e, c);
+		}
+		if (c >= 0x80) {
+			step = tlsrpt_utf8_seqlen((const unsigned char *)e + i, el - 1 - i);
+			if (step < 2) {
+				fail_msg("%s: [%s] holds invalid UTF-8 raw", what, e);
+			}
+			memcpy(dec + n, e + i, step);
+			n += step;
+			i += step - 1;
+			continue;
+		}
+		dec[n++] = c;
+	}
+	if (n != len || memcmp(dec, in, len) != 0) {
+		fail_msg("%s: [%s] does not decode to the input", what, e);
+	}
+}
+
+/* test_escape_one_reading - every byte, every byte pair, every listed character read one way */
+static void test_escape_one_reading(void **state)
+{
+	char in[16], out[128], what[64];
+	unsigned long cp;
+	unsigned a, b;
+	size_t i, n;
+
+	(void)state;
+	for (a = 0; a < 256; a++) {
+		for (b = 0; b < 256; b++) {
+			in[0] = (char)a;
+			in[1] = (char)b;
+			in[2] = 'k';
+			in[3] = '=';
+			tlsrpt_escape_kv(in, 4, out, sizeof(out));
+			snprintf(what, sizeof(what), "bytes %02x %02x", a, b);
+			one_reading(what, in, 4, out);
+			tlsrpt_escape_kv(in, 1, out, sizeof(out));
+			one_reading(what, in, 1, out);
+		}
+	}
+	for (i = 0; i < sizeof(hidden) / sizeof(hidden[0]); i++) {
+		for (cp = hidden[i][0]; cp <= hidden[i][1]; cp++) {
+			n = utf8(cp, in);
+			tlsrpt_escape_kv(in, n, out, sizeof(out));
+			snprintf(what, sizeof(what), "U+%04lX", cp);
+			one_reading(what, in, n, out);
+			if (strchr(out, (char)0xc2) != NULL || strchr(out, (char)0xe2) != NULL ||
+			    strchr(out, (char)0xd8) != NULL) {
+				fail_msg("%s: got [%s], want no raw lead byte", what, out);
+			}
 		}
 	}
 }
@@ -255,7 +484,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_escape_table),        cmocka_unit_test(test_escape_cut),
 	        cmocka_unit_test(test_escape_small_buffer), cmocka_unit_test(test_escape_nocut),
-	        cmocka_unit_test(test_utf8_seqlen),
+	        cmocka_unit_test(test_utf8_seqlen),         cmocka_unit_test(test_escape_hidden),
+	        cmocka_unit_test(test_escape_one_reading),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

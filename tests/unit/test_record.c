@@ -27,10 +27,15 @@ static void test_event_names(void **state)
 		enum tlsrpt_event ev;
 		const char *want;
 	} cases[] = {
-	        {TLSRPT_EV_REPORT, "report"},   {TLSRPT_EV_POLICY, "policy"},
-	        {TLSRPT_EV_FAILURE, "failure"}, {TLSRPT_EV_FAILURE_OMITTED, "failure-omitted"},
-	        {TLSRPT_EV_ERROR, "error"},     {TLSRPT_EV_IGNORED, "ignored"},
-	        {TLSRPT_EV_ACTION, "action"},   {TLSRPT_EV_POLICY_OMITTED, "policy-omitted"},
+	        {TLSRPT_EV_REPORT, "report"},
+	        {TLSRPT_EV_POLICY, "policy"},
+	        {TLSRPT_EV_FAILURE, "failure"},
+	        {TLSRPT_EV_FAILURE_OMITTED, "failure-omitted"},
+	        {TLSRPT_EV_ERROR, "error"},
+	        {TLSRPT_EV_IGNORED, "ignored"},
+	        {TLSRPT_EV_ACTION, "action"},
+	        {TLSRPT_EV_POLICY_OMITTED, "policy-omitted"},
+	        {TLSRPT_EV_REPORT_OMITTED, "report-omitted"},
 	};
 	size_t i;
 
@@ -145,7 +150,7 @@ static void test_format_prefix(void **state)
 	        {"4ZxK2n1YQz", "4ZxK2n1YQz: " EXAMPLE_FIELDS},
 	        {"my file.eml", "\"my file.eml\": " EXAMPLE_FIELDS},
 	        {"a\nb: report report-id=evil",
-	         "\"a\\x0ab: report report-id=evil\": " EXAMPLE_FIELDS},
+	         "\"a\\x0ab: report report-id\\x3devil\": " EXAMPLE_FIELDS},
 	        {"", "\"\": " EXAMPLE_FIELDS},
 	};
 	struct tlsrpt_records rs;
@@ -352,6 +357,62 @@ static void test_json(void **state)
 	tlsrpt_records_free(&rs);
 }
 
+/*
+ * test_forged_fields - the forged values of the log-injection attacks, as
+ * whole lines: the kv line byte for byte (no quote, backslash or '=' inside
+ * a value but \xHH), a naive search for " KEY=" finding only the true
+ * fields, and the JSON line giving the values back with U+2028 as \u2028
+ */
+static void test_forged_fields(void **state)
+{
+	static const char helo[] = "x' policy-domain=forged.example failed-session-count=0 y";
+	static const char info[] = "see failed-session-count=999\xe2\x80\xa8q: failure";
+	struct tlsrpt_records rs;
+	struct tlsrpt_record *r;
+	char out[TLSRPT_MAX_LOG_LINE + 1];
+	const char *p;
+	cJSON *j, *v;
+
+	(void)state;
+	tlsrpt_records_init(&rs);
+	r = tlsrpt_records_add(&rs, TLSRPT_EV_FAILURE, TLSRPT_SEV_WARNING);
+	tlsrpt_record_str(r, "policy-domain", "true.example");
+	tlsrpt_record_str(r, "result-type", "'");
+	tlsrpt_record_num(r, "failed-session-count", 2);
+	tlsrpt_record_str(r, "receiving-mx-helo", helo);
+	tlsrpt_record_str(r, "additional-information", info);
+	tlsrpt_record_format(r, "Q1", out, sizeof(out));
+	assert_string_equal(out, "Q1: failure policy-domain=true.example result-type=\"\\x27\" "
+	                         "failed-session-count=2 receiving-mx-helo=\"x\\x27 "
+	                         "policy-domain\\x3dforged.example failed-session-count\\x3d0 y\" "
+	                         "additional-information=\"see failed-session-count\\x3d999"
+	                         "\\xe2\\x80\\xa8q: failure\"");
+	p = strstr(out, " policy-domain=");
+	if (p == NULL || strstr(p + 1, " policy-domain=") != NULL ||
+	    strstr(out, " failed-session-count=") != strstr(out, " failed-session-count=2 ") ||
+	    strstr(strstr(out, " failed-session-count=") + 1, " failed-session-count=") != NULL) {
+		fail_msg("naive search: got a second policy-domain= or failed-session-count= in "
+		         "[%s]",
+		         out);
+	}
+	if (strchr(out, '\'') != NULL) {
+		fail_msg("got a raw single quote in [%s]", out);
+	}
+	tlsrpt_record_format_json(r, "Q1", out, sizeof(out));
+	if (strstr(out, "\\u2028") == NULL || strstr(out, "\xe2\x80\xa8") != NULL) {
+		fail_msg("json: got [%s], want U+2028 as \\u2028 only", out);
+	}
+	j = parse_json(out);
+	v = cJSON_GetObjectItemCaseSensitive(j, "receiving-mx-helo");
+	assert_true(cJSON_IsString(v));
+	assert_string_equal(v->valuestring, helo);
+	v = cJSON_GetObjectItemCaseSensitive(j, "additional-information");
+	assert_true(cJSON_IsString(v));
+	assert_string_equal(v->valuestring, info);
+	cJSON_Delete(j);
+	tlsrpt_records_free(&rs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -362,6 +423,7 @@ int main(void)
 	        cmocka_unit_test(test_format_long_prefix),
 	        cmocka_unit_test(test_format_line_limit),
 	        cmocka_unit_test(test_json),
+	        cmocka_unit_test(test_forged_fields),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -53,13 +53,14 @@ static const char *const rfc_lines[] = {
         "submitter=mail.sender.example.com policies=1 total-successful-session-count=5326 "
         "total-failure-session-count=303",
         "tests/x.eml: policy " POL " mx-host=*.mail.company-y.example "
-        "total-successful-session-count=5326 total-failure-session-count=303",
+        "total-successful-session-count=5326 total-failure-session-count=303 sts-mode=testing",
         "tests/x.eml: failure " POL " result-type=certificate-expired failed-session-count=100 "
         "sending-mta-ip=2001:db8:abcd:0012::1 receiving-mx-hostname=mx1.mail.company-y.example",
         "tests/x.eml: failure " POL " result-type=starttls-not-supported failed-session-count=200 "
         "sending-mta-ip=2001:db8:abcd:0013::1 receiving-mx-hostname=mx2.mail.company-y.example "
         "receiving-ip=203.0.113.56 additional-information="
-        "\"https://reports.company-x.example/report_info?id=5065427c-23d3#StarttlsNotSupported\"",
+        "\"https://reports.company-x.example/"
+        "report_info?id\\x3d5065427c-23d3#StarttlsNotSupported\"",
         "tests/x.eml: failure " POL " result-type=validation-failure failed-session-count=3 "
         "sending-mta-ip=198.51.100.62 receiving-mx-hostname=mx-backup.mail.company-y.example "
         "receiving-ip=203.0.113.58 failure-reason-code=X509_V_ERR_PROXY_PATH_LENGTH_EXCEEDED",
@@ -85,6 +86,7 @@ static struct tlsrpt_report *parse(const char *json)
 static void summarise_p(const struct tlsrpt_report *r, const struct tlsrpt_msghdrs *h, unsigned max,
                         unsigned maxp, struct tlsrpt_records *rs)
 {
+	struct tlsrpt_summary_msg m;
 	struct tlsrpt_limits lim;
 	char err[256];
 
@@ -92,7 +94,9 @@ static void summarise_p(const struct tlsrpt_report *r, const struct tlsrpt_msghd
 	lim.max_failure_lines = max;
 	lim.max_policy_lines = maxp;
 	tlsrpt_records_init(rs);
-	if (tlsrpt_summary_records(r, h, &lim, rs, err, sizeof(err)) != 0) {
+	memset(&m, 0, sizeof(m));
+	if (tlsrpt_summary_records(r, h, &lim, &m, rs, err, sizeof(err)) != 0 ||
+	    tlsrpt_summary_finish(&m, rs, err, sizeof(err)) != 0) {
 		fail_msg("summary: got error (%s), want records", err);
 	}
 }
@@ -174,10 +178,10 @@ static void test_top_policies(void **state)
 	assert_int_equal(rs.n, 6);
 	assert_string_equal((line(&rs, 2, "Q") + 3), want[2]);
 	assert_int_equal(rs.v[3].event, TLSRPT_EV_POLICY);
-	assert_string_equal((line(&rs, 4, "Q") + 3),
+	assert_int_equal(rs.v[4].event, TLSRPT_EV_POLICY_OMITTED);
+	assert_string_equal((line(&rs, 5, "Q") + 3),
 	                    "failure-omitted report-id=p policy-domain=a.example "
 	                    "failure-details=1 failed-session-count=7");
-	assert_int_equal(rs.v[5].event, TLSRPT_EV_POLICY_OMITTED);
 	tlsrpt_records_free(&rs);
 
 	/* no policy lines at all; and all of them when the limit allows */
@@ -487,12 +491,235 @@ static void test_top_failures(void **state)
 	check_many("limit 1", cnt, 60, 17, 1);
 }
 
+/* policy_json - a one-policy report with policy-type type and policy-string entries ps (JSON) */
+static struct tlsrpt_report *policy_report(const char *type, const char *ps)
+{
+	char json[1024];
+
+	snprintf(json, sizeof(json),
+	         "{\"report-id\":\"m\",\"policies\":[{\"policy\":{\"policy-type\":\"%s\","
+	         "\"policy-string\":%s,\"policy-domain\":\"a.example\"},\"summary\":{"
+	         "\"total-successful-session-count\":1,\"total-failure-session-count\":0}}]}",
+	         type, ps);
+	return parse(json);
+}
+
+/* test_sts_mode - sts-mode from an sts policy's "mode" line, last key of the policy line */
+static void test_sts_mode(void **state)
+{
+	static const struct {
+		const char *type, *ps, *want; /* want NULL: no sts-mode key */
+	} cases[] = {
+	        {"sts", "[\"version: STSv1\",\"mode: enforce\",\"mx: a\"]", "sts-mode=enforce"},
+	        {"sts", "[\"mode:testing\"]", "sts-mode=testing"},
+	        {"sts", "[\"  Mode \\t:  none \\t\"]", "sts-mode=none"},
+	        {"sts", "[\"version: STSv1\\r\\nmode: enforce\\r\\nmx: a\\r\\n\"]",
+	         "sts-mode=enforce"},
+	        {"sts", "[\"mx: mode: testing\",\"mode: testing\"]", "sts-mode=testing"},
+	        {"sts", "[\"modes: enforce\",\"mode:\",\"version: STSv1\"]", NULL},
+	        {"sts", "[]", NULL},
+	        {"tlsa", "[\"mode: enforce\"]", NULL},
+	        {"no-policy-found", "[\"mode: enforce\"]", NULL},
+	        {"sts", "[\"mode: enforce' policy-domain=forged.example\"]",
+	         "sts-mode=\"enforce\\x27 policy-domain\\x3dforged.example\""},
+	        {"sts", "[\"mode: \\u2028enforce\"]", "sts-mode=\"\\xe2\\x80\\xa8enforce\""},
+	};
+	struct tlsrpt_records rs;
+	struct tlsrpt_report *r;
+	const char *got, *tail;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		r = policy_report(cases[i].type, cases[i].ps);
+		summarise(r, NULL, 50, &rs);
+		got = line(&rs, 1, NULL);
+		tail = strstr(got, " total-failure-session-count=0");
+		if (rs.n != 2 || tail == NULL) {
+			fail_msg("case %zu: got %zu records, policy line [%s]", i, rs.n, got);
+		}
+		tail += strlen(" total-failure-session-count=0");
+		if (cases[i].want == NULL
+		            ? *tail != '\0'
+		            : (*tail != ' ' || strcmp(tail + 1, cases[i].want) != 0)) {
+			fail_msg("case %zu (%s %s): got [%s], want [%s] at the end", i,
+			         cases[i].type, cases[i].ps, tail,
+			         cases[i].want ? cases[i].want : "");
+		}
+		tlsrpt_records_free(&rs);
+		tlsrpt_report_free(r);
+	}
+}
+
+/* count_ev - records of event ev in rs */
+static size_t count_ev(const struct tlsrpt_records *rs, enum tlsrpt_event ev)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < rs->n; i++) {
+		n += rs->v[i].event == ev;
+	}
+	return n;
+}
+
+/*
+ * test_failures_per_message - three reports of 30 details each share 50
+ * failure lines: 30, 20, 0; one failure-omitted line at the end of the
+ * message for the other 40 from two reports; and a message whose
+ * omitted details all come from one report names it
+ */
+static void test_failures_per_message(void **state)
+{
+	struct tlsrpt_summary_msg m;
+	struct tlsrpt_records rs;
+	struct tlsrpt_limits lim;
+	struct tlsrpt_report *r[3];
+	uint64_t cnt[30];
+	char err[256], *json;
+	size_t i, k, nfail[3];
+
+	(void)state;
+	for (i = 0; i < 30; i++) {
+		cnt[i] = i + 1; /* 465 sessions per report */
+	}
+	tlsrpt_limits_default(&lim);
+	tlsrpt_records_init(&rs);
+	memset(&m, 0, sizeof(m));
+	for (k = 0; k < 3; k++) {
+		json = many_json(cnt, 30, 10);
+		r[k] = parse(json);
+		free(json);
+		i = rs.n;
+		if (tlsrpt_summary_records(r[k], NULL, &lim, &m, &rs, err, sizeof(err)) != 0) {
+			fail_msg("report %zu: got error (%s), want records", k, err);
+		}
+		nfail[k] = 0;
+		for (; i < rs.n; i++) {
+			nfail[k] += rs.v[i].event == TLSRPT_EV_FAILURE;
+		}
+		if (count_ev(&rs, TLSRPT_EV_FAILURE_OMITTED) != 0) {
+			fail_msg("report %zu: got a failure-omitted line before the message ends",
+			         k);
+		}
+	}
+	if (nfail[0] != 30 || nfail[1] != 20 || nfail[2] != 0) {
+		fail_msg("failure lines per report: got %zu %zu %zu, want 30 20 0", nfail[0],
+		         nfail[1], nfail[2]);
+	}
+	/* report 2 logs its 20 highest: 11..30, leaving 1+..+10 = 55; report 3 all 465 */
+	if (tlsrpt_summary_finish(&m, &rs, err, sizeof(err)) != 0) {
+		fail_msg("finish: got error (%s)", err);
+	}
+	assert_string_equal(line(&rs, rs.n - 1, "Q"),
+	                    "Q: failure-omitted failure-details=40 failed-session-count=520 "
+	                    "reports=2");
+	assert_int_equal(count_ev(&rs, TLSRPT_EV_FAILURE), 50);
+	assert_int_equal(count_ev(&rs, TLSRPT_EV_REPORT), 3);
+	tlsrpt_records_free(&rs);
+
+	/* only the second report loses details: the line names it */
+	lim.max_failure_lines = 45;
+	memset(&m, 0, sizeof(m));
+	for (k = 0; k < 2; k++) {
+		if (tlsrpt_summary_records(r[k], NULL, &lim, &m, &rs, err, sizeof(err)) != 0) {
+			fail_msg("45: report %zu: got error (%s)", k, err);
+		}
+	}
+	if (tlsrpt_summary_finish(&m, &rs, err, sizeof(err)) != 0) {
+		fail_msg("45: finish: got error (%s)", err);
+	}
+	assert_string_equal(line(&rs, rs.n - 1, NULL),
+	                    "failure-omitted report-id=many policy-domain=a.example "
+	                    "failure-details=15 failed-session-count=120");
+	tlsrpt_records_free(&rs);
+
+	/* nothing left out: no line */
+	memset(&m, 0, sizeof(m));
+	if (tlsrpt_summary_records(r[0], NULL, &lim, &m, &rs, err, sizeof(err)) != 0 ||
+	    tlsrpt_summary_finish(&m, &rs, err, sizeof(err)) != 0) {
+		fail_msg("one report: got error (%s)", err);
+	}
+	assert_int_equal(count_ev(&rs, TLSRPT_EV_FAILURE_OMITTED), 0);
+	tlsrpt_records_free(&rs);
+	for (k = 0; k < 3; k++) {
+		tlsrpt_report_free(r[k]);
+	}
+}
+
+/*
+ * test_room - near TLSRPT_SUMMARY_RECORDS_MAX a report logs the policies
+ * that fit, then a report with no room is counted in one report-omitted
+ * line; nothing already logged is dropped and no call fails
+ */
+static void test_room(void **state)
+{
+	struct tlsrpt_summary_msg m;
+	struct tlsrpt_records rs;
+	struct tlsrpt_limits lim;
+	struct tlsrpt_report *r;
+	char err[256];
+	size_t i, before;
+
+	(void)state;
+	/* test_top_policies' report: 5 policies, 18 failed and 150 good sessions */
+	r = parse("{\"report-id\":\"p\",\"policies\":["
+	          "{\"policy\":{\"policy-type\":\"sts\",\"policy-domain\":\"a.example\"},"
+	          "\"summary\":{\"total-successful-session-count\":10,"
+	          "\"total-failure-session-count\":1}},"
+	          "{\"policy\":{\"policy-type\":\"sts\",\"policy-domain\":\"b.example\"},"
+	          "\"summary\":{\"total-successful-session-count\":20,"
+	          "\"total-failure-session-count\":7}},"
+	          "{\"policy\":{\"policy-type\":\"sts\",\"policy-domain\":\"c.example\"},"
+	          "\"summary\":{\"total-successful-session-count\":30,"
+	          "\"total-failure-session-count\":0}},"
+	          "{\"policy\":{\"policy-type\":\"sts\",\"policy-domain\":\"d.example\"},"
+	          "\"summary\":{\"total-successful-session-count\":40,"
+	          "\"total-failure-session-count\":7}},"
+	          "{\"policy\":{\"policy-type\":\"sts\",\"policy-domain\":\"e.example\"},"
+	          "\"summary\":{\"total-successful-session-count\":50,"
+	          "\"total-failure-session-count\":3}}]}");
+	tlsrpt_limits_default(&lim);
+	tlsrpt_records_init(&rs);
+	memset(&m, 0, sizeof(m));
+	/* room for the report line, two policy lines and policy-omitted */
+	while (rs.n < TLSRPT_SUMMARY_RECORDS_MAX - 4) {
+		assert_non_null(tlsrpt_records_add(&rs, TLSRPT_EV_ERROR, TLSRPT_SEV_ERR));
+	}
+	before = rs.n;
+	if (tlsrpt_summary_records(r, NULL, &lim, &m, &rs, err, sizeof(err)) != 0) {
+		fail_msg("near the end: got error (%s), want records", err);
+	}
+	assert_int_equal(rs.n, before + 4);
+	assert_int_equal(rs.v[before].event, TLSRPT_EV_REPORT);
+	assert_string_equal(line(&rs, before + 3, NULL),
+	                    "policy-omitted report-id=p policy-domain=a.example policies=3 "
+	                    "total-successful-session-count=90 total-failure-session-count=4");
+	/* no room: counted, twice */
+	for (i = 0; i < 2; i++) {
+		if (tlsrpt_summary_records(r, NULL, &lim, &m, &rs, err, sizeof(err)) != 0) {
+			fail_msg("no room %zu: got error (%s), want it counted", i, err);
+		}
+	}
+	assert_int_equal(rs.n, before + 4);
+	if (tlsrpt_summary_finish(&m, &rs, err, sizeof(err)) != 0) {
+		fail_msg("finish: got error (%s)", err);
+	}
+	assert_int_equal(rs.n, before + 5);
+	assert_string_equal(line(&rs, rs.n - 1, NULL),
+	                    "report-omitted reports=2 policies=10 "
+	                    "total-successful-session-count=300 total-failure-session-count=36");
+	assert_int_equal(rs.v[rs.n - 1].severity, TLSRPT_SEV_WARNING);
+	tlsrpt_records_free(&rs);
+	tlsrpt_report_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_rfc_example),  cmocka_unit_test(test_domains),
-	        cmocka_unit_test(test_saturation),   cmocka_unit_test(test_top_failures),
-	        cmocka_unit_test(test_top_policies),
+	        cmocka_unit_test(test_rfc_example),          cmocka_unit_test(test_domains),
+	        cmocka_unit_test(test_saturation),           cmocka_unit_test(test_top_failures),
+	        cmocka_unit_test(test_top_policies),         cmocka_unit_test(test_sts_mode),
+	        cmocka_unit_test(test_failures_per_message), cmocka_unit_test(test_room),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

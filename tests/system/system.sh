@@ -152,7 +152,9 @@ mkdir "$root" && tar -C "$root" -xf "$image" || abort "unpacking $image"
 echo mx >"$root/etc/hostname"
 mkdir "$root/root/systest"
 cp "$deb" "$up_deb" "$root/root/systest/"
-cp "$DATA/real/isseis-tlsrpt-digest--tlsrpt_failure.eml" "$root/root/systest/failure.eml"
+sample=isseis-tlsrpt-digest--tlsrpt_failure.eml
+cp "$DATA/real/$sample" "$root/root/systest/failure.eml"
+cp "$DATA/real/$sample" "$root/root/systest/$sample"
 cp "$DATA/real/isseis-tlsrpt-digest--tlsrpt_success_google_1.eml" "$root/root/systest/ok1.eml"
 cp "$DATA/real/isseis-tlsrpt-digest--tlsrpt_success_google_2.eml" "$root/root/systest/ok2.eml"
 cp "$DATA/real/isseis-tlsrpt-digest--tlsrpt_success_microsoft.eml" "$root/root/systest/ok3.eml"
@@ -222,6 +224,9 @@ done
 ct sh -c 'tlsrpt-milter -C | cmp -s - /etc/tlsrpt-milter.conf' &&
     ok "/etc/tlsrpt-milter.conf equals tlsrpt-milter -C" ||
     fail "/etc/tlsrpt-milter.conf differs from tlsrpt-milter -C"
+ct sh -c "cd /root/systest && tlsrpt-milter -t $sample; echo \"# exit \$?\"" >"$tmp/t.out" 2>&1
+cmp -s "$tmp/t.out" "$GOLDEN/real/$sample.out" && ok "-t $sample: as golden" ||
+    { fail "-t $sample differs from golden:"; diff "$GOLDEN/real/$sample.out" "$tmp/t.out" | head; }
 ct dpkg-query -W -f='${Conffiles}\n' $PKG | grep -q '^ /etc/tlsrpt-milter.conf ' ||
     fail "/etc/tlsrpt-milter.conf is not a conffile"
 ct tlsrpt-milter -n >"$tmp/n.out" 2>&1

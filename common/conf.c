@@ -49,13 +49,14 @@ static const char *const facility_words[] = {
 #define WEEK (7 * DAY)
 
 static const struct tlsrpt_option options[] = {
-        {"Socket", TLSRPT_OPT_STRING, "unix:/run/tlsrpt-milter/tlsrpt-milter.sock", NULL, 0, 0,
-         NULL, 0,
+        {"Socket", TLSRPT_OPT_STRING, "unix:/var/spool/postfix/tlsrpt-milter/tlsrpt-milter.sock",
+         NULL, 0, 0, NULL, 0,
          "Where the milter listens for the MTA, in libmilter notation: unix:/path or "
          "local:/path for a Unix-domain socket, inet:PORT@HOST or inet6:PORT@HOST for TCP. "
          "The -p option overrides it. A Unix-domain socket is given the mode UMask allows and "
          "the owner UserID names; one left behind by an earlier run is removed, one that "
-         "another running milter answers on is not.",
+         "another running milter answers on is not. The default is inside Postfix's queue "
+         "directory, where a chrooted smtpd reaches it as unix:tlsrpt-milter/tlsrpt-milter.sock.",
          F(socket), check_socket},
         {"ReportAddress", TLSRPT_OPT_LIST, "", "tlsrpt@example.com", 0, 0, NULL, 0,
          "The TLS-RPT report addresses to watch; required to run the daemon. Either a full "

@@ -44,6 +44,7 @@
 #include "daemon.h"
 #include "limits.h"
 #include "logging.h"
+#include "mtacheck.h"
 #include "offline.h"
 #include "pipeline.h"
 #include "stats.h"
@@ -173,6 +174,9 @@ static int run_daemon(const struct tlsrpt_conf *cfg, const struct options *o)
 	if (tlsrpt_daemon_socket_perms(cfg->socket, &user, (mode_t)cfg->umask, err, sizeof(err)) <
 	    0) {
 		return startup_fail(o->mirror, EX_OSERR, err, NULL);
+	}
+	if (tlsrpt_mtacheck_root_socket(cfg, err, sizeof(err))) {
+		tlsrpt_log(LOG_WARNING, "%s", err);
 	}
 	if (cfg->pid_file != NULL &&
 	    (pidfd = tlsrpt_daemon_pidfile_open(cfg->pid_file, err, sizeof(err))) < 0) {
@@ -333,6 +337,7 @@ int main(int argc, char **argv)
 		} else {
 			rc = tlsrpt_conf_write(cfg, stdout) == 0 && fflush(stdout) == 0 ? 0
 			                                                                : EX_IOERR;
+			(void)tlsrpt_mtacheck_run(cfg, stderr); /* warnings: the MTA's side */
 		}
 	} else {
 		rc = run_daemon(cfg, &o);

@@ -17,7 +17,7 @@ systemd-analyze security --help 2>/dev/null | grep -q -- --offline ||
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 
-# security: the last line is "→ Overall exposure level for NAME: 1.2 OK ..."
+# security: the last line is "→ Overall exposure level for NAME: 1.1 OK ..."
 SYSTEMD_COLORS=0 systemd-analyze security --no-pager --offline=true "$unit" >"$tmp/security" 2>&1
 score=$(sed -n 's/.*Overall exposure level for tlsrpt-milter.service: \([0-9.]*\).*/\1/p' \
     "$tmp/security")

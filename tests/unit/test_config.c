@@ -339,7 +339,7 @@ static void test_defaults(void **state)
 	assert_int_equal(got.max_parts, want.max_parts);
 	assert_int_equal(got.max_failure_lines, want.max_failure_lines);
 	assert_int_equal(got.max_policy_lines, want.max_policy_lines);
-	assert_string_equal(cfg->socket, "unix:/run/tlsrpt-milter/tlsrpt-milter.sock");
+	assert_string_equal(cfg->socket, "unix:/var/spool/postfix/tlsrpt-milter/tlsrpt-milter.sock");
 	assert_string_equal(cfg->recipient_delimiter, "+");
 	assert_int_equal(cfg->action, TLSRPT_ACTION_DELIVER);
 	assert_int_equal(cfg->log_facility, TLSRPT_FAC_MAIL);

@@ -1,0 +1,419 @@
+#!/bin/sh
+# system.sh - the operator's story on Debian 12 booted with systemd
+#
+# Builds the Debian package from a clean copy of the distribution files
+# (make distdir, dpkg-buildpackage, lintian), boots a minimal Debian 12
+# (mmdebstrap bookworm, cached as a tar) with systemd in systemd-nspawn
+# (private network: only loopback), and does inside it, with the
+# distribution's own Postfix (smtpd chrooted, as Debian installs it) and
+# rsyslog, what README.md and doc/install.md tell an operator:
+#
+#   apt-get install ./tlsrpt-milter_VERSION_ARCH.deb
+#   echo 'ReportAddress tlsrpt@example.com' >> /etc/tlsrpt-milter.conf
+#   systemctl enable --now tlsrpt-milter
+#   postconf -e '<the smtpd_milters line of README.md>'; postfix reload
+#
+# and the alert recipe as doc/alerting.md installs it (its commands are
+# taken from that file).  Then, over SMTP on port 25 (swaks): a failure
+# report gives its lines in /var/log/mail.log (rsyslog) and in
+# journalctl -t tlsrpt-milter at the documented priorities, and the alert
+# program mails root's mailbox once; "systemctl kill -s USR1" logs the
+# stats line; "tlsrpt-milter -n" finds nothing wrong (and names the
+# missing smtpd_milters line before it is added); Action hold and a
+# StateFile after a restart: the message is in the hold queue
+# (postqueue -j); smtpd not chrooted works with the same line; the live
+# "systemd-analyze security" exposure is 2.0 or lower; an upgrade to a
+# rebuilt package (dpkg-buildpackage again, as VERSION+systest1) keeps the
+# edited conffile and the StateFile and restarts the service; purge
+# removes the program, conffile, unit, state, socket directory, user and
+# group, and Postfix still delivers (default_action=accept).
+#
+# Root only; one at a time (flock); exits 77 under distcheck (the package
+# is built and tested once per ./check.sh) and when a tool is missing
+# (tests/install-deps.sh installs them all).  The Debian 12 root comes
+# from the package registry the first time (mmdebstrap, 1-2 minutes) and
+# is kept as a tar in $TLSRPT_SYSTEM_CACHE (default
+# /var/cache/tlsrpt-milter-tests); later runs unpack it in a second.
+. "$(dirname "$0")/../lib.sh"
+
+PKG=tlsrpt-milter
+LOCK=/run/lock/tlsrpt-milter-system-test.lock
+CACHE=${TLSRPT_SYSTEM_CACHE:-/var/cache/tlsrpt-milter-tests}
+SUITE=bookworm
+# what the image needs beyond the package's own dependencies
+IMAGE_PKGS="systemd systemd-sysv dbus postfix rsyslog swaks"
+
+# automake's distcheck builds in $(distdir)/_build/sub with srcdir ../..
+if [ "${top_builddir%/_build/sub}" != "$top_builddir" ] &&
+    [ "$(cd "$top_srcdir" && pwd -P)" = "$(cd "$top_builddir/../.." && pwd -P)" ]; then
+    skip "under make distcheck: the package is built and tested once, by the main build"
+fi
+[ "$(id -u)" -eq 0 ] || skip "needs root to build a root file system and boot it"
+for t in dpkg-buildpackage dh lintian mmdebstrap systemd-nspawn nsenter flock; do
+    command -v $t >/dev/null || skip "$t not installed (tests/install-deps.sh)"
+done
+
+exec 9>"$LOCK" || skip "cannot open $LOCK"
+flock -w 900 9 || skip "another system test held $LOCK for 15 minutes"
+
+tmp=$(mktemp -d /var/tmp/tlsrpt-system.XXXXXX) || exit 1
+nspawn_pid=
+test_start=$(date +%s)
+
+# cleanup - power the container off (SIGTERM: nspawn halts its systemd),
+# then remove everything
+cleanup() {
+    if [ -n "$nspawn_pid" ] && kill -0 "$nspawn_pid" 2>/dev/null; then
+        kill -TERM "$nspawn_pid" 2>/dev/null
+        i=0
+        while kill -0 "$nspawn_pid" 2>/dev/null && [ $i -lt 300 ]; do
+            sleep 0.1
+            i=$((i + 1))
+        done
+        kill -KILL "$nspawn_pid" 2>/dev/null
+        wait "$nspawn_pid" 2>/dev/null
+    fi
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+# abort - a step the rest depends on failed: say so and stop
+abort() {
+    fail "$*"
+    finish
+    exit 1
+}
+
+version=$("$TLSRPT_MILTER" -V | sed 's/^tlsrpt-milter //')
+
+# 1. the package, from a clean copy of the distribution files
+src="$tmp/src/$PKG-$version"
+mkdir -p "$tmp/src"
+make -s -C "$top_builddir" distdir distdir="$src" >"$tmp/distdir.log" 2>&1 ||
+    { cat "$tmp/distdir.log"; abort "make distdir"; }
+changelog_version=$(cd "$src" && dpkg-parsechangelog -S Version)
+[ "$changelog_version" = "$version" ] && ok "debian/changelog version $version" ||
+    fail "debian/changelog has $changelog_version, configure.ac $version"
+start=$(date +%s)
+(cd "$src" && DEB_BUILD_OPTIONS=nocheck nice dpkg-buildpackage -us -uc -b) \
+    >"$tmp/build.log" 2>&1 || { tail -40 "$tmp/build.log"; abort "dpkg-buildpackage"; }
+deb=$(ls "$tmp"/src/${PKG}_"$version"_*.deb 2>/dev/null | head -1)
+[ -f "$deb" ] || abort "no .deb in $tmp/src"
+ok "dpkg-buildpackage: $(basename "$deb"), $(stat -c %s "$deb") bytes, $(($(date +%s) - start)) s"
+[ -d "$top_srcdir/debian/$PKG" ] && fail "the build wrote into the source tree"
+
+start=$(date +%s)
+lintian --tag-display-limit 0 "$tmp"/src/${PKG}_"$version"_*.changes >"$tmp/lintian.log" 2>&1
+if grep -q '^E:' "$tmp/lintian.log"; then
+    fail "lintian errors:"
+    grep '^E:' "$tmp/lintian.log"
+else
+    ok "lintian: no error ($(grep -c '^W:' "$tmp/lintian.log") warnings), $(($(date +%s) - start)) s"
+fi
+sed 's/^/  lintian: /' "$tmp/lintian.log"
+
+# the upgrade: the package rebuilt (dpkg-buildpackage -nc: the compiled
+# tree is reused) with a changelog entry of a higher version
+up_version="$version+systest1"
+{
+    printf '%s (%s) %s; urgency=medium\n\n' $PKG "$up_version" \
+        "$(cd "$src" && dpkg-parsechangelog -S Distribution)"
+    printf '  * Rebuilt by tests/system/system.sh to test the upgrade.\n\n'
+    printf ' -- %s  %s\n\n' "$(cd "$src" && dpkg-parsechangelog -S Maintainer)" "$(date -R)"
+    cat "$src/debian/changelog"
+} >"$tmp/changelog" && mv "$tmp/changelog" "$src/debian/changelog"
+start=$(date +%s)
+(cd "$src" && DEB_BUILD_OPTIONS=nocheck nice dpkg-buildpackage -us -uc -b -nc) \
+    >"$tmp/rebuild.log" 2>&1 || { tail -40 "$tmp/rebuild.log"; abort "dpkg-buildpackage -nc"; }
+up_deb=$(ls "$tmp"/src/${PKG}_"$up_version"_*.deb 2>/dev/null | head -1)
+[ -f "$up_deb" ] || abort "no ${PKG}_${up_version} .deb"
+ok "rebuilt as $up_version, $(($(date +%s) - start)) s"
+
+# 2. the Debian 12 root: from the cache, or built once and cached
+deps=$(dpkg-deb -f "$deb" Depends | tr ',' '\n' | sed 's/(.*//; s/|.*//; s/ //g' | grep .)
+include=$(printf '%s\n' $IMAGE_PKGS $deps | sort -u | paste -sd, -)
+key=$(printf '%s %s' "$SUITE" "$include" | md5sum | cut -c1-12)
+image="$CACHE/debian-$SUITE-$key.tar"
+if [ ! -s "$image" ]; then
+    start=$(date +%s)
+    mkdir -p "$CACHE" || abort "cannot create $CACHE"
+    if ! nice mmdebstrap --variant=minbase --include="$include" --format=tar \
+        "$SUITE" "$image.new" >"$tmp/mmdebstrap.log" 2>&1; then
+        tail -20 "$tmp/mmdebstrap.log"
+        rm -f "$image.new"
+        abort "mmdebstrap $SUITE"
+    fi
+    mv "$image.new" "$image"
+    ok "mmdebstrap $SUITE ($include): $(($(date +%s) - start)) s, cached as $image"
+fi
+root="$tmp/root"
+mkdir "$root" && tar -C "$root" -xf "$image" || abort "unpacking $image"
+echo mx >"$root/etc/hostname"
+mkdir "$root/root/systest"
+cp "$deb" "$up_deb" "$root/root/systest/"
+sample=isseis-tlsrpt-digest--tlsrpt_failure.eml
+cp "$DATA/real/$sample" "$root/root/systest/failure.eml"
+cp "$DATA/real/$sample" "$root/root/systest/$sample"
+cp "$DATA/real/isseis-tlsrpt-digest--tlsrpt_success_google_1.eml" "$root/root/systest/ok1.eml"
+cp "$DATA/real/isseis-tlsrpt-digest--tlsrpt_success_google_2.eml" "$root/root/systest/ok2.eml"
+cp "$DATA/real/isseis-tlsrpt-digest--tlsrpt_success_microsoft.eml" "$root/root/systest/ok3.eml"
+
+# 3. boot it
+start=$(date +%s)
+SYSTEMD_NSPAWN_UNIFIED_HIERARCHY=0 systemd-nspawn -q -D "$root" -M tlsrpt-systest \
+    --register=no --keep-unit --private-network -b --console=passive \
+    >"$tmp/nspawn.log" 2>&1 &
+nspawn_pid=$!
+wait_for "[ -n \"\$(ps -o pid= --ppid $nspawn_pid)\" ]" ||
+    { cat "$tmp/nspawn.log"; abort "systemd-nspawn started no container"; }
+ct_pid=$(ps -o pid= --ppid $nspawn_pid | tr -d ' ' | head -1)
+
+# ct - run a command in the container (all its namespaces), clean environment
+ct() {
+    timeout 120 nsenter -t "$ct_pid" -a -- env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+        LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive "$@"
+}
+
+# until systemd answers on its bus, then until start-up has finished
+i=0
+while :; do
+    state=$(ct timeout 60 systemctl is-system-running --wait 2>&1)
+    case $state in *"connect to bus"*) ;; *) break ;; esac
+    [ $i -lt 120 ] || break
+    sleep 0.5
+    i=$((i + 1))
+done
+if [ "$state" = running ]; then
+    ok "Debian 12 booted with systemd: running, $(($(date +%s) - start)) s"
+else
+    ct systemctl --failed --no-pager
+    abort "systemctl is-system-running: $state"
+fi
+
+# the site: mail for example.com is local; reports go to a user's mailbox,
+# postmaster (the alert recipient) is root
+ct sh -c 'useradd -m reports &&
+    postconf -e "mydestination = \$myhostname, localhost, example.com" &&
+    echo "tlsrpt: reports" >>/etc/aliases && newaliases' ||
+    abort "setting up the test site"
+
+# send - a message over SMTP on port 25, its queue ID: send FILE [TO]
+send() {
+    ct swaks --server 127.0.0.1 --port 25 --from noreply-smtp-tls-reporting@google.com \
+        --to "${2:-tlsrpt@example.com}" --data "/root/systest/$1" >"$tmp/swaks.out" 2>&1
+    sed -n 's/.*250 2\.0\.0 Ok: queued as \([0-9A-Z]*\).*/\1/p' "$tmp/swaks.out"
+}
+# logged - wait until mail.log has an action line for QUEUEID
+logged() {
+    wait_for "ct grep -q 'tlsrpt-milter\[[0-9]*\]: $1: action ' /var/log/mail.log" ||
+        wait_for "ct grep -q 'tlsrpt-milter\[[0-9]*\]: $1: action ' /var/log/mail.log"
+}
+
+# 4. install; the package's own checks
+ct apt-get install -y -q "/root/systest/$(basename "$deb")" >"$tmp/install.log" 2>&1 &&
+    ok "apt-get install ./$(basename "$deb")" ||
+    { cat "$tmp/install.log"; abort "apt-get install"; }
+for f in /usr/sbin/tlsrpt-milter /etc/tlsrpt-milter.conf /lib/systemd/system/$PKG.service \
+    /usr/share/man/man8/tlsrpt-milter.8.gz /usr/share/man/man5/tlsrpt-milter.conf.5.gz \
+    /usr/share/doc/$PKG/install.md.gz /usr/share/doc/$PKG/examples/postfix-main.cf.snippet \
+    /usr/share/doc/$PKG/examples/rsyslog-tlsrpt-milter.conf \
+    /usr/share/doc/$PKG/examples/tlsrpt-alert.sh; do
+    ct test -e "$f" || fail "$f not installed"
+done
+ct sh -c 'tlsrpt-milter -C | cmp -s - /etc/tlsrpt-milter.conf' &&
+    ok "/etc/tlsrpt-milter.conf equals tlsrpt-milter -C" ||
+    fail "/etc/tlsrpt-milter.conf differs from tlsrpt-milter -C"
+ct sh -c "cd /root/systest && tlsrpt-milter -t $sample; echo \"# exit \$?\"" >"$tmp/t.out" 2>&1
+cmp -s "$tmp/t.out" "$GOLDEN/real/$sample.out" && ok "-t $sample: as golden" ||
+    { fail "-t $sample differs from golden:"; diff "$GOLDEN/real/$sample.out" "$tmp/t.out" | head; }
+ct dpkg-query -W -f='${Conffiles}\n' $PKG | grep -q '^ /etc/tlsrpt-milter.conf ' ||
+    fail "/etc/tlsrpt-milter.conf is not a conffile"
+ct tlsrpt-milter -n >"$tmp/n.out" 2>&1
+rc=$?
+[ $rc -eq 78 ] && grep -qi reportaddress "$tmp/n.out" &&
+    ok "-n refuses the shipped configuration: $(head -1 "$tmp/n.out")" ||
+    { fail "-n on the shipped configuration: exit $rc, want 78 naming ReportAddress"; cat "$tmp/n.out"; }
+ct systemctl is-enabled $PKG >/dev/null 2>&1 && fail "the unit is enabled before ReportAddress is set"
+ct systemctl is-active -q $PKG && fail "the service runs before ReportAddress is set"
+got=$(ct stat -c %U:%G:%a /var/spool/postfix/tlsrpt-milter)
+[ "$got" = tlsrpt-milter:postfix:2750 ] && ok "socket directory $got" ||
+    fail "/var/spool/postfix/tlsrpt-milter is $got, want tlsrpt-milter:postfix:2750"
+
+# 5. the operator's steps
+ct sh -c "echo 'ReportAddress tlsrpt@example.com' >>/etc/tlsrpt-milter.conf"
+ct tlsrpt-milter -n >"$tmp/n.out" 2>&1
+rc=$?
+[ $rc -eq 0 ] && grep -q '^ReportAddress tlsrpt@example.com' "$tmp/n.out" ||
+    { fail "-n with ReportAddress set: exit $rc"; cat "$tmp/n.out"; }
+ct systemctl enable --now $PKG >"$tmp/enable.log" 2>&1 ||
+    { cat "$tmp/enable.log"; fail "systemctl enable --now $PKG"; }
+if wait_for "ct test -S /var/spool/postfix/tlsrpt-milter/tlsrpt-milter.sock"; then
+    got=$(ct stat -c %U:%G:%a /var/spool/postfix/tlsrpt-milter/tlsrpt-milter.sock)
+    [ "$got" = tlsrpt-milter:postfix:660 ] && ok "enable --now: running, socket $got" ||
+        fail "socket is $got, want tlsrpt-milter:postfix:660"
+else
+    ct systemctl status --no-pager $PKG
+    abort "no socket after systemctl enable --now"
+fi
+# the MTA side before main.cf names the milter
+ct tlsrpt-milter -n >"$tmp/n.out" 2>&1
+grep -q 'smtpd_milters' "$tmp/n.out" && ok "-n before main.cf: $(grep smtpd_milters "$tmp/n.out" | head -1)" ||
+    { fail "-n does not say that smtpd_milters lacks the milter"; cat "$tmp/n.out"; }
+
+line=$(sed -n 's/^    \(smtpd_milters = { unix:tlsrpt-milter.*\)$/\1/p' "$top_srcdir/README.md" | head -1)
+[ -n "$line" ] || abort "README.md shows no smtpd_milters line with unix:tlsrpt-milter/..."
+ct postconf -e "$line" && ct postfix reload >/dev/null 2>&1 && ok "main.cf: $line; postfix reload" ||
+    fail "postconf -e '$line'; postfix reload"
+ct tlsrpt-milter -n >"$tmp/n.out" 2>&1
+rc=$?
+if [ $rc -eq 0 ] && ! grep -q '^tlsrpt-milter: ' "$tmp/n.out"; then
+    ok "-n: configuration and MTA side in order"
+else
+    fail "-n after the README's steps: exit $rc"
+    cat "$tmp/n.out"
+fi
+
+# the alert recipe, with doc/alerting.md's own commands
+sed -n 's/^    \(install -m 755 .*tlsrpt-alert\)$/\1/p; s/^    \(cp .*rsyslog-tlsrpt-milter.conf .*\)$/\1/p' \
+    "$top_srcdir/doc/alerting.md" >"$tmp/alert-steps"
+[ "$(wc -l <"$tmp/alert-steps")" -eq 2 ] || abort "doc/alerting.md: no install and cp lines found"
+cp "$tmp/alert-steps" "$root/root/systest/alert-steps"
+ct sh -e /root/systest/alert-steps && ct rsyslogd -N1 >"$tmp/rsyslog-n.log" 2>&1 &&
+    ct systemctl restart rsyslog && ok "alert recipe installed as doc/alerting.md says" ||
+    { cat "$tmp/rsyslog-n.log"; fail "installing the alert recipe"; }
+
+# 6. a failure report over SMTP, smtpd chrooted
+ct postconf -Fh smtp/inet/chroot | grep -qx y || fail "smtpd is not chrooted as Debian installs it"
+qid=$(send failure.eml)
+[ -n "$qid" ] || { cat "$tmp/swaks.out"; abort "the failure report was not accepted"; }
+if logged "$qid"; then
+    ct grep "tlsrpt-milter\[[0-9]*\]: $qid: " /var/log/mail.log >"$tmp/mail.log"
+    for ev in report policy failure action; do
+        grep -q ": $qid: $ev " "$tmp/mail.log" || fail "mail.log has no $ev line for $qid"
+    done
+    ok "chrooted smtpd: $(wc -l <"$tmp/mail.log") lines for $qid in /var/log/mail.log"
+else
+    ct tail -20 /var/log/mail.log
+    abort "no action line for $qid in /var/log/mail.log"
+fi
+# priorities (doc/log-format.md): report, policy and failure with failures
+# are WARNING, action is INFO, nothing is ERR
+ct journalctl -t tlsrpt-milter -p warning..warning -o cat >"$tmp/j.warning"
+ct journalctl -t tlsrpt-milter -p info..info -o cat >"$tmp/j.info"
+ct journalctl -t tlsrpt-milter -p emerg..err -o cat >"$tmp/j.err"
+for ev in report policy failure; do
+    grep -q "^$qid: $ev " "$tmp/j.warning" || fail "journal: no $ev line at WARNING for $qid"
+done
+grep -q "^$qid: action action=deliver " "$tmp/j.info" || fail "journal: no action line at INFO"
+[ -s "$tmp/j.err" ] && fail "journal: lines at ERR or above: $(cat "$tmp/j.err")"
+grep -q "^starting tlsrpt-milter $version socket=unix:/var/spool/postfix/" "$tmp/j.info" ||
+    fail "journal: no starting line at INFO"
+ok "journalctl -t tlsrpt-milter: report, policy, failure at WARNING, action at INFO"
+wait_for "ct grep -q 'status=sent' /var/log/mail.log" &&
+    ct grep -q "$qid: to=<reports@.*status=sent" /var/log/mail.log &&
+    ok "the report was delivered (Action deliver)" || fail "the report was not delivered"
+
+# the alert: one mail in root's mailbox for the one failure line
+if wait_for "ct grep -q '^Subject: TLS-RPT failure' /var/mail/root 2>/dev/null" ||
+    wait_for "ct grep -q '^Subject: TLS-RPT failure' /var/mail/root 2>/dev/null"; then
+    sleep 2
+    n=$(ct grep -c '^Subject: TLS-RPT failure' /var/mail/root)
+    [ "$n" = 1 ] && ok "alert: one mail in /var/mail/root: $(ct grep '^Subject: TLS-RPT' /var/mail/root)" ||
+        fail "alert: $n mails, want 1"
+    ct grep -q "$qid: failure report-id=" /var/mail/root || fail "the alert mail lacks the failure line"
+    n=$(ct cat /var/log/tlsrpt-milter/alerts.log | grep -c .)
+    [ "$n" = 1 ] || fail "alerts.log has $n lines, want 1"
+else
+    ct tail -20 /var/log/mail.log
+    fail "no alert mail in /var/mail/root"
+fi
+
+# 7. statistics on SIGUSR1
+ct systemctl kill -s USR1 $PKG
+wait_for "ct journalctl -t tlsrpt-milter -o cat | grep -q '^stats when=signal messages=1 report-messages=1 reports=1 failures=2 '" &&
+    ok "systemctl kill -s USR1: $(ct journalctl -t tlsrpt-milter -o cat | grep '^stats when=signal' | tail -1)" ||
+    fail "no stats line after SIGUSR1: $(ct journalctl -t tlsrpt-milter -o cat | tail -3)"
+
+# 8. edit the conffile: Action hold and a StateFile; restart
+pid1=$(ct systemctl show -P MainPID $PKG)
+ct sh -c 'printf "Action hold\nStateFile /var/lib/tlsrpt-milter/state\n" >>/etc/tlsrpt-milter.conf'
+ct systemctl restart $PKG
+pid2=$(ct systemctl show -P MainPID $PKG)
+wait_for "ct test -S /var/spool/postfix/tlsrpt-milter/tlsrpt-milter.sock" &&
+    ct systemctl is-active -q $PKG && [ "$pid2" != "$pid1" ] && [ "$pid2" != 0 ] &&
+    ok "systemctl restart: pid $pid1 -> $pid2" || fail "restart: pid $pid1 -> $pid2"
+got=$(ct stat -c %U:%G:%a /var/spool/postfix/tlsrpt-milter /var/spool/postfix/tlsrpt-milter/tlsrpt-milter.sock | paste -sd' ')
+[ "$got" = "tlsrpt-milter:postfix:2750 tlsrpt-milter:postfix:660" ] &&
+    ok "after the restart: $got" || fail "after the restart: $got"
+qid=$(send ok1.eml)
+if [ -n "$qid" ] && logged "$qid"; then
+    ct grep -q "$qid: action action=hold " /var/log/mail.log || fail "no action=hold line for $qid"
+    wait_for "ct postqueue -j | grep -q '\"queue_id\": *\"$qid\"'"
+    ct postqueue -j >"$tmp/queue.json"
+    grep "\"queue_id\": *\"$qid\"" "$tmp/queue.json" | grep -q '"queue_name": *"hold"' &&
+        ok "Action hold: $qid is in the hold queue (postqueue -j)" ||
+        { fail "$qid not in the hold queue"; cat "$tmp/queue.json"; }
+else
+    fail "the second report was not logged"
+fi
+ct test -s /var/lib/tlsrpt-milter/state && ok "StateFile written" || fail "no StateFile"
+
+# 9. the same main.cf line with smtpd not chrooted
+ct postconf -F -e smtp/inet/chroot=n && ct postfix reload >/dev/null 2>&1
+qid=$(send ok2.eml)
+[ -n "$qid" ] && logged "$qid" && ct grep -q "$qid: report " /var/log/mail.log &&
+    ok "smtpd not chrooted: $qid logged with the same smtpd_milters line" ||
+    { ct tail -5 /var/log/mail.log; fail "smtpd not chrooted: no lines"; }
+ct tlsrpt-milter -n >"$tmp/n.out" 2>&1 && ! grep -q '^tlsrpt-milter: ' "$tmp/n.out" ||
+    { fail "-n with smtpd not chrooted"; cat "$tmp/n.out"; }
+ct postconf -F -e smtp/inet/chroot=y && ct postfix reload >/dev/null 2>&1
+
+# 10. the live exposure
+ct systemd-analyze security --no-pager $PKG >"$tmp/security.out" 2>&1
+score=$(sed -n 's/.*Overall exposure level for .*: \([0-9.]*\) .*/\1/p' "$tmp/security.out")
+[ -n "$score" ] && awk "BEGIN { exit !($score <= 2.0) }" &&
+    ok "systemd-analyze security $PKG (live): $score" ||
+    { fail "live exposure ${score:-unknown}, want <= 2.0"; tail -5 "$tmp/security.out"; }
+
+# 11. upgrade to the rebuilt package
+conf_before=$(ct md5sum /etc/tlsrpt-milter.conf)
+state_before=$(ct md5sum /var/lib/tlsrpt-milter/state)
+pid1=$(ct systemctl show -P MainPID $PKG)
+ct apt-get install -y -q "/root/systest/$(basename "$up_deb")" >"$tmp/upgrade.log" 2>&1 ||
+    { cat "$tmp/upgrade.log"; fail "apt-get install ./$(basename "$up_deb")"; }
+[ "$(ct dpkg-query -W -f='${Version}' $PKG)" = "$up_version" ] || fail "not upgraded"
+[ "$(ct md5sum /etc/tlsrpt-milter.conf)" = "$conf_before" ] &&
+    ct grep -q '^Action hold' /etc/tlsrpt-milter.conf &&
+    ok "upgrade to $up_version kept the edited conffile" || fail "the upgrade changed the conffile"
+[ "$(ct md5sum /var/lib/tlsrpt-milter/state)" = "$state_before" ] &&
+    ok "upgrade kept the StateFile" || fail "the upgrade changed or removed the StateFile"
+wait_for "ct systemctl is-active -q $PKG" && pid2=$(ct systemctl show -P MainPID $PKG) &&
+    [ "$pid2" != "$pid1" ] && ok "the service was restarted by the upgrade: pid $pid1 -> $pid2" ||
+    fail "after the upgrade: $(ct systemctl is-active $PKG), pid $pid1 -> $(ct systemctl show -P MainPID $PKG)"
+qid=$(send ok3.eml)
+[ -n "$qid" ] && logged "$qid" && ok "after the upgrade: $qid logged" ||
+    fail "after the upgrade: report not logged"
+
+# 12. purge
+ct apt-get purge -y -q $PKG >"$tmp/purge.log" 2>&1 && ok "apt-get purge $PKG" ||
+    { cat "$tmp/purge.log"; fail "apt-get purge $PKG"; }
+for f in /usr/sbin/tlsrpt-milter /etc/tlsrpt-milter.conf /lib/systemd/system/$PKG.service \
+    /var/lib/$PKG /var/spool/postfix/tlsrpt-milter /usr/share/doc/$PKG \
+    /etc/systemd/system/multi-user.target.wants/$PKG.service; do
+    ct test -e "$f" && fail "$f left after purge"
+done
+ct getent passwd $PKG >/dev/null && fail "user $PKG left after purge"
+ct getent group $PKG >/dev/null && fail "group $PKG left after purge"
+ct grep -q "$PKG" /etc/group && fail "$PKG left in /etc/group"
+ct dpkg-query -W -f='${Status}' $PKG 2>/dev/null | grep -q 'installed\|config-files' &&
+    fail "dpkg still knows $PKG"
+ok "purge: program, conffile, unit, state, socket directory, user and group gone"
+# with the milter gone, Postfix goes on delivering (default_action=accept)
+qid=$(send ok1.eml)
+[ -n "$qid" ] && wait_for "ct grep -q '$qid: to=<reports@.*status=sent' /var/log/mail.log" &&
+    ok "without the milter Postfix still delivers ($qid)" ||
+    fail "mail does not flow once the milter is purged"
+
+echo "system test: $(($(date +%s) - test_start)) s"
+finish

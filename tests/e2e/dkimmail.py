@@ -4,7 +4,8 @@
   dkimmail.py keygen DIR                    RSA key: DIR/key.pem, DIR/dns.txt (the TXT value)
   dkimmail.py report OUT ID DOMAIN SUBMITTER FROM FAILURES [EXTRA-HEADER...]
                                          a multipart/report TLS-RPT mail (gzip, base64);
-                                         SUBMITTER "-NAME": no TLS-Report-Submitter field
+                                         SUBMITTER "-NAME": no TLS-Report-Submitter field;
+                                         $DKIMMAIL_ORG: the organization-name
   dkimmail.py sign IN OUT KEYDIR SELECTOR DOMAIN [IDENTITY]
                                          IN with a DKIM-Signature by DOMAIN prepended
                                          (with i=IDENTITY when given)
@@ -13,6 +14,7 @@ Only the Python standard library and Debian's python3-dkim are used.
 import base64
 import gzip
 import json
+import os
 import subprocess
 import sys
 
@@ -40,7 +42,7 @@ def report(out, rid, domain, submitter, sender, failures, extra):
         policy["failure-details"] = [{
             "result-type": "certificate-expired", "sending-mta-ip": "192.0.2.7",
             "receiving-mx-hostname": "mx1." + domain, "failed-session-count": failures}]
-    doc = {"organization-name": "Reporter Org " + submitter,
+    doc = {"organization-name": os.environ.get("DKIMMAIL_ORG", "Reporter Org " + submitter),
            "date-range": {"start-datetime": "2026-11-01T00:00:00Z",
                           "end-datetime": "2026-11-01T23:59:59Z"},
            "contact-info": "tlsrpt@" + submitter, "report-id": rid, "policies": [policy]}

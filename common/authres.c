@@ -190,7 +190,6 @@ static int read_quoted(struct scan *s, char *out, size_t cap, size_t *len, int *
 static int read_keyword(struct scan *s, char *out, size_t cap, const char *what)
 {
 	size_t len = 0;
-	int cut = 0;
 
 	out[0] = '\0';
 	while (is_keyword_char((unsigned char)*s->p)) {
@@ -199,7 +198,7 @@ static int read_keyword(struct scan *s, char *out, size_t cap, const char *what)
 		if (c >= 'A' && c <= 'Z') {
 			c = (char)(c - 'A' + 'a');
 		}
-		put(out, cap, &len, c, &cut);
+		put(out, cap, &len, c, NULL);
 		s->p++;
 	}
 	return len > 0 ? 0 : fail(s, what);

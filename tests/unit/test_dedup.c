@@ -803,6 +803,54 @@ static void test_record_after_log(void **state)
 	tlsrpt_dedup_close(d);
 }
 
+/*
+ * test_twice_in_one_message - the same report twice in one mail: the second
+ * is a duplicate of the first, and one key is recorded
+ */
+static void test_twice_in_one_message(void **state)
+{
+	static const char *const ids[] = {"mx.example.com"};
+	static const char msg[] =
+	        "Authentication-Results: mx.example.com; dkim=pass header.d=google.com\r\n"
+	        "TLS-Report-Submitter: google.com\r\n"
+	        "Content-Type: multipart/report; report-type=tlsrpt; boundary=b\r\n\r\n"
+	        "--b\r\nContent-Type: application/tlsrpt+json\r\n\r\n" REPORT_JSON "\r\n"
+	        "--b\r\nContent-Type: application/tlsrpt+json\r\n\r\n" REPORT_JSON "\r\n"
+	        "--b--\r\n";
+	struct tlsrpt_limits lim;
+	struct tlsrpt_trust t;
+	struct tlsrpt_pipeline *p;
+	struct tlsrpt_dedup *d;
+	char err[256];
+
+	(void)state;
+	d = open_ok(path_of("state"), WEEK, 100, T0, NULL, err, sizeof(err));
+	tlsrpt_limits_default(&lim);
+	memset(&t, 0, sizeof(t));
+	t.authserv_ids = ids;
+	t.nauthserv_ids = 1;
+	t.dedup = d;
+	t.now = T0;
+	p = tlsrpt_pipeline_new(&lim, TLSRPT_INPUT_MESSAGE, err, sizeof(err));
+	assert_non_null(p);
+	tlsrpt_pipeline_set_trust(p, &t);
+	if (tlsrpt_pipeline_feed(p, msg, sizeof(msg) - 1, err, sizeof(err)) != 0 ||
+	    tlsrpt_pipeline_finish(p, err, sizeof(err)) != 0) {
+		fail_msg("pipeline: %s", err);
+	}
+	if (tlsrpt_pipeline_reports_ok(p) != 2 || tlsrpt_pipeline_duplicates(p) != 1) {
+		fail_msg("two copies in one mail: got %u read, %u duplicates; want 2 and 1",
+		         tlsrpt_pipeline_reports_ok(p), tlsrpt_pipeline_duplicates(p));
+	}
+	if (tlsrpt_pipeline_remember(p, err, sizeof(err)) != 0 || tlsrpt_dedup_count(d) != 1 ||
+	    file_entries(path_of("state")) != 1) {
+		fail_msg("after remember: %zu keys, %zu in the file; want 1", tlsrpt_dedup_count(d),
+		         file_entries(path_of("state")));
+	}
+	tlsrpt_pipeline_free(p);
+	tlsrpt_dedup_close(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -819,6 +867,7 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_old_file, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_stranger, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_record_after_log, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_twice_in_one_message, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -15,8 +15,16 @@
  * writes) is accepted like "reason="; a pvalue may hold "/" and "=" (a
  * header.b base64 fragment); one trailing ";" is accepted; CR and LF count
  * as white space wherever FWS may be.  Values we keep (authserv-id, dkim
- * result, header.d, header.i) longer than their buffers are refused; other
- * values are checked for syntax and dropped, whatever their length.
+ * result, header.d, header.i) longer than their buffers are cut and marked
+ * cut (a cut domain or authserv-id never matches anything); other values
+ * are checked for syntax and dropped, whatever their length.  A length is
+ * never a reason to refuse a field: a verifier that copies a signer's
+ * 300-byte i= tag into header.i still wrote a readable field.
+ *
+ * Comments (RFC 5322 section 3.2.2) nest and take quoted pairs; inside a
+ * comment a quoted-string is skipped as one unit, so a writer that quotes
+ * "x(y" or "a)b" in a comment does not open or close one.  Inside a
+ * quoted-string a parenthesis is only text.
  */
 #include <stdio.h>
 #include <string.h>
@@ -71,6 +79,20 @@ static int fail(struct scan *s, const char *why)
 	return -1;
 }
 
+/*
+ * skip_quoted_in_comment - s->p is a '"' inside a comment: move to its
+ * closing '"' (quoted pairs honoured); -1 when the field ends first
+ */
+static int skip_quoted_in_comment(struct scan *s)
+{
+	for (s->p++; *s->p != '"'; s->p++) {
+		if (*s->p == '\0' || (*s->p == '\\' && *++s->p == '\0')) {
+			return fail(s, "unterminated comment");
+		}
+	}
+	return 0;
+}
+
 /* skip_cfws - white space and (nested) comments; -1 on an unterminated comment */
 static int skip_cfws(struct scan *s)
 {
@@ -100,6 +122,11 @@ static int skip_cfws(struct scan *s)
 				}
 				s->p++; /* quoted-pair: the next byte is literal */
 				break;
+			case '"':
+				if (skip_quoted_in_comment(s) != 0) {
+					return -1;
+				}
+				break;
 			default:
 				break;
 			}
@@ -108,25 +135,30 @@ static int skip_cfws(struct scan *s)
 	}
 }
 
-/* put - append byte c to out[*len] (size cap); -1 when it does not fit */
-static int put(char *out, size_t cap, size_t *len, char c)
+/*
+ * put - append byte c to out[*len] (size cap); a byte that does not fit
+ * is dropped and *cut (may be NULL) set
+ */
+static void put(char *out, size_t cap, size_t *len, char c, int *cut)
 {
 	if (out == NULL) {
-		return 0; /* value checked but not kept */
+		return; /* value checked but not kept */
 	}
 	if (*len + 1 >= cap) {
-		return -1;
+		if (cut != NULL) {
+			*cut = 1;
+		}
+		return;
 	}
 	out[(*len)++] = c;
 	out[*len] = '\0';
-	return 0;
 }
 
 /*
  * read_quoted - a quoted-string at s->p (which is '"') into out (NULL: drop)
- * without the quotes, quoted pairs resolved.
+ * without the quotes, quoted pairs resolved; *cut set when out was too small
  */
-static int read_quoted(struct scan *s, char *out, size_t cap, size_t *len)
+static int read_quoted(struct scan *s, char *out, size_t cap, size_t *len, int *cut)
 {
 	s->p++;
 	for (;;) {
@@ -146,14 +178,15 @@ static int read_quoted(struct scan *s, char *out, size_t cap, size_t *len)
 				return fail(s, "unterminated quoted-string");
 			}
 		}
-		if (put(out, cap, len, (char)c) != 0) {
-			return fail(s, "value too long");
-		}
+		put(out, cap, len, (char)c, cut);
 		s->p++;
 	}
 }
 
-/* read_keyword - an Ldh-str into out (lower case); -1 when there is none */
+/*
+ * read_keyword - an Ldh-str into out (lower case); -1 when there is none.
+ * A longer one is cut to cap - 1 bytes: longer than any keyword compared.
+ */
 static int read_keyword(struct scan *s, char *out, size_t cap, const char *what)
 {
 	size_t len = 0;
@@ -165,29 +198,26 @@ static int read_keyword(struct scan *s, char *out, size_t cap, const char *what)
 		if (c >= 'A' && c <= 'Z') {
 			c = (char)(c - 'A' + 'a');
 		}
-		if (put(out, cap, &len, c) != 0) {
-			return fail(s, "value too long");
-		}
+		put(out, cap, &len, c, NULL);
 		s->p++;
 	}
 	return len > 0 ? 0 : fail(s, what);
 }
 
-/* read_authserv_id - value (token or quoted-string), lower case, into out */
-static int read_authserv_id(struct scan *s, char *out, size_t cap)
+/* read_authserv_id - value (token or quoted-string), lower case, into out; *cut as put */
+static int read_authserv_id(struct scan *s, char *out, size_t cap, int *cut)
 {
 	size_t len = 0, i;
 
 	out[0] = '\0';
 	if (*s->p == '"') {
-		if (read_quoted(s, out, cap, &len) != 0) {
+		if (read_quoted(s, out, cap, &len, cut) != 0) {
+			out[0] = '\0';
 			return -1;
 		}
 	} else {
 		while (is_token_char((unsigned char)*s->p)) {
-			if (put(out, cap, &len, *s->p) != 0) {
-				return fail(s, "value too long");
-			}
+			put(out, cap, &len, *s->p, cut);
 			s->p++;
 		}
 	}
@@ -205,9 +235,9 @@ static int read_authserv_id(struct scan *s, char *out, size_t cap)
 /*
  * read_pvalue - a property value into out (NULL: check and drop): a
  * quoted-string, optionally followed by "@domain" (a quoted local part),
- * or a run of value bytes.
+ * or a run of value bytes.  *cut is set when out was too small.
  */
-static int read_pvalue(struct scan *s, char *out, size_t cap)
+static int read_pvalue(struct scan *s, char *out, size_t cap, int *cut)
 {
 	size_t len = 0;
 
@@ -215,7 +245,7 @@ static int read_pvalue(struct scan *s, char *out, size_t cap)
 		out[0] = '\0';
 	}
 	if (*s->p == '"') {
-		if (read_quoted(s, out, cap, &len) != 0) {
+		if (read_quoted(s, out, cap, &len, cut) != 0) {
 			return -1;
 		}
 		if (*s->p != '@') {
@@ -226,9 +256,7 @@ static int read_pvalue(struct scan *s, char *out, size_t cap)
 		return len > 0 ? 0 : fail(s, "empty value");
 	}
 	while (is_pvalue_char((unsigned char)*s->p)) {
-		if (put(out, cap, &len, *s->p) != 0) {
-			return fail(s, "value too long");
-		}
+		put(out, cap, &len, *s->p, cut);
 		s->p++;
 	}
 	return 0;
@@ -300,6 +328,7 @@ static int read_resinfo(struct scan *s, const char *method, struct tlsrpt_authre
 	for (;;) {
 		char ptype[64], prop[64];
 		char *dst = NULL;
+		int *cut = NULL;
 
 		if (skip_cfws(s) != 0) {
 			return -1;
@@ -331,13 +360,16 @@ static int read_resinfo(struct scan *s, const char *method, struct tlsrpt_authre
 		}
 		if (dk != NULL && strcmp(ptype, "header") == 0) {
 			/* the first header.d / header.i counts */
-			if (strcmp(prop, "d") == 0 && dk->domain[0] == '\0') {
+			if (strcmp(prop, "d") == 0 && dk->domain[0] == '\0' && !dk->domain_cut) {
 				dst = dk->domain;
-			} else if (strcmp(prop, "i") == 0 && dk->identity[0] == '\0') {
+				cut = &dk->domain_cut;
+			} else if (strcmp(prop, "i") == 0 && dk->identity[0] == '\0' &&
+			           !dk->identity_cut) {
 				dst = dk->identity;
+				cut = &dk->identity_cut;
 			}
 		}
-		if (read_pvalue(s, dst, TLSRPT_AUTHRES_VALUE_MAX) != 0) {
+		if (read_pvalue(s, dst, TLSRPT_AUTHRES_VALUE_MAX, cut) != 0) {
 			return -1;
 		}
 		if (dk != NULL && dst == dk->domain) {
@@ -365,7 +397,7 @@ static int parse(struct scan *s, struct tlsrpt_authres *out)
 	if (*s->p == '\0') {
 		return fail(s, "empty field");
 	}
-	if (read_authserv_id(s, out->authserv_id, sizeof(out->authserv_id)) != 0) {
+	if (read_authserv_id(s, out->authserv_id, sizeof(out->authserv_id), &out->id_cut) != 0) {
 		return -1;
 	}
 	if (skip_cfws(s) != 0) {
@@ -512,15 +544,20 @@ int tlsrpt_authres_domain_match(const char *d, const char *s)
 	return lng[ll - sh - 1] == '.' && strncasecmp(lng + ll - sh, shrt, sh) == 0;
 }
 
-/* signing_domain - header.d, else the domain of header.i, lower case, into buf */
+/*
+ * signing_domain - header.d, else the domain of header.i, lower case, into
+ * buf; "" when the value used was cut (its tail, the domain, is unknown)
+ */
 static void signing_domain(const struct tlsrpt_authres_dkim *dk, char *buf, size_t len)
 {
 	const char *d = dk->domain;
 
-	if (d[0] == '\0') {
+	if (dk->domain_cut) {
+		d = "";
+	} else if (d[0] == '\0') {
 		const char *at = strrchr(dk->identity, '@');
 
-		d = at != NULL ? at + 1 : "";
+		d = at != NULL && !dk->identity_cut ? at + 1 : "";
 	}
 	snprintf(buf, len, "%s", d);
 	lower(buf);
@@ -539,10 +576,13 @@ static int is_trusted(const char *id, const char *const *trusted, size_t ntruste
 	return 0;
 }
 
-/* tlsrpt_authres_field_verdict - PASS, FAIL or NONE from one parsed field */
-enum tlsrpt_dkim_verdict tlsrpt_authres_field_verdict(const struct tlsrpt_authres *ar,
-                                                      const char *submitter, char *domain,
-                                                      size_t domainlen)
+/*
+ * field_verdict - PASS when one of the field's DKIM results is pass for
+ * submitter's domain, FAIL when it has a result other than none, NONE
+ * otherwise; domain as for tlsrpt_authres_verdict()
+ */
+static enum tlsrpt_dkim_verdict field_verdict(const struct tlsrpt_authres *ar,
+                                              const char *submitter, char *domain, size_t domainlen)
 {
 	enum tlsrpt_dkim_verdict v = TLSRPT_DKIM_NONE;
 	char first[TLSRPT_AUTHRES_VALUE_MAX] = "";
@@ -559,54 +599,55 @@ enum tlsrpt_dkim_verdict tlsrpt_authres_field_verdict(const struct tlsrpt_authre
 		signing_domain(dk, dom, sizeof(dom));
 		if (strcmp(dk->result, "pass") == 0 && submitter != NULL && submitter[0] != '\0' &&
 		    tlsrpt_authres_domain_match(dom, submitter)) {
-			if (domain != NULL && domainlen > 0) {
-				snprintf(domain, domainlen, "%s", dom);
-			}
+			snprintf(domain, domainlen, "%s", dom);
 			return TLSRPT_DKIM_PASS;
 		}
 		if (first[0] == '\0') {
 			memcpy(first, dom, sizeof(first));
 		}
 	}
-	if (domain != NULL && domainlen > 0) {
-		snprintf(domain, domainlen, "%s", first);
-	}
+	snprintf(domain, domainlen, "%s", first);
 	return v;
 }
 
-/* tlsrpt_authres_verdict - PASS, FAIL or NONE over every field of a message */
+/* tlsrpt_authres_verdict - the verifier's field decides; PASS, FAIL or NONE */
 enum tlsrpt_dkim_verdict tlsrpt_authres_verdict(const char *const *fields, size_t n,
                                                 const char *const *trusted, size_t ntrusted,
                                                 const char *submitter, char *domain,
                                                 size_t domainlen)
 {
 	struct tlsrpt_authres ar;
-	enum tlsrpt_dkim_verdict v = TLSRPT_DKIM_NONE, fv;
-	char first[TLSRPT_AUTHRES_VALUE_MAX] = "";
-	char dom[TLSRPT_AUTHRES_VALUE_MAX];
+	char dom[TLSRPT_AUTHRES_VALUE_MAX] = "";
+	enum tlsrpt_dkim_verdict v = TLSRPT_DKIM_NONE;
 	char err[8];
 	size_t i;
+	int rc;
 
-	for (i = 0; i < n; i++) {
-		if (fields[i] == NULL ||
-		    tlsrpt_authres_parse(fields[i], &ar, err, sizeof(err)) != 0 ||
-		    !is_trusted(ar.authserv_id, trusted, ntrusted)) {
+	for (i = 0; i < n && ntrusted > 0; i++) {
+		if (fields[i] == NULL) {
 			continue;
 		}
-		fv = tlsrpt_authres_field_verdict(&ar, submitter, dom, sizeof(dom));
-		if (fv == TLSRPT_DKIM_PASS) {
-			if (domain != NULL && domainlen > 0) {
-				snprintf(domain, domainlen, "%s", dom);
-			}
-			return fv;
+		rc = tlsrpt_authres_parse(fields[i], &ar, err, sizeof(err));
+		if (ar.authserv_id[0] == '\0') {
+			v = TLSRPT_DKIM_FAIL; /* whose it is cannot be told: it may be ours */
+			break;
 		}
-		if (fv == TLSRPT_DKIM_FAIL && v == TLSRPT_DKIM_NONE) {
-			v = fv;
-			memcpy(first, dom, sizeof(first));
+		if (ar.id_cut || !is_trusted(ar.authserv_id, trusted, ntrusted)) {
+			continue;
 		}
+		if (rc != 0) {
+			v = TLSRPT_DKIM_FAIL; /* ours, but unreadable: nothing below counts */
+			break;
+		}
+		if (ar.ndkim > 0 || ar.none) {
+			v = field_verdict(&ar, submitter, dom, sizeof(dom));
+			break;
+		}
+		/* ours without a DKIM statement (SPF, DMARC): the DKIM verifier's is further down
+		 */
 	}
 	if (domain != NULL && domainlen > 0) {
-		snprintf(domain, domainlen, "%s", first);
+		snprintf(domain, domainlen, "%s", v != TLSRPT_DKIM_NONE ? dom : "");
 	}
 	return v;
 }

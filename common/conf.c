@@ -156,8 +156,9 @@ static const struct tlsrpt_option options[] = {
          "diverted. Not set: every report is accepted.",
          F(report_domains), check_name},
         {"StateFile", TLSRPT_OPT_STRING, "", "/var/lib/tlsrpt-milter/state", 0, 0, NULL, 0,
-         "A file where the milter remembers which reports it has logged, by organization-name "
-         "(or submitter) and report-id, for DuplicateWindow; a report seen again gives one "
+         "A file where the milter remembers which reports it has logged, by sender (the "
+         "DKIM-authenticated domain, else the claimed submitter domain), report-id and date "
+         "range, for DuplicateWindow; a report seen again from the same sender gives one "
          "ignored reason=duplicate line and is diverted like a new one. The directory must be "
          "writable by the milter's user. A missing or damaged file is rebuilt, never fatal. "
          "Not set: duplicates are logged again.",

@@ -17,8 +17,10 @@
  *
  * Diagnostics go to the caller's buffer only.  A max_entries of 0 is taken
  * as 1, one above 2^24 as 2^24; a window of 0 or less remembers nothing
- * past the same second.  Running out of memory in tlsrpt_dedup_seen()
- * gives -1 with the key not remembered.
+ * past the same second.  Running out of memory in tlsrpt_dedup_add()
+ * gives -1 with the key not remembered.  The file stores keys as opaque
+ * bytes, so a change of key layout needs no new file format: keys of an
+ * older layout are loaded, never match, and expire with the window.
  */
 #define _GNU_SOURCE /* O_CLOEXEC */
 #include <errno.h>
@@ -177,27 +179,41 @@ static int insert(struct tlsrpt_dedup *d, time_t t, const unsigned char *k, size
 	return 0;
 }
 
-/* make_key - org NUL report_id, cut to TLSRPT_DEDUP_KEY_MAX, into k; its length */
-static size_t make_key(const char *org, const char *id, unsigned char *k)
+/* key_put - append str (NULL: "") to k, within the maximum */
+static void key_put(struct tlsrpt_dedup_key *k, const char *str)
 {
-	size_t n = 0, i;
+	for (; str != NULL && *str != '\0' && k->len < TLSRPT_DEDUP_KEY_MAX; str++) {
+		k->b[k->len++] = (unsigned char)*str;
+	}
+}
 
-	if (org == NULL) {
-		org = "";
+/* tlsrpt_dedup_key - the key of a report, into *k */
+void tlsrpt_dedup_key(struct tlsrpt_dedup_key *k, int authenticated, const char *domain,
+                      const char *report_id, const char *start, const char *end)
+{
+	size_t dl = domain != NULL ? strlen(domain) : 0;
+	const char *parts[4];
+	size_t i;
+
+	k->len = 0;
+	key_put(k, "tlsrpt-2");
+	k->b[k->len++] = '\0';
+	key_put(k, authenticated ? "dkim" : "claimed");
+	k->b[k->len++] = '\0';
+	/* the domain without one trailing dot, lower case */
+	for (i = 0; i < dl && !(i == dl - 1 && domain[i] == '.'); i++) {
+		k->b[k->len++] = (unsigned char)tlsrpt_lower(domain[i]);
+		if (k->len == TLSRPT_DEDUP_KEY_MAX) {
+			return;
+		}
 	}
-	if (id == NULL) {
-		id = "";
+	parts[0] = start;
+	parts[1] = end;
+	parts[2] = report_id;
+	for (i = 0; i < 3 && k->len < TLSRPT_DEDUP_KEY_MAX; i++) {
+		k->b[k->len++] = '\0';
+		key_put(k, parts[i]);
 	}
-	for (i = 0; org[i] != '\0' && n < TLSRPT_DEDUP_KEY_MAX; i++) {
-		k[n++] = (unsigned char)org[i];
-	}
-	if (n < TLSRPT_DEDUP_KEY_MAX) {
-		k[n++] = '\0';
-	}
-	for (i = 0; id[i] != '\0' && n < TLSRPT_DEDUP_KEY_MAX; i++) {
-		k[n++] = (unsigned char)id[i];
-	}
-	return n;
 }
 
 /* parse_line - "EPOCH<TAB>HEX" (no newline) into t, k, len; -1 when bad */
@@ -585,31 +601,41 @@ struct tlsrpt_dedup *tlsrpt_dedup_open(const char *path, long window_seconds, si
 	return d;
 }
 
-/* tlsrpt_dedup_seen - has (org, report_id) been added within the window before now? */
-int tlsrpt_dedup_seen(struct tlsrpt_dedup *d, const char *org, const char *report_id, time_t now,
-                      char *err, size_t errlen)
+/* tlsrpt_dedup_check - was k added within the window before now? */
+int tlsrpt_dedup_check(struct tlsrpt_dedup *d, const struct tlsrpt_dedup_key *k, time_t now)
 {
-	unsigned char k[TLSRPT_DEDUP_KEY_MAX];
-	size_t len = make_key(org, report_id, k);
-	uint64_t h = hash(k, len);
+	int found;
+
+	pthread_mutex_lock(&d->mu);
+	expire(d, now);
+	found = find(d, k->b, k->len, hash(k->b, k->len)) != NULL;
+	pthread_mutex_unlock(&d->mu);
+	return found;
+}
+
+/* tlsrpt_dedup_add - remember k as of now, in memory and in the file */
+int tlsrpt_dedup_add(struct tlsrpt_dedup *d, const struct tlsrpt_dedup_key *k, time_t now,
+                     char *err, size_t errlen)
+{
+	uint64_t h = hash(k->b, k->len);
 	struct entry *e;
 	int rc;
 
 	pthread_mutex_lock(&d->mu);
 	expire(d, now);
-	if (find(d, k, len, h) != NULL) {
+	if (find(d, k->b, k->len, h) != NULL) {
 		pthread_mutex_unlock(&d->mu);
 		return 1;
 	}
 	if (d->n == d->max) {
 		drop_prefix(d, 1); /* the oldest is forgotten first */
 	}
-	if (insert(d, now, k, len, h, 1) != 0) {
+	if (insert(d, now, k->b, k->len, h, 1) != 0) {
 		pthread_mutex_unlock(&d->mu);
 		tlsrpt_errbuf_set(err, errlen, "state file %s: out of memory", d->path);
 		return -1;
 	}
-	e = find(d, k, len, h);
+	e = find(d, k->b, k->len, h);
 	if (d->rewrite || (d->file_entries + 1 > 2 * d->n && d->file_entries + 1 > COMPACT_MIN)) {
 		rc = compact(d, err, errlen);
 	} else {

@@ -2,9 +2,20 @@
  * dedup.h - remember which reports were already logged (StateFile)
  *
  * Senders retry for up to a day, so one report can arrive twice.  A
- * struct tlsrpt_dedup remembers keys (organisation or submitter, a NUL,
- * report-id) for a window of seconds, in memory and in a small file, and
- * answers "seen before?" for a new key, adding it.
+ * struct tlsrpt_dedup remembers report keys for a window of seconds, in
+ * memory and in a small file.  Looking a key up (tlsrpt_dedup_check) and
+ * recording it (tlsrpt_dedup_add) are separate steps, so that the caller
+ * records a report only after it has logged it.
+ *
+ * Key (tlsrpt_dedup_key): who sent the report, as far as we know it, and
+ * which report it is: "tlsrpt-2", NUL, "dkim" (a domain authenticated by
+ * DKIM) or "claimed" (the submitter domain the mail names), NUL, that
+ * domain in lower case without a trailing dot, NUL, start-datetime, NUL,
+ * end-datetime, NUL, report-id.  So a report can only be a duplicate of
+ * one from the same authenticated domain; a claimed domain never matches
+ * an authenticated one.  Keys written by the first version (organisation,
+ * NUL, report-id: one NUL) load and expire like any other but can never
+ * equal a new key.
  *
  * File: text, one entry per line, "EPOCH-SECONDS<TAB>HEX-KEY\n" (the key
  * hex-encoded, so any byte is safe), after a first line
@@ -32,6 +43,20 @@
 
 struct tlsrpt_dedup;
 
+/* one report's key, made by tlsrpt_dedup_key() */
+struct tlsrpt_dedup_key {
+	unsigned char b[TLSRPT_DEDUP_KEY_MAX];
+	size_t len;
+};
+
+/*
+ * tlsrpt_dedup_key - the key of a report from domain (authenticated by
+ * DKIM or only claimed) with this report-id and date range, into *k; any
+ * string may be NULL (taken as "")
+ */
+void tlsrpt_dedup_key(struct tlsrpt_dedup_key *k, int authenticated, const char *domain,
+                      const char *report_id, const char *start, const char *end);
+
 /*
  * tlsrpt_dedup_open - load path (it need not exist).  NULL only when
  * memory runs out or path is unusable as a name (err says why).  A file
@@ -43,15 +68,17 @@ struct tlsrpt_dedup;
 struct tlsrpt_dedup *tlsrpt_dedup_open(const char *path, long window_seconds, size_t max_entries,
                                        time_t now, int *note, char *err, size_t errlen);
 
+/* tlsrpt_dedup_check - 1 when k was added within the window before now, else 0; changes nothing */
+int tlsrpt_dedup_check(struct tlsrpt_dedup *d, const struct tlsrpt_dedup_key *k, time_t now);
+
 /*
- * tlsrpt_dedup_seen - has (org, report_id) been added within the window
- * before now?  1 yes (a duplicate; nothing changes); 0 no, and the key is
- * now remembered and written to the file; -1 no, remembered in memory,
- * but the file could not be written (err says why; the caller warns and
- * carries on).  org may be NULL or "".
+ * tlsrpt_dedup_add - remember k as of now: 1 it was already there
+ * (nothing changes); 0 added and written to the file; -1 added in memory
+ * only, the file could not be written (err says why; the caller warns
+ * and carries on), or memory ran out (not added).
  */
-int tlsrpt_dedup_seen(struct tlsrpt_dedup *d, const char *org, const char *report_id, time_t now,
-                      char *err, size_t errlen);
+int tlsrpt_dedup_add(struct tlsrpt_dedup *d, const struct tlsrpt_dedup_key *k, time_t now,
+                     char *err, size_t errlen);
 
 /* tlsrpt_dedup_count - live entries (for tests and statistics) */
 size_t tlsrpt_dedup_count(struct tlsrpt_dedup *d);

@@ -59,7 +59,8 @@ struct tlsrpt_pipeline {
 	char dkim_domain[TLSRPT_AUTHRES_VALUE_MAX];
 	unsigned refused;
 	unsigned duplicates;
-	char warning[256]; /* "" when none */
+	struct tlsrpt_dedup_key *keys; /* reports to remember once logged */
+	size_t nkeys, capkeys;
 
 	struct tlsrpt_records recs;
 	struct tlsrpt_summary_msg sum; /* what the reports have logged, for per-message bounds */
@@ -190,16 +191,48 @@ static void on_header(void *ctx, const char *name, const char *value)
 	}
 }
 
-/* from_domain - the domain of the first address in a From value, into buf */
+/*
+ * from_domain - the domain of the one address in a From value, into buf;
+ * NULL when there is no address or more than one (a list or a group has
+ * no single From domain).  Quoted strings and comments are skipped, so a
+ * display name may hold '@', ',' or ':'.
+ */
 static const char *from_domain(const char *from, char *buf, size_t len)
 {
-	const char *at, *e;
+	const char *s, *at = NULL, *e;
+	size_t depth = 0;
+	int quoted = 0;
 
-	if (from == NULL || (at = strrchr(from, '@')) == NULL) {
+	if (from == NULL) {
+		return NULL;
+	}
+	for (s = from; *s != '\0'; s++) {
+		if (*s == '\\' && (quoted || depth > 0)) {
+			if (*++s == '\0') {
+				return NULL;
+			}
+		} else if (quoted) {
+			quoted = *s != '"';
+		} else if (*s == '(') {
+			depth++;
+		} else if (depth > 0) {
+			depth -= *s == ')';
+		} else if (*s == '"') {
+			quoted = 1;
+		} else if (*s == ',' || *s == ';' || *s == ':') {
+			return NULL; /* a second address, or a group */
+		} else if (*s == '@') {
+			if (at != NULL) {
+				return NULL;
+			}
+			at = s;
+		}
+	}
+	if (at == NULL || quoted || depth > 0) {
 		return NULL;
 	}
 	at++;
-	e = at + strcspn(at, "> \t\r\n;,)\"");
+	e = at + strcspn(at, "> \t\r\n;,()\"");
 	if (e == at || (size_t)(e - at) >= len) {
 		return NULL;
 	}
@@ -208,61 +241,33 @@ static const char *from_domain(const char *from, char *buf, size_t len)
 	return buf;
 }
 
-/* trusted_id - is id one of the trusted authserv-ids? */
-static int trusted_id(const struct tlsrpt_pipeline *p, const char *id)
+/* submitter - TLS-Report-Submitter, else the From domain (into buf); NULL when neither */
+static const char *submitter(const struct tlsrpt_pipeline *p, char *buf, size_t len)
 {
-	size_t i;
-
-	for (i = 0; i < p->trust.nauthserv_ids; i++) {
-		if (strcasecmp(id, p->trust.authserv_ids[i]) == 0) {
-			return 1;
-		}
+	if (p->hdrs.report_submitter != NULL && p->hdrs.report_submitter[0] != '\0') {
+		return p->hdrs.report_submitter;
 	}
-	return 0;
+	return from_domain(p->hdrs.from, buf, len);
 }
 
 /*
- * ours - the index of the verifier's own field: the first (topmost)
- * Authentication-Results field with a trusted authserv-id and a DKIM
- * result; nauth_results when there is none.  A verifier milter inserts
- * its field at the top, so trusted-looking fields below it were written
- * by the sender (Postfix does not show a milter its own Received field,
- * so position is the only mark there is).
+ * dkim_verdict - compute the message's DKIM verdict once and put it in
+ * hdrs: tlsrpt_authres_verdict() over the fields in header order (a
+ * verifier milter inserts its field at the top, and Postfix does not show
+ * a milter its own Received field, so position is the only mark there is)
  */
-static size_t ours(const struct tlsrpt_pipeline *p, struct tlsrpt_authres *ar)
-{
-	char err[128];
-	size_t i;
-
-	for (i = 0; i < p->hdrs.nauth_results; i++) {
-		if (tlsrpt_authres_parse(p->hdrs.auth_results[i], ar, err, sizeof(err)) == 0 &&
-		    trusted_id(p, ar->authserv_id) && ar->ndkim > 0) {
-			break;
-		}
-	}
-	return i;
-}
-
-/* dkim_verdict - compute the message's DKIM verdict once and put it in hdrs */
 static void dkim_verdict(struct tlsrpt_pipeline *p)
 {
 	char fbuf[TLSRPT_AUTHRES_VALUE_MAX];
-	const char *submitter = p->hdrs.report_submitter;
-	struct tlsrpt_authres ar;
 
 	if (p->dkim_done) {
 		return;
 	}
 	p->dkim_done = 1;
-	if (submitter == NULL) {
-		submitter = from_domain(p->hdrs.from, fbuf, sizeof(fbuf));
-	}
-	p->dkim = TLSRPT_DKIM_NONE;
-	p->dkim_domain[0] = '\0';
-	if (ours(p, &ar) < p->hdrs.nauth_results) {
-		p->dkim = tlsrpt_authres_field_verdict(&ar, submitter, p->dkim_domain,
-		                                       sizeof(p->dkim_domain));
-	}
+	p->dkim = tlsrpt_authres_verdict((const char *const *)p->hdrs.auth_results,
+	                                 p->hdrs.nauth_results, p->trust.authserv_ids,
+	                                 p->trust.nauthserv_ids, submitter(p, fbuf, sizeof(fbuf)),
+	                                 p->dkim_domain, sizeof(p->dkim_domain));
 	p->hdrs.dkim = tlsrpt_dkim_verdict_name(p->dkim);
 	p->hdrs.dkim_domain = p->dkim_domain;
 }
@@ -325,24 +330,61 @@ static void add_ignored(struct tlsrpt_pipeline *p, const struct tlsrpt_report *r
 	}
 }
 
-/* duplicate - has this report been logged before?  (no dedup, no report-id: no) */
+/*
+ * report_key - the duplicate key of r: the DKIM-authenticated domain when
+ * the message passed, else the claimed submitter domain, with report-id
+ * and date range; 0, or -1 when there is no report-id or no domain (such a
+ * report is never a duplicate)
+ */
+static int report_key(const struct tlsrpt_pipeline *p, const struct tlsrpt_report *r,
+                      struct tlsrpt_dedup_key *k)
+{
+	char fbuf[TLSRPT_AUTHRES_VALUE_MAX];
+	int authenticated = p->dkim == TLSRPT_DKIM_PASS && p->dkim_domain[0] != '\0';
+	const char *domain = authenticated ? p->dkim_domain : submitter(p, fbuf, sizeof(fbuf));
+
+	if (r->report_id == NULL || r->report_id[0] == '\0' || domain == NULL ||
+	    domain[0] == '\0') {
+		return -1;
+	}
+	tlsrpt_dedup_key(k, authenticated, domain, r->report_id, r->start_datetime,
+	                 r->end_datetime);
+	return 0;
+}
+
+/*
+ * duplicate - has this report been logged before, or earlier in this
+ * message?  When not, its key is kept for tlsrpt_pipeline_remember().
+ * (No StateFile, or no key: never.)
+ */
 static int duplicate(struct tlsrpt_pipeline *p, const struct tlsrpt_report *r)
 {
-	const char *org = r->organization_name;
-	char err[200];
-	int rc;
+	struct tlsrpt_dedup_key k, *nk;
+	size_t i;
 
-	if (p->trust.dedup == NULL || r->report_id == NULL || r->report_id[0] == '\0') {
+	if (p->trust.dedup == NULL || report_key(p, r, &k) != 0) {
 		return 0;
 	}
-	if (org == NULL || org[0] == '\0') {
-		org = p->hdrs.report_submitter;
+	for (i = 0; i < p->nkeys; i++) {
+		if (p->keys[i].len == k.len && memcmp(p->keys[i].b, k.b, k.len) == 0) {
+			return 1;
+		}
 	}
-	rc = tlsrpt_dedup_seen(p->trust.dedup, org, r->report_id, p->trust.now, err, sizeof(err));
-	if (rc < 0 && p->warning[0] == '\0') {
-		set_err(p->warning, sizeof(p->warning), err);
+	if (tlsrpt_dedup_check(p->trust.dedup, &k, p->trust.now)) {
+		return 1;
 	}
-	return rc == 1;
+	if (p->nkeys == p->capkeys) {
+		size_t ncap = p->capkeys == 0 ? 4 : p->capkeys * 2;
+
+		nk = realloc(p->keys, ncap * sizeof(*nk));
+		if (nk == NULL) {
+			return 0; /* not remembered: at worst logged again */
+		}
+		p->keys = nk;
+		p->capkeys = ncap;
+	}
+	p->keys[p->nkeys++] = k;
+	return 0;
 }
 
 /* report_done - parse one collected report and append its records */
@@ -625,10 +667,26 @@ unsigned tlsrpt_pipeline_duplicates(const struct tlsrpt_pipeline *p)
 	return p->duplicates;
 }
 
-/* tlsrpt_pipeline_warning - a problem that is not the input's; NULL when none */
-const char *tlsrpt_pipeline_warning(const struct tlsrpt_pipeline *p)
+/* tlsrpt_pipeline_remember - record the keys of the reports logged in full */
+int tlsrpt_pipeline_remember(struct tlsrpt_pipeline *p, char *err, size_t errlen)
 {
-	return p->warning[0] != '\0' ? p->warning : NULL;
+	int rc = 0;
+	size_t i;
+
+	if (p->trust.dedup == NULL || !p->finished || p->oom) {
+		return 0;
+	}
+	for (i = 0; i < p->nkeys; i++) {
+		char e[256];
+
+		if (tlsrpt_dedup_add(p->trust.dedup, &p->keys[i], p->trust.now, e, sizeof(e)) < 0 &&
+		    rc == 0) {
+			set_err(err, errlen, e);
+			rc = -1;
+		}
+	}
+	p->nkeys = 0; /* once */
+	return rc;
 }
 
 /* tlsrpt_pipeline_failures - failed sessions reported, summed over reports */
@@ -657,5 +715,6 @@ void tlsrpt_pipeline_free(struct tlsrpt_pipeline *p)
 		free(p->hdrs.auth_results[i]);
 	}
 	free(p->hdrs.auth_results);
+	free(p->keys);
 	free(p);
 }

@@ -20,15 +20,22 @@
  *               "ignored" record each, no policy or failure records
  *   duplicates  reports already logged (dedup): one "ignored" record each;
  *               they also count in reports_ok, since they were read
+ *
+ * Duplicates (struct tlsrpt_trust.dedup): a report is a duplicate of one
+ * from the same sender only: the key is the DKIM-authenticated domain when
+ * the message has dkim=pass, else the claimed submitter domain (the two
+ * kinds never match each other), with report-id and date range.  The
+ * pipeline only looks keys up; tlsrpt_pipeline_remember() records them.
  * A message with none of these gets one "ignored" record.
  *
  * Trust (struct tlsrpt_trust, optional): the message's
  * Authentication-Results fields from a trusted authserv-id decide the
  * "dkim" (pass, fail, none) and "dkim-domain" of each report line, for
  * the TLS-Report-Submitter domain (or the From domain when that header
- * is missing).  Only the topmost trusted field with a DKIM result counts:
- * the verifier milter inserts its field at the top, so trusted-looking
- * fields below it were written by the sender (doc/dkim.md).
+ * is missing and From has exactly one address), by the rule of
+ * tlsrpt_authres_verdict(): the topmost trusted field that speaks of DKIM
+ * or cannot be read is the verifier's, and fields below it were written
+ * by the sender (doc/dkim.md).
  */
 #ifndef TLSRPT_PIPELINE_H
 #define TLSRPT_PIPELINE_H
@@ -95,10 +102,15 @@ unsigned tlsrpt_pipeline_refused(const struct tlsrpt_pipeline *p);
 unsigned tlsrpt_pipeline_duplicates(const struct tlsrpt_pipeline *p);
 
 /*
- * tlsrpt_pipeline_warning - a problem that is not the input's (the state
- * file could not be written), for the daemon to log; NULL when none
+ * tlsrpt_pipeline_remember - after finish, record in the StateFile the
+ * duplicate keys of the reports this message logged in full (none when
+ * there is no StateFile, or after an internal failure).  The daemon calls
+ * it only once the records are logged, so a crash in between logs a
+ * report twice, never zero times; until then nothing is written.  0 ok;
+ * -1 when the state file could not be written (err says why; the keys are
+ * kept in memory and the caller warns).  Each key is recorded once.
  */
-const char *tlsrpt_pipeline_warning(const struct tlsrpt_pipeline *p);
+int tlsrpt_pipeline_remember(struct tlsrpt_pipeline *p, char *err, size_t errlen);
 
 /* tlsrpt_pipeline_failures - failed sessions reported, summed over reports */
 unsigned long long tlsrpt_pipeline_failures(const struct tlsrpt_pipeline *p);

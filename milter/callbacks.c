@@ -21,7 +21,8 @@
  *   eoh        "\r\n" into the pipeline; the queue ID again if unknown.
  *   body       the chunk into the pipeline, up to MaxMessageSize + 1 bytes
  *              (enough for the pipeline to see the limit was passed).
- *   eom        queue ID re-read; records logged; tlsrpt_divert_apply().
+ *   eom        queue ID re-read; records logged; then the logged reports
+ *              recorded in the StateFile; tlsrpt_divert_apply().
  *   abort, close: clean up.
  *
  * Contexts: struct conn lives from negotiate to close (smfi_setpriv); it
@@ -474,8 +475,9 @@ static sfsistat mlfi_eom(SMFICTX *ctx)
 		return fail_open(c, err);
 	}
 	tlsrpt_log_records(tlsrpt_pipeline_records(m->pipe), m->qid);
-	if (tlsrpt_pipeline_warning(m->pipe) != NULL) {
-		tlsrpt_log_error(m->qid, tlsrpt_pipeline_warning(m->pipe));
+	/* only now that the lines are out: a crash before this logs them again */
+	if (tlsrpt_pipeline_remember(m->pipe, err, sizeof(err)) < 0) {
+		tlsrpt_log_error(m->qid, err);
 	}
 
 	memset(&in, 0, sizeof(in));

@@ -3,9 +3,11 @@
 #
 # Report mails with hand-written Authentication-Results fields go through
 # `tlsrpt-milter -t -c CONF`: only fields from a trusted authserv-id count
-# (the configured ones, else the host name), dkim=pass needs a signing
-# domain equal to, above or below the TLS-Report-Submitter domain, and
-# RequireDKIM / ReportDomains turn a report into one "ignored" line.
+# (the configured ones, else the host name), and only the topmost field
+# that speaks of DKIM or cannot be read (the verifier's); dkim=pass needs a
+# signing domain equal to, above or below the TLS-Report-Submitter domain
+# (or the From domain, when From has one address), and RequireDKIM /
+# ReportDomains turn a report into one "ignored" line.
 # (The real thing, with OpenDKIM in a private Postfix: tests/e2e/dkim.sh.)
 . "$(dirname "$0")/lib.sh"
 
@@ -51,6 +53,26 @@ mk none "mx.test; dkim=none"
 mk shadow "mx.test; dkim=none" "mx.test; dkim=pass header.d=reporter.test"
 mk dmarcfirst "mx.test; dmarc=pass header.from=reporter.test" "mx.test; dkim=pass header.d=reporter.test"
 mk bare
+# what a sender writes to talk the verdict round (the verifier's field is the top one):
+# a header.i longer than any buffer (as OpenDKIM copies a 300-byte i= tag), with a
+# forged field of our own id below; a top field that does not parse; quotes in comments
+longi=$(printf '%0256d' 0 | tr 0 i)
+mk longi "mx.test; dkim=pass (2048-bit key) header.d=attacker.test header.i=$longi header.s=sel" \
+    "mx.test; dkim/1=pass header.d=reporter.test"
+mk unparse "mx.test; spf=pass (helo \"x(y) smtp.helo=x; dkim=none" \
+    "mx.test; dkim/1=pass header.d=reporter.test"
+mk qcomment "mx.test; spf=pass (helo \"x(y\") smtp.helo=x; dkim=pass header.d=reporter.test"
+
+# mkfrom NAME FROM AR-FIELD-VALUE - no TLS-Report-Submitter: the From domain is the submitter
+mkfrom() {
+    $MK report "$T/$1.eml" "id-$1" example.com -reporter.test "$2" 2 "Authentication-Results: $3" ||
+        fail "cannot make $1"
+}
+mkfrom fromone 'Reports <a@other.test>' "mx.test; dkim=pass header.d=other.test"
+mkfrom fromquoted '"x@reporter.test, y" <a@other.test>' "mx.test; dkim=pass header.d=other.test"
+# two addresses: no single From domain, whichever comes last
+mkfrom fromlist 'a@reporter.test, b@other.test' "mx.test; dkim=pass header.d=other.test"
+mkfrom fromgroup 'team: a@reporter.test;' "mx.test; dkim=pass header.d=reporter.test"
 
 ids="TrustedAuthservIDs mx.test"
 want_report "$ids" pass pass reporter.test
@@ -62,12 +84,19 @@ want_report "$ids" none none
 want_report "$ids" shadow none
 want_report "$ids" dmarcfirst pass reporter.test
 want_report "$ids" bare none
+want_report "$ids" longi fail attacker.test
+want_report "$ids" unparse fail
+want_report "$ids" qcomment pass reporter.test
+want_report "$ids" fromone pass other.test
+want_report "$ids" fromquoted pass other.test
+want_report "$ids" fromlist fail other.test
+want_report "$ids" fromgroup fail reporter.test
 want_report "TrustedAuthservIDs other.test, MX.TEST" pass pass reporter.test
 # not configured: the host name is trusted, and mx.test is not this host
 [ "$(hostname)" = mx.test ] || want_report "" pass none
 
 # RequireDKIM yes: one ignored line, exit 1 (no report read)
-for n in other untrusted none bare; do
+for n in other untrusted none bare longi unparse fromlist fromgroup; do
     out=$(run "$ids
 RequireDKIM yes" "$T/$n.eml")
     case $out in

@@ -12,12 +12,21 @@
 #   unsigned, with a sender-written "Authentication-Results: mx.e2e.test;
 #   dkim=pass header.d=reporter.test" (our own authserv-id) -> never pass
 #   a signed mail changed in transit (body)   -> dkim=fail
+#   attacks on the verdict, with both KeepAuthResults settings, never pass:
+#   signed by attacker.test with an i= of 300 bytes (OpenDKIM copies it
+#   into header.i: its field must still be read, dkim=fail attacker.test),
+#   an i= that puts "(" into OpenDKIM's own field (which then cannot be
+#   read: dkim=fail) or a quoted "x(y", each with a sender-written
+#   "Authentication-Results: mx.e2e.test; dkim/1=pass
+#   header.d=reporter.test" below it
 # Then RequireDKIM yes: only the authenticated report gives report lines,
 # the others one ignored line each, none diverted (Action discard);
 # ReportDomains: a report about a foreign domain is ignored and delivered;
 # StateFile: a report sent twice is logged once and "ignored
 # reason=duplicate" the second time, also after a milter restart, and a
-# corrupted state file does not stop the milter.
+# corrupted state file does not stop the milter; a stranger's report
+# (signed by attacker.test) with the real sender's organization-name and
+# report-id does not make the real, authenticated report a duplicate.
 . "$(dirname "$0")/lib.sh"
 e2e_need
 command -v opendkim >/dev/null 2>&1 || skip "opendkim is not installed (Debian package opendkim)"
@@ -31,7 +40,7 @@ mkdir -p "$K"
 $MK keygen "$K" || { fail "cannot make a DKIM key"; finish; exit 1; }
 # every signing domain uses the same key, selector "sel"
 : >"$K/keys"
-for d in reporter.test corp.reporter.test other.test; do
+for d in reporter.test corp.reporter.test other.test attacker.test; do
     printf 'sel._domainkey.%s %s\n' "$d" "$(cat "$K/dns.txt")" >>"$K/keys"
 done
 
@@ -118,6 +127,16 @@ mail forged id-forged - "Authentication-Results: mx.e2e.test; dkim=pass header.d
 mail forged2 id-forged2 - "Authentication-Results: MX.E2E.TEST 1; dkim=pass (forged) header.d=reporter.test" \
     "Authentication-Results: mx.e2e.test; dkim=pass header.d=reporter.test"
 mail tampered id-tampered reporter.test
+FORGED_DKIM1="Authentication-Results: mx.e2e.test; dkim/1=pass header.d=reporter.test"
+# attack NAME IDENTITY - signed by attacker.test with i=IDENTITY, a forged dkim/1 field below
+attack() {
+    $MK report "$E2E_DIR/$1.raw" "id-$1" example.com reporter.test tlsrpt@reporter.test 3 \
+        "$FORGED_DKIM1" &&
+        $MK sign "$E2E_DIR/$1.raw" "$E2E_DIR/$1.eml" "$K" sel attacker.test "$2"
+}
+attack attlong "$(printf '%0286d' 0 | tr 0 a)@attacker.test" || fail "cannot make attlong"
+attack attparen 'x(y@attacker.test' || fail "cannot make attparen"
+attack attquote '"x(y"@attacker.test' || fail "cannot make attquote"
 sed 's/This is a TLS report\./This is a changed TLS report./' "$E2E_DIR/tampered.eml" >"$E2E_DIR/t.tmp" &&
     mv "$E2E_DIR/t.tmp" "$E2E_DIR/tampered.eml"
 
@@ -144,9 +163,45 @@ for n in forged forged2; do
     fi
 done
 
+# expect_not_pass LABEL NAME... - each report line has dkim=fail or dkim=none, never pass
+expect_not_pass() {
+    _label=$1
+    shift
+    for _n in "$@"; do
+        q=$(send "$_n") || { fail "$_n ($_label): not delivered or not logged"; continue; }
+        l=$(line "$q" report)
+        echo "$_n ($_label): dkim=${l##* dkim=}"
+        case $l in
+        *" dkim=pass"*) fail "$_n ($_label): the verdict was talked round: [$l]" ;;
+        *" dkim=fail"* | *" dkim=none"*) ok ;;
+        *) fail "$_n ($_label): no dkim= on the report line: [$l]" ;;
+        esac
+        # attlong: OpenDKIM's field on top, read in spite of its 286-byte header.i;
+        # attparen: its header.i "x(y@..." opens a comment that never closes, so
+        # the top field cannot be read: fail, and the forged field below is not read
+        case $_n:$l in
+        attlong:*" dkim=fail dkim-domain=attacker.test") ok ;;
+        attlong:*) fail "attlong ($_label): want dkim=fail dkim-domain=attacker.test: [$l]" ;;
+        attparen:*" dkim=fail") ok ;;
+        attparen:*) fail "attparen ($_label): want dkim=fail (an unreadable top field): [$l]" ;;
+        esac
+    done
+}
+expect_not_pass "KeepAuthResults no" attlong attparen attquote
+# what OpenDKIM wrote for the long i=: a header.i longer than 255 bytes, on top
+q=$(send attlong) && f=$(maildir_file "$q" tlsrpt@example.com) && [ -n "$f" ] &&
+    /usr/bin/python3 - "$f" <<'EOP' && ok || fail "attlong: OpenDKIM's field is not on top with a long header.i"
+import email, re, sys
+msg = email.message_from_binary_file(open(sys.argv[1], "rb"))
+ar = [" ".join(v.split()) for v in msg.get_all("Authentication-Results", [])]
+m = re.search(r"header\.i=(\S+)", ar[0]) if ar else None
+sys.exit(0 if ar[0].startswith("mx.e2e.test") and "header.d=attacker.test" in ar[0]
+         and m and len(m.group(1)) > 255 else 1)
+EOP
+
 # -- our own check, without OpenDKIM's clean-up: with KeepAuthResults yes
 # OpenDKIM leaves a sender-written field with our authserv-id in place, but
-# it sits below Postfix's Received field, where tlsrpt-milter believes nothing
+# it sits below OpenDKIM's own field, where tlsrpt-milter believes nothing
 stop_opendkim
 echo "KeepAuthResults yes" >>"$K/opendkim.conf"
 opendkim -f -x "$K/opendkim.conf" >"$K/opendkim.log" 2>&1 &
@@ -163,6 +218,7 @@ for n in forged forged2; do
     *) fail "$n (KeepAuthResults yes): want dkim=none, got [$(line "$q" report)]" ;;
     esac
 done
+expect_not_pass "KeepAuthResults yes" attlong attparen attquote
 expect_report signed pass reporter.test
 
 # -- RequireDKIM yes, Action discard: only the authenticated report is logged and diverted
@@ -180,7 +236,7 @@ if [ -n "$q" ]; then
     *) fail "signed, RequireDKIM yes: want action=discard, got [$(line "$q" action)]" ;;
     esac
 fi
-for n in other unsigned forged forged2 tampered; do
+for n in other unsigned forged forged2 tampered attlong attparen attquote; do
     q=$(send "$n") || { fail "$n: not logged with RequireDKIM yes"; continue; }
     got=$(milter_lines "$q" | grep -v " $q: action " | sed "s/^[a-z.]* $q: //")
     case $got in
@@ -253,5 +309,29 @@ q6=$(send dup3) || fail "dup3: not logged"
 case $(line "$q6" report) in *report-id=id-dup-3*) ok ;; *) fail "dup3: not logged in full" ;; esac
 grep -q 'tlsrpt-milter\[[0-9]*\]: state file' "$E2E_SYSLOG" || grep -qi 'warning.*state' "$E2E_SYSLOG" ||
     fail "no warning about the damaged state file"
+
+# a stranger (DKIM-authenticated for attacker.test) claims the real sender's
+# organization-name and report-id first: the real report is still logged in full
+DKIMMAIL_ORG="Reporter Org reporter.test" $MK report "$E2E_DIR/stranger.raw" id-dup-4 example.com \
+    attacker.test tlsrpt@attacker.test 3 &&
+    $MK sign "$E2E_DIR/stranger.raw" "$E2E_DIR/stranger.eml" "$K" sel attacker.test ||
+    fail "cannot make the stranger's mail"
+mail dup4 id-dup-4 reporter.test
+q7=$(send stranger) || fail "stranger: not logged"
+case $(line "$q7" report) in
+*report-id=id-dup-4*'dkim=pass dkim-domain=attacker.test'*) ok ;;
+*) fail "stranger: want its own report line, got [$(milter_lines "$q7")]" ;;
+esac
+q8=$(send dup4) || fail "dup4: not logged"
+case $(line "$q8" report) in
+*report-id=id-dup-4*'dkim=pass dkim-domain=reporter.test'*) ok ;;
+*) fail "dup4 after the stranger's copy: want the report logged, got [$(milter_lines "$q8")]" ;;
+esac
+[ -n "$(line "$q8" failure)" ] || fail "dup4: its failure line was not logged"
+q9=$(send dup4) || fail "dup4 again: not logged"
+case $(line "$q9" ignored) in
+*'reason=duplicate report-id=id-dup-4 '*) ok ;;
+*) fail "dup4 again: want ignored reason=duplicate, got [$(milter_lines "$q9")]" ;;
+esac
 
 finish

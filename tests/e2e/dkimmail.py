@@ -3,14 +3,18 @@
 
   dkimmail.py keygen DIR                    RSA key: DIR/key.pem, DIR/dns.txt (the TXT value)
   dkimmail.py report OUT ID DOMAIN SUBMITTER FROM FAILURES [EXTRA-HEADER...]
-                                         a multipart/report TLS-RPT mail (gzip, base64)
-  dkimmail.py sign IN OUT KEYDIR SELECTOR DOMAIN
+                                         a multipart/report TLS-RPT mail (gzip, base64);
+                                         SUBMITTER "-NAME": no TLS-Report-Submitter field;
+                                         $DKIMMAIL_ORG: the organization-name
+  dkimmail.py sign IN OUT KEYDIR SELECTOR DOMAIN [IDENTITY]
                                          IN with a DKIM-Signature by DOMAIN prepended
+                                         (with i=IDENTITY when given)
 Only the Python standard library and Debian's python3-dkim are used.
 """
 import base64
 import gzip
 import json
+import os
 import subprocess
 import sys
 
@@ -26,6 +30,8 @@ def keygen(d):
 
 def report(out, rid, domain, submitter, sender, failures, extra):
     failures = int(failures)
+    no_submitter = submitter.startswith("-")
+    submitter = submitter.lstrip("-")
     policy = {
         "policy": {"policy-type": "sts", "policy-string": ["version: STSv1", "mode: enforce"],
                    "policy-domain": domain, "mx-host": ["mx1." + domain]},
@@ -36,7 +42,7 @@ def report(out, rid, domain, submitter, sender, failures, extra):
         policy["failure-details"] = [{
             "result-type": "certificate-expired", "sending-mta-ip": "192.0.2.7",
             "receiving-mx-hostname": "mx1." + domain, "failed-session-count": failures}]
-    doc = {"organization-name": "Reporter Org " + submitter,
+    doc = {"organization-name": os.environ.get("DKIMMAIL_ORG", "Reporter Org " + submitter),
            "date-range": {"start-datetime": "2026-11-01T00:00:00Z",
                           "end-datetime": "2026-11-01T23:59:59Z"},
            "contact-info": "tlsrpt@" + submitter, "report-id": rid, "policies": [policy]}
@@ -49,7 +55,7 @@ def report(out, rid, domain, submitter, sender, failures, extra):
         "Date: Mon, 02 Nov 2026 00:10:00 +0000",
         "Message-ID: <" + rid + "@" + submitter + ">",
         "TLS-Report-Domain: " + domain,
-        "TLS-Report-Submitter: " + submitter,
+    ] + ([] if no_submitter else ["TLS-Report-Submitter: " + submitter]) + [
         "MIME-Version: 1.0",
         'Content-Type: multipart/report; report-type="tlsrpt"; boundary="b1"',
         "",
@@ -70,13 +76,14 @@ def report(out, rid, domain, submitter, sender, failures, extra):
         f.write("\r\n".join(lines).encode())
 
 
-def sign(src, out, keydir, selector, domain):
+def sign(src, out, keydir, selector, domain, identity=None):
     import dkim  # Debian python3-dkim
     with open(src, "rb") as f:
         msg = f.read()
     with open(keydir + "/key.pem", "rb") as f:
         key = f.read()
     sig = dkim.sign(msg, selector.encode(), domain.encode(), key,
+                    identity=identity.encode() if identity else None,
                     include_headers=[b"from", b"to", b"subject", b"date", b"message-id",
                                      b"tls-report-domain", b"tls-report-submitter",
                                      b"mime-version", b"content-type"])
@@ -89,7 +96,7 @@ def main(argv):
         keygen(argv[2])
     elif len(argv) >= 8 and argv[1] == "report":
         report(argv[2], argv[3], argv[4], argv[5], argv[6], argv[7], argv[8:])
-    elif len(argv) == 7 and argv[1] == "sign":
+    elif len(argv) in (7, 8) and argv[1] == "sign":
         sign(*argv[2:])
     else:
         sys.stderr.write(__doc__)

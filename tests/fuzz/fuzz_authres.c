@@ -14,9 +14,14 @@
  *     authserv-id or dkim result, upper case in the lower-cased values,
  *     "none" together with dkim results, or n_dropped without a full array;
  *   - the verdict is PASS with an empty domain, or a domain that does not
- *     match the submitter under tlsrpt_authres_domain_match(); or is FAIL
- *     or NONE while one field on its own gives PASS; or is NONE with a
- *     domain; or the verdict over fields no trusted id can name is not NONE.
+ *     match the submitter under tlsrpt_authres_domain_match(); or is NONE
+ *     with a domain; or differs from what the deciding field (the first
+ *     whose authserv-id cannot be read, or that is trusted and has a DKIM
+ *     statement or does not parse) gives on its own; or is PASS from an
+ *     unreadable field, from fields no trusted id can name, or for an
+ *     unknown submitter; or a field below the first one with a verdict of
+ *     its own changes it.  tlsrpt_authres_verdict() is the function the
+ *     pipeline uses, so this is production's rule.
  *
  * tlsrpt_authres_domain_match() is also checked for symmetry on the first
  * two fields.
@@ -26,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "authres.h"
 
@@ -113,12 +119,31 @@ static void check_parse(const char *s)
 	}
 }
 
-/* check_verdict - the verdict over fields[0..n-1] */
+/* is_trusted_id - one of trusted[]? */
+static int is_trusted_id(const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(trusted) / sizeof(trusted[0]); i++) {
+		if (strcasecmp(id, trusted[i]) == 0) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * check_verdict - the verdict over fields[0..n-1]: production's one
+ * function, checked against the rule read independently: the deciding
+ * field is the first whose authserv-id cannot be read, or is trusted
+ * and speaks of DKIM or does not parse
+ */
 static void check_verdict(const char *const *fields, size_t n)
 {
 	static const char *const nobody[] = {"\x01never-an-id"};
-	char domain[TLSRPT_AUTHRES_VALUE_MAX];
+	char domain[TLSRPT_AUTHRES_VALUE_MAX], err[64];
 	enum tlsrpt_dkim_verdict v, one;
+	struct tlsrpt_authres ar;
 	size_t i;
 
 	memset(domain, 'D', sizeof(domain));
@@ -134,16 +159,36 @@ static void check_verdict(const char *const *fields, size_t n)
 		violation("NONE with a domain", domain);
 	}
 	for (i = 0; i < n; i++) {
-		one = tlsrpt_authres_verdict(&fields[i], 1, trusted, 2, SUBMITTER, NULL, 0);
-		if (one == TLSRPT_DKIM_PASS && v != TLSRPT_DKIM_PASS) {
-			violation("one field passes, all together do not", fields[i]);
-		}
-		if (one == TLSRPT_DKIM_FAIL && v == TLSRPT_DKIM_NONE) {
-			violation("one field fails, all together give none", fields[i]);
+		int rc = tlsrpt_authres_parse(fields[i], &ar, err, sizeof(err));
+
+		if (ar.authserv_id[0] == '\0' || (!ar.id_cut && is_trusted_id(ar.authserv_id) &&
+		                                  (rc != 0 || ar.ndkim > 0 || ar.none))) {
+			one = tlsrpt_authres_verdict(&fields[i], 1, trusted, 2, SUBMITTER, NULL, 0);
+			if (v != one) {
+				violation("the deciding field alone gives another verdict",
+				          fields[i]);
+			}
+			if (rc != 0 && v == TLSRPT_DKIM_PASS) {
+				violation("PASS from an unreadable field", fields[i]);
+			}
+			break;
 		}
 	}
-	if (tlsrpt_authres_verdict(fields, n, nobody, 1, SUBMITTER, NULL, 0) != TLSRPT_DKIM_NONE) {
-		violation("a verdict from untrusted fields", fields[0]);
+	if (i == n && v != TLSRPT_DKIM_NONE) {
+		violation("a verdict without a deciding field", fields[0]);
+	}
+	/* fields below the first one that gives a verdict on its own never count */
+	for (i = 0; i < n; i++) {
+		one = tlsrpt_authres_verdict(&fields[i], 1, trusted, 2, SUBMITTER, NULL, 0);
+		if (one != TLSRPT_DKIM_NONE) {
+			if (v != TLSRPT_DKIM_NONE && v != one) {
+				violation("a field below the verifier's counted", fields[i]);
+			}
+			break;
+		}
+	}
+	if (tlsrpt_authres_verdict(fields, n, nobody, 1, SUBMITTER, NULL, 0) == TLSRPT_DKIM_PASS) {
+		violation("PASS from untrusted fields", fields[0]);
 	}
 	if (tlsrpt_authres_verdict(fields, n, trusted, 2, "", NULL, 0) == TLSRPT_DKIM_PASS) {
 		violation("PASS for an unknown submitter", fields[0]);

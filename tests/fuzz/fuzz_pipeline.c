@@ -15,7 +15,8 @@
  *            (what the daemon uses)
  *   byte 3   limit profile, two bits each (see set_limits)
  *   (byte 1, bits 7-5: trust settings, see set_trust: authserv-id
- *            "mx.test" trusted, RequireDKIM, ReportDomains example.com)
+ *            "mx.test" trusted and duplicate detection, RequireDKIM,
+ *            ReportDomains example.com)
  *
  * The message is fed through tlsrpt_pipeline in those chunks, finished,
  * and every record is formatted with both formatters.
@@ -26,9 +27,10 @@
  *   - both runs give the same status, counters and records (chunking
  *     invariance, field by field);
  *   - after a successful finish the counters agree with the records: one
- *     "report" record per report parsed (or its count in report-omitted),
- *     one "error" record per error, and
- *     exactly one "ignored" record, alone, when there is neither;
+ *     "report" record per report parsed (or its count in report-omitted,
+ *     or an "ignored" one when it repeats an earlier report of the
+ *     message), one "error" record per error, and exactly one "ignored"
+ *     record, alone, when there is neither;
  *   - each formatted line is at most TLSRPT_MAX_LOG_LINE bytes, as long as
  *     the formatter says, valid UTF-8, with no byte below 0x20, no 0x7f and
  *     no C1 control, U+2028/U+2029 or bidi control;
@@ -58,6 +60,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "dedup.h"
 #include "escape.h"
 #include "limits.h"
 #include "pipeline.h"
@@ -134,7 +137,28 @@ struct outcome {
 	int failed; /* feed or finish returned -1 */
 };
 
-/* set_trust - byte 1's top three bits: trust on, RequireDKIM, ReportDomains */
+/*
+ * state - duplicate detection for the trust runs: an empty memory whose
+ * file is in a directory that does not exist.  The harness never calls
+ * tlsrpt_pipeline_remember(), so it stays empty: a duplicate can only be
+ * an earlier report of the same message, the same in both runs.
+ */
+static struct tlsrpt_dedup *state(void)
+{
+	static struct tlsrpt_dedup *d;
+	char err[256];
+
+	if (d == NULL) {
+		d = tlsrpt_dedup_open("/nonexistent-tlsrpt-fuzz/state", 86400, 1000, 0, NULL, err,
+		                      sizeof(err));
+		if (d == NULL) {
+			violation("tlsrpt_dedup_open failed", 0, err);
+		}
+	}
+	return d;
+}
+
+/* set_trust - byte 1's top three bits: trust on (with StateFile), RequireDKIM, ReportDomains */
 static void set_trust(struct tlsrpt_trust *t, uint8_t bits)
 {
 	static const char *const ids[] = {"mx.test"};
@@ -144,6 +168,8 @@ static void set_trust(struct tlsrpt_trust *t, uint8_t bits)
 	if (bits & 0x80) {
 		t->authserv_ids = ids;
 		t->nauthserv_ids = 1;
+		t->dedup = state();
+		t->now = 1700000000;
 		t->require_dkim = (bits & 0x40) != 0;
 		t->report_domains = bits & 0x20 ? domains : NULL;
 		t->nreport_domains = bits & 0x20 ? 1 : 0;
@@ -211,7 +237,7 @@ static void same_records(const struct tlsrpt_records *a, const struct tlsrpt_rec
 static void check_counters(const struct tlsrpt_pipeline *p)
 {
 	const struct tlsrpt_records *rs = tlsrpt_pipeline_records(p);
-	unsigned reports = 0, errors = 0, ignored = 0;
+	unsigned reports = 0, errors = 0, ignored = 0, dups = tlsrpt_pipeline_duplicates(p);
 	size_t i;
 
 	for (i = 0; i < rs->n; i++) {
@@ -225,10 +251,10 @@ static void check_counters(const struct tlsrpt_pipeline *p)
 		ignored += rs->v[i].event == TLSRPT_EV_IGNORED;
 	}
 	/*
-	 * no StateFile here, so no duplicates: every report read has its
-	 * record, or is counted in the report-omitted record
+	 * every report read has its record, is counted in the report-omitted
+	 * record, or is a duplicate of one earlier in the message
 	 */
-	if (tlsrpt_pipeline_duplicates(p) != 0 || reports != tlsrpt_pipeline_reports_ok(p)) {
+	if (reports + dups != tlsrpt_pipeline_reports_ok(p) || dups > reports) {
 		violation("report records differ from tlsrpt_pipeline_reports_ok", 0, NULL);
 	}
 	if (errors != tlsrpt_pipeline_errors(p)) {
@@ -236,7 +262,7 @@ static void check_counters(const struct tlsrpt_pipeline *p)
 	}
 	if (reports + errors + tlsrpt_pipeline_refused(p) == 0
 	            ? ignored != 1 || rs->n != 1
-	            : ignored != tlsrpt_pipeline_refused(p)) {
+	            : ignored != tlsrpt_pipeline_refused(p) + dups) {
 		violation("not exactly one lone ignored record for a message without reports", 0,
 		          NULL);
 	}
@@ -525,6 +551,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (tlsrpt_pipeline_reports_ok(chunked.p) != tlsrpt_pipeline_reports_ok(whole.p) ||
 		    tlsrpt_pipeline_errors(chunked.p) != tlsrpt_pipeline_errors(whole.p) ||
 		    tlsrpt_pipeline_refused(chunked.p) != tlsrpt_pipeline_refused(whole.p) ||
+		    tlsrpt_pipeline_duplicates(chunked.p) != tlsrpt_pipeline_duplicates(whole.p) ||
 		    tlsrpt_pipeline_failures(chunked.p) != tlsrpt_pipeline_failures(whole.p)) {
 			violation("chunked and whole runs differ in counters", 0, NULL);
 		}

@@ -6,7 +6,8 @@
  * error); then the signing/submitter domain rule; then the verdict over
  * several fields with trusted and untrusted authserv-ids; then malformed
  * and pathological input (deep comment nesting, over-long values, more
- * dkim results than the struct keeps).
+ * dkim results than the struct keeps); then what a sender can write to
+ * talk the verdict round (test_attacks).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -283,7 +284,7 @@ static void test_deep_nesting(void **state)
 	free(s);
 }
 
-/* test_overlong - values we keep must fit; values we drop may be long */
+/* test_overlong - kept values are cut and marked cut, never a reason to refuse the field */
 static void test_overlong(void **state)
 {
 	char big[TLSRPT_AUTHRES_VALUE_MAX + 64], s[2 * sizeof(big) + 128];
@@ -298,29 +299,44 @@ static void test_overlong(void **state)
 	big[max] = '\0';
 	snprintf(s, sizeof(s), "mx.example.net; dkim=pass header.d=%s", big);
 	rc = tlsrpt_authres_parse(s, &ar, err, sizeof(err));
-	if (rc != 0 || strlen(ar.dkim[0].domain) != max) {
+	if (rc != 0 || strlen(ar.dkim[0].domain) != max || ar.dkim[0].domain_cut) {
 		fail_msg("header.d of %zu bytes: got %d (%s), want 0 with the value", max, rc, err);
 	}
-	/* one more is refused */
+	/* one more is cut, marked, and the rest of the field still read */
 	memset(big, 'a', max + 1);
 	big[max + 1] = '\0';
-	snprintf(s, sizeof(s), "mx.example.net; dkim=pass header.d=%s", big);
+	snprintf(s, sizeof(s), "mx.example.net; dkim=pass header.d=%s header.i=@x.ru; dkim=fail",
+	         big);
 	rc = tlsrpt_authres_parse(s, &ar, err, sizeof(err));
-	if (rc != -1 || strstr(err, "value too long") == NULL) {
-		fail_msg("header.d of %zu bytes: got %d (%s), want -1 value too long", max + 1, rc,
+	if (rc != 0 || ar.ndkim != 2 || !ar.dkim[0].domain_cut ||
+	    strlen(ar.dkim[0].domain) != max || strcmp(ar.dkim[0].identity, "@x.ru") != 0) {
+		fail_msg("header.d of %zu bytes: got %d (%s) ndkim %zu cut %d, want 0, 2 results, "
+		         "cut",
+		         max + 1, rc, err, ar.ndkim, ar.dkim[0].domain_cut);
+	}
+	snprintf(s, sizeof(s), "mx.example.net; dkim=pass header.i=\"%s\"@x header.d=x.ru", big);
+	rc = tlsrpt_authres_parse(s, &ar, err, sizeof(err));
+	if (rc != 0 || !ar.dkim[0].identity_cut || strcmp(ar.dkim[0].domain, "x.ru") != 0) {
+		fail_msg("quoted header.i of %zu bytes: got %d (%s), want 0, cut", max + 3, rc,
 		         err);
 	}
-	snprintf(s, sizeof(s), "mx.example.net; dkim=pass header.i=\"%s\"@x", big);
-	if (tlsrpt_authres_parse(s, &ar, err, sizeof(err)) != -1) {
-		fail_msg("quoted header.i of %zu bytes: got 0, want -1", max + 3);
-	}
 	snprintf(s, sizeof(s), "%s; dkim=pass", big);
-	if (tlsrpt_authres_parse(s, &ar, err, sizeof(err)) != -1) {
-		fail_msg("authserv-id of %zu bytes: got 0, want -1", max + 1);
+	rc = tlsrpt_authres_parse(s, &ar, err, sizeof(err));
+	if (rc != 0 || !ar.id_cut) {
+		fail_msg("authserv-id of %zu bytes: got %d (%s) cut %d, want 0, cut", max + 1, rc,
+		         err, ar.id_cut);
 	}
-	snprintf(s, sizeof(s), "mx.example.net; dkim=%.40s", big);
-	if (tlsrpt_authres_parse(s, &ar, err, sizeof(err)) != -1) {
-		fail_msg("dkim result of 40 bytes: got 0, want -1");
+	snprintf(s, sizeof(s), "mx.example.net; dkim=pass%.40s", big);
+	rc = tlsrpt_authres_parse(s, &ar, err, sizeof(err));
+	if (rc != 0 || ar.ndkim != 1 || strcmp(ar.dkim[0].result, "pass") == 0) {
+		fail_msg("dkim result of 44 bytes: got %d (%s) result %s, want 0 and not pass", rc,
+		         err, ar.dkim[0].result);
+	}
+	snprintf(s, sizeof(s), "mx.example.net; dkim%.80s=pass header.d=x.ru", big);
+	rc = tlsrpt_authres_parse(s, &ar, err, sizeof(err));
+	if (rc != 0 || ar.ndkim != 0) {
+		fail_msg("method of 84 bytes: got %d (%s) ndkim %zu, want 0 and no dkim result", rc,
+		         err, ar.ndkim);
 	}
 	/* a long header.b or reason is not kept, so it does not matter */
 	snprintf(s, sizeof(s), "mx.example.net; dkim=pass reason=\"%s\" header.b=%s header.d=x.ru",
@@ -328,6 +344,95 @@ static void test_overlong(void **state)
 	rc = tlsrpt_authres_parse(s, &ar, err, sizeof(err));
 	if (rc != 0 || strcmp(ar.dkim[0].domain, "x.ru") != 0) {
 		fail_msg("long header.b and reason: got %d (%s), want 0", rc, err);
+	}
+}
+
+/*
+ * test_attacks - what a sender can write: OpenDKIM's field on top with a
+ * header.i cut from the signer's 300-byte i= tag, a forged "dkim/1" field
+ * of our own authserv-id below it; a top field that does not parse; a
+ * cut header.d whose first bytes name the submitter
+ */
+static void test_attacks(void **state)
+{
+	const char *trusted[] = {"mx.example.com"};
+	char top[1024], cutd[1024], longi[301], pad[300], domain[TLSRPT_AUTHRES_VALUE_MAX];
+	const char *forged = "mx.example.com; dkim/1=pass header.d=google.com";
+	const char *fields[3];
+	enum tlsrpt_dkim_verdict v;
+	size_t i;
+
+	(void)state;
+	memset(longi, 'i', sizeof(longi) - 1);
+	longi[sizeof(longi) - 1] = '\0';
+	/* OpenDKIM 2.11 writes header.i cut to 256 bytes, without the domain */
+	snprintf(top, sizeof(top),
+	         "mx.example.com; dkim=pass (2048-bit key; unprotected) header.d=attacker.example "
+	         "header.i=%.256s header.a=rsa-sha256 header.s=sel header.b=AbCdEfGh",
+	         longi);
+	fields[0] = top;
+	fields[1] = forged;
+	v = tlsrpt_authres_verdict(fields, 2, trusted, 1, "google.com", domain, sizeof(domain));
+	if (v != TLSRPT_DKIM_FAIL || strcmp(domain, "attacker.example") != 0) {
+		fail_msg("long header.i + dkim/1 below: got %s (%s), want fail (attacker.example)",
+		         tlsrpt_dkim_verdict_name(v), domain);
+	}
+	/* the forged field alone would pass: the test above is not vacuous */
+	v = tlsrpt_authres_verdict(&fields[1], 1, trusted, 1, "google.com", NULL, 0);
+	if (v != TLSRPT_DKIM_PASS) {
+		fail_msg("forged field alone: got %s, want pass", tlsrpt_dkim_verdict_name(v));
+	}
+	/* unparseable top fields of ours: nothing below counts */
+	{
+		static const char *const bad[] = {
+		        "mx.example.com; spf=pass (mailfrom \"x(y) smtp.mailfrom=a.example; "
+		        "dkim=none",
+		        "mx.example.com; dkim=pass header.d=\"attacker.example",
+		        "mx.example.com; dkim=pass header.d=attacker.example (unterminated",
+		        "mx.example.com; dkim=pass header.d=attacker.example header.i=a(b@x",
+		        "mx.example.com; dkim=pass ; ; header.d=x",
+		        "\"mx.example.com; dkim=pass",
+		        "(mx.example.com; dkim=pass header.d=google.com",
+		};
+		for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			fields[0] = bad[i];
+			fields[1] = forged;
+			v = tlsrpt_authres_verdict(fields, 2, trusted, 1, "google.com", domain,
+			                           sizeof(domain));
+			if (v == TLSRPT_DKIM_PASS) {
+				fail_msg("unreadable top field [%s]: got pass (%s)", bad[i],
+				         domain);
+			}
+		}
+	}
+	/* quoted strings inside comments and comments inside quoted strings are read right */
+	{
+		static const char *const good[] = {
+		        "mx.example.com; spf=pass (mailfrom \"x(y\") smtp.mailfrom=a.example; "
+		        "dkim=pass header.d=google.com",
+		        "mx.example.com; spf=pass (\"a)b\" (nested \\) \"c(\")) smtp.mailfrom=a; "
+		        "dkim=pass header.d=google.com",
+		        "mx.example.com; dkim=pass reason=\"x (y\" header.d=google.com",
+		        "mx.example.com; dkim=pass reason=\"x) y\" header.d=google.com",
+		};
+		for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+			fields[0] = good[i];
+			v = tlsrpt_authres_verdict(fields, 1, trusted, 1, "google.com", NULL, 0);
+			if (v != TLSRPT_DKIM_PASS) {
+				fail_msg("[%s]: got %s, want pass", good[i],
+				         tlsrpt_dkim_verdict_name(v));
+			}
+		}
+	}
+	/* a cut header.d whose first 255 bytes end in ".google.com" never matches */
+	memset(pad, 'a', 244);
+	pad[244] = '\0';
+	snprintf(cutd, sizeof(cutd), "mx.example.com; dkim=pass header.d=%s.google.comxxxxxxxx",
+	         pad);
+	fields[0] = cutd;
+	v = tlsrpt_authres_verdict(fields, 1, trusted, 1, "google.com", domain, sizeof(domain));
+	if (v == TLSRPT_DKIM_PASS) {
+		fail_msg("cut header.d: got pass (%s)", domain);
 	}
 }
 
@@ -543,17 +648,43 @@ static const struct verdict_case verdict_cases[] = {
          NULL,
          TLSRPT_DKIM_FAIL,
          "mail.ru"},
-        {"malformed trusted field ignored",
+        {"malformed trusted field: not pass",
          {"mx.example.net; dkim=pass header.d=mail.ru (unterminated"},
          "mail.ru",
-         TLSRPT_DKIM_NONE,
+         TLSRPT_DKIM_FAIL,
          ""},
-        {"malformed then good",
+        {"malformed trusted field hides the ones below",
          {"mx.example.net; dkim=pass header.d=\"mail.ru",
-          "mx.example.net; dkim=fail header.d=x.ru"},
+          "mx.example.net; dkim=pass header.d=mail.ru"},
+         "mail.ru",
+         TLSRPT_DKIM_FAIL,
+         ""},
+        {"only the topmost dkim field counts",
+         {"mx.example.net; dkim=fail header.d=x.ru", "mx.example.net; dkim=pass header.d=mail.ru"},
          "mail.ru",
          TLSRPT_DKIM_FAIL,
          "x.ru"},
+        {"none on top hides a pass below",
+         {"mx.example.net; none", "mx.example.net; dkim=pass header.d=mail.ru"},
+         "mail.ru",
+         TLSRPT_DKIM_NONE,
+         ""},
+        {"dmarc and spf fields of ours passed over",
+         {"mx.example.net; dmarc=pass header.from=mail.ru", "mx.example.net; spf=pass",
+          "mx.example.net; dkim=pass header.d=mail.ru"},
+         "mail.ru",
+         TLSRPT_DKIM_PASS,
+         "mail.ru"},
+        {"unreadable authserv-id may be ours",
+         {"(mx.example.net; dkim=pass", "mx.example.net; dkim=pass header.d=mail.ru"},
+         "mail.ru",
+         TLSRPT_DKIM_FAIL,
+         ""},
+        {"untrusted unparseable field passed over",
+         {"evil.example; dkim=pass (x", "mx.example.net; dkim=pass header.d=mail.ru"},
+         "mail.ru",
+         TLSRPT_DKIM_PASS,
+         "mail.ru"},
 };
 
 /* test_verdict - the table, with trusted ids "mx.example.net", "Backup.Example.NET" */
@@ -619,7 +750,7 @@ int main(void)
 	        cmocka_unit_test(test_deep_nesting), cmocka_unit_test(test_overlong),
 	        cmocka_unit_test(test_dropped),      cmocka_unit_test(test_domain_match),
 	        cmocka_unit_test(test_verdict),      cmocka_unit_test(test_verdict_untrusted_only),
-	        cmocka_unit_test(test_names),
+	        cmocka_unit_test(test_attacks),      cmocka_unit_test(test_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -6,7 +6,11 @@
  * keys, the window, persistence across close/open, corrupt files (garbage,
  * binary junk, truncated last line, wrong header), files that cannot be
  * written, compaction, the max_entries bound, and 8 threads racing on
- * overlapping keys (each key must be new exactly once).
+ * overlapping keys (each key must be new exactly once).  Then the report
+ * key (test_key), a state file of the first version (test_old_file), and
+ * through the real pipeline: a stranger's report cannot suppress the
+ * authenticated sender's (test_stranger), and the key is written only by
+ * the daemon's record call after logging (test_record_after_log).
  */
 #include <dirent.h>
 #include <pthread.h>
@@ -23,6 +27,9 @@
 #include <cmocka.h>
 
 #include "dedup.h"
+#include "limits.h"
+#include "pipeline.h"
+#include "record.h"
 
 #define T0 ((time_t)1700000000)
 #define DAY 86400L
@@ -127,12 +134,41 @@ static struct tlsrpt_dedup *open_ok(const char *path, long window, size_t max, t
 	return d;
 }
 
+/*
+ * raw_key - the opaque key org NUL id (NULL taken as ""), cut at the
+ * maximum: the store does not care what a key means, and this is also
+ * the layout the first version wrote, so the files below are real ones
+ */
+static void raw_key(struct tlsrpt_dedup_key *k, const char *org, const char *id)
+{
+	k->len = 0;
+	for (; org != NULL && *org != '\0' && k->len < TLSRPT_DEDUP_KEY_MAX; org++) {
+		k->b[k->len++] = (unsigned char)*org;
+	}
+	if (k->len < TLSRPT_DEDUP_KEY_MAX) {
+		k->b[k->len++] = '\0';
+	}
+	for (; id != NULL && *id != '\0' && k->len < TLSRPT_DEDUP_KEY_MAX; id++) {
+		k->b[k->len++] = (unsigned char)*id;
+	}
+}
+
+/* seen - add (org, id): 1 already there, 0 added, -1 not written */
+static int seen(struct tlsrpt_dedup *d, const char *org, const char *id, time_t now, char *err,
+                size_t errlen)
+{
+	struct tlsrpt_dedup_key k;
+
+	raw_key(&k, org, id);
+	return tlsrpt_dedup_add(d, &k, now, err, errlen);
+}
+
 /* expect_seen - seen() must give want */
 static void expect_seen(struct tlsrpt_dedup *d, const char *org, const char *id, time_t now,
                         int want, const char *what)
 {
 	char err[256] = "";
-	int got = tlsrpt_dedup_seen(d, org, id, now, err, sizeof(err));
+	int got = seen(d, org, id, now, err, sizeof(err));
 
 	if (got != want) {
 		fail_msg("%s: seen(%s, %s, +%jd): got %d (%s), want %d", what, org ? org : "(null)",
@@ -336,7 +372,7 @@ static void test_unwritable(void **state)
 			         note, err);
 		}
 		err[0] = '\0';
-		if (tlsrpt_dedup_seen(d, "org", "r1", T0, err, sizeof(err)) != -1 ||
+		if (seen(d, "org", "r1", T0, err, sizeof(err)) != -1 ||
 		    strstr(err, names[i]) == NULL) {
 			fail_msg("seen(%s): got err \"%s\", want -1 naming the file", names[i],
 			         err);
@@ -479,7 +515,7 @@ static void *race(void *arg)
 		int rc;
 
 		snprintf(id, sizeof(id), "key-%d", k);
-		rc = tlsrpt_dedup_seen(r->d, "org", id, T0, err, sizeof(err));
+		rc = seen(r->d, "org", id, T0, err, sizeof(err));
 		if (rc == 0) {
 			r->news[k]++;
 		} else if (rc != 1) {
@@ -529,6 +565,292 @@ static void test_threads(void **state)
 	assert_int_equal(count_lines(path_of("state")), 1 + NKEYS);
 }
 
+/* test_key - the key's layout: sender kind, domain, date range, report-id */
+static void test_key(void **state)
+{
+	struct tlsrpt_dedup_key a, b;
+	static const unsigned char want[] = "tlsrpt-2\0dkim\0google.com\0S\0E\0id";
+
+	(void)state;
+	tlsrpt_dedup_key(&a, 1, "Google.COM.", "id", "S", "E");
+	if (a.len != sizeof(want) - 1 || memcmp(a.b, want, a.len) != 0) {
+		fail_msg("key of (dkim, Google.COM., id, S, E): got %zu bytes, want %zu", a.len,
+		         sizeof(want) - 1);
+	}
+	tlsrpt_dedup_key(&b, 0, "google.com", "id", "S", "E");
+	if (a.len == b.len && memcmp(a.b, b.b, a.len) == 0) {
+		fail_msg("an authenticated and a claimed domain give the same key");
+	}
+	tlsrpt_dedup_key(&b, 1, "google.com", "id", "S", "E2");
+	if (a.len == b.len && memcmp(a.b, b.b, a.len) == 0) {
+		fail_msg("another end-datetime gives the same key");
+	}
+	tlsrpt_dedup_key(&b, 1, "google.com", "id", "S2", "E");
+	if (a.len == b.len && memcmp(a.b, b.b, a.len) == 0) {
+		fail_msg("another start-datetime gives the same key");
+	}
+	/* NULL strings are "", and a key never runs past the maximum */
+	tlsrpt_dedup_key(&b, 0, NULL, NULL, NULL, NULL);
+	if (b.len != sizeof("tlsrpt-2\0claimed\0\0\0\0") - 1) {
+		fail_msg("all NULL: got %zu bytes", b.len);
+	}
+	{
+		char big[3 * TLSRPT_DEDUP_KEY_MAX];
+
+		memset(big, 'x', sizeof(big) - 1);
+		big[sizeof(big) - 1] = '\0';
+		tlsrpt_dedup_key(&b, 1, big, big, big, big);
+		assert_int_equal(b.len, TLSRPT_DEDUP_KEY_MAX);
+	}
+}
+
+/* test_old_file - a state file of the first version loads; its keys never match new ones */
+static void test_old_file(void **state)
+{
+	/* org "Google Inc." NUL report-id "r1", as the first version wrote it */
+	static const char old[] = "tlsrpt-milter-state 1\n"
+	                          "1700000000\t476f6f676c6520496e632e007231\n";
+	struct tlsrpt_dedup_key k;
+	struct tlsrpt_dedup *d;
+	char err[256] = "";
+	int note = -1;
+	FILE *fp = fopen(path_of("state"), "w");
+
+	(void)state;
+	assert_non_null(fp);
+	fputs(old, fp);
+	fclose(fp);
+	d = open_ok(path_of("state"), WEEK, 100, T0 + 10, &note, err, sizeof(err));
+	if (note != 0 || tlsrpt_dedup_count(d) != 1) {
+		fail_msg("old file: got note %d (%s), %zu entries; want 0 and 1", note, err,
+		         tlsrpt_dedup_count(d));
+	}
+	raw_key(&k, "Google Inc.", "r1");
+	assert_int_equal(tlsrpt_dedup_check(d, &k, T0 + 10), 1);
+	tlsrpt_dedup_key(&k, 1, "google.com", "r1", NULL, NULL);
+	assert_int_equal(tlsrpt_dedup_check(d, &k, T0 + 10), 0);
+	tlsrpt_dedup_key(&k, 0, "Google Inc.", "r1", NULL, NULL);
+	assert_int_equal(tlsrpt_dedup_check(d, &k, T0 + 10), 0);
+	tlsrpt_dedup_close(d);
+}
+
+/* a report from SUBMITTER, DKIM-signed per AR (NULL: no field), report-id Google's */
+#define REPORT_JSON                                                                                \
+	"{\"organization-name\":\"Google Inc.\",\"date-range\":{\"start-datetime\":"               \
+	"\"2026-11-01T00:00:00Z\",\"end-datetime\":\"2026-11-01T23:59:59Z\"},"                     \
+	"\"contact-info\":\"smtp-tls-reporting@google.com\",\"report-id\":"                        \
+	"\"2026-11-01T00:00:00Z_example.com\",\"policies\":[{\"policy\":{\"policy-type\":\"sts\"," \
+	"\"policy-domain\":\"example.com\"},\"summary\":{\"total-successful-session-count\":9,"    \
+	"\"total-failure-session-count\":1},\"failure-details\":[{\"result-type\":"                \
+	"\"certificate-expired\",\"sending-mta-ip\":\"192.0.2.7\",\"failed-session-count\":1}]}]}"
+
+/*
+ * run_msg - one message through the pipeline with the state d, as the
+ * daemon runs it; remember (0/1) says whether the daemon's record call is
+ * made.  Returns the pipeline (finished) for the caller to look at and free;
+ * *out gets the records, one formatted line each.
+ */
+static struct tlsrpt_pipeline *run_msg(struct tlsrpt_dedup *d, const char *ar,
+                                       const char *submitter, int remember, char *out,
+                                       size_t outlen)
+{
+	static const char *const ids[] = {"mx.example.com"};
+	struct tlsrpt_limits lim;
+	struct tlsrpt_trust t;
+	struct tlsrpt_pipeline *p;
+	const struct tlsrpt_records *rs;
+	char msg[4096], err[256], line[TLSRPT_MAX_LOG_LINE + 1];
+	size_t i, n = 0;
+
+	tlsrpt_limits_default(&lim);
+	memset(&t, 0, sizeof(t));
+	t.authserv_ids = ids;
+	t.nauthserv_ids = 1;
+	t.dedup = d;
+	t.now = T0;
+	snprintf(msg, sizeof(msg),
+	         "%s%s%sFrom: <noreply@%s>\r\nTLS-Report-Submitter: %s\r\n"
+	         "Content-Type: application/tlsrpt+json\r\n\r\n" REPORT_JSON "\r\n",
+	         ar != NULL ? "Authentication-Results: " : "", ar != NULL ? ar : "",
+	         ar != NULL ? "\r\n" : "", submitter, submitter);
+	p = tlsrpt_pipeline_new(&lim, TLSRPT_INPUT_MESSAGE, err, sizeof(err));
+	assert_non_null(p);
+	tlsrpt_pipeline_set_trust(p, &t);
+	if (tlsrpt_pipeline_feed(p, msg, strlen(msg), err, sizeof(err)) != 0 ||
+	    tlsrpt_pipeline_finish(p, err, sizeof(err)) != 0) {
+		fail_msg("pipeline: %s", err);
+	}
+	rs = tlsrpt_pipeline_records(p);
+	out[0] = '\0';
+	for (i = 0; i < rs->n; i++) {
+		tlsrpt_record_format(&rs->v[i], NULL, line, sizeof(line));
+		n += (size_t)snprintf(out + n, n < outlen ? outlen - n : 0, "%s\n", line);
+	}
+	if (remember && tlsrpt_pipeline_remember(p, err, sizeof(err)) != 0) {
+		fail_msg("remember: %s", err);
+	}
+	return p;
+}
+
+/* file_entries - entry lines in the state file (0 when it is missing) */
+static size_t file_entries(const char *path)
+{
+	char line[2048];
+	size_t n = 0;
+	FILE *fp = fopen(path, "r");
+
+	if (fp == NULL) {
+		return 0;
+	}
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		n += strncmp(line, "tlsrpt-milter-state ", 20) != 0;
+	}
+	fclose(fp);
+	return n;
+}
+
+/*
+ * test_stranger - a mail authenticated for attacker.example that claims
+ * "Google Inc." and Google's report-id does not make Google's real,
+ * authenticated report a duplicate; neither does one that only claims
+ * google.com as its submitter.  Google's report sent again is one.
+ */
+static void test_stranger(void **state)
+{
+	char out[16384], err[256];
+	struct tlsrpt_dedup *d;
+	struct tlsrpt_pipeline *p;
+
+	(void)state;
+	d = open_ok(path_of("state"), WEEK, 100, T0, NULL, err, sizeof(err));
+	p = run_msg(d, "mx.example.com; dkim=pass header.d=attacker.example", "attacker.example", 1,
+	            out, sizeof(out));
+	if (strncmp(out, "report ", 7) != 0) {
+		fail_msg("the stranger's report: got [%s], want it logged", out);
+	}
+	tlsrpt_pipeline_free(p);
+	p = run_msg(d, NULL, "google.com", 1, out, sizeof(out));
+	if (strncmp(out, "report ", 7) != 0) {
+		fail_msg("an unsigned report claiming google.com: got [%s], want it logged", out);
+	}
+	tlsrpt_pipeline_free(p);
+	p = run_msg(d, "mx.example.com; dkim=pass header.d=google.com", "google.com", 1, out,
+	            sizeof(out));
+	if (strncmp(out, "report ", 7) != 0 || strstr(out, "\nfailure ") == NULL ||
+	    tlsrpt_pipeline_duplicates(p) != 0) {
+		fail_msg("Google's authenticated report: got [%s], want it logged in full", out);
+	}
+	tlsrpt_pipeline_free(p);
+	p = run_msg(d, "mx.example.com; dkim=pass header.d=google.com", "google.com", 1, out,
+	            sizeof(out));
+	if (strncmp(out, "ignored reason=duplicate ", 25) != 0 ||
+	    tlsrpt_pipeline_duplicates(p) != 1) {
+		fail_msg("Google's report again: got [%s], want ignored reason=duplicate", out);
+	}
+	tlsrpt_pipeline_free(p);
+	assert_int_equal(tlsrpt_dedup_count(d), 3);
+	tlsrpt_dedup_close(d);
+}
+
+/*
+ * test_record_after_log - finish only decides: the key reaches the state
+ * file (and memory) at tlsrpt_pipeline_remember(), the daemon's call after
+ * logging; a daemon that dies before it logs the report again
+ */
+static void test_record_after_log(void **state)
+{
+	const char *ar = "mx.example.com; dkim=pass header.d=google.com";
+	char out[16384], err[256];
+	struct tlsrpt_dedup *d;
+	struct tlsrpt_pipeline *p;
+	const char *path = path_of("state");
+
+	(void)state;
+	d = open_ok(path, WEEK, 100, T0, NULL, err, sizeof(err));
+	p = run_msg(d, ar, "google.com", 0, out, sizeof(out));
+	if (strncmp(out, "report ", 7) != 0) {
+		fail_msg("first copy: got [%s], want the report", out);
+	}
+	if (file_entries(path) != 0 || tlsrpt_dedup_count(d) != 0) {
+		fail_msg("after finish: %zu entries in the file, %zu in memory; want none before "
+		         "the daemon's record call",
+		         file_entries(path), tlsrpt_dedup_count(d));
+	}
+	/* the daemon "crashed" here: a restart reads the file and logs the report again */
+	tlsrpt_pipeline_free(p);
+	tlsrpt_dedup_close(d);
+	d = open_ok(path, WEEK, 100, T0, NULL, err, sizeof(err));
+	p = run_msg(d, ar, "google.com", 0, out, sizeof(out));
+	if (strncmp(out, "report ", 7) != 0) {
+		fail_msg("after a crash before recording: got [%s], want the report again", out);
+	}
+	if (tlsrpt_pipeline_remember(p, err, sizeof(err)) != 0 || file_entries(path) != 1 ||
+	    tlsrpt_dedup_count(d) != 1) {
+		fail_msg("after remember: %zu entries in the file (%s), want 1", file_entries(path),
+		         err);
+	}
+	/* once only */
+	if (tlsrpt_pipeline_remember(p, err, sizeof(err)) != 0 || file_entries(path) != 1) {
+		fail_msg("a second remember wrote again: %zu entries", file_entries(path));
+	}
+	tlsrpt_pipeline_free(p);
+	p = run_msg(d, ar, "google.com", 1, out, sizeof(out));
+	if (strncmp(out, "ignored reason=duplicate ", 25) != 0 || file_entries(path) != 1) {
+		fail_msg("third copy: got [%s] with %zu entries, want a duplicate and 1", out,
+		         file_entries(path));
+	}
+	tlsrpt_pipeline_free(p);
+	tlsrpt_dedup_close(d);
+}
+
+/*
+ * test_twice_in_one_message - the same report twice in one mail: the second
+ * is a duplicate of the first, and one key is recorded
+ */
+static void test_twice_in_one_message(void **state)
+{
+	static const char *const ids[] = {"mx.example.com"};
+	static const char msg[] =
+	        "Authentication-Results: mx.example.com; dkim=pass header.d=google.com\r\n"
+	        "TLS-Report-Submitter: google.com\r\n"
+	        "Content-Type: multipart/report; report-type=tlsrpt; boundary=b\r\n\r\n"
+	        "--b\r\nContent-Type: application/tlsrpt+json\r\n\r\n" REPORT_JSON "\r\n"
+	        "--b\r\nContent-Type: application/tlsrpt+json\r\n\r\n" REPORT_JSON "\r\n"
+	        "--b--\r\n";
+	struct tlsrpt_limits lim;
+	struct tlsrpt_trust t;
+	struct tlsrpt_pipeline *p;
+	struct tlsrpt_dedup *d;
+	char err[256];
+
+	(void)state;
+	d = open_ok(path_of("state"), WEEK, 100, T0, NULL, err, sizeof(err));
+	tlsrpt_limits_default(&lim);
+	memset(&t, 0, sizeof(t));
+	t.authserv_ids = ids;
+	t.nauthserv_ids = 1;
+	t.dedup = d;
+	t.now = T0;
+	p = tlsrpt_pipeline_new(&lim, TLSRPT_INPUT_MESSAGE, err, sizeof(err));
+	assert_non_null(p);
+	tlsrpt_pipeline_set_trust(p, &t);
+	if (tlsrpt_pipeline_feed(p, msg, sizeof(msg) - 1, err, sizeof(err)) != 0 ||
+	    tlsrpt_pipeline_finish(p, err, sizeof(err)) != 0) {
+		fail_msg("pipeline: %s", err);
+	}
+	if (tlsrpt_pipeline_reports_ok(p) != 2 || tlsrpt_pipeline_duplicates(p) != 1) {
+		fail_msg("two copies in one mail: got %u read, %u duplicates; want 2 and 1",
+		         tlsrpt_pipeline_reports_ok(p), tlsrpt_pipeline_duplicates(p));
+	}
+	if (tlsrpt_pipeline_remember(p, err, sizeof(err)) != 0 || tlsrpt_dedup_count(d) != 1 ||
+	    file_entries(path_of("state")) != 1) {
+		fail_msg("after remember: %zu keys, %zu in the file; want 1", tlsrpt_dedup_count(d),
+		         file_entries(path_of("state")));
+	}
+	tlsrpt_pipeline_free(p);
+	tlsrpt_dedup_close(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -541,6 +863,11 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(test_compaction, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_max_entries, setup, teardown),
 	        cmocka_unit_test_setup_teardown(test_threads, setup, teardown),
+	        cmocka_unit_test(test_key),
+	        cmocka_unit_test_setup_teardown(test_old_file, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_stranger, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_record_after_log, setup, teardown),
+	        cmocka_unit_test_setup_teardown(test_twice_in_one_message, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -95,6 +95,7 @@ static atomic_flag warned_actions = ATOMIC_FLAG_INIT;
 
 /* The stop gate (see tlsrpt_callbacks_stop) */
 static atomic_int inside;       /* callbacks running now */
+static atomic_uint entries;     /* callbacks begun so far */
 static atomic_int reports_open; /* report messages between their first report RCPT and end */
 static atomic_bool stopping;    /* no new message contexts */
 static atomic_bool closed;      /* callbacks must not touch shared state */
@@ -658,6 +659,7 @@ static sfsistat mlfi_close(SMFICTX *ctx)
 static int gate_enter(void)
 {
 	atomic_fetch_add(&inside, 1);
+	atomic_fetch_add(&entries, 1);
 	if (atomic_load(&closed)) {
 		atomic_fetch_sub(&inside, 1);
 		return -1;
@@ -789,14 +791,27 @@ static void sleep_ms(long ms)
 	nanosleep(&ts, NULL);
 }
 
-/* tlsrpt_callbacks_stop - drain report messages (bounded), then close the gate */
+/*
+ * tlsrpt_callbacks_stop - drain report messages (bounded), then close the gate.
+ * The drain ends early when no callback has begun for TLSRPT_STOP_IDLE_MS:
+ * a libmilter with a worker pool dispatches no command after smfi_main()
+ * has returned, so messages in progress cannot move on.
+ */
 int tlsrpt_callbacks_stop(long drain_ms, int *left)
 {
-	long waited;
+	unsigned seen = atomic_load(&entries);
+	long waited, idle = 0;
 
 	atomic_store(&stopping, true);
-	for (waited = 0; atomic_load(&reports_open) > 0 && waited < drain_ms; waited += 10) {
+	for (waited = 0;
+	     atomic_load(&reports_open) > 0 && waited < drain_ms && idle < TLSRPT_STOP_IDLE_MS;
+	     waited += 10) {
+		unsigned now;
+
 		sleep_ms(10);
+		now = atomic_load(&entries);
+		idle = now == seen && atomic_load(&inside) == 0 ? idle + 10 : 0;
+		seen = now;
 	}
 	*left = atomic_load(&reports_open);
 	atomic_store(&closed, true);

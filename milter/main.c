@@ -226,9 +226,9 @@ static int run_daemon(const struct tlsrpt_conf *cfg, const struct options *o, in
 	*busy = tlsrpt_callbacks_stop(TLSRPT_STOP_DRAIN_MS, &left) < 0;
 	if (left > 0) {
 		tlsrpt_log(LOG_WARNING,
-		           "%d report message(s) still in progress after %d s: left to the MTA "
-		           "unfiltered",
-		           left, TLSRPT_STOP_DRAIN_MS / 1000);
+		           "stopping with %d report message(s) in progress: the MTA applies its "
+		           "milter default action to them",
+		           left);
 	}
 	tlsrpt_stats_log("exit");
 	tlsrpt_log(LOG_INFO, "stopping tlsrpt-milter");

@@ -343,6 +343,8 @@ def cmd_load(spec, report, seconds, sessions):
                     with lock:
                         done[0] += 1
                 m.close()
+            except ConnectionRefusedError:
+                return  # the milter is gone
             except (OSError, RuntimeError):
                 time.sleep(0.01)
 

@@ -27,8 +27,9 @@ usage (SOCKET is inet:PORT@HOST or unix:PATH):
         connection and prints its DATA reply.
   rawmilter.py load SOCKET REPORT SECONDS SESSIONS
         SESSIONS threads sending messages (reports with many recipients,
-        ordinary mail) until SECONDS pass or the milter goes away.  Prints
-        the number of messages that got their end-of-message reply.
+        ordinary mail), and SESSIONS/4 sessions streaming RCPT commands
+        without a pause, until SECONDS pass or the milter goes away.
+        Prints the number of messages that got their end-of-message reply.
 """
 
 import os
@@ -348,7 +349,34 @@ def cmd_load(spec, report, seconds, sessions):
             except (OSError, RuntimeError):
                 time.sleep(0.01)
 
+    def flood(k):
+        # RCPT after RCPT with no pause: libmilter's worker keeps reading a
+        # session whose socket is never idle, also after the stop signal
+        # (ordinary recipients: each one is matched against the settings,
+        # where report recipients past the per-message cap no longer are)
+        rcpt = z("<user@example.com>")
+        batch = (struct.pack(">I", len(rcpt) + 1) + b"R" + rcpt) * 200
+        while time.time() < end:
+            try:
+                m = Milter(spec, timeout=10)
+                m.negotiate()
+                if m.expects_reply(NR_RCPT):
+                    m.close()
+                    return
+                m.cmd(b"M", z("<noreply-smtp-tls-reporting@sender.test>"), NR_MAIL)
+                sent = 0
+                while time.time() < end and sent < 200000:
+                    m.s.sendall(batch)
+                    sent += 200
+                m.send(b"A")
+                m.close()
+            except ConnectionRefusedError:
+                return
+            except (OSError, RuntimeError):
+                time.sleep(0.01)
+
     ts = [threading.Thread(target=worker, args=(k,)) for k in range(sessions)]
+    ts += [threading.Thread(target=flood, args=(k,)) for k in range(max(1, sessions // 4))]
     for t in ts:
         t.start()
     for t in ts:

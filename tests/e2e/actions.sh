@@ -17,7 +17,9 @@
 # the route) and only then logged as removed; a quoted local part (also
 # with +detail) and a trailing dot of the domain are the report address
 # Postfix delivers to; look-alikes (xtlsrpt@, tlsrpt@example.com.evil) are
-# ordinary mail.
+# ordinary mail.  (This Postfix refuses "tlsrpt@example.com"@evil.example
+# and tlsrpt%example.com@relay.example at RCPT, before the milter sees
+# them: tests/unit/test_addr covers those.)
 . "$(dirname "$0")/lib.sh"
 PF_USERS="tlsrpt@example.com tlsrpt@example.net user@example.com other@example.com reports@example.com postmaster@example.com xtlsrpt@example.com tlsrpt@example.com.evil"
 e2e_need

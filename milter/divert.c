@@ -210,8 +210,8 @@ static sfsistat redirect(SMFICTX *ctx, const struct tlsrpt_app *app,
 	n = del_rcpts(ctx, in, removed);
 	if (n == 0) {
 		log_action(in, "deliver", app->cfg->redirect_to,
-		           "the MTA did not take the removal of the report recipients: "
-		           "delivered to them, and a copy to RedirectTo");
+		           "the removal of the report recipients could not be sent (smfi_delrcpt "
+		           "failed): delivered to them, and a copy to RedirectTo");
 		return SMFIS_CONTINUE;
 	}
 	*diverted = 1;
@@ -245,7 +245,8 @@ static sfsistat remove_rcpts(SMFICTX *ctx, const struct tlsrpt_app *app,
 	n = del_rcpts(ctx, in, removed);
 	if (n == 0) {
 		return deliver(ctx, app, in,
-		               "the MTA did not take the removal of the report recipients");
+		               "the removal of the report recipients could not be sent "
+		               "(smfi_delrcpt failed)");
 	}
 	*diverted = 1;
 	if (n < in->nrcpts) {

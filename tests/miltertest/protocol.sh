@@ -13,6 +13,9 @@
 #           header events without DATA, EOM right after RCPT, an abort) is
 #           accepted and never logged
 #   routed  removal requests carry the address without its source route
+#   delfail with failwrite.c preloaded, libmilter cannot send the removal of
+#           one address: that is an error line, the recipient is named as
+#           delivered, and nothing removed means action=deliver
 #   drain   SIGTERM with a report message half sent: what tlsrpt-milter(8)
 #           says happens (with a libmilter that keeps serving sessions the
 #           message ends normally; with Debian's worker pool it gets no
@@ -118,6 +121,35 @@ done
 grep -qF "<\"tlsrpt\"@example.com>: ([('-', '<\"tlsrpt\"@example.com>')], 'c')" "$E2E_DIR/routed.out" &&
     ok "routed: a quoted local part is a report address" ||
     fail "routed: quoted: $(grep -F '"tlsrpt"' "$E2E_DIR/routed.out")"
+
+# -- a removal libmilter cannot send is not logged as done
+if command -v "${CC:-cc}" >/dev/null 2>&1 &&
+    "${CC:-cc}" -shared -fPIC -o "$E2E_DIR/failwrite.so" "$top_srcdir/tests/miltertest/failwrite.c" \
+        -ldl 2>"$E2E_DIR/cc.err"; then
+    # ASan wants to come first among the libraries; the preload is ours
+    TLSRPT_MILTER_WRAPPER="env LD_PRELOAD=$E2E_DIR/failwrite.so ASAN_OPTIONS=verify_asan_link_order=0"
+    run delfail "Action discard" || fail "delfail: $(cat "$E2E_DIR/delfail.out")"
+    TLSRPT_MILTER_WRAPPER=
+    grep -q 'QIDFAIL1: error reason="smfi_delrcpt failed for <tlsrpt+fail@example.com>"' "$E2E_SYSLOG" &&
+        ok "delfail: the failed removal has an error line" ||
+        fail "delfail: no smfi_delrcpt error line for QIDFAIL1"
+    a=$(action_of QIDFAIL1)
+    case $a in
+    "action action=deliver recipients=tlsrpt+fail@example.com reason="*) ok "delfail: nothing removed: $a" ;;
+    *) fail "delfail: QIDFAIL1: action line [$a], want action=deliver" ;;
+    esac
+    a=$(action_of QIDFAIL2)
+    case $a in
+    'action action=remove-recipient recipients=tlsrpt@example.com reason="not removed, delivered to: tlsrpt+fail@example.com"')
+        ok "delfail: one of two removed: $a" ;;
+    *) fail "delfail: QIDFAIL2: action line [$a]" ;;
+    esac
+    grep -q "QIDFAIL2.*('-', '<tlsrpt@example.com>')" "$E2E_DIR/delfail.out" && ok ||
+        fail "delfail: QIDFAIL2: the removal that could be sent is missing: $(cat "$E2E_DIR/delfail.out")"
+else
+    echo "no C compiler, or failwrite.so did not build: delfail not run"
+    cat "$E2E_DIR/cc.err" 2>/dev/null
+fi
 
 # -- SIGTERM with a report message half sent
 milter_conf "$E2E_DIR/drain.conf" "Action discard"

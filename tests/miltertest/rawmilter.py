@@ -20,6 +20,10 @@ usage (SOCKET is inet:PORT@HOST or unix:PATH):
   rawmilter.py routed SOCKET REPORT
         report messages to routed, quoted and trailing-dot recipients with
         an ordinary one; prints the removal requests per message.
+  rawmilter.py delfail SOCKET REPORT
+        report messages to tlsrpt+fail@example.com (whose removal the
+        milter, run with failwrite.so preloaded, cannot send), with and
+        without a second report recipient, and an ordinary recipient.
   rawmilter.py drain SOCKET REPORT PID
         a report message up to half its body, SIGTERM to PID, the rest one
         second later: prints the end-of-message reply ("none" when the
@@ -289,6 +293,20 @@ def cmd_routed(spec, report):
     return 0
 
 
+def cmd_delfail(spec, report):
+    """report recipients whose removal libmilter cannot send (see protocol.sh)"""
+    headers, body = split_message(report)
+    m = Milter(spec)
+    m.negotiate()
+    for qid, rcpts in (("QIDFAIL1", ["<tlsrpt+fail@example.com>", "<user@example.com>"]),
+                       ("QIDFAIL2", ["<tlsrpt+fail@example.com>", "<tlsrpt@example.com>",
+                                     "<user@example.com>"])):
+        print("%s: %r" % (qid, message(m, rcpts, headers, body, qid)[-1]))
+    m.send(b"Q")
+    m.close()
+    return 0
+
+
 def cmd_drain(spec, report, pid):
     headers, body = split_message(report)
     m = Milter(spec)
@@ -398,6 +416,8 @@ def main(argv):
         return cmd_order(spec, report)
     if what == "routed":
         return cmd_routed(spec, report)
+    if what == "delfail":
+        return cmd_delfail(spec, report)
     if what == "drain":
         return cmd_drain(spec, report, int(argv[4]))
     if what == "load":

@@ -146,6 +146,23 @@ if command -v "${CC:-cc}" >/dev/null 2>&1 &&
     esac
     grep -q "QIDFAIL2.*('-', '<tlsrpt@example.com>')" "$E2E_DIR/delfail.out" && ok ||
         fail "delfail: QIDFAIL2: the removal that could be sent is missing: $(cat "$E2E_DIR/delfail.out")"
+    # the same with Action redirect: the RedirectTo copy is added first
+    TLSRPT_MILTER_WRAPPER="env LD_PRELOAD=$E2E_DIR/failwrite.so ASAN_OPTIONS=verify_asan_link_order=0"
+    run delfail "Action redirect" "RedirectTo reports@example.com" ||
+        fail "delfail redirect: $(cat "$E2E_DIR/delfail.out")"
+    TLSRPT_MILTER_WRAPPER=
+    a=$(action_of QIDFAIL1)
+    case $a in
+    "action action=deliver recipients=tlsrpt+fail@example.com to=reports@example.com reason="*)
+        ok "delfail redirect: nothing removed: $a" ;;
+    *) fail "delfail redirect: QIDFAIL1: action line [$a], want action=deliver" ;;
+    esac
+    a=$(action_of QIDFAIL2)
+    case $a in
+    'action action=redirect recipients=tlsrpt@example.com to=reports@example.com reason="not removed, delivered to: tlsrpt+fail@example.com"')
+        ok "delfail redirect: one of two removed: $a" ;;
+    *) fail "delfail redirect: QIDFAIL2: action line [$a]" ;;
+    esac
 else
     echo "no C compiler, or failwrite.so did not build: delfail not run"
     cat "$E2E_DIR/cc.err" 2>/dev/null

@@ -72,8 +72,9 @@ while [ "$i" -lt "$rounds" ]; do
     fi
     $RAW load "$spec" "$report" 8 8 >"$E2E_DIR/load.$i" 2>&1 &
     load_pid=$!
-    # signal once messages are flowing: 0.3 to 1.1 s into the load
-    sleep "$(awk -v i="$i" 'BEGIN { printf "%.1f", 0.3 + (i * 37 % 9) / 10 }')"
+    # signal once messages are flowing: 0.1 to 0.9 s after the first action line
+    wait_for_log ' action action=' 20 || fail "round $i: no message went through in 20 s"
+    sleep "$(awk -v i="$i" 'BEGIN { printf "%.1f", 0.1 + (i * 37 % 9) / 10 }')"
     kill -"$sig" "$MILTER_PID"
     if ! e2e_until 20 e2e_gone "$MILTER_NS_PID"; then
         fail "round $i ($how): still running 20 s after the signal"

@@ -315,10 +315,10 @@ static void add_report(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll)
 	if ((dom = domain_get(d, get_or(ll, "policy-domain", "unknown"), &e->dom)) == NULL) {
 		return;
 	}
-	if (dom->first_day < 0 || day < dom->first_day) {
+	if (day <= d->last_day && (dom->first_day < 0 || day < dom->first_day)) {
 		dom->first_day = day;
 	}
-	if (day > dom->last_day) {
+	if (day <= d->last_day && day > dom->last_day) {
 		dom->last_day = day;
 	}
 	ri = reporter_get(d, dom, e->rep);
@@ -328,10 +328,10 @@ static void add_report(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll)
 		if (strcmp(dkim, "pass") == 0) {
 			r->dkim = 1;
 		}
-		if (r->first_day < 0 || day < r->first_day) {
+		if (day <= d->last_day && (r->first_day < 0 || day < r->first_day)) {
 			r->first_day = day;
 		}
-		if (day > r->last_day) {
+		if (day <= d->last_day && day > r->last_day) {
 			r->last_day = day;
 		}
 	}

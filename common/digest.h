@@ -7,7 +7,8 @@
  *   - per domain and policy type: the figures as reported, and the
  *     MTA-STS mode the policy line carried (sts-mode=);
  *   - per domain and reporter: reports and sessions, and the first and
- *     last day seen in all the input (so a reporter that went quiet shows);
+ *     last day seen in all the input up to last_day (so a reporter that
+ *     went quiet shows; later reports are left out as if not yet read);
  *   - per domain and failure (policy type, result type, receiving MX and
  *     IP): failed sessions, reporters, first and last day, a reason code.
  *

@@ -8,6 +8,7 @@
 . "$top_srcdir/tests/lib.sh"
 : "${TLSRPT_DIGEST:=$top_builddir/milter/tlsrpt-digest}"
 DDATA=$top_srcdir/tests/digest/data
+: "${PYTHON:=python3}"
 TODAY=2026-11-29
 [ -x "$TLSRPT_DIGEST" ] || { echo "FAIL: $TLSRPT_DIGEST not built"; exit 1; }
 

@@ -1,1 +1,310 @@
-int main(void) { return 0; }
+/*
+ * test_logline.c - the digest's reader: line shapes, value decoding, dates, aggregation rules
+ *
+ * Tables of lines with what the parser must make of them (ours or not,
+ * event, host, prefix, one decoded value); dates with their UTC day; and
+ * small logs fed to a digest with the per-domain figures they must give
+ * (a tlsa and an sts policy for the same sessions count once, a report
+ * logged twice counts once, lines of two hosts interleaved).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "digest.h"
+#include "logline.h"
+
+struct line_case {
+	const char *name;
+	const char *line;
+	int flags;
+	int want_ours;
+	enum tlsrpt_logline_event ev;
+	const char *host, *prefix, *key, *val;
+};
+
+static const struct line_case line_cases[] = {
+        {"traditional", "Dec  5 16:27:52 mx1 tlsrpt-milter[123]: 4ZxK: report report-id=a b=c", 0,
+         1, TLSRPT_EV_REPORT, "mx1", "4ZxK", "report-id", "a"},
+        {"zero-padded day", "Dec 05 16:27:52 mx1 tlsrpt-milter[1]: Q: policy report-id=r", 0, 1,
+         TLSRPT_EV_POLICY, "mx1", "Q", "report-id", "r"},
+        {"rfc3339", "2026-12-05T16:27:52.123+00:00 mx2 tlsrpt-milter[9]: Q: failure x=1", 0, 1,
+         TLSRPT_EV_FAILURE, "mx2", "Q", "x", "1"},
+        {"short-iso", "2026-12-05T16:27:52+0000 h tlsrpt-milter[9]: NOQUEUE: error reason=x", 0, 1,
+         TLSRPT_EV_ERROR, "h", "NOQUEUE", "reason", "x"},
+        {"no pid", "Dec  5 16:27:52 mx1 tlsrpt-milter: Q: ignored reason=duplicate", 0, 1,
+         TLSRPT_EV_IGNORED, "mx1", "Q", "reason", "duplicate"},
+        {"capture priority", "mail.warning tlsrpt-milter[5]: Q: failure-omitted a=1", 0, 1,
+         TLSRPT_EV_FAILURE_OMITTED, "", "Q", "a", "1"},
+        {"bare without flag", "Q: report report-id=a", 0, 0, TLSRPT_EV_OTHER, "", "", NULL, NULL},
+        {"bare (-o cat)", "Q: policy-omitted report-id=a", TLSRPT_LOGLINE_BARE, 1,
+         TLSRPT_EV_POLICY_OMITTED, "", "Q", "report-id", "a"},
+        {"other program", "Dec  5 16:27:52 mx1 postfix/smtpd[1]: Q: client=x", 0, 0,
+         TLSRPT_EV_OTHER, "", "", NULL, NULL},
+        {"tag inside another program's text",
+         "Dec  5 16:27:52 mx1 postfix/smtpd[1]: from=<tlsrpt-milter[1]: Q: report report-id=f>", 0,
+         0, TLSRPT_EV_OTHER, "", "", NULL, NULL},
+        {"tag after another tag", "Dec  5 16:27:52 mx1 evil[7]: tlsrpt-milter[1]: Q: report a=b", 0,
+         0, TLSRPT_EV_OTHER, "", "", NULL, NULL},
+        {"socket path", "Dec  5 16:27:52 mx1 postfix/smtpd[1]: warning: tlsrpt-milter/sock: x", 0,
+         0, TLSRPT_EV_OTHER, "", "", NULL, NULL},
+        {"other event word", "Dec  5 16:27:52 mx1 tlsrpt-milter[1]: Q: stats messages=3", 0, 1,
+         TLSRPT_EV_OTHER, "mx1", "Q", "messages", "3"},
+        {"quoted new rule", "Q: report organization-name=\"Sender\\x27s \\x22Org\\x3d\\x5c\"",
+         TLSRPT_LOGLINE_BARE, 1, TLSRPT_EV_REPORT, "", "Q", "organization-name",
+         "Sender's \"Org=\\"},
+        {"quoted old rule", "Q: report organization-name=\"A \\\"B\\\" \\\\ C\"",
+         TLSRPT_LOGLINE_BARE, 1, TLSRPT_EV_REPORT, "", "Q", "organization-name", "A \"B\" \\ C"},
+        {"empty quoted", "Q: report contact-info=\"\" x=1", TLSRPT_LOGLINE_BARE, 1,
+         TLSRPT_EV_REPORT, "", "Q", "contact-info", ""},
+        {"cut line", "Q: report a=1 b=\"x y\" ...", TLSRPT_LOGLINE_BARE, 1, TLSRPT_EV_REPORT, "",
+         "Q", "b", "x y"},
+        {"json",
+         "Dec  5 16:27:52 mx1 tlsrpt-milter[1]: @cee:{\"event\":\"policy\",\"queue-id\":"
+         "\"Q7\",\"report-id\":\"r\\\"1\",\"total-successful-session-count\":97}",
+         0, 1, TLSRPT_EV_POLICY, "mx1", "Q7", "report-id", "r\"1"},
+        {"json count", "@cee:{\"event\":\"report\",\"queue-id\":\"Q\",\"policies\":2,\"t\":true}",
+         TLSRPT_LOGLINE_BARE, 1, TLSRPT_EV_REPORT, "", "Q", "policies", "2"},
+        {"json unicode", "@cee:{\"event\":\"report\",\"o\":\"\\u00e9\\ud83d\\ude00\"}",
+         TLSRPT_LOGLINE_BARE, 1, TLSRPT_EV_REPORT, "", "", "o", "\xc3\xa9\xf0\x9f\x98\x80"},
+        {"json nested", "@cee:{\"event\":\"report\",\"o\":{\"a\":1}}", TLSRPT_LOGLINE_BARE, 0,
+         TLSRPT_EV_OTHER, "", "", NULL, NULL},
+        {"json cut", "@cee:{\"event\":\"report\",\"o\":\"abc", TLSRPT_LOGLINE_BARE, 0,
+         TLSRPT_EV_OTHER, "", "", NULL, NULL},
+        {"json without event", "@cee:{\"queue-id\":\"Q\"}", TLSRPT_LOGLINE_BARE, 0, TLSRPT_EV_OTHER,
+         "", "", NULL, NULL},
+};
+
+static void test_lines(void **state)
+{
+	static struct tlsrpt_logline ll;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(line_cases) / sizeof(line_cases[0]); i++) {
+		const struct line_case *c = &line_cases[i];
+		int got = tlsrpt_logline_parse(&ll, c->line, strlen(c->line), c->flags);
+
+		if (got != c->want_ours) {
+			fail_msg("%s: ours %d, want %d", c->name, got, c->want_ours);
+		}
+		if (!got) {
+			continue;
+		}
+		if (ll.event != c->ev || strcmp(ll.host, c->host) != 0 ||
+		    strcmp(ll.prefix, c->prefix) != 0) {
+			fail_msg("%s: got event %d host [%s] prefix [%s], want %d [%s] [%s]",
+			         c->name, ll.event, ll.host, ll.prefix, c->ev, c->host, c->prefix);
+		}
+		if (c->key != NULL) {
+			const char *v = tlsrpt_logline_get(&ll, c->key, NULL);
+
+			if (v == NULL || strcmp(v, c->val) != 0) {
+				fail_msg("%s: %s got [%s], want [%s]", c->name, c->key,
+				         v ? v : "(none)", c->val);
+			}
+		}
+	}
+}
+
+static void test_too_long(void **state)
+{
+	static struct tlsrpt_logline ll;
+	static char line[TLSRPT_LOGLINE_MAX + 100];
+
+	(void)state;
+	memset(line, 'a', sizeof(line) - 1);
+	memcpy(line, "Q: report x=", 12);
+	assert_int_equal(tlsrpt_logline_parse(&ll, line, sizeof(line) - 1, TLSRPT_LOGLINE_BARE), 0);
+}
+
+struct day_case {
+	const char *in;
+	const char *want; /* NULL: not a date */
+};
+
+static const struct day_case day_cases[] = {
+        {"2026-11-01T00:00:00Z", "2026-11-01"},
+        {"2026-11-01T23:59:59Z", "2026-11-01"},
+        {"2026-11-01T00:00:00", "2026-11-01"}, /* no zone: UTC */
+        {"2026-11-01T00:30:00+01:00", "2026-10-31"},
+        {"2026-11-01T23:30:00-01:00", "2026-11-02"},
+        {"2026-11-01T23:30:00.123456-0100", "2026-11-02"},
+        {"2026-11-01", "2026-11-01"},
+        {"2024-02-29T12:00:00Z", "2024-02-29"},
+        {"1970-01-01T00:00:00Z", "1970-01-01"},
+        {"2026-13-01T00:00:00Z", NULL},
+        {"26-11-01", NULL},
+        {"yesterday", NULL},
+};
+
+static void test_days(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(day_cases) / sizeof(day_cases[0]); i++) {
+		long day;
+		char out[16];
+		int rc = tlsrpt_logline_day(day_cases[i].in, strlen(day_cases[i].in), &day);
+
+		if (day_cases[i].want == NULL) {
+			if (rc == 0) {
+				fail_msg("%s: read as a date, want an error", day_cases[i].in);
+			}
+			continue;
+		}
+		if (rc != 0) {
+			fail_msg("%s: not read", day_cases[i].in);
+		}
+		tlsrpt_logline_date(day, out, sizeof(out));
+		if (strcmp(out, day_cases[i].want) != 0) {
+			fail_msg("%s: got %s, want %s", day_cases[i].in, out, day_cases[i].want);
+		}
+	}
+	assert_int_equal(tlsrpt_logline_civil(1970, 1, 1), 0);
+	assert_int_equal(tlsrpt_logline_civil(2026, 11, 29), 20786);
+}
+
+/* feed - parse and add each line */
+static void feed(struct tlsrpt_digest *d, const char *const *lines)
+{
+	static struct tlsrpt_logline ll;
+
+	for (; *lines != NULL; lines++) {
+		if (tlsrpt_logline_parse(&ll, *lines, strlen(*lines), TLSRPT_LOGLINE_BARE)) {
+			tlsrpt_digest_add(d, &ll);
+		}
+	}
+}
+
+/* domain - a domain's entry by name */
+static const struct tlsrpt_digest_domain *domain(const struct tlsrpt_digest *d, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < d->ndom; i++) {
+		if (strcmp(d->dom[i]->name, name) == 0) {
+			return d->dom[i];
+		}
+	}
+	fail_msg("no domain %s", name);
+	return NULL;
+}
+
+#define DAY(n) tlsrpt_logline_civil(2026, 11, n)
+
+#define REP(q, id, sub)                                                                            \
+	q ": report report-id=" id                                                                 \
+	  " start-datetime=2026-11-28T00:00:00 end-datetime=2026-11-28T23:59:59 "                  \
+	  "policy-domain=Example.COM submitter=" sub
+#define POL(q, id, type, ok, fl)                                                                   \
+	q ": policy report-id=" id " policy-type=" type " policy-domain=example.com "              \
+	  "total-successful-session-count=" ok " total-failure-session-count=" fl
+
+static void test_microsoft_once(void **state)
+{
+	static const char *const lines[] = {
+	        REP("A", "ms1", "microsoft.com"),
+	        POL("A", "ms1", "tlsa", "190", "10"),
+	        POL("A", "ms1", "sts", "200", "0"),
+	        NULL,
+	};
+	struct tlsrpt_digest *d = tlsrpt_digest_new(DAY(27), DAY(29), NULL, 0);
+	const struct tlsrpt_digest_domain *dom;
+
+	(void)state;
+	feed(d, lines);
+	dom = domain(d, "example.com");
+	/* sessions = max(200, 200), failed = max(10, 0): 190 + 10, not 390 + 10 */
+	assert_int_equal(dom->c.ok, 190);
+	assert_int_equal(dom->c.failed, 10);
+	assert_int_equal(dom->days[1].ok, 190);
+	assert_int_equal(dom->npol, 2);
+	assert_int_equal(dom->pol[1].c.ok, 200); /* per policy as reported */
+	assert_int_equal(dom->rep[0].c.ok + dom->rep[0].c.failed, 200);
+	tlsrpt_digest_free(d);
+}
+
+static void test_duplicates_and_hosts(void **state)
+{
+	/* two hosts interleaved; the second logged the same report (other queue ID) */
+	static const char *const lines[] = {
+	        "Nov 28 01:00:00 mx1 tlsrpt-milter[1]: A: report report-id=g1 "
+	        "start-datetime=2026-11-28T00:00:00Z end-datetime=2026-11-28T23:59:59Z "
+	        "policy-domain=example.com submitter=google.com dkim=pass dkim-domain=google.com",
+	        "Nov 28 01:00:00 mx2 tlsrpt-milter[1]: A: report report-id=g1 "
+	        "start-datetime=2026-11-28T00:00:00Z end-datetime=2026-11-28T23:59:59Z "
+	        "policy-domain=example.com submitter=other dkim=pass dkim-domain=google.com",
+	        "Nov 28 01:00:00 mx1 tlsrpt-milter[1]: A: policy report-id=g1 policy-type=sts "
+	        "total-successful-session-count=50 total-failure-session-count=5",
+	        "Nov 28 01:00:00 mx2 tlsrpt-milter[1]: A: policy report-id=g1 policy-type=sts "
+	        "total-successful-session-count=50 total-failure-session-count=5",
+	        "Nov 28 01:00:00 mx2 tlsrpt-milter[1]: A: failure report-id=g1 policy-type=sts "
+	        "result-type=certificate-expired failed-session-count=5",
+	        "Nov 28 01:00:00 mx1 tlsrpt-milter[1]: A: failure report-id=g1 policy-type=sts "
+	        "result-type=certificate-expired failed-session-count=5",
+	        /* same report-id from another (unauthenticated) submitter: a different report */
+	        REP("B", "g1", "evil.example"),
+	        POL("B", "g1", "sts", "1", "0"),
+	        /* outside the period */
+	        "C: report report-id=old start-datetime=2026-10-01T00:00:00Z "
+	        "policy-domain=example.com "
+	        "submitter=yahoo.com",
+	        "C: policy report-id=old total-successful-session-count=1 "
+	        "total-failure-session-count=0",
+	        /* a policy line whose report line was never seen */
+	        POL("D", "lost", "sts", "9", "9"),
+	        NULL,
+	};
+	struct tlsrpt_digest *d = tlsrpt_digest_new(DAY(27), DAY(29), NULL, 0);
+	const struct tlsrpt_digest_domain *dom;
+
+	(void)state;
+	feed(d, lines);
+	dom = domain(d, "example.com");
+	assert_int_equal(d->st.reports, 2);
+	assert_int_equal(d->st.duplicates, 1);
+	assert_int_equal(d->st.outside, 1);
+	assert_int_equal(d->st.orphans, 1);
+	assert_int_equal(dom->c.ok, 51);
+	assert_int_equal(dom->c.failed, 5);
+	assert_int_equal(dom->nfail, 1);
+	assert_int_equal(dom->fail[0].failed, 5);
+	tlsrpt_digest_finish(d);
+	/* google.com and evil.example 1 report each, yahoo.com none (last day 2026-10-01) */
+	assert_int_equal(dom->nrep, 3);
+	assert_string_equal(dom->rep[2].id, "yahoo.com");
+	assert_int_equal(dom->rep[2].reports, 0);
+	assert_int_equal(dom->rep[2].last_day, tlsrpt_logline_civil(2026, 10, 1));
+	tlsrpt_digest_free(d);
+}
+
+static void test_period_bounds(void **state)
+{
+	char err[128];
+
+	(void)state;
+	assert_null(tlsrpt_digest_new(10, 9, err, sizeof(err)));
+	assert_null(tlsrpt_digest_new(0, TLSRPT_DIGEST_MAX_DAYS, err, sizeof(err)));
+	tlsrpt_digest_free(tlsrpt_digest_new(1, TLSRPT_DIGEST_MAX_DAYS, err, sizeof(err)));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test(test_lines),
+	        cmocka_unit_test(test_too_long),
+	        cmocka_unit_test(test_days),
+	        cmocka_unit_test(test_microsoft_once),
+	        cmocka_unit_test(test_duplicates_and_hosts),
+	        cmocka_unit_test(test_period_bounds),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -8,7 +8,8 @@ PKGS="build-essential autoconf automake pkg-config libmilter-dev libcjson-dev zl
       libcmocka-dev miltertest postfix python3 swaks valgrind clang libclang-rt-14-dev
       opendkim opendkim-tools python3-dkim rsyslog systemd adduser
       debhelper dpkg-dev fakeroot lintian
-      libivykis0 libnet1 libwrap0 libjson-c5 rsyslog-relp"
+      libivykis0 libnet1 libwrap0 libjson-c5 rsyslog-relp
+      chromium"
 
 missing=""
 for p in $PKGS; do

@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "conf.h"
 #include "digest.h"
 #include "logline.h"
 #include "logscan.h"
@@ -38,15 +39,16 @@ struct opts {
 	long since, today;
 	int silent_days;
 	int json, text;
-	const char *html, *prom, *mail, *sendmail, *from;
+	const char *html, *prom, *mail, *sendmail, *from, *config;
 };
 
 /* usage - the synopsis on stderr */
 static void usage(void)
 {
 	fputs("usage: tlsrpt-digest [--days N | --since YYYY-MM-DD] [--today YYYY-MM-DD]\n"
-	      "         [--silent-days N] [--domain DOMAIN]... [--json] [--html FILE]\n"
-	      "         [--prometheus FILE] [--mail ADDRESS [--from ADDRESS] [--sendmail PATH]]\n"
+	      "         [--silent-days N] [--domain DOMAIN]... [--config FILE] [--json]\n"
+	      "         [--html FILE]"
+	      " [--prometheus FILE] [--mail ADDRESS [--from ADDRESS] [--sendmail PATH]]\n"
 	      "         [FILE|-]...\n"
 	      "exit: 0 no failed session in the period, 1 failed sessions, 2 usage or input "
 	      "error\n",
@@ -307,6 +309,25 @@ out:
 	return rc;
 }
 
+/* expect_config - the milter configuration's ReportDomains are domains that should report */
+static int expect_config(struct tlsrpt_digest *d, const char *path)
+{
+	char err[512];
+	struct tlsrpt_conf *cfg = tlsrpt_conf_new(err, sizeof(err));
+	size_t i;
+
+	if (cfg == NULL || tlsrpt_conf_load(cfg, path, err, sizeof(err)) < 0) {
+		fprintf(stderr, "tlsrpt-digest: %s\n", err);
+		tlsrpt_conf_free(cfg);
+		return -1;
+	}
+	for (i = 0; i < cfg->report_domains.n; i++) {
+		tlsrpt_digest_expect(d, cfg->report_domains.v[i]);
+	}
+	tlsrpt_conf_free(cfg);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -315,6 +336,7 @@ int main(int argc, char **argv)
 	        {"today", required_argument, NULL, 'T'},
 	        {"silent-days", required_argument, NULL, 'S'},
 	        {"domain", required_argument, NULL, 'D'},
+	        {"config", required_argument, NULL, 'c'},
 	        {"json", no_argument, NULL, 'j'},
 	        {"html", required_argument, NULL, 'H'},
 	        {"prometheus", required_argument, NULL, 'P'},
@@ -324,7 +346,7 @@ int main(int argc, char **argv)
 	        {"help", no_argument, NULL, 'h'},
 	        {NULL, 0, NULL, 0},
 	};
-	struct opts o = {7, -1, -1, 7, 0, 1, NULL, NULL, NULL, "/usr/sbin/sendmail", NULL};
+	struct opts o = {7, -1, -1, 7, 0, 1, NULL, NULL, NULL, "/usr/sbin/sendmail", NULL, NULL};
 	const char *domains[TLSRPT_DIGEST_MAX_DOMAINS];
 	size_t ndomains = 0, i;
 	struct tlsrpt_render_opts ro;
@@ -333,7 +355,7 @@ int main(int argc, char **argv)
 	int ch, bad = 0, days_given = 0;
 	long v, first;
 
-	while ((ch = getopt_long(argc, argv, "d:s:jH:P:m:h", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "d:s:c:jH:P:m:h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'd':
 			if ((v = parse_int(optarg, 1, TLSRPT_DIGEST_MAX_DAYS)) < 0) {
@@ -370,6 +392,9 @@ int main(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			domains[ndomains++] = optarg;
+			break;
+		case 'c':
+			o.config = optarg;
 			break;
 		case 'j':
 			o.json = 1;
@@ -426,6 +451,10 @@ int main(int argc, char **argv)
 	}
 	for (i = 0; i < ndomains; i++) {
 		tlsrpt_digest_expect(d, domains[i]);
+	}
+	if (o.config != NULL && expect_config(d, o.config) < 0) {
+		tlsrpt_digest_free(d);
+		return EXIT_USAGE;
 	}
 	if (optind == argc) {
 		bad |= scan_file(d, "-") < 0;

@@ -133,6 +133,14 @@ digest --prometheus "$T/sts.prom" "$DDATA/sts-mode.log" >/dev/null
 grep -qx 'tlsrpt_digest_sts_mode{policy_domain="testing.example",mode="testing"} 1' "$T/sts.prom" ||
     fail "Prometheus sts mode line missing"
 
+# -- the milter's ReportDomains name the domains that should report
+printf 'ReportAddress tlsrpt@example.com\nReportDomains example.com, quiet.example\n' >"$T/milter.conf"
+"$TLSRPT_DIGEST" --today "$TODAY" --config "$T/milter.conf" "$DDATA/kv.log" >"$T/conf.txt"
+grep -q '^Domains with no report in the period: .*quiet\.example' "$T/conf.txt" ||
+    fail "--config: ReportDomains quiet.example not listed as without report"
+"$TLSRPT_DIGEST" --config "$T/no-such.conf" "$DDATA/kv.log" >/dev/null 2>&1
+expect_rc 2 $? "--config with a missing file"
+
 # -- exit status
 digest --days 1 --today 2026-11-23 "$DDATA/kv.log" >/dev/null 2>&1
 expect_rc 0 $? "a day without failures"

@@ -687,6 +687,9 @@ static void html_chart(FILE *fp, const struct tlsrpt_digest *d,
 		if (t == 0) {
 			continue;
 		}
+		if (dom->days[i].failed > 0 && hf < 2) {
+			hf = ht < 2 ? ht : 2; /* a low failure rate stays visible */
+		}
 		fprintf(fp, "<g><title>%s: %llu successful, %llu failed</title>",
 		        date(d->first_day + (long)i).s, dom->days[i].ok, dom->days[i].failed);
 		fprintf(fp, "<rect class=\"ok\" x=\"%u\" y=\"%u\" width=\"%u\" height=\"%u\"/>", x,
@@ -760,7 +763,7 @@ static void html_domain(FILE *fp, const struct tlsrpt_digest *d,
 		h(fp, r->org);
 		fprintf(fp,
 		        "</td><td>%s</td><td class=\"n\">%llu</td><td class=\"n\">%llu</td>"
-		        "<td class=\"n\">%llu</td><td>%s%s</td></tr>\n",
+		        "<td class=\"n\">%llu</td><td class=\"d\">%s%s</td></tr>\n",
 		        r->dkim ? "pass" : "-", r->reports, r->c.ok + r->c.failed, r->c.failed,
 		        date(r->last_day).s, silent ? " (silent)" : "");
 	}
@@ -782,7 +785,7 @@ static void html_domain(FILE *fp, const struct tlsrpt_digest *d,
 		h(fp, f->policy_type);
 		fputs("</td><td>", fp);
 		h(fp, f->mx);
-		fputs("</td><td>", fp);
+		fputs("</td><td class=\"d\">", fp);
 		h(fp, f->ip);
 		fprintf(fp, "</td><td class=\"n\">%llu</td><td>%s to %s</td><td>", f->failed,
 		        date(f->first_day).s, date(f->last_day).s);
@@ -793,7 +796,7 @@ static void html_domain(FILE *fp, const struct tlsrpt_digest *d,
 				first = 0;
 			}
 		}
-		fputs("</td><td>", fp);
+		fputs("</td><td class=\"r\">", fp);
 		h(fp, f->reason);
 		fputs("</td></tr>\n", fp);
 	}
@@ -824,11 +827,12 @@ int tlsrpt_render_html(FILE *fp, const struct tlsrpt_digest *d, const struct tls
 	fprintf(fp, "<title>TLS-RPT digest %s to %s</title>\n", date(d->first_day).s,
 	        date(d->last_day).s);
 	fputs("<style>\n"
-	      "body{font-family:sans-serif;margin:1.5em;color:#222;max-width:70em}\n"
+	      "body{font-family:sans-serif;margin:1.5em;color:#222;max-width:80em}\n"
 	      "h1{font-size:1.4em}h2{font-size:1.15em;margin-bottom:.2em;word-break:break-all}\n"
 	      "table{border-collapse:collapse;margin:.5em 0 1em}\n"
-	      "td,th{border:1px solid #ccc;padding:2px 6px;text-align:left;vertical-align:top;"
-	      "word-break:break-word}\n"
+	      "td,th{border:1px solid #ccc;padding:2px 6px;text-align:left;vertical-align:top}\n"
+	      "td{overflow-wrap:break-word}\n"
+	      "td.n,td.d{white-space:nowrap}td.r{overflow-wrap:anywhere}\n"
 	      "th{background:#eee}td.n{text-align:right}tr.silent td{background:#fff3cd}\n"
 	      ".warn{background:#fff3cd;padding:4px 8px}\n"
 	      ".chart .ok{fill:#4caf50}.chart .bad{fill:#e53935}.chart .base{stroke:#999}\n"

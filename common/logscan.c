@@ -21,7 +21,7 @@ struct tlsrpt_logscan {
 	char *buf;
 	size_t cap, len, pos;
 	unsigned long long base; /* stream offset of buf[0] */
-	int eof, decided, bare, skipping;
+	int eof, decided, bare, skipping, whole;
 };
 
 /* tlsrpt_logscan_new - a scanner */
@@ -141,7 +141,7 @@ int tlsrpt_logscan_next(struct tlsrpt_logscan *s, const char **line, size_t *len
 				continue;
 			}
 			if (le == NULL) {
-				if (left == 0) {
+				if (left == 0 || s->whole) {
 					return 0;
 				}
 				le = b + left;
@@ -159,11 +159,13 @@ int tlsrpt_logscan_next(struct tlsrpt_logscan *s, const char **line, size_t *len
 		if (hit == NULL) {
 			char *nl;
 
+			nl = memrchr(b, '\n', left);
 			if (s->eof) {
-				s->pos = s->len;
+				s->pos = !s->whole    ? s->len
+				         : nl != NULL ? (size_t)(nl + 1 - s->buf)
+				                      : s->pos;
 				return 0;
 			}
-			nl = memrchr(b, '\n', left);
 			if (nl != NULL) {
 				s->pos = (size_t)(nl + 1 - s->buf);
 			}
@@ -183,6 +185,10 @@ int tlsrpt_logscan_next(struct tlsrpt_logscan *s, const char **line, size_t *len
 			continue;
 		}
 		if (le == NULL) {
+			if (s->whole) {
+				s->pos = (size_t)(ls - s->buf);
+				return 0;
+			}
 			le = s->buf + s->len;
 		}
 		s->pos = (size_t)(le - s->buf) + (le < s->buf + s->len);
@@ -194,6 +200,12 @@ int tlsrpt_logscan_next(struct tlsrpt_logscan *s, const char **line, size_t *len
 			return 1;
 		}
 	}
+}
+
+/* tlsrpt_logscan_whole_lines - leave a last line without newline */
+void tlsrpt_logscan_whole_lines(struct tlsrpt_logscan *s)
+{
+	s->whole = 1;
 }
 
 /* tlsrpt_logscan_bare - the mode chosen */

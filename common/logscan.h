@@ -13,8 +13,8 @@
  *
  * Limits: a line longer than TLSRPT_LOGLINE_MAX bytes is skipped whole;
  * memory is one block plus one line, whatever the stream's size.  A last
- * line without a newline is handed out at the end.  No globals, no
- * printing.
+ * line without a newline is handed out at the end (unless whole lines are
+ * asked for).  No globals, no printing.
  */
 #ifndef TLSRPT_LOGSCAN_H
 #define TLSRPT_LOGSCAN_H
@@ -40,6 +40,13 @@ struct tlsrpt_logscan *tlsrpt_logscan_new(tlsrpt_logscan_read_fn fn, void *ctx,
  */
 int tlsrpt_logscan_next(struct tlsrpt_logscan *s, const char **line, size_t *len,
                         unsigned long long *offset, char *err, size_t errlen);
+
+/*
+ * tlsrpt_logscan_whole_lines - hand out only lines ended by a newline: a
+ * last line without one (a file still being written) is left for the next
+ * run, and tlsrpt_logscan_end stays before it.  Call before the first next.
+ */
+void tlsrpt_logscan_whole_lines(struct tlsrpt_logscan *s);
 
 /* tlsrpt_logscan_bare - 1 when the stream was taken as bare messages (every line a candidate) */
 int tlsrpt_logscan_bare(const struct tlsrpt_logscan *s);

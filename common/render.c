@@ -68,7 +68,7 @@ static void put_value(FILE *fp, const char *str, enum mode m)
 			k = 1;
 		}
 		for (; k > 0; k--, i++) {
-			fprintf(fp, m == M_JSON ? "\\\\x%02x" : "\\x%02x", s[i]);
+			fprintf(fp, m == M_JSON || m == M_PROM ? "\\\\x%02x" : "\\x%02x", s[i]);
 		}
 	}
 }

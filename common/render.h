@@ -11,7 +11,8 @@
  *     no script, no external resource and a Content-Security-Policy of
  *     default-src 'none' (inline style only); charts are inline SVG;
  *   - JSON: a valid JSON string for any bytes (invalid UTF-8 as the text \xHH);
- *   - Prometheus: label values with \\, \" and \n, same cleaning.
+ *   - Prometheus: label values with \\ and \", what is unsafe as the text \xHH
+ *     (written \\xHH), so no raw newline or control character.
  * No globals, no printing of its own.
  */
 #ifndef TLSRPT_RENDER_H

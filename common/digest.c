@@ -30,6 +30,7 @@ struct pend_dom {
 
 struct pending {
 	uint64_t key; /* hash of host, prefix, report-id; 0 = free */
+	uint64_t msg; /* hash of host, prefix: the message */
 	int skip;     /* duplicate, outside the period or over a limit */
 	long day;
 	size_t dom; /* the report's domain */
@@ -248,8 +249,18 @@ static uint64_t pending_key(const struct tlsrpt_logline *ll)
 	return k != 0 ? k : 1;
 }
 
-/* pending_find - the newest pending report with this key, NULL when none */
-static struct pending *pending_find(struct tlsrpt_digest_priv *p, uint64_t key)
+/* message_key - the key of a line's message (host and prefix) */
+static uint64_t message_key(const struct tlsrpt_logline *ll)
+{
+	const char *parts[2];
+
+	parts[0] = ll->host;
+	parts[1] = ll->prefix;
+	return hash_parts(0x9e3779b97f4a7c15ULL, parts, 2);
+}
+
+/* pending_find - the newest pending report with this key (by_msg: message key), NULL when none */
+static struct pending *pending_find(struct tlsrpt_digest_priv *p, uint64_t key, int by_msg)
 {
 	size_t i;
 
@@ -257,7 +268,7 @@ static struct pending *pending_find(struct tlsrpt_digest_priv *p, uint64_t key)
 		size_t at =
 		        (p->head + TLSRPT_DIGEST_MAX_PENDING - 1 - i) % TLSRPT_DIGEST_MAX_PENDING;
 
-		if (p->ring[at].key == key) {
+		if ((by_msg ? p->ring[at].msg : p->ring[at].key) == key) {
 			return &p->ring[at];
 		}
 	}
@@ -305,6 +316,7 @@ static void add_report(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll)
 		return;
 	}
 	e = pending_new(p, pending_key(ll));
+	e->msg = message_key(ll);
 	e->skip = 1;
 	e->day = day;
 	id = strcmp(dkim, "pass") == 0 ? get_or(ll, "dkim-domain", NULL) : NULL;
@@ -527,6 +539,36 @@ static void add_failure(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll
 	}
 }
 
+/* add_omitted - a per-message summary line (failure-omitted or report-omitted) */
+static void add_omitted(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll, struct pending *e)
+{
+	long long n = tlsrpt_logline_count(ll, "failed-session-count");
+	struct tlsrpt_digest_domain *dom;
+	size_t idx;
+
+	if (ll->event == TLSRPT_EV_FAILURE_OMITTED) {
+		if (n < 0) {
+			d->st.malformed++;
+		} else if ((dom = line_domain(d, ll, e, &idx)) != NULL) {
+			dom->omitted_failed += (unsigned long long)n;
+		}
+		return;
+	}
+	{
+		long long r = tlsrpt_logline_count(ll, "reports");
+		long long ok = tlsrpt_logline_count(ll, "total-successful-session-count");
+		long long fl = tlsrpt_logline_count(ll, "total-failure-session-count");
+
+		if (r < 0 || ok < 0 || fl < 0) {
+			d->st.malformed++;
+			return;
+		}
+		d->st.omitted_reports += (unsigned long long)r;
+		d->st.omitted_ok += (unsigned long long)ok;
+		d->st.omitted_failed += (unsigned long long)fl;
+	}
+}
+
 /* tlsrpt_digest_add - count one line */
 void tlsrpt_digest_add(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll)
 {
@@ -547,15 +589,22 @@ void tlsrpt_digest_add(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll)
 	case TLSRPT_EV_POLICY_OMITTED:
 	case TLSRPT_EV_FAILURE:
 	case TLSRPT_EV_FAILURE_OMITTED:
+	case TLSRPT_EV_REPORT_OMITTED:
 		break;
 	default:
 		return;
 	}
-	if (tlsrpt_logline_get(ll, "report-id", NULL) == NULL) {
+	if (tlsrpt_logline_get(ll, "report-id", NULL) != NULL) {
+		e = pending_find(d->priv, pending_key(ll), 0);
+	} else if (ll->event == TLSRPT_EV_FAILURE_OMITTED ||
+	           ll->event == TLSRPT_EV_REPORT_OMITTED) {
+		/* per message, after its reports: the newest report of the same message */
+		e = pending_find(d->priv, message_key(ll), 1);
+	} else {
 		d->st.malformed++;
 		return;
 	}
-	if ((e = pending_find(d->priv, pending_key(ll))) == NULL) {
+	if (e == NULL) {
 		d->st.orphans++;
 		return;
 	}
@@ -566,16 +615,10 @@ void tlsrpt_digest_add(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll)
 	case TLSRPT_EV_FAILURE:
 		add_failure(d, ll, e);
 		break;
-	case TLSRPT_EV_FAILURE_OMITTED: {
-		long long n = tlsrpt_logline_count(ll, "failed-session-count");
-		size_t idx;
-		struct tlsrpt_digest_domain *dom = line_domain(d, ll, e, &idx);
-
-		if (dom != NULL && n > 0) {
-			dom->omitted_failed += (unsigned long long)n;
-		}
+	case TLSRPT_EV_FAILURE_OMITTED:
+	case TLSRPT_EV_REPORT_OMITTED:
+		add_omitted(d, ll, e);
 		break;
-	}
 	default:
 		add_policy(d, ll, e);
 		break;

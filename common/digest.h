@@ -28,7 +28,13 @@
  *     the same sessions under a tlsa and an sts policy counts them once):
  *     sessions = max(successful + failed), failed = max(failed),
  *     successful = sessions - failed; a policy-omitted line is one more
- *     policy in that maximum.  Per-policy figures are summed as reported.
+ *     policy in that maximum.  Per-policy figures are summed as reported;
+ *   - the per-message lines without report-id (failure-omitted with
+ *     reports=K, report-omitted) belong to the message (host and prefix)
+ *     of the newest report before them, and count only when that report
+ *     did (not a duplicate, in the period); a report-omitted line's
+ *     reports have no domain or day of their own: they are counted apart
+ *     (stats.omitted_*), and its failed sessions count as failures.
  *
  * Limits (what is past them is counted in stats.limited and left out):
  * TLSRPT_DIGEST_MAX_DOMAINS domains, TLSRPT_DIGEST_MAX_REPORTERS reporters
@@ -114,6 +120,8 @@ struct tlsrpt_digest_stats {
 	unsigned long long errors;     /* error events */
 	unsigned long long ignored;    /* ignored events */
 	unsigned long long limited;    /* left out by a limit */
+	/* report-omitted lines: reports the milter counted without logging them */
+	unsigned long long omitted_reports, omitted_ok, omitted_failed;
 };
 
 struct tlsrpt_digest_priv;

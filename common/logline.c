@@ -135,6 +135,7 @@ static enum tlsrpt_logline_event event_of(const char *w, size_t n)
 	        {"failure", TLSRPT_EV_FAILURE},
 	        {"failure-omitted", TLSRPT_EV_FAILURE_OMITTED},
 	        {"policy-omitted", TLSRPT_EV_POLICY_OMITTED},
+	        {"report-omitted", TLSRPT_EV_REPORT_OMITTED},
 	        {"error", TLSRPT_EV_ERROR},
 	        {"ignored", TLSRPT_EV_IGNORED},
 	        {"action", TLSRPT_EV_ACTION},

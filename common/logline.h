@@ -44,6 +44,7 @@ enum tlsrpt_logline_event {
 	TLSRPT_EV_FAILURE,
 	TLSRPT_EV_FAILURE_OMITTED,
 	TLSRPT_EV_POLICY_OMITTED,
+	TLSRPT_EV_REPORT_OMITTED, /* per message: reports counted but not logged line by line */
 	TLSRPT_EV_ERROR,
 	TLSRPT_EV_IGNORED,
 	TLSRPT_EV_ACTION,

@@ -73,10 +73,10 @@ static void put_value(FILE *fp, const char *str, enum mode m)
 	}
 }
 
-/* tlsrpt_render_failed - failed sessions over all domains */
+/* tlsrpt_render_failed - failed sessions over all domains and in reports logged without lines */
 unsigned long long tlsrpt_render_failed(const struct tlsrpt_digest *d)
 {
-	unsigned long long f = 0;
+	unsigned long long f = d->st.omitted_failed;
 	size_t i;
 
 	for (i = 0; i < d->ndom; i++) {
@@ -334,6 +334,14 @@ int tlsrpt_render_text(FILE *fp, const struct tlsrpt_digest *d, const struct tls
 	        "%llu reports, %llu duplicates not counted; %llu sessions, %llu failed (%.2f%%)\n",
 	        d->st.reports, d->st.duplicates, all.ok + all.failed, all.failed,
 	        tlsrpt_digest_rate(&all));
+	if (d->st.omitted_reports > 0) {
+		fprintf(fp,
+		        "%llu more reports (%llu sessions, %llu failed) were logged without their "
+		        "lines "
+		        "(report-omitted): in no domain's figures\n",
+		        d->st.omitted_reports, d->st.omitted_ok + d->st.omitted_failed,
+		        d->st.omitted_failed);
+	}
 	for (i = 0; i < d->ndom; i++) {
 		text_domain(fp, d, d->dom[i], o);
 	}
@@ -511,9 +519,11 @@ int tlsrpt_render_json(FILE *fp, const struct tlsrpt_digest *d, const struct tls
 	fprintf(fp,
 	        "\"input\":{\"lines\":%llu,\"duplicates\":%llu,\"outside-period\":%llu,"
 	        "\"orphans\":%llu,\"malformed\":%llu,\"errors\":%llu,\"ignored\":%llu,"
-	        "\"limited\":%llu},\n\"domains\":[",
+	        "\"limited\":%llu},\n\"report-omitted\":{\"reports\":%llu,"
+	        "\"successful-sessions\":%llu,\"failed-sessions\":%llu},\n\"domains\":[",
 	        d->st.lines, d->st.duplicates, d->st.outside, d->st.orphans, d->st.malformed,
-	        d->st.errors, d->st.ignored, d->st.limited);
+	        d->st.errors, d->st.ignored, d->st.limited, d->st.omitted_reports, d->st.omitted_ok,
+	        d->st.omitted_failed);
 	for (i = 0; i < d->ndom; i++) {
 		fputs(i ? ",\n" : "\n", fp);
 		json_domain(fp, d, d->dom[i], o);
@@ -560,6 +570,12 @@ int tlsrpt_render_prom(FILE *fp, const struct tlsrpt_digest *d, const struct tls
 		plabel(fp, "policy_domain", d->dom[i]->name, 0);
 		fprintf(fp, ",result=\"failed\"} %llu\n", d->dom[i]->c.failed);
 	}
+	phead(fp, "tlsrpt_digest_unattributed_sessions",
+	      "Sessions of reports the milter counted without logging them (report-omitted).");
+	fprintf(fp, "tlsrpt_digest_unattributed_sessions{result=\"successful\"} %llu\n",
+	        d->st.omitted_ok);
+	fprintf(fp, "tlsrpt_digest_unattributed_sessions{result=\"failed\"} %llu\n",
+	        d->st.omitted_failed);
 	phead(fp, "tlsrpt_digest_policy_sessions",
 	      "Sessions per policy domain and type as reported.");
 	for (i = 0; i < d->ndom; i++) {
@@ -848,6 +864,14 @@ int tlsrpt_render_html(FILE *fp, const struct tlsrpt_digest *d, const struct tls
 	        "<span class=\"failed\">%llu</span> failed (%.2f%%).</p>\n",
 	        d->st.reports, d->st.duplicates, all.ok + all.failed, all.failed,
 	        tlsrpt_digest_rate(&all));
+	if (d->st.omitted_reports > 0) {
+		fprintf(fp,
+		        "<p class=\"warn\">%llu more reports (%llu sessions, %llu failed) were "
+		        "logged "
+		        "without their lines (report-omitted): in no domain's figures.</p>\n",
+		        d->st.omitted_reports, d->st.omitted_ok + d->st.omitted_failed,
+		        d->st.omitted_failed);
+	}
 	for (i = 0; i < d->ndom; i++) {
 		html_domain(fp, d, d->dom[i], o);
 	}

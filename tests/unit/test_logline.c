@@ -5,7 +5,9 @@
  * event, host, prefix, one decoded value); dates with their UTC day; and
  * small logs fed to a digest with the per-domain figures they must give
  * (a tlsa and an sts policy for the same sessions count once, a report
- * logged twice counts once, lines of two hosts interleaved).
+ * logged twice counts once, lines of two hosts interleaved, the
+ * per-message failure-omitted and report-omitted lines); the scanner over
+ * blocks and partial lines.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -288,6 +290,44 @@ static void test_duplicates_and_hosts(void **state)
 	tlsrpt_digest_free(d);
 }
 
+static void test_message_summaries(void **state)
+{
+	/* a message with two reports, then the per-message lines without report-id;
+	 * the same message logged again (another queue ID) is a duplicate, its
+	 * summaries too */
+	static const char *const lines[] = {
+	        REP("M1", "a", "google.com"),
+	        POL("M1", "a", "sts", "10", "1"),
+	        REP("M1", "b", "google.com"),
+	        POL("M1", "b", "sts", "20", "2"),
+	        "M1: failure-omitted reports=2 failure-details=7 failed-session-count=3",
+	        "M1: report-omitted reports=5 policies=9 total-successful-session-count=40 "
+	        "total-failure-session-count=4",
+	        REP("M2", "a", "google.com"),
+	        REP("M2", "b", "google.com"),
+	        "M2: failure-omitted reports=2 failure-details=7 failed-session-count=3",
+	        "M2: report-omitted reports=5 policies=9 total-successful-session-count=40 "
+	        "total-failure-session-count=4",
+	        "M3: report-omitted reports=1 policies=1 total-successful-session-count=1 "
+	        "total-failure-session-count=1",
+	        NULL,
+	};
+	struct tlsrpt_digest *d = tlsrpt_digest_new(DAY(27), DAY(29), NULL, 0);
+	const struct tlsrpt_digest_domain *dom;
+
+	(void)state;
+	feed(d, lines);
+	dom = domain(d, "example.com");
+	assert_int_equal(d->st.reports, 2);
+	assert_int_equal(d->st.duplicates, 2);
+	assert_int_equal(dom->omitted_failed, 3);
+	assert_int_equal(d->st.omitted_reports, 5);
+	assert_int_equal(d->st.omitted_ok, 40);
+	assert_int_equal(d->st.omitted_failed, 4);
+	assert_int_equal(d->st.orphans, 1); /* M3: no report of its message was seen */
+	tlsrpt_digest_free(d);
+}
+
 static void test_period_bounds(void **state)
 {
 	char err[128];
@@ -438,6 +478,7 @@ int main(void)
 	        cmocka_unit_test(test_days),
 	        cmocka_unit_test(test_microsoft_once),
 	        cmocka_unit_test(test_duplicates_and_hosts),
+	        cmocka_unit_test(test_message_summaries),
 	        cmocka_unit_test(test_period_bounds),
 	        cmocka_unit_test(test_scan_blocks),
 	        cmocka_unit_test(test_scan_partial),

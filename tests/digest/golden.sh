@@ -178,6 +178,23 @@ expect_rc 2 $? "a file that cannot be read"
 digest --mail '-oQ/tmp x@y' "$DDATA/kv.log" >/dev/null 2>&1
 expect_rc 2 $? "--mail with an option-like address"
 
+# -- memory: 30 MB of mail.log with 30,000 distinct reports stays far under 64 MiB
+if [ -x /usr/bin/time ]; then
+    "$PYTHON" "$top_srcdir/tests/digest/gen-log.py" "$T/big.log" 30 30000 >/dev/null
+    /usr/bin/time -f '%M' -o "$T/rss" "$TLSRPT_DIGEST" --today 2026-11-29 --days 366 --json \
+        "$T/big.log" >"$T/big.json"
+    rss=$(tail -n 1 "$T/rss")
+    grep -q '"reports":30000,' "$T/big.json" || fail "30,000 reports not all counted"
+    if [ "$rss" -lt 65536 ]; then
+        ok "peak RSS ${rss} KB over 30,000 reports"
+    else
+        fail "peak RSS ${rss} KB, want under 64 MiB"
+    fi
+    rm -f "$T/big.log"
+else
+    echo "note: no GNU time (/usr/bin/time): memory not measured"
+fi
+
 # -- a fresh capture through the real milter gives the same digest
 if [ "$(id -u)" -eq 0 ] && [ -z "${DIGEST_NO_CAPTURE:-}" ]; then
     sh "$top_srcdir/tests/digest/capture.sh" "$T/cap" >"$T/capture.out" 2>&1

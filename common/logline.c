@@ -98,14 +98,14 @@ static long tag_end(const char *s, size_t len, size_t off)
 	return (long)i + 2;
 }
 
-/* tlsrpt_logline_tag_at - the tag at hit is the syslog tag of the line */
-int tlsrpt_logline_tag_at(const char *line, size_t len, const char *hit)
+/* tlsrpt_logline_tagged - the line's syslog tag is ours */
+int tlsrpt_logline_tagged(const char *line, size_t len)
 {
 	const char *host;
 	size_t hostlen;
 	long h = header_end(line, len, &host, &hostlen);
 
-	return h >= 0 && line + h == hit && tag_end(line, len, (size_t)h) >= 0;
+	return h >= 0 && tag_end(line, len, (size_t)h) >= 0;
 }
 
 /* put - copy n bytes plus a NUL into the buffer; NULL when full */
@@ -462,7 +462,6 @@ int tlsrpt_logline_parse(struct tlsrpt_logline *ll, const char *line, size_t len
 {
 	const char *msg = NULL, *host = "";
 	size_t hostlen = 0, mlen;
-	const char *hit;
 
 	if (len > TLSRPT_LOGLINE_MAX) {
 		return 0;
@@ -477,11 +476,10 @@ int tlsrpt_logline_parse(struct tlsrpt_logline *ll, const char *line, size_t len
 	ll->host = "";
 	ll->prefix = "";
 	ll->word = "";
-	hit = memmem(line, len, TLSRPT_LOGLINE_TAG, sizeof(TLSRPT_LOGLINE_TAG) - 1);
-	if (hit != NULL) {
+	{
 		long h = header_end(line, len, &host, &hostlen), t;
 
-		if (h >= 0 && line + h == hit && (t = tag_end(line, len, (size_t)h)) >= 0) {
+		if (h >= 0 && (t = tag_end(line, len, (size_t)h)) >= 0) {
 			msg = line + t;
 		}
 	}

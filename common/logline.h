@@ -84,11 +84,11 @@ const char *tlsrpt_logline_get(const struct tlsrpt_logline *ll, const char *key,
 long long tlsrpt_logline_count(const struct tlsrpt_logline *ll, const char *key);
 
 /*
- * tlsrpt_logline_tag_at - 1 when the tag found at hit (inside line) is the
- * syslog tag of that line; the fast path of a scanner that found
- * TLSRPT_LOGLINE_TAG with memmem.
+ * tlsrpt_logline_tagged - 1 when the line's syslog tag (right after its
+ * time stamp and host) is ours: the check a scanner makes on a line where
+ * memmem found TLSRPT_LOGLINE_TAG somewhere, before parsing it.
  */
-int tlsrpt_logline_tag_at(const char *line, size_t len, const char *hit);
+int tlsrpt_logline_tagged(const char *line, size_t len);
 
 /*
  * tlsrpt_logline_day - days since 1970-01-01 (UTC) of an RFC 3339 date or

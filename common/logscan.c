@@ -193,7 +193,7 @@ int tlsrpt_logscan_next(struct tlsrpt_logscan *s, const char **line, size_t *len
 		}
 		s->pos = (size_t)(le - s->buf) + (le < s->buf + s->len);
 		if ((size_t)(le - ls) <= TLSRPT_LOGLINE_MAX &&
-		    tlsrpt_logline_tag_at(ls, (size_t)(le - ls), hit)) {
+		    tlsrpt_logline_tagged(ls, (size_t)(le - ls))) {
 			*line = ls;
 			*len = (size_t)(le - ls);
 			*offset = s->base + (size_t)(ls - s->buf);

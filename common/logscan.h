@@ -8,7 +8,7 @@
  * line: when it starts like a syslog file line (a time stamp or a
  * priority), the scanner looks for the tag "tlsrpt-milter" with memmem
  * over the whole block and only the lines holding it become candidates,
- * each checked with tlsrpt_logline_tag_at; otherwise (journalctl -o cat)
+ * each checked with tlsrpt_logline_tagged; otherwise (journalctl -o cat)
  * every line is a candidate and the parser decides.
  *
  * Limits: a line longer than TLSRPT_LOGLINE_MAX bytes is skipped whole;

@@ -667,6 +667,26 @@ int tlsrpt_render_prom(FILE *fp, const struct tlsrpt_digest *d, const struct tls
 
 /* ---------------------------------------------------------------- HTML */
 
+/*
+ * The page's one style sheet; the Content-Security-Policy allows exactly it
+ * by its SHA-256 (PAGE_STYLE_HASH: base64 of the SHA-256 of these bytes;
+ * tests/digest/html.sh recomputes it), so no other style and no script runs.
+ */
+#define PAGE_STYLE                                                                                 \
+	"\n"                                                                                       \
+	"body{font-family:sans-serif;margin:1.5em;color:#222;max-width:80em}\n"                    \
+	"h1{font-size:1.4em}h2{font-size:1.15em;margin-bottom:.2em;word-break:break-all}\n"        \
+	"table{border-collapse:collapse;margin:.5em 0 1em}\n"                                      \
+	"td,th{border:1px solid #ccc;padding:2px 6px;text-align:left;vertical-align:top}\n"        \
+	"td{overflow-wrap:break-word}\n"                                                           \
+	"td.n,td.d{white-space:nowrap}td.r{overflow-wrap:anywhere}\n"                              \
+	"th{background:#eee}td.n{text-align:right}tr.silent td{background:#fff3cd}\n"              \
+	".warn{background:#fff3cd;padding:4px 8px}\n"                                              \
+	".chart .ok{fill:#4caf50}.chart .bad{fill:#e53935}.chart .base{stroke:#999}\n"             \
+	".chart .ax{font-size:10px;fill:#555}\n"                                                   \
+	"dt{font-weight:bold;margin-top:.6em}\n"
+#define PAGE_STYLE_HASH "2wCpkDCT5Is4b2/dLfBTBlVJxM8z+oG3TsKqBo9oB0w="
+
 /* h - escaped HTML text */
 static void h(FILE *fp, const char *s)
 {
@@ -837,25 +857,12 @@ int tlsrpt_render_html(FILE *fp, const struct tlsrpt_digest *d, const struct tls
 	totals(d, &all);
 	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
 	      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-	      "style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'\">\n"
+	      "style-src 'sha256-" PAGE_STYLE_HASH "'; base-uri 'none'; form-action 'none'\">\n"
 	      "<meta name=\"referrer\" content=\"no-referrer\">\n",
 	      fp);
 	fprintf(fp, "<title>TLS-RPT digest %s to %s</title>\n", date(d->first_day).s,
 	        date(d->last_day).s);
-	fputs("<style>\n"
-	      "body{font-family:sans-serif;margin:1.5em;color:#222;max-width:80em}\n"
-	      "h1{font-size:1.4em}h2{font-size:1.15em;margin-bottom:.2em;word-break:break-all}\n"
-	      "table{border-collapse:collapse;margin:.5em 0 1em}\n"
-	      "td,th{border:1px solid #ccc;padding:2px 6px;text-align:left;vertical-align:top}\n"
-	      "td{overflow-wrap:break-word}\n"
-	      "td.n,td.d{white-space:nowrap}td.r{overflow-wrap:anywhere}\n"
-	      "th{background:#eee}td.n{text-align:right}tr.silent td{background:#fff3cd}\n"
-	      ".warn{background:#fff3cd;padding:4px 8px}\n"
-	      ".chart .ok{fill:#4caf50}.chart .bad{fill:#e53935}.chart .base{stroke:#999}\n"
-	      ".chart .ax{font-size:10px;fill:#555}\n"
-	      "dt{font-weight:bold;margin-top:.6em}\n"
-	      "</style></head><body>\n",
-	      fp);
+	fputs("<style>" PAGE_STYLE "</style></head><body>\n", fp);
 	fprintf(fp, "<h1>TLS-RPT digest %s to %s (%zu days)</h1>\n", date(d->first_day).s,
 	        date(d->last_day).s, d->ndays);
 	fprintf(fp,

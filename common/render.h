@@ -9,7 +9,8 @@
  *     controls and bytes that are not valid UTF-8 are written as \xHH;
  *   - HTML: the same, then & < > " ' as character references; the page has
  *     no script, no external resource and a Content-Security-Policy of
- *     default-src 'none' (inline style only); charts are inline SVG;
+ *     default-src 'none' that allows only its own style sheet (by its
+ *     SHA-256); charts are inline SVG;
  *   - JSON: a valid JSON string for any bytes (invalid UTF-8 as the text \xHH);
  *   - Prometheus: label values with \\ and \", what is unsafe as the text \xHH
  *     (written \\xHH), so no raw newline or control character.

@@ -17,7 +17,8 @@
 #     the page itself (and Chromium's own service requests to Google, which
 #     --disable-background-networking does not stop): nothing left the page;
 #   - the page itself has no script, no external reference, and its
-#     Content-Security-Policy is default-src 'none'.
+#     Content-Security-Policy is default-src 'none' with only its own style
+#     sheet allowed, by the sheet's SHA-256 (recomputed here).
 . "$(dirname "$0")/lib.sh"
 CHROME=
 for c in chromium chromium-headless-shell chromium-browser; do
@@ -177,8 +178,16 @@ for what, doc in (("page", page), ("DOM", dom)):
                 bad.append("DOM: %s: got %r, want sessions %s failed %s reports %s" % (name, got, ses, fl, rep))
         if dom.count('class="chart"') != 3:
             bad.append("DOM: %d charts, want 3" % dom.count('class="chart"'))
-if "default-src 'none'" not in page or "Content-Security-Policy" not in page:
-    bad.append("page: no restrictive Content-Security-Policy")
+import base64, hashlib
+csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', page)
+if not csp or not csp.group(1).startswith("default-src 'none';") or "unsafe" in csp.group(1) \
+        or "script-src" in csp.group(1):
+    bad.append("page: no restrictive Content-Security-Policy: %r" % (csp and csp.group(1)))
+else:
+    st = re.search(r"<style>(.*?)</style>", page, re.S)
+    h = base64.b64encode(hashlib.sha256(st.group(1).encode()).digest()).decode() if st else ""
+    if "style-src 'sha256-%s'" % h not in csp.group(1):
+        bad.append("page: the CSP's style hash is not the hash of the page's style (%s)" % h)
 if re.search(r"<script", page, re.I):
     bad.append("page: a script element in the markup itself")
 for f in sys.argv[3:]:

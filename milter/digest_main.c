@@ -4,8 +4,9 @@
  * Reads syslog files (plain or gzip-rotated), or standard input, picks out
  * tlsrpt-milter's lines, aggregates them over a period of UTC days and
  * writes the digest as text (default), JSON, an HTML page, a Prometheus
- * textfile, or mails text and HTML as multipart/alternative through the
- * local sendmail.  The library does the work (logscan, logline, digest,
+ * textfile, or mails text and HTML as multipart/alternative (both
+ * quoted-printable, so no line passes 76 characters whatever a report's
+ * values hold) through the local sendmail.  The library does the work (logscan, logline, digest,
  * render); this file is options, files and the exit status:
  * 0 no failed session in the period, 1 some, 2 usage or input error.
  */
@@ -234,6 +235,43 @@ static char *render_mem(int (*fn)(FILE *, const struct tlsrpt_digest *,
 	return s;
 }
 
+/*
+ * put_qp - s as quoted-printable (RFC 2045): lines of at most 76
+ * characters, "=" and bytes outside printable ASCII as =HH, a space or tab
+ * before a line end encoded; the mail's lines stay short whatever a
+ * report's values hold.
+ */
+static void put_qp(FILE *fp, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t col = 0;
+
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+		int plain = (c >= 33 && c <= 126 && c != '=') ||
+		            ((c == ' ' || c == '\t') && s[1] != '\n' && s[1] != '\0');
+
+		if (c == '\n') {
+			fputc('\n', fp);
+			col = 0;
+			continue;
+		}
+		if (col + (plain ? 1 : 3) > 75) {
+			fputs("=\n", fp);
+			col = 0;
+		}
+		if (plain) {
+			fputc(c, fp);
+			col++;
+		} else {
+			fputc('=', fp);
+			fputc(hex[c >> 4], fp);
+			fputc(hex[c & 15], fp);
+			col += 3;
+		}
+	}
+}
+
 /* send_mail - text and HTML as multipart/alternative through sendmail */
 static int send_mail(const struct opts *o, const struct tlsrpt_digest *d,
                      const struct tlsrpt_render_opts *ro)
@@ -289,12 +327,17 @@ static int send_mail(const struct opts *o, const struct tlsrpt_digest *d,
 	fprintf(fp,
 	        "To: %s\nDate: %s\nSubject: TLS-RPT digest %s to %s: %llu failed sessions\n"
 	        "Auto-Submitted: auto-generated\nMIME-Version: 1.0\n"
-	        "Content-Type: multipart/alternative; boundary=\"%s\"\n\n"
-	        "--%s\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n"
-	        "%s\n--%s\nContent-Type: text/html; charset=utf-8\n"
-	        "Content-Transfer-Encoding: 8bit\n\n%s\n--%s--\n",
-	        o->mail, date, from, to, failed, boundary, boundary, text, boundary, html,
+	        "Content-Type: multipart/alternative;\n boundary=\"%s\"\n\n"
+	        "--%s\nContent-Type: text/plain; charset=utf-8\n"
+	        "Content-Transfer-Encoding: quoted-printable\n\n",
+	        o->mail, date, from, to, failed, boundary, boundary);
+	put_qp(fp, text);
+	fprintf(fp,
+	        "\n--%s\nContent-Type: text/html; charset=utf-8\n"
+	        "Content-Transfer-Encoding: quoted-printable\n\n",
 	        boundary);
+	put_qp(fp, html);
+	fprintf(fp, "\n--%s--\n", boundary);
 	if (fclose(fp) != 0) {
 		fprintf(stderr, "tlsrpt-digest: writing to sendmail: %s\n", strerror(errno));
 	}

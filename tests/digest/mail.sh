@@ -5,8 +5,9 @@
 # (always runs): the arguments are "-oi [-f FROM] -- ADDRESS"; the message
 # has To, Subject with the failed-session count, Auto-Submitted, MIME
 # multipart/alternative with a text/plain and a text/html part whose
-# contents are the digest's text and page; no line passes 998 bytes; exit 1
-# (failures in the period).  A sendmail that fails gives exit 2.  Then, as
+# contents are the digest's text and page (with a report whose values are
+# long runs of characters the page escapes); both parts quoted-printable:
+# no line passes 78 bytes, no byte outside ASCII; exit 1 (failures).  A sendmail that fails gives exit 2.  Then, as
 # root with Postfix, through the real Postfix sendmail of a private instance
 # (tests/e2e/lib.sh): the mail reaches postmaster@example.com's Maildir and
 # parses the same way.
@@ -33,7 +34,7 @@ def want(what, got, exp):
     if got != exp:
         bad.append("%s: got %r, want %r" % (what, got, exp))
 want("To", m["To"], sys.argv[2])
-want("Subject", m["Subject"], "TLS-RPT digest 2026-11-23 to 2026-11-29: 39 failed sessions")
+want("Subject", m["Subject"], "TLS-RPT digest 2026-11-23 to 2026-11-29: 40 failed sessions")
 want("Auto-Submitted", m["Auto-Submitted"], "auto-generated")
 want("type", m.get_content_type(), "multipart/alternative")
 parts = list(m.iter_parts()) if m.is_multipart() else []
@@ -41,19 +42,33 @@ want("part types", [p.get_content_type() for p in parts], ["text/plain", "text/h
 if len(parts) == 2:
     want("text part", parts[0].get_content().rstrip("\n"), open(sys.argv[3], encoding="utf-8").read().rstrip("\n"))
     want("html part", parts[1].get_content().rstrip("\n"), open(sys.argv[4], encoding="utf-8").read().rstrip("\n"))
-long = [len(l) for l in raw.split(b"\n") if len(l) > 998]
+long = [len(l) for l in raw.split(b"\n") if len(l.rstrip(b"\r")) > 78]
 if long:
-    bad.append("lines longer than 998 bytes: %s" % long[:3])
+    bad.append("lines longer than 78 bytes: %s" % long[:3])
+if any(b > 127 for b in raw):
+    bad.append("a byte outside ASCII in the mail (want quoted-printable parts)")
 for b in bad:
     print("FAIL:", b)
 sys.exit(1 if bad else 0)
 PY
 }
 
-digest "$DDATA/kv.log" >"$T/want.txt"
-digest --html "$T/want.html" "$DDATA/kv.log" >/dev/null
+# plus a report whose values are long runs of characters the page escapes
+"$PYTHON" - >"$T/long.log" <<'PY'
+v = "\\x22" + "<" * 120 + "\u00e9" * 60 + "\\x3d" * 20
+h = "Nov 28 09:00:00 mx1 tlsrpt-milter[1]: "
+print(h + 'L1: report report-id=long start-datetime=2026-11-28T00:00:00Z policy-domain=example.com '
+      'submitter=long.example organization-name="%s" dkim=none' % v)
+print(h + 'L1: policy report-id=long policy-type=sts total-successful-session-count=1 '
+      'total-failure-session-count=1')
+print(h + 'L1: failure report-id=long policy-type=sts result-type="%s" failed-session-count=1 '
+      'receiving-mx-hostname="%s" failure-reason-code="%s"' % (v, v, v))
+PY
+cat "$DDATA/kv.log" "$T/long.log" >"$T/in.log"
+digest "$T/in.log" >"$T/want.txt"
+digest --html "$T/want.html" "$T/in.log" >/dev/null
 digest --mail postmaster@example.com --from digest@example.com --sendmail "$T/sendmail" \
-    "$DDATA/kv.log" >"$T/out"
+    "$T/in.log" >"$T/out"
 expect_rc 1 $? "--mail over a week with failures"
 [ -s "$T/out" ] && fail "--mail also printed the text digest"
 printf '%s\n' -oi -f digest@example.com -- postmaster@example.com >"$T/want-args"
@@ -74,7 +89,7 @@ if [ "$(id -u)" -eq 0 ] && command -v postfix >/dev/null 2>&1 && [ -x /usr/sbin/
     if PF_MILTER=no pf_start; then
         printf '#!/bin/sh\nMAIL_CONFIG=%s exec /usr/sbin/sendmail "$@"\n' "$PF_CONF" >"$T/pf-sendmail"
         chmod +x "$T/pf-sendmail"
-        digest --mail postmaster@example.com --sendmail "$T/pf-sendmail" "$DDATA/kv.log" >/dev/null
+        digest --mail postmaster@example.com --sendmail "$T/pf-sendmail" "$T/in.log" >/dev/null
         expect_rc 1 $? "--mail through Postfix's sendmail"
         e2e_until 30 eval '[ "$(maildir_count postmaster@example.com)" -ge 1 ]' ||
             fail "no mail in postmaster@example.com's Maildir"

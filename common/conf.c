@@ -874,6 +874,7 @@ void tlsrpt_conf_limits(const struct tlsrpt_conf *cfg, struct tlsrpt_limits *lim
 	tlsrpt_limits_default(lim);
 	lim->max_message_size = (size_t)cfg->max_message_size;
 	lim->max_report_size = (size_t)cfg->max_report_size;
+	lim->max_json_tree = TLSRPT_JSON_TREE_FACTOR * lim->max_report_size;
 	lim->max_failure_lines = (unsigned)cfg->max_failure_lines;
 	lim->max_policy_lines = (unsigned)cfg->max_policy_lines;
 	lim->max_mime_depth = (unsigned)cfg->max_mime_depth;

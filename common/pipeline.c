@@ -18,6 +18,13 @@
  * its report/policy/failure records when the part ends.  A finished message
  * with no report and no error gets one "ignored" record.
  *
+ * Memory: the report buffer and the JSON tree of each report are bounded
+ * by lim (MaxReportSize, max_json_tree) and, with tlsrpt_pipeline_set_budget,
+ * charged to a budget shared with the other messages of the process.  When
+ * that budget refuses, the message is "busy": collecting and parsing stop
+ * and the daemon answers with a temporary failure, so the sender retries
+ * later; it is never an "error" record, since the report is not at fault.
+ *
  * Diagnostics: feed and finish return -1 only for internal failures (out of
  * memory, record list full); bad input is never an internal failure, it is
  * an "error" record.
@@ -51,6 +58,8 @@ struct tlsrpt_pipeline {
 	unsigned part;      /* its part number */
 	int payload_failed; /* payload refused input: reason in payload_err */
 	char payload_err[256];
+	struct tlsrpt_budget *budget; /* shared with other messages; NULL: none */
+	int busy;                     /* the budget refused: try the message again later */
 
 	struct tlsrpt_msghdrs hdrs;
 	struct tlsrpt_trust trust;
@@ -353,7 +362,14 @@ static void report_done(struct tlsrpt_pipeline *p, unsigned part)
 	struct tlsrpt_report *r = NULL;
 	size_t i;
 
+	if (p->busy) {
+		return;
+	}
 	if (p->payload_failed) {
+		if (tlsrpt_payload_busy(p->payload)) {
+			p->busy = 1;
+			return;
+		}
 		add_error(p, p->payload_err, part);
 		return;
 	}
@@ -361,7 +377,14 @@ static void report_done(struct tlsrpt_pipeline *p, unsigned part)
 		add_error(p, err, part);
 		return;
 	}
-	if (tlsrpt_report_parse(json, len, &r, err, sizeof(err)) < 0) {
+	switch (tlsrpt_report_parse_bounded(json, len, p->lim.max_json_tree, p->budget, &r, err,
+	                                    sizeof(err))) {
+	case 0:
+		break;
+	case -2:
+		p->busy = 1;
+		return;
+	default:
 		add_error(p, err, part);
 		return;
 	}
@@ -376,8 +399,7 @@ static void report_done(struct tlsrpt_pipeline *p, unsigned part)
 		p->duplicates++;
 		p->reports_ok++;
 		add_ignored(p, r, "duplicate");
-	} else if (tlsrpt_summary_records(r, &p->hdrs, &p->lim, &p->recs, err,
-	                                  sizeof(err)) < 0) {
+	} else if (tlsrpt_summary_records(r, &p->hdrs, &p->lim, &p->recs, err, sizeof(err)) < 0) {
 		internal(p, err);
 	} else {
 		p->reports_ok++;
@@ -408,7 +430,7 @@ static int on_part_begin(void *ctx, const struct tlsrpt_mime_part *part)
 /* collect - feed decoded report bytes to the payload, remembering a refusal */
 static void collect(struct tlsrpt_pipeline *p, const unsigned char *data, size_t len)
 {
-	if (p->payload_failed || len == 0) {
+	if (p->payload_failed || p->busy || len == 0) {
 		return;
 	}
 	if (tlsrpt_payload_feed(p->payload, data, len, p->payload_err, sizeof(p->payload_err)) <
@@ -624,6 +646,19 @@ unsigned tlsrpt_pipeline_duplicates(const struct tlsrpt_pipeline *p)
 const char *tlsrpt_pipeline_warning(const struct tlsrpt_pipeline *p)
 {
 	return p->warning[0] != '\0' ? p->warning : NULL;
+}
+
+/* tlsrpt_pipeline_set_budget - charge report buffers and JSON trees to b */
+void tlsrpt_pipeline_set_budget(struct tlsrpt_pipeline *p, struct tlsrpt_budget *b)
+{
+	p->budget = b;
+	tlsrpt_payload_set_budget(p->payload, b);
+}
+
+/* tlsrpt_pipeline_busy - whether the shared budget refused this message */
+int tlsrpt_pipeline_busy(const struct tlsrpt_pipeline *p)
+{
+	return p->busy;
 }
 
 /* tlsrpt_pipeline_failures - failed sessions reported, summed over reports */

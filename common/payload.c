@@ -104,6 +104,18 @@ void tlsrpt_payload_set_budget(struct tlsrpt_payload *p, struct tlsrpt_budget *b
 	p->budget = budget;
 }
 
+/* tlsrpt_payload_set_max - hold this part's output to max bytes */
+void tlsrpt_payload_set_max(struct tlsrpt_payload *p, size_t max)
+{
+	p->out.max = max;
+}
+
+/* tlsrpt_payload_size - output bytes of this part so far */
+size_t tlsrpt_payload_size(const struct tlsrpt_payload *p)
+{
+	return p->out.len;
+}
+
 /* tlsrpt_payload_busy - whether the part failed on the budget */
 int tlsrpt_payload_busy(const struct tlsrpt_payload *p)
 {
@@ -265,7 +277,8 @@ static int inflate_some(struct tlsrpt_payload *p, const unsigned char *data, siz
 			if (tlsrpt_buf_reserve(&p->out, STEP) < 0) {
 				return fail(p, "out of memory", err, errlen);
 			}
-			room = p->out.cap - p->out.len;
+			/* the capacity may pass the bound: set_max lowers it for a later part */
+			room = (p->out.cap < p->out.max ? p->out.cap : p->out.max) - p->out.len;
 			p->zs.next_out = (unsigned char *)p->out.data + p->out.len;
 			p->zs.avail_out = room > MAX_AVAIL ? MAX_AVAIL : (uInt)room;
 			room = p->zs.avail_out;

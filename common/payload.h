@@ -39,6 +39,12 @@ struct tlsrpt_payload *tlsrpt_payload_new(size_t max);
  */
 void tlsrpt_payload_set_budget(struct tlsrpt_payload *p, struct tlsrpt_budget *budget);
 
+/* tlsrpt_payload_set_max - hold this part's output to max bytes (call after reset) */
+void tlsrpt_payload_set_max(struct tlsrpt_payload *p, size_t max);
+
+/* tlsrpt_payload_size - output bytes of this part so far */
+size_t tlsrpt_payload_size(const struct tlsrpt_payload *p);
+
 /* tlsrpt_payload_busy - whether the part failed on the budget (not on its content) */
 int tlsrpt_payload_busy(const struct tlsrpt_payload *p);
 

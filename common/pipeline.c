@@ -18,6 +18,12 @@
  * its report/policy/failure records when the part ends.  A finished message
  * with no report and no error gets one "ignored" record.
  *
+ * Cost: the report parts of one message share one MaxReportSize of
+ * decompressed text and one max_json_tree of JSON tree, in total, so a
+ * message of 256 small parts that each inflate to a worst-shape report
+ * costs what one does; the parts past it give "reports exceed ... in
+ * total" error records.
+ *
  * Memory: the report buffer and the JSON tree of each report are bounded
  * by lim (MaxReportSize, max_json_tree) and, with tlsrpt_pipeline_set_budget,
  * charged to a budget shared with the other messages of the process.  When
@@ -60,6 +66,9 @@ struct tlsrpt_pipeline {
 	char payload_err[256];
 	struct tlsrpt_budget *budget; /* shared with other messages; NULL: none */
 	int busy;                     /* the budget refused: try the message again later */
+	size_t text_spent;            /* decompressed report bytes of earlier parts */
+	size_t tree_spent;            /* JSON tree bytes of earlier parts */
+	int text_short;               /* this part's bound is what text_spent left */
 
 	struct tlsrpt_msghdrs hdrs;
 	struct tlsrpt_trust trust;
@@ -353,6 +362,15 @@ static int duplicate(struct tlsrpt_pipeline *p, const struct tlsrpt_report *r)
 	return rc == 1;
 }
 
+/* total_err - the reason for a part refused on what earlier parts of the message spent */
+static const char *total_err(const struct tlsrpt_pipeline *p, char *err, size_t errlen,
+                             const char *what)
+{
+	snprintf(err, errlen, "reports of this message exceed %s (%zu bytes) in total", what,
+	         what[0] == 'M' ? p->lim.max_report_size : p->lim.max_json_tree);
+	return err;
+}
+
 /* report_done - parse one collected report and append its records */
 static void report_done(struct tlsrpt_pipeline *p, unsigned part)
 {
@@ -360,7 +378,8 @@ static void report_done(struct tlsrpt_pipeline *p, unsigned part)
 	size_t len;
 	char err[256];
 	struct tlsrpt_report *r = NULL;
-	size_t i;
+	size_t i, spent;
+	int rc;
 
 	if (p->busy) {
 		return;
@@ -370,15 +389,33 @@ static void report_done(struct tlsrpt_pipeline *p, unsigned part)
 			p->busy = 1;
 			return;
 		}
-		add_error(p, p->payload_err, part);
+		if (strncmp(p->payload_err, "report exceeds", 14) == 0) {
+			p->text_spent = p->lim.max_report_size;
+		} else {
+			p->text_spent += tlsrpt_payload_size(p->payload);
+		}
+		add_error(p,
+		          p->text_short ? total_err(p, err, sizeof(err), "MaxReportSize")
+		                        : p->payload_err,
+		          part);
 		return;
 	}
 	if (tlsrpt_payload_finish(p->payload, &json, &len, err, sizeof(err)) < 0) {
 		add_error(p, err, part);
 		return;
 	}
-	switch (tlsrpt_report_parse_bounded(json, len, p->lim.max_json_tree, p->budget, &r, err,
-	                                    sizeof(err))) {
+	p->text_spent += len;
+	if (p->tree_spent >= p->lim.max_json_tree) {
+		add_error(p, total_err(p, err, sizeof(err), "the JSON tree bound"), part);
+		return;
+	}
+	rc = tlsrpt_report_parse_bounded(json, len, p->lim.max_json_tree - p->tree_spent, p->budget,
+	                                 &spent, &r, err, sizeof(err));
+	p->tree_spent += spent;
+	if (rc < 0 && p->tree_spent >= p->lim.max_json_tree && p->tree_spent > spent) {
+		total_err(p, err, sizeof(err), "the JSON tree bound");
+	}
+	switch (rc) {
 	case 0:
 		break;
 	case -2:
@@ -424,6 +461,8 @@ static int on_part_begin(void *ctx, const struct tlsrpt_mime_part *part)
 	p->in_report = 1;
 	p->part = part->index;
 	p->payload_failed = 0;
+	p->text_short = p->text_spent > 0;
+	tlsrpt_payload_set_max(p->payload, p->lim.max_report_size - p->text_spent);
 	return 1;
 }
 

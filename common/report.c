@@ -613,8 +613,8 @@ static int check_text(const struct ctx *c, const char *end)
 
 /* tlsrpt_report_parse_bounded - parse len bytes of JSON into *out; 0, -1 refused, -2 busy (err) */
 int tlsrpt_report_parse_bounded(const char *json, size_t len, size_t max_tree,
-                                struct tlsrpt_budget *budget, struct tlsrpt_report **out, char *err,
-                                size_t errlen)
+                                struct tlsrpt_budget *budget, size_t *spent,
+                                struct tlsrpt_report **out, char *err, size_t errlen)
 {
 	struct ctx c = {json, len, NULL, max_tree, err, errlen};
 	struct owned_report *o;
@@ -625,6 +625,9 @@ int tlsrpt_report_parse_bounded(const char *json, size_t len, size_t max_tree,
 	int rc = -1;
 
 	*out = NULL;
+	if (spent != NULL) {
+		*spent = 0;
+	}
 	if (pthread_once(&hooks_once, install_hooks) != 0 ||
 	    (c.arena = tlsrpt_arena_new(max_tree, budget)) == NULL) {
 		seterr(err, errlen, "out of memory", "");
@@ -657,9 +660,15 @@ int tlsrpt_report_parse_bounded(const char *json, size_t len, size_t max_tree,
 	if (parse_report(&c, root, &o->r) < 0) {
 		goto fail;
 	}
+	if (spent != NULL) {
+		*spent = tlsrpt_arena_size(c.arena);
+	}
 	*out = &o->r;
 	return 0;
 fail:
+	if (spent != NULL) {
+		*spent = tlsrpt_arena_size(c.arena);
+	}
 	if (tlsrpt_arena_refusal(c.arena) == TLSRPT_ARENA_OVER_BUDGET) {
 		rc = -2;
 	}
@@ -671,8 +680,8 @@ fail:
 int tlsrpt_report_parse(const char *json, size_t len, struct tlsrpt_report **out, char *err,
                         size_t errlen)
 {
-	return tlsrpt_report_parse_bounded(json, len, TLSRPT_DEF_MAX_JSON_TREE, NULL, out, err,
-	                                   errlen);
+	return tlsrpt_report_parse_bounded(json, len, TLSRPT_DEF_MAX_JSON_TREE, NULL, NULL, out,
+	                                   err, errlen);
 }
 
 /* tlsrpt_report_free - release a parsed report with its tree, all in its arena; accepts NULL */

@@ -75,12 +75,14 @@ int tlsrpt_report_parse(const char *json, size_t len, struct tlsrpt_report **out
  * model held to max_tree bytes (0: no maximum; over it: -1, "JSON tree
  * over N bytes") and charged to budget (NULL: none).  Over the budget it
  * returns -2 ("memory budget exhausted"): not the report's fault, try the
- * message again later.  tlsrpt_report_parse is this with
+ * message again later.  *spent (when not NULL) is set to the bytes of
+ * tree built, parsed or refused, so a caller can bound the sum over many
+ * reports.  tlsrpt_report_parse is this with
  * TLSRPT_DEF_MAX_JSON_TREE and no budget.
  */
 int tlsrpt_report_parse_bounded(const char *json, size_t len, size_t max_tree,
-                                struct tlsrpt_budget *budget, struct tlsrpt_report **out, char *err,
-                                size_t errlen);
+                                struct tlsrpt_budget *budget, size_t *spent,
+                                struct tlsrpt_report **out, char *err, size_t errlen);
 
 /* tlsrpt_report_free - release a parsed report; accepts NULL */
 void tlsrpt_report_free(struct tlsrpt_report *r);

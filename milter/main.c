@@ -134,6 +134,7 @@ static void host_name(char *buf, size_t len)
 static int run_daemon(const struct tlsrpt_conf *cfg, const struct options *o)
 {
 	struct tlsrpt_app app;
+	struct tlsrpt_budget budget = TLSRPT_BUDGET_INIT((size_t)cfg->memory_budget);
 	struct tlsrpt_user user;
 	char err[1024];
 	int foreground = o->foreground || !cfg->background;
@@ -143,6 +144,7 @@ static int run_daemon(const struct tlsrpt_conf *cfg, const struct options *o)
 	memset(&app, 0, sizeof(app));
 	app.cfg = cfg;
 	tlsrpt_conf_limits(cfg, &app.lim);
+	app.budget = &budget;
 	host_name(app.hostname, sizeof(app.hostname));
 
 	tlsrpt_log_open(tlsrpt_log_facility(cfg->log_facility),

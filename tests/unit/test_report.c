@@ -30,6 +30,7 @@
 #include <cmocka.h>
 
 #include "limits.h"
+#include "pipeline.h"
 #include "report.h"
 
 /* Wrap a policies array in a report with the usual top-level fields. */
@@ -899,6 +900,129 @@ static void test_budget(void **state)
 	free(t);
 }
 
+/* message - a multipart message of three application/json parts (malloc'd) */
+static char *message(const char *p1, const char *p2, const char *p3, size_t *len)
+{
+	static const char head[] = "From: r@example.net\r\nContent-Type: multipart/mixed; "
+	                           "boundary=\"b\"\r\n\r\n";
+	static const char part[] = "--b\r\nContent-Type: application/json\r\n\r\n";
+	const char *parts[3] = {p1, p2, p3};
+	size_t cap = sizeof(head) + 3 * sizeof(part) + strlen(p1) + strlen(p2) + strlen(p3) + 64;
+	char *m = malloc(cap);
+	int i;
+
+	assert_non_null(m);
+	strcpy(m, head);
+	for (i = 0; i < 3; i++) {
+		strcat(m, part);
+		strcat(m, parts[i]);
+		strcat(m, "\r\n");
+	}
+	strcat(m, "--b--\r\n");
+	*len = strlen(m);
+	return m;
+}
+
+/* run_message - feed a message through a pipeline at lim, with budget b (NULL: none) */
+static struct tlsrpt_pipeline *run_message(const char *m, size_t len,
+                                           const struct tlsrpt_limits *lim, struct tlsrpt_budget *b)
+{
+	char err[256];
+	struct tlsrpt_pipeline *p =
+	        tlsrpt_pipeline_new(lim, TLSRPT_INPUT_MESSAGE, err, sizeof(err));
+
+	if (p == NULL) {
+		fail_msg("pipeline: %s", err);
+	}
+	if (b != NULL) {
+		tlsrpt_pipeline_set_budget(p, b);
+	}
+	if (tlsrpt_pipeline_feed(p, m, len, err, sizeof(err)) < 0 ||
+	    tlsrpt_pipeline_finish(p, err, sizeof(err)) < 0) {
+		fail_msg("pipeline: internal failure: %s", err);
+	}
+	return p;
+}
+
+/* test_message_totals - the parts of one message share MaxReportSize and the tree bound */
+static void test_message_totals(void **state)
+{
+	static const char *const want[] = {
+	        "error JSON tree over 262144 bytes",
+	        "report",
+	        "error reports of this message exceed MaxReportSize (65536 bytes) in total",
+	};
+	struct tlsrpt_limits lim;
+	size_t len, zl, i, n = 0;
+	char *zeros = shape("{\"policies\":[", "0,", 20000, "0]}", &zl);
+	char *m = message(zeros, "{\"policies\":[]}", zeros, &len);
+	const struct tlsrpt_records *rs;
+	struct tlsrpt_pipeline *p;
+
+	(void)state;
+	tlsrpt_limits_default(&lim);
+	lim.max_report_size = 64 << 10;
+	lim.max_json_tree = 256 << 10;
+	p = run_message(m, len, &lim, NULL);
+	rs = tlsrpt_pipeline_records(p);
+	for (i = 0; i < rs->n; i++) {
+		const struct tlsrpt_record *r = &rs->v[i];
+		const struct tlsrpt_field *f = tlsrpt_record_get(r, "reason");
+		char got[256];
+
+		if (r->event != TLSRPT_EV_ERROR && r->event != TLSRPT_EV_REPORT) {
+			continue;
+		}
+		snprintf(got, sizeof(got), "%s%s%s", tlsrpt_event_name(r->event),
+		         f != NULL && f->str != NULL ? " " : "", f != NULL && f->str ? f->str : "");
+		if (n >= 3 || strcmp(got, want[n]) != 0) {
+			fail_msg("record %zu: got \"%s\", want \"%s\"", n, got,
+			         n < 3 ? want[n] : "none");
+		}
+		n++;
+	}
+	if (n != 3) {
+		fail_msg("got %zu report and error records, want 3", n);
+	}
+	tlsrpt_pipeline_free(p);
+	free(m);
+	free(zeros);
+}
+
+/* test_message_busy - a message the shared budget cannot hold is busy; the budget comes back */
+static void test_message_busy(void **state)
+{
+	struct tlsrpt_budget b = TLSRPT_BUDGET_INIT(200u << 10);
+	struct tlsrpt_limits lim;
+	size_t len, zl;
+	char *zeros = shape("{\"policies\":[", "0,", 20000, "0]}", &zl);
+	char *m = message("{\"policies\":[]}", zeros, "{\"policies\":[]}", &len);
+	struct tlsrpt_pipeline *p;
+
+	(void)state;
+	tlsrpt_limits_default(&lim);
+	p = run_message(m, len, &lim, &b);
+	if (!tlsrpt_pipeline_busy(p)) {
+		fail_msg("200 KiB budget: got not busy, want busy");
+	}
+	tlsrpt_pipeline_free(p);
+	if (tlsrpt_budget_used(&b) != 0) {
+		fail_msg("after free: got %zu bytes charged, want 0", tlsrpt_budget_used(&b));
+	}
+	b.max = 0;
+	p = run_message(m, len, &lim, &b);
+	if (tlsrpt_pipeline_busy(p) || tlsrpt_pipeline_reports_ok(p) != 2 ||
+	    tlsrpt_pipeline_errors(p) != 1) {
+		fail_msg("no ceiling: got busy %d, %u reports, %u errors, want not busy, 2 reports "
+		         "and the numbers' error",
+		         tlsrpt_pipeline_busy(p), tlsrpt_pipeline_reports_ok(p),
+		         tlsrpt_pipeline_errors(p));
+	}
+	tlsrpt_pipeline_free(p);
+	free(m);
+	free(zeros);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -912,6 +1036,8 @@ int main(void)
 	        cmocka_unit_test(test_worst_shapes),
 	        cmocka_unit_test(test_types_before_storage),
 	        cmocka_unit_test(test_budget),
+	        cmocka_unit_test(test_message_totals),
+	        cmocka_unit_test(test_message_busy),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

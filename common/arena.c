@@ -42,8 +42,20 @@ struct tlsrpt_arena {
 	enum tlsrpt_arena_refusal refusal;
 };
 
-/* tlsrpt_budget_take - charge n bytes; 0 ok, -1 the budget would be passed */
-int tlsrpt_budget_take(struct tlsrpt_budget *b, size_t n)
+/* tlsrpt_budget_child - a message budget drawing on parent */
+void tlsrpt_budget_child(struct tlsrpt_budget *b, struct tlsrpt_budget *parent, size_t small,
+                         size_t whole)
+{
+	atomic_init(&b->used, 0);
+	b->max = 0;
+	b->parent = parent;
+	b->held = 0;
+	b->small = small;
+	b->whole = whole;
+}
+
+/* take_shared - charge n bytes to a shared budget; 0 ok, -1 over its ceiling */
+static int take_shared(struct tlsrpt_budget *b, size_t n)
 {
 	size_t cur = atomic_load_explicit(&b->used, memory_order_relaxed);
 
@@ -56,11 +68,46 @@ int tlsrpt_budget_take(struct tlsrpt_budget *b, size_t n)
 	return 0;
 }
 
+/* tlsrpt_budget_take - charge n bytes; 0 ok, -1 the budget would be passed (nothing charged) */
+int tlsrpt_budget_take(struct tlsrpt_budget *b, size_t n)
+{
+	size_t used, need, want;
+
+	if (b->parent == NULL) {
+		return take_shared(b, n);
+	}
+	used = atomic_load_explicit(&b->used, memory_order_relaxed);
+	if (n > SIZE_MAX - used) {
+		return -1;
+	}
+	need = used + n;
+	if (need > b->held) {
+		/* small: exactly what is missing; past small: the whole at once (or more) */
+		want = need <= b->small ? need - b->held
+		                        : (b->whole > need ? b->whole : need) - b->held;
+		if (take_shared(b->parent, want) < 0) {
+			return -1;
+		}
+		b->held += want;
+	}
+	atomic_store_explicit(&b->used, need, memory_order_relaxed);
+	return 0;
+}
+
 /* tlsrpt_budget_give - return n bytes charged earlier; accepts NULL */
 void tlsrpt_budget_give(struct tlsrpt_budget *b, size_t n)
 {
 	if (b != NULL && n > 0) {
 		atomic_fetch_sub_explicit(&b->used, n, memory_order_relaxed);
+	}
+}
+
+/* tlsrpt_budget_release - a message budget gives back to its parent all it took */
+void tlsrpt_budget_release(struct tlsrpt_budget *b)
+{
+	if (b != NULL && b->parent != NULL) {
+		tlsrpt_budget_give(b->parent, b->held);
+		b->held = 0;
 	}
 }
 

@@ -24,24 +24,43 @@
 struct tlsrpt_arena;
 
 /*
- * A memory budget shared by threads: used is what is charged now, max the
- * ceiling (0: none).  Initialise with TLSRPT_BUDGET_INIT(max).
+ * A memory budget.  The shared one (TLSRPT_BUDGET_INIT(max)) is an atomic
+ * counter of bytes charged now with a ceiling (0: none), safe across
+ * threads.  A message budget (tlsrpt_budget_child) belongs to one message
+ * and draws from a shared parent: up to `small` bytes it takes from the
+ * parent exactly what is charged, beyond that it takes `whole` at once,
+ * the most the message can ever use, and keeps what it took until
+ * tlsrpt_budget_release.  So a small report costs the parent what it
+ * uses, and a large one is either refused before most of its work or sure
+ * to finish: messages that each hold part of what they need cannot starve
+ * one another (with exact charging alone, 50 such mails retried for ten
+ * minutes and two got through).
  */
 struct tlsrpt_budget {
 	atomic_size_t used;
 	size_t max;
+	struct tlsrpt_budget *parent; /* a message budget's shared budget; NULL: shared */
+	size_t held;                  /* taken from parent */
+	size_t small, whole;
 };
 
 #define TLSRPT_BUDGET_INIT(m)                                                                      \
 	{                                                                                          \
-		0, (m)                                                                             \
+		0, (m), NULL, 0, 0, 0                                                              \
 	}
+
+/* tlsrpt_budget_child - a message budget drawing on parent, as above */
+void tlsrpt_budget_child(struct tlsrpt_budget *b, struct tlsrpt_budget *parent, size_t small,
+                         size_t whole);
 
 /* tlsrpt_budget_take - charge n bytes; 0 ok, -1 the budget would be passed (nothing charged) */
 int tlsrpt_budget_take(struct tlsrpt_budget *b, size_t n);
 
 /* tlsrpt_budget_give - return n bytes charged earlier; accepts NULL */
 void tlsrpt_budget_give(struct tlsrpt_budget *b, size_t n);
+
+/* tlsrpt_budget_release - a message budget gives back to its parent all it took; accepts NULL */
+void tlsrpt_budget_release(struct tlsrpt_budget *b);
 
 /* tlsrpt_budget_used - bytes charged now */
 size_t tlsrpt_budget_used(struct tlsrpt_budget *b);

@@ -26,10 +26,13 @@
  *
  * Memory: the report buffer and the JSON tree of each report are bounded
  * by lim (MaxReportSize, max_json_tree) and, with tlsrpt_pipeline_set_budget,
- * charged to a budget shared with the other messages of the process.  When
- * that budget refuses, the message is "busy": collecting and parsing stop
- * and the daemon answers with a temporary failure, so the sender retries
- * later; it is never an "error" record, since the report is not at fault.
+ * charged to a budget shared with the other messages of the process,
+ * through a message budget (arena.h): the first SMALL_REPORT bytes
+ * exactly, then at once all the message can use (MaxReportSize plus the
+ * tree bound), so a large report is refused before most of its work or
+ * is sure to finish.  When the shared budget refuses, the message is "busy": collecting and parsing
+ * stop and the daemon answers with a temporary failure, so the sender retries later; it is never an
+ * "error" record, since the report is not at fault.
  *
  * Diagnostics: feed and finish return -1 only for internal failures (out of
  * memory, record list full); bad input is never an internal failure, it is
@@ -46,8 +49,9 @@
 #include "pipeline.h"
 #include "report.h"
 
-#define MAX_AUTH_RESULTS 64 /* Authentication-Results fields kept */
-#define AUTO_MAX_BLANK 4096 /* leading white space looked past in AUTO mode */
+#define MAX_AUTH_RESULTS 64        /* Authentication-Results fields kept */
+#define AUTO_MAX_BLANK 4096        /* leading white space looked past in AUTO mode */
+#define SMALL_REPORT (1024 * 1024) /* memory charged exactly before a message reserves it all */
 
 struct tlsrpt_pipeline {
 	struct tlsrpt_limits lim;
@@ -64,11 +68,12 @@ struct tlsrpt_pipeline {
 	unsigned part;      /* its part number */
 	int payload_failed; /* payload refused input: reason in payload_err */
 	char payload_err[256];
-	struct tlsrpt_budget *budget; /* shared with other messages; NULL: none */
-	int busy;                     /* the budget refused: try the message again later */
-	size_t text_spent;            /* decompressed report bytes of earlier parts */
-	size_t tree_spent;            /* JSON tree bytes of earlier parts */
-	int text_short;               /* this part's bound is what text_spent left */
+	struct tlsrpt_budget *budget; /* this message's, drawing on the shared one; NULL: none */
+	struct tlsrpt_budget own;
+	int busy;          /* the budget refused: try the message again later */
+	size_t text_spent; /* decompressed report bytes of earlier parts */
+	size_t tree_spent; /* JSON tree bytes of earlier parts */
+	int text_short;    /* this part's bound is what text_spent left */
 
 	struct tlsrpt_msghdrs hdrs;
 	struct tlsrpt_trust trust;
@@ -687,11 +692,20 @@ const char *tlsrpt_pipeline_warning(const struct tlsrpt_pipeline *p)
 	return p->warning[0] != '\0' ? p->warning : NULL;
 }
 
-/* tlsrpt_pipeline_set_budget - charge report buffers and JSON trees to b */
+/* tlsrpt_pipeline_set_budget - charge report buffers and JSON trees to b, through a message budget
+ */
 void tlsrpt_pipeline_set_budget(struct tlsrpt_pipeline *p, struct tlsrpt_budget *b)
 {
-	p->budget = b;
-	tlsrpt_payload_set_budget(p->payload, b);
+	size_t whole = p->lim.max_report_size + p->lim.max_json_tree;
+
+	tlsrpt_payload_set_budget(p->payload, NULL);
+	tlsrpt_budget_release(p->budget);
+	p->budget = NULL;
+	if (b != NULL) {
+		tlsrpt_budget_child(&p->own, b, SMALL_REPORT < whole ? SMALL_REPORT : whole, whole);
+		p->budget = &p->own;
+		tlsrpt_payload_set_budget(p->payload, p->budget);
+	}
 }
 
 /* tlsrpt_pipeline_busy - whether the shared budget refused this message */
@@ -716,6 +730,7 @@ void tlsrpt_pipeline_free(struct tlsrpt_pipeline *p)
 	}
 	tlsrpt_mime_free(p->mime);
 	tlsrpt_payload_free(p->payload);
+	tlsrpt_budget_release(p->budget);
 	tlsrpt_records_free(&p->recs);
 	free(p->hdrs.report_domain);
 	free(p->hdrs.report_submitter);

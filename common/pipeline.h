@@ -73,7 +73,9 @@ void tlsrpt_pipeline_set_trust(struct tlsrpt_pipeline *p, const struct tlsrpt_tr
 /*
  * tlsrpt_pipeline_set_budget - charge this message's report buffer and
  * JSON trees to b, a budget shared by all messages (call before the first
- * feed; b must outlive the pipeline; without it only lim bounds them)
+ * feed; b must outlive the pipeline; without it only lim bounds them):
+ * up to 1 MiB exactly, past that MaxReportSize plus the JSON tree bound
+ * at once, held until tlsrpt_pipeline_free
  */
 void tlsrpt_pipeline_set_budget(struct tlsrpt_pipeline *p, struct tlsrpt_budget *b);
 

@@ -900,6 +900,43 @@ static void test_budget(void **state)
 	free(t);
 }
 
+/* test_message_budget - a message budget takes small charges exactly, then the whole at once */
+static void test_message_budget(void **state)
+{
+	struct tlsrpt_budget shared = TLSRPT_BUDGET_INIT(1000), m1, m2;
+
+	(void)state;
+	tlsrpt_budget_child(&m1, &shared, 100, 600);
+	tlsrpt_budget_child(&m2, &shared, 100, 600);
+	assert_int_equal(tlsrpt_budget_take(&m1, 60), 0);
+	assert_int_equal(tlsrpt_budget_take(&m2, 60), 0);
+	if (tlsrpt_budget_used(&shared) != 120) {
+		fail_msg("two small charges: got %zu charged, want 120",
+		         tlsrpt_budget_used(&shared));
+	}
+	/* m1 passes small: it takes the whole 600 (540 more) */
+	assert_int_equal(tlsrpt_budget_take(&m1, 60), 0);
+	if (tlsrpt_budget_used(&shared) != 660) {
+		fail_msg("m1 past small: got %zu charged, want 660", tlsrpt_budget_used(&shared));
+	}
+	/* m2 cannot: refused, nothing more charged; m1 goes on within what it holds */
+	if (tlsrpt_budget_take(&m2, 60) != -1) {
+		fail_msg("m2 past small with 340 left: got granted, want refused");
+	}
+	assert_int_equal(tlsrpt_budget_take(&m1, 480), 0);
+	if (tlsrpt_budget_used(&shared) != 660) {
+		fail_msg("m1 within its whole: got %zu charged, want 660",
+		         tlsrpt_budget_used(&shared));
+	}
+	tlsrpt_budget_give(&m1, 600);
+	tlsrpt_budget_release(&m1);
+	tlsrpt_budget_give(&m2, 60);
+	tlsrpt_budget_release(&m2);
+	if (tlsrpt_budget_used(&shared) != 0) {
+		fail_msg("released: got %zu charged, want 0", tlsrpt_budget_used(&shared));
+	}
+}
+
 /* message - a multipart message of three application/json parts (malloc'd) */
 static char *message(const char *p1, const char *p2, const char *p3, size_t *len)
 {
@@ -1036,6 +1073,7 @@ int main(void)
 	        cmocka_unit_test(test_worst_shapes),
 	        cmocka_unit_test(test_types_before_storage),
 	        cmocka_unit_test(test_budget),
+	        cmocka_unit_test(test_message_budget),
 	        cmocka_unit_test(test_message_totals),
 	        cmocka_unit_test(test_message_busy),
 	};

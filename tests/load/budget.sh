@@ -44,8 +44,8 @@ grep -q 'memory budget exhausted' "$E2E_SYSLOG" &&
     ok "the budget was reached: temporary failures were answered" ||
     fail "no temporary failure: $N worst-case mails never reached MemoryBudget ${BUDGET_MB}M"
 
-set -- $(load_py hwm "$pid")
-hwm_mb=$((${1:-0} / 1024))
+hwm_kb=$(load_py hwm "$pid" | cut -d' ' -f1)
+hwm_mb=$((${hwm_kb:-0} / 1024))
 if e2e_gone "$pid"; then
     fail "the milter died"
 elif load_asan; then

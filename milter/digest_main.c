@@ -26,6 +26,7 @@
 
 #include "conf.h"
 #include "digest.h"
+#include "digest_alert.h"
 #include "logline.h"
 #include "logscan.h"
 #include "payload.h"
@@ -398,6 +399,9 @@ int main(int argc, char **argv)
 	int ch, bad = 0, days_given = 0;
 	long v, first;
 
+	if (argc > 1 && strcmp(argv[1], "--alert") == 0) {
+		return tlsrpt_digest_alert_main(argc - 1, argv + 1);
+	}
 	while ((ch = getopt_long(argc, argv, "d:s:c:jH:P:m:h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'd':

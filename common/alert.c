@@ -373,6 +373,9 @@ static void raise_problem(struct tlsrpt_alert *a, const struct pending *e, const
 		}
 		memset(p, 0, sizeof(*p)); /* failing again after it cleared: a new problem */
 		p->used = 1;
+	} else if (p != NULL && now - p->last_fail > a->c.window) {
+		memset(p, 0, sizeof(*p)); /* no failure for the whole window: a new problem */
+		p->used = 1;
 	}
 	if (p == NULL) {
 		p = prob_new(a);

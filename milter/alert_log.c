@@ -55,9 +55,9 @@ static int build(struct tlsrpt_records *rs, const struct tlsrpt_alert_event *ev,
 		}
 		if (ev->last > 0) {
 			day_str(ev->last / 86400, last, sizeof(last));
-			rc |= tlsrpt_record_str(r, "last-report", last);
+			rc |= tlsrpt_record_str(r, "last-seen", last);
 		} else {
-			rc |= tlsrpt_record_str(r, "last-report", "none");
+			rc |= tlsrpt_record_str(r, "last-seen", "none");
 		}
 		rc |= tlsrpt_record_num(r, "silent-days", (uint64_t)silent_days);
 		return rc;

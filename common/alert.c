@@ -26,6 +26,7 @@
 #define PEND_FAILURES 64
 #define ANN_PROBLEM 1
 #define ANN_RECOVERED 2
+#define MAX_MARKS 4096
 
 enum pstate { P_OPEN = 0, P_RECOVERED = 1 };
 
@@ -78,6 +79,13 @@ struct pending {
 	size_t ndom;
 	struct pfail f[PEND_FAILURES];
 	size_t nf;
+	int has_pos; /* read from a file: where its report line is */
+	unsigned long long ino, off;
+};
+
+/* the report line at offset off of the file with inode ino */
+struct mark {
+	unsigned long long ino, off;
 };
 
 struct tlsrpt_alert {
@@ -88,6 +96,12 @@ struct tlsrpt_alert {
 	struct filepos old[TLSRPT_ALERT_MAX_FILES], cur[TLSRPT_ALERT_MAX_FILES];
 	struct pending pend[TLSRPT_ALERT_MAX_PENDING];
 	unsigned long seq;
+	/* reports judged (J) and left unfinished once (C) after a position
+	   moved back; the last run's and this run's */
+	struct mark judged_old[MAX_MARKS], judged_new[MAX_MARKS];
+	size_t njudged_old, njudged_new;
+	struct mark carried_old[TLSRPT_ALERT_MAX_PENDING], carried_new[TLSRPT_ALERT_MAX_PENDING];
+	size_t ncarried_old, ncarried_new;
 	struct tlsrpt_alert_event ev[TLSRPT_ALERT_MAX_EVENTS];
 	size_t nev;
 };
@@ -361,6 +375,30 @@ static struct pdom *pdom_get(struct pending *e, const char *name)
 	return &e->dom[e->ndom++];
 }
 
+/* marked - 1 when (ino, off) is among the n marks */
+static int marked(const struct mark *m, size_t n, unsigned long long ino, unsigned long long off)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (m[i].ino == ino && m[i].off == off) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* mark_add - append (ino, off) unless full */
+static void mark_add(struct mark *m, size_t *n, size_t max, unsigned long long ino,
+                     unsigned long long off)
+{
+	if (*n < max) {
+		m[*n].ino = ino;
+		m[*n].off = off;
+		(*n)++;
+	}
+}
+
 /* raise - one failure kind of a judged report above the thresholds */
 static void raise_problem(struct tlsrpt_alert *a, const struct pending *e, const struct pfail *f,
                           const struct pdom *d, long long now)
@@ -466,6 +504,9 @@ static void judge(struct tlsrpt_alert *a, struct pending *e, long long now)
 			PUT(p->recovered_by, e->reporter);
 		}
 	}
+	if (e->has_pos) {
+		mark_add(a->judged_new, &a->njudged_new, MAX_MARKS, e->ino, e->off);
+	}
 	e->used = 0;
 }
 
@@ -493,8 +534,9 @@ static struct pending *pend_new(struct tlsrpt_alert *a, long long now)
 	return old;
 }
 
-/* add_report - a report line opens a report */
-static void add_report(struct tlsrpt_alert *a, const struct tlsrpt_logline *ll, long long now)
+/* add_report - a report line opens a report (pos: its file and offset, or NULL) */
+static void add_report(struct tlsrpt_alert *a, const struct tlsrpt_logline *ll, long long now,
+                       const struct mark *pos)
 {
 	const char *start = get_or(ll, "start-datetime", "");
 	const char *dkim = get_or(ll, "dkim", "");
@@ -506,6 +548,11 @@ static void add_report(struct tlsrpt_alert *a, const struct tlsrpt_logline *ll, 
 	if ((e = pend_find(a, ll)) != NULL) {
 		judge(a, e, now);
 	}
+	if (pos != NULL && marked(a->judged_old, a->njudged_old, pos->ino, pos->off)) {
+		/* read again after the position moved back: judged last run */
+		mark_add(a->judged_new, &a->njudged_new, MAX_MARKS, pos->ino, pos->off);
+		return;
+	}
 	if (tlsrpt_logline_day(start, strlen(start), &day) < 0) {
 		day = (long)(now / 86400);
 	}
@@ -515,6 +562,11 @@ static void add_report(struct tlsrpt_alert *a, const struct tlsrpt_logline *ll, 
 	PUT(e->rid, get_or(ll, "report-id", ""));
 	PUTLOW(e->reporter, who[0] != '\0' ? who : get_or(ll, "organization-name", ""));
 	e->day = day;
+	if (pos != NULL) {
+		e->has_pos = 1;
+		e->ino = pos->ino;
+		e->off = pos->off;
+	}
 	(void)pdom_get(e, get_or(ll, "policy-domain", ""));
 }
 
@@ -677,14 +729,13 @@ static void own_event(struct tlsrpt_alert *a, const struct tlsrpt_logline *ll, l
 	}
 }
 
-/* tlsrpt_alert_add - one parsed line */
-void tlsrpt_alert_add(struct tlsrpt_alert *a, const struct tlsrpt_logline *ll, time_t now)
+/* add - one parsed line, from a file position or not */
+static void add(struct tlsrpt_alert *a, const struct tlsrpt_logline *ll, long long t,
+                const struct mark *pos)
 {
-	long long t = (long long)now;
-
 	switch (ll->event) {
 	case TLSRPT_EV_REPORT:
-		add_report(a, ll, t);
+		add_report(a, ll, t, pos);
 		break;
 	case TLSRPT_EV_POLICY:
 		add_policy(a, ll, 0);
@@ -711,6 +762,21 @@ void tlsrpt_alert_add(struct tlsrpt_alert *a, const struct tlsrpt_logline *ll, t
 	default:
 		break;
 	}
+}
+
+/* tlsrpt_alert_add - one parsed line */
+void tlsrpt_alert_add(struct tlsrpt_alert *a, const struct tlsrpt_logline *ll, time_t now)
+{
+	add(a, ll, (long long)now, NULL);
+}
+
+/* tlsrpt_alert_add_at - one parsed line read at offset off of the file with inode ino */
+void tlsrpt_alert_add_at(struct tlsrpt_alert *a, const struct tlsrpt_logline *ll, time_t now,
+                         unsigned long long ino, unsigned long long off)
+{
+	struct mark m = {ino, off};
+
+	add(a, ll, (long long)now, &m);
 }
 
 /* ---------------------------------------------------------------- events */
@@ -754,6 +820,56 @@ static int prob_event(struct tlsrpt_alert *a, struct problem *p, enum tlsrpt_ale
 	return 0;
 }
 
+/*
+ * finish_pending - the reports still open at the end of the run.  One read
+ * from a file without its message's action line may be cut by the run
+ * (the milter was still logging it): it is left for the next run, whose
+ * position in that file moves back to its report line; the reports judged
+ * after that line are remembered, so the next run skips them.  Left once
+ * already (its action line never came), or not from a file: judged now.
+ */
+static void finish_pending(struct tlsrpt_alert *a, long long t)
+{
+	size_t i, j, n;
+
+	a->ncarried_new = 0;
+	for (i = 0; i < TLSRPT_ALERT_MAX_PENDING; i++) {
+		struct pending *e = &a->pend[i];
+
+		if (!e->used) {
+			continue;
+		}
+		if (!e->has_pos || marked(a->carried_old, a->ncarried_old, e->ino, e->off)) {
+			judge(a, e, t);
+			continue;
+		}
+		mark_add(a->carried_new, &a->ncarried_new, TLSRPT_ALERT_MAX_PENDING, e->ino,
+		         e->off);
+		e->used = 0;
+	}
+	/* positions back to the earliest report left, per file */
+	for (i = 0; i < TLSRPT_ALERT_MAX_FILES; i++) {
+		for (j = 0; j < a->ncarried_new; j++) {
+			if (a->cur[i].used && a->cur[i].ino == a->carried_new[j].ino &&
+			    a->carried_new[j].off < a->cur[i].off) {
+				a->cur[i].off = a->carried_new[j].off;
+			}
+		}
+	}
+	/* judged reports that the next run reads again: those past a moved position */
+	for (i = n = 0; i < a->njudged_new; i++) {
+		for (j = 0; j < TLSRPT_ALERT_MAX_FILES; j++) {
+			if (a->cur[j].used && a->cur[j].ino == a->judged_new[i].ino &&
+			    a->judged_new[i].off >= a->cur[j].off &&
+			    marked(a->carried_new, a->ncarried_new, a->cur[j].ino, a->cur[j].off)) {
+				a->judged_new[n++] = a->judged_new[i];
+				break;
+			}
+		}
+	}
+	a->njudged_new = n;
+}
+
 /* tlsrpt_alert_finish - judge, expire, and collect the run's events */
 const struct tlsrpt_alert_event *tlsrpt_alert_finish(struct tlsrpt_alert *a, time_t now, size_t *n)
 {
@@ -761,11 +877,7 @@ const struct tlsrpt_alert_event *tlsrpt_alert_finish(struct tlsrpt_alert *a, tim
 	size_t i;
 
 	a->nev = 0;
-	for (i = 0; i < TLSRPT_ALERT_MAX_PENDING; i++) {
-		if (a->pend[i].used) {
-			judge(a, &a->pend[i], t);
-		}
-	}
+	finish_pending(a, t);
 	for (i = 0; i < TLSRPT_ALERT_MAX_PROBLEMS; i++) {
 		struct problem *p = &a->prob[i];
 		long long last = p->last_fail > p->recovered_at ? p->last_fail : p->recovered_at;
@@ -931,6 +1043,17 @@ static int load_line(struct tlsrpt_alert *a, char *line)
 		d->announced = v[3] != 0;
 		return 0;
 	}
+	if ((strcmp(f[0], "J") == 0 || strcmp(f[0], "C") == 0) && n == 3 && num(f[1], &v[0]) == 0 &&
+	    num(f[2], &v[1]) == 0) {
+		if (f[0][0] == 'J') {
+			mark_add(a->judged_old, &a->njudged_old, MAX_MARKS,
+			         (unsigned long long)v[0], (unsigned long long)v[1]);
+		} else {
+			mark_add(a->carried_old, &a->ncarried_old, TLSRPT_ALERT_MAX_PENDING,
+			         (unsigned long long)v[0], (unsigned long long)v[1]);
+		}
+		return 0;
+	}
 	if (strcmp(f[0], "F") == 0 && n == 4 && num(f[1], &v[0]) == 0 && num(f[2], &v[1]) == 0 &&
 	    v[1] >= 0) {
 		tlsrpt_alert_set_pos(a, f[3], (unsigned long long)v[0], (unsigned long long)v[1]);
@@ -1048,6 +1171,12 @@ int tlsrpt_alert_save(const struct tlsrpt_alert *a, const char *path, char *err,
 			fprintf(fp, "F\t%llu\t%llu\t%s\n", a->cur[i].ino, a->cur[i].off,
 			        a->cur[i].path);
 		}
+	}
+	for (i = 0; i < a->njudged_new; i++) {
+		fprintf(fp, "J\t%llu\t%llu\n", a->judged_new[i].ino, a->judged_new[i].off);
+	}
+	for (i = 0; i < a->ncarried_new; i++) {
+		fprintf(fp, "C\t%llu\t%llu\n", a->carried_new[i].ino, a->carried_new[i].off);
 	}
 	if (fflush(fp) != 0 || ferror(fp) || fsync(fd) != 0) {
 		tlsrpt_errbuf_errno(errno, e, sizeof(e));

@@ -33,9 +33,10 @@
  * State file: text, first line "tlsrpt-alert-state 1", then one entry per
  * line, tab-separated, control characters never written: P (problem), R
  * (reporter of a domain), D (domain), F (file position: inode, offset,
- * path).  Saved to PATH.tmp, fsync'ed, renamed over PATH.  A damaged file
- * (bad header, bad line, truncated) loads as empty with a note, and the
- * caller rereads its logs from their start to rebuild it.
+ * path), J and C (inode, offset of a report line judged, or left
+ * unfinished, after a position moved back).  Saved to PATH.tmp, fsync'ed, renamed over PATH.  A
+ * damaged file (bad header, bad line, truncated) loads as empty with a note, and the caller rereads
+ * its logs from their start to rebuild it.
  *
  * Bounds: TLSRPT_ALERT_MAX_PROBLEMS problems, TLSRPT_ALERT_MAX_REPORTERS
  * reporter entries, TLSRPT_ALERT_MAX_DOMAINS domains (the oldest are
@@ -109,6 +110,17 @@ void tlsrpt_alert_expect(struct tlsrpt_alert *a, const char *domain, time_t now)
 
 /* tlsrpt_alert_add - one parsed line, read at now */
 void tlsrpt_alert_add(struct tlsrpt_alert *a, const struct tlsrpt_logline *ll, time_t now);
+
+/*
+ * tlsrpt_alert_add_at - the same for a line read from a file (inode ino)
+ * at offset off.  A report from a file whose message has no action line
+ * yet at the end of the run is left for the next run: tlsrpt_alert_finish
+ * moves that file's position back to its report line (the run may have
+ * cut the message), and the next run skips the reports judged after it.
+ * Left a second time, it is judged as it is.
+ */
+void tlsrpt_alert_add_at(struct tlsrpt_alert *a, const struct tlsrpt_logline *ll, time_t now,
+                         unsigned long long ino, unsigned long long off);
 
 /*
  * tlsrpt_alert_finish - judge the reports still open, look for silence and

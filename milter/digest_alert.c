@@ -166,7 +166,7 @@ static int scan(struct tlsrpt_alert *a, const char *path, time_t now)
 	while ((r = tlsrpt_logscan_next(sc, &line, &len, &off, err, sizeof(err))) > 0) {
 		if (tlsrpt_logline_parse(ll, line, len,
 		                         tlsrpt_logscan_bare(sc) ? TLSRPT_LOGLINE_BARE : 0)) {
-			tlsrpt_alert_add(a, ll, now);
+			tlsrpt_alert_add_at(a, ll, now, (unsigned long long)st.st_ino, off);
 		}
 	}
 	if (r < 0) {

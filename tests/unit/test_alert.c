@@ -384,13 +384,112 @@ static void test_damaged(void **state)
 	free(l.text);
 }
 
+/* feed_at - one bare line as read from file ino at off */
+static void feed_at(struct tlsrpt_alert *a, const char *line, unsigned long long off, long now)
+{
+	struct tlsrpt_logline *ll = malloc(sizeof(*ll));
+
+	assert_non_null(ll);
+	assert_int_equal(tlsrpt_logline_parse(ll, line, strlen(line), TLSRPT_LOGLINE_BARE), 1);
+	tlsrpt_alert_add_at(a, ll, (time_t)now, 7, off);
+	free(ll);
+}
+
+/* finish_at - end a run over file 7, read up to end; the events' kinds as letters */
+static void finish_at(struct tlsrpt_alert *a, unsigned long long end, long now, char *out)
+{
+	const struct tlsrpt_alert_event *ev;
+	size_t n, i;
+
+	tlsrpt_alert_set_pos(a, "/log", 7, end);
+	ev = tlsrpt_alert_finish(a, (time_t)now, &n);
+	for (i = 0; i < n; i++) {
+		out[i] = tlsrpt_alert_name(ev[i].kind)[0];
+	}
+	out[n] = '\0';
+}
+
+/* reload - save and load again, as the next run does */
+static struct tlsrpt_alert *reload(struct tlsrpt_alert *a, const char *path)
+{
+	char err[256];
+
+	assert_int_equal(tlsrpt_alert_save(a, path, err, sizeof(err)), 0);
+	tlsrpt_alert_free(a);
+	a = machine(NULL);
+	assert_int_equal(tlsrpt_alert_load(a, path, err, sizeof(err)), 0);
+	tlsrpt_alert_begin_files(a);
+	return a;
+}
+
+#define REP(q, r)                                                                                  \
+	q ": report report-id=" r                                                                  \
+	  " start-datetime=2026-11-01T00:00:00Z policy-domain=d.example submitter=s.example"
+#define POL(q, r)                                                                                  \
+	q ": policy report-id=" r " policy-type=sts policy-domain=d.example "                      \
+	                          "total-successful-session-count=9 total-failure-session-count=1"
+#define FAIL(q, r, mx)                                                                             \
+	q ": failure report-id=" r                                                                 \
+	  " policy-type=sts policy-domain=d.example result-type=certificate-expired "              \
+	  "failed-session-count=1 receiving-mx-hostname=" mx
+#define ACT(q) q ": action action=deliver recipients=1"
+
+/* a message cut by the end of a run is judged whole by the next one, nothing twice */
+static void test_cut_message(void **state)
+{
+	char path[] = "/tmp/test_alert_XXXXXX", ev[64];
+	struct tlsrpt_alert *a = machine(NULL);
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	tlsrpt_alert_begin_files(a);
+	/* run 1: A's report and policy lines, then all of B; A's failure not yet logged */
+	feed_at(a, REP("QA", "a"), 0, T0);
+	feed_at(a, POL("QA", "a"), 100, T0);
+	feed_at(a, REP("QB", "b"), 200, T0);
+	feed_at(a, POL("QB", "b"), 300, T0);
+	feed_at(a, FAIL("QB", "b", "mx1.d.example"), 400, T0);
+	feed_at(a, ACT("QB"), 500, T0);
+	finish_at(a, 600, T0, ev);
+	assert_string_equal(ev, "p"); /* B's problem; A not judged (it would have looked clean) */
+	a = reload(a, path);
+	assert_int_equal(tlsrpt_alert_pos(a, 7), 0);
+	/* run 2: from A's report line again; B is skipped, A gets its failure */
+	feed_at(a, REP("QA", "a"), 0, T0 + 300);
+	feed_at(a, POL("QA", "a"), 100, T0 + 300);
+	feed_at(a, REP("QB", "b"), 200, T0 + 300);
+	feed_at(a, POL("QB", "b"), 300, T0 + 300);
+	feed_at(a, FAIL("QB", "b", "mx1.d.example"), 400, T0 + 300);
+	feed_at(a, ACT("QB"), 500, T0 + 300);
+	feed_at(a, FAIL("QA", "a", "mx2.d.example"), 600, T0 + 300);
+	feed_at(a, ACT("QA"), 700, T0 + 300);
+	/* run 2 also sees C start, never finished */
+	feed_at(a, REP("QC", "c"), 800, T0 + 300);
+	feed_at(a, FAIL("QC", "c", "mx3.d.example"), 900, T0 + 300);
+	finish_at(a, 1000, T0 + 300, ev);
+	assert_string_equal(ev, "p"); /* A's problem (mx2) only */
+	a = reload(a, path);
+	assert_int_equal(tlsrpt_alert_pos(a, 7), 800);
+	/* run 3: C again, still without its action line: judged now */
+	feed_at(a, REP("QC", "c"), 800, T0 + 600);
+	feed_at(a, FAIL("QC", "c", "mx3.d.example"), 900, T0 + 600);
+	finish_at(a, 1000, T0 + 600, ev);
+	assert_string_equal(ev, "p");
+	a = reload(a, path);
+	assert_int_equal(tlsrpt_alert_pos(a, 7), 1000);
+	tlsrpt_alert_free(a);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_lifecycle),       cmocka_unit_test(test_fifty_lines),
 	        cmocka_unit_test(test_thresholds),      cmocka_unit_test(test_window),
 	        cmocka_unit_test(test_expected_domain), cmocka_unit_test(test_save_load),
-	        cmocka_unit_test(test_damaged),
+	        cmocka_unit_test(test_damaged),         cmocka_unit_test(test_cut_message),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -323,7 +323,7 @@ wait_for "ct grep -q 'status=sent' /var/log/mail.log" &&
 # recipe mails root once for it, with the meaning and fix
 if ct sh -c 'touch /etc/default/tlsrpt-alert && systemctl enable --now tlsrpt-alert.timer' &&
     ct systemctl is-active -q tlsrpt-alert.timer; then
-    ok "tlsrpt-alert.timer enabled and active: $(ct systemctl show -P NextElapseUSecMonotonic tlsrpt-alert.timer) to the next run"
+    ok "tlsrpt-alert.timer enabled and active"
 else
     fail "tlsrpt-alert.timer could not be enabled"
 fi

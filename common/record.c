@@ -40,6 +40,9 @@ static const char *const event_names[] = {
         [TLSRPT_EV_ACTION] = "action",
         [TLSRPT_EV_POLICY_OMITTED] = "policy-omitted",
         [TLSRPT_EV_REPORT_OMITTED] = "report-omitted",
+        [TLSRPT_EV_PROBLEM] = "problem",
+        [TLSRPT_EV_RECOVERED] = "recovered",
+        [TLSRPT_EV_SILENT] = "silent",
 };
 
 /* tlsrpt_event_name - "report", "policy", "failure", ... */

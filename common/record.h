@@ -28,6 +28,9 @@ enum tlsrpt_event {
 	TLSRPT_EV_ACTION,
 	TLSRPT_EV_POLICY_OMITTED,
 	TLSRPT_EV_REPORT_OMITTED,
+	TLSRPT_EV_PROBLEM, /* the alert mode of tlsrpt-digest (alert.h) */
+	TLSRPT_EV_RECOVERED,
+	TLSRPT_EV_SILENT,
 };
 
 /* Severity, mapped to syslog priorities by the daemon. */

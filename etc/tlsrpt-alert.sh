@@ -1,21 +1,34 @@
 #!/bin/sh
 # tlsrpt-alert - mail each tlsrpt-milter alert line to an address
 #
-# usage: tlsrpt-alert [-s SENDMAIL] ADDRESS...
+# usage: tlsrpt-alert [-s SENDMAIL] [-d TLSRPT-DIGEST] [-l "LOGFILE..."] ADDRESS...
 #
 # The alert program of etc/rsyslog-tlsrpt-milter.conf (omprog) and
 # etc/syslog-ng-tlsrpt-milter.conf (program()): both keep it running and
-# write one line per event to its standard input, as the milter logged it
-# (kv or @cee: JSON, behind the syslog header).  For every line it sends
-# one mail to the ADDRESSes through SENDMAIL (default /usr/sbin/sendmail,
-# which Postfix and Sendmail both provide); the subject names the event,
-# the policy domain and the host, the body is the line itself.  Install it
-# as /usr/local/sbin/tlsrpt-alert (mode 755), the path the snippets use.
+# write one line per event to its standard input, as it was logged (kv or
+# @cee: JSON, behind the syslog header).  For every line it sends one mail
+# to the ADDRESSes through SENDMAIL (default /usr/sbin/sendmail, which
+# Postfix and Sendmail both provide).  Install it as
+# /usr/local/sbin/tlsrpt-alert (mode 755), the path the snippets use.
 # See doc/alerting.md.
+#
+# The events are, by default, those of the stateful alert mode
+# (tlsrpt-digest --alert, run by tlsrpt-alert.timer): problem, recovered
+# and silent, plus the milter's error lines; with the snippets' per-line
+# option also every failure and failure-omitted line.  The subject names
+# the event, the policy domain, the result type or reporter, and the host;
+# the body is the line itself, then for a problem or recovered event what
+# the result type means and its usual fix (tlsrpt-digest --explain), and
+# for problem, recovered and silent the digest's summary of the domain
+# over the last 7 days, read from the logs named by -l (default
+# /var/log/mail.log.1 /var/log/mail.log, those that exist and are
+# readable).  -d names the tlsrpt-digest program (default
+# /usr/bin/tlsrpt-digest); without it the mail has the line alone.
 #
 # The line comes from a report, i.e. from a stranger: it is only ever
 # printed as data (printf %s), never evaluated; the subject keeps only
-# letters, digits and . _ - : @ and space; control characters are taken
+# letters, digits and . _ - : @ and space, and so do the domain and
+# result type given to tlsrpt-digest and awk; control characters are taken
 # out of the body; recipients are given on sendmail's command line after
 # "--" (never taken from the line or from headers, no -t).  A failed
 # sendmail is reported on stderr and the next line is read: the syslog
@@ -24,12 +37,19 @@ PATH=/usr/sbin:/usr/bin:/sbin:/bin
 export PATH
 
 sendmail=/usr/sbin/sendmail
-if [ "${1:-}" = "-s" ] && [ $# -ge 2 ]; then
-    sendmail=$2
+digest=/usr/bin/tlsrpt-digest
+logs="/var/log/mail.log.1 /var/log/mail.log"
+while [ $# -ge 2 ]; do
+    case $1 in
+    -s) sendmail=$2 ;;
+    -d) digest=$2 ;;
+    -l) logs=$2 ;;
+    *) break ;;
+    esac
     shift 2
-fi
+done
 if [ $# -eq 0 ]; then
-    echo "usage: tlsrpt-alert [-s SENDMAIL] ADDRESS..." >&2
+    echo "usage: tlsrpt-alert [-s SENDMAIL] [-d TLSRPT-DIGEST] [-l \"LOGFILE...\"] ADDRESS..." >&2
     exit 2
 fi
 host=$(uname -n | tr -cd 'A-Za-z0-9.-')
@@ -50,7 +70,8 @@ field() {
 event() {
     case $1 in
     *'"event":"'*) field "$1" event ;;
-    *) printf '%s\n' "$1" | sed -n -E 's/^[^"]*: (failure-omitted|failure|error) .*/\1/p' ;;
+    *) printf '%s\n' "$1" |
+        sed -n -E 's/^[^"]*: (failure-omitted|failure|error|problem|recovered|silent) .*/\1/p' ;;
     esac
 }
 
@@ -59,18 +80,56 @@ safe() {
     printf '%s' "$1" | tr -cd 'A-Za-z0-9._:@ -' | cut -c "1-$2"
 }
 
+# explain - what a result type means and its usual fix: explain RESULT-TYPE
+explain() {
+    [ -n "$1" ] && [ -x "$digest" ] || return 0
+    text=$("$digest" --explain "$1" 2>/dev/null) || return 0
+    printf '\nWhat it means\n\n%s\n' "$text" | fold -s -w 76
+}
+
+# summary - the digest's section of a domain, the 7 days up to a day: summary DOMAIN YYYY-MM-DD
+summary() {
+    [ -n "$1" ] && [ -x "$digest" ] || return 0
+    dom=$1
+    case $2 in
+    [0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]) set -- --today "$2" ;;
+    *) set -- ;;
+    esac
+    n=0
+    for f in $logs; do
+        [ -r "$f" ] && set -- "$@" "$f" && n=$((n + 1))
+    done
+    [ "$n" -gt 0 ] || return 0
+    text=$("$digest" --days 7 "$@" 2>/dev/null |
+        awk -v d="== $dom:" 'index($0, d) == 1 { on = 1 } on && $0 == "" { exit } on { print }')
+    [ -n "$text" ] && printf '\nThe 7 days of %s up to the event (tlsrpt-digest)\n\n%s\n' "$dom" "$text"
+    return 0
+}
+
 while IFS= read -r line || [ -n "$line" ]; do
     [ -n "$line" ] || continue
     ev=$(safe "$(event "$line")" 20)
     dom=$(safe "$(field "$line" policy-domain)" 100)
-    subject="TLS-RPT ${ev:-alert}${dom:+ for $dom} on $host"
+    rt=$(safe "$(field "$line" result-type)" 64)
+    who=$(safe "$(field "$line" reporter)" 100)
+    day=$(safe "$(field "$line" last-day)$(field "$line" last-seen)" 10)
+    case $ev in
+    problem | recovered) subject="TLS-RPT $ev for $dom: ${rt:-unknown} on $host" ;;
+    silent) subject="TLS-RPT silent: ${who:+$who for }$dom on $host" ;;
+    *) subject="TLS-RPT ${ev:-alert}${dom:+ for $dom} on $host" ;;
+    esac
     {
         printf 'To: %s\n' "$(safe "$*" 400)"
         printf 'Subject: %s\n' "$subject"
         printf 'Auto-Submitted: auto-generated\n'
         printf 'Content-Type: text/plain; charset=utf-8\n'
+        printf 'Content-Transfer-Encoding: 8bit\n'
         printf '\n'
         printf '%s\n' "$line" | tr -d '\000-\010\013-\037\177'
+        case $ev in
+        problem | recovered) explain "$rt"; summary "$dom" "$day" ;;
+        silent) summary "$dom" "$day" ;;
+        esac
         printf '\n-- \ntlsrpt-alert on %s; the log format is described in\n' "$host"
         printf '/usr/share/doc/tlsrpt-milter/log-format.md\n'
     } | "$sendmail" -i -- "$@" || echo "tlsrpt-alert: $sendmail failed for: $subject" >&2

@@ -26,8 +26,10 @@
 
 #include "conf.h"
 #include "digest.h"
+#include "digest_alert.h"
 #include "logline.h"
 #include "logscan.h"
+#include "meaning.h"
 #include "payload.h"
 #include "render.h"
 
@@ -51,6 +53,8 @@ static void usage(void)
 	      "         [--html FILE]"
 	      " [--prometheus FILE] [--mail ADDRESS [--from ADDRESS] [--sendmail PATH]]\n"
 	      "         [FILE|-]...\n"
+	      "       tlsrpt-digest --explain RESULT-TYPE\n"
+	      "       tlsrpt-digest --alert --help (stateful alerts)\n"
 	      "exit: 0 no failed session in the period, 1 failed sessions, 2 usage or input "
 	      "error\n",
 	      stderr);
@@ -398,6 +402,22 @@ int main(int argc, char **argv)
 	int ch, bad = 0, days_given = 0;
 	long v, first;
 
+	if (argc > 1 && strcmp(argv[1], "--alert") == 0) {
+		return tlsrpt_digest_alert_main(argc - 1, argv + 1);
+	}
+	if (argc == 3 && strcmp(argv[1], "--explain") == 0) {
+		const struct tlsrpt_meaning *m = tlsrpt_meaning_result(argv[2]);
+
+		if (m == NULL) {
+			m = tlsrpt_meaning_reason(argv[2], strlen(argv[2]));
+		}
+		if (m == NULL) {
+			fprintf(stderr, "tlsrpt-digest: no explanation for this result type\n");
+			return EXIT_FAILURES;
+		}
+		printf("%s: %s\n\n%s\n\nFix: %s\n", m->name, m->title, m->meaning, m->fix);
+		return EXIT_CLEAN;
+	}
 	while ((ch = getopt_long(argc, argv, "d:s:c:jH:P:m:h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'd':

@@ -47,13 +47,21 @@ alert_init() {
 # alert_snippet - the shipped snippet with its two paths substituted: SRC DEST
 #
 # Fails the test when the snippet no longer holds both paths (the test
-# would then not test what is shipped).
+# would then not test what is shipped).  Unless ALERT_STATEFUL=1, the
+# snippet's per-line immediate mode is switched on (every failure and
+# failure-omitted line alerted, what alert_round checks), with the one
+# change its comment names; the test fails when that switch is missing.
 alert_snippet() {
     for p in /var/log/tlsrpt-milter/ /usr/local/sbin/tlsrpt-alert; do
         grep -q -F "$p" "$1" || { fail "$(basename "$1") no longer mentions $p"; return 1; }
     done
     sed -e "s|/var/log/tlsrpt-milter/|$ALERT_LOGDIR/|g" \
         -e "s|/usr/local/sbin/tlsrpt-alert|$ALERT_PROG|g" "$1" >"$2"
+    [ "${ALERT_STATEFUL:-0}" = 1 ] && return 0
+    sed -i -e 's/^\( *set \$\.tlsrpt_per_line = \)"off";$/\1"on";/' \
+        -e 's/^\(@define tlsrpt_alert_events "problem|recovered|silent|error\)"$/\1|failure|failure-omitted"/' "$2"
+    grep -q -e 'tlsrpt_per_line = "on"' -e 'error|failure|failure-omitted"' "$2" ||
+        { fail "$(basename "$1"): no per-line switch to turn on"; return 1; }
 }
 
 # alert_start - the milter with the syslog daemon in its namespace: CONF
@@ -209,4 +217,140 @@ alert_round() {
     grep -q -E -- ": (report|policy|action|ignored) |\"event\":\"(report|policy|action|ignored)\"" \
         "$alerts" && fail "$fmt: report/policy/action lines in the alert file"
     ok
+}
+
+# alert_stateful_round - the stateful alerts over simulated days: FORMAT FULLLOG SNIPPET
+#
+# The shipped SNIPPET in its default mode (problem, recovered, silent and
+# error), the alert program given the digest and FULLLOG for its mails
+# (-d, -l), and tlsrpt-digest --alert run inside the namespace (so its
+# events go through the syslog daemon to FULLLOG, where its next run reads
+# them back) with --now the day after the reports' day:
+#   days 1-4  an expired certificate reported by a, b and c: one problem;
+#             the milter and the daemon restarted after day 2, the state
+#             file damaged before day 4 (one error line, rebuilt from
+#             FULLLOG): nothing repeated
+#   day 5     a and b report it fixed: one recovered; a 50-line failure
+#             report: one problem; a failure below --min-failed 5 and
+#             --min-rate 1: none
+#   day 11    c, quiet since day 4: one silent (run twice: still one)
+# Then FULLLOG holds exactly those events and postmaster exactly one mail
+# for each, the problem mail with the meaning, the fix and the digest's
+# section of the domain; no per-line failure mail.
+alert_stateful_round() {
+    fmt=$1
+    full=$2
+    conf=$ALERT_DIR/milter-state-$fmt.conf
+    state=$ALERT_DIR/alert-state.$fmt
+    mails=$ALERT_DIR/state-mails
+    runs=$ALERT_DIR/alert-runs.$fmt
+    milter_conf "$conf" "ReportAddress tlsrpt@example.com" "Action deliver" \
+        "MaxFailureLines 60" "LogFormat $fmt"
+    [ -d "$mails" ] || python3 "$ALERT_LIB/gen-stateful.py" "$mails" ||
+        { fail "gen-stateful.py failed"; return 1; }
+    cp "$top_srcdir/etc/tlsrpt-alert.sh" "$ALERT_DIR/tlsrpt-alert.sh" || return 1
+    printf '#!/bin/sh\nexec sh %s -d %s -l %s "$@"\n' "$ALERT_DIR/tlsrpt-alert.sh" \
+        "$TLSRPT_DIGEST" "$full" >"$ALERT_DIR/tlsrpt-alert-state"
+    chmod 755 "$ALERT_DIR/tlsrpt-alert-state" || return 1
+    ALERT_PROG=$ALERT_DIR/tlsrpt-alert-state ALERT_STATEFUL=1 \
+        alert_snippet "$3" "$ALERT_DIR/tlsrpt-milter.conf" || return 1
+    rm -rf "$ALERT_LOGDIR" "$(maildir_of "$ALERT_TO")" "$state"
+    : >"$full"
+    : >"$runs"
+    alert_start "$conf" || { fail "$fmt: the milter with the syslog daemon did not start"; return 1; }
+    t0=$(date +%s)
+    st_day 1 2026-11-02T06:00:00 exp-a-1 exp-b-1 exp-c-1
+    st_day 2 2026-11-03T06:00:00 exp-a-2 exp-b-2 exp-c-2
+    stop_milter
+    [ "${MILTER_RC:-1}" -eq 0 ] || fail "$fmt: the milter or the syslog daemon exited with $MILTER_RC"
+    alert_start "$conf" || { fail "$fmt: the restart failed"; return 1; }
+    st_day 3 2026-11-04T06:00:00 exp-a-3 exp-b-3 exp-c-3
+    printf 'tlsrpt-alert-state 1\nP\tgarbage\n' >"$state"
+    st_day 4 2026-11-05T06:00:00 exp-a-4 exp-b-4 exp-c-4
+    st_day 5 2026-11-06T06:00:00 fixed-a-5 fixed-b-5 fifty-5 low-5
+    st_day 11 2026-11-12T07:00:00
+    st_day 11 2026-11-12T07:05:00
+    e2e_until 20 eval '[ "$(maildir_count "$ALERT_TO")" -ge 5 ]'
+    sleep 2 # a sixth mail would be wrong: give it time to come
+    stop_milter
+    [ "${MILTER_RC:-1}" -eq 0 ] || fail "$fmt: the milter or the syslog daemon exited with $MILTER_RC"
+    e2e_until 20 queue_empty || fail "$fmt: alert mails still queued"
+    echo "$fmt: the stateful sequence took $(($(date +%s) - t0)) s"
+
+    # the events in the log: exactly one of each
+    alert_messages "$full" | grep -E '^(ALERT: |@cee:\{"event":"[a-z]+","queue-id":"ALERT")' \
+        >"$ALERT_DIR/events.$fmt"
+    sed 's/^/  /' "$ALERT_DIR/events.$fmt"
+    for want in "problem alert-state.example certificate-expired" \
+        "recovered alert-state.example certificate-expired" \
+        "problem alert-fifty.example starttls-not-supported" \
+        "silent alert-state.example c.example"; do
+        # shellcheck disable=SC2086
+        set -- $want
+        n=$(grep -E "(: $1 |\"event\":\"$1\")" "$ALERT_DIR/events.$fmt" | grep -F "$2" | grep -c -F "$3")
+        [ "$n" -eq 1 ] && ok "$fmt: one $1 event for $2 ($3)" ||
+            fail "$fmt: $n $1 events for $2 ($3), want 1"
+    done
+    n=$(grep -c -E '(: (problem|recovered|silent) |"event":"(problem|recovered|silent)")' \
+        "$ALERT_DIR/events.$fmt")
+    [ "$n" -eq 4 ] && ok "$fmt: 4 events in all, none for alert-low.example (below the thresholds)" ||
+        fail "$fmt: $n problem/recovered/silent events, want 4"
+    n=$(grep -E '(: error |"event":"error")' "$ALERT_DIR/events.$fmt" | grep -c 'rebuilt from the logs')
+    [ "$n" -eq 1 ] && ok "$fmt: the damaged state file gave one error line" ||
+        fail "$fmt: $n error lines for the damaged state file, want 1"
+    grep -q 'state file .*rebuilt' "$runs" ||
+        fail "$fmt: tlsrpt-digest did not warn on stderr about the damaged state"
+
+    # the mails: one per event, the problem mail with the meaning, fix and summary
+    mail_subjects >"$ALERT_DIR/subjects.$fmt"
+    sed 's/^/  mail: /' "$ALERT_DIR/subjects.$fmt"
+    for want in "TLS-RPT problem for alert-state.example: certificate-expired on" \
+        "TLS-RPT recovered for alert-state.example: certificate-expired on" \
+        "TLS-RPT problem for alert-fifty.example: starttls-not-supported on" \
+        "TLS-RPT silent: c.example for alert-state.example on" \
+        "TLS-RPT error on"; do
+        n=$(grep -c -F "$want" "$ALERT_DIR/subjects.$fmt")
+        [ "$n" -eq 1 ] && ok "$fmt: one mail '$want ...'" || fail "$fmt: $n mails '$want ...', want 1"
+    done
+    n=$(wc -l <"$ALERT_DIR/subjects.$fmt")
+    [ "$n" -eq 5 ] && ok "$fmt: 5 alert mails for 16 reports with 64 failure lines over 5 days" ||
+        fail "$fmt: $n alert mails, want 5"
+    m=$(grep -l -r '^Subject: TLS-RPT problem for alert-state.example' "$(maildir_of "$ALERT_TO")" | head -1)
+    if [ -n "$m" ] && grep -q '^Fix: Renew the certificate' "$m" &&
+        grep -q '^== alert-state.example: ' "$m" && grep -q 'reporter c.example' "$m"; then
+        ok "$fmt: the problem mail has the meaning, the fix and the digest's section of the domain"
+    else
+        fail "$fmt: the problem mail lacks the fix or the digest's summary:"
+        [ -n "$m" ] && sed 's/^/  /' "$m"
+    fi
+}
+
+# alert_lines - how many of the alert mode's lines FULLLOG ($full) holds
+alert_lines() {
+    grep -c -e 'tlsrpt-milter\[[0-9]*\]: ALERT: ' -e 'tlsrpt-milter\[[0-9]*\]: @cee:{"event":"[a-z]*","queue-id":"ALERT"' "$full"
+}
+
+# st_day - one simulated day: DAY NOW MAIL... (send, wait for the logs, run the alert mode)
+st_day() {
+    sd_day=$1
+    sd_now=$2
+    shift 2
+    sd_last=
+    for m in "$@"; do
+        qid=$(send_mail "$SENDER" tlsrpt@example.com "$mails/$m.eml") ||
+            { fail "$fmt: day $sd_day: $m.eml not accepted"; continue; }
+        wait_settled "$qid" || fail "$fmt: day $sd_day: $m.eml ($qid) not delivered"
+        sd_last=$qid
+    done
+    [ -z "$sd_last" ] ||
+        e2e_until 15 grep -q -e "$sd_last: action " -e "\"event\":\"action\",\"queue-id\":\"$sd_last\"" "$full" ||
+        fail "$fmt: day $sd_day: the action line of $sd_last never reached the log"
+    sd_before=$(alert_lines)
+    echo "== day $sd_day, --now $sd_now" >>"$runs"
+    nsenter -m -t "$MILTER_NS_PID" "$TLSRPT_DIGEST" --alert --state "$state" --now "$sd_now" \
+        --config "$conf" --min-failed 5 --min-rate 1 "$full" >>"$runs" 2>&1 ||
+        fail "$fmt: day $sd_day: tlsrpt-digest --alert exited with $?"
+    # its lines go through the daemon: wait until they are in the log (a few s for none)
+    e2e_until 3 eval '[ "$(alert_lines)" -gt "$sd_before" ]' || true
+    sleep 1
 }

@@ -12,7 +12,10 @@
 # forge fields (a bare ' before a quoted " policy-domain=... failed-session-
 # count=0", a quoted " failed-session-count=999") must give, to a plain
 # search for the first " KEY=" and for the last (rsyslog regex property
-# replacer; kv) and to mmjsonparse (json), exactly the true fields.
+# replacer; kv) and to mmjsonparse (json), exactly the true fields.  Those
+# rounds use the snippet's per-line mode; then, in its default mode, the
+# stateful alerts of tlsrpt-digest --alert over simulated days
+# (alert_stateful_round in tests/alert/lib.sh), kv and json.
 . "$(dirname "$0")/lib.sh"
 e2e_need
 command -v rsyslogd >/dev/null 2>&1 || skip "rsyslogd is not installed (Debian package rsyslog)"
@@ -51,5 +54,8 @@ ALERT_DAEMON_SH="exec rsyslogd -n -f '$ALERT_DIR/rsyslog.conf' -i \"\$(dirname \
 
 for fmt in kv json; do
     alert_round "$fmt" "$FULL"
+done
+for fmt in kv json; do
+    alert_stateful_round "$fmt" "$FULL" "$top_srcdir/etc/rsyslog-tlsrpt-milter.conf"
 done
 finish

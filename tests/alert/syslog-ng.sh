@@ -18,7 +18,10 @@
 # forge fields (a bare ' - a quote to kv-parser - before a quoted
 # " policy-domain=... failed-session-count=0", a quoted
 # " failed-session-count=999") must give, through the snippet's kv-parser
-# and json-parser, exactly the true fields.
+# and json-parser, exactly the true fields.  Those rounds use the
+# snippet's per-line mode; then, in its default mode, the stateful alerts
+# of tlsrpt-digest --alert over simulated days (alert_stateful_round in
+# tests/alert/lib.sh), kv.
 . "$(dirname "$0")/lib.sh"
 e2e_need
 
@@ -124,4 +127,5 @@ exec $SNG -F -f '$ALERT_DIR/syslog-ng.conf' --no-caps -R \"\$d/syslog-ng.persist
 for fmt in kv json; do
     alert_round "$fmt" "$FULL"
 done
+alert_stateful_round kv "$FULL" "$top_srcdir/etc/syslog-ng-tlsrpt-milter.conf"
 finish

@@ -1,0 +1,150 @@
+/*
+ * alert.h - stateful alerts from tlsrpt-milter's log lines: problem, recovered, silent
+ *
+ * An alert machine is fed the milter's parsed log lines (logline.h) that
+ * are new since its last run, all taken as seen at the run's time `now`
+ * (the caller's clock, so tests can simulate days), and keeps what it must
+ * remember between runs in a small state (tlsrpt_alert_load/_save).  The
+ * lines of one report are grouped by syslog host, prefix (queue ID) and
+ * report-id; a report is judged when the message's action line comes, when
+ * TLSRPT_ALERT_MAX_PENDING newer reports are open, or at the end of the
+ * run.  Events (tlsrpt_alert_finish):
+ *
+ *   - problem: a (policy domain, policy type, result type, receiving MX,
+ *     else receiving IP) failure with at least min_failed failed sessions
+ *     and min_rate percent of the domain's sessions in that report, with
+ *     no problem for the same key open in the last `window` seconds.  One
+ *     per key and run, whatever the number of reporters, reports or lines;
+ *   - recovered: a later report (one whose start day is after the last
+ *     failing report's) from a reporter that saw an open problem shows the
+ *     domain without that failure and without left-out details
+ *     (failure-omitted);
+ *   - silent: a reporter that reported a domain has sent nothing for it
+ *     for `silent_after` seconds; and a domain (reported before, or named
+ *     with tlsrpt_alert_expect) with no report at all for that long.  Once
+ *     per silence; a report ends it.
+ *
+ * An open problem with no failure for `window` seconds is forgotten, so a
+ * later failure raises a new problem.  The machine also reads its own
+ * event lines (problem, recovered, silent under the same tag): an event
+ * found in the log counts as announced, so a state rebuilt by reading the
+ * logs from their start announces nothing twice.
+ *
+ * State file: text, first line "tlsrpt-alert-state 1", then one entry per
+ * line, tab-separated, control characters never written: P (problem), R
+ * (reporter of a domain), D (domain), F (file position: inode, offset,
+ * path), J and C (inode, offset of a report line judged, or left
+ * unfinished, after a position moved back).  Saved to PATH.tmp, fsync'ed, renamed over PATH.  A
+ * damaged file (bad header, bad line, truncated) loads as empty with a note, and the caller rereads
+ * its logs from their start to rebuild it.
+ *
+ * Bounds: TLSRPT_ALERT_MAX_PROBLEMS problems, TLSRPT_ALERT_MAX_REPORTERS
+ * reporter entries, TLSRPT_ALERT_MAX_DOMAINS domains (the oldest are
+ * forgotten first), TLSRPT_ALERT_MAX_FILES positions, TLSRPT_ALERT_MAX_EVENTS
+ * events per run (further ones wait for the next run).  No globals, no
+ * printing; errors go into the caller's buffer.
+ */
+#ifndef TLSRPT_ALERT_H
+#define TLSRPT_ALERT_H
+
+#include <stddef.h>
+#include <time.h>
+
+#define TLSRPT_ALERT_MAX_PROBLEMS 1024
+#define TLSRPT_ALERT_MAX_REPORTERS 1024
+#define TLSRPT_ALERT_MAX_DOMAINS 256
+#define TLSRPT_ALERT_MAX_FILES 16
+#define TLSRPT_ALERT_MAX_EVENTS 256
+#define TLSRPT_ALERT_MAX_PENDING 64
+#define TLSRPT_ALERT_NAME 264 /* a logged value is at most 256 bytes, NUL */
+#define TLSRPT_ALERT_LIST 520 /* reporters joined with "," */
+
+struct tlsrpt_logline;
+
+struct tlsrpt_alert_conf {
+	long window;                   /* AlertWindow, seconds (default 7 days) */
+	long silent_after;             /* SilentAfter, seconds (default 7 days) */
+	unsigned long long min_failed; /* AlertMinFailedSessions (default 1) */
+	double min_rate;               /* AlertMinFailureRate, percent (default 0) */
+};
+
+enum tlsrpt_alert_kind {
+	TLSRPT_ALERT_PROBLEM = 0,
+	TLSRPT_ALERT_RECOVERED,
+	TLSRPT_ALERT_SILENT,
+};
+
+struct tlsrpt_alert_event {
+	enum tlsrpt_alert_kind kind;
+	char domain[TLSRPT_ALERT_NAME];
+	char policy_type[32], result_type[64]; /* problem, recovered */
+	char mx[TLSRPT_ALERT_NAME], ip[64];    /* problem, recovered; "" when absent */
+	char reporters[TLSRPT_ALERT_LIST]; /* problem: all; recovered, silent: the one ("" domain)
+	                                    */
+	unsigned long long failed,
+	        sessions; /* failed sessions while open / sessions of those reports */
+	long first, last; /* problem: first and last failing report day;
+	                     silent: last report seen (epoch seconds) */
+};
+
+struct tlsrpt_alert;
+
+/* tlsrpt_alert_defaults - the documented defaults into *c */
+void tlsrpt_alert_defaults(struct tlsrpt_alert_conf *c);
+
+/* tlsrpt_alert_new - an empty machine; NULL with err */
+struct tlsrpt_alert *tlsrpt_alert_new(const struct tlsrpt_alert_conf *c, char *err, size_t errlen);
+
+/*
+ * tlsrpt_alert_load - read the state file (it need not exist).  0 loaded
+ * or absent; 1 damaged: the machine is left empty and err says why (the
+ * caller warns and rereads its logs); -1 unreadable (err says why).
+ */
+int tlsrpt_alert_load(struct tlsrpt_alert *a, const char *path, char *err, size_t errlen);
+
+/* tlsrpt_alert_save - write the state atomically; 0 or -1 with err */
+int tlsrpt_alert_save(const struct tlsrpt_alert *a, const char *path, char *err, size_t errlen);
+
+/* tlsrpt_alert_expect - a domain that should have reports (silent when none come) */
+void tlsrpt_alert_expect(struct tlsrpt_alert *a, const char *domain, time_t now);
+
+/* tlsrpt_alert_add - one parsed line, read at now */
+void tlsrpt_alert_add(struct tlsrpt_alert *a, const struct tlsrpt_logline *ll, time_t now);
+
+/*
+ * tlsrpt_alert_add_at - the same for a line read from a file (inode ino)
+ * at offset off.  A report from a file whose message has no action line
+ * yet at the end of the run is left for the next run: tlsrpt_alert_finish
+ * moves that file's position back to its report line (the run may have
+ * cut the message), and the next run skips the reports judged after it.
+ * Left a second time, it is judged as it is.
+ */
+void tlsrpt_alert_add_at(struct tlsrpt_alert *a, const struct tlsrpt_logline *ll, time_t now,
+                         unsigned long long ino, unsigned long long off);
+
+/*
+ * tlsrpt_alert_finish - judge the reports still open, look for silence and
+ * expired problems, and return the run's events (valid until the next
+ * call or free); *n gets their number.  Each is marked announced.
+ */
+const struct tlsrpt_alert_event *tlsrpt_alert_finish(struct tlsrpt_alert *a, time_t now, size_t *n);
+
+/* tlsrpt_alert_pos - the offset where the file with inode ino was left; 0 when unknown */
+unsigned long long tlsrpt_alert_pos(const struct tlsrpt_alert *a, unsigned long long ino);
+
+/*
+ * tlsrpt_alert_set_pos - remember a file's position.  Call for every file
+ * of the run after tlsrpt_alert_begin_files: positions of files not named
+ * in a run are dropped at the next save.
+ */
+void tlsrpt_alert_begin_files(struct tlsrpt_alert *a);
+void tlsrpt_alert_set_pos(struct tlsrpt_alert *a, const char *path, unsigned long long ino,
+                          unsigned long long off);
+
+/* tlsrpt_alert_name - "problem", "recovered", "silent" */
+const char *tlsrpt_alert_name(enum tlsrpt_alert_kind k);
+
+/* tlsrpt_alert_free - release; accepts NULL */
+void tlsrpt_alert_free(struct tlsrpt_alert *a);
+
+#endif

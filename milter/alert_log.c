@@ -1,0 +1,150 @@
+/*
+ * alert_log.c - the alert mode's events as log lines (record.h formatter)
+ *
+ * Kept apart from digest_alert.c because record.h and logline.h both name
+ * their events TLSRPT_EV_*.  The lines go through the same formatter as
+ * the milter's own, so escaping, the 256-byte value cut and the
+ * 2000-byte line bound are the same (doc/log-format.md); the prefix is
+ * "ALERT".
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+
+#include "alert.h"
+#include "alert_log.h"
+#include "limits.h"
+#include "meaning.h"
+#include "record.h"
+
+/* day_str - YYYY-MM-DD of a day number (logline.h has one, but its event names clash) */
+static void day_str(long day, char *out, size_t len)
+{
+	time_t t = (time_t)day * 86400;
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, len, "%Y-%m-%d", &tm);
+}
+
+/* build - the record of one event; 0 or -1 without memory */
+static int build(struct tlsrpt_records *rs, const struct tlsrpt_alert_event *ev, long silent_days)
+{
+	static const enum tlsrpt_event evs[] = {
+	        [TLSRPT_ALERT_PROBLEM] = TLSRPT_EV_PROBLEM,
+	        [TLSRPT_ALERT_RECOVERED] = TLSRPT_EV_RECOVERED,
+	        [TLSRPT_ALERT_SILENT] = TLSRPT_EV_SILENT,
+	};
+	struct tlsrpt_record *r = tlsrpt_records_add(
+	        rs, evs[ev->kind],
+	        ev->kind == TLSRPT_ALERT_RECOVERED ? TLSRPT_SEV_NOTICE : TLSRPT_SEV_WARNING);
+	const struct tlsrpt_meaning *m;
+	char first[16], last[16];
+	int rc = 0;
+
+	if (r == NULL) {
+		return -1;
+	}
+	rc |= tlsrpt_record_str(r, "policy-domain", ev->domain);
+	if (ev->kind == TLSRPT_ALERT_SILENT) {
+		if (ev->reporters[0] != '\0') {
+			rc |= tlsrpt_record_str(r, "reporter", ev->reporters);
+		}
+		if (ev->last > 0) {
+			day_str(ev->last / 86400, last, sizeof(last));
+			rc |= tlsrpt_record_str(r, "last-seen", last);
+		} else {
+			rc |= tlsrpt_record_str(r, "last-seen", "none");
+		}
+		rc |= tlsrpt_record_num(r, "silent-days", (uint64_t)silent_days);
+		return rc;
+	}
+	rc |= tlsrpt_record_str(r, "policy-type", ev->policy_type);
+	rc |= tlsrpt_record_str(r, "result-type", ev->result_type);
+	if (ev->mx[0] != '\0') {
+		rc |= tlsrpt_record_str(r, "receiving-mx-hostname", ev->mx);
+	}
+	if (ev->ip[0] != '\0') {
+		rc |= tlsrpt_record_str(r, "receiving-ip", ev->ip);
+	}
+	rc |= tlsrpt_record_str(r, ev->kind == TLSRPT_ALERT_PROBLEM ? "reporters" : "reporter",
+	                        ev->reporters);
+	rc |= tlsrpt_record_num(r, "failed-session-count", ev->failed);
+	rc |= tlsrpt_record_num(r, "total-session-count", ev->sessions);
+	day_str(ev->first, first, sizeof(first));
+	day_str(ev->last, last, sizeof(last));
+	rc |= tlsrpt_record_str(r, "first-day", first);
+	rc |= tlsrpt_record_str(r, "last-day", last);
+	if (ev->kind == TLSRPT_ALERT_PROBLEM &&
+	    (m = tlsrpt_meaning_result(ev->result_type)) != NULL) {
+		rc |= tlsrpt_record_str(r, "title", m->title);
+		rc |= tlsrpt_record_str(r, "meaning", m->meaning);
+	}
+	return rc;
+}
+
+/* priority - syslog priority of a record severity */
+static int priority(enum tlsrpt_severity s)
+{
+	return s == TLSRPT_SEV_NOTICE ? LOG_NOTICE : LOG_WARNING;
+}
+
+/* tlsrpt_alert_log - format and write the events */
+int tlsrpt_alert_log(const struct tlsrpt_alert_event *ev, size_t n, int json, long silent_days,
+                     FILE *out)
+{
+	char line[TLSRPT_MAX_LOG_LINE + 1];
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < n; i++) {
+		struct tlsrpt_records rs;
+
+		tlsrpt_records_init(&rs);
+		if (build(&rs, &ev[i], silent_days) < 0 || rs.n != 1) {
+			rc = -1;
+		}
+		if (rs.n == 1) {
+			if (json) {
+				tlsrpt_record_format_json(&rs.v[0], "ALERT", line, sizeof(line));
+			} else {
+				tlsrpt_record_format(&rs.v[0], "ALERT", line, sizeof(line));
+			}
+			if (out != NULL) {
+				fprintf(out, "%s%s\n", json ? "@cee:" : "", line);
+			} else {
+				syslog(priority(rs.v[0].severity), "%s%s", json ? "@cee:" : "",
+				       line);
+			}
+		}
+		tlsrpt_records_free(&rs);
+	}
+	return rc;
+}
+
+/* tlsrpt_alert_log_error - one error line */
+void tlsrpt_alert_log_error(const char *reason, int json, FILE *out)
+{
+	char line[TLSRPT_MAX_LOG_LINE + 1];
+	struct tlsrpt_records rs;
+	struct tlsrpt_record *r;
+
+	tlsrpt_records_init(&rs);
+	if ((r = tlsrpt_records_add(&rs, TLSRPT_EV_ERROR, TLSRPT_SEV_ERR)) != NULL &&
+	    tlsrpt_record_str(r, "reason", reason) == 0) {
+		if (json) {
+			tlsrpt_record_format_json(r, "ALERT", line, sizeof(line));
+		} else {
+			tlsrpt_record_format(r, "ALERT", line, sizeof(line));
+		}
+		if (out != NULL) {
+			fprintf(out, "%s%s\n", json ? "@cee:" : "", line);
+		} else {
+			syslog(LOG_ERR, "%s%s", json ? "@cee:" : "", line);
+		}
+	}
+	tlsrpt_records_free(&rs);
+}

@@ -1,0 +1,348 @@
+/*
+ * digest_alert.c - tlsrpt-digest --alert: stateful alerts from the new log lines
+ *
+ * Run every few minutes (tlsrpt-alert.timer, or cron).  Reads each named
+ * plain log file from where the last run left it (by inode: a rotated file
+ * is finished from its old offset, a new one read from 0), only whole
+ * lines, feeds them to the alert machine (common/alert.c) as seen at --now,
+ * writes its events to syslog (tag tlsrpt-milter, prefix ALERT, the
+ * milter's LogFormat and LogFacility) or to standard output, then saves
+ * the state: logged first, saved after, so a crash in between repeats
+ * nothing (the next run reads its own lines back) rather than losing
+ * anything.  A damaged state file is reported with an error line and
+ * rebuilt by reading the files from their start.  Exit: 0, or 2 for a
+ * usage, file or state error.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "alert.h"
+#include "alert_log.h"
+#include "conf.h"
+#include "digest_alert.h"
+#include "logline.h"
+#include "logscan.h"
+
+#define ALERT_MAX_DOMAINS 256
+
+struct aopts {
+	const char *state, *config, *tag;
+	const char *domains[ALERT_MAX_DOMAINS];
+	size_t ndomains;
+	int json, to_stdout, facility;
+	time_t now;
+	struct tlsrpt_alert_conf c;
+};
+
+static void alert_usage(void)
+{
+	fputs("usage: tlsrpt-digest --alert [--state FILE] [--now YYYY-MM-DD[THH:MM:SS] | @EPOCH]\n"
+	      "         [--alert-window DAYS] [--silent-after DAYS] [--min-failed N]\n"
+	      "         [--min-rate PERCENT] [--domain DOMAIN]... [--config FILE]\n"
+	      "         [--json] [--stdout] [--tag TAG] FILE...\n",
+	      stderr);
+}
+
+/* number - a decimal in [lo, hi] into *v; -1 when not */
+static int number(const char *s, double lo, double hi, double *v)
+{
+	char *e;
+
+	errno = 0;
+	*v = strtod(s, &e);
+	return errno != 0 || e == s || *e != '\0' || *v < lo || *v > hi ? -1 : 0;
+}
+
+/* parse_now - YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS][Z] or @EPOCH; 0 or -1 */
+static int parse_now(const char *s, time_t *t)
+{
+	unsigned h = 0, m = 0, sec = 0;
+	double v;
+	long day;
+
+	if (s[0] == '@') {
+		if (number(s + 1, 0, 1e11, &v) < 0) {
+			return -1;
+		}
+		*t = (time_t)v;
+		return 0;
+	}
+	if (strlen(s) < 10 || tlsrpt_logline_day(s, 10, &day) < 0) {
+		return -1;
+	}
+	if (s[10] != '\0' && sscanf(s + 10, "T%2u:%2u:%2u", &h, &m, &sec) < 2) {
+		return -1;
+	}
+	if (h > 23 || m > 59 || sec > 60) {
+		return -1;
+	}
+	*t = (time_t)day * 86400 + h * 3600 + m * 60 + sec;
+	return 0;
+}
+
+/* read_config - expected domains, LogFormat and LogFacility from the milter's file */
+static int read_config(struct tlsrpt_alert *a, struct aopts *o)
+{
+	char err[512];
+	struct tlsrpt_conf *cfg = tlsrpt_conf_new(err, sizeof(err));
+	static const int fac[] = {LOG_MAIL,   LOG_DAEMON, LOG_USER,   LOG_LOCAL0,
+	                          LOG_LOCAL1, LOG_LOCAL2, LOG_LOCAL3, LOG_LOCAL4,
+	                          LOG_LOCAL5, LOG_LOCAL6, LOG_LOCAL7};
+	size_t i;
+
+	if (cfg == NULL || tlsrpt_conf_load(cfg, o->config, err, sizeof(err)) < 0) {
+		fprintf(stderr, "tlsrpt-digest: %s\n", err);
+		tlsrpt_conf_free(cfg);
+		return -1;
+	}
+	for (i = 0; i < cfg->report_domains.n; i++) {
+		tlsrpt_alert_expect(a, cfg->report_domains.v[i], o->now);
+	}
+	if (o->json < 0) {
+		o->json = cfg->log_format == TLSRPT_LOGFMT_JSON;
+	}
+	if (cfg->log_facility >= 0 && (size_t)cfg->log_facility < sizeof(fac) / sizeof(fac[0])) {
+		o->facility = fac[cfg->log_facility];
+	}
+	tlsrpt_conf_free(cfg);
+	return 0;
+}
+
+static ssize_t fd_read(void *ctx, void *buf, size_t len)
+{
+	return read(*(int *)ctx, buf, len);
+}
+
+/* scan - the new whole lines of one file into the machine; 0 or -1 (message printed) */
+static int scan(struct tlsrpt_alert *a, const char *path, time_t now)
+{
+	struct tlsrpt_logline *ll = malloc(sizeof(*ll));
+	struct tlsrpt_logscan *sc = NULL;
+	unsigned long long off;
+	unsigned char magic[2];
+	const char *line;
+	char err[256];
+	size_t len;
+	struct stat st;
+	int fd, r, rc = 0;
+
+	if (ll == NULL) {
+		fprintf(stderr, "tlsrpt-digest: out of memory\n");
+		return -1;
+	}
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &st) < 0) {
+		if (errno == ENOENT) { /* not there (yet): a rotation that has not happened */
+			free(ll);
+			return 0;
+		}
+		fprintf(stderr, "tlsrpt-digest: %s: %s\n", path, strerror(errno));
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode) ||
+	    (pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b)) {
+		fprintf(stderr, "tlsrpt-digest: %s: --alert reads plain files only\n", path);
+		goto fail;
+	}
+	off = tlsrpt_alert_pos(a, (unsigned long long)st.st_ino);
+	if (off > (unsigned long long)st.st_size) {
+		off = 0; /* truncated in place (copytruncate): start again */
+	}
+	if (lseek(fd, (off_t)off, SEEK_SET) < 0 ||
+	    (sc = tlsrpt_logscan_new(fd_read, &fd, off)) == NULL) {
+		fprintf(stderr, "tlsrpt-digest: %s: cannot read\n", path);
+		goto fail;
+	}
+	tlsrpt_logscan_whole_lines(sc);
+	while ((r = tlsrpt_logscan_next(sc, &line, &len, &off, err, sizeof(err))) > 0) {
+		if (tlsrpt_logline_parse(ll, line, len,
+		                         tlsrpt_logscan_bare(sc) ? TLSRPT_LOGLINE_BARE : 0)) {
+			tlsrpt_alert_add_at(a, ll, now, (unsigned long long)st.st_ino, off);
+		}
+	}
+	if (r < 0) {
+		fprintf(stderr, "tlsrpt-digest: %s: %s\n", path, err);
+		rc = -1;
+	}
+	tlsrpt_alert_set_pos(a, path, (unsigned long long)st.st_ino, tlsrpt_logscan_end(sc));
+	tlsrpt_logscan_free(sc);
+	close(fd);
+	free(ll);
+	return rc;
+fail:
+	if (fd >= 0) {
+		close(fd);
+	}
+	free(ll);
+	return -1;
+}
+
+/* report_error - an error line (syslog or stdout) and stderr */
+static void report_error(const struct aopts *o, const char *reason)
+{
+	fprintf(stderr, "tlsrpt-digest: %s\n", reason);
+	tlsrpt_alert_log_error(reason, o->json > 0, o->to_stdout ? stdout : NULL);
+}
+
+/* tlsrpt_digest_alert_main - the --alert mode; argv[0] is "--alert" */
+int tlsrpt_digest_alert_main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	        {"state", required_argument, NULL, 's'},
+	        {"now", required_argument, NULL, 'n'},
+	        {"alert-window", required_argument, NULL, 'w'},
+	        {"silent-after", required_argument, NULL, 'S'},
+	        {"min-failed", required_argument, NULL, 'f'},
+	        {"min-rate", required_argument, NULL, 'r'},
+	        {"domain", required_argument, NULL, 'D'},
+	        {"config", required_argument, NULL, 'c'},
+	        {"json", no_argument, NULL, 'j'},
+	        {"stdout", no_argument, NULL, 'o'},
+	        {"tag", required_argument, NULL, 't'},
+	        {"help", no_argument, NULL, 'h'},
+	        {NULL, 0, NULL, 0},
+	};
+	struct aopts o;
+	struct tlsrpt_alert *a;
+	const struct tlsrpt_alert_event *ev;
+	char err[512];
+	size_t n, i;
+	double v;
+	int ch, bad = 0, rc;
+
+	memset(&o, 0, sizeof(o));
+	o.state = "/var/lib/tlsrpt-milter/alert-state";
+	o.tag = "tlsrpt-milter";
+	o.json = -1;
+	o.facility = LOG_MAIL;
+	o.now = time(NULL);
+	tlsrpt_alert_defaults(&o.c);
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 's':
+			o.state = optarg;
+			break;
+		case 'n':
+			if (parse_now(optarg, &o.now) < 0) {
+				fprintf(stderr, "tlsrpt-digest: --now: want YYYY-MM-DD[THH:MM:SS] "
+				                "or @EPOCH\n");
+				return 2;
+			}
+			break;
+		case 'w':
+		case 'S':
+			if (number(optarg, 0.01, 3650, &v) < 0) {
+				fprintf(stderr, "tlsrpt-digest: --%s: days, 0.01 to 3650\n",
+				        ch == 'w' ? "alert-window" : "silent-after");
+				return 2;
+			}
+			*(ch == 'w' ? &o.c.window : &o.c.silent_after) = (long)(v * 86400);
+			break;
+		case 'f':
+			if (number(optarg, 0, 1e15, &v) < 0) {
+				fprintf(stderr, "tlsrpt-digest: --min-failed: a count\n");
+				return 2;
+			}
+			o.c.min_failed = (unsigned long long)v;
+			break;
+		case 'r':
+			if (number(optarg, 0, 100, &v) < 0) {
+				fprintf(stderr, "tlsrpt-digest: --min-rate: percent, 0 to 100\n");
+				return 2;
+			}
+			o.c.min_rate = v;
+			break;
+		case 'D':
+			if (o.ndomains >= ALERT_MAX_DOMAINS || optarg[0] == '\0') {
+				fprintf(stderr, "tlsrpt-digest: --domain: at most %d, not empty\n",
+				        ALERT_MAX_DOMAINS);
+				return 2;
+			}
+			o.domains[o.ndomains++] = optarg;
+			break;
+		case 'c':
+			o.config = optarg;
+			break;
+		case 'j':
+			o.json = 1;
+			break;
+		case 'o':
+			o.to_stdout = 1;
+			break;
+		case 't':
+			o.tag = optarg;
+			break;
+		case 'h':
+			alert_usage();
+			return 0;
+		default:
+			alert_usage();
+			return 2;
+		}
+	}
+	if (optind == argc) {
+		fprintf(stderr, "tlsrpt-digest: --alert needs the log files to follow\n");
+		alert_usage();
+		return 2;
+	}
+	if ((a = tlsrpt_alert_new(&o.c, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "tlsrpt-digest: %s\n", err);
+		return 2;
+	}
+	if (o.config != NULL && read_config(a, &o) < 0) {
+		tlsrpt_alert_free(a);
+		return 2;
+	}
+	if (!o.to_stdout) {
+		openlog(o.tag, LOG_PID, o.facility);
+	}
+	/* the state first, the expected domains after it (loading replaces the machine's contents)
+	 */
+	rc = tlsrpt_alert_load(a, o.state, err, sizeof(err));
+	if (rc < 0) {
+		fprintf(stderr, "tlsrpt-digest: %s\n", err);
+		tlsrpt_alert_free(a);
+		return 2;
+	}
+	if (rc > 0) {
+		char reason[700];
+
+		snprintf(reason, sizeof(reason), "%s; rebuilt from the logs", err);
+		report_error(&o, reason);
+	}
+	if (o.config != NULL && read_config(a, &o) < 0) {
+		tlsrpt_alert_free(a);
+		return 2;
+	}
+	for (i = 0; i < o.ndomains; i++) {
+		tlsrpt_alert_expect(a, o.domains[i], o.now);
+	}
+	tlsrpt_alert_begin_files(a);
+	for (; optind < argc; optind++) {
+		bad |= scan(a, argv[optind], o.now) < 0;
+	}
+	ev = tlsrpt_alert_finish(a, o.now, &n);
+	if (tlsrpt_alert_log(ev, n, o.json > 0, (long)(o.c.silent_after / 86400),
+	                     o.to_stdout ? stdout : NULL) < 0) {
+		bad = 1;
+	}
+	if (o.to_stdout) {
+		fflush(stdout);
+	}
+	if (tlsrpt_alert_save(a, o.state, err, sizeof(err)) < 0) {
+		report_error(&o, err);
+		bad = 1;
+	}
+	tlsrpt_alert_free(a);
+	return bad ? 2 : 0;
+}

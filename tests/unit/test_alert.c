@@ -1,0 +1,496 @@
+/*
+ * test_alert.c - the alert machine: problem, recovered, silent over simulated days
+ *
+ * Reports are written as the milter logs them (bare kv messages), fed to
+ * the machine run by run with a simulated clock, and each run's events are
+ * checked: an expired certificate from three reporters over four days is
+ * one problem, its fix one recovered; a reporter that stops is one silent;
+ * 50 failure lines are one problem; below the thresholds nothing; the
+ * window; a state saved and loaded between runs, and a damaged one rebuilt
+ * by rereading the log with the machine's own lines, repeat nothing.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "alert.h"
+#include "logline.h"
+
+#define DAY 86400L
+#define T0 (20000L * DAY) /* day 0 of the tests: 2024-10-04 */
+
+struct log {
+	char *text; /* everything logged so far, our own event lines included */
+	size_t len, cap;
+	size_t done; /* offset read by the last run */
+};
+
+static void log_add(struct log *l, const char *fmt, ...)
+{
+	char line[4096];
+	va_list ap;
+	size_t n;
+
+	va_start(ap, fmt);
+	n = (size_t)vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (l->len + n + 2 > l->cap) {
+		l->cap = (l->len + n + 2) * 2;
+		l->text = realloc(l->text, l->cap);
+		assert_non_null(l->text);
+	}
+	memcpy(l->text + l->len, line, n);
+	l->len += n;
+	l->text[l->len++] = '\n';
+	l->text[l->len] = '\0';
+}
+
+/*
+ * report - one message with one report: reporter, the day it covers, its
+ * sessions, and nfail failure lines of failed sessions each for rtype on mx
+ */
+static void report(struct log *l, const char *reporter, long day, unsigned ok, const char *rtype,
+                   const char *mx, int nfail, unsigned failed)
+{
+	static unsigned seq;
+	char rid[64], date[16];
+	unsigned total = failed * (unsigned)nfail;
+	int i;
+
+	seq++;
+	tlsrpt_logline_date(20000 + day, date, sizeof(date));
+	snprintf(rid, sizeof(rid), "r%u", seq);
+	log_add(l,
+	        "Q%u: report report-id=%s organization-name=x start-datetime=%sT00:00:00Z "
+	        "end-datetime=%sT23:59:59Z policy-domain=example.com submitter=%s policies=1 "
+	        "total-successful-session-count=%u total-failure-session-count=%u dkim=pass "
+	        "dkim-domain=%s",
+	        seq, rid, date, date, reporter, ok, total, reporter);
+	log_add(l,
+	        "Q%u: policy report-id=%s policy-type=sts policy-domain=example.com mx-host=%s "
+	        "total-successful-session-count=%u total-failure-session-count=%u",
+	        seq, rid, mx, ok, total);
+	for (i = 0; i < nfail; i++) {
+		log_add(l,
+		        "Q%u: failure report-id=%s policy-type=sts policy-domain=example.com "
+		        "result-type=%s failed-session-count=%u sending-mta-ip=192.0.2.%d "
+		        "receiving-mx-hostname=%s receiving-ip=198.51.100.25",
+		        seq, rid, rtype, failed, i + 1, mx);
+	}
+	log_add(l, "Q%u: action action=deliver recipients=1", seq);
+}
+
+/* run - feed the log's new lines as seen at now; the events into ev (counts per kind) */
+static size_t run(struct tlsrpt_alert *a, struct log *l, long now, size_t count[3], char *out,
+                  size_t outlen)
+{
+	struct tlsrpt_logline *ll = malloc(sizeof(*ll));
+	const struct tlsrpt_alert_event *ev;
+	size_t n, i;
+	char *p = l->text + l->done, *e;
+
+	assert_non_null(ll);
+	while (p != NULL && *p != '\0' && (e = strchr(p, '\n')) != NULL) {
+		if (tlsrpt_logline_parse(ll, p, (size_t)(e - p), TLSRPT_LOGLINE_BARE)) {
+			tlsrpt_alert_add(a, ll, (time_t)now);
+		}
+		p = e + 1;
+	}
+	free(ll);
+	ev = tlsrpt_alert_finish(a, (time_t)now, &n);
+	count[0] = count[1] = count[2] = 0;
+	if (out != NULL) {
+		out[0] = '\0';
+	}
+	for (i = 0; i < n; i++) {
+		count[ev[i].kind]++;
+		if (out != NULL) {
+			snprintf(out + strlen(out), outlen - strlen(out), "%s %s %s %s|",
+			         tlsrpt_alert_name(ev[i].kind), ev[i].domain, ev[i].result_type,
+			         ev[i].reporters);
+		}
+		/* what the daemon logs: the machine reads it back next run */
+		if (ev[i].kind == TLSRPT_ALERT_SILENT) {
+			log_add(l, "ALERT: silent policy-domain=%s%s%s", ev[i].domain,
+			        ev[i].reporters[0] ? " reporter=" : "", ev[i].reporters);
+		} else {
+			log_add(l,
+			        "ALERT: %s policy-domain=%s policy-type=%s result-type=%s "
+			        "receiving-mx-hostname=%s receiving-ip=%s reporters=%s",
+			        tlsrpt_alert_name(ev[i].kind), ev[i].domain, ev[i].policy_type,
+			        ev[i].result_type, ev[i].mx, ev[i].ip, ev[i].reporters);
+		}
+	}
+	l->done = strlen(l->text);
+	return n;
+}
+
+static struct tlsrpt_alert *machine(const struct tlsrpt_alert_conf *c)
+{
+	struct tlsrpt_alert_conf d;
+	char err[128];
+	struct tlsrpt_alert *a;
+
+	tlsrpt_alert_defaults(&d);
+	a = tlsrpt_alert_new(c != NULL ? c : &d, err, sizeof(err));
+	assert_non_null(a);
+	return a;
+}
+
+#define WANT(n, p, r, s)                                                                           \
+	do {                                                                                       \
+		if (cnt[0] != (p) || cnt[1] != (r) || cnt[2] != (s)) {                             \
+			fail_msg("%s: got %zu problem %zu recovered %zu silent, want %d %d %d "    \
+			         "(%s)",                                                           \
+			         (n), cnt[0], cnt[1], cnt[2], (p), (r), (s), out);                 \
+		}                                                                                  \
+	} while (0)
+
+/* the expired certificate, three reporters, four days; the fix; a reporter that stops */
+static void test_lifecycle(void **state)
+{
+	struct tlsrpt_alert *a = machine(NULL);
+	struct log l = {0};
+	size_t cnt[3];
+	char out[2048];
+	long d;
+
+	(void)state;
+	for (d = 1; d <= 4; d++) {
+		report(&l, "google.com", d, 90, "certificate-expired", "mx1.example.com", 1, 10);
+		report(&l, "microsoft.com", d, 50, "certificate-expired", "mx1.example.com", 1, 5);
+		if (d > 1) {
+			report(&l, "yahoo.com", d, 30, "certificate-expired", "mx1.example.com", 1,
+			       3);
+		}
+		run(a, &l, T0 + (d + 1) * DAY, cnt, out, sizeof(out));
+		WANT("expired day", d == 1 ? 1 : 0, 0, 0);
+		if (d == 1 &&
+		    strstr(out,
+		           "problem example.com certificate-expired google.com,microsoft.com|") ==
+		            NULL) {
+			fail_msg("problem: got %s", out);
+		}
+	}
+	/* fixed on day 5: google and microsoft report clean; yahoo stops */
+	report(&l, "google.com", 5, 100, "", "mx1.example.com", 0, 0);
+	run(a, &l, T0 + 6 * DAY, cnt, out, sizeof(out));
+	WANT("fixed", 0, 1, 0);
+	if (strstr(out, "recovered example.com certificate-expired google.com|") == NULL) {
+		fail_msg("recovered: got %s", out);
+	}
+	report(&l, "microsoft.com", 5, 55, "", "mx1.example.com", 0, 0);
+	run(a, &l, T0 + 6 * DAY + 600, cnt, out, sizeof(out));
+	WANT("second clean reporter", 0, 0, 0);
+	/* a late copy of an old failing report does not reopen it */
+	report(&l, "microsoft.com", 4, 50, "certificate-expired", "mx1.example.com", 1, 5);
+	run(a, &l, T0 + 6 * DAY + 1200, cnt, out, sizeof(out));
+	WANT("late old report", 0, 0, 0);
+	for (d = 6; d <= 14; d++) {
+		report(&l, "google.com", d, 100, "", "mx1.example.com", 0, 0);
+		report(&l, "microsoft.com", d, 55, "", "mx1.example.com", 0, 0);
+		run(a, &l, T0 + (d + 1) * DAY, cnt, out, sizeof(out));
+		/* yahoo's last report was read on day 5 (T0 + 5 days): silent 7 days later */
+		WANT("yahoo quiet", 0, 0, d + 1 == 12 ? 1 : 0);
+		if (d + 1 == 12 && strstr(out, "silent example.com  yahoo.com|") == NULL) {
+			fail_msg("silent: got %s", out);
+		}
+	}
+	/* failing again, a later report: a new problem */
+	report(&l, "google.com", 15, 90, "certificate-expired", "mx1.example.com", 1, 10);
+	run(a, &l, T0 + 16 * DAY, cnt, out, sizeof(out));
+	WANT("fails again", 1, 0, 0);
+	tlsrpt_alert_free(a);
+	free(l.text);
+}
+
+/* 50 failure lines of one report: one problem */
+static void test_fifty_lines(void **state)
+{
+	struct tlsrpt_alert *a = machine(NULL);
+	struct log l = {0};
+	size_t cnt[3];
+	char out[2048];
+
+	(void)state;
+	report(&l, "google.com", 1, 100, "starttls-not-supported", "mx2.example.com", 50, 2);
+	run(a, &l, T0 + 2 * DAY, cnt, out, sizeof(out));
+	WANT("50 lines", 1, 0, 0);
+	tlsrpt_alert_free(a);
+	free(l.text);
+}
+
+/* below AlertMinFailedSessions or AlertMinFailureRate: nothing */
+static void test_thresholds(void **state)
+{
+	struct tlsrpt_alert_conf c;
+	struct tlsrpt_alert *a;
+	struct log l = {0};
+	size_t cnt[3];
+	char out[2048];
+
+	(void)state;
+	tlsrpt_alert_defaults(&c);
+	c.min_failed = 5;
+	c.min_rate = 10;
+	a = machine(&c);
+	report(&l, "google.com", 1, 1000, "certificate-expired", "mx1.example.com", 1, 4);
+	run(a, &l, T0 + 2 * DAY, cnt, out, sizeof(out));
+	WANT("4 failed sessions, min 5", 0, 0, 0);
+	report(&l, "google.com", 2, 1000, "certificate-expired", "mx1.example.com", 1, 50);
+	run(a, &l, T0 + 3 * DAY, cnt, out, sizeof(out));
+	WANT("50 of 1050 = 4.8 %, min 10 %", 0, 0, 0);
+	report(&l, "google.com", 3, 100, "certificate-expired", "mx1.example.com", 1, 50);
+	run(a, &l, T0 + 4 * DAY, cnt, out, sizeof(out));
+	WANT("50 of 150", 1, 0, 0);
+	tlsrpt_alert_free(a);
+	free(l.text);
+}
+
+/* an open problem with no failure for AlertWindow is forgotten; within it, no repeat */
+static void test_window(void **state)
+{
+	struct tlsrpt_alert *a = machine(NULL);
+	struct log l = {0};
+	size_t cnt[3];
+	char out[2048];
+
+	(void)state;
+	report(&l, "google.com", 1, 10, "certificate-expired", "mx1.example.com", 1, 1);
+	run(a, &l, T0 + 2 * DAY, cnt, out, sizeof(out));
+	WANT("first", 1, 0, 0);
+	report(&l, "google.com", 7, 10, "certificate-expired", "mx1.example.com", 1, 1);
+	run(a, &l, T0 + 8 * DAY, cnt, out, sizeof(out));
+	WANT("within 7 days", 0, 0, 0);
+	report(&l, "google.com", 16, 10, "certificate-expired", "mx1.example.com", 1, 1);
+	run(a, &l, T0 + 17 * DAY, cnt, out, sizeof(out));
+	WANT("9 days after the last failure", 1, 0, 0);
+	tlsrpt_alert_free(a);
+	free(l.text);
+}
+
+/* a configured domain that never reports */
+static void test_expected_domain(void **state)
+{
+	struct tlsrpt_alert *a = machine(NULL);
+	struct log l = {0};
+	size_t cnt[3];
+	char out[2048];
+
+	(void)state;
+	log_add(&l, "Q1: action action=deliver recipients=1");
+	tlsrpt_alert_expect(a, "Quiet.Example", (time_t)T0);
+	run(a, &l, T0 + 6 * DAY, cnt, out, sizeof(out));
+	WANT("6 days", 0, 0, 0);
+	run(a, &l, T0 + 7 * DAY, cnt, out, sizeof(out));
+	WANT("7 days", 0, 0, 1);
+	if (strcmp(out, "silent quiet.example  |") != 0) {
+		fail_msg("got %s", out);
+	}
+	run(a, &l, T0 + 8 * DAY, cnt, out, sizeof(out));
+	WANT("8 days", 0, 0, 0);
+	tlsrpt_alert_free(a);
+	free(l.text);
+}
+
+/* saved and loaded between runs (a restart): nothing repeated; file positions kept */
+static void test_save_load(void **state)
+{
+	char path[] = "/tmp/test_alert_XXXXXX", err[256];
+	struct tlsrpt_alert *a = machine(NULL);
+	struct log l = {0};
+	size_t cnt[3];
+	char out[2048];
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	unlink(path);
+	tlsrpt_alert_begin_files(a);
+	tlsrpt_alert_set_pos(a, "/var/log/mail.log", 42, 12345);
+	report(&l, "google.com", 1, 90, "certificate-expired", "mx1.example.com", 1, 10);
+	run(a, &l, T0 + 2 * DAY, cnt, out, sizeof(out));
+	WANT("problem", 1, 0, 0);
+	assert_int_equal(tlsrpt_alert_save(a, path, err, sizeof(err)), 0);
+	tlsrpt_alert_free(a);
+	a = machine(NULL);
+	assert_int_equal(tlsrpt_alert_load(a, path, err, sizeof(err)), 0);
+	tlsrpt_alert_begin_files(a);
+	assert_int_equal(tlsrpt_alert_pos(a, 42), 12345);
+	assert_int_equal(tlsrpt_alert_pos(a, 43), 0);
+	report(&l, "google.com", 2, 90, "certificate-expired", "mx1.example.com", 1, 10);
+	run(a, &l, T0 + 3 * DAY, cnt, out, sizeof(out));
+	WANT("after the restart", 0, 0, 0);
+	report(&l, "google.com", 3, 90, "", "mx1.example.com", 0, 0);
+	run(a, &l, T0 + 4 * DAY, cnt, out, sizeof(out));
+	WANT("fixed", 0, 1, 0);
+	tlsrpt_alert_free(a);
+	unlink(path);
+	free(l.text);
+}
+
+/* a damaged state file: loaded empty with a note, rebuilt from the whole log, nothing repeated */
+static void test_damaged(void **state)
+{
+	static const char *const damage[] = {"garbage\n", "tlsrpt-alert-state 1\nP\tx\n",
+	                                     "tlsrpt-alert-state 1\nR\ta\tb\t1\t0", ""};
+	char path[] = "/tmp/test_alert_XXXXXX", err[256];
+	struct tlsrpt_alert *a = machine(NULL);
+	struct log l = {0};
+	size_t cnt[3], i;
+	char out[2048], mx[64];
+	int fd = mkstemp(path);
+	FILE *fp;
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	report(&l, "google.com", 1, 90, "certificate-expired", "mx1.example.com", 1, 10);
+	report(&l, "yahoo.com", 1, 90, "certificate-expired", "mx1.example.com", 1, 10);
+	run(a, &l, T0 + 2 * DAY, cnt, out, sizeof(out));
+	WANT("problem", 1, 0, 0);
+	report(&l, "google.com", 2, 90, "", "mx1.example.com", 0, 0);
+	run(a, &l, T0 + 3 * DAY, cnt, out, sizeof(out));
+	WANT("recovered", 0, 1, 0);
+	tlsrpt_alert_free(a);
+	for (i = 0; i < sizeof(damage) / sizeof(damage[0]); i++) {
+		fp = fopen(path, "w");
+		assert_non_null(fp);
+		fputs(damage[i], fp);
+		fclose(fp);
+		a = machine(NULL);
+		if (tlsrpt_alert_load(a, path, err, sizeof(err)) != 1) {
+			fail_msg("damage %zu: got a good load, want a note", i);
+		}
+		/* rebuilt: the whole log, our own lines included */
+		l.done = 0;
+		run(a, &l, T0 + 3 * DAY + 300, cnt, out, sizeof(out));
+		WANT("rebuilt", 0, 0, 0);
+		snprintf(mx, sizeof(mx), "mx%zu.example.com", 10 + i);
+		report(&l, "yahoo.com", 3, 90, "certificate-expired", mx, 1, 10);
+		run(a, &l, T0 + 4 * DAY, cnt, out, sizeof(out));
+		WANT("new problem after the rebuild", 1, 0, 0);
+		tlsrpt_alert_free(a);
+	}
+	unlink(path);
+	free(l.text);
+}
+
+/* feed_at - one bare line as read from file ino at off */
+static void feed_at(struct tlsrpt_alert *a, const char *line, unsigned long long off, long now)
+{
+	struct tlsrpt_logline *ll = malloc(sizeof(*ll));
+
+	assert_non_null(ll);
+	assert_int_equal(tlsrpt_logline_parse(ll, line, strlen(line), TLSRPT_LOGLINE_BARE), 1);
+	tlsrpt_alert_add_at(a, ll, (time_t)now, 7, off);
+	free(ll);
+}
+
+/* finish_at - end a run over file 7, read up to end; the events' kinds as letters */
+static void finish_at(struct tlsrpt_alert *a, unsigned long long end, long now, char *out)
+{
+	const struct tlsrpt_alert_event *ev;
+	size_t n, i;
+
+	tlsrpt_alert_set_pos(a, "/log", 7, end);
+	ev = tlsrpt_alert_finish(a, (time_t)now, &n);
+	for (i = 0; i < n; i++) {
+		out[i] = tlsrpt_alert_name(ev[i].kind)[0];
+	}
+	out[n] = '\0';
+}
+
+/* reload - save and load again, as the next run does */
+static struct tlsrpt_alert *reload(struct tlsrpt_alert *a, const char *path)
+{
+	char err[256];
+
+	assert_int_equal(tlsrpt_alert_save(a, path, err, sizeof(err)), 0);
+	tlsrpt_alert_free(a);
+	a = machine(NULL);
+	assert_int_equal(tlsrpt_alert_load(a, path, err, sizeof(err)), 0);
+	tlsrpt_alert_begin_files(a);
+	return a;
+}
+
+#define REP(q, r)                                                                                  \
+	q ": report report-id=" r                                                                  \
+	  " start-datetime=2026-11-01T00:00:00Z policy-domain=d.example submitter=s.example"
+#define POL(q, r)                                                                                  \
+	q ": policy report-id=" r " policy-type=sts policy-domain=d.example "                      \
+	                          "total-successful-session-count=9 total-failure-session-count=1"
+#define FAIL(q, r, mx)                                                                             \
+	q ": failure report-id=" r                                                                 \
+	  " policy-type=sts policy-domain=d.example result-type=certificate-expired "              \
+	  "failed-session-count=1 receiving-mx-hostname=" mx
+#define ACT(q) q ": action action=deliver recipients=1"
+
+/* a message cut by the end of a run is judged whole by the next one, nothing twice */
+static void test_cut_message(void **state)
+{
+	char path[] = "/tmp/test_alert_XXXXXX", ev[64];
+	struct tlsrpt_alert *a = machine(NULL);
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	tlsrpt_alert_begin_files(a);
+	/* run 1: A's report and policy lines, then all of B; A's failure not yet logged */
+	feed_at(a, REP("QA", "a"), 0, T0);
+	feed_at(a, POL("QA", "a"), 100, T0);
+	feed_at(a, REP("QB", "b"), 200, T0);
+	feed_at(a, POL("QB", "b"), 300, T0);
+	feed_at(a, FAIL("QB", "b", "mx1.d.example"), 400, T0);
+	feed_at(a, ACT("QB"), 500, T0);
+	finish_at(a, 600, T0, ev);
+	assert_string_equal(ev, "p"); /* B's problem; A not judged (it would have looked clean) */
+	a = reload(a, path);
+	assert_int_equal(tlsrpt_alert_pos(a, 7), 0);
+	/* run 2: from A's report line again; B is skipped, A gets its failure */
+	feed_at(a, REP("QA", "a"), 0, T0 + 300);
+	feed_at(a, POL("QA", "a"), 100, T0 + 300);
+	feed_at(a, REP("QB", "b"), 200, T0 + 300);
+	feed_at(a, POL("QB", "b"), 300, T0 + 300);
+	feed_at(a, FAIL("QB", "b", "mx1.d.example"), 400, T0 + 300);
+	feed_at(a, ACT("QB"), 500, T0 + 300);
+	feed_at(a, FAIL("QA", "a", "mx2.d.example"), 600, T0 + 300);
+	feed_at(a, ACT("QA"), 700, T0 + 300);
+	/* run 2 also sees C start, never finished */
+	feed_at(a, REP("QC", "c"), 800, T0 + 300);
+	feed_at(a, FAIL("QC", "c", "mx3.d.example"), 900, T0 + 300);
+	finish_at(a, 1000, T0 + 300, ev);
+	assert_string_equal(ev, "p"); /* A's problem (mx2) only */
+	a = reload(a, path);
+	assert_int_equal(tlsrpt_alert_pos(a, 7), 800);
+	/* run 3: C again, still without its action line: judged now */
+	feed_at(a, REP("QC", "c"), 800, T0 + 600);
+	feed_at(a, FAIL("QC", "c", "mx3.d.example"), 900, T0 + 600);
+	finish_at(a, 1000, T0 + 600, ev);
+	assert_string_equal(ev, "p");
+	a = reload(a, path);
+	assert_int_equal(tlsrpt_alert_pos(a, 7), 1000);
+	tlsrpt_alert_free(a);
+	unlink(path);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test(test_lifecycle),       cmocka_unit_test(test_fifty_lines),
+	        cmocka_unit_test(test_thresholds),      cmocka_unit_test(test_window),
+	        cmocka_unit_test(test_expected_domain), cmocka_unit_test(test_save_load),
+	        cmocka_unit_test(test_damaged),         cmocka_unit_test(test_cut_message),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

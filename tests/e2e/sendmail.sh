@@ -138,6 +138,7 @@ define(\`ESMTP_MAILER_ARGS', \`TCP \$h $PF_PORT')dnl
 define(\`RELAY_MAILER_ARGS', \`TCP \$h $PF_PORT')dnl
 FEATURE(\`nocanonify')dnl
 FEATURE(\`accept_unresolvable_domains')dnl
+FEATURE(\`no_default_msa')dnl
 DAEMON_OPTIONS(\`Port=$SM_PORT, Addr=127.0.0.1, Name=MTA')dnl
 INPUT_MAIL_FILTER(\`tlsrpt', \`S=inet:$MILTER_PORT@127.0.0.1, T=C:5s;S:30s;R:60s;E:5m')dnl
 MAILER(\`smtp')dnl

@@ -24,6 +24,12 @@ static inline int tlsrpt_hexval(int c)
 	return -1;
 }
 
+/* tlsrpt_wsp - c is a space or a tab (RFC 5322 WSP) */
+static inline int tlsrpt_wsp(int c)
+{
+	return c == ' ' || c == '\t';
+}
+
 /* tlsrpt_lower - c in lower case if it is an ASCII upper-case letter */
 static inline char tlsrpt_lower(char c)
 {

@@ -33,12 +33,7 @@
 #include <stddef.h>
 
 #include "limits.h"
-
-enum tlsrpt_cte {
-	TLSRPT_CTE_IDENTITY = 0, /* 7bit, 8bit, binary, absent, or unknown */
-	TLSRPT_CTE_BASE64,
-	TLSRPT_CTE_QP,
-};
+#include "mimefield.h"
 
 struct tlsrpt_mime_part {
 	unsigned index;           /* 1-based leaf part number in message order */

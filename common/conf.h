@@ -4,8 +4,9 @@
  * One table (tlsrpt_conf_option()) lists every key with its type,
  * default, range and description.  It drives the parser, the effective
  * configuration printed by "tlsrpt-milter -n", the sample file printed by
- * "tlsrpt-milter -C" (shipped as etc/tlsrpt-milter.conf) and the option
- * list of tlsrpt-milter.conf(5) (a test keeps the manual in step).
+ * "tlsrpt-milter -C" (shipped as etc/tlsrpt-milter.conf), the option
+ * list of tlsrpt-milter.conf(5) and the README's option table ("make
+ * regen" rewrites the three; tests keep them in step).
  *
  * File syntax: "Key value" lines; keys are case-insensitive; "#" at the
  * start of a line, or after a blank, starts a comment; blank lines are
@@ -23,6 +24,9 @@
  * number out of range is an error reported as "file:line: message" in the
  * caller's buffer.  Nothing here prints to the terminal, logs or exits;
  * the printers write to a stream the caller gives.
+ *
+ * The printers (effective configuration, sample, man page, README table)
+ * are in confprint.c; they read nothing but the table and a configuration.
  *
  * (The module is "conf", not "config": config.h is autoconf's header, and
  * milter/ sources include both.)
@@ -122,6 +126,8 @@ struct tlsrpt_option {
 	const char *descr;           /* one paragraph of plain text */
 	size_t offset;               /* the field in struct tlsrpt_conf */
 	int (*check)(const char *value, char *err, size_t errlen); /* string, list entries */
+	const char *entries; /* list: what each entry is ("addresses", "names") */
+	const char *summary; /* one line for the README's table, Markdown */
 };
 
 /* tlsrpt_conf_noptions - number of table entries */
@@ -166,6 +172,13 @@ int tlsrpt_conf_write_sample(FILE *fp);
 
 /* tlsrpt_conf_write_man - the option list as man(7) markup; 0 ok, -1 write error */
 int tlsrpt_conf_write_man(FILE *fp);
+
+/* tlsrpt_conf_write_markdown - the option list as the README's Markdown table; 0 ok, -1 */
+int tlsrpt_conf_write_markdown(FILE *fp);
+
+/* tlsrpt_conf_format_number - n the way option o's values are written ("25M", "7d", "007") */
+void tlsrpt_conf_format_number(const struct tlsrpt_option *o, unsigned long long n, char *buf,
+                               size_t len);
 
 /* tlsrpt_conf_action_name - "deliver", "discard", "hold", "redirect" */
 const char *tlsrpt_conf_action_name(int action);

@@ -52,7 +52,7 @@ M=$TLSRPT_MILTER
 # --- shipped files -------------------------------------------------------
 "$M" -C >"$tmp/sample.conf"
 if cmp -s "$tmp/sample.conf" "$top_srcdir/etc/tlsrpt-milter.conf"; then ok; else
-    fail "etc/tlsrpt-milter.conf differs from tlsrpt-milter -C (regenerate it with -C):"
+    fail "etc/tlsrpt-milter.conf differs from tlsrpt-milter -C (make regen rewrites it):"
     diff -u "$top_srcdir/etc/tlsrpt-milter.conf" "$tmp/sample.conf" | head -20
 fi
 for key in $(sed -n 's/^#\([A-Z][A-Za-z]*\) .*/\1/p' "$tmp/sample.conf"); do

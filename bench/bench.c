@@ -196,7 +196,8 @@ static int run_pipeline(const struct tlsrpt_limits *lim, const char *msg, size_t
 	}
 	rs = tlsrpt_pipeline_records(p);
 	for (i = 0; i < rs->n; i++) {
-		total += tlsrpt_record_format(&rs->v[i], "4XbT2d1Kj9zN", line, sizeof(line));
+		total += tlsrpt_record_format(&rs->v[i], TLSRPT_FORMAT_KV, "4XbT2d1Kj9zN", line,
+		                              sizeof(line));
 	}
 	sink += total;
 	out->reports = tlsrpt_pipeline_reports_ok(p);

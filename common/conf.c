@@ -21,6 +21,7 @@
 #include "ascii.h"
 #include "conf.h"
 #include "errbuf.h"
+#include "record.h"
 
 #define KIB 1024ULL
 #define MIB (1024ULL * 1024)
@@ -35,7 +36,10 @@ static int check_path(const char *v, char *err, size_t errlen);
 static int check_name(const char *v, char *err, size_t errlen);
 
 static const char *const action_words[] = {"deliver", "discard", "hold", "redirect", NULL};
+/* LogFormat: one word per enum tlsrpt_format, in its order */
 static const char *const format_words[] = {"kv", "json", NULL};
+_Static_assert(sizeof(format_words) / sizeof(format_words[0]) == TLSRPT_FORMAT_N + 1,
+               "a LogFormat word for every output format");
 static const char *const facility_words[] = {
         "mail",   "daemon", "user",   "local0", "local1", "local2",
         "local3", "local4", "local5", "local6", "local7", NULL,

@@ -60,11 +60,6 @@ enum tlsrpt_action {
 	TLSRPT_ACTION_REDIRECT,
 };
 
-enum tlsrpt_logformat {
-	TLSRPT_LOGFMT_KV = 0,
-	TLSRPT_LOGFMT_JSON,
-};
-
 /* LogFacility values, in the order of the enum's word list */
 enum tlsrpt_facility {
 	TLSRPT_FAC_MAIL = 0,
@@ -94,7 +89,7 @@ struct tlsrpt_conf {
 	char *redirect_to;                          /* RedirectTo, NULL when unset */
 	int add_header;                             /* AddHeader */
 	int log_facility;                           /* LogFacility: enum tlsrpt_facility */
-	int log_format;                             /* LogFormat: enum tlsrpt_logformat */
+	int log_format;                             /* LogFormat: enum tlsrpt_format */
 	unsigned long long max_message_size;        /* MaxMessageSize */
 	unsigned long long max_report_size;         /* MaxReportSize */
 	unsigned long long max_failure_lines;       /* MaxFailureLines */

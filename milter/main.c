@@ -146,8 +146,8 @@ static int run_daemon(const struct tlsrpt_conf *cfg, const struct options *o)
 	tlsrpt_conf_limits(cfg, &app.lim);
 	host_name(app.hostname, sizeof(app.hostname));
 
-	tlsrpt_log_open(tlsrpt_log_facility(cfg->log_facility),
-	                cfg->log_format == TLSRPT_LOGFMT_JSON, o->mirror);
+	tlsrpt_log_open(tlsrpt_log_facility(cfg->log_facility), (enum tlsrpt_format)cfg->log_format,
+	                o->mirror);
 	signal(SIGPIPE, SIG_IGN);
 	if (tlsrpt_stats_block() < 0) {
 		return startup_fail(o->mirror, EX_OSERR, "cannot block SIGUSR1", NULL);
@@ -312,7 +312,7 @@ int main(int argc, char **argv)
 		trust.nreport_domains = cfg->report_domains.n;
 		/* no StateFile: -t only reads, it must not mark reports as seen */
 		rc = tlsrpt_offline_run(argv + optind, argc - optind, &lim, &trust,
-		                        cfg->log_format == TLSRPT_LOGFMT_JSON, stdout, stderr);
+		                        (enum tlsrpt_format)cfg->log_format, stdout, stderr);
 		tlsrpt_conf_free(cfg);
 		return rc;
 	}

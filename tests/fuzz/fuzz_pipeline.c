@@ -511,10 +511,10 @@ static void check_formats(const struct tlsrpt_records *rs)
 	size_t i, n;
 
 	for (i = 0; i < rs->n; i++) {
-		n = tlsrpt_record_format(&rs->v[i], PREFIX, line, sizeof(line));
+		n = tlsrpt_record_format(&rs->v[i], TLSRPT_FORMAT_KV, PREFIX, line, sizeof(line));
 		check_bytes(line, n, i);
 		check_kv(&rs->v[i], line, i);
-		n = tlsrpt_record_format_json(&rs->v[i], PREFIX, line, sizeof(line));
+		n = tlsrpt_record_format(&rs->v[i], TLSRPT_FORMAT_JSON, PREFIX, line, sizeof(line));
 		check_bytes(line, n, i);
 		check_json(&rs->v[i], line, n, i);
 	}

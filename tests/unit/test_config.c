@@ -22,6 +22,7 @@
 
 #include "conf.h"
 #include "limits.h"
+#include "record.h"
 
 #define NAME "t.conf"
 #define MAN_BEGIN ".\\\" BEGIN OPTIONS"
@@ -345,7 +346,7 @@ static void test_defaults(void **state)
 	assert_string_equal(cfg->recipient_delimiter, "+");
 	assert_int_equal(cfg->action, TLSRPT_ACTION_DELIVER);
 	assert_int_equal(cfg->log_facility, TLSRPT_FAC_MAIL);
-	assert_int_equal(cfg->log_format, TLSRPT_LOGFMT_KV);
+	assert_int_equal(cfg->log_format, TLSRPT_FORMAT_KV);
 	assert_int_equal(cfg->umask, 07);
 	assert_int_equal(cfg->background, 1);
 	assert_int_equal(cfg->add_header, 0);

@@ -683,7 +683,7 @@ static struct tlsrpt_pipeline *run_msg(struct tlsrpt_dedup *d, const char *ar,
 	rs = tlsrpt_pipeline_records(p);
 	out[0] = '\0';
 	for (i = 0; i < rs->n; i++) {
-		tlsrpt_record_format(&rs->v[i], NULL, line, sizeof(line));
+		tlsrpt_record_format(&rs->v[i], TLSRPT_FORMAT_KV, NULL, line, sizeof(line));
 		n += (size_t)snprintf(out + n, n < outlen ? outlen - n : 0, "%s\n", line);
 	}
 	if (remember && tlsrpt_pipeline_remember(p, err, sizeof(err)) != 0) {

@@ -113,7 +113,7 @@ static const char *line(const struct tlsrpt_records *rs, size_t i, const char *p
 {
 	static char buf[TLSRPT_MAX_LOG_LINE + 1];
 
-	tlsrpt_record_format(&rs->v[i], prefix, buf, sizeof(buf));
+	tlsrpt_record_format(&rs->v[i], TLSRPT_FORMAT_KV, prefix, buf, sizeof(buf));
 	return buf;
 }
 

@@ -26,6 +26,8 @@
  * "x(y" or "a)b" in a comment does not open or close one.  Inside a
  * quoted-string a parenthesis is only text.
  */
+#include "config.h"
+
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>

@@ -1,7 +1,8 @@
 /*
  * errbuf.c - diagnostics into a caller's buffer (see errbuf.h)
  */
-#define _GNU_SOURCE /* the GNU strerror_r on glibc */
+#include "config.h" /* _GNU_SOURCE: the GNU strerror_r on glibc */
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>

@@ -39,6 +39,8 @@
  * outlen > 0 and the return value is the length the full result needs.
  * No diagnostics.
  */
+#include "config.h"
+
 #include <stddef.h>
 
 #include "escape.h"

@@ -92,6 +92,8 @@
  * return -1 only when memory for the boundary stack runs out.  Nothing is
  * printed.
  */
+#include "config.h"
+
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>

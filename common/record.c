@@ -19,6 +19,8 @@
  * dropped (from the first that does not fit on) and the line ends in
  * " ..." (JSON: ,"truncated":true}).  No diagnostics.
  */
+#include "config.h"
+
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -58,6 +58,8 @@
  * the error and ignored lines of a message fill the list's reserve.
  * Records appended before a failure stay in the list.
  */
+#include "config.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

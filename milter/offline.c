@@ -11,6 +11,8 @@
  * A file that cannot be read gives an "error" record too, so that a
  * backfill over a mailbox shows every file it could not use.
  */
+#include "config.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -5,6 +5,8 @@
  * pipeline whole, then in 1-byte, 7-byte, 4096-byte and pseudo-random
  * chunks; the formatted records must be byte-for-byte the same each time.
  */
+#include "config.h"
+
 #include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>

@@ -12,6 +12,8 @@
  * authenticated sender's (test_stranger), and the key is written only by
  * the daemon's record call after logging (test_record_after_log).
  */
+#include "config.h"
+
 #include <dirent.h>
 #include <pthread.h>
 #include <setjmp.h>

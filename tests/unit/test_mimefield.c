@@ -5,6 +5,8 @@
  * name, file name and transfer encoding each must give, including the
  * invalid forms that fall back to text/plain and the RFC 2231 forms.
  */
+#include "config.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -6,6 +6,8 @@
  * its " ..." ending, and JSON output that parses back with cJSON whatever
  * the values hold.
  */
+#include "config.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -9,6 +9,8 @@
  * text and later parses, strings bigger than an arena block survive, and
  * threads parsing at the same time each get their own arena.
  */
+#include "config.h"
+
 #include <dirent.h>
 #include <pthread.h>
 #include <setjmp.h>

@@ -7,6 +7,8 @@
  * counts (ties in report order), in report order, plus one failure-omitted
  * line with the number and summed count of the other 10.
  */
+#include "config.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -111,31 +111,77 @@ static int match_one(const char *local, size_t llen, const char *domain, const c
 	return domain != NULL && strcasecmp(domain, pat_at + 1) == 0;
 }
 
+/*
+ * split_addr - bare address into the local part the MTA delivers to (an
+ * RFC 5321 quoted-string unquoted) and the domain (one trailing dot
+ * dropped; NULL when there is none).  The local part is written into
+ * local (at least strlen(bare) + 1 bytes); bare is changed.  0 ok; -1 when
+ * the quoted-string is malformed.
+ */
+static int split_addr(char *bare, char *local, const char **domain)
+{
+	char *at, *p, *q = local;
+	size_t dlen;
+
+	*domain = NULL;
+	if (bare[0] == '"') {
+		for (p = bare + 1; *p != '"'; p++) {
+			if (*p == '\0') {
+				return -1;
+			}
+			if (*p == '\\' && p[1] != '\0') {
+				p++;
+			}
+			*q++ = *p;
+		}
+		*q = '\0';
+		at = p + 1;
+		if (*at == '\0') {
+			return 0;
+		}
+		if (*at != '@') {
+			return -1;
+		}
+	} else {
+		at = strrchr(bare, '@');
+		if (at == NULL) {
+			strcpy(local, bare);
+			return 0;
+		}
+		memcpy(local, bare, (size_t)(at - bare));
+		local[at - bare] = '\0';
+	}
+	*domain = at + 1;
+	dlen = strlen(at + 1);
+	if (dlen > 1 && at[dlen] == '.') {
+		at[dlen] = '\0'; /* "example.com." is example.com */
+	}
+	return 0;
+}
+
 /* tlsrpt_addr_match - 1 when rcpt matches one of the patterns */
 int tlsrpt_addr_match(const char *rcpt, char *const *patterns, size_t n, const char *delims)
 {
-	char bare[TLSRPT_ADDR_MAX];
-	const char *domain = NULL;
-	char *at;
+	char bare[TLSRPT_ADDR_MAX], local[TLSRPT_ADDR_MAX];
+	const char *domain;
 	size_t llen, cut, i;
 	int has_delims = delims != NULL && *delims != '\0';
 
-	if (tlsrpt_addr_bare(rcpt, bare, sizeof(bare)) < 0) {
+	if (tlsrpt_addr_bare(rcpt, bare, sizeof(bare)) < 0 ||
+	    split_addr(bare, local, &domain) < 0) {
 		return 0;
 	}
-	at = strrchr(bare, '@');
-	if (at != NULL) {
-		*at = '\0';
-		domain = at + 1;
+	llen = strlen(local);
+	if (llen == 0) {
+		return 0;
 	}
-	llen = strlen(bare);
 	for (i = 0; i < n; i++) {
-		if (match_one(bare, llen, domain, patterns[i])) {
+		if (match_one(local, llen, domain, patterns[i])) {
 			return 1;
 		}
 		for (cut = 1; has_delims && cut < llen; cut++) {
-			if (strchr(delims, bare[cut]) != NULL &&
-			    match_one(bare, cut, domain, patterns[i])) {
+			if (strchr(delims, local[cut]) != NULL &&
+			    match_one(local, cut, domain, patterns[i])) {
 				return 1;
 			}
 		}

@@ -6,7 +6,12 @@
  * part at any domain.  Matching is case-insensitive.  The recipient is
  * taken as the MTA passes it (RCPT TO argument): surrounding blanks and
  * one pair of angle brackets are removed, as is an RFC 5321 source route
- * ("@a,@b:").  An address extension is ignored: each character of the
+ * ("@a,@b:").  What is compared is what the MTA delivers to: a local
+ * part given as an RFC 5321 quoted-string is unquoted ("\"tlsrpt\"@x" is
+ * tlsrpt@x, backslash escapes resolved) and one trailing dot of the domain
+ * is ignored ("tlsrpt@example.com." is tlsrpt@example.com).  Nothing else
+ * is rewritten: "tlsrpt%example.com@relay" and "\"tlsrpt@example.com\"@evil"
+ * are not tlsrpt@example.com.  An address extension is ignored: each character of the
  * delimiter string is a delimiter (like Postfix recipient_delimiter), and
  * the local part matches when it is the entry's local part followed by a
  * delimiter and anything, so "tlsrpt+google@example.com" matches

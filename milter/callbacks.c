@@ -11,7 +11,8 @@
  *              "j" (the MTA's host name, the default trusted authserv-id)
  *              at DATA and end-of-header, where the MTA lets us ask
  *              (smfi_setsymlist).
- *   envfrom    end any previous message, start a message context.
+ *   envfrom    end any previous message, start a message context
+ *              (none once the daemon is stopping).
  *   envrcpt    note whether the recipient is a report address.
  *   data       no report recipient: SMFIS_ACCEPT, so the MTA sends
  *              neither header nor body and nothing is logged.  Otherwise
@@ -20,10 +21,36 @@
  *   header     "Name: value\r\n" into the pipeline.
  *   eoh        "\r\n" into the pipeline; the queue ID again if unknown.
  *   body       the chunk into the pipeline, up to MaxMessageSize + 1 bytes
- *              (enough for the pipeline to see the limit was passed).
+ *              (enough for the pipeline to see the limit was passed).  A
+ *              body with no end-of-header before it (the MTA skipped the
+ *              header events) starts an empty header block first.
  *   eom        queue ID re-read; records logged; then the logged reports
  *              recorded in the StateFile; tlsrpt_divert_apply().
  *   abort, close: clean up.
+ *
+ * Queue ID: macro "i" is read at DATA, end-of-header and end-of-message
+ * only.  libmilter keeps a stage's macros until the MTA sends new ones for
+ * that stage, so a value equal to the previous message's queue ID on the
+ * same connection is stale (queue IDs are unique) and is not used; a
+ * message without a queue ID of its own is logged as NOQUEUE.
+ *
+ * Reused connections: after SMFIC_QUIT_NC libmilter calls close and then
+ * serves a new SMTP session on the same connection without negotiating
+ * again.  close frees the connection context (at a real QUIT nothing
+ * else would), but first files what was negotiated in a small table
+ * keyed by the libmilter context; the next callback on that context
+ * takes it back.  A fresh negotiation on a context forgets its entry (a
+ * new connection whose context reuses a freed address always negotiates
+ * first).  Without an entry (pushed out by another) a connection is
+ * treated as granting no action and taking no protocol option: replies
+ * are always sent and a report message is delivered with an error line.
+ *
+ * Stop: every registered callback runs inside a gate (gated_*).
+ * tlsrpt_callbacks_stop() lets report messages in progress finish for a
+ * bounded time, then closes the gate and waits for the callbacks inside;
+ * from then on callbacks touch nothing shared (the settings, the
+ * StateFile, the log) and fail open: the MTA gets "accept" (or no reply
+ * where none was negotiated).
  *
  * Contexts: struct conn lives from negotiate to close (smfi_setpriv); it
  * owns at most one struct msg, from envfrom to the end of that message.
@@ -40,7 +67,9 @@
  */
 #include "config.h"
 
+#include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +94,25 @@ static const struct tlsrpt_app *app;
 /* The "MTA does not offer the actions" warning is logged once per process. */
 static atomic_flag warned_actions = ATOMIC_FLAG_INIT;
 
+/* The stop gate (see tlsrpt_callbacks_stop) */
+static atomic_int inside;       /* callbacks running now */
+static atomic_uint entries;     /* callbacks begun so far */
+static atomic_int reports_open; /* report messages between their first report RCPT and end */
+static atomic_bool stopping;    /* no new message contexts */
+static atomic_bool closed;      /* callbacks must not touch shared state */
+
+#define NEGO_SLOTS 1024 /* connections whose negotiation is kept across QUIT_NC */
+
+/* What was negotiated on a libmilter context whose close has run */
+struct nego {
+	const void *ctx; /* NULL: free slot */
+	unsigned long granted;
+	unsigned long steps;
+};
+
+static struct nego nego_table[NEGO_SLOTS];
+static pthread_mutex_t nego_lock = PTHREAD_MUTEX_INITIALIZER;
+
 struct msg {
 	char **rcpts; /* report recipients, copies of argv[0] */
 	size_t nrcpts;
@@ -83,7 +131,59 @@ struct conn {
 	unsigned long granted; /* SMFIF_* actions negotiated */
 	unsigned long steps;   /* SMFIP_* protocol options negotiated */
 	struct msg *msg;
+	char prev_qid[TLSRPT_QID_MAX]; /* the previous message's queue ID */
 };
+
+/* nego_slot - the table slot of a libmilter context */
+static size_t nego_slot(const void *ctx)
+{
+	uint64_t h = (uint64_t)(uintptr_t)ctx;
+
+	h ^= h >> 29;
+	h *= 0x9e3779b97f4a7c15ULL;
+	return (size_t)(h >> 32) % NEGO_SLOTS;
+}
+
+/* nego_keep - file a connection's negotiation under its context (at close) */
+static void nego_keep(const void *ctx, const struct conn *c)
+{
+	struct nego *n = &nego_table[nego_slot(ctx)];
+
+	pthread_mutex_lock(&nego_lock);
+	n->ctx = ctx;
+	n->granted = c->granted;
+	n->steps = c->steps;
+	pthread_mutex_unlock(&nego_lock);
+}
+
+/* nego_take - take back what was negotiated on ctx; 0 found, -1 not */
+static int nego_take(const void *ctx, struct conn *c)
+{
+	struct nego *n = &nego_table[nego_slot(ctx)];
+	int rc = -1;
+
+	pthread_mutex_lock(&nego_lock);
+	if (n->ctx == ctx) {
+		c->granted = n->granted;
+		c->steps = n->steps;
+		n->ctx = NULL;
+		rc = 0;
+	}
+	pthread_mutex_unlock(&nego_lock);
+	return rc;
+}
+
+/* nego_forget - a context negotiates afresh: drop what was filed under it */
+static void nego_forget(const void *ctx)
+{
+	struct nego *n = &nego_table[nego_slot(ctx)];
+
+	pthread_mutex_lock(&nego_lock);
+	if (n->ctx == ctx) {
+		n->ctx = NULL;
+	}
+	pthread_mutex_unlock(&nego_lock);
+}
 
 /* msg_end - the one cleanup of a message; idempotent */
 static void msg_end(struct conn *c)
@@ -96,6 +196,12 @@ static void msg_end(struct conn *c)
 	}
 	m = c->msg;
 	c->msg = NULL;
+	if (m->qid[0] != '\0') {
+		memcpy(c->prev_qid, m->qid, sizeof(c->prev_qid));
+	}
+	if (m->nrcpts > 0) {
+		atomic_fetch_sub(&reports_open, 1);
+	}
 	for (i = 0; i < m->nrcpts; i++) {
 		free(m->rcpts[i]);
 	}
@@ -127,21 +233,29 @@ static sfsistat fail_open(struct conn *c, const char *reason)
 	return SMFIS_ACCEPT;
 }
 
-/* read_qid - copy macro "i" into m->qid when the MTA gives a non-empty one */
-static void read_qid(SMFICTX *ctx, struct msg *m)
+/*
+ * read_qid - copy macro "i" into m->qid when the MTA gives a non-empty one
+ * that is not the previous message's (a stale macro of an earlier stage)
+ */
+static void read_qid(SMFICTX *ctx, const struct conn *c, struct msg *m)
 {
 	const char *v = smfi_getsymval(ctx, "i");
+	char qid[TLSRPT_QID_MAX];
 	size_t i;
 
 	if (v == NULL || *v == '\0') {
 		return;
 	}
-	for (i = 0; v[i] != '\0' && i < sizeof(m->qid) - 1; i++) {
+	for (i = 0; v[i] != '\0' && i < sizeof(qid) - 1; i++) {
 		unsigned char ch = (unsigned char)v[i];
 
-		m->qid[i] = ch > ' ' && ch < 0x7f ? (char)ch : '?';
+		qid[i] = ch > ' ' && ch < 0x7f ? (char)ch : '?';
 	}
-	m->qid[i] = '\0';
+	qid[i] = '\0';
+	if (c->prev_qid[0] != '\0' && strcmp(qid, c->prev_qid) == 0) {
+		return;
+	}
+	memcpy(m->qid, qid, sizeof(m->qid));
 }
 
 /* feed - bytes into the pipeline; -1 (noted) on internal failure */
@@ -167,6 +281,7 @@ static sfsistat mlfi_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 
 	(void)f2;
 	(void)f3;
+	nego_forget(ctx);
 	if (c == NULL) {
 		c = calloc(1, sizeof(*c));
 		if (c == NULL) {
@@ -201,7 +316,7 @@ static sfsistat mlfi_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 	return SMFIS_CONTINUE;
 }
 
-/* conn_get - the connection context, made here if negotiate did not run */
+/* conn_get - the connection context, made here after QUIT_NC (see the top) */
 static struct conn *conn_get(SMFICTX *ctx)
 {
 	struct conn *c = smfi_getpriv(ctx);
@@ -211,7 +326,11 @@ static struct conn *conn_get(SMFICTX *ctx)
 		if (c == NULL) {
 			return NULL;
 		}
-		c->granted = tlsrpt_divert_wanted(app->cfg);
+		/* a session reused after QUIT_NC: what the connection negotiated */
+		if (nego_take(ctx, c) < 0) {
+			c->granted = 0; /* unknown: modify nothing, always reply */
+			c->steps = 0;
+		}
 		if (smfi_setpriv(ctx, c) != MI_SUCCESS) {
 			free(c);
 			return NULL;
@@ -231,6 +350,10 @@ static sfsistat mlfi_envfrom(SMFICTX *ctx, char **argv)
 		return SMFIS_ACCEPT;
 	}
 	msg_end(c);
+	if (atomic_load(&stopping)) {
+		/* no new message once the daemon is stopping: DATA accepts it */
+		return (c->steps & SMFIP_NR_MAIL) ? SMFIS_NOREPLY : SMFIS_CONTINUE;
+	}
 	c->msg = calloc(1, sizeof(*c->msg));
 	if (c->msg == NULL) {
 		if (c->steps & SMFIP_NR_MAIL) {
@@ -286,6 +409,9 @@ static sfsistat mlfi_envrcpt(SMFICTX *ctx, char **argv)
 	}
 	m->rcpts = nv;
 	m->rcpts[m->nrcpts++] = copy;
+	if (m->nrcpts == 1) {
+		atomic_fetch_add(&reports_open, 1);
+	}
 	return rcpt_reply(c);
 }
 
@@ -327,7 +453,6 @@ static int start(SMFICTX *ctx, struct msg *m)
 	if (m->pipe != NULL) {
 		return 0;
 	}
-	read_qid(ctx, m);
 	m->pipe = tlsrpt_pipeline_new(&app->lim, TLSRPT_INPUT_MESSAGE, err, sizeof(err));
 	if (m->pipe == NULL) {
 		note_failure(m, "pipeline", err);
@@ -353,7 +478,7 @@ static sfsistat mlfi_data(SMFICTX *ctx)
 		return SMFIS_ACCEPT;
 	}
 	tlsrpt_stats_add(TLSRPT_STAT_REPORT_MESSAGES, 1);
-	read_qid(ctx, m);
+	read_qid(ctx, c, m);
 	if (m->failed || start(ctx, m) < 0) {
 		return fail_open(c, m->failure);
 	}
@@ -408,7 +533,7 @@ static sfsistat mlfi_eoh(SMFICTX *ctx)
 		return fail_open(c, m->failure);
 	}
 	if (m->qid[0] == '\0') {
-		read_qid(ctx, m);
+		read_qid(ctx, c, m);
 	}
 	if (feed(m, "\r\n", 2) < 0) {
 		return fail_open(c, m->failure);
@@ -427,8 +552,17 @@ static sfsistat mlfi_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
 		return SMFIS_ACCEPT;
 	}
 	m = c->msg;
-	if (m->pipe == NULL || m->failed) {
-		return fail_open(c, m->failed ? m->failure : "body before end-of-header");
+	if (m->nrcpts == 0 && !m->failed) {
+		msg_end(c); /* ordinary mail, the MTA skipped DATA and end-of-header */
+		return SMFIS_ACCEPT;
+	}
+	if (m->pipe == NULL && !m->failed && start(ctx, m) == 0) {
+		/* no end-of-header event before the body: an empty header block */
+		read_qid(ctx, c, m);
+		(void)feed(m, "\r\n", 2);
+	}
+	if (m->failed) {
+		return fail_open(c, m->failure);
 	}
 	if (m->skip) {
 		return (c->steps & SMFIP_SKIP) ? SMFIS_SKIP : SMFIS_CONTINUE;
@@ -462,7 +596,7 @@ static sfsistat mlfi_eom(SMFICTX *ctx)
 		return SMFIS_ACCEPT;
 	}
 	m = c->msg;
-	read_qid(ctx, m);
+	read_qid(ctx, c, m);
 	if (m->nrcpts == 0 && !m->failed) {
 		msg_end(c);
 		return SMFIS_ACCEPT;
@@ -516,10 +650,177 @@ static sfsistat mlfi_close(SMFICTX *ctx)
 
 	if (c != NULL) {
 		msg_end(c);
+		nego_keep(ctx, c);
 		free(c);
 		smfi_setpriv(ctx, NULL);
 	}
 	return SMFIS_CONTINUE;
+}
+
+/* gate_enter - 0: the callback may run; -1: the gate is closed */
+static int gate_enter(void)
+{
+	atomic_fetch_add(&inside, 1);
+	atomic_fetch_add(&entries, 1);
+	if (atomic_load(&closed)) {
+		atomic_fetch_sub(&inside, 1);
+		return -1;
+	}
+	return 0;
+}
+
+/* gate_leave - the callback is done */
+static void gate_leave(void)
+{
+	atomic_fetch_sub(&inside, 1);
+}
+
+/* closed_reply - the reply once closed: none where negotiated so, else fail open */
+static sfsistat closed_reply(SMFICTX *ctx, unsigned long noreply_step, sfsistat reply)
+{
+	const struct conn *c = smfi_getpriv(ctx);
+
+	return c != NULL && (c->steps & noreply_step) != 0 ? SMFIS_NOREPLY : reply;
+}
+
+/*
+ * gated_* - the registered callbacks: mlfi_* inside the stop gate.  abort
+ * and close are not gated: they free only the connection's own memory.
+ */
+static sfsistat gated_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long f2,
+                                unsigned long f3, unsigned long *pf0, unsigned long *pf1,
+                                unsigned long *pf2, unsigned long *pf3)
+{
+	sfsistat r;
+
+	if (gate_enter() < 0) {
+		return SMFIS_REJECT; /* libmilter: do not filter this connection */
+	}
+	r = mlfi_negotiate(ctx, f0, f1, f2, f3, pf0, pf1, pf2, pf3);
+	gate_leave();
+	return r;
+}
+
+static sfsistat gated_envfrom(SMFICTX *ctx, char **argv)
+{
+	sfsistat r;
+
+	if (gate_enter() < 0) {
+		return closed_reply(ctx, SMFIP_NR_MAIL, SMFIS_ACCEPT);
+	}
+	r = mlfi_envfrom(ctx, argv);
+	gate_leave();
+	return r;
+}
+
+static sfsistat gated_envrcpt(SMFICTX *ctx, char **argv)
+{
+	sfsistat r;
+
+	if (gate_enter() < 0) {
+		return closed_reply(ctx, SMFIP_NR_RCPT, SMFIS_CONTINUE);
+	}
+	r = mlfi_envrcpt(ctx, argv);
+	gate_leave();
+	return r;
+}
+
+static sfsistat gated_data(SMFICTX *ctx)
+{
+	sfsistat r;
+
+	if (gate_enter() < 0) {
+		return SMFIS_ACCEPT;
+	}
+	r = mlfi_data(ctx);
+	gate_leave();
+	return r;
+}
+
+static sfsistat gated_header(SMFICTX *ctx, char *name, char *value)
+{
+	sfsistat r;
+
+	if (gate_enter() < 0) {
+		return closed_reply(ctx, SMFIP_NR_HDR, SMFIS_ACCEPT);
+	}
+	r = mlfi_header(ctx, name, value);
+	gate_leave();
+	return r;
+}
+
+static sfsistat gated_eoh(SMFICTX *ctx)
+{
+	sfsistat r;
+
+	if (gate_enter() < 0) {
+		return SMFIS_ACCEPT;
+	}
+	r = mlfi_eoh(ctx);
+	gate_leave();
+	return r;
+}
+
+static sfsistat gated_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
+{
+	sfsistat r;
+
+	if (gate_enter() < 0) {
+		return SMFIS_ACCEPT;
+	}
+	r = mlfi_body(ctx, chunk, len);
+	gate_leave();
+	return r;
+}
+
+static sfsistat gated_eom(SMFICTX *ctx)
+{
+	sfsistat r;
+
+	if (gate_enter() < 0) {
+		return SMFIS_ACCEPT;
+	}
+	r = mlfi_eom(ctx);
+	gate_leave();
+	return r;
+}
+
+/* sleep_ms - a short pause */
+static void sleep_ms(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+
+	nanosleep(&ts, NULL);
+}
+
+/*
+ * tlsrpt_callbacks_stop - drain report messages (bounded), then close the gate.
+ * The drain ends early when no callback has begun for TLSRPT_STOP_IDLE_MS:
+ * a libmilter with a worker pool dispatches no command after smfi_main()
+ * has returned, so messages in progress cannot move on.
+ */
+int tlsrpt_callbacks_stop(long drain_ms, int *left)
+{
+	unsigned seen = atomic_load(&entries);
+	long waited, idle = 0;
+
+	atomic_store(&stopping, true);
+	for (waited = 0;
+	     atomic_load(&reports_open) > 0 && waited < drain_ms && idle < TLSRPT_STOP_IDLE_MS;
+	     waited += 10) {
+		unsigned now;
+
+		sleep_ms(10);
+		now = atomic_load(&entries);
+		idle = now == seen && atomic_load(&inside) == 0 ? idle + 10 : 0;
+		seen = now;
+	}
+	*left = atomic_load(&reports_open);
+	atomic_store(&closed, true);
+	for (waited = 0; atomic_load(&inside) > 0 && waited < TLSRPT_STOP_INSIDE_MS; waited++) {
+		sleep_ms(1);
+	}
+	return atomic_load(&inside) == 0 ? 0 : -1;
 }
 
 /* tlsrpt_callbacks_register - remember app and smfi_register the filter */
@@ -531,17 +832,17 @@ int tlsrpt_callbacks_register(const struct tlsrpt_app *a)
 	        0,               /* flags: set below */
 	        NULL,            /* connect */
 	        NULL,            /* helo */
-	        mlfi_envfrom,    /* envfrom */
-	        mlfi_envrcpt,    /* envrcpt */
-	        mlfi_header,     /* header */
-	        mlfi_eoh,        /* eoh */
-	        mlfi_body,       /* body */
-	        mlfi_eom,        /* eom */
+	        gated_envfrom,   /* envfrom */
+	        gated_envrcpt,   /* envrcpt */
+	        gated_header,    /* header */
+	        gated_eoh,       /* eoh */
+	        gated_body,      /* body */
+	        gated_eom,       /* eom */
 	        mlfi_abort,      /* abort */
 	        mlfi_close,      /* close */
 	        NULL,            /* unknown */
-	        mlfi_data,       /* data */
-	        mlfi_negotiate,  /* negotiate */
+	        gated_data,      /* data */
+	        gated_negotiate, /* negotiate */
 	};
 
 	app = a;

@@ -19,9 +19,14 @@
  *     least one readable report gets "X-TLSRPT-Milter: reports=N
  *     failures=N errors=N".  A message with no readable report is never
  *     changed.
+ *   - Recipients are removed in the form the MTA stored them: the RCPT
+ *     argument without its source route ("<@relay:a@b>" is stored as
+ *     "a@b" by Postfix, which compares the removal request with what it
+ *     stored).  A removal smfi_delrcpt() did not take is never logged as
+ *     done: the recipient gets the message and the action line says so.
  * One "action" record per message: action=deliver|discard|hold|redirect|
- * remove-recipient, recipients=..., to= for a redirect, reason= when the
- * outcome differs from Action.
+ * remove-recipient, recipients=... (those removed, for a removal), to= for
+ * a redirect, reason= when the outcome differs from Action.
  */
 #include "config.h"
 
@@ -59,8 +64,12 @@ unsigned long tlsrpt_divert_wanted(const struct tlsrpt_conf *cfg)
 	return f;
 }
 
-/* rcpts_text - the report recipients, bare and comma-joined */
-static void rcpts_text(const struct tlsrpt_divert_in *in, char *buf, size_t len)
+/*
+ * rcpts_text - the report recipients, bare and comma-joined: all of them
+ * (mask NULL) or those whose mask byte equals want
+ */
+static void rcpts_text(const struct tlsrpt_divert_in *in, const unsigned char *mask,
+                       unsigned char want, char *buf, size_t len)
 {
 	char bare[TLSRPT_ADDR_MAX];
 	size_t i, n = 0;
@@ -70,8 +79,12 @@ static void rcpts_text(const struct tlsrpt_divert_in *in, char *buf, size_t len)
 		const char *a = tlsrpt_addr_bare(in->rcpts[i], bare, sizeof(bare)) == 0
 		                        ? bare
 		                        : in->rcpts[i];
-		int w = snprintf(buf + n, len - n, "%s%s", i == 0 ? "" : ",", a);
+		int w;
 
+		if (mask != NULL && mask[i] != want) {
+			continue;
+		}
+		w = snprintf(buf + n, len - n, "%s%s", n == 0 ? "" : ",", a);
 		if (w < 0) {
 			break;
 		}
@@ -79,15 +92,16 @@ static void rcpts_text(const struct tlsrpt_divert_in *in, char *buf, size_t len)
 	}
 }
 
-/* log_action - the one "action" record of a message */
-static void log_action(const struct tlsrpt_divert_in *in, const char *action, const char *to,
-                       const char *reason)
+/* log_action_of - the one "action" record, recipients= from rcpts_text(mask, want) */
+static void log_action_of(const struct tlsrpt_divert_in *in, const unsigned char *mask,
+                          unsigned char want, const char *action, const char *to,
+                          const char *reason)
 {
 	struct tlsrpt_records rs;
 	struct tlsrpt_record *r;
 	char rcpts[RCPTS_TEXT_MAX];
 
-	rcpts_text(in, rcpts, sizeof(rcpts));
+	rcpts_text(in, mask, want, rcpts, sizeof(rcpts));
 	tlsrpt_records_init(&rs);
 	r = tlsrpt_records_add(&rs, TLSRPT_EV_ACTION, TLSRPT_SEV_INFO);
 	if (r == NULL || tlsrpt_record_str(r, "action", action) < 0 ||
@@ -99,6 +113,13 @@ static void log_action(const struct tlsrpt_divert_in *in, const char *action, co
 		tlsrpt_log_record(r, in->qid);
 	}
 	tlsrpt_records_free(&rs);
+}
+
+/* log_action - the one "action" record of a message, every report recipient */
+static void log_action(const struct tlsrpt_divert_in *in, const char *action, const char *to,
+                       const char *reason)
+{
+	log_action_of(in, NULL, 0, action, to, reason);
 }
 
 /* add_header - the AddHeader summary field; failures are logged, not fatal */
@@ -128,23 +149,34 @@ static sfsistat deliver(SMFICTX *ctx, const struct tlsrpt_app *app,
 	return SMFIS_CONTINUE;
 }
 
-/* del_rcpts - remove every report recipient; 0 ok, -1 (logged) when one failed */
-static int del_rcpts(SMFICTX *ctx, const struct tlsrpt_divert_in *in)
+/*
+ * del_rcpts - remove every report recipient, as "<" address ">" without
+ * source route (the form the MTA stored); removed[i] is 1 when the removal
+ * of rcpts[i] was taken, failures are logged.  The number removed.
+ */
+static size_t del_rcpts(SMFICTX *ctx, const struct tlsrpt_divert_in *in, unsigned char *removed)
 {
-	size_t i;
-	int rc = 0;
+	char bare[TLSRPT_ADDR_MAX], arg[TLSRPT_ADDR_MAX + 2];
+	size_t i, n = 0;
 
 	for (i = 0; i < in->nrcpts; i++) {
-		if (smfi_delrcpt(ctx, in->rcpts[i]) != MI_SUCCESS) {
+		removed[i] = 0;
+		if (tlsrpt_addr_bare(in->rcpts[i], bare, sizeof(bare)) == 0) {
+			snprintf(arg, sizeof(arg), "<%s>", bare);
+		} else {
+			snprintf(arg, sizeof(arg), "%s", in->rcpts[i]);
+		}
+		if (smfi_delrcpt(ctx, arg) != MI_SUCCESS) {
 			char reason[TLSRPT_ADDR_MAX + 64];
 
-			snprintf(reason, sizeof(reason), "smfi_delrcpt failed for %s",
-			         in->rcpts[i]);
+			snprintf(reason, sizeof(reason), "smfi_delrcpt failed for %s", arg);
 			tlsrpt_log_error(in->qid, reason);
-			rc = -1;
+			continue;
 		}
+		removed[i] = 1;
+		n++;
 	}
-	return rc;
+	return n;
 }
 
 /* missing - the MTA did not grant what the action needs: log, deliver */
@@ -164,6 +196,8 @@ static sfsistat redirect(SMFICTX *ctx, const struct tlsrpt_app *app,
                          const struct tlsrpt_divert_in *in, int *diverted)
 {
 	char to[TLSRPT_ADDR_MAX + 2];
+	unsigned char removed[TLSRPT_MAX_REPORT_RCPTS];
+	size_t n;
 
 	if ((in->granted & (SMFIF_ADDRCPT | SMFIF_DELRCPT)) != (SMFIF_ADDRCPT | SMFIF_DELRCPT)) {
 		return missing(ctx, app, in, "adding and removing recipients");
@@ -173,8 +207,22 @@ static sfsistat redirect(SMFICTX *ctx, const struct tlsrpt_app *app,
 		tlsrpt_log_error(in->qid, "smfi_addrcpt failed");
 		return deliver(ctx, app, in, "could not add the RedirectTo recipient");
 	}
-	(void)del_rcpts(ctx, in);
+	n = del_rcpts(ctx, in, removed);
+	if (n == 0) {
+		log_action(in, "deliver", app->cfg->redirect_to,
+		           "the removal of the report recipients could not be sent (smfi_delrcpt "
+		           "failed): delivered to them, and a copy to RedirectTo");
+		return SMFIS_CONTINUE;
+	}
 	*diverted = 1;
+	if (n < in->nrcpts) {
+		char kept[RCPTS_TEXT_MAX], reason[RCPTS_TEXT_MAX + 80];
+
+		rcpts_text(in, removed, 0, kept, sizeof(kept));
+		snprintf(reason, sizeof(reason), "not removed, delivered to: %s", kept);
+		log_action_of(in, removed, 1, "redirect", app->cfg->redirect_to, reason);
+		return SMFIS_CONTINUE;
+	}
 	log_action(in, "redirect", app->cfg->redirect_to, NULL);
 	return SMFIS_CONTINUE;
 }
@@ -183,15 +231,31 @@ static sfsistat redirect(SMFICTX *ctx, const struct tlsrpt_app *app,
 static sfsistat remove_rcpts(SMFICTX *ctx, const struct tlsrpt_app *app,
                              const struct tlsrpt_divert_in *in, int *diverted)
 {
+	const char *why = app->cfg->action == TLSRPT_ACTION_HOLD
+	                          ? "hold applies to whole messages; the message has other "
+	                            "recipients"
+	                          : NULL;
+	unsigned char removed[TLSRPT_MAX_REPORT_RCPTS];
+	char kept[RCPTS_TEXT_MAX], reason[RCPTS_TEXT_MAX + 160];
+	size_t n;
+
 	if (!(in->granted & SMFIF_DELRCPT)) {
 		return missing(ctx, app, in, "removing recipients");
 	}
-	(void)del_rcpts(ctx, in);
+	n = del_rcpts(ctx, in, removed);
+	if (n == 0) {
+		return deliver(ctx, app, in,
+		               "the removal of the report recipients could not be sent "
+		               "(smfi_delrcpt failed)");
+	}
 	*diverted = 1;
-	log_action(in, "remove-recipient", NULL,
-	           app->cfg->action == TLSRPT_ACTION_HOLD
-	                   ? "hold applies to whole messages; the message has other recipients"
-	                   : NULL);
+	if (n < in->nrcpts) {
+		rcpts_text(in, removed, 0, kept, sizeof(kept));
+		snprintf(reason, sizeof(reason), "%s%snot removed, delivered to: %s",
+		         why != NULL ? why : "", why != NULL ? "; " : "", kept);
+		why = reason;
+	}
+	log_action_of(in, removed, 1, "remove-recipient", NULL, why);
 	return SMFIS_CONTINUE;
 }
 

@@ -16,7 +16,11 @@
  * while still root, under UMask, chowned to UserID; the pid file opened
  * and locked; privileges dropped; detach unless -f; the pid written; the
  * statistics thread; smfi_main.  SIGTERM, SIGINT and SIGHUP (libmilter's)
- * stop it cleanly: statistics line, pid file removed, exit 0.
+ * stop it cleanly: smfi_main returns, report messages in progress get a
+ * bounded time to end (tlsrpt_callbacks_stop; libmilter's workers may still
+ * run callbacks), then statistics line, pid file removed, exit 0.  The
+ * settings and the StateFile stay until no callback can reach them: app
+ * is static, and the configuration is freed only after the gate closed.
  */
 #include "config.h"
 
@@ -131,14 +135,19 @@ static void host_name(char *buf, size_t len)
 	buf[len - 1] = '\0';
 }
 
-/* run_daemon - the start-up sequence, smfi_main, the orderly stop */
-static int run_daemon(const struct tlsrpt_conf *cfg, const struct options *o)
+/* The daemon's shared settings: static, callbacks may outlive run_daemon's frame */
+static struct tlsrpt_app app;
+
+/*
+ * run_daemon - the start-up sequence, smfi_main, the orderly stop;
+ * *busy is set when a callback may still use cfg (do not free it)
+ */
+static int run_daemon(const struct tlsrpt_conf *cfg, const struct options *o, int *busy)
 {
-	struct tlsrpt_app app;
 	struct tlsrpt_user user;
 	char err[1024];
 	int foreground = o->foreground || !cfg->background;
-	int pidfd = -1, rc, status = 0;
+	int pidfd = -1, rc, status = 0, left = 0;
 	mode_t old_mask;
 
 	memset(&app, 0, sizeof(app));
@@ -218,6 +227,13 @@ static int run_daemon(const struct tlsrpt_conf *cfg, const struct options *o)
 		tlsrpt_log(LOG_ERR, "smfi_main failed");
 		status = EX_SOFTWARE;
 	}
+	*busy = tlsrpt_callbacks_stop(TLSRPT_STOP_DRAIN_MS, &left) < 0;
+	if (left > 0) {
+		tlsrpt_log(LOG_WARNING,
+		           "stopping with %d report message(s) in progress: the MTA applies its "
+		           "milter default action to them",
+		           left);
+	}
 	tlsrpt_stats_log("exit");
 	tlsrpt_log(LOG_INFO, "stopping tlsrpt-milter");
 	if (tlsrpt_daemon_socket_path(cfg->socket) != NULL) {
@@ -229,7 +245,9 @@ static int run_daemon(const struct tlsrpt_conf *cfg, const struct options *o)
 		}
 		close(pidfd);
 	}
-	tlsrpt_dedup_close(app.dedup);
+	if (!*busy) {
+		tlsrpt_dedup_close(app.dedup);
+	}
 	tlsrpt_log_close();
 	return status;
 }
@@ -243,7 +261,7 @@ int main(int argc, char **argv)
 	struct tlsrpt_trust trust;
 	char host[TLSRPT_HOSTNAME_MAX];
 	const char *host_ids[1] = {host};
-	int ch, rc;
+	int ch, rc, busy = 0;
 
 #ifdef M_MMAP_THRESHOLD
 	/* Big buffers (a report inflates to up to MaxReportSize) go back to the
@@ -340,8 +358,10 @@ int main(int argc, char **argv)
 			(void)tlsrpt_mtacheck_run(cfg, stderr); /* warnings: the MTA's side */
 		}
 	} else {
-		rc = run_daemon(cfg, &o);
+		rc = run_daemon(cfg, &o, &busy);
 	}
-	tlsrpt_conf_free(cfg);
+	if (!busy) {
+		tlsrpt_conf_free(cfg); /* else a callback still running may read it */
+	}
 	return rc;
 }

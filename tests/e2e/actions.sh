@@ -12,7 +12,16 @@
 # and a message with no report are delivered even with Action discard.
 # ReportAddress "tlsrpt@" matches any domain and a +detail; AddHeader yes
 # adds one header to a delivered report.
+# Recipients in other spellings (Action discard and redirect): a source
+# route, one or two hops, is removed in the form Postfix stored it (without
+# the route) and only then logged as removed; a quoted local part (also
+# with +detail) and a trailing dot of the domain are the report address
+# Postfix delivers to; look-alikes (xtlsrpt@, tlsrpt@example.com.evil) are
+# ordinary mail.  (This Postfix refuses "tlsrpt@example.com"@evil.example
+# and tlsrpt%example.com@relay.example at RCPT, before the milter sees
+# them: tests/unit/test_addr covers those.)
 . "$(dirname "$0")/lib.sh"
+PF_USERS="tlsrpt@example.com tlsrpt@example.net user@example.com other@example.com reports@example.com postmaster@example.com xtlsrpt@example.com tlsrpt@example.com.evil"
 e2e_need
 e2e_init
 pf_start || { echo "FAIL: Postfix did not start"; exit 1; }
@@ -111,6 +120,35 @@ if [ -n "$q" ]; then
         fail "$q: no ignored line at mail.notice"
 fi
 
+# spellings - routed, quoted and trailing-dot report recipients beside user@: ACTION-PATTERN
+spellings() {
+    for r in '<@relay.example:tlsrpt@example.com>' '<@a.example,@b.example:tlsrpt@example.com>' \
+        '<"tlsrpt+x"@example.com>' '<tlsrpt@example.com.>'; do
+        q=$(send "$r" user@example.com "$report")
+        [ -n "$q" ] || continue
+        delivered_to "$q" user@example.com "$report"
+        not_delivered_to "$q" tlsrpt@example.com
+        action_is "$q" "$1"
+        ok "$r: removed in Postfix's form, the action line says $1"
+    done
+}
+
+spellings "action=remove-recipient recipients=[^ ]*tlsrpt[^ ]*@example\.com\.?(\"| |$)"
+q=$(send '<"tlsrpt"@example.com>' "$report")
+if [ -n "$q" ]; then
+    grep -q "$q: milter-discard:" "$PF_MAILLOG" && ok "\"tlsrpt\"@example.com is the report address" ||
+        fail "$q: \"tlsrpt\"@example.com: Postfix did not log milter-discard"
+    not_delivered_to "$q" tlsrpt@example.com
+fi
+for r in xtlsrpt@example.com tlsrpt@example.com.evil; do
+    q=$(send_plain "$r" "$report")
+    if [ -n "$q" ]; then
+        delivered_to "$q" "$r" "$report"
+        [ -z "$(milter_lines "$q")" ] && ok "$r: a look-alike, not logged" ||
+            fail "$q: $r was taken for a report address: $(milter_lines "$q")"
+    fi
+done
+
 # -- hold
 with_action "Action hold"
 q=$(send tlsrpt@example.com "$report")
@@ -153,6 +191,15 @@ if [ -n "$q" ]; then
     delivered_to "$q" tlsrpt@example.com "$bad"
     not_delivered_to "$q" reports@example.com
 fi
+for r in '<@relay.example:tlsrpt@example.com>' '<@a.example,@b.example:tlsrpt@example.com>'; do
+    q=$(send "$r" user@example.com "$report")
+    [ -n "$q" ] || continue
+    delivered_to "$q" user@example.com "$report"
+    delivered_to "$q" reports@example.com
+    not_delivered_to "$q" tlsrpt@example.com
+    action_is "$q" "action=redirect recipients=tlsrpt@example.com to=reports@example.com"
+    ok "redirect $r: one copy to reports@, none to the report address"
+done
 
 # -- ReportAddress "tlsrpt@" (any domain, +detail), deliver with AddHeader
 with_action "ReportAddress tlsrpt@" "Action deliver" "AddHeader yes"

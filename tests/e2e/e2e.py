@@ -70,7 +70,8 @@ def send(port, sender, path, rcpts):
             if code != 250:
                 raise smtplib.SMTPException("MAIL: %d %r" % (code, resp))
             for r in rcpts:
-                code, resp = s.rcpt(r)
+                # "<...>" goes out as written (source routes, quoted local parts)
+                code, resp = s.docmd("RCPT TO:" + r) if r.startswith("<") else s.rcpt(r)
                 if code not in (250, 251):
                     raise smtplib.SMTPException("RCPT %s: %d %r" % (r, code, resp))
             code, resp = s.data(msg)

@@ -63,9 +63,9 @@ fi
 
 # the library's sources as Makefile.am lists them (modules still being
 # written, not yet in the list, stay out of the build)
-srcs=$(awk -v top="$top" '/^common_libtlsrpt_a_SOURCES *=/ { on = 1 }
+srcs=$(awk -v top="$top" '/^common_libtlsrpt_a_SOURCES *\+?=/ { on = 1 }
 	on { for (i = 1; i <= NF; i++) if ($i ~ /^common\/.*\.c$/) print top "/" $i }
-	on && !/\\$/ { on = 0 }' "$top/Makefile.am")
+	on && !/\\$/ { on = 0 }' "$top/Makefile.am" "$top/tests/digest/digest.am")
 [ -n "$srcs" ] || { echo "run-fuzz: no common_libtlsrpt_a_SOURCES in Makefile.am" >&2; exit 1; }
 
 # probe: does this clang have the libFuzzer runtime?
@@ -175,6 +175,16 @@ seed_authres() {
 	printf '%s' 'spf.protection.outlook.com; dmarc=pass action=none header.from=mail.ru; dkim=pass (signature was verified) header.d=mail.ru;' >"$1/gen-outlook"
 }
 
+# seed_logline DIR - log files for the digest's reader (fuzz_logline.c):
+# what the real milter logged (kv, json), journal -o cat, sts-mode lines
+seed_logline() {
+	for f in "$top"/tests/digest/data/*.log "$top"/tests/data/fuzz-regress/logline-*; do
+		[ -f "$f" ] && head -c "$max_len" "$f" >"$1/$(basename "$f")"
+	done
+	sed -n 's/^[A-Z][a-z]* [ 0-9]* [0-9:]* [^ ]* tlsrpt-milter\[[0-9]*\]: //p' \
+		"$top/tests/digest/data/kv.log" | head -c "$max_len" >"$1/gen-cat.log"
+}
+
 ASAN_OPTIONS=${ASAN_OPTIONS:-quarantine_size_mb=64}
 export ASAN_OPTIONS
 
@@ -201,7 +211,8 @@ for t in $targets; do
 		case $t:$b in
 		config:config-*) cp "$f" "$out/regress/$t/" ;;
 		authres:authres-*) cp "$f" "$out/regress/$t/" ;;
-		pipeline:config-* | pipeline:authres-*) ;;
+		logline:logline-*) cp "$f" "$out/regress/$t/" ;;
+		pipeline:config-* | pipeline:authres-* | pipeline:logline-*) ;;
 		pipeline:*.fuzz) cp "$f" "$out/regress/$t/" ;;
 		pipeline:*) corpus_add "$out/regress/$t" "$f" "$HDR_DEFAULT" ;;
 		esac

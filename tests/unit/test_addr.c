@@ -64,6 +64,32 @@ static const struct match_case match_cases[] = {
         {"<>", "tlsrpt@", "+", 0},
         {"", "tlsrpt@", "+", 0},
         {"<\"tls rpt\"@example.com>", "tlsrpt@", "+", 0},
+        /* what the MTA delivers to: quoted local parts, one trailing dot */
+        {"<\"tlsrpt\"@example.com>", "tlsrpt@example.com", "+", 1},
+        {"<\"TLSRPT\"@example.com>", "tlsrpt@", "+", 1},
+        {"<\"tlsrpt+x\"@example.com>", "tlsrpt@example.com", "+", 1},
+        {"<\"tls\\rpt\"@example.com>", "tlsrpt@example.com", "+", 1},
+        {"<@relay.example:\"tlsrpt\"@example.com>", "tlsrpt@example.com", "+", 1},
+        {"<tlsrpt@example.com.>", "tlsrpt@example.com", "+", 1},
+        {"<tlsrpt+x@example.com.>", "tlsrpt@example.com", "+", 1},
+        {"<\"tlsrpt\"@example.com.>", "tlsrpt@example.com", "+", 1},
+        {"<\"tlsrpt\">", "tlsrpt@", "+", 1},
+        /* look-alikes that must not match */
+        {"<tlsrpt@example.com..>", "tlsrpt@example.com", "+", 0},
+        {"<tlsrpt@example.com.evil>", "tlsrpt@example.com", "+", 0},
+        {"<\"tlsrpt@example.com\"@evil.example>", "tlsrpt@example.com", "+", 0},
+        {"<\"tlsrpt@example.com\"@evil.example>", "tlsrpt@", "+", 0},
+        {"<\"tlsrpt\"@evil.example>", "tlsrpt@example.com", "+", 0},
+        {"<tlsrpt%example.com@relay.example>", "tlsrpt@example.com", "+", 0},
+        {"<tlsrpt%example.com@relay.example>", "tlsrpt@", "+", 0},
+        {"<\"xtlsrpt\"@example.com>", "tlsrpt@example.com", "+", 0},
+        {"<\"tlsrpt\"x@example.com>", "tlsrpt@example.com", "+", 0},
+        {"<\"tlsrpt@example.com>", "tlsrpt@example.com", "+", 0},
+        {"<\"\"@example.com>", "tlsrpt@example.com", "+", 0},
+        {"<tlsrpt.@example.com>", "tlsrpt@example.com", "+", 0},
+        {"<tlsrpt@.>", "tlsrpt@example.com", "+", 0},
+        {"<tlsrpt@example.com.>", "tlsrpt@example.com.evil", "+", 0},
+        {"<@example.com:x@evil.example>", "tlsrpt@example.com", "+", 0},
 };
 
 /* split - patterns string into an array (at most 8) */

@@ -1,0 +1,719 @@
+/*
+ * digest.c - aggregate tlsrpt-milter log lines per policy domain and day
+ *
+ * Pending reports live in a ring of TLSRPT_DIGEST_MAX_PENDING entries,
+ * searched from the newest: the lines of one report are logged together,
+ * so the match is nearly always among the last few.  Per-domain figures
+ * are kept up to date line by line: when a policy line raises a report's
+ * maximum for a domain, the difference is added, so nothing waits for a
+ * report's end (which the log does not mark).
+ *
+ * The duplicate set is an open-addressing table of 128-bit hashes of the
+ * key (two 64-bit FNV-1a hashes with different seeds, each finished with
+ * a mixer), doubled when half full.
+ */
+#define _GNU_SOURCE /* memmem, memrchr */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ascii.h"
+#include "digest.h"
+#include "errbuf.h"
+
+#define PENDING_DOMAINS 4
+
+struct pend_dom {
+	size_t dom; /* index in d->dom */
+	unsigned long long total, failed;
+};
+
+struct pending {
+	uint64_t key; /* hash of host, prefix, report-id; 0 = free */
+	uint64_t msg; /* hash of host, prefix: the message */
+	int skip;     /* duplicate, outside the period or over a limit */
+	long day;
+	size_t dom; /* the report's domain */
+	char rep[TLSRPT_DIGEST_NAME];
+	struct pend_dom pd[PENDING_DOMAINS];
+	size_t npd;
+};
+
+struct seen {
+	uint64_t a, b;
+};
+
+struct tlsrpt_digest_priv {
+	struct pending ring[TLSRPT_DIGEST_MAX_PENDING];
+	size_t head, count;
+	struct seen *set;
+	size_t setcap, setn;
+};
+
+/* fnv - 64-bit FNV-1a over n bytes, continuing from h */
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= s[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+/* mix - a 64-bit finaliser (splitmix64) */
+static uint64_t mix(uint64_t z)
+{
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* hash_parts - hash of the NUL-separated strings */
+static uint64_t hash_parts(uint64_t seed, const char *const *parts, size_t n)
+{
+	uint64_t h = seed;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const char *p = parts[i] != NULL ? parts[i] : "";
+
+		h = fnv(h, p, strlen(p) + 1);
+	}
+	return mix(h);
+}
+
+/* copy_lower - bounded copy, ASCII lower-cased */
+static void copy_lower(char *dst, size_t size, const char *src)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < size && src[i] != '\0'; i++) {
+		dst[i] = tlsrpt_lower(src[i]);
+	}
+	dst[i] = '\0';
+}
+
+/* copy - bounded copy */
+static void copy(char *dst, size_t size, const char *src)
+{
+	size_t n = strlen(src);
+
+	if (n >= size) {
+		n = size - 1;
+	}
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+/* tlsrpt_digest_new - an empty digest */
+struct tlsrpt_digest *tlsrpt_digest_new(long first_day, long last_day, char *err, size_t errlen)
+{
+	struct tlsrpt_digest *d;
+
+	if (last_day < first_day || last_day - first_day + 1 > TLSRPT_DIGEST_MAX_DAYS) {
+		tlsrpt_errbuf_set(err, errlen, "period of %ld days: must be 1 to %d",
+		                  last_day - first_day + 1, TLSRPT_DIGEST_MAX_DAYS);
+		return NULL;
+	}
+	if ((d = calloc(1, sizeof(*d))) == NULL ||
+	    (d->priv = calloc(1, sizeof(*d->priv))) == NULL) {
+		free(d);
+		tlsrpt_errbuf_set(err, errlen, "out of memory");
+		return NULL;
+	}
+	d->first_day = first_day;
+	d->last_day = last_day;
+	d->ndays = (size_t)(last_day - first_day + 1);
+	return d;
+}
+
+/* domain_get - the domain's entry, created when new; NULL past the limit */
+static struct tlsrpt_digest_domain *domain_get(struct tlsrpt_digest *d, const char *name,
+                                               size_t *idx)
+{
+	char low[TLSRPT_DIGEST_NAME];
+	struct tlsrpt_digest_domain *dom;
+	size_t i;
+
+	copy_lower(low, sizeof(low), name);
+	for (i = 0; i < d->ndom; i++) {
+		if (strcmp(d->dom[i]->name, low) == 0) {
+			*idx = i;
+			return d->dom[i];
+		}
+	}
+	if (d->ndom >= TLSRPT_DIGEST_MAX_DOMAINS || (dom = calloc(1, sizeof(*dom))) == NULL) {
+		d->st.limited++;
+		return NULL;
+	}
+	if ((dom->days = calloc(d->ndays, sizeof(*dom->days))) == NULL) {
+		free(dom);
+		d->st.limited++;
+		return NULL;
+	}
+	copy(dom->name, sizeof(dom->name), low);
+	dom->first_day = dom->last_day = -1;
+	*idx = d->ndom;
+	d->dom[d->ndom++] = dom;
+	return dom;
+}
+
+/* tlsrpt_digest_expect - a domain that should have reports */
+int tlsrpt_digest_expect(struct tlsrpt_digest *d, const char *domain)
+{
+	size_t idx;
+	struct tlsrpt_digest_domain *dom = domain_get(d, domain, &idx);
+
+	if (dom == NULL) {
+		return -1;
+	}
+	dom->expected = 1;
+	return 0;
+}
+
+/* reporter_get - the reporter's index in dom, created when new; -1 past the limit */
+static long reporter_get(struct tlsrpt_digest *d, struct tlsrpt_digest_domain *dom, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < dom->nrep; i++) {
+		if (strcmp(dom->rep[i].id, id) == 0) {
+			return (long)i;
+		}
+	}
+	if (dom->nrep >= TLSRPT_DIGEST_MAX_REPORTERS) {
+		d->st.limited++;
+		return -1;
+	}
+	memset(&dom->rep[i], 0, sizeof(dom->rep[i]));
+	copy(dom->rep[i].id, sizeof(dom->rep[i].id), id);
+	dom->rep[i].first_day = dom->rep[i].last_day = -1;
+	dom->nrep++;
+	return (long)i;
+}
+
+/* seen_insert - add to the duplicate set; 1 when it was there, 0 added, -1 no memory */
+static int seen_insert(struct tlsrpt_digest_priv *p, struct seen k)
+{
+	size_t i;
+
+	if (k.a == 0 && k.b == 0) {
+		k.b = 1;
+	}
+	if ((p->setn + 1) * 2 > p->setcap) {
+		size_t ncap = p->setcap ? p->setcap * 2 : 4096, j;
+		struct seen *n = calloc(ncap, sizeof(*n));
+
+		if (n == NULL) {
+			return -1;
+		}
+		for (j = 0; j < p->setcap; j++) {
+			if (p->set[j].a != 0 || p->set[j].b != 0) {
+				size_t h = (size_t)(p->set[j].a & (ncap - 1));
+
+				while (n[h].a != 0 || n[h].b != 0) {
+					h = (h + 1) & (ncap - 1);
+				}
+				n[h] = p->set[j];
+			}
+		}
+		free(p->set);
+		p->set = n;
+		p->setcap = ncap;
+	}
+	for (i = (size_t)(k.a & (p->setcap - 1));; i = (i + 1) & (p->setcap - 1)) {
+		if (p->set[i].a == 0 && p->set[i].b == 0) {
+			p->set[i] = k;
+			p->setn++;
+			return 0;
+		}
+		if (p->set[i].a == k.a && p->set[i].b == k.b) {
+			return 1;
+		}
+	}
+}
+
+/* pending_key - the key that ties a report's lines together */
+static uint64_t pending_key(const struct tlsrpt_logline *ll)
+{
+	const char *parts[3];
+	uint64_t k;
+
+	parts[0] = ll->host;
+	parts[1] = ll->prefix;
+	parts[2] = tlsrpt_logline_get(ll, "report-id", NULL);
+	k = hash_parts(0xcbf29ce484222325ULL, parts, 3);
+	return k != 0 ? k : 1;
+}
+
+/* message_key - the key of a line's message (host and prefix) */
+static uint64_t message_key(const struct tlsrpt_logline *ll)
+{
+	const char *parts[2];
+
+	parts[0] = ll->host;
+	parts[1] = ll->prefix;
+	return hash_parts(0x9e3779b97f4a7c15ULL, parts, 2);
+}
+
+/* pending_find - the newest pending report with this key (by_msg: message key), NULL when none */
+static struct pending *pending_find(struct tlsrpt_digest_priv *p, uint64_t key, int by_msg)
+{
+	size_t i;
+
+	for (i = 0; i < p->count; i++) {
+		size_t at =
+		        (p->head + TLSRPT_DIGEST_MAX_PENDING - 1 - i) % TLSRPT_DIGEST_MAX_PENDING;
+
+		if ((by_msg ? p->ring[at].msg : p->ring[at].key) == key) {
+			return &p->ring[at];
+		}
+	}
+	return NULL;
+}
+
+/* pending_new - a fresh entry, the oldest forgotten when full */
+static struct pending *pending_new(struct tlsrpt_digest_priv *p, uint64_t key)
+{
+	struct pending *e = &p->ring[p->head];
+
+	p->head = (p->head + 1) % TLSRPT_DIGEST_MAX_PENDING;
+	if (p->count < TLSRPT_DIGEST_MAX_PENDING) {
+		p->count++;
+	}
+	memset(e, 0, sizeof(*e));
+	e->key = key;
+	return e;
+}
+
+/* get_or - a field's value or a default */
+static const char *get_or(const struct tlsrpt_logline *ll, const char *key, const char *dflt)
+{
+	const char *v = tlsrpt_logline_get(ll, key, NULL);
+
+	return v != NULL && v[0] != '\0' ? v : dflt;
+}
+
+/* add_report - a report line */
+static void add_report(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll)
+{
+	struct tlsrpt_digest_priv *p = d->priv;
+	const char *rid = tlsrpt_logline_get(ll, "report-id", NULL);
+	const char *start = tlsrpt_logline_get(ll, "start-datetime", NULL);
+	const char *dkim = get_or(ll, "dkim", ""), *id, *parts[4];
+	struct pending *e;
+	struct tlsrpt_digest_domain *dom;
+	struct tlsrpt_digest_reporter *r;
+	struct seen k;
+	long day, ri;
+	int s;
+
+	if (rid == NULL || start == NULL || tlsrpt_logline_day(start, strlen(start), &day) < 0) {
+		d->st.malformed++;
+		return;
+	}
+	e = pending_new(p, pending_key(ll));
+	e->msg = message_key(ll);
+	e->skip = 1;
+	e->day = day;
+	id = strcmp(dkim, "pass") == 0 ? get_or(ll, "dkim-domain", NULL) : NULL;
+	if (id == NULL) {
+		id = get_or(ll, "submitter", get_or(ll, "organization-name", "unknown"));
+	}
+	copy_lower(e->rep, sizeof(e->rep), id);
+	if ((dom = domain_get(d, get_or(ll, "policy-domain", "unknown"), &e->dom)) == NULL) {
+		return;
+	}
+	if (day <= d->last_day && (dom->first_day < 0 || day < dom->first_day)) {
+		dom->first_day = day;
+	}
+	if (day <= d->last_day && day > dom->last_day) {
+		dom->last_day = day;
+	}
+	ri = reporter_get(d, dom, e->rep);
+	r = ri >= 0 ? &dom->rep[ri] : NULL;
+	if (r != NULL) {
+		copy(r->org, sizeof(r->org), get_or(ll, "organization-name", ""));
+		if (strcmp(dkim, "pass") == 0) {
+			r->dkim = 1;
+		}
+		if (day <= d->last_day && (r->first_day < 0 || day < r->first_day)) {
+			r->first_day = day;
+		}
+		if (day <= d->last_day && day > r->last_day) {
+			r->last_day = day;
+		}
+	}
+	if (day < d->first_day || day > d->last_day) {
+		d->st.outside++;
+		return;
+	}
+	parts[0] = e->rep;
+	parts[1] = rid;
+	parts[2] = start;
+	parts[3] = get_or(ll, "end-datetime", "");
+	k.a = hash_parts(0xcbf29ce484222325ULL, parts, 4);
+	k.b = hash_parts(0x84222325cbf29ce4ULL, parts, 4);
+	if ((s = seen_insert(p, k)) != 0) {
+		if (s > 0) {
+			d->st.duplicates++;
+		} else {
+			d->st.limited++;
+		}
+		return;
+	}
+	e->skip = 0;
+	d->st.reports++;
+	dom->reports++;
+	if (r != NULL) {
+		r->reports++;
+	}
+}
+
+/* policy_get - the per-type entry, NULL past the limit */
+static struct tlsrpt_digest_policy *policy_get(struct tlsrpt_digest *d,
+                                               struct tlsrpt_digest_domain *dom, const char *type)
+{
+	size_t i;
+
+	for (i = 0; i < dom->npol; i++) {
+		if (strcmp(dom->pol[i].type, type) == 0) {
+			return &dom->pol[i];
+		}
+	}
+	if (dom->npol >= TLSRPT_DIGEST_MAX_POLICIES) {
+		d->st.limited++;
+		return NULL;
+	}
+	memset(&dom->pol[i], 0, sizeof(dom->pol[i]));
+	copy(dom->pol[i].type, sizeof(dom->pol[i].type), type);
+	dom->pol[i].sts_day = -1;
+	dom->npol++;
+	return &dom->pol[i];
+}
+
+/* line_domain - the line's policy-domain (or the report's) and its entry */
+static struct tlsrpt_digest_domain *line_domain(struct tlsrpt_digest *d,
+                                                const struct tlsrpt_logline *ll,
+                                                const struct pending *e, size_t *idx)
+{
+	const char *pd = tlsrpt_logline_get(ll, "policy-domain", NULL);
+
+	if (pd == NULL || pd[0] == '\0') {
+		*idx = e->dom;
+		return d->dom[e->dom];
+	}
+	return domain_get(d, pd, idx);
+}
+
+/* add_policy - a policy or policy-omitted line */
+static void add_policy(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll, struct pending *e)
+{
+	long long ok = tlsrpt_logline_count(ll, "total-successful-session-count");
+	long long fl = tlsrpt_logline_count(ll, "total-failure-session-count");
+	struct tlsrpt_digest_domain *dom;
+	struct tlsrpt_digest_policy *pol;
+	struct pend_dom *pd = NULL;
+	unsigned long long nt, nf, oldok, newok;
+	size_t idx, i;
+
+	if (ok < 0 || fl < 0) {
+		d->st.malformed++;
+		return;
+	}
+	if ((dom = line_domain(d, ll, e, &idx)) == NULL) {
+		return;
+	}
+	pol = policy_get(d, dom,
+	                 ll->event == TLSRPT_EV_POLICY ? get_or(ll, "policy-type", "unknown")
+	                                               : "omitted");
+	if (pol != NULL) {
+		const char *mode = tlsrpt_logline_get(ll, "sts-mode", NULL);
+
+		pol->c.ok += (unsigned long long)ok;
+		pol->c.failed += (unsigned long long)fl;
+		if (mode != NULL && e->day >= pol->sts_day) {
+			copy(pol->sts_mode, sizeof(pol->sts_mode), mode);
+			pol->sts_day = e->day;
+		}
+	}
+	for (i = 0; i < e->npd; i++) {
+		if (e->pd[i].dom == idx) {
+			pd = &e->pd[i];
+		}
+	}
+	if (pd == NULL) {
+		if (e->npd >= PENDING_DOMAINS) {
+			d->st.limited++;
+			return;
+		}
+		pd = &e->pd[e->npd++];
+		pd->dom = idx;
+		pd->total = pd->failed = 0;
+	}
+	nt = (unsigned long long)(ok + fl);
+	nf = (unsigned long long)fl;
+	if (nt < pd->total) {
+		nt = pd->total;
+	}
+	if (nf < pd->failed) {
+		nf = pd->failed;
+	}
+	oldok = pd->total - pd->failed;
+	newok = nt - nf;
+	/* unsigned differences wrap back once added: the sums stay exact */
+	dom->c.ok += newok - oldok;
+	dom->c.failed += nf - pd->failed;
+	dom->days[e->day - d->first_day].ok += newok - oldok;
+	dom->days[e->day - d->first_day].failed += nf - pd->failed;
+	if (idx == e->dom) {
+		long ri = reporter_get(d, dom, e->rep);
+
+		if (ri >= 0) {
+			dom->rep[ri].c.ok += newok - oldok;
+			dom->rep[ri].c.failed += nf - pd->failed;
+		}
+	}
+	pd->total = nt;
+	pd->failed = nf;
+}
+
+/* add_failure - a failure line */
+static void add_failure(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll, struct pending *e)
+{
+	const char *type = get_or(ll, "policy-type", ""), *rt = get_or(ll, "result-type", "");
+	const char *mx = get_or(ll, "receiving-mx-hostname", "");
+	const char *ip = get_or(ll, "receiving-ip", "");
+	long long n = tlsrpt_logline_count(ll, "failed-session-count");
+	struct tlsrpt_digest_domain *dom;
+	struct tlsrpt_digest_failure *f = NULL;
+	size_t idx, i;
+	long ri;
+
+	if (n < 0) {
+		d->st.malformed++;
+		return;
+	}
+	if ((dom = line_domain(d, ll, e, &idx)) == NULL) {
+		return;
+	}
+	for (i = 0; i < dom->nfail; i++) {
+		struct tlsrpt_digest_failure *x = &dom->fail[i];
+
+		if (strcmp(x->result_type, rt) == 0 && strcmp(x->policy_type, type) == 0 &&
+		    strcmp(x->mx, mx) == 0 && strcmp(x->ip, ip) == 0) {
+			f = x;
+			break;
+		}
+	}
+	if (f == NULL) {
+		if (dom->nfail >= TLSRPT_DIGEST_MAX_FAILURES) {
+			d->st.limited++;
+			dom->dropped += (unsigned long long)n;
+			return;
+		}
+		f = &dom->fail[dom->nfail++];
+		memset(f, 0, sizeof(*f));
+		copy(f->policy_type, sizeof(f->policy_type), type);
+		copy(f->result_type, sizeof(f->result_type), rt);
+		copy_lower(f->mx, sizeof(f->mx), mx);
+		copy(f->ip, sizeof(f->ip), ip);
+		f->first_day = f->last_day = e->day;
+	}
+	f->failed += (unsigned long long)n;
+	if (f->reason[0] == '\0') {
+		copy(f->reason, sizeof(f->reason), get_or(ll, "failure-reason-code", ""));
+	}
+	if (e->day < f->first_day) {
+		f->first_day = e->day;
+	}
+	if (e->day > f->last_day) {
+		f->last_day = e->day;
+	}
+	ri = reporter_get(d, dom, e->rep);
+	if (ri >= 0 && ri < 64) {
+		f->reporters |= 1ULL << ri;
+	}
+}
+
+/* add_omitted - a per-message summary line (failure-omitted or report-omitted) */
+static void add_omitted(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll, struct pending *e)
+{
+	long long n = tlsrpt_logline_count(ll, "failed-session-count");
+	struct tlsrpt_digest_domain *dom;
+	size_t idx;
+
+	if (ll->event == TLSRPT_EV_FAILURE_OMITTED) {
+		if (n < 0) {
+			d->st.malformed++;
+		} else if ((dom = line_domain(d, ll, e, &idx)) != NULL) {
+			dom->omitted_failed += (unsigned long long)n;
+		}
+		return;
+	}
+	{
+		long long r = tlsrpt_logline_count(ll, "reports");
+		long long ok = tlsrpt_logline_count(ll, "total-successful-session-count");
+		long long fl = tlsrpt_logline_count(ll, "total-failure-session-count");
+
+		if (r < 0 || ok < 0 || fl < 0) {
+			d->st.malformed++;
+			return;
+		}
+		d->st.omitted_reports += (unsigned long long)r;
+		d->st.omitted_ok += (unsigned long long)ok;
+		d->st.omitted_failed += (unsigned long long)fl;
+	}
+}
+
+/* tlsrpt_digest_add - count one line */
+void tlsrpt_digest_add(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll)
+{
+	struct pending *e;
+
+	d->st.lines++;
+	switch (ll->event) {
+	case TLSRPT_EV_REPORT:
+		add_report(d, ll);
+		return;
+	case TLSRPT_EV_ERROR:
+		d->st.errors++;
+		return;
+	case TLSRPT_EV_IGNORED:
+		d->st.ignored++;
+		return;
+	case TLSRPT_EV_POLICY:
+	case TLSRPT_EV_POLICY_OMITTED:
+	case TLSRPT_EV_FAILURE:
+	case TLSRPT_EV_FAILURE_OMITTED:
+	case TLSRPT_EV_REPORT_OMITTED:
+		break;
+	default:
+		return;
+	}
+	if (tlsrpt_logline_get(ll, "report-id", NULL) != NULL) {
+		e = pending_find(d->priv, pending_key(ll), 0);
+	} else if (ll->event == TLSRPT_EV_FAILURE_OMITTED ||
+	           ll->event == TLSRPT_EV_REPORT_OMITTED) {
+		/* per message, after its reports: the newest report of the same message */
+		e = pending_find(d->priv, message_key(ll), 1);
+	} else {
+		d->st.malformed++;
+		return;
+	}
+	if (e == NULL) {
+		d->st.orphans++;
+		return;
+	}
+	if (e->skip) {
+		return;
+	}
+	switch (ll->event) {
+	case TLSRPT_EV_FAILURE:
+		add_failure(d, ll, e);
+		break;
+	case TLSRPT_EV_FAILURE_OMITTED:
+	case TLSRPT_EV_REPORT_OMITTED:
+		add_omitted(d, ll, e);
+		break;
+	default:
+		add_policy(d, ll, e);
+		break;
+	}
+}
+
+/* by_name - domains by name */
+static int by_name(const void *a, const void *b)
+{
+	const struct tlsrpt_digest_domain *const *x = a, *const *y = b;
+
+	return strcmp((*x)->name, (*y)->name);
+}
+
+/* by_failed - failures by failed sessions, descending, then by result type */
+static int by_failed(const void *a, const void *b)
+{
+	const struct tlsrpt_digest_failure *x = a, *y = b;
+
+	if (x->failed != y->failed) {
+		return x->failed < y->failed ? 1 : -1;
+	}
+	return strcmp(x->result_type, y->result_type);
+}
+
+/* tlsrpt_digest_finish - sort for output */
+void tlsrpt_digest_finish(struct tlsrpt_digest *d)
+{
+	size_t i, j, k;
+
+	qsort(d->dom, d->ndom, sizeof(d->dom[0]), by_name);
+	for (i = 0; i < d->ndom; i++) {
+		struct tlsrpt_digest_domain *dom = d->dom[i];
+		size_t order[TLSRPT_DIGEST_MAX_REPORTERS], pos[TLSRPT_DIGEST_MAX_REPORTERS];
+		struct tlsrpt_digest_reporter tmp[TLSRPT_DIGEST_MAX_REPORTERS];
+
+		qsort(dom->fail, dom->nfail, sizeof(dom->fail[0]), by_failed);
+		/* reporters: stable insertion sort by reports, then id; bit masks remapped */
+		for (j = 0; j < dom->nrep; j++) {
+			size_t at = j;
+
+			while (at > 0) {
+				const struct tlsrpt_digest_reporter *p = &dom->rep[order[at - 1]],
+				                                    *q = &dom->rep[j];
+
+				if (p->reports > q->reports ||
+				    (p->reports == q->reports && strcmp(p->id, q->id) <= 0)) {
+					break;
+				}
+				order[at] = order[at - 1];
+				at--;
+			}
+			order[at] = j;
+		}
+		for (j = 0; j < dom->nrep; j++) {
+			tmp[j] = dom->rep[order[j]];
+			pos[order[j]] = j;
+		}
+		memcpy(dom->rep, tmp, dom->nrep * sizeof(tmp[0]));
+		for (k = 0; k < dom->nfail; k++) {
+			unsigned long long m = 0;
+
+			for (j = 0; j < dom->nrep && j < 64; j++) {
+				if (dom->fail[k].reporters & (1ULL << j)) {
+					m |= pos[j] < 64 ? 1ULL << pos[j] : 0;
+				}
+			}
+			dom->fail[k].reporters = m;
+		}
+	}
+}
+
+/* tlsrpt_digest_rate - failure rate in percent */
+double tlsrpt_digest_rate(const struct tlsrpt_digest_counts *c)
+{
+	unsigned long long t = c->ok + c->failed;
+
+	return t == 0 ? 0.0 : 100.0 * (double)c->failed / (double)t;
+}
+
+/* tlsrpt_digest_free - release */
+void tlsrpt_digest_free(struct tlsrpt_digest *d)
+{
+	size_t i;
+
+	if (d == NULL) {
+		return;
+	}
+	for (i = 0; i < d->ndom; i++) {
+		free(d->dom[i]->days);
+		free(d->dom[i]);
+	}
+	if (d->priv != NULL) {
+		free(d->priv->set);
+	}
+	free(d->priv);
+	free(d);
+}

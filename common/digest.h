@@ -1,0 +1,160 @@
+/*
+ * digest.h - aggregate tlsrpt-milter log lines per policy domain and day
+ *
+ * Fed with parsed lines (logline.h) in log order, a digest counts, over a
+ * period of UTC days [first_day, last_day]:
+ *   - per policy domain: sessions and failed sessions, per day;
+ *   - per domain and policy type: the figures as reported, and the
+ *     MTA-STS mode the policy line carried (sts-mode=);
+ *   - per domain and reporter: reports and sessions, and the first and
+ *     last day seen in all the input up to last_day (so a reporter that
+ *     went quiet shows; later reports are left out as if not yet read);
+ *   - per domain and failure (policy type, result type, receiving MX and
+ *     IP): failed sessions, reporters, first and last day, a reason code.
+ *
+ * Rules:
+ *   - the day of a report is the UTC day of its start-datetime; a
+ *     date-time without a zone is UTC;
+ *   - a report counts once: its key is the DKIM-authenticated domain
+ *     (dkim-domain when dkim=pass), else submitter, plus report-id,
+ *     start-datetime and end-datetime; a later report line with the same
+ *     key (a second MX host's copy, a re-run) is a duplicate, and so are
+ *     its policy and failure lines;
+ *   - the lines of one report belong together by syslog host, prefix
+ *     (queue ID) and report-id until TLSRPT_DIGEST_MAX_PENDING newer
+ *     reports have started (lines of several hosts may interleave);
+ *   - per-domain sessions of one report are the maximum over that
+ *     report's policies for the domain, not the sum (a reporter that lists
+ *     the same sessions under a tlsa and an sts policy counts them once):
+ *     sessions = max(successful + failed), failed = max(failed),
+ *     successful = sessions - failed; a policy-omitted line is one more
+ *     policy in that maximum.  Per-policy figures are summed as reported;
+ *   - the per-message lines without report-id (failure-omitted with
+ *     reports=K, report-omitted) belong to the message (host and prefix)
+ *     of the newest report before them, and count only when that report
+ *     did (not a duplicate, in the period); a report-omitted line's
+ *     reports have no domain or day of their own: they are counted apart
+ *     (stats.omitted_*), and its failed sessions count as failures.
+ *
+ * Limits (what is past them is counted in stats.limited and left out):
+ * TLSRPT_DIGEST_MAX_DOMAINS domains, TLSRPT_DIGEST_MAX_REPORTERS reporters
+ * and TLSRPT_DIGEST_MAX_FAILURES failure kinds per domain (the failed
+ * sessions of further kinds go to the domain's `dropped`), 366 days.  That
+ * is at most about 20 MB.  The duplicate set holds 16 bytes per distinct
+ * report in the period, in a table kept at most half full (so 32 to 64
+ * bytes per report: 100,000 reports take 4 MB); reports outside the period
+ * are not in it.
+ *
+ * No globals, no printing; errors go into the caller's buffer.
+ */
+#ifndef TLSRPT_DIGEST_H
+#define TLSRPT_DIGEST_H
+
+#include <stddef.h>
+
+#include "logline.h"
+
+#define TLSRPT_DIGEST_MAX_DOMAINS 256
+#define TLSRPT_DIGEST_MAX_REPORTERS 32
+#define TLSRPT_DIGEST_MAX_FAILURES 64
+#define TLSRPT_DIGEST_MAX_POLICIES 8
+#define TLSRPT_DIGEST_MAX_DAYS 366
+#define TLSRPT_DIGEST_MAX_PENDING 1024
+#define TLSRPT_DIGEST_NAME 264 /* a logged value is at most 256 bytes, NUL */
+
+struct tlsrpt_digest_counts {
+	unsigned long long ok, failed;
+};
+
+struct tlsrpt_digest_reporter {
+	char id[TLSRPT_DIGEST_NAME];  /* authenticated domain, else submitter, lower case */
+	char org[TLSRPT_DIGEST_NAME]; /* organization-name, as last seen */
+	int dkim;                     /* seen with dkim=pass */
+	unsigned long long reports;   /* in the period */
+	struct tlsrpt_digest_counts c;
+	long first_day, last_day; /* over all input */
+};
+
+struct tlsrpt_digest_failure {
+	char policy_type[32];
+	char result_type[64];
+	char mx[TLSRPT_DIGEST_NAME]; /* receiving-mx-hostname, "" when absent */
+	char ip[64];                 /* receiving-ip */
+	char reason[TLSRPT_DIGEST_NAME];
+	unsigned long long failed;
+	unsigned long long reporters; /* bit i: reporter i of the domain */
+	long first_day, last_day;
+};
+
+struct tlsrpt_digest_policy {
+	char type[32];
+	struct tlsrpt_digest_counts c;
+	char sts_mode[16]; /* enforce, testing, none; "" when never logged */
+	long sts_day;      /* day of the report that gave sts_mode */
+};
+
+struct tlsrpt_digest_domain {
+	char name[TLSRPT_DIGEST_NAME];
+	int expected; /* named by the caller */
+	unsigned long long reports;
+	struct tlsrpt_digest_counts c;
+	struct tlsrpt_digest_counts *days; /* [last_day - first_day + 1] */
+	struct tlsrpt_digest_reporter rep[TLSRPT_DIGEST_MAX_REPORTERS];
+	size_t nrep;
+	struct tlsrpt_digest_failure fail[TLSRPT_DIGEST_MAX_FAILURES];
+	size_t nfail;
+	struct tlsrpt_digest_policy pol[TLSRPT_DIGEST_MAX_POLICIES];
+	size_t npol;
+	unsigned long long omitted_failed; /* failed sessions in details not logged */
+	unsigned long long dropped;        /* failed sessions of kinds past the limit */
+	long first_day, last_day;          /* reports seen over all input; -1 none */
+};
+
+struct tlsrpt_digest_stats {
+	unsigned long long lines;      /* lines given */
+	unsigned long long reports;    /* distinct reports in the period */
+	unsigned long long duplicates; /* report lines counted before */
+	unsigned long long outside;    /* reports outside the period */
+	unsigned long long orphans;    /* policy/failure lines without their report line */
+	unsigned long long malformed;  /* lines without the keys they need */
+	unsigned long long errors;     /* error events */
+	unsigned long long ignored;    /* ignored events */
+	unsigned long long limited;    /* left out by a limit */
+	/* report-omitted lines: reports the milter counted without logging them */
+	unsigned long long omitted_reports, omitted_ok, omitted_failed;
+};
+
+struct tlsrpt_digest_priv;
+
+struct tlsrpt_digest {
+	long first_day, last_day; /* the period, inclusive */
+	size_t ndays;
+	struct tlsrpt_digest_domain *dom[TLSRPT_DIGEST_MAX_DOMAINS];
+	size_t ndom;
+	struct tlsrpt_digest_stats st;
+	struct tlsrpt_digest_priv *priv;
+};
+
+/* tlsrpt_digest_new - an empty digest over [first_day, last_day]; NULL with err */
+struct tlsrpt_digest *tlsrpt_digest_new(long first_day, long last_day, char *err, size_t errlen);
+
+/* tlsrpt_digest_expect - name a domain that should have reports; 0, or -1 past the limit */
+int tlsrpt_digest_expect(struct tlsrpt_digest *d, const char *domain);
+
+/* tlsrpt_digest_add - count one parsed line */
+void tlsrpt_digest_add(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll);
+
+/*
+ * tlsrpt_digest_finish - sort for output: domains by name, reporters by
+ * reports, failures by failed sessions (both descending).  Call once, after
+ * the last line.
+ */
+void tlsrpt_digest_finish(struct tlsrpt_digest *d);
+
+/* tlsrpt_digest_rate - failed / (ok + failed) in percent, 0 when no sessions */
+double tlsrpt_digest_rate(const struct tlsrpt_digest_counts *c);
+
+/* tlsrpt_digest_free - release; accepts NULL */
+void tlsrpt_digest_free(struct tlsrpt_digest *d);
+
+#endif

@@ -1,0 +1,534 @@
+/*
+ * digest_main.c - tlsrpt-digest: a per-domain TLS health digest from the milter's logs
+ *
+ * Reads syslog files (plain or gzip-rotated), or standard input, picks out
+ * tlsrpt-milter's lines, aggregates them over a period of UTC days and
+ * writes the digest as text (default), JSON, an HTML page, a Prometheus
+ * textfile, or mails text and HTML as multipart/alternative (both
+ * quoted-printable, so no line passes 76 characters whatever a report's
+ * values hold) through the local sendmail.  The library does the work (logscan, logline, digest,
+ * render); this file is options, files and the exit status:
+ * 0 no failed session in the period, 1 some, 2 usage or input error.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "digest.h"
+#include "logline.h"
+#include "logscan.h"
+#include "payload.h"
+#include "render.h"
+
+#define EXIT_CLEAN 0
+#define EXIT_FAILURES 1
+#define EXIT_USAGE 2
+
+struct opts {
+	int days;
+	long since, today;
+	int silent_days;
+	int json, text;
+	const char *html, *prom, *mail, *sendmail, *from, *config;
+};
+
+/* usage - the synopsis on stderr */
+static void usage(void)
+{
+	fputs("usage: tlsrpt-digest [--days N | --since YYYY-MM-DD] [--today YYYY-MM-DD]\n"
+	      "         [--silent-days N] [--domain DOMAIN]... [--config FILE] [--json]\n"
+	      "         [--html FILE]"
+	      " [--prometheus FILE] [--mail ADDRESS [--from ADDRESS] [--sendmail PATH]]\n"
+	      "         [FILE|-]...\n"
+	      "exit: 0 no failed session in the period, 1 failed sessions, 2 usage or input "
+	      "error\n",
+	      stderr);
+}
+
+/* parse_int - a decimal in [lo, hi]; -1 when not */
+static long parse_int(const char *s, long lo, long hi)
+{
+	char *e;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &e, 10);
+	if (errno != 0 || e == s || *e != '\0' || v < lo || v > hi) {
+		return -1;
+	}
+	return v;
+}
+
+/* parse_date - YYYY-MM-DD as a day number; 0 ok, -1 not a date */
+static int parse_date(const char *s, long *day)
+{
+	return strlen(s) == 10 && tlsrpt_logline_day(s, 10, day) == 0 ? 0 : -1;
+}
+
+/* plain_read, gz_read - read functions for the scanner */
+static ssize_t plain_read(void *ctx, void *buf, size_t len)
+{
+	return read(*(int *)ctx, buf, len);
+}
+
+static ssize_t gz_read(void *ctx, void *buf, size_t len)
+{
+	return tlsrpt_payload_gzread(ctx, buf, len);
+}
+
+/* scan_file - feed one input to the digest; 0 ok, -1 (message printed) */
+static int scan_file(struct tlsrpt_digest *d, const char *name)
+{
+	struct tlsrpt_logline *ll = malloc(sizeof(*ll));
+	struct tlsrpt_payload_gzfile *gz = NULL;
+	struct tlsrpt_logscan *sc = NULL;
+	unsigned char magic[2];
+	const char *line;
+	unsigned long long off;
+	char err[256];
+	size_t len;
+	int fd, rc = 0, r, flags;
+	struct stat st;
+
+	if (ll == NULL) {
+		fprintf(stderr, "tlsrpt-digest: out of memory\n");
+		return -1;
+	}
+	fd = strcmp(name, "-") == 0 ? dup(0) : open(name, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		fprintf(stderr, "tlsrpt-digest: %s: %s\n", name, strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+		}
+		free(ll);
+		return -1;
+	}
+	/* gzip when the first bytes say so; a pipe always goes through zlib's transparent mode */
+	if (!S_ISREG(st.st_mode) ||
+	    (pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b)) {
+		if ((gz = tlsrpt_payload_gzopen(fd)) == NULL) {
+			close(fd);
+			free(ll);
+			fprintf(stderr, "tlsrpt-digest: %s: cannot open\n", name);
+			return -1;
+		}
+		sc = tlsrpt_logscan_new(gz_read, gz, 0);
+	} else {
+		posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+		sc = tlsrpt_logscan_new(plain_read, &fd, 0);
+	}
+	if (sc == NULL) {
+		fprintf(stderr, "tlsrpt-digest: out of memory\n");
+		rc = -1;
+		goto out;
+	}
+	while ((r = tlsrpt_logscan_next(sc, &line, &len, &off, err, sizeof(err))) > 0) {
+		flags = tlsrpt_logscan_bare(sc) ? TLSRPT_LOGLINE_BARE : 0;
+		if (tlsrpt_logline_parse(ll, line, len, flags)) {
+			tlsrpt_digest_add(d, ll);
+		}
+	}
+	if (r < 0) {
+		fprintf(stderr, "tlsrpt-digest: %s: %s\n", name, err);
+		rc = -1;
+	}
+out:
+	tlsrpt_logscan_free(sc);
+	if (gz != NULL) {
+		tlsrpt_payload_gzclose(gz);
+	} else {
+		close(fd);
+	}
+	free(ll);
+	return rc;
+}
+
+/* write_prom - the textfile, written to a temporary name and renamed (the collector may read it) */
+static int write_prom(const char *path, const struct tlsrpt_digest *d,
+                      const struct tlsrpt_render_opts *ro)
+{
+	char tmp[4096];
+	FILE *fp;
+	int rc;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid()) >= sizeof(tmp) ||
+	    (fp = fopen(tmp, "w")) == NULL) {
+		fprintf(stderr, "tlsrpt-digest: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	rc = tlsrpt_render_prom(fp, d, ro);
+	if (fclose(fp) != 0 || rc < 0 || rename(tmp, path) < 0) {
+		fprintf(stderr, "tlsrpt-digest: %s: %s\n", path, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+/* write_html - the page */
+static int write_html(const char *path, const struct tlsrpt_digest *d,
+                      const struct tlsrpt_render_opts *ro)
+{
+	FILE *fp = strcmp(path, "-") == 0 ? stdout : fopen(path, "w");
+	int rc;
+
+	if (fp == NULL) {
+		fprintf(stderr, "tlsrpt-digest: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	rc = tlsrpt_render_html(fp, d, ro);
+	if ((fp != stdout && fclose(fp) != 0) || rc < 0) {
+		fprintf(stderr, "tlsrpt-digest: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* safe_address - a mail address that cannot inject a header or an option */
+static int safe_address(const char *a)
+{
+	size_t i;
+
+	if (a[0] == '\0' || a[0] == '-' || strchr(a, '@') == NULL || strlen(a) > 254) {
+		return 0;
+	}
+	for (i = 0; a[i] != '\0'; i++) {
+		unsigned char c = (unsigned char)a[i];
+
+		if (c <= 0x20 || c >= 0x7f || c == '<' || c == '>' || c == ',' || c == '"' ||
+		    c == '(' || c == ')' || c == ';' || c == '\\') {
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* render_mem - one renderer into a malloc'ed string */
+static char *render_mem(int (*fn)(FILE *, const struct tlsrpt_digest *,
+                                  const struct tlsrpt_render_opts *),
+                        const struct tlsrpt_digest *d, const struct tlsrpt_render_opts *ro)
+{
+	char *s = NULL;
+	size_t n = 0;
+	FILE *fp = open_memstream(&s, &n);
+
+	if (fp == NULL) {
+		return NULL;
+	}
+	if (fn(fp, d, ro) < 0) {
+		fclose(fp);
+		free(s);
+		return NULL;
+	}
+	fclose(fp);
+	return s;
+}
+
+/*
+ * put_qp - s as quoted-printable (RFC 2045): lines of at most 76
+ * characters, "=" and bytes outside printable ASCII as =HH, a space or tab
+ * before a line end encoded; the mail's lines stay short whatever a
+ * report's values hold.
+ */
+static void put_qp(FILE *fp, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t col = 0;
+
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+		int plain = (c >= 33 && c <= 126 && c != '=') ||
+		            ((c == ' ' || c == '\t') && s[1] != '\n' && s[1] != '\0');
+
+		if (c == '\n') {
+			fputc('\n', fp);
+			col = 0;
+			continue;
+		}
+		if (col + (plain ? 1 : 3) > 75) {
+			fputs("=\n", fp);
+			col = 0;
+		}
+		if (plain) {
+			fputc(c, fp);
+			col++;
+		} else {
+			fputc('=', fp);
+			fputc(hex[c >> 4], fp);
+			fputc(hex[c & 15], fp);
+			col += 3;
+		}
+	}
+}
+
+/* send_mail - text and HTML as multipart/alternative through sendmail */
+static int send_mail(const struct opts *o, const struct tlsrpt_digest *d,
+                     const struct tlsrpt_render_opts *ro)
+{
+	char *text = render_mem(tlsrpt_render_text, d, ro),
+	     *html = render_mem(tlsrpt_render_html, d, ro);
+	char boundary[64], from[32], to[32], date[64];
+	unsigned long long failed = tlsrpt_render_failed(d);
+	struct tm tm;
+	time_t now = time(NULL);
+	int pfd[2], status, rc = -1;
+	pid_t pid;
+	FILE *fp;
+
+	if (text == NULL || html == NULL || pipe(pfd) < 0) {
+		fprintf(stderr, "tlsrpt-digest: cannot prepare the mail: %s\n", strerror(errno));
+		goto out;
+	}
+	pid = fork();
+	if (pid < 0) {
+		fprintf(stderr, "tlsrpt-digest: fork: %s\n", strerror(errno));
+		close(pfd[0]);
+		close(pfd[1]);
+		goto out;
+	}
+	if (pid == 0) {
+		dup2(pfd[0], 0);
+		close(pfd[0]);
+		close(pfd[1]);
+		if (o->from != NULL) {
+			execl(o->sendmail, o->sendmail, "-oi", "-f", o->from, "--", o->mail,
+			      (char *)NULL);
+		} else {
+			execl(o->sendmail, o->sendmail, "-oi", "--", o->mail, (char *)NULL);
+		}
+		fprintf(stderr, "tlsrpt-digest: %s: %s\n", o->sendmail, strerror(errno));
+		_exit(127);
+	}
+	close(pfd[0]);
+	if ((fp = fdopen(pfd[1], "w")) == NULL) {
+		close(pfd[1]);
+		waitpid(pid, &status, 0);
+		goto out;
+	}
+	tlsrpt_logline_date(d->first_day, from, sizeof(from));
+	tlsrpt_logline_date(d->last_day, to, sizeof(to));
+	snprintf(boundary, sizeof(boundary), "=_tlsrpt-digest-%ld-%ld", (long)getpid(), (long)now);
+	gmtime_r(&now, &tm);
+	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", &tm);
+	if (o->from != NULL) {
+		fprintf(fp, "From: %s\n", o->from);
+	}
+	fprintf(fp,
+	        "To: %s\nDate: %s\nSubject: TLS-RPT digest %s to %s: %llu failed sessions\n"
+	        "Auto-Submitted: auto-generated\nMIME-Version: 1.0\n"
+	        "Content-Type: multipart/alternative;\n boundary=\"%s\"\n\n"
+	        "--%s\nContent-Type: text/plain; charset=utf-8\n"
+	        "Content-Transfer-Encoding: quoted-printable\n\n",
+	        o->mail, date, from, to, failed, boundary, boundary);
+	put_qp(fp, text);
+	fprintf(fp,
+	        "\n--%s\nContent-Type: text/html; charset=utf-8\n"
+	        "Content-Transfer-Encoding: quoted-printable\n\n",
+	        boundary);
+	put_qp(fp, html);
+	fprintf(fp, "\n--%s--\n", boundary);
+	if (fclose(fp) != 0) {
+		fprintf(stderr, "tlsrpt-digest: writing to sendmail: %s\n", strerror(errno));
+	}
+	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		fprintf(stderr, "tlsrpt-digest: %s did not take the mail\n", o->sendmail);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(text);
+	free(html);
+	return rc;
+}
+
+/* expect_config - the milter configuration's ReportDomains are domains that should report */
+static int expect_config(struct tlsrpt_digest *d, const char *path)
+{
+	char err[512];
+	struct tlsrpt_conf *cfg = tlsrpt_conf_new(err, sizeof(err));
+	size_t i;
+
+	if (cfg == NULL || tlsrpt_conf_load(cfg, path, err, sizeof(err)) < 0) {
+		fprintf(stderr, "tlsrpt-digest: %s\n", err);
+		tlsrpt_conf_free(cfg);
+		return -1;
+	}
+	for (i = 0; i < cfg->report_domains.n; i++) {
+		tlsrpt_digest_expect(d, cfg->report_domains.v[i]);
+	}
+	tlsrpt_conf_free(cfg);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	        {"days", required_argument, NULL, 'd'},
+	        {"since", required_argument, NULL, 's'},
+	        {"today", required_argument, NULL, 'T'},
+	        {"silent-days", required_argument, NULL, 'S'},
+	        {"domain", required_argument, NULL, 'D'},
+	        {"config", required_argument, NULL, 'c'},
+	        {"json", no_argument, NULL, 'j'},
+	        {"html", required_argument, NULL, 'H'},
+	        {"prometheus", required_argument, NULL, 'P'},
+	        {"mail", required_argument, NULL, 'm'},
+	        {"from", required_argument, NULL, 'f'},
+	        {"sendmail", required_argument, NULL, 'M'},
+	        {"help", no_argument, NULL, 'h'},
+	        {NULL, 0, NULL, 0},
+	};
+	struct opts o = {7, -1, -1, 7, 0, 1, NULL, NULL, NULL, "/usr/sbin/sendmail", NULL, NULL};
+	const char *domains[TLSRPT_DIGEST_MAX_DOMAINS];
+	size_t ndomains = 0, i;
+	struct tlsrpt_render_opts ro;
+	struct tlsrpt_digest *d;
+	char err[256];
+	int ch, bad = 0, days_given = 0;
+	long v, first;
+
+	while ((ch = getopt_long(argc, argv, "d:s:c:jH:P:m:h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'd':
+			if ((v = parse_int(optarg, 1, TLSRPT_DIGEST_MAX_DAYS)) < 0) {
+				fprintf(stderr, "tlsrpt-digest: --days: 1 to %d\n",
+				        TLSRPT_DIGEST_MAX_DAYS);
+				return EXIT_USAGE;
+			}
+			o.days = (int)v;
+			days_given = 1;
+			break;
+		case 's':
+			if (parse_date(optarg, &o.since) < 0) {
+				fprintf(stderr, "tlsrpt-digest: --since: want YYYY-MM-DD\n");
+				return EXIT_USAGE;
+			}
+			break;
+		case 'T':
+			if (parse_date(optarg, &o.today) < 0) {
+				fprintf(stderr, "tlsrpt-digest: --today: want YYYY-MM-DD\n");
+				return EXIT_USAGE;
+			}
+			break;
+		case 'S':
+			if ((v = parse_int(optarg, 1, 3650)) < 0) {
+				fprintf(stderr, "tlsrpt-digest: --silent-days: 1 to 3650\n");
+				return EXIT_USAGE;
+			}
+			o.silent_days = (int)v;
+			break;
+		case 'D':
+			if (ndomains >= TLSRPT_DIGEST_MAX_DOMAINS || optarg[0] == '\0') {
+				fprintf(stderr, "tlsrpt-digest: --domain: at most %d, not empty\n",
+				        TLSRPT_DIGEST_MAX_DOMAINS);
+				return EXIT_USAGE;
+			}
+			domains[ndomains++] = optarg;
+			break;
+		case 'c':
+			o.config = optarg;
+			break;
+		case 'j':
+			o.json = 1;
+			o.text = 0;
+			break;
+		case 'H':
+			o.html = optarg;
+			break;
+		case 'P':
+			o.prom = optarg;
+			break;
+		case 'm':
+			if (!safe_address(optarg)) {
+				fprintf(stderr, "tlsrpt-digest: --mail: not a plain address: %s\n",
+				        optarg);
+				return EXIT_USAGE;
+			}
+			o.mail = optarg;
+			break;
+		case 'f':
+			if (!safe_address(optarg)) {
+				fprintf(stderr, "tlsrpt-digest: --from: not a plain address: %s\n",
+				        optarg);
+				return EXIT_USAGE;
+			}
+			o.from = optarg;
+			break;
+		case 'M':
+			o.sendmail = optarg;
+			break;
+		case 'h':
+			usage();
+			return EXIT_CLEAN;
+		default:
+			usage();
+			return EXIT_USAGE;
+		}
+	}
+	if (days_given && o.since >= 0) {
+		fprintf(stderr, "tlsrpt-digest: --days and --since exclude each other\n");
+		return EXIT_USAGE;
+	}
+	if (o.today < 0) {
+		o.today = (long)(time(NULL) / 86400);
+	}
+	first = o.since >= 0 ? o.since : o.today - o.days + 1;
+	if (first > o.today) {
+		fprintf(stderr, "tlsrpt-digest: --since is after today\n");
+		return EXIT_USAGE;
+	}
+	if ((d = tlsrpt_digest_new(first, o.today, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "tlsrpt-digest: %s\n", err);
+		return EXIT_USAGE;
+	}
+	for (i = 0; i < ndomains; i++) {
+		tlsrpt_digest_expect(d, domains[i]);
+	}
+	if (o.config != NULL && expect_config(d, o.config) < 0) {
+		tlsrpt_digest_free(d);
+		return EXIT_USAGE;
+	}
+	if (optind == argc) {
+		bad |= scan_file(d, "-") < 0;
+	}
+	for (; optind < argc; optind++) {
+		bad |= scan_file(d, argv[optind]) < 0;
+	}
+	tlsrpt_digest_finish(d);
+	ro.today = o.today;
+	ro.silent_days = o.silent_days;
+	ro.meanings = 1;
+	if (o.json && tlsrpt_render_json(stdout, d, &ro) < 0) {
+		bad = 1;
+	}
+	if (o.text && o.mail == NULL && (o.html == NULL || strcmp(o.html, "-") != 0) &&
+	    tlsrpt_render_text(stdout, d, &ro) < 0) {
+		bad = 1;
+	}
+	if (o.html != NULL && write_html(o.html, d, &ro) < 0) {
+		bad = 1;
+	}
+	if (o.prom != NULL && write_prom(o.prom, d, &ro) < 0) {
+		bad = 1;
+	}
+	if (o.mail != NULL && send_mail(&o, d, &ro) < 0) {
+		bad = 1;
+	}
+	v = tlsrpt_render_failed(d) > 0;
+	tlsrpt_digest_free(d);
+	if (bad) {
+		return EXIT_USAGE;
+	}
+	return v ? EXIT_FAILURES : EXIT_CLEAN;
+}

@@ -1,0 +1,37 @@
+# tests/digest/lib.sh - shared by the tlsrpt-digest tests (sourced)
+#
+# TLSRPT_DIGEST is the program (AM_TESTS_ENVIRONMENT, or the build tree);
+# DDATA the kept inputs and expected outputs; TODAY the day the kept week
+# of reports (2026-11-23 to 2026-11-29, tests/digest/gen-mails.py) ends.
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${top_builddir:=$top_srcdir}"
+. "$top_srcdir/tests/lib.sh"
+: "${TLSRPT_DIGEST:=$top_builddir/milter/tlsrpt-digest}"
+DDATA=$top_srcdir/tests/digest/data
+: "${PYTHON:=python3}"
+TODAY=2026-11-29
+[ -x "$TLSRPT_DIGEST" ] || { echo "FAIL: $TLSRPT_DIGEST not built"; exit 1; }
+
+# digest - run the program with the kept week's clock: ARGS...
+digest() {
+    "$TLSRPT_DIGEST" --today "$TODAY" --domain example.net "$@"
+}
+
+# expect_rc - the status of the last command: WANT RC WHAT
+expect_rc() {
+    if [ "$2" -eq "$1" ]; then
+        ok
+    else
+        fail "$3: exit status $2, want $1"
+    fi
+}
+
+# same - two files must be equal: WANT GOT WHAT
+same() {
+    if cmp -s "$1" "$2"; then
+        ok
+    else
+        fail "$3 differs (want, got):"
+        diff -u "$1" "$2" | head -40
+    fi
+}

@@ -14,6 +14,14 @@ Presets (sizes are approximate and printed on stdout):
   large   ~20 MB JSON (under the default 20 MiB cap), ~72,000 details
   bomb    1 GiB of zeros gzipped (~1 MB gzip, ~1.4 MB email)
 
+Worst shapes (not in the default set): JSON built to cost the most memory
+and CPU per byte, each inflating to just under the default MaxReportSize
+(20 MiB) from a ~28 KB email:
+  zeros        {"policies":[0,0,0,...]}: one 2-byte array element per node
+  zeros-bad    the same with an invalid tail, so the parse fails at the end
+  objects      {"policies":[{},{},...]}: one 3-byte policy per entry
+  details      one policy whose failure-details is [{},{},...]
+
 Usage:
   gen-report.py -o DIR [--seed N] [PRESET...]          (default: all four)
   gen-report.py -o DIR --name NAME --policies P --details D
@@ -36,6 +44,16 @@ PRESETS = {
     "large": (40, 72000),
 }
 BOMB_BYTES = 1 << 30
+WORST_BYTES = 20 * 1024 * 1024 - 64  # just under the default MaxReportSize
+WORST = {
+    # name: (head, element, tail)
+    "zeros": (b'{"policies":[', b"0,", b'0]}'),
+    "zeros-bad": (b'{"policies":[', b"0,", b"0,x"),
+    "objects": (b'{"policies":[', b"{},", b"{}]}"),
+    "details": (b'{"policies":[{"policy":{"policy-type":"sts","policy-domain":"example.com"},'
+                b'"summary":{"total-successful-session-count":1,'
+                b'"total-failure-session-count":1},"failure-details":[', b"{},", b"{}]}]}"),
+}
 
 RESULT_TYPES = [
     "starttls-not-supported",
@@ -149,8 +167,8 @@ def b64_lines(data):
     return b"".join(s[i:i + 76] + b"\r\n" for i in range(0, len(s), 76))
 
 
-def email(rng, payload, gz, domain, start_epoch, start):
-    """email - the whole message, CRLF line ends"""
+def email(rng, payload, gz, domain, start_epoch, start, copies=1):
+    """email - the whole message (the report part copies times), CRLF line ends"""
     boundary = "%028x" % rng.getrandbits(112)
     end_epoch = start_epoch + 86399
     fname = "google.com!%s!%d!%d!001.json%s" % (domain, start_epoch, end_epoch,
@@ -182,6 +200,8 @@ def email(rng, payload, gz, domain, start_epoch, start):
         "",
         "This is an aggregate TLS report from google.com",
         "",
+    ]
+    part = [
         "--%s" % boundary,
         "Content-Type: %s; " % ctype,
         '\tname="%s"' % fname,
@@ -191,7 +211,8 @@ def email(rng, payload, gz, domain, start_epoch, start):
         "",
         "",
     ]
-    return ("\r\n".join(hdr).encode() + b64_lines(payload) +
+    part = "\r\n".join(part).encode() + b64_lines(payload)
+    return ("\r\n".join(hdr).encode() + b"\r\n" + b"\r\n".join([part] * copies) +
             ("\r\n--%s--\r\n" % boundary).encode())
 
 
@@ -222,6 +243,23 @@ def make_bomb(outdir, seed, nbytes=BOMB_BYTES):
     print("%-8s email %10d B  zeros %9d B  gzip %9d B" % ("bomb", len(msg), nbytes, len(payload)))
 
 
+def make_worst(outdir, name, seed, parts=1, nbytes=WORST_BYTES):
+    """make_worst - a worst-shape report of nbytes of JSON, gzipped, parts times in an email"""
+    head, elem, tail = WORST[name]
+    n = (nbytes - len(head) - len(tail)) // len(elem)
+    rng = random.Random("%s/%d" % (name, seed))
+    chunk = elem * 65536
+    chunks = [head] + [chunk] * (n // 65536) + [elem * (n % 65536), tail]
+    payload = gzip_bytes(chunks)
+    msg = email(rng, payload, True, "example.com", 1725321600, "2024-09-03T00:00:00Z", parts)
+    if parts > 1:
+        name = "%s-x%d" % (name, parts)
+    with open(os.path.join(outdir, name + ".eml"), "wb") as f:
+        f.write(msg)
+    print("%-9s email %10d B  json %10d B  gzip %9d B" % (name, len(msg), len(head) + n *
+                                                          len(elem) + len(tail), len(payload)))
+
+
 def main():
     ap = argparse.ArgumentParser(description="synthetic TLS-RPT report emails")
     ap.add_argument("-o", "--outdir", required=True)
@@ -231,7 +269,11 @@ def main():
     ap.add_argument("--details", type=int)
     ap.add_argument("--ipv6", type=float, default=0.3, help="fraction of IPv6 sending-mta-ip")
     ap.add_argument("--json", action="store_true", help="plain JSON instead of gzip")
-    ap.add_argument("presets", nargs="*", help="small medium large bomb (default: all)")
+    ap.add_argument("--parts", type=int, default=1,
+                    help="worst shapes: the report part this many times in one email")
+    ap.add_argument("presets", nargs="*",
+                    help="small medium large bomb (default: all), or a worst shape: "
+                    + " ".join(WORST))
     a = ap.parse_args()
     os.makedirs(a.outdir, exist_ok=True)
     if a.name:
@@ -242,6 +284,8 @@ def main():
     for p in a.presets or ["small", "medium", "large", "bomb"]:
         if p == "bomb":
             make_bomb(a.outdir, a.seed)
+        elif p in WORST:
+            make_worst(a.outdir, p, a.seed, a.parts)
         elif p in PRESETS:
             make(a.outdir, p, PRESETS[p][0], PRESETS[p][1], a.ipv6, not a.json, a.seed)
         else:

@@ -22,21 +22,30 @@ void tlsrpt_buf_init(struct tlsrpt_buf *b, size_t max)
 	b->max = max;
 }
 
+/* tlsrpt_buf_cap_for - the capacity after growing to hold need bytes (need <= max) */
+size_t tlsrpt_buf_cap_for(const struct tlsrpt_buf *b, size_t need)
+{
+	size_t ncap = b->cap ? b->cap : 256;
+
+	if (need <= b->cap && b->data != NULL) {
+		return b->cap;
+	}
+	while (ncap < need) {
+		ncap = ncap > b->max / 2 ? b->max : ncap * 2;
+	}
+	return ncap > b->max ? b->max : ncap;
+}
+
 /* grow - capacity for need bytes (need <= max); 0 ok, -2 out of memory */
 static int grow(struct tlsrpt_buf *b, size_t need)
 {
-	size_t ncap = b->cap ? b->cap : 256;
+	size_t ncap;
 	char *n;
 
 	if (need <= b->cap && b->data != NULL) {
 		return 0;
 	}
-	while (ncap < need) {
-		ncap = ncap > b->max / 2 ? b->max : ncap * 2;
-	}
-	if (ncap > b->max) {
-		ncap = b->max;
-	}
+	ncap = tlsrpt_buf_cap_for(b, need);
 	n = realloc(b->data, ncap + 1);
 	if (n == NULL) {
 		return -2;

@@ -33,6 +33,13 @@ int tlsrpt_buf_reserve(struct tlsrpt_buf *b, size_t want);
 /* tlsrpt_buf_commit - count n bytes written into the room (n <= cap - len) and NUL-terminate */
 void tlsrpt_buf_commit(struct tlsrpt_buf *b, size_t n);
 
+/*
+ * tlsrpt_buf_cap_for - the capacity the buffer will have once it holds need
+ * bytes (need <= max): its capacity now, or what growth will allocate, so a
+ * caller can account for memory before the buffer takes it
+ */
+size_t tlsrpt_buf_cap_for(const struct tlsrpt_buf *b, size_t need);
+
 /* tlsrpt_buf_reset - forget the contents, keep the allocation */
 void tlsrpt_buf_reset(struct tlsrpt_buf *b);
 

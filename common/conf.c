@@ -116,8 +116,19 @@ static const struct tlsrpt_option options[] = {
          F(max_message_size), NULL, NULL, "bytes of a report message examined"},
         {"MaxReportSize", TLSRPT_OPT_SIZE, "20M", NULL, KIB, GIB, NULL, 0,
          "The largest report after transfer decoding and decompression; a larger one (a gzip "
-         "bomb) gives an error line.",
+         "bomb) gives an error line. It also bounds the reports of one message together, and "
+         "each report's JSON tree may take at most 4 times this much memory (a report whose "
+         "tree would take more gives an error line).",
          F(max_report_size), NULL, NULL, "largest report after decoding and decompression"},
+        {"MemoryBudget", TLSRPT_OPT_SIZE, "512M", NULL, MIB, 1024 * GIB, NULL, 0,
+         "The memory all messages being read at once may hold for report text and JSON "
+         "trees together; one report takes up to 5 times MaxReportSize (its text and a "
+         "tree of at most 4 times that), so MemoryBudget must be at least that much. A "
+         "report message that would pass the budget is answered with a temporary failure "
+         "(451 4.3.2) and an error line, and its sender tries again later; nothing is lost.",
+         F(memory_budget), NULL, NULL,
+         "report text and JSON trees of all messages read at once; past it a report mail gets "
+         "a temporary failure (451) and is retried"},
         {"MaxFailureLines", TLSRPT_OPT_INT, "50", NULL, 0, 100000, NULL, 0,
          "How many failure lines are logged per message, over all its reports (each report "
          "those with the most failed sessions first); the rest are summed up in one "
@@ -870,6 +881,14 @@ int tlsrpt_conf_check(const struct tlsrpt_conf *cfg, int daemon, char *err, size
 		                  at);
 		return -1;
 	}
+	if (cfg->memory_budget < (1 + TLSRPT_JSON_TREE_FACTOR) * cfg->max_report_size) {
+		where(cfg, find("MemoryBudget"), at, sizeof(at));
+		tlsrpt_errbuf_set(err, errlen,
+		                  "%s: MemoryBudget %llu is less than %u times MaxReportSize: a "
+		                  "large report could never be read",
+		                  at, cfg->memory_budget, 1 + TLSRPT_JSON_TREE_FACTOR);
+		return -1;
+	}
 	if (cfg->action == TLSRPT_ACTION_REDIRECT && cfg->redirect_to == NULL) {
 		where(cfg, find("Action"), at, sizeof(at));
 		tlsrpt_errbuf_set(err, errlen, "%s: Action redirect needs RedirectTo", at);
@@ -892,6 +911,7 @@ void tlsrpt_conf_limits(const struct tlsrpt_conf *cfg, struct tlsrpt_limits *lim
 	tlsrpt_limits_default(lim);
 	lim->max_message_size = (size_t)cfg->max_message_size;
 	lim->max_report_size = (size_t)cfg->max_report_size;
+	lim->max_json_tree = TLSRPT_JSON_TREE_FACTOR * lim->max_report_size;
 	lim->max_failure_lines = (unsigned)cfg->max_failure_lines;
 	lim->max_policy_lines = (unsigned)cfg->max_policy_lines;
 	lim->max_mime_depth = (unsigned)cfg->max_mime_depth;

@@ -92,6 +92,7 @@ struct tlsrpt_conf {
 	int log_format;                             /* LogFormat: enum tlsrpt_format */
 	unsigned long long max_message_size;        /* MaxMessageSize */
 	unsigned long long max_report_size;         /* MaxReportSize */
+	unsigned long long memory_budget;           /* MemoryBudget */
 	unsigned long long max_failure_lines;       /* MaxFailureLines */
 	unsigned long long max_policy_lines;        /* MaxPolicyLines */
 	unsigned long long max_mime_depth;          /* MaxMimeDepth */

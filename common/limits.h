@@ -11,6 +11,11 @@
 
 #define TLSRPT_DEF_MAX_MESSAGE_SIZE (25u * 1024 * 1024) /* message bytes examined */
 #define TLSRPT_DEF_MAX_REPORT_SIZE (20u * 1024 * 1024)  /* decompressed report */
+/* the JSON tree of one report (cJSON nodes and the report model) per byte of
+ * MaxReportSize: a dense real report needs about 3, {"policies":[0,0,...]}
+ * would need 32 */
+#define TLSRPT_JSON_TREE_FACTOR 4u
+#define TLSRPT_DEF_MAX_JSON_TREE (TLSRPT_JSON_TREE_FACTOR * TLSRPT_DEF_MAX_REPORT_SIZE)
 #define TLSRPT_DEF_MAX_MIME_DEPTH 16u
 #define TLSRPT_DEF_MAX_PARTS 256u
 #define TLSRPT_DEF_MAX_FAILURE_LINES 50u
@@ -26,6 +31,7 @@
 struct tlsrpt_limits {
 	size_t max_message_size;    /* bytes of message examined */
 	size_t max_report_size;     /* bytes of one decoded, decompressed report */
+	size_t max_json_tree;       /* bytes of its JSON tree: TLSRPT_JSON_TREE_FACTOR x that */
 	unsigned max_mime_depth;    /* multipart nesting */
 	unsigned max_parts;         /* MIME parts per message */
 	unsigned max_failure_lines; /* failure lines per message */

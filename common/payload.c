@@ -63,7 +63,10 @@ struct tlsrpt_payload {
 	int zinit;    /* zs initialised */
 	z_stream zs;
 	char reason[128]; /* why the part failed */
-	size_t zused;     /* bytes of zone handed to zlib */
+	int busy;         /* it failed on the budget */
+	struct tlsrpt_budget *budget;
+	size_t charged; /* bytes of out charged to budget */
+	size_t zused;   /* bytes of zone handed to zlib */
 	unsigned char zone[ZONE] __attribute__((aligned(ZALIGN)));
 };
 
@@ -90,7 +93,34 @@ void tlsrpt_payload_reset(struct tlsrpt_payload *p)
 	p->nsniff = 0;
 	p->nonblank = 0;
 	p->reason[0] = '\0';
+	p->busy = 0;
 	tlsrpt_buf_reset(&p->out);
+}
+
+/* tlsrpt_payload_set_budget - charge the output buffer to budget from now on */
+void tlsrpt_payload_set_budget(struct tlsrpt_payload *p, struct tlsrpt_budget *budget)
+{
+	tlsrpt_budget_give(p->budget, p->charged);
+	p->charged = 0;
+	p->budget = budget;
+}
+
+/* tlsrpt_payload_set_max - hold this part's output to max bytes */
+void tlsrpt_payload_set_max(struct tlsrpt_payload *p, size_t max)
+{
+	p->out.max = max;
+}
+
+/* tlsrpt_payload_size - output bytes of this part so far */
+size_t tlsrpt_payload_size(const struct tlsrpt_payload *p)
+{
+	return p->out.len;
+}
+
+/* tlsrpt_payload_busy - whether the part failed on the budget */
+int tlsrpt_payload_busy(const struct tlsrpt_payload *p)
+{
+	return p->busy;
 }
 
 /* fail - record the reason, copy it to err, return -1 */
@@ -136,11 +166,34 @@ static void zone_free(voidpf opaque, voidpf addr)
 	}
 }
 
+/* charge - account for the output buffer holding need bytes before it grows; 0 ok, -1 failed */
+static int charge(struct tlsrpt_payload *p, size_t need, char *err, size_t errlen)
+{
+	size_t cap;
+
+	if (p->budget == NULL || need > p->out.max) {
+		return 0;
+	}
+	cap = tlsrpt_buf_cap_for(&p->out, need);
+	if (cap <= p->charged) {
+		return 0;
+	}
+	if (tlsrpt_budget_take(p->budget, cap - p->charged) < 0) {
+		p->busy = 1;
+		return fail(p, "memory budget exhausted", err, errlen);
+	}
+	p->charged = cap;
+	return 0;
+}
+
 /* append - add output bytes; 0 ok, -1 failed (err) */
 static int append(struct tlsrpt_payload *p, const void *data, size_t len, char *err, size_t errlen)
 {
 	char msg[sizeof(p->reason)];
 
+	if (len <= p->out.max - p->out.len && charge(p, p->out.len + len, err, errlen) < 0) {
+		return -1;
+	}
 	switch (tlsrpt_buf_append(&p->out, data, len)) {
 	case 0:
 		return 0;
@@ -218,10 +271,15 @@ static int inflate_some(struct tlsrpt_payload *p, const unsigned char *data, siz
 				return -1;
 			}
 		} else {
+			room = p->out.max - p->out.len < STEP ? p->out.max - p->out.len : STEP;
+			if (charge(p, p->out.len + room, err, errlen) < 0) {
+				return -1;
+			}
 			if (tlsrpt_buf_reserve(&p->out, STEP) < 0) {
 				return fail(p, "out of memory", err, errlen);
 			}
-			room = p->out.cap - p->out.len;
+			/* the capacity may pass the bound: set_max lowers it for a later part */
+			room = (p->out.cap < p->out.max ? p->out.cap : p->out.max) - p->out.len;
 			p->zs.next_out = (unsigned char *)p->out.data + p->out.len;
 			p->zs.avail_out = room > MAX_AVAIL ? MAX_AVAIL : (uInt)room;
 			room = p->zs.avail_out;
@@ -373,6 +431,7 @@ void tlsrpt_payload_free(struct tlsrpt_payload *p)
 	if (p->zinit) {
 		inflateEnd(&p->zs);
 	}
+	tlsrpt_budget_give(p->budget, p->charged);
 	tlsrpt_buf_free(&p->out);
 	free(p);
 }

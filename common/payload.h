@@ -17,6 +17,7 @@
 
 #include <stddef.h>
 
+#include "arena.h"
 #include "buf.h"
 
 enum tlsrpt_payload_kind {
@@ -29,6 +30,23 @@ struct tlsrpt_payload;
 
 /* tlsrpt_payload_new - collector bounded to max bytes of output; NULL when out of memory */
 struct tlsrpt_payload *tlsrpt_payload_new(size_t max);
+
+/*
+ * tlsrpt_payload_set_budget - charge the output buffer to budget from now
+ * on (before it grows; returned by tlsrpt_payload_free).  A growth the
+ * budget refuses fails the part with "memory budget exhausted" and
+ * tlsrpt_payload_busy() says so.
+ */
+void tlsrpt_payload_set_budget(struct tlsrpt_payload *p, struct tlsrpt_budget *budget);
+
+/* tlsrpt_payload_set_max - hold this part's output to max bytes (call after reset) */
+void tlsrpt_payload_set_max(struct tlsrpt_payload *p, size_t max);
+
+/* tlsrpt_payload_size - output bytes of this part so far */
+size_t tlsrpt_payload_size(const struct tlsrpt_payload *p);
+
+/* tlsrpt_payload_busy - whether the part failed on the budget (not on its content) */
+int tlsrpt_payload_busy(const struct tlsrpt_payload *p);
 
 /* tlsrpt_payload_reset - start a new part, keeping allocations (and the zlib stream) */
 void tlsrpt_payload_reset(struct tlsrpt_payload *p);

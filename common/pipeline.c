@@ -18,6 +18,22 @@
  * its report/policy/failure records when the part ends.  A finished message
  * with no report and no error gets one "ignored" record.
  *
+ * Cost: the report parts of one message share one MaxReportSize of
+ * decompressed text and one max_json_tree of JSON tree, in total, so a
+ * message of 256 small parts that each inflate to a worst-shape report
+ * costs what one does; the parts past it give "reports exceed ... in
+ * total" error records.
+ *
+ * Memory: the report buffer and the JSON tree of each report are bounded
+ * by lim (MaxReportSize, max_json_tree) and, with tlsrpt_pipeline_set_budget,
+ * charged to a budget shared with the other messages of the process,
+ * through a message budget (arena.h): the first SMALL_REPORT bytes
+ * exactly, then at once all the message can use (MaxReportSize plus the
+ * tree bound), so a large report is refused before most of its work or
+ * is sure to finish.  When the shared budget refuses, the message is "busy": collecting and parsing
+ * stop and the daemon answers with a temporary failure, so the sender retries later; it is never an
+ * "error" record, since the report is not at fault.
+ *
  * Diagnostics: feed and finish return -1 only for internal failures (out of
  * memory, record list full); bad input is never an internal failure, it is
  * an "error" record.
@@ -33,8 +49,9 @@
 #include "pipeline.h"
 #include "report.h"
 
-#define MAX_AUTH_RESULTS 64 /* Authentication-Results fields kept */
-#define AUTO_MAX_BLANK 4096 /* leading white space looked past in AUTO mode */
+#define MAX_AUTH_RESULTS 64        /* Authentication-Results fields kept */
+#define AUTO_MAX_BLANK 4096        /* leading white space looked past in AUTO mode */
+#define SMALL_REPORT (1024 * 1024) /* memory charged exactly before a message reserves it all */
 
 struct tlsrpt_pipeline {
 	struct tlsrpt_limits lim;
@@ -51,6 +68,12 @@ struct tlsrpt_pipeline {
 	unsigned part;      /* its part number */
 	int payload_failed; /* payload refused input: reason in payload_err */
 	char payload_err[256];
+	struct tlsrpt_budget *budget; /* this message's, drawing on the shared one; NULL: none */
+	struct tlsrpt_budget own;
+	int busy;          /* the budget refused: try the message again later */
+	size_t text_spent; /* decompressed report bytes of earlier parts */
+	size_t tree_spent; /* JSON tree bytes of earlier parts */
+	int text_short;    /* this part's bound is what text_spent left */
 
 	struct tlsrpt_msghdrs hdrs;
 	struct tlsrpt_trust trust;
@@ -387,6 +410,15 @@ static int duplicate(struct tlsrpt_pipeline *p, const struct tlsrpt_report *r)
 	return 0;
 }
 
+/* total_err - the reason for a part refused on what earlier parts of the message spent */
+static const char *total_err(const struct tlsrpt_pipeline *p, char *err, size_t errlen,
+                             const char *what)
+{
+	snprintf(err, errlen, "reports of this message exceed %s (%zu bytes) in total", what,
+	         what[0] == 'M' ? p->lim.max_report_size : p->lim.max_json_tree);
+	return err;
+}
+
 /* report_done - parse one collected report and append its records */
 static void report_done(struct tlsrpt_pipeline *p, unsigned part)
 {
@@ -394,17 +426,50 @@ static void report_done(struct tlsrpt_pipeline *p, unsigned part)
 	size_t len;
 	char err[256];
 	struct tlsrpt_report *r = NULL;
-	size_t i;
+	size_t i, spent;
+	int rc;
 
+	if (p->busy) {
+		return;
+	}
 	if (p->payload_failed) {
-		add_error(p, p->payload_err, part);
+		if (tlsrpt_payload_busy(p->payload)) {
+			p->busy = 1;
+			return;
+		}
+		if (strncmp(p->payload_err, "report exceeds", 14) == 0) {
+			p->text_spent = p->lim.max_report_size;
+		} else {
+			p->text_spent += tlsrpt_payload_size(p->payload);
+		}
+		add_error(p,
+		          p->text_short ? total_err(p, err, sizeof(err), "MaxReportSize")
+		                        : p->payload_err,
+		          part);
 		return;
 	}
 	if (tlsrpt_payload_finish(p->payload, &json, &len, err, sizeof(err)) < 0) {
 		add_error(p, err, part);
 		return;
 	}
-	if (tlsrpt_report_parse(json, len, &r, err, sizeof(err)) < 0) {
+	p->text_spent += len;
+	if (p->tree_spent >= p->lim.max_json_tree) {
+		add_error(p, total_err(p, err, sizeof(err), "the JSON tree bound"), part);
+		return;
+	}
+	rc = tlsrpt_report_parse_bounded(json, len, p->lim.max_json_tree - p->tree_spent, p->budget,
+	                                 &spent, &r, err, sizeof(err));
+	p->tree_spent += spent;
+	if (rc < 0 && p->tree_spent >= p->lim.max_json_tree && p->tree_spent > spent) {
+		total_err(p, err, sizeof(err), "the JSON tree bound");
+	}
+	switch (rc) {
+	case 0:
+		break;
+	case -2:
+		p->busy = 1;
+		return;
+	default:
 		add_error(p, err, part);
 		return;
 	}
@@ -445,13 +510,15 @@ static int on_part_begin(void *ctx, const struct tlsrpt_mime_part *part)
 	p->in_report = 1;
 	p->part = part->index;
 	p->payload_failed = 0;
+	p->text_short = p->text_spent > 0;
+	tlsrpt_payload_set_max(p->payload, p->lim.max_report_size - p->text_spent);
 	return 1;
 }
 
 /* collect - feed decoded report bytes to the payload, remembering a refusal */
 static void collect(struct tlsrpt_pipeline *p, const unsigned char *data, size_t len)
 {
-	if (p->payload_failed || len == 0) {
+	if (p->payload_failed || p->busy || len == 0) {
 		return;
 	}
 	if (tlsrpt_payload_feed(p->payload, data, len, p->payload_err, sizeof(p->payload_err)) <
@@ -689,6 +756,28 @@ int tlsrpt_pipeline_remember(struct tlsrpt_pipeline *p, char *err, size_t errlen
 	return rc;
 }
 
+/* tlsrpt_pipeline_set_budget - charge report buffers and JSON trees to b, through a message budget
+ */
+void tlsrpt_pipeline_set_budget(struct tlsrpt_pipeline *p, struct tlsrpt_budget *b)
+{
+	size_t whole = p->lim.max_report_size + p->lim.max_json_tree;
+
+	tlsrpt_payload_set_budget(p->payload, NULL);
+	tlsrpt_budget_release(p->budget);
+	p->budget = NULL;
+	if (b != NULL) {
+		tlsrpt_budget_child(&p->own, b, SMALL_REPORT < whole ? SMALL_REPORT : whole, whole);
+		p->budget = &p->own;
+		tlsrpt_payload_set_budget(p->payload, p->budget);
+	}
+}
+
+/* tlsrpt_pipeline_busy - whether the shared budget refused this message */
+int tlsrpt_pipeline_busy(const struct tlsrpt_pipeline *p)
+{
+	return p->busy;
+}
+
 /* tlsrpt_pipeline_failures - failed sessions reported, summed over reports */
 unsigned long long tlsrpt_pipeline_failures(const struct tlsrpt_pipeline *p)
 {
@@ -705,6 +794,7 @@ void tlsrpt_pipeline_free(struct tlsrpt_pipeline *p)
 	}
 	tlsrpt_mime_free(p->mime);
 	tlsrpt_payload_free(p->payload);
+	tlsrpt_budget_release(p->budget);
 	tlsrpt_records_free(&p->recs);
 	free(p->hdrs.report_domain);
 	free(p->hdrs.report_submitter);

@@ -43,6 +43,7 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "arena.h"
 #include "dedup.h"
 #include "limits.h"
 #include "record.h"
@@ -75,6 +76,22 @@ struct tlsrpt_pipeline *tlsrpt_pipeline_new(const struct tlsrpt_limits *lim, enu
  * before the first feed; without it, dkim=none and nothing is refused)
  */
 void tlsrpt_pipeline_set_trust(struct tlsrpt_pipeline *p, const struct tlsrpt_trust *t);
+
+/*
+ * tlsrpt_pipeline_set_budget - charge this message's report buffer and
+ * JSON trees to b, a budget shared by all messages (call before the first
+ * feed; b must outlive the pipeline; without it only lim bounds them):
+ * up to 1 MiB exactly, past that MaxReportSize plus the JSON tree bound
+ * at once, held until tlsrpt_pipeline_free
+ */
+void tlsrpt_pipeline_set_budget(struct tlsrpt_pipeline *p, struct tlsrpt_budget *b);
+
+/*
+ * tlsrpt_pipeline_busy - the budget refused memory for a report of this
+ * message: its records are incomplete and must not be logged or acted on;
+ * the message should be tried again later (the daemon: a temporary failure)
+ */
+int tlsrpt_pipeline_busy(const struct tlsrpt_pipeline *p);
 
 /* tlsrpt_pipeline_feed - next chunk of the message; 0 ok, -1 internal failure (err) */
 int tlsrpt_pipeline_feed(struct tlsrpt_pipeline *p, const char *data, size_t len, char *err,

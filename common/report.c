@@ -6,7 +6,11 @@
  * into a per-report arena (arena.h), and struct tlsrpt_report is built in
  * the same arena, its strings pointing at the tree's own strings (no
  * copies).  The report owns the arena: tlsrpt_report_free releases tree
- * and model in one step, and nothing is ever freed node by node.
+ * and model in one step, and nothing is ever freed node by node.  The
+ * arena has a maximum (the caller's max_tree, 4 x MaxReportSize in the
+ * pipeline): a text of any shape, e.g. {"policies":[0,0,...]} where each
+ * 2-byte element becomes a 64-byte node, costs at most that much memory
+ * and the time to build it, and is refused with "JSON tree over N bytes".
  *
  * The one exception to "no globals" in common/: cJSON's allocation hooks
  * are process-wide, so they are installed once (pthread_once, the other
@@ -14,12 +18,21 @@
  * a thread-local pointer set only for the duration of
  * cJSON_ParseWithLengthOpts inside tlsrpt_report_parse; with no current
  * arena they are plain malloc and free, so any other cJSON use in the
- * process is unaffected.  The free hook ignores pointers into the current
- * arena (cJSON frees a partial tree when a parse fails).
+ * process is unaffected.  While a parse runs every cJSON allocation of the
+ * thread comes from its arena, so the free hook does nothing then (cJSON
+ * frees a partial tree node by node when a parse fails; the arena goes in
+ * one step afterwards).
  *
- * Failure-detail objects (tens of thousands in a large report) are read
- * in one pass over their members, the first member of each name counting,
- * as a lookup by name would.
+ * One reading only: the members of every object read are picked in one
+ * pass over the object, and a name we read that occurs twice is refused
+ * (JSON readers differ on which one wins).  The text is checked for what
+ * the tree hides: a NUL in a string (escaped \u0000 or raw: the C string
+ * would end there), anything but white space after the report object, and
+ * session counts are read from their own digits, not from cJSON's double
+ * (2^53 + 1 would round to 2^53).  To find a number's digits, the number
+ * nodes are paired in document order with the number tokens of the text
+ * after parsing, and valueint (unused otherwise) is set to the token's
+ * byte offset.
  *
  * Rules (what real senders send, see tests/unit/test_report.c):
  *   - a string field of another JSON type (null, number, ...) is absent;
@@ -36,8 +49,13 @@
  * Refused, with the reason in err: text that is not JSON ("not JSON (at
  * byte N)"), a report that is not an object, no "policies" member ("no
  * policies array") or one that is not an array, a policy entry that is
- * not an object, and a session count that is not an integer in
- * 0..2^53 ("<key> is not a non-negative integer").
+ * not an object, a session count that is not an integer in 0..2^53
+ * ("<key> is not a non-negative integer"), a member name read twice in one
+ * object ("duplicate member <name>"), a NUL in any string ("NUL character
+ * in a JSON string (at byte N)"), data after the report object ("trailing
+ * data after the report object (at byte N)") and a tree over the maximum
+ * ("JSON tree over N bytes").  Over the shared budget is not a refusal
+ * but a busy condition (-2, "memory budget exhausted").
  *
  * This is the only module that includes cJSON.h.
  */
@@ -49,14 +67,25 @@
 #include <cjson/cJSON.h>
 
 #include "arena.h"
+#include "limits.h"
 #include "report.h"
 
-#define MAX_SAFE_INTEGER 9007199254740992.0 /* 2^53: every integer up to it is exact */
+#define MAX_COUNT 9007199254740992ULL /* 2^53: largest count accepted */
 
 /* the report and the arena that holds it (and its tree); report first */
 struct owned_report {
 	struct tlsrpt_report r;
 	struct tlsrpt_arena *arena;
+};
+
+/* one parse: the text, its tree's arena and bound, where reasons go */
+struct ctx {
+	const char *text;
+	size_t len;
+	struct tlsrpt_arena *arena;
+	size_t max_tree;
+	char *err;
+	size_t errlen;
 };
 
 static pthread_once_t hooks_once = PTHREAD_ONCE_INIT;
@@ -68,10 +97,10 @@ static void *hook_malloc(size_t n)
 	return current != NULL ? tlsrpt_arena_alloc(current, n) : malloc(n);
 }
 
-/* hook_free - cJSON's free: arena memory goes with its arena */
+/* hook_free - cJSON's free: nothing while parsing (it is arena memory, freed with the arena) */
 static void hook_free(void *ptr)
 {
-	if (current == NULL || !tlsrpt_arena_owns(current, ptr)) {
+	if (current == NULL) {
 		free(ptr);
 	}
 }
@@ -92,47 +121,152 @@ static void seterr(char *err, size_t errlen, const char *what, const char *detai
 	}
 }
 
-/* get - member key of object o, or NULL */
-static const cJSON *get(const cJSON *o, const char *key)
-{
-	if (!cJSON_IsObject(o)) {
-		return NULL;
-	}
-	return cJSON_GetObjectItemCaseSensitive(o, key);
-}
-
 /* str - the string of node v, or NULL when v is absent or not a string */
 static char *str(const cJSON *v)
 {
 	return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-/* count - node v (member key) as a session count; 0 ok (absent: 0), -1 refused (err) */
-static int count(const cJSON *v, const char *key, uint64_t *out, char *err, size_t errlen)
+/* digits_value - the JSON number token at t as a count; 0 ok, -1 not an integer in 0..2^53 */
+static int digits_value(const char *t, const char *end, uint64_t *out)
 {
-	double d;
+	const char *d0, *d1, *f0, *f1;
+	long exp = 0, e;
+	int neg = 0, eneg = 0;
+	uint64_t v = 0;
 
+	if (t < end && *t == '-') {
+		neg = 1;
+		t++;
+	}
+	for (d0 = t; t < end && *t >= '0' && *t <= '9'; t++) {
+	}
+	d1 = t;
+	f0 = f1 = t;
+	if (t < end && *t == '.') {
+		for (f0 = ++t; t < end && *t >= '0' && *t <= '9'; t++) {
+		}
+		f1 = t;
+	}
+	if (t < end && (*t == 'e' || *t == 'E')) {
+		t++;
+		if (t < end && (*t == '+' || *t == '-')) {
+			eneg = *t++ == '-';
+		}
+		for (; t < end && *t >= '0' && *t <= '9'; t++) {
+			exp = exp < 100000 ? exp * 10 + (*t - '0') : exp;
+		}
+		exp = eneg ? -exp : exp;
+	}
+	/* significant digits: integer part then fraction, leading and trailing zeros dropped */
+	while (d0 < d1 && *d0 == '0') {
+		d0++;
+	}
+	if (d0 == d1) {
+		while (f0 < f1 && *f0 == '0') {
+			f0++;
+			exp--;
+		}
+	}
+	while (f1 > f0 && f1[-1] == '0') {
+		f1--;
+	}
+	if (f1 == f0) {
+		while (d1 > d0 && d1[-1] == '0') {
+			d1--;
+			exp++;
+		}
+	}
+	exp -= f1 - f0; /* value = digits(d0..d1 f0..f1) x 10^exp */
+	if (d0 == d1 && f0 == f1) {
+		*out = 0; /* zero, also -0 and 0.0e5 */
+		return 0;
+	}
+	if (neg || exp < 0 || (d1 - d0) + (f1 - f0) + exp > 16) {
+		return -1;
+	}
+	for (; d0 < d1; d0++) {
+		v = v * 10 + (uint64_t)(*d0 - '0');
+	}
+	for (; f0 < f1; f0++) {
+		v = v * 10 + (uint64_t)(*f0 - '0');
+	}
+	for (e = 0; e < exp; e++) {
+		v *= 10;
+	}
+	if (v > MAX_COUNT) {
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+/* count - node v (member key) as a session count; 0 ok (absent: 0), -1 refused (err) */
+static int count(const struct ctx *c, const cJSON *v, const char *key, uint64_t *out)
+{
 	*out = 0;
 	if (v == NULL) {
 		return 0;
 	}
-	if (!cJSON_IsNumber(v)) {
-		seterr(err, errlen, key, " is not a non-negative integer");
+	if (!cJSON_IsNumber(v) || v->valueint < 0 || (size_t)v->valueint >= c->len ||
+	    digits_value(c->text + v->valueint, c->text + c->len, out) < 0) {
+		*out = 0;
+		seterr(c->err, c->errlen, key, " is not a non-negative integer");
 		return -1;
 	}
-	d = v->valuedouble;
-	if (!(d >= 0 && d <= MAX_SAFE_INTEGER) || (double)(uint64_t)d != d) {
-		seterr(err, errlen, key, " is not a non-negative integer");
-		return -1;
-	}
-	*out = (uint64_t)d;
 	return 0;
 }
 
-/* getcount - member key as a session count; 0 ok (absent: 0), -1 refused (err) */
-static int getcount(const cJSON *o, const char *key, uint64_t *out, char *err, size_t errlen)
+/* pick - the members of object o named in names (n of them), in one pass; -1 on a duplicate (err)
+ */
+static int pick(const struct ctx *c, const cJSON *o, const char *const *names, size_t n,
+                const cJSON **m)
 {
-	return count(get(o, key), key, out, err, errlen);
+	const cJSON *e;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		m[i] = NULL;
+	}
+	if (!cJSON_IsObject(o)) {
+		return 0;
+	}
+	for (e = o->child; e != NULL; e = e->next) {
+		if (e->string == NULL) {
+			continue;
+		}
+		for (i = 0; i < n; i++) {
+			if (e->string[0] == names[i][0] && strcmp(e->string, names[i]) == 0) {
+				if (m[i] != NULL) {
+					seterr(c->err, c->errlen, "duplicate member ", names[i]);
+					return -1;
+				}
+				m[i] = e;
+				break;
+			}
+		}
+	}
+	return 0;
+}
+
+/* nomem - an allocation failed: say which bound (or malloc) refused it; -1 */
+static int nomem(const struct ctx *c)
+{
+	char n[64];
+
+	switch (tlsrpt_arena_refusal(c->arena)) {
+	case TLSRPT_ARENA_OVER_MAX:
+		snprintf(n, sizeof(n), "%zu bytes", c->max_tree);
+		seterr(c->err, c->errlen, "JSON tree over ", n);
+		break;
+	case TLSRPT_ARENA_OVER_BUDGET:
+		seterr(c->err, c->errlen, "memory budget exhausted", "");
+		break;
+	default:
+		seterr(c->err, c->errlen, "out of memory", "");
+		break;
+	}
+	return -1;
 }
 
 /* joinstr - the strings of a string or an array, joined with ","; NULL when none */
@@ -239,30 +373,28 @@ static const char *const fd_names[FD_NKEYS] = {
         "failure-error-code", "additional-information", "failed-session-count",
 };
 
-/* fd_key - which failure-details member name k is, FD_NKEYS for none */
-static enum fd_key fd_key(const char *k)
-{
-	int i;
-
-	for (i = 0; i < FD_NKEYS; i++) {
-		if (k[0] == fd_names[i][0] && strcmp(k, fd_names[i]) == 0) {
-			return (enum fd_key)i;
-		}
-	}
-	return FD_NKEYS;
-}
+/* the members read of the report, its date-range, a policies entry, its policy and summary */
+enum { R_ORG, R_DATE_RANGE, R_CONTACT, R_REPORT_ID, R_POLICIES, R_NKEYS };
+static const char *const r_names[R_NKEYS] = {"organization-name", "date-range", "contact-info",
+                                             "report-id", "policies"};
+enum { D_START, D_END, D_NKEYS };
+static const char *const d_names[D_NKEYS] = {"start-datetime", "end-datetime"};
+enum { E_POLICY, E_SUMMARY, E_FAILURE_DETAILS, E_NKEYS };
+static const char *const e_names[E_NKEYS] = {"policy", "summary", "failure-details"};
+enum { P_TYPE, P_STRING, P_DOMAIN, P_MX_HOST, P_NKEYS };
+static const char *const p_names[P_NKEYS] = {"policy-type", "policy-string", "policy-domain",
+                                             "mx-host"};
+enum { S_SUCCESS, S_FAILURE, S_NKEYS };
+static const char *const s_names[S_NKEYS] = {"total-successful-session-count",
+                                             "total-failure-session-count"};
 
 /* parse_failure - one failure-details entry (an object); 0 ok, -1 refused (err) */
-static int parse_failure(const cJSON *o, struct tlsrpt_failure *f, char *err, size_t errlen)
+static int parse_failure(const struct ctx *c, const cJSON *o, struct tlsrpt_failure *f)
 {
-	const cJSON *m[FD_NKEYS] = {NULL};
-	const cJSON *e;
-	enum fd_key k;
+	const cJSON *m[FD_NKEYS];
 
-	for (e = o->child; e != NULL; e = e->next) {
-		if (e->string != NULL && (k = fd_key(e->string)) != FD_NKEYS && m[k] == NULL) {
-			m[k] = e;
-		}
+	if (pick(c, o, fd_names, FD_NKEYS, m) < 0) {
+		return -1;
 	}
 	f->result_type = str(m[FD_RESULT_TYPE]);
 	f->sending_mta_ip = str(m[FD_SENDING_MTA_IP]);
@@ -274,37 +406,33 @@ static int parse_failure(const cJSON *o, struct tlsrpt_failure *f, char *err, si
 		f->failure_reason_code = str(m[FD_FAILURE_ERROR_CODE]);
 	}
 	f->additional_information = str(m[FD_ADDITIONAL_INFORMATION]);
-	return count(m[FD_FAILED_SESSION_COUNT], "failed-session-count", &f->failed_session_count,
-	             err, errlen);
+	return count(c, m[FD_FAILED_SESSION_COUNT], "failed-session-count",
+	             &f->failed_session_count);
 }
 
-/* parse_policy - one policies entry; 0 ok, -1 refused or out of memory (err) */
-static int parse_policy(struct tlsrpt_arena *a, const cJSON *o, struct tlsrpt_policy *p, char *err,
-                        size_t errlen)
+/* parse_policy - one policies entry (an object); 0 ok, -1 refused or out of memory (err) */
+static int parse_policy(const struct ctx *c, const cJSON *o, struct tlsrpt_policy *p)
 {
-	const cJSON *pol = get(o, "policy");
-	const cJSON *sum = get(o, "summary");
-	const cJSON *fd = get(o, "failure-details");
-	const cJSON *e;
+	const cJSON *em[E_NKEYS], *pm[P_NKEYS], *sm[S_NKEYS];
+	const cJSON *e, *fd;
 	size_t n = 0;
 
-	if (!cJSON_IsObject(o)) {
-		seterr(err, errlen, "policy entry is not a JSON object", "");
+	if (pick(c, o, e_names, E_NKEYS, em) < 0 ||
+	    pick(c, em[E_POLICY], p_names, P_NKEYS, pm) < 0 ||
+	    pick(c, em[E_SUMMARY], s_names, S_NKEYS, sm) < 0) {
 		return -1;
 	}
-	p->policy_type = str(get(pol, "policy-type"));
-	p->policy_domain = str(get(pol, "policy-domain"));
-	if (strlist(a, get(pol, "policy-string"), &p->policy_string, &p->npolicy_string) < 0 ||
-	    joinstr(a, get(pol, "mx-host"), &p->mx_host) < 0) {
-		seterr(err, errlen, "out of memory", "");
+	p->policy_type = str(pm[P_TYPE]);
+	p->policy_domain = str(pm[P_DOMAIN]);
+	if (strlist(c->arena, pm[P_STRING], &p->policy_string, &p->npolicy_string) < 0 ||
+	    joinstr(c->arena, pm[P_MX_HOST], &p->mx_host) < 0) {
+		return nomem(c);
+	}
+	if (count(c, sm[S_SUCCESS], s_names[S_SUCCESS], &p->total_successful_session_count) < 0 ||
+	    count(c, sm[S_FAILURE], s_names[S_FAILURE], &p->total_failure_session_count) < 0) {
 		return -1;
 	}
-	if (getcount(sum, "total-successful-session-count", &p->total_successful_session_count, err,
-	             errlen) < 0 ||
-	    getcount(sum, "total-failure-session-count", &p->total_failure_session_count, err,
-	             errlen) < 0) {
-		return -1;
-	}
+	fd = em[E_FAILURE_DETAILS];
 	if (!cJSON_IsArray(fd)) {
 		return 0;
 	}
@@ -315,17 +443,16 @@ static int parse_policy(struct tlsrpt_arena *a, const cJSON *o, struct tlsrpt_po
 	if (n == 0) {
 		return 0;
 	}
-	p->failure_details = tlsrpt_arena_calloc(a, n, sizeof(*p->failure_details));
+	p->failure_details = tlsrpt_arena_calloc(c->arena, n, sizeof(*p->failure_details));
 	if (p->failure_details == NULL) {
-		seterr(err, errlen, "out of memory", "");
-		return -1;
+		return nomem(c);
 	}
 	cJSON_ArrayForEach(e, fd)
 	{
 		if (!cJSON_IsObject(e)) {
 			continue;
 		}
-		if (parse_failure(e, &p->failure_details[p->nfailure_details++], err, errlen) < 0) {
+		if (parse_failure(c, e, &p->failure_details[p->nfailure_details++]) < 0) {
 			return -1;
 		}
 	}
@@ -333,88 +460,228 @@ static int parse_policy(struct tlsrpt_arena *a, const cJSON *o, struct tlsrpt_po
 }
 
 /* parse_report - the top-level object; 0 ok, -1 refused or out of memory (err) */
-static int parse_report(struct tlsrpt_arena *a, const cJSON *root, struct tlsrpt_report *r,
-                        char *err, size_t errlen)
+static int parse_report(const struct ctx *c, const cJSON *root, struct tlsrpt_report *r)
 {
-	const cJSON *dr = get(root, "date-range");
-	const cJSON *pols = get(root, "policies");
-	const cJSON *e;
-	size_t n;
+	const cJSON *rm[R_NKEYS], *dm[D_NKEYS];
+	const cJSON *e, *pols;
+	size_t n = 0;
 
 	if (!cJSON_IsObject(root)) {
-		seterr(err, errlen, "report is not a JSON object", "");
+		seterr(c->err, c->errlen, "report is not a JSON object", "");
 		return -1;
 	}
-	r->organization_name = str(get(root, "organization-name"));
-	r->start_datetime = str(get(dr, "start-datetime"));
-	r->end_datetime = str(get(dr, "end-datetime"));
-	r->contact_info = str(get(root, "contact-info"));
-	r->report_id = str(get(root, "report-id"));
+	if (pick(c, root, r_names, R_NKEYS, rm) < 0 ||
+	    pick(c, rm[R_DATE_RANGE], d_names, D_NKEYS, dm) < 0) {
+		return -1;
+	}
+	r->organization_name = str(rm[R_ORG]);
+	r->start_datetime = str(dm[D_START]);
+	r->end_datetime = str(dm[D_END]);
+	r->contact_info = str(rm[R_CONTACT]);
+	r->report_id = str(rm[R_REPORT_ID]);
+	pols = rm[R_POLICIES];
 	if (pols == NULL) {
-		seterr(err, errlen, "no policies array", "");
+		seterr(c->err, c->errlen, "no policies array", "");
 		return -1;
 	}
 	if (!cJSON_IsArray(pols)) {
-		seterr(err, errlen, "policies is not an array", "");
+		seterr(c->err, c->errlen, "policies is not an array", "");
 		return -1;
 	}
-	n = (size_t)cJSON_GetArraySize(pols);
+	/* every entry an object before any storage is allocated for them */
+	cJSON_ArrayForEach(e, pols)
+	{
+		if (!cJSON_IsObject(e)) {
+			seterr(c->err, c->errlen, "policy entry is not a JSON object", "");
+			return -1;
+		}
+		n++;
+	}
 	if (n == 0) {
 		return 0;
 	}
-	r->policies = tlsrpt_arena_calloc(a, n, sizeof(*r->policies));
+	r->policies = tlsrpt_arena_calloc(c->arena, n, sizeof(*r->policies));
 	if (r->policies == NULL) {
-		seterr(err, errlen, "out of memory", "");
-		return -1;
+		return nomem(c);
 	}
 	cJSON_ArrayForEach(e, pols)
 	{
-		if (parse_policy(a, e, &r->policies[r->npolicies++], err, errlen) < 0) {
+		if (parse_policy(c, e, &r->policies[r->npolicies++]) < 0) {
 			return -1;
 		}
 	}
 	return 0;
 }
 
-/* tlsrpt_report_parse - parse len bytes of JSON into *out; -1 and err when refused */
-int tlsrpt_report_parse(const char *json, size_t len, struct tlsrpt_report **out, char *err,
-                        size_t errlen)
+/* a cursor over the number tokens of a JSON text, in document order */
+struct numscan {
+	const char *t;
+	size_t len, pos;
+};
+
+/* next_number - offset of the next number token, or len when there is none */
+static size_t next_number(struct numscan *s)
 {
-	struct tlsrpt_arena *a;
+	const char *t = s->t;
+	size_t i = s->pos;
+
+	while (i < s->len) {
+		if (t[i] == '"') {
+			for (i++; i < s->len && t[i] != '"'; i++) {
+				i += t[i] == '\\';
+			}
+			i++;
+		} else if (t[i] == '-' || (t[i] >= '0' && t[i] <= '9')) {
+			size_t at = i;
+
+			while (i < s->len &&
+			       (t[i] == '-' || t[i] == '+' || t[i] == '.' || t[i] == 'e' ||
+			        t[i] == 'E' || (t[i] >= '0' && t[i] <= '9'))) {
+				i++;
+			}
+			s->pos = i;
+			return at;
+		} else {
+			i++;
+		}
+	}
+	s->pos = s->len;
+	return s->len;
+}
+
+/* mark_numbers - set each number node's valueint to its token's offset (-1: not found) */
+static void mark_numbers(cJSON *v, struct numscan *s)
+{
+	for (; v != NULL; v = v->next) {
+		if (cJSON_IsNumber(v)) {
+			size_t at = next_number(s);
+
+			v->valueint = at < s->len && at <= 0x7fffffff ? (int)at : -1;
+		} else if (v->child != NULL) {
+			mark_numbers(v->child, s);
+		}
+	}
+}
+
+/* find_nul - offset of the first NUL inside a string (raw or \u0000), or len when none */
+static size_t find_nul(const char *t, size_t len)
+{
+	size_t i;
+	int in = 0;
+
+	for (i = 0; i < len; i++) {
+		if (t[i] == '\0') {
+			return i;
+		}
+		if (!in) {
+			in = t[i] == '"';
+		} else if (t[i] == '"') {
+			in = 0;
+		} else if (t[i] == '\\' && i + 1 < len) {
+			if (t[i + 1] == 'u' && i + 5 < len && memcmp(t + i + 2, "0000", 4) == 0) {
+				return i;
+			}
+			i++;
+		}
+	}
+	return len;
+}
+
+/* check_text - what the tree hides: data after the value, a NUL in a string; 0 ok, -1 (err) */
+static int check_text(const struct ctx *c, const char *end)
+{
+	size_t at = (size_t)(end - c->text);
+	char pos[48];
+
+	while (at < c->len && (c->text[at] == ' ' || c->text[at] == '\t' || c->text[at] == '\n' ||
+	                       c->text[at] == '\r')) {
+		at++;
+	}
+	if (at < c->len) {
+		snprintf(pos, sizeof(pos), " (at byte %zu)", at);
+		seterr(c->err, c->errlen, "trailing data after the report object", pos);
+		return -1;
+	}
+	at = find_nul(c->text, c->len);
+	if (at < c->len) {
+		snprintf(pos, sizeof(pos), " (at byte %zu)", at);
+		seterr(c->err, c->errlen, "NUL character in a JSON string", pos);
+		return -1;
+	}
+	return 0;
+}
+
+/* tlsrpt_report_parse_bounded - parse len bytes of JSON into *out; 0, -1 refused, -2 busy (err) */
+int tlsrpt_report_parse_bounded(const char *json, size_t len, size_t max_tree,
+                                struct tlsrpt_budget *budget, size_t *spent,
+                                struct tlsrpt_report **out, char *err, size_t errlen)
+{
+	struct ctx c = {json, len, NULL, max_tree, err, errlen};
 	struct owned_report *o;
+	struct numscan ns = {json, len, 0};
 	const char *end = NULL;
 	cJSON *root;
 	char pos[48];
+	int rc = -1;
 
 	*out = NULL;
-	if (pthread_once(&hooks_once, install_hooks) != 0 || (a = tlsrpt_arena_new()) == NULL) {
+	if (spent != NULL) {
+		*spent = 0;
+	}
+	if (pthread_once(&hooks_once, install_hooks) != 0 ||
+	    (c.arena = tlsrpt_arena_new(max_tree, budget)) == NULL) {
 		seterr(err, errlen, "out of memory", "");
 		return -1;
 	}
-	current = a;
+	current = c.arena;
 	root = cJSON_ParseWithLengthOpts(json, len, &end, 0);
 	current = NULL;
 	if (root == NULL) {
 		size_t at = end != NULL && end >= json ? (size_t)(end - json) : 0;
 
-		tlsrpt_arena_free(a);
-		snprintf(pos, sizeof(pos), " (at byte %zu)", at);
-		seterr(err, errlen, "not JSON", pos);
-		return -1;
+		if (tlsrpt_arena_refusal(c.arena) != TLSRPT_ARENA_OK) {
+			nomem(&c);
+		} else {
+			snprintf(pos, sizeof(pos), " (at byte %zu)", at);
+			seterr(err, errlen, "not JSON", pos);
+		}
+		goto fail;
 	}
-	o = tlsrpt_arena_calloc(a, 1, sizeof(*o));
+	if (check_text(&c, end) < 0) {
+		goto fail;
+	}
+	mark_numbers(root, &ns);
+	o = tlsrpt_arena_calloc(c.arena, 1, sizeof(*o));
 	if (o == NULL) {
-		tlsrpt_arena_free(a);
-		seterr(err, errlen, "out of memory", "");
-		return -1;
+		nomem(&c);
+		goto fail;
 	}
-	o->arena = a;
-	if (parse_report(a, root, &o->r, err, errlen) < 0) {
-		tlsrpt_arena_free(a);
-		return -1;
+	o->arena = c.arena;
+	if (parse_report(&c, root, &o->r) < 0) {
+		goto fail;
+	}
+	if (spent != NULL) {
+		*spent = tlsrpt_arena_size(c.arena);
 	}
 	*out = &o->r;
 	return 0;
+fail:
+	if (spent != NULL) {
+		*spent = tlsrpt_arena_size(c.arena);
+	}
+	if (tlsrpt_arena_refusal(c.arena) == TLSRPT_ARENA_OVER_BUDGET) {
+		rc = -2;
+	}
+	tlsrpt_arena_free(c.arena);
+	return rc;
+}
+
+/* tlsrpt_report_parse - parse len bytes of JSON at the default bounds, no budget */
+int tlsrpt_report_parse(const char *json, size_t len, struct tlsrpt_report **out, char *err,
+                        size_t errlen)
+{
+	return tlsrpt_report_parse_bounded(json, len, TLSRPT_DEF_MAX_JSON_TREE, NULL, NULL, out,
+	                                   err, errlen);
 }
 
 /* tlsrpt_report_free - release a parsed report with its tree, all in its arena; accepts NULL */

@@ -10,7 +10,11 @@
  * numbers lie: it refuses input that is not JSON, a report that is not an
  * object, policies that are not an array, and any session count that is
  * not a non-negative integer.  A missing count is 0.  A string field that
- * has another JSON type is treated as absent.
+ * has another JSON type is treated as absent.  Where JSON readers differ
+ * it refuses rather than pick one reading: a member name read twice in one
+ * object, a NUL in a string, data after the report object, a count the
+ * double cJSON keeps would round.  The tree it builds is bounded (max_tree
+ * bytes) and may be charged to a shared budget (arena.h).
  *
  * This is the only module that includes cJSON.h.
  */
@@ -19,6 +23,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "arena.h"
 
 /* All strings are NUL-terminated UTF-8 as found in the JSON, or NULL when absent. */
 
@@ -63,6 +69,20 @@ struct tlsrpt_report {
  */
 int tlsrpt_report_parse(const char *json, size_t len, struct tlsrpt_report **out, char *err,
                         size_t errlen);
+
+/*
+ * tlsrpt_report_parse_bounded - the same with the JSON tree and report
+ * model held to max_tree bytes (0: no maximum; over it: -1, "JSON tree
+ * over N bytes") and charged to budget (NULL: none).  Over the budget it
+ * returns -2 ("memory budget exhausted"): not the report's fault, try the
+ * message again later.  *spent (when not NULL) is set to the bytes of
+ * tree built, parsed or refused, so a caller can bound the sum over many
+ * reports.  tlsrpt_report_parse is this with
+ * TLSRPT_DEF_MAX_JSON_TREE and no budget.
+ */
+int tlsrpt_report_parse_bounded(const char *json, size_t len, size_t max_tree,
+                                struct tlsrpt_budget *budget, size_t *spent,
+                                struct tlsrpt_report **out, char *err, size_t errlen);
 
 /* tlsrpt_report_free - release a parsed report; accepts NULL */
 void tlsrpt_report_free(struct tlsrpt_report *r);

@@ -8,6 +8,7 @@
 #ifndef TLSRPT_APP_H
 #define TLSRPT_APP_H
 
+#include "arena.h"
 #include "conf.h"
 #include "dedup.h"
 #include "limits.h"
@@ -22,6 +23,7 @@ struct tlsrpt_app {
 	const struct tlsrpt_conf *cfg;
 	struct tlsrpt_limits lim;
 	struct tlsrpt_dedup *dedup;         /* StateFile; NULL when not set */
+	struct tlsrpt_budget *budget;       /* MemoryBudget, shared by the messages (atomic) */
 	char hostname[TLSRPT_HOSTNAME_MAX]; /* the authserv-id trusted without macro j */
 };
 

@@ -26,6 +26,12 @@
  *              header events) starts an empty header block first.
  *   eom        queue ID re-read; records logged; then the logged reports
  *              recorded in the StateFile; tlsrpt_divert_apply().
+ *
+ * Memory: every message's report text and JSON trees are charged to one
+ * budget (MemoryBudget, app->budget).  A message the budget cannot hold
+ * is "busy": at that body chunk or at eom it gets SMFIS_TEMPFAIL with
+ * 451 4.3.2 and an error line, nothing else is logged, and the sender
+ * tries again later.
  *   abort, close: clean up.
  *
  * Queue ID: macro "i" is read at DATA, end-of-header and end-of-message
@@ -459,7 +465,24 @@ static int start(SMFICTX *ctx, struct msg *m)
 		return -1;
 	}
 	set_trust(ctx, m);
+	tlsrpt_pipeline_set_budget(m->pipe, app->budget);
 	return 0;
+}
+
+/* busy - the memory budget cannot hold this message now: a temporary failure, nothing logged but
+ * why */
+static sfsistat busy(SMFICTX *ctx, struct conn *c)
+{
+	char r[200];
+
+	snprintf(r, sizeof(r),
+	         "memory budget exhausted (MemoryBudget %zu bytes); message deferred with a "
+	         "temporary failure",
+	         app->budget->max);
+	tlsrpt_log_error(c->msg->qid, r);
+	(void)smfi_setreply(ctx, "451", "4.3.2", "tlsrpt-milter busy, try again later");
+	msg_end(c);
+	return SMFIS_TEMPFAIL;
 }
 
 /* mlfi_data - every recipient is known: accept ordinary mail here */
@@ -576,6 +599,9 @@ static sfsistat mlfi_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
 	if (len > 0 && feed(m, (const char *)chunk, len) < 0) {
 		return fail_open(c, m->failure);
 	}
+	if (tlsrpt_pipeline_busy(m->pipe)) {
+		return busy(ctx, c);
+	}
 	if (m->skip && (c->steps & SMFIP_SKIP)) {
 		return SMFIS_SKIP;
 	}
@@ -607,6 +633,9 @@ static sfsistat mlfi_eom(SMFICTX *ctx)
 	if (tlsrpt_pipeline_finish(m->pipe, err, sizeof(err)) < 0) {
 		tlsrpt_log_records(tlsrpt_pipeline_records(m->pipe), m->qid);
 		return fail_open(c, err);
+	}
+	if (tlsrpt_pipeline_busy(m->pipe)) {
+		return busy(ctx, c);
 	}
 	tlsrpt_log_records(tlsrpt_pipeline_records(m->pipe), m->qid);
 	/* only now that the lines are out: a crash before this logs them again */

@@ -135,8 +135,9 @@ static void host_name(char *buf, size_t len)
 	buf[len - 1] = '\0';
 }
 
-/* The daemon's shared settings: static, callbacks may outlive run_daemon's frame */
+/* The daemon's shared settings and memory budget: static, callbacks may outlive run_daemon's frame */
 static struct tlsrpt_app app;
+static struct tlsrpt_budget budget = TLSRPT_BUDGET_INIT(0);
 
 /*
  * run_daemon - the start-up sequence, smfi_main, the orderly stop;
@@ -153,6 +154,8 @@ static int run_daemon(const struct tlsrpt_conf *cfg, const struct options *o, in
 	memset(&app, 0, sizeof(app));
 	app.cfg = cfg;
 	tlsrpt_conf_limits(cfg, &app.lim);
+	budget.max = (size_t)cfg->memory_budget;
+	app.budget = &budget;
 	host_name(app.hostname, sizeof(app.hostname));
 
 	tlsrpt_log_open(tlsrpt_log_facility(cfg->log_facility), (enum tlsrpt_format)cfg->log_format,

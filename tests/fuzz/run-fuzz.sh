@@ -6,7 +6,10 @@
 # -fsanitize=fuzzer,address,undefined (no autotools needed) into
 # $FUZZ_BUILD_DIR (default build-fuzz/ at the top of the tree), builds the
 # seed corpus from tests/data, replays tests/data/fuzz-regress, then runs
-# each harness for SECONDS (default 60) on one core.
+# each harness for SECONDS (default 60) on one core.  Every run and replay
+# has -timeout=10 and -rss_limit_mb=512: fuzz_cost reads reports at the
+# default 20 MiB MaxReportSize, where a shape that costs too much CPU or
+# memory per byte shows up as a timeout or an RSS overflow.
 #
 #   FUZZ_BUILD_DIR  build, corpus and crash directory (default TOP/build-fuzz)
 #   FUZZ_TARGETS    harnesses to run, e.g. "pipeline" (default: all that build)
@@ -131,6 +134,22 @@ seed_pipeline() {
 		>"$1/gen-zero-bomb.gz"
 }
 
+# seed_cost DIR - the cost harness's seeds: small real reports, and the worst
+# shapes of bench/gen-report.py, 20 MiB of JSON each, gzipped to about 20 KB
+seed_cost() {
+	for f in "$top"/tests/data/real/*.json; do
+		[ -f "$f" ] && head -c "$max_len" "$f" >"$1/$(basename "$f")"
+	done
+	n=$((20 * 1024 * 1024 / 2 - 16))
+	awk -v n="$n" 'BEGIN { printf "{\"policies\":["; for (i = 0; i < n; i++) printf "0,"
+		print "0]}" }' | gzip -9 | head -c "$max_len" >"$1/gen-zeros.json.gz"
+	awk -v n="$n" 'BEGIN { printf "{\"policies\":["; for (i = 0; i < n; i++) printf "0,"
+		print "0,x" }' | gzip -9 | head -c "$max_len" >"$1/gen-zeros-bad.json.gz"
+	n=$((20 * 1024 * 1024 / 3 - 16))
+	awk -v n="$n" 'BEGIN { printf "{\"policies\":["; for (i = 0; i < n; i++) printf "{},"
+		print "{}]}" }' | gzip -9 | head -c "$max_len" >"$1/gen-objects.json.gz"
+}
+
 # seed_config DIR - the config harness's seeds: sample configs in the tree,
 # saved reproducers, and two written here
 seed_config() {
@@ -213,6 +232,7 @@ for t in $targets; do
 		authres:authres-*) cp "$f" "$out/regress/$t/" ;;
 		logline:logline-*) cp "$f" "$out/regress/$t/" ;;
 		pipeline:config-* | pipeline:authres-* | pipeline:logline-*) ;;
+		cost:*) ;;
 		pipeline:*.fuzz) cp "$f" "$out/regress/$t/" ;;
 		pipeline:*) corpus_add "$out/regress/$t" "$f" "$HDR_DEFAULT" ;;
 		esac
@@ -231,6 +251,7 @@ for t in $targets; do
 	echo "== fuzz_$t: run ${secs}s"
 	dict=""
 	[ "$t" = pipeline ] && dict="-dict=$fuzz/tlsrpt.dict"
+	[ "$t" = cost ] && dict="-dict=$fuzz/tlsrpt.dict"
 	[ "$t" = config ] && dict="-dict=$fuzz/conf.dict"
 	[ "$t" = authres ] && dict="-dict=$fuzz/authres.dict"
 	log=$out/fuzz-$t.log

@@ -8,6 +8,13 @@
  * per-report arena (report.c) is checked too: a report outlives its input
  * text and later parses, strings bigger than an arena block survive, and
  * threads parsing at the same time each get their own arena.
+ *
+ * One reading only: duplicate member names, counts the double would round,
+ * NUL in strings and data after the report object are refused with their
+ * reasons; counts are read from their digits.  Bounded cost: worst-shape
+ * texts are refused at the tree bound in bounded CPU time, policy entries
+ * are type-checked before storage is allocated for them, the shared
+ * budget gives -2 and gets every byte back.
  */
 #include "config.h"
 
@@ -20,9 +27,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
+#include "limits.h"
+#include "pipeline.h"
 #include "report.h"
 
 /* Wrap a policies array in a report with the usual top-level fields. */
@@ -217,6 +227,29 @@ static void check_wrong_types(const char *name, const struct tlsrpt_report *r)
 	WANT_STR(name, r->policies[0].failure_details[0].sending_mta_ip, NULL);
 }
 
+/* check_exact_counts - exponents and zero fractions read exactly */
+static void check_exact_counts(const char *name, const struct tlsrpt_report *r)
+{
+	WANT_NUM(name, r->npolicies, 1);
+	WANT_NUM(name, r->policies[0].total_successful_session_count, 1000);
+	WANT_NUM(name, r->policies[0].total_failure_session_count, 5);
+	WANT_NUM(name, r->policies[0].nfailure_details, 1);
+	WANT_NUM(name, r->policies[0].failure_details[0].failed_session_count, 12);
+}
+
+/* check_count_below_max - 2^53 - 1, also written with a fraction and exponent */
+static void check_count_below_max(const char *name, const struct tlsrpt_report *r)
+{
+	WANT_NUM(name, r->policies[0].total_successful_session_count, 9007199254740991ULL);
+	WANT_NUM(name, r->policies[0].total_failure_session_count, 9007199254740991ULL);
+}
+
+/* check_backslash_u0000 - "a\\u0000b" is the 8 characters a\u0000b */
+static void check_backslash_u0000(const char *name, const struct tlsrpt_report *r)
+{
+	WANT_STR(name, r->report_id, "a\\u0000b");
+}
+
 /* check_max_count - 2^53 is the largest count accepted */
 static void check_max_count(const char *name, const struct tlsrpt_report *r)
 {
@@ -339,6 +372,22 @@ static const struct ok_case ok_cases[] = {
                        "\"total-failure-session-count\":0.0e0",
                        "")),
          check_max_count},
+        {"counts 1e3, 0.5e1, 12.000: read from their digits",
+         REPORT(POLICY("",
+                       "\"total-successful-session-count\":1e3,"
+                       "\"total-failure-session-count\":0.5e1",
+                       ",\"failure-details\":[{\"failed-session-count\":12.000}]")),
+         check_exact_counts},
+        {"count 2^53 - 1 from its digits",
+         REPORT(POLICY("",
+                       "\"total-successful-session-count\":9007199254740991,"
+                       "\"total-failure-session-count\":90071992547409910e-1",
+                       "")),
+         check_count_below_max},
+        {"escaped backslash before u0000 is text, not NUL",
+         "{\"report-id\":\"a\\\\u0000b\",\"policies\":[]}", check_backslash_u0000},
+        {"trailing white space", "{\"report-id\":\"rid\",\"policies\":[]} \r\n\t ",
+         check_zero_policies},
         {"zero policies", "{\"report-id\":\"rid\",\"policies\":[]}", check_zero_policies},
         {"BOM, white space, trailing newline",
          "\xef\xbb\xbf \n{\"report-id\":\"rid\",\"policies\":[]}\n", check_zero_policies},
@@ -404,6 +453,54 @@ static const struct bad_case bad_cases[] = {
          "total-successful-session-count is not a non-negative integer"},
         {"count 1e300", REPORT(POLICY("", "\"total-failure-session-count\":1e300", "")),
          "total-failure-session-count is not a non-negative integer"},
+        /* the double of each of these is an integer <= 2^53: only the digits tell */
+        {"count 2^53 + 1",
+         REPORT(POLICY("", "\"total-successful-session-count\":9007199254740993", "")),
+         "total-successful-session-count is not a non-negative integer"},
+        {"count 1 + 10^-19",
+         REPORT(POLICY("", "\"total-failure-session-count\":1.0000000000000000001", "")),
+         "total-failure-session-count is not a non-negative integer"},
+        {"count 2^53 + 1 as 9007199254740993e0",
+         REPORT(POLICY("", SUM_OK,
+                       ",\"failure-details\":[{\"failed-session-count\":"
+                       "9007199254740993e0}]")),
+         "failed-session-count is not a non-negative integer"},
+        {"count 10^16", REPORT(POLICY("", "\"total-failure-session-count\":1e16", "")),
+         "total-failure-session-count is not a non-negative integer"},
+        {"count of 30 digits",
+         REPORT(POLICY("", "\"total-failure-session-count\":123456789012345678901234567890", "")),
+         "total-failure-session-count is not a non-negative integer"},
+        /* JSON readers differ on which duplicate wins: none is picked */
+        {"duplicate report-id", "{\"report-id\":\"a\",\"policies\":[],\"report-id\":\"b\"}",
+         "duplicate member report-id"},
+        {"duplicate policies", "{\"policies\":[],\"policies\":[{}]}", "duplicate member policies"},
+        {"duplicate start-datetime",
+         "{\"date-range\":{\"start-datetime\":\"a\",\"start-datetime\":\"b\"},\"policies\":[]}",
+         "duplicate member start-datetime"},
+        {"duplicate policy-domain",
+         REPORT(POLICY("\"policy-domain\":\"real.example\",\"policy-domain\":\"forged.example\"",
+                       SUM_OK, "")),
+         "duplicate member policy-domain"},
+        {"duplicate summary", REPORT("[{\"summary\":{},\"summary\":{}}]"),
+         "duplicate member summary"},
+        {"duplicate total-failure-session-count",
+         REPORT(POLICY("", "\"total-failure-session-count\":9,\"total-failure-session-count\":0",
+                       "")),
+         "duplicate member total-failure-session-count"},
+        {"duplicate failed-session-count",
+         REPORT(POLICY("", SUM_OK,
+                       ",\"failure-details\":[{\"failed-session-count\":1,"
+                       "\"failed-session-count\":100}]")),
+         "duplicate member failed-session-count"},
+        /* a C string would end at the NUL: "visible" */
+        {"NUL escape in a value", "{\"policies\":[],\"report-id\":\"visible\\u0000hidden\"}",
+         "NUL character in a JSON string (at byte 35)"},
+        {"NUL escape in a name", "{\"policies\":[],\"report-id\\u0000x\":\"a\"}",
+         "NUL character in a JSON string (at byte 25)"},
+        {"trailing garbage", "{\"policies\":[]}x",
+         "trailing data after the report object (at byte 15)"},
+        {"second object", "{\"policies\":[]}\n{\"policies\":[]}",
+         "trailing data after the report object (at byte 16)"},
         {"negative failed-session-count",
          REPORT(POLICY("", SUM_OK,
                        ",\"failure-details\":[{\"result-type\":\"a\",\"sending-mta-ip\":\"b\","
@@ -671,12 +768,316 @@ static void test_arena_threads(void **state)
 	}
 }
 
+/* test_raw_nul - a raw NUL byte inside a string is refused like \\u0000 */
+static void test_raw_nul(void **state)
+{
+	static const char text[] = "{\"policies\":[],\"report-id\":\"visible\0hidden\"}";
+	struct tlsrpt_report *r;
+	char err[256];
+
+	(void)state;
+	if (tlsrpt_report_parse(text, sizeof(text) - 1, &r, err, sizeof(err)) != -1) {
+		fail_msg("raw NUL: got parsed (report-id %s), want refused", show(r->report_id));
+	}
+	if (strcmp(err, "NUL character in a JSON string (at byte 35)") != 0) {
+		fail_msg("raw NUL: reason: got \"%s\", want \"NUL character in a JSON string (at "
+		         "byte 35)\"",
+		         err);
+	}
+}
+
+/* shape - head, n copies of elem, tail: a worst-shape text (malloc'd) */
+static char *shape(const char *head, const char *elem, size_t n, const char *tail, size_t *len)
+{
+	size_t hl = strlen(head), el = strlen(elem), tl = strlen(tail), i;
+	char *t = malloc(hl + n * el + tl + 1);
+
+	assert_non_null(t);
+	memcpy(t, head, hl);
+	for (i = 0; i < n; i++) {
+		memcpy(t + hl + i * el, elem, el);
+	}
+	memcpy(t + hl + n * el, tail, tl + 1);
+	*len = hl + n * el + tl;
+	return t;
+}
+
+/* cpu - process CPU seconds */
+static double cpu(void)
+{
+	return (double)clock() / CLOCKS_PER_SEC;
+}
+
+/* test_worst_shapes - 20 MiB of 2- and 3-byte nodes: refused at the tree bound, in bounded time */
+static void test_worst_shapes(void **state)
+{
+	static const struct {
+		const char *head, *elem, *tail;
+	} shapes[] = {
+	        {"{\"policies\":[", "0,", "0]}"},   /* valid */
+	        {"{\"policies\":[", "0,", "0,x"},   /* invalid at the very end */
+	        {"{\"policies\":[", "{},", "{}]}"}, /* empty policies */
+	        {"{\"policies\":[{\"failure-details\":[", "{},", "{}]}]}"},
+	};
+	char want[64];
+	size_t i, len;
+
+	(void)state;
+	snprintf(want, sizeof(want), "JSON tree over %zu bytes", (size_t)TLSRPT_DEF_MAX_JSON_TREE);
+	for (i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++) {
+		size_t n = (20u << 20) / strlen(shapes[i].elem) - 16;
+		char *t = shape(shapes[i].head, shapes[i].elem, n, shapes[i].tail, &len);
+		struct tlsrpt_report *r;
+		char err[256];
+		double t0 = cpu(), used;
+
+		if (tlsrpt_report_parse(t, len, &r, err, sizeof(err)) != -1) {
+			fail_msg("shape %zu: got parsed, want refused", i);
+		}
+		used = cpu() - t0;
+		free(t);
+		if (strcmp(err, want) != 0) {
+			fail_msg("shape %zu: reason: got \"%s\", want \"%s\"", i, err, want);
+		}
+		/* 0.3 s here; 13 s when the failed tree was freed node by node */
+		if (used > 3.0) {
+			fail_msg("shape %zu: got %.2f s of CPU, want under 3 s", i, used);
+		}
+	}
+}
+
+/* test_types_before_storage - a policies array of numbers: refused for its type, not memory */
+static void test_types_before_storage(void **state)
+{
+	size_t len;
+	char *t = shape("{\"policies\":[", "0,", 10000, "0]}", &len);
+	struct tlsrpt_report *r;
+	char err[256];
+
+	(void)state;
+	/* 10,001 nodes of 64 bytes fit in 1 MiB; 10,001 policy structs besides do not */
+	if (tlsrpt_report_parse_bounded(t, len, 1u << 20, NULL, NULL, &r, err, sizeof(err)) != -1) {
+		fail_msg("got parsed, want refused");
+	}
+	free(t);
+	if (strcmp(err, "policy entry is not a JSON object") != 0) {
+		fail_msg("reason: got \"%s\", want \"policy entry is not a JSON object\"", err);
+	}
+}
+
+/* test_budget - over the shared budget: -2, busy; every byte charged comes back */
+static void test_budget(void **state)
+{
+	struct tlsrpt_budget small = TLSRPT_BUDGET_INIT(256u << 10), big = TLSRPT_BUDGET_INIT(0);
+	char *t = big_report(2000, 10, "budget");
+	struct tlsrpt_report *r;
+	char err[256];
+	size_t spent = 0;
+	int rc;
+
+	(void)state;
+	assert_non_null(t);
+	rc = tlsrpt_report_parse_bounded(t, strlen(t), 0, &small, &spent, &r, err, sizeof(err));
+	if (rc != -2 || strcmp(err, "memory budget exhausted") != 0) {
+		fail_msg("small budget: got %d \"%s\", want -2 \"memory budget exhausted\"", rc,
+		         err);
+	}
+	if (tlsrpt_budget_used(&small) != 0) {
+		fail_msg("small budget: got %zu bytes still charged, want 0",
+		         tlsrpt_budget_used(&small));
+	}
+	rc = tlsrpt_report_parse_bounded(t, strlen(t), 0, &big, &spent, &r, err, sizeof(err));
+	if (rc != 0) {
+		fail_msg("no ceiling: got %d (%s), want parsed", rc, err);
+	}
+	if (tlsrpt_budget_used(&big) == 0 || spent < tlsrpt_budget_used(&big)) {
+		fail_msg("no ceiling: got %zu charged and %zu spent, want 0 < charged <= spent",
+		         tlsrpt_budget_used(&big), spent);
+	}
+	tlsrpt_report_free(r);
+	if (tlsrpt_budget_used(&big) != 0) {
+		fail_msg("after free: got %zu bytes still charged, want 0",
+		         tlsrpt_budget_used(&big));
+	}
+	free(t);
+}
+
+/* test_message_budget - a message budget takes small charges exactly, then the whole at once */
+static void test_message_budget(void **state)
+{
+	struct tlsrpt_budget shared = TLSRPT_BUDGET_INIT(1000), m1, m2;
+
+	(void)state;
+	tlsrpt_budget_child(&m1, &shared, 100, 600);
+	tlsrpt_budget_child(&m2, &shared, 100, 600);
+	assert_int_equal(tlsrpt_budget_take(&m1, 60), 0);
+	assert_int_equal(tlsrpt_budget_take(&m2, 60), 0);
+	if (tlsrpt_budget_used(&shared) != 120) {
+		fail_msg("two small charges: got %zu charged, want 120",
+		         tlsrpt_budget_used(&shared));
+	}
+	/* m1 passes small: it takes the whole 600 (540 more) */
+	assert_int_equal(tlsrpt_budget_take(&m1, 60), 0);
+	if (tlsrpt_budget_used(&shared) != 660) {
+		fail_msg("m1 past small: got %zu charged, want 660", tlsrpt_budget_used(&shared));
+	}
+	/* m2 cannot: refused, nothing more charged; m1 goes on within what it holds */
+	if (tlsrpt_budget_take(&m2, 60) != -1) {
+		fail_msg("m2 past small with 340 left: got granted, want refused");
+	}
+	assert_int_equal(tlsrpt_budget_take(&m1, 480), 0);
+	if (tlsrpt_budget_used(&shared) != 660) {
+		fail_msg("m1 within its whole: got %zu charged, want 660",
+		         tlsrpt_budget_used(&shared));
+	}
+	tlsrpt_budget_give(&m1, 600);
+	tlsrpt_budget_release(&m1);
+	tlsrpt_budget_give(&m2, 60);
+	tlsrpt_budget_release(&m2);
+	if (tlsrpt_budget_used(&shared) != 0) {
+		fail_msg("released: got %zu charged, want 0", tlsrpt_budget_used(&shared));
+	}
+}
+
+/* message - a multipart message of three application/json parts (malloc'd) */
+static char *message(const char *p1, const char *p2, const char *p3, size_t *len)
+{
+	static const char head[] = "From: r@example.net\r\nContent-Type: multipart/mixed; "
+	                           "boundary=\"b\"\r\n\r\n";
+	static const char part[] = "--b\r\nContent-Type: application/json\r\n\r\n";
+	const char *parts[3] = {p1, p2, p3};
+	size_t cap = sizeof(head) + 3 * sizeof(part) + strlen(p1) + strlen(p2) + strlen(p3) + 64;
+	char *m = malloc(cap);
+	int i;
+
+	assert_non_null(m);
+	strcpy(m, head);
+	for (i = 0; i < 3; i++) {
+		strcat(m, part);
+		strcat(m, parts[i]);
+		strcat(m, "\r\n");
+	}
+	strcat(m, "--b--\r\n");
+	*len = strlen(m);
+	return m;
+}
+
+/* run_message - feed a message through a pipeline at lim, with budget b (NULL: none) */
+static struct tlsrpt_pipeline *run_message(const char *m, size_t len,
+                                           const struct tlsrpt_limits *lim, struct tlsrpt_budget *b)
+{
+	char err[256];
+	struct tlsrpt_pipeline *p =
+	        tlsrpt_pipeline_new(lim, TLSRPT_INPUT_MESSAGE, err, sizeof(err));
+
+	if (p == NULL) {
+		fail_msg("pipeline: %s", err);
+	}
+	if (b != NULL) {
+		tlsrpt_pipeline_set_budget(p, b);
+	}
+	if (tlsrpt_pipeline_feed(p, m, len, err, sizeof(err)) < 0 ||
+	    tlsrpt_pipeline_finish(p, err, sizeof(err)) < 0) {
+		fail_msg("pipeline: internal failure: %s", err);
+	}
+	return p;
+}
+
+/* test_message_totals - the parts of one message share MaxReportSize and the tree bound */
+static void test_message_totals(void **state)
+{
+	static const char *const want[] = {
+	        "error JSON tree over 262144 bytes",
+	        "report",
+	        "error reports of this message exceed MaxReportSize (65536 bytes) in total",
+	};
+	struct tlsrpt_limits lim;
+	size_t len, zl, i, n = 0;
+	char *zeros = shape("{\"policies\":[", "0,", 20000, "0]}", &zl);
+	char *m = message(zeros, "{\"policies\":[]}", zeros, &len);
+	const struct tlsrpt_records *rs;
+	struct tlsrpt_pipeline *p;
+
+	(void)state;
+	tlsrpt_limits_default(&lim);
+	lim.max_report_size = 64 << 10;
+	lim.max_json_tree = 256 << 10;
+	p = run_message(m, len, &lim, NULL);
+	rs = tlsrpt_pipeline_records(p);
+	for (i = 0; i < rs->n; i++) {
+		const struct tlsrpt_record *r = &rs->v[i];
+		const struct tlsrpt_field *f = tlsrpt_record_get(r, "reason");
+		char got[256];
+
+		if (r->event != TLSRPT_EV_ERROR && r->event != TLSRPT_EV_REPORT) {
+			continue;
+		}
+		snprintf(got, sizeof(got), "%s%s%s", tlsrpt_event_name(r->event),
+		         f != NULL && f->str != NULL ? " " : "", f != NULL && f->str ? f->str : "");
+		if (n >= 3 || strcmp(got, want[n]) != 0) {
+			fail_msg("record %zu: got \"%s\", want \"%s\"", n, got,
+			         n < 3 ? want[n] : "none");
+		}
+		n++;
+	}
+	if (n != 3) {
+		fail_msg("got %zu report and error records, want 3", n);
+	}
+	tlsrpt_pipeline_free(p);
+	free(m);
+	free(zeros);
+}
+
+/* test_message_busy - a message the shared budget cannot hold is busy; the budget comes back */
+static void test_message_busy(void **state)
+{
+	struct tlsrpt_budget b = TLSRPT_BUDGET_INIT(200u << 10);
+	struct tlsrpt_limits lim;
+	size_t len, zl;
+	char *zeros = shape("{\"policies\":[", "0,", 20000, "0]}", &zl);
+	char *m = message("{\"policies\":[]}", zeros, "{\"policies\":[]}", &len);
+	struct tlsrpt_pipeline *p;
+
+	(void)state;
+	tlsrpt_limits_default(&lim);
+	p = run_message(m, len, &lim, &b);
+	if (!tlsrpt_pipeline_busy(p)) {
+		fail_msg("200 KiB budget: got not busy, want busy");
+	}
+	tlsrpt_pipeline_free(p);
+	if (tlsrpt_budget_used(&b) != 0) {
+		fail_msg("after free: got %zu bytes charged, want 0", tlsrpt_budget_used(&b));
+	}
+	b.max = 0;
+	p = run_message(m, len, &lim, &b);
+	if (tlsrpt_pipeline_busy(p) || tlsrpt_pipeline_reports_ok(p) != 2 ||
+	    tlsrpt_pipeline_errors(p) != 1) {
+		fail_msg("no ceiling: got busy %d, %u reports, %u errors, want not busy, 2 reports "
+		         "and the numbers' error",
+		         tlsrpt_pipeline_busy(p), tlsrpt_pipeline_reports_ok(p),
+		         tlsrpt_pipeline_errors(p));
+	}
+	tlsrpt_pipeline_free(p);
+	free(m);
+	free(zeros);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_quirks),         cmocka_unit_test(test_refusals),
-	        cmocka_unit_test(test_length_bound),   cmocka_unit_test(test_real_samples),
-	        cmocka_unit_test(test_arena_lifetime), cmocka_unit_test(test_arena_threads),
+	        cmocka_unit_test(test_quirks),
+	        cmocka_unit_test(test_refusals),
+	        cmocka_unit_test(test_length_bound),
+	        cmocka_unit_test(test_real_samples),
+	        cmocka_unit_test(test_arena_lifetime),
+	        cmocka_unit_test(test_arena_threads),
+	        cmocka_unit_test(test_raw_nul),
+	        cmocka_unit_test(test_worst_shapes),
+	        cmocka_unit_test(test_types_before_storage),
+	        cmocka_unit_test(test_budget),
+	        cmocka_unit_test(test_message_budget),
+	        cmocka_unit_test(test_message_totals),
+	        cmocka_unit_test(test_message_busy),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

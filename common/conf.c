@@ -21,6 +21,7 @@
 #include "ascii.h"
 #include "conf.h"
 #include "errbuf.h"
+#include "pipeline.h"
 #include "record.h"
 
 #define KIB 1024ULL
@@ -916,6 +917,23 @@ void tlsrpt_conf_limits(const struct tlsrpt_conf *cfg, struct tlsrpt_limits *lim
 	lim->max_policy_lines = (unsigned)cfg->max_policy_lines;
 	lim->max_mime_depth = (unsigned)cfg->max_mime_depth;
 	lim->max_parts = (unsigned)cfg->max_parts;
+}
+
+/* tlsrpt_conf_trust - the pipeline trust settings the configuration sets */
+void tlsrpt_conf_trust(const struct tlsrpt_conf *cfg, const char *const *host_id,
+                       struct tlsrpt_trust *t)
+{
+	memset(t, 0, sizeof(*t));
+	if (cfg->trusted_authserv_ids.n > 0) {
+		t->authserv_ids = (const char *const *)cfg->trusted_authserv_ids.v;
+		t->nauthserv_ids = cfg->trusted_authserv_ids.n;
+	} else {
+		t->authserv_ids = host_id;
+		t->nauthserv_ids = host_id[0][0] != '\0' ? 1 : 0;
+	}
+	t->require_dkim = cfg->require_dkim;
+	t->report_domains = (const char *const *)cfg->report_domains.v;
+	t->nreport_domains = cfg->report_domains.n;
 }
 
 /* tlsrpt_conf_action_name - "deliver", "discard", "hold", "redirect" */

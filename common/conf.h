@@ -160,6 +160,17 @@ int tlsrpt_conf_check(const struct tlsrpt_conf *cfg, int daemon, char *err, size
 /* tlsrpt_conf_limits - the pipeline limits the configuration sets */
 void tlsrpt_conf_limits(const struct tlsrpt_conf *cfg, struct tlsrpt_limits *lim);
 
+/*
+ * tlsrpt_conf_trust - the pipeline trust settings the configuration sets:
+ * TrustedAuthservIDs, else the one default id host_id[0] (the MTA's host
+ * name; "" trusts none), RequireDKIM, ReportDomains.  No duplicate memory
+ * (dedup NULL, now 0): the daemon adds its own.  t points into cfg and
+ * host_id, which must outlive it.
+ */
+struct tlsrpt_trust; /* pipeline.h */
+void tlsrpt_conf_trust(const struct tlsrpt_conf *cfg, const char *const *host_id,
+                       struct tlsrpt_trust *t);
+
 /* tlsrpt_conf_write - the effective configuration in file syntax; 0 ok, -1 write error */
 int tlsrpt_conf_write(const struct tlsrpt_conf *cfg, FILE *fp);
 

@@ -135,7 +135,8 @@ static void host_name(char *buf, size_t len)
 	buf[len - 1] = '\0';
 }
 
-/* The daemon's shared settings and memory budget: static, callbacks may outlive run_daemon's frame */
+/* The daemon's shared settings and memory budget: static, callbacks may outlive run_daemon's frame
+ */
 static struct tlsrpt_app app;
 static struct tlsrpt_budget budget = TLSRPT_BUDGET_INIT(0);
 
@@ -319,18 +320,8 @@ int main(int argc, char **argv)
 			return EX_CONFIG;
 		}
 		tlsrpt_conf_limits(cfg, &lim);
-		memset(&trust, 0, sizeof(trust));
-		if (cfg->trusted_authserv_ids.n > 0) {
-			trust.authserv_ids = (const char *const *)cfg->trusted_authserv_ids.v;
-			trust.nauthserv_ids = cfg->trusted_authserv_ids.n;
-		} else {
-			host_name(host, sizeof(host));
-			trust.authserv_ids = host_ids;
-			trust.nauthserv_ids = host[0] != '\0' ? 1 : 0;
-		}
-		trust.require_dkim = cfg->require_dkim;
-		trust.report_domains = (const char *const *)cfg->report_domains.v;
-		trust.nreport_domains = cfg->report_domains.n;
+		host_name(host, sizeof(host));
+		tlsrpt_conf_trust(cfg, host_ids, &trust);
 		/* no StateFile: -t only reads, it must not mark reports as seen */
 		rc = tlsrpt_offline_run(argv + optind, argc - optind, &lim, &trust,
 		                        (enum tlsrpt_format)cfg->log_format, stdout, stderr);

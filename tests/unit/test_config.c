@@ -22,6 +22,7 @@
 
 #include "conf.h"
 #include "limits.h"
+#include "pipeline.h"
 #include "record.h"
 
 #define NAME "t.conf"
@@ -506,6 +507,43 @@ static void test_readme(void **state)
 	free(md);
 }
 
+/* test_trust - the pipeline trust settings built from a configuration */
+static void test_trust(void **state)
+{
+	static const char *const host[1] = {"mx.example.net"};
+	static const char *const none[1] = {""};
+	struct tlsrpt_conf *cfg;
+	struct tlsrpt_trust t;
+	char err[512];
+
+	(void)state;
+	cfg = tlsrpt_conf_new(err, sizeof(err));
+	assert_non_null(cfg);
+	tlsrpt_conf_trust(cfg, host, &t);
+	assert_int_equal(t.nauthserv_ids, 1);
+	assert_string_equal(t.authserv_ids[0], "mx.example.net");
+	assert_int_equal(t.require_dkim, 0);
+	assert_int_equal(t.nreport_domains, 0);
+	assert_null(t.dedup);
+	tlsrpt_conf_trust(cfg, none, &t);
+	assert_int_equal(t.nauthserv_ids, 0);
+	tlsrpt_conf_free(cfg);
+
+	if (load_text("TrustedAuthservIDs A.example, b.example\nRequireDKIM yes\n"
+	              "ReportDomains example.com\n",
+	              &cfg, err, sizeof(err)) != 0) {
+		fail_msg("load error \"%s\"", err);
+	}
+	tlsrpt_conf_trust(cfg, host, &t);
+	assert_int_equal(t.nauthserv_ids, 2);
+	assert_string_equal(t.authserv_ids[0], "a.example");
+	assert_string_equal(t.authserv_ids[1], "b.example");
+	assert_int_equal(t.require_dkim, 1);
+	assert_int_equal(t.nreport_domains, 1);
+	assert_string_equal(t.report_domains[0], "example.com");
+	tlsrpt_conf_free(cfg);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -518,6 +556,7 @@ int main(void)
 	        cmocka_unit_test(test_sample_and_roundtrip),
 	        cmocka_unit_test(test_man_page),
 	        cmocka_unit_test(test_readme),
+	        cmocka_unit_test(test_trust),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -53,6 +53,17 @@
 #define AUTO_MAX_BLANK 4096        /* leading white space looked past in AUTO mode */
 #define SMALL_REPORT (1024 * 1024) /* memory charged exactly before a message reserves it all */
 
+/* the top-level header fields the records and the trust rules use; any may be NULL */
+struct msghdrs {
+	char *report_domain;    /* TLS-Report-Domain */
+	char *report_submitter; /* TLS-Report-Submitter */
+	char *from;
+	char **auth_results; /* every Authentication-Results, in order */
+	size_t nauth_results;
+	const char *dkim;        /* "pass", "fail", "none"; NULL: not evaluated */
+	const char *dkim_domain; /* the signing domain behind dkim; NULL or "" unknown */
+};
+
 struct tlsrpt_pipeline {
 	struct tlsrpt_limits lim;
 	enum tlsrpt_input mode;
@@ -75,7 +86,7 @@ struct tlsrpt_pipeline {
 	size_t tree_spent; /* JSON tree bytes of earlier parts */
 	int text_short;    /* this part's bound is what text_spent left */
 
-	struct tlsrpt_msghdrs hdrs;
+	struct msghdrs hdrs;
 	struct tlsrpt_trust trust;
 	int dkim_done; /* the verdict below is computed (once per message) */
 	enum tlsrpt_dkim_verdict dkim;
@@ -185,18 +196,14 @@ static void keep_header(struct tlsrpt_pipeline *p, char **slot, const char *valu
 static void on_header(void *ctx, const char *name, const char *value)
 {
 	struct tlsrpt_pipeline *p = ctx;
-	struct tlsrpt_msghdrs *h = &p->hdrs;
+	struct msghdrs *h = &p->hdrs;
 
 	if (strcasecmp(name, "TLS-Report-Domain") == 0) {
 		keep_header(p, &h->report_domain, value);
 	} else if (strcasecmp(name, "TLS-Report-Submitter") == 0) {
 		keep_header(p, &h->report_submitter, value);
-	} else if (strcasecmp(name, "Subject") == 0) {
-		keep_header(p, &h->subject, value);
 	} else if (strcasecmp(name, "From") == 0) {
 		keep_header(p, &h->from, value);
-	} else if (strcasecmp(name, "Message-ID") == 0) {
-		keep_header(p, &h->message_id, value);
 	} else if (strcasecmp(name, "Authentication-Results") == 0) {
 		if (h->auth_results == NULL) {
 			h->auth_results = calloc(MAX_AUTH_RESULTS, sizeof(char *));
@@ -422,6 +429,7 @@ static const char *total_err(const struct tlsrpt_pipeline *p, char *err, size_t 
 /* report_done - parse one collected report and append its records */
 static void report_done(struct tlsrpt_pipeline *p, unsigned part)
 {
+	struct tlsrpt_summary_hdrs sh;
 	const char *json;
 	size_t len;
 	char err[256];
@@ -474,6 +482,10 @@ static void report_done(struct tlsrpt_pipeline *p, unsigned part)
 		return;
 	}
 	dkim_verdict(p);
+	sh.report_domain = p->hdrs.report_domain;
+	sh.report_submitter = p->hdrs.report_submitter;
+	sh.dkim = p->hdrs.dkim;
+	sh.dkim_domain = p->hdrs.dkim_domain;
 	if (p->trust.require_dkim && p->dkim != TLSRPT_DKIM_PASS) {
 		p->refused++;
 		add_ignored(p, r, "not DKIM-authenticated");
@@ -484,8 +496,8 @@ static void report_done(struct tlsrpt_pipeline *p, unsigned part)
 		p->duplicates++;
 		p->reports_ok++;
 		add_ignored(p, r, "duplicate");
-	} else if (tlsrpt_summary_records(r, &p->hdrs, &p->lim, &p->sum, &p->recs, err,
-	                                  sizeof(err)) < 0) {
+	} else if (tlsrpt_summary_records(r, &sh, &p->lim, &p->sum, &p->recs, err, sizeof(err)) <
+	           0) {
 		internal(p, err);
 	} else {
 		p->reports_ok++;
@@ -698,12 +710,6 @@ const struct tlsrpt_records *tlsrpt_pipeline_records(const struct tlsrpt_pipelin
 	return &p->recs;
 }
 
-/* tlsrpt_pipeline_headers - the message headers kept for the records */
-const struct tlsrpt_msghdrs *tlsrpt_pipeline_headers(const struct tlsrpt_pipeline *p)
-{
-	return &p->hdrs;
-}
-
 /* tlsrpt_pipeline_reports_ok - reports parsed without error */
 unsigned tlsrpt_pipeline_reports_ok(const struct tlsrpt_pipeline *p)
 {
@@ -798,9 +804,7 @@ void tlsrpt_pipeline_free(struct tlsrpt_pipeline *p)
 	tlsrpt_records_free(&p->recs);
 	free(p->hdrs.report_domain);
 	free(p->hdrs.report_submitter);
-	free(p->hdrs.subject);
 	free(p->hdrs.from);
-	free(p->hdrs.message_id);
 	for (i = 0; i < p->hdrs.nauth_results; i++) {
 		free(p->hdrs.auth_results[i]);
 	}

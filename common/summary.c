@@ -374,7 +374,7 @@ static void omit_report(struct tlsrpt_summary_msg *m, const struct tlsrpt_report
 }
 
 /* tlsrpt_summary_records - append the records of report r to rs */
-int tlsrpt_summary_records(const struct tlsrpt_report *r, const struct tlsrpt_msghdrs *h,
+int tlsrpt_summary_records(const struct tlsrpt_report *r, const struct tlsrpt_summary_hdrs *h,
                            const struct tlsrpt_limits *lim, struct tlsrpt_summary_msg *m,
                            struct tlsrpt_records *rs, char *err, size_t errlen)
 {

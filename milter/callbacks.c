@@ -311,7 +311,7 @@ static sfsistat mlfi_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 	*pf0 = c->granted;
 	if (f0 & SMFIF_SETSYMLIST) {
 		*pf0 |= SMFIF_SETSYMLIST;
-		/* no macros where none are read: less for the MTA to send (issue 6) */
+		/* no macros where none are read: less for the MTA to send on every session */
 		if (tlsrpt_negotiate_macros(ctx) < 0) {
 			*pf0 &= ~(unsigned long)SMFIF_SETSYMLIST;
 		}

@@ -12,9 +12,10 @@
  * fails (socket, privileges, libmilter).
  *
  * Start-up order (OpenBSD daemons): configuration; openlog; SIGUSR1
- * blocked before any thread exists; smfi_register; the socket opened
- * while still root, under UMask, chowned to UserID; the pid file opened
- * and locked; privileges dropped; detach unless -f; the pid written; the
+ * blocked before any thread exists; UserID looked up; smfi_register; a
+ * stale Unix socket removed, the socket opened while still root, under
+ * UMask, chowned to UserID; the pid file opened and locked; privileges
+ * dropped; detach unless -f; the pid written; the StateFile read; the
  * statistics thread; smfi_main.  SIGTERM, SIGINT and SIGHUP (libmilter's)
  * stop it cleanly: smfi_main returns, report messages in progress get a
  * bounded time to end (tlsrpt_callbacks_stop; libmilter's workers may still

@@ -67,7 +67,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "limits.h"
+#include "tlsrpt_limits.h"
 #include "pipeline.h"
 #include "record.h"
 

@@ -37,7 +37,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "limits.h"
+#include "tlsrpt_limits.h"
 
 #define TLSRPT_CONF_LINE_MAX 4096 /* longest configuration line, bytes */
 #define TLSRPT_CONF_LIST_MAX 256  /* entries of one list option */

@@ -44,7 +44,7 @@
 #include <stddef.h>
 
 #include "escape.h"
-#include "limits.h"
+#include "tlsrpt_limits.h"
 
 #define ELLIPSIS "..."
 #define ELLIPSIS_LEN 3

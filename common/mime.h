@@ -32,7 +32,7 @@
 
 #include <stddef.h>
 
-#include "limits.h"
+#include "tlsrpt_limits.h"
 #include "mimefield.h"
 
 struct tlsrpt_mime_part {

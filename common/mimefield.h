@@ -19,7 +19,7 @@
 
 #include <stddef.h>
 
-#include "limits.h"
+#include "tlsrpt_limits.h"
 
 #define TLSRPT_MIME_TYPE_MAX 127  /* "type/subtype" kept; longer is invalid */
 #define TLSRPT_MIME_NAME_MAX 511  /* file name bytes kept; longer is cut */

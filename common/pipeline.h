@@ -45,7 +45,7 @@
 
 #include "arena.h"
 #include "dedup.h"
-#include "limits.h"
+#include "tlsrpt_limits.h"
 #include "record.h"
 #include "summary.h"
 

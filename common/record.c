@@ -27,7 +27,7 @@
 #include <string.h>
 
 #include "escape.h"
-#include "limits.h"
+#include "tlsrpt_limits.h"
 #include "record.h"
 
 #define KV_TRAILER " ..."

@@ -67,7 +67,7 @@
 #include <cjson/cJSON.h>
 
 #include "arena.h"
-#include "limits.h"
+#include "tlsrpt_limits.h"
 #include "report.h"
 
 #define MAX_COUNT 9007199254740992ULL /* 2^53: largest count accepted */

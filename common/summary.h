@@ -20,7 +20,7 @@
 
 #include <stdint.h>
 
-#include "limits.h"
+#include "tlsrpt_limits.h"
 #include "record.h"
 #include "report.h"
 

@@ -11,7 +11,7 @@
 #include "arena.h"
 #include "conf.h"
 #include "dedup.h"
-#include "limits.h"
+#include "tlsrpt_limits.h"
 
 #define TLSRPT_HEADER_NAME "X-TLSRPT-Milter" /* the AddHeader summary field */
 #define TLSRPT_QID_MAX 64                    /* queue ID bytes kept */

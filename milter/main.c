@@ -47,7 +47,7 @@
 #include "callbacks.h"
 #include "conf.h"
 #include "daemon.h"
-#include "limits.h"
+#include "tlsrpt_limits.h"
 #include "logging.h"
 #include "mtacheck.h"
 #include "offline.h"

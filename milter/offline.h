@@ -6,7 +6,7 @@
 
 #include <stdio.h>
 
-#include "limits.h"
+#include "tlsrpt_limits.h"
 #include "pipeline.h"
 #include "record.h"
 

@@ -26,7 +26,7 @@
 #include <string.h>
 
 #include "conf.h"
-#include "limits.h"
+#include "tlsrpt_limits.h"
 
 #define NAME "fuzz.conf"
 

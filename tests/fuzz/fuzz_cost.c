@@ -24,7 +24,7 @@
 #include <stdlib.h>
 
 #include "arena.h"
-#include "limits.h"
+#include "tlsrpt_limits.h"
 #include "pipeline.h"
 
 #define BUDGET (512u * 1024 * 1024) /* MemoryBudget's default */

@@ -62,7 +62,7 @@
 
 #include "dedup.h"
 #include "escape.h"
-#include "limits.h"
+#include "tlsrpt_limits.h"
 #include "pipeline.h"
 #include "record.h"
 

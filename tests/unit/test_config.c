@@ -21,7 +21,7 @@
 #include <cmocka.h>
 
 #include "conf.h"
-#include "limits.h"
+#include "tlsrpt_limits.h"
 #include "pipeline.h"
 #include "record.h"
 

@@ -29,7 +29,7 @@
 #include <cmocka.h>
 
 #include "dedup.h"
-#include "limits.h"
+#include "tlsrpt_limits.h"
 #include "pipeline.h"
 #include "record.h"
 

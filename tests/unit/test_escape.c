@@ -21,7 +21,7 @@
 #include <cmocka.h>
 
 #include "escape.h"
-#include "limits.h"
+#include "tlsrpt_limits.h"
 
 #define S(lit) lit, sizeof(lit) - 1
 

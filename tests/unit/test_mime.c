@@ -29,7 +29,7 @@
 
 #include <cmocka.h>
 
-#include "limits.h"
+#include "tlsrpt_limits.h"
 #include "mime.h"
 
 /* ---------------------------------------------------------------------- */

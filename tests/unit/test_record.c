@@ -19,7 +19,7 @@
 #include <cmocka.h>
 #include <cjson/cJSON.h>
 
-#include "limits.h"
+#include "tlsrpt_limits.h"
 #include "record.h"
 
 /* test_event_names - all seven events have their log names */

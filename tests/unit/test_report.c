@@ -31,7 +31,7 @@
 
 #include <cmocka.h>
 
-#include "limits.h"
+#include "tlsrpt_limits.h"
 #include "pipeline.h"
 #include "report.h"
 

@@ -19,7 +19,7 @@
 
 #include <cmocka.h>
 
-#include "limits.h"
+#include "tlsrpt_limits.h"
 #include "record.h"
 #include "report.h"
 #include "summary.h"

@@ -4,6 +4,8 @@
  * See addr.h for the rules.  Everything works on bounded stack copies; a
  * recipient that does not fit is simply not a report address.
  */
+#include "config.h"
+
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>

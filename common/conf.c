@@ -10,6 +10,8 @@
  * "file:line: Key: what is wrong" while loading, "Key: ..." from
  * tlsrpt_conf_set(); nothing is printed or logged.
  */
+#include "config.h"
+
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>

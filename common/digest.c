@@ -12,7 +12,8 @@
  * key (two 64-bit FNV-1a hashes with different seeds, each finished with
  * a mixer), doubled when half full.
  */
-#define _GNU_SOURCE /* memmem, memrchr */
+#include "config.h" /* _GNU_SOURCE: memmem, memrchr */
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

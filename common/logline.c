@@ -8,7 +8,8 @@
  * can be used as a C string (a NUL decoded from \x00 only shortens it).
  * Everything is bounded by TLSRPT_LOGLINE_MAX; no allocation.
  */
-#define _GNU_SOURCE /* memmem, memrchr */
+#include "config.h" /* _GNU_SOURCE: memmem, memrchr */
+
 #include <stdio.h>
 #include <string.h>
 

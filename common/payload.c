@@ -28,6 +28,8 @@
  *
  * This is the only module that includes zlib.h.
  */
+#include "config.h"
+
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -38,6 +38,8 @@
  * memory, record list full); bad input is never an internal failure, it is
  * an "error" record.
  */
+#include "config.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

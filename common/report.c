@@ -59,6 +59,8 @@
  *
  * This is the only module that includes cJSON.h.
  */
+#include "config.h"
+
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>

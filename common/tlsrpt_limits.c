@@ -1,6 +1,8 @@
 /*
  * tlsrpt_limits.c - default bounds for the report pipeline
  */
+#include "config.h"
+
 #include "tlsrpt_limits.h"
 
 /* tlsrpt_limits_default - fill in the documented defaults */

@@ -82,8 +82,6 @@
 #include <syslog.h>
 #include <time.h>
 
-#define SM_CONF_STDBOOL_H 1
-#include <stdbool.h>
 #include <libmilter/mfapi.h>
 
 #include "addr.h"

@@ -39,8 +39,6 @@
 #include <malloc.h>
 #endif
 
-#define SM_CONF_STDBOOL_H 1
-#include <stdbool.h>
 #include <libmilter/mfapi.h>
 
 #include "app.h"

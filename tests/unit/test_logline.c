@@ -9,6 +9,8 @@
  * per-message failure-omitted and report-omitted lines); the scanner over
  * blocks and partial lines.
  */
+#include "config.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

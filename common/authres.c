@@ -32,6 +32,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "errbuf.h"
 #include "ascii.h"
 #include "authres.h"
 
@@ -444,8 +445,8 @@ int tlsrpt_authres_parse(const char *value, struct tlsrpt_authres *out, char *er
 		return 0;
 	}
 	if (errlen > 0) {
-		snprintf(err, errlen, "%s at offset %zu", s.err != NULL ? s.err : "syntax error",
-		         (size_t)(s.p - value));
+		tlsrpt_errbuf_set(err, errlen, "%s at offset %zu",
+		                  s.err != NULL ? s.err : "syntax error", (size_t)(s.p - value));
 	}
 	return -1;
 }

@@ -22,6 +22,24 @@ void tlsrpt_errbuf_set(char *err, size_t errlen, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* tlsrpt_errbuf_set_errno - printf into err, then ": " and the text of errno value e */
+void tlsrpt_errbuf_set_errno(char *err, size_t errlen, int e, const char *fmt, ...)
+{
+	char es[128];
+	size_t n;
+	va_list ap;
+
+	if (err == NULL || errlen == 0) {
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	tlsrpt_errbuf_errno(e, es, sizeof(es));
+	n = strlen(err);
+	snprintf(err + n, errlen - n, ": %s", es);
+}
+
 /* tlsrpt_errbuf_errno - the text of errno value e, whichever strerror_r libc has */
 void tlsrpt_errbuf_errno(int e, char *buf, size_t len)
 {

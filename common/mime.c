@@ -100,6 +100,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "errbuf.h"
 #include "ascii.h"
 #include "b64.h"
 #include "mime.h"
@@ -571,13 +572,14 @@ struct tlsrpt_mime *tlsrpt_mime_new(const struct tlsrpt_limits *lim,
 	struct tlsrpt_mime *m;
 
 	if (lim == NULL || ops == NULL || ops->part_begin == NULL) {
-		snprintf(err, errlen, "MIME walker: limits and a part_begin callback are required");
+		tlsrpt_errbuf_set(err, errlen,
+		                  "MIME walker: limits and a part_begin callback are required");
 		return NULL;
 	}
 	/* not calloc: the line, field and output buffers need no zeroing */
 	m = malloc(sizeof(*m));
 	if (m == NULL) {
-		snprintf(err, errlen, "out of memory");
+		tlsrpt_errbuf_set(err, errlen, "out of memory");
 		return NULL;
 	}
 	memset(m, 0, offsetof(struct tlsrpt_mime, line));

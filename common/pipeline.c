@@ -45,6 +45,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "errbuf.h"
 #include "authres.h"
 #include "mime.h"
 #include "payload.h"
@@ -108,20 +109,12 @@ struct tlsrpt_pipeline {
 	char oom_err[256];
 };
 
-/* set_err - copy a message into a caller's buffer */
-static void set_err(char *err, size_t errlen, const char *msg)
-{
-	if (errlen > 0) {
-		snprintf(err, errlen, "%s", msg);
-	}
-}
-
 /* internal - remember an internal failure raised inside a callback */
 static void internal(struct tlsrpt_pipeline *p, const char *msg)
 {
 	if (!p->oom) {
 		p->oom = 1;
-		set_err(p->oom_err, sizeof(p->oom_err), msg);
+		tlsrpt_errbuf_set(p->oom_err, sizeof(p->oom_err), "%s", msg);
 	}
 }
 
@@ -423,8 +416,8 @@ static int duplicate(struct tlsrpt_pipeline *p, const struct tlsrpt_report *r)
 static const char *total_err(const struct tlsrpt_pipeline *p, char *err, size_t errlen,
                              const char *what)
 {
-	snprintf(err, errlen, "reports of this message exceed %s (%zu bytes) in total", what,
-	         what[0] == 'M' ? p->lim.max_report_size : p->lim.max_json_tree);
+	tlsrpt_errbuf_set(err, errlen, "reports of this message exceed %s (%zu bytes) in total",
+	                  what, what[0] == 'M' ? p->lim.max_report_size : p->lim.max_json_tree);
 	return err;
 }
 
@@ -580,7 +573,7 @@ struct tlsrpt_pipeline *tlsrpt_pipeline_new(const struct tlsrpt_limits *lim, enu
 
 	p = calloc(1, sizeof(*p));
 	if (p == NULL) {
-		set_err(err, errlen, "out of memory");
+		tlsrpt_errbuf_set(err, errlen, "%s", "out of memory");
 		return NULL;
 	}
 	p->lim = *lim;
@@ -589,7 +582,7 @@ struct tlsrpt_pipeline *tlsrpt_pipeline_new(const struct tlsrpt_limits *lim, enu
 	tlsrpt_records_init(&p->recs);
 	p->payload = tlsrpt_payload_new(lim->max_report_size);
 	if (p->payload == NULL) {
-		set_err(err, errlen, "out of memory");
+		tlsrpt_errbuf_set(err, errlen, "%s", "out of memory");
 		tlsrpt_pipeline_free(p);
 		return NULL;
 	}
@@ -650,7 +643,7 @@ int tlsrpt_pipeline_feed(struct tlsrpt_pipeline *p, const char *data, size_t len
                          size_t errlen)
 {
 	if (p->finished) {
-		set_err(err, errlen, "pipeline fed after finish");
+		tlsrpt_errbuf_set(err, errlen, "%s", "pipeline fed after finish");
 		return -1;
 	}
 	if (!p->decided) {
@@ -668,7 +661,7 @@ int tlsrpt_pipeline_feed(struct tlsrpt_pipeline *p, const char *data, size_t len
 		internal(p, "out of memory in MIME walker");
 	}
 	if (p->oom) {
-		set_err(err, errlen, p->oom_err);
+		tlsrpt_errbuf_set(err, errlen, "%s", p->oom_err);
 		return -1;
 	}
 	return 0;
@@ -700,7 +693,7 @@ int tlsrpt_pipeline_finish(struct tlsrpt_pipeline *p, char *err, size_t errlen)
 		}
 	}
 	if (p->oom) {
-		set_err(err, errlen, p->oom_err);
+		tlsrpt_errbuf_set(err, errlen, "%s", p->oom_err);
 		return -1;
 	}
 	return 0;
@@ -756,7 +749,7 @@ int tlsrpt_pipeline_remember(struct tlsrpt_pipeline *p, char *err, size_t errlen
 
 		if (tlsrpt_dedup_add(p->trust.dedup, &p->keys[i], p->trust.now, e, sizeof(e)) < 0 &&
 		    rc == 0) {
-			set_err(err, errlen, e);
+			tlsrpt_errbuf_set(err, errlen, "%s", e);
 			rc = -1;
 		}
 	}

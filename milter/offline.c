@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "errbuf.h"
 #include "offline.h"
 #include "pipeline.h"
 #include "record.h"
@@ -66,7 +67,7 @@ static int run_one(const char *name, const struct tlsrpt_limits *lim,
 	if (strcmp(name, "-") == 0) {
 		fp = stdin;
 	} else if ((fp = fopen(name, "rb")) == NULL) {
-		snprintf(reason, sizeof(reason), "cannot open: %s", strerror(errno));
+		tlsrpt_errbuf_set_errno(reason, sizeof(reason), errno, "cannot open");
 		print_error(name, reason, fmt, out);
 		return 0;
 	}
@@ -87,7 +88,7 @@ static int run_one(const char *name, const struct tlsrpt_limits *lim,
 		}
 	}
 	if (ferror(fp)) {
-		snprintf(reason, sizeof(reason), "read error: %s", strerror(errno));
+		tlsrpt_errbuf_set_errno(reason, sizeof(reason), errno, "read error");
 		rerr = 1;
 	}
 	if (tlsrpt_pipeline_finish(p, err, sizeof(err)) < 0) {

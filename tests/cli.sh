@@ -13,6 +13,7 @@
 #     UMask
 #   - as root: UserID drops to that user (all four IDs), the socket belongs
 #     to it
+set -u
 . "$(dirname "$0")/lib.sh"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/tlsrpt-cli.XXXXXX") || exit 1

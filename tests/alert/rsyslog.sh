@@ -13,6 +13,7 @@
 # count=0", a quoted " failed-session-count=999") must give, to a plain
 # search for the first " KEY=" and for the last (rsyslog regex property
 # replacer; kv) and to mmjsonparse (json), exactly the true fields.
+set -u
 . "$(dirname "$0")/lib.sh"
 e2e_need
 command -v rsyslogd >/dev/null 2>&1 || skip "rsyslogd is not installed (Debian package rsyslog)"

@@ -19,6 +19,7 @@
 # " policy-domain=... failed-session-count=0", a quoted
 # " failed-session-count=999") must give, through the snippet's kv-parser
 # and json-parser, exactly the true fields.
+set -u
 . "$(dirname "$0")/lib.sh"
 e2e_need
 

@@ -21,6 +21,7 @@
 #           message ends normally; with Debian's worker pool it gets no
 #           further reply and the connection is closed): exit 0, within
 #           10 s, the stats/stopping lines, and no action line for it
+set -u
 . "$(dirname "$0")/../e2e/lib.sh"
 e2e_need
 e2e_init

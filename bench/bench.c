@@ -45,11 +45,7 @@
  *
  * Outside `make check`: built and run by `make bench` (bench/run-bench.sh).
  */
-#ifdef HAVE_CONFIG_H
 #include "config.h" /* _GNU_SOURCE for memmem */
-#else
-#define _GNU_SOURCE
-#endif
 
 #include <cjson/cJSON.h>
 #include <zlib.h>

@@ -18,6 +18,8 @@
  * fits the budget), and after the pipeline is freed the budget is back to
  * zero (every byte charged was returned).
  */
+#include "config.h"
+
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>

@@ -51,6 +51,8 @@
  * 20 MiB default) and what the profile byte changes, always within the
  * ranges the configuration accepts; the code paths are the daemon's.
  */
+#include "config.h"
+
 #include <inttypes.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -11,6 +11,9 @@
 # The last line counts the test results from the harness logs of both
 # builds, plus distcheck and the fuzz run as one result each:
 #    N passed, N failed
+# set -u: a misspelt variable stops the script instead of passing as empty.
+# Not -e: a failing suite must not stop the others from running; each
+# step's status is collected in $status and decides the exit code.
 set -u
 cd "$(dirname "$0")" || exit 1
 top=$(pwd)

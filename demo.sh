@@ -13,6 +13,13 @@
 #   ./demo.sh                         Action deliver
 #   DEMO_ACTION=hold ./demo.sh        or discard, redirect (to reports@example.com)
 #   E2E_KEEP=1 ./demo.sh              keep the temporary directory to look around
+#
+# set -u: a misspelt variable stops the demo instead of passing as empty.
+# Not -e: every step that can fail is checked where it runs and says what
+# went wrong (a command failing inside a test or pipeline would otherwise
+# end the demo without a word), and a message that is not delivered, or not
+# settled in time, is part of what the demo shows, not a reason to stop;
+# tests/e2e/lib.sh's exit trap tears the private Postfix and milter down.
 set -u
 cd "$(dirname "$0")" || exit 1
 top=$(pwd)

@@ -45,11 +45,7 @@
  *
  * Outside `make check`: built and run by `make bench` (bench/run-bench.sh).
  */
-#ifdef HAVE_CONFIG_H
 #include "config.h" /* _GNU_SOURCE for memmem */
-#else
-#define _GNU_SOURCE
-#endif
 
 #include <cjson/cJSON.h>
 #include <zlib.h>
@@ -67,7 +63,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "limits.h"
+#include "tlsrpt_limits.h"
 #include "pipeline.h"
 #include "record.h"
 
@@ -196,7 +192,8 @@ static int run_pipeline(const struct tlsrpt_limits *lim, const char *msg, size_t
 	}
 	rs = tlsrpt_pipeline_records(p);
 	for (i = 0; i < rs->n; i++) {
-		total += tlsrpt_record_format(&rs->v[i], "4XbT2d1Kj9zN", line, sizeof(line));
+		total += tlsrpt_record_format(&rs->v[i], TLSRPT_FORMAT_KV, "4XbT2d1Kj9zN", line,
+		                              sizeof(line));
 	}
 	sink += total;
 	out->reports = tlsrpt_pipeline_reports_ok(p);

@@ -4,19 +4,14 @@
  * See addr.h for the rules.  Everything works on bounded stack copies; a
  * recipient that does not fit is simply not a report address.
  */
+#include "config.h"
+
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
+#include "errbuf.h"
 #include "addr.h"
-
-/* set_err - copy a message into a caller's buffer */
-static void set_err(char *err, size_t errlen, const char *msg, const char *s)
-{
-	if (errlen > 0) {
-		snprintf(err, errlen, "\"%.200s\" %s", s, msg);
-	}
-}
 
 /* is_blank - space or tab */
 static int is_blank(char c)
@@ -64,29 +59,31 @@ int tlsrpt_addr_check(const char *s, int any_domain, char *err, size_t errlen)
 	const char *p;
 
 	if (*s == '\0') {
-		set_err(err, errlen, "is empty", s);
+		tlsrpt_errbuf_set(err, errlen, "\"%.200s\" is empty", s);
 		return -1;
 	}
 	if (strlen(s) >= TLSRPT_ADDR_MAX) {
-		set_err(err, errlen, "is too long", s);
+		tlsrpt_errbuf_set(err, errlen, "\"%.200s\" is too long", s);
 		return -1;
 	}
 	for (p = s; *p != '\0'; p++) {
 		if ((unsigned char)*p <= ' ' || *p == 0x7f || *p == '<' || *p == '>' || *p == ',') {
-			set_err(err, errlen,
-			        "holds a blank, control character, comma or angle bracket", s);
+			tlsrpt_errbuf_set(err, errlen,
+			                  "\"%.200s\" holds a blank, control character, comma or "
+			                  "angle bracket",
+			                  s);
 			return -1;
 		}
 	}
 	if (at == NULL || at == s) {
-		set_err(err, errlen,
+		tlsrpt_errbuf_set(
+		        err, errlen, "\"%.200s\" %s", s,
 		        any_domain ? "is not an address (local@domain, or local@ for any domain)"
-		                   : "is not an address (local@domain)",
-		        s);
+		                   : "is not an address (local@domain)");
 		return -1;
 	}
 	if (at[1] == '\0' && !any_domain) {
-		set_err(err, errlen, "has no domain (local@domain)", s);
+		tlsrpt_errbuf_set(err, errlen, "\"%.200s\" has no domain (local@domain)", s);
 		return -1;
 	}
 	return 0;

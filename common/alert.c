@@ -734,25 +734,25 @@ static void add(struct tlsrpt_alert *a, const struct tlsrpt_logline *ll, long lo
                 const struct mark *pos)
 {
 	switch (ll->event) {
-	case TLSRPT_EV_REPORT:
+	case TLSRPT_LL_REPORT:
 		add_report(a, ll, t, pos);
 		break;
-	case TLSRPT_EV_POLICY:
+	case TLSRPT_LL_POLICY:
 		add_policy(a, ll, 0);
 		break;
-	case TLSRPT_EV_POLICY_OMITTED:
+	case TLSRPT_LL_POLICY_OMITTED:
 		add_policy(a, ll, 1);
 		break;
-	case TLSRPT_EV_FAILURE:
+	case TLSRPT_LL_FAILURE:
 		add_failure(a, ll);
 		break;
-	case TLSRPT_EV_FAILURE_OMITTED:
+	case TLSRPT_LL_FAILURE_OMITTED:
 		add_omitted(a, ll);
 		break;
-	case TLSRPT_EV_ACTION:
+	case TLSRPT_LL_ACTION:
 		end_message(a, ll, t);
 		break;
-	case TLSRPT_EV_OTHER:
+	case TLSRPT_LL_OTHER:
 		if (ll->word != NULL &&
 		    (strcmp(ll->word, "problem") == 0 || strcmp(ll->word, "recovered") == 0 ||
 		     strcmp(ll->word, "silent") == 0)) {

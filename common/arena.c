@@ -13,6 +13,8 @@
  * Diagnostics: NULL when a bound would be passed, malloc fails or a size
  * overflows; tlsrpt_arena_refusal says which.
  */
+#include "config.h"
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

@@ -89,7 +89,7 @@ void *tlsrpt_arena_calloc(struct tlsrpt_arena *a, size_t n, size_t size);
 /* tlsrpt_arena_refusal - why the last allocation that failed failed (TLSRPT_ARENA_OK: none did) */
 enum tlsrpt_arena_refusal tlsrpt_arena_refusal(const struct tlsrpt_arena *a);
 
-/* tlsrpt_arena_size - bytes of blocks held (for tests and benchmarks) */
+/* tlsrpt_arena_size - bytes of blocks held: what a report's tree cost, for the message's total */
 size_t tlsrpt_arena_size(const struct tlsrpt_arena *a);
 
 /* tlsrpt_arena_free - release every block and return its charge to the budget; accepts NULL */

@@ -1,9 +1,12 @@
 /*
  * ascii.h - locale-independent ASCII character helpers
  *
- * Mail syntax is ASCII whatever the process locale: hex digits of
- * quoted-printable, RFC 2231 and the state file, and case folding of
- * MIME types and Authentication-Results tokens.  Inline: they sit in
+ * Mail syntax is ASCII whatever the process locale (isalnum, tolower and
+ * isspace follow it): hex digits of quoted-printable, RFC 2231 and the
+ * state file, white space of header fields, case folding of MIME types,
+ * Authentication-Results tokens, configured addresses and names, and the
+ * characters allowed in a host name.  No other module folds case or
+ * classifies characters by hand.  Inline: they sit in
  * per-byte loops.
  */
 #ifndef TLSRPT_ASCII_H
@@ -24,10 +27,30 @@ static inline int tlsrpt_hexval(int c)
 	return -1;
 }
 
+/* tlsrpt_wsp - c is a space or a tab (RFC 5322 WSP) */
+static inline int tlsrpt_wsp(int c)
+{
+	return c == ' ' || c == '\t';
+}
+
 /* tlsrpt_lower - c in lower case if it is an ASCII upper-case letter */
 static inline char tlsrpt_lower(char c)
 {
 	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+/* tlsrpt_alnum - c is an ASCII letter or digit */
+static inline int tlsrpt_alnum(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+/* tlsrpt_lower_str - lower-case the ASCII letters of s in place */
+static inline void tlsrpt_lower_str(char *s)
+{
+	for (; *s != '\0'; s++) {
+		*s = tlsrpt_lower(*s);
+	}
 }
 
 #endif

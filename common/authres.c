@@ -26,10 +26,13 @@
  * "x(y" or "a)b" in a comment does not open or close one.  Inside a
  * quoted-string a parenthesis is only text.
  */
+#include "config.h"
+
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
+#include "errbuf.h"
 #include "ascii.h"
 #include "authres.h"
 
@@ -60,8 +63,7 @@ static int is_token_char(unsigned char c)
 /* is_keyword_char - RFC 5321 Ldh-str (we also allow '_', seen in the wild) */
 static int is_keyword_char(unsigned char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       c == '-' || c == '_';
+	return tlsrpt_alnum(c) || c == '-' || c == '_';
 }
 
 /* is_pvalue_char - a byte of an unquoted property value */
@@ -193,12 +195,7 @@ static int read_keyword(struct scan *s, char *out, size_t cap, const char *what)
 
 	out[0] = '\0';
 	while (is_keyword_char((unsigned char)*s->p)) {
-		char c = *s->p;
-
-		if (c >= 'A' && c <= 'Z') {
-			c = (char)(c - 'A' + 'a');
-		}
-		put(out, cap, &len, c, NULL);
+		put(out, cap, &len, tlsrpt_lower(*s->p), NULL);
 		s->p++;
 	}
 	return len > 0 ? 0 : fail(s, what);
@@ -207,7 +204,7 @@ static int read_keyword(struct scan *s, char *out, size_t cap, const char *what)
 /* read_authserv_id - value (token or quoted-string), lower case, into out; *cut as put */
 static int read_authserv_id(struct scan *s, char *out, size_t cap, int *cut)
 {
-	size_t len = 0, i;
+	size_t len = 0;
 
 	out[0] = '\0';
 	if (*s->p == '"') {
@@ -224,11 +221,7 @@ static int read_authserv_id(struct scan *s, char *out, size_t cap, int *cut)
 	if (len == 0) {
 		return fail(s, "no authserv-id");
 	}
-	for (i = 0; i < len; i++) {
-		if (out[i] >= 'A' && out[i] <= 'Z') {
-			out[i] = (char)(out[i] - 'A' + 'a');
-		}
-	}
+	tlsrpt_lower_str(out);
 	return 0;
 }
 
@@ -275,13 +268,6 @@ static int skip_version(struct scan *s)
 }
 
 /* lower - s in place to lower case (ASCII) */
-static void lower(char *s)
-{
-	for (; *s != '\0'; s++) {
-		*s = tlsrpt_lower(*s);
-	}
-}
-
 /*
  * read_resinfo - one resinfo after its ";" and CFWS, up to the next ";" or
  * the end.  A dkim result goes into out (or is counted as dropped).
@@ -373,7 +359,7 @@ static int read_resinfo(struct scan *s, const char *method, struct tlsrpt_authre
 			return -1;
 		}
 		if (dk != NULL && dst == dk->domain) {
-			lower(dk->domain);
+			tlsrpt_lower_str(dk->domain);
 		}
 	}
 	if (is_dkim) {
@@ -459,8 +445,8 @@ int tlsrpt_authres_parse(const char *value, struct tlsrpt_authres *out, char *er
 		return 0;
 	}
 	if (errlen > 0) {
-		snprintf(err, errlen, "%s at offset %zu", s.err != NULL ? s.err : "syntax error",
-		         (size_t)(s.p - value));
+		tlsrpt_errbuf_set(err, errlen, "%s at offset %zu",
+		                  s.err != NULL ? s.err : "syntax error", (size_t)(s.p - value));
 	}
 	return -1;
 }
@@ -560,7 +546,7 @@ static void signing_domain(const struct tlsrpt_authres_dkim *dk, char *buf, size
 		d = at != NULL && !dk->identity_cut ? at + 1 : "";
 	}
 	snprintf(buf, len, "%s", d);
-	lower(buf);
+	tlsrpt_lower_str(buf);
 }
 
 /* is_trusted - is id (lower case) one of trusted[], ignoring case? */

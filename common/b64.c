@@ -23,6 +23,8 @@
  *
  * Diagnostics: none; the only report is the d->invalid counter.
  */
+#include "config.h"
+
 #include "b64.h"
 
 #define B64_WSP -1   /* space, tab, CR, LF: skipped */

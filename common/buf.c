@@ -6,6 +6,8 @@
  * append, a producer may write in place: reserve room, write, commit
  * (payload.c inflates straight into its output buffer this way).
  */
+#include "config.h"
+
 #include <stdlib.h>
 #include <string.h>
 

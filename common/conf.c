@@ -1,5 +1,5 @@
 /*
- * conf.c - tlsrpt-milter.conf: the option table, loader and printers
+ * conf.c - tlsrpt-milter.conf: the option table and loader
  *
  * The table below is the only place an option is described.  Defaults are
  * stored as the text a user would write and go through the same parser
@@ -10,7 +10,8 @@
  * "file:line: Key: what is wrong" while loading, "Key: ..." from
  * tlsrpt_conf_set(); nothing is printed or logged.
  */
-#include <ctype.h>
+#include "config.h"
+
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -19,13 +20,15 @@
 #include <strings.h>
 
 #include "addr.h"
+#include "ascii.h"
 #include "conf.h"
 #include "errbuf.h"
+#include "pipeline.h"
+#include "record.h"
 
 #define KIB 1024ULL
 #define MIB (1024ULL * 1024)
 #define GIB (1024ULL * 1024 * 1024)
-#define WRAP 76 /* sample file comment width */
 
 static int check_socket(const char *v, char *err, size_t errlen);
 static int check_report_address(const char *v, char *err, size_t errlen);
@@ -36,7 +39,10 @@ static int check_path(const char *v, char *err, size_t errlen);
 static int check_name(const char *v, char *err, size_t errlen);
 
 static const char *const action_words[] = {"deliver", "discard", "hold", "redirect", NULL};
+/* LogFormat: one word per enum tlsrpt_format, in its order */
 static const char *const format_words[] = {"kv", "json", NULL};
+_Static_assert(sizeof(format_words) / sizeof(format_words[0]) == TLSRPT_FORMAT_N + 1,
+               "a LogFormat word for every output format");
 static const char *const facility_words[] = {
         "mail",   "daemon", "user",   "local0", "local1", "local2",
         "local3", "local4", "local5", "local6", "local7", NULL,
@@ -57,7 +63,8 @@ static const struct tlsrpt_option options[] = {
          "the owner UserID names; one left behind by an earlier run is removed, one that "
          "another running milter answers on is not. The default is inside Postfix's queue "
          "directory, where a chrooted smtpd reaches it as unix:tlsrpt-milter/tlsrpt-milter.sock.",
-         F(socket), check_socket},
+         F(socket), check_socket, NULL,
+         "where to listen: `unix:/path`, `inet:PORT@HOST`, `inet6:PORT@HOST` (`-p` overrides)"},
         {"ReportAddress", TLSRPT_OPT_LIST, "", "tlsrpt@example.com", 0, 0, NULL, 0,
          "The TLS-RPT report addresses to watch; required to run the daemon. Either a full "
          "address (tlsrpt@example.com) or a local part followed by @ (tlsrpt@) for that local "
@@ -65,12 +72,16 @@ static const struct tlsrpt_option options[] = {
          "extension (see RecipientDelimiter). Repeat the key or separate the addresses with "
          "commas or blanks. A message with no report recipient is accepted at DATA: the "
          "milter never sees its header or body and logs nothing about it.",
-         F(report_address), check_report_address},
+         F(report_address), check_report_address, "addresses",
+         "required: report addresses to watch: `tlsrpt@example.com`, or `tlsrpt@` for any domain; "
+         "case-insensitive, `<>` and `+extension` ignored; repeat the key or list them"},
         {"RecipientDelimiter", TLSRPT_OPT_STRING, "+", NULL, 0, 0, NULL, 1,
          "The characters that start an address extension, as Postfix recipient_delimiter: "
          "each character is a delimiter, so +- makes tlsrpt+google and tlsrpt-google both "
          "match tlsrpt. An empty value turns extensions off.",
-         F(recipient_delimiter), check_delimiter},
+         F(recipient_delimiter), check_delimiter, NULL,
+         "characters that start an address extension (each one a delimiter); empty turns "
+         "extensions off"},
         {"Action", TLSRPT_OPT_ENUM, "deliver", NULL, 0, 0, action_words, 0,
          "What happens to a report message after its reports are logged: deliver leaves it "
          "alone; discard drops it; hold puts it in the Postfix hold queue (Sendmail: "
@@ -80,77 +91,89 @@ static const struct tlsrpt_option options[] = {
          "the report recipients are removed (redirect: replaced by RedirectTo) and the others "
          "get the message unchanged; hold cannot apply to single recipients, so it removes "
          "them and the action line says so.",
-         F(action), NULL},
+         F(action), NULL, NULL, "`deliver`, `discard`, `hold` or `redirect` (see below)"},
         {"RedirectTo", TLSRPT_OPT_STRING, "", "tlsrpt-archive@example.com", 0, 0, NULL, 0,
          "The address that receives report messages when Action is redirect. It must be a "
          "full address that is not itself a ReportAddress.",
-         F(redirect_to), check_redirect_to},
+         F(redirect_to), check_redirect_to, NULL,
+         "the address that receives reports with `Action redirect`"},
         {"AddHeader", TLSRPT_OPT_BOOL, "no", NULL, 0, 0, NULL, 0,
          "Add the header field X-TLSRPT-Milter: reports=N failures=N errors=N to report "
          "messages that are delivered to all their recipients and hold at least one readable "
          "report, so that whoever reads the mailbox sees the verdict. failures is the number "
          "of failed sessions reported. A message with no readable report is never changed.",
-         F(add_header), NULL},
+         F(add_header), NULL, NULL,
+         "add `X-TLSRPT-Milter: reports=N failures=N errors=N` to delivered report messages"},
         {"LogFacility", TLSRPT_OPT_ENUM, "mail", NULL, 0, 0, facility_words, 0,
-         "The syslog facility: mail, daemon, user or local0 to local7.", F(log_facility), NULL},
+         "The syslog facility: mail, daemon, user or local0 to local7.", F(log_facility), NULL,
+         NULL, "syslog facility: `mail`, `daemon`, `user`, `local0`..`local7`"},
         {"LogFormat", TLSRPT_OPT_ENUM, "kv", NULL, 0, 0, format_words, 0,
          "kv writes log format v1 lines (QUEUEID: event key=value ...); json writes each "
          "event as one JSON object behind an @cee: cookie, for rsyslog mmjsonparse and "
          "syslog-ng json-parser. It also selects the output of -t.",
-         F(log_format), NULL},
+         F(log_format), NULL, NULL,
+         "`kv` (log format v1) or `json` (one JSON object per event behind `@cee:`)"},
         {"MaxMessageSize", TLSRPT_OPT_SIZE, "25M", NULL, KIB, GIB, NULL, 0,
          "Bytes of a report message that are examined; past them the message gives an error "
          "line and is delivered untouched.",
-         F(max_message_size), NULL},
+         F(max_message_size), NULL, NULL, "bytes of a report message examined"},
         {"MaxReportSize", TLSRPT_OPT_SIZE, "20M", NULL, KIB, GIB, NULL, 0,
          "The largest report after transfer decoding and decompression; a larger one (a gzip "
          "bomb) gives an error line. It also bounds the reports of one message together, and "
          "each report's JSON tree may take at most 4 times this much memory (a report whose "
          "tree would take more gives an error line).",
-         F(max_report_size), NULL},
+         F(max_report_size), NULL, NULL, "largest report after decoding and decompression"},
         {"MemoryBudget", TLSRPT_OPT_SIZE, "512M", NULL, MIB, 1024 * GIB, NULL, 0,
          "The memory all messages being read at once may hold for report text and JSON "
          "trees together; one report takes up to 5 times MaxReportSize (its text and a "
          "tree of at most 4 times that), so MemoryBudget must be at least that much. A "
          "report message that would pass the budget is answered with a temporary failure "
          "(451 4.3.2) and an error line, and its sender tries again later; nothing is lost.",
-         F(memory_budget), NULL},
+         F(memory_budget), NULL, NULL,
+         "report text and JSON trees of all messages read at once; past it a report mail gets "
+         "a temporary failure (451) and is retried"},
         {"MaxFailureLines", TLSRPT_OPT_INT, "50", NULL, 0, 100000, NULL, 0,
          "How many failure lines are logged per message, over all its reports (each report "
          "those with the most failed sessions first); the rest are summed up in one "
          "failure-omitted line.",
-         F(max_failure_lines), NULL},
+         F(max_failure_lines), NULL, NULL,
+         "failure lines per message; the rest go into one `failure-omitted` line"},
         {"MaxPolicyLines", TLSRPT_OPT_INT, "100", NULL, 0, 4000, NULL, 0,
          "How many policy lines are logged per report, those with the most failed sessions "
          "first; the rest are summed up in one policy-omitted line (their failure details are "
          "not logged).",
-         F(max_policy_lines), NULL},
+         F(max_policy_lines), NULL, NULL,
+         "policy lines per report; the rest go into one `policy-omitted` line"},
         {"MaxMimeDepth", TLSRPT_OPT_INT, "16", NULL, 1, 100, NULL, 0,
-         "The deepest multipart nesting followed.", F(max_mime_depth), NULL},
+         "The deepest multipart nesting followed.", F(max_mime_depth), NULL, NULL,
+         "deepest multipart nesting followed"},
         {"MaxParts", TLSRPT_OPT_INT, "256", NULL, 1, 100000, NULL, 0,
-         "The most MIME parts examined in one message.", F(max_parts), NULL},
+         "The most MIME parts examined in one message.", F(max_parts), NULL, NULL,
+         "MIME parts examined per message"},
         {"UserID", TLSRPT_OPT_STRING, "", "tlsrpt-milter:postfix", 0, 0, NULL, 0,
          "The user, or user:group, to run as once the socket is open and the pid file "
          "written; only used when started as root. Without a group, the user's primary group. "
          "Not set: the milter keeps the user it was started as (a systemd unit sets User= "
          "instead).",
-         F(user_id), check_user},
+         F(user_id), check_user, NULL, "`user` or `user:group` to run as after opening the socket"},
         {"PidFile", TLSRPT_OPT_STRING, "", "/run/tlsrpt-milter/tlsrpt-milter.pid", 0, 0, NULL, 0,
          "A file to write the process ID to at start-up; it is removed at exit. Not set: no "
          "pid file.",
-         F(pid_file), check_path},
+         F(pid_file), check_path, NULL, "pid file, removed at exit"},
         {"UMask", TLSRPT_OPT_OCTAL, "007", NULL, 0, 0777, NULL, 0,
          "The mode mask, in octal, of the Unix-domain socket. 007 gives mode 0660: the "
          "socket's owner and group can connect, so run as UserID tlsrpt-milter:postfix or "
          "add the postfix user to the milter's group. 000 lets every local user connect.",
-         F(umask), NULL},
+         F(umask), NULL, NULL, "mode mask of the Unix socket (007 gives 0660)"},
         {"TrustedAuthservIDs", TLSRPT_OPT_LIST, "", "mx.example.com", 0, 0, NULL, 0,
          "The authserv-ids (RFC 8601) whose Authentication-Results header fields are "
          "believed: those written by the DKIM verifier that runs before this milter (OpenDKIM "
          "AuthservID, rspamd, ...). Fields with any other authserv-id are ignored, since a "
          "sender can write them. Not set: the MTA's own host name (macro j; -t mode and an MTA "
          "that does not send it: the system host name).",
-         F(trusted_authserv_ids), check_name},
+         F(trusted_authserv_ids), check_name, "names",
+         "authserv-ids whose `Authentication-Results` are believed (see "
+         "[doc/dkim.md](doc/dkim.md)); when not set, the MTA's host name"},
         {"RequireDKIM", TLSRPT_OPT_BOOL, "no", NULL, 0, 0, NULL, 0,
          "RFC 8460 says a report sent by mail must carry a valid DKIM signature of the "
          "reporting domain and that one without must be ignored. yes (recommended once a DKIM "
@@ -158,12 +181,16 @@ static const struct tlsrpt_option options[] = {
          "for its TLS-Report-Submitter domain gives one ignored line, no policy or failure "
          "lines, and is never diverted. no logs every report and says dkim=pass, fail or none "
          "on its report line.",
-         F(require_dkim), NULL},
+         F(require_dkim), NULL, NULL,
+         "`yes` (recommended with a DKIM verifier in front): a report without a trusted "
+         "`dkim=pass` of its submitter gives only an `ignored` line and is never diverted"},
         {"ReportDomains", TLSRPT_OPT_LIST, "", "example.com", 0, 0, NULL, 0,
          "The policy domains reports are expected for. A report none of whose policy domains "
          "is one of these (or a sub-domain of one) gives one ignored line and is never "
          "diverted. Not set: every report is accepted.",
-         F(report_domains), check_name},
+         F(report_domains), check_name, "names",
+         "your policy domains; a report about none of them gives only an `ignored` line and is "
+         "never diverted; when not set, all"},
         {"StateFile", TLSRPT_OPT_STRING, "", "/var/lib/tlsrpt-milter/state", 0, 0, NULL, 0,
          "A file where the milter remembers which reports it has logged, by sender (the "
          "DKIM-authenticated domain, else the claimed submitter domain), report-id and date "
@@ -171,15 +198,18 @@ static const struct tlsrpt_option options[] = {
          "ignored reason=duplicate line and is diverted like a new one. The directory must be "
          "writable by the milter's user. A missing or damaged file is rebuilt, never fatal. "
          "Not set: duplicates are logged again.",
-         F(state_file), check_path},
+         F(state_file), check_path, NULL,
+         "remember logged reports (sender's DKIM or submitter domain, report-id, date range); a "
+         "repeat gives `ignored reason=duplicate`"},
         {"DuplicateWindow", TLSRPT_OPT_TIME, "7d", NULL, 60, 366ULL * 24 * 3600, NULL, 0,
          "How long a logged report is remembered in StateFile: a number of seconds or a "
          "number followed by s, m, h, d or w.",
-         F(duplicate_window), NULL},
+         F(duplicate_window), NULL, NULL,
+         "how long `StateFile` remembers a report (`s`, `m`, `h`, `d`, `w`)"},
         {"Background", TLSRPT_OPT_BOOL, "yes", NULL, 0, 0, NULL, 0,
          "Detach and run in the background. The -f option overrides it; systemd and other "
          "supervisors use -f.",
-         F(background), NULL},
+         F(background), NULL, NULL, "detach (`-f` overrides)"},
 };
 
 #define NOPTIONS (sizeof(options) / sizeof(options[0]))
@@ -286,7 +316,7 @@ static int check_name(const char *v, char *err, size_t errlen)
 		return -1;
 	}
 	for (p = v; *p != '\0'; p++) {
-		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_' && *p != '.') {
+		if (!tlsrpt_alnum((unsigned char)*p) && *p != '-' && *p != '_' && *p != '.') {
 			tlsrpt_errbuf_set(err, errlen, "\"%.200s\" is not a host or domain name",
 			                  v);
 			return -1;
@@ -299,12 +329,6 @@ static int check_name(const char *v, char *err, size_t errlen)
 static void *field(struct tlsrpt_conf *cfg, const struct tlsrpt_option *o)
 {
 	return (char *)cfg + o->offset;
-}
-
-/* cfield - the same, read-only */
-static const void *cfield(const struct tlsrpt_conf *cfg, const struct tlsrpt_option *o)
-{
-	return (const char *)cfg + o->offset;
 }
 
 /* find - table index of key (case-insensitive), or -1 */
@@ -406,9 +430,9 @@ static int parse_number(const char *v, int base, enum tlsrpt_opt_type type, unsi
 	return 0;
 }
 
-/* format_number - the way option o writes n */
-static void format_number(const struct tlsrpt_option *o, unsigned long long n, char *buf,
-                          size_t len)
+/* tlsrpt_conf_format_number - the way option o writes n */
+void tlsrpt_conf_format_number(const struct tlsrpt_option *o, unsigned long long n, char *buf,
+                               size_t len)
 {
 	if (o->type == TLSRPT_OPT_OCTAL) {
 		snprintf(buf, len, "%03llo", n);
@@ -441,7 +465,7 @@ static void format_number(const struct tlsrpt_option *o, unsigned long long n, c
 static int list_add(const struct tlsrpt_option *o, struct tlsrpt_strlist *l, const char *entry,
                     char *msg, size_t msglen)
 {
-	char **nv, *copy, *p;
+	char **nv, *copy;
 
 	if (o->check != NULL && o->check(entry, msg, msglen) < 0) {
 		return -1;
@@ -460,11 +484,7 @@ static int list_add(const struct tlsrpt_option *o, struct tlsrpt_strlist *l, con
 		tlsrpt_errbuf_set(msg, msglen, "out of memory");
 		return -1;
 	}
-	for (p = copy; *p != '\0'; p++) {
-		if (*p >= 'A' && *p <= 'Z') {
-			*p = (char)(*p - 'A' + 'a');
-		}
-	}
+	tlsrpt_lower_str(copy);
 	l->v = nv;
 	l->v[l->n++] = copy;
 	return 0;
@@ -577,8 +597,8 @@ static int apply(struct tlsrpt_conf *cfg, const struct tlsrpt_option *o, const c
 		if (rc == -2 || n < o->min || n > o->max) {
 			char lo[32], hi[32];
 
-			format_number(o, o->min, lo, sizeof(lo));
-			format_number(o, o->max, hi, sizeof(hi));
+			tlsrpt_conf_format_number(o, o->min, lo, sizeof(lo));
+			tlsrpt_conf_format_number(o, o->max, hi, sizeof(hi));
 			tlsrpt_errbuf_set(msg, msglen, "%.200s is out of range (%s to %s)", value,
 			                  lo, hi);
 			return -1;
@@ -901,6 +921,23 @@ void tlsrpt_conf_limits(const struct tlsrpt_conf *cfg, struct tlsrpt_limits *lim
 	lim->max_parts = (unsigned)cfg->max_parts;
 }
 
+/* tlsrpt_conf_trust - the pipeline trust settings the configuration sets */
+void tlsrpt_conf_trust(const struct tlsrpt_conf *cfg, const char *const *host_id,
+                       struct tlsrpt_trust *t)
+{
+	memset(t, 0, sizeof(*t));
+	if (cfg->trusted_authserv_ids.n > 0) {
+		t->authserv_ids = (const char *const *)cfg->trusted_authserv_ids.v;
+		t->nauthserv_ids = cfg->trusted_authserv_ids.n;
+	} else {
+		t->authserv_ids = host_id;
+		t->nauthserv_ids = host_id[0][0] != '\0' ? 1 : 0;
+	}
+	t->require_dkim = cfg->require_dkim;
+	t->report_domains = (const char *const *)cfg->report_domains.v;
+	t->nreport_domains = cfg->report_domains.n;
+}
+
 /* tlsrpt_conf_action_name - "deliver", "discard", "hold", "redirect" */
 const char *tlsrpt_conf_action_name(int action)
 {
@@ -908,214 +945,4 @@ const char *tlsrpt_conf_action_name(int action)
 		return "unknown";
 	}
 	return action_words[action];
-}
-
-/* value_text - option o's value in cfg as file text; NULL when not set (or a list) */
-static const char *value_text(const struct tlsrpt_conf *cfg, const struct tlsrpt_option *o,
-                              char *buf, size_t len)
-{
-	const void *f = cfield(cfg, o);
-
-	switch (o->type) {
-	case TLSRPT_OPT_STRING:
-		return *(char *const *)f;
-	case TLSRPT_OPT_BOOL:
-		return *(const int *)f ? "yes" : "no";
-	case TLSRPT_OPT_INT:
-	case TLSRPT_OPT_SIZE:
-	case TLSRPT_OPT_OCTAL:
-	case TLSRPT_OPT_TIME:
-		format_number(o, *(const unsigned long long *)f, buf, len);
-		return buf;
-	case TLSRPT_OPT_ENUM:
-		return o->words[*(const int *)f];
-	case TLSRPT_OPT_LIST:
-		return NULL;
-	}
-	return NULL;
-}
-
-/* tlsrpt_conf_write - the effective configuration in file syntax */
-int tlsrpt_conf_write(const struct tlsrpt_conf *cfg, FILE *fp)
-{
-	char buf[64];
-	size_t i, j;
-
-	fprintf(fp, "# effective configuration (%s)\n",
-	        cfg->source != NULL ? cfg->source : "defaults");
-	for (i = 0; i < NOPTIONS; i++) {
-		const struct tlsrpt_option *o = &options[i];
-		const char *v;
-
-		if (o->type == TLSRPT_OPT_LIST) {
-			const struct tlsrpt_strlist *l = cfield(cfg, o);
-
-			if (l->n == 0) {
-				fprintf(fp, "# %s (not set)\n", o->name);
-			}
-			for (j = 0; j < l->n; j++) {
-				fprintf(fp, "%s %s\n", o->name, l->v[j]);
-			}
-			continue;
-		}
-		v = value_text(cfg, o, buf, sizeof(buf));
-		if (v == NULL) {
-			fprintf(fp, "# %s (not set)\n", o->name);
-		} else if (*v == '\0') {
-			fprintf(fp, "%s\n", o->name);
-		} else {
-			fprintf(fp, "%s %s\n", o->name, v);
-		}
-	}
-	return ferror(fp) ? -1 : 0;
-}
-
-/* type_text - "string", "yes or no", "integer, 1 to 100", ... */
-static void type_text(const struct tlsrpt_option *o, char *buf, size_t len)
-{
-	char lo[32], hi[32];
-	size_t i;
-
-	switch (o->type) {
-	case TLSRPT_OPT_STRING:
-		snprintf(buf, len, "string");
-		return;
-	case TLSRPT_OPT_BOOL:
-		snprintf(buf, len, "yes or no");
-		return;
-	case TLSRPT_OPT_INT:
-	case TLSRPT_OPT_SIZE:
-	case TLSRPT_OPT_OCTAL:
-	case TLSRPT_OPT_TIME:
-		format_number(o, o->min, lo, sizeof(lo));
-		format_number(o, o->max, hi, sizeof(hi));
-		snprintf(buf, len, "%s, %s to %s",
-		         o->type == TLSRPT_OPT_SIZE    ? "size"
-		         : o->type == TLSRPT_OPT_TIME  ? "time"
-		         : o->type == TLSRPT_OPT_OCTAL ? "octal"
-		                                       : "integer",
-		         lo, hi);
-		return;
-	case TLSRPT_OPT_ENUM:
-		buf[0] = '\0';
-		for (i = 0; o->words[i] != NULL; i++) {
-			size_t n = strlen(buf);
-
-			if (i == 3 && o->words[i + 1] != NULL && o->words[i + 2] != NULL) {
-				while (o->words[i + 1] != NULL) {
-					i++;
-				}
-				snprintf(buf + n, len - n, " | ... | %s", o->words[i]);
-				break;
-			}
-			snprintf(buf + n, len - n, "%s%s", i == 0 ? "" : " | ", o->words[i]);
-		}
-		return;
-	case TLSRPT_OPT_LIST:
-		snprintf(buf, len, "%s",
-		         o->check == check_report_address ? "list of addresses" : "list of names");
-		return;
-	}
-	buf[0] = '\0';
-}
-
-/* wrap - write text as "# " comment lines of at most WRAP columns */
-static void wrap(FILE *fp, const char *text)
-{
-	const char *p = text;
-
-	while (*p != '\0') {
-		size_t take = strlen(p), cut;
-
-		if (take > WRAP - 2) {
-			cut = WRAP - 2;
-			while (cut > 0 && p[cut] != ' ') {
-				cut--;
-			}
-			take = cut > 0 ? cut : strcspn(p, " ");
-		}
-		fprintf(fp, "# %.*s\n", (int)take, p);
-		p += take;
-		while (*p == ' ') {
-			p++;
-		}
-	}
-}
-
-/* tlsrpt_conf_write_sample - the commented sample configuration */
-int tlsrpt_conf_write_sample(FILE *fp)
-{
-	char type[128];
-	size_t i;
-
-	fputs("# tlsrpt-milter.conf - configuration of tlsrpt-milter(8)\n"
-	      "#\n"
-	      "# Written by \"tlsrpt-milter -C\"; tlsrpt-milter.conf(5) describes every\n"
-	      "# setting.  Lines are \"Key value\"; keys are not case-sensitive; \"#\" at\n"
-	      "# the start of a line or after a blank starts a comment.  Each setting is\n"
-	      "# shown commented out with its default; settings without a default show\n"
-	      "# an example.  ReportAddress must be set before the milter will start.\n",
-	      fp);
-	for (i = 0; i < NOPTIONS; i++) {
-		const struct tlsrpt_option *o = &options[i];
-		int has_default = o->def[0] != '\0';
-
-		type_text(o, type, sizeof(type));
-		fprintf(fp, "\n# %s (%s%s)\n", o->name, type,
-		        has_default || o->empty_ok ? "" : "; not set by default");
-		wrap(fp, o->descr);
-		if (has_default || o->example == NULL) {
-			fprintf(fp, "#%s %s\n", o->name, o->def);
-		} else {
-			fprintf(fp, "#%s %s\n", o->name, o->example);
-		}
-	}
-	return ferror(fp) ? -1 : 0;
-}
-
-/* man_text - write s with man(7) escapes */
-static void man_text(FILE *fp, const char *s)
-{
-	if (*s == '.' || *s == '\'') {
-		fputs("\\&", fp);
-	}
-	for (; *s != '\0'; s++) {
-		if (*s == '\\') {
-			fputs("\\e", fp);
-		} else if (*s == '-') {
-			fputs("\\-", fp);
-		} else {
-			fputc(*s, fp);
-		}
-	}
-}
-
-/* tlsrpt_conf_write_man - the option list as man(7) markup */
-int tlsrpt_conf_write_man(FILE *fp)
-{
-	char type[128];
-	size_t i;
-
-	for (i = 0; i < NOPTIONS; i++) {
-		const struct tlsrpt_option *o = &options[i];
-
-		type_text(o, type, sizeof(type));
-		fputs(".TP\n\\fB", fp);
-		man_text(fp, o->name);
-		fputs("\\fR \\fI", fp);
-		man_text(fp, type);
-		fputs("\\fR\n", fp);
-		if (o->def[0] != '\0') {
-			fputs("Default: \\fB", fp);
-			man_text(fp, o->def);
-			fputs("\\fR.\n", fp);
-		} else if (o->empty_ok) {
-			fputs("Default: empty.\n", fp);
-		} else {
-			fputs("Not set by default.\n", fp);
-		}
-		man_text(fp, o->descr);
-		fputc('\n', fp);
-	}
-	return ferror(fp) ? -1 : 0;
 }

@@ -4,8 +4,9 @@
  * One table (tlsrpt_conf_option()) lists every key with its type,
  * default, range and description.  It drives the parser, the effective
  * configuration printed by "tlsrpt-milter -n", the sample file printed by
- * "tlsrpt-milter -C" (shipped as etc/tlsrpt-milter.conf) and the option
- * list of tlsrpt-milter.conf(5) (a test keeps the manual in step).
+ * "tlsrpt-milter -C" (shipped as etc/tlsrpt-milter.conf), the option
+ * list of tlsrpt-milter.conf(5) and the README's option table ("make
+ * regen" rewrites the three; tests keep them in step).
  *
  * File syntax: "Key value" lines; keys are case-insensitive; "#" at the
  * start of a line, or after a blank, starts a comment; blank lines are
@@ -24,6 +25,9 @@
  * caller's buffer.  Nothing here prints to the terminal, logs or exits;
  * the printers write to a stream the caller gives.
  *
+ * The printers (effective configuration, sample, man page, README table)
+ * are in confprint.c; they read nothing but the table and a configuration.
+ *
  * (The module is "conf", not "config": config.h is autoconf's header, and
  * milter/ sources include both.)
  */
@@ -33,7 +37,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "limits.h"
+#include "tlsrpt_limits.h"
 
 #define TLSRPT_CONF_LINE_MAX 4096 /* longest configuration line, bytes */
 #define TLSRPT_CONF_LIST_MAX 256  /* entries of one list option */
@@ -54,11 +58,6 @@ enum tlsrpt_action {
 	TLSRPT_ACTION_DISCARD,
 	TLSRPT_ACTION_HOLD,
 	TLSRPT_ACTION_REDIRECT,
-};
-
-enum tlsrpt_logformat {
-	TLSRPT_LOGFMT_KV = 0,
-	TLSRPT_LOGFMT_JSON,
 };
 
 /* LogFacility values, in the order of the enum's word list */
@@ -90,7 +89,7 @@ struct tlsrpt_conf {
 	char *redirect_to;                          /* RedirectTo, NULL when unset */
 	int add_header;                             /* AddHeader */
 	int log_facility;                           /* LogFacility: enum tlsrpt_facility */
-	int log_format;                             /* LogFormat: enum tlsrpt_logformat */
+	int log_format;                             /* LogFormat: enum tlsrpt_format */
 	unsigned long long max_message_size;        /* MaxMessageSize */
 	unsigned long long max_report_size;         /* MaxReportSize */
 	unsigned long long memory_budget;           /* MemoryBudget */
@@ -123,6 +122,8 @@ struct tlsrpt_option {
 	const char *descr;           /* one paragraph of plain text */
 	size_t offset;               /* the field in struct tlsrpt_conf */
 	int (*check)(const char *value, char *err, size_t errlen); /* string, list entries */
+	const char *entries; /* list: what each entry is ("addresses", "names") */
+	const char *summary; /* one line for the README's table, Markdown */
 };
 
 /* tlsrpt_conf_noptions - number of table entries */
@@ -159,6 +160,17 @@ int tlsrpt_conf_check(const struct tlsrpt_conf *cfg, int daemon, char *err, size
 /* tlsrpt_conf_limits - the pipeline limits the configuration sets */
 void tlsrpt_conf_limits(const struct tlsrpt_conf *cfg, struct tlsrpt_limits *lim);
 
+/*
+ * tlsrpt_conf_trust - the pipeline trust settings the configuration sets:
+ * TrustedAuthservIDs, else the one default id host_id[0] (the MTA's host
+ * name; "" trusts none), RequireDKIM, ReportDomains.  No duplicate memory
+ * (dedup NULL, now 0): the daemon adds its own.  t points into cfg and
+ * host_id, which must outlive it.
+ */
+struct tlsrpt_trust; /* pipeline.h */
+void tlsrpt_conf_trust(const struct tlsrpt_conf *cfg, const char *const *host_id,
+                       struct tlsrpt_trust *t);
+
 /* tlsrpt_conf_write - the effective configuration in file syntax; 0 ok, -1 write error */
 int tlsrpt_conf_write(const struct tlsrpt_conf *cfg, FILE *fp);
 
@@ -167,6 +179,13 @@ int tlsrpt_conf_write_sample(FILE *fp);
 
 /* tlsrpt_conf_write_man - the option list as man(7) markup; 0 ok, -1 write error */
 int tlsrpt_conf_write_man(FILE *fp);
+
+/* tlsrpt_conf_write_markdown - the option list as the README's Markdown table; 0 ok, -1 */
+int tlsrpt_conf_write_markdown(FILE *fp);
+
+/* tlsrpt_conf_format_number - n the way option o's values are written ("25M", "7d", "007") */
+void tlsrpt_conf_format_number(const struct tlsrpt_option *o, unsigned long long n, char *buf,
+                               size_t len);
 
 /* tlsrpt_conf_action_name - "deliver", "discard", "hold", "redirect" */
 const char *tlsrpt_conf_action_name(int action);

@@ -22,7 +22,8 @@
  * bytes, so a change of key layout needs no new file format: keys of an
  * older layout are loaded, never match, and expire with the window.
  */
-#define _GNU_SOURCE /* O_CLOEXEC */
+#include "config.h" /* _GNU_SOURCE: O_CLOEXEC */
+
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>

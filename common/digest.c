@@ -12,7 +12,8 @@
  * key (two 64-bit FNV-1a hashes with different seeds, each finished with
  * a mixer), doubled when half full.
  */
-#define _GNU_SOURCE /* memmem, memrchr */
+#include "config.h" /* _GNU_SOURCE: memmem, memrchr */
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -428,7 +429,7 @@ static void add_policy(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll,
 		return;
 	}
 	pol = policy_get(d, dom,
-	                 ll->event == TLSRPT_EV_POLICY ? get_or(ll, "policy-type", "unknown")
+	                 ll->event == TLSRPT_LL_POLICY ? get_or(ll, "policy-type", "unknown")
 	                                               : "omitted");
 	if (pol != NULL) {
 		const char *mode = tlsrpt_logline_get(ll, "sts-mode", NULL);
@@ -546,7 +547,7 @@ static void add_omitted(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll
 	struct tlsrpt_digest_domain *dom;
 	size_t idx;
 
-	if (ll->event == TLSRPT_EV_FAILURE_OMITTED) {
+	if (ll->event == TLSRPT_LL_FAILURE_OMITTED) {
 		if (n < 0) {
 			d->st.malformed++;
 		} else if ((dom = line_domain(d, ll, e, &idx)) != NULL) {
@@ -576,28 +577,28 @@ void tlsrpt_digest_add(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll)
 
 	d->st.lines++;
 	switch (ll->event) {
-	case TLSRPT_EV_REPORT:
+	case TLSRPT_LL_REPORT:
 		add_report(d, ll);
 		return;
-	case TLSRPT_EV_ERROR:
+	case TLSRPT_LL_ERROR:
 		d->st.errors++;
 		return;
-	case TLSRPT_EV_IGNORED:
+	case TLSRPT_LL_IGNORED:
 		d->st.ignored++;
 		return;
-	case TLSRPT_EV_POLICY:
-	case TLSRPT_EV_POLICY_OMITTED:
-	case TLSRPT_EV_FAILURE:
-	case TLSRPT_EV_FAILURE_OMITTED:
-	case TLSRPT_EV_REPORT_OMITTED:
+	case TLSRPT_LL_POLICY:
+	case TLSRPT_LL_POLICY_OMITTED:
+	case TLSRPT_LL_FAILURE:
+	case TLSRPT_LL_FAILURE_OMITTED:
+	case TLSRPT_LL_REPORT_OMITTED:
 		break;
 	default:
 		return;
 	}
 	if (tlsrpt_logline_get(ll, "report-id", NULL) != NULL) {
 		e = pending_find(d->priv, pending_key(ll), 0);
-	} else if (ll->event == TLSRPT_EV_FAILURE_OMITTED ||
-	           ll->event == TLSRPT_EV_REPORT_OMITTED) {
+	} else if (ll->event == TLSRPT_LL_FAILURE_OMITTED ||
+	           ll->event == TLSRPT_LL_REPORT_OMITTED) {
 		/* per message, after its reports: the newest report of the same message */
 		e = pending_find(d->priv, message_key(ll), 1);
 	} else {
@@ -612,11 +613,11 @@ void tlsrpt_digest_add(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll)
 		return;
 	}
 	switch (ll->event) {
-	case TLSRPT_EV_FAILURE:
+	case TLSRPT_LL_FAILURE:
 		add_failure(d, ll, e);
 		break;
-	case TLSRPT_EV_FAILURE_OMITTED:
-	case TLSRPT_EV_REPORT_OMITTED:
+	case TLSRPT_LL_FAILURE_OMITTED:
+	case TLSRPT_LL_REPORT_OMITTED:
 		add_omitted(d, ll, e);
 		break;
 	default:

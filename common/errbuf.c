@@ -1,7 +1,8 @@
 /*
  * errbuf.c - diagnostics into a caller's buffer (see errbuf.h)
  */
-#define _GNU_SOURCE /* the GNU strerror_r on glibc */
+#include "config.h" /* _GNU_SOURCE: the GNU strerror_r on glibc */
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -19,6 +20,24 @@ void tlsrpt_errbuf_set(char *err, size_t errlen, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
+}
+
+/* tlsrpt_errbuf_set_errno - printf into err, then ": " and the text of errno value e */
+void tlsrpt_errbuf_set_errno(char *err, size_t errlen, int e, const char *fmt, ...)
+{
+	char es[128];
+	size_t n;
+	va_list ap;
+
+	if (err == NULL || errlen == 0) {
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	tlsrpt_errbuf_errno(e, es, sizeof(es));
+	n = strlen(err);
+	snprintf(err + n, errlen - n, ": %s", es);
 }
 
 /* tlsrpt_errbuf_errno - the text of errno value e, whichever strerror_r libc has */

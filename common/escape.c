@@ -39,10 +39,12 @@
  * outlen > 0 and the return value is the length the full result needs.
  * No diagnostics.
  */
+#include "config.h"
+
 #include <stddef.h>
 
 #include "escape.h"
-#include "limits.h"
+#include "tlsrpt_limits.h"
 
 #define ELLIPSIS "..."
 #define ELLIPSIS_LEN 3

@@ -8,7 +8,8 @@
  * can be used as a C string (a NUL decoded from \x00 only shortens it).
  * Everything is bounded by TLSRPT_LOGLINE_MAX; no allocation.
  */
-#define _GNU_SOURCE /* memmem, memrchr */
+#include "config.h" /* _GNU_SOURCE: memmem, memrchr */
+
 #include <stdio.h>
 #include <string.h>
 
@@ -130,15 +131,15 @@ static enum tlsrpt_logline_event event_of(const char *w, size_t n)
 		const char *w;
 		enum tlsrpt_logline_event ev;
 	} words[] = {
-	        {"report", TLSRPT_EV_REPORT},
-	        {"policy", TLSRPT_EV_POLICY},
-	        {"failure", TLSRPT_EV_FAILURE},
-	        {"failure-omitted", TLSRPT_EV_FAILURE_OMITTED},
-	        {"policy-omitted", TLSRPT_EV_POLICY_OMITTED},
-	        {"report-omitted", TLSRPT_EV_REPORT_OMITTED},
-	        {"error", TLSRPT_EV_ERROR},
-	        {"ignored", TLSRPT_EV_IGNORED},
-	        {"action", TLSRPT_EV_ACTION},
+	        {"report", TLSRPT_LL_REPORT},
+	        {"policy", TLSRPT_LL_POLICY},
+	        {"failure", TLSRPT_LL_FAILURE},
+	        {"failure-omitted", TLSRPT_LL_FAILURE_OMITTED},
+	        {"policy-omitted", TLSRPT_LL_POLICY_OMITTED},
+	        {"report-omitted", TLSRPT_LL_REPORT_OMITTED},
+	        {"error", TLSRPT_LL_ERROR},
+	        {"ignored", TLSRPT_LL_IGNORED},
+	        {"action", TLSRPT_LL_ACTION},
 	};
 	size_t i;
 
@@ -147,7 +148,7 @@ static enum tlsrpt_logline_event event_of(const char *w, size_t n)
 			return words[i].ev;
 		}
 	}
-	return TLSRPT_EV_OTHER;
+	return TLSRPT_LL_OTHER;
 }
 
 /* add_field - record key/value (value already in the buffer) */
@@ -469,7 +470,7 @@ int tlsrpt_logline_parse(struct tlsrpt_logline *ll, const char *line, size_t len
 	while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r')) {
 		len--;
 	}
-	ll->event = TLSRPT_EV_OTHER;
+	ll->event = TLSRPT_LL_OTHER;
 	ll->json = 0;
 	ll->nfields = 0;
 	ll->used = 0;

@@ -38,16 +38,16 @@
 #define TLSRPT_LOGLINE_TAG "tlsrpt-milter"
 
 enum tlsrpt_logline_event {
-	TLSRPT_EV_OTHER = 0, /* one of ours with another event word (stats, starting, ...) */
-	TLSRPT_EV_REPORT,
-	TLSRPT_EV_POLICY,
-	TLSRPT_EV_FAILURE,
-	TLSRPT_EV_FAILURE_OMITTED,
-	TLSRPT_EV_POLICY_OMITTED,
-	TLSRPT_EV_REPORT_OMITTED, /* per message: reports counted but not logged line by line */
-	TLSRPT_EV_ERROR,
-	TLSRPT_EV_IGNORED,
-	TLSRPT_EV_ACTION,
+	TLSRPT_LL_OTHER = 0, /* one of ours with another event word (stats, starting, ...) */
+	TLSRPT_LL_REPORT,
+	TLSRPT_LL_POLICY,
+	TLSRPT_LL_FAILURE,
+	TLSRPT_LL_FAILURE_OMITTED,
+	TLSRPT_LL_POLICY_OMITTED,
+	TLSRPT_LL_REPORT_OMITTED, /* per message: reports counted but not logged line by line */
+	TLSRPT_LL_ERROR,
+	TLSRPT_LL_IGNORED,
+	TLSRPT_LL_ACTION,
 };
 
 struct tlsrpt_logline_field {

@@ -6,7 +6,8 @@
  * searched with one memmem call, so lines without the tag cost no work of
  * their own: this is what keeps the scanner near grep's speed.
  */
-#define _GNU_SOURCE /* memmem, memrchr */
+#include "config.h" /* _GNU_SOURCE: memmem, memrchr */
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>

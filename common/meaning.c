@@ -5,6 +5,8 @@
  * order), then reason codes.  Keep each text one paragraph of plain ASCII:
  * the digest, its HTML page and the alert mail print them as they are.
  */
+#include "config.h"
+
 #include <string.h>
 #include <strings.h>
 

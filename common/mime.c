@@ -57,7 +57,8 @@
  *    Content-Type, Content-Disposition and Content-Transfer-Encoding are
  *    parsed into m->ent (the first of each counts).  A line without a
  *    colon, or whose name is not printable ASCII without white space (an
- *    mbox "From " line), is ignored.  The blank line ends the block (mime_headers_end):
+ *    mbox "From " line), is ignored.  The blank line ends the block
+ *    (headers_end):
  *      - multipart/<any> with a boundary of 1..70 characters: pushed on the
  *        boundary stack unless that would pass lim->max_mime_depth, in which
  *        case problem() "MIME nesting deeper than N" (once per message) and
@@ -77,37 +78,35 @@
  *    sent, since no delimiter claims it.  The quoted-printable decoder is
  *    flushed before part_end().
  *
- * 4. Header parameters (mime_params).  Content-Type and Content-Disposition
- *    values are read with comments in parentheses skipped, quoted strings
- *    unquoted (backslash escapes), unquoted values ending at ";", "(" or
- *    trailing white space.  File names follow RFC 2231: filename*=
- *    charset'lang'%XX-encoded, and filename*0=, filename*1*=, ...
- *    continuations put together in number order; the charset is not
- *    converted.  Content-Disposition filename wins over Content-Type name.
+ * 4. Header-field values (mimefield.c).  Content-Type, Content-Disposition
+ *    and Content-Transfer-Encoding values, with their RFC 2231 parameters,
+ *    are read there; Content-Disposition filename wins over Content-Type
+ *    name.
  *
  * Bounds: m->line (TLSRPT_MAX_LINE_LEN), m->field (TLSRPT_MAX_HEADER_LEN),
  * the decoded output of one line (m->out), at most lim->max_mime_depth
- * boundaries of TLSRPT_MAX_BOUNDARY characters, MIME_MAX_PARAMS parameters
- * per field, MIME_NAME_MAX bytes of file name.
+ * boundaries of TLSRPT_MAX_BOUNDARY characters, TLSRPT_MIME_NAME_MAX bytes
+ * of file name.
  *
  * Diagnostics: problem() with the three messages above; feed and finish
  * return -1 only when memory for the boundary stack runs out.  Nothing is
  * printed.
  */
+#include "config.h"
+
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "errbuf.h"
 #include "ascii.h"
 #include "b64.h"
 #include "mime.h"
+#include "mimefield.h"
 #include "qp.h"
 
-#define MIME_TYPE_MAX 127                       /* "type/subtype" kept; longer is invalid */
-#define MIME_NAME_MAX 511                       /* file name bytes kept; longer is cut */
-#define MIME_MAX_PARAMS 64                      /* parameters read per header field */
 #define MIME_OUT_MAX (TLSRPT_MAX_LINE_LEN + 16) /* decoded output of one line */
 #define MIME_OUT_BUF (2 * MIME_OUT_MAX)         /* decoded output batched for part_data() */
 
@@ -123,23 +122,12 @@ struct mime_frame {
 };
 
 struct mime_entity {
-	char type[MIME_TYPE_MAX + 1];           /* lower case; "" means text/plain */
-	char boundary[TLSRPT_MAX_BOUNDARY + 1]; /* when multipart */
-	char filename[MIME_NAME_MAX + 1];       /* Content-Disposition filename */
-	char name[MIME_NAME_MAX + 1];           /* Content-Type name */
+	struct tlsrpt_mime_ctype ct;             /* Content-Type */
+	char filename[TLSRPT_MIME_NAME_MAX + 1]; /* Content-Disposition filename */
 	int have_type;
 	int have_disp;
 	int have_cte;
-	int multipart; /* multipart with a usable boundary */
 	enum tlsrpt_cte cte;
-};
-
-struct mime_param {
-	const char *attr;
-	size_t alen;
-	const char *val; /* inside the quotes when quoted */
-	size_t vlen;
-	int quoted;
 };
 
 struct tlsrpt_mime {
@@ -183,21 +171,6 @@ struct tlsrpt_mime {
 	unsigned char out[MIME_OUT_BUF];       /* decoded body bytes, batched */
 };
 
-/* is_wsp - space or tab */
-static int is_wsp(int c)
-{
-	return c == ' ' || c == '\t';
-}
-
-/* str_add - append c to the NUL-terminated out of size outsize, dropping what does not fit */
-static void str_add(char *out, size_t outsize, size_t *len, char c)
-{
-	if (*len + 1 < outsize) {
-		out[(*len)++] = c;
-		out[*len] = '\0';
-	}
-}
-
 /* out_flush - pass the batched decoded bytes to part_data() */
 static void out_flush(struct tlsrpt_mime *m)
 {
@@ -214,265 +187,6 @@ static void mime_problem(struct tlsrpt_mime *m, const char *reason)
 	if (m->ops->problem != NULL) {
 		m->ops->problem(m->ctx, reason);
 	}
-}
-
-/* skip_cfws - skip white space and (nested) comments */
-static const char *skip_cfws(const char *p)
-{
-	int depth;
-
-	for (;;) {
-		while (is_wsp(*p) || *p == '\r' || *p == '\n') {
-			p++;
-		}
-		if (*p != '(') {
-			return p;
-		}
-		depth = 0;
-		for (; *p != '\0'; p++) {
-			if (*p == '\\' && p[1] != '\0') {
-				p++;
-			} else if (*p == '(') {
-				depth++;
-			} else if (*p == ')' && --depth == 0) {
-				p++;
-				break;
-			}
-		}
-	}
-}
-
-/* mime_params - split "; attr=value; ..." into at most max parameters */
-static unsigned mime_params(const char *p, struct mime_param *pv, unsigned max)
-{
-	unsigned n = 0;
-	const char *a;
-	size_t alen;
-
-	for (;;) {
-		p = skip_cfws(p);
-		if (*p != ';') {
-			p = strchr(p, ';');
-			if (p == NULL) {
-				return n;
-			}
-		}
-		p = skip_cfws(p + 1);
-		a = p;
-		alen = strcspn(p, "=; \t\r\n(\"");
-		p = skip_cfws(p + alen);
-		if (alen == 0 || *p != '=') {
-			continue;
-		}
-		p = skip_cfws(p + 1);
-		if (n < max) {
-			pv[n].attr = a;
-			pv[n].alen = alen;
-		}
-		if (*p == '"') {
-			const char *v = ++p;
-
-			while (*p != '\0' && *p != '"') {
-				p += p[0] == '\\' && p[1] != '\0' ? 2 : 1;
-			}
-			if (n < max) {
-				pv[n].val = v;
-				pv[n].vlen = (size_t)(p - v);
-				pv[n].quoted = 1;
-				n++;
-			}
-			if (*p == '"') {
-				p++;
-			}
-		} else {
-			size_t vlen = strcspn(p, ";(");
-
-			while (vlen > 0 && (is_wsp(p[vlen - 1]) || p[vlen - 1] == '\r' ||
-			                    p[vlen - 1] == '\n')) {
-				vlen--;
-			}
-			if (n < max) {
-				pv[n].val = p;
-				pv[n].vlen = vlen;
-				pv[n].quoted = 0;
-				n++;
-			}
-			p += vlen;
-		}
-	}
-}
-
-/* param_value - append a parameter value, unquoted and, when extended, %-decoded */
-static void param_value(const struct mime_param *pm, int ext, int first, char *out, size_t outsize,
-                        size_t *len)
-{
-	const char *s = pm->val;
-	const char *e = pm->val + pm->vlen;
-	const char *q;
-	char c;
-
-	if (ext && first) {
-		/* charset'language'value: drop the first two parts when present */
-		q = memchr(s, '\'', pm->vlen);
-		if (q != NULL) {
-			q = memchr(q + 1, '\'', (size_t)(e - q - 1));
-			if (q != NULL) {
-				s = q + 1;
-			}
-		}
-	}
-	while (s < e) {
-		c = *s++;
-		if (pm->quoted && c == '\\' && s < e) {
-			c = *s++;
-		} else if (ext && c == '%' && e - s >= 2 && tlsrpt_hexval(s[0]) >= 0 &&
-		           tlsrpt_hexval(s[1]) >= 0) {
-			c = (char)(tlsrpt_hexval(s[0]) << 4 | tlsrpt_hexval(s[1]));
-			s += 2;
-		}
-		if (c != '\0') {
-			str_add(out, outsize, len, c);
-		}
-	}
-}
-
-/* param_index - attr is name*N or name*N*: return N and set *ext, else -1 */
-static int param_index(const struct mime_param *pm, const char *name, size_t nl, int *ext)
-{
-	const char *a = pm->attr;
-	size_t i;
-	int v = 0;
-
-	if (pm->alen < nl + 2 || strncasecmp(a, name, nl) != 0 || a[nl] != '*') {
-		return -1;
-	}
-	for (i = nl + 1; i < pm->alen && a[i] >= '0' && a[i] <= '9'; i++) {
-		if (i > nl + 3 || (i > nl + 1 && a[nl + 1] == '0')) {
-			return -1; /* too many digits, or a leading zero */
-		}
-		v = v * 10 + (a[i] - '0');
-	}
-	if (i == nl + 1) {
-		return -1;
-	}
-	*ext = 0;
-	if (i < pm->alen && a[i] == '*') {
-		*ext = 1;
-		i++;
-	}
-	return i == pm->alen ? v : -1;
-}
-
-/* param_get - value of parameter name (RFC 2231 forms first) into out; 1 found, 0 not */
-static int param_get(const struct mime_param *pv, unsigned n, const char *name, char *out,
-                     size_t outsize)
-{
-	size_t nl = strlen(name);
-	size_t len = 0;
-	unsigned i;
-	int k;
-	int ext;
-	int found;
-
-	out[0] = '\0';
-	for (i = 0; i < n; i++) {
-		if (pv[i].alen == nl + 1 && strncasecmp(pv[i].attr, name, nl) == 0 &&
-		    pv[i].attr[nl] == '*') {
-			param_value(&pv[i], 1, 1, out, outsize, &len);
-			return 1;
-		}
-	}
-	for (k = 0; k < (int)MIME_MAX_PARAMS; k++) {
-		found = 0;
-		for (i = 0; i < n && !found; i++) {
-			if (param_index(&pv[i], name, nl, &ext) == k) {
-				param_value(&pv[i], ext, k == 0, out, outsize, &len);
-				found = 1;
-			}
-		}
-		if (!found) {
-			break;
-		}
-	}
-	if (k > 0) {
-		return 1;
-	}
-	for (i = 0; i < n; i++) {
-		if (pv[i].alen == nl && strncasecmp(pv[i].attr, name, nl) == 0) {
-			param_value(&pv[i], 0, 0, out, outsize, &len);
-			return 1;
-		}
-	}
-	return 0;
-}
-
-/* parse_type - Content-Type: type/subtype, boundary, name */
-static void parse_type(struct mime_entity *ent, const char *v)
-{
-	struct mime_param pv[MIME_MAX_PARAMS];
-	char b[TLSRPT_MAX_BOUNDARY + 2];
-	const char *t;
-	const char *s;
-	size_t tl;
-	size_t sl;
-	size_t i;
-	unsigned n;
-
-	t = skip_cfws(v);
-	tl = strcspn(t, "/;( \t\r\n\"");
-	s = skip_cfws(t + tl);
-	if (tl == 0 || *s != '/') {
-		return; /* invalid: text/plain */
-	}
-	s = skip_cfws(s + 1);
-	sl = strcspn(s, "/;( \t\r\n\"");
-	if (sl == 0 || tl + 1 + sl > MIME_TYPE_MAX) {
-		return;
-	}
-	for (i = 0; i < tl; i++) {
-		ent->type[i] = tlsrpt_lower(t[i]);
-	}
-	ent->type[tl] = '/';
-	for (i = 0; i < sl; i++) {
-		ent->type[tl + 1 + i] = tlsrpt_lower(s[i]);
-	}
-	ent->type[tl + 1 + sl] = '\0';
-	n = mime_params(s + sl, pv, MIME_MAX_PARAMS);
-	param_get(pv, n, "name", ent->name, sizeof(ent->name));
-	if (tl == 9 && strncmp(ent->type, "multipart", 9) == 0) {
-		param_get(pv, n, "boundary", b, sizeof(b));
-		if (b[0] == '\0' || strlen(b) > TLSRPT_MAX_BOUNDARY) {
-			ent->type[0] = '\0'; /* no usable boundary: text/plain */
-			return;
-		}
-		memcpy(ent->boundary, b, strlen(b) + 1);
-		ent->multipart = 1;
-	}
-}
-
-/* parse_disp - Content-Disposition: filename */
-static void parse_disp(struct mime_entity *ent, const char *v)
-{
-	struct mime_param pv[MIME_MAX_PARAMS];
-	unsigned n;
-
-	n = mime_params(v, pv, MIME_MAX_PARAMS);
-	param_get(pv, n, "filename", ent->filename, sizeof(ent->filename));
-}
-
-/* parse_cte - Content-Transfer-Encoding */
-static enum tlsrpt_cte parse_cte(const char *v)
-{
-	const char *t = skip_cfws(v);
-	size_t tl = strcspn(t, " \t\r\n;(");
-
-	if (tl == 6 && strncasecmp(t, "base64", 6) == 0) {
-		return TLSRPT_CTE_BASE64;
-	}
-	if (tl == 16 && strncasecmp(t, "quoted-printable", 16) == 0) {
-		return TLSRPT_CTE_QP;
-	}
-	return TLSRPT_CTE_IDENTITY;
 }
 
 /* field_add - append to the header field being unfolded, cutting at the maximum */
@@ -505,7 +219,7 @@ static void field_end(struct tlsrpt_mime *m)
 	if (colon == NULL) {
 		return;
 	}
-	for (ne = colon; ne > f && is_wsp(ne[-1]); ne--) {
+	for (ne = colon; ne > f && tlsrpt_wsp(ne[-1]); ne--) {
 	}
 	for (v = f; v < ne; v++) {
 		if (*v < 33 || *v > 126) {
@@ -515,9 +229,9 @@ static void field_end(struct tlsrpt_mime *m)
 	if (ne == f) {
 		return;
 	}
-	for (v = colon + 1; is_wsp(*v); v++) {
+	for (v = colon + 1; tlsrpt_wsp(*v); v++) {
 	}
-	for (ve = f + m->fieldlen; ve > v && (is_wsp(ve[-1]) || ve[-1] == '\r'); ve--) {
+	for (ve = f + m->fieldlen; ve > v && (tlsrpt_wsp(ve[-1]) || ve[-1] == '\r'); ve--) {
 	}
 	*ve = '\0';
 	*ne = '\0';
@@ -526,13 +240,13 @@ static void field_end(struct tlsrpt_mime *m)
 	}
 	if (strcasecmp(f, "Content-Type") == 0 && !m->ent.have_type) {
 		m->ent.have_type = 1;
-		parse_type(&m->ent, v);
+		tlsrpt_mimefield_type(v, &m->ent.ct);
 	} else if (strcasecmp(f, "Content-Disposition") == 0 && !m->ent.have_disp) {
 		m->ent.have_disp = 1;
-		parse_disp(&m->ent, v);
+		tlsrpt_mimefield_filename(v, m->ent.filename, sizeof(m->ent.filename));
 	} else if (strcasecmp(f, "Content-Transfer-Encoding") == 0 && !m->ent.have_cte) {
 		m->ent.have_cte = 1;
-		m->ent.cte = parse_cte(v);
+		m->ent.cte = tlsrpt_mimefield_cte(v);
 	}
 }
 
@@ -633,7 +347,7 @@ static int headers_end(struct tlsrpt_mime *m)
 
 	field_end(m);
 	m->state = MIME_SKIP;
-	if (m->ent.multipart) {
+	if (m->ent.ct.multipart) {
 		if (m->depth >= m->max_depth) {
 			if (!m->warned_depth) {
 				m->warned_depth = 1;
@@ -643,7 +357,7 @@ static int headers_end(struct tlsrpt_mime *m)
 			}
 			return 0;
 		}
-		return frame_push(m, m->ent.boundary);
+		return frame_push(m, m->ent.ct.boundary);
 	}
 	if (m->nparts >= m->max_parts) {
 		snprintf(reason, sizeof(reason), "more than %u MIME parts", m->max_parts);
@@ -654,10 +368,10 @@ static int headers_end(struct tlsrpt_mime *m)
 	m->nparts++;
 	part.index = m->nparts;
 	part.depth = m->depth;
-	part.content_type = m->ent.type[0] != '\0' ? m->ent.type : "text/plain";
-	part.filename = m->ent.filename[0] != '\0' ? m->ent.filename
-	                : m->ent.name[0] != '\0'   ? m->ent.name
-	                                           : NULL;
+	part.content_type = m->ent.ct.type[0] != '\0' ? m->ent.ct.type : "text/plain";
+	part.filename = m->ent.filename[0] != '\0'  ? m->ent.filename
+	                : m->ent.ct.name[0] != '\0' ? m->ent.ct.name
+	                                            : NULL;
 	part.cte = m->ent.cte;
 	if (m->ops->part_begin(m->ctx, &part)) {
 		m->state = MIME_BODY;
@@ -691,7 +405,7 @@ static int match_delim(const struct tlsrpt_mime *m, const char *s, size_t n, int
 		rl = n - 2 - f->len;
 		*close = rl >= 2 && r[0] == '-' && r[1] == '-';
 		j = *close ? 2 : 0;
-		while (j < rl && (is_wsp(r[j]) || r[j] == '\r')) {
+		while (j < rl && (tlsrpt_wsp(r[j]) || r[j] == '\r')) {
 			j++;
 		}
 		if (j == rl) {
@@ -745,7 +459,7 @@ static int mime_line(struct tlsrpt_mime *m, const char *s, size_t n, size_t eol,
 		if (first && n == 0 && !piece) {
 			return headers_end(m);
 		}
-		if (first && !(n > 0 && is_wsp(s[0]) && m->infield)) {
+		if (first && !(n > 0 && tlsrpt_wsp(s[0]) && m->infield)) {
 			field_end(m);
 			m->infield = 1;
 			m->fieldlen = 0;
@@ -858,13 +572,14 @@ struct tlsrpt_mime *tlsrpt_mime_new(const struct tlsrpt_limits *lim,
 	struct tlsrpt_mime *m;
 
 	if (lim == NULL || ops == NULL || ops->part_begin == NULL) {
-		snprintf(err, errlen, "MIME walker: limits and a part_begin callback are required");
+		tlsrpt_errbuf_set(err, errlen,
+		                  "MIME walker: limits and a part_begin callback are required");
 		return NULL;
 	}
 	/* not calloc: the line, field and output buffers need no zeroing */
 	m = malloc(sizeof(*m));
 	if (m == NULL) {
-		snprintf(err, errlen, "out of memory");
+		tlsrpt_errbuf_set(err, errlen, "out of memory");
 		return NULL;
 	}
 	memset(m, 0, offsetof(struct tlsrpt_mime, line));

@@ -32,13 +32,8 @@
 
 #include <stddef.h>
 
-#include "limits.h"
-
-enum tlsrpt_cte {
-	TLSRPT_CTE_IDENTITY = 0, /* 7bit, 8bit, binary, absent, or unknown */
-	TLSRPT_CTE_BASE64,
-	TLSRPT_CTE_QP,
-};
+#include "tlsrpt_limits.h"
+#include "mimefield.h"
 
 struct tlsrpt_mime_part {
 	unsigned index;           /* 1-based leaf part number in message order */

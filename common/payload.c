@@ -28,6 +28,8 @@
  *
  * This is the only module that includes zlib.h.
  */
+#include "config.h"
+
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -37,6 +39,7 @@
 
 #include <zlib.h>
 
+#include "errbuf.h"
 #include "payload.h"
 
 #define STEP (4 * 1024)       /* output room reserved before each inflate call */
@@ -131,7 +134,7 @@ static int fail(struct tlsrpt_payload *p, const char *reason, char *err, size_t 
 	}
 	p->state = ST_FAILED;
 	if (err != NULL && errlen > 0) {
-		snprintf(err, errlen, "%s", p->reason);
+		tlsrpt_errbuf_set(err, errlen, "%s", p->reason);
 	}
 	return -1;
 }

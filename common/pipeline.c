@@ -38,11 +38,14 @@
  * memory, record list full); bad input is never an internal failure, it is
  * an "error" record.
  */
+#include "config.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "errbuf.h"
 #include "authres.h"
 #include "mime.h"
 #include "payload.h"
@@ -52,6 +55,17 @@
 #define MAX_AUTH_RESULTS 64        /* Authentication-Results fields kept */
 #define AUTO_MAX_BLANK 4096        /* leading white space looked past in AUTO mode */
 #define SMALL_REPORT (1024 * 1024) /* memory charged exactly before a message reserves it all */
+
+/* the top-level header fields the records and the trust rules use; any may be NULL */
+struct msghdrs {
+	char *report_domain;    /* TLS-Report-Domain */
+	char *report_submitter; /* TLS-Report-Submitter */
+	char *from;
+	char **auth_results; /* every Authentication-Results, in order */
+	size_t nauth_results;
+	const char *dkim;        /* "pass", "fail", "none"; NULL: not evaluated */
+	const char *dkim_domain; /* the signing domain behind dkim; NULL or "" unknown */
+};
 
 struct tlsrpt_pipeline {
 	struct tlsrpt_limits lim;
@@ -75,7 +89,7 @@ struct tlsrpt_pipeline {
 	size_t tree_spent; /* JSON tree bytes of earlier parts */
 	int text_short;    /* this part's bound is what text_spent left */
 
-	struct tlsrpt_msghdrs hdrs;
+	struct msghdrs hdrs;
 	struct tlsrpt_trust trust;
 	int dkim_done; /* the verdict below is computed (once per message) */
 	enum tlsrpt_dkim_verdict dkim;
@@ -95,20 +109,12 @@ struct tlsrpt_pipeline {
 	char oom_err[256];
 };
 
-/* set_err - copy a message into a caller's buffer */
-static void set_err(char *err, size_t errlen, const char *msg)
-{
-	if (errlen > 0) {
-		snprintf(err, errlen, "%s", msg);
-	}
-}
-
 /* internal - remember an internal failure raised inside a callback */
 static void internal(struct tlsrpt_pipeline *p, const char *msg)
 {
 	if (!p->oom) {
 		p->oom = 1;
-		set_err(p->oom_err, sizeof(p->oom_err), msg);
+		tlsrpt_errbuf_set(p->oom_err, sizeof(p->oom_err), "%s", msg);
 	}
 }
 
@@ -185,18 +191,14 @@ static void keep_header(struct tlsrpt_pipeline *p, char **slot, const char *valu
 static void on_header(void *ctx, const char *name, const char *value)
 {
 	struct tlsrpt_pipeline *p = ctx;
-	struct tlsrpt_msghdrs *h = &p->hdrs;
+	struct msghdrs *h = &p->hdrs;
 
 	if (strcasecmp(name, "TLS-Report-Domain") == 0) {
 		keep_header(p, &h->report_domain, value);
 	} else if (strcasecmp(name, "TLS-Report-Submitter") == 0) {
 		keep_header(p, &h->report_submitter, value);
-	} else if (strcasecmp(name, "Subject") == 0) {
-		keep_header(p, &h->subject, value);
 	} else if (strcasecmp(name, "From") == 0) {
 		keep_header(p, &h->from, value);
-	} else if (strcasecmp(name, "Message-ID") == 0) {
-		keep_header(p, &h->message_id, value);
 	} else if (strcasecmp(name, "Authentication-Results") == 0) {
 		if (h->auth_results == NULL) {
 			h->auth_results = calloc(MAX_AUTH_RESULTS, sizeof(char *));
@@ -414,14 +416,15 @@ static int duplicate(struct tlsrpt_pipeline *p, const struct tlsrpt_report *r)
 static const char *total_err(const struct tlsrpt_pipeline *p, char *err, size_t errlen,
                              const char *what)
 {
-	snprintf(err, errlen, "reports of this message exceed %s (%zu bytes) in total", what,
-	         what[0] == 'M' ? p->lim.max_report_size : p->lim.max_json_tree);
+	tlsrpt_errbuf_set(err, errlen, "reports of this message exceed %s (%zu bytes) in total",
+	                  what, what[0] == 'M' ? p->lim.max_report_size : p->lim.max_json_tree);
 	return err;
 }
 
 /* report_done - parse one collected report and append its records */
 static void report_done(struct tlsrpt_pipeline *p, unsigned part)
 {
+	struct tlsrpt_summary_hdrs sh;
 	const char *json;
 	size_t len;
 	char err[256];
@@ -474,6 +477,10 @@ static void report_done(struct tlsrpt_pipeline *p, unsigned part)
 		return;
 	}
 	dkim_verdict(p);
+	sh.report_domain = p->hdrs.report_domain;
+	sh.report_submitter = p->hdrs.report_submitter;
+	sh.dkim = p->hdrs.dkim;
+	sh.dkim_domain = p->hdrs.dkim_domain;
 	if (p->trust.require_dkim && p->dkim != TLSRPT_DKIM_PASS) {
 		p->refused++;
 		add_ignored(p, r, "not DKIM-authenticated");
@@ -484,8 +491,8 @@ static void report_done(struct tlsrpt_pipeline *p, unsigned part)
 		p->duplicates++;
 		p->reports_ok++;
 		add_ignored(p, r, "duplicate");
-	} else if (tlsrpt_summary_records(r, &p->hdrs, &p->lim, &p->sum, &p->recs, err,
-	                                  sizeof(err)) < 0) {
+	} else if (tlsrpt_summary_records(r, &sh, &p->lim, &p->sum, &p->recs, err, sizeof(err)) <
+	           0) {
 		internal(p, err);
 	} else {
 		p->reports_ok++;
@@ -566,7 +573,7 @@ struct tlsrpt_pipeline *tlsrpt_pipeline_new(const struct tlsrpt_limits *lim, enu
 
 	p = calloc(1, sizeof(*p));
 	if (p == NULL) {
-		set_err(err, errlen, "out of memory");
+		tlsrpt_errbuf_set(err, errlen, "%s", "out of memory");
 		return NULL;
 	}
 	p->lim = *lim;
@@ -575,7 +582,7 @@ struct tlsrpt_pipeline *tlsrpt_pipeline_new(const struct tlsrpt_limits *lim, enu
 	tlsrpt_records_init(&p->recs);
 	p->payload = tlsrpt_payload_new(lim->max_report_size);
 	if (p->payload == NULL) {
-		set_err(err, errlen, "out of memory");
+		tlsrpt_errbuf_set(err, errlen, "%s", "out of memory");
 		tlsrpt_pipeline_free(p);
 		return NULL;
 	}
@@ -636,7 +643,7 @@ int tlsrpt_pipeline_feed(struct tlsrpt_pipeline *p, const char *data, size_t len
                          size_t errlen)
 {
 	if (p->finished) {
-		set_err(err, errlen, "pipeline fed after finish");
+		tlsrpt_errbuf_set(err, errlen, "%s", "pipeline fed after finish");
 		return -1;
 	}
 	if (!p->decided) {
@@ -654,7 +661,7 @@ int tlsrpt_pipeline_feed(struct tlsrpt_pipeline *p, const char *data, size_t len
 		internal(p, "out of memory in MIME walker");
 	}
 	if (p->oom) {
-		set_err(err, errlen, p->oom_err);
+		tlsrpt_errbuf_set(err, errlen, "%s", p->oom_err);
 		return -1;
 	}
 	return 0;
@@ -686,7 +693,7 @@ int tlsrpt_pipeline_finish(struct tlsrpt_pipeline *p, char *err, size_t errlen)
 		}
 	}
 	if (p->oom) {
-		set_err(err, errlen, p->oom_err);
+		tlsrpt_errbuf_set(err, errlen, "%s", p->oom_err);
 		return -1;
 	}
 	return 0;
@@ -696,12 +703,6 @@ int tlsrpt_pipeline_finish(struct tlsrpt_pipeline *p, char *err, size_t errlen)
 const struct tlsrpt_records *tlsrpt_pipeline_records(const struct tlsrpt_pipeline *p)
 {
 	return &p->recs;
-}
-
-/* tlsrpt_pipeline_headers - the message headers kept for the records */
-const struct tlsrpt_msghdrs *tlsrpt_pipeline_headers(const struct tlsrpt_pipeline *p)
-{
-	return &p->hdrs;
 }
 
 /* tlsrpt_pipeline_reports_ok - reports parsed without error */
@@ -748,7 +749,7 @@ int tlsrpt_pipeline_remember(struct tlsrpt_pipeline *p, char *err, size_t errlen
 
 		if (tlsrpt_dedup_add(p->trust.dedup, &p->keys[i], p->trust.now, e, sizeof(e)) < 0 &&
 		    rc == 0) {
-			set_err(err, errlen, e);
+			tlsrpt_errbuf_set(err, errlen, "%s", e);
 			rc = -1;
 		}
 	}
@@ -798,9 +799,7 @@ void tlsrpt_pipeline_free(struct tlsrpt_pipeline *p)
 	tlsrpt_records_free(&p->recs);
 	free(p->hdrs.report_domain);
 	free(p->hdrs.report_submitter);
-	free(p->hdrs.subject);
 	free(p->hdrs.from);
-	free(p->hdrs.message_id);
 	for (i = 0; i < p->hdrs.nauth_results; i++) {
 		free(p->hdrs.auth_results[i]);
 	}

@@ -45,7 +45,7 @@
 
 #include "arena.h"
 #include "dedup.h"
-#include "limits.h"
+#include "tlsrpt_limits.h"
 #include "record.h"
 #include "summary.h"
 
@@ -103,8 +103,6 @@ int tlsrpt_pipeline_finish(struct tlsrpt_pipeline *p, char *err, size_t errlen);
 /* tlsrpt_pipeline_records - the records, valid until free */
 const struct tlsrpt_records *tlsrpt_pipeline_records(const struct tlsrpt_pipeline *p);
 
-/* tlsrpt_pipeline_headers - the message headers kept for the records */
-const struct tlsrpt_msghdrs *tlsrpt_pipeline_headers(const struct tlsrpt_pipeline *p);
 
 /* tlsrpt_pipeline_reports_ok - reports parsed without error */
 unsigned tlsrpt_pipeline_reports_ok(const struct tlsrpt_pipeline *p);

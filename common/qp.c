@@ -34,6 +34,8 @@
  *
  * Diagnostics: none; malformed input is never an error.
  */
+#include "config.h"
+
 #include "qp.h"
 
 #include "ascii.h"

@@ -5,8 +5,10 @@
  * holds at most TLSRPT_RECORD_MAX_FIELDS fields, each a static key and an
  * owned copy of the value (or a number).
  *
- * The two formatters write one line of at most TLSRPT_MAX_LOG_LINE bytes
- * (or outlen - 1 when that is smaller):
+ * The formatter writes a record as one line of at most TLSRPT_MAX_LOG_LINE
+ * bytes (or outlen - 1 when that is smaller), in the format asked for; each
+ * format is one row of the formats table (its head, its field renderer,
+ * how a line closes or is cut, and its syslog cookie):
  *
  *   PREFIX: EVENT key=value ...                          (log format v1)
  *   {"event":"EVENT","queue-id":"PREFIX","key":value}    (JSON)
@@ -17,13 +19,15 @@
  * dropped (from the first that does not fit on) and the line ends in
  * " ..." (JSON: ,"truncated":true}).  No diagnostics.
  */
+#include "config.h"
+
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "escape.h"
-#include "limits.h"
+#include "tlsrpt_limits.h"
 #include "record.h"
 
 #define KV_TRAILER " ..."
@@ -43,6 +47,7 @@ static const char *const event_names[] = {
         [TLSRPT_EV_PROBLEM] = "problem",
         [TLSRPT_EV_RECOVERED] = "recovered",
         [TLSRPT_EV_SILENT] = "silent",
+        [TLSRPT_EV_STATS] = "stats",
 };
 
 /* tlsrpt_event_name - "report", "policy", "failure", ... */
@@ -260,64 +265,85 @@ static void put_fields(const struct tlsrpt_record *r,
 	(void)put(out, limit, pos, trailer, reserve);
 }
 
-/* tlsrpt_record_format - "PREFIX: EVENT k=v ..." into out, at most TLSRPT_MAX_LOG_LINE bytes */
-size_t tlsrpt_record_format(const struct tlsrpt_record *r, const char *prefix, char *out,
-                            size_t outlen)
+/* head_kv - "PREFIX: EVENT"; -1 when even that does not fit */
+static int head_kv(const char *ev, const char *prefix, char *out, size_t limit, size_t *pos)
 {
 	char buf[FIELD_MAX];
-	const char *ev = tlsrpt_event_name(r->event);
-	size_t limit, pos = 0, n, room;
+	size_t n, room;
 
-	if (outlen == 0) {
-		return 0;
-	}
-	out[0] = '\0';
-	limit = line_limit(outlen);
 	if (prefix != NULL) {
 		room = strlen(ev) + 2 + strlen(KV_TRAILER);
 		n = tlsrpt_escape_kv_nocut(prefix, strlen(prefix), buf, sizeof(buf));
 		if (n >= sizeof(buf) || n + room > limit) {
 			n = tlsrpt_escape_kv(prefix, strlen(prefix), buf, sizeof(buf));
 		}
-		if (put(out, limit, &pos, buf, n) < 0 || put(out, limit, &pos, ": ", 2) < 0) {
-			return pos;
+		if (put(out, limit, pos, buf, n) < 0 || put(out, limit, pos, ": ", 2) < 0) {
+			return -1;
 		}
 	}
-	if (put(out, limit, &pos, ev, strlen(ev)) < 0) {
-		return pos;
-	}
-	put_fields(r, render_kv, "", KV_TRAILER, out, limit, &pos);
-	return pos;
+	return put(out, limit, pos, ev, strlen(ev));
 }
 
-/* tlsrpt_record_format_json - {"event":..,"queue-id":prefix,...}, same bounds */
-size_t tlsrpt_record_format_json(const struct tlsrpt_record *r, const char *prefix, char *out,
-                                 size_t outlen)
+/* head_json - {"event":"EVENT","queue-id":"PREFIX"; -1 when even that does not fit */
+static int head_json(const char *ev, const char *prefix, char *out, size_t limit, size_t *pos)
 {
 	char buf[FIELD_MAX];
-	const char *ev = tlsrpt_event_name(r->event);
-	size_t limit, pos = 0, n, room;
+	size_t n, room;
+
+	if (put(out, limit, pos, "{\"event\":\"", 10) < 0 ||
+	    put(out, limit, pos, ev, strlen(ev)) < 0 || put(out, limit, pos, "\"", 1) < 0) {
+		return -1;
+	}
+	if (prefix != NULL) {
+		room = strlen(",\"queue-id\":") + strlen(JSON_TRAILER);
+		n = tlsrpt_escape_json_nocut(prefix, strlen(prefix), buf, sizeof(buf));
+		if (n >= sizeof(buf) || *pos + n + room > limit) {
+			n = tlsrpt_escape_json(prefix, strlen(prefix), buf, sizeof(buf));
+		}
+		if (put(out, limit, pos, ",\"queue-id\":", 12) < 0 ||
+		    put(out, limit, pos, buf, n) < 0) {
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* One row per enum tlsrpt_format: a new format is a row and its two functions. */
+static const struct {
+	int (*head)(const char *ev, const char *prefix, char *out, size_t limit, size_t *pos);
+	size_t (*render)(const struct tlsrpt_field *f, char *buf);
+	const char *closing; /* ends a line that holds every field */
+	const char *trailer; /* ends a line whose last fields were dropped */
+	const char *cookie;  /* in front of the line in syslog */
+} formats[TLSRPT_FORMAT_N] = {
+        [TLSRPT_FORMAT_KV] = {head_kv, render_kv, "", KV_TRAILER, ""},
+        [TLSRPT_FORMAT_JSON] = {head_json, render_json, "}", JSON_TRAILER, "@cee:"},
+};
+
+/* tlsrpt_record_format - r as one line of format fmt, at most TLSRPT_MAX_LOG_LINE bytes */
+size_t tlsrpt_record_format(const struct tlsrpt_record *r, enum tlsrpt_format fmt,
+                            const char *prefix, char *out, size_t outlen)
+{
+	size_t limit, pos = 0;
 
 	if (outlen == 0) {
 		return 0;
 	}
 	out[0] = '\0';
+	if ((unsigned)fmt >= TLSRPT_FORMAT_N) {
+		fmt = TLSRPT_FORMAT_KV;
+	}
 	limit = line_limit(outlen);
-	if (put(out, limit, &pos, "{\"event\":\"", 10) < 0 ||
-	    put(out, limit, &pos, ev, strlen(ev)) < 0 || put(out, limit, &pos, "\"", 1) < 0) {
+	if (formats[fmt].head(tlsrpt_event_name(r->event), prefix, out, limit, &pos) < 0) {
 		return pos;
 	}
-	if (prefix != NULL) {
-		room = strlen(",\"queue-id\":") + strlen(JSON_TRAILER);
-		n = tlsrpt_escape_json_nocut(prefix, strlen(prefix), buf, sizeof(buf));
-		if (n >= sizeof(buf) || pos + n + room > limit) {
-			n = tlsrpt_escape_json(prefix, strlen(prefix), buf, sizeof(buf));
-		}
-		if (put(out, limit, &pos, ",\"queue-id\":", 12) < 0 ||
-		    put(out, limit, &pos, buf, n) < 0) {
-			return pos;
-		}
-	}
-	put_fields(r, render_json, "}", JSON_TRAILER, out, limit, &pos);
+	put_fields(r, formats[fmt].render, formats[fmt].closing, formats[fmt].trailer, out, limit,
+	           &pos);
 	return pos;
+}
+
+/* tlsrpt_format_cookie - what goes in front of a line of format fmt in syslog */
+const char *tlsrpt_format_cookie(enum tlsrpt_format fmt)
+{
+	return (unsigned)fmt < TLSRPT_FORMAT_N ? formats[fmt].cookie : "";
 }

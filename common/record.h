@@ -8,7 +8,7 @@
  *   PREFIX: EVENT key=value key=value ...
  *
  * and never produces more than TLSRPT_MAX_LOG_LINE bytes: fields that do
- * not fit are dropped and the line ends in " ...".  The JSON variant is one
+ * not fit are dropped and the line ends in " ...".  The JSON format is one
  * object {"event":..., "queue-id": PREFIX, key: value, ...} with numbers as
  * JSON numbers, under the same bound.
  */
@@ -31,6 +31,14 @@ enum tlsrpt_event {
 	TLSRPT_EV_PROBLEM, /* the alert mode of tlsrpt-digest (alert.h) */
 	TLSRPT_EV_RECOVERED,
 	TLSRPT_EV_SILENT,
+	TLSRPT_EV_STATS, /* the daemon's counters; logged without a queue ID */
+};
+
+/* Output formats (LogFormat, in the order of its word list) */
+enum tlsrpt_format {
+	TLSRPT_FORMAT_KV = 0, /* log format v1: EVENT key=value ... */
+	TLSRPT_FORMAT_JSON,   /* one JSON object */
+	TLSRPT_FORMAT_N
 };
 
 /* Severity, mapped to syslog priorities by the daemon. */
@@ -86,17 +94,17 @@ int tlsrpt_record_num(struct tlsrpt_record *r, const char *key, uint64_t num);
 const struct tlsrpt_field *tlsrpt_record_get(const struct tlsrpt_record *r, const char *key);
 
 /*
- * tlsrpt_record_format - "PREFIX: EVENT k=v ..." into out (NUL-terminated,
+ * tlsrpt_record_format - r as one line of format fmt into out (NUL-terminated,
  * at most TLSRPT_MAX_LOG_LINE bytes plus the NUL are used; outlen should be
- * at least TLSRPT_MAX_LOG_LINE + 1).  prefix is escaped like a value but
- * never quoted-cut; NULL prefix writes "EVENT k=v ..." alone.  Returns the
- * length written.
+ * at least TLSRPT_MAX_LOG_LINE + 1).  kv: "PREFIX: EVENT k=v ..."; json:
+ * {"event":..,"queue-id":PREFIX,...}.  prefix is escaped like a value but
+ * never quoted-cut; a NULL prefix leaves it out.  Returns the length written.
  */
-size_t tlsrpt_record_format(const struct tlsrpt_record *r, const char *prefix, char *out,
-                            size_t outlen);
+size_t tlsrpt_record_format(const struct tlsrpt_record *r, enum tlsrpt_format fmt,
+                            const char *prefix, char *out, size_t outlen);
 
-/* tlsrpt_record_format_json - {"event":..,"queue-id":prefix,...}, same bounds */
-size_t tlsrpt_record_format_json(const struct tlsrpt_record *r, const char *prefix, char *out,
-                                 size_t outlen);
+/* tlsrpt_format_cookie - what goes in front of a line of format fmt in syslog ("@cee:" for
+ * JSON, "" for kv) */
+const char *tlsrpt_format_cookie(enum tlsrpt_format fmt);
 
 #endif

@@ -6,7 +6,8 @@
  * unsafe as \xHH text and escapes what the format needs.  The trusted
  * texts (meaning.h, our own words) go through the same walk in HTML.
  */
-#define _GNU_SOURCE /* memmem, memrchr */
+#include "config.h" /* _GNU_SOURCE: memmem, memrchr */
+
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>

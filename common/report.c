@@ -59,6 +59,8 @@
  *
  * This is the only module that includes cJSON.h.
  */
+#include "config.h"
+
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,8 +68,9 @@
 
 #include <cjson/cJSON.h>
 
+#include "errbuf.h"
 #include "arena.h"
-#include "limits.h"
+#include "tlsrpt_limits.h"
 #include "report.h"
 
 #define MAX_COUNT 9007199254740992ULL /* 2^53: largest count accepted */
@@ -111,14 +114,6 @@ static void install_hooks(void)
 	cJSON_Hooks h = {hook_malloc, hook_free};
 
 	cJSON_InitHooks(&h);
-}
-
-/* seterr - write a reason into err */
-static void seterr(char *err, size_t errlen, const char *what, const char *detail)
-{
-	if (err != NULL && errlen > 0) {
-		snprintf(err, errlen, "%s%s", what, detail);
-	}
 }
 
 /* str - the string of node v, or NULL when v is absent or not a string */
@@ -211,7 +206,7 @@ static int count(const struct ctx *c, const cJSON *v, const char *key, uint64_t 
 	if (!cJSON_IsNumber(v) || v->valueint < 0 || (size_t)v->valueint >= c->len ||
 	    digits_value(c->text + v->valueint, c->text + c->len, out) < 0) {
 		*out = 0;
-		seterr(c->err, c->errlen, key, " is not a non-negative integer");
+		tlsrpt_errbuf_set(c->err, c->errlen, "%s is not a non-negative integer", key);
 		return -1;
 	}
 	return 0;
@@ -238,7 +233,8 @@ static int pick(const struct ctx *c, const cJSON *o, const char *const *names, s
 		for (i = 0; i < n; i++) {
 			if (e->string[0] == names[i][0] && strcmp(e->string, names[i]) == 0) {
 				if (m[i] != NULL) {
-					seterr(c->err, c->errlen, "duplicate member ", names[i]);
+					tlsrpt_errbuf_set(c->err, c->errlen, "duplicate member %s",
+					                  names[i]);
 					return -1;
 				}
 				m[i] = e;
@@ -257,13 +253,13 @@ static int nomem(const struct ctx *c)
 	switch (tlsrpt_arena_refusal(c->arena)) {
 	case TLSRPT_ARENA_OVER_MAX:
 		snprintf(n, sizeof(n), "%zu bytes", c->max_tree);
-		seterr(c->err, c->errlen, "JSON tree over ", n);
+		tlsrpt_errbuf_set(c->err, c->errlen, "JSON tree over %s", n);
 		break;
 	case TLSRPT_ARENA_OVER_BUDGET:
-		seterr(c->err, c->errlen, "memory budget exhausted", "");
+		tlsrpt_errbuf_set(c->err, c->errlen, "memory budget exhausted");
 		break;
 	default:
-		seterr(c->err, c->errlen, "out of memory", "");
+		tlsrpt_errbuf_set(c->err, c->errlen, "out of memory");
 		break;
 	}
 	return -1;
@@ -467,7 +463,7 @@ static int parse_report(const struct ctx *c, const cJSON *root, struct tlsrpt_re
 	size_t n = 0;
 
 	if (!cJSON_IsObject(root)) {
-		seterr(c->err, c->errlen, "report is not a JSON object", "");
+		tlsrpt_errbuf_set(c->err, c->errlen, "report is not a JSON object");
 		return -1;
 	}
 	if (pick(c, root, r_names, R_NKEYS, rm) < 0 ||
@@ -481,18 +477,18 @@ static int parse_report(const struct ctx *c, const cJSON *root, struct tlsrpt_re
 	r->report_id = str(rm[R_REPORT_ID]);
 	pols = rm[R_POLICIES];
 	if (pols == NULL) {
-		seterr(c->err, c->errlen, "no policies array", "");
+		tlsrpt_errbuf_set(c->err, c->errlen, "no policies array");
 		return -1;
 	}
 	if (!cJSON_IsArray(pols)) {
-		seterr(c->err, c->errlen, "policies is not an array", "");
+		tlsrpt_errbuf_set(c->err, c->errlen, "policies is not an array");
 		return -1;
 	}
 	/* every entry an object before any storage is allocated for them */
 	cJSON_ArrayForEach(e, pols)
 	{
 		if (!cJSON_IsObject(e)) {
-			seterr(c->err, c->errlen, "policy entry is not a JSON object", "");
+			tlsrpt_errbuf_set(c->err, c->errlen, "policy entry is not a JSON object");
 			return -1;
 		}
 		n++;
@@ -599,13 +595,14 @@ static int check_text(const struct ctx *c, const char *end)
 	}
 	if (at < c->len) {
 		snprintf(pos, sizeof(pos), " (at byte %zu)", at);
-		seterr(c->err, c->errlen, "trailing data after the report object", pos);
+		tlsrpt_errbuf_set(c->err, c->errlen, "trailing data after the report object%s",
+		                  pos);
 		return -1;
 	}
 	at = find_nul(c->text, c->len);
 	if (at < c->len) {
 		snprintf(pos, sizeof(pos), " (at byte %zu)", at);
-		seterr(c->err, c->errlen, "NUL character in a JSON string", pos);
+		tlsrpt_errbuf_set(c->err, c->errlen, "NUL character in a JSON string%s", pos);
 		return -1;
 	}
 	return 0;
@@ -630,7 +627,7 @@ int tlsrpt_report_parse_bounded(const char *json, size_t len, size_t max_tree,
 	}
 	if (pthread_once(&hooks_once, install_hooks) != 0 ||
 	    (c.arena = tlsrpt_arena_new(max_tree, budget)) == NULL) {
-		seterr(err, errlen, "out of memory", "");
+		tlsrpt_errbuf_set(err, errlen, "out of memory");
 		return -1;
 	}
 	current = c.arena;
@@ -643,7 +640,7 @@ int tlsrpt_report_parse_bounded(const char *json, size_t len, size_t max_tree,
 			nomem(&c);
 		} else {
 			snprintf(pos, sizeof(pos), " (at byte %zu)", at);
-			seterr(err, errlen, "not JSON", pos);
+			tlsrpt_errbuf_set(err, errlen, "not JSON%s", pos);
 		}
 		goto fail;
 	}

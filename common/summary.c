@@ -58,11 +58,14 @@
  * the error and ignored lines of a message fill the list's reserve.
  * Records appended before a failure stay in the list.
  */
+#include "config.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "errbuf.h"
 #include "summary.h"
 
 struct rank {
@@ -100,12 +103,12 @@ static struct tlsrpt_record *add(struct tlsrpt_records *rs, enum tlsrpt_event ev
 	struct tlsrpt_record *rec;
 
 	if (rs->n >= TLSRPT_RECORDS_MAX) {
-		snprintf(err, errlen, "too many log records");
+		tlsrpt_errbuf_set(err, errlen, "too many log records");
 		return NULL;
 	}
 	rec = tlsrpt_records_add(rs, ev, sev);
 	if (rec == NULL) {
-		snprintf(err, errlen, "out of memory");
+		tlsrpt_errbuf_set(err, errlen, "out of memory");
 	}
 	return rec;
 }
@@ -131,7 +134,7 @@ static int put_failure(const struct tlsrpt_report *r, const struct tlsrpt_policy
 	    tlsrpt_record_str(rec, "receiving-ip", f->receiving_ip) < 0 ||
 	    tlsrpt_record_str(rec, "failure-reason-code", f->failure_reason_code) < 0 ||
 	    tlsrpt_record_str(rec, "additional-information", f->additional_information) < 0) {
-		snprintf(err, errlen, "out of memory");
+		tlsrpt_errbuf_set(err, errlen, "out of memory");
 		return -1;
 	}
 	return 0;
@@ -215,7 +218,7 @@ static int put_policy(const struct tlsrpt_report *r, const struct tlsrpt_policy 
 	    tlsrpt_record_num(rec, "total-failure-session-count", p->total_failure_session_count) <
 	            0 ||
 	    tlsrpt_record_str(rec, "sts-mode", sts_mode(p, mode, sizeof(mode))) < 0) {
-		snprintf(err, errlen, "out of memory");
+		tlsrpt_errbuf_set(err, errlen, "out of memory");
 		return -1;
 	}
 	for (i = 0; i < p->nfailure_details; i++, (*index)++) {
@@ -372,7 +375,7 @@ static void omit_report(struct tlsrpt_summary_msg *m, const struct tlsrpt_report
 }
 
 /* tlsrpt_summary_records - append the records of report r to rs */
-int tlsrpt_summary_records(const struct tlsrpt_report *r, const struct tlsrpt_msghdrs *h,
+int tlsrpt_summary_records(const struct tlsrpt_report *r, const struct tlsrpt_summary_hdrs *h,
                            const struct tlsrpt_limits *lim, struct tlsrpt_summary_msg *m,
                            struct tlsrpt_records *rs, char *err, size_t errlen)
 {
@@ -403,7 +406,7 @@ int tlsrpt_summary_records(const struct tlsrpt_report *r, const struct tlsrpt_ms
 	room -= 2;
 	pol_max = room < lim->max_policy_lines ? (unsigned)room : lim->max_policy_lines;
 	if (select_policies(r, pol_max, &pol_logged, &pol_omitted, &pol_ok, &pol_failed) < 0) {
-		snprintf(err, errlen, "out of memory");
+		tlsrpt_errbuf_set(err, errlen, "out of memory");
 		goto out;
 	}
 	room -= r->npolicies - pol_omitted;
@@ -415,7 +418,7 @@ int tlsrpt_summary_records(const struct tlsrpt_report *r, const struct tlsrpt_ms
 	}
 	if (select_failures(r, pol_logged, (unsigned)fail_max, &logged, &omitted, &omitted_count) <
 	    0) {
-		snprintf(err, errlen, "out of memory");
+		tlsrpt_errbuf_set(err, errlen, "out of memory");
 		goto out;
 	}
 	rec = add(rs, TLSRPT_EV_REPORT, sev_for(failed), err, errlen);
@@ -435,7 +438,7 @@ int tlsrpt_summary_records(const struct tlsrpt_report *r, const struct tlsrpt_ms
 	    (h != NULL && tlsrpt_record_str(rec, "dkim", h->dkim) < 0) ||
 	    (h != NULL && h->dkim_domain != NULL && h->dkim_domain[0] != '\0' &&
 	     tlsrpt_record_str(rec, "dkim-domain", h->dkim_domain) < 0)) {
-		snprintf(err, errlen, "out of memory");
+		tlsrpt_errbuf_set(err, errlen, "out of memory");
 		goto out;
 	}
 	for (i = 0; i < r->npolicies; i++) {
@@ -461,7 +464,7 @@ int tlsrpt_summary_records(const struct tlsrpt_report *r, const struct tlsrpt_ms
 		    tlsrpt_record_num(rec, "policies", pol_omitted) < 0 ||
 		    tlsrpt_record_num(rec, "total-successful-session-count", pol_ok) < 0 ||
 		    tlsrpt_record_num(rec, "total-failure-session-count", pol_failed) < 0) {
-			snprintf(err, errlen, "out of memory");
+			tlsrpt_errbuf_set(err, errlen, "out of memory");
 			goto out;
 		}
 	}
@@ -491,7 +494,7 @@ int tlsrpt_summary_finish(const struct tlsrpt_summary_msg *m, struct tlsrpt_reco
 		    tlsrpt_record_num(rec, "failure-details", m->fo_details) < 0 ||
 		    tlsrpt_record_num(rec, "failed-session-count", m->fo_sessions) < 0 ||
 		    (!one && tlsrpt_record_num(rec, "reports", m->fo_reports) < 0)) {
-			snprintf(err, errlen, "out of memory");
+			tlsrpt_errbuf_set(err, errlen, "out of memory");
 			return -1;
 		}
 	}
@@ -504,7 +507,7 @@ int tlsrpt_summary_finish(const struct tlsrpt_summary_msg *m, struct tlsrpt_reco
 		    tlsrpt_record_num(rec, "policies", m->ro_policies) < 0 ||
 		    tlsrpt_record_num(rec, "total-successful-session-count", m->ro_ok) < 0 ||
 		    tlsrpt_record_num(rec, "total-failure-session-count", m->ro_failed) < 0) {
-			snprintf(err, errlen, "out of memory");
+			tlsrpt_errbuf_set(err, errlen, "out of memory");
 			return -1;
 		}
 	}

@@ -20,21 +20,16 @@
 
 #include <stdint.h>
 
-#include "limits.h"
+#include "tlsrpt_limits.h"
 #include "record.h"
 #include "report.h"
 
-/* Message header values that reports are read with; any may be NULL. */
-struct tlsrpt_msghdrs {
-	char *report_domain;    /* TLS-Report-Domain */
-	char *report_submitter; /* TLS-Report-Submitter */
-	char *subject;
-	char *from;
-	char *message_id;
-	char **auth_results; /* every Authentication-Results, in order */
-	size_t nauth_results;
-	const char *dkim;        /* "pass", "fail", "none"; NULL: not evaluated */
-	const char *dkim_domain; /* the signing domain behind dkim; NULL or "" unknown */
+/* What the report lines say of the message that carried them; any may be NULL. */
+struct tlsrpt_summary_hdrs {
+	const char *report_domain;    /* TLS-Report-Domain */
+	const char *report_submitter; /* TLS-Report-Submitter */
+	const char *dkim;             /* "pass", "fail", "none"; NULL: not evaluated */
+	const char *dkim_domain;      /* the signing domain behind dkim; NULL or "" unknown */
 };
 
 /*
@@ -63,7 +58,7 @@ struct tlsrpt_summary_msg {
  * message's reports (state in m), to rs.  0 ok; -1 (reason in err) only
  * when memory ran out.
  */
-int tlsrpt_summary_records(const struct tlsrpt_report *r, const struct tlsrpt_msghdrs *h,
+int tlsrpt_summary_records(const struct tlsrpt_report *r, const struct tlsrpt_summary_hdrs *h,
                            const struct tlsrpt_limits *lim, struct tlsrpt_summary_msg *m,
                            struct tlsrpt_records *rs, char *err, size_t errlen);
 

@@ -1,8 +1,7 @@
 /*
  * alert_log.c - the alert mode's events as log lines (record.h formatter)
  *
- * Kept apart from digest_alert.c because record.h and logline.h both name
- * their events TLSRPT_EV_*.  The lines go through the same formatter as
+ * The lines go through the same formatter as
  * the milter's own, so escaping, the 256-byte value cut and the
  * 2000-byte line bound are the same (doc/log-format.md); the prefix is
  * "ALERT".
@@ -16,11 +15,11 @@
 
 #include "alert.h"
 #include "alert_log.h"
-#include "limits.h"
+#include "tlsrpt_limits.h"
 #include "meaning.h"
 #include "record.h"
 
-/* day_str - YYYY-MM-DD of a day number (logline.h has one, but its event names clash) */
+/* day_str - YYYY-MM-DD of a day number */
 static void day_str(long day, char *out, size_t len)
 {
 	time_t t = (time_t)day * 86400;
@@ -93,8 +92,8 @@ static int priority(enum tlsrpt_severity s)
 }
 
 /* tlsrpt_alert_log - format and write the events */
-int tlsrpt_alert_log(const struct tlsrpt_alert_event *ev, size_t n, int json, long silent_days,
-                     FILE *out)
+int tlsrpt_alert_log(const struct tlsrpt_alert_event *ev, size_t n, enum tlsrpt_format fmt,
+                     long silent_days, FILE *out)
 {
 	char line[TLSRPT_MAX_LOG_LINE + 1];
 	size_t i;
@@ -108,15 +107,11 @@ int tlsrpt_alert_log(const struct tlsrpt_alert_event *ev, size_t n, int json, lo
 			rc = -1;
 		}
 		if (rs.n == 1) {
-			if (json) {
-				tlsrpt_record_format_json(&rs.v[0], "ALERT", line, sizeof(line));
-			} else {
-				tlsrpt_record_format(&rs.v[0], "ALERT", line, sizeof(line));
-			}
+			tlsrpt_record_format(&rs.v[0], fmt, "ALERT", line, sizeof(line));
 			if (out != NULL) {
-				fprintf(out, "%s%s\n", json ? "@cee:" : "", line);
+				fprintf(out, "%s%s\n", tlsrpt_format_cookie(fmt), line);
 			} else {
-				syslog(priority(rs.v[0].severity), "%s%s", json ? "@cee:" : "",
+				syslog(priority(rs.v[0].severity), "%s%s", tlsrpt_format_cookie(fmt),
 				       line);
 			}
 		}
@@ -126,7 +121,7 @@ int tlsrpt_alert_log(const struct tlsrpt_alert_event *ev, size_t n, int json, lo
 }
 
 /* tlsrpt_alert_log_error - one error line */
-void tlsrpt_alert_log_error(const char *reason, int json, FILE *out)
+void tlsrpt_alert_log_error(const char *reason, enum tlsrpt_format fmt, FILE *out)
 {
 	char line[TLSRPT_MAX_LOG_LINE + 1];
 	struct tlsrpt_records rs;
@@ -135,15 +130,11 @@ void tlsrpt_alert_log_error(const char *reason, int json, FILE *out)
 	tlsrpt_records_init(&rs);
 	if ((r = tlsrpt_records_add(&rs, TLSRPT_EV_ERROR, TLSRPT_SEV_ERR)) != NULL &&
 	    tlsrpt_record_str(r, "reason", reason) == 0) {
-		if (json) {
-			tlsrpt_record_format_json(r, "ALERT", line, sizeof(line));
-		} else {
-			tlsrpt_record_format(r, "ALERT", line, sizeof(line));
-		}
+		tlsrpt_record_format(r, fmt, "ALERT", line, sizeof(line));
 		if (out != NULL) {
-			fprintf(out, "%s%s\n", json ? "@cee:" : "", line);
+			fprintf(out, "%s%s\n", tlsrpt_format_cookie(fmt), line);
 		} else {
-			syslog(LOG_ERR, "%s%s", json ? "@cee:" : "", line);
+			syslog(LOG_ERR, "%s%s", tlsrpt_format_cookie(fmt), line);
 		}
 	}
 	tlsrpt_records_free(&rs);

@@ -3,7 +3,8 @@
  *
  * main() fills one struct tlsrpt_app before smfi_main() starts any
  * thread and never changes it afterwards; the callbacks only read it.
- * Only milter/ sources include libmilter (SM_CONF_STDBOOL_H first).
+ * Only milter/ sources include libmilter (after config.h, which sets
+ * SM_CONF_STDBOOL_H).
  */
 #ifndef TLSRPT_APP_H
 #define TLSRPT_APP_H
@@ -11,7 +12,7 @@
 #include "arena.h"
 #include "conf.h"
 #include "dedup.h"
-#include "limits.h"
+#include "tlsrpt_limits.h"
 
 #define TLSRPT_HEADER_NAME "X-TLSRPT-Milter" /* the AddHeader summary field */
 #define TLSRPT_QID_MAX 64                    /* queue ID bytes kept */

@@ -82,8 +82,6 @@
 #include <syslog.h>
 #include <time.h>
 
-#define SM_CONF_STDBOOL_H 1
-#include <stdbool.h>
 #include <libmilter/mfapi.h>
 
 #include "addr.h"
@@ -311,7 +309,7 @@ static sfsistat mlfi_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 	*pf0 = c->granted;
 	if (f0 & SMFIF_SETSYMLIST) {
 		*pf0 |= SMFIF_SETSYMLIST;
-		/* no macros where none are read: less for the MTA to send (issue 6) */
+		/* no macros where none are read: less for the MTA to send on every session */
 		if (tlsrpt_negotiate_macros(ctx) < 0) {
 			*pf0 &= ~(unsigned long)SMFIF_SETSYMLIST;
 		}
@@ -427,25 +425,13 @@ static sfsistat mlfi_envrcpt(SMFICTX *ctx, char **argv)
  */
 static void set_trust(SMFICTX *ctx, struct msg *m)
 {
-	const struct tlsrpt_conf *cfg = app->cfg;
+	const char *j = smfi_getsymval(ctx, "j");
 	struct tlsrpt_trust t;
 
-	memset(&t, 0, sizeof(t));
-	if (cfg->trusted_authserv_ids.n > 0) {
-		t.authserv_ids = (const char *const *)cfg->trusted_authserv_ids.v;
-		t.nauthserv_ids = cfg->trusted_authserv_ids.n;
-	} else {
-		const char *j = smfi_getsymval(ctx, "j");
-
-		snprintf(m->authserv, sizeof(m->authserv), "%s",
-		         j != NULL && *j != '\0' ? j : app->hostname);
-		m->authserv_ids[0] = m->authserv;
-		t.authserv_ids = m->authserv_ids;
-		t.nauthserv_ids = m->authserv[0] != '\0' ? 1 : 0;
-	}
-	t.require_dkim = cfg->require_dkim;
-	t.report_domains = (const char *const *)cfg->report_domains.v;
-	t.nreport_domains = cfg->report_domains.n;
+	snprintf(m->authserv, sizeof(m->authserv), "%s",
+	         j != NULL && *j != '\0' ? j : app->hostname);
+	m->authserv_ids[0] = m->authserv;
+	tlsrpt_conf_trust(app->cfg, m->authserv_ids, &t);
 	t.dedup = app->dedup;
 	t.now = time(NULL);
 	tlsrpt_pipeline_set_trust(m->pipe, &t);

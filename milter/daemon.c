@@ -30,15 +30,6 @@
 
 #define PW_BUF 16384
 
-/* set_errno_msg - "what: strerror(e)" into err */
-static void set_errno_msg(char *err, size_t errlen, int e, const char *what)
-{
-	char es[128];
-
-	tlsrpt_errbuf_errno(e, es, sizeof(es));
-	snprintf(err, errlen, "%s: %s", what, es);
-}
-
 /* tlsrpt_daemon_user - resolve "user" or "user:group" */
 int tlsrpt_daemon_user(const char *spec, struct tlsrpt_user *u, char *err, size_t errlen)
 {
@@ -55,7 +46,7 @@ int tlsrpt_daemon_user(const char *spec, struct tlsrpt_user *u, char *err, size_
 	}
 	n = strcspn(spec, ":");
 	if (n >= sizeof(name)) {
-		snprintf(err, errlen, "UserID %s: name too long", spec);
+		tlsrpt_errbuf_set(err, errlen, "UserID %s: name too long", spec);
 		return -1;
 	}
 	memcpy(name, spec, n);
@@ -66,9 +57,9 @@ int tlsrpt_daemon_user(const char *spec, struct tlsrpt_user *u, char *err, size_
 	rc = getpwnam_r(name, &pw, buf, sizeof(buf), &pwp);
 	if (pwp == NULL) {
 		if (rc != 0) {
-			set_errno_msg(err, errlen, rc, "UserID: getpwnam_r");
+			tlsrpt_errbuf_set_errno(err, errlen, rc, "%s", "UserID: getpwnam_r");
 		} else {
-			snprintf(err, errlen, "UserID %s: no such user", name);
+			tlsrpt_errbuf_set(err, errlen, "UserID %s: no such user", name);
 		}
 		return -1;
 	}
@@ -80,9 +71,11 @@ int tlsrpt_daemon_user(const char *spec, struct tlsrpt_user *u, char *err, size_
 		rc = getgrnam_r(group, &gr, buf, sizeof(buf), &grp);
 		if (grp == NULL) {
 			if (rc != 0) {
-				set_errno_msg(err, errlen, rc, "UserID: getgrnam_r");
+				tlsrpt_errbuf_set_errno(err, errlen, rc, "%s",
+				                        "UserID: getgrnam_r");
 			} else {
-				snprintf(err, errlen, "UserID %s: no such group %s", spec, group);
+				tlsrpt_errbuf_set(err, errlen, "UserID %s: no such group %s", spec,
+				                  group);
 			}
 			return -1;
 		}
@@ -118,18 +111,18 @@ int tlsrpt_daemon_socket_clear(const char *spec, char *err, size_t errlen)
 		return 0;
 	}
 	if (strlen(path) >= sizeof(sun.sun_path)) {
-		snprintf(err, errlen, "socket path too long: %s", path);
+		tlsrpt_errbuf_set(err, errlen, "socket path too long: %s", path);
 		return -1;
 	}
 	if (lstat(path, &st) < 0) {
 		if (errno == ENOENT) {
 			return 0;
 		}
-		set_errno_msg(err, errlen, errno, path);
+		tlsrpt_errbuf_set_errno(err, errlen, errno, "%s", path);
 		return -1;
 	}
 	if (!S_ISSOCK(st.st_mode)) {
-		snprintf(err, errlen, "%s exists and is not a socket", path);
+		tlsrpt_errbuf_set(err, errlen, "%s exists and is not a socket", path);
 		return -1;
 	}
 	memset(&sun, 0, sizeof(sun));
@@ -137,22 +130,23 @@ int tlsrpt_daemon_socket_clear(const char *spec, char *err, size_t errlen)
 	memcpy(sun.sun_path, path, strlen(path) + 1);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
-		set_errno_msg(err, errlen, errno, "socket");
+		tlsrpt_errbuf_set_errno(err, errlen, errno, "%s", "socket");
 		return -1;
 	}
 	rc = connect(fd, (struct sockaddr *)&sun, sizeof(sun));
 	e = errno;
 	close(fd);
 	if (rc == 0) {
-		snprintf(err, errlen, "%s: another milter is listening on this socket", path);
+		tlsrpt_errbuf_set(err, errlen, "%s: another milter is listening on this socket",
+		                  path);
 		return -1;
 	}
 	if (e != ECONNREFUSED && e != ENOENT) {
-		set_errno_msg(err, errlen, e, path);
+		tlsrpt_errbuf_set_errno(err, errlen, e, "%s", path);
 		return -1;
 	}
 	if (unlink(path) < 0 && errno != ENOENT) {
-		set_errno_msg(err, errlen, errno, path);
+		tlsrpt_errbuf_set_errno(err, errlen, errno, "%s", path);
 		return -1;
 	}
 	return 0;
@@ -168,11 +162,11 @@ int tlsrpt_daemon_socket_perms(const char *spec, const struct tlsrpt_user *u, mo
 		return 0;
 	}
 	if (u->set && geteuid() == 0 && chown(path, u->uid, u->gid) < 0) {
-		set_errno_msg(err, errlen, errno, path);
+		tlsrpt_errbuf_set_errno(err, errlen, errno, "%s", path);
 		return -1;
 	}
 	if (chmod(path, 0666 & ~mask) < 0) {
-		set_errno_msg(err, errlen, errno, path);
+		tlsrpt_errbuf_set_errno(err, errlen, errno, "%s", path);
 		return -1;
 	}
 	return 0;
@@ -184,7 +178,7 @@ int tlsrpt_daemon_pidfile_open(const char *path, char *err, size_t errlen)
 	int fd = open(path, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
 
 	if (fd < 0) {
-		set_errno_msg(err, errlen, errno, path);
+		tlsrpt_errbuf_set_errno(err, errlen, errno, "%s", path);
 		return -1;
 	}
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
@@ -192,9 +186,10 @@ int tlsrpt_daemon_pidfile_open(const char *path, char *err, size_t errlen)
 
 		close(fd);
 		if (e == EWOULDBLOCK) {
-			snprintf(err, errlen, "%s: locked: another tlsrpt-milter is running", path);
+			tlsrpt_errbuf_set(err, errlen,
+			                  "%s: locked: another tlsrpt-milter is running", path);
 		} else {
-			set_errno_msg(err, errlen, e, path);
+			tlsrpt_errbuf_set_errno(err, errlen, e, "%s", path);
 		}
 		return -1;
 	}
@@ -208,7 +203,7 @@ int tlsrpt_daemon_pidfile_write(int fd, char *err, size_t errlen)
 	int n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
 
 	if (ftruncate(fd, 0) < 0 || pwrite(fd, buf, (size_t)n, 0) != n) {
-		set_errno_msg(err, errlen, errno, "pid file");
+		tlsrpt_errbuf_set_errno(err, errlen, errno, "%s", "pid file");
 		return -1;
 	}
 	return 0;
@@ -224,42 +219,43 @@ int tlsrpt_daemon_drop(const struct tlsrpt_user *u, char *err, size_t errlen)
 		if (getuid() == u->uid && geteuid() == u->uid) {
 			return 0; /* already that user (systemd User=) */
 		}
-		snprintf(err, errlen, "UserID %s: must be started as root to change user", u->name);
+		tlsrpt_errbuf_set(err, errlen, "UserID %s: must be started as root to change user",
+		                  u->name);
 		return -1;
 	}
 	if (initgroups(u->name, u->gid) < 0) {
-		set_errno_msg(err, errlen, errno, "initgroups");
+		tlsrpt_errbuf_set_errno(err, errlen, errno, "%s", "initgroups");
 		return -1;
 	}
 #ifdef HAVE_SETRESGID
 	if (setresgid(u->gid, u->gid, u->gid) < 0) {
-		set_errno_msg(err, errlen, errno, "setresgid");
+		tlsrpt_errbuf_set_errno(err, errlen, errno, "%s", "setresgid");
 		return -1;
 	}
 #else
 	if (setgid(u->gid) < 0) {
-		set_errno_msg(err, errlen, errno, "setgid");
+		tlsrpt_errbuf_set_errno(err, errlen, errno, "%s", "setgid");
 		return -1;
 	}
 #endif
 #ifdef HAVE_SETRESUID
 	if (setresuid(u->uid, u->uid, u->uid) < 0) {
-		set_errno_msg(err, errlen, errno, "setresuid");
+		tlsrpt_errbuf_set_errno(err, errlen, errno, "%s", "setresuid");
 		return -1;
 	}
 #else
 	if (setuid(u->uid) < 0) {
-		set_errno_msg(err, errlen, errno, "setuid");
+		tlsrpt_errbuf_set_errno(err, errlen, errno, "%s", "setuid");
 		return -1;
 	}
 #endif
 	if (getuid() != u->uid || geteuid() != u->uid || getgid() != u->gid ||
 	    getegid() != u->gid) {
-		snprintf(err, errlen, "UserID %s: user or group did not change", u->name);
+		tlsrpt_errbuf_set(err, errlen, "UserID %s: user or group did not change", u->name);
 		return -1;
 	}
 	if (u->uid != 0 && (setuid(0) == 0 || seteuid(0) == 0)) {
-		snprintf(err, errlen, "UserID %s: root could be regained", u->name);
+		tlsrpt_errbuf_set(err, errlen, "UserID %s: root could be regained", u->name);
 		return -1;
 	}
 	return 0;
@@ -273,28 +269,28 @@ int tlsrpt_daemon_detach(char *err, size_t errlen)
 
 	pid = fork();
 	if (pid < 0) {
-		set_errno_msg(err, errlen, errno, "fork");
+		tlsrpt_errbuf_set_errno(err, errlen, errno, "%s", "fork");
 		return -1;
 	}
 	if (pid > 0) {
 		_exit(0);
 	}
 	if (setsid() < 0) {
-		set_errno_msg(err, errlen, errno, "setsid");
+		tlsrpt_errbuf_set_errno(err, errlen, errno, "%s", "setsid");
 		return -1;
 	}
 	if (chdir("/") < 0) {
-		set_errno_msg(err, errlen, errno, "chdir /");
+		tlsrpt_errbuf_set_errno(err, errlen, errno, "%s", "chdir /");
 		return -1;
 	}
 	fd = open("/dev/null", O_RDWR);
 	if (fd < 0) {
-		set_errno_msg(err, errlen, errno, "/dev/null");
+		tlsrpt_errbuf_set_errno(err, errlen, errno, "%s", "/dev/null");
 		return -1;
 	}
 	if (dup2(fd, STDIN_FILENO) < 0 || dup2(fd, STDOUT_FILENO) < 0 ||
 	    dup2(fd, STDERR_FILENO) < 0) {
-		set_errno_msg(err, errlen, errno, "dup2");
+		tlsrpt_errbuf_set_errno(err, errlen, errno, "%s", "dup2");
 		close(fd);
 		return -1;
 	}

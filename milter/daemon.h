@@ -7,7 +7,8 @@
  *   (smfi_setconn + smfi_opensocket, under the UMask)
  *   tlsrpt_daemon_socket_perms()  owner UserID, mode 0666 & ~UMask
  *   tlsrpt_daemon_pidfile_open()  create and lock the pid file as root
- *   tlsrpt_daemon_drop()          initgroups, setgid, setuid; verified
+ *   tlsrpt_daemon_drop()          initgroups, setresgid, setresuid (setgid and
+ *                                 setuid where libc lacks them); verified
  *   tlsrpt_daemon_detach()        fork, setsid, stdio to /dev/null (unless -f)
  *   tlsrpt_daemon_pidfile_write() our (final) process ID into the locked file
  * Every function writes its reason into err and returns -1 on failure;

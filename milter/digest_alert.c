@@ -39,7 +39,8 @@ struct aopts {
 	const char *state, *config, *tag;
 	const char *domains[ALERT_MAX_DOMAINS];
 	size_t ndomains;
-	int json, to_stdout, facility;
+	int format; /* enum tlsrpt_format, -1 until --json or the configuration says */
+	int to_stdout, facility;
 	time_t now;
 	struct tlsrpt_alert_conf c;
 };
@@ -108,8 +109,8 @@ static int read_config(struct tlsrpt_alert *a, struct aopts *o)
 	for (i = 0; i < cfg->report_domains.n; i++) {
 		tlsrpt_alert_expect(a, cfg->report_domains.v[i], o->now);
 	}
-	if (o->json < 0) {
-		o->json = cfg->log_format == TLSRPT_LOGFMT_JSON;
+	if (o->format < 0) {
+		o->format = cfg->log_format;
 	}
 	if (cfg->log_facility >= 0 && (size_t)cfg->log_facility < sizeof(fac) / sizeof(fac[0])) {
 		o->facility = fac[cfg->log_facility];
@@ -186,11 +187,17 @@ fail:
 	return -1;
 }
 
+/* out_format - the format of the event lines: --json, else LogFormat, else kv */
+static enum tlsrpt_format out_format(const struct aopts *o)
+{
+	return o->format < 0 ? TLSRPT_FORMAT_KV : (enum tlsrpt_format)o->format;
+}
+
 /* report_error - an error line (syslog or stdout) and stderr */
 static void report_error(const struct aopts *o, const char *reason)
 {
 	fprintf(stderr, "tlsrpt-digest: %s\n", reason);
-	tlsrpt_alert_log_error(reason, o->json > 0, o->to_stdout ? stdout : NULL);
+	tlsrpt_alert_log_error(reason, out_format(o), o->to_stdout ? stdout : NULL);
 }
 
 /* tlsrpt_digest_alert_main - the --alert mode; argv[0] is "--alert" */
@@ -222,7 +229,7 @@ int tlsrpt_digest_alert_main(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	o.state = "/var/lib/tlsrpt-milter/alert-state";
 	o.tag = "tlsrpt-milter";
-	o.json = -1;
+	o.format = -1;
 	o.facility = LOG_MAIL;
 	o.now = time(NULL);
 	tlsrpt_alert_defaults(&o.c);
@@ -274,7 +281,7 @@ int tlsrpt_digest_alert_main(int argc, char **argv)
 			o.config = optarg;
 			break;
 		case 'j':
-			o.json = 1;
+			o.format = TLSRPT_FORMAT_JSON;
 			break;
 		case 'o':
 			o.to_stdout = 1;
@@ -332,7 +339,7 @@ int tlsrpt_digest_alert_main(int argc, char **argv)
 		bad |= scan(a, argv[optind], o.now) < 0;
 	}
 	ev = tlsrpt_alert_finish(a, o.now, &n);
-	if (tlsrpt_alert_log(ev, n, o.json > 0, (long)(o.c.silent_after / 86400),
+	if (tlsrpt_alert_log(ev, n, out_format(&o), (long)(o.c.silent_after / 86400),
 	                     o.to_stdout ? stdout : NULL) < 0) {
 		bad = 1;
 	}

@@ -1,32 +1,22 @@
 /*
  * divert.c - act on a finished report message at end-of-message
  *
- * Rules (tlsrpt-milter.conf(5), Action):
- *   - A message is diverted only when at least one report was parsed and
- *     no error record was made (reports_ok > 0 and errors == 0).  The
- *     issue allows reading "at least one report parsed" as enough; we take
- *     the safe reading: a message with one good and one unreadable report
- *     is delivered untouched, because the unreadable part may be what a
- *     person needs to look at.
- *   - Every recipient a report address: the whole message is discarded
- *     (SMFIS_DISCARD), held (smfi_quarantine) or redirected (smfi_addrcpt
- *     RedirectTo, then smfi_delrcpt of each recipient, in that order so a
- *     failure can never leave the message without a recipient).
- *   - Other recipients too: only the report recipients are removed
- *     (discard, and hold, which cannot apply to single recipients) or
- *     replaced by RedirectTo; the others get the message unchanged.
- *   - AddHeader: a delivered message (every recipient keeps it) with at
- *     least one readable report gets "X-TLSRPT-Milter: reports=N
- *     failures=N errors=N".  A message with no readable report is never
- *     changed.
+ * The plan (common/divplan.c) decides from the configuration, the counts
+ * and the modifications granted; this file carries it out:
+ *   - redirect: smfi_addrcpt RedirectTo, then smfi_delrcpt of each report
+ *     recipient; hold: smfi_quarantine; discard: SMFIS_DISCARD; AddHeader:
+ *     smfi_addheader "X-TLSRPT-Milter: reports=N failures=N errors=N".
  *   - Recipients are removed in the form the MTA stored them: the RCPT
  *     argument without its source route ("<@relay:a@b>" is stored as
  *     "a@b" by Postfix, which compares the removal request with what it
  *     stored).  A removal smfi_delrcpt() did not take is never logged as
  *     done: the recipient gets the message and the action line says so.
- * One "action" record per message: action=deliver|discard|hold|redirect|
- * remove-recipient, recipients=... (those removed, for a removal), to= for
- * a redirect, reason= when the outcome differs from Action.
+ *   - A call that fails gives an error record and the message is
+ *     delivered, with the reason.
+ * One "action" record per message, of what was really done:
+ * action=deliver|discard|hold|redirect|remove-recipient, recipients=...
+ * (those removed, for a removal), to= for a redirect, reason= when the
+ * outcome differs from Action.
  */
 #include "config.h"
 
@@ -35,6 +25,7 @@
 
 #include "addr.h"
 #include "divert.h"
+#include "divplan.h"
 #include "logging.h"
 #include "record.h"
 
@@ -122,13 +113,16 @@ static void log_action(const struct tlsrpt_divert_in *in, const char *action, co
 	log_action_of(in, NULL, 0, action, to, reason);
 }
 
-/* add_header - the AddHeader summary field; failures are logged, not fatal */
-static void add_header(SMFICTX *ctx, const struct tlsrpt_divert_in *in)
+/* add_header - the AddHeader summary field as planned; failures are logged, not fatal */
+static void add_header(SMFICTX *ctx, const struct tlsrpt_divert_in *in, int header)
 {
 	char value[128];
 
-	if (!(in->granted & SMFIF_ADDHDRS)) {
+	if (header < 0) {
 		tlsrpt_log_error(in->qid, "AddHeader: the MTA did not grant adding header fields");
+		return;
+	}
+	if (header == 0) {
 		return;
 	}
 	snprintf(value, sizeof(value), "reports=%u failures=%llu errors=%u", in->reports_ok,
@@ -138,13 +132,11 @@ static void add_header(SMFICTX *ctx, const struct tlsrpt_divert_in *in)
 	}
 }
 
-/* deliver - leave the message alone (plus the summary header) */
-static sfsistat deliver(SMFICTX *ctx, const struct tlsrpt_app *app,
-                        const struct tlsrpt_divert_in *in, const char *reason)
+/* deliver - leave the recipients alone (plus the summary header when planned) */
+static sfsistat deliver(SMFICTX *ctx, const struct tlsrpt_divert_in *in, int header,
+                        const char *reason)
 {
-	if (app->cfg->add_header && in->reports_ok > 0) {
-		add_header(ctx, in);
-	}
+	add_header(ctx, in, header);
 	log_action(in, "deliver", NULL, reason);
 	return SMFIS_CONTINUE;
 }
@@ -179,33 +171,19 @@ static size_t del_rcpts(SMFICTX *ctx, const struct tlsrpt_divert_in *in, unsigne
 	return n;
 }
 
-/* missing - the MTA did not grant what the action needs: log, deliver */
-static sfsistat missing(SMFICTX *ctx, const struct tlsrpt_app *app,
-                        const struct tlsrpt_divert_in *in, const char *what)
-{
-	char reason[160];
-
-	snprintf(reason, sizeof(reason), "Action %s: the MTA did not grant %s",
-	         tlsrpt_conf_action_name(app->cfg->action), what);
-	tlsrpt_log_error(in->qid, reason);
-	return deliver(ctx, app, in, "the MTA does not allow the configured action");
-}
-
 /* redirect - add RedirectTo, then remove the report recipients */
 static sfsistat redirect(SMFICTX *ctx, const struct tlsrpt_app *app,
-                         const struct tlsrpt_divert_in *in, int *diverted)
+                         const struct tlsrpt_divert_in *in, const struct tlsrpt_divplan *plan,
+                         int *diverted)
 {
 	char to[TLSRPT_ADDR_MAX + 2];
 	unsigned char removed[TLSRPT_MAX_REPORT_RCPTS];
 	size_t n;
 
-	if ((in->granted & (SMFIF_ADDRCPT | SMFIF_DELRCPT)) != (SMFIF_ADDRCPT | SMFIF_DELRCPT)) {
-		return missing(ctx, app, in, "adding and removing recipients");
-	}
 	snprintf(to, sizeof(to), "<%s>", app->cfg->redirect_to);
 	if (smfi_addrcpt(ctx, to) != MI_SUCCESS) {
 		tlsrpt_log_error(in->qid, "smfi_addrcpt failed");
-		return deliver(ctx, app, in, "could not add the RedirectTo recipient");
+		return deliver(ctx, in, plan->header, "could not add the RedirectTo recipient");
 	}
 	n = del_rcpts(ctx, in, removed);
 	if (n == 0) {
@@ -228,23 +206,17 @@ static sfsistat redirect(SMFICTX *ctx, const struct tlsrpt_app *app,
 }
 
 /* remove - take the report recipients off a message others still get */
-static sfsistat remove_rcpts(SMFICTX *ctx, const struct tlsrpt_app *app,
-                             const struct tlsrpt_divert_in *in, int *diverted)
+static sfsistat remove_rcpts(SMFICTX *ctx, const struct tlsrpt_divert_in *in,
+                             const struct tlsrpt_divplan *plan, int *diverted)
 {
-	const char *why = app->cfg->action == TLSRPT_ACTION_HOLD
-	                          ? "hold applies to whole messages; the message has other "
-	                            "recipients"
-	                          : NULL;
+	const char *why = plan->reason;
 	unsigned char removed[TLSRPT_MAX_REPORT_RCPTS];
 	char kept[RCPTS_TEXT_MAX], reason[RCPTS_TEXT_MAX + 160];
 	size_t n;
 
-	if (!(in->granted & SMFIF_DELRCPT)) {
-		return missing(ctx, app, in, "removing recipients");
-	}
 	n = del_rcpts(ctx, in, removed);
 	if (n == 0) {
-		return deliver(ctx, app, in,
+		return deliver(ctx, in, plan->header,
 		               "the removal of the report recipients could not be sent "
 		               "(smfi_delrcpt failed)");
 	}
@@ -255,47 +227,61 @@ static sfsistat remove_rcpts(SMFICTX *ctx, const struct tlsrpt_app *app,
 		         why != NULL ? why : "", why != NULL ? "; " : "", kept);
 		why = reason;
 	}
-	log_action_of(in, removed, 1, "remove-recipient", NULL, why);
+	log_action_of(in, removed, 1, plan->action, NULL, why);
 	return SMFIS_CONTINUE;
 }
 
-/* tlsrpt_divert_apply - act on the message and log the action line */
+/* grants - the TLSRPT_GRANT_* bits of the SMFIF_* actions negotiated */
+static unsigned grants(unsigned long granted)
+{
+	return (granted & SMFIF_ADDHDRS ? TLSRPT_GRANT_ADDHDRS : 0) |
+	       (granted & SMFIF_ADDRCPT ? TLSRPT_GRANT_ADDRCPT : 0) |
+	       (granted & SMFIF_DELRCPT ? TLSRPT_GRANT_DELRCPT : 0) |
+	       (granted & SMFIF_QUARANTINE ? TLSRPT_GRANT_QUARANTINE : 0);
+}
+
+/* tlsrpt_divert_apply - plan, act on the message and log the action line */
 sfsistat tlsrpt_divert_apply(SMFICTX *ctx, const struct tlsrpt_app *app,
                              const struct tlsrpt_divert_in *in, int *diverted)
 {
-	int action = app->cfg->action;
+	struct tlsrpt_divplan_in pin;
+	struct tlsrpt_divplan plan;
+	char reason[160];
 
 	*diverted = 0;
-	if (action == TLSRPT_ACTION_DELIVER) {
-		return deliver(ctx, app, in, NULL);
+	memset(&pin, 0, sizeof(pin));
+	pin.action = app->cfg->action;
+	pin.add_header = app->cfg->add_header;
+	pin.nother = in->nother;
+	pin.reports_ok = in->reports_ok;
+	pin.refused = in->refused;
+	pin.errors = in->errors;
+	pin.grants = grants(in->granted);
+	tlsrpt_divplan_make(&pin, &plan);
+	if (plan.missing != NULL) {
+		snprintf(reason, sizeof(reason), "Action %s: the MTA did not grant %s",
+		         tlsrpt_conf_action_name(app->cfg->action), plan.missing);
+		tlsrpt_log_error(in->qid, reason);
 	}
-	if (in->reports_ok == 0 || in->errors > 0 || in->refused > 0) {
-		return deliver(ctx, app, in,
-		               in->refused > 0 && in->errors == 0
-		                       ? "unauthenticated or foreign report: not diverted"
-		               : in->reports_ok == 0 ? "no readable report: not diverted"
-		                                     : "the message has errors: not diverted");
-	}
-	if (action == TLSRPT_ACTION_REDIRECT) {
-		return redirect(ctx, app, in, diverted);
-	}
-	if (in->nother > 0) {
-		return remove_rcpts(ctx, app, in, diverted);
-	}
-	if (action == TLSRPT_ACTION_DISCARD) {
+	switch (plan.step) {
+	case TLSRPT_DIV_DELIVER:
+		return deliver(ctx, in, plan.header, plan.reason);
+	case TLSRPT_DIV_REDIRECT:
+		return redirect(ctx, app, in, &plan, diverted);
+	case TLSRPT_DIV_REMOVE:
+		return remove_rcpts(ctx, in, &plan, diverted);
+	case TLSRPT_DIV_DISCARD:
 		*diverted = 1;
-		log_action(in, "discard", NULL, NULL);
+		log_action(in, plan.action, NULL, plan.reason);
 		return SMFIS_DISCARD;
+	case TLSRPT_DIV_HOLD:
+		if (smfi_quarantine(ctx, "TLS report held by tlsrpt-milter") != MI_SUCCESS) {
+			tlsrpt_log_error(in->qid, "smfi_quarantine failed");
+			return deliver(ctx, in, plan.header, "could not hold the message");
+		}
+		*diverted = 1;
+		log_action(in, plan.action, NULL, plan.reason);
+		return SMFIS_CONTINUE;
 	}
-	/* hold */
-	if (!(in->granted & SMFIF_QUARANTINE)) {
-		return missing(ctx, app, in, "quarantine (hold)");
-	}
-	if (smfi_quarantine(ctx, "TLS report held by tlsrpt-milter") != MI_SUCCESS) {
-		tlsrpt_log_error(in->qid, "smfi_quarantine failed");
-		return deliver(ctx, app, in, "could not hold the message");
-	}
-	*diverted = 1;
-	log_action(in, "hold", NULL, NULL);
-	return SMFIS_CONTINUE;
+	return deliver(ctx, in, plan.header, plan.reason);
 }

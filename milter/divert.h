@@ -10,8 +10,6 @@
 #ifndef TLSRPT_DIVERT_H
 #define TLSRPT_DIVERT_H
 
-#define SM_CONF_STDBOOL_H 1
-#include <stdbool.h>
 #include <libmilter/mfapi.h>
 
 #include "app.h"

@@ -21,11 +21,10 @@
 
 #define IDENT "tlsrpt-milter"
 #define MSG_MAX 1024
-#define CEE "@cee:"
 
 /* Set once by tlsrpt_log_open() before any thread starts; read-only after. */
 static struct {
-	int json;
+	enum tlsrpt_format format;
 	int mirror;
 } log_state;
 
@@ -48,9 +47,9 @@ int tlsrpt_log_facility(int conf_facility)
 }
 
 /* tlsrpt_log_open - openlog; once, before threads */
-void tlsrpt_log_open(int facility, int json, int mirror)
+void tlsrpt_log_open(int facility, enum tlsrpt_format format, int mirror)
 {
-	log_state.json = json;
+	log_state.format = format;
 	log_state.mirror = mirror;
 	openlog(IDENT, LOG_PID | LOG_NDELAY, facility);
 }
@@ -59,12 +58,6 @@ void tlsrpt_log_open(int facility, int json, int mirror)
 void tlsrpt_log_close(void)
 {
 	closelog();
-}
-
-/* tlsrpt_log_json - 1 when LogFormat is json */
-int tlsrpt_log_json(void)
-{
-	return log_state.json;
 }
 
 /* level_name - the word the stderr mirror shows for a priority */
@@ -140,22 +133,31 @@ static int priority(enum tlsrpt_severity sev)
 	return LOG_ERR;
 }
 
+/* log_line - r in the configured format behind its syslog cookie, prefixed by qid if any */
+static void log_line(const struct tlsrpt_record *r, const char *qid)
+{
+	char line[TLSRPT_MAX_LOG_LINE + 64];
+	const char *cookie = tlsrpt_format_cookie(log_state.format);
+	size_t n = strlen(cookie);
+
+	if (n >= sizeof(line) - TLSRPT_MAX_LOG_LINE) {
+		n = 0;
+	}
+	memcpy(line, cookie, n);
+	tlsrpt_record_format(r, log_state.format, qid, line + n, sizeof(line) - n);
+	emit(priority(r->severity), line);
+}
+
 /* tlsrpt_log_record - one record, prefixed by the queue ID */
 void tlsrpt_log_record(const struct tlsrpt_record *r, const char *qid)
 {
-	char line[sizeof(CEE) + TLSRPT_MAX_LOG_LINE + 1];
+	log_line(r, qid == NULL || *qid == '\0' ? "NOQUEUE" : qid);
+}
 
-	if (qid == NULL || *qid == '\0') {
-		qid = "NOQUEUE";
-	}
-	if (log_state.json) {
-		memcpy(line, CEE, sizeof(CEE) - 1);
-		tlsrpt_record_format_json(r, qid, line + sizeof(CEE) - 1,
-		                          sizeof(line) - (sizeof(CEE) - 1));
-	} else {
-		tlsrpt_record_format(r, qid, line, sizeof(line));
-	}
-	emit(priority(r->severity), line);
+/* tlsrpt_log_event - a record about the whole process, without a queue ID */
+void tlsrpt_log_event(const struct tlsrpt_record *r)
+{
+	log_line(r, NULL);
 }
 
 /* tlsrpt_log_records - every record of a list */

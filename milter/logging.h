@@ -3,9 +3,10 @@
  *
  * Records (report, policy, failure, ..., action) are written one per
  * syslog line at the priority their severity maps to (INFO, NOTICE,
- * WARNING, ERR), formatted by record.c: log format v1, or with LogFormat
- * json one JSON object behind the "@cee:" cookie.  Daemon messages
- * (start, stop, statistics, system errors) are plain text lines.
+ * WARNING, ERR), formatted by record.c in the LogFormat given at start-up
+ * (log format v1, or one JSON object behind the "@cee:" cookie), and so
+ * are the statistics.  Daemon messages (start, stop, system errors) are
+ * plain text lines.
  *
  * tlsrpt_log_open() is called once, before any thread starts; the state
  * it sets is read-only afterwards, so every function here may be called
@@ -21,13 +22,10 @@
 int tlsrpt_log_facility(int conf_facility);
 
 /* tlsrpt_log_open - openlog(ident, LOG_PID|LOG_NDELAY, facility); once, before threads */
-void tlsrpt_log_open(int facility, int json, int mirror);
+void tlsrpt_log_open(int facility, enum tlsrpt_format format, int mirror);
 
 /* tlsrpt_log_close - closelog */
 void tlsrpt_log_close(void);
-
-/* tlsrpt_log_json - 1 when LogFormat is json */
-int tlsrpt_log_json(void);
 
 /* tlsrpt_log - a daemon message at priority prio (LOG_*) */
 void tlsrpt_log(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -38,6 +36,9 @@ void tlsrpt_log_errno(int prio, int err, const char *fmt, ...)
 
 /* tlsrpt_log_record - one record, prefixed by the queue ID (NULL: "NOQUEUE") */
 void tlsrpt_log_record(const struct tlsrpt_record *r, const char *qid);
+
+/* tlsrpt_log_event - a record about the whole process (statistics), without a queue ID */
+void tlsrpt_log_event(const struct tlsrpt_record *r);
 
 /* tlsrpt_log_records - every record of a list */
 void tlsrpt_log_records(const struct tlsrpt_records *rs, const char *qid);

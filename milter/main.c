@@ -12,9 +12,10 @@
  * fails (socket, privileges, libmilter).
  *
  * Start-up order (OpenBSD daemons): configuration; openlog; SIGUSR1
- * blocked before any thread exists; smfi_register; the socket opened
- * while still root, under UMask, chowned to UserID; the pid file opened
- * and locked; privileges dropped; detach unless -f; the pid written; the
+ * blocked before any thread exists; UserID looked up; smfi_register; a
+ * stale Unix socket removed, the socket opened while still root, under
+ * UMask, chowned to UserID; the pid file opened and locked; privileges
+ * dropped; detach unless -f; the pid written; the StateFile read; the
  * statistics thread; smfi_main.  SIGTERM, SIGINT and SIGHUP (libmilter's)
  * stop it cleanly: smfi_main returns, report messages in progress get a
  * bounded time to end (tlsrpt_callbacks_stop; libmilter's workers may still
@@ -38,15 +39,13 @@
 #include <malloc.h>
 #endif
 
-#define SM_CONF_STDBOOL_H 1
-#include <stdbool.h>
 #include <libmilter/mfapi.h>
 
 #include "app.h"
 #include "callbacks.h"
 #include "conf.h"
 #include "daemon.h"
-#include "limits.h"
+#include "tlsrpt_limits.h"
 #include "logging.h"
 #include "mtacheck.h"
 #include "offline.h"
@@ -135,7 +134,8 @@ static void host_name(char *buf, size_t len)
 	buf[len - 1] = '\0';
 }
 
-/* The daemon's shared settings and memory budget: static, callbacks may outlive run_daemon's frame */
+/* The daemon's shared settings and memory budget: static, callbacks may outlive run_daemon's frame
+ */
 static struct tlsrpt_app app;
 static struct tlsrpt_budget budget = TLSRPT_BUDGET_INIT(0);
 
@@ -158,8 +158,8 @@ static int run_daemon(const struct tlsrpt_conf *cfg, const struct options *o, in
 	app.budget = &budget;
 	host_name(app.hostname, sizeof(app.hostname));
 
-	tlsrpt_log_open(tlsrpt_log_facility(cfg->log_facility),
-	                cfg->log_format == TLSRPT_LOGFMT_JSON, o->mirror);
+	tlsrpt_log_open(tlsrpt_log_facility(cfg->log_facility), (enum tlsrpt_format)cfg->log_format,
+	                o->mirror);
 	signal(SIGPIPE, SIG_IGN);
 	if (tlsrpt_stats_block() < 0) {
 		return startup_fail(o->mirror, EX_OSERR, "cannot block SIGUSR1", NULL);
@@ -319,21 +319,11 @@ int main(int argc, char **argv)
 			return EX_CONFIG;
 		}
 		tlsrpt_conf_limits(cfg, &lim);
-		memset(&trust, 0, sizeof(trust));
-		if (cfg->trusted_authserv_ids.n > 0) {
-			trust.authserv_ids = (const char *const *)cfg->trusted_authserv_ids.v;
-			trust.nauthserv_ids = cfg->trusted_authserv_ids.n;
-		} else {
-			host_name(host, sizeof(host));
-			trust.authserv_ids = host_ids;
-			trust.nauthserv_ids = host[0] != '\0' ? 1 : 0;
-		}
-		trust.require_dkim = cfg->require_dkim;
-		trust.report_domains = (const char *const *)cfg->report_domains.v;
-		trust.nreport_domains = cfg->report_domains.n;
+		host_name(host, sizeof(host));
+		tlsrpt_conf_trust(cfg, host_ids, &trust);
 		/* no StateFile: -t only reads, it must not mark reports as seen */
 		rc = tlsrpt_offline_run(argv + optind, argc - optind, &lim, &trust,
-		                        cfg->log_format == TLSRPT_LOGFMT_JSON, stdout, stderr);
+		                        (enum tlsrpt_format)cfg->log_format, stdout, stderr);
 		tlsrpt_conf_free(cfg);
 		return rc;
 	}

@@ -8,8 +8,6 @@
 #ifndef TLSRPT_NEGOTIATE_H
 #define TLSRPT_NEGOTIATE_H
 
-#define SM_CONF_STDBOOL_H 1
-#include <stdbool.h>
 #include <libmilter/mfapi.h>
 
 /*

@@ -11,10 +11,10 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
-#include <stdio.h>
 #include <syslog.h>
 
 #include "logging.h"
+#include "record.h"
 #include "stats.h"
 
 static atomic_ullong counters[TLSRPT_STAT_N];
@@ -35,31 +35,25 @@ unsigned long long tlsrpt_stats_get(enum tlsrpt_stat which)
 	return atomic_load_explicit(&counters[which], memory_order_relaxed);
 }
 
-/* tlsrpt_stats_log - log the statistics line */
+/* tlsrpt_stats_log - log the counters as a "stats" record */
 void tlsrpt_stats_log(const char *why)
 {
-	char buf[512];
-	size_t n;
-	int i;
+	struct tlsrpt_records rs;
+	struct tlsrpt_record *r;
+	int i, ok;
 
-	if (tlsrpt_log_json()) {
-		n = (size_t)snprintf(buf, sizeof(buf), "@cee:{\"event\":\"stats\",\"when\":\"%s\"",
-		                     why);
-		for (i = 0; i < TLSRPT_STAT_N && n < sizeof(buf); i++) {
-			n += (size_t)snprintf(buf + n, sizeof(buf) - n, ",\"%s\":%llu", names[i],
-			                      tlsrpt_stats_get((enum tlsrpt_stat)i));
-		}
-		if (n < sizeof(buf)) {
-			snprintf(buf + n, sizeof(buf) - n, "}");
-		}
-	} else {
-		n = (size_t)snprintf(buf, sizeof(buf), "stats when=%s", why);
-		for (i = 0; i < TLSRPT_STAT_N && n < sizeof(buf); i++) {
-			n += (size_t)snprintf(buf + n, sizeof(buf) - n, " %s=%llu", names[i],
-			                      tlsrpt_stats_get((enum tlsrpt_stat)i));
-		}
+	tlsrpt_records_init(&rs);
+	r = tlsrpt_records_add(&rs, TLSRPT_EV_STATS, TLSRPT_SEV_INFO);
+	ok = r != NULL && tlsrpt_record_str(r, "when", why) == 0;
+	for (i = 0; ok && i < TLSRPT_STAT_N; i++) {
+		ok = tlsrpt_record_num(r, names[i], tlsrpt_stats_get((enum tlsrpt_stat)i)) == 0;
 	}
-	tlsrpt_log(LOG_INFO, "%s", buf);
+	if (ok) {
+		tlsrpt_log_event(r);
+	} else {
+		tlsrpt_log(LOG_ERR, "stats: out of memory");
+	}
+	tlsrpt_records_free(&rs);
 }
 
 /* tlsrpt_stats_block - block SIGUSR1 in the calling thread */

@@ -16,6 +16,7 @@
 #   per-message    the same 150 reports with MaxFailureLines 7: 7 lines
 #
 # Each mail is read in well under a second.
+set -u
 . "$(dirname "$0")/lib.sh"
 
 command -v python3 >/dev/null || skip "python3 not installed"

@@ -13,6 +13,7 @@
 #     UMask
 #   - as root: UserID drops to that user (all four IDs), the socket belongs
 #     to it
+set -u
 . "$(dirname "$0")/lib.sh"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/tlsrpt-cli.XXXXXX") || exit 1
@@ -52,7 +53,7 @@ M=$TLSRPT_MILTER
 # --- shipped files -------------------------------------------------------
 "$M" -C >"$tmp/sample.conf"
 if cmp -s "$tmp/sample.conf" "$top_srcdir/etc/tlsrpt-milter.conf"; then ok; else
-    fail "etc/tlsrpt-milter.conf differs from tlsrpt-milter -C (regenerate it with -C):"
+    fail "etc/tlsrpt-milter.conf differs from tlsrpt-milter -C (make regen rewrites it):"
     diff -u "$top_srcdir/etc/tlsrpt-milter.conf" "$tmp/sample.conf" | head -20
 fi
 for key in $(sed -n 's/^#\([A-Z][A-Za-z]*\) .*/\1/p' "$tmp/sample.conf"); do

@@ -4,6 +4,7 @@
 # Each file's output, followed by a line "# exit N", must equal
 # tests/golden/<dir>/<file>.out.  With --update the golden files are
 # rewritten from the current binary (review the diff before committing).
+set -u
 . "$(dirname "$0")/lib.sh"
 
 update=0

@@ -13,6 +13,7 @@
 #   - sends SIGUSR1 and expects a "stats when=signal" line;
 #   - sends SIGTERM and expects exit status 0, "stats when=exit" and
 #     "stopping" lines, and the socket removed.
+set -u
 . "$(dirname "$0")/lib.sh"
 
 command -v miltertest >/dev/null 2>&1 ||

@@ -2,6 +2,7 @@
 # samples.sh - every published sample in ../shared/samples/real and every
 # readable case in tests/data gives the report lines an independent Python
 # reading of the same file predicts (report-id, policies, summed totals).
+set -u
 . "$(dirname "$0")/lib.sh"
 
 command -v python3 >/dev/null || skip "python3 not installed"

@@ -9,6 +9,7 @@
 # (or the From domain, when From has one address), and RequireDKIM /
 # ReportDomains turn a report into one "ignored" line.
 # (The real thing, with OpenDKIM in a private Postfix: tests/e2e/dkim.sh.)
+set -u
 . "$(dirname "$0")/lib.sh"
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/tlsrpt-trust.XXXXXX") || exit 1

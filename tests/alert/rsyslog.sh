@@ -16,6 +16,7 @@
 # rounds use the snippet's per-line mode; then, in its default mode, the
 # stateful alerts of tlsrpt-digest --alert over simulated days
 # (alert_stateful_round in tests/alert/lib.sh), kv and json.
+set -u
 . "$(dirname "$0")/lib.sh"
 e2e_need
 command -v rsyslogd >/dev/null 2>&1 || skip "rsyslogd is not installed (Debian package rsyslog)"

@@ -22,6 +22,7 @@
 # snippet's per-line mode; then, in its default mode, the stateful alerts
 # of tlsrpt-digest --alert over simulated days (alert_stateful_round in
 # tests/alert/lib.sh), kv.
+set -u
 . "$(dirname "$0")/lib.sh"
 e2e_need
 

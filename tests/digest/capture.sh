@@ -14,6 +14,7 @@
 # (needs root, Postfix; exits 77 when the end-to-end tests cannot run).
 # tests/digest/golden.sh also runs it into a temporary directory and checks
 # that a fresh capture gives the same digests as the kept one.
+set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 . "$top_srcdir/tests/e2e/lib.sh"
 OUT=${1:?usage: capture.sh OUTDIR}

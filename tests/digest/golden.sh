@@ -16,6 +16,7 @@
 #     counts once; a reporter not heard from for 7 days is silent;
 #   - policy lines with sts-mode= (the MTA-STS mode): testing/none shown;
 #   - exit status 0 without failures, 1 with, 2 for usage and input errors.
+set -u
 . "$(dirname "$0")/lib.sh"
 G=$DDATA/golden
 T=$(mktemp -d "${TMPDIR:-/tmp}/tlsrpt-digest.XXXXXX") || exit 1

@@ -19,6 +19,7 @@
 #   - the page itself has no script, no external reference, and its
 #     Content-Security-Policy is default-src 'none' with only its own style
 #     sheet allowed, by the sheet's SHA-256 (recomputed here).
+set -u
 . "$(dirname "$0")/lib.sh"
 CHROME=
 for c in chromium chromium-headless-shell chromium-browser; do

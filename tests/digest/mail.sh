@@ -11,6 +11,7 @@
 # root with Postfix, through the real Postfix sendmail of a private instance
 # (tests/e2e/lib.sh): the mail reaches postmaster@example.com's Maildir and
 # parses the same way.
+set -u
 . "$(dirname "$0")/lib.sh"
 T=$(mktemp -d "${TMPDIR:-/tmp}/tlsrpt-digest-mail.XXXXXX") || exit 1
 trap 'rm -rf "$T"' EXIT

@@ -20,6 +20,7 @@
 # ordinary mail.  (This Postfix refuses "tlsrpt@example.com"@evil.example
 # and tlsrpt%example.com@relay.example at RCPT, before the milter sees
 # them: tests/unit/test_addr covers those.)
+set -u
 . "$(dirname "$0")/lib.sh"
 PF_USERS="tlsrpt@example.com tlsrpt@example.net user@example.com other@example.com reports@example.com postmaster@example.com xtlsrpt@example.com tlsrpt@example.com.evil"
 e2e_need

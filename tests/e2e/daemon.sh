@@ -7,6 +7,7 @@
 # chroot) must be able to use the socket; the running daemon must have
 # dropped to nobody and group postfix with no supplementary groups; SIGTERM
 # must stop it with status 0, its pid file removed.
+set -u
 . "$(dirname "$0")/lib.sh"
 e2e_need
 e2e_init

@@ -27,6 +27,7 @@
 # corrupted state file does not stop the milter; a stranger's report
 # (signed by attacker.test) with the real sender's organization-name and
 # report-id does not make the real, authenticated report a duplicate.
+set -u
 . "$(dirname "$0")/lib.sh"
 e2e_need
 command -v opendkim >/dev/null 2>&1 || skip "opendkim is not installed (Debian package opendkim)"

@@ -8,6 +8,7 @@
 # facility.severity and nothing appears in the host's /dev; and with
 # smtpd_milters pointing at a milter that is not running
 # (milter_default_action=accept) mail still flows.
+set -u
 . "$(dirname "$0")/lib.sh"
 e2e_need
 e2e_init

@@ -87,9 +87,9 @@ e2e_init() {
 # e2e_dump - show what the private Postfix and the milter said
 e2e_dump() {
     echo "---- Postfix maillog (last 40 lines)"
-    tail -n 40 "$PF_MAILLOG" 2>/dev/null
+    [ -n "${PF_MAILLOG:-}" ] && tail -n 40 "$PF_MAILLOG" 2>/dev/null
     echo "---- syslog capture (last 60 lines)"
-    tail -n 60 "$E2E_SYSLOG" 2>/dev/null
+    [ -n "${E2E_SYSLOG:-}" ] && tail -n 60 "$E2E_SYSLOG" 2>/dev/null
     for f in "$E2E_DIR"/ns.*/stderr; do
         [ -s "$f" ] || continue
         echo "---- milter stderr ($f, last 20 lines)"

@@ -6,6 +6,7 @@
 # milter logs nothing about it.  After SIGTERM the milter exits cleanly,
 # and with milter_default_action=accept mail, reports included, still
 # flows, untouched and unlogged.
+set -u
 . "$(dirname "$0")/lib.sh"
 e2e_need
 e2e_init

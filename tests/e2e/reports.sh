@@ -10,6 +10,7 @@
 # notice), facility mail; plus one `action` line.  The message must reach
 # the report address's Maildir unchanged.  With LogFormat json a few of
 # them must give the same events as -t in JSON, as @cee: lines.
+set -u
 . "$(dirname "$0")/lib.sh"
 e2e_need
 e2e_init

@@ -19,6 +19,7 @@
 # report; Action hold quarantines it in Sendmail's queue; a mixed-recipient
 # message still reaches the ordinary user unchanged; ordinary mail is not
 # logged; with the milter stopped, mail still flows.
+set -u
 . "$(dirname "$0")/lib.sh"
 e2e_need
 command -v m4 >/dev/null 2>&1 || skip "m4 is not installed (needed to build sendmail.cf)"

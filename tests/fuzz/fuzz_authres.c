@@ -26,6 +26,8 @@
  * tlsrpt_authres_domain_match() is also checked for symmetry on the first
  * two fields.
  */
+#include "config.h"
+
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>

@@ -18,7 +18,8 @@
  * per process the sample configuration (tlsrpt_conf_write_sample, shipped
  * as etc/tlsrpt-milter.conf) must load without error.
  */
-#define _GNU_SOURCE /* fmemopen, open_memstream */
+#include "config.h" /* _GNU_SOURCE: fmemopen, open_memstream */
+
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -26,7 +27,7 @@
 #include <string.h>
 
 #include "conf.h"
-#include "limits.h"
+#include "tlsrpt_limits.h"
 
 #define NAME "fuzz.conf"
 

@@ -18,13 +18,15 @@
  * fits the budget), and after the pipeline is freed the budget is back to
  * zero (every byte charged was returned).
  */
+#include "config.h"
+
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "arena.h"
-#include "limits.h"
+#include "tlsrpt_limits.h"
 #include "pipeline.h"
 
 #define BUDGET (512u * 1024 * 1024) /* MemoryBudget's default */

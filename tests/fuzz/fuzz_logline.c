@@ -16,7 +16,8 @@
  * The sanitizers check the rest (bounds of the 8 KiB line buffer, the
  * pending ring, the tables at their limits).
  */
-#define _GNU_SOURCE /* open_memstream, memmem */
+#include "config.h" /* _GNU_SOURCE: open_memstream, memmem */
+
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>

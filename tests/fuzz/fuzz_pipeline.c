@@ -51,6 +51,8 @@
  * 20 MiB default) and what the profile byte changes, always within the
  * ranges the configuration accepts; the code paths are the daemon's.
  */
+#include "config.h"
+
 #include <inttypes.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -62,7 +64,7 @@
 
 #include "dedup.h"
 #include "escape.h"
-#include "limits.h"
+#include "tlsrpt_limits.h"
 #include "pipeline.h"
 #include "record.h"
 
@@ -511,10 +513,10 @@ static void check_formats(const struct tlsrpt_records *rs)
 	size_t i, n;
 
 	for (i = 0; i < rs->n; i++) {
-		n = tlsrpt_record_format(&rs->v[i], PREFIX, line, sizeof(line));
+		n = tlsrpt_record_format(&rs->v[i], TLSRPT_FORMAT_KV, PREFIX, line, sizeof(line));
 		check_bytes(line, n, i);
 		check_kv(&rs->v[i], line, i);
-		n = tlsrpt_record_format_json(&rs->v[i], PREFIX, line, sizeof(line));
+		n = tlsrpt_record_format(&rs->v[i], TLSRPT_FORMAT_JSON, PREFIX, line, sizeof(line));
 		check_bytes(line, n, i);
 		check_json(&rs->v[i], line, n, i);
 	}

@@ -15,6 +15,7 @@
 #     BUDGET_SLACK_MB (default 64) for everything the budget does not
 #     count (not judged in an ASan build, whose quarantine grows by design);
 #   - the milter still runs and exits 0 on SIGTERM.
+set -u
 . "$(dirname "$0")/lib.sh"
 e2e_need
 e2e_init

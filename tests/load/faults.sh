@@ -19,6 +19,7 @@
 #      error): each gives its report line (held) or an error line
 #      (delivered), the milter stays up, its peak RSS (VmHWM) stays below
 #      FAULT_HWM_MB (default 512; 1024 with ASan); the times are printed.
+set -u
 . "$(dirname "$0")/lib.sh"
 e2e_need
 e2e_init

@@ -19,6 +19,7 @@
 # Defaults (make check): 400 messages over 10 sessions.  Full size, by hand:
 #     LOAD_MESSAGES=20000 LOAD_SESSIONS=50 nice sh tests/load/load.sh
 # (LOAD_KEEP=DIR copies the samples, sent.tsv and rss.tsv there.)
+set -u
 . "$(dirname "$0")/lib.sh"
 e2e_need
 e2e_init

@@ -14,6 +14,7 @@
 #
 # Only for a normal build: ASan and valgrind do not mix, so a milter that
 # links libasan is skipped (77) with the reason.
+set -u
 . "$(dirname "$0")/lib.sh"
 command -v valgrind >/dev/null 2>&1 || skip "valgrind is not installed"
 load_asan && skip "the milter is built with AddressSanitizer (build-san); valgrind cannot run it"

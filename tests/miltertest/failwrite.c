@@ -5,7 +5,8 @@
  * libmilter writes a packet as an iovec: 4 length bytes and the command
  * byte first, then the data.
  */
-#define _GNU_SOURCE
+#include "config.h" /* _GNU_SOURCE: memmem, RTLD_NEXT */
+
 #include <dlfcn.h>
 #include <errno.h>
 #include <string.h>

@@ -21,6 +21,7 @@
 #           message ends normally; with Debian's worker pool it gets no
 #           further reply and the connection is closed): exit 0, within
 #           10 s, the stats/stopping lines, and no action line for it
+set -u
 . "$(dirname "$0")/../e2e/lib.sh"
 e2e_need
 e2e_init
@@ -124,8 +125,8 @@ grep -qF "<\"tlsrpt\"@example.com>: ([('-', '<\"tlsrpt\"@example.com>')], 'c')" 
 
 # -- a removal libmilter cannot send is not logged as done
 if command -v "${CC:-cc}" >/dev/null 2>&1 &&
-    "${CC:-cc}" -shared -fPIC -o "$E2E_DIR/failwrite.so" "$top_srcdir/tests/miltertest/failwrite.c" \
-        -ldl 2>"$E2E_DIR/cc.err"; then
+    "${CC:-cc}" -shared -fPIC -I"$top_builddir" -o "$E2E_DIR/failwrite.so" \
+        "$top_srcdir/tests/miltertest/failwrite.c" -ldl 2>"$E2E_DIR/cc.err"; then
     # ASan wants to come first among the libraries; the preload is ours
     TLSRPT_MILTER_WRAPPER="env LD_PRELOAD=$E2E_DIR/failwrite.so ASAN_OPTIONS=verify_asan_link_order=0"
     run delfail "Action discard" || fail "delfail: $(cat "$E2E_DIR/delfail.out")"

@@ -14,6 +14,7 @@
 #
 # STOP_ROUNDS (default 9) sets the number of rounds; each takes about 5 s
 # (libmilter notices the signal at its next poll, up to about 5 s later).
+set -u
 . "$(dirname "$0")/../e2e/lib.sh"
 e2e_need
 e2e_init

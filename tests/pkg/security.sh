@@ -6,6 +6,7 @@
 # or lower, and systemd-analyze verify must accept it, with ExecStart
 # pointing at the built binary and the man pages from doc/ (the unit names
 # /usr/sbin, which a build tree does not have).
+set -u
 . "$(dirname "$0")/../lib.sh"
 
 MAX=2.0

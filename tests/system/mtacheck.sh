@@ -16,6 +16,7 @@
 #
 # Root only (chroot, setuid, mount namespace for /dev/log); needs
 # Postfix's postconf and user (tests/install-deps.sh installs postfix).
+set -u
 . "$(dirname "$0")/../lib.sh"
 
 [ "$(id -u)" -eq 0 ] || skip "needs root: the connection test changes user and chroots"

@@ -36,6 +36,7 @@
 # from the package registry the first time (mmdebstrap, 1-2 minutes) and
 # is kept as a tar in $TLSRPT_SYSTEM_CACHE (default
 # /var/cache/tlsrpt-milter-tests); later runs unpack it in a second.
+set -u
 . "$(dirname "$0")/../lib.sh"
 
 PKG=tlsrpt-milter

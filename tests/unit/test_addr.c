@@ -5,6 +5,8 @@
  * the delimiter set, and whether it must match; then the bare-address and
  * entry-check helpers.
  */
+#include "config.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

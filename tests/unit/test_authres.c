@@ -9,6 +9,8 @@
  * dkim results than the struct keeps); then what a sender can write to
  * talk the verdict round (test_attacks).
  */
+#include "config.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

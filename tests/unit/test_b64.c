@@ -5,6 +5,8 @@
  * one byte at a time; the output and the invalid count must be the same
  * each way, and no call may write more than len * 3 / 4 + 3 bytes.
  */
+#include "config.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

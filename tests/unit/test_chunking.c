@@ -5,6 +5,8 @@
  * pipeline whole, then in 1-byte, 7-byte, 4096-byte and pseudo-random
  * chunks; the formatted records must be byte-for-byte the same each time.
  */
+#include "config.h"
+
 #include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -74,7 +76,8 @@ static char *run(const struct input *in, size_t chunk)
 	assert_int_equal(tlsrpt_pipeline_finish(p, err, sizeof(err)), 0);
 	rs = tlsrpt_pipeline_records(p);
 	for (i = 0; i < rs->n; i++) {
-		size_t l = tlsrpt_record_format(&rs->v[i], "x", line, sizeof(line));
+		size_t l =
+		        tlsrpt_record_format(&rs->v[i], TLSRPT_FORMAT_KV, "x", line, sizeof(line));
 
 		out = realloc(out, outlen + l + 2);
 		memcpy(out + outlen, line, l);

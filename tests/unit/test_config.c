@@ -5,12 +5,11 @@
  * bad lines and the exact "file:line: message" they give; cross-checks;
  * defaults equal to the pipeline's; the sample file loads to the defaults;
  * -n output loads back to itself; the option list in
- * doc/tlsrpt-milter.conf.5 is exactly what the table generates.
- *
- * "test_config --print-man" prints the generated option list, to paste
- * into the manual between its BEGIN/END OPTIONS markers.
+ * doc/tlsrpt-milter.conf.5 and the option table in README.md are exactly
+ * what the table generates ("make regen" rewrites them).
  */
-#define _GNU_SOURCE /* fmemopen, open_memstream */
+#include "config.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -22,11 +21,15 @@
 #include <cmocka.h>
 
 #include "conf.h"
-#include "limits.h"
+#include "tlsrpt_limits.h"
+#include "pipeline.h"
+#include "record.h"
 
 #define NAME "t.conf"
 #define MAN_BEGIN ".\\\" BEGIN OPTIONS"
 #define MAN_END ".\\\" END OPTIONS"
+#define MD_BEGIN "<!-- BEGIN OPTIONS"
+#define MD_END "<!-- END OPTIONS"
 
 /* load_text - a configuration loaded from text; returns the status, err filled */
 static int load_text(const char *text, struct tlsrpt_conf **out, char *err, size_t errlen)
@@ -339,11 +342,12 @@ static void test_defaults(void **state)
 	assert_int_equal(got.max_parts, want.max_parts);
 	assert_int_equal(got.max_failure_lines, want.max_failure_lines);
 	assert_int_equal(got.max_policy_lines, want.max_policy_lines);
-	assert_string_equal(cfg->socket, "unix:/var/spool/postfix/tlsrpt-milter/tlsrpt-milter.sock");
+	assert_string_equal(cfg->socket,
+	                    "unix:/var/spool/postfix/tlsrpt-milter/tlsrpt-milter.sock");
 	assert_string_equal(cfg->recipient_delimiter, "+");
 	assert_int_equal(cfg->action, TLSRPT_ACTION_DELIVER);
 	assert_int_equal(cfg->log_facility, TLSRPT_FAC_MAIL);
-	assert_int_equal(cfg->log_format, TLSRPT_LOGFMT_KV);
+	assert_int_equal(cfg->log_format, TLSRPT_FORMAT_KV);
 	assert_int_equal(cfg->umask, 07);
 	assert_int_equal(cfg->background, 1);
 	assert_int_equal(cfg->add_header, 0);
@@ -411,29 +415,27 @@ static void test_sample_and_roundtrip(void **state)
 	tlsrpt_conf_free(again);
 }
 
-/* man_fragment - the option list the table generates */
-static char *man_fragment(void)
+/* generated - what printer gen writes, as a string */
+static char *generated(int (*gen)(FILE *))
 {
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *fp = open_memstream(&buf, &len);
 
 	assert_non_null(fp);
-	assert_int_equal(tlsrpt_conf_write_man(fp), 0);
+	assert_int_equal(gen(fp), 0);
 	fclose(fp);
 	return buf;
 }
 
-/* test_man_page - doc/tlsrpt-milter.conf.5 lists exactly the table */
-static void test_man_page(void **state)
+/* shipped - the part of the file at path between the begin and end lines (malloc'd) */
+static char *shipped(const char *path, const char *begin, const char *end)
 {
-	const char *path = TEST_SRCDIR "/../doc/tlsrpt-milter.conf.5";
-	char *want = man_fragment(), *page, *b, *e;
+	char *page, *b, *e, *part;
 	FILE *fp = fopen(path, "r");
-	size_t n, i;
+	size_t n;
 	long size;
 
-	(void)state;
 	if (fp == NULL) {
 		fail_msg("cannot open %s", path);
 	}
@@ -441,34 +443,108 @@ static void test_man_page(void **state)
 	size = ftell(fp);
 	rewind(fp);
 	page = calloc(1, (size_t)size + 1);
+	assert_non_null(page);
 	n = fread(page, 1, (size_t)size, fp);
 	fclose(fp);
 	page[n] = '\0';
-	b = strstr(page, MAN_BEGIN);
-	e = b != NULL ? strstr(b, MAN_END) : NULL;
-	if (b == NULL || e == NULL) {
-		fail_msg("%s: no \"%s\" ... \"%s\" markers", path, MAN_BEGIN, MAN_END);
+	b = strstr(page, begin);
+	b = b != NULL ? strchr(b, '\n') : NULL;
+	e = b != NULL ? strstr(b, end) : NULL;
+	if (e == NULL) {
+		fail_msg("%s: no \"%s\" ... \"%s\" lines", path, begin, end);
 	}
-	b = strchr(b, '\n') + 1;
 	*e = '\0';
-	if (strcmp(b, want) != 0) {
-		fail_msg("%s: option list differs from the table; got\n%s\nwant (paste the output "
-		         "of tests/unit/test_config --print-man)\n%s",
-		         path, b, want);
+	part = strdup(b + 1);
+	free(page);
+	return part;
+}
+
+/* check_generated - the shipped part of path is what gen writes, and names every key */
+static void check_generated(const char *path, const char *begin, const char *end,
+                            int (*gen)(FILE *), const char *keyfmt)
+{
+	char *want = generated(gen);
+	char *got = shipped(path, begin, end);
+	char key[128];
+	size_t i;
+
+	if (strcmp(got, want) != 0) {
+		fail_msg("%s: option list differs from the table (run make regen); "
+		         "got\n%s\nwant\n%s",
+		         path, got, want);
 	}
 	for (i = 0; i < tlsrpt_conf_noptions(); i++) {
-		char key[128];
-
-		snprintf(key, sizeof(key), "\\fB%s\\fR", tlsrpt_conf_option(i)->name);
-		if (strstr(b, key) == NULL) {
+		snprintf(key, sizeof(key), keyfmt, tlsrpt_conf_option(i)->name);
+		if (strstr(got, key) == NULL) {
 			fail_msg("%s: key %s missing", path, tlsrpt_conf_option(i)->name);
 		}
 	}
-	free(page);
+	free(got);
 	free(want);
 }
 
-int main(int argc, char **argv)
+/* test_man_page - doc/tlsrpt-milter.conf.5 lists exactly the table */
+static void test_man_page(void **state)
+{
+	(void)state;
+	check_generated(TEST_SRCDIR "/../doc/tlsrpt-milter.conf.5", MAN_BEGIN, MAN_END,
+	                tlsrpt_conf_write_man, "\\fB%s\\fR");
+}
+
+/* test_readme - README.md's option table lists exactly the table, with its defaults */
+static void test_readme(void **state)
+{
+	char *md;
+
+	(void)state;
+	check_generated(TEST_SRCDIR "/../README.md", MD_BEGIN, MD_END, tlsrpt_conf_write_markdown,
+	                "| `%s` |");
+	md = generated(tlsrpt_conf_write_markdown);
+	if (strstr(md, "| `MaxMessageSize` | `25M` | ") == NULL ||
+	    strstr(md, "| `RedirectTo` | | ") == NULL || strstr(md, "list them |\n") == NULL) {
+		fail_msg("README table rows: got\n%s\nwant a default column and summaries", md);
+	}
+	free(md);
+}
+
+/* test_trust - the pipeline trust settings built from a configuration */
+static void test_trust(void **state)
+{
+	static const char *const host[1] = {"mx.example.net"};
+	static const char *const none[1] = {""};
+	struct tlsrpt_conf *cfg;
+	struct tlsrpt_trust t;
+	char err[512];
+
+	(void)state;
+	cfg = tlsrpt_conf_new(err, sizeof(err));
+	assert_non_null(cfg);
+	tlsrpt_conf_trust(cfg, host, &t);
+	assert_int_equal(t.nauthserv_ids, 1);
+	assert_string_equal(t.authserv_ids[0], "mx.example.net");
+	assert_int_equal(t.require_dkim, 0);
+	assert_int_equal(t.nreport_domains, 0);
+	assert_null(t.dedup);
+	tlsrpt_conf_trust(cfg, none, &t);
+	assert_int_equal(t.nauthserv_ids, 0);
+	tlsrpt_conf_free(cfg);
+
+	if (load_text("TrustedAuthservIDs A.example, b.example\nRequireDKIM yes\n"
+	              "ReportDomains example.com\n",
+	              &cfg, err, sizeof(err)) != 0) {
+		fail_msg("load error \"%s\"", err);
+	}
+	tlsrpt_conf_trust(cfg, host, &t);
+	assert_int_equal(t.nauthserv_ids, 2);
+	assert_string_equal(t.authserv_ids[0], "a.example");
+	assert_string_equal(t.authserv_ids[1], "b.example");
+	assert_int_equal(t.require_dkim, 1);
+	assert_int_equal(t.nreport_domains, 1);
+	assert_string_equal(t.report_domains[0], "example.com");
+	tlsrpt_conf_free(cfg);
+}
+
+int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_good),
@@ -479,10 +555,9 @@ int main(int argc, char **argv)
 	        cmocka_unit_test(test_defaults),
 	        cmocka_unit_test(test_sample_and_roundtrip),
 	        cmocka_unit_test(test_man_page),
+	        cmocka_unit_test(test_readme),
+	        cmocka_unit_test(test_trust),
 	};
 
-	if (argc > 1 && strcmp(argv[1], "--print-man") == 0) {
-		return tlsrpt_conf_write_man(stdout) == 0 ? 0 : 1;
-	}
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

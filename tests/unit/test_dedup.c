@@ -12,6 +12,8 @@
  * authenticated sender's (test_stranger), and the key is written only by
  * the daemon's record call after logging (test_record_after_log).
  */
+#include "config.h"
+
 #include <dirent.h>
 #include <pthread.h>
 #include <setjmp.h>
@@ -27,7 +29,7 @@
 #include <cmocka.h>
 
 #include "dedup.h"
-#include "limits.h"
+#include "tlsrpt_limits.h"
 #include "pipeline.h"
 #include "record.h"
 
@@ -683,7 +685,7 @@ static struct tlsrpt_pipeline *run_msg(struct tlsrpt_dedup *d, const char *ar,
 	rs = tlsrpt_pipeline_records(p);
 	out[0] = '\0';
 	for (i = 0; i < rs->n; i++) {
-		tlsrpt_record_format(&rs->v[i], NULL, line, sizeof(line));
+		tlsrpt_record_format(&rs->v[i], TLSRPT_FORMAT_KV, NULL, line, sizeof(line));
 		n += (size_t)snprintf(out + n, n < outlen ? outlen - n : 0, "%s\n", line);
 	}
 	if (remember && tlsrpt_pipeline_remember(p, err, sizeof(err)) != 0) {

@@ -9,6 +9,8 @@
  * the input), one table of byte sequences with the UTF-8 length they must
  * have, and the snprintf-like contract for small output buffers.
  */
+#include "config.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,7 +21,7 @@
 #include <cmocka.h>
 
 #include "escape.h"
-#include "limits.h"
+#include "tlsrpt_limits.h"
 
 #define S(lit) lit, sizeof(lit) - 1
 

@@ -17,6 +17,8 @@
  * ends: for decoded (base64) data the summary must not change, for text
  * the expected line ends become CRLF.
  */
+#include "config.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -27,7 +29,7 @@
 
 #include <cmocka.h>
 
-#include "limits.h"
+#include "tlsrpt_limits.h"
 #include "mime.h"
 
 /* ---------------------------------------------------------------------- */

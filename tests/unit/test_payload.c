@@ -6,6 +6,8 @@
  * corrupt streams, concatenated members, the exact MaxReportSize boundary,
  * and a gzip bomb of 1 GiB of zeros that must be refused within a second.
  */
+#include "config.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

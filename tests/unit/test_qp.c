@@ -6,6 +6,8 @@
  * must be the same each way.  No call may write more than len + 3 bytes
  * and no flush more than 3.
  */
+#include "config.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -6,6 +6,8 @@
  * its " ..." ending, and JSON output that parses back with cJSON whatever
  * the values hold.
  */
+#include "config.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,7 +19,7 @@
 #include <cmocka.h>
 #include <cjson/cJSON.h>
 
-#include "limits.h"
+#include "tlsrpt_limits.h"
 #include "record.h"
 
 /* test_event_names - all seven events have their log names */
@@ -36,6 +38,7 @@ static void test_event_names(void **state)
 	        {TLSRPT_EV_ACTION, "action"},
 	        {TLSRPT_EV_POLICY_OMITTED, "policy-omitted"},
 	        {TLSRPT_EV_REPORT_OMITTED, "report-omitted"},
+	        {TLSRPT_EV_STATS, "stats"},
 	};
 	size_t i;
 
@@ -162,7 +165,7 @@ static void test_format_prefix(void **state)
 	tlsrpt_records_init(&rs);
 	r = example(&rs);
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		n = tlsrpt_record_format(r, cases[i].prefix, out, sizeof(out));
+		n = tlsrpt_record_format(r, TLSRPT_FORMAT_KV, cases[i].prefix, out, sizeof(out));
 		if (strcmp(out, cases[i].want) != 0 || n != strlen(out)) {
 			fail_msg("prefix %zu: got [%s] (%zu), want [%s]", i, out, n, cases[i].want);
 		}
@@ -183,12 +186,12 @@ static void test_format_long_prefix(void **state)
 	prefix[3000] = '\0';
 	tlsrpt_records_init(&rs);
 	r = example(&rs);
-	n = tlsrpt_record_format(r, prefix, out, sizeof(out));
+	n = tlsrpt_record_format(r, TLSRPT_FORMAT_KV, prefix, out, sizeof(out));
 	if (n > TLSRPT_MAX_LOG_LINE || strstr(out, "...: report ") == NULL) {
 		fail_msg("long prefix: got %zu bytes [%.80s...], want <= %d with a cut prefix", n,
 		         out, TLSRPT_MAX_LOG_LINE);
 	}
-	n = tlsrpt_record_format_json(r, prefix, out, sizeof(out));
+	n = tlsrpt_record_format(r, TLSRPT_FORMAT_JSON, prefix, out, sizeof(out));
 	if (n > TLSRPT_MAX_LOG_LINE || strstr(out, "...\"") == NULL) {
 		fail_msg("long prefix json: got %zu bytes, want <= %d with a cut queue-id", n,
 		         TLSRPT_MAX_LOG_LINE);
@@ -231,7 +234,7 @@ static void test_format_line_limit(void **state)
 	tlsrpt_records_init(&rs);
 	r = big(&rs);
 	memset(out, 'Z', sizeof(out));
-	n = tlsrpt_record_format(r, "Q1", out, sizeof(out));
+	n = tlsrpt_record_format(r, TLSRPT_FORMAT_KV, "Q1", out, sizeof(out));
 	if (n > TLSRPT_MAX_LOG_LINE || n != strlen(out)) {
 		fail_msg("length: got %zu (strlen %zu), want <= %d", n, strlen(out),
 		         TLSRPT_MAX_LOG_LINE);
@@ -251,7 +254,7 @@ static void test_format_line_limit(void **state)
 		fail_msg("line break: got one, want none");
 	}
 	/* A smaller out buffer bounds the line too. */
-	n = tlsrpt_record_format(r, "Q1", out, 100);
+	n = tlsrpt_record_format(r, TLSRPT_FORMAT_KV, "Q1", out, 100);
 	if (n > 99 || strlen(out) != n || strcmp(out + n - 4, " ...") != 0) {
 		fail_msg("outlen 100: got %zu [%s], want <= 99 ending in ' ...'", n, out);
 	}
@@ -286,7 +289,7 @@ static void test_json(void **state)
 	(void)state;
 	tlsrpt_records_init(&rs);
 	r = example(&rs);
-	tlsrpt_record_format_json(r, "tests/x.eml", out, sizeof(out));
+	tlsrpt_record_format(r, TLSRPT_FORMAT_JSON, "tests/x.eml", out, sizeof(out));
 	j = parse_json(out);
 	v = cJSON_GetObjectItemCaseSensitive(j, "event");
 	if (!cJSON_IsString(v) || strcmp(v->valuestring, "report") != 0) {
@@ -310,7 +313,7 @@ static void test_json(void **state)
 	tlsrpt_record_str(r, "report-id", "x\nfoo: report report-id=evil");
 	tlsrpt_record_str(r, "result-type", "q\"b\\s\x01\x7f\xff\xc0\xaf\xed\xa0\x80 caf\xc3\xa9");
 	tlsrpt_record_num(r, "failed-session-count", UINT64_MAX);
-	n = tlsrpt_record_format_json(r, "\xff\n", out, sizeof(out));
+	n = tlsrpt_record_format(r, TLSRPT_FORMAT_JSON, "\xff\n", out, sizeof(out));
 	if (strchr(out, '\n') != NULL || n != strlen(out)) {
 		fail_msg("hostile: got a line break or bad length in [%s]", out);
 	}
@@ -333,7 +336,7 @@ static void test_json(void **state)
 	cJSON_Delete(j);
 
 	/* No prefix: no queue-id. */
-	tlsrpt_record_format_json(r, NULL, out, sizeof(out));
+	tlsrpt_record_format(r, TLSRPT_FORMAT_JSON, NULL, out, sizeof(out));
 	j = parse_json(out);
 	if (cJSON_GetObjectItemCaseSensitive(j, "queue-id") != NULL) {
 		fail_msg("NULL prefix: got a queue-id in [%s], want none", out);
@@ -342,7 +345,7 @@ static void test_json(void **state)
 
 	/* Over the bound: valid, <= 2000 bytes, "truncated":true. */
 	r = big(&rs);
-	n = tlsrpt_record_format_json(r, "Q1", out, sizeof(out));
+	n = tlsrpt_record_format(r, TLSRPT_FORMAT_JSON, "Q1", out, sizeof(out));
 	if (n > TLSRPT_MAX_LOG_LINE || n != strlen(out)) {
 		fail_msg("big json: got %zu bytes, want <= %d", n, TLSRPT_MAX_LOG_LINE);
 	}
@@ -381,7 +384,7 @@ static void test_forged_fields(void **state)
 	tlsrpt_record_num(r, "failed-session-count", 2);
 	tlsrpt_record_str(r, "receiving-mx-helo", helo);
 	tlsrpt_record_str(r, "additional-information", info);
-	tlsrpt_record_format(r, "Q1", out, sizeof(out));
+	tlsrpt_record_format(r, TLSRPT_FORMAT_KV, "Q1", out, sizeof(out));
 	assert_string_equal(out, "Q1: failure policy-domain=true.example result-type=\"\\x27\" "
 	                         "failed-session-count=2 receiving-mx-helo=\"x\\x27 "
 	                         "policy-domain\\x3dforged.example failed-session-count\\x3d0 y\" "
@@ -398,7 +401,7 @@ static void test_forged_fields(void **state)
 	if (strchr(out, '\'') != NULL) {
 		fail_msg("got a raw single quote in [%s]", out);
 	}
-	tlsrpt_record_format_json(r, "Q1", out, sizeof(out));
+	tlsrpt_record_format(r, TLSRPT_FORMAT_JSON, "Q1", out, sizeof(out));
 	if (strstr(out, "\\u2028") == NULL || strstr(out, "\xe2\x80\xa8") != NULL) {
 		fail_msg("json: got [%s], want U+2028 as \\u2028 only", out);
 	}
@@ -413,6 +416,45 @@ static void test_forged_fields(void **state)
 	tlsrpt_records_free(&rs);
 }
 
+/* test_stats_record - the daemon's statistics line, as the record it is logged from */
+static void test_stats_record(void **state)
+{
+	static const struct {
+		enum tlsrpt_format fmt;
+		const char *want;
+		const char *cookie;
+	} cases[] = {
+	        {TLSRPT_FORMAT_KV, "stats when=signal messages=3 report-messages=1", ""},
+	        {TLSRPT_FORMAT_JSON,
+	         "{\"event\":\"stats\",\"when\":\"signal\",\"messages\":3,\"report-messages\":1}",
+	         "@cee:"},
+	};
+	struct tlsrpt_records rs;
+	struct tlsrpt_record *r;
+	char out[TLSRPT_MAX_LOG_LINE + 1];
+	size_t i;
+
+	(void)state;
+	tlsrpt_records_init(&rs);
+	r = tlsrpt_records_add(&rs, TLSRPT_EV_STATS, TLSRPT_SEV_INFO);
+	assert_non_null(r);
+	assert_int_equal(tlsrpt_record_str(r, "when", "signal"), 0);
+	assert_int_equal(tlsrpt_record_num(r, "messages", 3), 0);
+	assert_int_equal(tlsrpt_record_num(r, "report-messages", 1), 0);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		tlsrpt_record_format(r, cases[i].fmt, NULL, out, sizeof(out));
+		if (strcmp(out, cases[i].want) != 0) {
+			fail_msg("format %d: got [%s], want [%s]", (int)cases[i].fmt, out,
+			         cases[i].want);
+		}
+		if (strcmp(tlsrpt_format_cookie(cases[i].fmt), cases[i].cookie) != 0) {
+			fail_msg("format %d: got cookie [%s], want [%s]", (int)cases[i].fmt,
+			         tlsrpt_format_cookie(cases[i].fmt), cases[i].cookie);
+		}
+	}
+	tlsrpt_records_free(&rs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -424,6 +466,7 @@ int main(void)
 	        cmocka_unit_test(test_format_line_limit),
 	        cmocka_unit_test(test_json),
 	        cmocka_unit_test(test_forged_fields),
+	        cmocka_unit_test(test_stats_record),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -16,6 +16,8 @@
  * are type-checked before storage is allocated for them, the shared
  * budget gives -2 and gets every byte back.
  */
+#include "config.h"
+
 #include <dirent.h>
 #include <pthread.h>
 #include <setjmp.h>
@@ -29,7 +31,7 @@
 
 #include <cmocka.h>
 
-#include "limits.h"
+#include "tlsrpt_limits.h"
 #include "pipeline.h"
 #include "report.h"
 

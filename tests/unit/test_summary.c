@@ -7,6 +7,8 @@
  * counts (ties in report order), in report order, plus one failure-omitted
  * line with the number and summed count of the other 10.
  */
+#include "config.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,7 +19,7 @@
 
 #include <cmocka.h>
 
-#include "limits.h"
+#include "tlsrpt_limits.h"
 #include "record.h"
 #include "report.h"
 #include "summary.h"
@@ -83,8 +85,8 @@ static struct tlsrpt_report *parse(const char *json)
 }
 
 /* summarise_p - the records of r into rs, at most max failure and maxp policy lines */
-static void summarise_p(const struct tlsrpt_report *r, const struct tlsrpt_msghdrs *h, unsigned max,
-                        unsigned maxp, struct tlsrpt_records *rs)
+static void summarise_p(const struct tlsrpt_report *r, const struct tlsrpt_summary_hdrs *h,
+                        unsigned max, unsigned maxp, struct tlsrpt_records *rs)
 {
 	struct tlsrpt_summary_msg m;
 	struct tlsrpt_limits lim;
@@ -102,8 +104,8 @@ static void summarise_p(const struct tlsrpt_report *r, const struct tlsrpt_msghd
 }
 
 /* summarise - the records of r into rs, the default policy lines */
-static void summarise(const struct tlsrpt_report *r, const struct tlsrpt_msghdrs *h, unsigned max,
-                      struct tlsrpt_records *rs)
+static void summarise(const struct tlsrpt_report *r, const struct tlsrpt_summary_hdrs *h,
+                      unsigned max, struct tlsrpt_records *rs)
 {
 	summarise_p(r, h, max, TLSRPT_DEF_MAX_POLICY_LINES, rs);
 }
@@ -113,7 +115,7 @@ static const char *line(const struct tlsrpt_records *rs, size_t i, const char *p
 {
 	static char buf[TLSRPT_MAX_LOG_LINE + 1];
 
-	tlsrpt_record_format(&rs->v[i], prefix, buf, sizeof(buf));
+	tlsrpt_record_format(&rs->v[i], TLSRPT_FORMAT_KV, prefix, buf, sizeof(buf));
 	return buf;
 }
 
@@ -204,7 +206,7 @@ static void test_top_policies(void **state)
 /* test_rfc_example - the documented lines, byte for byte */
 static void test_rfc_example(void **state)
 {
-	struct tlsrpt_msghdrs h = {0};
+	struct tlsrpt_summary_hdrs h = {0};
 	struct tlsrpt_records rs;
 	struct tlsrpt_report *r = parse(rfc_example);
 	size_t i;
@@ -266,13 +268,13 @@ static void test_domains(void **state)
 	static const enum tlsrpt_severity want_sev[] = {TLSRPT_SEV_WARNING, TLSRPT_SEV_INFO,
 	                                                TLSRPT_SEV_WARNING};
 	struct tlsrpt_report *r = parse(json);
-	struct tlsrpt_msghdrs h = {0};
+	struct tlsrpt_summary_hdrs h = {0};
 	struct tlsrpt_records rs;
 	size_t i, k;
 
 	(void)state;
 	for (k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
-		h.report_domain = (char *)(uintptr_t)cases[k].hdr;
+		h.report_domain = cases[k].hdr;
 		summarise(r, &h, 50, &rs);
 		if (rs.n != 3) {
 			fail_msg("case %zu: records: got %zu, want 3", k, rs.n);

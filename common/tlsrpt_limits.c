@@ -1,7 +1,9 @@
 /*
- * limits.c - default bounds for the report pipeline
+ * tlsrpt_limits.c - default bounds for the report pipeline
  */
-#include "limits.h"
+#include "config.h"
+
+#include "tlsrpt_limits.h"
 
 /* tlsrpt_limits_default - fill in the documented defaults */
 void tlsrpt_limits_default(struct tlsrpt_limits *lim)

@@ -1,8 +1,11 @@
 /*
- * limits.h - the bounds every stage of the report pipeline obeys
+ * tlsrpt_limits.h - the bounds every stage of the report pipeline obeys
  *
  * One struct, filled with defaults by tlsrpt_limits_default() and changed
  * by the configuration.  Every buffer in common/ is sized from these.
+ *
+ * The file is not called limits.h: with -I on common/ it would stand in
+ * for the system's <limits.h>, which zlib's zconf.h and libc include.
  */
 #ifndef TLSRPT_LIMITS_H
 #define TLSRPT_LIMITS_H

@@ -103,7 +103,6 @@ int tlsrpt_pipeline_finish(struct tlsrpt_pipeline *p, char *err, size_t errlen);
 /* tlsrpt_pipeline_records - the records, valid until free */
 const struct tlsrpt_records *tlsrpt_pipeline_records(const struct tlsrpt_pipeline *p);
 
-
 /* tlsrpt_pipeline_reports_ok - reports parsed without error */
 unsigned tlsrpt_pipeline_reports_ok(const struct tlsrpt_pipeline *p);
 

@@ -111,8 +111,8 @@ int tlsrpt_alert_log(const struct tlsrpt_alert_event *ev, size_t n, enum tlsrpt_
 			if (out != NULL) {
 				fprintf(out, "%s%s\n", tlsrpt_format_cookie(fmt), line);
 			} else {
-				syslog(priority(rs.v[0].severity), "%s%s", tlsrpt_format_cookie(fmt),
-				       line);
+				syslog(priority(rs.v[0].severity), "%s%s",
+				       tlsrpt_format_cookie(fmt), line);
 			}
 		}
 		tlsrpt_records_free(&rs);

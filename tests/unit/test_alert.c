@@ -427,7 +427,7 @@ static struct tlsrpt_alert *reload(struct tlsrpt_alert *a, const char *path)
 	  " start-datetime=2026-11-01T00:00:00Z policy-domain=d.example submitter=s.example"
 #define POL(q, r)                                                                                  \
 	q ": policy report-id=" r " policy-type=sts policy-domain=d.example "                      \
-	                          "total-successful-session-count=9 total-failure-session-count=1"
+	  "total-successful-session-count=9 total-failure-session-count=1"
 #define FAIL(q, r, mx)                                                                             \
 	q ": failure report-id=" r                                                                 \
 	  " policy-type=sts policy-domain=d.example result-type=certificate-expired "              \

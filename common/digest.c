@@ -410,6 +410,40 @@ static struct tlsrpt_digest_domain *line_domain(struct tlsrpt_digest *d,
 	return domain_get(d, pd, idx);
 }
 
+/*
+ * also_reported - a report whose report line names another domain lists
+ * policies of dom too: the report counts for dom, from the same reporter
+ * (so dom is not "without report" while it has sessions)
+ */
+static void also_reported(struct tlsrpt_digest *d, struct tlsrpt_digest_domain *dom,
+                          const struct pending *e)
+{
+	struct tlsrpt_digest_domain *home = d->dom[e->dom];
+	long ri, hi;
+
+	if (dom->first_day < 0 || e->day < dom->first_day) {
+		dom->first_day = e->day;
+	}
+	if (e->day > dom->last_day) {
+		dom->last_day = e->day;
+	}
+	dom->reports++;
+	if ((ri = reporter_get(d, dom, e->rep)) < 0) {
+		return;
+	}
+	if (dom->rep[ri].org[0] == '\0' && (hi = reporter_get(d, home, e->rep)) >= 0) {
+		copy(dom->rep[ri].org, sizeof(dom->rep[ri].org), home->rep[hi].org);
+		dom->rep[ri].dkim = home->rep[hi].dkim;
+	}
+	if (dom->rep[ri].first_day < 0 || e->day < dom->rep[ri].first_day) {
+		dom->rep[ri].first_day = e->day;
+	}
+	if (e->day > dom->rep[ri].last_day) {
+		dom->rep[ri].last_day = e->day;
+	}
+	dom->rep[ri].reports++;
+}
+
 /* add_policy - a policy or policy-omitted line */
 static void add_policy(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll, struct pending *e)
 {
@@ -454,6 +488,9 @@ static void add_policy(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll,
 		pd = &e->pd[e->npd++];
 		pd->dom = idx;
 		pd->total = pd->failed = 0;
+		if (idx != e->dom) {
+			also_reported(d, dom, e);
+		}
 	}
 	nt = (unsigned long long)(ok + fl);
 	nf = (unsigned long long)fl;
@@ -470,7 +507,7 @@ static void add_policy(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll,
 	dom->c.failed += nf - pd->failed;
 	dom->days[e->day - d->first_day].ok += newok - oldok;
 	dom->days[e->day - d->first_day].failed += nf - pd->failed;
-	if (idx == e->dom) {
+	{
 		long ri = reporter_get(d, dom, e->rep);
 
 		if (ri >= 0) {

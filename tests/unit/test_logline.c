@@ -241,6 +241,33 @@ static void test_microsoft_once(void **state)
 	tlsrpt_digest_free(d);
 }
 
+/* a report whose report line names one domain and whose policy is another's counts for both */
+static void test_policy_of_other_domain(void **state)
+{
+	static const char *const lines[] = {
+	        REP("B", "r2", "sender.example"),
+	        "B: policy report-id=r2 policy-type=sts policy-domain=example.org "
+	        "total-successful-session-count=10 total-failure-session-count=1",
+	        NULL,
+	};
+	struct tlsrpt_digest *d = tlsrpt_digest_new(DAY(27), DAY(29), NULL, 0);
+	const struct tlsrpt_digest_domain *dom;
+
+	(void)state;
+	feed(d, lines);
+	assert_int_equal(domain(d, "example.com")->reports, 1);
+	dom = domain(d, "example.org");
+	assert_int_equal(dom->reports, 1); /* not "no report in the period" */
+	assert_int_equal(dom->last_day, DAY(28));
+	assert_int_equal(dom->c.ok, 10);
+	assert_int_equal(dom->c.failed, 1);
+	assert_int_equal(dom->nrep, 1);
+	assert_string_equal(dom->rep[0].id, "sender.example");
+	assert_int_equal(dom->rep[0].reports, 1);
+	assert_int_equal(dom->rep[0].c.ok + dom->rep[0].c.failed, 11);
+	tlsrpt_digest_free(d);
+}
+
 static void test_duplicates_and_hosts(void **state)
 {
 	/* two hosts interleaved; the second logged the same report (other queue ID) */
@@ -482,6 +509,7 @@ int main(void)
 	        cmocka_unit_test(test_too_long),
 	        cmocka_unit_test(test_days),
 	        cmocka_unit_test(test_microsoft_once),
+	        cmocka_unit_test(test_policy_of_other_domain),
 	        cmocka_unit_test(test_duplicates_and_hosts),
 	        cmocka_unit_test(test_message_summaries),
 	        cmocka_unit_test(test_period_bounds),

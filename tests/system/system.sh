@@ -168,9 +168,18 @@ SYSTEMD_NSPAWN_UNIFIED_HIERARCHY=0 systemd-nspawn -q -D "$root" -M tlsrpt-systes
     --register=no --keep-unit --private-network -b --console=passive \
     >"$tmp/nspawn.log" 2>&1 &
 nspawn_pid=$!
-wait_for "[ -n \"\$(ps -o pid= --ppid $nspawn_pid)\" ]" ||
-    { cat "$tmp/nspawn.log"; abort "systemd-nspawn started no container"; }
-ct_pid=$(ps -o pid= --ppid $nspawn_pid | tr -d ' ' | head -1)
+# the container's PID 1 is the nspawn child that runs systemd: nspawn's
+# first child sets up the namespaces and exits, and entering that one
+# would reach the host's PID namespace (systemctl then says "offline")
+container_init() {
+    for _p in $(ps -o pid= --ppid "$nspawn_pid"); do
+        [ "$(cat "/proc/$_p/comm" 2>/dev/null)" = systemd ] && { echo "$_p"; return 0; }
+    done
+    return 1
+}
+wait_for "container_init >/dev/null" ||
+    { cat "$tmp/nspawn.log"; abort "systemd-nspawn started no container running systemd"; }
+ct_pid=$(container_init)
 
 # ct - run a command in the container (all its namespaces), clean environment
 ct() {

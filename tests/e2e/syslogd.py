@@ -14,7 +14,9 @@ RFC 3164 time stamp that glibc's syslog(3) puts before the tag is dropped.
 Control characters and bytes that are not valid UTF-8 are written as
 \\xHH (the file is UTF-8), so a captured line always is one line.
 READYFILE is created once the socket is bound.  SIGTERM or SIGINT ends it
-(default action: nothing is lost, every line is already written).
+once the datagrams already queued on the socket are written: a program
+that logs just before it exits (the milter's "stats when=exit" line) and
+is then followed by SIGTERM to this sink loses nothing.
 """
 
 import os
@@ -62,12 +64,12 @@ def main():
         sys.stderr.write("usage: syslogd.py SOCKET OUTFILE [READYFILE]\n")
         return 2
     path, outfile = sys.argv[1], sys.argv[2]
-    # SIGTERM and SIGINT keep their default action: a Python-level handler
-    # could run too late when the signal comes just before recv() blocks,
-    # and there is nothing to clean up (every line is flushed, and the
-    # socket lives in the namespace's /dev, which goes with the namespace).
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    # SIGTERM and SIGINT only set a flag; recv() wakes at least every 0.1 s
+    # to look at it (a handler alone could run too late when the signal
+    # comes just before recv() blocks), then what is queued is drained.
+    stop = []
+    signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
+    signal.signal(signal.SIGINT, lambda *_: stop.append(1))
     try:
         os.unlink(path)
     except FileNotFoundError:
@@ -79,11 +81,23 @@ def main():
     with open(outfile, "a", encoding="utf-8") as out:
         if len(sys.argv) == 4:
             open(sys.argv[3], "w").close()
+        sock.settimeout(0.1)
         try:
-            while True:
-                data = sock.recv(65536)
+            while not stop:
+                try:
+                    data = sock.recv(65536)
+                except socket.timeout:
+                    continue
                 out.write(decode(data))
                 out.flush()
+            sock.setblocking(False)
+            while True:
+                try:
+                    data = sock.recv(65536)
+                except (BlockingIOError, InterruptedError):
+                    break
+                out.write(decode(data))
+            out.flush()
         finally:
             sock.close()
             try:

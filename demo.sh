@@ -132,9 +132,9 @@ if [ -n "$others" ]; then
     echo "$others" | sed 's/^/   /'
 fi
 echo
-echo "== what tlsrpt-digest makes of these lines: the week up to 2026-11-01, the"
+echo "== what tlsrpt-lookout makes of these lines: the week up to 2026-11-01, the"
 echo "   day of the bundled case reports (the real samples are older: they show"
 echo "   as reporters gone silent)"
-"$build/milter/tlsrpt-digest" --today 2026-11-01 --days 7 "$E2E_SYSLOG" | sed 's/^/   /'
+"$build/lookout/tlsrpt-lookout" --today 2026-11-01 --days 7 "$E2E_SYSLOG" | sed 's/^/   /'
 echo
 echo "== done; the private Postfix and the milter are stopped and their files removed"

@@ -71,7 +71,7 @@ enum tlsrpt_payload_kind tlsrpt_payload_kind(const struct tlsrpt_payload *p);
 void tlsrpt_payload_free(struct tlsrpt_payload *p);
 
 /*
- * A rotated log file read through zlib (tlsrpt-digest): gzip members one
+ * A rotated log file read through zlib (tlsrpt-lookout): gzip members one
  * after another, or plain bytes as they are.  Streaming, a fixed buffer.
  */
 struct tlsrpt_payload_gzfile;

@@ -28,7 +28,7 @@ enum tlsrpt_event {
 	TLSRPT_EV_ACTION,
 	TLSRPT_EV_POLICY_OMITTED,
 	TLSRPT_EV_REPORT_OMITTED,
-	TLSRPT_EV_PROBLEM, /* the alert mode of tlsrpt-digest (alert.h) */
+	TLSRPT_EV_PROBLEM, /* the alert mode of tlsrpt-lookout (alert.h) */
 	TLSRPT_EV_RECOVERED,
 	TLSRPT_EV_SILENT,
 	TLSRPT_EV_STATS, /* the daemon's counters; logged without a queue ID */

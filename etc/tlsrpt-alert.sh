@@ -13,22 +13,22 @@
 # See doc/alerting.md.
 #
 # The events are, by default, those of the stateful alert mode
-# (tlsrpt-digest --alert, run by tlsrpt-alert.timer): problem, recovered
+# (tlsrpt-lookout --alert, run by tlsrpt-lookout-alert.timer): problem, recovered
 # and silent, plus the milter's error lines; with the snippets' per-line
 # option also every failure and failure-omitted line.  The subject names
 # the event, the policy domain, the result type or reporter, and the host;
 # the body is the line itself, then for a problem or recovered event what
-# the result type means and its usual fix (tlsrpt-digest --explain), and
+# the result type means and its usual fix (tlsrpt-lookout --explain), and
 # for problem, recovered and silent the digest's summary of the domain
 # over the last 7 days, read from the logs named by -l (default
 # /var/log/mail.log.1 /var/log/mail.log, those that exist and are
-# readable).  -d names the tlsrpt-digest program (default
-# /usr/bin/tlsrpt-digest); without it the mail has the line alone.
+# readable).  -d names the tlsrpt-lookout program (default
+# /usr/bin/tlsrpt-lookout); without it the mail has the line alone.
 #
 # The line comes from a report, i.e. from a stranger: it is only ever
 # printed as data (printf %s), never evaluated; the subject keeps only
 # letters, digits and . _ - : @ and space, and so do the domain and
-# result type given to tlsrpt-digest and awk; control characters are taken
+# result type given to tlsrpt-lookout and awk; control characters are taken
 # out of the body; recipients are given on sendmail's command line after
 # "--" (never taken from the line or from headers, no -t).  A failed
 # sendmail is reported on stderr and the next line is read: the syslog
@@ -37,7 +37,7 @@ PATH=/usr/sbin:/usr/bin:/sbin:/bin
 export PATH
 
 sendmail=/usr/sbin/sendmail
-digest=/usr/bin/tlsrpt-digest
+digest=/usr/bin/tlsrpt-lookout
 logs="/var/log/mail.log.1 /var/log/mail.log"
 while [ $# -ge 2 ]; do
     case $1 in
@@ -102,7 +102,7 @@ summary() {
     [ "$n" -gt 0 ] || return 0
     text=$("$digest" --days 7 "$@" 2>/dev/null |
         awk -v d="== $dom:" 'index($0, d) == 1 { on = 1 } on && $0 == "" { exit } on { print }')
-    [ -n "$text" ] && printf '\nThe 7 days of %s up to the event (tlsrpt-digest)\n\n%s\n' "$dom" "$text"
+    [ -n "$text" ] && printf '\nThe 7 days of %s up to the event (tlsrpt-lookout)\n\n%s\n' "$dom" "$text"
     return 0
 }
 

@@ -223,7 +223,7 @@ alert_round() {
 #
 # The shipped SNIPPET in its default mode (problem, recovered, silent and
 # error), the alert program given the digest and FULLLOG for its mails
-# (-d, -l), and tlsrpt-digest --alert run inside the namespace (so its
+# (-d, -l), and tlsrpt-lookout --alert run inside the namespace (so its
 # events go through the syslog daemon to FULLLOG, where its next run reads
 # them back) with --now the day after the reports' day:
 #   days 1-4  an expired certificate reported by a, b and c: one problem;
@@ -250,7 +250,7 @@ alert_stateful_round() {
         { fail "gen-stateful.py failed"; return 1; }
     cp "$top_srcdir/etc/tlsrpt-alert.sh" "$ALERT_DIR/tlsrpt-alert.sh" || return 1
     printf '#!/bin/sh\nexec sh %s -d %s -l %s "$@"\n' "$ALERT_DIR/tlsrpt-alert.sh" \
-        "$TLSRPT_DIGEST" "$full" >"$ALERT_DIR/tlsrpt-alert-state"
+        "$TLSRPT_LOOKOUT" "$full" >"$ALERT_DIR/tlsrpt-alert-state"
     chmod 755 "$ALERT_DIR/tlsrpt-alert-state" || return 1
     ALERT_PROG=$ALERT_DIR/tlsrpt-alert-state ALERT_STATEFUL=1 \
         alert_snippet "$3" "$ALERT_DIR/tlsrpt-milter.conf" || return 1
@@ -299,7 +299,7 @@ alert_stateful_round() {
     [ "$n" -eq 1 ] && ok "$fmt: the damaged state file gave one error line" ||
         fail "$fmt: $n error lines for the damaged state file, want 1"
     grep -q 'state file .*rebuilt' "$runs" ||
-        fail "$fmt: tlsrpt-digest did not warn on stderr about the damaged state"
+        fail "$fmt: tlsrpt-lookout did not warn on stderr about the damaged state"
 
     # the mails: one per event, the problem mail with the meaning, fix and summary
     mail_subjects >"$ALERT_DIR/subjects.$fmt"
@@ -347,9 +347,9 @@ st_day() {
         fail "$fmt: day $sd_day: the action line of $sd_last never reached the log"
     sd_before=$(alert_lines)
     echo "== day $sd_day, --now $sd_now" >>"$runs"
-    nsenter -m -t "$MILTER_NS_PID" "$TLSRPT_DIGEST" --alert --state "$state" --now "$sd_now" \
+    nsenter -m -t "$MILTER_NS_PID" "$TLSRPT_LOOKOUT" --alert --state "$state" --now "$sd_now" \
         --config "$conf" --min-failed 5 --min-rate 1 "$full" >>"$runs" 2>&1 ||
-        fail "$fmt: day $sd_day: tlsrpt-digest --alert exited with $?"
+        fail "$fmt: day $sd_day: tlsrpt-lookout --alert exited with $?"
     # its lines go through the daemon: wait until they are in the log (a few s for none)
     e2e_until 3 eval '[ "$(alert_lines)" -gt "$sd_before" ]' || true
     sleep 1

@@ -6,14 +6,14 @@
 # STARTTLS missing for two days, one 60-detail report, one-session noise,
 # a reporter that stops on day 20).  The log grows day by day and is
 # rotated every 7 days (mail.log -> mail.log.1, a new mail.log);
-# tlsrpt-digest --alert runs every morning on both files.  Per-line mode
+# tlsrpt-lookout --alert runs every morning on both files.  Per-line mode
 # mails every failure and failure-omitted line; the stateful mode must
 # give exactly 3 problems, 3 recoveries and 3 silences (yahoo.com for each
 # domain) with --min-failed 2, and the same events as a run over one
 # unrotated file.  Prints both counts (doc/alerting.md quotes them).
 . "$(dirname "$0")/../lib.sh"
 
-[ -x "${TLSRPT_DIGEST:-}" ] || skip "TLSRPT_DIGEST is not set to the built tlsrpt-digest"
+[ -x "${TLSRPT_LOOKOUT:-}" ] || skip "TLSRPT_LOOKOUT is not set to the built tlsrpt-lookout"
 command -v python3 >/dev/null 2>&1 || skip "no python3"
 dir=$(mktemp -d "${TMPDIR:-/tmp}/tlsrpt-month.XXXXXX") || exit 1
 trap 'rm -rf "$dir"' EXIT
@@ -31,7 +31,7 @@ month() {
         fi
         cat "$dir/days/day-$dd.log" >>"$dir/log/mail.log"
         next=$(date -u -d "2026-11-$dd + 1 day" +%F)
-        "$TLSRPT_DIGEST" --alert --stdout --state "$dir/log/state" --now "${next}T06:00:00" "$@" \
+        "$TLSRPT_LOOKOUT" --alert --stdout --state "$dir/log/state" --now "${next}T06:00:00" "$@" \
             "$dir/log/mail.log.1" "$dir/log/mail.log" || fail "--alert on day $d exited with $?"
     done
 }
@@ -44,7 +44,7 @@ month_flat() {
         dd=$(printf %02d "$d")
         cat "$dir/days/day-$dd.log" >>"$dir/flat/mail.log"
         next=$(date -u -d "2026-11-$dd + 1 day" +%F)
-        "$TLSRPT_DIGEST" --alert --stdout --state "$dir/flat/state" --now "${next}T06:00:00" "$@" \
+        "$TLSRPT_LOOKOUT" --alert --stdout --state "$dir/flat/state" --now "${next}T06:00:00" "$@" \
             "$dir/flat/mail.log"
     done
 }

@@ -14,7 +14,7 @@
 # search for the first " KEY=" and for the last (rsyslog regex property
 # replacer; kv) and to mmjsonparse (json), exactly the true fields.  Those
 # rounds use the snippet's per-line mode; then, in its default mode, the
-# stateful alerts of tlsrpt-digest --alert over simulated days
+# stateful alerts of tlsrpt-lookout --alert over simulated days
 # (alert_stateful_round in tests/alert/lib.sh), kv and json.
 set -u
 . "$(dirname "$0")/lib.sh"

@@ -20,7 +20,7 @@
 # " failed-session-count=999") must give, through the snippet's kv-parser
 # and json-parser, exactly the true fields.  Those rounds use the
 # snippet's per-line mode; then, in its default mode, the stateful alerts
-# of tlsrpt-digest --alert over simulated days (alert_stateful_round in
+# of tlsrpt-lookout --alert over simulated days (alert_stateful_round in
 # tests/alert/lib.sh), kv.
 set -u
 . "$(dirname "$0")/lib.sh"

@@ -19,8 +19,8 @@ for t in "$cc" llvm-profdata llvm-cov; do
 	command -v "$t" >/dev/null 2>&1 || { echo "coverage: $t not found" >&2; exit 77; }
 done
 [ -d "$out/corpus/$name" ] || { echo "coverage: no corpus; run tests/fuzz/run-fuzz.sh first" >&2; exit 1; }
-srcs=$(awk -v top="$top" '/^common_libtlsrpt_a_SOURCES *=/ { on = 1 }
-	on { for (i = 1; i <= NF; i++) if ($i ~ /^common\/.*\.c$/) print top "/" $i }
+srcs=$(awk -v top="$top" '/^(common_libtlsrpt|lookout_liblookout)_a_SOURCES *=/ { on = 1 }
+	on { for (i = 1; i <= NF; i++) if ($i ~ /^(common|lookout)\/.*\.c$/) print top "/" $i }
 	on && !/\\$/ { on = 0 }' "$top/Makefile.am")
 if pkg-config --exists libcjson zlib 2>/dev/null; then
 	libs=$(pkg-config --cflags --libs libcjson zlib)
@@ -30,7 +30,7 @@ fi
 
 rm -rf "$cov" && mkdir -p "$cov" || exit 1
 # shellcheck disable=SC2086
-$cc -g -O1 -fsanitize=fuzzer -fprofile-instr-generate -fcoverage-mapping -I"$top/common" \
+$cc -g -O1 -fsanitize=fuzzer -fprofile-instr-generate -fcoverage-mapping -I"$top/common" -I"$top/lookout" \
 	"$top/tests/fuzz/fuzz_$name.c" $srcs $libs -o "$cov/fuzz_$name" || exit 1
 LLVM_PROFILE_FILE="$cov/run.profraw" "$cov/fuzz_$name" -runs=0 -rss_limit_mb=2048 \
 	"$out/corpus/$name" "$out/seed/$name" >"$cov/run.log" 2>&1 || { tail "$cov/run.log"; exit 1; }

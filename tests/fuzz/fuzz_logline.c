@@ -1,5 +1,5 @@
 /*
- * fuzz_logline.c - libFuzzer harness over tlsrpt-digest's reader and its outputs
+ * fuzz_logline.c - libFuzzer harness over tlsrpt-lookout's reader and its outputs
  *
  * The input is a log: its lines go through the scanner (logscan, from a
  * memory stream read in small pieces), the line parser (logline, as

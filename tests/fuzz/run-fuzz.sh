@@ -57,7 +57,7 @@ mkdir -p "$out/bin" "$out/seed" "$out/corpus" "$out/crashes" "$out/regress" || e
 # configure's AC_USE_SYSTEM_EXTENSIONS defines
 printf '#define _GNU_SOURCE 1\n' >"$out/config.h" || exit 1
 cflags="-g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined
-	-fno-sanitize-recover=all -Wall -Wextra -I$out -I$top/common"
+	-fno-sanitize-recover=all -Wall -Wextra -I$out -I$top/common -I$top/lookout"
 if pkg-config --exists libcjson zlib 2>/dev/null; then
 	libs=$(pkg-config --cflags --libs libcjson zlib)
 else
@@ -66,8 +66,8 @@ fi
 
 # the library's sources as Makefile.am lists them (modules still being
 # written, not yet in the list, stay out of the build)
-srcs=$(awk -v top="$top" '/^common_libtlsrpt_a_SOURCES *\+?=/ { on = 1 }
-	on { for (i = 1; i <= NF; i++) if ($i ~ /^common\/.*\.c$/) print top "/" $i }
+srcs=$(awk -v top="$top" '/^(common_libtlsrpt|lookout_liblookout)_a_SOURCES *\+?=/ { on = 1 }
+	on { for (i = 1; i <= NF; i++) if ($i ~ /^(common|lookout)\/.*\.c$/) print top "/" $i }
 	on && !/\\$/ { on = 0 }' "$top/Makefile.am")
 [ -n "$srcs" ] || { echo "run-fuzz: no common_libtlsrpt_a_SOURCES in Makefile.am" >&2; exit 1; }
 
@@ -197,11 +197,11 @@ seed_authres() {
 # seed_logline DIR - log files for the digest's reader (fuzz_logline.c):
 # what the real milter logged (kv, json), journal -o cat, sts-mode lines
 seed_logline() {
-	for f in "$top"/tests/digest/data/*.log "$top"/tests/data/fuzz-regress/logline-*; do
+	for f in "$top"/tests/lookout/data/*.log "$top"/tests/data/fuzz-regress/logline-*; do
 		[ -f "$f" ] && head -c "$max_len" "$f" >"$1/$(basename "$f")"
 	done
 	sed -n 's/^[A-Z][a-z]* [ 0-9]* [0-9:]* [^ ]* tlsrpt-milter\[[0-9]*\]: //p' \
-		"$top/tests/digest/data/kv.log" | head -c "$max_len" >"$1/gen-cat.log"
+		"$top/tests/lookout/data/kv.log" | head -c "$max_len" >"$1/gen-cat.log"
 }
 
 ASAN_OPTIONS=${ASAN_OPTIONS:-quarantine_size_mb=64}

@@ -18,7 +18,7 @@
 # report gives its lines in /var/log/mail.log (rsyslog) and in
 # journalctl -t tlsrpt-milter at the documented priorities, and the alert
 # program mails root's mailbox once for the problem event that
-# tlsrpt-alert.service (its timer enabled as doc/alerting.md says, run
+# tlsrpt-lookout-alert.service (its timer enabled as doc/alerting.md says, run
 # once) derives from it; "systemctl kill -s USR1" logs the
 # stats line; "tlsrpt-milter -n" finds nothing wrong (and names the
 # missing smtpd_milters line before it is added); Action hold and a
@@ -230,11 +230,11 @@ for f in /usr/sbin/tlsrpt-milter /etc/tlsrpt-milter.conf /lib/systemd/system/$PK
     /usr/share/man/man8/tlsrpt-milter.8.gz /usr/share/man/man5/tlsrpt-milter.conf.5.gz \
     /usr/share/doc/$PKG/install.md.gz /usr/share/doc/$PKG/examples/postfix-main.cf.snippet \
     /usr/share/doc/$PKG/examples/rsyslog-tlsrpt-milter.conf \
-    /usr/share/doc/$PKG/examples/tlsrpt-alert.sh /lib/systemd/system/tlsrpt-alert.service \
-    /lib/systemd/system/tlsrpt-alert.timer; do
+    /usr/share/doc/$PKG/examples/tlsrpt-alert.sh /lib/systemd/system/tlsrpt-lookout-alert.service \
+    /lib/systemd/system/tlsrpt-lookout-alert.timer; do
     ct test -e "$f" || fail "$f not installed"
 done
-ct systemctl is-enabled tlsrpt-alert.timer >/dev/null 2>&1 && fail "tlsrpt-alert.timer is enabled before it is configured"
+ct systemctl is-enabled tlsrpt-lookout-alert.timer >/dev/null 2>&1 && fail "tlsrpt-lookout-alert.timer is enabled before it is configured"
 ct sh -c 'tlsrpt-milter -C | cmp -s - /etc/tlsrpt-milter.conf' &&
     ok "/etc/tlsrpt-milter.conf equals tlsrpt-milter -C" ||
     fail "/etc/tlsrpt-milter.conf differs from tlsrpt-milter -C"
@@ -331,17 +331,17 @@ wait_for "ct grep -q 'status=sent' /var/log/mail.log" &&
 # the stateful alert, switched on as doc/alerting.md says: the timer runs
 # the service (once now, by hand), which logs one problem event; the
 # recipe mails root once for it, with the meaning and fix
-if ct sh -c 'touch /etc/default/tlsrpt-alert && systemctl enable --now tlsrpt-alert.timer' &&
-    ct systemctl is-active -q tlsrpt-alert.timer; then
-    ok "tlsrpt-alert.timer enabled and active"
+if ct sh -c 'touch /etc/default/tlsrpt-lookout-alert && systemctl enable --now tlsrpt-lookout-alert.timer' &&
+    ct systemctl is-active -q tlsrpt-lookout-alert.timer; then
+    ok "tlsrpt-lookout-alert.timer enabled and active"
 else
-    fail "tlsrpt-alert.timer could not be enabled"
+    fail "tlsrpt-lookout-alert.timer could not be enabled"
 fi
-ct systemctl start tlsrpt-alert.service
-res=$(ct systemctl show -P Result tlsrpt-alert.service)
-st=$(ct systemctl show -P ExecMainStatus tlsrpt-alert.service)
-[ "$res" = success ] && [ "$st" = 0 ] && ok "tlsrpt-alert.service ran once cleanly" ||
-    { fail "tlsrpt-alert.service: result $res, status $st"; ct journalctl -u tlsrpt-alert.service -o cat | tail -5; }
+ct systemctl start tlsrpt-lookout-alert.service
+res=$(ct systemctl show -P Result tlsrpt-lookout-alert.service)
+st=$(ct systemctl show -P ExecMainStatus tlsrpt-lookout-alert.service)
+[ "$res" = success ] && [ "$st" = 0 ] && ok "tlsrpt-lookout-alert.service ran once cleanly" ||
+    { fail "tlsrpt-lookout-alert.service: result $res, status $st"; ct journalctl -u tlsrpt-lookout-alert.service -o cat | tail -5; }
 ct test -s /var/lib/tlsrpt-milter/alert-state || fail "no /var/lib/tlsrpt-milter/alert-state"
 if wait_for "ct grep -q '^Subject: TLS-RPT problem' /var/mail/root 2>/dev/null" ||
     wait_for "ct grep -q '^Subject: TLS-RPT problem' /var/mail/root 2>/dev/null"; then

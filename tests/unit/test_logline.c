@@ -366,8 +366,8 @@ static void test_period_bounds(void **state)
 
 	(void)state;
 	assert_null(tlsrpt_digest_new(10, 9, err, sizeof(err)));
-	assert_null(tlsrpt_digest_new(0, TLSRPT_DIGEST_MAX_DAYS, err, sizeof(err)));
-	tlsrpt_digest_free(tlsrpt_digest_new(1, TLSRPT_DIGEST_MAX_DAYS, err, sizeof(err)));
+	assert_null(tlsrpt_digest_new(0, TLSRPT_LOOKOUT_MAX_DAYS, err, sizeof(err)));
+	tlsrpt_digest_free(tlsrpt_digest_new(1, TLSRPT_LOOKOUT_MAX_DAYS, err, sizeof(err)));
 }
 
 /* a stream in memory, read at most step bytes at a time */

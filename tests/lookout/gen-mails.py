@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""gen-mails.py - the digest tests' report mails, into tests/digest/data/mails/
+"""gen-mails.py - the digest tests' report mails, into tests/lookout/data/mails/
 
 One week of reports (2026-11-23 to 2026-11-29) as a site would receive
 them, built with the report builders of tests/data/gen-cases.py:
@@ -19,7 +19,7 @@ them, built with the report builders of tests/data/gen-cases.py:
   yahoo-10.eml       yahoo.com for example.com on 2026-11-10 only: a reporter
                      that went silent
 
-Deterministic:  python3 tests/digest/gen-mails.py
+Deterministic:  python3 tests/lookout/gen-mails.py
 """
 import importlib.util
 import os

@@ -1,5 +1,5 @@
 #!/bin/sh
-# mail.sh - tlsrpt-digest --mail: multipart/alternative (text and HTML) through sendmail
+# mail.sh - tlsrpt-lookout --mail: multipart/alternative (text and HTML) through sendmail
 #
 # First through a stand-in sendmail that keeps its arguments and input
 # (always runs): the arguments are "-oi [-f FROM] -- ADDRESS"; the message
@@ -13,7 +13,7 @@
 # parses the same way.
 set -u
 . "$(dirname "$0")/lib.sh"
-T=$(mktemp -d "${TMPDIR:-/tmp}/tlsrpt-digest-mail.XXXXXX") || exit 1
+T=$(mktemp -d "${TMPDIR:-/tmp}/tlsrpt-lookout-mail.XXXXXX") || exit 1
 trap 'rm -rf "$T"' EXIT
 
 cat >"$T/sendmail" <<EOF2

@@ -26,7 +26,7 @@ for c in chromium chromium-headless-shell chromium-browser; do
     command -v "$c" >/dev/null 2>&1 && { CHROME=$c; break; }
 done
 [ -n "$CHROME" ] || skip "no chromium (apt-get install chromium)"
-T=$(mktemp -d "${TMPDIR:-/tmp}/tlsrpt-digest-html.XXXXXX") || exit 1
+T=$(mktemp -d "${TMPDIR:-/tmp}/tlsrpt-lookout-html.XXXXXX") || exit 1
 LPID=
 trap '[ -n "$LPID" ] && kill "$LPID" 2>/dev/null; rm -rf "$T"' EXIT
 

@@ -1,20 +1,20 @@
-# tests/digest/lib.sh - shared by the tlsrpt-digest tests (sourced)
+# tests/lookout/lib.sh - shared by the tlsrpt-lookout tests (sourced)
 #
-# TLSRPT_DIGEST is the program (AM_TESTS_ENVIRONMENT, or the build tree);
+# TLSRPT_LOOKOUT is the program (AM_TESTS_ENVIRONMENT, or the build tree);
 # DDATA the kept inputs and expected outputs; TODAY the day the kept week
-# of reports (2026-11-23 to 2026-11-29, tests/digest/gen-mails.py) ends.
+# of reports (2026-11-23 to 2026-11-29, tests/lookout/gen-mails.py) ends.
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$top_srcdir}"
 . "$top_srcdir/tests/lib.sh"
-: "${TLSRPT_DIGEST:=$top_builddir/milter/tlsrpt-digest}"
-DDATA=$top_srcdir/tests/digest/data
+: "${TLSRPT_LOOKOUT:=$top_builddir/lookout/tlsrpt-lookout}"
+DDATA=$top_srcdir/tests/lookout/data
 : "${PYTHON:=python3}"
 TODAY=2026-11-29
-[ -x "$TLSRPT_DIGEST" ] || { echo "FAIL: $TLSRPT_DIGEST not built"; exit 1; }
+[ -x "$TLSRPT_LOOKOUT" ] || { echo "FAIL: $TLSRPT_LOOKOUT not built"; exit 1; }
 
 # digest - run the program with the kept week's clock: ARGS...
 digest() {
-    "$TLSRPT_DIGEST" --today "$TODAY" --domain example.net "$@"
+    "$TLSRPT_LOOKOUT" --today "$TODAY" --domain example.net "$@"
 }
 
 # expect_rc - the status of the last command: WANT RC WHAT

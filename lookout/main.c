@@ -1,5 +1,5 @@
 /*
- * digest_main.c - tlsrpt-digest: a per-domain TLS health digest from the milter's logs
+ * main.c - tlsrpt-lookout: a per-domain TLS health digest from the milter's logs
  *
  * Reads syslog files (plain or gzip-rotated), or standard input, picks out
  * tlsrpt-milter's lines, aggregates them over a period of UTC days and
@@ -26,7 +26,7 @@
 
 #include "conf.h"
 #include "digest.h"
-#include "digest_alert.h"
+#include "alertmode.h"
 #include "logline.h"
 #include "logscan.h"
 #include "meaning.h"
@@ -48,13 +48,13 @@ struct opts {
 /* usage - the synopsis on stderr */
 static void usage(void)
 {
-	fputs("usage: tlsrpt-digest [--days N | --since YYYY-MM-DD] [--today YYYY-MM-DD]\n"
+	fputs("usage: tlsrpt-lookout [--days N | --since YYYY-MM-DD] [--today YYYY-MM-DD]\n"
 	      "         [--silent-days N] [--domain DOMAIN]... [--config FILE] [--json]\n"
 	      "         [--html FILE]"
 	      " [--prometheus FILE] [--mail ADDRESS [--from ADDRESS] [--sendmail PATH]]\n"
 	      "         [FILE|-]...\n"
-	      "       tlsrpt-digest --explain RESULT-TYPE\n"
-	      "       tlsrpt-digest --alert --help (stateful alerts)\n"
+	      "       tlsrpt-lookout --explain RESULT-TYPE\n"
+	      "       tlsrpt-lookout --alert --help (stateful alerts)\n"
 	      "exit: 0 no failed session in the period, 1 failed sessions, 2 usage or input "
 	      "error\n",
 	      stderr);
@@ -106,12 +106,12 @@ static int scan_file(struct tlsrpt_digest *d, const char *name)
 	struct stat st;
 
 	if (ll == NULL) {
-		fprintf(stderr, "tlsrpt-digest: out of memory\n");
+		fprintf(stderr, "tlsrpt-lookout: out of memory\n");
 		return -1;
 	}
 	fd = strcmp(name, "-") == 0 ? dup(0) : open(name, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st) < 0) {
-		fprintf(stderr, "tlsrpt-digest: %s: %s\n", name, strerror(errno));
+		fprintf(stderr, "tlsrpt-lookout: %s: %s\n", name, strerror(errno));
 		if (fd >= 0) {
 			close(fd);
 		}
@@ -124,7 +124,7 @@ static int scan_file(struct tlsrpt_digest *d, const char *name)
 		if ((gz = tlsrpt_payload_gzopen(fd)) == NULL) {
 			close(fd);
 			free(ll);
-			fprintf(stderr, "tlsrpt-digest: %s: cannot open\n", name);
+			fprintf(stderr, "tlsrpt-lookout: %s: cannot open\n", name);
 			return -1;
 		}
 		sc = tlsrpt_logscan_new(gz_read, gz, 0);
@@ -133,7 +133,7 @@ static int scan_file(struct tlsrpt_digest *d, const char *name)
 		sc = tlsrpt_logscan_new(plain_read, &fd, 0);
 	}
 	if (sc == NULL) {
-		fprintf(stderr, "tlsrpt-digest: out of memory\n");
+		fprintf(stderr, "tlsrpt-lookout: out of memory\n");
 		rc = -1;
 		goto out;
 	}
@@ -144,7 +144,7 @@ static int scan_file(struct tlsrpt_digest *d, const char *name)
 		}
 	}
 	if (r < 0) {
-		fprintf(stderr, "tlsrpt-digest: %s: %s\n", name, err);
+		fprintf(stderr, "tlsrpt-lookout: %s: %s\n", name, err);
 		rc = -1;
 	}
 out:
@@ -168,12 +168,12 @@ static int write_prom(const char *path, const struct tlsrpt_digest *d,
 
 	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid()) >= sizeof(tmp) ||
 	    (fp = fopen(tmp, "w")) == NULL) {
-		fprintf(stderr, "tlsrpt-digest: %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "tlsrpt-lookout: %s: %s\n", path, strerror(errno));
 		return -1;
 	}
 	rc = tlsrpt_render_prom(fp, d, ro);
 	if (fclose(fp) != 0 || rc < 0 || rename(tmp, path) < 0) {
-		fprintf(stderr, "tlsrpt-digest: %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "tlsrpt-lookout: %s: %s\n", path, strerror(errno));
 		unlink(tmp);
 		return -1;
 	}
@@ -188,12 +188,12 @@ static int write_html(const char *path, const struct tlsrpt_digest *d,
 	int rc;
 
 	if (fp == NULL) {
-		fprintf(stderr, "tlsrpt-digest: %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "tlsrpt-lookout: %s: %s\n", path, strerror(errno));
 		return -1;
 	}
 	rc = tlsrpt_render_html(fp, d, ro);
 	if ((fp != stdout && fclose(fp) != 0) || rc < 0) {
-		fprintf(stderr, "tlsrpt-digest: %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "tlsrpt-lookout: %s: %s\n", path, strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -291,12 +291,12 @@ static int send_mail(const struct opts *o, const struct tlsrpt_digest *d,
 	FILE *fp;
 
 	if (text == NULL || html == NULL || pipe(pfd) < 0) {
-		fprintf(stderr, "tlsrpt-digest: cannot prepare the mail: %s\n", strerror(errno));
+		fprintf(stderr, "tlsrpt-lookout: cannot prepare the mail: %s\n", strerror(errno));
 		goto out;
 	}
 	pid = fork();
 	if (pid < 0) {
-		fprintf(stderr, "tlsrpt-digest: fork: %s\n", strerror(errno));
+		fprintf(stderr, "tlsrpt-lookout: fork: %s\n", strerror(errno));
 		close(pfd[0]);
 		close(pfd[1]);
 		goto out;
@@ -311,7 +311,7 @@ static int send_mail(const struct opts *o, const struct tlsrpt_digest *d,
 		} else {
 			execl(o->sendmail, o->sendmail, "-oi", "--", o->mail, (char *)NULL);
 		}
-		fprintf(stderr, "tlsrpt-digest: %s: %s\n", o->sendmail, strerror(errno));
+		fprintf(stderr, "tlsrpt-lookout: %s: %s\n", o->sendmail, strerror(errno));
 		_exit(127);
 	}
 	close(pfd[0]);
@@ -322,7 +322,7 @@ static int send_mail(const struct opts *o, const struct tlsrpt_digest *d,
 	}
 	tlsrpt_logline_date(d->first_day, from, sizeof(from));
 	tlsrpt_logline_date(d->last_day, to, sizeof(to));
-	snprintf(boundary, sizeof(boundary), "=_tlsrpt-digest-%ld-%ld", (long)getpid(), (long)now);
+	snprintf(boundary, sizeof(boundary), "=_tlsrpt-lookout-%ld-%ld", (long)getpid(), (long)now);
 	gmtime_r(&now, &tm);
 	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", &tm);
 	if (o->from != NULL) {
@@ -343,10 +343,10 @@ static int send_mail(const struct opts *o, const struct tlsrpt_digest *d,
 	put_qp(fp, html);
 	fprintf(fp, "\n--%s--\n", boundary);
 	if (fclose(fp) != 0) {
-		fprintf(stderr, "tlsrpt-digest: writing to sendmail: %s\n", strerror(errno));
+		fprintf(stderr, "tlsrpt-lookout: writing to sendmail: %s\n", strerror(errno));
 	}
 	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		fprintf(stderr, "tlsrpt-digest: %s did not take the mail\n", o->sendmail);
+		fprintf(stderr, "tlsrpt-lookout: %s did not take the mail\n", o->sendmail);
 		goto out;
 	}
 	rc = 0;
@@ -364,7 +364,7 @@ static int expect_config(struct tlsrpt_digest *d, const char *path)
 	size_t i;
 
 	if (cfg == NULL || tlsrpt_conf_load(cfg, path, err, sizeof(err)) < 0) {
-		fprintf(stderr, "tlsrpt-digest: %s\n", err);
+		fprintf(stderr, "tlsrpt-lookout: %s\n", err);
 		tlsrpt_conf_free(cfg);
 		return -1;
 	}
@@ -394,7 +394,7 @@ int main(int argc, char **argv)
 	        {NULL, 0, NULL, 0},
 	};
 	struct opts o = {7, -1, -1, 7, 0, 1, NULL, NULL, NULL, "/usr/sbin/sendmail", NULL, NULL};
-	const char *domains[TLSRPT_DIGEST_MAX_DOMAINS];
+	const char *domains[TLSRPT_LOOKOUT_MAX_DOMAINS];
 	size_t ndomains = 0, i;
 	struct tlsrpt_render_opts ro;
 	struct tlsrpt_digest *d;
@@ -412,7 +412,7 @@ int main(int argc, char **argv)
 			m = tlsrpt_meaning_reason(argv[2], strlen(argv[2]));
 		}
 		if (m == NULL) {
-			fprintf(stderr, "tlsrpt-digest: no explanation for this result type\n");
+			fprintf(stderr, "tlsrpt-lookout: no explanation for this result type\n");
 			return EXIT_FAILURES;
 		}
 		printf("%s: %s\n\n%s\n\nFix: %s\n", m->name, m->title, m->meaning, m->fix);
@@ -421,9 +421,9 @@ int main(int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "d:s:c:jH:P:m:h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'd':
-			if ((v = parse_int(optarg, 1, TLSRPT_DIGEST_MAX_DAYS)) < 0) {
-				fprintf(stderr, "tlsrpt-digest: --days: 1 to %d\n",
-				        TLSRPT_DIGEST_MAX_DAYS);
+			if ((v = parse_int(optarg, 1, TLSRPT_LOOKOUT_MAX_DAYS)) < 0) {
+				fprintf(stderr, "tlsrpt-lookout: --days: 1 to %d\n",
+				        TLSRPT_LOOKOUT_MAX_DAYS);
 				return EXIT_USAGE;
 			}
 			o.days = (int)v;
@@ -431,27 +431,27 @@ int main(int argc, char **argv)
 			break;
 		case 's':
 			if (parse_date(optarg, &o.since) < 0) {
-				fprintf(stderr, "tlsrpt-digest: --since: want YYYY-MM-DD\n");
+				fprintf(stderr, "tlsrpt-lookout: --since: want YYYY-MM-DD\n");
 				return EXIT_USAGE;
 			}
 			break;
 		case 'T':
 			if (parse_date(optarg, &o.today) < 0) {
-				fprintf(stderr, "tlsrpt-digest: --today: want YYYY-MM-DD\n");
+				fprintf(stderr, "tlsrpt-lookout: --today: want YYYY-MM-DD\n");
 				return EXIT_USAGE;
 			}
 			break;
 		case 'S':
 			if ((v = parse_int(optarg, 1, 3650)) < 0) {
-				fprintf(stderr, "tlsrpt-digest: --silent-days: 1 to 3650\n");
+				fprintf(stderr, "tlsrpt-lookout: --silent-days: 1 to 3650\n");
 				return EXIT_USAGE;
 			}
 			o.silent_days = (int)v;
 			break;
 		case 'D':
-			if (ndomains >= TLSRPT_DIGEST_MAX_DOMAINS || optarg[0] == '\0') {
-				fprintf(stderr, "tlsrpt-digest: --domain: at most %d, not empty\n",
-				        TLSRPT_DIGEST_MAX_DOMAINS);
+			if (ndomains >= TLSRPT_LOOKOUT_MAX_DOMAINS || optarg[0] == '\0') {
+				fprintf(stderr, "tlsrpt-lookout: --domain: at most %d, not empty\n",
+				        TLSRPT_LOOKOUT_MAX_DOMAINS);
 				return EXIT_USAGE;
 			}
 			domains[ndomains++] = optarg;
@@ -471,7 +471,7 @@ int main(int argc, char **argv)
 			break;
 		case 'm':
 			if (!safe_address(optarg)) {
-				fprintf(stderr, "tlsrpt-digest: --mail: not a plain address: %s\n",
+				fprintf(stderr, "tlsrpt-lookout: --mail: not a plain address: %s\n",
 				        optarg);
 				return EXIT_USAGE;
 			}
@@ -479,7 +479,7 @@ int main(int argc, char **argv)
 			break;
 		case 'f':
 			if (!safe_address(optarg)) {
-				fprintf(stderr, "tlsrpt-digest: --from: not a plain address: %s\n",
+				fprintf(stderr, "tlsrpt-lookout: --from: not a plain address: %s\n",
 				        optarg);
 				return EXIT_USAGE;
 			}
@@ -497,7 +497,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (days_given && o.since >= 0) {
-		fprintf(stderr, "tlsrpt-digest: --days and --since exclude each other\n");
+		fprintf(stderr, "tlsrpt-lookout: --days and --since exclude each other\n");
 		return EXIT_USAGE;
 	}
 	if (o.today < 0) {
@@ -505,11 +505,11 @@ int main(int argc, char **argv)
 	}
 	first = o.since >= 0 ? o.since : o.today - o.days + 1;
 	if (first > o.today) {
-		fprintf(stderr, "tlsrpt-digest: --since is after today\n");
+		fprintf(stderr, "tlsrpt-lookout: --since is after today\n");
 		return EXIT_USAGE;
 	}
 	if ((d = tlsrpt_digest_new(first, o.today, err, sizeof(err))) == NULL) {
-		fprintf(stderr, "tlsrpt-digest: %s\n", err);
+		fprintf(stderr, "tlsrpt-lookout: %s\n", err);
 		return EXIT_USAGE;
 	}
 	for (i = 0; i < ndomains; i++) {

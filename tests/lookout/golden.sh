@@ -1,7 +1,7 @@
 #!/bin/sh
-# golden.sh - tlsrpt-digest over logs the real milter wrote: golden text, JSON, Prometheus
+# golden.sh - tlsrpt-lookout over logs the real milter wrote: golden text, JSON, Prometheus
 #
-# Inputs: tests/digest/data/kv.log and json.log, one simulated week of report
+# Inputs: tests/lookout/data/kv.log and json.log, one simulated week of report
 # mails and the bundled samples logged by tlsrpt-milter through Postfix
 # (capture.sh; also rerun here when the end-to-end tests can run, and the
 # fresh capture must give the same digest).  Checked:
@@ -19,7 +19,7 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 G=$DDATA/golden
-T=$(mktemp -d "${TMPDIR:-/tmp}/tlsrpt-digest.XXXXXX") || exit 1
+T=$(mktemp -d "${TMPDIR:-/tmp}/tlsrpt-lookout.XXXXXX") || exit 1
 trap 'rm -rf "$T"' EXIT
 
 # golden - compare (or with UPDATE_GOLDEN=1 write) one expected output: NAME FILE
@@ -43,7 +43,7 @@ digest --prometheus "$T/week.prom" "$DDATA/kv.log" >/dev/null
 golden week.prom "$T/week.prom"
 ls "$T"/week.prom.*.tmp >/dev/null 2>&1 && fail "the textfile's temporary file was left"
 # the bundled samples of May 2026 (Google twice, Microsoft once)
-"$TLSRPT_DIGEST" --since 2026-05-01 --today 2026-05-31 "$DDATA/kv.log" >"$T/may.txt"
+"$TLSRPT_LOOKOUT" --since 2026-05-01 --today 2026-05-31 "$DDATA/kv.log" >"$T/may.txt"
 expect_rc 0 $? "May 2026: no failures"
 golden may.txt "$T/may.txt"
 
@@ -131,7 +131,7 @@ grep -q "note: MTA-STS policy in testing mode" "$T/sts.txt" || fail "testing mod
 grep -q "note: MTA-STS policy in none mode" "$T/sts.txt" || fail "none mode not shown"
 grep -A3 "== enforce.example" "$T/sts.txt" | grep -q "note:" && fail "enforce mode shown as a problem"
 digest --prometheus "$T/sts.prom" "$DDATA/sts-mode.log" >/dev/null
-grep -qx 'tlsrpt_digest_sts_mode{policy_domain="testing.example",mode="testing"} 1' "$T/sts.prom" ||
+grep -qx 'tlsrpt_lookout_sts_mode{policy_domain="testing.example",mode="testing"} 1' "$T/sts.prom" ||
     fail "Prometheus sts mode line missing"
 
 # -- hostile reporter names and result types: every Prometheus line still
@@ -159,10 +159,10 @@ ok
 
 # -- the milter's ReportDomains name the domains that should report
 printf 'ReportAddress tlsrpt@example.com\nReportDomains example.com, quiet.example\n' >"$T/milter.conf"
-"$TLSRPT_DIGEST" --today "$TODAY" --config "$T/milter.conf" "$DDATA/kv.log" >"$T/conf.txt"
+"$TLSRPT_LOOKOUT" --today "$TODAY" --config "$T/milter.conf" "$DDATA/kv.log" >"$T/conf.txt"
 grep -q '^Domains with no report in the period: .*quiet\.example' "$T/conf.txt" ||
     fail "--config: ReportDomains quiet.example not listed as without report"
-"$TLSRPT_DIGEST" --config "$T/no-such.conf" "$DDATA/kv.log" >/dev/null 2>&1
+"$TLSRPT_LOOKOUT" --config "$T/no-such.conf" "$DDATA/kv.log" >/dev/null 2>&1
 expect_rc 2 $? "--config with a missing file"
 
 # -- exit status
@@ -181,8 +181,8 @@ expect_rc 2 $? "--mail with an option-like address"
 
 # -- memory: 30 MB of mail.log with 30,000 distinct reports stays far under 64 MiB
 if [ -x /usr/bin/time ]; then
-    "$PYTHON" "$top_srcdir/tests/digest/gen-log.py" "$T/big.log" 30 30000 >/dev/null
-    /usr/bin/time -f '%M' -o "$T/rss" "$TLSRPT_DIGEST" --today 2026-11-29 --days 366 --json \
+    "$PYTHON" "$top_srcdir/tests/lookout/gen-log.py" "$T/big.log" 30 30000 >/dev/null
+    /usr/bin/time -f '%M' -o "$T/rss" "$TLSRPT_LOOKOUT" --today 2026-11-29 --days 366 --json \
         "$T/big.log" >"$T/big.json"
     rss=$(tail -n 1 "$T/rss")
     grep -q '"reports":30000,' "$T/big.json" || fail "30,000 reports not all counted"
@@ -198,14 +198,14 @@ fi
 
 # -- a fresh capture through the real milter gives the same digest
 if [ "$(id -u)" -eq 0 ] && [ -z "${DIGEST_NO_CAPTURE:-}" ]; then
-    sh "$top_srcdir/tests/digest/capture.sh" "$T/cap" >"$T/capture.out" 2>&1
+    sh "$top_srcdir/tests/lookout/capture.sh" "$T/cap" >"$T/capture.out" 2>&1
     rc=$?
     if [ $rc -eq 0 ]; then
         digest "$T/cap/kv.log" >"$T/fresh.txt"
         same "$T/week.txt" "$T/fresh.txt" "digest of a fresh capture through the real milter"
         cmp -s "$T/week.txt" "$T/fresh.txt" ||
             echo "note: when the milter's lines changed on purpose, regenerate the kept logs and goldens:" \
-                "sudo sh tests/digest/capture.sh tests/digest/data && UPDATE_GOLDEN=1 sh tests/digest/golden.sh"
+                "sudo sh tests/lookout/capture.sh tests/lookout/data && UPDATE_GOLDEN=1 sh tests/lookout/golden.sh"
         digest "$T/cap/json.log" >"$T/fresh-json.txt"
         same "$T/week.txt" "$T/fresh-json.txt" "digest of a fresh LogFormat json capture"
     elif [ $rc -eq 77 ]; then

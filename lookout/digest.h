@@ -21,7 +21,7 @@
  *     key (a second MX host's copy, a re-run) is a duplicate, and so are
  *     its policy and failure lines;
  *   - the lines of one report belong together by syslog host, prefix
- *     (queue ID) and report-id until TLSRPT_DIGEST_MAX_PENDING newer
+ *     (queue ID) and report-id until TLSRPT_LOOKOUT_MAX_PENDING newer
  *     reports have started (lines of several hosts may interleave);
  *   - per-domain sessions of one report are the maximum over that
  *     report's policies for the domain, not the sum (a reporter that lists
@@ -37,8 +37,8 @@
  *     (stats.omitted_*), and its failed sessions count as failures.
  *
  * Limits (what is past them is counted in stats.limited and left out):
- * TLSRPT_DIGEST_MAX_DOMAINS domains, TLSRPT_DIGEST_MAX_REPORTERS reporters
- * and TLSRPT_DIGEST_MAX_FAILURES failure kinds per domain (the failed
+ * TLSRPT_LOOKOUT_MAX_DOMAINS domains, TLSRPT_LOOKOUT_MAX_REPORTERS reporters
+ * and TLSRPT_LOOKOUT_MAX_FAILURES failure kinds per domain (the failed
  * sessions of further kinds go to the domain's `dropped`), 366 days.  That
  * is at most about 20 MB.  The duplicate set holds 16 bytes per distinct
  * report in the period, in a table kept at most half full (so 32 to 64
@@ -47,28 +47,28 @@
  *
  * No globals, no printing; errors go into the caller's buffer.
  */
-#ifndef TLSRPT_DIGEST_H
-#define TLSRPT_DIGEST_H
+#ifndef TLSRPT_LOOKOUT_H
+#define TLSRPT_LOOKOUT_H
 
 #include <stddef.h>
 
 #include "logline.h"
 
-#define TLSRPT_DIGEST_MAX_DOMAINS 256
-#define TLSRPT_DIGEST_MAX_REPORTERS 32
-#define TLSRPT_DIGEST_MAX_FAILURES 64
-#define TLSRPT_DIGEST_MAX_POLICIES 8
-#define TLSRPT_DIGEST_MAX_DAYS 366
-#define TLSRPT_DIGEST_MAX_PENDING 1024
-#define TLSRPT_DIGEST_NAME 264 /* a logged value is at most 256 bytes, NUL */
+#define TLSRPT_LOOKOUT_MAX_DOMAINS 256
+#define TLSRPT_LOOKOUT_MAX_REPORTERS 32
+#define TLSRPT_LOOKOUT_MAX_FAILURES 64
+#define TLSRPT_LOOKOUT_MAX_POLICIES 8
+#define TLSRPT_LOOKOUT_MAX_DAYS 366
+#define TLSRPT_LOOKOUT_MAX_PENDING 1024
+#define TLSRPT_LOOKOUT_NAME 264 /* a logged value is at most 256 bytes, NUL */
 
 struct tlsrpt_digest_counts {
 	unsigned long long ok, failed;
 };
 
 struct tlsrpt_digest_reporter {
-	char id[TLSRPT_DIGEST_NAME];  /* authenticated domain, else submitter, lower case */
-	char org[TLSRPT_DIGEST_NAME]; /* organization-name, as last seen */
+	char id[TLSRPT_LOOKOUT_NAME];  /* authenticated domain, else submitter, lower case */
+	char org[TLSRPT_LOOKOUT_NAME]; /* organization-name, as last seen */
 	int dkim;                     /* seen with dkim=pass */
 	unsigned long long reports;   /* in the period */
 	struct tlsrpt_digest_counts c;
@@ -78,9 +78,9 @@ struct tlsrpt_digest_reporter {
 struct tlsrpt_digest_failure {
 	char policy_type[32];
 	char result_type[64];
-	char mx[TLSRPT_DIGEST_NAME]; /* receiving-mx-hostname, "" when absent */
+	char mx[TLSRPT_LOOKOUT_NAME]; /* receiving-mx-hostname, "" when absent */
 	char ip[64];                 /* receiving-ip */
-	char reason[TLSRPT_DIGEST_NAME];
+	char reason[TLSRPT_LOOKOUT_NAME];
 	unsigned long long failed;
 	unsigned long long reporters; /* bit i: reporter i of the domain */
 	long first_day, last_day;
@@ -94,16 +94,16 @@ struct tlsrpt_digest_policy {
 };
 
 struct tlsrpt_digest_domain {
-	char name[TLSRPT_DIGEST_NAME];
+	char name[TLSRPT_LOOKOUT_NAME];
 	int expected; /* named by the caller */
 	unsigned long long reports;
 	struct tlsrpt_digest_counts c;
 	struct tlsrpt_digest_counts *days; /* [last_day - first_day + 1] */
-	struct tlsrpt_digest_reporter rep[TLSRPT_DIGEST_MAX_REPORTERS];
+	struct tlsrpt_digest_reporter rep[TLSRPT_LOOKOUT_MAX_REPORTERS];
 	size_t nrep;
-	struct tlsrpt_digest_failure fail[TLSRPT_DIGEST_MAX_FAILURES];
+	struct tlsrpt_digest_failure fail[TLSRPT_LOOKOUT_MAX_FAILURES];
 	size_t nfail;
-	struct tlsrpt_digest_policy pol[TLSRPT_DIGEST_MAX_POLICIES];
+	struct tlsrpt_digest_policy pol[TLSRPT_LOOKOUT_MAX_POLICIES];
 	size_t npol;
 	unsigned long long omitted_failed; /* failed sessions in details not logged */
 	unsigned long long dropped;        /* failed sessions of kinds past the limit */
@@ -129,7 +129,7 @@ struct tlsrpt_digest_priv;
 struct tlsrpt_digest {
 	long first_day, last_day; /* the period, inclusive */
 	size_t ndays;
-	struct tlsrpt_digest_domain *dom[TLSRPT_DIGEST_MAX_DOMAINS];
+	struct tlsrpt_digest_domain *dom[TLSRPT_LOOKOUT_MAX_DOMAINS];
 	size_t ndom;
 	struct tlsrpt_digest_stats st;
 	struct tlsrpt_digest_priv *priv;

@@ -1,7 +1,7 @@
 /*
  * digest.c - aggregate tlsrpt-milter log lines per policy domain and day
  *
- * Pending reports live in a ring of TLSRPT_DIGEST_MAX_PENDING entries,
+ * Pending reports live in a ring of TLSRPT_LOOKOUT_MAX_PENDING entries,
  * searched from the newest: the lines of one report are logged together,
  * so the match is nearly always among the last few.  Per-domain figures
  * are kept up to date line by line: when a policy line raises a report's
@@ -35,7 +35,7 @@ struct pending {
 	int skip;     /* duplicate, outside the period or over a limit */
 	long day;
 	size_t dom; /* the report's domain */
-	char rep[TLSRPT_DIGEST_NAME];
+	char rep[TLSRPT_LOOKOUT_NAME];
 	struct pend_dom pd[PENDING_DOMAINS];
 	size_t npd;
 };
@@ -45,7 +45,7 @@ struct seen {
 };
 
 struct tlsrpt_digest_priv {
-	struct pending ring[TLSRPT_DIGEST_MAX_PENDING];
+	struct pending ring[TLSRPT_LOOKOUT_MAX_PENDING];
 	size_t head, count;
 	struct seen *set;
 	size_t setcap, setn;
@@ -114,9 +114,9 @@ struct tlsrpt_digest *tlsrpt_digest_new(long first_day, long last_day, char *err
 {
 	struct tlsrpt_digest *d;
 
-	if (last_day < first_day || last_day - first_day + 1 > TLSRPT_DIGEST_MAX_DAYS) {
+	if (last_day < first_day || last_day - first_day + 1 > TLSRPT_LOOKOUT_MAX_DAYS) {
 		tlsrpt_errbuf_set(err, errlen, "period of %ld days: must be 1 to %d",
-		                  last_day - first_day + 1, TLSRPT_DIGEST_MAX_DAYS);
+		                  last_day - first_day + 1, TLSRPT_LOOKOUT_MAX_DAYS);
 		return NULL;
 	}
 	if ((d = calloc(1, sizeof(*d))) == NULL ||
@@ -135,7 +135,7 @@ struct tlsrpt_digest *tlsrpt_digest_new(long first_day, long last_day, char *err
 static struct tlsrpt_digest_domain *domain_get(struct tlsrpt_digest *d, const char *name,
                                                size_t *idx)
 {
-	char low[TLSRPT_DIGEST_NAME];
+	char low[TLSRPT_LOOKOUT_NAME];
 	struct tlsrpt_digest_domain *dom;
 	size_t i;
 
@@ -146,7 +146,7 @@ static struct tlsrpt_digest_domain *domain_get(struct tlsrpt_digest *d, const ch
 			return d->dom[i];
 		}
 	}
-	if (d->ndom >= TLSRPT_DIGEST_MAX_DOMAINS || (dom = calloc(1, sizeof(*dom))) == NULL) {
+	if (d->ndom >= TLSRPT_LOOKOUT_MAX_DOMAINS || (dom = calloc(1, sizeof(*dom))) == NULL) {
 		d->st.limited++;
 		return NULL;
 	}
@@ -185,7 +185,7 @@ static long reporter_get(struct tlsrpt_digest *d, struct tlsrpt_digest_domain *d
 			return (long)i;
 		}
 	}
-	if (dom->nrep >= TLSRPT_DIGEST_MAX_REPORTERS) {
+	if (dom->nrep >= TLSRPT_LOOKOUT_MAX_REPORTERS) {
 		d->st.limited++;
 		return -1;
 	}
@@ -267,7 +267,7 @@ static struct pending *pending_find(struct tlsrpt_digest_priv *p, uint64_t key, 
 
 	for (i = 0; i < p->count; i++) {
 		size_t at =
-		        (p->head + TLSRPT_DIGEST_MAX_PENDING - 1 - i) % TLSRPT_DIGEST_MAX_PENDING;
+		        (p->head + TLSRPT_LOOKOUT_MAX_PENDING - 1 - i) % TLSRPT_LOOKOUT_MAX_PENDING;
 
 		if ((by_msg ? p->ring[at].msg : p->ring[at].key) == key) {
 			return &p->ring[at];
@@ -281,8 +281,8 @@ static struct pending *pending_new(struct tlsrpt_digest_priv *p, uint64_t key)
 {
 	struct pending *e = &p->ring[p->head];
 
-	p->head = (p->head + 1) % TLSRPT_DIGEST_MAX_PENDING;
-	if (p->count < TLSRPT_DIGEST_MAX_PENDING) {
+	p->head = (p->head + 1) % TLSRPT_LOOKOUT_MAX_PENDING;
+	if (p->count < TLSRPT_LOOKOUT_MAX_PENDING) {
 		p->count++;
 	}
 	memset(e, 0, sizeof(*e));
@@ -385,7 +385,7 @@ static struct tlsrpt_digest_policy *policy_get(struct tlsrpt_digest *d,
 			return &dom->pol[i];
 		}
 	}
-	if (dom->npol >= TLSRPT_DIGEST_MAX_POLICIES) {
+	if (dom->npol >= TLSRPT_LOOKOUT_MAX_POLICIES) {
 		d->st.limited++;
 		return NULL;
 	}
@@ -548,7 +548,7 @@ static void add_failure(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll
 		}
 	}
 	if (f == NULL) {
-		if (dom->nfail >= TLSRPT_DIGEST_MAX_FAILURES) {
+		if (dom->nfail >= TLSRPT_LOOKOUT_MAX_FAILURES) {
 			d->st.limited++;
 			dom->dropped += (unsigned long long)n;
 			return;
@@ -690,8 +690,8 @@ void tlsrpt_digest_finish(struct tlsrpt_digest *d)
 	qsort(d->dom, d->ndom, sizeof(d->dom[0]), by_name);
 	for (i = 0; i < d->ndom; i++) {
 		struct tlsrpt_digest_domain *dom = d->dom[i];
-		size_t order[TLSRPT_DIGEST_MAX_REPORTERS], pos[TLSRPT_DIGEST_MAX_REPORTERS];
-		struct tlsrpt_digest_reporter tmp[TLSRPT_DIGEST_MAX_REPORTERS];
+		size_t order[TLSRPT_LOOKOUT_MAX_REPORTERS], pos[TLSRPT_LOOKOUT_MAX_REPORTERS];
+		struct tlsrpt_digest_reporter tmp[TLSRPT_LOOKOUT_MAX_REPORTERS];
 
 		qsort(dom->fail, dom->nfail, sizeof(dom->fail[0]), by_failed);
 		/* reporters: stable insertion sort by reports, then id; bit masks remapped */

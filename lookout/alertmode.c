@@ -1,10 +1,10 @@
 /*
- * digest_alert.c - tlsrpt-digest --alert: stateful alerts from the new log lines
+ * alertmode.c - tlsrpt-lookout --alert: stateful alerts from the new log lines
  *
- * Run every few minutes (tlsrpt-alert.timer, or cron).  Reads each named
+ * Run every few minutes (tlsrpt-lookout-alert.timer, or cron).  Reads each named
  * plain log file from where the last run left it (by inode: a rotated file
  * is finished from its old offset, a new one read from 0), only whole
- * lines, feeds them to the alert machine (common/alert.c) as seen at --now,
+ * lines, feeds them to the alert machine (lookout/alert.c) as seen at --now,
  * writes its events to syslog (tag tlsrpt-milter, prefix ALERT, the
  * milter's LogFormat and LogFacility) or to standard output, then saves
  * the state: logged first, saved after, so a crash in between repeats
@@ -29,7 +29,7 @@
 #include "alert.h"
 #include "alert_log.h"
 #include "conf.h"
-#include "digest_alert.h"
+#include "alertmode.h"
 #include "logline.h"
 #include "logscan.h"
 
@@ -47,7 +47,7 @@ struct aopts {
 
 static void alert_usage(void)
 {
-	fputs("usage: tlsrpt-digest --alert [--state FILE] [--now YYYY-MM-DD[THH:MM:SS] | @EPOCH]\n"
+	fputs("usage: tlsrpt-lookout --alert [--state FILE] [--now YYYY-MM-DD[THH:MM:SS] | @EPOCH]\n"
 	      "         [--alert-window DAYS] [--silent-after DAYS] [--min-failed N]\n"
 	      "         [--min-rate PERCENT] [--domain DOMAIN]... [--config FILE]\n"
 	      "         [--json] [--stdout] [--tag TAG] FILE...\n",
@@ -102,7 +102,7 @@ static int read_config(struct tlsrpt_alert *a, struct aopts *o)
 	size_t i;
 
 	if (cfg == NULL || tlsrpt_conf_load(cfg, o->config, err, sizeof(err)) < 0) {
-		fprintf(stderr, "tlsrpt-digest: %s\n", err);
+		fprintf(stderr, "tlsrpt-lookout: %s\n", err);
 		tlsrpt_conf_free(cfg);
 		return -1;
 	}
@@ -138,7 +138,7 @@ static int scan(struct tlsrpt_alert *a, const char *path, time_t now)
 	int fd, r, rc = 0;
 
 	if (ll == NULL) {
-		fprintf(stderr, "tlsrpt-digest: out of memory\n");
+		fprintf(stderr, "tlsrpt-lookout: out of memory\n");
 		return -1;
 	}
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &st) < 0) {
@@ -146,12 +146,12 @@ static int scan(struct tlsrpt_alert *a, const char *path, time_t now)
 			free(ll);
 			return 0;
 		}
-		fprintf(stderr, "tlsrpt-digest: %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "tlsrpt-lookout: %s: %s\n", path, strerror(errno));
 		goto fail;
 	}
 	if (!S_ISREG(st.st_mode) ||
 	    (pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b)) {
-		fprintf(stderr, "tlsrpt-digest: %s: --alert reads plain files only\n", path);
+		fprintf(stderr, "tlsrpt-lookout: %s: --alert reads plain files only\n", path);
 		goto fail;
 	}
 	off = tlsrpt_alert_pos(a, (unsigned long long)st.st_ino);
@@ -160,7 +160,7 @@ static int scan(struct tlsrpt_alert *a, const char *path, time_t now)
 	}
 	if (lseek(fd, (off_t)off, SEEK_SET) < 0 ||
 	    (sc = tlsrpt_logscan_new(fd_read, &fd, off)) == NULL) {
-		fprintf(stderr, "tlsrpt-digest: %s: cannot read\n", path);
+		fprintf(stderr, "tlsrpt-lookout: %s: cannot read\n", path);
 		goto fail;
 	}
 	tlsrpt_logscan_whole_lines(sc);
@@ -171,7 +171,7 @@ static int scan(struct tlsrpt_alert *a, const char *path, time_t now)
 		}
 	}
 	if (r < 0) {
-		fprintf(stderr, "tlsrpt-digest: %s: %s\n", path, err);
+		fprintf(stderr, "tlsrpt-lookout: %s: %s\n", path, err);
 		rc = -1;
 	}
 	tlsrpt_alert_set_pos(a, path, (unsigned long long)st.st_ino, tlsrpt_logscan_end(sc));
@@ -196,7 +196,7 @@ static enum tlsrpt_format out_format(const struct aopts *o)
 /* report_error - an error line (syslog or stdout) and stderr */
 static void report_error(const struct aopts *o, const char *reason)
 {
-	fprintf(stderr, "tlsrpt-digest: %s\n", reason);
+	fprintf(stderr, "tlsrpt-lookout: %s\n", reason);
 	tlsrpt_alert_log_error(reason, out_format(o), o->to_stdout ? stdout : NULL);
 }
 
@@ -241,7 +241,7 @@ int tlsrpt_digest_alert_main(int argc, char **argv)
 			break;
 		case 'n':
 			if (parse_now(optarg, &o.now) < 0) {
-				fprintf(stderr, "tlsrpt-digest: --now: want YYYY-MM-DD[THH:MM:SS] "
+				fprintf(stderr, "tlsrpt-lookout: --now: want YYYY-MM-DD[THH:MM:SS] "
 				                "or @EPOCH\n");
 				return 2;
 			}
@@ -249,7 +249,7 @@ int tlsrpt_digest_alert_main(int argc, char **argv)
 		case 'w':
 		case 'S':
 			if (number(optarg, 0.01, 3650, &v) < 0) {
-				fprintf(stderr, "tlsrpt-digest: --%s: days, 0.01 to 3650\n",
+				fprintf(stderr, "tlsrpt-lookout: --%s: days, 0.01 to 3650\n",
 				        ch == 'w' ? "alert-window" : "silent-after");
 				return 2;
 			}
@@ -257,21 +257,21 @@ int tlsrpt_digest_alert_main(int argc, char **argv)
 			break;
 		case 'f':
 			if (number(optarg, 0, 1e15, &v) < 0) {
-				fprintf(stderr, "tlsrpt-digest: --min-failed: a count\n");
+				fprintf(stderr, "tlsrpt-lookout: --min-failed: a count\n");
 				return 2;
 			}
 			o.c.min_failed = (unsigned long long)v;
 			break;
 		case 'r':
 			if (number(optarg, 0, 100, &v) < 0) {
-				fprintf(stderr, "tlsrpt-digest: --min-rate: percent, 0 to 100\n");
+				fprintf(stderr, "tlsrpt-lookout: --min-rate: percent, 0 to 100\n");
 				return 2;
 			}
 			o.c.min_rate = v;
 			break;
 		case 'D':
 			if (o.ndomains >= ALERT_MAX_DOMAINS || optarg[0] == '\0') {
-				fprintf(stderr, "tlsrpt-digest: --domain: at most %d, not empty\n",
+				fprintf(stderr, "tlsrpt-lookout: --domain: at most %d, not empty\n",
 				        ALERT_MAX_DOMAINS);
 				return 2;
 			}
@@ -298,12 +298,12 @@ int tlsrpt_digest_alert_main(int argc, char **argv)
 		}
 	}
 	if (optind == argc) {
-		fprintf(stderr, "tlsrpt-digest: --alert needs the log files to follow\n");
+		fprintf(stderr, "tlsrpt-lookout: --alert needs the log files to follow\n");
 		alert_usage();
 		return 2;
 	}
 	if ((a = tlsrpt_alert_new(&o.c, err, sizeof(err))) == NULL) {
-		fprintf(stderr, "tlsrpt-digest: %s\n", err);
+		fprintf(stderr, "tlsrpt-lookout: %s\n", err);
 		return 2;
 	}
 	if (o.config != NULL && read_config(a, &o) < 0) {
@@ -317,7 +317,7 @@ int tlsrpt_digest_alert_main(int argc, char **argv)
 	 */
 	rc = tlsrpt_alert_load(a, o.state, err, sizeof(err));
 	if (rc < 0) {
-		fprintf(stderr, "tlsrpt-digest: %s\n", err);
+		fprintf(stderr, "tlsrpt-lookout: %s\n", err);
 		tlsrpt_alert_free(a);
 		return 2;
 	}

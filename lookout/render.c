@@ -555,29 +555,29 @@ int tlsrpt_render_prom(FILE *fp, const struct tlsrpt_digest *d, const struct tls
 {
 	size_t i, j, k;
 
-	phead(fp, "tlsrpt_digest_period_days", "Days covered by the digest.");
-	fprintf(fp, "tlsrpt_digest_period_days %zu\n", d->ndays);
-	phead(fp, "tlsrpt_digest_reports", "Distinct TLS reports in the period.");
-	fprintf(fp, "tlsrpt_digest_reports %llu\n", d->st.reports);
-	phead(fp, "tlsrpt_digest_duplicate_reports", "Report lines not counted as duplicates.");
-	fprintf(fp, "tlsrpt_digest_duplicate_reports %llu\n", d->st.duplicates);
-	phead(fp, "tlsrpt_digest_sessions",
+	phead(fp, "tlsrpt_lookout_period_days", "Days covered by the digest.");
+	fprintf(fp, "tlsrpt_lookout_period_days %zu\n", d->ndays);
+	phead(fp, "tlsrpt_lookout_reports", "Distinct TLS reports in the period.");
+	fprintf(fp, "tlsrpt_lookout_reports %llu\n", d->st.reports);
+	phead(fp, "tlsrpt_lookout_duplicate_reports", "Report lines not counted as duplicates.");
+	fprintf(fp, "tlsrpt_lookout_duplicate_reports %llu\n", d->st.duplicates);
+	phead(fp, "tlsrpt_lookout_sessions",
 	      "Sessions in the period per policy domain (each session once).");
 	for (i = 0; i < d->ndom; i++) {
-		fputs("tlsrpt_digest_sessions{", fp);
+		fputs("tlsrpt_lookout_sessions{", fp);
 		plabel(fp, "policy_domain", d->dom[i]->name, 0);
 		fprintf(fp, ",result=\"successful\"} %llu\n", d->dom[i]->c.ok);
-		fputs("tlsrpt_digest_sessions{", fp);
+		fputs("tlsrpt_lookout_sessions{", fp);
 		plabel(fp, "policy_domain", d->dom[i]->name, 0);
 		fprintf(fp, ",result=\"failed\"} %llu\n", d->dom[i]->c.failed);
 	}
-	phead(fp, "tlsrpt_digest_unattributed_sessions",
+	phead(fp, "tlsrpt_lookout_unattributed_sessions",
 	      "Sessions of reports the milter counted without logging them (report-omitted).");
-	fprintf(fp, "tlsrpt_digest_unattributed_sessions{result=\"successful\"} %llu\n",
+	fprintf(fp, "tlsrpt_lookout_unattributed_sessions{result=\"successful\"} %llu\n",
 	        d->st.omitted_ok);
-	fprintf(fp, "tlsrpt_digest_unattributed_sessions{result=\"failed\"} %llu\n",
+	fprintf(fp, "tlsrpt_lookout_unattributed_sessions{result=\"failed\"} %llu\n",
 	        d->st.omitted_failed);
-	phead(fp, "tlsrpt_digest_policy_sessions",
+	phead(fp, "tlsrpt_lookout_policy_sessions",
 	      "Sessions per policy domain and type as reported.");
 	for (i = 0; i < d->ndom; i++) {
 		for (j = 0; j < d->dom[i]->npol; j++) {
@@ -585,7 +585,7 @@ int tlsrpt_render_prom(FILE *fp, const struct tlsrpt_digest *d, const struct tls
 			int r;
 
 			for (r = 0; r < 2; r++) {
-				fputs("tlsrpt_digest_policy_sessions{", fp);
+				fputs("tlsrpt_lookout_policy_sessions{", fp);
 				plabel(fp, "policy_domain", d->dom[i]->name, 0);
 				plabel(fp, "policy_type", p->type, 1);
 				fprintf(fp, ",result=\"%s\"} %llu\n", r ? "failed" : "successful",
@@ -593,7 +593,7 @@ int tlsrpt_render_prom(FILE *fp, const struct tlsrpt_digest *d, const struct tls
 			}
 		}
 	}
-	phead(fp, "tlsrpt_digest_failed_sessions",
+	phead(fp, "tlsrpt_lookout_failed_sessions",
 	      "Failed sessions per policy domain, policy type and result type.");
 	for (i = 0; i < d->ndom; i++) {
 		const struct tlsrpt_digest_domain *dom = d->dom[i];
@@ -621,40 +621,40 @@ int tlsrpt_render_prom(FILE *fp, const struct tlsrpt_digest *d, const struct tls
 					sum += dom->fail[k].failed;
 				}
 			}
-			fputs("tlsrpt_digest_failed_sessions{", fp);
+			fputs("tlsrpt_lookout_failed_sessions{", fp);
 			plabel(fp, "policy_domain", dom->name, 0);
 			plabel(fp, "policy_type", dom->fail[j].policy_type, 1);
 			plabel(fp, "result_type", dom->fail[j].result_type, 1);
 			fprintf(fp, "} %llu\n", sum);
 		}
 	}
-	phead(fp, "tlsrpt_digest_reporter_reports", "Reports per policy domain and reporter.");
+	phead(fp, "tlsrpt_lookout_reporter_reports", "Reports per policy domain and reporter.");
 	for (i = 0; i < d->ndom; i++) {
 		for (j = 0; j < d->dom[i]->nrep; j++) {
-			fputs("tlsrpt_digest_reporter_reports{", fp);
+			fputs("tlsrpt_lookout_reporter_reports{", fp);
 			plabel(fp, "policy_domain", d->dom[i]->name, 0);
 			plabel(fp, "reporter", d->dom[i]->rep[j].id, 1);
 			fprintf(fp, "} %llu\n", d->dom[i]->rep[j].reports);
 		}
 	}
-	phead(fp, "tlsrpt_digest_reporter_last_report_timestamp_seconds",
+	phead(fp, "tlsrpt_lookout_reporter_last_report_timestamp_seconds",
 	      "Start of the last report's day (UTC) per policy domain and reporter.");
 	for (i = 0; i < d->ndom; i++) {
 		for (j = 0; j < d->dom[i]->nrep; j++) {
-			fputs("tlsrpt_digest_reporter_last_report_timestamp_seconds{", fp);
+			fputs("tlsrpt_lookout_reporter_last_report_timestamp_seconds{", fp);
 			plabel(fp, "policy_domain", d->dom[i]->name, 0);
 			plabel(fp, "reporter", d->dom[i]->rep[j].id, 1);
 			fprintf(fp, "} %lld\n", (long long)d->dom[i]->rep[j].last_day * 86400);
 		}
 	}
-	phead(fp, "tlsrpt_digest_sts_mode",
+	phead(fp, "tlsrpt_lookout_sts_mode",
 	      "1 for the MTA-STS mode last reported per policy domain.");
 	for (i = 0; i < d->ndom; i++) {
 		for (j = 0; j < d->dom[i]->npol; j++) {
 			const struct tlsrpt_digest_policy *p = &d->dom[i]->pol[j];
 
 			if (p->sts_mode[0] != '\0') {
-				fputs("tlsrpt_digest_sts_mode{", fp);
+				fputs("tlsrpt_lookout_sts_mode{", fp);
 				plabel(fp, "policy_domain", d->dom[i]->name, 0);
 				plabel(fp, "mode", p->sts_mode, 1);
 				fputs("} 1\n", fp);
@@ -671,7 +671,7 @@ int tlsrpt_render_prom(FILE *fp, const struct tlsrpt_digest *d, const struct tls
 /*
  * The page's one style sheet; the Content-Security-Policy allows exactly it
  * by its SHA-256 (PAGE_STYLE_HASH: base64 of the SHA-256 of these bytes;
- * tests/digest/html.sh recomputes it), so no other style and no script runs.
+ * tests/lookout/html.sh recomputes it), so no other style and no script runs.
  */
 #define PAGE_STYLE                                                                                 \
 	"\n"                                                                                       \

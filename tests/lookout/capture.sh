@@ -1,7 +1,7 @@
 #!/bin/sh
 # capture.sh - logs written by the real milter for the digest tests: OUTDIR
 #
-# Sends the report mails of tests/digest/data/mails (gen-mails.py) and the
+# Sends the report mails of tests/lookout/data/mails (gen-mails.py) and the
 # bundled sample reports of tests/data/real through a private Postfix to the
 # real tlsrpt-milter (tests/e2e/lib.sh, syslog captured in a mount
 # namespace), once with LogFormat kv and once with LogFormat json, and
@@ -10,9 +10,9 @@
 #                    writes them ("Nov 30 06:00:00 mx1 tlsrpt-milter[PID]: ...")
 #   OUTDIR/json.log  the same with the milter's @cee: lines
 # Regenerate the kept copies with
-#   sudo sh tests/digest/capture.sh tests/digest/data
+#   sudo sh tests/lookout/capture.sh tests/lookout/data
 # (needs root, Postfix; exits 77 when the end-to-end tests cannot run).
-# tests/digest/golden.sh also runs it into a temporary directory and checks
+# tests/lookout/golden.sh also runs it into a temporary directory and checks
 # that a fresh capture gives the same digests as the kept one.
 set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -24,7 +24,7 @@ e2e_need
 e2e_init
 pf_start || { echo "FAIL: Postfix did not start"; exit 1; }
 conf=$E2E_DIR/capture.conf
-MAILS="$top_srcdir/tests/digest/data/mails"
+MAILS="$top_srcdir/tests/lookout/data/mails"
 
 # send_all - every mail, each waited for; the milter's lines for the queue IDs
 send_all() {

@@ -68,10 +68,10 @@ int tlsrpt_addr_check(const char *s, int any_domain, char *err, size_t errlen)
 	}
 	for (p = s; *p != '\0'; p++) {
 		if ((unsigned char)*p <= ' ' || *p == 0x7f || *p == '<' || *p == '>' || *p == ',') {
-			tlsrpt_errbuf_set(err, errlen,
-			                  "\"%.200s\" holds a blank, control character, comma or "
-			                  "angle bracket",
-			                  s);
+			tlsrpt_errbuf_set(
+			        err, errlen,
+			        "\"%.200s\" holds a blank, control character, comma or angle bracket",
+			        s);
 			return -1;
 		}
 	}

@@ -1144,8 +1144,7 @@ int tlsrpt_alert_save(const struct tlsrpt_alert *a, const char *path, char *err,
 
 		if (p->used) {
 			fprintf(fp,
-			        "P\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t%lld\t%lld\t%lld\t%ld\t%ld\t%ld\t%"
-			        "llu\t%llu\t%s\t%s\n",
+			        "P\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t%lld\t%lld\t%lld\t%ld\t%ld\t%ld\t%llu\t%llu\t%s\t%s\n",
 			        p->domain, p->ptype, p->rtype, p->mx, p->ip, p->state, p->announced,
 			        p->opened, p->last_fail, p->recovered_at, p->first_day, p->last_day,
 			        p->recovered_day, p->failed, p->sessions, p->reporters,

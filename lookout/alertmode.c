@@ -241,8 +241,8 @@ int tlsrpt_digest_alert_main(int argc, char **argv)
 			break;
 		case 'n':
 			if (parse_now(optarg, &o.now) < 0) {
-				fprintf(stderr, "tlsrpt-lookout: --now: want YYYY-MM-DD[THH:MM:SS] "
-				                "or @EPOCH\n");
+				fprintf(stderr,
+				        "tlsrpt-lookout: --now: want YYYY-MM-DD[THH:MM:SS] or @EPOCH\n");
 				return 2;
 			}
 			break;

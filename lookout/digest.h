@@ -69,8 +69,8 @@ struct tlsrpt_digest_counts {
 struct tlsrpt_digest_reporter {
 	char id[TLSRPT_LOOKOUT_NAME];  /* authenticated domain, else submitter, lower case */
 	char org[TLSRPT_LOOKOUT_NAME]; /* organization-name, as last seen */
-	int dkim;                     /* seen with dkim=pass */
-	unsigned long long reports;   /* in the period */
+	int dkim;                      /* seen with dkim=pass */
+	unsigned long long reports;    /* in the period */
 	struct tlsrpt_digest_counts c;
 	long first_day, last_day; /* over all input */
 };
@@ -79,7 +79,7 @@ struct tlsrpt_digest_failure {
 	char policy_type[32];
 	char result_type[64];
 	char mx[TLSRPT_LOOKOUT_NAME]; /* receiving-mx-hostname, "" when absent */
-	char ip[64];                 /* receiving-ip */
+	char ip[64];                  /* receiving-ip */
 	char reason[TLSRPT_LOOKOUT_NAME];
 	unsigned long long failed;
 	unsigned long long reporters; /* bit i: reporter i of the domain */

@@ -50,13 +50,11 @@ static void usage(void)
 {
 	fputs("usage: tlsrpt-lookout [--days N | --since YYYY-MM-DD] [--today YYYY-MM-DD]\n"
 	      "         [--silent-days N] [--domain DOMAIN]... [--config FILE] [--json]\n"
-	      "         [--html FILE]"
-	      " [--prometheus FILE] [--mail ADDRESS [--from ADDRESS] [--sendmail PATH]]\n"
+	      "         [--html FILE] [--prometheus FILE] [--mail ADDRESS [--from ADDRESS] [--sendmail PATH]]\n"
 	      "         [FILE|-]...\n"
 	      "       tlsrpt-lookout --explain RESULT-TYPE\n"
 	      "       tlsrpt-lookout --alert --help (stateful alerts)\n"
-	      "exit: 0 no failed session in the period, 1 failed sessions, 2 usage or input "
-	      "error\n",
+	      "exit: 0 no failed session in the period, 1 failed sessions, 2 usage or input error\n",
 	      stderr);
 }
 

@@ -313,8 +313,7 @@ static void text_domain(FILE *fp, const struct tlsrpt_digest *d,
 	}
 	if (weak != NULL) {
 		fprintf(fp,
-		        "   note: MTA-STS policy in %s mode (reported %s): senders do not enforce "
-		        "it\n",
+		        "   note: MTA-STS policy in %s mode (reported %s): senders do not enforce it\n",
 		        strcmp(weak->sts_mode, "none") == 0 ? "none" : "testing",
 		        date(weak->sts_day).s);
 	}
@@ -337,9 +336,7 @@ int tlsrpt_render_text(FILE *fp, const struct tlsrpt_digest *d, const struct tls
 	        tlsrpt_digest_rate(&all));
 	if (d->st.omitted_reports > 0) {
 		fprintf(fp,
-		        "%llu more reports (%llu sessions, %llu failed) were logged without their "
-		        "lines "
-		        "(report-omitted): in no domain's figures\n",
+		        "%llu more reports (%llu sessions, %llu failed) were logged without their lines (report-omitted): in no domain's figures\n",
 		        d->st.omitted_reports, d->st.omitted_ok + d->st.omitted_failed,
 		        d->st.omitted_failed);
 	}
@@ -416,10 +413,7 @@ static void json_domain(FILE *fp, const struct tlsrpt_digest *d,
 	fputs("{\"policy-domain\":", fp);
 	jstr(fp, dom->name);
 	fprintf(fp,
-	        ",\"expected\":%s,\"reports\":%llu,\"successful-sessions\":%llu,"
-	        "\"failed-sessions\":%llu,\"failure-rate\":%.4f,\"failed-sessions-without-"
-	        "details\":"
-	        "%llu,\"last-report\":",
+	        ",\"expected\":%s,\"reports\":%llu,\"successful-sessions\":%llu,\"failed-sessions\":%llu,\"failure-rate\":%.4f,\"failed-sessions-without-details\":%llu,\"last-report\":",
 	        dom->expected ? "true" : "false", dom->reports, dom->c.ok, dom->c.failed,
 	        tlsrpt_digest_rate(&dom->c) / 100.0, dom->omitted_failed + dom->dropped);
 	if (dom->last_day >= 0) {
@@ -457,9 +451,7 @@ static void json_domain(FILE *fp, const struct tlsrpt_digest *d,
 		fputs(",\"organization-name\":", fp);
 		jstr(fp, r->org);
 		fprintf(fp,
-		        ",\"dkim\":%s,\"reports\":%llu,\"successful-sessions\":%llu,"
-		        "\"failed-sessions\":%llu,\"first-report\":\"%s\",\"last-report\":\"%s\","
-		        "\"silent\":%s}",
+		        ",\"dkim\":%s,\"reports\":%llu,\"successful-sessions\":%llu,\"failed-sessions\":%llu,\"first-report\":\"%s\",\"last-report\":\"%s\",\"silent\":%s}",
 		        r->dkim ? "true" : "false", r->reports, r->c.ok, r->c.failed,
 		        date(r->first_day).s, date(r->last_day).s,
 		        tlsrpt_render_silent(o, r->last_day) ? "true" : "false");
@@ -481,8 +473,7 @@ static void json_domain(FILE *fp, const struct tlsrpt_digest *d,
 		fputs(",\"failure-reason-code\":", fp);
 		jstr(fp, f->reason);
 		fprintf(fp,
-		        ",\"failed-sessions\":%llu,\"first-day\":\"%s\",\"last-day\":\"%s\","
-		        "\"reporters\":[",
+		        ",\"failed-sessions\":%llu,\"first-day\":\"%s\",\"last-day\":\"%s\",\"reporters\":[",
 		        f->failed, date(f->first_day).s, date(f->last_day).s);
 		for (j = 0; j < dom->nrep && j < 64; j++) {
 			if (f->reporters & (1ULL << j)) {
@@ -512,16 +503,11 @@ int tlsrpt_render_json(FILE *fp, const struct tlsrpt_digest *d, const struct tls
 
 	totals(d, &all);
 	fprintf(fp,
-	        "{\"version\":1,\"from\":\"%s\",\"to\":\"%s\",\"days\":%zu,\"today\":\"%s\","
-	        "\"silent-days\":%d,\"reports\":%llu,\"successful-sessions\":%llu,"
-	        "\"failed-sessions\":%llu,",
+	        "{\"version\":1,\"from\":\"%s\",\"to\":\"%s\",\"days\":%zu,\"today\":\"%s\",\"silent-days\":%d,\"reports\":%llu,\"successful-sessions\":%llu,\"failed-sessions\":%llu,",
 	        date(d->first_day).s, date(d->last_day).s, d->ndays, date(o->today).s,
 	        o->silent_days, d->st.reports, all.ok, all.failed);
 	fprintf(fp,
-	        "\"input\":{\"lines\":%llu,\"duplicates\":%llu,\"outside-period\":%llu,"
-	        "\"orphans\":%llu,\"malformed\":%llu,\"errors\":%llu,\"ignored\":%llu,"
-	        "\"limited\":%llu},\n\"report-omitted\":{\"reports\":%llu,"
-	        "\"successful-sessions\":%llu,\"failed-sessions\":%llu},\n\"domains\":[",
+	        "\"input\":{\"lines\":%llu,\"duplicates\":%llu,\"outside-period\":%llu,\"orphans\":%llu,\"malformed\":%llu,\"errors\":%llu,\"ignored\":%llu,\"limited\":%llu},\n\"report-omitted\":{\"reports\":%llu,\"successful-sessions\":%llu,\"failed-sessions\":%llu},\n\"domains\":[",
 	        d->st.lines, d->st.duplicates, d->st.outside, d->st.orphans, d->st.malformed,
 	        d->st.errors, d->st.ignored, d->st.limited, d->st.omitted_reports, d->st.omitted_ok,
 	        d->st.omitted_failed);
@@ -709,9 +695,7 @@ static void html_chart(FILE *fp, const struct tlsrpt_digest *d,
 	}
 	W = (unsigned)d->ndays * bw + 60;
 	fprintf(fp,
-	        "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"%u\" "
-	        "height=\"%u\" viewBox=\"0 0 %u %u\" role=\"img\" aria-label=\"sessions per "
-	        "day\">\n",
+	        "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"%u\" height=\"%u\" viewBox=\"0 0 %u %u\" role=\"img\" aria-label=\"sessions per day\">\n",
 	        W, H + 20, W, H + 20);
 	fprintf(fp, "<text x=\"0\" y=\"12\" class=\"ax\">%llu</text>\n", max);
 	fprintf(fp, "<line x1=\"56\" y1=\"%u\" x2=\"%u\" y2=\"%u\" class=\"base\"/>\n", H, W, H);
@@ -733,8 +717,7 @@ static void html_chart(FILE *fp, const struct tlsrpt_digest *d,
 		        H - ht, bw > 2 ? bw - 1 : bw, ht - hf);
 		if (hf > 0) {
 			fprintf(fp,
-			        "<rect class=\"bad\" x=\"%u\" y=\"%u\" width=\"%u\" "
-			        "height=\"%u\"/>",
+			        "<rect class=\"bad\" x=\"%u\" y=\"%u\" width=\"%u\" height=\"%u\"/>",
 			        x, H - hf, bw > 2 ? bw - 1 : bw, hf);
 		}
 		fputs("</g>\n", fp);
@@ -756,9 +739,7 @@ static void html_domain(FILE *fp, const struct tlsrpt_digest *d,
 	fputs("<section class=\"domain\">\n<h2>", fp);
 	h(fp, dom->name);
 	fprintf(fp,
-	        "</h2>\n<p class=\"sum\"><span class=\"sessions\">%llu</span> sessions, "
-	        "<span class=\"failed\">%llu</span> failed (<span class=\"rate\">%.2f%%</span>), "
-	        "<span class=\"reports\">%llu</span> reports</p>\n",
+	        "</h2>\n<p class=\"sum\"><span class=\"sessions\">%llu</span> sessions, <span class=\"failed\">%llu</span> failed (<span class=\"rate\">%.2f%%</span>), <span class=\"reports\">%llu</span> reports</p>\n",
 	        dom->c.ok + dom->c.failed, dom->c.failed, tlsrpt_digest_rate(&dom->c),
 	        dom->reports);
 	if (dom->reports == 0) {
@@ -769,14 +750,12 @@ static void html_domain(FILE *fp, const struct tlsrpt_digest *d,
 	}
 	if (weak != NULL) {
 		fprintf(fp,
-		        "<p class=\"warn\">MTA-STS policy in <b>%s</b> mode (reported %s): senders "
-		        "do not enforce it.</p>\n",
+		        "<p class=\"warn\">MTA-STS policy in <b>%s</b> mode (reported %s): senders do not enforce it.</p>\n",
 		        strcmp(weak->sts_mode, "none") == 0 ? "none" : "testing",
 		        date(weak->sts_day).s);
 	}
 	html_chart(fp, d, dom);
-	fputs("<table class=\"pol\"><tr><th>policy type</th><th>successful</th><th>failed</th>"
-	      "<th>MTA-STS mode</th></tr>\n",
+	fputs("<table class=\"pol\"><tr><th>policy type</th><th>successful</th><th>failed</th><th>MTA-STS mode</th></tr>\n",
 	      fp);
 	for (i = 0; i < dom->npol; i++) {
 		fputs("<tr><td>", fp);
@@ -786,9 +765,7 @@ static void html_domain(FILE *fp, const struct tlsrpt_digest *d,
 		h(fp, dom->pol[i].sts_mode);
 		fputs("</td></tr>\n", fp);
 	}
-	fputs("</table>\n<table "
-	      "class=\"rep\"><tr><th>reporter</th><th>organization</th><th>DKIM</th>"
-	      "<th>reports</th><th>sessions</th><th>failed</th><th>last report</th></tr>\n",
+	fputs("</table>\n<table class=\"rep\"><tr><th>reporter</th><th>organization</th><th>DKIM</th><th>reports</th><th>sessions</th><th>failed</th><th>last report</th></tr>\n",
 	      fp);
 	for (i = 0; i < dom->nrep; i++) {
 		const struct tlsrpt_digest_reporter *r = &dom->rep[i];
@@ -799,17 +776,13 @@ static void html_domain(FILE *fp, const struct tlsrpt_digest *d,
 		fputs("</td><td>", fp);
 		h(fp, r->org);
 		fprintf(fp,
-		        "</td><td>%s</td><td class=\"n\">%llu</td><td class=\"n\">%llu</td>"
-		        "<td class=\"n\">%llu</td><td class=\"d\">%s%s</td></tr>\n",
+		        "</td><td>%s</td><td class=\"n\">%llu</td><td class=\"n\">%llu</td><td class=\"n\">%llu</td><td class=\"d\">%s%s</td></tr>\n",
 		        r->dkim ? "pass" : "-", r->reports, r->c.ok + r->c.failed, r->c.failed,
 		        date(r->last_day).s, silent ? " (silent)" : "");
 	}
 	fputs("</table>\n", fp);
 	if (dom->nfail > 0) {
-		fputs("<table class=\"fail\"><tr><th>result type</th><th>policy</th><th>receiving "
-		      "MX</th>"
-		      "<th>receiving IP</th><th>failed sessions</th><th>days</th><th>reporters</th>"
-		      "<th>reason code</th></tr>\n",
+		fputs("<table class=\"fail\"><tr><th>result type</th><th>policy</th><th>receiving MX</th><th>receiving IP</th><th>failed sessions</th><th>days</th><th>reporters</th><th>reason code</th></tr>\n",
 		      fp);
 	}
 	for (i = 0; i < dom->nfail; i++) {
@@ -867,16 +840,12 @@ int tlsrpt_render_html(FILE *fp, const struct tlsrpt_digest *d, const struct tls
 	fprintf(fp, "<h1>TLS-RPT digest %s to %s (%zu days)</h1>\n", date(d->first_day).s,
 	        date(d->last_day).s, d->ndays);
 	fprintf(fp,
-	        "<p id=\"total\"><span class=\"reports\">%llu</span> reports "
-	        "(%llu duplicates not counted); <span class=\"sessions\">%llu</span> sessions, "
-	        "<span class=\"failed\">%llu</span> failed (%.2f%%).</p>\n",
+	        "<p id=\"total\"><span class=\"reports\">%llu</span> reports (%llu duplicates not counted); <span class=\"sessions\">%llu</span> sessions, <span class=\"failed\">%llu</span> failed (%.2f%%).</p>\n",
 	        d->st.reports, d->st.duplicates, all.ok + all.failed, all.failed,
 	        tlsrpt_digest_rate(&all));
 	if (d->st.omitted_reports > 0) {
 		fprintf(fp,
-		        "<p class=\"warn\">%llu more reports (%llu sessions, %llu failed) were "
-		        "logged "
-		        "without their lines (report-omitted): in no domain's figures.</p>\n",
+		        "<p class=\"warn\">%llu more reports (%llu sessions, %llu failed) were logged without their lines (report-omitted): in no domain's figures.</p>\n",
 		        d->st.omitted_reports, d->st.omitted_ok + d->st.omitted_failed,
 		        d->st.omitted_failed);
 	}

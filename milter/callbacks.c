@@ -299,10 +299,10 @@ static sfsistat mlfi_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 		}
 	}
 	if ((f0 & wanted_actions) != wanted_actions && !atomic_flag_test_and_set(&warned_actions)) {
-		tlsrpt_log(LOG_WARNING,
-		           "the MTA offers actions 0x%lx, Action/AddHeader need 0x%lx: "
-		           "report messages it cannot modify will be delivered (logged once)",
-		           f0, wanted_actions);
+		tlsrpt_log(
+		        LOG_WARNING,
+		        "the MTA offers actions 0x%lx, Action/AddHeader need 0x%lx: report messages it cannot modify will be delivered (logged once)",
+		        f0, wanted_actions);
 	}
 	c->granted = f0 & wanted_actions;
 	c->steps = tlsrpt_negotiate_steps(f1);
@@ -461,10 +461,10 @@ static sfsistat busy(SMFICTX *ctx, struct conn *c)
 {
 	char r[200];
 
-	snprintf(r, sizeof(r),
-	         "memory budget exhausted (MemoryBudget %zu bytes); message deferred with a "
-	         "temporary failure",
-	         app->budget->max);
+	snprintf(
+	        r, sizeof(r),
+	        "memory budget exhausted (MemoryBudget %zu bytes); message deferred with a temporary failure",
+	        app->budget->max);
 	tlsrpt_log_error(c->msg->qid, r);
 	(void)smfi_setreply(ctx, "451", "4.3.2", "tlsrpt-milter busy, try again later");
 	msg_end(c);

@@ -187,9 +187,9 @@ static sfsistat redirect(SMFICTX *ctx, const struct tlsrpt_app *app,
 	}
 	n = del_rcpts(ctx, in, removed);
 	if (n == 0) {
-		log_action(in, "deliver", app->cfg->redirect_to,
-		           "the removal of the report recipients could not be sent (smfi_delrcpt "
-		           "failed): delivered to them, and a copy to RedirectTo");
+		log_action(
+		        in, "deliver", app->cfg->redirect_to,
+		        "the removal of the report recipients could not be sent (smfi_delrcpt failed): delivered to them, and a copy to RedirectTo");
 		return SMFIS_CONTINUE;
 	}
 	*diverted = 1;
@@ -216,9 +216,9 @@ static sfsistat remove_rcpts(SMFICTX *ctx, const struct tlsrpt_divert_in *in,
 
 	n = del_rcpts(ctx, in, removed);
 	if (n == 0) {
-		return deliver(ctx, in, plan->header,
-		               "the removal of the report recipients could not be sent "
-		               "(smfi_delrcpt failed)");
+		return deliver(
+		        ctx, in, plan->header,
+		        "the removal of the report recipients could not be sent (smfi_delrcpt failed)");
 	}
 	*diverted = 1;
 	if (n < in->nrcpts) {

@@ -80,13 +80,11 @@ static void usage(FILE *fp)
 	        "       tlsrpt-milter -C | -V | -h                  sample configuration, "
 	        "version, help\n"
 	        "  -c FILE    configuration file (default %s)\n"
-	        "  -p SOCKET  listen here instead of Socket: unix:/path, inet:PORT@HOST, "
-	        "inet6:PORT@HOST\n"
+	        "  -p SOCKET  listen here instead of Socket: unix:/path, inet:PORT@HOST, inet6:PORT@HOST\n"
 	        "  -f         stay in the foreground (overrides Background)\n"
 	        "  -d         with -f: also write every log line to standard error\n"
 	        "  -n         check the configuration, print the effective settings, exit\n"
-	        "  -t         read messages (or bare .json/.json.gz reports) from the files, "
-	        "- for stdin\n"
+	        "  -t         read messages (or bare .json/.json.gz reports) from the files, - for stdin\n"
 	        "  -C         print a sample configuration file\n"
 	        "  -V         print the version\n"
 	        "  -h         this help\n",
@@ -232,10 +230,10 @@ static int run_daemon(const struct tlsrpt_conf *cfg, const struct options *o, in
 	}
 	*busy = tlsrpt_callbacks_stop(TLSRPT_STOP_DRAIN_MS, &left) < 0;
 	if (left > 0) {
-		tlsrpt_log(LOG_WARNING,
-		           "stopping with %d report message(s) in progress: the MTA applies its "
-		           "milter default action to them",
-		           left);
+		tlsrpt_log(
+		        LOG_WARNING,
+		        "stopping with %d report message(s) in progress: the MTA applies its milter default action to them",
+		        left);
 	}
 	tlsrpt_stats_log("exit");
 	tlsrpt_log(LOG_INFO, "stopping tlsrpt-milter");

@@ -424,9 +424,7 @@ static void check_syslog(FILE *out, int *n)
 
 	if (stat("/dev/log", &st) < 0 || !S_ISSOCK(st.st_mode)) {
 		problem(out, n,
-		        "syslog: no socket /dev/log, so the milter's lines are lost; fix: install "
-		        "and "
-		        "start a syslog daemon (apt-get install rsyslog) or systemd-journald");
+		        "syslog: no socket /dev/log, so the milter's lines are lost; fix: install and start a syslog daemon (apt-get install rsyslog) or systemd-journald");
 		return;
 	}
 	memset(&sa, 0, sizeof(sa));
@@ -445,19 +443,17 @@ static void check_syslog(FILE *out, int *n)
 	}
 	if (rc < 0 && e == ECONNREFUSED) {
 		problem(out, n,
-		        "syslog: nothing listens on /dev/log, so the milter's lines are lost; fix: "
-		        "start the syslog daemon (systemctl start rsyslog)");
+		        "syslog: nothing listens on /dev/log, so the milter's lines are lost; fix: start the syslog daemon (systemctl start rsyslog)");
 	}
 }
 
 /* socket_fix - the advice for a socket a chrooted smtpd cannot reach */
 static const char *socket_fix(const char *qdir, char *buf, size_t len)
 {
-	snprintf(buf, len,
-	         "set Socket unix:%s/%s in the milter's configuration and smtpd_milters = { "
-	         "unix:%s, default_action=accept } in main.cf (or use Socket inet:8893@127.0.0.1 "
-	         "and inet:127.0.0.1:8893)",
-	         qdir, RELATIVE_NAME, RELATIVE_NAME);
+	snprintf(
+	        buf, len,
+	        "set Socket unix:%s/%s in the milter's configuration and smtpd_milters = { unix:%s, default_action=accept } in main.cf (or use Socket inet:8893@127.0.0.1 and inet:127.0.0.1:8893)",
+	        qdir, RELATIVE_NAME, RELATIVE_NAME);
 	return buf;
 }
 
@@ -481,9 +477,7 @@ static void check_access(const struct service *s, const struct ours *o, const ch
 	}
 	if (stat(o->path, &st) < 0 || !S_ISSOCK(st.st_mode)) {
 		problem(out, n,
-		        "Postfix: cannot test the connection: %s is not there; fix: start the "
-		        "milter "
-		        "(systemctl start tlsrpt-milter), then run -n again",
+		        "Postfix: cannot test the connection: %s is not there; fix: start the milter (systemctl start tlsrpt-milter), then run -n again",
 		        o->path);
 		return;
 	}
@@ -501,18 +495,11 @@ static void check_access(const struct service *s, const struct ours *o, const ch
 	}
 	if (e == EACCES || e == EPERM) {
 		problem(out, n,
-		        "Postfix: service %s (user %s, group %s only) cannot connect to %s: "
-		        "permission "
-		        "denied; fix: the socket must be group %s and mode 0660, its directory "
-		        "group %s "
-		        "with g+x: run the milter from its systemd unit (which makes "
-		        "%s/tlsrpt-milter "
-		        "2750 tlsrpt-milter:%s), or set UserID tlsrpt-milter:%s",
+		        "Postfix: service %s (user %s, group %s only) cannot connect to %s: permission denied; fix: the socket must be group %s and mode 0660, its directory group %s with g+x: run the milter from its systemd unit (which makes %s/tlsrpt-milter 2750 tlsrpt-milter:%s), or set UserID tlsrpt-milter:%s",
 		        s->name, owner, group, o->path, group, group, qdir, group, group);
 	} else if (e == ECONNREFUSED) {
 		problem(out, n,
-		        "Postfix: nothing answers on %s; fix: start the milter (systemctl start "
-		        "tlsrpt-milter)",
+		        "Postfix: nothing answers on %s; fix: start the milter (systemctl start tlsrpt-milter)",
 		        o->path);
 	} else {
 		char why[128];
@@ -589,24 +576,15 @@ static void check_postfix(const struct tlsrpt_conf *cfg, FILE *out, int *n)
 		if (o.unix_socket && strncmp(o.path, qdir, strlen(qdir)) == 0 &&
 		    o.path[strlen(qdir)] == '/') {
 			problem(out, n,
-			        "Postfix: smtpd_milters does not name this milter's socket %s; "
-			        "fix: "
-			        "postconf -e 'smtpd_milters = { unix:%s, default_action=accept }' "
-			        "&& "
-			        "postfix reload (other milters go in the same list)",
+			        "Postfix: smtpd_milters does not name this milter's socket %s; fix: postconf -e 'smtpd_milters = { unix:%s, default_action=accept }' && postfix reload (other milters go in the same list)",
 			        o.path, o.path + strlen(qdir) + 1);
 		} else if (o.unix_socket) {
 			problem(out, n,
-			        "Postfix: smtpd_milters does not name this milter's socket %s; "
-			        "fix: %s",
+			        "Postfix: smtpd_milters does not name this milter's socket %s; fix: %s",
 			        o.path, socket_fix(qdir, fix, sizeof(fix)));
 		} else {
 			problem(out, n,
-			        "Postfix: smtpd_milters does not name this milter's socket %s; "
-			        "fix: "
-			        "postconf -e 'smtpd_milters = { inet:%s:%s, default_action=accept "
-			        "}' && "
-			        "postfix reload",
+			        "Postfix: smtpd_milters does not name this milter's socket %s; fix: postconf -e 'smtpd_milters = { inet:%s:%s, default_action=accept }' && postfix reload",
 			        cfg->socket,
 			        o.host[0] && strcmp(o.host, "*") ? o.host : "127.0.0.1", o.port);
 		}
@@ -615,9 +593,7 @@ static void check_postfix(const struct tlsrpt_conf *cfg, FILE *out, int *n)
 	for (i = 0; i < nsv; i++) {
 		if (sv[i].named_plain && !sv[i].named) {
 			problem(out, n,
-			        "Postfix: service %s runs chrooted in %s and cannot reach %s as "
-			        "main.cf "
-			        "names it (%s); fix: %s",
+			        "Postfix: service %s runs chrooted in %s and cannot reach %s as main.cf names it (%s); fix: %s",
 			        sv[i].name, qdir, o.path, sv[i].entry,
 			        socket_fix(qdir, fix, sizeof(fix)));
 		} else if (sv[i].named && o.unix_socket && geteuid() == 0) {
@@ -672,12 +648,10 @@ int tlsrpt_mtacheck_root_socket(const struct tlsrpt_conf *cfg, char *msg, size_t
 	} else {
 		snprintf(gname, sizeof(gname), "%s", gr.gr_name);
 	}
-	tlsrpt_errbuf_set(msg, msglen,
-	                  "running as root without UserID: the socket %s is owned by root, group "
-	                  "%s, mode %04o, so Postfix's smtpd (user postfix, group postfix only) "
-	                  "cannot connect; fix: set UserID tlsrpt-milter:postfix in the "
-	                  "configuration (or start the milter from its systemd unit)",
-	                  path, gname, (unsigned)mode);
+	tlsrpt_errbuf_set(
+	        msg, msglen,
+	        "running as root without UserID: the socket %s is owned by root, group %s, mode %04o, so Postfix's smtpd (user postfix, group postfix only) cannot connect; fix: set UserID tlsrpt-milter:postfix in the configuration (or start the milter from its systemd unit)",
+	        path, gname, (unsigned)mode);
 	return 1;
 }
 

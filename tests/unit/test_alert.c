@@ -68,20 +68,14 @@ static void report(struct log *l, const char *reporter, long day, unsigned ok, c
 	tlsrpt_logline_date(20000 + day, date, sizeof(date));
 	snprintf(rid, sizeof(rid), "r%u", seq);
 	log_add(l,
-	        "Q%u: report report-id=%s organization-name=x start-datetime=%sT00:00:00Z "
-	        "end-datetime=%sT23:59:59Z policy-domain=example.com submitter=%s policies=1 "
-	        "total-successful-session-count=%u total-failure-session-count=%u dkim=pass "
-	        "dkim-domain=%s",
+	        "Q%u: report report-id=%s organization-name=x start-datetime=%sT00:00:00Z end-datetime=%sT23:59:59Z policy-domain=example.com submitter=%s policies=1 total-successful-session-count=%u total-failure-session-count=%u dkim=pass dkim-domain=%s",
 	        seq, rid, date, date, reporter, ok, total, reporter);
 	log_add(l,
-	        "Q%u: policy report-id=%s policy-type=sts policy-domain=example.com mx-host=%s "
-	        "total-successful-session-count=%u total-failure-session-count=%u",
+	        "Q%u: policy report-id=%s policy-type=sts policy-domain=example.com mx-host=%s total-successful-session-count=%u total-failure-session-count=%u",
 	        seq, rid, mx, ok, total);
 	for (i = 0; i < nfail; i++) {
 		log_add(l,
-		        "Q%u: failure report-id=%s policy-type=sts policy-domain=example.com "
-		        "result-type=%s failed-session-count=%u sending-mta-ip=192.0.2.%d "
-		        "receiving-mx-hostname=%s receiving-ip=198.51.100.25",
+		        "Q%u: failure report-id=%s policy-type=sts policy-domain=example.com result-type=%s failed-session-count=%u sending-mta-ip=192.0.2.%d receiving-mx-hostname=%s receiving-ip=198.51.100.25",
 		        seq, rid, rtype, failed, i + 1, mx);
 	}
 	log_add(l, "Q%u: action action=deliver recipients=1", seq);
@@ -122,8 +116,7 @@ static size_t run(struct tlsrpt_alert *a, struct log *l, long now, size_t count[
 			        ev[i].reporters[0] ? " reporter=" : "", ev[i].reporters);
 		} else {
 			log_add(l,
-			        "ALERT: %s policy-domain=%s policy-type=%s result-type=%s "
-			        "receiving-mx-hostname=%s receiving-ip=%s reporters=%s",
+			        "ALERT: %s policy-domain=%s policy-type=%s result-type=%s receiving-mx-hostname=%s receiving-ip=%s reporters=%s",
 			        tlsrpt_alert_name(ev[i].kind), ev[i].domain, ev[i].policy_type,
 			        ev[i].result_type, ev[i].mx, ev[i].ip, ev[i].reporters);
 		}

@@ -38,16 +38,14 @@ struct parse_case {
 
 static const struct parse_case parse_cases[] = {
         /* OpenDKIM's own output */
-        {"mx.example.net; dkim=pass (2048-bit key; unprotected) header.d=mail.ru "
-         "header.i=@mail.ru header.a=rsa-sha256 header.s=mail4 header.b=AbCd1234",
+        {"mx.example.net; dkim=pass (2048-bit key; unprotected) header.d=mail.ru header.i=@mail.ru header.a=rsa-sha256 header.s=mail4 header.b=AbCd1234",
          0,
          "mx.example.net",
          0,
          1,
          {{"pass", "mail.ru", "@mail.ru"}}},
         /* folded as the MTA hands it over, with a base64 fragment holding '/' and '+' */
-        {"mx.example.net;\r\n\tdkim=pass (1024-bit key; secure) header.d=Example.COM\r\n\t"
-         "header.i=@example.com header.b=\"x/+9ab=\"",
+        {"mx.example.net;\r\n\tdkim=pass (1024-bit key; secure) header.d=Example.COM\r\n\theader.i=@example.com header.b=\"x/+9ab=\"",
          0,
          "mx.example.net",
          0,
@@ -60,8 +58,7 @@ static const struct parse_case parse_cases[] = {
          1,
          {{"pass", "", ""}}},
         /* comments everywhere, nested, holding ';' '=' '(' and quoted pairs */
-        {"(lead) mx.example.net (c;1=2) ; (x) dkim (m) = (n) pass (a (nested; d=evil.example) "
-         "b) header (p) . (q) d (r) = (s) mail.ru (t) ; (u) spf=pass",
+        {"(lead) mx.example.net (c;1=2) ; (x) dkim (m) = (n) pass (a (nested; d=evil.example) b) header (p) . (q) d (r) = (s) mail.ru (t) ; (u) spf=pass",
          0,
          "mx.example.net",
          0,
@@ -123,18 +120,14 @@ static const struct parse_case parse_cases[] = {
         {"example.net; none; dkim=pass header.d=mail.ru", -1, NULL, 0, 0, {{0}}},
         {"example.net; dkim=pass header.d=mail.ru; none", -1, NULL, 0, 0, {{0}}},
         /* several results: spf, dmarc, dkim twice, unknown methods skipped */
-        {"mx.mail.ru; spf=pass smtp.mailfrom=mail.ru smtp.helo=out.mail.ru; "
-         "dkim=pass header.d=corp.mail.ru header.i=@corp.mail.ru; "
-         "dkim=fail (signature verification failed) header.d=evil.example; "
-         "dmarc=pass header.from=mail.ru; x-custom/2=weird policy.thing=\"a b\"",
+        {"mx.mail.ru; spf=pass smtp.mailfrom=mail.ru smtp.helo=out.mail.ru; dkim=pass header.d=corp.mail.ru header.i=@corp.mail.ru; dkim=fail (signature verification failed) header.d=evil.example; dmarc=pass header.from=mail.ru; x-custom/2=weird policy.thing=\"a b\"",
          0,
          "mx.mail.ru",
          0,
          2,
          {{"pass", "corp.mail.ru", "@corp.mail.ru"}, {"fail", "evil.example", ""}}},
         /* Microsoft's property without ptype; a trailing ';' */
-        {"spf.protection.outlook.com; dmarc=pass action=none header.from=mail.ru; "
-         "dkim=pass (signature was verified) header.d=mail.ru;",
+        {"spf.protection.outlook.com; dmarc=pass action=none header.from=mail.ru; dkim=pass (signature was verified) header.d=mail.ru;",
          0,
          "spf.protection.outlook.com",
          0,
@@ -213,10 +206,10 @@ static void test_parse(void **state)
 		}
 		if (strcmp(ar.authserv_id, c->id) != 0 || ar.none != c->none ||
 		    ar.ndkim != c->ndkim || ar.n_dropped != 0) {
-			fail_msg("parse(\"%s\"): got id \"%s\" none %d ndkim %zu dropped %zu, "
-			         "want \"%s\" %d %zu 0",
-			         c->in, ar.authserv_id, ar.none, ar.ndkim, ar.n_dropped, c->id,
-			         c->none, c->ndkim);
+			fail_msg(
+			        "parse(\"%s\"): got id \"%s\" none %d ndkim %zu dropped %zu, want \"%s\" %d %zu 0",
+			        c->in, ar.authserv_id, ar.none, ar.ndkim, ar.n_dropped, c->id,
+			        c->none, c->ndkim);
 		}
 		for (j = 0; j < c->ndkim; j++) {
 			check_dkim(c->in, j, &ar.dkim[j], &c->dkim[j]);
@@ -312,9 +305,9 @@ static void test_overlong(void **state)
 	rc = tlsrpt_authres_parse(s, &ar, err, sizeof(err));
 	if (rc != 0 || ar.ndkim != 2 || !ar.dkim[0].domain_cut ||
 	    strlen(ar.dkim[0].domain) != max || strcmp(ar.dkim[0].identity, "@x.ru") != 0) {
-		fail_msg("header.d of %zu bytes: got %d (%s) ndkim %zu cut %d, want 0, 2 results, "
-		         "cut",
-		         max + 1, rc, err, ar.ndkim, ar.dkim[0].domain_cut);
+		fail_msg(
+		        "header.d of %zu bytes: got %d (%s) ndkim %zu cut %d, want 0, 2 results, cut",
+		        max + 1, rc, err, ar.ndkim, ar.dkim[0].domain_cut);
 	}
 	snprintf(s, sizeof(s), "mx.example.net; dkim=pass header.i=\"%s\"@x header.d=x.ru", big);
 	rc = tlsrpt_authres_parse(s, &ar, err, sizeof(err));
@@ -368,10 +361,10 @@ static void test_attacks(void **state)
 	memset(longi, 'i', sizeof(longi) - 1);
 	longi[sizeof(longi) - 1] = '\0';
 	/* OpenDKIM 2.11 writes header.i cut to 256 bytes, without the domain */
-	snprintf(top, sizeof(top),
-	         "mx.example.com; dkim=pass (2048-bit key; unprotected) header.d=attacker.example "
-	         "header.i=%.256s header.a=rsa-sha256 header.s=sel header.b=AbCdEfGh",
-	         longi);
+	snprintf(
+	        top, sizeof(top),
+	        "mx.example.com; dkim=pass (2048-bit key; unprotected) header.d=attacker.example header.i=%.256s header.a=rsa-sha256 header.s=sel header.b=AbCdEfGh",
+	        longi);
 	fields[0] = top;
 	fields[1] = forged;
 	v = tlsrpt_authres_verdict(fields, 2, trusted, 1, "google.com", domain, sizeof(domain));
@@ -387,8 +380,7 @@ static void test_attacks(void **state)
 	/* unparseable top fields of ours: nothing below counts */
 	{
 		static const char *const bad[] = {
-		        "mx.example.com; spf=pass (mailfrom \"x(y) smtp.mailfrom=a.example; "
-		        "dkim=none",
+		        "mx.example.com; spf=pass (mailfrom \"x(y) smtp.mailfrom=a.example; dkim=none",
 		        "mx.example.com; dkim=pass header.d=\"attacker.example",
 		        "mx.example.com; dkim=pass header.d=attacker.example (unterminated",
 		        "mx.example.com; dkim=pass header.d=attacker.example header.i=a(b@x",
@@ -410,10 +402,8 @@ static void test_attacks(void **state)
 	/* quoted strings inside comments and comments inside quoted strings are read right */
 	{
 		static const char *const good[] = {
-		        "mx.example.com; spf=pass (mailfrom \"x(y\") smtp.mailfrom=a.example; "
-		        "dkim=pass header.d=google.com",
-		        "mx.example.com; spf=pass (\"a)b\" (nested \\) \"c(\")) smtp.mailfrom=a; "
-		        "dkim=pass header.d=google.com",
+		        "mx.example.com; spf=pass (mailfrom \"x(y\") smtp.mailfrom=a.example; dkim=pass header.d=google.com",
+		        "mx.example.com; spf=pass (\"a)b\" (nested \\) \"c(\")) smtp.mailfrom=a; dkim=pass header.d=google.com",
 		        "mx.example.com; dkim=pass reason=\"x (y\" header.d=google.com",
 		        "mx.example.com; dkim=pass reason=\"x) y\" header.d=google.com",
 		};
@@ -534,8 +524,7 @@ struct verdict_case {
 
 static const struct verdict_case verdict_cases[] = {
         {"opendkim pass",
-         {"mx.example.net; dkim=pass (2048-bit key; unprotected) header.d=mail.ru "
-          "header.i=@mail.ru header.a=rsa-sha256 header.s=mail4 header.b=AbCd1234"},
+         {"mx.example.net; dkim=pass (2048-bit key; unprotected) header.d=mail.ru header.i=@mail.ru header.a=rsa-sha256 header.s=mail4 header.b=AbCd1234"},
          "mail.ru",
          TLSRPT_DKIM_PASS,
          "mail.ru"},
@@ -582,8 +571,7 @@ static const struct verdict_case verdict_cases[] = {
          TLSRPT_DKIM_PASS,
          "mail.ru"},
         {"one pass one fail",
-         {"mx.example.net; spf=pass smtp.mailfrom=mail.ru; dkim=fail header.d=other.example; "
-          "dkim=pass header.d=mail.ru; dmarc=pass header.from=mail.ru"},
+         {"mx.example.net; spf=pass smtp.mailfrom=mail.ru; dkim=fail header.d=other.example; dkim=pass header.d=mail.ru; dmarc=pass header.from=mail.ru"},
          "mail.ru",
          TLSRPT_DKIM_PASS,
          "mail.ru"},

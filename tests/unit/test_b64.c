@@ -205,8 +205,7 @@ static void test_roundtrip(void **state)
 					n = decode_chunks(&d, enc, elen, steps[s], out);
 					if (n != len || memcmp(out, data, len) != 0) {
 						fail_msg(
-						        "len %zu wrap %zu pad %d step %zu: got %zu "
-						        "bytes, want %zu",
+						        "len %zu wrap %zu pad %d step %zu: got %zu bytes, want %zu",
 						        len, wraps[w], pad, steps[s], n, len);
 					}
 					if (d.invalid != 0) {

@@ -196,43 +196,42 @@ static const struct bad_case bad_cases[] = {
          "t.conf:1: MaxParts: 99999999999999999999999 is out of range (1 to 100000)"},
         {"MaxMessageSize 1023", "t.conf:1: MaxMessageSize: 1023 is out of range (1K to 1G)"},
         {"MaxMessageSize 2G", "t.conf:1: MaxMessageSize: 2G is out of range (1K to 1G)"},
-        {"MaxMessageSize 10MB", "t.conf:1: MaxMessageSize: \"10MB\" is not a size (digits with an "
-                                "optional K, M or G suffix)"},
+        {"MaxMessageSize 10MB",
+         "t.conf:1: MaxMessageSize: \"10MB\" is not a size (digits with an optional K, M or G suffix)"},
         {"MaxMessageSize 17179869184G",
          "t.conf:1: MaxMessageSize: 17179869184G is out of range (1K to 1G)"},
-        {"MaxMessageSize K", "t.conf:1: MaxMessageSize: \"K\" is not a size (digits with an "
-                             "optional K, M or G suffix)"},
+        {"MaxMessageSize K",
+         "t.conf:1: MaxMessageSize: \"K\" is not a size (digits with an optional K, M or G suffix)"},
         {"UMask 8", "t.conf:1: UMask: \"8\" is not an octal number"},
         {"UMask 1000", "t.conf:1: UMask: 1000 is out of range (000 to 777)"},
         {"Action bounce", "t.conf:1: Action: \"bounce\" is not deliver, discard, hold or redirect"},
         {"Action hold#x", "t.conf:1: Action: \"hold#x\" is not deliver, discard, hold or redirect"},
         {"LogFormat xml", "t.conf:1: LogFormat: \"xml\" is not kv or json"},
-        {"LogFacility kern", "t.conf:1: LogFacility: \"kern\" is not mail, daemon, user, local0, "
-                             "local1, local2, local3, local4, local5, local6 or local7"},
-        {"Socket tcp:1", "t.conf:1: Socket: \"tcp:1\" is not a socket (unix:/path, local:/path, "
-                         "inet:PORT@HOST, inet6:PORT@HOST)"},
-        {"Socket unix:run/m.sock", "t.conf:1: Socket: \"unix:run/m.sock\": the socket path must be "
-                                   "absolute"},
-        {"Socket inet:@localhost", "t.conf:1: Socket: \"inet:@localhost\": expected inet:PORT or "
-                                   "inet:PORT@HOST"},
-        {"ReportAddress tlsrpt", "t.conf:1: ReportAddress: \"tlsrpt\" is not an address "
-                                 "(local@domain, or local@ for any domain)"},
-        {"ReportAddress @example.com", "t.conf:1: ReportAddress: \"@example.com\" is not an "
-                                       "address (local@domain, or local@ for any domain)"},
-        {"ReportAddress a<b@x", "t.conf:1: ReportAddress: \"a<b@x\" holds a blank, control "
-                                "character, comma or angle bracket"},
+        {"LogFacility kern",
+         "t.conf:1: LogFacility: \"kern\" is not mail, daemon, user, local0, local1, local2, local3, local4, local5, local6 or local7"},
+        {"Socket tcp:1",
+         "t.conf:1: Socket: \"tcp:1\" is not a socket (unix:/path, local:/path, inet:PORT@HOST, inet6:PORT@HOST)"},
+        {"Socket unix:run/m.sock",
+         "t.conf:1: Socket: \"unix:run/m.sock\": the socket path must be absolute"},
+        {"Socket inet:@localhost",
+         "t.conf:1: Socket: \"inet:@localhost\": expected inet:PORT or inet:PORT@HOST"},
+        {"ReportAddress tlsrpt",
+         "t.conf:1: ReportAddress: \"tlsrpt\" is not an address (local@domain, or local@ for any domain)"},
+        {"ReportAddress @example.com",
+         "t.conf:1: ReportAddress: \"@example.com\" is not an address (local@domain, or local@ for any domain)"},
+        {"ReportAddress a<b@x",
+         "t.conf:1: ReportAddress: \"a<b@x\" holds a blank, control character, comma or angle bracket"},
         {"RedirectTo tlsrpt@", "t.conf:1: RedirectTo: \"tlsrpt@\" has no domain (local@domain)"},
         {"RedirectTo <a@b>", "t.conf:1: RedirectTo: \"<a@b>\" is not an address (local@domain)"},
         {"RecipientDelimiter @",
-         "t.conf:1: RecipientDelimiter: \"@\": delimiters must be printable "
-         "ASCII other than @ < > , \""},
+         "t.conf:1: RecipientDelimiter: \"@\": delimiters must be printable ASCII other than @ < > , \""},
         {"UserID a:b:c", "t.conf:1: UserID: \"a:b:c\" is not user or user:group"},
         {"UserID :grp", "t.conf:1: UserID: \":grp\" is not user or user:group"},
         {"UserID user:", "t.conf:1: UserID: \"user:\" is not user or user:group"},
         {"PidFile x.pid", "t.conf:1: PidFile: \"x.pid\": the path must be absolute"},
         {"Action hold\n# c\nACTION hold", "t.conf:3: Action: already set on line 1"},
-        {"ReportAddress tlsrpt@,#x@example.com", "t.conf:1: ReportAddress: \"#x@example.com\": an "
-                                                 "entry starting with # would read as a comment"},
+        {"ReportAddress tlsrpt@,#x@example.com",
+         "t.conf:1: ReportAddress: \"#x@example.com\": an entry starting with # would read as a comment"},
 };
 
 /* test_bad - every error names file:line and says what is wrong */
@@ -358,9 +357,9 @@ static void test_defaults(void **state)
 	assert_int_equal(tlsrpt_conf_set(cfg, "socket", "inet:1@localhost", err, sizeof(err)), 0);
 	assert_string_equal(cfg->socket, "inet:1@localhost");
 	assert_int_equal(tlsrpt_conf_set(cfg, "Socket", "unix:/a #b", err, sizeof(err)), -1);
-	assert_string_equal(err,
-	                    "Socket: \"unix:/a #b\": blanks at either end, control characters, "
-	                    "or a # at the start or after a blank (a comment) are not allowed");
+	assert_string_equal(
+	        err,
+	        "Socket: \"unix:/a #b\": blanks at either end, control characters, or a # at the start or after a blank (a comment) are not allowed");
 	assert_int_equal(tlsrpt_conf_set(cfg, "PidFile", "/x\n", err, sizeof(err)), -1);
 	assert_int_equal(tlsrpt_conf_set(cfg, "PidFile", " /x", err, sizeof(err)), -1);
 	assert_int_equal(tlsrpt_conf_set(cfg, "Nope", "x", err, sizeof(err)), -1);
@@ -469,9 +468,9 @@ static void check_generated(const char *path, const char *begin, const char *end
 	size_t i;
 
 	if (strcmp(got, want) != 0) {
-		fail_msg("%s: option list differs from the table (run make regen); "
-		         "got\n%s\nwant\n%s",
-		         path, got, want);
+		fail_msg(
+		        "%s: option list differs from the table (run make regen); got\n%s\nwant\n%s",
+		        path, got, want);
 	}
 	for (i = 0; i < tlsrpt_conf_noptions(); i++) {
 		snprintf(key, sizeof(key), keyfmt, tlsrpt_conf_option(i)->name);

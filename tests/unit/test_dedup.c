@@ -774,9 +774,9 @@ static void test_record_after_log(void **state)
 		fail_msg("first copy: got [%s], want the report", out);
 	}
 	if (file_entries(path) != 0 || tlsrpt_dedup_count(d) != 0) {
-		fail_msg("after finish: %zu entries in the file, %zu in memory; want none before "
-		         "the daemon's record call",
-		         file_entries(path), tlsrpt_dedup_count(d));
+		fail_msg(
+		        "after finish: %zu entries in the file, %zu in memory; want none before the daemon's record call",
+		        file_entries(path), tlsrpt_dedup_count(d));
 	}
 	/* the daemon "crashed" here: a restart reads the file and logs the report again */
 	tlsrpt_pipeline_free(p);

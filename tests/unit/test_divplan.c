@@ -216,14 +216,12 @@ static void test_table(void **state)
 		if (p.step != c->step || !same(p.action, c->action) || !same(p.reason, c->reason) ||
 		    !same(p.missing, c->missing) || p.header != c->header ||
 		    p.discard != c->discard) {
-			print_error("%s: got step %d %s reason \"%s\" missing \"%s\" header %d "
-			            "discard %d;"
-			            " want step %d %s reason \"%s\" missing \"%s\" header %d "
-			            "discard %d\n",
-			            c->name, (int)p.step, p.action, p.reason ? p.reason : "(none)",
-			            p.missing ? p.missing : "(none)", p.header, p.discard,
-			            (int)c->step, c->action, c->reason ? c->reason : "(none)",
-			            c->missing ? c->missing : "(none)", c->header, c->discard);
+			print_error(
+			        "%s: got step %d %s reason \"%s\" missing \"%s\" header %d discard %d; want step %d %s reason \"%s\" missing \"%s\" header %d discard %d\n",
+			        c->name, (int)p.step, p.action, p.reason ? p.reason : "(none)",
+			        p.missing ? p.missing : "(none)", p.header, p.discard, (int)c->step,
+			        c->action, c->reason ? c->reason : "(none)",
+			        c->missing ? c->missing : "(none)", c->header, c->discard);
 			bad++;
 		}
 	}

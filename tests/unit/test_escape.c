@@ -65,10 +65,8 @@ static const struct esc_case esc_cases[] = {
          S("a\xe2\x80\xa9"
            "b"),
          "\"a\\xe2\\x80\\xa9b\"", "\"a\\u2029b\""},
-        {"RLO U+202E",
-         S("\xe2\x80\xae"
-           "gpj.exe"),
-         "\"\\xe2\\x80\\xaegpj.exe\"", "\"\\u202egpj.exe\""},
+        {"RLO U+202E", S("\xe2\x80\xaegpj.exe"), "\"\\xe2\\x80\\xaegpj.exe\"",
+         "\"\\u202egpj.exe\""},
         {"ALM U+061C", S("\xd8\x9c"), "\"\\xd8\\x9c\"", "\"\\u061c\""},
         {"U+00A0 kept",
          S("a\xc2\xa0"

@@ -75,8 +75,7 @@ static const struct line_case line_cases[] = {
         {"cut line", "Q: report a=1 b=\"x y\" ...", TLSRPT_LOGLINE_BARE, 1, TLSRPT_LL_REPORT, "",
          "Q", "b", "x y"},
         {"json",
-         "Dec  5 16:27:52 mx1 tlsrpt-milter[1]: @cee:{\"event\":\"policy\",\"queue-id\":"
-         "\"Q7\",\"report-id\":\"r\\\"1\",\"total-successful-session-count\":97}",
+         "Dec  5 16:27:52 mx1 tlsrpt-milter[1]: @cee:{\"event\":\"policy\",\"queue-id\":\"Q7\",\"report-id\":\"r\\\"1\",\"total-successful-session-count\":97}",
          0, 1, TLSRPT_LL_POLICY, "mx1", "Q7", "report-id", "r\"1"},
         {"json count", "@cee:{\"event\":\"report\",\"queue-id\":\"Q\",\"policies\":2,\"t\":true}",
          TLSRPT_LOGLINE_BARE, 1, TLSRPT_LL_REPORT, "", "Q", "policies", "2"},
@@ -246,8 +245,7 @@ static void test_policy_of_other_domain(void **state)
 {
 	static const char *const lines[] = {
 	        REP("B", "r2", "sender.example"),
-	        "B: policy report-id=r2 policy-type=sts policy-domain=example.org "
-	        "total-successful-session-count=10 total-failure-session-count=1",
+	        "B: policy report-id=r2 policy-type=sts policy-domain=example.org total-successful-session-count=10 total-failure-session-count=1",
 	        NULL,
 	};
 	struct tlsrpt_digest *d = tlsrpt_digest_new(DAY(27), DAY(29), NULL, 0);
@@ -272,29 +270,18 @@ static void test_duplicates_and_hosts(void **state)
 {
 	/* two hosts interleaved; the second logged the same report (other queue ID) */
 	static const char *const lines[] = {
-	        "Nov 28 01:00:00 mx1 tlsrpt-milter[1]: A: report report-id=g1 "
-	        "start-datetime=2026-11-28T00:00:00Z end-datetime=2026-11-28T23:59:59Z "
-	        "policy-domain=example.com submitter=google.com dkim=pass dkim-domain=google.com",
-	        "Nov 28 01:00:00 mx2 tlsrpt-milter[1]: A: report report-id=g1 "
-	        "start-datetime=2026-11-28T00:00:00Z end-datetime=2026-11-28T23:59:59Z "
-	        "policy-domain=example.com submitter=other dkim=pass dkim-domain=google.com",
-	        "Nov 28 01:00:00 mx1 tlsrpt-milter[1]: A: policy report-id=g1 policy-type=sts "
-	        "total-successful-session-count=50 total-failure-session-count=5",
-	        "Nov 28 01:00:00 mx2 tlsrpt-milter[1]: A: policy report-id=g1 policy-type=sts "
-	        "total-successful-session-count=50 total-failure-session-count=5",
-	        "Nov 28 01:00:00 mx2 tlsrpt-milter[1]: A: failure report-id=g1 policy-type=sts "
-	        "result-type=certificate-expired failed-session-count=5",
-	        "Nov 28 01:00:00 mx1 tlsrpt-milter[1]: A: failure report-id=g1 policy-type=sts "
-	        "result-type=certificate-expired failed-session-count=5",
+	        "Nov 28 01:00:00 mx1 tlsrpt-milter[1]: A: report report-id=g1 start-datetime=2026-11-28T00:00:00Z end-datetime=2026-11-28T23:59:59Z policy-domain=example.com submitter=google.com dkim=pass dkim-domain=google.com",
+	        "Nov 28 01:00:00 mx2 tlsrpt-milter[1]: A: report report-id=g1 start-datetime=2026-11-28T00:00:00Z end-datetime=2026-11-28T23:59:59Z policy-domain=example.com submitter=other dkim=pass dkim-domain=google.com",
+	        "Nov 28 01:00:00 mx1 tlsrpt-milter[1]: A: policy report-id=g1 policy-type=sts total-successful-session-count=50 total-failure-session-count=5",
+	        "Nov 28 01:00:00 mx2 tlsrpt-milter[1]: A: policy report-id=g1 policy-type=sts total-successful-session-count=50 total-failure-session-count=5",
+	        "Nov 28 01:00:00 mx2 tlsrpt-milter[1]: A: failure report-id=g1 policy-type=sts result-type=certificate-expired failed-session-count=5",
+	        "Nov 28 01:00:00 mx1 tlsrpt-milter[1]: A: failure report-id=g1 policy-type=sts result-type=certificate-expired failed-session-count=5",
 	        /* same report-id from another (unauthenticated) submitter: a different report */
 	        REP("B", "g1", "evil.example"),
 	        POL("B", "g1", "sts", "1", "0"),
 	        /* outside the period */
-	        "C: report report-id=old start-datetime=2026-10-01T00:00:00Z "
-	        "policy-domain=example.com "
-	        "submitter=yahoo.com",
-	        "C: policy report-id=old total-successful-session-count=1 "
-	        "total-failure-session-count=0",
+	        "C: report report-id=old start-datetime=2026-10-01T00:00:00Z policy-domain=example.com submitter=yahoo.com",
+	        "C: policy report-id=old total-successful-session-count=1 total-failure-session-count=0",
 	        /* a policy line whose report line was never seen */
 	        POL("D", "lost", "sts", "9", "9"),
 	        NULL,
@@ -333,15 +320,12 @@ static void test_message_summaries(void **state)
 	        REP("M1", "b", "google.com"),
 	        POL("M1", "b", "sts", "20", "2"),
 	        "M1: failure-omitted reports=2 failure-details=7 failed-session-count=3",
-	        "M1: report-omitted reports=5 policies=9 total-successful-session-count=40 "
-	        "total-failure-session-count=4",
+	        "M1: report-omitted reports=5 policies=9 total-successful-session-count=40 total-failure-session-count=4",
 	        REP("M2", "a", "google.com"),
 	        REP("M2", "b", "google.com"),
 	        "M2: failure-omitted reports=2 failure-details=7 failed-session-count=3",
-	        "M2: report-omitted reports=5 policies=9 total-successful-session-count=40 "
-	        "total-failure-session-count=4",
-	        "M3: report-omitted reports=1 policies=1 total-successful-session-count=1 "
-	        "total-failure-session-count=1",
+	        "M2: report-omitted reports=5 policies=9 total-successful-session-count=40 total-failure-session-count=4",
+	        "M3: report-omitted reports=1 policies=1 total-successful-session-count=1 total-failure-session-count=1",
 	        NULL,
 	};
 	struct tlsrpt_digest *d = tlsrpt_digest_new(DAY(27), DAY(29), NULL, 0);
@@ -418,9 +402,9 @@ static void test_scan_blocks(void **state)
 			len += 5000;
 			buf[len++] = '\n';
 		} else if (i == 2345) {
-			len += (size_t)sprintf(buf + len,
-			                       "Nov 29 06:00:00 mx1 evil[1]: tlsrpt-milter[9]: F: "
-			                       "report x=1\n");
+			len += (size_t)sprintf(
+			        buf + len,
+			        "Nov 29 06:00:00 mx1 evil[1]: tlsrpt-milter[9]: F: report x=1\n");
 		} else {
 			memcpy(buf + len, FILLER, sizeof(FILLER) - 1);
 			len += sizeof(FILLER) - 1;

@@ -878,8 +878,7 @@ static const struct mime_case cases[] = {
          "E\n"},
 
         {"boundary longer than 70 characters is no boundary",
-         "Content-Type: multipart/mixed; boundary="
-         "12345678901234567890123456789012345678901234567890123456789012345678901\n"
+         "Content-Type: multipart/mixed; boundary=12345678901234567890123456789012345678901234567890123456789012345678901\n"
          "\n"
          "x\n",
          EOL_TEXT,
@@ -993,16 +992,13 @@ static const struct mime_case cases[] = {
          "H Date: Wed, 04 Sep 2024 03:53:20 -0700\n"
          "H TLS-Report-Domain: example.org\n"
          "H TLS-Report-Submitter: example.com\n"
-         "H Subject: Report Domain: example.org Submitter: example.com Report-ID: "
-         "<2024.09.03T00.00.00Z+example.org@example.com>\n"
+         "H Subject: Report Domain: example.org Submitter: example.com Report-ID: <2024.09.03T00.00.00Z+example.org@example.com>\n"
          "H MIME-Version: 1.0\n"
-         "H Content-Type: multipart/report; boundary=\"000000000000a5ef7b0621476a25\"; "
-         "report-type=\"tlsrpt\"\n"
+         "H Content-Type: multipart/report; boundary=\"000000000000a5ef7b0621476a25\"; report-type=\"tlsrpt\"\n"
          "P 1 1 text/plain - qp\n"
          "D This is an aggregate TLS report from example.com \n"
          "E\n"
-         "P 2 1 application/tlsrpt+gzip "
-         "example.com!example.org!1725321600!1725407999!001.json.gz b64\n"
+         "P 2 1 application/tlsrpt+gzip example.com!example.org!1725321600!1725407999!001.json.gz b64\n"
          "D " REPORT_DATA "\n"
          "E\n"},
 };
@@ -1164,8 +1160,8 @@ static void test_long_header(void **state)
 	str_addn(&want, pad.s, TLSRPT_MAX_HEADER_LEN - strlen("X-Long: "));
 	str_add(&want, "\nH Content-Type: multipart/mixed; boundary=b;\\tx-pad=\"");
 	str_addn(&want, pad.s,
-	         TLSRPT_MAX_HEADER_LEN - strlen("Content-Type: multipart/mixed; "
-	                                        "boundary=b;\tx-pad=\""));
+	         TLSRPT_MAX_HEADER_LEN -
+	                 strlen("Content-Type: multipart/mixed; boundary=b;\tx-pad=\""));
 	str_add(&want, "\nP 1 1 text/plain - id\nD in\nE\n");
 	check_walk("long header", msg.s, msg.len, &o, want.s);
 	str_free(&msg);
@@ -1327,11 +1323,10 @@ static void test_mutants(void **state)
 			for (j = 0; j < sizeof(chunks) / sizeof(chunks[0]); j++) {
 				walk(msg.s, msg.len, chunks[j], &o, &r);
 				if (strcmp(r.raw.s, whole.raw.s) != 0) {
-					fail_msg("mutant %u of \"%s\" in chunks of %zu: "
-					         "got\n%s\nwant "
-					         "(whole)\n%s",
-					         seed, cases[i].name, chunks[j], r.raw.s,
-					         whole.raw.s);
+					fail_msg(
+					        "mutant %u of \"%s\" in chunks of %zu: got\n%s\nwant (whole)\n%s",
+					        seed, cases[i].name, chunks[j], r.raw.s,
+					        whole.raw.s);
 				}
 				rec_free(&r);
 			}

@@ -35,11 +35,9 @@ static const struct type_case type_cases[] = {
          ""},
         {"multipart/mixed", "", 0, "", ""},
         {"multipart/mixed; boundary=\"\"", "", 0, "", ""},
-        {"multipart/mixed; boundary="
-         "\"12345678901234567890123456789012345678901234567890123456789012345678901\"",
+        {"multipart/mixed; boundary=\"12345678901234567890123456789012345678901234567890123456789012345678901\"",
          "", 0, "", ""},
-        {"multipart/mixed; boundary="
-         "1234567890123456789012345678901234567890123456789012345678901234567890",
+        {"multipart/mixed; boundary=1234567890123456789012345678901234567890123456789012345678901234567890",
          "multipart/mixed", 1,
          "1234567890123456789012345678901234567890123456789012345678901234567890", ""},
         {"text", "", 0, "", ""},
@@ -100,10 +98,10 @@ static void test_type(void **state)
 		tlsrpt_mimefield_type(c->value, &ct);
 		if (strcmp(ct.type, c->type) != 0 || ct.multipart != c->multipart ||
 		    strcmp(ct.boundary, c->boundary) != 0 || strcmp(ct.name, c->name) != 0) {
-			print_error("Content-Type %s: got type \"%s\" multipart %d boundary \"%s\" "
-			            "name \"%s\", want \"%s\" %d \"%s\" \"%s\"\n",
-			            c->value, ct.type, ct.multipart, ct.boundary, ct.name, c->type,
-			            c->multipart, c->boundary, c->name);
+			print_error(
+			        "Content-Type %s: got type \"%s\" multipart %d boundary \"%s\" name \"%s\", want \"%s\" %d \"%s\" \"%s\"\n",
+			        c->value, ct.type, ct.multipart, ct.boundary, ct.name, c->type,
+			        c->multipart, c->boundary, c->name);
 			bad++;
 		}
 	}

@@ -385,18 +385,16 @@ static void test_forged_fields(void **state)
 	tlsrpt_record_str(r, "receiving-mx-helo", helo);
 	tlsrpt_record_str(r, "additional-information", info);
 	tlsrpt_record_format(r, TLSRPT_FORMAT_KV, "Q1", out, sizeof(out));
-	assert_string_equal(out, "Q1: failure policy-domain=true.example result-type=\"\\x27\" "
-	                         "failed-session-count=2 receiving-mx-helo=\"x\\x27 "
-	                         "policy-domain\\x3dforged.example failed-session-count\\x3d0 y\" "
-	                         "additional-information=\"see failed-session-count\\x3d999"
-	                         "\\xe2\\x80\\xa8q: failure\"");
+	assert_string_equal(
+	        out,
+	        "Q1: failure policy-domain=true.example result-type=\"\\x27\" failed-session-count=2 receiving-mx-helo=\"x\\x27 policy-domain\\x3dforged.example failed-session-count\\x3d0 y\" additional-information=\"see failed-session-count\\x3d999\\xe2\\x80\\xa8q: failure\"");
 	p = strstr(out, " policy-domain=");
 	if (p == NULL || strstr(p + 1, " policy-domain=") != NULL ||
 	    strstr(out, " failed-session-count=") != strstr(out, " failed-session-count=2 ") ||
 	    strstr(strstr(out, " failed-session-count=") + 1, " failed-session-count=") != NULL) {
-		fail_msg("naive search: got a second policy-domain= or failed-session-count= in "
-		         "[%s]",
-		         out);
+		fail_msg(
+		        "naive search: got a second policy-domain= or failed-session-count= in [%s]",
+		        out);
 	}
 	if (strchr(out, '\'') != NULL) {
 		fail_msg("got a raw single quote in [%s]", out);

@@ -282,21 +282,21 @@ struct ok_case {
 
 static const struct ok_case ok_cases[] = {
         {"mx-host string",
-         REPORT(POLICY("\"policy-type\":\"sts\",\"policy-domain\":\"example.org\","
-                       "\"mx-host\":\"*.mail.example.org\"",
-                       SUM_OK, "")),
+         REPORT(POLICY(
+                 "\"policy-type\":\"sts\",\"policy-domain\":\"example.org\",\"mx-host\":\"*.mail.example.org\"",
+                 SUM_OK, "")),
          check_mx_string},
         {"mx-host array",
-         REPORT(POLICY("\"policy-type\":\"sts\",\"mx-host\":[\"mx1.example.org\",7,"
-                       "\"mx2.example.org\",null]",
-                       SUM_OK, "")),
+         REPORT(POLICY(
+                 "\"policy-type\":\"sts\",\"mx-host\":[\"mx1.example.org\",7,\"mx2.example.org\",null]",
+                 SUM_OK, "")),
          check_mx_array},
         {"mx-host empty array", REPORT(POLICY("\"mx-host\":[]", SUM_OK, "")), check_mx_absent},
         {"mx-host number", REPORT(POLICY("\"mx-host\":12", SUM_OK, "")), check_mx_absent},
         {"tlsa policy-string",
-         REPORT(POLICY("\"policy-type\":\"tlsa\",\"policy-string\":"
-                       "[\"[\\\"3 1 1 AB\\\",\\\"3 1 1 CD\\\"]\"]",
-                       SUM_OK, "")),
+         REPORT(POLICY(
+                 "\"policy-type\":\"tlsa\",\"policy-string\":[\"[\\\"3 1 1 AB\\\",\\\"3 1 1 CD\\\"]\"]",
+                 SUM_OK, "")),
          check_tlsa},
         {"policy-string with a non-string",
          REPORT(POLICY("\"policy-string\":[\"version: STSv1\",{},\"mode: enforce\"]", SUM_OK, "")),
@@ -305,12 +305,10 @@ static const struct ok_case ok_cases[] = {
          REPORT(POLICY("\"policy-string\":\"version: STSv1\"", SUM_OK, "")),
          check_policy_string_lone},
         {"date-time without time zone",
-         "{\"date-range\":{\"start-datetime\":\"2023-01-10T00:00:00\",\"end-datetime\":"
-         "\"2023-01-11T00:00:00\"},\"policies\":[]}",
+         "{\"date-range\":{\"start-datetime\":\"2023-01-10T00:00:00\",\"end-datetime\":\"2023-01-11T00:00:00\"},\"policies\":[]}",
          check_no_tz},
         {"contact-info null",
-         "{\"contact-info\":null,\"report-id\":\"rid\",\"policies\":[{\"policy\":{},\"summary\":{}}"
-         "]}",
+         "{\"contact-info\":null,\"report-id\":\"rid\",\"policies\":[{\"policy\":{},\"summary\":{}}]}",
          check_contact_null},
         {"contact-info number", "{\"contact-info\":5,\"report-id\":\"rid\",\"policies\":[]}",
          check_contact_null},
@@ -323,66 +321,58 @@ static const struct ok_case ok_cases[] = {
          REPORT(POLICY("\"policy-type\":\"sts\"", SUM_OK, ",\"failure-details\":{}")),
          check_no_details},
         {"failure detail minimal",
-         REPORT(POLICY("\"policy-type\":\"sts\"", SUM_OK,
-                       ",\"failure-details\":[{\"result-type\":\"sts-policy-fetch-error\","
-                       "\"failed-session-count\":3}]")),
+         REPORT(POLICY(
+                 "\"policy-type\":\"sts\"", SUM_OK,
+                 ",\"failure-details\":[{\"result-type\":\"sts-policy-fetch-error\",\"failed-session-count\":3}]")),
          check_minimal_detail},
         {"failure detail full",
-         REPORT(POLICY("\"policy-type\":\"sts\"", SUM_OK,
-                       ",\"failure-details\":[{\"result-type\":\"starttls-not-supported\","
-                       "\"sending-mta-ip\":\"2001:db8::1\",\"receiving-mx-hostname\":"
-                       "\"mx2.example.org\",\"receiving-mx-helo\":\"mx2-helo.example.org\","
-                       "\"receiving-ip\":\"203.0.113.56\",\"failed-session-count\":200,"
-                       "\"additional-information\":\"https://example.org/info\","
-                       "\"failure-reason-code\":\"X509_V_ERR\"}]")),
+         REPORT(POLICY(
+                 "\"policy-type\":\"sts\"", SUM_OK,
+                 ",\"failure-details\":[{\"result-type\":\"starttls-not-supported\",\"sending-mta-ip\":\"2001:db8::1\",\"receiving-mx-hostname\":\"mx2.example.org\",\"receiving-mx-helo\":\"mx2-helo.example.org\",\"receiving-ip\":\"203.0.113.56\",\"failed-session-count\":200,\"additional-information\":\"https://example.org/info\",\"failure-reason-code\":\"X509_V_ERR\"}]")),
          check_full_detail},
         {"failure-error-code alias",
-         REPORT(POLICY("", SUM_OK,
-                       ",\"failure-details\":[{\"result-type\":\"validation-failure\","
-                       "\"failed-session-count\":3,\"failure-error-code\":\"DRAFT_CODE\"}]")),
+         REPORT(POLICY(
+                 "", SUM_OK,
+                 ",\"failure-details\":[{\"result-type\":\"validation-failure\",\"failed-session-count\":3,\"failure-error-code\":\"DRAFT_CODE\"}]")),
          check_error_code_alias},
         {"failure-reason-code preferred",
-         REPORT(POLICY("", SUM_OK,
-                       ",\"failure-details\":[{\"failure-error-code\":\"DRAFT_CODE\","
-                       "\"failure-reason-code\":\"RFC_CODE\"}]")),
+         REPORT(POLICY(
+                 "", SUM_OK,
+                 ",\"failure-details\":[{\"failure-error-code\":\"DRAFT_CODE\",\"failure-reason-code\":\"RFC_CODE\"}]")),
          check_reason_code_wins},
         {"unknown types",
-         REPORT(POLICY("\"policy-type\":\"invalid-policy-type\"", SUM_OK,
-                       ",\"failure-details\":[{\"result-type\":\"Testing\","
-                       "\"additional-info-uri\":\"x\",\"failed-session-count\":3}]")),
+         REPORT(POLICY(
+                 "\"policy-type\":\"invalid-policy-type\"", SUM_OK,
+                 ",\"failure-details\":[{\"result-type\":\"Testing\",\"additional-info-uri\":\"x\",\"failed-session-count\":3}]")),
          check_unknown_types},
         {"missing counts",
-         "{\"policies\":[{\"policy\":{\"policy-type\":\"sts\"},"
-         "\"failure-details\":[{\"result-type\":\"x\"}]}]}",
+         "{\"policies\":[{\"policy\":{\"policy-type\":\"sts\"},\"failure-details\":[{\"result-type\":\"x\"}]}]}",
          check_missing_counts},
         {"wrong types",
-         "{\"organization-name\":1,\"report-id\":[],\"date-range\":\"today\",\"policies\":[{"
-         "\"policy\":{\"policy-type\":true,\"policy-domain\":{}},\"summary\":[],"
-         "\"failure-details\":[{\"result-type\":null,\"sending-mta-ip\":4}]}]}",
+         "{\"organization-name\":1,\"report-id\":[],\"date-range\":\"today\",\"policies\":[{\"policy\":{\"policy-type\":true,\"policy-domain\":{}},\"summary\":[],\"failure-details\":[{\"result-type\":null,\"sending-mta-ip\":4}]}]}",
          check_wrong_types},
         {"count 2^53 and -0",
-         REPORT(POLICY("",
-                       "\"total-successful-session-count\":9007199254740992,"
-                       "\"total-failure-session-count\":-0",
-                       "")),
+         REPORT(POLICY(
+                 "",
+                 "\"total-successful-session-count\":9007199254740992,\"total-failure-session-count\":-0",
+                 "")),
          check_max_count},
         {"count 0.0e0",
-         REPORT(POLICY("",
-                       "\"total-successful-session-count\":9007199254740992,"
-                       "\"total-failure-session-count\":0.0e0",
-                       "")),
+         REPORT(POLICY(
+                 "",
+                 "\"total-successful-session-count\":9007199254740992,\"total-failure-session-count\":0.0e0",
+                 "")),
          check_max_count},
         {"counts 1e3, 0.5e1, 12.000: read from their digits",
-         REPORT(POLICY("",
-                       "\"total-successful-session-count\":1e3,"
-                       "\"total-failure-session-count\":0.5e1",
-                       ",\"failure-details\":[{\"failed-session-count\":12.000}]")),
+         REPORT(POLICY(
+                 "", "\"total-successful-session-count\":1e3,\"total-failure-session-count\":0.5e1",
+                 ",\"failure-details\":[{\"failed-session-count\":12.000}]")),
          check_exact_counts},
         {"count 2^53 - 1 from its digits",
-         REPORT(POLICY("",
-                       "\"total-successful-session-count\":9007199254740991,"
-                       "\"total-failure-session-count\":90071992547409910e-1",
-                       "")),
+         REPORT(POLICY(
+                 "",
+                 "\"total-successful-session-count\":9007199254740991,\"total-failure-session-count\":90071992547409910e-1",
+                 "")),
          check_count_below_max},
         {"escaped backslash before u0000 is text, not NUL",
          "{\"report-id\":\"a\\\\u0000b\",\"policies\":[]}", check_backslash_u0000},
@@ -392,8 +382,7 @@ static const struct ok_case ok_cases[] = {
         {"BOM, white space, trailing newline",
          "\xef\xbb\xbf \n{\"report-id\":\"rid\",\"policies\":[]}\n", check_zero_policies},
         {"two policies",
-         "{\"policies\":[{\"policy\":{}},{\"policy\":{\"policy-type\":\"no-policy-found\"},"
-         "\"failure-details\":[1,\"x\",{\"failed-session-count\":4},null]}]}",
+         "{\"policies\":[{\"policy\":{}},{\"policy\":{\"policy-type\":\"no-policy-found\"},\"failure-details\":[1,\"x\",{\"failed-session-count\":4},null]}]}",
          check_two_policies},
 };
 
@@ -462,8 +451,7 @@ static const struct bad_case bad_cases[] = {
          "total-failure-session-count is not a non-negative integer"},
         {"count 2^53 + 1 as 9007199254740993e0",
          REPORT(POLICY("", SUM_OK,
-                       ",\"failure-details\":[{\"failed-session-count\":"
-                       "9007199254740993e0}]")),
+                       ",\"failure-details\":[{\"failed-session-count\":9007199254740993e0}]")),
          "failed-session-count is not a non-negative integer"},
         {"count 10^16", REPORT(POLICY("", "\"total-failure-session-count\":1e16", "")),
          "total-failure-session-count is not a non-negative integer"},
@@ -488,9 +476,9 @@ static const struct bad_case bad_cases[] = {
                        "")),
          "duplicate member total-failure-session-count"},
         {"duplicate failed-session-count",
-         REPORT(POLICY("", SUM_OK,
-                       ",\"failure-details\":[{\"failed-session-count\":1,"
-                       "\"failed-session-count\":100}]")),
+         REPORT(POLICY(
+                 "", SUM_OK,
+                 ",\"failure-details\":[{\"failed-session-count\":1,\"failed-session-count\":100}]")),
          "duplicate member failed-session-count"},
         /* a C string would end at the NUL: "visible" */
         {"NUL escape in a value", "{\"policies\":[],\"report-id\":\"visible\\u0000hidden\"}",
@@ -502,14 +490,12 @@ static const struct bad_case bad_cases[] = {
         {"second object", "{\"policies\":[]}\n{\"policies\":[]}",
          "trailing data after the report object (at byte 16)"},
         {"negative failed-session-count",
-         REPORT(POLICY("", SUM_OK,
-                       ",\"failure-details\":[{\"result-type\":\"a\",\"sending-mta-ip\":\"b\","
-                       "\"failed-session-count\":-3}]")),
+         REPORT(POLICY(
+                 "", SUM_OK,
+                 ",\"failure-details\":[{\"result-type\":\"a\",\"sending-mta-ip\":\"b\",\"failed-session-count\":-3}]")),
          "failed-session-count is not a non-negative integer"},
         {"fractional failed-session-count after good ones",
-         "{\"policies\":[{\"policy\":{\"policy-type\":\"sts\",\"mx-host\":[\"a\"],"
-         "\"policy-string\":[\"x\"]},\"failure-details\":[{\"failed-session-count\":1},"
-         "{\"result-type\":\"r\",\"failed-session-count\":0.25}]}]}",
+         "{\"policies\":[{\"policy\":{\"policy-type\":\"sts\",\"mx-host\":[\"a\"],\"policy-string\":[\"x\"]},\"failure-details\":[{\"failed-session-count\":1},{\"result-type\":\"r\",\"failed-session-count\":0.25}]}]}",
          "failed-session-count is not a non-negative integer"},
 };
 
@@ -637,14 +623,12 @@ static char *big_report(size_t n, size_t namelen, const char *rid)
 	len += namelen;
 	len += (size_t)snprintf(
 	        s + len, cap - len,
-	        "\",\"policies\":[{\"summary\":{\"total-failure-session-count\":%zu},"
-	        "\"failure-details\":[",
+	        "\",\"policies\":[{\"summary\":{\"total-failure-session-count\":%zu},\"failure-details\":[",
 	        n);
 	for (i = 0; i < n; i++) {
 		len += (size_t)snprintf(
 		        s + len, cap - len,
-		        "%s{\"result-type\":\"starttls-not-supported\",\"sending-mta-ip\":"
-		        "\"192.0.2.%zu\",\"failed-session-count\":%zu}",
+		        "%s{\"result-type\":\"starttls-not-supported\",\"sending-mta-ip\":\"192.0.2.%zu\",\"failed-session-count\":%zu}",
 		        i ? "," : "", i % 256, i + 1);
 	}
 	snprintf(s + len, cap - len, "]}]}");
@@ -780,9 +764,9 @@ static void test_raw_nul(void **state)
 		fail_msg("raw NUL: got parsed (report-id %s), want refused", show(r->report_id));
 	}
 	if (strcmp(err, "NUL character in a JSON string (at byte 35)") != 0) {
-		fail_msg("raw NUL: reason: got \"%s\", want \"NUL character in a JSON string (at "
-		         "byte 35)\"",
-		         err);
+		fail_msg(
+		        "raw NUL: reason: got \"%s\", want \"NUL character in a JSON string (at byte 35)\"",
+		        err);
 	}
 }
 
@@ -942,8 +926,8 @@ static void test_message_budget(void **state)
 /* message - a multipart message of three application/json parts (malloc'd) */
 static char *message(const char *p1, const char *p2, const char *p3, size_t *len)
 {
-	static const char head[] = "From: r@example.net\r\nContent-Type: multipart/mixed; "
-	                           "boundary=\"b\"\r\n\r\n";
+	static const char head[] =
+	        "From: r@example.net\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n";
 	static const char part[] = "--b\r\nContent-Type: application/json\r\n\r\n";
 	const char *parts[3] = {p1, p2, p3};
 	size_t cap = sizeof(head) + 3 * sizeof(part) + strlen(p1) + strlen(p2) + strlen(p3) + 64;
@@ -1052,10 +1036,10 @@ static void test_message_busy(void **state)
 	p = run_message(m, len, &lim, &b);
 	if (tlsrpt_pipeline_busy(p) || tlsrpt_pipeline_reports_ok(p) != 2 ||
 	    tlsrpt_pipeline_errors(p) != 1) {
-		fail_msg("no ceiling: got busy %d, %u reports, %u errors, want not busy, 2 reports "
-		         "and the numbers' error",
-		         tlsrpt_pipeline_busy(p), tlsrpt_pipeline_reports_ok(p),
-		         tlsrpt_pipeline_errors(p));
+		fail_msg(
+		        "no ceiling: got busy %d, %u reports, %u errors, want not busy, 2 reports and the numbers' error",
+		        tlsrpt_pipeline_busy(p), tlsrpt_pipeline_reports_ok(p),
+		        tlsrpt_pipeline_errors(p));
 	}
 	tlsrpt_pipeline_free(p);
 	free(m);

@@ -25,47 +25,22 @@
 #include "summary.h"
 
 static const char rfc_example[] =
-        "{\"organization-name\":\"Company-X\",\"date-range\":{\"start-datetime\":"
-        "\"2016-04-01T00:00:00Z\",\"end-datetime\":\"2016-04-01T23:59:59Z\"},"
-        "\"contact-info\":\"sts-reporting@company-x.example\","
-        "\"report-id\":\"5065427c-23d3-47ca-b6e0-946ea0e8c4be\",\"policies\":[{"
-        "\"policy\":{\"policy-type\":\"sts\",\"policy-string\":[\"version: STSv1\","
-        "\"mode: testing\",\"mx: *.mail.company-y.example\",\"max_age: 86400\"],"
-        "\"policy-domain\":\"company-y.example\",\"mx-host\":\"*.mail.company-y.example\"},"
-        "\"summary\":{\"total-successful-session-count\":5326,\"total-failure-session-count\":303},"
-        "\"failure-details\":[{\"result-type\":\"certificate-expired\",\"sending-mta-ip\":"
-        "\"2001:db8:abcd:0012::1\",\"receiving-mx-hostname\":\"mx1.mail.company-y.example\","
-        "\"failed-session-count\":100},{\"result-type\":\"starttls-not-supported\","
-        "\"sending-mta-ip\":\"2001:db8:abcd:0013::1\",\"receiving-mx-hostname\":"
-        "\"mx2.mail.company-y.example\",\"receiving-ip\":\"203.0.113.56\","
-        "\"failed-session-count\":200,\"additional-information\":"
-        "\"https://reports.company-x.example/report_info?id=5065427c-23d3#StarttlsNotSupported\"},"
-        "{\"result-type\":\"validation-failure\",\"sending-mta-ip\":\"198.51.100.62\","
-        "\"receiving-ip\":\"203.0.113.58\",\"receiving-mx-hostname\":"
-        "\"mx-backup.mail.company-y.example\",\"failed-session-count\":3,"
-        "\"failure-error-code\":\"X509_V_ERR_PROXY_PATH_LENGTH_EXCEEDED\"}]}]}";
+        "{\"organization-name\":\"Company-X\",\"date-range\":{\"start-datetime\":\"2016-04-01T00:00:00Z\",\"end-datetime\":\"2016-04-01T23:59:59Z\"},\"contact-info\":\"sts-reporting@company-x.example\",\"report-id\":\"5065427c-23d3-47ca-b6e0-946ea0e8c4be\",\"policies\":[{\"policy\":{\"policy-type\":\"sts\",\"policy-string\":[\"version: STSv1\",\"mode: testing\",\"mx: *.mail.company-y.example\",\"max_age: 86400\"],\"policy-domain\":\"company-y.example\",\"mx-host\":\"*.mail.company-y.example\"},\"summary\":{\"total-successful-session-count\":5326,\"total-failure-session-count\":303},\"failure-details\":[{\"result-type\":\"certificate-expired\",\"sending-mta-ip\":\"2001:db8:abcd:0012::1\",\"receiving-mx-hostname\":\"mx1.mail.company-y.example\",\"failed-session-count\":100},{\"result-type\":\"starttls-not-supported\",\"sending-mta-ip\":\"2001:db8:abcd:0013::1\",\"receiving-mx-hostname\":\"mx2.mail.company-y.example\",\"receiving-ip\":\"203.0.113.56\",\"failed-session-count\":200,\"additional-information\":\"https://reports.company-x.example/report_info?id=5065427c-23d3#StarttlsNotSupported\"},{\"result-type\":\"validation-failure\",\"sending-mta-ip\":\"198.51.100.62\",\"receiving-ip\":\"203.0.113.58\",\"receiving-mx-hostname\":\"mx-backup.mail.company-y.example\",\"failed-session-count\":3,\"failure-error-code\":\"X509_V_ERR_PROXY_PATH_LENGTH_EXCEEDED\"}]}]}";
 
 #define RID "report-id=5065427c-23d3-47ca-b6e0-946ea0e8c4be"
 #define POL RID " policy-type=sts policy-domain=company-y.example"
 
 static const char *const rfc_lines[] = {
-        "tests/x.eml: report " RID " organization-name=Company-X "
-        "contact-info=sts-reporting@company-x.example start-datetime=2016-04-01T00:00:00Z "
-        "end-datetime=2016-04-01T23:59:59Z policy-domain=company-y.example "
-        "submitter=mail.sender.example.com policies=1 total-successful-session-count=5326 "
-        "total-failure-session-count=303",
-        "tests/x.eml: policy " POL " mx-host=*.mail.company-y.example "
-        "total-successful-session-count=5326 total-failure-session-count=303 sts-mode=testing",
-        "tests/x.eml: failure " POL " result-type=certificate-expired failed-session-count=100 "
-        "sending-mta-ip=2001:db8:abcd:0012::1 receiving-mx-hostname=mx1.mail.company-y.example",
-        "tests/x.eml: failure " POL " result-type=starttls-not-supported failed-session-count=200 "
-        "sending-mta-ip=2001:db8:abcd:0013::1 receiving-mx-hostname=mx2.mail.company-y.example "
-        "receiving-ip=203.0.113.56 additional-information="
-        "\"https://reports.company-x.example/"
-        "report_info?id\\x3d5065427c-23d3#StarttlsNotSupported\"",
-        "tests/x.eml: failure " POL " result-type=validation-failure failed-session-count=3 "
-        "sending-mta-ip=198.51.100.62 receiving-mx-hostname=mx-backup.mail.company-y.example "
-        "receiving-ip=203.0.113.58 failure-reason-code=X509_V_ERR_PROXY_PATH_LENGTH_EXCEEDED",
+        "tests/x.eml: report " RID
+        " organization-name=Company-X contact-info=sts-reporting@company-x.example start-datetime=2016-04-01T00:00:00Z end-datetime=2016-04-01T23:59:59Z policy-domain=company-y.example submitter=mail.sender.example.com policies=1 total-successful-session-count=5326 total-failure-session-count=303",
+        "tests/x.eml: policy " POL
+        " mx-host=*.mail.company-y.example total-successful-session-count=5326 total-failure-session-count=303 sts-mode=testing",
+        "tests/x.eml: failure " POL
+        " result-type=certificate-expired failed-session-count=100 sending-mta-ip=2001:db8:abcd:0012::1 receiving-mx-hostname=mx1.mail.company-y.example",
+        "tests/x.eml: failure " POL
+        " result-type=starttls-not-supported failed-session-count=200 sending-mta-ip=2001:db8:abcd:0013::1 receiving-mx-hostname=mx2.mail.company-y.example receiving-ip=203.0.113.56 additional-information=\"https://reports.company-x.example/report_info?id\\x3d5065427c-23d3#StarttlsNotSupported\"",
+        "tests/x.eml: failure " POL
+        " result-type=validation-failure failed-session-count=3 sending-mta-ip=198.51.100.62 receiving-mx-hostname=mx-backup.mail.company-y.example receiving-ip=203.0.113.58 failure-reason-code=X509_V_ERR_PROXY_PATH_LENGTH_EXCEEDED",
 };
 
 static const enum tlsrpt_severity rfc_sev[] = {TLSRPT_SEV_WARNING, TLSRPT_SEV_WARNING,
@@ -127,38 +102,14 @@ static const char *line(const struct tlsrpt_records *rs, size_t i, const char *p
 static void test_top_policies(void **state)
 {
 	static const char json[] =
-	        "{\"report-id\":\"p\",\"policies\":["
-	        "{\"policy\":{\"policy-type\":\"sts\",\"policy-domain\":\"a.example\"},"
-	        "\"summary\":{\"total-successful-session-count\":10,"
-	        "\"total-failure-session-count\":1},\"failure-details\":[{\"result-type\":"
-	        "\"certificate-expired\",\"failed-session-count\":1}]},"
-	        "{\"policy\":{\"policy-type\":\"sts\",\"policy-domain\":\"b.example\"},"
-	        "\"summary\":{\"total-successful-session-count\":20,"
-	        "\"total-failure-session-count\":7},\"failure-details\":[{\"result-type\":"
-	        "\"starttls-not-supported\",\"failed-session-count\":7}]},"
-	        "{\"policy\":{\"policy-type\":\"sts\",\"policy-domain\":\"c.example\"},"
-	        "\"summary\":{\"total-successful-session-count\":30,"
-	        "\"total-failure-session-count\":0}},"
-	        "{\"policy\":{\"policy-type\":\"sts\",\"policy-domain\":\"d.example\"},"
-	        "\"summary\":{\"total-successful-session-count\":40,"
-	        "\"total-failure-session-count\":7},\"failure-details\":[{\"result-type\":"
-	        "\"validation-failure\",\"failed-session-count\":7}]},"
-	        "{\"policy\":{\"policy-type\":\"sts\",\"policy-domain\":\"e.example\"},"
-	        "\"summary\":{\"total-successful-session-count\":50,"
-	        "\"total-failure-session-count\":3}}]}";
+	        "{\"report-id\":\"p\",\"policies\":[{\"policy\":{\"policy-type\":\"sts\",\"policy-domain\":\"a.example\"},\"summary\":{\"total-successful-session-count\":10,\"total-failure-session-count\":1},\"failure-details\":[{\"result-type\":\"certificate-expired\",\"failed-session-count\":1}]},{\"policy\":{\"policy-type\":\"sts\",\"policy-domain\":\"b.example\"},\"summary\":{\"total-successful-session-count\":20,\"total-failure-session-count\":7},\"failure-details\":[{\"result-type\":\"starttls-not-supported\",\"failed-session-count\":7}]},{\"policy\":{\"policy-type\":\"sts\",\"policy-domain\":\"c.example\"},\"summary\":{\"total-successful-session-count\":30,\"total-failure-session-count\":0}},{\"policy\":{\"policy-type\":\"sts\",\"policy-domain\":\"d.example\"},\"summary\":{\"total-successful-session-count\":40,\"total-failure-session-count\":7},\"failure-details\":[{\"result-type\":\"validation-failure\",\"failed-session-count\":7}]},{\"policy\":{\"policy-type\":\"sts\",\"policy-domain\":\"e.example\"},\"summary\":{\"total-successful-session-count\":50,\"total-failure-session-count\":3}}]}";
 	static const char *const want[] = {
-	        "report report-id=p policy-domain=a.example policies=5 "
-	        "total-successful-session-count=150 total-failure-session-count=18",
-	        "policy report-id=p policy-type=sts policy-domain=b.example "
-	        "total-successful-session-count=20 total-failure-session-count=7",
-	        "failure report-id=p policy-type=sts policy-domain=b.example "
-	        "result-type=starttls-not-supported failed-session-count=7",
-	        "policy report-id=p policy-type=sts policy-domain=d.example "
-	        "total-successful-session-count=40 total-failure-session-count=7",
-	        "failure report-id=p policy-type=sts policy-domain=d.example "
-	        "result-type=validation-failure failed-session-count=7",
-	        "policy-omitted report-id=p policy-domain=a.example policies=3 "
-	        "total-successful-session-count=90 total-failure-session-count=4",
+	        "report report-id=p policy-domain=a.example policies=5 total-successful-session-count=150 total-failure-session-count=18",
+	        "policy report-id=p policy-type=sts policy-domain=b.example total-successful-session-count=20 total-failure-session-count=7",
+	        "failure report-id=p policy-type=sts policy-domain=b.example result-type=starttls-not-supported failed-session-count=7",
+	        "policy report-id=p policy-type=sts policy-domain=d.example total-successful-session-count=40 total-failure-session-count=7",
+	        "failure report-id=p policy-type=sts policy-domain=d.example result-type=validation-failure failed-session-count=7",
+	        "policy-omitted report-id=p policy-domain=a.example policies=3 total-successful-session-count=90 total-failure-session-count=4",
 	};
 	struct tlsrpt_records rs;
 	struct tlsrpt_report *r = parse(json);
@@ -181,18 +132,17 @@ static void test_top_policies(void **state)
 	assert_string_equal((line(&rs, 2, "Q") + 3), want[2]);
 	assert_int_equal(rs.v[3].event, TLSRPT_EV_POLICY);
 	assert_int_equal(rs.v[4].event, TLSRPT_EV_POLICY_OMITTED);
-	assert_string_equal((line(&rs, 5, "Q") + 3),
-	                    "failure-omitted report-id=p policy-domain=a.example "
-	                    "failure-details=1 failed-session-count=7");
+	assert_string_equal(
+	        (line(&rs, 5, "Q") + 3),
+	        "failure-omitted report-id=p policy-domain=a.example failure-details=1 failed-session-count=7");
 	tlsrpt_records_free(&rs);
 
 	/* no policy lines at all; and all of them when the limit allows */
 	summarise_p(r, NULL, 50, 0, &rs);
 	assert_int_equal(rs.n, 2);
-	assert_string_equal((line(&rs, 1, "Q") + 3),
-	                    "policy-omitted report-id=p policy-domain=a.example "
-	                    "policies=5 total-successful-session-count=150 "
-	                    "total-failure-session-count=18");
+	assert_string_equal(
+	        (line(&rs, 1, "Q") + 3),
+	        "policy-omitted report-id=p policy-domain=a.example policies=5 total-successful-session-count=150 total-failure-session-count=18");
 	tlsrpt_records_free(&rs);
 	summarise_p(r, NULL, 50, 5, &rs);
 	assert_int_equal(rs.n, 1 + 5 + 3);
@@ -237,33 +187,19 @@ static void test_rfc_example(void **state)
 static void test_domains(void **state)
 {
 	static const char json[] =
-	        "{\"report-id\":\"r1\",\"policies\":["
-	        "{\"policy\":{\"policy-type\":\"no-policy-found\"},"
-	        "\"summary\":{\"total-successful-session-count\":7}},"
-	        "{\"policy\":{\"policy-type\":\"sts\",\"policy-domain\":\"b.example\","
-	        "\"mx-host\":[\"mx1.b.example\",\"mx2.b.example\"]},"
-	        "\"summary\":{\"total-successful-session-count\":1,"
-	        "\"total-failure-session-count\":2}}]}";
+	        "{\"report-id\":\"r1\",\"policies\":[{\"policy\":{\"policy-type\":\"no-policy-found\"},\"summary\":{\"total-successful-session-count\":7}},{\"policy\":{\"policy-type\":\"sts\",\"policy-domain\":\"b.example\",\"mx-host\":[\"mx1.b.example\",\"mx2.b.example\"]},\"summary\":{\"total-successful-session-count\":1,\"total-failure-session-count\":2}}]}";
 	static const struct {
 		const char *hdr;
 		const char *want[3];
 	} cases[] = {
 	        {"hdr.example",
-	         {"report report-id=r1 policy-domain=hdr.example policies=2 "
-	          "total-successful-session-count=8 total-failure-session-count=2",
-	          "policy report-id=r1 policy-type=no-policy-found policy-domain=hdr.example "
-	          "total-successful-session-count=7 total-failure-session-count=0",
-	          "policy report-id=r1 policy-type=sts policy-domain=b.example "
-	          "mx-host=mx1.b.example,mx2.b.example total-successful-session-count=1 "
-	          "total-failure-session-count=2"}},
+	         {"report report-id=r1 policy-domain=hdr.example policies=2 total-successful-session-count=8 total-failure-session-count=2",
+	          "policy report-id=r1 policy-type=no-policy-found policy-domain=hdr.example total-successful-session-count=7 total-failure-session-count=0",
+	          "policy report-id=r1 policy-type=sts policy-domain=b.example mx-host=mx1.b.example,mx2.b.example total-successful-session-count=1 total-failure-session-count=2"}},
 	        {NULL,
-	         {"report report-id=r1 policies=2 "
-	          "total-successful-session-count=8 total-failure-session-count=2",
-	          "policy report-id=r1 policy-type=no-policy-found "
-	          "total-successful-session-count=7 total-failure-session-count=0",
-	          "policy report-id=r1 policy-type=sts policy-domain=b.example "
-	          "mx-host=mx1.b.example,mx2.b.example total-successful-session-count=1 "
-	          "total-failure-session-count=2"}},
+	         {"report report-id=r1 policies=2 total-successful-session-count=8 total-failure-session-count=2",
+	          "policy report-id=r1 policy-type=no-policy-found total-successful-session-count=7 total-failure-session-count=0",
+	          "policy report-id=r1 policy-type=sts policy-domain=b.example mx-host=mx1.b.example,mx2.b.example total-successful-session-count=1 total-failure-session-count=2"}},
 	};
 	static const enum tlsrpt_severity want_sev[] = {TLSRPT_SEV_WARNING, TLSRPT_SEV_INFO,
 	                                                TLSRPT_SEV_WARNING};
@@ -295,12 +231,12 @@ static void test_domains(void **state)
 	}
 	/* First policy's domain when there is no header and the first policy has one. */
 	tlsrpt_report_free(r);
-	r = parse("{\"policies\":[{\"policy\":{\"policy-domain\":\"first.example\"}},"
-	          "{\"policy\":{\"policy-domain\":\"second.example\"}}]}");
+	r = parse(
+	        "{\"policies\":[{\"policy\":{\"policy-domain\":\"first.example\"}},{\"policy\":{\"policy-domain\":\"second.example\"}}]}");
 	summarise(r, NULL, 50, &rs);
-	if (strcmp(line(&rs, 0, NULL), "report policy-domain=first.example policies=2 "
-	                               "total-successful-session-count=0 "
-	                               "total-failure-session-count=0") != 0 ||
+	if (strcmp(line(&rs, 0, NULL),
+	           "report policy-domain=first.example policies=2 total-successful-session-count=0 total-failure-session-count=0") !=
+	            0 ||
 	    rs.v[0].severity != TLSRPT_SEV_INFO) {
 		fail_msg("no header: got [%s] severity %d, want first.example and INFO",
 		         line(&rs, 0, NULL), (int)rs.v[0].severity);
@@ -348,14 +284,12 @@ static char *many_json(const uint64_t *cnt, size_t n, size_t split)
 	assert_non_null(s);
 	len += (size_t)snprintf(
 	        s + len, cap - len,
-	        "{\"report-id\":\"many\",\"policies\":[{\"policy\":{\"policy-type\":"
-	        "\"sts\",\"policy-domain\":\"a.example\"},\"failure-details\":[");
+	        "{\"report-id\":\"many\",\"policies\":[{\"policy\":{\"policy-type\":\"sts\",\"policy-domain\":\"a.example\"},\"failure-details\":[");
 	for (i = 0; i < n; i++) {
 		if (i == split) {
 			len += (size_t)snprintf(
 			        s + len, cap - len,
-			        "]},{\"policy\":{\"policy-type\":\"sts\","
-			        "\"policy-domain\":\"b.example\"},\"failure-details\":[");
+			        "]},{\"policy\":{\"policy-type\":\"sts\",\"policy-domain\":\"b.example\"},\"failure-details\":[");
 		}
 		len += (size_t)snprintf(
 		        s + len, cap - len,
@@ -422,10 +356,10 @@ static void check_many(const char *name, const uint64_t *cnt, size_t n, size_t s
 			fail_msg("%s: last record: got %zu records, want failure-omitted at %zu",
 			         name, rs.n, k);
 		}
-		snprintf(want, sizeof(want),
-		         "failure-omitted report-id=many policy-domain=a.example "
-		         "failure-details=%zu failed-session-count=%llu",
-		         omitted, (unsigned long long)omitted_sum);
+		snprintf(
+		        want, sizeof(want),
+		        "failure-omitted report-id=many policy-domain=a.example failure-details=%zu failed-session-count=%llu",
+		        omitted, (unsigned long long)omitted_sum);
 		if (strcmp(line(&rs, k, NULL), want) != 0) {
 			fail_msg("%s: omitted line: got [%s], want [%s]", name, line(&rs, k, NULL),
 			         want);
@@ -465,13 +399,14 @@ static void test_top_failures(void **state)
 			fail_msg("ascending: records: got %zu, want 54", rs.n);
 		}
 		last = line(&rs, rs.n - 1, "Q");
-		if (strcmp(last, "Q: failure-omitted report-id=many policy-domain=a.example "
-		                 "failure-details=10 failed-session-count=55") != 0) {
+		if (strcmp(last,
+		           "Q: failure-omitted report-id=many policy-domain=a.example failure-details=10 failed-session-count=55") !=
+		    0) {
 			fail_msg("ascending: got [%s], want N=10 M=55", last);
 		}
 		if (strcmp(line(&rs, 2, NULL),
-		           "failure report-id=many policy-type=sts policy-domain=a.example "
-		           "result-type=r10 failed-session-count=11") != 0) {
+		           "failure report-id=many policy-type=sts policy-domain=a.example result-type=r10 failed-session-count=11") !=
+		    0) {
 			fail_msg("ascending: first failure: got [%s], want r10",
 			         line(&rs, 2, NULL));
 		}
@@ -498,11 +433,10 @@ static struct tlsrpt_report *policy_report(const char *type, const char *ps)
 {
 	char json[1024];
 
-	snprintf(json, sizeof(json),
-	         "{\"report-id\":\"m\",\"policies\":[{\"policy\":{\"policy-type\":\"%s\","
-	         "\"policy-string\":%s,\"policy-domain\":\"a.example\"},\"summary\":{"
-	         "\"total-successful-session-count\":1,\"total-failure-session-count\":0}}]}",
-	         type, ps);
+	snprintf(
+	        json, sizeof(json),
+	        "{\"report-id\":\"m\",\"policies\":[{\"policy\":{\"policy-type\":\"%s\",\"policy-string\":%s,\"policy-domain\":\"a.example\"},\"summary\":{\"total-successful-session-count\":1,\"total-failure-session-count\":0}}]}",
+	        type, ps);
 	return parse(json);
 }
 
@@ -612,9 +546,9 @@ static void test_failures_per_message(void **state)
 	if (tlsrpt_summary_finish(&m, &rs, err, sizeof(err)) != 0) {
 		fail_msg("finish: got error (%s)", err);
 	}
-	assert_string_equal(line(&rs, rs.n - 1, "Q"),
-	                    "Q: failure-omitted failure-details=40 failed-session-count=520 "
-	                    "reports=2");
+	assert_string_equal(
+	        line(&rs, rs.n - 1, "Q"),
+	        "Q: failure-omitted failure-details=40 failed-session-count=520 reports=2");
 	assert_int_equal(count_ev(&rs, TLSRPT_EV_FAILURE), 50);
 	assert_int_equal(count_ev(&rs, TLSRPT_EV_REPORT), 3);
 	tlsrpt_records_free(&rs);
@@ -630,9 +564,9 @@ static void test_failures_per_message(void **state)
 	if (tlsrpt_summary_finish(&m, &rs, err, sizeof(err)) != 0) {
 		fail_msg("45: finish: got error (%s)", err);
 	}
-	assert_string_equal(line(&rs, rs.n - 1, NULL),
-	                    "failure-omitted report-id=many policy-domain=a.example "
-	                    "failure-details=15 failed-session-count=120");
+	assert_string_equal(
+	        line(&rs, rs.n - 1, NULL),
+	        "failure-omitted report-id=many policy-domain=a.example failure-details=15 failed-session-count=120");
 	tlsrpt_records_free(&rs);
 
 	/* nothing left out: no line */
@@ -664,22 +598,8 @@ static void test_room(void **state)
 
 	(void)state;
 	/* test_top_policies' report: 5 policies, 18 failed and 150 good sessions */
-	r = parse("{\"report-id\":\"p\",\"policies\":["
-	          "{\"policy\":{\"policy-type\":\"sts\",\"policy-domain\":\"a.example\"},"
-	          "\"summary\":{\"total-successful-session-count\":10,"
-	          "\"total-failure-session-count\":1}},"
-	          "{\"policy\":{\"policy-type\":\"sts\",\"policy-domain\":\"b.example\"},"
-	          "\"summary\":{\"total-successful-session-count\":20,"
-	          "\"total-failure-session-count\":7}},"
-	          "{\"policy\":{\"policy-type\":\"sts\",\"policy-domain\":\"c.example\"},"
-	          "\"summary\":{\"total-successful-session-count\":30,"
-	          "\"total-failure-session-count\":0}},"
-	          "{\"policy\":{\"policy-type\":\"sts\",\"policy-domain\":\"d.example\"},"
-	          "\"summary\":{\"total-successful-session-count\":40,"
-	          "\"total-failure-session-count\":7}},"
-	          "{\"policy\":{\"policy-type\":\"sts\",\"policy-domain\":\"e.example\"},"
-	          "\"summary\":{\"total-successful-session-count\":50,"
-	          "\"total-failure-session-count\":3}}]}");
+	r = parse(
+	        "{\"report-id\":\"p\",\"policies\":[{\"policy\":{\"policy-type\":\"sts\",\"policy-domain\":\"a.example\"},\"summary\":{\"total-successful-session-count\":10,\"total-failure-session-count\":1}},{\"policy\":{\"policy-type\":\"sts\",\"policy-domain\":\"b.example\"},\"summary\":{\"total-successful-session-count\":20,\"total-failure-session-count\":7}},{\"policy\":{\"policy-type\":\"sts\",\"policy-domain\":\"c.example\"},\"summary\":{\"total-successful-session-count\":30,\"total-failure-session-count\":0}},{\"policy\":{\"policy-type\":\"sts\",\"policy-domain\":\"d.example\"},\"summary\":{\"total-successful-session-count\":40,\"total-failure-session-count\":7}},{\"policy\":{\"policy-type\":\"sts\",\"policy-domain\":\"e.example\"},\"summary\":{\"total-successful-session-count\":50,\"total-failure-session-count\":3}}]}");
 	tlsrpt_limits_default(&lim);
 	tlsrpt_records_init(&rs);
 	memset(&m, 0, sizeof(m));
@@ -693,9 +613,9 @@ static void test_room(void **state)
 	}
 	assert_int_equal(rs.n, before + 4);
 	assert_int_equal(rs.v[before].event, TLSRPT_EV_REPORT);
-	assert_string_equal(line(&rs, before + 3, NULL),
-	                    "policy-omitted report-id=p policy-domain=a.example policies=3 "
-	                    "total-successful-session-count=90 total-failure-session-count=4");
+	assert_string_equal(
+	        line(&rs, before + 3, NULL),
+	        "policy-omitted report-id=p policy-domain=a.example policies=3 total-successful-session-count=90 total-failure-session-count=4");
 	/* no room: counted, twice */
 	for (i = 0; i < 2; i++) {
 		if (tlsrpt_summary_records(r, NULL, &lim, &m, &rs, err, sizeof(err)) != 0) {
@@ -707,9 +627,9 @@ static void test_room(void **state)
 		fail_msg("finish: got error (%s)", err);
 	}
 	assert_int_equal(rs.n, before + 5);
-	assert_string_equal(line(&rs, rs.n - 1, NULL),
-	                    "report-omitted reports=2 policies=10 "
-	                    "total-successful-session-count=300 total-failure-session-count=36");
+	assert_string_equal(
+	        line(&rs, rs.n - 1, NULL),
+	        "report-omitted reports=2 policies=10 total-successful-session-count=300 total-failure-session-count=36");
 	assert_int_equal(rs.v[rs.n - 1].severity, TLSRPT_SEV_WARNING);
 	tlsrpt_records_free(&rs);
 	tlsrpt_report_free(r);

@@ -305,6 +305,11 @@ void tlsrpt_rec_judge(const struct tlsrpt_rec_txt *txt, size_t n, char *const *p
 		r->verdict = TLSRPT_REC_MALFORMED;
 		return;
 	}
+	if (npatterns == 0) {
+		r->verdict = TLSRPT_REC_PRESENT;
+		list_rua(r, "reports go to ", "");
+		return;
+	}
 	if (w.found) {
 		r->verdict = TLSRPT_REC_OURS;
 		list_rua(r, "reports go to ", "");
@@ -316,7 +321,7 @@ void tlsrpt_rec_judge(const struct tlsrpt_rec_txt *txt, size_t n, char *const *p
 
 const char *tlsrpt_rec_name(enum tlsrpt_rec_verdict v)
 {
-	static const char *const names[] = {"ours",     "elsewhere", "none",
-	                                    "multiple", "malformed", "noanswer"};
+	static const char *const names[] = {"ours",      "elsewhere", "none",   "multiple",
+	                                    "malformed", "noanswer",  "present"};
 	return (unsigned)v < sizeof(names) / sizeof(names[0]) ? names[v] : "?";
 }

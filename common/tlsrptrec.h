@@ -17,6 +17,7 @@
  *   malformed  one record that senders cannot use (syntax, no rua)
  *   noanswer   the resolver gave no answer (time-out, SERVFAIL, no server):
  *              nothing is known, which is never called a failure
+ *   present    one valid record, and no report address to compare with
  * The detail text names what was found, for a person; values from DNS are
  * kept as they are (the caller escapes them for its output).  Pure: no
  * I/O, no allocation, no globals.
@@ -37,6 +38,7 @@ enum tlsrpt_rec_verdict {
 	TLSRPT_REC_MULTIPLE,
 	TLSRPT_REC_MALFORMED,
 	TLSRPT_REC_NOANSWER,
+	TLSRPT_REC_PRESENT,
 };
 
 /* One TXT record: its character-strings joined, as RFC 8460 says. */
@@ -61,12 +63,13 @@ int tlsrpt_rec_parse(const char *s, size_t len, struct tlsrpt_rec_result *r);
 /*
  * tlsrpt_rec_judge - the verdict on the n TXT records of _smtp._tls.DOMAIN
  * (n == 0: the name has no TXT record) against the report address
- * patterns (addr.h entries) with the extension delimiters delims.
+ * patterns (addr.h entries) with the extension delimiters delims; with no
+ * pattern, a valid record is "present".
  */
 void tlsrpt_rec_judge(const struct tlsrpt_rec_txt *txt, size_t n, char *const *patterns,
                       size_t npatterns, const char *delims, struct tlsrpt_rec_result *r);
 
-/* tlsrpt_rec_name - "ours", "elsewhere", "none", "multiple", "malformed", "noanswer" */
+/* tlsrpt_rec_name - "ours", "elsewhere", "none", "multiple", "malformed", "noanswer", "present" */
 const char *tlsrpt_rec_name(enum tlsrpt_rec_verdict v);
 
 #endif

@@ -63,7 +63,7 @@ EOF
 # inside: the namespace's side of the test, output to files
 cat >"$tmp/inside.sh" <<'EOF'
 set -u
-tmp=$1 milter=$2
+tmp=$1 milter=$2 lookout=$3
 ip link set lo up 2>/dev/null || ifconfig lo up 2>/dev/null || exit 3
 mount --bind "$tmp/resolv.conf" /etc/resolv.conf || exit 4
 unbound -d -c "$tmp/unbound.conf" >"$tmp/unbound.out" 2>&1 &
@@ -77,14 +77,19 @@ until "$milter" -c "$tmp/milter.conf" -n -D >/dev/null 2>"$tmp/probe.err" &&
 done
 "$milter" -c "$tmp/milter.conf" -n -D >"$tmp/up.out" 2>"$tmp/up.err"
 echo $? >"$tmp/up.rc"
+: >"$tmp/empty.log"
+"$lookout" --dns --config "$tmp/milter.conf" --today 2026-12-01 "$tmp/empty.log" >"$tmp/up.txt" 2>&1
+"$lookout" --dns --json --config "$tmp/milter.conf" --today 2026-12-01 "$tmp/empty.log" >"$tmp/up.json" 2>&1
 kill "$pid"
 wait "$pid" 2>/dev/null
 start=$(date +%s)
 "$milter" -c "$tmp/milter.conf" -n -D >"$tmp/down.out" 2>"$tmp/down.err"
 echo $? >"$tmp/down.rc"
 echo $(($(date +%s) - start)) >"$tmp/down.secs"
+"$lookout" --dns --config "$tmp/milter.conf" --today 2026-12-01 "$tmp/empty.log" >"$tmp/down.txt" 2>&1
 EOF
-unshare -mn --propagation private sh "$tmp/inside.sh" "$tmp" "$TLSRPT_MILTER" ||
+: "${TLSRPT_LOOKOUT:=$top_builddir/lookout/tlsrpt-lookout}"
+unshare -mn --propagation private sh "$tmp/inside.sh" "$tmp" "$TLSRPT_MILTER" "$TLSRPT_LOOKOUT" ||
     { cat "$tmp/unbound.out" "$tmp/unbound.log" 2>/dev/null; fail "the namespace's script failed"; }
 
 # expect DOMAIN VERDICT [TEXT] - the _smtp._tls line of DOMAIN while unbound runs
@@ -133,4 +138,23 @@ grep -q 'warning: dns' "$tmp/down.err" && fail "a warning while DNS gave no answ
     fail "exit $(cat "$tmp/down.rc") when DNS gives no answer, want 0"
 [ "$(cat "$tmp/down.secs")" -lt 120 ] && ok "bounded: $(cat "$tmp/down.secs") s for 30 look-ups" ||
     fail "$(cat "$tmp/down.secs") s with the server stopped"
+
+# tlsrpt-lookout --dns: the same verdicts next to each domain without reports
+grep -A2 '^== right.test' "$tmp/up.txt" | grep -q 'DNS: _smtp._tls record ours: reports go to mailto:tlsrpt@right.test' &&
+    ok "lookout --dns: right.test ours" || { fail "lookout --dns: right.test"; cat "$tmp/up.txt"; }
+grep -A2 '^== multi.test' "$tmp/up.txt" | grep -q 'DNS: _smtp._tls record multiple: ' &&
+    ok "lookout --dns: multi.test multiple" || fail "lookout --dns: multi.test"
+python3 - "$tmp/up.json" <<'PY' && ok "lookout --dns --json: a dns object per silent domain" || fail "lookout --dns --json"
+import json, sys
+doc = json.load(open(sys.argv[1]))
+got = {d["policy-domain"]: d["dns"]["verdict"] for d in doc["domains"] if "dns" in d}
+want = {"right.test": "ours", "wrong.test": "elsewhere", "missing.test": "none",
+        "bad.test": "malformed", "multi.test": "multiple"}
+for k, v in want.items():
+    if got.get(k) != v:
+        sys.exit("%s: got %s, want %s" % (k, got.get(k), v))
+PY
+n=$(grep -c 'DNS: _smtp._tls record noanswer: DNS gave' "$tmp/down.txt")
+[ "$n" = 10 ] && ok "lookout --dns, server stopped: 10 noanswer" ||
+    { fail "lookout --dns, server stopped: $n noanswer lines"; cat "$tmp/down.txt"; }
 finish

@@ -57,6 +57,9 @@ static const struct judge_case judge_cases[] = {
         /* multiple */
         {"v=TLSRPTv1; rua=mailto:tlsrpt@example.com|v=TLSRPTv1; rua=mailto:tlsrpt@example.com",
          "tlsrpt@", TLSRPT_REC_MULTIPLE, "2 records"},
+        /* no report address to compare with */
+        {"v=TLSRPTv1; rua=mailto:a@example.com", "", TLSRPT_REC_PRESENT, "mailto:a@example.com"},
+        {"", "", TLSRPT_REC_NONE, "no TXT record"},
         /* malformed */
         {"v=TLSRPTv1", "tlsrpt@", TLSRPT_REC_MALFORMED, "senders ignore it"},
         {"v=TLSRPTv1;", "tlsrpt@", TLSRPT_REC_MALFORMED, "no rua="},

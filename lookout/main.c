@@ -7,7 +7,7 @@
  * textfile, or mails text and HTML as multipart/alternative (both
  * quoted-printable, so no line passes 76 characters whatever a report's
  * values hold) through the local sendmail.  The library does the work (logscan, logline, digest,
- * render); this file is options, files and the exit status:
+ * render) and logfile.c reads the inputs; this file is options, outputs and the exit status:
  * 0 no failed session in the period, 1 some, 2 usage or input error.
  */
 #include "config.h"
@@ -24,11 +24,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "alertmode.h"
 #include "conf.h"
 #include "digest.h"
-#include "alertmode.h"
+#include "dnsnote.h"
 #include "logline.h"
-#include "logscan.h"
+#include "logfile.h"
 #include "meaning.h"
 #include "payload.h"
 #include "render.h"
@@ -41,7 +42,7 @@ struct opts {
 	int days;
 	long since, today;
 	int silent_days;
-	int json, text;
+	int json, text, dns;
 	const char *html, *prom, *mail, *sendmail, *from, *config;
 };
 
@@ -51,6 +52,7 @@ static void usage(void)
 	fputs("usage: tlsrpt-lookout [--days N | --since YYYY-MM-DD] [--today YYYY-MM-DD]\n"
 	      "         [--silent-days N] [--domain DOMAIN]... [--config FILE] [--json]\n"
 	      "         [--html FILE] [--prometheus FILE] [--mail ADDRESS [--from ADDRESS] [--sendmail PATH]]\n"
+	      "         [--dns]\n"
 	      "         [FILE|-]...\n"
 	      "       tlsrpt-lookout --explain RESULT-TYPE\n"
 	      "       tlsrpt-lookout --alert --help (stateful alerts)\n"
@@ -78,82 +80,13 @@ static int parse_date(const char *s, long *day)
 	return strlen(s) == 10 && tlsrpt_logline_day(s, 10, day) == 0 ? 0 : -1;
 }
 
-/* plain_read, gz_read - read functions for the scanner */
-static ssize_t plain_read(void *ctx, void *buf, size_t len)
+/* feed_line - one line of an input into the digest */
+static void feed_line(void *ctx, const struct tlsrpt_logline *ll, unsigned long long ino,
+                      unsigned long long off)
 {
-	return read(*(int *)ctx, buf, len);
-}
-
-static ssize_t gz_read(void *ctx, void *buf, size_t len)
-{
-	return tlsrpt_payload_gzread(ctx, buf, len);
-}
-
-/* scan_file - feed one input to the digest; 0 ok, -1 (message printed) */
-static int scan_file(struct tlsrpt_digest *d, const char *name)
-{
-	struct tlsrpt_logline *ll = malloc(sizeof(*ll));
-	struct tlsrpt_payload_gzfile *gz = NULL;
-	struct tlsrpt_logscan *sc = NULL;
-	unsigned char magic[2];
-	const char *line;
-	unsigned long long off;
-	char err[256];
-	size_t len;
-	int fd, rc = 0, r, flags;
-	struct stat st;
-
-	if (ll == NULL) {
-		fprintf(stderr, "tlsrpt-lookout: out of memory\n");
-		return -1;
-	}
-	fd = strcmp(name, "-") == 0 ? dup(0) : open(name, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st) < 0) {
-		fprintf(stderr, "tlsrpt-lookout: %s: %s\n", name, strerror(errno));
-		if (fd >= 0) {
-			close(fd);
-		}
-		free(ll);
-		return -1;
-	}
-	/* gzip when the first bytes say so; a pipe always goes through zlib's transparent mode */
-	if (!S_ISREG(st.st_mode) ||
-	    (pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b)) {
-		if ((gz = tlsrpt_payload_gzopen(fd)) == NULL) {
-			close(fd);
-			free(ll);
-			fprintf(stderr, "tlsrpt-lookout: %s: cannot open\n", name);
-			return -1;
-		}
-		sc = tlsrpt_logscan_new(gz_read, gz, 0);
-	} else {
-		posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-		sc = tlsrpt_logscan_new(plain_read, &fd, 0);
-	}
-	if (sc == NULL) {
-		fprintf(stderr, "tlsrpt-lookout: out of memory\n");
-		rc = -1;
-		goto out;
-	}
-	while ((r = tlsrpt_logscan_next(sc, &line, &len, &off, err, sizeof(err))) > 0) {
-		flags = tlsrpt_logscan_bare(sc) ? TLSRPT_LOGLINE_BARE : 0;
-		if (tlsrpt_logline_parse(ll, line, len, flags)) {
-			tlsrpt_digest_add(d, ll);
-		}
-	}
-	if (r < 0) {
-		fprintf(stderr, "tlsrpt-lookout: %s: %s\n", name, err);
-		rc = -1;
-	}
-out:
-	tlsrpt_logscan_free(sc);
-	if (gz != NULL) {
-		tlsrpt_payload_gzclose(gz);
-	} else {
-		close(fd);
-	}
-	free(ll);
-	return rc;
+	(void)ino;
+	(void)off;
+	tlsrpt_digest_add(ctx, ll);
 }
 
 /* write_prom - the textfile, written to a temporary name and renamed (the collector may read it) */
@@ -388,13 +321,15 @@ int main(int argc, char **argv)
 	        {"mail", required_argument, NULL, 'm'},
 	        {"from", required_argument, NULL, 'f'},
 	        {"sendmail", required_argument, NULL, 'M'},
+	        {"dns", no_argument, NULL, 'N'},
 	        {"help", no_argument, NULL, 'h'},
 	        {NULL, 0, NULL, 0},
 	};
-	struct opts o = {7, -1, -1, 7, 0, 1, NULL, NULL, NULL, "/usr/sbin/sendmail", NULL, NULL};
+	struct opts o = {7, -1, -1, 7, 0, 1, 0, NULL, NULL, NULL, "/usr/sbin/sendmail", NULL, NULL};
 	const char *domains[TLSRPT_LOOKOUT_MAX_DOMAINS];
 	size_t ndomains = 0, i;
 	struct tlsrpt_render_opts ro;
+	struct tlsrpt_dnsnote *dn = NULL;
 	struct tlsrpt_digest *d;
 	char err[256];
 	int ch, bad = 0, days_given = 0;
@@ -486,6 +421,9 @@ int main(int argc, char **argv)
 		case 'M':
 			o.sendmail = optarg;
 			break;
+		case 'N':
+			o.dns = 1;
+			break;
 		case 'h':
 			usage();
 			return EXIT_CLEAN;
@@ -518,15 +456,28 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (optind == argc) {
-		bad |= scan_file(d, "-") < 0;
+		bad |= tlsrpt_logfile_scan("-", NULL, feed_line, d) < 0;
 	}
 	for (; optind < argc; optind++) {
-		bad |= scan_file(d, argv[optind]) < 0;
+		bad |= tlsrpt_logfile_scan(argv[optind], NULL, feed_line, d) < 0;
 	}
 	tlsrpt_digest_finish(d);
 	ro.today = o.today;
 	ro.silent_days = o.silent_days;
 	ro.meanings = 1;
+	ro.dns = NULL;
+	ro.ndns = 0;
+	if (o.dns) {
+		if ((dn = malloc(sizeof(*dn))) == NULL ||
+		    tlsrpt_dnsnote_collect(dn, d, o.config, err, sizeof(err)) < 0) {
+			fprintf(stderr, "tlsrpt-lookout: --dns: %s\n",
+			        dn == NULL ? "out of memory" : err);
+			bad = 1;
+		} else {
+			ro.dns = dn->v;
+			ro.ndns = dn->n;
+		}
+	}
 	if (o.json && tlsrpt_render_json(stdout, d, &ro) < 0) {
 		bad = 1;
 	}
@@ -544,6 +495,7 @@ int main(int argc, char **argv)
 		bad = 1;
 	}
 	v = tlsrpt_render_failed(d) > 0;
+	free(dn);
 	tlsrpt_digest_free(d);
 	if (bad) {
 		return EXIT_USAGE;

@@ -529,24 +529,27 @@ struct numscan {
  * its opening quote), or len.  The closing quote is found with memchr: a
  * quote is the end unless an odd run of backslashes stands before it (each
  * backslash of the run lies in this string, as the opening quote bounds it).
+ * After an escaped quote the rest of the string is read byte by byte, each
+ * escape stepped over, so that a string of many \" costs no memchr each.
  */
 static size_t string_end(const char *t, size_t i, size_t len)
 {
-	for (;;) {
-		const char *q = i < len ? memchr(t + i, '"', len - i) : NULL;
-		size_t k, b;
+	const char *q = i < len ? memchr(t + i, '"', len - i) : NULL;
+	size_t k, b;
 
-		if (q == NULL) {
-			return len;
-		}
-		k = (size_t)(q - t);
-		for (b = k; b > i && t[b - 1] == '\\'; b--) {
-		}
-		if ((k - b) % 2 == 0) {
-			return k + 1;
-		}
-		i = k + 1;
+	if (q == NULL) {
+		return len;
 	}
+	k = (size_t)(q - t);
+	for (b = k; b > i && t[b - 1] == '\\'; b--) {
+	}
+	if ((k - b) % 2 == 0) {
+		return k + 1;
+	}
+	for (i = k + 1; i < len && t[i] != '"'; i++) {
+		i += t[i] == '\\';
+	}
+	return i < len ? i + 1 : len;
 }
 
 /* what starts a token the number cursor stops at, by byte: a string or a number */
@@ -606,17 +609,26 @@ static void mark_numbers(cJSON *v, struct numscan *s)
  * find_nul - offset of the first NUL in a string (raw, or escaped \u0000), or
  * len when none.  Only for a text cJSON parsed, up to white space after its
  * value: every backslash then lies in a string and the first one found opens
- * an escape, so the escapes are found by memchr from one to the next, and a
- * raw NUL (cJSON takes one between tokens as white space) by memchr alone.
+ * an escape, so the escapes are found from one to the next (the next 16
+ * bytes read one by one, then memchr), and a raw NUL (cJSON takes one
+ * between tokens as white space) by memchr alone.
  */
 static size_t find_nul(const char *t, size_t len)
 {
-	const char *z = memchr(t, '\0', len);
-	size_t end = z != NULL ? (size_t)(z - t) : len, i = 0;
-	const char *b;
+	const char *z = memchr(t, '\0', len), *b;
+	size_t end = z != NULL ? (size_t)(z - t) : len, i = 0, stop;
 
-	while (i < end && (b = memchr(t + i, '\\', end - i)) != NULL) {
-		i = (size_t)(b - t);
+	while (i < end) {
+		if (t[i] != '\\') {
+			for (stop = end - i > 16 ? i + 16 : end; i < stop && t[i] != '\\'; i++) {
+			}
+			if (i == stop) {
+				if (i == end || (b = memchr(t + i, '\\', end - i)) == NULL) {
+					break;
+				}
+				i = (size_t)(b - t);
+			}
+		}
 		if (i + 5 < len && t[i + 1] == 'u' && memcmp(t + i + 2, "0000", 4) == 0) {
 			return i;
 		}

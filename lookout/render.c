@@ -236,7 +236,8 @@ static void glance(FILE *fp, const struct tlsrpt_digest_domain *dom, enum tlsrpt
 			}
 			if (dom->nfail > 1) {
 				fputs(", ", fp);
-				cnt(fp, dom->nfail - 1, "more kind", "more kinds");
+				cnt(fp, dom->nfail - 1, "other kind of failure",
+				    "other kinds of failure");
 			}
 		} else {
 			fputs("; no details in the log", fp);
@@ -248,7 +249,7 @@ static void glance(FILE *fp, const struct tlsrpt_digest_domain *dom, enum tlsrpt
 		break;
 	case TLSRPT_HEALTH_SILENT:
 		if (dom->last_day < 0) {
-			fputs("no report seen at all", fp);
+			fputs("no report yet", fp);
 		} else {
 			fprintf(fp, "no report since %s (", date(dom->last_day).s);
 			cnt(fp, (unsigned long long)(o->today - dom->last_day), "day", "days");
@@ -527,15 +528,13 @@ static void text_glance(FILE *fp, const struct tlsrpt_digest *d, const struct tl
 {
 	size_t i, w = 0;
 
+	/* names line up in a column as wide as the longest of at most 24 bytes */
 	for (i = 0; i < d->ndom; i++) {
 		size_t n = strlen(d->dom[i]->name);
 
-		if (n > w) {
+		if (n > w && n <= 24) {
 			w = n;
 		}
-	}
-	if (w > 24) {
-		w = 24;
 	}
 	fputs("\nAt a glance\n", fp);
 	if (d->ndom == 0) {

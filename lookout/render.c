@@ -209,6 +209,18 @@ static unsigned long long failed_all(const struct tlsrpt_digest_domain *dom)
 	return dom->c.failed + dom->omitted_failed + dom->dropped;
 }
 
+/* dns_of - what DNS said of dom's _smtp._tls record, NULL when not asked */
+static const struct tlsrpt_render_dns *dns_of(const struct tlsrpt_render_opts *o,
+                                              const struct tlsrpt_digest_domain *dom)
+{
+	for (size_t i = 0; i < o->ndns; i++) {
+		if (strcmp(o->dns[i].domain, dom->name) == 0) {
+			return &o->dns[i];
+		}
+	}
+	return NULL;
+}
+
 /*
  * glance - one line on why a domain has its verdict: the failures and the
  * worst of them, the last report, the policy mode, or the figures
@@ -254,6 +266,10 @@ static void glance(FILE *fp, const struct tlsrpt_digest_domain *dom, enum tlsrpt
 			fprintf(fp, "no report since %s (", date(dom->last_day).s);
 			cnt(fp, (unsigned long long)(o->today - dom->last_day), "day", "days");
 			fputc(')', fp);
+		}
+		if (dom->reports == 0 && dns_of(o, dom) != NULL) {
+			fputs("; _smtp._tls record ", fp);
+			put_value(fp, dns_of(o, dom)->verdict, m);
 		}
 		break;
 	case TLSRPT_HEALTH_TESTING:
@@ -445,7 +461,6 @@ static void text_domain(FILE *fp, const struct tlsrpt_digest *d,
 	struct tlsrpt_digest_counts cells[TLSRPT_BUCKET_MAX];
 	const char *unit = tlsrpt_bucket_unit_name(plan->unit);
 	unsigned long long most;
-	char from[16];
 	size_t i;
 
 	fputs("\n== ", fp);
@@ -460,8 +475,16 @@ static void text_domain(FILE *fp, const struct tlsrpt_digest *d,
 	cnt(fp, dom->reports, "report", "reports");
 	fputc('\n', fp);
 	if (dom->reports == 0) {
+		const struct tlsrpt_render_dns *dns = dns_of(o, dom);
 		fprintf(fp, "   no report in the period (last report: %s)\n",
 		        date(dom->last_day).s);
+		if (dns != NULL) {
+			fputs("   DNS: _smtp._tls record ", fp);
+			put_value(fp, dns->verdict, M_TEXT);
+			fputs(": ", fp);
+			put_value(fp, dns->detail, M_TEXT);
+			fputc('\n', fp);
+		}
 		return;
 	}
 	cell_counts(d, dom, plan, cells);
@@ -472,7 +495,6 @@ static void text_domain(FILE *fp, const struct tlsrpt_digest *d,
 	spark(fp, plan, cells, 1, &most);
 	fprintf(fp, "  most %s\n", num(most).s);
 	if (plan->unit != TLSRPT_BUCKET_DAY) {
-		tlsrpt_bucket_label(plan, 0, from, sizeof(from));
 		fprintf(fp, "   (one mark per %s, the first from %s%s)\n", unit,
 		        date(plan->cell[0].first).s,
 		        plan->unit == TLSRPT_BUCKET_WEEK ? "; weeks start on Monday" : "");
@@ -748,6 +770,14 @@ static void json_domain(FILE *fp, const struct tlsrpt_digest *d,
 		jstr(fp, date(dom->last_day).s);
 	} else {
 		fputs("null", fp);
+	}
+	const struct tlsrpt_render_dns *dns = dom->reports == 0 ? dns_of(o, dom) : NULL;
+	if (dns != NULL) {
+		fputs(",\"dns\":{\"verdict\":", fp);
+		jstr(fp, dns->verdict);
+		fputs(",\"detail\":", fp);
+		jstr(fp, dns->detail);
+		fputc('}', fp);
 	}
 	fputs(",\"days\":[", fp);
 	for (i = 0; i < d->ndays; i++) {
@@ -1261,8 +1291,16 @@ static void html_domain(FILE *fp, const struct tlsrpt_digest *d,
 	        tlsrpt_digest_rate(&dom->c), num(dom->reports).s,
 	        dom->reports == 1 ? "report" : "reports");
 	if (dom->reports == 0) {
+		const struct tlsrpt_render_dns *dns = dns_of(o, dom);
 		fprintf(fp, "<p class=\"warn\">No report in the period (last report: %s).</p>\n",
 		        date(dom->last_day).s);
+		if (dns != NULL) {
+			fputs("<p class=\"dns\">DNS: <code>_smtp._tls</code> record <b>", fp);
+			h(fp, dns->verdict);
+			fputs("</b>: ", fp);
+			h(fp, dns->detail);
+			fputs("</p>\n", fp);
+		}
 		fputs("</section>\n", fp);
 		return;
 	}

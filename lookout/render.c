@@ -1073,13 +1073,15 @@ int tlsrpt_render_prom(FILE *fp, const struct tlsrpt_digest *d, const struct tls
 	"section.testing{border-color:#1565c0}section.fine{border-color:#2e7d32}\n"                                                                                                                                      \
 	"p.sum{margin:.2em 0 .6em}tr.silent td{background:#fff3cd}\n"                                                                                                                                                    \
 	".warn{background:#fff3cd;padding:4px 8px}\n"                                                                                                                                                                    \
-	"svg.chart{display:block;width:100%;max-width:720px;height:auto;margin:.4em 0 .8em}\n"                                                                                                                           \
+	"svg.chart{display:block;width:100%;max-width:640px;height:auto;margin:.4em 0 .8em}\n"                                                                                                                           \
 	".chart .ok{fill:#43a047}.chart .bad{fill:#e53935}.chart .grid{stroke:#e2e2e2}\n"                                                                                                                                \
-	".chart .base{stroke:#888}.chart text{font-size:11px;fill:#444}\n"                                                                                                                                               \
-	".chart .cap{font-weight:bold;fill:#222}.chart .none{fill:#888}.chart .v{fill:#b71c1c}\n"                                                                                                                        \
+	".chart .base{stroke:#888}.chart text{font-size:10px;fill:#444}\n"                                                                                                                                               \
+	".chart .cap{font-weight:bold;fill:#222}.chart .none{fill:#888}.chart .v{fill:#b71c1c}.chart .vi{fill:#fff}\n"                                                                                                   \
+	"p.legend{margin:.4em 0 0;font-size:.85em;color:#555}.key{display:inline-block;width:.8em;height:.8em;margin:0 .3em 0 .8em}\n"                                                                                   \
+	".key.ok{background:#43a047;margin-left:0}.key.bad{background:#e53935}\n"                                                                                                                                        \
 	"dt{font-weight:bold;margin-top:.6em}\n"                                                                                                                                                                         \
 	"@media (max-width:40em){body{padding:.5em .7em}\n"                                                                                                                                                              \
-	".chart text{font-size:19px}.chart .mn{display:none}\n"                                                                                                                                                          \
+	".chart text{font-size:15px}.chart .mn{display:none}\n"                                                                                                                                                          \
 	"table.glance,table.glance tbody,table.glance tr{display:block}\n"                                                                                                                                               \
 	"table.glance td{display:inline;border:0;padding:0 .3em 0 0}\n"                                                                                                                                                  \
 	"table.glance td:last-child{display:block;padding:0 0 .5em;border-bottom:1px solid #e4e4e4}\n"                                                                                                                   \
@@ -1088,13 +1090,18 @@ int tlsrpt_render_prom(FILE *fp, const struct tlsrpt_digest *d, const struct tls
 	"table.stack td{display:inline-block;border:0;padding:0 .9em 0 0;text-align:left;white-space:normal}\n"                                                                                                          \
 	"table.stack td:empty{display:none}table.stack tr.silent{background:#fff3cd}\n"                                                                                                                                  \
 	"table.stack td::before{content:attr(data-l) \": \";color:#666}}\n"
-#define PAGE_STYLE_HASH "/TBwnbFdCBuhFTIceQz3URi0uQxpwkpawfa5pyFMJfQ="
+#define PAGE_STYLE_HASH "uZTb6bQAlckJdrKDilCvVioIXxK1Bjj0A4ZUFSsU47M="
 
 /* h - escaped HTML text */
 static void h(FILE *fp, const char *s)
 {
 	put_value(fp, s, M_HTML);
 }
+
+/* the charts' view box: width, left margin (y values), right margin, in SVG units */
+#define CHART_W 480.0
+#define CHART_L 48.0
+#define CHART_R 6.0
 
 /* compact - an axis label: 950, 1.5k, 12k, 2.5M */
 struct compactstr {
@@ -1145,7 +1152,7 @@ static void chart_panel(FILE *fp, const struct tlsrpt_bucket_plan *plan,
                         const struct tlsrpt_digest_counts *cells, int failed, double y0, double ph,
                         const char *caption)
 {
-	const double L = 60, R = 8, W = 640, cw = (W - L - R) / (double)plan->n;
+	const double L = CHART_L, R = CHART_R, W = CHART_W, cw = (W - L - R) / (double)plan->n;
 	unsigned long long max = 0, top, step, t;
 	size_t i;
 
@@ -1173,7 +1180,8 @@ static void chart_panel(FILE *fp, const struct tlsrpt_bucket_plan *plan,
 	}
 	for (i = 0; i < plan->n; i++) {
 		unsigned long long v = failed ? cells[i].failed : cells[i].ok + cells[i].failed;
-		double bh = ph * (double)v / (double)top;
+		double bh = ph * (double)v / (double)top, x = L + cw * ((double)i + 0.12);
+		double bw = cw * 0.76 > 1 ? cw * 0.76 : 1, fh;
 
 		if (v == 0) {
 			continue;
@@ -1181,17 +1189,39 @@ static void chart_panel(FILE *fp, const struct tlsrpt_bucket_plan *plan,
 		if (bh < 1.5) {
 			bh = 1.5; /* a small count stays visible */
 		}
-		if (failed && plan->n <= 16) {
-			fprintf(fp,
-			        "<text class=\"v\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>",
-			        L + cw * ((double)i + 0.5), y0 + ph - bh - 3, compact(v).s);
-		}
 		fprintf(fp, "<g><title>%s: ", range(plan->cell[i].first, plan->cell[i].last).s);
 		cnt(fp, cells[i].ok + cells[i].failed, "session", "sessions");
-		fprintf(fp,
-		        ", %s failed</title><rect class=\"%s\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"/></g>\n",
-		        num(cells[i].failed).s, failed ? "bad" : "ok", L + cw * ((double)i + 0.12),
-		        y0 + ph - bh, cw * 0.76 > 1 ? cw * 0.76 : 1, bh);
+		fprintf(fp, ", %s failed</title>", num(cells[i].failed).s);
+		if (failed) {
+			fprintf(fp,
+			        "<rect class=\"bad\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"/>",
+			        x, y0 + ph - bh, bw, bh);
+		} else {
+			/* successful from the base line, the failed ones stacked on top */
+			fh = cells[i].failed == 0 ? 0 : ph * (double)cells[i].failed / (double)top;
+			if (cells[i].failed > 0 && fh < 1.5) {
+				fh = bh < 1.5 ? bh : 1.5;
+			}
+			fprintf(fp,
+			        "<rect class=\"ok\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"/>",
+			        x, y0 + ph - bh + fh, bw, bh - fh);
+			if (fh > 0) {
+				fprintf(fp,
+				        "<rect class=\"bad\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"/>",
+				        x, y0 + ph - bh, bw, fh);
+			}
+		}
+		fputs("</g>", fp);
+		/* the failed count on its bar (inside when tall enough), when the cells are wide
+		 * (on a narrow screen only up to 8 cells) */
+		if (failed && plan->n <= 16) {
+			fprintf(fp,
+			        "<text class=\"%s%s\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>",
+			        bh >= 20 ? "vi" : "v", plan->n > 8 ? " mn" : "",
+			        L + cw * ((double)i + 0.5),
+			        bh >= 20 ? y0 + ph - bh + 15 : y0 + ph - bh - 3, compact(v).s);
+		}
+		fputc('\n', fp);
 	}
 }
 
@@ -1205,14 +1235,17 @@ static void html_chart(FILE *fp, const struct tlsrpt_digest *d,
                        const struct tlsrpt_bucket_plan *plan)
 {
 	struct tlsrpt_digest_counts cells[TLSRPT_BUCKET_MAX];
-	const double L = 60, R = 8, W = 640, cw = (W - L - R) / (double)plan->n;
-	const double y1 = 26, h1 = 110, y2 = 174, h2 = 44, H = 240;
-	size_t i, wide, narrow, chars = plan->unit == TLSRPT_BUCKET_MONTH ? 4 : 6;
+	const double L = CHART_L, R = CHART_R, W = CHART_W, cw = (W - L - R) / (double)plan->n;
+	const int months = plan->unit == TLSRPT_BUCKET_MONTH;
+	const double y1 = 26, h1 = 110, y2 = 174, h2 = 44, H = months ? 256 : 240;
+	size_t i, wide, narrow, chars = months ? 3 : 6;
 
 	cell_counts(d, dom, plan, cells);
-	/* label spacing: about 6.4 units a character at 11 units, 11 at 19 (narrow screens) */
-	wide = (size_t)((double)chars * 6.4 + 14) / (size_t)cw + 1;
-	narrow = (size_t)((double)chars * 11 + 18) / (size_t)cw + 1;
+	fputs("<p class=\"legend\"><span class=\"key ok\"></span>successful sessions<span class=\"key bad\"></span>failed sessions</p>\n",
+	      fp);
+	/* label spacing: about 5.8 units a character at 10 units, 8.7 at 15 (narrow screens) */
+	wide = (size_t)(((double)chars * 5.8 + 10) / cw) + 1;
+	narrow = (size_t)(((double)chars * 8.7 + 14) / cw) + 1;
 	narrow = (narrow + wide - 1) / wide * wide;
 	fprintf(fp,
 	        "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" aria-label=\"sessions and failed sessions per %s\">\n",
@@ -1231,13 +1264,19 @@ static void html_chart(FILE *fp, const struct tlsrpt_digest *d,
 			continue;
 		}
 		tlsrpt_bucket_label(plan, i, lab, sizeof(lab));
-		if (plan->unit == TLSRPT_BUCKET_MONTH && i > 0 && strncmp(lab, "Jan", 3) != 0) {
-			lab[3] = '\0'; /* the year on the first month and on January */
+		if (months) {
+			lab[3] = '\0'; /* "Nov"; the year in a row of its own, below */
 		}
-		fprintf(fp, "<text%s x=\"%.1f\" y=\"%.0f\" text-anchor=\"%s\">%s</text>\n",
+		fprintf(fp, "<text%s x=\"%.1f\" y=\"236\" text-anchor=\"%s\">%s</text>\n",
 		        i % narrow == 0 ? "" : " class=\"mn\"",
-		        i == 0 && cw < 40 ? x - cw * 0.5 : x, H - 4,
+		        i == 0 && cw < 40 ? x - cw * 0.5 : x,
 		        i == 0 && cw < 40 ? "start" : "middle", lab);
+		if (months && (i == 0 || strcmp(lab, "Jan") == 0)) {
+			fprintf(fp,
+			        "<text class=\"yr\" x=\"%.1f\" y=\"252\" text-anchor=\"%s\">%s</text>\n",
+			        i == 0 && cw < 40 ? x - cw * 0.5 : x,
+			        i == 0 && cw < 40 ? "start" : "middle", lab + 4);
+		}
 	}
 	fputs("</svg>\n", fp);
 }

@@ -187,8 +187,9 @@ for days, unit, cells in ((366, "month", 13), (120, "week", 18), (31, "day", 31)
     xt = re.findall(r'<text(?: class="mn")? x="[0-9.]+" y="[0-9]+" text-anchor="(?:start|middle)">([A-Z][a-z]{2}(?: [0-9]+)?)</text>', svg)
     if len(xt) < 3:
         bad.append("--days %d: dated x labels %r" % (days, xt))
-    if days == 366 and (xt[:3] != ["Nov 2025", "Dec", "Jan 2026"] or len(xt) < 7):
-        bad.append("--days 366: month labels %r, want the year on the first and on January" % xt)
+    years = re.findall(r'<text class="yr" [^>]*>([0-9]{4})</text>', svg)
+    if days == 366 and (xt[:3] != ["Nov", "Dec", "Jan"] or len(xt) != 13 or years != ["2025", "2026"]):
+        bad.append("--days 366: month labels %r, years %r: want every month, the year under the first and January" % (xt, years))
 for b in bad:
     print("FAIL:", b)
 sys.exit(1 if bad else 0)

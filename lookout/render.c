@@ -620,11 +620,13 @@ static void text_input(FILE *fp, const struct tlsrpt_digest *d)
 	}
 	if (d->st.omitted_reports > 0) {
 		fprintf(fp,
-		        "%s more %s (%s sessions, %s failed) were logged without their lines (report-omitted): in no domain's figures\n",
+		        "%s more %s (%s %s, %s failed) %s logged without %s lines (report-omitted): in no domain's figures\n",
 		        num(d->st.omitted_reports).s,
 		        d->st.omitted_reports == 1 ? "report" : "reports",
 		        num(d->st.omitted_ok + d->st.omitted_failed).s,
-		        num(d->st.omitted_failed).s);
+		        d->st.omitted_ok + d->st.omitted_failed == 1 ? "session" : "sessions",
+		        num(d->st.omitted_failed).s, d->st.omitted_reports == 1 ? "was" : "were",
+		        d->st.omitted_reports == 1 ? "its" : "their");
 	}
 }
 
@@ -1459,11 +1461,13 @@ static void html_input(FILE *fp, const struct tlsrpt_digest *d)
 	fputs("</p>\n", fp);
 	if (d->st.omitted_reports > 0) {
 		fprintf(fp,
-		        "<p class=\"warn\">%s more %s (%s sessions, %s failed) were logged without their lines (report-omitted): in no domain's figures.</p>\n",
+		        "<p class=\"warn\">%s more %s (%s %s, %s failed) %s logged without %s lines (report-omitted): in no domain's figures.</p>\n",
 		        num(d->st.omitted_reports).s,
 		        d->st.omitted_reports == 1 ? "report" : "reports",
 		        num(d->st.omitted_ok + d->st.omitted_failed).s,
-		        num(d->st.omitted_failed).s);
+		        d->st.omitted_ok + d->st.omitted_failed == 1 ? "session" : "sessions",
+		        num(d->st.omitted_failed).s, d->st.omitted_reports == 1 ? "was" : "were",
+		        d->st.omitted_reports == 1 ? "its" : "their");
 	}
 }
 

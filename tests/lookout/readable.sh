@@ -10,9 +10,10 @@
 #     testing, fine), the strangers' names after them, escaped in the page;
 #     JSON says each domain's status;
 #   - plurals: one report of one session on one day, one duplicate, one
-#     report outside the period, one error line: "1 report", "(1 day)",
-#     never "1 reports", "1 days", "1 sessions" (text and page), and the
-#     plural where there are two;
+#     report outside the period, one error line, one report logged without
+#     its lines: "1 report", "(1 day)", never "1 reports", "1 days",
+#     "1 sessions" (text, page, the mail's subject), and the plural where
+#     there are more;
 #   - bucketing: --days 366 draws months (at most 31 cells, here 13: the
 #     sparklines are 13 characters, the charts 13 bars per panel), --days
 #     120 ISO weeks (18), --days 31 days (31), --days 32 weeks again (5,
@@ -54,6 +55,8 @@ with open(out + "/order.log", "w") as f:
 
 with open(out + "/one.log", "w") as f:
     report(f, "mx1", "B1", "one", "2026-11-29", "one.example", "google.com", 0, 1)
+    f.write("Nov 29 10:00:00 mx1 tlsrpt-milter[1]: B1: report-omitted reports=1 "
+            "total-successful-session-count=1 total-failure-session-count=0\n")
     report(f, "mx1", "B2", "one", "2026-11-29", "one.example", "google.com", 0, 1)  # again
     report(f, "mx1", "B3", "old", "2026-10-01", "one.example", "google.com", 5, 0)  # outside
     f.write("Nov 29 10:00:00 mx1 tlsrpt-milter[1]: B4: error reason=\"gzip data error\" part=2\n")
@@ -133,14 +136,21 @@ ok
 # ---- plurals
 $L --days 1 --domain one.example --html "$T/one.html" "$T/one.log" >"$T/one.txt"
 for w in '(1 day)' '^1 report counted: 1 session, 1 failed (100.00%)$' \
+    '^1 more report (1 session, 0 failed) was logged without its lines (report-omitted)' \
     '^1 duplicate report line not counted again' '^1 report outside the period left out$' \
     '^1 error line: ' ': 1 report, 1 session, 1 failed, last 2026-11-29$' \
     '1 failed session on 2026-11-29, from google.com'; do
     grep -q -- "$w" "$T/one.txt" || fail "plurals: no line with '$w' in the text:"
 done
+# the mail's subject too
+printf '#!/bin/sh\ncat >"%s/mail.out"\n' "$T" >"$T/sendmail"
+chmod +x "$T/sendmail"
+$L --days 1 --domain one.example --mail postmaster@example.com --sendmail "$T/sendmail" "$T/one.log"
+grep -q '^Subject: TLS-RPT digest 2026-11-29 to 2026-11-29: 1 failed session$' "$T/mail.out" ||
+    fail "plurals: the mail's subject: $(grep '^Subject' "$T/mail.out")"
 sed 's/<[^>]*>//g' "$T/one.html" >"$T/one-page.txt"
 for f in one.txt one-page.txt; do
-    if grep -En '(^|[^0-9.,])1 (days|reports|sessions|failed sessions|lines|error lines|duplicate report lines|reporters|kinds|more)\b' "$T/$f"; then
+    if grep -En '(^|[^0-9.,])1 (days|reports|sessions|failed sessions|lines|error lines|duplicate report lines|reporters|kinds)\b' "$T/$f"; then
         fail "plurals: a plural after 1 in $f (above)"
     else
         ok

@@ -5,6 +5,14 @@
  * character at a time (escape.h's tlsrpt_utf8_seqlen), writes what is
  * unsafe as \xHH text and escapes what the format needs.  The trusted
  * texts (meaning.h, our own words) go through the same walk in HTML.
+ *
+ * Text and HTML share their shape: every domain's verdict first, in
+ * health.h's order (ours before names only reports brought), then the
+ * totals and what else the input held, the domains in the same order,
+ * the duplicates with where each copy was logged, silent reporters and
+ * what the failures mean.  Sparklines and charts draw bucket.h's cells
+ * (days, weeks or months, at most 31).  Counts are written with their
+ * noun in the right number (cnt) and thousands separators (num).
  */
 #include "config.h" /* _GNU_SOURCE: memmem, memrchr */
 

@@ -26,11 +26,11 @@
  * MaxReportSize (N bytes)", "truncated gzip data", "gzip data error:
  * <zlib message>", "empty report part", "out of memory".
  *
- * This is the only module that includes zlib.h.
+ * The only module of common/ that includes zlib.h (tlsrpt-lookout reads
+ * rotated logs through lookout/gzlog.c).
  */
 #include "config.h"
 
-#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -437,42 +437,4 @@ void tlsrpt_payload_free(struct tlsrpt_payload *p)
 	tlsrpt_budget_give(p->budget, p->charged);
 	tlsrpt_buf_free(&p->out);
 	free(p);
-}
-
-/* tlsrpt_payload_gzopen - a zlib-read log file (gzopen's transparent mode for plain bytes) */
-struct tlsrpt_payload_gzfile *tlsrpt_payload_gzopen(int fd)
-{
-	gzFile g = gzdopen(fd, "rb");
-
-	if (g != NULL) {
-		gzbuffer(g, 256 * 1024);
-	}
-	return (struct tlsrpt_payload_gzfile *)g;
-}
-
-/* tlsrpt_payload_gzread - inflated bytes */
-long tlsrpt_payload_gzread(struct tlsrpt_payload_gzfile *g, void *buf, size_t len)
-{
-	int n, zerr;
-
-	if (len > (1U << 30)) {
-		len = 1U << 30; /* gzread counts in int */
-	}
-	n = gzread((gzFile)g, buf, (unsigned)len);
-	if (n < 0) {
-		(void)gzerror((gzFile)g, &zerr);
-		if (zerr != Z_ERRNO) {
-			errno = EIO;
-		}
-		return -1;
-	}
-	return n;
-}
-
-/* tlsrpt_payload_gzclose - close */
-void tlsrpt_payload_gzclose(struct tlsrpt_payload_gzfile *g)
-{
-	if (g != NULL) {
-		gzclose_r((gzFile)g);
-	}
 }

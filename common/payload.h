@@ -10,7 +10,8 @@
  * decompression bomb costs at most the bound in memory and the time to
  * produce the bound in output.
  *
- * This is the only module that includes zlib.h.
+ * The only module of common/ that includes zlib.h (tlsrpt-lookout reads
+ * rotated logs through lookout/gzlog.c).
  */
 #ifndef TLSRPT_PAYLOAD_H
 #define TLSRPT_PAYLOAD_H
@@ -69,20 +70,5 @@ enum tlsrpt_payload_kind tlsrpt_payload_kind(const struct tlsrpt_payload *p);
 
 /* tlsrpt_payload_free - release everything; accepts NULL */
 void tlsrpt_payload_free(struct tlsrpt_payload *p);
-
-/*
- * A rotated log file read through zlib (tlsrpt-lookout): gzip members one
- * after another, or plain bytes as they are.  Streaming, a fixed buffer.
- */
-struct tlsrpt_payload_gzfile;
-
-/* tlsrpt_payload_gzopen - read fd (owned from now on) inflating; NULL without memory */
-struct tlsrpt_payload_gzfile *tlsrpt_payload_gzopen(int fd);
-
-/* tlsrpt_payload_gzread - up to len bytes; bytes read, 0 at the end, -1 on error (EIO, errno) */
-long tlsrpt_payload_gzread(struct tlsrpt_payload_gzfile *g, void *buf, size_t len);
-
-/* tlsrpt_payload_gzclose - close the file; accepts NULL */
-void tlsrpt_payload_gzclose(struct tlsrpt_payload_gzfile *g);
 
 #endif

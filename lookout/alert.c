@@ -18,6 +18,7 @@
 
 #include "alert.h"
 #include "ascii.h"
+#include "calendar.h"
 #include "errbuf.h"
 #include "logline.h"
 
@@ -553,7 +554,7 @@ static void add_report(struct tlsrpt_alert *a, const struct tlsrpt_logline *ll, 
 		mark_add(a->judged_new, &a->njudged_new, MAX_MARKS, pos->ino, pos->off);
 		return;
 	}
-	if (tlsrpt_logline_day(start, strlen(start), &day) < 0) {
+	if (tlsrpt_calendar_day(start, strlen(start), &day) < 0) {
 		day = (long)(now / 86400);
 	}
 	e = pend_new(a, now);

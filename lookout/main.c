@@ -24,13 +24,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "calendar.h"
 #include "conf.h"
 #include "digest.h"
 #include "alertmode.h"
+#include "gzlog.h"
 #include "logline.h"
 #include "logscan.h"
 #include "meaning.h"
-#include "payload.h"
 #include "render.h"
 
 #define EXIT_CLEAN 0
@@ -75,7 +76,7 @@ static long parse_int(const char *s, long lo, long hi)
 /* parse_date - YYYY-MM-DD as a day number; 0 ok, -1 not a date */
 static int parse_date(const char *s, long *day)
 {
-	return strlen(s) == 10 && tlsrpt_logline_day(s, 10, day) == 0 ? 0 : -1;
+	return strlen(s) == 10 && tlsrpt_calendar_day(s, 10, day) == 0 ? 0 : -1;
 }
 
 /* plain_read, gz_read - read functions for the scanner */
@@ -86,14 +87,14 @@ static ssize_t plain_read(void *ctx, void *buf, size_t len)
 
 static ssize_t gz_read(void *ctx, void *buf, size_t len)
 {
-	return tlsrpt_payload_gzread(ctx, buf, len);
+	return tlsrpt_gzlog_read(ctx, buf, len);
 }
 
 /* scan_file - feed one input to the digest; 0 ok, -1 (message printed) */
 static int scan_file(struct tlsrpt_digest *d, const char *name)
 {
 	struct tlsrpt_logline *ll = malloc(sizeof(*ll));
-	struct tlsrpt_payload_gzfile *gz = NULL;
+	struct tlsrpt_gzlog *gz = NULL;
 	struct tlsrpt_logscan *sc = NULL;
 	unsigned char magic[2];
 	const char *line;
@@ -119,7 +120,7 @@ static int scan_file(struct tlsrpt_digest *d, const char *name)
 	/* gzip when the first bytes say so; a pipe always goes through zlib's transparent mode */
 	if (!S_ISREG(st.st_mode) ||
 	    (pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b)) {
-		if ((gz = tlsrpt_payload_gzopen(fd)) == NULL) {
+		if ((gz = tlsrpt_gzlog_open(fd)) == NULL) {
 			close(fd);
 			free(ll);
 			fprintf(stderr, "tlsrpt-lookout: %s: cannot open\n", name);
@@ -148,7 +149,7 @@ static int scan_file(struct tlsrpt_digest *d, const char *name)
 out:
 	tlsrpt_logscan_free(sc);
 	if (gz != NULL) {
-		tlsrpt_payload_gzclose(gz);
+		tlsrpt_gzlog_close(gz);
 	} else {
 		close(fd);
 	}
@@ -318,8 +319,8 @@ static int send_mail(const struct opts *o, const struct tlsrpt_digest *d,
 		waitpid(pid, &status, 0);
 		goto out;
 	}
-	tlsrpt_logline_date(d->first_day, from, sizeof(from));
-	tlsrpt_logline_date(d->last_day, to, sizeof(to));
+	tlsrpt_calendar_date(d->first_day, from, sizeof(from));
+	tlsrpt_calendar_date(d->last_day, to, sizeof(to));
 	snprintf(boundary, sizeof(boundary), "=_tlsrpt-lookout-%ld-%ld", (long)getpid(), (long)now);
 	gmtime_r(&now, &tm);
 	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", &tm);

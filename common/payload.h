@@ -27,6 +27,16 @@ enum tlsrpt_payload_kind {
 	TLSRPT_PAYLOAD_GZIP,        /* inflated */
 };
 
+/* why a part failed: the pipeline decides on this, the reason text is for people */
+enum tlsrpt_payload_fault {
+	TLSRPT_PAYLOAD_FINE = 0,  /* it has not failed */
+	TLSRPT_PAYLOAD_TOO_LARGE, /* "report exceeds MaxReportSize (N bytes)" */
+	TLSRPT_PAYLOAD_BAD_DATA,  /* "truncated gzip data", "gzip data error: ..." */
+	TLSRPT_PAYLOAD_EMPTY,     /* "empty report part" */
+	TLSRPT_PAYLOAD_BUSY,      /* "memory budget exhausted": the budget, not the content */
+	TLSRPT_PAYLOAD_NOMEM,     /* "out of memory" */
+};
+
 struct tlsrpt_payload;
 
 /* tlsrpt_payload_new - collector bounded to max bytes of output; NULL when out of memory */
@@ -35,8 +45,7 @@ struct tlsrpt_payload *tlsrpt_payload_new(size_t max);
 /*
  * tlsrpt_payload_set_budget - charge the output buffer to budget from now
  * on (before it grows; returned by tlsrpt_payload_free).  A growth the
- * budget refuses fails the part with "memory budget exhausted" and
- * tlsrpt_payload_busy() says so.
+ * budget refuses fails the part with TLSRPT_PAYLOAD_BUSY.
  */
 void tlsrpt_payload_set_budget(struct tlsrpt_payload *p, struct tlsrpt_budget *budget);
 
@@ -46,8 +55,8 @@ void tlsrpt_payload_set_max(struct tlsrpt_payload *p, size_t max);
 /* tlsrpt_payload_size - output bytes of this part so far */
 size_t tlsrpt_payload_size(const struct tlsrpt_payload *p);
 
-/* tlsrpt_payload_busy - whether the part failed on the budget (not on its content) */
-int tlsrpt_payload_busy(const struct tlsrpt_payload *p);
+/* tlsrpt_payload_fault - why the part failed (TLSRPT_PAYLOAD_FINE while it has not) */
+enum tlsrpt_payload_fault tlsrpt_payload_fault(const struct tlsrpt_payload *p);
 
 /* tlsrpt_payload_reset - start a new part, keeping allocations (and the zlib stream) */
 void tlsrpt_payload_reset(struct tlsrpt_payload *p);

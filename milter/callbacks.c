@@ -598,6 +598,7 @@ static sfsistat mlfi_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
 static sfsistat mlfi_eom(SMFICTX *ctx)
 {
 	struct conn *c = smfi_getpriv(ctx);
+	const struct tlsrpt_outcome *out;
 	struct tlsrpt_divert_in in;
 	struct msg *m;
 	char err[256];
@@ -616,11 +617,11 @@ static sfsistat mlfi_eom(SMFICTX *ctx)
 	if (m->failed || start(ctx, m) < 0) {
 		return fail_open(c, m->failure);
 	}
-	if (tlsrpt_pipeline_finish(m->pipe, err, sizeof(err)) < 0) {
+	if ((out = tlsrpt_pipeline_finish(m->pipe, err, sizeof(err))) == NULL) {
 		tlsrpt_log_records(tlsrpt_pipeline_records(m->pipe), m->qid);
 		return fail_open(c, err);
 	}
-	if (tlsrpt_pipeline_busy(m->pipe)) {
+	if (out->busy) {
 		return busy(ctx, c);
 	}
 	tlsrpt_log_records(tlsrpt_pipeline_records(m->pipe), m->qid);
@@ -633,15 +634,12 @@ static sfsistat mlfi_eom(SMFICTX *ctx)
 	in.rcpts = m->rcpts;
 	in.nrcpts = m->nrcpts;
 	in.nother = m->nother;
-	in.reports_ok = tlsrpt_pipeline_reports_ok(m->pipe);
-	in.errors = tlsrpt_pipeline_errors(m->pipe);
-	in.refused = tlsrpt_pipeline_refused(m->pipe);
-	in.failures = tlsrpt_pipeline_failures(m->pipe);
+	in.outcome = out;
 	in.granted = c->granted;
 	in.qid = m->qid;
-	tlsrpt_stats_add(TLSRPT_STAT_REPORTS, in.reports_ok);
-	tlsrpt_stats_add(TLSRPT_STAT_FAILURES, in.failures);
-	tlsrpt_stats_add(TLSRPT_STAT_ERRORS, in.errors);
+	tlsrpt_stats_add(TLSRPT_STAT_REPORTS, out->reports_ok);
+	tlsrpt_stats_add(TLSRPT_STAT_FAILURES, out->failures);
+	tlsrpt_stats_add(TLSRPT_STAT_ERRORS, out->errors);
 
 	reply = tlsrpt_divert_apply(ctx, app, &in, &diverted);
 	if (diverted) {

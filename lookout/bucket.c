@@ -2,40 +2,27 @@
  * bucket.c - the cells of a chart or sparkline over a period of days
  *
  * Weeks start on Monday (1970-01-01, day 0, was a Thursday); months are
- * calendar months, found with the civil-from-days algorithm of Howard
- * Hinnant (proleptic Gregorian, exact for every day number we meet).
+ * calendar months, found with calendar.h's year, month and day of a day
+ * number.
  */
 #include "config.h"
 
 #include <stdio.h>
 
 #include "bucket.h"
-
-/* tlsrpt_bucket_civil - year, month and day of a day number */
-void tlsrpt_bucket_civil(long day, long *y, int *m, int *dd)
-{
-	long z = day + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
-	long doe = z - era * 146097;
-	long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	long mp = (5 * doy + 2) / 153;
-
-	*dd = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = yoe + era * 400 + (*m <= 2);
-}
+#include "calendar.h"
 
 /* next_month - the first day of the month after day's month */
 static long next_month(long day)
 {
 	long y;
-	int m, dd;
+	unsigned m, dd;
 
-	tlsrpt_bucket_civil(day, &y, &m, &dd);
-	/* from the 28th (in every month) step into the next month, then back to its first */
-	day += 28 - dd + 4;
-	tlsrpt_bucket_civil(day, &y, &m, &dd);
-	return day - (dd - 1);
+	tlsrpt_calendar_ymd(day, &y, &m, &dd);
+	/* to the 32nd (always in the next month), then back to that month's first */
+	day += 32 - (long)dd;
+	tlsrpt_calendar_ymd(day, &y, &m, &dd);
+	return day - ((long)dd - 1);
 }
 
 /* week_start - the Monday on or before day */
@@ -101,12 +88,12 @@ void tlsrpt_bucket_label(const struct tlsrpt_bucket_plan *plan, size_t i, char *
 	static const char *const mon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
 	                                  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 	long y;
-	int m, dd;
+	unsigned m, dd;
 
-	tlsrpt_bucket_civil(plan->cell[i].first, &y, &m, &dd);
+	tlsrpt_calendar_ymd(plan->cell[i].first, &y, &m, &dd);
 	if (plan->unit == TLSRPT_BUCKET_MONTH) {
 		snprintf(out, outlen, "%s %ld", mon[m - 1], y);
 	} else {
-		snprintf(out, outlen, "%s %d", mon[m - 1], dd);
+		snprintf(out, outlen, "%s %u", mon[m - 1], dd);
 	}
 }

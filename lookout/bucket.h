@@ -40,7 +40,4 @@ const char *tlsrpt_bucket_unit_name(enum tlsrpt_bucket_unit unit);
  */
 void tlsrpt_bucket_label(const struct tlsrpt_bucket_plan *plan, size_t i, char *out, size_t outlen);
 
-/* tlsrpt_bucket_civil - year, month (1-12) and day of a day number */
-void tlsrpt_bucket_civil(long day, long *y, int *m, int *dd);
-
 #endif

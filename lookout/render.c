@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "bucket.h"
+#include "calendar.h"
 #include "escape.h"
 #include "health.h"
 #include "logline.h"
@@ -114,7 +115,7 @@ static struct datestr date(long day)
 	if (day < 0) {
 		strcpy(r.s, "never");
 	} else {
-		tlsrpt_logline_date(day, r.s, sizeof(r.s));
+		tlsrpt_calendar_date(day, r.s, sizeof(r.s));
 	}
 	return r;
 }

@@ -4,7 +4,8 @@
  * A table of periods with the unit and number of cells they must get, the
  * first and last cell's days and one cell's label; every plan is checked
  * to cover the period exactly, cell after cell, within
- * TLSRPT_BUCKET_MAX.  Also the civil date of day numbers around leap days.
+ * TLSRPT_BUCKET_MAX.  Also calendar.h's year, month and day of day
+ * numbers around leap days.
  */
 #include "config.h"
 
@@ -18,14 +19,14 @@
 #include <cmocka.h>
 
 #include "bucket.h"
-#include "logline.h"
+#include "calendar.h"
 
 /* day - the day number of YYYY-MM-DD */
 static long day(const char *s)
 {
 	long d = -1;
 
-	assert_int_equal(tlsrpt_logline_day(s, strlen(s), &d), 0);
+	assert_int_equal(tlsrpt_calendar_day(s, strlen(s), &d), 0);
 	return d;
 }
 
@@ -107,10 +108,10 @@ static void test_civil(void **state)
 	for (i = 0; i < sizeof(dates) / sizeof(dates[0]); i++) {
 		char want[16];
 		long y;
-		int m, dd;
+		unsigned m, dd;
 
-		tlsrpt_bucket_civil(day(dates[i]), &y, &m, &dd);
-		snprintf(want, sizeof(want), "%04ld-%02d-%02d", y, m, dd);
+		tlsrpt_calendar_ymd(day(dates[i]), &y, &m, &dd);
+		snprintf(want, sizeof(want), "%04ld-%02u-%02u", y, m, dd);
 		assert_string_equal(want, dates[i]);
 	}
 }

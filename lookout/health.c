@@ -52,7 +52,7 @@ int tlsrpt_health_silent(long today, int silent_days, long last_day)
 enum tlsrpt_health tlsrpt_health_of(const struct tlsrpt_digest_domain *dom, long today,
                                     int silent_days)
 {
-	if (dom->c.failed + dom->omitted_failed + dom->dropped > 0) {
+	if (dom->c.failed > 0) {
 		return TLSRPT_HEALTH_FAILING;
 	}
 	if (dom->reports == 0 || tlsrpt_health_silent(today, silent_days, dom->last_day)) {
@@ -95,7 +95,7 @@ static struct rank rank_of(const struct tlsrpt_digest *d, const struct tlsrpt_di
 	r.ours = tlsrpt_health_ours(d, dom);
 	r.h = tlsrpt_health_of(dom, today, silent_days);
 	if (r.h == TLSRPT_HEALTH_FAILING) {
-		r.key = dom->c.failed + dom->omitted_failed + dom->dropped;
+		r.key = dom->c.failed;
 	} else if (r.h == TLSRPT_HEALTH_SILENT) {
 		r.key = (unsigned long long)(dom->last_day + 1);
 	} else {

@@ -212,12 +212,6 @@ static void plan_of(const struct tlsrpt_digest *d, struct tlsrpt_bucket_plan *pl
 	}
 }
 
-/* failed_all - a domain's failed sessions, with those logged without details */
-static unsigned long long failed_all(const struct tlsrpt_digest_domain *dom)
-{
-	return dom->c.failed + dom->omitted_failed + dom->dropped;
-}
-
 /* dns_of - what DNS said of dom's _smtp._tls record, NULL when not asked */
 static const struct tlsrpt_render_dns *dns_of(const struct tlsrpt_render_opts *o,
                                               const struct tlsrpt_digest_domain *dom)
@@ -242,7 +236,7 @@ static void glance(FILE *fp, const struct tlsrpt_digest_domain *dom, enum tlsrpt
 
 	switch (hv) {
 	case TLSRPT_HEALTH_FAILING:
-		fprintf(fp, "%s of ", num(failed_all(dom)).s);
+		fprintf(fp, "%s of ", num(dom->c.failed).s);
 		cnt(fp, ses, "session", "sessions");
 		fprintf(fp, " failed (%.2f%%)", tlsrpt_digest_rate(&dom->c));
 		if (dom->nfail > 0) {

@@ -48,6 +48,8 @@ def report(f, host, q, rid, day, dom, sub, ok, failed, mode="enforce", rt=None, 
 with open(out + "/order.log", "w") as f:
     report(f, "mx1", "A1", "r1", "2026-11-28", "ours-fine.example", "google.com", 500, 0)
     report(f, "mx1", "A2", "r2", "2026-11-28", "ours-failing.example", "google.com", 90, 3)
+    # two of its three failed sessions without details: still 3 failed, not 5
+    f.write("Nov 29 10:00:00 mx1 tlsrpt-milter[1]: A2: failure-omitted reports=1 failed-session-count=2\n")
     report(f, "mx1", "A3", "r3", "2026-11-28", "ours-testing.example", "google.com", 40, 0, "testing")
     report(f, "mx1", "A4", "r4", "2026-11-01", "ours-silent.example", "google.com", 40, 0)
     report(f, "mx1", "A5", "r5", "2026-11-28", EVIL, "evil.example", 10, 900, mx=EVIL)
@@ -97,6 +99,8 @@ At a glance
 
 EOF
 same "$T/glance.want" "$T/glance.txt" "the text's At a glance"
+grep -q '^   2 failed sessions without details in the log$' "$T/order.txt" ||
+    fail "ours-failing.example: the failed sessions without details not shown"
 grep '^== ' "$T/order.txt" | cut -d' ' -f2 >"$T/sections.txt"
 printf '%s\n' ours-failing.example ours-silent.example ours-testing.example ours-fine.example \
     '"><svg' aaa.example >"$T/sections.want"

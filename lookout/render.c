@@ -438,7 +438,7 @@ static void text_failure(FILE *fp, const struct tlsrpt_digest_domain *dom,
 	}
 	fputs(": ", fp);
 	cnt(fp, f->failed, "failed session", "failed sessions");
-	fprintf(fp, " %s %s, from ", f->first_day == f->last_day ? "on" : "from",
+	fprintf(fp, "%s%s, reported by ", f->first_day == f->last_day ? " on " : ", ",
 	        range(f->first_day, f->last_day).s);
 	for (j = 0; j < dom->nrep && j < 64; j++) {
 		if (f->reporters & (1ULL << j)) {

@@ -143,7 +143,7 @@ for w in '(1 day)' '^1 report counted: 1 session, 1 failed (100.00%)$' \
     '^1 more report (1 session, 0 failed) was logged without its lines (report-omitted)' \
     '^1 duplicate report line not counted again' '^1 report outside the period left out$' \
     '^1 error line: ' ': 1 report, 1 session, 1 failed, last 2026-11-29$' \
-    '1 failed session on 2026-11-29, from google.com'; do
+    '1 failed session on 2026-11-29, reported by google.com'; do
     grep -q -- "$w" "$T/one.txt" || fail "plurals: no line with '$w' in the text:"
 done
 # the mail's subject too

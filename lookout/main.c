@@ -28,10 +28,10 @@
 #include "conf.h"
 #include "digest.h"
 #include "dnsnote.h"
+#include "calendar.h"
 #include "logline.h"
 #include "logfile.h"
 #include "meaning.h"
-#include "payload.h"
 #include "render.h"
 
 #define EXIT_CLEAN 0
@@ -77,7 +77,7 @@ static long parse_int(const char *s, long lo, long hi)
 /* parse_date - YYYY-MM-DD as a day number; 0 ok, -1 not a date */
 static int parse_date(const char *s, long *day)
 {
-	return strlen(s) == 10 && tlsrpt_logline_day(s, 10, day) == 0 ? 0 : -1;
+	return strlen(s) == 10 && tlsrpt_calendar_day(s, 10, day) == 0 ? 0 : -1;
 }
 
 /* feed_line - one line of an input into the digest */
@@ -251,8 +251,8 @@ static int send_mail(const struct opts *o, const struct tlsrpt_digest *d,
 		waitpid(pid, &status, 0);
 		goto out;
 	}
-	tlsrpt_logline_date(d->first_day, from, sizeof(from));
-	tlsrpt_logline_date(d->last_day, to, sizeof(to));
+	tlsrpt_calendar_date(d->first_day, from, sizeof(from));
+	tlsrpt_calendar_date(d->last_day, to, sizeof(to));
 	snprintf(boundary, sizeof(boundary), "=_tlsrpt-lookout-%ld-%ld", (long)getpid(), (long)now);
 	gmtime_r(&now, &tm);
 	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", &tm);
@@ -260,12 +260,13 @@ static int send_mail(const struct opts *o, const struct tlsrpt_digest *d,
 		fprintf(fp, "From: %s\n", o->from);
 	}
 	fprintf(fp,
-	        "To: %s\nDate: %s\nSubject: TLS-RPT digest %s to %s: %llu failed sessions\n"
+	        "To: %s\nDate: %s\nSubject: TLS-RPT digest %s to %s: %llu failed %s\n"
 	        "Auto-Submitted: auto-generated\nMIME-Version: 1.0\n"
 	        "Content-Type: multipart/alternative;\n boundary=\"%s\"\n\n"
 	        "--%s\nContent-Type: text/plain; charset=utf-8\n"
 	        "Content-Transfer-Encoding: quoted-printable\n\n",
-	        o->mail, date, from, to, failed, boundary, boundary);
+	        o->mail, date, from, to, failed, failed == 1 ? "session" : "sessions", boundary,
+	        boundary);
 	put_qp(fp, text);
 	fprintf(fp,
 	        "\n--%s\nContent-Type: text/html; charset=utf-8\n"

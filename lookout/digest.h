@@ -125,6 +125,7 @@ struct tlsrpt_digest_stats {
 };
 
 struct tlsrpt_digest_priv;
+struct tlsrpt_mxseen;
 
 struct tlsrpt_digest {
 	long first_day, last_day; /* the period, inclusive */
@@ -133,6 +134,7 @@ struct tlsrpt_digest {
 	size_t ndom;
 	struct tlsrpt_digest_stats st;
 	struct tlsrpt_digest_priv *priv;
+	struct tlsrpt_mxseen *mx; /* the caller's, or NULL: failure details are noted there too */
 };
 
 /* tlsrpt_digest_new - an empty digest over [first_day, last_day]; NULL with err */

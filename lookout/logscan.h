@@ -8,7 +8,8 @@
  * line: when it starts like a syslog file line (a time stamp or a
  * priority), the scanner looks for the tag "tlsrpt-milter" with memmem
  * over the whole block and only the lines holding it become candidates,
- * each checked with tlsrpt_logline_tagged; otherwise (journalctl -o cat)
+ * each checked with tlsrpt_logline_tagged (and, when asked, Postfix's smtpd
+ * lines too); otherwise (journalctl -o cat)
  * every line is a candidate and the parser decides.
  *
  * Limits: a line longer than TLSRPT_LOGLINE_MAX bytes is skipped whole;
@@ -47,6 +48,13 @@ int tlsrpt_logscan_next(struct tlsrpt_logscan *s, const char **line, size_t *len
  * run, and tlsrpt_logscan_end stays before it.  Call before the first next.
  */
 void tlsrpt_logscan_whole_lines(struct tlsrpt_logscan *s);
+
+/*
+ * tlsrpt_logscan_mta - also hand out the lines of Postfix's smtpd (tag
+ * ending in "/smtpd[PID]: ", checked with tlsrpt_mtalog_tagged), searched
+ * for in the same pass.  Call before the first next.
+ */
+void tlsrpt_logscan_mta(struct tlsrpt_logscan *s);
 
 /* tlsrpt_logscan_bare - 1 when the stream was taken as bare messages (every line a candidate) */
 int tlsrpt_logscan_bare(const struct tlsrpt_logscan *s);

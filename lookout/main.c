@@ -30,6 +30,8 @@
 #include "logline.h"
 #include "logscan.h"
 #include "meaning.h"
+#include "mtalog.h"
+#include "mxseen.h"
 #include "payload.h"
 #include "render.h"
 
@@ -38,6 +40,7 @@
 #define EXIT_USAGE 2
 
 struct opts {
+	int no_mx;
 	int days;
 	long since, today;
 	int silent_days;
@@ -49,7 +52,7 @@ struct opts {
 static void usage(void)
 {
 	fputs("usage: tlsrpt-lookout [--days N | --since YYYY-MM-DD] [--today YYYY-MM-DD]\n"
-	      "         [--silent-days N] [--domain DOMAIN]... [--config FILE] [--json]\n"
+	      "         [--silent-days N] [--domain DOMAIN]... [--config FILE] [--json] [--no-mx]\n"
 	      "         [--html FILE] [--prometheus FILE] [--mail ADDRESS [--from ADDRESS] [--sendmail PATH]]\n"
 	      "         [FILE|-]...\n"
 	      "       tlsrpt-lookout --explain RESULT-TYPE\n"
@@ -89,10 +92,47 @@ static ssize_t gz_read(void *ctx, void *buf, size_t len)
 	return tlsrpt_payload_gzread(ctx, buf, len);
 }
 
-/* scan_file - feed one input to the digest; 0 ok, -1 (message printed) */
+/*
+ * mta_day - the UTC day of an smtpd line: an RFC 3339 stamp carries it; a
+ * traditional one ("Dec  7 07:21:36") is local time (TZ) without a year,
+ * taken in the year that puts it no later than the day after today
+ */
+static long mta_day(const struct tlsrpt_mtalog *m, long today)
+{
+	char ymd[16];
+	struct tm tm;
+	time_t t;
+	int k;
+
+	if (m->zoned) {
+		return m->day;
+	}
+	tlsrpt_logline_date(today, ymd, sizeof(ymd));
+	for (k = 0; k < 2; k++) {
+		memset(&tm, 0, sizeof(tm));
+		tm.tm_year = atoi(ymd) - 1900 - k;
+		tm.tm_mon = m->mon - 1;
+		tm.tm_mday = m->mday;
+		tm.tm_hour = m->hh;
+		tm.tm_min = m->mi;
+		tm.tm_sec = m->ss;
+		tm.tm_isdst = -1;
+		if ((t = mktime(&tm)) == (time_t)-1) {
+			return -1;
+		}
+		if ((long)(t / 86400) <= today + 1) {
+			break;
+		}
+	}
+	return t >= 0 ? (long)(t / 86400) : -1 - (long)((-t - 1) / 86400);
+}
+
+/* scan_file - feed one input to the digest (and its smtpd lines to d->mx); 0 ok, -1 (message
+ * printed) */
 static int scan_file(struct tlsrpt_digest *d, const char *name)
 {
 	struct tlsrpt_logline *ll = malloc(sizeof(*ll));
+	struct tlsrpt_mtalog mta;
 	struct tlsrpt_payload_gzfile *gz = NULL;
 	struct tlsrpt_logscan *sc = NULL;
 	unsigned char magic[2];
@@ -135,10 +175,15 @@ static int scan_file(struct tlsrpt_digest *d, const char *name)
 		rc = -1;
 		goto out;
 	}
+	if (d->mx != NULL) {
+		tlsrpt_logscan_mta(sc);
+	}
 	while ((r = tlsrpt_logscan_next(sc, &line, &len, &off, err, sizeof(err))) > 0) {
 		flags = tlsrpt_logscan_bare(sc) ? TLSRPT_LOGLINE_BARE : 0;
 		if (tlsrpt_logline_parse(ll, line, len, flags)) {
 			tlsrpt_digest_add(d, ll);
+		} else if (d->mx != NULL && tlsrpt_mtalog_parse(&mta, line, len)) {
+			tlsrpt_mxseen_line(d->mx, &mta, mta_day(&mta, d->last_day));
 		}
 	}
 	if (r < 0) {
@@ -388,10 +433,11 @@ int main(int argc, char **argv)
 	        {"mail", required_argument, NULL, 'm'},
 	        {"from", required_argument, NULL, 'f'},
 	        {"sendmail", required_argument, NULL, 'M'},
+	        {"no-mx", no_argument, NULL, 'X'},
 	        {"help", no_argument, NULL, 'h'},
 	        {NULL, 0, NULL, 0},
 	};
-	struct opts o = {7, -1, -1, 7, 0, 1, NULL, NULL, NULL, "/usr/sbin/sendmail", NULL, NULL};
+	struct opts o = {0, 7, -1, -1, 7, 0, 1, NULL, NULL, NULL, "/usr/sbin/sendmail", NULL, NULL};
 	const char *domains[TLSRPT_LOOKOUT_MAX_DOMAINS];
 	size_t ndomains = 0, i;
 	struct tlsrpt_render_opts ro;
@@ -486,6 +532,9 @@ int main(int argc, char **argv)
 		case 'M':
 			o.sendmail = optarg;
 			break;
+		case 'X':
+			o.no_mx = 1;
+			break;
 		case 'h':
 			usage();
 			return EXIT_CLEAN;
@@ -510,10 +559,16 @@ int main(int argc, char **argv)
 		fprintf(stderr, "tlsrpt-lookout: %s\n", err);
 		return EXIT_USAGE;
 	}
+	if (!o.no_mx && (d->mx = tlsrpt_mxseen_new(first, o.today, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "tlsrpt-lookout: %s\n", err);
+		tlsrpt_digest_free(d);
+		return EXIT_USAGE;
+	}
 	for (i = 0; i < ndomains; i++) {
 		tlsrpt_digest_expect(d, domains[i]);
 	}
 	if (o.config != NULL && expect_config(d, o.config) < 0) {
+		tlsrpt_mxseen_free(d->mx);
 		tlsrpt_digest_free(d);
 		return EXIT_USAGE;
 	}
@@ -524,6 +579,9 @@ int main(int argc, char **argv)
 		bad |= scan_file(d, argv[optind]) < 0;
 	}
 	tlsrpt_digest_finish(d);
+	if (d->mx != NULL) {
+		tlsrpt_mxseen_finish(d->mx);
+	}
 	ro.today = o.today;
 	ro.silent_days = o.silent_days;
 	ro.meanings = 1;
@@ -544,6 +602,7 @@ int main(int argc, char **argv)
 		bad = 1;
 	}
 	v = tlsrpt_render_failed(d) > 0;
+	tlsrpt_mxseen_free(d->mx);
 	tlsrpt_digest_free(d);
 	if (bad) {
 		return EXIT_USAGE;

@@ -161,7 +161,7 @@ static size_t client(struct tlsrpt_mtalog *m, const char *s, size_t n)
 		}
 	}
 	k = (size_t)(rb - s) + 1;
-	if (k < n && s[k] == ':') {
+	if (k + 1 < n && s[k] == ':' && is_digit(s[k + 1])) {
 		k++;
 		while (k < n && is_digit(s[k])) {
 			k++;

@@ -20,7 +20,8 @@
 # the body is the line itself, then for a problem or recovered event what
 # the result type means and its usual fix (tlsrpt-lookout --explain), and
 # for problem, recovered and silent the digest's summary of the domain
-# over the last 7 days, read from the logs named by -l (default
+# over the last 7 days (with, when the logs hold Postfix's smtpd lines,
+# whether each failure reached our MX), read from the logs named by -l (default
 # /var/log/mail.log.1 /var/log/mail.log, those that exist and are
 # readable).  -d names the tlsrpt-lookout program (default
 # /usr/bin/tlsrpt-lookout); without it the mail has the line alone.

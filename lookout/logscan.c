@@ -15,7 +15,7 @@
 #include "errbuf.h"
 #include "logline.h"
 #include "logscan.h"
-#include "mtalog.h"
+#include "mtalog.h" /* TLSRPT_MTALOG_NEEDLE */
 
 enum { HIT_UNKNOWN = 0, HIT_AT, HIT_NONE }; /* a needle's next hit in the buffer */
 
@@ -25,7 +25,7 @@ struct tlsrpt_logscan {
 	char *buf;
 	size_t cap, len, pos;
 	unsigned long long base; /* stream offset of buf[0] */
-	int eof, decided, bare, skipping, whole, mta;
+	int eof, decided, bare, skipping, whole, mta, mtaline;
 	char *hit[2]; /* next hit of our tag and of smtpd's (when mta) */
 	int hitstate[2];
 };
@@ -129,6 +129,25 @@ static int decide(struct tlsrpt_logscan *s, char *err, size_t errlen)
 }
 
 /*
+ * find_bracketed - memmem for a needle ending in '[' ("/smtpd["), found
+ * from each '[' (a few per line, skipped over by memchr) looking back:
+ * faster than memmem where the needle is on nearly every other line
+ */
+static char *find_bracketed(char *b, size_t left, const char *needle)
+{
+	size_t n = strlen(needle) - 1;
+	char *p = b, *e = b + left;
+
+	while ((p = memchr(p, '[', (size_t)(e - p))) != NULL) {
+		if ((size_t)(p - b) >= n && memcmp(p - n, needle, n) == 0) {
+			return p - n;
+		}
+		p++;
+	}
+	return NULL;
+}
+
+/*
  * next_hit - the first hit at or after b of our tag or (mta) smtpd's, NULL
  * when none in the buffer.  Each needle's hit is remembered until the scan
  * passes it, so a rare needle is not searched for again over the same
@@ -142,7 +161,8 @@ static char *next_hit(struct tlsrpt_logscan *s, char *b, size_t left)
 
 	for (k = 0; k < 1 + s->mta; k++) {
 		if (s->hitstate[k] == HIT_UNKNOWN || (s->hitstate[k] == HIT_AT && s->hit[k] < b)) {
-			s->hit[k] = memmem(b, left, needle[k], strlen(needle[k]));
+			s->hit[k] = k == 0 ? memmem(b, left, needle[k], strlen(needle[k]))
+			                   : find_bracketed(b, left, needle[k]);
 			s->hitstate[k] = s->hit[k] != NULL ? HIT_AT : HIT_NONE;
 		}
 		if (s->hitstate[k] == HIT_AT && (best == NULL || s->hit[k] < best)) {
@@ -223,9 +243,16 @@ int tlsrpt_logscan_next(struct tlsrpt_logscan *s, const char **line, size_t *len
 			le = s->buf + s->len;
 		}
 		s->pos = (size_t)(le - s->buf) + (le < s->buf + s->len);
-		if ((size_t)(le - ls) <= TLSRPT_LOGLINE_MAX &&
-		    (tlsrpt_logline_tagged(ls, (size_t)(le - ls)) ||
-		     (s->mta && tlsrpt_mtalog_tagged(ls, (size_t)(le - ls))))) {
+		if ((size_t)(le - ls) > TLSRPT_LOGLINE_MAX) {
+			continue;
+		}
+		/*
+		 * a line found by smtpd's needle goes out unchecked: the caller
+		 * parses it with tlsrpt_mtalog_parse, which checks the tag anyway
+		 * (checking it twice cost a tenth of the run over a busy log)
+		 */
+		s->mtaline = s->mta && s->hitstate[1] == HIT_AT && s->hit[1] == hit;
+		if (s->mtaline || tlsrpt_logline_tagged(ls, (size_t)(le - ls))) {
 			*line = ls;
 			*len = (size_t)(le - ls);
 			*offset = s->base + (size_t)(ls - s->buf);
@@ -244,6 +271,12 @@ void tlsrpt_logscan_whole_lines(struct tlsrpt_logscan *s)
 void tlsrpt_logscan_mta(struct tlsrpt_logscan *s)
 {
 	s->mta = 1;
+}
+
+/* tlsrpt_logscan_mtaline - the line handed out last is smtpd's */
+int tlsrpt_logscan_mtaline(const struct tlsrpt_logscan *s)
+{
+	return s->mtaline;
 }
 
 /* tlsrpt_logscan_bare - the mode chosen */

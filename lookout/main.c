@@ -95,43 +95,60 @@ static ssize_t gz_read(void *ctx, void *buf, size_t len)
 }
 
 /*
+ * struct mta_clock - the local hour last converted: mktime reads the zone
+ * file at every call when TZ is unset, and a busy log has thousands of
+ * smtpd lines per hour.  Minutes and seconds are added to the hour's start
+ * (zone offsets and DST changes fall on whole quarter hours at the least,
+ * a change inside the hour itself aside).
+ */
+struct mta_clock {
+	int mon, mday, hh; /* mon 0: nothing converted yet */
+	time_t hour;       /* the hour's start, UTC seconds */
+};
+
+/*
  * mta_day - the UTC day of an smtpd line: an RFC 3339 stamp carries it; a
  * traditional one ("Dec  7 07:21:36") is local time (TZ) without a year,
  * taken in the year that puts it no later than the day after today
  */
-static long mta_day(const struct tlsrpt_mtalog *m, long today)
+static long mta_day(struct mta_clock *ck, const struct tlsrpt_mtalog *m, long today)
 {
 	char ymd[16];
 	struct tm tm;
-	time_t t;
+	time_t t = 0;
 	int k;
 
 	if (m->zoned) {
 		return m->day;
 	}
-	tlsrpt_logline_date(today, ymd, sizeof(ymd));
-	for (k = 0; k < 2; k++) {
-		memset(&tm, 0, sizeof(tm));
-		tm.tm_year = atoi(ymd) - 1900 - k;
-		tm.tm_mon = m->mon - 1;
-		tm.tm_mday = m->mday;
-		tm.tm_hour = m->hh;
-		tm.tm_min = m->mi;
-		tm.tm_sec = m->ss;
-		tm.tm_isdst = -1;
-		if ((t = mktime(&tm)) == (time_t)-1) {
-			return -1;
+	if (ck->mon != m->mon || ck->mday != m->mday || ck->hh != m->hh) {
+		tlsrpt_logline_date(today, ymd, sizeof(ymd));
+		for (k = 0; k < 2; k++) {
+			memset(&tm, 0, sizeof(tm));
+			tm.tm_year = atoi(ymd) - 1900 - k;
+			tm.tm_mon = m->mon - 1;
+			tm.tm_mday = m->mday;
+			tm.tm_hour = m->hh;
+			tm.tm_isdst = -1;
+			if ((t = mktime(&tm)) == (time_t)-1) {
+				return -1;
+			}
+			if ((long)(t / 86400) <= today + 1) {
+				break;
+			}
 		}
-		if ((long)(t / 86400) <= today + 1) {
-			break;
-		}
+		ck->mon = m->mon;
+		ck->mday = m->mday;
+		ck->hh = m->hh;
+		ck->hour = t;
 	}
+	t = ck->hour + m->mi * 60 + m->ss;
 	return t >= 0 ? (long)(t / 86400) : -1 - (long)((-t - 1) / 86400);
 }
 
 /* scan_file - feed one input to the digest (and its smtpd lines to d->mx); 0 ok, -1 (message
  * printed) */
-static int scan_file(struct tlsrpt_digest *d, const char *name)
+static int scan_file(struct tlsrpt_digest *d, struct mta_clock *ck, const char *name)
 {
 	struct tlsrpt_logline *ll = malloc(sizeof(*ll));
 	struct tlsrpt_mtalog mta;
@@ -182,10 +199,10 @@ static int scan_file(struct tlsrpt_digest *d, const char *name)
 	}
 	while ((r = tlsrpt_logscan_next(sc, &line, &len, &off, err, sizeof(err))) > 0) {
 		flags = tlsrpt_logscan_bare(sc) ? TLSRPT_LOGLINE_BARE : 0;
-		if (tlsrpt_logline_parse(ll, line, len, flags)) {
+		if (tlsrpt_logscan_mtaline(sc) && tlsrpt_mtalog_parse(&mta, line, len)) {
+			tlsrpt_mxseen_line(d->mx, &mta, mta_day(ck, &mta, d->last_day));
+		} else if (tlsrpt_logline_parse(ll, line, len, flags)) {
 			tlsrpt_digest_add(d, ll);
-		} else if (d->mx != NULL && tlsrpt_mtalog_parse(&mta, line, len)) {
-			tlsrpt_mxseen_line(d->mx, &mta, mta_day(&mta, d->last_day));
 		}
 	}
 	if (r < 0) {
@@ -446,6 +463,7 @@ int main(int argc, char **argv)
 	size_t ndomains = 0, i;
 	struct tlsrpt_render_opts ro;
 	struct tlsrpt_dnsnote *dn = NULL;
+	struct mta_clock ck = {0, 0, 0, 0};
 	struct tlsrpt_digest *d;
 	char err[256];
 	int ch, bad = 0, days_given = 0;
@@ -581,10 +599,10 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (optind == argc) {
-		bad |= scan_file(d, "-") < 0;
+		bad |= scan_file(d, &ck, "-") < 0;
 	}
 	for (; optind < argc; optind++) {
-		bad |= scan_file(d, argv[optind]) < 0;
+		bad |= scan_file(d, &ck, argv[optind]) < 0;
 	}
 	tlsrpt_digest_finish(d);
 	if (d->mx != NULL) {

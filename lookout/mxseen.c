@@ -81,8 +81,11 @@ static void norm_ip(const char *in, char *out, size_t outlen)
 	if (strncasecmp(in, "ipv6:", 5) == 0) {
 		in += 5;
 	}
-	if ((inet_pton(AF_INET, in, bin) == 1 && inet_ntop(AF_INET, bin, out, outlen) != NULL) ||
-	    (inet_pton(AF_INET6, in, bin) == 1 && inet_ntop(AF_INET6, bin, out, outlen) != NULL)) {
+	if (inet_pton(AF_INET, in, bin) == 1) {
+		copy(out, outlen, in); /* inet_pton takes only the one dotted-decimal spelling */
+		return;
+	}
+	if (inet_pton(AF_INET6, in, bin) == 1 && inet_ntop(AF_INET6, bin, out, outlen) != NULL) {
 		return;
 	}
 	copy(out, outlen, in);
@@ -234,6 +237,9 @@ void tlsrpt_mxseen_line(struct tlsrpt_mxseen *x, const struct tlsrpt_mtalog *m, 
 	di = (size_t)(day - x->first_day);
 	if (p->lines[di]++ == 0) {
 		x->st.days_logged++;
+	}
+	if (m->kind == TLSRPT_MTA_CONNECT) {
+		return; /* the disconnect line counts the session */
 	}
 	if (m->kind == TLSRPT_MTA_TLS_PROBLEM) {
 		if ((r = pid_find(p, m)) != NULL) {

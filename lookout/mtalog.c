@@ -26,8 +26,11 @@ static int month_of(const char *s)
 	static const char names[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
 	int i;
 
+	if (s[0] < 'A' || s[0] > 'S') {
+		return 0;
+	}
 	for (i = 0; i < 12; i++) {
-		if (memcmp(s, names + 3 * i, 3) == 0) {
+		if (s[0] == names[3 * i] && memcmp(s, names + 3 * i, 3) == 0) {
 			return i + 1;
 		}
 	}
@@ -242,7 +245,11 @@ int tlsrpt_mtalog_parse(struct tlsrpt_mtalog *m, const char *line, size_t len)
 	while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r')) {
 		len--;
 	}
-	memset(m, 0, sizeof(*m));
+	/* only what every path reads is reset: the struct is 400 bytes, the line often not ours */
+	m->kind = 0;
+	m->day = 0;
+	m->pid = 0;
+	m->name[0] = m->ip[0] = m->text[0] = m->host[0] = '\0';
 	m->tls_tried = m->tls_ok = m->mail = -1;
 	if (len > TLSRPT_LOGLINE_MAX || (t = stamp(m, line, len)) < 0 ||
 	    (t = tag(line, len, (size_t)t, &m->pid)) < 0) {

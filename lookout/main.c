@@ -7,7 +7,7 @@
  * textfile, or mails text and HTML as multipart/alternative (both
  * quoted-printable, so no line passes 76 characters whatever a report's
  * values hold) through the local sendmail.  The library does the work (logscan, logline, digest,
- * render); this file is options, files and the exit status:
+ * render) and logfile.c reads the inputs; this file is options, outputs and the exit status:
  * 0 no failed session in the period, 1 some, 2 usage or input error.
  */
 #include "config.h"
@@ -24,16 +24,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "alertmode.h"
 #include "conf.h"
 #include "digest.h"
 #include "dnsnote.h"
-#include "alertmode.h"
+#include "calendar.h"
 #include "logline.h"
-#include "logscan.h"
+#include "logfile.h"
 #include "meaning.h"
 #include "mtalog.h"
 #include "mxseen.h"
-#include "payload.h"
 #include "render.h"
 
 #define EXIT_CLEAN 0
@@ -80,18 +80,7 @@ static long parse_int(const char *s, long lo, long hi)
 /* parse_date - YYYY-MM-DD as a day number; 0 ok, -1 not a date */
 static int parse_date(const char *s, long *day)
 {
-	return strlen(s) == 10 && tlsrpt_logline_day(s, 10, day) == 0 ? 0 : -1;
-}
-
-/* plain_read, gz_read - read functions for the scanner */
-static ssize_t plain_read(void *ctx, void *buf, size_t len)
-{
-	return read(*(int *)ctx, buf, len);
-}
-
-static ssize_t gz_read(void *ctx, void *buf, size_t len)
-{
-	return tlsrpt_payload_gzread(ctx, buf, len);
+	return strlen(s) == 10 && tlsrpt_calendar_day(s, 10, day) == 0 ? 0 : -1;
 }
 
 /*
@@ -122,7 +111,7 @@ static long mta_day(struct mta_clock *ck, const struct tlsrpt_mtalog *m, long to
 		return m->day;
 	}
 	if (ck->mon != m->mon || ck->mday != m->mday || ck->hh != m->hh) {
-		tlsrpt_logline_date(today, ymd, sizeof(ymd));
+		tlsrpt_calendar_date(today, ymd, sizeof(ymd));
 		for (k = 0; k < 2; k++) {
 			memset(&tm, 0, sizeof(tm));
 			tm.tm_year = atoi(ymd) - 1900 - k;
@@ -146,78 +135,29 @@ static long mta_day(struct mta_clock *ck, const struct tlsrpt_mtalog *m, long to
 	return t >= 0 ? (long)(t / 86400) : -1 - (long)((-t - 1) / 86400);
 }
 
-/* scan_file - feed one input to the digest (and its smtpd lines to d->mx); 0 ok, -1 (message
- * printed) */
-static int scan_file(struct tlsrpt_digest *d, struct mta_clock *ck, const char *name)
-{
-	struct tlsrpt_logline *ll = malloc(sizeof(*ll));
-	struct tlsrpt_mtalog mta;
-	struct tlsrpt_payload_gzfile *gz = NULL;
-	struct tlsrpt_logscan *sc = NULL;
-	unsigned char magic[2];
-	const char *line;
-	unsigned long long off;
-	char err[256];
-	size_t len;
-	int fd, rc = 0, r, flags;
-	struct stat st;
+/* struct feed - what the lines of the inputs go into */
+struct feed {
+	struct tlsrpt_digest *d;
+	struct mta_clock ck;
+};
 
-	if (ll == NULL) {
-		fprintf(stderr, "tlsrpt-lookout: out of memory\n");
-		return -1;
-	}
-	fd = strcmp(name, "-") == 0 ? dup(0) : open(name, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st) < 0) {
-		fprintf(stderr, "tlsrpt-lookout: %s: %s\n", name, strerror(errno));
-		if (fd >= 0) {
-			close(fd);
-		}
-		free(ll);
-		return -1;
-	}
-	/* gzip when the first bytes say so; a pipe always goes through zlib's transparent mode */
-	if (!S_ISREG(st.st_mode) ||
-	    (pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b)) {
-		if ((gz = tlsrpt_payload_gzopen(fd)) == NULL) {
-			close(fd);
-			free(ll);
-			fprintf(stderr, "tlsrpt-lookout: %s: cannot open\n", name);
-			return -1;
-		}
-		sc = tlsrpt_logscan_new(gz_read, gz, 0);
-	} else {
-		posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-		sc = tlsrpt_logscan_new(plain_read, &fd, 0);
-	}
-	if (sc == NULL) {
-		fprintf(stderr, "tlsrpt-lookout: out of memory\n");
-		rc = -1;
-		goto out;
-	}
-	if (d->mx != NULL) {
-		tlsrpt_logscan_mta(sc);
-	}
-	while ((r = tlsrpt_logscan_next(sc, &line, &len, &off, err, sizeof(err))) > 0) {
-		flags = tlsrpt_logscan_bare(sc) ? TLSRPT_LOGLINE_BARE : 0;
-		if (tlsrpt_logscan_mtaline(sc) && tlsrpt_mtalog_parse(&mta, line, len)) {
-			tlsrpt_mxseen_line(d->mx, &mta, mta_day(ck, &mta, d->last_day));
-		} else if (tlsrpt_logline_parse(ll, line, len, flags)) {
-			tlsrpt_digest_add(d, ll);
-		}
-	}
-	if (r < 0) {
-		fprintf(stderr, "tlsrpt-lookout: %s: %s\n", name, err);
-		rc = -1;
-	}
-out:
-	tlsrpt_logscan_free(sc);
-	if (gz != NULL) {
-		tlsrpt_payload_gzclose(gz);
-	} else {
-		close(fd);
-	}
-	free(ll);
-	return rc;
+/* feed_line - one line of an input into the digest */
+static void feed_line(void *ctx, const struct tlsrpt_logline *ll, unsigned long long ino,
+                      unsigned long long off)
+{
+	struct feed *f = ctx;
+
+	(void)ino;
+	(void)off;
+	tlsrpt_digest_add(f->d, ll);
+}
+
+/* feed_mta - one smtpd line into the MX join, on its UTC day */
+static void feed_mta(void *ctx, const struct tlsrpt_mtalog *m)
+{
+	struct feed *f = ctx;
+
+	tlsrpt_mxseen_line(f->d->mx, m, mta_day(&f->ck, m, f->d->last_day));
 }
 
 /* write_prom - the textfile, written to a temporary name and renamed (the collector may read it) */
@@ -382,8 +322,8 @@ static int send_mail(const struct opts *o, const struct tlsrpt_digest *d,
 		waitpid(pid, &status, 0);
 		goto out;
 	}
-	tlsrpt_logline_date(d->first_day, from, sizeof(from));
-	tlsrpt_logline_date(d->last_day, to, sizeof(to));
+	tlsrpt_calendar_date(d->first_day, from, sizeof(from));
+	tlsrpt_calendar_date(d->last_day, to, sizeof(to));
 	snprintf(boundary, sizeof(boundary), "=_tlsrpt-lookout-%ld-%ld", (long)getpid(), (long)now);
 	gmtime_r(&now, &tm);
 	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", &tm);
@@ -463,7 +403,7 @@ int main(int argc, char **argv)
 	size_t ndomains = 0, i;
 	struct tlsrpt_render_opts ro;
 	struct tlsrpt_dnsnote *dn = NULL;
-	struct mta_clock ck = {0, 0, 0, 0};
+	struct feed feed = {NULL, {0, 0, 0, 0}};
 	struct tlsrpt_digest *d;
 	char err[256];
 	int ch, bad = 0, days_given = 0;
@@ -598,11 +538,14 @@ int main(int argc, char **argv)
 		tlsrpt_digest_free(d);
 		return EXIT_USAGE;
 	}
+	feed.d = d;
 	if (optind == argc) {
-		bad |= scan_file(d, &ck, "-") < 0;
+		bad |= tlsrpt_logfile_scan_mta("-", feed_line, d->mx != NULL ? feed_mta : NULL,
+		                               &feed) < 0;
 	}
 	for (; optind < argc; optind++) {
-		bad |= scan_file(d, &ck, argv[optind]) < 0;
+		bad |= tlsrpt_logfile_scan_mta(argv[optind], feed_line,
+		                               d->mx != NULL ? feed_mta : NULL, &feed) < 0;
 	}
 	tlsrpt_digest_finish(d);
 	if (d->mx != NULL) {

@@ -11,7 +11,8 @@
 #include <string.h>
 
 #include "ascii.h"
-#include "logline.h"
+#include "calendar.h"
+#include "logline.h" /* TLSRPT_LOGLINE_MAX */
 #include "mtalog.h"
 
 /* is_digit - ASCII decimal digit */
@@ -77,7 +78,7 @@ static long stamp(struct tlsrpt_mtalog *m, const char *s, size_t len)
 	           (s[10] == 'T' || s[10] == 't')) {
 		const char *sp = memchr(s, ' ', len);
 
-		if (sp == NULL || tlsrpt_logline_day(s, (size_t)(sp - s), &m->day) < 0) {
+		if (sp == NULL || tlsrpt_calendar_day(s, (size_t)(sp - s), &m->day) < 0) {
 			return -1;
 		}
 		m->zoned = 1;

@@ -20,6 +20,7 @@
 
 #include <stdlib.h>
 
+#include "calendar.h"
 #include "logline.h"
 #include "logscan.h"
 #include "mtalog.h"
@@ -135,7 +136,7 @@ static void test_parse(void **state)
 
 		assert_int_equal(tlsrpt_mtalog_parse(&m, l, sizeof(l) - 1), 1);
 		assert_int_equal(m.zoned, 1);
-		assert_int_equal(m.day, tlsrpt_logline_civil(2026, 12, 7));
+		assert_int_equal(m.day, tlsrpt_calendar_civil(2026, 12, 7));
 	}
 }
 
@@ -207,7 +208,7 @@ static const struct tlsrpt_mxseen_item *item(const struct tlsrpt_mxseen *x, long
 
 static void test_join(void **state)
 {
-	long d0 = tlsrpt_logline_civil(2026, 12, 5);
+	long d0 = tlsrpt_calendar_civil(2026, 12, 5);
 	char err[64];
 	struct tlsrpt_mxseen *x = tlsrpt_mxseen_new(d0, d0 + 2, err, sizeof(err));
 	const struct tlsrpt_mxseen_item *it;

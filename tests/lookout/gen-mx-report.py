@@ -8,8 +8,10 @@ met at the private Postfix (receiving MX mx.e2e.test, 127.0.0.1):
   today.eml      TODAY: certificate-expired from 127.0.0.2,
                  certificate-host-mismatch from 127.0.0.3,
                  starttls-not-supported from 127.0.0.4 (the addresses the
-                 test's clients used), and sts-policy-fetch-error from
-                 127.0.0.9, which never connected
+                 test's clients used), sts-policy-fetch-error from
+                 127.0.0.9, which never connected, and validation-failure
+                 without sending-mta-ip (matched by client name under
+                 reporter.test: only a forged line has one)
   yesterday.eml  YESTERDAY: certificate-expired from 127.0.0.2 (the
                  Postfix log has no line of that day)
 """
@@ -25,8 +27,11 @@ spec.loader.exec_module(gc)
 
 
 def detail(rt, n, ip, **kw):
-    return gc.detail(rt, n, sending_mta_ip=ip, receiving_mx_hostname="mx.e2e.test",
-                     receiving_ip="127.0.0.1", **kw)
+    d = gc.detail(rt, n, sending_mta_ip=ip, receiving_mx_hostname="mx.e2e.test",
+                  receiving_ip="127.0.0.1", **kw)
+    if ip is None:
+        del d["sending-mta-ip"]
+    return d
 
 
 def one(day, details):
@@ -51,6 +56,7 @@ def main():
             detail("certificate-host-mismatch", 2, "127.0.0.3"),
             detail("starttls-not-supported", 2, "127.0.0.4"),
             detail("sts-policy-fetch-error", 1, "127.0.0.9"),
+            detail("validation-failure", 1, None),
         ]),
         "yesterday.eml": one(yesterday, [
             detail("certificate-expired", 1, "127.0.0.2"),

@@ -18,7 +18,9 @@
 # tlsrpt-lookout over Postfix's log and the milter's lines must say, in
 # text, JSON and HTML: the three failures "seen at our MX" with the
 # handshake evidence, the one from 127.0.0.9 "not seen at our MX", and
-# yesterday's "no MX log for the day".  The alert mail (etc/tlsrpt-alert.sh,
+# yesterday's "no MX log for the day"; a line forged as smtpd's with a
+# hostile client name under reporter.test matches the failure without
+# sending-mta-ip by name, and is shown escaped.  The alert mail (etc/tlsrpt-alert.sh,
 # through Postfix's sendmail) must carry the same.
 set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -173,7 +175,11 @@ grep -q 'failure .*sending-mta-ip=127.0.0.2' "$E2E_SYSLOG" && ok || fail "the mi
 stamp=$(date '+%b %d %H:%M:%S')
 sed -n "s/^[a-z0-9-]*\\.[a-z]* \\(tlsrpt-milter\\[[0-9]*\\]: .*\\)\$/$stamp mx \\1/p" "$E2E_SYSLOG" \
     >"$E2E_DIR/milter.log"
-LOGS="$PF_MAILLOG $E2E_DIR/milter.log"
+# a local user's forgery (logger -t postfix/smtpd): a client named under
+# reporter.test, with markup and a control character in the name
+printf '%s mx postfix/smtpd[4242]: disconnect from <img/src=x/onerror=alert(1)>\a.reporter.test[192.0.2.66] ehlo=1 quit=1 commands=2\n' \
+    "$stamp" >"$E2E_DIR/forged.log"
+LOGS="$PF_MAILLOG $E2E_DIR/milter.log $E2E_DIR/forged.log"
 
 # ---------------------------------------------------------------- the digest
 T=$E2E_DIR/digest
@@ -210,6 +216,15 @@ want_text "$today sts-policy-fetch-error from reporter.test sending-mta-ip 127.0
 want_text "$yesterday certificate-expired from reporter.test sending-mta-ip 127.0.0.2 mx mx.e2e.test ip 127.0.0.1, 1 failed: no MX log for the day" \
     'our MX logged: no session'
 grep -q 'the fix is on our MX' "$T/text" && ok || fail "text: no 'what it means' for a handshake failure"
+# the forged line: matched by name (no sending-mta-ip), shown, escaped
+want_text "$today validation-failure from reporter.test mx mx.e2e.test ip 127.0.0.1, 1 failed: seen at our MX" \
+    'our MX logged: 1 sessions of 1 client \(<img/src=x/onerror=alert\(1\)>\\x07\.reporter\.test\[192\.0\.2\.66\] at mx, matched by name\)'
+if grep -q '<img' "$T/html"; then
+    fail "html: a forged client name came through as markup"
+else
+    grep -q '&#60;img/src=x/onerror=alert(1)&#62;\\x07.reporter.test' "$T/html" && ok "html: the forged name escaped" ||
+        fail "html: the forged name is missing"
+fi
 if grep -q 'at our MX' "$T/nomx"; then fail "--no-mx still joins"; else ok "--no-mx: no join"; fi
 
 # JSON
@@ -221,7 +236,8 @@ dom = [x for x in d["domains"] if x["policy-domain"] == "example.com"][0]
 ev = {(e["date"], e["result-type"]): e for e in dom["mx-evidence"]}
 want = {(today, "certificate-expired"): "seen", (today, "certificate-host-mismatch"): "seen",
         (today, "starttls-not-supported"): "seen", (today, "sts-policy-fetch-error"): "not-seen",
-        (yesterday, "certificate-expired"): "no-mx-log"}
+        (yesterday, "certificate-expired"): "no-mx-log",
+        (today, "validation-failure"): "seen"}
 bad = [(k, ev.get(k, {}).get("verdict"), v) for k, v in want.items() if ev.get(k, {}).get("verdict") != v]
 e = ev[(today, "certificate-expired")]
 if e["matched-by"] != "sending-mta-ip" or e["client"]["ip"] != "127.0.0.2" or \
@@ -238,7 +254,7 @@ PY
 
 # HTML: one row per failure, classed by verdict, the reason escaped as text
 n=$(grep -c '<tr class="seen">' "$T/html")
-[ "$n" -eq 3 ] && ok || fail "html: $n rows seen at our MX, want 3"
+[ "$n" -eq 4 ] && ok || fail "html: $n rows seen at our MX, want 4"
 grep -q '<tr class="not-seen">' "$T/html" && grep -q '<tr class="no-mx-log">' "$T/html" &&
     grep -q 'sslv3 alert certificate expired' "$T/html" && ok || fail "html: rows or reason missing"
 

@@ -349,6 +349,11 @@ static void text_mx(FILE *fp, const struct tlsrpt_digest *d, const struct tlsrpt
 		fputc('\n', fp);
 		wrap(fp, "      ", tlsrpt_mxseen_means(it));
 	}
+	if (d->mx->st.items_dropped > 0) {
+		fprintf(fp,
+		        "   %llu more reported failures (all domains) passed the join's limit of %d and are not judged\n",
+		        d->mx->st.items_dropped, TLSRPT_MXSEEN_MAX_ITEMS);
+	}
 }
 
 /* json_mx - the domain's "mx-evidence" array (after a comma) */
@@ -468,6 +473,11 @@ static void html_mx(FILE *fp, const struct tlsrpt_digest *d, const struct tlsrpt
 		fputs("</td></tr>\n", fp);
 	}
 	fputs("</table>\n", fp);
+	if (d->mx->st.items_dropped > 0) {
+		fprintf(fp,
+		        "<p class=\"warn\">%llu more reported failures (all domains) passed the join's limit of %d and are not judged.</p>\n",
+		        d->mx->st.items_dropped, TLSRPT_MXSEEN_MAX_ITEMS);
+	}
 }
 
 /* dns_of - what DNS said of dom's _smtp._tls record, NULL when not asked */

@@ -275,6 +275,45 @@ static void test_join(void **state)
 	tlsrpt_mxseen_free(x);
 }
 
+static void test_limits(void **state)
+{
+	long d0 = tlsrpt_calendar_civil(2026, 12, 5);
+	char err[64], line[160], rt[32];
+	struct tlsrpt_mxseen *x = tlsrpt_mxseen_new(d0, d0, err, sizeof(err));
+	const struct tlsrpt_mxseen_item *it;
+	int i;
+
+	(void)state;
+	assert_non_null(x);
+	for (i = 0; i < TLSRPT_MXSEEN_MAX_CLIENTS + 5; i++) {
+		snprintf(line, sizeof(line),
+		         P "disconnect from unknown[10.%d.%d.%d] ehlo=1 starttls=0/1 commands=1/2",
+		         i >> 16, (i >> 8) & 255, i & 255);
+		feed(x, line, d0);
+	}
+	assert_int_equal(x->st.clients, TLSRPT_MXSEEN_MAX_CLIENTS);
+	assert_int_equal(x->st.dropped, 5);
+	/* the first client was kept, the last was not: "not seen", saying the table was full */
+	failure(x, d0, "r.example", "10.0.0.0", "certificate-expired");
+	snprintf(line, sizeof(line), "10.%d.%d.%d", (TLSRPT_MXSEEN_MAX_CLIENTS + 4) >> 16,
+	         ((TLSRPT_MXSEEN_MAX_CLIENTS + 4) >> 8) & 255,
+	         (TLSRPT_MXSEEN_MAX_CLIENTS + 4) & 255);
+	failure(x, d0, "r.example", line, "certificate-not-trusted");
+	for (i = 0; i < TLSRPT_MXSEEN_MAX_ITEMS; i++) {
+		snprintf(rt, sizeof(rt), "x-%d", i);
+		failure(x, d0, "r.example", "", rt);
+	}
+	assert_int_equal(x->nitem, TLSRPT_MXSEEN_MAX_ITEMS);
+	assert_int_equal(x->st.items_dropped, 2);
+	tlsrpt_mxseen_finish(x);
+	it = item(x, d0, "certificate-expired");
+	assert_int_equal(it->verdict, TLSRPT_MX_SEEN);
+	it = item(x, d0, "certificate-not-trusted");
+	assert_int_equal(it->verdict, TLSRPT_MX_NOT_SEEN);
+	assert_int_equal(it->dropped, 5);
+	tlsrpt_mxseen_free(x);
+}
+
 struct memstream {
 	const char *p;
 	size_t len, at, step;
@@ -345,9 +384,8 @@ static void test_scan(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_parse),
-	        cmocka_unit_test(test_reporters),
-	        cmocka_unit_test(test_join),
+	        cmocka_unit_test(test_parse), cmocka_unit_test(test_reporters),
+	        cmocka_unit_test(test_join),  cmocka_unit_test(test_limits),
 	        cmocka_unit_test(test_scan),
 	};
 

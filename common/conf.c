@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <syslog.h>
 
 #include "addr.h"
 #include "ascii.h"
@@ -47,6 +48,14 @@ static const char *const facility_words[] = {
         "mail",   "daemon", "user",   "local0", "local1", "local2",
         "local3", "local4", "local5", "local6", "local7", NULL,
 };
+/* the syslog facility of each LogFacility word, in the same order */
+static const int facility_codes[] = {
+        LOG_MAIL,   LOG_DAEMON, LOG_USER,   LOG_LOCAL0, LOG_LOCAL1, LOG_LOCAL2,
+        LOG_LOCAL3, LOG_LOCAL4, LOG_LOCAL5, LOG_LOCAL6, LOG_LOCAL7,
+};
+_Static_assert(sizeof(facility_codes) / sizeof(facility_codes[0]) + 1 ==
+                       sizeof(facility_words) / sizeof(facility_words[0]),
+               "a syslog facility for every LogFacility word");
 
 #define F(field) offsetof(struct tlsrpt_conf, field)
 #define MINUTE 60ULL
@@ -773,10 +782,7 @@ int tlsrpt_conf_load_fp(struct tlsrpt_conf *cfg, FILE *fp, const char *name, cha
 		}
 	}
 	if (ferror(fp)) {
-		char es[128];
-
-		tlsrpt_errbuf_errno(errno, es, sizeof(es));
-		tlsrpt_errbuf_set(err, errlen, "%s: read error: %s", name, es);
+		tlsrpt_errbuf_set_errno(err, errlen, errno, "%s: read error", name);
 		return -1;
 	}
 	return 0;
@@ -789,10 +795,7 @@ int tlsrpt_conf_load(struct tlsrpt_conf *cfg, const char *path, char *err, size_
 	int rc;
 
 	if (fp == NULL) {
-		char es[128];
-
-		tlsrpt_errbuf_errno(errno, es, sizeof(es));
-		tlsrpt_errbuf_set(err, errlen, "%s: cannot open: %s", path, es);
+		tlsrpt_errbuf_set_errno(err, errlen, errno, "%s: cannot open", path);
 		return -1;
 	}
 	rc = tlsrpt_conf_load_fp(cfg, fp, path, err, errlen);
@@ -903,4 +906,13 @@ const char *tlsrpt_conf_action_name(int action)
 		return "unknown";
 	}
 	return action_words[action];
+}
+
+/* tlsrpt_conf_syslog_facility - the LOG_* facility of a LogFacility value */
+int tlsrpt_conf_syslog_facility(int facility)
+{
+	if (facility < 0 || facility >= (int)(sizeof(facility_codes) / sizeof(facility_codes[0]))) {
+		return LOG_MAIL;
+	}
+	return facility_codes[facility];
 }

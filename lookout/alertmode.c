@@ -97,9 +97,6 @@ static int read_config(struct tlsrpt_alert *a, struct aopts *o)
 {
 	char err[512];
 	struct tlsrpt_conf *cfg = tlsrpt_conf_new(err, sizeof(err));
-	static const int fac[] = {LOG_MAIL,   LOG_DAEMON, LOG_USER,   LOG_LOCAL0,
-	                          LOG_LOCAL1, LOG_LOCAL2, LOG_LOCAL3, LOG_LOCAL4,
-	                          LOG_LOCAL5, LOG_LOCAL6, LOG_LOCAL7};
 	size_t i;
 
 	if (cfg == NULL || tlsrpt_conf_load(cfg, o->config, err, sizeof(err)) < 0) {
@@ -113,9 +110,7 @@ static int read_config(struct tlsrpt_alert *a, struct aopts *o)
 	if (o->format < 0) {
 		o->format = cfg->log_format;
 	}
-	if (cfg->log_facility >= 0 && (size_t)cfg->log_facility < sizeof(fac) / sizeof(fac[0])) {
-		o->facility = fac[cfg->log_facility];
-	}
+	o->facility = tlsrpt_conf_syslog_facility(cfg->log_facility);
 	tlsrpt_conf_free(cfg);
 	return 0;
 }

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 
 #include <cmocka.h>
 
@@ -543,6 +544,35 @@ static void test_trust(void **state)
 	tlsrpt_conf_free(cfg);
 }
 
+/* test_facility - every LogFacility word has its syslog facility; out of range is mail */
+static void test_facility(void **state)
+{
+	static const struct {
+		int value;
+		int want;
+	} cases[] = {
+	        {TLSRPT_FAC_MAIL, LOG_MAIL},
+	        {TLSRPT_FAC_DAEMON, LOG_DAEMON},
+	        {TLSRPT_FAC_USER, LOG_USER},
+	        {TLSRPT_FAC_LOCAL0, LOG_LOCAL0},
+	        {TLSRPT_FAC_LOCAL3, LOG_LOCAL3},
+	        {TLSRPT_FAC_LOCAL7, LOG_LOCAL7},
+	        {-1, LOG_MAIL},
+	        {TLSRPT_FAC_LOCAL7 + 1, LOG_MAIL},
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int got = tlsrpt_conf_syslog_facility(cases[i].value);
+
+		if (got != cases[i].want) {
+			fail_msg("facility %d: got %d, want %d", cases[i].value, got,
+			         cases[i].want);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -556,6 +586,7 @@ int main(void)
 	        cmocka_unit_test(test_man_page),
 	        cmocka_unit_test(test_readme),
 	        cmocka_unit_test(test_trust),
+	        cmocka_unit_test(test_facility),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

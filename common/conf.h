@@ -111,6 +111,8 @@ struct tlsrpt_conf {
 	unsigned *line; /* per table entry: the line that set it, 0 = default */
 };
 
+/* one row of the option table (conf.c writes each row with designated initializers:
+   a field not named is 0 or NULL) */
 struct tlsrpt_option {
 	const char *name;
 	enum tlsrpt_opt_type type;

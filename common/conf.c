@@ -26,6 +26,7 @@
 #include "errbuf.h"
 #include "pipeline.h"
 #include "record.h"
+#include "sockspec.h"
 
 #define KIB 1024ULL
 #define MIB (1024ULL * 1024)
@@ -332,34 +333,26 @@ static const struct tlsrpt_option options[] = {
 /* check_socket - a libmilter socket specification */
 static int check_socket(const char *v, char *err, size_t errlen)
 {
-	static const char *const prefixes[] = {"unix:", "local:", "inet:", "inet6:"};
-	size_t i, n;
+	enum tlsrpt_sock_kind kind;
+	const char *rest;
 
-	if (v[0] == '/') {
-		return 0;
+	if (tlsrpt_sockspec_split(v, &kind, &rest) < 0) {
+		tlsrpt_errbuf_set(
+		        err, errlen,
+		        "\"%.200s\" is not a socket (unix:/path, local:/path, inet:PORT@HOST, inet6:PORT@HOST)",
+		        v);
+		return -1;
 	}
-	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
-		n = strlen(prefixes[i]);
-		if (strncasecmp(v, prefixes[i], n) != 0) {
-			continue;
-		}
-		if (i < 2 && v[n] != '/') {
-			tlsrpt_errbuf_set(err, errlen,
-			                  "\"%.200s\": the socket path must be absolute", v);
-			return -1;
-		}
-		if (i >= 2 && (v[n] < '0' || v[n] > '9')) {
-			tlsrpt_errbuf_set(err, errlen, "\"%.200s\": expected %sPORT or %sPORT@HOST",
-			                  v, prefixes[i], prefixes[i]);
-			return -1;
-		}
-		return 0;
+	if (kind == TLSRPT_SOCK_UNIX && rest[0] != '/') {
+		tlsrpt_errbuf_set(err, errlen, "\"%.200s\": the socket path must be absolute", v);
+		return -1;
 	}
-	tlsrpt_errbuf_set(
-	        err, errlen,
-	        "\"%.200s\" is not a socket (unix:/path, local:/path, inet:PORT@HOST, inet6:PORT@HOST)",
-	        v);
-	return -1;
+	if (kind != TLSRPT_SOCK_UNIX && (rest[0] < '0' || rest[0] > '9')) {
+		tlsrpt_errbuf_set(err, errlen, "\"%.200s\": expected %sPORT or %sPORT@HOST", v,
+		                  tlsrpt_sockspec_prefix(kind), tlsrpt_sockspec_prefix(kind));
+		return -1;
+	}
+	return 0;
 }
 
 /* check_report_address - local@domain or local@ */

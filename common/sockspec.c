@@ -43,6 +43,20 @@ int tlsrpt_sockspec_split(const char *spec, enum tlsrpt_sock_kind *kind, const c
 	return -1;
 }
 
+/* tlsrpt_sockspec_prefix - the prefix of a kind, in lower case */
+const char *tlsrpt_sockspec_prefix(enum tlsrpt_sock_kind kind)
+{
+	switch (kind) {
+	case TLSRPT_SOCK_INET:
+		return "inet:";
+	case TLSRPT_SOCK_INET6:
+		return "inet6:";
+	case TLSRPT_SOCK_UNIX:
+		break;
+	}
+	return "unix:";
+}
+
 /* tlsrpt_sockspec_path - the file of a Unix-domain socket spec, or NULL */
 const char *tlsrpt_sockspec_path(const char *spec)
 {

@@ -63,10 +63,20 @@ static void test_split(void **state)
 	}
 }
 
+/* test_prefix - the prefix a message names a kind by */
+static void test_prefix(void **state)
+{
+	(void)state;
+	assert_string_equal(tlsrpt_sockspec_prefix(TLSRPT_SOCK_UNIX), "unix:");
+	assert_string_equal(tlsrpt_sockspec_prefix(TLSRPT_SOCK_INET), "inet:");
+	assert_string_equal(tlsrpt_sockspec_prefix(TLSRPT_SOCK_INET6), "inet6:");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_split),
+	        cmocka_unit_test(test_prefix),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

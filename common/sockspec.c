@@ -43,18 +43,17 @@ int tlsrpt_sockspec_split(const char *spec, enum tlsrpt_sock_kind *kind, const c
 	return -1;
 }
 
-/* tlsrpt_sockspec_prefix - the prefix of a kind, in lower case */
+/* tlsrpt_sockspec_prefix - the prefix of a kind: its first in the table */
 const char *tlsrpt_sockspec_prefix(enum tlsrpt_sock_kind kind)
 {
-	switch (kind) {
-	case TLSRPT_SOCK_INET:
-		return "inet:";
-	case TLSRPT_SOCK_INET6:
-		return "inet6:";
-	case TLSRPT_SOCK_UNIX:
-		break;
+	size_t i;
+
+	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+		if (prefixes[i].kind == kind) {
+			return prefixes[i].prefix;
+		}
 	}
-	return "unix:";
+	return "";
 }
 
 /* tlsrpt_sockspec_path - the file of a Unix-domain socket spec, or NULL */

@@ -31,7 +31,7 @@ static int month_of(const char *s)
 		return 0;
 	}
 	for (i = 0; i < 12; i++) {
-		if (s[0] == names[3 * i] && memcmp(s, names + 3 * i, 3) == 0) {
+		if (s[0] == names[3 * i] && s[1] == names[3 * i + 1] && s[2] == names[3 * i + 2]) {
 			return i + 1;
 		}
 	}
@@ -57,14 +57,28 @@ static void copy_n(char *dst, size_t size, const char *src, size_t n, int tail)
 	dst[n] = '\0';
 }
 
-/* stamp - read the time stamp and host; offset of the tag, or -1 */
+/*
+ * stamp - read the time stamp and host; offset of the tag, or -1.  A
+ * traditional stamp whose 16 bytes are those of the last one read into m
+ * (a busy log has many lines per second) is not read again: its fields
+ * are still in m.
+ */
 static long stamp(struct tlsrpt_mtalog *m, const char *s, size_t len)
 {
 	size_t i, h;
+	int mon;
 
-	if (len >= 16 && (m->mon = month_of(s)) > 0 && s[3] == ' ' &&
-	    (s[4] == ' ' || is_digit(s[4])) && is_digit(s[5]) && s[6] == ' ' && s[9] == ':' &&
-	    s[12] == ':' && s[15] == ' ') {
+	if (len >= 16 && m->stamp_ok && memcmp(s, m->stamp, sizeof(m->stamp)) == 0) {
+		m->zoned = 0;
+		i = 16;
+	} else if (len >= 16 && (mon = month_of(s)) > 0) {
+		/* (a line starting with a month is not an RFC 3339 one either) */
+		m->stamp_ok = 0;
+		m->mon = mon;
+		if (s[3] != ' ' || (s[4] != ' ' && !is_digit(s[4])) || !is_digit(s[5]) ||
+		    s[6] != ' ' || s[9] != ':' || s[12] != ':' || s[15] != ' ') {
+			return -1;
+		}
 		m->mday = s[4] == ' ' ? s[5] - '0' : two(s + 4);
 		m->hh = two(s + 7);
 		m->mi = two(s + 10);
@@ -72,6 +86,8 @@ static long stamp(struct tlsrpt_mtalog *m, const char *s, size_t len)
 		if (m->mday < 1 || m->mday > 31 || m->hh < 0 || m->mi < 0 || m->ss < 0) {
 			return -1;
 		}
+		memcpy(m->stamp, s, sizeof(m->stamp));
+		m->stamp_ok = 1;
 		m->zoned = 0;
 		i = 16;
 	} else if (len >= 20 && is_digit(s[0]) && s[4] == '-' && s[7] == '-' &&
@@ -126,7 +142,10 @@ static long tag(const char *s, size_t len, size_t off, unsigned long *pid)
 int tlsrpt_mtalog_tagged(const char *line, size_t len)
 {
 	struct tlsrpt_mtalog m;
-	long t = stamp(&m, line, len);
+	long t;
+
+	m.stamp_ok = 0;
+	t = stamp(&m, line, len);
 
 	return t >= 0 && tag(line, len, (size_t)t, &m.pid) >= 0;
 }
@@ -159,10 +178,14 @@ static size_t client(struct tlsrpt_mtalog *m, const char *s, size_t n)
 	if (i == 7 && memcmp(s, "unknown", 7) == 0) {
 		m->name[0] = '\0';
 	} else {
-		copy_n(m->name, sizeof(m->name), s, i, 1);
-		for (k = 0; m->name[k] != '\0'; k++) {
-			m->name[k] = tlsrpt_lower(m->name[k]);
+		/* lower case, the last bytes of a longer name */
+		const char *from = i >= sizeof(m->name) ? s + i - (sizeof(m->name) - 1) : s;
+		size_t n2 = (size_t)(s + i - from);
+
+		for (k = 0; k < n2; k++) {
+			m->name[k] = tlsrpt_lower(from[k]);
 		}
+		m->name[n2] = '\0';
 	}
 	k = (size_t)(rb - s) + 1;
 	if (k + 1 < n && s[k] == ':' && is_digit(s[k + 1])) {
@@ -174,35 +197,50 @@ static size_t client(struct tlsrpt_mtalog *m, const char *s, size_t n)
 	return k;
 }
 
-/* counter - "KEY=N" or "KEY=N/M" among the disconnect line's words: ok and tried, -1 absent */
-static void counter(const char *s, size_t n, const char *key, int *ok, int *tried)
+/* counter - "KEY=N" or "KEY=N/M" in one word: ok and tried; 0 when the word is not KEY's */
+static int counter(const char *w, size_t n, const char *key, size_t kl, int *ok, int *tried)
 {
-	size_t kl = strlen(key), i = 0;
+	size_t j = kl + 1;
+	long a = 0, b = -1;
 
-	*ok = *tried = -1;
-	while (i < n) {
+	if (n <= kl + 1 || memcmp(w, key, kl) != 0 || w[kl] != '=') {
+		return 0;
+	}
+	while (j < n && is_digit(w[j]) && a < 1000000) {
+		a = a * 10 + (w[j++] - '0');
+	}
+	if (j < n && w[j] == '/') {
+		b = 0;
+		j++;
+		while (j < n && is_digit(w[j]) && b < 1000000) {
+			b = b * 10 + (w[j++] - '0');
+		}
+	}
+	*ok = (int)a;
+	*tried = b >= 0 ? (int)b : (int)a;
+	return 1;
+}
+
+/*
+ * counters - the disconnect line's "starttls=" and "mail=" words (the
+ * first of each), in one pass over its words; -1 for one absent
+ */
+static void counters(struct tlsrpt_mtalog *m, const char *s, size_t n)
+{
+	int tls = 0, mail = 0, tried;
+	size_t i = 0;
+
+	while (i < n && !(tls && mail)) {
 		size_t w = i;
 
 		while (i < n && s[i] != ' ') {
 			i++;
 		}
-		if (i - w > kl + 1 && memcmp(s + w, key, kl) == 0 && s[w + kl] == '=') {
-			size_t j = w + kl + 1;
-			long a = 0, b = -1;
-
-			while (j < i && is_digit(s[j]) && a < 1000000) {
-				a = a * 10 + (s[j++] - '0');
-			}
-			if (j < i && s[j] == '/') {
-				b = 0;
-				j++;
-				while (j < i && is_digit(s[j]) && b < 1000000) {
-					b = b * 10 + (s[j++] - '0');
-				}
-			}
-			*ok = (int)a;
-			*tried = b >= 0 ? (int)b : (int)a;
-			return;
+		if (!tls) {
+			tls = counter(s + w, i - w, "starttls", 8, &m->tls_ok, &m->tls_tried);
+		}
+		if (!mail) {
+			mail = counter(s + w, i - w, "mail", 4, &m->mail, &tried);
 		}
 		while (i < n && s[i] == ' ') {
 			i++;
@@ -236,8 +274,21 @@ static void ssl_reason(struct tlsrpt_mtalog *m, const char *s, size_t n)
 	copy_n(m->text, sizeof(m->text), s, n, 0);
 }
 
+/* tlsrpt_mtalog_init - a struct for tlsrpt_mtalog_parse_next */
+void tlsrpt_mtalog_init(struct tlsrpt_mtalog *m)
+{
+	memset(m, 0, sizeof(*m));
+}
+
 /* tlsrpt_mtalog_parse - recognise and parse one line */
 int tlsrpt_mtalog_parse(struct tlsrpt_mtalog *m, const char *line, size_t len)
+{
+	m->stamp_ok = 0;
+	return tlsrpt_mtalog_parse_next(m, line, len);
+}
+
+/* tlsrpt_mtalog_parse_next - the same, reusing the previous line's time stamp */
+int tlsrpt_mtalog_parse_next(struct tlsrpt_mtalog *m, const char *line, size_t len)
 {
 	const char *s;
 	size_t n, k, c;
@@ -252,12 +303,18 @@ int tlsrpt_mtalog_parse(struct tlsrpt_mtalog *m, const char *line, size_t len)
 	m->pid = 0;
 	m->name[0] = m->ip[0] = m->text[0] = m->host[0] = '\0';
 	m->tls_tried = m->tls_ok = m->mail = -1;
+	m->smtpd = 0;
 	if (len > TLSRPT_LOGLINE_MAX || (t = stamp(m, line, len)) < 0 ||
 	    (t = tag(line, len, (size_t)t, &m->pid)) < 0) {
 		return 0;
 	}
+	m->smtpd = 1;
 	s = line + t;
 	n = len - (size_t)t;
+	/* each phrase but the last has a first byte of its own: one test rejects the others */
+	if (n == 0 || (s[0] != 'c' && s[0] != 'd' && s[0] != 'l' && s[0] != 'S' && s[0] != 'w')) {
+		goto established;
+	}
 	if ((k = starts(s, n, "connect from ")) != 0) {
 		m->kind = TLSRPT_MTA_CONNECT;
 		return client(m, s + k, n - k) != 0;
@@ -267,12 +324,7 @@ int tlsrpt_mtalog_parse(struct tlsrpt_mtalog *m, const char *line, size_t len)
 			return 0;
 		}
 		m->kind = TLSRPT_MTA_DISCONNECT;
-		counter(s + k + c, n - k - c, "starttls", &m->tls_ok, &m->tls_tried);
-		{
-			int tried;
-
-			counter(s + k + c, n - k - c, "mail", &m->mail, &tried);
-		}
+		counters(m, s + k + c, n - k - c);
 		return 1;
 	}
 	if ((k = starts(s, n, "lost connection after STARTTLS from ")) != 0) {
@@ -296,28 +348,28 @@ int tlsrpt_mtalog_parse(struct tlsrpt_mtalog *m, const char *line, size_t len)
 		ssl_reason(m, s + k, n - k);
 		return 1;
 	}
-	{
-		/* "Anonymous TLS connection established from NAME[IP]: TLSv1.3 with cipher ..." */
-		const char *p = memchr(s, ' ', n > 16 ? 16 : n);
+established : {
+	/* "Anonymous TLS connection established from NAME[IP]: TLSv1.3 with cipher ..." */
+	const char *p = memchr(s, ' ', n > 16 ? 16 : n);
 
-		if (p != NULL && (k = starts(p + 1, n - (size_t)(p + 1 - s),
-		                             "TLS connection established from ")) != 0) {
-			k += (size_t)(p + 1 - s);
-			if ((c = client(m, s + k, n - k)) == 0) {
-				return 0;
-			}
-			m->kind = TLSRPT_MTA_TLS_OK;
-			k += c;
-			if (starts(s + k, n - k, ": ") != 0) {
-				const char *sp;
-
-				k += 2;
-				sp = memchr(s + k, ' ', n - k);
-				copy_n(m->text, sizeof(m->text), s + k,
-				       sp != NULL ? (size_t)(sp - (s + k)) : n - k, 0);
-			}
-			return 1;
+	if (p != NULL &&
+	    (k = starts(p + 1, n - (size_t)(p + 1 - s), "TLS connection established from ")) != 0) {
+		k += (size_t)(p + 1 - s);
+		if ((c = client(m, s + k, n - k)) == 0) {
+			return 0;
 		}
+		m->kind = TLSRPT_MTA_TLS_OK;
+		k += c;
+		if (starts(s + k, n - k, ": ") != 0) {
+			const char *sp;
+
+			k += 2;
+			sp = memchr(s + k, ' ', n - k);
+			copy_n(m->text, sizeof(m->text), s + k,
+			       sp != NULL ? (size_t)(sp - (s + k)) : n - k, 0);
+		}
+		return 1;
 	}
+}
 	return 0;
 }

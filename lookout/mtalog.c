@@ -21,12 +21,16 @@ static int is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
-/* month_of - 1 to 12 for "Jan" to "Dec", 0 when not a month */
-static int month_of(const char *s)
+/* month_of - 1 to 12 for "Jan" to "Dec", 0 when not a month; last: the month read before */
+static int month_of(const char *s, int last)
 {
 	static const char names[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
 	int i;
 
+	if (last >= 1 && last <= 12 && s[0] == names[3 * last - 3] && s[1] == names[3 * last - 2] &&
+	    s[2] == names[3 * last - 1]) {
+		return last; /* a log's lines are mostly of one month */
+	}
 	if (s[0] < 'A' || s[0] > 'S') {
 		return 0;
 	}
@@ -71,7 +75,7 @@ static long stamp(struct tlsrpt_mtalog *m, const char *s, size_t len)
 	if (len >= 16 && m->stamp_ok && memcmp(s, m->stamp, sizeof(m->stamp)) == 0) {
 		m->zoned = 0;
 		i = 16;
-	} else if (len >= 16 && (mon = month_of(s)) > 0) {
+	} else if (len >= 16 && (mon = month_of(s, m->mon)) > 0) {
 		/* (a line starting with a month is not an RFC 3339 one either) */
 		m->stamp_ok = 0;
 		m->mon = mon;
@@ -145,6 +149,7 @@ int tlsrpt_mtalog_tagged(const char *line, size_t len)
 	long t;
 
 	m.stamp_ok = 0;
+	m.mon = 0;
 	t = stamp(&m, line, len);
 
 	return t >= 0 && tag(line, len, (size_t)t, &m.pid) >= 0;
@@ -284,6 +289,7 @@ void tlsrpt_mtalog_init(struct tlsrpt_mtalog *m)
 int tlsrpt_mtalog_parse(struct tlsrpt_mtalog *m, const char *line, size_t len)
 {
 	m->stamp_ok = 0;
+	m->mon = 0;
 	return tlsrpt_mtalog_parse_next(m, line, len);
 }
 

@@ -33,6 +33,8 @@ struct creason {
 
 struct client {
 	long day;
+	uint32_t v4; /* the address when is_v4 (the key compared first) */
+	int is_v4;
 	char ip[48];
 	char name[TLSRPT_MTALOG_NAME];
 	char host[32];
@@ -72,17 +74,65 @@ static void copy(char *dst, size_t size, const char *src)
 	dst[n] = '\0';
 }
 
+/*
+ * dotted_quad - an IPv4 address in inet_pton's one spelling (four decimal
+ * numbers up to 255 without leading zeros, nothing else): 1 and *v set,
+ * else 0.  Exactly what inet_pton(AF_INET) accepts, without its call:
+ * every smtpd line of a busy log passes here.
+ */
+static int dotted_quad(const char *s, uint32_t *v)
+{
+	unsigned octet = 0, octets = 0, digits = 0;
+	uint32_t r = 0;
+
+	for (;; s++) {
+		if (*s >= '0' && *s <= '9') {
+			if (digits > 0 && octet == 0) {
+				return 0; /* a leading zero */
+			}
+			octet = octet * 10 + (unsigned)(*s - '0');
+			if (octet > 255) {
+				return 0;
+			}
+			if (digits++ == 0 && ++octets > 4) {
+				return 0;
+			}
+		} else if ((*s == '.' || *s == '\0') && digits > 0) {
+			r = r << 8 | octet;
+			if (*s == '\0') {
+				break;
+			}
+			if (octets == 4) {
+				return 0;
+			}
+			octet = digits = 0;
+		} else {
+			return 0;
+		}
+	}
+	if (octets < 4) {
+		return 0;
+	}
+	*v = r;
+	return 1;
+}
+
+/* skip_v6_prefix - past a leading "IPv6:" (any case) */
+static const char *skip_v6_prefix(const char *in)
+{
+	return (in[0] == 'i' || in[0] == 'I') && strncasecmp(in, "ipv6:", 5) == 0 ? in + 5 : in;
+}
+
 /* norm_ip - an address in one spelling (inet_ntop's), else lower-cased as given */
 static void norm_ip(const char *in, char *out, size_t outlen)
 {
 	unsigned char bin[16];
+	uint32_t v;
 	size_t i;
 
-	if (strncasecmp(in, "ipv6:", 5) == 0) {
-		in += 5;
-	}
-	if (inet_pton(AF_INET, in, bin) == 1) {
-		copy(out, outlen, in); /* inet_pton takes only the one dotted-decimal spelling */
+	in = skip_v6_prefix(in);
+	if (dotted_quad(in, &v)) {
+		copy(out, outlen, in); /* the one dotted-decimal spelling */
 		return;
 	}
 	if (inet_pton(AF_INET6, in, bin) == 1 && inet_ntop(AF_INET6, bin, out, outlen) != NULL) {
@@ -107,6 +157,14 @@ static uint32_t hash(long day, const char *ip)
 		h = (h ^ (unsigned char)*ip) * 16777619u;
 	}
 	return h;
+}
+
+/* hash_v4 - a multiplicative hash of day and IPv4 address */
+static uint32_t hash_v4(long day, uint32_t v)
+{
+	uint64_t k = ((uint64_t)(unsigned long)day << 32 | v) * 0x9e3779b97f4a7c15ull;
+
+	return (uint32_t)(k >> 32);
 }
 
 /* tlsrpt_mxseen_new - an empty join */
@@ -135,10 +193,14 @@ static struct client *client_get(struct tlsrpt_mxseen *x, long day, const struct
 {
 	struct tlsrpt_mxseen_priv *p = x->priv;
 	char ip[48];
-	uint32_t h;
+	uint32_t h, v = 0;
 	struct client *c;
+	/* an IPv4 address (nearly every line) is compared as a number: no copy, no string hash */
+	int is_v4 = dotted_quad(skip_v6_prefix(m->ip), &v);
 
-	norm_ip(m->ip, ip, sizeof(ip));
+	if (!is_v4) {
+		norm_ip(m->ip, ip, sizeof(ip));
+	}
 	if (p->slot == NULL) {
 		size_t i;
 
@@ -149,10 +211,11 @@ static struct client *client_get(struct tlsrpt_mxseen *x, long day, const struct
 			p->slot[i] = -1;
 		}
 	}
-	for (h = hash(day, ip) & (HASH_SLOTS - 1); p->slot[h] >= 0;
+	for (h = (is_v4 ? hash_v4(day, v) : hash(day, ip)) & (HASH_SLOTS - 1); p->slot[h] >= 0;
 	     h = (h + 1) & (HASH_SLOTS - 1)) {
 		c = &p->c[p->slot[h]];
-		if (c->day == day && strcmp(c->ip, ip) == 0) {
+		if (c->day == day && c->is_v4 == is_v4 &&
+		    (is_v4 ? c->v4 == v : strcmp(c->ip, ip) == 0)) {
 			if (c->name[0] == '\0' && m->name[0] != '\0') {
 				copy(c->name, sizeof(c->name), m->name);
 			}
@@ -178,6 +241,11 @@ static struct client *client_get(struct tlsrpt_mxseen *x, long day, const struct
 	c = &p->c[p->nc];
 	memset(c, 0, sizeof(*c));
 	c->day = day;
+	c->v4 = v;
+	c->is_v4 = is_v4;
+	if (is_v4) {
+		norm_ip(m->ip, ip, sizeof(ip));
+	}
 	copy(c->ip, sizeof(c->ip), ip);
 	copy(c->name, sizeof(c->name), m->name);
 	copy(c->host, sizeof(c->host), m->host);

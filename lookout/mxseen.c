@@ -519,7 +519,9 @@ void tlsrpt_mxseen_finish(struct tlsrpt_mxseen *x)
 			it->verdict = TLSRPT_MX_NOT_SEEN;
 		}
 	}
-	qsort(x->item, x->nitem, sizeof(x->item[0]), by_key);
+	if (x->nitem > 1) { /* (item is NULL while there is none: qsort's argument must not be) */
+		qsort(x->item, x->nitem, sizeof(x->item[0]), by_key);
+	}
 }
 
 /* tlsrpt_mxseen_verdict_name - the label */

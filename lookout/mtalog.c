@@ -62,14 +62,14 @@ static void copy_n(char *dst, size_t size, const char *src, size_t n, int tail)
 }
 
 /*
- * stamp - read the time stamp and host; offset of the tag, or -1.  A
+ * stamp - read the time stamp; offset of the host, or -1.  A
  * traditional stamp whose 16 bytes are those of the last one read into m
  * (a busy log has many lines per second) is not read again: its fields
  * are still in m.
  */
 static long stamp(struct tlsrpt_mtalog *m, const char *s, size_t len)
 {
-	size_t i, h;
+	size_t i;
 	int mon;
 
 	if (len >= 16 && m->stamp_ok && memcmp(s, m->stamp, sizeof(m->stamp)) == 0) {
@@ -106,34 +106,51 @@ static long stamp(struct tlsrpt_mtalog *m, const char *s, size_t len)
 	} else {
 		return -1;
 	}
-	h = i;
-	while (i < len && s[i] != ' ') {
-		i++;
-	}
-	if (i == h || i >= len) {
-		return -1;
-	}
-	copy_n(m->host, sizeof(m->host), s + h, i - h, 0);
-	return (long)i + 1;
+	return (long)i;
 }
 
-/* tag - offset of the message after "PROG/smtpd[PID]: " at off, or -1; pid set */
-static long tag(const char *s, size_t len, size_t off, unsigned long *pid)
+/*
+ * host_tag - read the host at h and the tag "PROG/smtpd[PID]: " after
+ * it: offset of the message, or -1; host and pid set.  The bytes from the
+ * host to the tag's '[' ("mx1 postfix/smtpd[") are those of nearly every
+ * line: when they are the last ones read into m, the host in m is theirs
+ * and only the PID is read.
+ */
+static long host_tag(struct tlsrpt_mtalog *m, const char *s, size_t len, size_t h)
 {
 	static const char want[] = TLSRPT_MTALOG_NEEDLE;
-	size_t i = off, b;
+	size_t i, t, b;
 
-	while (i < len && s[i] != '[' && s[i] != ' ' && s[i] != ':') {
+	if (m->hdrlen > 0 && len - h > m->hdrlen && memcmp(s + h, m->hdr, m->hdrlen) == 0) {
+		i = h + m->hdrlen;
+	} else {
+		m->hdrlen = 0;
+		i = h;
+		while (i < len && s[i] != ' ') {
+			i++;
+		}
+		if (i == h || i >= len) {
+			return -1;
+		}
+		copy_n(m->host, sizeof(m->host), s + h, i - h, 0);
+		t = ++i;
+		while (i < len && s[i] != '[' && s[i] != ' ' && s[i] != ':') {
+			i++;
+		}
+		if (i >= len || s[i] != '[' || i - t < sizeof(want) - 1 ||
+		    memcmp(s + i - (sizeof(want) - 2), want, sizeof(want) - 1) != 0) {
+			return -1;
+		}
 		i++;
+		if (i - h <= sizeof(m->hdr)) {
+			memcpy(m->hdr, s + h, i - h);
+			m->hdrlen = i - h;
+		}
 	}
-	if (i >= len || s[i] != '[' || i - off < sizeof(want) - 1 ||
-	    memcmp(s + i - (sizeof(want) - 2), want, sizeof(want) - 1) != 0) {
-		return -1;
-	}
-	b = ++i;
-	*pid = 0;
+	b = i;
+	m->pid = 0;
 	while (i < len && is_digit(s[i]) && i - b < 10) {
-		*pid = *pid * 10 + (unsigned long)(s[i] - '0');
+		m->pid = m->pid * 10 + (unsigned long)(s[i] - '0');
 		i++;
 	}
 	if (i == b || i + 2 >= len || s[i] != ']' || s[i + 1] != ':' || s[i + 2] != ' ') {
@@ -146,13 +163,14 @@ static long tag(const char *s, size_t len, size_t off, unsigned long *pid)
 int tlsrpt_mtalog_tagged(const char *line, size_t len)
 {
 	struct tlsrpt_mtalog m;
-	long t;
+	long h;
 
 	m.stamp_ok = 0;
 	m.mon = 0;
-	t = stamp(&m, line, len);
+	m.hdrlen = 0;
+	h = stamp(&m, line, len);
 
-	return t >= 0 && tag(line, len, (size_t)t, &m.pid) >= 0;
+	return h >= 0 && host_tag(&m, line, len, (size_t)h) >= 0;
 }
 
 /* starts - s (n bytes) starts with the literal p; its length when it does, else 0 */
@@ -290,6 +308,7 @@ int tlsrpt_mtalog_parse(struct tlsrpt_mtalog *m, const char *line, size_t len)
 {
 	m->stamp_ok = 0;
 	m->mon = 0;
+	m->hdrlen = 0;
 	return tlsrpt_mtalog_parse_next(m, line, len);
 }
 
@@ -307,11 +326,11 @@ int tlsrpt_mtalog_parse_next(struct tlsrpt_mtalog *m, const char *line, size_t l
 	m->kind = 0;
 	m->day = 0;
 	m->pid = 0;
-	m->name[0] = m->ip[0] = m->text[0] = m->host[0] = '\0';
+	m->name[0] = m->ip[0] = m->text[0] = '\0'; /* (host: read or kept by host_tag) */
 	m->tls_tried = m->tls_ok = m->mail = -1;
 	m->smtpd = 0;
 	if (len > TLSRPT_LOGLINE_MAX || (t = stamp(m, line, len)) < 0 ||
-	    (t = tag(line, len, (size_t)t, &m->pid)) < 0) {
+	    (t = host_tag(m, line, len, (size_t)t)) < 0) {
 		return 0;
 	}
 	m->smtpd = 1;

@@ -24,6 +24,7 @@
 #include "reporters.h"
 
 #define HASH_SLOTS 65536 /* a power of two, over twice TLSRPT_MXSEEN_MAX_CLIENTS */
+#define HASH_FIRST 1024  /* the index's first size: it doubles while more than half full */
 #define CLIENT_REASON 64
 
 struct creason {
@@ -53,7 +54,8 @@ struct pidref {
 struct tlsrpt_mxseen_priv {
 	struct client *c;
 	size_t nc, capc;
-	int32_t *slot;                       /* HASH_SLOTS indexes into c, -1 free */
+	int32_t *slot;                       /* nslot indexes into c, -1 free */
+	size_t nslot;                        /* HASH_FIRST to HASH_SLOTS */
 	unsigned long long *lines, *dropped; /* per day of the period */
 	struct pidref pid[TLSRPT_MXSEEN_PIDS];
 	size_t pidnext;
@@ -188,6 +190,43 @@ struct tlsrpt_mxseen *tlsrpt_mxseen_new(long first_day, long last_day, char *err
 	return x;
 }
 
+/* key_hash - the index's hash of a client key */
+static uint32_t key_hash(long day, int is_v4, uint32_t v, const char *ip)
+{
+	return is_v4 ? hash_v4(day, v) : hash(day, ip);
+}
+
+/*
+ * grow - the index at twice its size (HASH_FIRST at first), every client
+ * in it again: a small index stays in the CPU's cache, and a log has
+ * a few hundred clients a day far more often than twenty thousand
+ */
+static int grow(struct tlsrpt_mxseen_priv *p)
+{
+	size_t n = p->slot == NULL ? HASH_FIRST : p->nslot * 2, i;
+	int32_t *t = malloc(n * sizeof(*t));
+
+	if (t == NULL) {
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		t[i] = -1;
+	}
+	for (i = 0; i < p->nc; i++) {
+		const struct client *c = &p->c[i];
+		uint32_t h = key_hash(c->day, c->is_v4, c->v4, c->ip) & (uint32_t)(n - 1);
+
+		while (t[h] >= 0) {
+			h = (h + 1) & (uint32_t)(n - 1);
+		}
+		t[h] = (int32_t)i;
+	}
+	free(p->slot);
+	p->slot = t;
+	p->nslot = n;
+	return 0;
+}
+
 /* client_get - the (day, address) entry, created when new; NULL past the limit */
 static struct client *client_get(struct tlsrpt_mxseen *x, long day, const struct tlsrpt_mtalog *m)
 {
@@ -201,18 +240,11 @@ static struct client *client_get(struct tlsrpt_mxseen *x, long day, const struct
 	if (!is_v4) {
 		norm_ip(m->ip, ip, sizeof(ip));
 	}
-	if (p->slot == NULL) {
-		size_t i;
-
-		if ((p->slot = malloc(HASH_SLOTS * sizeof(*p->slot))) == NULL) {
-			return NULL;
-		}
-		for (i = 0; i < HASH_SLOTS; i++) {
-			p->slot[i] = -1;
-		}
+	if ((p->slot == NULL || 2 * p->nc >= p->nslot) && p->nslot < HASH_SLOTS && grow(p) < 0) {
+		return NULL;
 	}
-	for (h = (is_v4 ? hash_v4(day, v) : hash(day, ip)) & (HASH_SLOTS - 1); p->slot[h] >= 0;
-	     h = (h + 1) & (HASH_SLOTS - 1)) {
+	for (h = key_hash(day, is_v4, v, ip) & (uint32_t)(p->nslot - 1); p->slot[h] >= 0;
+	     h = (h + 1) & (uint32_t)(p->nslot - 1)) {
 		c = &p->c[p->slot[h]];
 		if (c->day == day && c->is_v4 == is_v4 &&
 		    (is_v4 ? c->v4 == v : strcmp(c->ip, ip) == 0)) {

@@ -307,14 +307,28 @@ static void add_reason(struct client *c, const char *text)
 	}
 }
 
-/* pid_find - the remembered SSL_accept error of host and pid; NULL when none */
+/* pid_is - the remembered SSL_accept error r is of m's host and pid */
+static int pid_is(const struct pidref *r, const struct tlsrpt_mtalog *m)
+{
+	return r->client >= 0 && r->pid == m->pid &&
+	       strncmp(r->host, m->host, sizeof(r->host) - 1) == 0;
+}
+
+/*
+ * pid_find - the remembered SSL_accept error of host and pid; NULL when
+ * none.  There is at most one (a process's next error takes its entry):
+ * the one remembered last, which the warning line right after it asks
+ * for, is tried first.
+ */
 static struct pidref *pid_find(struct tlsrpt_mxseen_priv *p, const struct tlsrpt_mtalog *m)
 {
-	size_t i;
+	size_t i = (p->pidnext + TLSRPT_MXSEEN_PIDS - 1) % TLSRPT_MXSEEN_PIDS;
 
+	if (pid_is(&p->pid[i], m)) {
+		return &p->pid[i];
+	}
 	for (i = 0; i < TLSRPT_MXSEEN_PIDS; i++) {
-		if (p->pid[i].client >= 0 && p->pid[i].pid == m->pid &&
-		    strncmp(p->pid[i].host, m->host, sizeof(p->pid[i].host) - 1) == 0) {
+		if (pid_is(&p->pid[i], m)) {
 			return &p->pid[i];
 		}
 	}

@@ -244,35 +244,36 @@ static size_t render_json(const struct tlsrpt_field *f, char *buf)
 /*
  * put_fields - append the rendered fields of r up to the first one that does
  * not fit; closing (may be empty) ends the line, and trailer replaces it
- * when fields were dropped.
+ * when fields were dropped.  Each field is rendered once: the fields are
+ * appended while they fit, and cutpos remembers where the line stops if it
+ * must end in trailer (before the first field that would leave no room for
+ * it); the line goes back there when not all fields and closing fit.
  */
 static void put_fields(const struct tlsrpt_record *r,
                        size_t (*render)(const struct tlsrpt_field *, char *), const char *closing,
                        const char *trailer, char *out, size_t limit, size_t *pos)
 {
 	char buf[FIELD_MAX];
-	size_t i, n, total = 0, reserve;
+	size_t i, n, cutpos = *pos, reserve = strlen(trailer);
+	int whole = 1, room = 1; /* all fields fit so far; cutpos still moves */
 
 	for (i = 0; i < r->nfields; i++) {
 		n = render(&r->fields[i], buf);
-		total += n == 0 ? limit + 1 : n;
-	}
-	if (total + strlen(closing) <= limit - *pos) {
-		for (i = 0; i < r->nfields; i++) {
-			n = render(&r->fields[i], buf);
-			(void)put(out, limit, pos, buf, n);
-		}
-		(void)put(out, limit, pos, closing, strlen(closing));
-		return;
-	}
-	reserve = strlen(trailer);
-	for (i = 0; i < r->nfields; i++) {
-		n = render(&r->fields[i], buf);
-		if (n == 0 || *pos + n + reserve > limit) {
+		if (n == 0 || put(out, limit, pos, buf, n) < 0) {
+			whole = 0;
 			break;
 		}
-		(void)put(out, limit, pos, buf, n);
+		if (room && *pos + reserve <= limit) {
+			cutpos = *pos;
+		} else {
+			room = 0;
+		}
 	}
+	if (whole && put(out, limit, pos, closing, strlen(closing)) == 0) {
+		return;
+	}
+	*pos = cutpos;
+	out[cutpos] = '\0';
 	(void)put(out, limit, pos, trailer, reserve);
 }
 

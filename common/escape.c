@@ -222,8 +222,8 @@ static size_t cut_len(const unsigned char *v, size_t len, int *cut)
 	return keep;
 }
 
-/* code_point - the code point of the valid step-byte UTF-8 sequence at s */
-static unsigned long code_point(const unsigned char *s, size_t step)
+/* tlsrpt_utf8_code_point - the code point of the valid step-byte UTF-8 sequence at s */
+unsigned long tlsrpt_utf8_code_point(const unsigned char *s, size_t step)
 {
 	unsigned long cp;
 	size_t k;
@@ -288,7 +288,8 @@ static size_t kv_keep(const unsigned char *u, size_t keep, int cut, char *out, s
 		step = 1;
 		if ((cls[u[i]] & C_HIGH) != 0) {
 			step = tlsrpt_utf8_seqlen(u + i, keep - i);
-			if (step > 1 && !tlsrpt_escape_hidden(code_point(u + i, step))) {
+			if (step > 1 &&
+			    !tlsrpt_escape_hidden(tlsrpt_utf8_code_point(u + i, step))) {
 				wr_mem(&w, u + i, step);
 				i += step;
 				continue;
@@ -345,7 +346,7 @@ static size_t json_keep(const unsigned char *u, size_t keep, int cut, char *out,
 				i++;
 				continue;
 			}
-			cp = code_point(u + i, step);
+			cp = tlsrpt_utf8_code_point(u + i, step);
 			if (tlsrpt_escape_hidden(cp)) {
 				wr_puts(&w, "\\u");
 				wr_hex(&w, (unsigned char)(cp >> 8));

@@ -48,6 +48,7 @@ static const char *const event_names[] = {
         [TLSRPT_EV_RECOVERED] = "recovered",
         [TLSRPT_EV_SILENT] = "silent",
         [TLSRPT_EV_STATS] = "stats",
+        [TLSRPT_EV_OTHERS] = "others",
 };
 
 /* tlsrpt_event_name - "report", "policy", "failure", ... */

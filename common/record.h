@@ -31,7 +31,8 @@ enum tlsrpt_event {
 	TLSRPT_EV_PROBLEM, /* the alert mode of tlsrpt-lookout (alert.h) */
 	TLSRPT_EV_RECOVERED,
 	TLSRPT_EV_SILENT,
-	TLSRPT_EV_STATS, /* the daemon's counters; logged without a queue ID */
+	TLSRPT_EV_STATS,  /* the daemon's counters; logged without a queue ID */
+	TLSRPT_EV_OTHERS, /* the alert mode: its events about domains not ours, summed up */
 };
 
 /* Output formats (LogFormat, in the order of its word list) */

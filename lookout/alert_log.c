@@ -36,6 +36,7 @@ static int build(struct tlsrpt_records *rs, const struct tlsrpt_alert_event *ev,
 	        [TLSRPT_ALERT_PROBLEM] = TLSRPT_EV_PROBLEM,
 	        [TLSRPT_ALERT_RECOVERED] = TLSRPT_EV_RECOVERED,
 	        [TLSRPT_ALERT_SILENT] = TLSRPT_EV_SILENT,
+	        [TLSRPT_ALERT_OTHERS] = TLSRPT_EV_OTHERS,
 	};
 	struct tlsrpt_record *r = tlsrpt_records_add(
 	        rs, evs[ev->kind],
@@ -46,6 +47,17 @@ static int build(struct tlsrpt_records *rs, const struct tlsrpt_alert_event *ev,
 
 	if (r == NULL) {
 		return -1;
+	}
+	if (ev->kind == TLSRPT_ALERT_OTHERS) {
+		rc |= tlsrpt_record_num(r, "problems", ev->problems);
+		rc |= tlsrpt_record_num(r, "recovered", ev->recovered);
+		rc |= tlsrpt_record_num(r, "silent", ev->silent);
+		rc |= tlsrpt_record_num(r, "forgotten", ev->forgotten);
+		rc |= tlsrpt_record_str(r, "examples", ev->reporters);
+		rc |= tlsrpt_record_str(
+		        r, "note",
+		        "events about policy domains that are not ours (not in ReportDomains or --domain), summed up in one line per run; forgotten: entries of such names dropped for room");
+		return rc;
 	}
 	rc |= tlsrpt_record_str(r, "policy-domain", ev->domain);
 	if (ev->kind == TLSRPT_ALERT_SILENT) {

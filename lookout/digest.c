@@ -15,6 +15,7 @@
 #include "config.h" /* _GNU_SOURCE: memmem, memrchr */
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,6 +50,10 @@ struct tlsrpt_digest_priv {
 	size_t head, count;
 	struct seen *set;
 	size_t setcap, setn;
+	int turned_away; /* the last domain_get turned a name away: the other pool is full */
+	/* hashes of the names turned away (0 = free), to count them once */
+	uint64_t left[2 * TLSRPT_LOOKOUT_LEFT_OUT_NAMES];
+	size_t nleft;
 };
 
 /* fnv - 64-bit FNV-1a over n bytes, continuing from h */
@@ -131,22 +136,68 @@ struct tlsrpt_digest *tlsrpt_digest_new(long first_day, long last_day, char *err
 	return d;
 }
 
-/* domain_get - the domain's entry, created when new; NULL past the limit */
+/* left_out_name - count a name turned away by the full pool of others, once */
+static void left_out_name(struct tlsrpt_digest *d, const char *low)
+{
+	struct tlsrpt_digest_priv *p = d->priv;
+	const char *parts[1] = {low};
+	uint64_t h = hash_parts(0x6a09e667f3bcc909ULL, parts, 1);
+	size_t cap = sizeof(p->left) / sizeof(p->left[0]), i;
+
+	if (h == 0) {
+		h = 1;
+	}
+	if (p->nleft >= TLSRPT_LOOKOUT_LEFT_OUT_NAMES) {
+		d->st.left_out.names++; /* past what is remembered: at least this many */
+		return;
+	}
+	for (i = (size_t)(h & (cap - 1)); p->left[i] != 0; i = (i + 1) & (cap - 1)) {
+		if (p->left[i] == h) {
+			return;
+		}
+	}
+	p->left[i] = h;
+	p->nleft++;
+	d->st.left_out.names++;
+}
+
+/*
+ * domain_get - the domain's entry, created when new (in our pool when
+ * ours, else in the pool of others); NULL past the limit, with
+ * priv->turned_away set when the pool of others was full
+ */
 static struct tlsrpt_digest_domain *domain_get(struct tlsrpt_digest *d, const char *name,
-                                               size_t *idx)
+                                               size_t *idx, int ours)
 {
 	char low[TLSRPT_LOOKOUT_NAME];
 	struct tlsrpt_digest_domain *dom;
 	size_t i;
 
+	d->priv->turned_away = 0;
 	copy_lower(low, sizeof(low), name);
 	for (i = 0; i < d->ndom; i++) {
 		if (strcmp(d->dom[i]->name, low) == 0) {
+			if (ours && !d->dom[i]->expected) {
+				if (d->nours >= TLSRPT_LOOKOUT_MAX_OURS) {
+					return NULL;
+				}
+				d->dom[i]->expected = 1; /* named after lines of it came */
+				d->nothers--;
+				d->nours++;
+			}
 			*idx = i;
 			return d->dom[i];
 		}
 	}
-	if (d->ndom >= TLSRPT_LOOKOUT_MAX_DOMAINS || (dom = calloc(1, sizeof(*dom))) == NULL) {
+	if (ours ? d->nours >= TLSRPT_LOOKOUT_MAX_OURS : d->nothers >= TLSRPT_LOOKOUT_MAX_OTHERS) {
+		d->st.limited++;
+		if (!ours) {
+			d->priv->turned_away = 1;
+			left_out_name(d, low);
+		}
+		return NULL;
+	}
+	if ((dom = calloc(1, sizeof(*dom))) == NULL) {
 		d->st.limited++;
 		return NULL;
 	}
@@ -157,22 +208,19 @@ static struct tlsrpt_digest_domain *domain_get(struct tlsrpt_digest *d, const ch
 	}
 	copy(dom->name, sizeof(dom->name), low);
 	dom->first_day = dom->last_day = -1;
+	dom->expected = ours;
+	*(ours ? &d->nours : &d->nothers) += 1;
 	*idx = d->ndom;
 	d->dom[d->ndom++] = dom;
 	return dom;
 }
 
-/* tlsrpt_digest_expect - a domain that should have reports */
+/* tlsrpt_digest_expect - one of our domains */
 int tlsrpt_digest_expect(struct tlsrpt_digest *d, const char *domain)
 {
 	size_t idx;
-	struct tlsrpt_digest_domain *dom = domain_get(d, domain, &idx);
 
-	if (dom == NULL) {
-		return -1;
-	}
-	dom->expected = 1;
-	return 0;
+	return domain_get(d, domain, &idx, 1) != NULL ? 0 : -1;
 }
 
 /* reporter_get - the reporter's index in dom, created when new; -1 past the limit */
@@ -325,7 +373,13 @@ static void add_report(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll)
 		id = get_or(ll, "submitter", get_or(ll, "organization-name", "unknown"));
 	}
 	copy_lower(e->rep, sizeof(e->rep), id);
-	if ((dom = domain_get(d, get_or(ll, "policy-domain", "unknown"), &e->dom)) == NULL) {
+	if ((dom = domain_get(d, get_or(ll, "policy-domain", "unknown"), &e->dom, 0)) == NULL) {
+		if (d->priv->turned_away && day >= d->first_day && day <= d->last_day) {
+			long long fl = tlsrpt_logline_count(ll, "total-failure-session-count");
+
+			d->st.left_out.reports++;
+			d->st.left_out.failed += fl > 0 ? (unsigned long long)fl : 0;
+		}
 		return;
 	}
 	if (day <= d->last_day && (dom->first_day < 0 || day < dom->first_day)) {
@@ -407,7 +461,7 @@ static struct tlsrpt_digest_domain *line_domain(struct tlsrpt_digest *d,
 		*idx = e->dom;
 		return d->dom[e->dom];
 	}
-	return domain_get(d, pd, idx);
+	return domain_get(d, pd, idx, 0);
 }
 
 /*
@@ -460,6 +514,9 @@ static void add_policy(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll,
 		return;
 	}
 	if ((dom = line_domain(d, ll, e, &idx)) == NULL) {
+		if (d->priv->turned_away) {
+			d->st.left_out.failed += (unsigned long long)fl;
+		}
 		return;
 	}
 	pol = policy_get(d, dom,
@@ -727,6 +784,25 @@ void tlsrpt_digest_finish(struct tlsrpt_digest *d)
 			dom->fail[k].reporters = m;
 		}
 	}
+}
+
+/* tlsrpt_digest_left_out - the sentence about the names the pool of others turned away */
+int tlsrpt_digest_left_out(const struct tlsrpt_digest *d, char *buf, size_t len)
+{
+	const char *more = d->priv->nleft >= TLSRPT_LOOKOUT_LEFT_OUT_NAMES ? "at least " : "";
+
+	if (len > 0) {
+		buf[0] = '\0';
+	}
+	if (d->st.left_out.names == 0) {
+		return 0;
+	}
+	snprintf(
+	        buf, len,
+	        "Not shown: %s%llu more policy domains that are not ours (not in ReportDomains or --domain), past the limit of %d such names, with %llu reports and %llu failed sessions in the period; our own domains are never left out.",
+	        more, d->st.left_out.names, TLSRPT_LOOKOUT_MAX_OTHERS, d->st.left_out.reports,
+	        d->st.left_out.failed);
+	return 1;
 }
 
 /* tlsrpt_digest_rate - failure rate in percent */

@@ -36,11 +36,21 @@
  *     reports have no domain or day of their own: they are counted apart
  *     (stats.omitted_*), and its failed sessions count as failures.
  *
+ * Two pools of domains, so that names a stranger chooses cannot crowd
+ * ours out:
+ *   - ours: the domains named with tlsrpt_digest_expect (the milter's
+ *     ReportDomains and --domain), at most TLSRPT_LOOKOUT_MAX_OURS; always
+ *     kept, whatever the input holds;
+ *   - others: every other policy domain, first come, at most
+ *     TLSRPT_LOOKOUT_MAX_OTHERS.  What a full pool turns away is counted in
+ *     stats.left_out (names, reports, failed sessions) and said in every
+ *     output (tlsrpt_digest_left_out).
+ *
  * Limits (what is past them is counted in stats.limited and left out):
- * TLSRPT_LOOKOUT_MAX_DOMAINS domains, TLSRPT_LOOKOUT_MAX_REPORTERS reporters
+ * the two pools above, TLSRPT_LOOKOUT_MAX_REPORTERS reporters
  * and TLSRPT_LOOKOUT_MAX_FAILURES failure kinds per domain (the failed
  * sessions of further kinds go to the domain's `dropped`), 366 days.  That
- * is at most about 20 MB.  The duplicate set holds 16 bytes per distinct
+ * is at most about 50 MB.  The duplicate set holds 16 bytes per distinct
  * report in the period, in a table kept at most half full (so 32 to 64
  * bytes per report: 100,000 reports take 4 MB); reports outside the period
  * are not in it.
@@ -54,7 +64,10 @@
 
 #include "logline.h"
 
-#define TLSRPT_LOOKOUT_MAX_DOMAINS 256
+#define TLSRPT_LOOKOUT_MAX_OURS 512   /* ReportDomains (256) and --domain (256) */
+#define TLSRPT_LOOKOUT_MAX_OTHERS 256 /* names we do not know */
+#define TLSRPT_LOOKOUT_MAX_DOMAINS (TLSRPT_LOOKOUT_MAX_OURS + TLSRPT_LOOKOUT_MAX_OTHERS)
+#define TLSRPT_LOOKOUT_LEFT_OUT_NAMES 4096 /* distinct names left out that are counted */
 #define TLSRPT_LOOKOUT_MAX_REPORTERS 32
 #define TLSRPT_LOOKOUT_MAX_FAILURES 64
 #define TLSRPT_LOOKOUT_MAX_POLICIES 8
@@ -95,7 +108,7 @@ struct tlsrpt_digest_policy {
 
 struct tlsrpt_digest_domain {
 	char name[TLSRPT_LOOKOUT_NAME];
-	int expected; /* named by the caller */
+	int expected; /* named by the caller: one of ours */
 	unsigned long long reports;
 	struct tlsrpt_digest_counts c;
 	struct tlsrpt_digest_counts *days; /* [last_day - first_day + 1] */
@@ -120,6 +133,12 @@ struct tlsrpt_digest_stats {
 	unsigned long long errors;     /* error events */
 	unsigned long long ignored;    /* ignored events */
 	unsigned long long limited;    /* left out by a limit */
+	/* turned away by the full pool of other domains (TLSRPT_LOOKOUT_MAX_OTHERS) */
+	struct {
+		unsigned long long names;   /* distinct (at least, past ..._LEFT_OUT_NAMES) */
+		unsigned long long reports; /* report lines in the period */
+		unsigned long long failed;  /* failed sessions of their policy lines */
+	} left_out;
 	/* report-omitted lines: reports the milter counted without logging them */
 	unsigned long long omitted_reports, omitted_ok, omitted_failed;
 };
@@ -131,6 +150,7 @@ struct tlsrpt_digest {
 	size_t ndays;
 	struct tlsrpt_digest_domain *dom[TLSRPT_LOOKOUT_MAX_DOMAINS];
 	size_t ndom;
+	size_t nours, nothers; /* of ndom: expected, others */
 	struct tlsrpt_digest_stats st;
 	struct tlsrpt_digest_priv *priv;
 };
@@ -138,7 +158,10 @@ struct tlsrpt_digest {
 /* tlsrpt_digest_new - an empty digest over [first_day, last_day]; NULL with err */
 struct tlsrpt_digest *tlsrpt_digest_new(long first_day, long last_day, char *err, size_t errlen);
 
-/* tlsrpt_digest_expect - name a domain that should have reports; 0, or -1 past the limit */
+/*
+ * tlsrpt_digest_expect - name one of our domains (it should have reports,
+ * and is never left out); 0, or -1 past TLSRPT_LOOKOUT_MAX_OURS
+ */
 int tlsrpt_digest_expect(struct tlsrpt_digest *d, const char *domain);
 
 /* tlsrpt_digest_add - count one parsed line */
@@ -150,6 +173,13 @@ void tlsrpt_digest_add(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll)
  * the last line.
  */
 void tlsrpt_digest_finish(struct tlsrpt_digest *d);
+
+/*
+ * tlsrpt_digest_left_out - when the pool of other domains turned names
+ * away, one sentence for a person saying so into buf (always
+ * NUL-terminated) and 1; else "" and 0
+ */
+int tlsrpt_digest_left_out(const struct tlsrpt_digest *d, char *buf, size_t len);
 
 /* tlsrpt_digest_rate - failed / (ok + failed) in percent, 0 when no sessions */
 double tlsrpt_digest_rate(const struct tlsrpt_digest_counts *c);

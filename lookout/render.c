@@ -17,6 +17,8 @@
 #include "meaning.h"
 #include "render.h"
 
+#define LEFT_OUT_NOTE 512 /* tlsrpt_digest_left_out's sentence */
+
 enum mode { M_TEXT, M_HTML, M_JSON, M_PROM };
 
 /* unsafe_cp - code points that could reorder or break a line when shown */
@@ -342,6 +344,7 @@ static void text_domain(FILE *fp, const struct tlsrpt_digest *d,
 /* tlsrpt_render_text - the plain-text digest */
 int tlsrpt_render_text(FILE *fp, const struct tlsrpt_digest *d, const struct tlsrpt_render_opts *o)
 {
+	char note[LEFT_OUT_NOTE];
 	struct tlsrpt_digest_counts all;
 	const struct tlsrpt_meaning *tab;
 	size_t i, j, n;
@@ -359,6 +362,9 @@ int tlsrpt_render_text(FILE *fp, const struct tlsrpt_digest *d, const struct tls
 		        "%llu more reports (%llu sessions, %llu failed) were logged without their lines (report-omitted): in no domain's figures\n",
 		        d->st.omitted_reports, d->st.omitted_ok + d->st.omitted_failed,
 		        d->st.omitted_failed);
+	}
+	if (tlsrpt_digest_left_out(d, note, sizeof(note))) {
+		fprintf(fp, "%s\n", note);
 	}
 	for (i = 0; i < d->ndom; i++) {
 		text_domain(fp, d, d->dom[i], o);
@@ -526,6 +532,7 @@ static void json_domain(FILE *fp, const struct tlsrpt_digest *d,
 /* tlsrpt_render_json - the digest as one JSON object */
 int tlsrpt_render_json(FILE *fp, const struct tlsrpt_digest *d, const struct tlsrpt_render_opts *o)
 {
+	char note[LEFT_OUT_NOTE];
 	struct tlsrpt_digest_counts all;
 	size_t i;
 
@@ -535,10 +542,20 @@ int tlsrpt_render_json(FILE *fp, const struct tlsrpt_digest *d, const struct tls
 	        date(d->first_day).s, date(d->last_day).s, d->ndays, date(o->today).s,
 	        o->silent_days, d->st.reports, all.ok, all.failed);
 	fprintf(fp,
-	        "\"input\":{\"lines\":%llu,\"duplicates\":%llu,\"outside-period\":%llu,\"orphans\":%llu,\"malformed\":%llu,\"errors\":%llu,\"ignored\":%llu,\"limited\":%llu},\n\"report-omitted\":{\"reports\":%llu,\"successful-sessions\":%llu,\"failed-sessions\":%llu},\n\"domains\":[",
+	        "\"input\":{\"lines\":%llu,\"duplicates\":%llu,\"outside-period\":%llu,\"orphans\":%llu,\"malformed\":%llu,\"errors\":%llu,\"ignored\":%llu,\"limited\":%llu},\n\"report-omitted\":{\"reports\":%llu,\"successful-sessions\":%llu,\"failed-sessions\":%llu},\n",
 	        d->st.lines, d->st.duplicates, d->st.outside, d->st.orphans, d->st.malformed,
 	        d->st.errors, d->st.ignored, d->st.limited, d->st.omitted_reports, d->st.omitted_ok,
 	        d->st.omitted_failed);
+	fprintf(fp,
+	        "\"left-out\":{\"limit\":%d,\"domains\":%llu,\"reports\":%llu,\"failed-sessions\":%llu,\"note\":",
+	        TLSRPT_LOOKOUT_MAX_OTHERS, d->st.left_out.names, d->st.left_out.reports,
+	        d->st.left_out.failed);
+	if (tlsrpt_digest_left_out(d, note, sizeof(note))) {
+		jstr(fp, note);
+	} else {
+		fputs("null", fp);
+	}
+	fputs("},\n\"domains\":[", fp);
 	for (i = 0; i < d->ndom; i++) {
 		fputs(i ? ",\n" : "\n", fp);
 		json_domain(fp, d, d->dom[i], o);
@@ -567,6 +584,7 @@ static void phead(FILE *fp, const char *name, const char *help)
 /* tlsrpt_render_prom - node exporter textfile collector format */
 int tlsrpt_render_prom(FILE *fp, const struct tlsrpt_digest *d, const struct tlsrpt_render_opts *o)
 {
+	char note[LEFT_OUT_NOTE];
 	size_t i, j, k;
 
 	phead(fp, "tlsrpt_lookout_period_days", "Days covered by the digest.");
@@ -575,6 +593,12 @@ int tlsrpt_render_prom(FILE *fp, const struct tlsrpt_digest *d, const struct tls
 	fprintf(fp, "tlsrpt_lookout_reports %llu\n", d->st.reports);
 	phead(fp, "tlsrpt_lookout_duplicate_reports", "Report lines not counted as duplicates.");
 	fprintf(fp, "tlsrpt_lookout_duplicate_reports %llu\n", d->st.duplicates);
+	if (tlsrpt_digest_left_out(d, note, sizeof(note))) {
+		fprintf(fp, "# NOTE %s\n", note);
+	}
+	phead(fp, "tlsrpt_lookout_left_out_domains",
+	      "Policy domains not ours left out past the limit of such names (not in the series below).");
+	fprintf(fp, "tlsrpt_lookout_left_out_domains %llu\n", d->st.left_out.names);
 	phead(fp, "tlsrpt_lookout_sessions",
 	      "Sessions in the period per policy domain (each session once).");
 	for (i = 0; i < d->ndom; i++) {
@@ -859,6 +883,7 @@ static void html_domain(FILE *fp, const struct tlsrpt_digest *d,
 /* tlsrpt_render_html - one self-contained page */
 int tlsrpt_render_html(FILE *fp, const struct tlsrpt_digest *d, const struct tlsrpt_render_opts *o)
 {
+	char note[LEFT_OUT_NOTE];
 	struct tlsrpt_digest_counts all;
 	const struct tlsrpt_meaning *tab;
 	size_t i, j, n;
@@ -884,6 +909,11 @@ int tlsrpt_render_html(FILE *fp, const struct tlsrpt_digest *d, const struct tls
 		        "<p class=\"warn\">%llu more reports (%llu sessions, %llu failed) were logged without their lines (report-omitted): in no domain's figures.</p>\n",
 		        d->st.omitted_reports, d->st.omitted_ok + d->st.omitted_failed,
 		        d->st.omitted_failed);
+	}
+	if (tlsrpt_digest_left_out(d, note, sizeof(note))) {
+		fputs("<p class=\"warn\" id=\"left-out\">", fp);
+		h(fp, note);
+		fputs("</p>\n", fp);
 	}
 	for (i = 0; i < d->ndom; i++) {
 		html_domain(fp, d, d->dom[i], o);

@@ -16,6 +16,7 @@
 #include "alert.h"
 #include "ascii.h"
 #include "cursor.h"
+#include "calendar.h"
 #include "errbuf.h"
 #include "logline.h"
 
@@ -692,7 +693,7 @@ static void add_report(struct tlsrpt_alert *a, const struct tlsrpt_logline *ll, 
 	if (pos != NULL && tlsrpt_cursor_seen(a->cur, pos->ino, pos->off)) {
 		return; /* read again after the position moved back: judged last run */
 	}
-	if (tlsrpt_logline_day(start, strlen(start), &day) < 0) {
+	if (tlsrpt_calendar_day(start, strlen(start), &day) < 0) {
 		day = (long)(now / 86400);
 	}
 	e = pend_new(a, now);

@@ -26,6 +26,8 @@
 
 #include "alert.h"
 #include "alert_log.h"
+#include "calendar.h"
+#include "conf.h"
 #include "alertmode.h"
 #include "alertstate.h"
 #include "conf.h"
@@ -82,7 +84,7 @@ static int parse_now(const char *s, time_t *t)
 		*t = (time_t)v;
 		return 0;
 	}
-	if (strlen(s) < 10 || tlsrpt_logline_day(s, 10, &day) < 0) {
+	if (strlen(s) < 10 || tlsrpt_calendar_day(s, 10, &day) < 0) {
 		return -1;
 	}
 	if (s[10] != '\0' && sscanf(s + 10, "T%2u:%2u:%2u", &h, &m, &sec) < 2) {

@@ -15,7 +15,7 @@
 #include "logfile.h"
 #include "logline.h"
 #include "logscan.h"
-#include "payload.h"
+#include "gzlog.h"
 
 /* plain_read, gz_read - read functions for the scanner */
 static ssize_t plain_read(void *ctx, void *buf, size_t len)
@@ -25,7 +25,7 @@ static ssize_t plain_read(void *ctx, void *buf, size_t len)
 
 static ssize_t gz_read(void *ctx, void *buf, size_t len)
 {
-	return tlsrpt_payload_gzread(ctx, buf, len);
+	return tlsrpt_gzlog_read(ctx, buf, len);
 }
 
 /* is_gzip - 1 when a regular file starts with the gzip magic */
@@ -41,7 +41,7 @@ int tlsrpt_logfile_scan(const char *name, struct tlsrpt_cursor *cur, tlsrpt_logf
                         void *ctx)
 {
 	struct tlsrpt_logline *ll = malloc(sizeof(*ll));
-	struct tlsrpt_payload_gzfile *gz = NULL;
+	struct tlsrpt_gzlog *gz = NULL;
 	struct tlsrpt_logscan *sc = NULL;
 	unsigned long long off = 0;
 	const char *line;
@@ -80,7 +80,7 @@ int tlsrpt_logfile_scan(const char *name, struct tlsrpt_cursor *cur, tlsrpt_logf
 	} else if (!S_ISREG(st.st_mode) || is_gzip(fd)) {
 		/* gzip when the first bytes say so; a pipe always goes through zlib's transparent
 		   mode */
-		if ((gz = tlsrpt_payload_gzopen(fd)) == NULL) {
+		if ((gz = tlsrpt_gzlog_open(fd)) == NULL) {
 			fprintf(stderr, "tlsrpt-lookout: %s: cannot open\n", name);
 			goto fail;
 		}
@@ -114,7 +114,7 @@ int tlsrpt_logfile_scan(const char *name, struct tlsrpt_cursor *cur, tlsrpt_logf
 out:
 	tlsrpt_logscan_free(sc);
 	if (gz != NULL) {
-		tlsrpt_payload_gzclose(gz);
+		tlsrpt_gzlog_close(gz);
 	} else {
 		close(fd);
 	}

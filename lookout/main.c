@@ -28,10 +28,10 @@
 #include "conf.h"
 #include "digest.h"
 #include "dnsnote.h"
+#include "calendar.h"
 #include "logline.h"
 #include "logfile.h"
 #include "meaning.h"
-#include "payload.h"
 #include "render.h"
 #include "siteconf.h"
 
@@ -82,7 +82,7 @@ static long parse_int(const char *s, long lo, long hi)
 /* parse_date - YYYY-MM-DD as a day number; 0 ok, -1 not a date */
 static int parse_date(const char *s, long *day)
 {
-	return strlen(s) == 10 && tlsrpt_logline_day(s, 10, day) == 0 ? 0 : -1;
+	return strlen(s) == 10 && tlsrpt_calendar_day(s, 10, day) == 0 ? 0 : -1;
 }
 
 /* feed_line - one line of an input into the digest */
@@ -256,8 +256,8 @@ static int send_mail(const struct opts *o, const struct tlsrpt_digest *d,
 		waitpid(pid, &status, 0);
 		goto out;
 	}
-	tlsrpt_logline_date(d->first_day, from, sizeof(from));
-	tlsrpt_logline_date(d->last_day, to, sizeof(to));
+	tlsrpt_calendar_date(d->first_day, from, sizeof(from));
+	tlsrpt_calendar_date(d->last_day, to, sizeof(to));
 	snprintf(boundary, sizeof(boundary), "=_tlsrpt-lookout-%ld-%ld", (long)getpid(), (long)now);
 	gmtime_r(&now, &tm);
 	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", &tm);

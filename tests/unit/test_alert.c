@@ -23,6 +23,7 @@
 #include "alert.h"
 #include "alertstate.h"
 #include "cursor.h"
+#include "calendar.h"
 #include "logline.h"
 
 #define DAY 86400L
@@ -67,7 +68,7 @@ static void report(struct log *l, const char *reporter, long day, unsigned ok, c
 	int i;
 
 	seq++;
-	tlsrpt_logline_date(20000 + day, date, sizeof(date));
+	tlsrpt_calendar_date(20000 + day, date, sizeof(date));
 	snprintf(rid, sizeof(rid), "r%u", seq);
 	log_add(l,
 	        "Q%u: report report-id=%s organization-name=x start-datetime=%sT00:00:00Z end-datetime=%sT23:59:59Z policy-domain=example.com submitter=%s policies=1 total-successful-session-count=%u total-failure-session-count=%u dkim=pass dkim-domain=%s",

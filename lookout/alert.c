@@ -3,12 +3,17 @@
  *
  * The state is a few fixed arrays searched linearly: a site has a handful
  * of domains, reporters and open problems, and a run sees the lines of a
- * few minutes.  Names read from the log are kept with control characters,
+ * few minutes.  Each array holds two pools (alert.h), told apart by a flag
+ * of the entry (expected, ours, known) and each with its own count bound;
+ * an array is as long as both bounds together, so a pool below its bound
+ * always finds a free slot, and only a full pool reuses one of its own.
+ * Names read from the log are kept with control characters,
  * tab and comma turned into '?', so the state file stays one entry per
  * line and a reporter list stays comma-separated.
  */
 #include "config.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -318,6 +323,7 @@ static struct tlsrpt_alert_reporter *rep_get(struct tlsrpt_alert *a, const char 
 		POOL_SLOT(struct tlsrpt_alert_reporter, a->rep, TLSRPT_ALERT_MAX_REPORTERS,
 		          TLSRPT_ALERT_MAX_OTHER_REPORTERS, REP_OTHER, REP_AGE, a->forgotten);
 	}
+	assert(slot_ != NULL); /* the table holds both pools full */
 	slot_->auth = auth;
 	slot_->ours = o;
 	slot_->known = known;
@@ -349,6 +355,7 @@ static struct tlsrpt_alert_domain *dom_get(struct tlsrpt_alert *a, const char *n
 	}
 	POOL_SLOT(struct tlsrpt_alert_domain, a->dom, TLSRPT_ALERT_MAX_DOMAINS,
 	          TLSRPT_ALERT_MAX_OTHER_DOMAINS, DOM_OTHER, DOM_AGE, a->forgotten);
+	assert(slot_ != NULL); /* the table holds both pools full */
 	slot_->since = now;
 	PUT(slot_->name, name);
 	return slot_;
@@ -528,13 +535,17 @@ static void raise_problem(struct tlsrpt_alert *a, const struct pending *e, const
 		if (e->day <= p->recovered_day) {
 			return; /* an older report than the one that showed the fix */
 		}
+		int o = p->ours;
+
 		memset(p, 0, sizeof(*p)); /* failing again after it cleared: a new problem */
 		p->used = 1;
-		p->ours = ours(a, f->domain);
+		p->ours = o;
 	} else if (p != NULL && now - p->last_fail > a->c.window) {
+		int o = p->ours;
+
 		memset(p, 0, sizeof(*p)); /* no failure for the whole window: a new problem */
 		p->used = 1;
-		p->ours = ours(a, f->domain);
+		p->ours = o;
 	}
 	if (p == NULL && (p = prob_new(a, f->domain)) == NULL) {
 		return;

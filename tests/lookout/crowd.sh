@@ -5,11 +5,13 @@
 # (tlsrpt-milter -t) with the recommended configuration (TrustedAuthservIDs,
 # RequireDKIM yes, ReportDomains example.com); its lines, as rsyslog files
 # them, are what tlsrpt-lookout reads.  Checked:
-#   - digest: one mail of 3 reports x 100 policy domains, then Google's two
-#     reports of 500 failed sessions each: example.com is shown with its
-#     1000 failed sessions (exit 1), and the 44 names past the limit of
-#     other domains are said in the text, the HTML page, the JSON (a field
-#     and a sentence) and the Prometheus textfile (a gauge and a comment);
+#   - digest: one mail of 3 reports x 100 policy domains (a report counts
+#     at most 4 domains: 12 names) and one of 100 reports x 3 (300 names),
+#     then Google's two reports of 500 failed sessions each: example.com is
+#     shown with its 1000 failed sessions (exit 1), and the 56 names past
+#     the limit of 256 other domains are said in the text, the HTML page,
+#     the JSON (a field and a sentence) and the Prometheus textfile (a
+#     gauge and a comment);
 #     without any configuration the flood may push example.com out, but the
 #     text says so, with its failed sessions, and the exit status is 1;
 #   - the milter's configuration is read by default: with a configuration
@@ -39,23 +41,23 @@ logged() {
 }
 
 # -- the digest
-logged flood-digest google-01 google-02 >"$T/digest.log"
+logged flood-digest flood-wide google-01 google-02 >"$T/digest.log"
 n=$(grep -c ': policy ' "$T/digest.log")
-[ "$n" -eq 302 ] && ok || fail "the milter logged $n policy lines, want 302 (300 of the flood, 2 of Google)"
+[ "$n" -eq 602 ] && ok || fail "the milter logged $n policy lines, want 602 (600 of the floods, 2 of Google)"
 look() {
     "$TLSRPT_LOOKOUT" --since 2026-11-01 --today 2026-11-03 "$@"
 }
 look --config "$T/milter.conf" --html "$T/page.html" --prometheus "$T/digest.prom" \
     "$T/digest.log" >"$T/digest.txt"
 expect_rc 1 $? "the digest of 1000 failed sessions of ours"
-grep -q "^== example.com: 2000 sessions, 1000 failed" "$T/digest.txt" && ok ||
+grep -q -E "^ +FAILING +example\.com +1,000 of 2,000 sessions failed" "$T/digest.txt" && ok ||
     fail "example.com is not shown with its 1000 failed sessions: $(grep -m1 '^[0-9]* reports' "$T/digest.txt")"
-want='Not shown: 44 more policy domains that are not ours'
+want='Not shown: 56 more policy domains that are not ours'
 grep -q "^$want" "$T/digest.txt" && ok || fail "text: no '$want' line"
 grep -q "<p class=\"warn\" id=\"left-out\">$want" "$T/page.html" && ok || fail "HTML: no '$want' paragraph"
 grep -q "^# NOTE $want" "$T/digest.prom" && ok || fail "Prometheus: no '# NOTE $want' line"
-grep -q '^tlsrpt_lookout_left_out_domains 44$' "$T/digest.prom" && ok ||
-    fail "Prometheus: $(grep '^tlsrpt_lookout_left_out_domains' "$T/digest.prom"), want 44"
+grep -q '^tlsrpt_lookout_left_out_domains 56$' "$T/digest.prom" && ok ||
+    fail "Prometheus: $(grep '^tlsrpt_lookout_left_out_domains' "$T/digest.prom"), want 56"
 look --config "$T/milter.conf" --json "$T/digest.log" >"$T/digest.json"
 "$PYTHON" - "$T/digest.json" "$want" <<'PY' && ok || fail "JSON: left-out (above)"
 import json, sys
@@ -63,7 +65,7 @@ d = json.load(open(sys.argv[1]))
 lo = d["left-out"]
 dom = {x["policy-domain"]: x for x in d["domains"]}
 bad = []
-if lo["domains"] != 44 or lo["limit"] != 256 or not (lo["note"] or "").startswith(sys.argv[2]):
+if lo["domains"] != 56 or lo["limit"] != 256 or not (lo["note"] or "").startswith(sys.argv[2]):
     bad.append("left-out %r" % lo)
 if dom.get("example.com", {}).get("failed-sessions") != 1000 or not dom["example.com"]["expected"]:
     bad.append("example.com %r" % dom.get("example.com"))
@@ -75,7 +77,7 @@ PY
 # no configuration at all: the flood comes first and example.com is left out, which is said
 look --no-config "$T/digest.log" >"$T/none.txt"
 expect_rc 1 $? "without configuration: failed sessions left out still count"
-grep -q "^Not shown: 45 more policy domains that are not ours .* with 2 reports and 1000 failed sessions" \
+grep -q "^Not shown: 57 more policy domains that are not ours .* with 2 reports and 1000 failed sessions" \
     "$T/none.txt" && ok || fail "without configuration: $(grep '^Not shown' "$T/none.txt")"
 
 # -- the milter's configuration in its default place, no --config
@@ -91,12 +93,12 @@ else
         sh "$sysconf" "$T/milter.conf" "$TLSRPT_LOOKOUT" --since 2026-11-01 --today 2026-11-03 \
         "$T/digest.log" >"$T/default.txt" 2>&1
     expect_rc 1 $? "with the default configuration"
-    grep -q "^== example.com: 2000 sessions, 1000 failed" "$T/default.txt" && ok ||
+    grep -q -E "^ +FAILING +example\.com +1,000 of 2,000 sessions failed" "$T/default.txt" && ok ||
         fail "the default configuration was not read: $(head -3 "$T/default.txt")"
     unshare -rm sh -c 'mount -t tmpfs none "$1" && shift && exec "$@"' sh "$sysconf" \
         "$TLSRPT_LOOKOUT" --since 2026-11-01 --today 2026-11-03 "$T/digest.log" >"$T/nodefault.txt" 2>&1
     expect_rc 1 $? "with no default configuration (not an error)"
-    grep -q '^Not shown: 45 more' "$T/nodefault.txt" && ok || fail "no default configuration: $(head -3 "$T/nodefault.txt")"
+    grep -q '^Not shown: 57 more' "$T/nodefault.txt" && ok || fail "no default configuration: $(head -3 "$T/nodefault.txt")"
 fi
 
 # -- the alert mode

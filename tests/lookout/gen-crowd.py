@@ -9,6 +9,7 @@ verdict a verifier before the milter would write):
                      3 reports x 100 policy domains (sub-domains of
                      example.com, so ReportDomains example.com lets them in),
                      2026-11-02
+  flood-wide.eml     the same with 100 reports x 3 policy domains
   flood-alert.eml    one mail from stranger.example: 150 reports x 8 policy
                      domains, no failures, 2026-11-02 (about 80 KB)
   google-DD.eml      google.com for example.com on 2026-11-DD (DD from 01 to
@@ -59,6 +60,7 @@ def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
     flood(out, "flood-digest.eml", 3, 100, "d")
+    flood(out, "flood-wide.eml", 100, 3, "w")
     flood(out, "flood-alert.eml", 150, 8, "a")
     for day in (1, 2, 3):
         p = gc.sts_policy("example.com", 500, 500,

@@ -101,7 +101,8 @@ summary() {
     done
     [ "$n" -gt 0 ] || return 0
     text=$("$digest" --days 7 "$@" 2>/dev/null |
-        awk -v d="== $dom:" 'index($0, d) == 1 { on = 1 } on && $0 == "" { exit } on { print }')
+        awk -v d="== $dom" 'index($0, d ":") == 1 || index($0, d " (") == 1 { on = 1 }
+            on && $0 == "" { exit } on { print }')
     [ -n "$text" ] && printf '\nThe 7 days of %s up to the event (tlsrpt-lookout)\n\n%s\n' "$dom" "$text"
     return 0
 }

@@ -47,6 +47,7 @@ struct pending {
 	long day;
 	size_t dom; /* the report's domain */
 	char rep[TLSRPT_LOOKOUT_NAME];
+	int auth; /* rep is the domain DKIM authenticated (else claimed) */
 	struct pend_dom pd[PENDING_DOMAINS];
 	size_t npd;
 };
@@ -229,17 +230,27 @@ int tlsrpt_digest_expect(struct tlsrpt_digest *d, const char *domain)
 	return domain_get(d, domain, &idx, 1) != NULL ? 0 : -1;
 }
 
-/* reporter_get - the reporter's index in dom, created when new; -1 past the limit */
-static long reporter_get(struct tlsrpt_digest *d, struct tlsrpt_digest_domain *dom, const char *id)
+/*
+ * reporter_get - the index in dom of the reporter of report e, created
+ * when new; -1 past the limit: TLSRPT_LOOKOUT_MAX_REPORTERS in all, of
+ * them at most TLSRPT_LOOKOUT_MAX_CLAIMED not authenticated by DKIM (so
+ * claimed names, which anyone can send, never take the places of
+ * authenticated ones)
+ */
+static long reporter_get(struct tlsrpt_digest *d, struct tlsrpt_digest_domain *dom,
+                         const struct pending *e)
 {
-	size_t i;
+	const char *id = e->rep;
+	size_t i, claimed = 0;
 
 	for (i = 0; i < dom->nrep; i++) {
 		if (strcmp(dom->rep[i].id, id) == 0) {
 			return (long)i;
 		}
+		claimed += !dom->rep[i].dkim;
 	}
-	if (dom->nrep >= TLSRPT_LOOKOUT_MAX_REPORTERS) {
+	if (dom->nrep >= TLSRPT_LOOKOUT_MAX_REPORTERS ||
+	    (!e->auth && claimed >= TLSRPT_LOOKOUT_MAX_CLAIMED)) {
 		d->st.limited++;
 		return -1;
 	}
@@ -424,6 +435,7 @@ static void add_report(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll)
 		id = get_or(ll, "submitter", get_or(ll, "organization-name", "unknown"));
 	}
 	copy_lower(e->rep, sizeof(e->rep), id);
+	e->auth = strcmp(dkim, "pass") == 0 && get_or(ll, "dkim-domain", NULL) != NULL;
 	if ((dom = domain_get(d, get_or(ll, "policy-domain", "unknown"), &e->dom, 0)) == NULL) {
 		if (d->priv->turned_away && day >= d->first_day && day <= d->last_day) {
 			long long fl = tlsrpt_logline_count(ll, "total-failure-session-count");
@@ -439,8 +451,11 @@ static void add_report(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll)
 	if (day <= d->last_day && day > dom->last_day) {
 		dom->last_day = day;
 	}
-	ri = reporter_get(d, dom, e->rep);
+	ri = reporter_get(d, dom, e);
 	r = ri >= 0 ? &dom->rep[ri] : NULL;
+	if (r == NULL && day >= d->first_day && day <= d->last_day) {
+		dom->reports_unlisted++; /* counted for the domain, its reporter not listed */
+	}
 	if (r != NULL) {
 		copy(r->org, sizeof(r->org), get_or(ll, "organization-name", ""));
 		if (strcmp(dkim, "pass") == 0) {
@@ -535,10 +550,10 @@ static void also_reported(struct tlsrpt_digest *d, struct tlsrpt_digest_domain *
 		dom->last_day = e->day;
 	}
 	dom->reports++;
-	if ((ri = reporter_get(d, dom, e->rep)) < 0) {
+	if ((ri = reporter_get(d, dom, e)) < 0) {
 		return;
 	}
-	if (dom->rep[ri].org[0] == '\0' && (hi = reporter_get(d, home, e->rep)) >= 0) {
+	if (dom->rep[ri].org[0] == '\0' && (hi = reporter_get(d, home, e)) >= 0) {
 		copy(dom->rep[ri].org, sizeof(dom->rep[ri].org), home->rep[hi].org);
 		dom->rep[ri].dkim = home->rep[hi].dkim;
 	}
@@ -642,7 +657,7 @@ static void add_policy(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll,
 	dom->days[e->day - d->first_day].ok += newok - oldok;
 	dom->days[e->day - d->first_day].failed += nf - pd->failed;
 	{
-		long ri = reporter_get(d, dom, e->rep);
+		long ri = reporter_get(d, dom, e);
 
 		if (ri >= 0) {
 			dom->rep[ri].c.ok += newok - oldok;
@@ -724,7 +739,7 @@ static void add_failure(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll
 	if (e->day > f->last_day) {
 		f->last_day = e->day;
 	}
-	ri = reporter_get(d, dom, e->rep);
+	ri = reporter_get(d, dom, e);
 	if (ri >= 0 && ri < 64) {
 		f->reporters |= 1ULL << ri;
 	}

@@ -50,7 +50,10 @@
  *
  * Limits (what is past them is counted in stats.limited and left out):
  * the two pools above, 4 policy domains per report (no entry is made for
- * a further one), TLSRPT_LOOKOUT_MAX_REPORTERS reporters
+ * a further one), TLSRPT_LOOKOUT_MAX_REPORTERS reporters per domain (of them
+ * at most TLSRPT_LOOKOUT_MAX_CLAIMED not authenticated by DKIM: claimed
+ * names never take an authenticated reporter's place; the reports of a
+ * reporter not listed still count for the domain, in reports_unlisted)
  * and TLSRPT_LOOKOUT_MAX_FAILURES failure kinds per domain (the failed
  * sessions of further kinds go to the domain's `dropped`), 366 days.  That
  * is at most about 50 MB.  The duplicate set holds 16 bytes per distinct
@@ -72,6 +75,7 @@
 #define TLSRPT_LOOKOUT_MAX_DOMAINS (TLSRPT_LOOKOUT_MAX_OURS + TLSRPT_LOOKOUT_MAX_OTHERS)
 #define TLSRPT_LOOKOUT_LEFT_OUT_NAMES 4096 /* distinct names left out that are counted */
 #define TLSRPT_LOOKOUT_MAX_REPORTERS 32
+#define TLSRPT_LOOKOUT_MAX_CLAIMED 16 /* of them, not authenticated by DKIM */
 #define TLSRPT_LOOKOUT_MAX_FAILURES 64
 #define TLSRPT_LOOKOUT_MAX_POLICIES 8
 #define TLSRPT_LOOKOUT_MAX_DAYS 366
@@ -123,9 +127,10 @@ struct tlsrpt_digest_domain {
 	size_t nfail;
 	struct tlsrpt_digest_policy pol[TLSRPT_LOOKOUT_MAX_POLICIES];
 	size_t npol;
-	unsigned long long omitted_failed; /* failed sessions in details not logged */
-	unsigned long long dropped;        /* failed sessions of kinds past the limit */
-	long first_day, last_day;          /* reports seen over all input; -1 none */
+	unsigned long long omitted_failed;   /* failed sessions in details not logged */
+	unsigned long long dropped;          /* failed sessions of kinds past the limit */
+	unsigned long long reports_unlisted; /* reports of reporters past the limits, not listed */
+	long first_day, last_day;            /* reports seen over all input; -1 none */
 };
 
 /*

@@ -711,6 +711,15 @@ static void text_failure(FILE *fp, const struct tlsrpt_digest_domain *dom,
 	fputc('\n', fp);
 }
 
+/* unlisted - the sentence about reports whose reporters are past the limits (numbers only) */
+static void unlisted(FILE *fp, const struct tlsrpt_digest_domain *dom)
+{
+	cnt(fp, dom->reports_unlisted, "report", "reports");
+	fprintf(fp,
+	        " from reporters not listed: past the limit of %d reporters, or of %d not authenticated by DKIM (counted above all the same)",
+	        TLSRPT_LOOKOUT_MAX_REPORTERS, TLSRPT_LOOKOUT_MAX_CLAIMED);
+}
+
 /* text_domain - one domain's section */
 static void text_domain(FILE *fp, const struct tlsrpt_digest *d,
                         const struct tlsrpt_digest_domain *dom, const struct tlsrpt_render_opts *o,
@@ -787,6 +796,11 @@ static void text_domain(FILE *fp, const struct tlsrpt_digest *d,
 		cnt(fp, r->c.ok + r->c.failed, "session", "sessions");
 		fprintf(fp, ", %s failed, last %s%s\n", num(r->c.failed).s, date(r->last_day).s,
 		        tlsrpt_render_silent(o, r->last_day) ? ", SILENT" : "");
+	}
+	if (dom->reports_unlisted > 0) {
+		fputs("   ", fp);
+		unlisted(fp, dom);
+		fputc('\n', fp);
 	}
 	for (i = 0; i < dom->nfail; i++) {
 		text_failure(fp, dom, &dom->fail[i]);
@@ -1670,7 +1684,13 @@ static void html_domain(FILE *fp, const struct tlsrpt_digest *d,
 		        r->dkim ? "pass" : "-", num(r->reports).s, num(r->c.ok + r->c.failed).s,
 		        num(r->c.failed).s, date(r->last_day).s, silent ? " (silent)" : "");
 	}
-	fputs("</table>\n<table class=\"pol\"><tr><th>policy type</th><th>successful</th><th>failed</th><th>MTA-STS mode</th></tr>\n",
+	fputs("</table>\n", fp);
+	if (dom->reports_unlisted > 0) {
+		fputs("<p class=\"warn\">", fp);
+		unlisted(fp, dom);
+		fputs("</p>\n", fp);
+	}
+	fputs("<table class=\"pol\"><tr><th>policy type</th><th>successful</th><th>failed</th><th>MTA-STS mode</th></tr>\n",
 	      fp);
 	for (i = 0; i < dom->npol; i++) {
 		fputs("<tr><td>", fp);

@@ -14,6 +14,10 @@
 #     gauge and a comment);
 #     without any configuration the flood may push example.com out, but the
 #     text says so, with its failed sessions, and the exit status is 1;
+#   - reporters: after 40 unsigned mails claiming 40 reporters of
+#     example.com (RequireDKIM no), Google's signed reports are still
+#     listed (claimed names take at most 16 of 32 places), and the text and
+#     the page say how many reports' reporters are not listed;
 #   - the milter's configuration is read by default: with a configuration
 #     in the default place (a private mount namespace over SYSCONFDIR) and
 #     no --config, example.com is shown; with none there, no error;
@@ -79,6 +83,24 @@ look --no-config "$T/digest.log" >"$T/none.txt"
 expect_rc 1 $? "without configuration: failed sessions left out still count"
 grep -q "^Not shown: 57 more policy domains that are not ours .* with 2 reports and 1000 failed sessions" \
     "$T/none.txt" && ok || fail "without configuration: $(grep '^Not shown' "$T/none.txt")"
+
+# -- reporters: 40 unsigned mails claiming 40 reporters of example.com (RequireDKIM no), then
+# Google's signed reports: claimed names take at most 16 of a domain's 32 places, Google is
+# listed, and the reports of the reporters not listed are said
+sed 's/^RequireDKIM yes$/RequireDKIM no/' "$T/milter.conf" >"$T/claims.conf"
+for i in $(seq -w 0 39); do
+    "$TLSRPT_MILTER" -t -c "$T/claims.conf" "$T/mails/claimed-$i.eml"
+done | sed "s|^$T/mails/\([^:]*\)\.eml: |Nov  3 06:00:00 mx1 tlsrpt-milter[812]: \1: |" >"$T/claims.log"
+logged google-01 google-02 >>"$T/claims.log"
+look --config "$T/claims.conf" --html "$T/claims.html" "$T/claims.log" >"$T/claims.txt"
+n=$(grep -c '^   reporter claim' "$T/claims.txt")
+[ "$n" -eq 16 ] && ok || fail "reporters: $n claimed ones listed, want 16"
+grep -q '^   reporter google.com "Google Inc." (DKIM): 2 reports' "$T/claims.txt" && ok ||
+    fail "reporters: Google is not listed after 40 claimed reporters"
+grep -q '^   24 reports from reporters not listed' "$T/claims.txt" && ok ||
+    fail "reporters: the text does not say that 24 reports' reporters are not listed"
+grep -q '<p class="warn">24 reports from reporters not listed' "$T/claims.html" && ok ||
+    fail "reporters: the page does not say that 24 reports' reporters are not listed"
 
 # -- the milter's configuration in its default place, no --config
 sysconf=$("$TLSRPT_LOOKOUT" --help 2>&1 | sed -n 's/^--config: .*(default \(.*\)\/tlsrpt-milter\.conf, if there)$/\1/p')

@@ -12,6 +12,9 @@ verdict a verifier before the milter would write):
   flood-wide.eml     the same with 100 reports x 3 policy domains
   flood-alert.eml    one mail from stranger.example: 150 reports x 8 policy
                      domains, no failures, 2026-11-02 (about 80 KB)
+  claimed-NN.eml     NN from 00 to 39: a report of example.com from
+                     claimNN.example, without a DKIM signature (what anyone
+                     can send when RequireDKIM is no), 2026-11-02
   google-DD.eml      google.com for example.com on 2026-11-DD (DD from 01 to
                      03): 1000 sessions, 500 of them failed with
                      certificate-expired on mx1.example.com
@@ -34,12 +37,14 @@ def when(day):
             "end-datetime": f"2026-11-{day:02d}T23:59:59Z"}
 
 
-def mail(out, name, signer, reports, domain):
+def mail(out, name, signer, reports, domain, signed=True):
     """reports: list of report objects, one attachment each"""
     rid = reports[0]["report-id"]
     text = gc.report_mail([gc.gz_part(r, name=f"r{i}.json.gz") for i, r in enumerate(reports)],
                           domain, signer, rid)
     ar = f"Authentication-Results: mx.test; dkim=pass header.d={signer} header.s=s1\n"
+    if not signed:
+        ar = ""
     with open(os.path.join(out, name), "w", encoding="utf-8") as f:
         f.write(ar + text)
 
@@ -62,6 +67,13 @@ def main():
     flood(out, "flood-digest.eml", 3, 100, "d")
     flood(out, "flood-wide.eml", 100, 3, "w")
     flood(out, "flood-alert.eml", 150, 8, "a")
+    for n in range(40):
+        p = gc.sts_policy("example.com", 10, 0)
+        r = gc.report(f"claim-{n:02d}", policies=[p],
+                      **{"organization-name": "Claimer", "date-range": when(2),
+                         "contact-info": f"tlsrpt@claim{n:02d}.example"})
+        mail(out, f"claimed-{n:02d}.eml", f"claim{n:02d}.example", [r], "example.com",
+             signed=False)
     for day in (1, 2, 3):
         p = gc.sts_policy("example.com", 500, 500,
                           [gc.detail("certificate-expired", 500,

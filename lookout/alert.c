@@ -193,12 +193,14 @@ static int ours(struct tlsrpt_alert *a, const char *domain)
 }
 
 /*
- * pool_slot - a slot for a new entry of one pool: a free one while the pool
- * has fewer than cap entries, else the pool's oldest (by age(), smallest
- * first), which is forgotten.  in_pool() says whether a used slot is in the
- * pool.  NULL when the pool is empty and full (cap 0).
+ * POOL_SLOT - into out, a slot for a new entry of one pool of the table tab
+ * (n entries of type T): a free one while the pool has fewer than cap
+ * entries, else the pool's oldest (by age(), smallest first), which is
+ * forgotten and counted in forgot.  in_pool() says whether a used slot is
+ * in the pool.  NULL when the pool is empty and full (cap 0).  A macro, as
+ * the three tables have three entry types.
  */
-#define POOL_SLOT(T, tab, n, cap, in_pool, age, forgot)                                            \
+#define POOL_SLOT(out, T, tab, n, cap, in_pool, age, forgot)                                       \
 	do {                                                                                       \
 		T *fr_ = NULL, *old_ = NULL;                                                       \
 		size_t i_, cnt_ = 0;                                                               \
@@ -227,7 +229,7 @@ static int ours(struct tlsrpt_alert *a, const char *domain)
 			memset(fr_, 0, sizeof(*fr_));                                              \
 			fr_->used = 1;                                                             \
 		}                                                                                  \
-		slot_ = fr_;                                                                       \
+		(out) = fr_;                                                                       \
 	} while (0)
 
 #define PROB_OURS(p) ((p)->ours)
@@ -251,10 +253,10 @@ static struct tlsrpt_alert_problem *prob_new(struct tlsrpt_alert *a, const char 
 	unsigned long long ignored = 0;
 
 	if (o) {
-		POOL_SLOT(struct tlsrpt_alert_problem, a->prob, TLSRPT_ALERT_MAX_PROBLEMS,
+		POOL_SLOT(slot_, struct tlsrpt_alert_problem, a->prob, TLSRPT_ALERT_MAX_PROBLEMS,
 		          TLSRPT_ALERT_MAX_OUR_PROBLEMS, PROB_OURS, PROB_AGE, ignored);
 	} else {
-		POOL_SLOT(struct tlsrpt_alert_problem, a->prob, TLSRPT_ALERT_MAX_PROBLEMS,
+		POOL_SLOT(slot_, struct tlsrpt_alert_problem, a->prob, TLSRPT_ALERT_MAX_PROBLEMS,
 		          TLSRPT_ALERT_MAX_OTHER_PROBLEMS, PROB_OTHER, PROB_AGE, a->forgotten);
 	}
 	(void)ignored;
@@ -320,7 +322,7 @@ static struct tlsrpt_alert_reporter *rep_get(struct tlsrpt_alert *a, const char 
 		}
 	}
 	if (slot_ == NULL) {
-		POOL_SLOT(struct tlsrpt_alert_reporter, a->rep, TLSRPT_ALERT_MAX_REPORTERS,
+		POOL_SLOT(slot_, struct tlsrpt_alert_reporter, a->rep, TLSRPT_ALERT_MAX_REPORTERS,
 		          TLSRPT_ALERT_MAX_OTHER_REPORTERS, REP_OTHER, REP_AGE, a->forgotten);
 	}
 	assert(slot_ != NULL); /* the table holds both pools full */
@@ -353,7 +355,7 @@ static struct tlsrpt_alert_domain *dom_get(struct tlsrpt_alert *a, const char *n
 	if (slot_ != NULL) {
 		return slot_;
 	}
-	POOL_SLOT(struct tlsrpt_alert_domain, a->dom, TLSRPT_ALERT_MAX_DOMAINS,
+	POOL_SLOT(slot_, struct tlsrpt_alert_domain, a->dom, TLSRPT_ALERT_MAX_DOMAINS,
 	          TLSRPT_ALERT_MAX_OTHER_DOMAINS, DOM_OTHER, DOM_AGE, a->forgotten);
 	assert(slot_ != NULL); /* the table holds both pools full */
 	slot_->since = now;
@@ -415,7 +417,7 @@ static struct tlsrpt_alert_domain *our_domain(struct tlsrpt_alert *a, const char
 		return NULL;
 	}
 	if (d == NULL) {
-		POOL_SLOT(struct tlsrpt_alert_domain, a->dom, TLSRPT_ALERT_MAX_DOMAINS,
+		POOL_SLOT(slot_, struct tlsrpt_alert_domain, a->dom, TLSRPT_ALERT_MAX_DOMAINS,
 		          TLSRPT_ALERT_MAX_OURS, DOM_OURS, DOM_AGE, full);
 		if (slot_ == NULL || full > 0) {
 			return NULL; /* cannot be: the pool has room */

@@ -27,7 +27,6 @@
 #include "alert.h"
 #include "alert_log.h"
 #include "calendar.h"
-#include "conf.h"
 #include "alertmode.h"
 #include "alertstate.h"
 #include "conf.h"
@@ -103,9 +102,6 @@ static int parse_now(const char *s, time_t *t)
  */
 static int read_config(struct aopts *o, struct tlsrpt_conf **out)
 {
-	static const int fac[] = {LOG_MAIL,   LOG_DAEMON, LOG_USER,   LOG_LOCAL0,
-	                          LOG_LOCAL1, LOG_LOCAL2, LOG_LOCAL3, LOG_LOCAL4,
-	                          LOG_LOCAL5, LOG_LOCAL6, LOG_LOCAL7};
 	struct tlsrpt_conf *cfg;
 	const char *used;
 
@@ -118,9 +114,7 @@ static int read_config(struct aopts *o, struct tlsrpt_conf **out)
 	if (o->format < 0) {
 		o->format = cfg->log_format;
 	}
-	if (cfg->log_facility >= 0 && (size_t)cfg->log_facility < sizeof(fac) / sizeof(fac[0])) {
-		o->facility = fac[cfg->log_facility];
-	}
+	o->facility = tlsrpt_conf_syslog_facility(cfg->log_facility);
 	return 0;
 }
 

@@ -144,6 +144,7 @@ static long host_tag(struct tlsrpt_mtalog *m, const char *s, size_t len, size_t 
 {
 	static const char want[] = TLSRPT_MTALOG_NEEDLE;
 	size_t i, t, b;
+	unsigned long pid;
 
 	if (m->hdrlen > 0 && len - h > m->hdrlen && same(s + h, m->hdr, m->hdrlen)) {
 		i = h + m->hdrlen;
@@ -172,11 +173,12 @@ static long host_tag(struct tlsrpt_mtalog *m, const char *s, size_t len, size_t 
 		}
 	}
 	b = i;
-	m->pid = 0;
+	pid = 0; /* (in a local: stored through m at each digit, it cost half the function) */
 	while (i < len && is_digit(s[i]) && i - b < 10) {
-		m->pid = m->pid * 10 + (unsigned long)(s[i] - '0');
+		pid = pid * 10 + (unsigned long)(s[i] - '0');
 		i++;
 	}
+	m->pid = pid;
 	if (i == b || i + 2 >= len || s[i] != ']' || s[i + 1] != ':' || s[i + 2] != ' ') {
 		return -1;
 	}
@@ -209,9 +211,13 @@ static size_t starts(const char *s, size_t n, const char *p)
 static size_t client(struct tlsrpt_mtalog *m, const char *s, size_t n)
 {
 	const char *lb = NULL, *rb;
-	size_t i, k;
+	size_t i, k, cap = sizeof(m->name) - 1;
 
+	/* the name, copied in lower case while it is looked for (one pass) */
 	for (i = 0; i < n && s[i] != ' ' && s[i] != '['; i++) {
+		if (i < cap) {
+			m->name[i] = tlsrpt_lower(s[i]);
+		}
 	}
 	if (i == 0 || i >= n || s[i] != '[') {
 		return 0;
@@ -224,15 +230,14 @@ static size_t client(struct tlsrpt_mtalog *m, const char *s, size_t n)
 	copy_n(m->ip, sizeof(m->ip), lb + 1, (size_t)(rb - lb - 1), 0);
 	if (i == 7 && memcmp(s, "unknown", 7) == 0) {
 		m->name[0] = '\0';
+	} else if (i <= cap) {
+		m->name[i] = '\0';
 	} else {
-		/* lower case, the last bytes of a longer name */
-		const char *from = i >= sizeof(m->name) ? s + i - (sizeof(m->name) - 1) : s;
-		size_t n2 = (size_t)(s + i - from);
-
-		for (k = 0; k < n2; k++) {
-			m->name[k] = tlsrpt_lower(from[k]);
+		/* a longer name keeps its last bytes */
+		for (k = 0; k < cap; k++) {
+			m->name[k] = tlsrpt_lower(s[i - cap + k]);
 		}
-		m->name[n2] = '\0';
+		m->name[cap] = '\0';
 	}
 	k = (size_t)(rb - s) + 1;
 	if (k + 1 < n && s[k] == ':' && is_digit(s[k + 1])) {

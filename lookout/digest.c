@@ -325,13 +325,19 @@ static void add_report(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll)
 		id = get_or(ll, "submitter", get_or(ll, "organization-name", "unknown"));
 	}
 	copy_lower(e->rep, sizeof(e->rep), id);
+	if (day > d->last_day) {
+		/* after the period (--today in the past): as if not received yet, no entry at all
+		 */
+		d->st.outside++;
+		return;
+	}
 	if ((dom = domain_get(d, get_or(ll, "policy-domain", "unknown"), &e->dom)) == NULL) {
 		return;
 	}
-	if (day <= d->last_day && (dom->first_day < 0 || day < dom->first_day)) {
+	if (dom->first_day < 0 || day < dom->first_day) {
 		dom->first_day = day;
 	}
-	if (day <= d->last_day && day > dom->last_day) {
+	if (day > dom->last_day) {
 		dom->last_day = day;
 	}
 	ri = reporter_get(d, dom, e->rep);
@@ -341,10 +347,10 @@ static void add_report(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll)
 		if (strcmp(dkim, "pass") == 0) {
 			r->dkim = 1;
 		}
-		if (day <= d->last_day && (r->first_day < 0 || day < r->first_day)) {
+		if (r->first_day < 0 || day < r->first_day) {
 			r->first_day = day;
 		}
-		if (day <= d->last_day && day > r->last_day) {
+		if (day > r->last_day) {
 			r->last_day = day;
 		}
 	}

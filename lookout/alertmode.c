@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <syslog.h>
 #include <time.h>
@@ -30,6 +31,7 @@
 #include "alert_log.h"
 #include "conf.h"
 #include "alertmode.h"
+#include "journal.h"
 #include "logline.h"
 #include "logscan.h"
 
@@ -41,6 +43,9 @@ struct aopts {
 	size_t ndomains;
 	int format; /* enum tlsrpt_format, -1 until --json or the configuration says */
 	int to_stdout, facility;
+	int journal, verified; /* inputs: journalctl -o json; files of verified origin */
+	const char *juser, *junit;
+	struct tlsrpt_journal_trust jt;
 	time_t now;
 	struct tlsrpt_alert_conf c;
 };
@@ -50,7 +55,9 @@ static void alert_usage(void)
 	fputs("usage: tlsrpt-lookout --alert [--state FILE] [--now YYYY-MM-DD[THH:MM:SS] | @EPOCH]\n"
 	      "         [--alert-window DAYS] [--silent-after DAYS] [--min-failed N]\n"
 	      "         [--min-rate PERCENT] [--domain DOMAIN]... [--config FILE]\n"
-	      "         [--json] [--stdout] [--tag TAG] FILE...\n",
+	      "         [--json] [--stdout] [--tag TAG] [--verified] FILE...\n"
+	      "       tlsrpt-lookout --alert --journal [--journal-user USER] [--journal-unit UNIT]\n"
+	      "         [options as above] FILE|-...\n",
 	      stderr);
 }
 
@@ -124,8 +131,66 @@ static ssize_t fd_read(void *ctx, void *buf, size_t len)
 	return read(*(int *)ctx, buf, len);
 }
 
+/* own_event - an event line of the alert mode (problem, recovered, silent): taken only when
+ * verified */
+static int own_event(const struct tlsrpt_logline *ll)
+{
+	return ll->event == TLSRPT_LL_OTHER && ll->word != NULL &&
+	       (strcmp(ll->word, "problem") == 0 || strcmp(ll->word, "recovered") == 0 ||
+	        strcmp(ll->word, "silent") == 0);
+}
+
+/*
+ * scan_journal - a journalctl -o json stream (a file or -) into the
+ * machine, whole: the milter's entries, and the alert mode's own event
+ * lines (written by tlsrpt-lookout as the milter's user); nothing else
+ */
+static int scan_journal(struct tlsrpt_alert *a, const char *path, const struct aopts *o)
+{
+	struct tlsrpt_logline *ll = malloc(sizeof(*ll));
+	struct tlsrpt_journal *j = NULL;
+	const struct tlsrpt_journal_stats *st;
+	enum tlsrpt_journal_origin org;
+	const char *msg;
+	char err[256];
+	size_t len;
+	int fd, r;
+
+	fd = strcmp(path, "-") == 0 ? dup(0) : open(path, O_RDONLY | O_CLOEXEC);
+	if (ll == NULL || fd < 0 || (j = tlsrpt_journal_new(fd_read, &fd, &o->jt)) == NULL) {
+		fprintf(stderr, "tlsrpt-lookout: %s: %s\n", path,
+		        fd < 0 ? strerror(errno) : "out of memory");
+		if (fd >= 0) {
+			close(fd);
+		}
+		free(ll);
+		return -1;
+	}
+	while ((r = tlsrpt_journal_next(j, &msg, &len, &org, err, sizeof(err))) > 0) {
+		if (org == TLSRPT_JOURNAL_FOREIGN ||
+		    !tlsrpt_logline_parse(ll, msg, len, TLSRPT_LOGLINE_BARE) ||
+		    own_event(ll) != (org == TLSRPT_JOURNAL_LOOKOUT)) {
+			continue;
+		}
+		tlsrpt_alert_add(a, ll, o->now);
+	}
+	if (r < 0) {
+		fprintf(stderr, "tlsrpt-lookout: %s: %s\n", path, err);
+	}
+	st = tlsrpt_journal_stats(j);
+	if (st->foreign > 0) {
+		fprintf(stderr,
+		        "tlsrpt-lookout: %s: %llu entries tagged tlsrpt-milter left out: not written by the milter or the alert mode (uid %ld)\n",
+		        path, st->foreign, o->jt.uid);
+	}
+	tlsrpt_journal_free(j);
+	close(fd);
+	free(ll);
+	return r < 0 ? -1 : 0;
+}
+
 /* scan - the new whole lines of one file into the machine; 0 or -1 (message printed) */
-static int scan(struct tlsrpt_alert *a, const char *path, time_t now)
+static int scan(struct tlsrpt_alert *a, const char *path, time_t now, int verified)
 {
 	struct tlsrpt_logline *ll = malloc(sizeof(*ll));
 	struct tlsrpt_logscan *sc = NULL;
@@ -165,8 +230,10 @@ static int scan(struct tlsrpt_alert *a, const char *path, time_t now)
 	}
 	tlsrpt_logscan_whole_lines(sc);
 	while ((r = tlsrpt_logscan_next(sc, &line, &len, &off, err, sizeof(err))) > 0) {
+		/* an event line in a file anyone can log to may be a local user's: left out */
 		if (tlsrpt_logline_parse(ll, line, len,
-		                         tlsrpt_logscan_bare(sc) ? TLSRPT_LOGLINE_BARE : 0)) {
+		                         tlsrpt_logscan_bare(sc) ? TLSRPT_LOGLINE_BARE : 0) &&
+		    (verified || !own_event(ll))) {
 			tlsrpt_alert_add_at(a, ll, now, (unsigned long long)st.st_ino, off);
 		}
 	}
@@ -200,6 +267,40 @@ static void report_error(const struct aopts *o, const char *reason)
 	tlsrpt_alert_log_error(reason, out_format(o), o->to_stdout ? stdout : NULL);
 }
 
+/*
+ * lock_state - hold STATE.lock (flock, exclusive) until the process ends: a
+ * second run started meanwhile (the timer and a hand-started one) waits,
+ * then reads the state the first saved, so nothing is announced twice and
+ * the two never rename over each other.  The descriptor or -1 (message printed).
+ */
+static int lock_state(const char *state)
+{
+	char path[4096];
+	int fd;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s.lock", state) >= sizeof(path)) {
+		fprintf(stderr, "tlsrpt-lookout: %s: name too long\n", state);
+		return -1;
+	}
+	if ((fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC, 0644)) < 0) {
+		fprintf(stderr, "tlsrpt-lookout: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno == EWOULDBLOCK) {
+			fprintf(stderr,
+			        "tlsrpt-lookout: %s: another --alert run holds it; waiting\n",
+			        path);
+		}
+		if (errno != EWOULDBLOCK || flock(fd, LOCK_EX) < 0) {
+			fprintf(stderr, "tlsrpt-lookout: %s: %s\n", path, strerror(errno));
+			close(fd);
+			return -1;
+		}
+	}
+	return fd;
+}
+
 /* tlsrpt_digest_alert_main - the --alert mode; argv[0] is "--alert" */
 int tlsrpt_digest_alert_main(int argc, char **argv)
 {
@@ -215,6 +316,10 @@ int tlsrpt_digest_alert_main(int argc, char **argv)
 	        {"json", no_argument, NULL, 'j'},
 	        {"stdout", no_argument, NULL, 'o'},
 	        {"tag", required_argument, NULL, 't'},
+	        {"journal", no_argument, NULL, 'J'},
+	        {"journal-user", required_argument, NULL, 'U'},
+	        {"journal-unit", required_argument, NULL, 'N'},
+	        {"verified", no_argument, NULL, 'V'},
 	        {"help", no_argument, NULL, 'h'},
 	        {NULL, 0, NULL, 0},
 	};
@@ -224,7 +329,7 @@ int tlsrpt_digest_alert_main(int argc, char **argv)
 	char err[512];
 	size_t n, i;
 	double v;
-	int ch, bad = 0, rc;
+	int ch, bad = 0, rc, lockfd;
 
 	memset(&o, 0, sizeof(o));
 	o.state = "/var/lib/tlsrpt-milter/alert-state";
@@ -232,6 +337,7 @@ int tlsrpt_digest_alert_main(int argc, char **argv)
 	o.format = -1;
 	o.facility = LOG_MAIL;
 	o.now = time(NULL);
+	o.junit = "tlsrpt-milter.service";
 	tlsrpt_alert_defaults(&o.c);
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
@@ -289,6 +395,18 @@ int tlsrpt_digest_alert_main(int argc, char **argv)
 		case 't':
 			o.tag = optarg;
 			break;
+		case 'J':
+			o.journal = 1;
+			break;
+		case 'U':
+			o.juser = optarg;
+			break;
+		case 'N':
+			o.junit = optarg;
+			break;
+		case 'V':
+			o.verified = 1;
+			break;
 		case 'h':
 			alert_usage();
 			return 0;
@@ -300,6 +418,14 @@ int tlsrpt_digest_alert_main(int argc, char **argv)
 	if (optind == argc) {
 		fprintf(stderr, "tlsrpt-lookout: --alert needs the log files to follow\n");
 		alert_usage();
+		return 2;
+	}
+	if (o.journal &&
+	    tlsrpt_journal_trust_init(&o.jt, o.juser, o.config, o.junit, err, sizeof(err)) < 0) {
+		fprintf(stderr, "tlsrpt-lookout: --journal: %s\n", err);
+		return 2;
+	}
+	if ((lockfd = lock_state(o.state)) < 0) {
 		return 2;
 	}
 	if ((a = tlsrpt_alert_new(&o.c, err, sizeof(err))) == NULL) {
@@ -336,7 +462,8 @@ int tlsrpt_digest_alert_main(int argc, char **argv)
 	}
 	tlsrpt_alert_begin_files(a);
 	for (; optind < argc; optind++) {
-		bad |= scan(a, argv[optind], o.now) < 0;
+		bad |= (o.journal ? scan_journal(a, argv[optind], &o)
+		                  : scan(a, argv[optind], o.now, o.verified)) < 0;
 	}
 	ev = tlsrpt_alert_finish(a, o.now, &n);
 	if (tlsrpt_alert_log(ev, n, out_format(&o), (long)(o.c.silent_after / 86400),
@@ -351,5 +478,6 @@ int tlsrpt_digest_alert_main(int argc, char **argv)
 		bad = 1;
 	}
 	tlsrpt_alert_free(a);
+	close(lockfd); /* the lock goes with it, after the state is saved */
 	return bad ? 2 : 0;
 }

@@ -27,6 +27,7 @@
 #include "conf.h"
 #include "digest.h"
 #include "alertmode.h"
+#include "journal.h"
 #include "logline.h"
 #include "logscan.h"
 #include "meaning.h"
@@ -43,6 +44,9 @@ struct opts {
 	int silent_days;
 	int json, text;
 	const char *html, *prom, *mail, *sendmail, *from, *config;
+	int journal;                    /* inputs are journalctl -o json */
+	const char *juser, *junit;      /* who may write our lines there */
+	struct tlsrpt_journal_trust jt; /* the two, resolved */
 };
 
 /* usage - the synopsis on stderr */
@@ -51,6 +55,7 @@ static void usage(void)
 	fputs("usage: tlsrpt-lookout [--days N | --since YYYY-MM-DD] [--today YYYY-MM-DD]\n"
 	      "         [--silent-days N] [--domain DOMAIN]... [--config FILE] [--json]\n"
 	      "         [--html FILE] [--prometheus FILE] [--mail ADDRESS [--from ADDRESS] [--sendmail PATH]]\n"
+	      "         [--journal [--journal-user USER] [--journal-unit UNIT]]\n"
 	      "         [FILE|-]...\n"
 	      "       tlsrpt-lookout --explain RESULT-TYPE\n"
 	      "       tlsrpt-lookout --alert --help (stateful alerts)\n"
@@ -89,8 +94,58 @@ static ssize_t gz_read(void *ctx, void *buf, size_t len)
 	return tlsrpt_payload_gzread(ctx, buf, len);
 }
 
-/* scan_file - feed one input to the digest; 0 ok, -1 (message printed) */
-static int scan_file(struct tlsrpt_digest *d, const char *name)
+/* journal_note - say on stderr what a journal input left out */
+static void journal_note(const char *name, const struct tlsrpt_journal *j,
+                         const struct tlsrpt_journal_trust *jt)
+{
+	const struct tlsrpt_journal_stats *st = tlsrpt_journal_stats(j);
+
+	if (st->foreign > 0) {
+		fprintf(stderr,
+		        "tlsrpt-lookout: %s: %llu entries tagged tlsrpt-milter left out: not written by the milter (uid %ld%s%s)\n",
+		        name, st->foreign, jt->uid,
+		        jt->unit != NULL && jt->unit[0] != '\0' ? ", unit " : "",
+		        jt->unit != NULL ? jt->unit : "");
+	}
+	if (st->malformed > 0 || st->too_long > 0) {
+		fprintf(stderr,
+		        "tlsrpt-lookout: %s: %llu lines not journalctl -o json, %llu over %d bytes, left out\n",
+		        name, st->malformed, st->too_long, TLSRPT_JOURNAL_LINE_MAX);
+	}
+}
+
+/* scan_journal - the milter's own entries of a journalctl -o json stream into the digest */
+static int scan_journal(struct tlsrpt_digest *d, const char *name, tlsrpt_logscan_read_fn fn,
+                        void *ctx, struct tlsrpt_logline *ll, const struct tlsrpt_journal_trust *jt)
+{
+	struct tlsrpt_journal *j = tlsrpt_journal_new(fn, ctx, jt);
+	enum tlsrpt_journal_origin org;
+	const char *msg;
+	char err[256];
+	size_t len;
+	int r;
+
+	if (j == NULL) {
+		fprintf(stderr, "tlsrpt-lookout: out of memory\n");
+		return -1;
+	}
+	while ((r = tlsrpt_journal_next(j, &msg, &len, &org, err, sizeof(err))) > 0) {
+		if (org == TLSRPT_JOURNAL_MILTER &&
+		    tlsrpt_logline_parse(ll, msg, len, TLSRPT_LOGLINE_BARE)) {
+			tlsrpt_digest_add(d, ll);
+		}
+	}
+	if (r < 0) {
+		fprintf(stderr, "tlsrpt-lookout: %s: %s\n", name, err);
+	}
+	journal_note(name, j, jt);
+	tlsrpt_journal_free(j);
+	return r < 0 ? -1 : 0;
+}
+
+/* scan_file - feed one input to the digest (jt: a journal stream); 0 ok, -1 (message printed) */
+static int scan_file(struct tlsrpt_digest *d, const char *name,
+                     const struct tlsrpt_journal_trust *jt)
 {
 	struct tlsrpt_logline *ll = malloc(sizeof(*ll));
 	struct tlsrpt_payload_gzfile *gz = NULL;
@@ -125,9 +180,17 @@ static int scan_file(struct tlsrpt_digest *d, const char *name)
 			fprintf(stderr, "tlsrpt-lookout: %s: cannot open\n", name);
 			return -1;
 		}
+		if (jt != NULL) {
+			rc = scan_journal(d, name, gz_read, gz, ll, jt);
+			goto out;
+		}
 		sc = tlsrpt_logscan_new(gz_read, gz, 0);
 	} else {
 		posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+		if (jt != NULL) {
+			rc = scan_journal(d, name, plain_read, &fd, ll, jt);
+			goto out;
+		}
 		sc = tlsrpt_logscan_new(plain_read, &fd, 0);
 	}
 	if (sc == NULL) {
@@ -388,10 +451,16 @@ int main(int argc, char **argv)
 	        {"mail", required_argument, NULL, 'm'},
 	        {"from", required_argument, NULL, 'f'},
 	        {"sendmail", required_argument, NULL, 'M'},
+	        {"journal", no_argument, NULL, 'J'},
+	        {"journal-user", required_argument, NULL, 'U'},
+	        {"journal-unit", required_argument, NULL, 'N'},
 	        {"help", no_argument, NULL, 'h'},
 	        {NULL, 0, NULL, 0},
 	};
-	struct opts o = {7, -1, -1, 7, 0, 1, NULL, NULL, NULL, "/usr/sbin/sendmail", NULL, NULL};
+	struct opts o = {7,        -1,   -1,   7,    0,
+	                 1,        NULL, NULL, NULL, "/usr/sbin/sendmail",
+	                 NULL,     NULL, 0,    NULL, "tlsrpt-milter.service",
+	                 {0, NULL}};
 	const char *domains[TLSRPT_LOOKOUT_MAX_DOMAINS];
 	size_t ndomains = 0, i;
 	struct tlsrpt_render_opts ro;
@@ -486,6 +555,15 @@ int main(int argc, char **argv)
 		case 'M':
 			o.sendmail = optarg;
 			break;
+		case 'J':
+			o.journal = 1;
+			break;
+		case 'U':
+			o.juser = optarg;
+			break;
+		case 'N':
+			o.junit = optarg;
+			break;
 		case 'h':
 			usage();
 			return EXIT_CLEAN;
@@ -517,11 +595,17 @@ int main(int argc, char **argv)
 		tlsrpt_digest_free(d);
 		return EXIT_USAGE;
 	}
+	if (o.journal &&
+	    tlsrpt_journal_trust_init(&o.jt, o.juser, o.config, o.junit, err, sizeof(err)) < 0) {
+		fprintf(stderr, "tlsrpt-lookout: --journal: %s\n", err);
+		tlsrpt_digest_free(d);
+		return EXIT_USAGE;
+	}
 	if (optind == argc) {
-		bad |= scan_file(d, "-") < 0;
+		bad |= scan_file(d, "-", o.journal ? &o.jt : NULL) < 0;
 	}
 	for (; optind < argc; optind++) {
-		bad |= scan_file(d, argv[optind]) < 0;
+		bad |= scan_file(d, argv[optind], o.journal ? &o.jt : NULL) < 0;
 	}
 	tlsrpt_digest_finish(d);
 	ro.today = o.today;

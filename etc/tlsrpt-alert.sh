@@ -16,7 +16,10 @@
 # (tlsrpt-lookout --alert, run by tlsrpt-lookout-alert.timer): problem, recovered
 # and silent, plus the milter's error lines; with the snippets' per-line
 # option also every failure and failure-omitted line.  The subject names
-# the event, the policy domain, the result type or reporter, and the host;
+# the event, the policy domain, and for a problem, recovered or failure
+# the result type and the receiving MX (its IP when the report names no
+# MX) - what failed, not the host that logged it; a silent event names the
+# reporter, an error the logging host;
 # the body is the line itself, then for a problem or recovered event what
 # the result type means and its usual fix (tlsrpt-lookout --explain), and
 # for problem, recovered and silent the digest's summary of the domain
@@ -113,9 +116,12 @@ while IFS= read -r line || [ -n "$line" ]; do
     rt=$(safe "$(field "$line" result-type)" 64)
     who=$(safe "$(field "$line" reporter)" 100)
     day=$(safe "$(field "$line" last-day)$(field "$line" last-seen)" 10)
+    mx=$(safe "$(field "$line" receiving-mx-hostname)" 100)
+    [ -n "$mx" ] || mx=$(safe "$(field "$line" receiving-ip)" 64)
     case $ev in
-    problem | recovered) subject="TLS-RPT $ev for $dom: ${rt:-unknown} on $host" ;;
-    silent) subject="TLS-RPT silent: ${who:+$who for }$dom on $host" ;;
+    problem | recovered | failure) subject="TLS-RPT $ev for $dom: ${rt:-unknown} at ${mx:-an unnamed MX}" ;;
+    silent) subject="TLS-RPT silent: ${who:+$who for }$dom" ;;
+    failure-omitted) subject="TLS-RPT failure-omitted for $dom" ;;
     *) subject="TLS-RPT ${ev:-alert}${dom:+ for $dom} on $host" ;;
     esac
     {

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "ascii.h"
+#include "calendar.h"
 #include "digest.h"
 #include "errbuf.h"
 
@@ -312,7 +313,7 @@ static void add_report(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll)
 	long day, ri;
 	int s;
 
-	if (rid == NULL || start == NULL || tlsrpt_logline_day(start, strlen(start), &day) < 0) {
+	if (rid == NULL || start == NULL || tlsrpt_calendar_day(start, strlen(start), &day) < 0) {
 		d->st.malformed++;
 		return;
 	}

@@ -7,7 +7,7 @@
  * textfile, or mails text and HTML as multipart/alternative (both
  * quoted-printable, so no line passes 76 characters whatever a report's
  * values hold) through the local sendmail.  The library does the work (logscan, logline, digest,
- * render); this file is options, files and the exit status:
+ * render) and logfile.c reads the inputs; this file is options, outputs and the exit status:
  * 0 no failed session in the period, 1 some, 2 usage or input error.
  */
 #include "config.h"
@@ -24,15 +24,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "alertmode.h"
 #include "conf.h"
 #include "digest.h"
 #include "dnsnote.h"
-#include "alertmode.h"
-#include "journal.h"
+#include "calendar.h"
 #include "logline.h"
-#include "logscan.h"
+#include "journalfile.h"
+#include "logfile.h"
 #include "meaning.h"
-#include "payload.h"
 #include "render.h"
 
 #define EXIT_CLEAN 0
@@ -81,143 +81,32 @@ static long parse_int(const char *s, long lo, long hi)
 /* parse_date - YYYY-MM-DD as a day number; 0 ok, -1 not a date */
 static int parse_date(const char *s, long *day)
 {
-	return strlen(s) == 10 && tlsrpt_logline_day(s, 10, day) == 0 ? 0 : -1;
+	return strlen(s) == 10 && tlsrpt_calendar_day(s, 10, day) == 0 ? 0 : -1;
 }
 
-/* plain_read, gz_read - read functions for the scanner */
-static ssize_t plain_read(void *ctx, void *buf, size_t len)
+/* feed_line - one line of an input into the digest */
+static void feed_line(void *ctx, const struct tlsrpt_logline *ll, unsigned long long ino,
+                      unsigned long long off)
 {
-	return read(*(int *)ctx, buf, len);
+	(void)ino;
+	(void)off;
+	tlsrpt_digest_add(ctx, ll);
 }
 
-static ssize_t gz_read(void *ctx, void *buf, size_t len)
+/* feed_entry - one journal entry into the digest when the milter wrote it */
+static void feed_entry(void *ctx, const struct tlsrpt_logline *ll,
+                       enum tlsrpt_journal_origin origin)
 {
-	return tlsrpt_payload_gzread(ctx, buf, len);
-}
-
-/* journal_note - say on stderr what a journal input left out */
-static void journal_note(const char *name, const struct tlsrpt_journal *j,
-                         const struct tlsrpt_journal_trust *jt)
-{
-	const struct tlsrpt_journal_stats *st = tlsrpt_journal_stats(j);
-
-	if (st->foreign > 0) {
-		fprintf(stderr,
-		        "tlsrpt-lookout: %s: %llu entries tagged tlsrpt-milter left out: not written by the milter (uid %ld%s%s)\n",
-		        name, st->foreign, jt->uid,
-		        jt->unit != NULL && jt->unit[0] != '\0' ? ", unit " : "",
-		        jt->unit != NULL ? jt->unit : "");
-	}
-	if (st->malformed > 0 || st->too_long > 0) {
-		fprintf(stderr,
-		        "tlsrpt-lookout: %s: %llu lines not journalctl -o json, %llu over %d bytes, left out\n",
-		        name, st->malformed, st->too_long, TLSRPT_JOURNAL_LINE_MAX);
+	if (origin == TLSRPT_JOURNAL_MILTER) {
+		tlsrpt_digest_add(ctx, ll);
 	}
 }
 
-/* scan_journal - the milter's own entries of a journalctl -o json stream into the digest */
-static int scan_journal(struct tlsrpt_digest *d, const char *name, tlsrpt_logscan_read_fn fn,
-                        void *ctx, struct tlsrpt_logline *ll, const struct tlsrpt_journal_trust *jt)
+/* scan - one input, a syslog file or (--journal) a journalctl -o json stream */
+static int scan(const struct opts *o, struct tlsrpt_digest *d, const char *name)
 {
-	struct tlsrpt_journal *j = tlsrpt_journal_new(fn, ctx, jt);
-	enum tlsrpt_journal_origin org;
-	const char *msg;
-	char err[256];
-	size_t len;
-	int r;
-
-	if (j == NULL) {
-		fprintf(stderr, "tlsrpt-lookout: out of memory\n");
-		return -1;
-	}
-	while ((r = tlsrpt_journal_next(j, &msg, &len, &org, err, sizeof(err))) > 0) {
-		if (org == TLSRPT_JOURNAL_MILTER &&
-		    tlsrpt_logline_parse(ll, msg, len, TLSRPT_LOGLINE_BARE)) {
-			tlsrpt_digest_add(d, ll);
-		}
-	}
-	if (r < 0) {
-		fprintf(stderr, "tlsrpt-lookout: %s: %s\n", name, err);
-	}
-	journal_note(name, j, jt);
-	tlsrpt_journal_free(j);
-	return r < 0 ? -1 : 0;
-}
-
-/* scan_file - feed one input to the digest (jt: a journal stream); 0 ok, -1 (message printed) */
-static int scan_file(struct tlsrpt_digest *d, const char *name,
-                     const struct tlsrpt_journal_trust *jt)
-{
-	struct tlsrpt_logline *ll = malloc(sizeof(*ll));
-	struct tlsrpt_payload_gzfile *gz = NULL;
-	struct tlsrpt_logscan *sc = NULL;
-	unsigned char magic[2];
-	const char *line;
-	unsigned long long off;
-	char err[256];
-	size_t len;
-	int fd, rc = 0, r, flags;
-	struct stat st;
-
-	if (ll == NULL) {
-		fprintf(stderr, "tlsrpt-lookout: out of memory\n");
-		return -1;
-	}
-	fd = strcmp(name, "-") == 0 ? dup(0) : open(name, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st) < 0) {
-		fprintf(stderr, "tlsrpt-lookout: %s: %s\n", name, strerror(errno));
-		if (fd >= 0) {
-			close(fd);
-		}
-		free(ll);
-		return -1;
-	}
-	/* gzip when the first bytes say so; a pipe always goes through zlib's transparent mode */
-	if (!S_ISREG(st.st_mode) ||
-	    (pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b)) {
-		if ((gz = tlsrpt_payload_gzopen(fd)) == NULL) {
-			close(fd);
-			free(ll);
-			fprintf(stderr, "tlsrpt-lookout: %s: cannot open\n", name);
-			return -1;
-		}
-		if (jt != NULL) {
-			rc = scan_journal(d, name, gz_read, gz, ll, jt);
-			goto out;
-		}
-		sc = tlsrpt_logscan_new(gz_read, gz, 0);
-	} else {
-		posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-		if (jt != NULL) {
-			rc = scan_journal(d, name, plain_read, &fd, ll, jt);
-			goto out;
-		}
-		sc = tlsrpt_logscan_new(plain_read, &fd, 0);
-	}
-	if (sc == NULL) {
-		fprintf(stderr, "tlsrpt-lookout: out of memory\n");
-		rc = -1;
-		goto out;
-	}
-	while ((r = tlsrpt_logscan_next(sc, &line, &len, &off, err, sizeof(err))) > 0) {
-		flags = tlsrpt_logscan_bare(sc) ? TLSRPT_LOGLINE_BARE : 0;
-		if (tlsrpt_logline_parse(ll, line, len, flags)) {
-			tlsrpt_digest_add(d, ll);
-		}
-	}
-	if (r < 0) {
-		fprintf(stderr, "tlsrpt-lookout: %s: %s\n", name, err);
-		rc = -1;
-	}
-out:
-	tlsrpt_logscan_free(sc);
-	if (gz != NULL) {
-		tlsrpt_payload_gzclose(gz);
-	} else {
-		close(fd);
-	}
-	free(ll);
-	return rc;
+	return o->journal ? tlsrpt_journalfile_scan(name, &o->jt, feed_entry, d)
+	                  : tlsrpt_logfile_scan(name, NULL, feed_line, d);
 }
 
 /* write_prom - the textfile, written to a temporary name and renamed (the collector may read it) */
@@ -382,8 +271,8 @@ static int send_mail(const struct opts *o, const struct tlsrpt_digest *d,
 		waitpid(pid, &status, 0);
 		goto out;
 	}
-	tlsrpt_logline_date(d->first_day, from, sizeof(from));
-	tlsrpt_logline_date(d->last_day, to, sizeof(to));
+	tlsrpt_calendar_date(d->first_day, from, sizeof(from));
+	tlsrpt_calendar_date(d->last_day, to, sizeof(to));
 	snprintf(boundary, sizeof(boundary), "=_tlsrpt-lookout-%ld-%ld", (long)getpid(), (long)now);
 	gmtime_r(&now, &tm);
 	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", &tm);
@@ -611,10 +500,10 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (optind == argc) {
-		bad |= scan_file(d, "-", o.journal ? &o.jt : NULL) < 0;
+		bad |= scan(&o, d, "-") < 0;
 	}
 	for (; optind < argc; optind++) {
-		bad |= scan_file(d, argv[optind], o.journal ? &o.jt : NULL) < 0;
+		bad |= scan(&o, d, argv[optind]) < 0;
 	}
 	tlsrpt_digest_finish(d);
 	ro.today = o.today;

@@ -257,7 +257,7 @@ origin_forge() {
         "ALERT: problem policy-domain=example.com policy-type=sts result-type=certificate-expired receiving-mx-hostname=mail.example.com reporters=google.com failed-session-count=2" \
         "problem policy-domain=example.com policy-type=sts result-type=certificate-expired receiving-mx-hostname=mail.example.com" \
         "ALERT: problem policy-domain=forged-by-nobody.example policy-type=sts result-type=certificate-expired receiving-mx-hostname=mx.forged-by-nobody.example reporters=google.com failed-session-count=9"; do
-        ct runuser -u nobody -- logger -t tlsrpt-milter -- "$l" || fail "logger as nobody: $l"
+        ct runuser -u nobody -- logger -p mail.warning -t tlsrpt-milter -- "$l" || fail "logger as nobody: $l"
     done
     wait_for "ct journalctl -t tlsrpt-milter -o cat | grep -q forged-by-nobody" &&
         ok "a local user (nobody) logged a forged report and problem events under the milter's tag" ||

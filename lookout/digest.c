@@ -30,19 +30,23 @@ struct pend_dom {
 	unsigned long long total, failed;
 };
 
+struct seen {
+	uint64_t a, b;
+};
+
 struct pending {
-	uint64_t key; /* hash of host, prefix, report-id; 0 = free */
-	uint64_t msg; /* hash of host, prefix: the message */
-	int skip;     /* duplicate, outside the period or over a limit */
+	uint64_t key;                    /* hash of host, prefix, report-id; 0 = free */
+	uint64_t msg;                    /* hash of host, prefix: the message */
+	int skip;                        /* duplicate, outside the period or over a limit */
+	long dup;                        /* index in d->dup when a kept duplicate, else -1 */
+	struct seen seen;                /* the duplicate key once counted, else zero */
+	char host[TLSRPT_LOOKOUT_WHERE]; /* where it was logged, for a duplicate's note */
+	char qid[TLSRPT_LOOKOUT_WHERE];
 	long day;
 	size_t dom; /* the report's domain */
 	char rep[TLSRPT_LOOKOUT_NAME];
 	struct pend_dom pd[PENDING_DOMAINS];
 	size_t npd;
-};
-
-struct seen {
-	uint64_t a, b;
 };
 
 struct tlsrpt_digest_priv {
@@ -288,6 +292,7 @@ static struct pending *pending_new(struct tlsrpt_digest_priv *p, uint64_t key)
 	}
 	memset(e, 0, sizeof(*e));
 	e->key = key;
+	e->dup = -1;
 	return e;
 }
 
@@ -297,6 +302,48 @@ static const char *get_or(const struct tlsrpt_logline *ll, const char *key, cons
 	const char *v = tlsrpt_logline_get(ll, key, NULL);
 
 	return v != NULL && v[0] != '\0' ? v : dflt;
+}
+
+/* counted_copy - the pending report counted under key k, NULL when no longer pending */
+static struct pending *counted_copy(struct tlsrpt_digest_priv *p, struct seen k)
+{
+	size_t i;
+
+	for (i = 0; i < p->count; i++) {
+		struct pending *e = &p->ring[(p->head + TLSRPT_LOOKOUT_MAX_PENDING - 1 - i) %
+		                             TLSRPT_LOOKOUT_MAX_PENDING];
+
+		if (!e->skip && e->seen.a == k.a && e->seen.b == k.b) {
+			return e;
+		}
+	}
+	return NULL;
+}
+
+/* note_duplicate - keep what a person needs to recognise a duplicate, while there is room */
+static void note_duplicate(struct tlsrpt_digest *d, struct pending *e, struct seen k,
+                           const char *rid, const char *domain)
+{
+	struct tlsrpt_digest_dup *x;
+	struct pending *first;
+
+	if (d->ndup >= TLSRPT_LOOKOUT_MAX_DUPS) {
+		return;
+	}
+	e->dup = (long)d->ndup;
+	x = &d->dup[d->ndup++];
+	memset(x, 0, sizeof(*x));
+	copy(x->reporter, sizeof(x->reporter), e->rep);
+	copy(x->report_id, sizeof(x->report_id), rid);
+	copy_lower(x->domain, sizeof(x->domain), domain);
+	x->day = e->day;
+	copy(x->host, sizeof(x->host), e->host);
+	copy(x->qid, sizeof(x->qid), e->qid);
+	if ((first = counted_copy(d->priv, k)) != NULL) {
+		x->first_known = 1;
+		copy(x->first_host, sizeof(x->first_host), first->host);
+		copy(x->first_qid, sizeof(x->first_qid), first->qid);
+	}
 }
 
 /* add_report - a report line */
@@ -321,6 +368,8 @@ static void add_report(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll)
 	e->msg = message_key(ll);
 	e->skip = 1;
 	e->day = day;
+	copy(e->host, sizeof(e->host), ll->host != NULL ? ll->host : "");
+	copy(e->qid, sizeof(e->qid), ll->prefix != NULL ? ll->prefix : "");
 	id = strcmp(dkim, "pass") == 0 ? get_or(ll, "dkim-domain", NULL) : NULL;
 	if (id == NULL) {
 		id = get_or(ll, "submitter", get_or(ll, "organization-name", "unknown"));
@@ -368,12 +417,14 @@ static void add_report(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll)
 	if ((s = seen_insert(p, k)) != 0) {
 		if (s > 0) {
 			d->st.duplicates++;
+			note_duplicate(d, e, k, rid, get_or(ll, "policy-domain", "unknown"));
 		} else {
 			d->st.limited++;
 		}
 		return;
 	}
 	e->skip = 0;
+	e->seen = k;
 	d->st.reports++;
 	dom->reports++;
 	if (r != NULL) {
@@ -654,6 +705,9 @@ void tlsrpt_digest_add(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll)
 		return;
 	}
 	if (e->skip) {
+		if (e->dup >= 0) {
+			d->dup[e->dup].lines++;
+		}
 		return;
 	}
 	switch (ll->event) {

@@ -17,6 +17,9 @@
  *     own backslash is doubled in the value read (written \\\\), so two
  *     different values never give one series (node_exporter would drop
  *     one at every scrape).
+ * Text and HTML open with each domain's verdict (health.h), most urgent
+ * first, and explain each kept duplicate; JSON carries the verdict as
+ * "status" and the duplicates as "duplicates".
  * No globals, no printing of its own.
  */
 #ifndef TLSRPT_RENDER_H

@@ -23,9 +23,11 @@
 # the body is the line itself, then for a problem or recovered event what
 # the result type means and its usual fix (tlsrpt-lookout --explain), and
 # for problem, recovered and silent the digest's summary of the domain
-# over the last 7 days, read from the logs named by -l (default
-# /var/log/mail.log.1 /var/log/mail.log, those that exist and are
-# readable).  -d names the tlsrpt-lookout program (default
+# over the last 7 days, read from the logs named by -l (default the
+# rsyslog recipe's file of verified origin,
+# /var/log/tlsrpt-milter/milter.log.1 and milter.log, when it is there,
+# else /var/log/mail.log.1 /var/log/mail.log, where a local user can forge
+# lines; those that exist and are readable).  -d names the tlsrpt-lookout program (default
 # /usr/bin/tlsrpt-lookout); without it the mail has the line alone.
 #
 # The line comes from a report, i.e. from a stranger: it is only ever
@@ -42,6 +44,8 @@ export PATH
 sendmail=/usr/sbin/sendmail
 digest=/usr/bin/tlsrpt-lookout
 logs="/var/log/mail.log.1 /var/log/mail.log"
+[ -r /var/log/tlsrpt-milter/milter.log ] &&
+    logs="/var/log/tlsrpt-milter/milter.log.1 /var/log/tlsrpt-milter/milter.log"
 while [ $# -ge 2 ]; do
     case $1 in
     -s) sendmail=$2 ;;

@@ -22,6 +22,7 @@
 #include "calendar.h"
 #include "digest.h"
 #include "errbuf.h"
+#include "mxseen.h"
 
 #define PENDING_DOMAINS 4
 
@@ -577,6 +578,25 @@ static void add_policy(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll,
 	pd->failed = nf;
 }
 
+/* note_mx - hand a failure detail, with its day and reporter, to the MX join */
+static void note_mx(struct tlsrpt_digest *d, const struct tlsrpt_digest_domain *dom,
+                    const struct pending *e, const struct tlsrpt_logline *ll, unsigned long long n)
+{
+	struct tlsrpt_mxseen_failure f;
+
+	f.domain = dom->name;
+	f.day = e->day;
+	f.reporter = e->rep;
+	f.sending_ip = get_or(ll, "sending-mta-ip", "");
+	f.result_type = get_or(ll, "result-type", "");
+	f.policy_type = get_or(ll, "policy-type", "");
+	f.mx = get_or(ll, "receiving-mx-hostname", "");
+	f.ip = get_or(ll, "receiving-ip", "");
+	f.reason = get_or(ll, "failure-reason-code", "");
+	f.failed = n;
+	tlsrpt_mxseen_failure(d->mx, &f);
+}
+
 /* add_failure - a failure line */
 static void add_failure(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll, struct pending *e)
 {
@@ -632,6 +652,9 @@ static void add_failure(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll
 	ri = reporter_get(d, dom, e->rep);
 	if (ri >= 0 && ri < 64) {
 		f->reporters |= 1ULL << ri;
+	}
+	if (d->mx != NULL) {
+		note_mx(d, dom, e, ll, (unsigned long long)n);
 	}
 }
 

@@ -15,9 +15,10 @@
 
 #include "alert.h"
 #include "ascii.h"
-#include "cursor.h"
 #include "calendar.h"
+#include "cursor.h"
 #include "errbuf.h"
+#include "strcopy.h"
 #include "logline.h"
 
 #define PEND_DOMAINS 8
@@ -92,26 +93,9 @@ const char *tlsrpt_alert_name(enum tlsrpt_alert_kind k)
 	return "unknown";
 }
 
-/* put - bounded copy with control characters, tab and comma as '?'; lower-cased when asked */
-static void put(char *dst, size_t size, const char *src, int lower)
-{
-	size_t i;
-
-	if (src == NULL) {
-		src = "";
-	}
-	for (i = 0; i + 1 < size && src[i] != '\0'; i++) {
-		unsigned char ch = (unsigned char)src[i];
-
-		dst[i] = ch < 0x20 || ch == 0x7f || ch == ',' ? '?'
-		         : lower                              ? tlsrpt_lower(ch)
-		                                              : (char)ch;
-	}
-	dst[i] = '\0';
-}
-
-#define PUT(dst, src) put((dst), sizeof(dst), (src), 0)
-#define PUTLOW(dst, src) put((dst), sizeof(dst), (src), 1)
+/* PUT, PUTLOW - bounded copy with control characters, tab and comma as '?'; lower-cased */
+#define PUT(dst, src) TLSRPT_STRCOPY(dst, src, TLSRPT_COPY_FIELD)
+#define PUTLOW(dst, src) TLSRPT_STRCOPY(dst, src, TLSRPT_COPY_FIELD | TLSRPT_COPY_LOWER)
 
 /* tlsrpt_alert_new - an empty machine */
 struct tlsrpt_alert *tlsrpt_alert_new(const struct tlsrpt_alert_conf *c, struct tlsrpt_cursor *cur,

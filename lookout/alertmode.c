@@ -30,7 +30,6 @@
 #include "alert.h"
 #include "alert_log.h"
 #include "calendar.h"
-#include "conf.h"
 #include "alertmode.h"
 #include "alertstate.h"
 #include "conf.h"
@@ -107,9 +106,6 @@ static struct tlsrpt_conf *read_config(struct aopts *o)
 {
 	char err[512];
 	struct tlsrpt_conf *cfg = tlsrpt_conf_new(err, sizeof(err));
-	static const int fac[] = {LOG_MAIL,   LOG_DAEMON, LOG_USER,   LOG_LOCAL0,
-	                          LOG_LOCAL1, LOG_LOCAL2, LOG_LOCAL3, LOG_LOCAL4,
-	                          LOG_LOCAL5, LOG_LOCAL6, LOG_LOCAL7};
 
 	if (cfg == NULL || tlsrpt_conf_load(cfg, o->config, err, sizeof(err)) < 0) {
 		fprintf(stderr, "tlsrpt-lookout: %s\n", err);
@@ -119,9 +115,7 @@ static struct tlsrpt_conf *read_config(struct aopts *o)
 	if (o->format < 0) {
 		o->format = cfg->log_format;
 	}
-	if (cfg->log_facility >= 0 && (size_t)cfg->log_facility < sizeof(fac) / sizeof(fac[0])) {
-		o->facility = fac[cfg->log_facility];
-	}
+	o->facility = tlsrpt_conf_syslog_facility(cfg->log_facility);
 	return cfg;
 }
 

@@ -23,6 +23,7 @@
 #include "digest.h"
 #include "errbuf.h"
 #include "mxseen.h"
+#include "strcopy.h"
 
 #define PENDING_DOMAINS 4
 
@@ -92,29 +93,6 @@ static uint64_t hash_parts(uint64_t seed, const char *const *parts, size_t n)
 	return mix(h);
 }
 
-/* copy_lower - bounded copy, ASCII lower-cased */
-static void copy_lower(char *dst, size_t size, const char *src)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < size && src[i] != '\0'; i++) {
-		dst[i] = tlsrpt_lower(src[i]);
-	}
-	dst[i] = '\0';
-}
-
-/* copy - bounded copy */
-static void copy(char *dst, size_t size, const char *src)
-{
-	size_t n = strlen(src);
-
-	if (n >= size) {
-		n = size - 1;
-	}
-	memcpy(dst, src, n);
-	dst[n] = '\0';
-}
-
 /* tlsrpt_digest_new - an empty digest */
 struct tlsrpt_digest *tlsrpt_digest_new(long first_day, long last_day, char *err, size_t errlen)
 {
@@ -145,7 +123,7 @@ static struct tlsrpt_digest_domain *domain_get(struct tlsrpt_digest *d, const ch
 	struct tlsrpt_digest_domain *dom;
 	size_t i;
 
-	copy_lower(low, sizeof(low), name);
+	TLSRPT_STRCOPY(low, name, TLSRPT_COPY_LOWER);
 	for (i = 0; i < d->ndom; i++) {
 		if (strcmp(d->dom[i]->name, low) == 0) {
 			*idx = i;
@@ -161,7 +139,7 @@ static struct tlsrpt_digest_domain *domain_get(struct tlsrpt_digest *d, const ch
 		d->st.limited++;
 		return NULL;
 	}
-	copy(dom->name, sizeof(dom->name), low);
+	TLSRPT_STRCOPY(dom->name, low, 0);
 	dom->first_day = dom->last_day = -1;
 	*idx = d->ndom;
 	d->dom[d->ndom++] = dom;
@@ -196,7 +174,7 @@ static long reporter_get(struct tlsrpt_digest *d, struct tlsrpt_digest_domain *d
 		return -1;
 	}
 	memset(&dom->rep[i], 0, sizeof(dom->rep[i]));
-	copy(dom->rep[i].id, sizeof(dom->rep[i].id), id);
+	TLSRPT_STRCOPY(dom->rep[i].id, id, 0);
 	dom->rep[i].first_day = dom->rep[i].last_day = -1;
 	dom->nrep++;
 	return (long)i;
@@ -334,16 +312,16 @@ static void note_duplicate(struct tlsrpt_digest *d, struct pending *e, struct se
 	e->dup = (long)d->ndup;
 	x = &d->dup[d->ndup++];
 	memset(x, 0, sizeof(*x));
-	copy(x->reporter, sizeof(x->reporter), e->rep);
-	copy(x->report_id, sizeof(x->report_id), rid);
-	copy_lower(x->domain, sizeof(x->domain), domain);
+	TLSRPT_STRCOPY(x->reporter, e->rep, 0);
+	TLSRPT_STRCOPY(x->report_id, rid, 0);
+	TLSRPT_STRCOPY(x->domain, domain, TLSRPT_COPY_LOWER);
 	x->day = e->day;
-	copy(x->host, sizeof(x->host), e->host);
-	copy(x->qid, sizeof(x->qid), e->qid);
+	TLSRPT_STRCOPY(x->host, e->host, 0);
+	TLSRPT_STRCOPY(x->qid, e->qid, 0);
 	if ((first = counted_copy(d->priv, k)) != NULL) {
 		x->first_known = 1;
-		copy(x->first_host, sizeof(x->first_host), first->host);
-		copy(x->first_qid, sizeof(x->first_qid), first->qid);
+		TLSRPT_STRCOPY(x->first_host, first->host, 0);
+		TLSRPT_STRCOPY(x->first_qid, first->qid, 0);
 	}
 }
 
@@ -369,13 +347,13 @@ static void add_report(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll)
 	e->msg = message_key(ll);
 	e->skip = 1;
 	e->day = day;
-	copy(e->host, sizeof(e->host), ll->host != NULL ? ll->host : "");
-	copy(e->qid, sizeof(e->qid), ll->prefix != NULL ? ll->prefix : "");
+	TLSRPT_STRCOPY(e->host, ll->host != NULL ? ll->host : "", 0);
+	TLSRPT_STRCOPY(e->qid, ll->prefix != NULL ? ll->prefix : "", 0);
 	id = strcmp(dkim, "pass") == 0 ? get_or(ll, "dkim-domain", NULL) : NULL;
 	if (id == NULL) {
 		id = get_or(ll, "submitter", get_or(ll, "organization-name", "unknown"));
 	}
-	copy_lower(e->rep, sizeof(e->rep), id);
+	TLSRPT_STRCOPY(e->rep, id, TLSRPT_COPY_LOWER);
 	if (day > d->last_day) {
 		/* after the period (--today in the past): as if not received yet, no entry at all
 		 */
@@ -394,7 +372,7 @@ static void add_report(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll)
 	ri = reporter_get(d, dom, e->rep);
 	r = ri >= 0 ? &dom->rep[ri] : NULL;
 	if (r != NULL) {
-		copy(r->org, sizeof(r->org), get_or(ll, "organization-name", ""));
+		TLSRPT_STRCOPY(r->org, get_or(ll, "organization-name", ""), 0);
 		if (strcmp(dkim, "pass") == 0) {
 			r->dkim = 1;
 		}
@@ -449,7 +427,7 @@ static struct tlsrpt_digest_policy *policy_get(struct tlsrpt_digest *d,
 		return NULL;
 	}
 	memset(&dom->pol[i], 0, sizeof(dom->pol[i]));
-	copy(dom->pol[i].type, sizeof(dom->pol[i].type), type);
+	TLSRPT_STRCOPY(dom->pol[i].type, type, 0);
 	dom->pol[i].sts_day = -1;
 	dom->npol++;
 	return &dom->pol[i];
@@ -491,7 +469,7 @@ static void also_reported(struct tlsrpt_digest *d, struct tlsrpt_digest_domain *
 		return;
 	}
 	if (dom->rep[ri].org[0] == '\0' && (hi = reporter_get(d, home, e->rep)) >= 0) {
-		copy(dom->rep[ri].org, sizeof(dom->rep[ri].org), home->rep[hi].org);
+		TLSRPT_STRCOPY(dom->rep[ri].org, home->rep[hi].org, 0);
 		dom->rep[ri].dkim = home->rep[hi].dkim;
 	}
 	if (dom->rep[ri].first_day < 0 || e->day < dom->rep[ri].first_day) {
@@ -530,7 +508,7 @@ static void add_policy(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll,
 		pol->c.ok += (unsigned long long)ok;
 		pol->c.failed += (unsigned long long)fl;
 		if (mode != NULL && e->day >= pol->sts_day) {
-			copy(pol->sts_mode, sizeof(pol->sts_mode), mode);
+			TLSRPT_STRCOPY(pol->sts_mode, mode, 0);
 			pol->sts_day = e->day;
 		}
 	}
@@ -633,15 +611,15 @@ static void add_failure(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll
 		}
 		f = &dom->fail[dom->nfail++];
 		memset(f, 0, sizeof(*f));
-		copy(f->policy_type, sizeof(f->policy_type), type);
-		copy(f->result_type, sizeof(f->result_type), rt);
-		copy_lower(f->mx, sizeof(f->mx), mx);
-		copy(f->ip, sizeof(f->ip), ip);
+		TLSRPT_STRCOPY(f->policy_type, type, 0);
+		TLSRPT_STRCOPY(f->result_type, rt, 0);
+		TLSRPT_STRCOPY(f->mx, mx, TLSRPT_COPY_LOWER);
+		TLSRPT_STRCOPY(f->ip, ip, 0);
 		f->first_day = f->last_day = e->day;
 	}
 	f->failed += (unsigned long long)n;
 	if (f->reason[0] == '\0') {
-		copy(f->reason, sizeof(f->reason), get_or(ll, "failure-reason-code", ""));
+		TLSRPT_STRCOPY(f->reason, get_or(ll, "failure-reason-code", ""), 0);
 	}
 	if (e->day < f->first_day) {
 		f->first_day = e->day;

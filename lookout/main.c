@@ -25,10 +25,10 @@
 #include <unistd.h>
 
 #include "alertmode.h"
+#include "calendar.h"
 #include "conf.h"
 #include "digest.h"
 #include "dnsnote.h"
-#include "calendar.h"
 #include "logline.h"
 #include "journalfile.h"
 #include "logfile.h"

@@ -3,8 +3,10 @@
  *
  * One cleaning walk (put_value) serves every format: it goes one UTF-8
  * character at a time (escape.h's tlsrpt_utf8_seqlen), writes what is
- * unsafe as \xHH text and escapes what the format needs.  The trusted
- * texts (meaning.h, our own words) go through the same walk in HTML.
+ * unsafe (invalid UTF-8, controls, and the code points the log escapers
+ * hide: tlsrpt_escape_hidden) as \xHH text and escapes what the format
+ * needs.  The trusted texts (meaning.h, our own words) go through the
+ * same walk in HTML.
  *
  * Text and HTML share their shape: every domain's verdict first, in
  * health.h's order (ours before names only reports brought), then the
@@ -32,14 +34,6 @@
 #include "reporters.h"
 
 enum mode { M_TEXT, M_HTML, M_JSON, M_PROM };
-
-/* unsafe_cp - code points that could reorder or break a line when shown */
-static int unsafe_cp(unsigned long cp)
-{
-	return (cp >= 0x80 && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029 || cp == 0x061c ||
-	       cp == 0x200e || cp == 0x200f || (cp >= 0x202a && cp <= 0x202e) ||
-	       (cp >= 0x2066 && cp <= 0x2069);
-}
 
 /* put_value - write s cleaned and escaped for the mode */
 static void put_value(FILE *fp, const char *str, enum mode m)
@@ -71,15 +65,8 @@ static void put_value(FILE *fp, const char *str, enum mode m)
 		}
 		k = c < 0x80 ? 0 : tlsrpt_utf8_seqlen(s + i, n - i);
 		if (k > 1) {
-			unsigned long cp = k == 2   ? (c & 0x1fUL)
-			                   : k == 3 ? (c & 0x0fUL)
-			                            : (c & 0x07UL);
-			size_t j;
-
-			for (j = 1; j < k; j++) {
-				cp = (cp << 6) | (s[i + j] & 0x3fUL);
-			}
-			if (!unsafe_cp(cp)) {
+			/* what could reorder or break a line when shown: as the log escapers */
+			if (!tlsrpt_escape_hidden(tlsrpt_utf8_code_point(s + i, k))) {
 				fwrite(s + i, 1, k, fp);
 				i += k;
 				continue;

@@ -22,8 +22,8 @@
 
 #include "alert.h"
 #include "alertstate.h"
-#include "cursor.h"
 #include "calendar.h"
+#include "cursor.h"
 #include "logline.h"
 
 #define DAY 86400L

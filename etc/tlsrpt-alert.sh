@@ -13,8 +13,8 @@
 # See doc/alerting.md.
 #
 # The events are, by default, those of the stateful alert mode
-# (tlsrpt-lookout --alert, run by tlsrpt-lookout-alert.timer): problem, recovered
-# and silent, plus the milter's error lines; with the snippets' per-line
+# (tlsrpt-lookout --alert, run by tlsrpt-lookout-alert.timer): problem, recovered,
+# silent and others, plus the milter's error lines; with the snippets' per-line
 # option also every failure and failure-omitted line.  The subject names
 # the event, the policy domain, and for a problem, recovered or failure
 # the result type and the receiving MX (its IP when the report names no
@@ -79,7 +79,7 @@ event() {
     case $1 in
     *'"event":"'*) field "$1" event ;;
     *) printf '%s\n' "$1" |
-        sed -n -E 's/^[^"]*: (failure-omitted|failure|error|problem|recovered|silent) .*/\1/p' ;;
+        sed -n -E 's/^[^"]*: (failure-omitted|failure|error|problem|recovered|silent|others) .*/\1/p' ;;
     esac
 }
 
@@ -128,6 +128,7 @@ while IFS= read -r line || [ -n "$line" ]; do
     problem | recovered | failure) subject="TLS-RPT $ev for $dom: ${rt:-unknown} at ${mx:-an unnamed MX}" ;;
     silent) subject="TLS-RPT silent: ${who:+$who for }$dom" ;;
     failure-omitted) subject="TLS-RPT failure-omitted for $dom" ;;
+    others) subject="TLS-RPT: events about domains not ours, summed up, on $host" ;;
     *) subject="TLS-RPT ${ev:-alert}${dom:+ for $dom} on $host" ;;
     esac
     {

@@ -517,26 +517,15 @@ int tlsrpt_journal_uid(const char *user, long *uid, char *err, size_t errlen)
 	return 0;
 }
 
-/* tlsrpt_journal_trust_init - who may write our lines: user, else config's UserID, else
- * tlsrpt-milter */
-int tlsrpt_journal_trust_init(struct tlsrpt_journal_trust *t, const char *user, const char *config,
-                              const char *unit, char *err, size_t errlen)
+/* tlsrpt_journal_trust_init - who may write our lines: user, else cfg's UserID, else tlsrpt-milter
+ */
+int tlsrpt_journal_trust_init(struct tlsrpt_journal_trust *t, const char *user,
+                              const struct tlsrpt_conf *cfg, const char *unit, char *err,
+                              size_t errlen)
 {
-	struct tlsrpt_conf *cfg = NULL;
-	int rc;
-
 	t->unit = unit;
-	if (user == NULL && config != NULL) {
-		if ((cfg = tlsrpt_conf_new(err, errlen)) == NULL ||
-		    tlsrpt_conf_load(cfg, config, err, errlen) < 0) {
-			tlsrpt_conf_free(cfg);
-			return -1;
-		}
-		if (cfg->user_id != NULL && cfg->user_id[0] != '\0') {
-			user = cfg->user_id;
-		}
+	if (user == NULL && cfg != NULL && cfg->user_id != NULL && cfg->user_id[0] != '\0') {
+		user = cfg->user_id;
 	}
-	rc = tlsrpt_journal_uid(user != NULL ? user : TLSRPT_LOGLINE_TAG, &t->uid, err, errlen);
-	tlsrpt_conf_free(cfg);
-	return rc;
+	return tlsrpt_journal_uid(user != NULL ? user : TLSRPT_LOGLINE_TAG, &t->uid, err, errlen);
 }

@@ -28,6 +28,8 @@
 
 #include "logscan.h"
 
+struct tlsrpt_conf;
+
 #define TLSRPT_JOURNAL_LINE_MAX (64 * 1024)
 
 enum tlsrpt_journal_origin {
@@ -71,12 +73,13 @@ int tlsrpt_journal_uid(const char *user, long *uid, char *err, size_t errlen);
 
 /*
  * tlsrpt_journal_trust_init - the trust of a run: the user given (NULL:
- * the UserID of the milter's configuration file config when it sets one,
- * else the user tlsrpt-milter, which the package's unit runs as) and the
- * unit (NULL or "": any); 0, or -1 with err
+ * the UserID of the milter's configuration cfg when it sets one, else the
+ * user tlsrpt-milter, which the package's unit runs as) and the unit (NULL
+ * or "": any); 0, or -1 with err
  */
-int tlsrpt_journal_trust_init(struct tlsrpt_journal_trust *t, const char *user, const char *config,
-                              const char *unit, char *err, size_t errlen);
+int tlsrpt_journal_trust_init(struct tlsrpt_journal_trust *t, const char *user,
+                              const struct tlsrpt_conf *cfg, const char *unit, char *err,
+                              size_t errlen);
 
 /* tlsrpt_journal_free - release; accepts NULL */
 void tlsrpt_journal_free(struct tlsrpt_journal *j);

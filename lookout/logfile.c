@@ -107,8 +107,8 @@ static int scan(const char *name, struct tlsrpt_cursor *cur, tlsrpt_logfile_fn f
 		if (tlsrpt_logscan_mtaline(sc) && tlsrpt_mtalog_parse_next(&mta, line, len)) {
 			mfn(ctx, &mta);
 		} else if (tlsrpt_logscan_mtaline(sc) && mta.smtpd) {
-			/* smtpd's tag where ours would be: not ours (Postfix's other smtpd lines)
-			 */
+			/* the parser read smtpd's tag where ours would have to be: the line
+			   cannot be ours (Postfix's other smtpd lines, client= and more) */
 			continue;
 		} else if (tlsrpt_logline_parse(ll, line, len,
 		                                tlsrpt_logscan_bare(sc) ? TLSRPT_LOGLINE_BARE

@@ -255,7 +255,7 @@ static int counter(const char *w, size_t n, const char *key, size_t kl, int *ok,
 	size_t j = kl + 1;
 	long a = 0, b = -1;
 
-	if (n <= kl + 1 || memcmp(w, key, kl) != 0 || w[kl] != '=') {
+	if (n <= kl + 1 || w[0] != key[0] || w[kl] != '=' || memcmp(w, key, kl) != 0) {
 		return 0;
 	}
 	while (j < n && is_digit(w[j]) && a < 1000000) {

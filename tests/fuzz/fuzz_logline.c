@@ -129,7 +129,8 @@ static char *render(int (*fn)(FILE *, const struct tlsrpt_digest *,
 /* check - all four outputs of a finished digest */
 static void check(const struct tlsrpt_digest *d)
 {
-	struct tlsrpt_render_opts o = {tlsrpt_calendar_civil(2026, 11, 29), 7, 1};
+	struct tlsrpt_render_opts o = {
+	        .today = tlsrpt_calendar_civil(2026, 11, 29), .silent_days = 7, .meanings = 1};
 	size_t n, i;
 	char *s;
 	cJSON *j;

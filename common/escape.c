@@ -35,6 +35,11 @@
  *     followed by xHH (the text \xHH once decoded); other valid UTF-8
  *     kept: the result is always valid JSON.
  *
+ * The _width variants also bound what is written: a value whose escaped
+ * form would pass width bytes (quotes and "..." included) is cut at the
+ * last character boundary that fits, so that a value every byte of which
+ * is escaped (four or six bytes each) cannot take a line's room.
+ *
  * Both escapers work like snprintf: the output is NUL-terminated when
  * outlen > 0 and the return value is the length the full result needs.
  * No diagnostics.
@@ -196,15 +201,12 @@ int tlsrpt_escape_hidden(unsigned long cp)
 	       (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
 }
 
-/* escape_kv - the log format escaper; docut 0 never cuts (used for prefixes) */
-static size_t escape_kv(const char *v, size_t len, int docut, char *out, size_t outlen)
+/* kv_keep - the log format escaper over the first keep bytes of u, "..." after them when cut */
+static size_t kv_keep(const unsigned char *u, size_t keep, int cut, char *out, size_t outlen)
 {
 	struct wr w = {out, outlen, 0};
-	const unsigned char *u = (const unsigned char *)v;
-	size_t keep, i, step, k;
-	int cut = 0;
+	size_t i, step, k;
 
-	keep = docut ? cut_len(u, len, &cut) : len;
 	if (keep > 0 && is_bare(u, keep)) {
 		for (i = 0; i < keep; i++) {
 			wr_putc(&w, (char)u[i]);
@@ -245,15 +247,12 @@ static size_t escape_kv(const char *v, size_t len, int docut, char *out, size_t 
 	return wr_end(&w);
 }
 
-/* escape_json - the JSON string escaper; docut 0 never cuts */
-static size_t escape_json(const char *v, size_t len, int docut, char *out, size_t outlen)
+/* json_keep - the JSON string escaper over the first keep bytes of u, "..." after them when cut */
+static size_t json_keep(const unsigned char *u, size_t keep, int cut, char *out, size_t outlen)
 {
 	struct wr w = {out, outlen, 0};
-	const unsigned char *u = (const unsigned char *)v;
-	size_t keep, i, step, k;
-	int cut = 0;
+	size_t i, step, k;
 
-	keep = docut ? cut_len(u, len, &cut) : len;
 	wr_putc(&w, '"');
 	for (i = 0; i < keep; i += step) {
 		step = tlsrpt_utf8_seqlen(u + i, keep - i);
@@ -316,26 +315,78 @@ static size_t escape_json(const char *v, size_t len, int docut, char *out, size_
 	return wr_end(&w);
 }
 
+typedef size_t (*keep_fn)(const unsigned char *u, size_t keep, int cut, char *out, size_t outlen);
+
+/* prev_boundary - the character boundary of u before keep (0 when none) */
+static size_t prev_boundary(const unsigned char *u, size_t keep)
+{
+	size_t at = 0, prev = 0, step;
+
+	while (at < keep) {
+		prev = at;
+		step = tlsrpt_utf8_seqlen(u + at, keep - at);
+		at += step == 0 ? 1 : step;
+	}
+	return prev;
+}
+
+/*
+ * escape - (v, len) through fn, cut at TLSRPT_MAX_VALUE_LEN bytes when
+ * docut, and then, when width > 0 and the result is longer than width
+ * bytes, cut at the last character boundary whose result (with "...")
+ * fits
+ */
+static size_t escape(keep_fn fn, const char *v, size_t len, int docut, size_t width, char *out,
+                     size_t outlen)
+{
+	const unsigned char *u = (const unsigned char *)v;
+	size_t keep = len, n;
+	int cut = 0;
+
+	if (docut) {
+		keep = cut_len(u, len, &cut);
+	}
+	n = fn(u, keep, cut, out, outlen);
+	while (width > 0 && n > width && keep > 0) {
+		keep = prev_boundary(u, keep);
+		cut = 1;
+		n = fn(u, keep, cut, out, outlen);
+	}
+	return n;
+}
+
 /* tlsrpt_escape_kv - log format v1 value, cut at TLSRPT_MAX_VALUE_LEN */
 size_t tlsrpt_escape_kv(const char *v, size_t len, char *out, size_t outlen)
 {
-	return escape_kv(v, len, 1, out, outlen);
+	return escape(kv_keep, v, len, 1, 0, out, outlen);
 }
 
 /* tlsrpt_escape_json - JSON string, cut at TLSRPT_MAX_VALUE_LEN */
 size_t tlsrpt_escape_json(const char *v, size_t len, char *out, size_t outlen)
 {
-	return escape_json(v, len, 1, out, outlen);
+	return escape(json_keep, v, len, 1, 0, out, outlen);
+}
+
+/* tlsrpt_escape_kv_width - log format value, at most width bytes as written */
+size_t tlsrpt_escape_kv_width(const char *v, size_t len, size_t width, char *out, size_t outlen)
+{
+	return escape(kv_keep, v, len, 1, width, out, outlen);
+}
+
+/* tlsrpt_escape_json_width - JSON string, at most width bytes as written */
+size_t tlsrpt_escape_json_width(const char *v, size_t len, size_t width, char *out, size_t outlen)
+{
+	return escape(json_keep, v, len, 1, width, out, outlen);
 }
 
 /* tlsrpt_escape_kv_nocut - log format v1 value, never cut (for line prefixes) */
 size_t tlsrpt_escape_kv_nocut(const char *v, size_t len, char *out, size_t outlen)
 {
-	return escape_kv(v, len, 0, out, outlen);
+	return escape(kv_keep, v, len, 0, 0, out, outlen);
 }
 
 /* tlsrpt_escape_json_nocut - JSON string, never cut (for the queue-id) */
 size_t tlsrpt_escape_json_nocut(const char *v, size_t len, char *out, size_t outlen)
 {
-	return escape_json(v, len, 0, out, outlen);
+	return escape(json_keep, v, len, 0, 0, out, outlen);
 }

@@ -46,6 +46,7 @@
 #include <strings.h>
 
 #include "errbuf.h"
+#include "identity.h"
 #include "authres.h"
 #include "mime.h"
 #include "payload.h"
@@ -94,6 +95,7 @@ struct tlsrpt_pipeline {
 	int dkim_done; /* the verdict below is computed (once per message) */
 	enum tlsrpt_dkim_verdict dkim;
 	char dkim_domain[TLSRPT_AUTHRES_VALUE_MAX];
+	struct tlsrpt_identity ident; /* the reporter, decided with the verdict */
 	unsigned refused;
 	unsigned duplicates;
 	struct tlsrpt_dedup_key *keys; /* reports to remember once logged */
@@ -129,8 +131,8 @@ static void add_error(struct tlsrpt_pipeline *p, const char *reason, unsigned pa
 		internal(p, "record list full or out of memory");
 		return;
 	}
-	if (tlsrpt_record_str(r, "reason", reason) < 0 ||
-	    (part > 0 && tlsrpt_record_num(r, "part", part) < 0)) {
+	if ((part > 0 && tlsrpt_record_num(r, "part", part) < 0) ||
+	    tlsrpt_record_str(r, "reason", reason) < 0) {
 		internal(p, "out of memory");
 	}
 }
@@ -295,6 +297,9 @@ static void dkim_verdict(struct tlsrpt_pipeline *p)
 	                                 p->dkim_domain, sizeof(p->dkim_domain));
 	p->hdrs.dkim = tlsrpt_dkim_verdict_name(p->dkim);
 	p->hdrs.dkim_domain = p->dkim_domain;
+	tlsrpt_identity_decide(&p->ident, p->dkim == TLSRPT_DKIM_PASS, p->dkim_domain,
+	                       p->hdrs.report_submitter,
+	                       from_domain(p->hdrs.from, fbuf, sizeof(fbuf)));
 }
 
 /* our_domain - does any policy domain of r belong to trust.report_domains? */
@@ -328,7 +333,7 @@ static int our_domain(const struct tlsrpt_pipeline *p, const struct tlsrpt_repor
 	return 0;
 }
 
-/* add_ignored - one "ignored" record for report r with the given reason */
+/* add_ignored - one "ignored" record for report r with the given reason (summary.h's order) */
 static void add_ignored(struct tlsrpt_pipeline *p, const struct tlsrpt_report *r,
                         const char *reason)
 {
@@ -345,36 +350,27 @@ static void add_ignored(struct tlsrpt_pipeline *p, const struct tlsrpt_report *r
 	}
 	if (tlsrpt_record_str(rec, "reason", reason) < 0 ||
 	    tlsrpt_record_str(rec, "report-id", r->report_id) < 0 ||
-	    tlsrpt_record_str(rec, "organization-name", r->organization_name) < 0 ||
 	    tlsrpt_record_str(rec, "policy-domain", domain) < 0 ||
-	    tlsrpt_record_str(rec, "submitter", p->hdrs.report_submitter) < 0 ||
 	    tlsrpt_record_str(rec, "dkim", p->hdrs.dkim) < 0 ||
-	    (p->dkim_domain[0] != '\0' &&
-	     tlsrpt_record_str(rec, "dkim-domain", p->dkim_domain) < 0)) {
+	    tlsrpt_summary_identity(rec, &p->ident) < 0 ||
+	    tlsrpt_record_str(rec, "submitter", p->hdrs.report_submitter) < 0 ||
+	    tlsrpt_record_str(rec, "organization-name", r->organization_name) < 0) {
 		internal(p, "out of memory");
 	}
 }
 
 /*
- * report_key - the duplicate key of r: the DKIM-authenticated domain when
- * the message passed, else the claimed submitter domain, with report-id
- * and date range; 0, or -1 when there is no report-id or no domain (such a
- * report is never a duplicate)
+ * report_key - the duplicate key of r: its reporter identity (identity.h)
+ * with report-id and date range; 0, or -1 when there is no report-id or no
+ * identity (such a report is never a duplicate)
  */
 static int report_key(const struct tlsrpt_pipeline *p, const struct tlsrpt_report *r,
                       struct tlsrpt_dedup_key *k)
 {
-	char fbuf[TLSRPT_AUTHRES_VALUE_MAX];
-	int authenticated = p->dkim == TLSRPT_DKIM_PASS && p->dkim_domain[0] != '\0';
-	const char *domain = authenticated ? p->dkim_domain : submitter(p, fbuf, sizeof(fbuf));
-
-	if (r->report_id == NULL || r->report_id[0] == '\0' || domain == NULL ||
-	    domain[0] == '\0') {
+	if (r->report_id == NULL || r->report_id[0] == '\0') {
 		return -1;
 	}
-	tlsrpt_dedup_key(k, authenticated, domain, r->report_id, r->start_datetime,
-	                 r->end_datetime);
-	return 0;
+	return tlsrpt_dedup_key(k, &p->ident, r->report_id, r->start_datetime, r->end_datetime);
 }
 
 /*
@@ -481,6 +477,7 @@ static void report_done(struct tlsrpt_pipeline *p, unsigned part)
 	sh.report_submitter = p->hdrs.report_submitter;
 	sh.dkim = p->hdrs.dkim;
 	sh.dkim_domain = p->hdrs.dkim_domain;
+	sh.reporter = &p->ident;
 	if (p->trust.require_dkim && p->dkim != TLSRPT_DKIM_PASS) {
 		p->refused++;
 		add_ignored(p, r, "not DKIM-authenticated");

@@ -13,11 +13,13 @@
  *   PREFIX: EVENT key=value ...                          (log format v1)
  *   {"event":"EVENT","queue-id":"PREFIX","key":value}    (JSON)
  *
- * Values are escaped by escape.c.  The prefix is escaped the same way but
- * not cut, unless it would leave no room for the event, in which case it
- * is cut like a value.  When the fields do not all fit, the last ones are
- * dropped (from the first that does not fit on) and the line ends in
- * " ..." (JSON: ,"truncated":true}).  No diagnostics.
+ * Values are escaped by escape.c; on the lines of reports (report to
+ * report-omitted, error, ignored, action) each is at most
+ * TLSRPT_LOG_VALUE_WIDTH bytes as written, so that the fields a reader
+ * relies on, which come first, always fit (doc/log-format.md).  The prefix is escaped the same way
+ * but not cut, unless it would leave no room for the event, in which case it is cut like a value.
+ * When the fields do not all fit, the last ones are dropped (from the first that does not fit on)
+ * and the line ends in " ..." (JSON: ,"truncated":true}).  No diagnostics.
  */
 #include "config.h"
 
@@ -180,7 +182,7 @@ static size_t line_limit(size_t outlen)
 }
 
 /* render_kv - " key=value" for field f into buf[FIELD_MAX]; its length (0: does not fit) */
-static size_t render_kv(const struct tlsrpt_field *f, char *buf)
+static size_t render_kv(const struct tlsrpt_field *f, size_t width, char *buf)
 {
 	size_t n, v;
 
@@ -206,13 +208,13 @@ static size_t render_kv(const struct tlsrpt_field *f, char *buf)
 			buf[n + v] = '\0';
 		}
 	} else {
-		v = tlsrpt_escape_kv(f->str, strlen(f->str), buf + n, FIELD_MAX - n);
+		v = tlsrpt_escape_kv_width(f->str, strlen(f->str), width, buf + n, FIELD_MAX - n);
 	}
 	return v >= FIELD_MAX - n ? 0 : n + v;
 }
 
 /* render_json - ,"key":value for field f into buf[FIELD_MAX]; its length (0: does not fit) */
-static size_t render_json(const struct tlsrpt_field *f, char *buf)
+static size_t render_json(const struct tlsrpt_field *f, size_t width, char *buf)
 {
 	size_t n, v;
 
@@ -225,7 +227,7 @@ static size_t render_json(const struct tlsrpt_field *f, char *buf)
 	if (f->str == NULL) {
 		v = (size_t)snprintf(buf + n, FIELD_MAX - n, "%" PRIu64, f->num);
 	} else {
-		v = tlsrpt_escape_json(f->str, strlen(f->str), buf + n, FIELD_MAX - n);
+		v = tlsrpt_escape_json_width(f->str, strlen(f->str), width, buf + n, FIELD_MAX - n);
 	}
 	return v >= FIELD_MAX - n ? 0 : n + v;
 }
@@ -236,19 +238,21 @@ static size_t render_json(const struct tlsrpt_field *f, char *buf)
  * when fields were dropped.
  */
 static void put_fields(const struct tlsrpt_record *r,
-                       size_t (*render)(const struct tlsrpt_field *, char *), const char *closing,
-                       const char *trailer, char *out, size_t limit, size_t *pos)
+                       size_t (*render)(const struct tlsrpt_field *, size_t, char *),
+                       const char *closing, const char *trailer, char *out, size_t limit,
+                       size_t *pos)
 {
 	char buf[FIELD_MAX];
 	size_t i, n, total = 0, reserve;
+	size_t width = r->event <= TLSRPT_EV_REPORT_OMITTED ? TLSRPT_LOG_VALUE_WIDTH : 0;
 
 	for (i = 0; i < r->nfields; i++) {
-		n = render(&r->fields[i], buf);
+		n = render(&r->fields[i], width, buf);
 		total += n == 0 ? limit + 1 : n;
 	}
 	if (total + strlen(closing) <= limit - *pos) {
 		for (i = 0; i < r->nfields; i++) {
-			n = render(&r->fields[i], buf);
+			n = render(&r->fields[i], width, buf);
 			(void)put(out, limit, pos, buf, n);
 		}
 		(void)put(out, limit, pos, closing, strlen(closing));
@@ -256,7 +260,7 @@ static void put_fields(const struct tlsrpt_record *r,
 	}
 	reserve = strlen(trailer);
 	for (i = 0; i < r->nfields; i++) {
-		n = render(&r->fields[i], buf);
+		n = render(&r->fields[i], width, buf);
 		if (n == 0 || *pos + n + reserve > limit) {
 			break;
 		}
@@ -311,7 +315,7 @@ static int head_json(const char *ev, const char *prefix, char *out, size_t limit
 /* One row per enum tlsrpt_format: a new format is a row and its two functions. */
 static const struct {
 	int (*head)(const char *ev, const char *prefix, char *out, size_t limit, size_t *pos);
-	size_t (*render)(const struct tlsrpt_field *f, char *buf);
+	size_t (*render)(const struct tlsrpt_field *f, size_t width, char *buf);
 	const char *closing; /* ends a line that holds every field */
 	const char *trailer; /* ends a line whose last fields were dropped */
 	const char *cookie;  /* in front of the line in syslog */

@@ -120,6 +120,7 @@ struct tlsrpt_digest_stats {
 	unsigned long long errors;     /* error events */
 	unsigned long long ignored;    /* ignored events */
 	unsigned long long limited;    /* left out by a limit */
+	unsigned long long cut;        /* reports with a line cut on its way: not counted */
 	/* report-omitted lines: reports the milter counted without logging them */
 	unsigned long long omitted_reports, omitted_ok, omitted_failed;
 };

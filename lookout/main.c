@@ -26,6 +26,7 @@
 
 #include "conf.h"
 #include "digest.h"
+#include "dnsnote.h"
 #include "alertmode.h"
 #include "logline.h"
 #include "logscan.h"
@@ -41,7 +42,7 @@ struct opts {
 	int days;
 	long since, today;
 	int silent_days;
-	int json, text;
+	int json, text, dns;
 	const char *html, *prom, *mail, *sendmail, *from, *config;
 };
 
@@ -51,6 +52,7 @@ static void usage(void)
 	fputs("usage: tlsrpt-lookout [--days N | --since YYYY-MM-DD] [--today YYYY-MM-DD]\n"
 	      "         [--silent-days N] [--domain DOMAIN]... [--config FILE] [--json]\n"
 	      "         [--html FILE] [--prometheus FILE] [--mail ADDRESS [--from ADDRESS] [--sendmail PATH]]\n"
+	      "         [--dns]\n"
 	      "         [FILE|-]...\n"
 	      "       tlsrpt-lookout --explain RESULT-TYPE\n"
 	      "       tlsrpt-lookout --alert --help (stateful alerts)\n"
@@ -388,13 +390,15 @@ int main(int argc, char **argv)
 	        {"mail", required_argument, NULL, 'm'},
 	        {"from", required_argument, NULL, 'f'},
 	        {"sendmail", required_argument, NULL, 'M'},
+	        {"dns", no_argument, NULL, 'N'},
 	        {"help", no_argument, NULL, 'h'},
 	        {NULL, 0, NULL, 0},
 	};
-	struct opts o = {7, -1, -1, 7, 0, 1, NULL, NULL, NULL, "/usr/sbin/sendmail", NULL, NULL};
+	struct opts o = {7, -1, -1, 7, 0, 1, 0, NULL, NULL, NULL, "/usr/sbin/sendmail", NULL, NULL};
 	const char *domains[TLSRPT_LOOKOUT_MAX_DOMAINS];
 	size_t ndomains = 0, i;
 	struct tlsrpt_render_opts ro;
+	struct tlsrpt_dnsnote *dn = NULL;
 	struct tlsrpt_digest *d;
 	char err[256];
 	int ch, bad = 0, days_given = 0;
@@ -486,6 +490,9 @@ int main(int argc, char **argv)
 		case 'M':
 			o.sendmail = optarg;
 			break;
+		case 'N':
+			o.dns = 1;
+			break;
 		case 'h':
 			usage();
 			return EXIT_CLEAN;
@@ -527,6 +534,19 @@ int main(int argc, char **argv)
 	ro.today = o.today;
 	ro.silent_days = o.silent_days;
 	ro.meanings = 1;
+	ro.dns = NULL;
+	ro.ndns = 0;
+	if (o.dns) {
+		if ((dn = malloc(sizeof(*dn))) == NULL ||
+		    tlsrpt_dnsnote_collect(dn, d, o.config, err, sizeof(err)) < 0) {
+			fprintf(stderr, "tlsrpt-lookout: --dns: %s\n",
+			        dn == NULL ? "out of memory" : err);
+			bad = 1;
+		} else {
+			ro.dns = dn->v;
+			ro.ndns = dn->n;
+		}
+	}
 	if (o.json && tlsrpt_render_json(stdout, d, &ro) < 0) {
 		bad = 1;
 	}
@@ -544,6 +564,7 @@ int main(int argc, char **argv)
 		bad = 1;
 	}
 	v = tlsrpt_render_failed(d) > 0;
+	free(dn);
 	tlsrpt_digest_free(d);
 	if (bad) {
 		return EXIT_USAGE;

@@ -224,6 +224,18 @@ static void spark(FILE *fp, const struct tlsrpt_digest *d, const struct tlsrpt_d
 	*most = max;
 }
 
+/* dns_of - what DNS said of dom's _smtp._tls record, NULL when not asked */
+static const struct tlsrpt_render_dns *dns_of(const struct tlsrpt_render_opts *o,
+                                              const struct tlsrpt_digest_domain *dom)
+{
+	for (size_t i = 0; i < o->ndns; i++) {
+		if (strcmp(o->dns[i].domain, dom->name) == 0) {
+			return &o->dns[i];
+		}
+	}
+	return NULL;
+}
+
 /* text_domain - one domain's section */
 static void text_domain(FILE *fp, const struct tlsrpt_digest *d,
                         const struct tlsrpt_digest_domain *dom, const struct tlsrpt_render_opts *o)
@@ -238,8 +250,16 @@ static void text_domain(FILE *fp, const struct tlsrpt_digest *d,
 	        dom->c.ok + dom->c.failed, dom->c.failed, tlsrpt_digest_rate(&dom->c),
 	        dom->reports);
 	if (dom->reports == 0) {
+		const struct tlsrpt_render_dns *dns = dns_of(o, dom);
 		fprintf(fp, "   no report in the period (last report: %s)\n",
 		        date(dom->last_day).s);
+		if (dns != NULL) {
+			fputs("   DNS: _smtp._tls record ", fp);
+			put_value(fp, dns->verdict, M_TEXT);
+			fputs(": ", fp);
+			put_value(fp, dns->detail, M_TEXT);
+			fputc('\n', fp);
+		}
 		return;
 	}
 	fputs("   sessions per day  ", fp);
@@ -420,6 +440,14 @@ static void json_domain(FILE *fp, const struct tlsrpt_digest *d,
 		jstr(fp, date(dom->last_day).s);
 	} else {
 		fputs("null", fp);
+	}
+	const struct tlsrpt_render_dns *dns = dom->reports == 0 ? dns_of(o, dom) : NULL;
+	if (dns != NULL) {
+		fputs(",\"dns\":{\"verdict\":", fp);
+		jstr(fp, dns->verdict);
+		fputs(",\"detail\":", fp);
+		jstr(fp, dns->detail);
+		fputc('}', fp);
 	}
 	fputs(",\"days\":[", fp);
 	for (i = 0; i < d->ndays; i++) {
@@ -743,8 +771,16 @@ static void html_domain(FILE *fp, const struct tlsrpt_digest *d,
 	        dom->c.ok + dom->c.failed, dom->c.failed, tlsrpt_digest_rate(&dom->c),
 	        dom->reports);
 	if (dom->reports == 0) {
+		const struct tlsrpt_render_dns *dns = dns_of(o, dom);
 		fprintf(fp, "<p class=\"warn\">No report in the period (last report: %s).</p>\n",
 		        date(dom->last_day).s);
+		if (dns != NULL) {
+			fputs("<p class=\"dns\">DNS: <code>_smtp._tls</code> record <b>", fp);
+			h(fp, dns->verdict);
+			fputs("</b>: ", fp);
+			h(fp, dns->detail);
+			fputs("</p>\n", fp);
+		}
 		fputs("</section>\n", fp);
 		return;
 	}

@@ -2,12 +2,14 @@
  * main.c - tlsrpt-milter: command line and start-up
  *
  *   tlsrpt-milter [-fd] [-c FILE] [-p SOCKET]   run the milter
- *   tlsrpt-milter [-c FILE] [-p SOCKET] -n      check the configuration, print it
+ *   tlsrpt-milter [-c FILE] [-p SOCKET] -n [-D] check the configuration, print it
+ *                                               (-D: and the domains' DNS records)
  *   tlsrpt-milter [-c FILE] -t FILE...          saved messages or reports: print the records
  *   tlsrpt-milter -C | -V | -h                  sample configuration, version, help
  *
  * Exit status: 0 success; 1 from -t when a file held no report or an
- * error; 2 usage error (every mode); EX_CONFIG (78) bad configuration;
+ * error, and from -n -D when a _smtp._tls record does not bring the
+ * reports to ReportAddress; 2 usage error (every mode); EX_CONFIG (78) bad configuration;
  * EX_OSERR (71) / EX_UNAVAILABLE (69) / EX_SOFTWARE (70) when start-up
  * fails (socket, privileges, libmilter).
  *
@@ -45,6 +47,7 @@
 #include "callbacks.h"
 #include "conf.h"
 #include "daemon.h"
+#include "dnscheck.h"
 #include "tlsrpt_limits.h"
 #include "logging.h"
 #include "mtacheck.h"
@@ -63,6 +66,7 @@ struct options {
 	const char *config; /* -c, NULL: the default (daemon) or none (-t) */
 	const char *socket; /* -p */
 	int check;          /* -n */
+	int dns;            /* -D: with -n, the DNS records too */
 	int foreground;     /* -f */
 	int mirror;         /* -d */
 	int test;           /* -t */
@@ -84,6 +88,8 @@ static void usage(FILE *fp)
 	        "  -f         stay in the foreground (overrides Background)\n"
 	        "  -d         with -f: also write every log line to standard error\n"
 	        "  -n         check the configuration, print the effective settings, exit\n"
+	        "  -D         with -n: also look up each report domain's _smtp._tls, _mta-sts and\n"
+	        "             MX records and say whether the reports come to ReportAddress\n"
 	        "  -t         read messages (or bare .json/.json.gz reports) from the files, - for stdin\n"
 	        "  -C         print a sample configuration file\n"
 	        "  -V         print the version\n"
@@ -271,7 +277,7 @@ int main(int argc, char **argv)
 	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
 #endif
 	memset(&o, 0, sizeof(o));
-	while ((ch = getopt(argc, argv, "c:p:nfdtCVh")) != -1) {
+	while ((ch = getopt(argc, argv, "c:p:nDfdtCVh")) != -1) {
 		switch (ch) {
 		case 'c':
 			o.config = optarg;
@@ -281,6 +287,9 @@ int main(int argc, char **argv)
 			break;
 		case 'n':
 			o.check = 1;
+			break;
+		case 'D':
+			o.dns = 1;
 			break;
 		case 'f':
 			o.foreground = 1;
@@ -325,6 +334,11 @@ int main(int argc, char **argv)
 		tlsrpt_conf_free(cfg);
 		return rc;
 	}
+	if (o.dns && !o.check) {
+		fprintf(stderr, "tlsrpt-milter: -D needs -n\n");
+		usage(stderr);
+		return EXIT_USAGE;
+	}
 	if (optind < argc || (o.mirror && !o.foreground && !o.check)) {
 		if (o.mirror && !o.foreground) {
 			fprintf(stderr, "tlsrpt-milter: -d needs -f\n");
@@ -347,6 +361,9 @@ int main(int argc, char **argv)
 			rc = tlsrpt_conf_write(cfg, stdout) == 0 && fflush(stdout) == 0 ? 0
 			                                                                : EX_IOERR;
 			(void)tlsrpt_mtacheck_run(cfg, stderr); /* warnings: the MTA's side */
+			if (o.dns && tlsrpt_dnscheck_run(cfg, stderr) > 0 && rc == 0) {
+				rc = 1; /* a record that does not bring the reports */
+			}
 		}
 	} else {
 		rc = run_daemon(cfg, &o, &busy);

@@ -18,12 +18,13 @@
 
 #include "alert.h"
 #include "ascii.h"
+#include "assemble.h"
 #include "errbuf.h"
 #include "logline.h"
 
 #define STATE_HEADER "tlsrpt-alert-state 1"
-#define PEND_DOMAINS 8
-#define PEND_FAILURES 64
+#define PEND_DOMAINS TLSRPT_ASM_MAX_DOMAINS
+#define PEND_FAILURES TLSRPT_ASM_MAX_FAILURES
 #define ANN_PROBLEM 1
 #define ANN_RECOVERED 2
 #define MAX_MARKS 4096
@@ -69,10 +70,8 @@ struct pdom {
 	int omitted;
 };
 
+/* a report to judge, from the assembler (assemble.h) */
 struct pending {
-	int used;
-	unsigned long seq;
-	char host[TLSRPT_ALERT_NAME], prefix[TLSRPT_ALERT_NAME], rid[TLSRPT_ALERT_NAME];
 	char reporter[TLSRPT_ALERT_NAME];
 	long day;
 	struct pdom dom[PEND_DOMAINS];
@@ -94,8 +93,10 @@ struct tlsrpt_alert {
 	struct reporter rep[TLSRPT_ALERT_MAX_REPORTERS];
 	struct domain dom[TLSRPT_ALERT_MAX_DOMAINS];
 	struct filepos old[TLSRPT_ALERT_MAX_FILES], cur[TLSRPT_ALERT_MAX_FILES];
-	struct pending pend[TLSRPT_ALERT_MAX_PENDING];
-	unsigned long seq;
+	struct tlsrpt_asm *as; /* the run's lines into reports */
+	long long now;         /* the run's time, for the reports the assembler hands over */
+	int flushing;          /* the reports handed over are those still open at the end */
+	struct pending e;      /* the report being judged */
 	/* reports judged (J) and left unfinished once (C) after a position
 	   moved back; the last run's and this run's */
 	struct mark judged_old[MAX_MARKS], judged_new[MAX_MARKS];
@@ -150,12 +151,15 @@ static void put(char *dst, size_t size, const char *src, int lower)
 #define PUT(dst, src) put((dst), sizeof(dst), (src), 0)
 #define PUTLOW(dst, src) put((dst), sizeof(dst), (src), 1)
 
+static void assembled(void *ctx, const struct tlsrpt_asm_report *r);
+
 /* tlsrpt_alert_new - an empty machine */
 struct tlsrpt_alert *tlsrpt_alert_new(const struct tlsrpt_alert_conf *c, char *err, size_t errlen)
 {
 	struct tlsrpt_alert *a = calloc(1, sizeof(*a));
 
-	if (a == NULL) {
+	if (a == NULL || (a->as = tlsrpt_asm_new(assembled, a, err, errlen)) == NULL) {
+		free(a);
 		tlsrpt_errbuf_set(err, errlen, "out of memory");
 		return NULL;
 	}
@@ -166,6 +170,9 @@ struct tlsrpt_alert *tlsrpt_alert_new(const struct tlsrpt_alert_conf *c, char *e
 /* tlsrpt_alert_free - release */
 void tlsrpt_alert_free(struct tlsrpt_alert *a)
 {
+	if (a != NULL) {
+		tlsrpt_asm_free(a->as);
+	}
 	free(a);
 }
 
@@ -334,47 +341,6 @@ static const char *get_or(const struct tlsrpt_logline *ll, const char *key, cons
 	return v != NULL ? v : dflt;
 }
 
-/* pend_find - the open report of a line (host, prefix, report-id) */
-static struct pending *pend_find(struct tlsrpt_alert *a, const struct tlsrpt_logline *ll)
-{
-	const char *rid = get_or(ll, "report-id", "");
-	char h[TLSRPT_ALERT_NAME], p[TLSRPT_ALERT_NAME], r[TLSRPT_ALERT_NAME];
-	size_t i;
-
-	PUT(h, ll->host);
-	PUT(p, ll->prefix);
-	PUT(r, rid);
-	for (i = 0; i < TLSRPT_ALERT_MAX_PENDING; i++) {
-		struct pending *e = &a->pend[i];
-
-		if (e->used && strcmp(e->host, h) == 0 && strcmp(e->prefix, p) == 0 &&
-		    strcmp(e->rid, r) == 0) {
-			return e;
-		}
-	}
-	return NULL;
-}
-
-/* pdom_get - a domain of an open report; NULL past the bound */
-static struct pdom *pdom_get(struct pending *e, const char *name)
-{
-	char low[TLSRPT_ALERT_NAME];
-	size_t i;
-
-	PUTLOW(low, name);
-	for (i = 0; i < e->ndom; i++) {
-		if (strcmp(e->dom[i].name, low) == 0) {
-			return &e->dom[i];
-		}
-	}
-	if (e->ndom >= PEND_DOMAINS || low[0] == '\0') {
-		return NULL;
-	}
-	memset(&e->dom[e->ndom], 0, sizeof(e->dom[0]));
-	memcpy(e->dom[e->ndom].name, low, sizeof(low));
-	return &e->dom[e->ndom++];
-}
-
 /* marked - 1 when (ino, off) is among the n marks */
 static int marked(const struct mark *m, size_t n, unsigned long long ino, unsigned long long off)
 {
@@ -507,174 +473,81 @@ static void judge(struct tlsrpt_alert *a, struct pending *e, long long now)
 	if (e->has_pos) {
 		mark_add(a->judged_new, &a->njudged_new, MAX_MARKS, e->ino, e->off);
 	}
-	e->used = 0;
 }
 
-/* pend_new - open a report; the oldest open one is judged when all are taken */
-static struct pending *pend_new(struct tlsrpt_alert *a, long long now)
+/*
+ * reporter_name - the alert mode's name of a report's reporter: the
+ * DKIM-authenticated domain as it is, a claimed one as "DOMAIN (claimed)"
+ * (so the two never meet in a problem's reporters, a recovery or a
+ * silence), "" without one
+ */
+static void reporter_name(const struct tlsrpt_asm_report *r, char *out, size_t size)
 {
-	struct pending *old = NULL;
+	switch (r->kind) {
+	case TLSRPT_IDENTITY_DKIM:
+		snprintf(out, size, "%s", r->reporter);
+		break;
+	case TLSRPT_IDENTITY_CLAIMED:
+		snprintf(out, size, "%s (claimed)", r->reporter);
+		break;
+	default:
+		out[0] = '\0';
+		break;
+	}
+}
+
+/*
+ * assembled - a complete report from the assembler.  Not judged: a report
+ * with a cut line, a malformed one, a duplicate (a report received twice
+ * counts once), one judged last run (read again after a position moved
+ * back).  A report still open at the end of the run, read from a file
+ * without its message's action line, is left for the next run (its
+ * message may have been cut by the run) unless it was left once already.
+ */
+static void assembled(void *ctx, const struct tlsrpt_asm_report *r)
+{
+	struct tlsrpt_alert *a = ctx;
+	struct pending *e = &a->e;
 	size_t i;
 
-	for (i = 0; i < TLSRPT_ALERT_MAX_PENDING; i++) {
-		if (!a->pend[i].used) {
-			old = &a->pend[i];
-			break;
-		}
-		if (old == NULL || a->pend[i].seq < old->seq) {
-			old = &a->pend[i];
-		}
-	}
-	if (old->used) {
-		judge(a, old, now);
-	}
-	memset(old, 0, sizeof(*old));
-	old->used = 1;
-	old->seq = ++a->seq;
-	return old;
-}
-
-/* add_report - a report line opens a report (pos: its file and offset, or NULL) */
-static void add_report(struct tlsrpt_alert *a, const struct tlsrpt_logline *ll, long long now,
-                       const struct mark *pos)
-{
-	const char *start = get_or(ll, "start-datetime", "");
-	const char *dkim = get_or(ll, "dkim", "");
-	const char *who = strcmp(dkim, "pass") == 0 ? get_or(ll, "dkim-domain", "")
-	                                            : get_or(ll, "submitter", "");
-	struct pending *e;
-	long day = 0;
-
-	if ((e = pend_find(a, ll)) != NULL) {
-		judge(a, e, now);
-	}
-	if (pos != NULL && marked(a->judged_old, a->njudged_old, pos->ino, pos->off)) {
-		/* read again after the position moved back: judged last run */
-		mark_add(a->judged_new, &a->njudged_new, MAX_MARKS, pos->ino, pos->off);
+	if (r->cut || r->malformed || r->duplicate) {
 		return;
 	}
-	if (tlsrpt_logline_day(start, strlen(start), &day) < 0) {
-		day = (long)(now / 86400);
-	}
-	e = pend_new(a, now);
-	PUT(e->host, ll->host);
-	PUT(e->prefix, ll->prefix);
-	PUT(e->rid, get_or(ll, "report-id", ""));
-	PUTLOW(e->reporter, who[0] != '\0' ? who : get_or(ll, "organization-name", ""));
-	e->day = day;
-	if (pos != NULL) {
-		e->has_pos = 1;
-		e->ino = pos->ino;
-		e->off = pos->off;
-	}
-	(void)pdom_get(e, get_or(ll, "policy-domain", ""));
-}
-
-/* count - a count field, 0 when absent or not a count */
-static unsigned long long count(const struct tlsrpt_logline *ll, const char *key)
-{
-	long long v = tlsrpt_logline_count(ll, key);
-
-	return v > 0 ? (unsigned long long)v : 0;
-}
-
-/* add_policy - sessions of a domain are the maximum over its policies */
-static void add_policy(struct tlsrpt_alert *a, const struct tlsrpt_logline *ll, int omitted)
-{
-	struct pending *e = pend_find(a, ll);
-	struct pdom *d;
-	unsigned long long ok = count(ll, "total-successful-session-count"),
-	                   failed = count(ll, "total-failure-session-count");
-
-	if (e == NULL || (d = pdom_get(e, get_or(ll, "policy-domain", ""))) == NULL) {
+	if (r->has_pos && marked(a->judged_old, a->njudged_old, r->ino, r->off)) {
+		mark_add(a->judged_new, &a->njudged_new, MAX_MARKS, r->ino, r->off);
 		return;
 	}
-	if (ok + failed > d->sessions) {
-		d->sessions = ok + failed;
-	}
-	if (failed > d->failed) {
-		d->failed = failed;
-	}
-	d->omitted |= omitted;
-}
-
-/* add_failure - a failure detail; the same kind on several lines is summed */
-static void add_failure(struct tlsrpt_alert *a, const struct tlsrpt_logline *ll)
-{
-	struct pending *e = pend_find(a, ll);
-	struct pfail f;
-	size_t i;
-
-	if (e == NULL) {
+	if (a->flushing && !r->ended && r->has_pos &&
+	    !marked(a->carried_old, a->ncarried_old, r->ino, r->off)) {
+		mark_add(a->carried_new, &a->ncarried_new, TLSRPT_ALERT_MAX_PENDING, r->ino,
+		         r->off);
 		return;
 	}
-	memset(&f, 0, sizeof(f));
-	PUTLOW(f.domain, get_or(ll, "policy-domain", ""));
-	PUT(f.ptype, get_or(ll, "policy-type", ""));
-	PUT(f.rtype, get_or(ll, "result-type", ""));
-	PUTLOW(f.mx, get_or(ll, "receiving-mx-hostname", ""));
-	PUT(f.ip, get_or(ll, "receiving-ip", ""));
-	f.failed = count(ll, "failed-session-count");
-	(void)pdom_get(e, f.domain);
-	for (i = 0; i < e->nf; i++) {
-		struct pfail *g = &e->f[i];
-
-		if (strcmp(g->domain, f.domain) == 0 && strcmp(g->ptype, f.ptype) == 0 &&
-		    strcmp(g->rtype, f.rtype) == 0 &&
-		    strcmp(receiver(g->mx, g->ip), receiver(f.mx, f.ip)) == 0) {
-			g->failed += f.failed;
-			return;
-		}
+	memset(e, 0, sizeof(*e));
+	reporter_name(r, e->reporter, sizeof(e->reporter));
+	e->day = r->day;
+	e->has_pos = r->has_pos;
+	e->ino = r->ino;
+	e->off = r->off;
+	for (i = 0; i < r->ndom && i < PEND_DOMAINS; i++) {
+		PUT(e->dom[i].name, r->dom[i].name);
+		e->dom[i].sessions = r->dom[i].total;
+		e->dom[i].failed = r->dom[i].failed;
+		e->dom[i].omitted = r->dom[i].omitted || r->details_omitted;
 	}
-	if (e->nf < PEND_FAILURES) {
-		e->f[e->nf++] = f;
+	e->ndom = i;
+	for (i = 0; i < r->nfail && i < PEND_FAILURES; i++) {
+		struct pfail *f = &e->f[i];
+
+		PUT(f->domain, r->dom[r->fail[i].dom].name);
+		PUT(f->ptype, r->fail[i].ptype);
+		PUT(f->rtype, r->fail[i].rtype);
+		PUT(f->mx, r->fail[i].mx);
+		PUT(f->ip, r->fail[i].ip);
+		f->failed = r->fail[i].failed;
 	}
-}
-
-/* add_omitted - details were left out: no recovery can be read from that report */
-static void add_omitted(struct tlsrpt_alert *a, const struct tlsrpt_logline *ll)
-{
-	char h[TLSRPT_ALERT_NAME], p[TLSRPT_ALERT_NAME];
-	struct pending *e;
-	size_t i, j;
-
-	if (tlsrpt_logline_get(ll, "report-id", NULL) != NULL) {
-		if ((e = pend_find(a, ll)) != NULL) {
-			struct pdom *d = pdom_get(e, get_or(ll, "policy-domain", ""));
-
-			for (j = 0; j < e->ndom; j++) {
-				e->dom[j].omitted |= d == NULL || d == &e->dom[j];
-			}
-		}
-		return;
-	}
-	PUT(h, ll->host);
-	PUT(p, ll->prefix);
-	for (i = 0; i < TLSRPT_ALERT_MAX_PENDING; i++) {
-		e = &a->pend[i];
-		if (e->used && strcmp(e->host, h) == 0 && strcmp(e->prefix, p) == 0) {
-			for (j = 0; j < e->ndom; j++) {
-				e->dom[j].omitted = 1;
-			}
-		}
-	}
-}
-
-/* end_message - the message's action line: its reports are complete */
-static void end_message(struct tlsrpt_alert *a, const struct tlsrpt_logline *ll, long long now)
-{
-	char h[TLSRPT_ALERT_NAME], p[TLSRPT_ALERT_NAME];
-	size_t i;
-
-	PUT(h, ll->host);
-	PUT(p, ll->prefix);
-	for (i = 0; i < TLSRPT_ALERT_MAX_PENDING; i++) {
-		struct pending *e = &a->pend[i];
-
-		if (e->used && strcmp(e->host, h) == 0 && strcmp(e->prefix, p) == 0) {
-			judge(a, e, now);
-		}
-	}
+	e->nf = i;
+	judge(a, e, a->now);
 }
 
 /* own_event - one of our own event lines: what it announced is announced */
@@ -733,25 +606,13 @@ static void own_event(struct tlsrpt_alert *a, const struct tlsrpt_logline *ll, l
 static void add(struct tlsrpt_alert *a, const struct tlsrpt_logline *ll, long long t,
                 const struct mark *pos)
 {
+	a->now = t;
+	if (pos != NULL) {
+		tlsrpt_asm_add_at(a->as, ll, pos->ino, pos->off);
+	} else {
+		tlsrpt_asm_add(a->as, ll);
+	}
 	switch (ll->event) {
-	case TLSRPT_LL_REPORT:
-		add_report(a, ll, t, pos);
-		break;
-	case TLSRPT_LL_POLICY:
-		add_policy(a, ll, 0);
-		break;
-	case TLSRPT_LL_POLICY_OMITTED:
-		add_policy(a, ll, 1);
-		break;
-	case TLSRPT_LL_FAILURE:
-		add_failure(a, ll);
-		break;
-	case TLSRPT_LL_FAILURE_OMITTED:
-		add_omitted(a, ll);
-		break;
-	case TLSRPT_LL_ACTION:
-		end_message(a, ll, t);
-		break;
 	case TLSRPT_LL_OTHER:
 		if (ll->word != NULL &&
 		    (strcmp(ll->word, "problem") == 0 || strcmp(ll->word, "recovered") == 0 ||
@@ -833,20 +694,10 @@ static void finish_pending(struct tlsrpt_alert *a, long long t)
 	size_t i, j, n;
 
 	a->ncarried_new = 0;
-	for (i = 0; i < TLSRPT_ALERT_MAX_PENDING; i++) {
-		struct pending *e = &a->pend[i];
-
-		if (!e->used) {
-			continue;
-		}
-		if (!e->has_pos || marked(a->carried_old, a->ncarried_old, e->ino, e->off)) {
-			judge(a, e, t);
-			continue;
-		}
-		mark_add(a->carried_new, &a->ncarried_new, TLSRPT_ALERT_MAX_PENDING, e->ino,
-		         e->off);
-		e->used = 0;
-	}
+	a->now = t;
+	a->flushing = 1;
+	tlsrpt_asm_flush(a->as);
+	a->flushing = 0;
 	/* positions back to the earliest report left, per file */
 	for (i = 0; i < TLSRPT_ALERT_MAX_FILES; i++) {
 		for (j = 0; j < a->ncarried_new; j++) {
@@ -1066,9 +917,11 @@ static int load_line(struct tlsrpt_alert *a, char *line)
 static void reset(struct tlsrpt_alert *a)
 {
 	struct tlsrpt_alert_conf c = a->c;
+	struct tlsrpt_asm *as = a->as;
 
 	memset(a, 0, sizeof(*a));
 	a->c = c;
+	a->as = as;
 }
 
 /* tlsrpt_alert_load - read the state file */

@@ -5,10 +5,14 @@
  * are new since its last run, all taken as seen at the run's time `now`
  * (the caller's clock, so tests can simulate days), and keeps what it must
  * remember between runs in a small state (tlsrpt_alert_load/_save).  The
- * lines of one report are grouped by syslog host, prefix (queue ID) and
- * report-id; a report is judged when the message's action line comes, when
- * TLSRPT_ALERT_MAX_PENDING newer reports are open, or at the end of the
- * run.  Events (tlsrpt_alert_finish):
+ * lines are read into reports by the assembler (assemble.h), the digest's
+ * too: the same grouping, reporter, day and duplicate rule.  A report is
+ * judged when the assembler hands it over (its message's action line,
+ * TLSRPT_ASM_MAX_PENDING newer reports open, or the end of the run); one
+ * with a cut line, a malformed one and a duplicate are not judged.  A
+ * reporter is its DKIM-authenticated domain, or "DOMAIN (claimed)": a
+ * claimed identity never joins, recovers or silences an authenticated
+ * one.  Events (tlsrpt_alert_finish):
  *
  *   - problem: a (policy domain, policy type, result type, receiving MX,
  *     else receiving IP) failure with at least min_failed failed sessions
@@ -55,9 +59,9 @@
 #define TLSRPT_ALERT_MAX_DOMAINS 256
 #define TLSRPT_ALERT_MAX_FILES 16
 #define TLSRPT_ALERT_MAX_EVENTS 256
-#define TLSRPT_ALERT_MAX_PENDING 64
-#define TLSRPT_ALERT_NAME 264 /* a logged value is at most 256 bytes, NUL */
-#define TLSRPT_ALERT_LIST 520 /* reporters joined with "," */
+#define TLSRPT_ALERT_MAX_PENDING 64 /* reports left for the next run (carried), at most */
+#define TLSRPT_ALERT_NAME 264       /* a logged value is at most 256 bytes, NUL */
+#define TLSRPT_ALERT_LIST 520       /* reporters joined with "," */
 
 struct tlsrpt_logline;
 

@@ -354,6 +354,11 @@ int tlsrpt_render_text(FILE *fp, const struct tlsrpt_digest *d, const struct tls
 	        "%llu reports, %llu duplicates not counted; %llu sessions, %llu failed (%.2f%%)\n",
 	        d->st.reports, d->st.duplicates, all.ok + all.failed, all.failed,
 	        tlsrpt_digest_rate(&all));
+	if (d->st.cut > 0) {
+		fprintf(fp,
+		        "%llu reports had a log line cut on its way (a syslog relay's limit): not counted, in no domain's figures\n",
+		        d->st.cut);
+	}
 	if (d->st.omitted_reports > 0) {
 		fprintf(fp,
 		        "%llu more reports (%llu sessions, %llu failed) were logged without their lines (report-omitted): in no domain's figures\n",
@@ -535,10 +540,10 @@ int tlsrpt_render_json(FILE *fp, const struct tlsrpt_digest *d, const struct tls
 	        date(d->first_day).s, date(d->last_day).s, d->ndays, date(o->today).s,
 	        o->silent_days, d->st.reports, all.ok, all.failed);
 	fprintf(fp,
-	        "\"input\":{\"lines\":%llu,\"duplicates\":%llu,\"outside-period\":%llu,\"orphans\":%llu,\"malformed\":%llu,\"errors\":%llu,\"ignored\":%llu,\"limited\":%llu},\n\"report-omitted\":{\"reports\":%llu,\"successful-sessions\":%llu,\"failed-sessions\":%llu},\n\"domains\":[",
+	        "\"input\":{\"lines\":%llu,\"duplicates\":%llu,\"outside-period\":%llu,\"orphans\":%llu,\"malformed\":%llu,\"cut\":%llu,\"errors\":%llu,\"ignored\":%llu,\"limited\":%llu},\n\"report-omitted\":{\"reports\":%llu,\"successful-sessions\":%llu,\"failed-sessions\":%llu},\n\"domains\":[",
 	        d->st.lines, d->st.duplicates, d->st.outside, d->st.orphans, d->st.malformed,
-	        d->st.errors, d->st.ignored, d->st.limited, d->st.omitted_reports, d->st.omitted_ok,
-	        d->st.omitted_failed);
+	        d->st.cut, d->st.errors, d->st.ignored, d->st.limited, d->st.omitted_reports,
+	        d->st.omitted_ok, d->st.omitted_failed);
 	for (i = 0; i < d->ndom; i++) {
 		fputs(i ? ",\n" : "\n", fp);
 		json_domain(fp, d, d->dom[i], o);

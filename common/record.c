@@ -14,9 +14,10 @@
  *   {"event":"EVENT","queue-id":"PREFIX","key":value}    (JSON)
  *
  * Values are escaped by escape.c; on the lines of reports (report to
- * report-omitted, error, ignored, action) each is at most
- * TLSRPT_LOG_VALUE_WIDTH bytes as written, so that the fields a reader
- * relies on, which come first, always fit (doc/log-format.md).  The prefix is escaped the same way
+ * report-omitted, ignored) each is at most TLSRPT_LOG_VALUE_WIDTH bytes as
+ * written, so that the fields a reader relies on, which come first, always
+ * fit (doc/log-format.md); on error and action lines at most
+ * TLSRPT_LOG_TEXT_WIDTH.  The prefix is escaped the same way
  * but not cut, unless it would leave no room for the event, in which case it is cut like a value.
  * When the fields do not all fit, the last ones are dropped (from the first that does not fit on)
  * and the line ends in " ..." (JSON: ,"truncated":true}).  No diagnostics.
@@ -233,6 +234,31 @@ static size_t render_json(const struct tlsrpt_field *f, size_t width, char *buf)
 }
 
 /*
+ * value_width - the most bytes one value may take as written on a line of
+ * event ev: TLSRPT_LOG_VALUE_WIDTH on a report's lines, so that the fields
+ * before reporter-kind always fit; TLSRPT_LOG_TEXT_WIDTH on error and
+ * action lines (one long reason); 0 (only the 256-byte cut) otherwise
+ */
+static size_t value_width(enum tlsrpt_event ev)
+{
+	switch (ev) {
+	case TLSRPT_EV_ERROR:
+	case TLSRPT_EV_ACTION:
+		return TLSRPT_LOG_TEXT_WIDTH;
+	case TLSRPT_EV_REPORT:
+	case TLSRPT_EV_POLICY:
+	case TLSRPT_EV_FAILURE:
+	case TLSRPT_EV_FAILURE_OMITTED:
+	case TLSRPT_EV_IGNORED:
+	case TLSRPT_EV_POLICY_OMITTED:
+	case TLSRPT_EV_REPORT_OMITTED:
+		return TLSRPT_LOG_VALUE_WIDTH;
+	default:
+		return 0;
+	}
+}
+
+/*
  * put_fields - append the rendered fields of r up to the first one that does
  * not fit; closing (may be empty) ends the line, and trailer replaces it
  * when fields were dropped.
@@ -244,7 +270,7 @@ static void put_fields(const struct tlsrpt_record *r,
 {
 	char buf[FIELD_MAX];
 	size_t i, n, total = 0, reserve;
-	size_t width = r->event <= TLSRPT_EV_REPORT_OMITTED ? TLSRPT_LOG_VALUE_WIDTH : 0;
+	size_t width = value_width(r->event);
 
 	for (i = 0; i < r->nfields; i++) {
 		n = render(&r->fields[i], width, buf);

@@ -10,7 +10,7 @@
  *                   | submitter organization-name contact-info
  *   policy          report-id policy-domain policy-type
  *                   total-successful-session-count total-failure-session-count
- *                   reporter-kind | sts-mode mx-host
+ *                   failure-details reporter-kind | sts-mode mx-host
  *   failure         report-id policy-domain policy-type result-type
  *                   receiving-mx-hostname receiving-ip failed-session-count
  *                   reporter-kind | sending-mta-ip failure-reason-code
@@ -27,7 +27,9 @@
  *                   total-failure-session-count reporter-kind
  *
  * reporter-kind is the message's (every report of a message has the same
- * reporter); reporter is left out for kind none.
+ * reporter); reporter is left out for kind none.  The report line's
+ * policies and the policy line's failure-details (the policy's failure
+ * details, logged or not) let a reader see that a line went missing.
  *
  * Absent values are left out.  The report's totals are the policies' sums
  * (saturating at 2^64 - 1).  The report's policy-domain is the
@@ -225,6 +227,7 @@ static int put_policy(const struct tlsrpt_report *r, const struct tlsrpt_policy 
 	                      p->total_successful_session_count) < 0 ||
 	    tlsrpt_record_num(rec, "total-failure-session-count", p->total_failure_session_count) <
 	            0 ||
+	    tlsrpt_record_num(rec, "failure-details", p->nfailure_details) < 0 ||
 	    tlsrpt_record_str(rec, "reporter-kind", tlsrpt_identity_kind_name(kind)) < 0 ||
 	    tlsrpt_record_str(rec, "sts-mode", sts_mode(p, mode, sizeof(mode))) < 0 ||
 	    tlsrpt_record_str(rec, "mx-host", p->mx_host) < 0) {

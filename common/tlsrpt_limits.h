@@ -38,6 +38,8 @@
 #define TLSRPT_MAX_LOG_LINE 912
 /* one value of a report's line as written (escaped, quotes and "..." included) */
 #define TLSRPT_LOG_VALUE_WIDTH 96
+/* one value of an error or action line as written (a reason, the recipients) */
+#define TLSRPT_LOG_TEXT_WIDTH 512
 
 struct tlsrpt_limits {
 	size_t max_message_size;    /* bytes of message examined */

@@ -97,6 +97,7 @@ struct tlsrpt_alert {
 	long long now;         /* the run's time, for the reports the assembler hands over */
 	int flushing;          /* the reports handed over are those still open at the end */
 	struct pending e;      /* the report being judged */
+	struct tlsrpt_alert_counts counts;
 	/* reports judged (J) and left unfinished once (C) after a position
 	   moved back; the last run's and this run's */
 	struct mark judged_old[MAX_MARKS], judged_new[MAX_MARKS];
@@ -477,9 +478,10 @@ static void judge(struct tlsrpt_alert *a, struct pending *e, long long now)
 
 /*
  * reporter_name - the alert mode's name of a report's reporter: the
- * DKIM-authenticated domain as it is, a claimed one as "DOMAIN (claimed)"
+ * DKIM-authenticated domain as it is, a claimed one as "claimed:DOMAIN"
  * (so the two never meet in a problem's reporters, a recovery or a
- * silence), "" without one
+ * silence; ':' is in no host name, and the name stays a bare log value),
+ * "" without one
  */
 static void reporter_name(const struct tlsrpt_asm_report *r, char *out, size_t size)
 {
@@ -488,7 +490,7 @@ static void reporter_name(const struct tlsrpt_asm_report *r, char *out, size_t s
 		snprintf(out, size, "%s", r->reporter);
 		break;
 	case TLSRPT_IDENTITY_CLAIMED:
-		snprintf(out, size, "%s (claimed)", r->reporter);
+		snprintf(out, size, "claimed:%s", r->reporter);
 		break;
 	default:
 		out[0] = '\0';
@@ -511,6 +513,8 @@ static void assembled(void *ctx, const struct tlsrpt_asm_report *r)
 	size_t i;
 
 	if (r->cut || r->malformed || r->duplicate) {
+		a->counts.cut += r->cut != 0;
+		a->counts.duplicates += !r->cut && !r->malformed && r->duplicate;
 		return;
 	}
 	if (r->has_pos && marked(a->judged_old, a->njudged_old, r->ino, r->off)) {
@@ -547,7 +551,14 @@ static void assembled(void *ctx, const struct tlsrpt_asm_report *r)
 		f->failed = r->fail[i].failed;
 	}
 	e->nf = i;
+	a->counts.reports++;
 	judge(a, e, a->now);
+}
+
+/* tlsrpt_alert_counts - reports judged, duplicates and cut ones */
+const struct tlsrpt_alert_counts *tlsrpt_alert_counts(const struct tlsrpt_alert *a)
+{
+	return &a->counts;
 }
 
 /* own_event - one of our own event lines: what it announced is announced */
@@ -917,7 +928,7 @@ static int load_line(struct tlsrpt_alert *a, char *line)
 static void reset(struct tlsrpt_alert *a)
 {
 	struct tlsrpt_alert_conf c = a->c;
-	struct tlsrpt_asm *as = a->as;
+	struct tlsrpt_asm *as = a->as; /* no line read yet: nothing in it */
 
 	memset(a, 0, sizeof(*a));
 	a->c = c;

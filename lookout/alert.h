@@ -10,7 +10,7 @@
  * judged when the assembler hands it over (its message's action line,
  * TLSRPT_ASM_MAX_PENDING newer reports open, or the end of the run); one
  * with a cut line, a malformed one and a duplicate are not judged.  A
- * reporter is its DKIM-authenticated domain, or "DOMAIN (claimed)": a
+ * reporter is its DKIM-authenticated domain, or "claimed:DOMAIN": a
  * claimed identity never joins, recovers or silences an authenticated
  * one.  Events (tlsrpt_alert_finish):
  *
@@ -93,6 +93,13 @@ struct tlsrpt_alert_event {
 
 struct tlsrpt_alert;
 
+/* what the machine's reports were, since it was made (for tests and comparison with the digest) */
+struct tlsrpt_alert_counts {
+	unsigned long long reports;    /* judged */
+	unsigned long long duplicates; /* read before: not judged */
+	unsigned long long cut;        /* a line cut on its way: not judged */
+};
+
 /* tlsrpt_alert_defaults - the documented defaults into *c */
 void tlsrpt_alert_defaults(struct tlsrpt_alert_conf *c);
 
@@ -144,6 +151,9 @@ unsigned long long tlsrpt_alert_pos(const struct tlsrpt_alert *a, unsigned long 
 void tlsrpt_alert_begin_files(struct tlsrpt_alert *a);
 void tlsrpt_alert_set_pos(struct tlsrpt_alert *a, const char *path, unsigned long long ino,
                           unsigned long long off);
+
+/* tlsrpt_alert_counts - the counts above */
+const struct tlsrpt_alert_counts *tlsrpt_alert_counts(const struct tlsrpt_alert *a);
 
 /* tlsrpt_alert_name - "problem", "recovered", "silent" */
 const char *tlsrpt_alert_name(enum tlsrpt_alert_kind k);

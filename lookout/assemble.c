@@ -19,14 +19,15 @@
 #include "assemble.h"
 #include "errbuf.h"
 
-struct slot {
-	uint64_t key; /* hash of host, prefix, report-id */
-	uint64_t msg; /* hash of host, prefix: the message */
-	struct tlsrpt_asm_report *r;
-};
-
 struct seen {
 	uint64_t a, b;
+};
+
+struct slot {
+	uint64_t key;    /* hash of host, prefix, report-id */
+	uint64_t msg;    /* hash of host, prefix: the message */
+	struct seen dup; /* the duplicate key; 0, 0 for a report without a reporter */
+	struct tlsrpt_asm_report *r;
 };
 
 struct tlsrpt_asm {
@@ -208,12 +209,65 @@ static struct slot *find(struct tlsrpt_asm *a, uint64_t key, int by_msg)
 	return NULL;
 }
 
-/* hand_out - give a slot's report to the consumer and free the slot */
+/* report_free - a report and its arrays */
+static void report_free(struct tlsrpt_asm_report *r)
+{
+	if (r != NULL) {
+		free(r->pol);
+		free(r->fail);
+		free(r);
+	}
+}
+
+/* grow - room for one more element of size sz in *v (n used, *cap allocated, max at most) */
+static int grow(void **v, size_t n, size_t *cap, size_t sz, size_t max)
+{
+	size_t ncap;
+	void *nv;
+
+	if (n < *cap) {
+		return 0;
+	}
+	if (n >= max) {
+		return -1;
+	}
+	ncap = *cap ? *cap * 2 : 4;
+	if (ncap > max) {
+		ncap = max;
+	}
+	if ((nv = realloc(*v, ncap * sz)) == NULL) {
+		return -1;
+	}
+	*v = nv;
+	*cap = ncap;
+	return 0;
+}
+
+/*
+ * hand_out - give a slot's report to the consumer and free the slot.  A
+ * report takes its duplicate key only now, when it is known whole: a copy
+ * with a cut line never makes the whole copy a duplicate.
+ */
 static void hand_out(struct tlsrpt_asm *a, struct slot *s)
 {
+	int rc;
+
 	if (s->r != NULL) {
+		struct tlsrpt_asm_report *r = s->r;
+
+		if (r->want_pol >= 0 && r->got_pol < (unsigned long long)r->want_pol) {
+			r->cut = 1; /* a policy line went missing: the figures are not whole */
+		}
+		if (r->got_details < r->want_details) {
+			r->details_omitted = 1;
+		}
+		if (!s->r->cut && !s->r->malformed && (s->dup.a != 0 || s->dup.b != 0)) {
+			rc = seen_insert(a, s->dup);
+			s->r->duplicate = rc > 0;
+			s->r->limited += rc < 0;
+		}
 		a->emit(a->ctx, s->r);
-		free(s->r);
+		report_free(s->r);
 		s->r = NULL;
 	}
 }
@@ -312,11 +366,13 @@ static void add_report(struct tlsrpt_asm *a, const struct tlsrpt_logline *ll,
 		r->ino = pos[0];
 		r->off = pos[1];
 	}
+	r->want_pol = -1;
 	if (ll->kind < 0) {
 		r->cut = 1; /* nothing on the line is vouched for: not even who sent it */
 		return;
 	}
 	set_reporter(r, ll);
+	r->want_pol = tlsrpt_logline_vcount(ll, "policies");
 	(void)domain_of(r, vget_or(ll, "policy-domain", "unknown"));
 	if (start == NULL || tlsrpt_logline_day(start, strlen(start), &r->day) < 0) {
 		r->malformed = 1;
@@ -325,20 +381,16 @@ static void add_report(struct tlsrpt_asm *a, const struct tlsrpt_logline *ll,
 	}
 	if (r->kind != TLSRPT_IDENTITY_NONE) {
 		const char *parts[5];
-		struct seen k;
-		int rc;
 
 		parts[0] = tlsrpt_identity_kind_name(r->kind);
 		parts[1] = r->reporter;
 		parts[2] = rid;
 		parts[3] = start;
 		parts[4] = vget_or(ll, "end-datetime", "");
-		k.a = hash_parts(0xcbf29ce484222325ULL, parts, 5);
-		k.b = hash_parts(0x84222325cbf29ce4ULL, parts, 5);
-		rc = seen_insert(a, k);
-		r->duplicate = rc > 0;
-		if (rc < 0) {
-			r->limited++;
+		s->dup.a = hash_parts(0xcbf29ce484222325ULL, parts, 5);
+		s->dup.b = hash_parts(0x84222325cbf29ce4ULL, parts, 5);
+		if (s->dup.a == 0 && s->dup.b == 0) {
+			s->dup.b = 1;
 		}
 	}
 }
@@ -360,6 +412,8 @@ static void add_policy(struct tlsrpt_asm *a, struct tlsrpt_asm_report *r,
 {
 	long long ok = tlsrpt_logline_vcount(ll, "total-successful-session-count");
 	long long fl = tlsrpt_logline_vcount(ll, "total-failure-session-count");
+	int omitted = ll->event == TLSRPT_LL_POLICY_OMITTED;
+	long long n = tlsrpt_logline_vcount(ll, omitted ? "policies" : "failure-details");
 	struct tlsrpt_asm_domain *d;
 	struct tlsrpt_asm_policy *p;
 	long di;
@@ -369,7 +423,15 @@ static void add_policy(struct tlsrpt_asm *a, struct tlsrpt_asm_report *r,
 		r->cut = 1; /* a figure of this report cannot be read: it is not whole */
 		return;
 	}
-	if ((di = line_domain(r, ll)) < 0 || r->npol >= TLSRPT_ASM_MAX_POLICIES) {
+	/* what came, for the completeness check at the end (even past the bounds below) */
+	if (omitted) {
+		r->got_pol += n > 0 ? (unsigned long long)n : 1;
+	} else {
+		r->got_pol++;
+		r->want_details += n > 0 ? (unsigned long long)n : 0;
+	}
+	if ((di = line_domain(r, ll)) < 0 || grow((void **)&r->pol, r->npol, &r->cappol,
+	                                          sizeof(*r->pol), TLSRPT_ASM_MAX_POLICIES) < 0) {
 		r->limited++;
 		return;
 	}
@@ -385,13 +447,13 @@ static void add_policy(struct tlsrpt_asm *a, struct tlsrpt_asm_report *r,
 	p->dom = (size_t)di;
 	p->ok = (unsigned long long)ok;
 	p->failed = (unsigned long long)fl;
-	if (ll->event == TLSRPT_LL_POLICY_OMITTED) {
-		p->omitted = 1;
+	p->omitted = omitted;
+	if (omitted) {
 		d->omitted = 1;
 		copy(p->type, sizeof(p->type), "omitted", 0);
 	} else {
 		copy(p->type, sizeof(p->type), vget_or(ll, "policy-type", "unknown"), 0);
-		/* sts-mode is display text after reporter-kind: kept only when whole and short */
+		/* sts-mode is display text after reporter-kind */
 		copy(p->sts_mode, sizeof(p->sts_mode), tlsrpt_logline_get(ll, "sts-mode", NULL), 0);
 	}
 }
@@ -410,6 +472,7 @@ static void add_failure(struct tlsrpt_asm *a, struct tlsrpt_asm_report *r,
 		r->cut = 1;
 		return;
 	}
+	r->got_details++;
 	if ((di = line_domain(r, ll)) < 0) {
 		r->limited++;
 		return;
@@ -430,7 +493,8 @@ static void add_failure(struct tlsrpt_asm *a, struct tlsrpt_asm_report *r,
 			return;
 		}
 	}
-	if (r->nfail >= TLSRPT_ASM_MAX_FAILURES) {
+	if (grow((void **)&r->fail, r->nfail, &r->capfail, sizeof(*r->fail),
+	         TLSRPT_ASM_MAX_FAILURES) < 0) {
 		r->limited++;
 		return;
 	}
@@ -476,6 +540,13 @@ static void add_omitted(struct tlsrpt_asm *a, struct slot *s, const struct tlsrp
 			mark_message(a, ll);
 		} else {
 			r->details_omitted = 1;
+		}
+		{
+			long long nd = tlsrpt_logline_vcount(ll, "failure-details");
+
+			if (!of_message && nd > 0) {
+				r->got_details += (unsigned long long)nd;
+			}
 		}
 		if ((di = line_domain(r, ll)) >= 0) {
 			r->dom[di].omitted = 1;
@@ -622,7 +693,7 @@ void tlsrpt_asm_free(struct tlsrpt_asm *a)
 		return;
 	}
 	for (i = 0; i < TLSRPT_ASM_MAX_PENDING; i++) {
-		free(a->ring[i].r);
+		report_free(a->ring[i].r);
 	}
 	free(a->set);
 	free(a);

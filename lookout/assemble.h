@@ -18,7 +18,12 @@
  *     fields before a whole reporter-kind).  A report whose report line
  *     has none, or one of whose lines came cut, is marked cut: its
  *     figures are incomplete and its reporter unknown, and a consumer
- *     counts it nowhere but as cut.  Nothing on a line after reporter-kind
+ *     counts it nowhere but as cut.  So is a report with fewer policy
+ *     lines (and policies in policy-omitted) than its report line's
+ *     policies= (a line lost whole, or cut before its report-id); one with
+ *     fewer failure lines than its policies' failure-details= has
+ *     details_omitted set (the milter's MaxFailureLines, or a line lost):
+ *     no recovery may be read from it.  Nothing on a line after reporter-kind
  *     (organization-name and the other text a stranger chose) is ever an
  *     identity or a figure;
  *   - reporter: reporter= with reporter-kind= as the milter decided them
@@ -32,8 +37,8 @@
  *     google.com is never a duplicate of the DKIM-authenticated one, nor
  *     the reverse, and a report without a reporter is never one.
  *
- * Bounds: TLSRPT_ASM_MAX_PENDING open reports (each about 60 KB, taken
- * when it opens); TLSRPT_ASM_MAX_DOMAINS domains, TLSRPT_ASM_MAX_POLICIES
+ * Bounds: TLSRPT_ASM_MAX_PENDING open reports (each about 5 KB, and 70 or
+ * 700 bytes per policy or failure kind); TLSRPT_ASM_MAX_DOMAINS domains, TLSRPT_ASM_MAX_POLICIES
  * policy lines and TLSRPT_ASM_MAX_FAILURES failure kinds per report (the
  * lines past them are counted in the report's `limited` and left out); the
  * duplicate set holds 16 bytes per distinct report, in a table kept at
@@ -90,10 +95,10 @@ struct tlsrpt_asm_report {
 	/* the report line's domain is domains[0]; policies and failures add theirs */
 	struct tlsrpt_asm_domain dom[TLSRPT_ASM_MAX_DOMAINS];
 	size_t ndom;
-	struct tlsrpt_asm_policy pol[TLSRPT_ASM_MAX_POLICIES];
-	size_t npol;
-	struct tlsrpt_asm_failure fail[TLSRPT_ASM_MAX_FAILURES];
-	size_t nfail;
+	struct tlsrpt_asm_policy *pol; /* npol of them, grown as lines come */
+	size_t npol, cappol;
+	struct tlsrpt_asm_failure *fail; /* nfail of them */
+	size_t nfail, capfail;
 	unsigned long long limited;        /* lines past the bounds above */
 	int details_omitted;               /* a failure-omitted line covers it */
 	unsigned long long omitted_failed; /* its failure-omitted line's failed sessions */
@@ -101,6 +106,10 @@ struct tlsrpt_asm_report {
 	/* the message's report-omitted line, given to its newest report */
 	int has_ro;
 	unsigned long long ro_reports, ro_ok, ro_failed;
+	/* completeness: what its lines announce and what came */
+	long long want_pol;         /* the report line's policies; -1 not said */
+	unsigned long long got_pol; /* policy lines, and the policies of policy-omitted */
+	unsigned long long want_details, got_details; /* policies' failure-details, lines */
 	/* where its report line was read (tlsrpt_asm_add_at) */
 	int has_pos;
 	unsigned long long ino, off;

@@ -284,7 +284,7 @@ alert_stateful_round() {
     for want in "problem alert-state.example certificate-expired" \
         "recovered alert-state.example certificate-expired" \
         "problem alert-fifty.example starttls-not-supported" \
-        "silent alert-state.example c.example"; do
+        "silent alert-state.example claimed:c.example"; do
         # shellcheck disable=SC2086
         set -- $want
         n=$(grep -E "(: $1 |\"event\":\"$1\")" "$ALERT_DIR/events.$fmt" | grep -F "$2" | grep -c -F "$3")
@@ -307,7 +307,7 @@ alert_stateful_round() {
     for want in "TLS-RPT problem for alert-state.example: certificate-expired on" \
         "TLS-RPT recovered for alert-state.example: certificate-expired on" \
         "TLS-RPT problem for alert-fifty.example: starttls-not-supported on" \
-        "TLS-RPT silent: c.example for alert-state.example on" \
+        "TLS-RPT silent: claimed:c.example for alert-state.example on" \
         "TLS-RPT error on"; do
         n=$(grep -c -F "$want" "$ALERT_DIR/subjects.$fmt")
         [ "$n" -eq 1 ] && ok "$fmt: one mail '$want ...'" || fail "$fmt: $n mails '$want ...', want 1"

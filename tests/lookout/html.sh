@@ -80,14 +80,17 @@ def q(v):
 for i, p in enumerate(pay):
     rid = "hostile-%d" % i
     pfx = "Nov 28 09:00:0%d mx1 tlsrpt-milter[1]: HX%d: " % (i, i)
-    print(pfx + "report report-id=%s organization-name=%s start-datetime=2026-11-28T00:00:00Z "
-          "end-datetime=2026-11-28T23:59:59Z policy-domain=hostile.example submitter=%s "
-          "policies=1 total-successful-session-count=10 total-failure-session-count=1 dkim=none"
-          % (rid, q(p), q("r%d." % i + p)))
-    print(pfx + "policy report-id=%s policy-type=sts policy-domain=hostile.example "
-          "total-successful-session-count=10 total-failure-session-count=1 sts-mode=%s" % (rid, q(p)))
-    print(pfx + "failure report-id=%s policy-type=%s policy-domain=hostile.example result-type=%s "
-          "failed-session-count=1 receiving-mx-hostname=%s receiving-ip=%s failure-reason-code=%s"
+    print(pfx + "report report-id=%s policy-domain=hostile.example start-datetime=2026-11-28T00:00:00Z "
+          "end-datetime=2026-11-28T23:59:59Z policies=1 total-successful-session-count=10 "
+          "total-failure-session-count=1 dkim=none reporter=%s reporter-kind=claimed "
+          "submitter=%s organization-name=%s"
+          % (rid, q("r%d." % i + p), q("r%d." % i + p), q(p)))
+    print(pfx + "policy report-id=%s policy-domain=hostile.example policy-type=sts "
+          "total-successful-session-count=10 total-failure-session-count=1 reporter-kind=claimed "
+          "sts-mode=%s" % (rid, q(p)))
+    print(pfx + "failure report-id=%s policy-domain=hostile.example policy-type=%s result-type=%s "
+          "receiving-mx-hostname=%s receiving-ip=%s failed-session-count=1 reporter-kind=claimed "
+          "failure-reason-code=%s"
           % (rid, q(p), q(p), q(p), q(p), q(p)))
 PY
 digest --html "$T/page.html" "$DDATA/kv.log" "$T/hostile.log" >/dev/null

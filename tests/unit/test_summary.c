@@ -34,7 +34,7 @@ static const char *const rfc_lines[] = {
         "tests/x.eml: report " RID
         " policy-domain=company-y.example start-datetime=2016-04-01T00:00:00Z end-datetime=2016-04-01T23:59:59Z policies=1 total-successful-session-count=5326 total-failure-session-count=303 reporter-kind=none submitter=mail.sender.example.com organization-name=Company-X contact-info=sts-reporting@company-x.example",
         "tests/x.eml: policy " POL
-        " total-successful-session-count=5326 total-failure-session-count=303 reporter-kind=none sts-mode=testing mx-host=*.mail.company-y.example",
+        " total-successful-session-count=5326 total-failure-session-count=303 failure-details=3 reporter-kind=none sts-mode=testing mx-host=*.mail.company-y.example",
         "tests/x.eml: failure " POL
         " result-type=certificate-expired receiving-mx-hostname=mx1.mail.company-y.example failed-session-count=100 reporter-kind=none sending-mta-ip=2001:db8:abcd:0012::1",
         "tests/x.eml: failure " POL
@@ -105,9 +105,9 @@ static void test_top_policies(void **state)
 	        "{\"report-id\":\"p\",\"policies\":[{\"policy\":{\"policy-type\":\"sts\",\"policy-domain\":\"a.example\"},\"summary\":{\"total-successful-session-count\":10,\"total-failure-session-count\":1},\"failure-details\":[{\"result-type\":\"certificate-expired\",\"failed-session-count\":1}]},{\"policy\":{\"policy-type\":\"sts\",\"policy-domain\":\"b.example\"},\"summary\":{\"total-successful-session-count\":20,\"total-failure-session-count\":7},\"failure-details\":[{\"result-type\":\"starttls-not-supported\",\"failed-session-count\":7}]},{\"policy\":{\"policy-type\":\"sts\",\"policy-domain\":\"c.example\"},\"summary\":{\"total-successful-session-count\":30,\"total-failure-session-count\":0}},{\"policy\":{\"policy-type\":\"sts\",\"policy-domain\":\"d.example\"},\"summary\":{\"total-successful-session-count\":40,\"total-failure-session-count\":7},\"failure-details\":[{\"result-type\":\"validation-failure\",\"failed-session-count\":7}]},{\"policy\":{\"policy-type\":\"sts\",\"policy-domain\":\"e.example\"},\"summary\":{\"total-successful-session-count\":50,\"total-failure-session-count\":3}}]}";
 	static const char *const want[] = {
 	        "report report-id=p policy-domain=a.example policies=5 total-successful-session-count=150 total-failure-session-count=18 reporter-kind=none",
-	        "policy report-id=p policy-domain=b.example policy-type=sts total-successful-session-count=20 total-failure-session-count=7 reporter-kind=none",
+	        "policy report-id=p policy-domain=b.example policy-type=sts total-successful-session-count=20 total-failure-session-count=7 failure-details=1 reporter-kind=none",
 	        "failure report-id=p policy-domain=b.example policy-type=sts result-type=starttls-not-supported failed-session-count=7 reporter-kind=none",
-	        "policy report-id=p policy-domain=d.example policy-type=sts total-successful-session-count=40 total-failure-session-count=7 reporter-kind=none",
+	        "policy report-id=p policy-domain=d.example policy-type=sts total-successful-session-count=40 total-failure-session-count=7 failure-details=1 reporter-kind=none",
 	        "failure report-id=p policy-domain=d.example policy-type=sts result-type=validation-failure failed-session-count=7 reporter-kind=none",
 	        "policy-omitted report-id=p policy-domain=a.example policies=3 total-successful-session-count=90 total-failure-session-count=4 reporter-kind=none",
 	};
@@ -194,12 +194,12 @@ static void test_domains(void **state)
 	} cases[] = {
 	        {"hdr.example",
 	         {"report report-id=r1 policy-domain=hdr.example policies=2 total-successful-session-count=8 total-failure-session-count=2 reporter-kind=none",
-	          "policy report-id=r1 policy-domain=hdr.example policy-type=no-policy-found total-successful-session-count=7 total-failure-session-count=0 reporter-kind=none",
-	          "policy report-id=r1 policy-domain=b.example policy-type=sts total-successful-session-count=1 total-failure-session-count=2 reporter-kind=none mx-host=mx1.b.example,mx2.b.example"}},
+	          "policy report-id=r1 policy-domain=hdr.example policy-type=no-policy-found total-successful-session-count=7 total-failure-session-count=0 failure-details=0 reporter-kind=none",
+	          "policy report-id=r1 policy-domain=b.example policy-type=sts total-successful-session-count=1 total-failure-session-count=2 failure-details=0 reporter-kind=none mx-host=mx1.b.example,mx2.b.example"}},
 	        {NULL,
 	         {"report report-id=r1 policies=2 total-successful-session-count=8 total-failure-session-count=2 reporter-kind=none",
-	          "policy report-id=r1 policy-type=no-policy-found total-successful-session-count=7 total-failure-session-count=0 reporter-kind=none",
-	          "policy report-id=r1 policy-domain=b.example policy-type=sts total-successful-session-count=1 total-failure-session-count=2 reporter-kind=none mx-host=mx1.b.example,mx2.b.example"}},
+	          "policy report-id=r1 policy-type=no-policy-found total-successful-session-count=7 total-failure-session-count=0 failure-details=0 reporter-kind=none",
+	          "policy report-id=r1 policy-domain=b.example policy-type=sts total-successful-session-count=1 total-failure-session-count=2 failure-details=0 reporter-kind=none mx-host=mx1.b.example,mx2.b.example"}},
 	};
 	static const enum tlsrpt_severity want_sev[] = {TLSRPT_SEV_WARNING, TLSRPT_SEV_INFO,
 	                                                TLSRPT_SEV_WARNING};
@@ -470,11 +470,11 @@ static void test_sts_mode(void **state)
 		r = policy_report(cases[i].type, cases[i].ps);
 		summarise(r, NULL, 50, &rs);
 		got = line(&rs, 1, NULL);
-		tail = strstr(got, " total-failure-session-count=0 reporter-kind=none");
+		tail = strstr(got, " total-failure-session-count=0 failure-details=0 reporter-kind=none");
 		if (rs.n != 2 || tail == NULL) {
 			fail_msg("case %zu: got %zu records, policy line [%s]", i, rs.n, got);
 		}
-		tail += strlen(" total-failure-session-count=0 reporter-kind=none");
+		tail += strlen(" total-failure-session-count=0 failure-details=0 reporter-kind=none");
 		if (cases[i].want == NULL
 		            ? *tail != '\0'
 		            : (*tail != ' ' || strcmp(tail + 1, cases[i].want) != 0)) {

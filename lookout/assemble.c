@@ -17,6 +17,7 @@
 
 #include "ascii.h"
 #include "assemble.h"
+#include "calendar.h"
 #include "errbuf.h"
 
 struct seen {
@@ -374,7 +375,7 @@ static void add_report(struct tlsrpt_asm *a, const struct tlsrpt_logline *ll,
 	set_reporter(r, ll);
 	r->want_pol = tlsrpt_logline_vcount(ll, "policies");
 	(void)domain_of(r, vget_or(ll, "policy-domain", "unknown"));
-	if (start == NULL || tlsrpt_logline_day(start, strlen(start), &r->day) < 0) {
+	if (start == NULL || tlsrpt_calendar_day(start, strlen(start), &r->day) < 0) {
 		r->malformed = 1;
 		a->st.malformed++;
 		return;

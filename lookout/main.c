@@ -7,7 +7,7 @@
  * textfile, or mails text and HTML as multipart/alternative (both
  * quoted-printable, so no line passes 76 characters whatever a report's
  * values hold) through the local sendmail.  The library does the work (logscan, logline, digest,
- * render); this file is options, files and the exit status:
+ * render) and logfile.c reads the inputs; this file is options, outputs and the exit status:
  * 0 no failed session in the period, 1 some, 2 usage or input error.
  */
 #include "config.h"
@@ -24,14 +24,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "alertmode.h"
 #include "conf.h"
 #include "digest.h"
 #include "dnsnote.h"
-#include "alertmode.h"
+#include "calendar.h"
 #include "logline.h"
-#include "logscan.h"
+#include "logfile.h"
 #include "meaning.h"
-#include "payload.h"
 #include "render.h"
 
 #define EXIT_CLEAN 0
@@ -77,85 +77,16 @@ static long parse_int(const char *s, long lo, long hi)
 /* parse_date - YYYY-MM-DD as a day number; 0 ok, -1 not a date */
 static int parse_date(const char *s, long *day)
 {
-	return strlen(s) == 10 && tlsrpt_logline_day(s, 10, day) == 0 ? 0 : -1;
+	return strlen(s) == 10 && tlsrpt_calendar_day(s, 10, day) == 0 ? 0 : -1;
 }
 
-/* plain_read, gz_read - read functions for the scanner */
-static ssize_t plain_read(void *ctx, void *buf, size_t len)
+/* feed_line - one line of an input into the digest */
+static void feed_line(void *ctx, const struct tlsrpt_logline *ll, unsigned long long ino,
+                      unsigned long long off)
 {
-	return read(*(int *)ctx, buf, len);
-}
-
-static ssize_t gz_read(void *ctx, void *buf, size_t len)
-{
-	return tlsrpt_payload_gzread(ctx, buf, len);
-}
-
-/* scan_file - feed one input to the digest; 0 ok, -1 (message printed) */
-static int scan_file(struct tlsrpt_digest *d, const char *name)
-{
-	struct tlsrpt_logline *ll = malloc(sizeof(*ll));
-	struct tlsrpt_payload_gzfile *gz = NULL;
-	struct tlsrpt_logscan *sc = NULL;
-	unsigned char magic[2];
-	const char *line;
-	unsigned long long off;
-	char err[256];
-	size_t len;
-	int fd, rc = 0, r, flags;
-	struct stat st;
-
-	if (ll == NULL) {
-		fprintf(stderr, "tlsrpt-lookout: out of memory\n");
-		return -1;
-	}
-	fd = strcmp(name, "-") == 0 ? dup(0) : open(name, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st) < 0) {
-		fprintf(stderr, "tlsrpt-lookout: %s: %s\n", name, strerror(errno));
-		if (fd >= 0) {
-			close(fd);
-		}
-		free(ll);
-		return -1;
-	}
-	/* gzip when the first bytes say so; a pipe always goes through zlib's transparent mode */
-	if (!S_ISREG(st.st_mode) ||
-	    (pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b)) {
-		if ((gz = tlsrpt_payload_gzopen(fd)) == NULL) {
-			close(fd);
-			free(ll);
-			fprintf(stderr, "tlsrpt-lookout: %s: cannot open\n", name);
-			return -1;
-		}
-		sc = tlsrpt_logscan_new(gz_read, gz, 0);
-	} else {
-		posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-		sc = tlsrpt_logscan_new(plain_read, &fd, 0);
-	}
-	if (sc == NULL) {
-		fprintf(stderr, "tlsrpt-lookout: out of memory\n");
-		rc = -1;
-		goto out;
-	}
-	while ((r = tlsrpt_logscan_next(sc, &line, &len, &off, err, sizeof(err))) > 0) {
-		flags = tlsrpt_logscan_bare(sc) ? TLSRPT_LOGLINE_BARE : 0;
-		if (tlsrpt_logline_parse(ll, line, len, flags)) {
-			tlsrpt_digest_add(d, ll);
-		}
-	}
-	if (r < 0) {
-		fprintf(stderr, "tlsrpt-lookout: %s: %s\n", name, err);
-		rc = -1;
-	}
-out:
-	tlsrpt_logscan_free(sc);
-	if (gz != NULL) {
-		tlsrpt_payload_gzclose(gz);
-	} else {
-		close(fd);
-	}
-	free(ll);
-	return rc;
+	(void)ino;
+	(void)off;
+	tlsrpt_digest_add(ctx, ll);
 }
 
 /* write_prom - the textfile, written to a temporary name and renamed (the collector may read it) */
@@ -320,8 +251,8 @@ static int send_mail(const struct opts *o, const struct tlsrpt_digest *d,
 		waitpid(pid, &status, 0);
 		goto out;
 	}
-	tlsrpt_logline_date(d->first_day, from, sizeof(from));
-	tlsrpt_logline_date(d->last_day, to, sizeof(to));
+	tlsrpt_calendar_date(d->first_day, from, sizeof(from));
+	tlsrpt_calendar_date(d->last_day, to, sizeof(to));
 	snprintf(boundary, sizeof(boundary), "=_tlsrpt-lookout-%ld-%ld", (long)getpid(), (long)now);
 	gmtime_r(&now, &tm);
 	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", &tm);
@@ -525,10 +456,10 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (optind == argc) {
-		bad |= scan_file(d, "-") < 0;
+		bad |= tlsrpt_logfile_scan("-", NULL, feed_line, d) < 0;
 	}
 	for (; optind < argc; optind++) {
-		bad |= scan_file(d, argv[optind]) < 0;
+		bad |= tlsrpt_logfile_scan(argv[optind], NULL, feed_line, d) < 0;
 	}
 	tlsrpt_digest_finish(d);
 	ro.today = o.today;

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "calendar.h"
 #include "escape.h"
 #include "logline.h"
 #include "meaning.h"
@@ -103,7 +104,7 @@ static struct datestr date(long day)
 	if (day < 0) {
 		strcpy(r.s, "never");
 	} else {
-		tlsrpt_logline_date(day, r.s, sizeof(r.s));
+		tlsrpt_calendar_date(day, r.s, sizeof(r.s));
 	}
 	return r;
 }

@@ -20,7 +20,7 @@
  * dropped; detach unless -f; the pid written; the StateFile read; the
  * statistics thread; smfi_main.  SIGTERM, SIGINT and SIGHUP (libmilter's)
  * stop it cleanly: smfi_main returns, report messages in progress get a
- * bounded time to end (tlsrpt_callbacks_stop; libmilter's workers may still
+ * bounded time to end (tlsrpt_gate_stop; libmilter's workers may still
  * run callbacks), then statistics line, pid file removed, exit 0.  The
  * settings and the StateFile stay until no callback can reach them: app
  * is static, and the configuration is freed only after the gate closed.
@@ -47,6 +47,7 @@
 #include "callbacks.h"
 #include "conf.h"
 #include "daemon.h"
+#include "gate.h"
 #include "dnscheck.h"
 #include "tlsrpt_limits.h"
 #include "logging.h"
@@ -234,7 +235,7 @@ static int run_daemon(const struct tlsrpt_conf *cfg, const struct options *o, in
 		tlsrpt_log(LOG_ERR, "smfi_main failed");
 		status = EX_SOFTWARE;
 	}
-	*busy = tlsrpt_callbacks_stop(TLSRPT_STOP_DRAIN_MS, &left) < 0;
+	*busy = tlsrpt_gate_stop(TLSRPT_STOP_DRAIN_MS, &left) < 0;
 	if (left > 0) {
 		tlsrpt_log(
 		        LOG_WARNING,

@@ -33,6 +33,7 @@
 #include <cmocka.h>
 
 #include "alert.h"
+#include "calendar.h"
 #include "digest.h"
 #include "identity.h"
 #include "logline.h"
@@ -42,7 +43,7 @@
 
 #define MAXLINES 4096
 #define HEADER "Nov 29 07:00:00 mx1 tlsrpt-milter[123456]: "
-#define DAY(n) tlsrpt_logline_civil(2026, 11, n)
+#define DAY(n) tlsrpt_calendar_civil(2026, 11, n)
 #define RID "2026-11-27T00:00:00Z_example.com"
 
 struct corpus {
@@ -318,7 +319,7 @@ static struct tlsrpt_alert *machine(void)
 	struct tlsrpt_alert *a;
 
 	tlsrpt_alert_defaults(&c);
-	a = tlsrpt_alert_new(&c, NULL, 0);
+	a = tlsrpt_alert_new(&c, NULL, NULL, 0);
 	assert_non_null(a);
 	return a;
 }

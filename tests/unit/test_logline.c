@@ -22,6 +22,7 @@
 
 #include <stdlib.h>
 
+#include "calendar.h"
 #include "digest.h"
 #include "logline.h"
 #include "logscan.h"
@@ -161,7 +162,7 @@ static void test_days(void **state)
 	for (i = 0; i < sizeof(day_cases) / sizeof(day_cases[0]); i++) {
 		long day;
 		char out[16];
-		int rc = tlsrpt_logline_day(day_cases[i].in, strlen(day_cases[i].in), &day);
+		int rc = tlsrpt_calendar_day(day_cases[i].in, strlen(day_cases[i].in), &day);
 
 		if (day_cases[i].want == NULL) {
 			if (rc == 0) {
@@ -172,13 +173,13 @@ static void test_days(void **state)
 		if (rc != 0) {
 			fail_msg("%s: not read", day_cases[i].in);
 		}
-		tlsrpt_logline_date(day, out, sizeof(out));
+		tlsrpt_calendar_date(day, out, sizeof(out));
 		if (strcmp(out, day_cases[i].want) != 0) {
 			fail_msg("%s: got %s, want %s", day_cases[i].in, out, day_cases[i].want);
 		}
 	}
-	assert_int_equal(tlsrpt_logline_civil(1970, 1, 1), 0);
-	assert_int_equal(tlsrpt_logline_civil(2026, 11, 29), 20786);
+	assert_int_equal(tlsrpt_calendar_civil(1970, 1, 1), 0);
+	assert_int_equal(tlsrpt_calendar_civil(2026, 11, 29), 20786);
 }
 
 /* feed - parse and add each line */
@@ -208,7 +209,7 @@ static const struct tlsrpt_digest_domain *domain(const struct tlsrpt_digest *d, 
 	return NULL;
 }
 
-#define DAY(n) tlsrpt_logline_civil(2026, 11, n)
+#define DAY(n) tlsrpt_calendar_civil(2026, 11, n)
 
 #define REP(q, id, sub)                                                                            \
 	q ": report report-id=" id " policy-domain=Example.COM "                                   \
@@ -308,7 +309,7 @@ static void test_duplicates_and_hosts(void **state)
 	assert_int_equal(dom->nrep, 3);
 	assert_string_equal(dom->rep[2].id, "yahoo.com");
 	assert_int_equal(dom->rep[2].reports, 0);
-	assert_int_equal(dom->rep[2].last_day, tlsrpt_logline_civil(2026, 10, 1));
+	assert_int_equal(dom->rep[2].last_day, tlsrpt_calendar_civil(2026, 10, 1));
 	tlsrpt_digest_free(d);
 }
 

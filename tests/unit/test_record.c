@@ -201,7 +201,7 @@ static void test_format_long_prefix(void **state)
 
 /*
  * big - a record whose 8 values each escape to about 1000 bytes: an alert
- * event (ev PROBLEM), whose values are cut at 256 bytes only, or a
+ * event (ev NAMED, the word "problem"), whose values are cut at 256 bytes only, or a
  * report's failure line (FAILURE), whose values are cut to
  * TLSRPT_LOG_VALUE_WIDTH bytes as written
  */
@@ -210,7 +210,9 @@ static struct tlsrpt_record *big_ev(struct tlsrpt_records *rs, enum tlsrpt_event
 	static const char *const keys[] = {
 	        "report-id",      "policy-type",           "policy-domain",     "result-type",
 	        "sending-mta-ip", "receiving-mx-hostname", "receiving-mx-helo", "receiving-ip"};
-	struct tlsrpt_record *r = tlsrpt_records_add(rs, ev, TLSRPT_SEV_WARNING);
+	struct tlsrpt_record *r =
+	        ev == TLSRPT_EV_NAMED ? tlsrpt_records_add_named(rs, "problem", TLSRPT_SEV_WARNING)
+	                              : tlsrpt_records_add(rs, ev, TLSRPT_SEV_WARNING);
 	char v[301];
 	size_t i;
 
@@ -228,7 +230,7 @@ static struct tlsrpt_record *big_ev(struct tlsrpt_records *rs, enum tlsrpt_event
 /* big - the alert event */
 static struct tlsrpt_record *big(struct tlsrpt_records *rs)
 {
-	return big_ev(rs, TLSRPT_EV_PROBLEM);
+	return big_ev(rs, TLSRPT_EV_NAMED);
 }
 
 #define START "Q1: problem report-id=short-id failed-session-count=7 ..."
@@ -508,6 +510,43 @@ static void test_stats_record(void **state)
 	tlsrpt_records_free(&rs);
 }
 
+/* test_named_record - another program's event is written under its own word */
+static void test_named_record(void **state)
+{
+	static const struct {
+		enum tlsrpt_format fmt;
+		const char *want;
+	} cases[] = {
+	        {TLSRPT_FORMAT_KV, "ALERT: silent policy-domain=example.com silent-days=7"},
+	        {TLSRPT_FORMAT_JSON,
+	         "{\"event\":\"silent\",\"queue-id\":\"ALERT\",\"policy-domain\":"
+	         "\"example.com\",\"silent-days\":7}"},
+	};
+	struct tlsrpt_records rs;
+	struct tlsrpt_record *r;
+	char out[TLSRPT_MAX_LOG_LINE + 1];
+	size_t i;
+
+	(void)state;
+	tlsrpt_records_init(&rs);
+	r = tlsrpt_records_add_named(&rs, "silent", TLSRPT_SEV_WARNING);
+	assert_non_null(r);
+	if (r->event != TLSRPT_EV_NAMED || strcmp(r->word, "silent") != 0) {
+		fail_msg("named record: got event %d word %s, want %d silent", (int)r->event,
+		         r->word, (int)TLSRPT_EV_NAMED);
+	}
+	assert_int_equal(tlsrpt_record_str(r, "policy-domain", "example.com"), 0);
+	assert_int_equal(tlsrpt_record_num(r, "silent-days", 7), 0);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		tlsrpt_record_format(r, cases[i].fmt, "ALERT", out, sizeof(out));
+		if (strcmp(out, cases[i].want) != 0) {
+			fail_msg("format %d: got [%s], want [%s]", (int)cases[i].fmt, out,
+			         cases[i].want);
+		}
+	}
+	tlsrpt_records_free(&rs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -516,6 +555,7 @@ int main(void)
 	        cmocka_unit_test(test_format_long_prefix), cmocka_unit_test(test_format_line_limit),
 	        cmocka_unit_test(test_value_width),        cmocka_unit_test(test_json),
 	        cmocka_unit_test(test_forged_fields),      cmocka_unit_test(test_stats_record),
+	        cmocka_unit_test(test_named_record),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -377,7 +377,6 @@ static void add_report(struct tlsrpt_asm *a, const struct tlsrpt_logline *ll,
 	(void)domain_of(r, vget_or(ll, "policy-domain", "unknown"));
 	if (start == NULL || tlsrpt_calendar_day(start, strlen(start), &r->day) < 0) {
 		r->malformed = 1;
-		a->st.malformed++;
 		return;
 	}
 	if (r->kind != TLSRPT_IDENTITY_NONE) {

@@ -116,8 +116,9 @@ struct tlsrpt_asm_report {
 };
 
 struct tlsrpt_asm_stats {
-	unsigned long long orphans;   /* report lines' followers without their report */
-	unsigned long long malformed; /* lines without the keys they need */
+	unsigned long long orphans; /* report lines' followers without their report */
+	unsigned long long
+	        malformed; /* lines without the keys they need (a report's own: its flag) */
 	unsigned long long cut_lines; /* lines that vouch for nothing */
 };
 

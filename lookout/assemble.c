@@ -31,11 +31,19 @@ struct slot {
 	struct tlsrpt_asm_report *r;
 };
 
+/* where a counted report was logged, by its duplicate key */
+struct counted {
+	struct seen k;
+	char host[TLSRPT_ASM_WHERE], prefix[TLSRPT_ASM_WHERE];
+};
+
 struct tlsrpt_asm {
 	tlsrpt_asm_emit_fn emit;
 	void *ctx;
 	struct slot ring[TLSRPT_ASM_MAX_PENDING];
 	size_t head, count;
+	struct counted last[TLSRPT_ASM_MAX_PENDING]; /* the last reports handed out whole */
+	size_t lasthead;
 	struct seen *set;
 	size_t setcap, setn;
 	struct tlsrpt_asm_stats st;
@@ -245,6 +253,35 @@ static int grow(void **v, size_t n, size_t *cap, size_t sz, size_t max)
 }
 
 /*
+ * remember - for a report handed out whole: a duplicate learns where the
+ * first copy was logged (while it is among the last ones), a first copy
+ * is remembered
+ */
+static void remember(struct tlsrpt_asm *a, struct seen k, struct tlsrpt_asm_report *r)
+{
+	struct counted *c;
+	size_t i;
+
+	if (r->duplicate) {
+		for (i = 0; i < TLSRPT_ASM_MAX_PENDING; i++) {
+			c = &a->last[i];
+			if (c->k.a == k.a && c->k.b == k.b) {
+				r->first_known = 1;
+				copy(r->first_host, sizeof(r->first_host), c->host, 0);
+				copy(r->first_prefix, sizeof(r->first_prefix), c->prefix, 0);
+				return;
+			}
+		}
+		return;
+	}
+	c = &a->last[a->lasthead];
+	a->lasthead = (a->lasthead + 1) % TLSRPT_ASM_MAX_PENDING;
+	c->k = k;
+	copy(c->host, sizeof(c->host), r->host, 0);
+	copy(c->prefix, sizeof(c->prefix), r->prefix, 0);
+}
+
+/*
  * hand_out - give a slot's report to the consumer and free the slot.  A
  * report takes its duplicate key only now, when it is known whole: a copy
  * with a cut line never makes the whole copy a duplicate.
@@ -266,6 +303,7 @@ static void hand_out(struct tlsrpt_asm *a, struct slot *s)
 			rc = seen_insert(a, s->dup);
 			s->r->duplicate = rc > 0;
 			s->r->limited += rc < 0;
+			remember(a, s->dup, r);
 		}
 		a->emit(a->ctx, s->r);
 		report_free(s->r);
@@ -362,6 +400,7 @@ static void add_report(struct tlsrpt_asm *a, const struct tlsrpt_logline *ll,
 	copy(r->prefix, sizeof(r->prefix), ll->prefix, 0);
 	copy(r->report_id, sizeof(r->report_id), rid, 0);
 	copy(r->org, sizeof(r->org), tlsrpt_logline_get(ll, "organization-name", NULL), 0);
+	r->nlines = 1;
 	if (pos != NULL) {
 		r->has_pos = 1;
 		r->ino = pos[0];
@@ -638,6 +677,7 @@ static void add(struct tlsrpt_asm *a, const struct tlsrpt_logline *ll,
 		a->st.orphans++;
 		return;
 	}
+	s->r->nlines++;
 	switch (ll->event) {
 	case TLSRPT_LL_FAILURE:
 		add_failure(a, s->r, ll);

@@ -57,6 +57,7 @@
 #define TLSRPT_ASM_MAX_DOMAINS 16
 #define TLSRPT_ASM_MAX_POLICIES 128
 #define TLSRPT_ASM_MAX_FAILURES 64
+#define TLSRPT_ASM_WHERE 64 /* a host or queue ID as remembered for a duplicate's first copy */
 
 /* one domain of a report: its sessions are the maximum over its policies, not the sum */
 struct tlsrpt_asm_domain {
@@ -88,10 +89,14 @@ struct tlsrpt_asm_report {
 	char reporter[TLSRPT_IDENTITY_MAX]; /* "" for kind none */
 	char org[TLSRPT_ASM_NAME];          /* organization-name: display text only */
 	long day;
-	int malformed; /* no report-id or no readable start-datetime */
-	int cut;       /* a line of it came cut: not to be counted */
-	int duplicate; /* read before (see above) */
-	int ended;     /* its message's action line was read */
+	int malformed;             /* no report-id or no readable start-datetime */
+	int cut;                   /* a line of it came cut: not to be counted */
+	int duplicate;             /* read before (see above) */
+	int ended;                 /* its message's action line was read */
+	unsigned long long nlines; /* its lines, the report line included */
+	/* a duplicate: where the copy read first was logged, when still remembered */
+	int first_known;
+	char first_host[TLSRPT_ASM_WHERE], first_prefix[TLSRPT_ASM_WHERE];
 	/* the report line's domain is domains[0]; policies and failures add theirs */
 	struct tlsrpt_asm_domain dom[TLSRPT_ASM_MAX_DOMAINS];
 	size_t ndom;

@@ -102,18 +102,27 @@ int tlsrpt_calendar_day(const char *s, size_t len, long *day)
 	return 0;
 }
 
+/* tlsrpt_calendar_ymd - year, month (1-12) and day (1-31) of a day number */
+void tlsrpt_calendar_ymd(long day, long *y, unsigned *m, unsigned *d)
+{
+	long z = day + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
+	unsigned doe = (unsigned)(z - era * 146097), yoe, doy, mp;
+
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	*y = (long)yoe + era * 400;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = doy - (153 * mp + 2) / 5 + 1;
+	*m = mp < 10 ? mp + 3 : mp - 9;
+	*y += *m <= 2;
+}
+
 /* tlsrpt_calendar_date - YYYY-MM-DD of a day number */
 void tlsrpt_calendar_date(long day, char *out, size_t outlen)
 {
-	long z = day + 719468, era = (z >= 0 ? z : z - 146096) / 146097, y;
-	unsigned doe = (unsigned)(z - era * 146097), yoe, doy, mp, d, m;
+	long y;
+	unsigned m, d;
 
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	y = (long)yoe + era * 400;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	d = doy - (153 * mp + 2) / 5 + 1;
-	m = mp < 10 ? mp + 3 : mp - 9;
-	y += m <= 2;
+	tlsrpt_calendar_ymd(day, &y, &m, &d);
 	snprintf(out, outlen, "%04ld-%02u-%02u", y, m, d);
 }

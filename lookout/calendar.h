@@ -22,6 +22,9 @@ int tlsrpt_calendar_day(const char *s, size_t len, long *day);
 /* tlsrpt_calendar_civil - the day number of a calendar date (proleptic Gregorian) */
 long tlsrpt_calendar_civil(long y, unsigned m, unsigned d);
 
+/* tlsrpt_calendar_ymd - year, month (1-12) and day (1-31) of a day number */
+void tlsrpt_calendar_ymd(long day, long *y, unsigned *m, unsigned *d);
+
 /* tlsrpt_calendar_date - write day as YYYY-MM-DD into out (at least 11 bytes) */
 void tlsrpt_calendar_date(long day, char *out, size_t outlen);
 

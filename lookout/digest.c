@@ -289,6 +289,30 @@ static void add_domain(struct tlsrpt_digest *d, const struct tlsrpt_asm_report *
 	}
 }
 
+/* note_duplicate - keep what a person needs to recognise a duplicate, while there is room */
+static void note_duplicate(struct tlsrpt_digest *d, const struct tlsrpt_asm_report *r)
+{
+	struct tlsrpt_digest_dup *x;
+
+	if (d->ndup >= TLSRPT_LOOKOUT_MAX_DUPS) {
+		return;
+	}
+	x = &d->dup[d->ndup++];
+	memset(x, 0, sizeof(*x));
+	copy(x->reporter, sizeof(x->reporter), rep_id(r));
+	copy(x->report_id, sizeof(x->report_id), r->report_id);
+	copy_lower(x->domain, sizeof(x->domain), r->ndom > 0 ? r->dom[0].name : "unknown");
+	x->day = r->day;
+	copy(x->host, sizeof(x->host), r->host);
+	copy(x->qid, sizeof(x->qid), r->prefix);
+	if (r->first_known) {
+		x->first_known = 1;
+		copy(x->first_host, sizeof(x->first_host), r->first_host);
+		copy(x->first_qid, sizeof(x->first_qid), r->first_prefix);
+	}
+	x->lines = r->nlines > 0 ? r->nlines - 1 : 0;
+}
+
 /*
  * add_assembled - one complete report from the assembler: counted when it
  * is whole, not a duplicate and in the period; its days and reporter are
@@ -314,6 +338,7 @@ static void add_assembled(void *ctx, const struct tlsrpt_asm_report *r)
 		d->st.outside++;
 	} else if (r->duplicate) {
 		d->st.duplicates++;
+		note_duplicate(d, r);
 		counted = 0;
 	} else {
 		d->st.reports++;

@@ -20,6 +20,10 @@
  *   - a reporter is its identity and whether DKIM authenticated it
  *     (reporter= and reporter-kind=): a claimed google.com is another
  *     reporter than the authenticated one; "unknown" without identity;
+ *   - the first TLSRPT_LOOKOUT_MAX_DUPS duplicates in the period are kept
+ *     with where they and the counted copy were logged (struct
+ *     tlsrpt_digest_dup; the counted copy is known while it is among the
+ *     assembler's last TLSRPT_ASM_MAX_PENDING reports);
  *   - per-domain sessions of one report are the maximum over that
  *     report's policies for the domain, not the sum (a reporter that lists
  *     the same sessions under a tlsa and an sts policy counts them once):
@@ -56,6 +60,8 @@
 #define TLSRPT_LOOKOUT_MAX_POLICIES 8
 #define TLSRPT_LOOKOUT_MAX_DAYS 366
 #define TLSRPT_LOOKOUT_NAME 264 /* a logged value is at most 256 bytes, NUL */
+#define TLSRPT_LOOKOUT_MAX_DUPS 16
+#define TLSRPT_LOOKOUT_WHERE 64 /* a syslog host or a queue ID as kept for a duplicate */
 
 struct tlsrpt_digest_counts {
 	unsigned long long ok, failed;
@@ -105,6 +111,25 @@ struct tlsrpt_digest_domain {
 	long first_day, last_day;          /* reports seen over all input; -1 none */
 };
 
+/*
+ * A report line not counted because its key was counted before: what
+ * report it is, where this copy was logged and, while the counted copy is
+ * still among the TLSRPT_LOOKOUT_MAX_PENDING newest reports, where that one
+ * was (first_known).  The first TLSRPT_LOOKOUT_MAX_DUPS are kept; the rest
+ * are only counted (stats.duplicates).
+ */
+struct tlsrpt_digest_dup {
+	char reporter[TLSRPT_LOOKOUT_NAME];  /* the key's reporter (see Rules) */
+	char report_id[TLSRPT_LOOKOUT_NAME]; /* as logged */
+	char domain[TLSRPT_LOOKOUT_NAME];    /* policy-domain of the report line, lower case */
+	long day;                            /* the report's day */
+	char host[TLSRPT_LOOKOUT_WHERE], qid[TLSRPT_LOOKOUT_WHERE]; /* this copy */
+	int first_known;
+	char first_host[TLSRPT_LOOKOUT_WHERE],
+	        first_qid[TLSRPT_LOOKOUT_WHERE]; /* the counted one */
+	unsigned long long lines; /* its policy and failure lines, not added either */
+};
+
 struct tlsrpt_digest_stats {
 	unsigned long long lines;      /* lines given */
 	unsigned long long reports;    /* distinct reports in the period */
@@ -128,6 +153,8 @@ struct tlsrpt_digest {
 	struct tlsrpt_digest_domain *dom[TLSRPT_LOOKOUT_MAX_DOMAINS];
 	size_t ndom;
 	struct tlsrpt_digest_stats st;
+	struct tlsrpt_digest_dup dup[TLSRPT_LOOKOUT_MAX_DUPS]; /* the first duplicates */
+	size_t ndup;
 	struct tlsrpt_digest_priv *priv;
 };
 

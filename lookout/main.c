@@ -260,12 +260,13 @@ static int send_mail(const struct opts *o, const struct tlsrpt_digest *d,
 		fprintf(fp, "From: %s\n", o->from);
 	}
 	fprintf(fp,
-	        "To: %s\nDate: %s\nSubject: TLS-RPT digest %s to %s: %llu failed sessions\n"
+	        "To: %s\nDate: %s\nSubject: TLS-RPT digest %s to %s: %llu failed %s\n"
 	        "Auto-Submitted: auto-generated\nMIME-Version: 1.0\n"
 	        "Content-Type: multipart/alternative;\n boundary=\"%s\"\n\n"
 	        "--%s\nContent-Type: text/plain; charset=utf-8\n"
 	        "Content-Transfer-Encoding: quoted-printable\n\n",
-	        o->mail, date, from, to, failed, boundary, boundary);
+	        o->mail, date, from, to, failed, failed == 1 ? "session" : "sessions", boundary,
+	        boundary);
 	put_qp(fp, text);
 	fprintf(fp,
 	        "\n--%s\nContent-Type: text/html; charset=utf-8\n"

@@ -14,6 +14,9 @@
  *   - JSON: a valid JSON string for any bytes (invalid UTF-8 as the text \xHH);
  *   - Prometheus: label values with \\ and \", what is unsafe as the text \xHH
  *     (written \\xHH), so no raw newline or control character.
+ * Text and HTML open with each domain's verdict (health.h), most urgent
+ * first, and explain each kept duplicate; JSON carries the verdict as
+ * "status" and the duplicates as "duplicates".
  * No globals, no printing of its own.
  */
 #ifndef TLSRPT_RENDER_H

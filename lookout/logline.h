@@ -32,7 +32,7 @@
  * and the line marked cut.
  *
  * Limits: a line longer than TLSRPT_LOGLINE_MAX bytes is not ours (the
- * milter writes at most 2000 bytes plus the syslog header); at most
+ * milter writes at most 912 bytes plus the syslog header); at most
  * TLSRPT_LOGLINE_MAX_FIELDS fields are kept, the rest are ignored.
  * Decoded values point into the struct, valid until its next parse.
  * No globals, no printing.

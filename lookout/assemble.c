@@ -224,6 +224,7 @@ static void report_free(struct tlsrpt_asm_report *r)
 	if (r != NULL) {
 		free(r->pol);
 		free(r->fail);
+		free(r->det);
 		free(r);
 	}
 }
@@ -497,6 +498,26 @@ static void add_policy(struct tlsrpt_asm *a, struct tlsrpt_asm_report *r,
 	}
 }
 
+/*
+ * add_detail - one failure line of kind fail, one by one (for the MX
+ * join); its sending-mta-ip, text after reporter-kind, only when whole
+ */
+static void add_detail(struct tlsrpt_asm_report *r, size_t fail, const struct tlsrpt_logline *ll,
+                       unsigned long long failed)
+{
+	struct tlsrpt_asm_detail *d;
+
+	if (grow((void **)&r->det, r->ndet, &r->capdet, sizeof(*r->det), TLSRPT_ASM_MAX_DETAILS) <
+	    0) {
+		r->limited++;
+		return;
+	}
+	d = &r->det[r->ndet++];
+	d->fail = fail;
+	d->failed = failed;
+	copy(d->sending_ip, sizeof(d->sending_ip), whole_get(ll, "sending-mta-ip"), 0);
+}
+
 /* add_failure - a failure line; the same kind on several lines is summed */
 static void add_failure(struct tlsrpt_asm *a, struct tlsrpt_asm_report *r,
                         const struct tlsrpt_logline *ll)
@@ -529,6 +550,7 @@ static void add_failure(struct tlsrpt_asm *a, struct tlsrpt_asm_report *r,
 		    strcmp(g->rtype, f.rtype) == 0 && strcmp(g->mx, f.mx) == 0 &&
 		    strcmp(g->ip, f.ip) == 0) {
 			g->failed += f.failed;
+			add_detail(r, i, ll, f.failed);
 			return;
 		}
 	}
@@ -540,6 +562,7 @@ static void add_failure(struct tlsrpt_asm *a, struct tlsrpt_asm_report *r,
 	/* the reason code is display text after reporter-kind */
 	copy(f.reason, sizeof(f.reason), tlsrpt_logline_get(ll, "failure-reason-code", NULL), 0);
 	r->fail[r->nfail++] = f;
+	add_detail(r, r->nfail - 1, ll, f.failed);
 }
 
 /* mark_message - details of the message (host, prefix) of ll were left out */

@@ -57,6 +57,7 @@
 #define TLSRPT_ASM_MAX_DOMAINS 16
 #define TLSRPT_ASM_MAX_POLICIES 128
 #define TLSRPT_ASM_MAX_FAILURES 64
+#define TLSRPT_ASM_MAX_DETAILS 256 /* failure lines kept one by one per report */
 #define TLSRPT_ASM_WHERE 64 /* a host or queue ID as remembered for a duplicate's first copy */
 
 /* one domain of a report: its sessions are the maximum over its policies, not the sum */
@@ -83,6 +84,13 @@ struct tlsrpt_asm_failure {
 	unsigned long long failed; /* summed over the lines of the same kind */
 };
 
+/* one failure line: its kind and what only the line says */
+struct tlsrpt_asm_detail {
+	size_t fail;               /* index in the report's failure kinds */
+	char sending_ip[64];       /* sending-mta-ip when the line shows it whole, else "" */
+	unsigned long long failed; /* the line's failed-session-count */
+};
+
 struct tlsrpt_asm_report {
 	char host[TLSRPT_ASM_NAME], prefix[TLSRPT_ASM_NAME], report_id[TLSRPT_ASM_NAME];
 	enum tlsrpt_identity_kind kind;
@@ -104,6 +112,8 @@ struct tlsrpt_asm_report {
 	size_t npol, cappol;
 	struct tlsrpt_asm_failure *fail; /* nfail of them */
 	size_t nfail, capfail;
+	struct tlsrpt_asm_detail *det; /* its failure lines, ndet of them */
+	size_t ndet, capdet;
 	unsigned long long limited;        /* lines past the bounds above */
 	int details_omitted;               /* a failure-omitted line covers it */
 	unsigned long long omitted_failed; /* its failure-omitted line's failed sessions */

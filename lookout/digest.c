@@ -17,6 +17,7 @@
 #include "assemble.h"
 #include "digest.h"
 #include "errbuf.h"
+#include "mxseen.h"
 
 struct tlsrpt_digest_priv {
 	struct tlsrpt_asm *as;
@@ -225,6 +226,26 @@ static void add_failure(struct tlsrpt_digest *d, struct tlsrpt_digest_domain *do
 	}
 }
 
+/* note_mx - hand a failure line of a counted report, with its day and reporter, to the MX join */
+static void note_mx(struct tlsrpt_digest *d, const struct tlsrpt_digest_domain *dom,
+                    const struct tlsrpt_asm_report *r, const struct tlsrpt_asm_detail *det)
+{
+	const struct tlsrpt_asm_failure *af = &r->fail[det->fail];
+	struct tlsrpt_mxseen_failure f;
+
+	f.domain = dom->name;
+	f.day = r->day;
+	f.reporter = rep_id(r);
+	f.sending_ip = det->sending_ip;
+	f.result_type = af->rtype;
+	f.policy_type = af->ptype;
+	f.mx = af->mx;
+	f.ip = af->ip;
+	f.reason = af->reason;
+	f.failed = det->failed;
+	tlsrpt_mxseen_failure(d->mx, &f);
+}
+
 /* add_domain - report r as seen by domain i of it: reports, days, reporter, sessions */
 static void add_domain(struct tlsrpt_digest *d, const struct tlsrpt_asm_report *r, size_t i,
                        int counted)
@@ -282,6 +303,11 @@ static void add_domain(struct tlsrpt_digest *d, const struct tlsrpt_asm_report *
 	for (k = 0; k < r->nfail; k++) {
 		if (r->fail[k].dom == i) {
 			add_failure(d, dom, ri, r, &r->fail[k]);
+		}
+	}
+	for (k = 0; d->mx != NULL && k < r->ndet; k++) {
+		if (r->fail[r->det[k].fail].dom == i) {
+			note_mx(d, dom, r, &r->det[k]);
 		}
 	}
 	if (r->omitted_failed > 0 && r->omitted_dom == i) {

@@ -146,6 +146,7 @@ struct tlsrpt_digest_stats {
 };
 
 struct tlsrpt_digest_priv;
+struct tlsrpt_mxseen;
 
 struct tlsrpt_digest {
 	long first_day, last_day; /* the period, inclusive */
@@ -156,6 +157,7 @@ struct tlsrpt_digest {
 	struct tlsrpt_digest_dup dup[TLSRPT_LOOKOUT_MAX_DUPS]; /* the first duplicates */
 	size_t ndup;
 	struct tlsrpt_digest_priv *priv;
+	struct tlsrpt_mxseen *mx; /* the caller's, or NULL: failure details are noted there too */
 };
 
 /* tlsrpt_digest_new - an empty digest over [first_day, last_day]; NULL with err */

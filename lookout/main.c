@@ -32,6 +32,8 @@
 #include "logline.h"
 #include "logfile.h"
 #include "meaning.h"
+#include "mtalog.h"
+#include "mxseen.h"
 #include "render.h"
 
 #define EXIT_CLEAN 0
@@ -39,6 +41,7 @@
 #define EXIT_USAGE 2
 
 struct opts {
+	int no_mx;
 	int days;
 	long since, today;
 	int silent_days;
@@ -50,7 +53,7 @@ struct opts {
 static void usage(void)
 {
 	fputs("usage: tlsrpt-lookout [--days N | --since YYYY-MM-DD] [--today YYYY-MM-DD]\n"
-	      "         [--silent-days N] [--domain DOMAIN]... [--config FILE] [--json]\n"
+	      "         [--silent-days N] [--domain DOMAIN]... [--config FILE] [--json] [--no-mx]\n"
 	      "         [--html FILE] [--prometheus FILE] [--mail ADDRESS [--from ADDRESS] [--sendmail PATH]]\n"
 	      "         [--dns]\n"
 	      "         [FILE|-]...\n"
@@ -80,13 +83,81 @@ static int parse_date(const char *s, long *day)
 	return strlen(s) == 10 && tlsrpt_calendar_day(s, 10, day) == 0 ? 0 : -1;
 }
 
+/*
+ * struct mta_clock - the local hour last converted: mktime reads the zone
+ * file at every call when TZ is unset, and a busy log has thousands of
+ * smtpd lines per hour.  Minutes and seconds are added to the hour's start
+ * (zone offsets and DST changes fall on whole quarter hours at the least,
+ * a change inside the hour itself aside).
+ */
+struct mta_clock {
+	int mon, mday, hh; /* mon 0: nothing converted yet */
+	time_t hour;       /* the hour's start, UTC seconds */
+};
+
+/*
+ * mta_day - the UTC day of an smtpd line: an RFC 3339 stamp carries it; a
+ * traditional one ("Dec  7 07:21:36") is local time (TZ) without a year,
+ * taken in the year that puts it no later than the day after today
+ */
+static long mta_day(struct mta_clock *ck, const struct tlsrpt_mtalog *m, long today)
+{
+	char ymd[16];
+	struct tm tm;
+	time_t t = 0;
+	int k;
+
+	if (m->zoned) {
+		return m->day;
+	}
+	if (ck->mon != m->mon || ck->mday != m->mday || ck->hh != m->hh) {
+		tlsrpt_calendar_date(today, ymd, sizeof(ymd));
+		for (k = 0; k < 2; k++) {
+			memset(&tm, 0, sizeof(tm));
+			tm.tm_year = atoi(ymd) - 1900 - k;
+			tm.tm_mon = m->mon - 1;
+			tm.tm_mday = m->mday;
+			tm.tm_hour = m->hh;
+			tm.tm_isdst = -1;
+			if ((t = mktime(&tm)) == (time_t)-1) {
+				return -1;
+			}
+			if ((long)(t / 86400) <= today + 1) {
+				break;
+			}
+		}
+		ck->mon = m->mon;
+		ck->mday = m->mday;
+		ck->hh = m->hh;
+		ck->hour = t;
+	}
+	t = ck->hour + m->mi * 60 + m->ss;
+	return t >= 0 ? (long)(t / 86400) : -1 - (long)((-t - 1) / 86400);
+}
+
+/* struct feed - what the lines of the inputs go into */
+struct feed {
+	struct tlsrpt_digest *d;
+	struct mta_clock ck;
+};
+
 /* feed_line - one line of an input into the digest */
 static void feed_line(void *ctx, const struct tlsrpt_logline *ll, unsigned long long ino,
                       unsigned long long off)
 {
+	struct feed *f = ctx;
+
 	(void)ino;
 	(void)off;
-	tlsrpt_digest_add(ctx, ll);
+	tlsrpt_digest_add(f->d, ll);
+}
+
+/* feed_mta - one smtpd line into the MX join, on its UTC day */
+static void feed_mta(void *ctx, const struct tlsrpt_mtalog *m)
+{
+	struct feed *f = ctx;
+
+	tlsrpt_mxseen_line(f->d->mx, m, mta_day(&f->ck, m, f->d->last_day));
 }
 
 /* write_prom - the textfile, written to a temporary name and renamed (the collector may read it) */
@@ -323,14 +394,17 @@ int main(int argc, char **argv)
 	        {"from", required_argument, NULL, 'f'},
 	        {"sendmail", required_argument, NULL, 'M'},
 	        {"dns", no_argument, NULL, 'N'},
+	        {"no-mx", no_argument, NULL, 'X'},
 	        {"help", no_argument, NULL, 'h'},
 	        {NULL, 0, NULL, 0},
 	};
-	struct opts o = {7, -1, -1, 7, 0, 1, 0, NULL, NULL, NULL, "/usr/sbin/sendmail", NULL, NULL};
+	struct opts o = {0,    7,   -1, -1, 7, 0, 1, 0, NULL, NULL, NULL, "/usr/sbin/sendmail",
+	                 NULL, NULL};
 	const char *domains[TLSRPT_LOOKOUT_MAX_DOMAINS];
 	size_t ndomains = 0, i;
 	struct tlsrpt_render_opts ro;
 	struct tlsrpt_dnsnote *dn = NULL;
+	struct feed feed = {NULL, {0, 0, 0, 0}};
 	struct tlsrpt_digest *d;
 	char err[256];
 	int ch, bad = 0, days_given = 0;
@@ -425,6 +499,9 @@ int main(int argc, char **argv)
 		case 'N':
 			o.dns = 1;
 			break;
+		case 'X':
+			o.no_mx = 1;
+			break;
 		case 'h':
 			usage();
 			return EXIT_CLEAN;
@@ -449,20 +526,32 @@ int main(int argc, char **argv)
 		fprintf(stderr, "tlsrpt-lookout: %s\n", err);
 		return EXIT_USAGE;
 	}
+	if (!o.no_mx && (d->mx = tlsrpt_mxseen_new(first, o.today, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "tlsrpt-lookout: %s\n", err);
+		tlsrpt_digest_free(d);
+		return EXIT_USAGE;
+	}
 	for (i = 0; i < ndomains; i++) {
 		tlsrpt_digest_expect(d, domains[i]);
 	}
 	if (o.config != NULL && expect_config(d, o.config) < 0) {
+		tlsrpt_mxseen_free(d->mx);
 		tlsrpt_digest_free(d);
 		return EXIT_USAGE;
 	}
+	feed.d = d;
 	if (optind == argc) {
-		bad |= tlsrpt_logfile_scan("-", NULL, feed_line, d) < 0;
+		bad |= tlsrpt_logfile_scan_mta("-", feed_line, d->mx != NULL ? feed_mta : NULL,
+		                               &feed) < 0;
 	}
 	for (; optind < argc; optind++) {
-		bad |= tlsrpt_logfile_scan(argv[optind], NULL, feed_line, d) < 0;
+		bad |= tlsrpt_logfile_scan_mta(argv[optind], feed_line,
+		                               d->mx != NULL ? feed_mta : NULL, &feed) < 0;
 	}
 	tlsrpt_digest_finish(d);
+	if (d->mx != NULL) {
+		tlsrpt_mxseen_finish(d->mx);
+	}
 	ro.today = o.today;
 	ro.silent_days = o.silent_days;
 	ro.meanings = 1;
@@ -497,6 +586,7 @@ int main(int argc, char **argv)
 	}
 	v = tlsrpt_render_failed(d) > 0;
 	free(dn);
+	tlsrpt_mxseen_free(d->mx);
 	tlsrpt_digest_free(d);
 	if (bad) {
 		return EXIT_USAGE;

@@ -27,7 +27,9 @@
 #include "health.h"
 #include "logline.h"
 #include "meaning.h"
+#include "mxseen.h"
 #include "render.h"
+#include "reporters.h"
 
 enum mode { M_TEXT, M_HTML, M_JSON, M_PROM };
 
@@ -416,6 +418,259 @@ static void spark(FILE *fp, const struct tlsrpt_bucket_plan *plan,
 	*most = max;
 }
 
+/* ------------------------------------------- what our MX saw (mxseen.h) */
+
+static void jstr(FILE *fp, const char *s);
+static void h(FILE *fp, const char *s);
+
+/* mx_verdict_key - the verdict as a JSON word */
+static const char *mx_verdict_key(enum tlsrpt_mxseen_verdict v)
+{
+	return v == TLSRPT_MX_SEEN ? "seen" : v == TLSRPT_MX_NOT_SEEN ? "not-seen" : "no-mx-log";
+}
+
+/*
+ * mx_on - 1 when the input held smtpd lines of the period: without any, the
+ * join has nothing to say and the digest looks as it did without it
+ */
+static int mx_on(const struct tlsrpt_digest *d)
+{
+	return d->mx != NULL && d->mx->st.days_logged > 0;
+}
+
+/* mx_any - 1 when the join has a failure of this domain */
+static int mx_any(const struct tlsrpt_digest *d, const struct tlsrpt_digest_domain *dom)
+{
+	size_t i;
+
+	for (i = 0; mx_on(d) && i < d->mx->nitem; i++) {
+		if (strcmp(d->mx->item[i].domain, dom->name) == 0) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* mx_evidence - one line of what our MX logged of the reporter's clients (text or HTML) */
+static void mx_evidence(FILE *fp, const struct tlsrpt_mxseen_item *it, enum mode m)
+{
+	const struct tlsrpt_mxseen_evidence *ev = &it->ev;
+	char doms[512];
+	size_t i;
+
+	if (ev->clients == 0) {
+		fputs("no session of ", fp);
+		if (it->by_ip) {
+			fputs("sending-mta-ip ", fp);
+			put_value(fp, it->sending_ip, m);
+		} else {
+			tlsrpt_reporters_domains(it->reporter, doms, sizeof(doms));
+			fputs("a client named under ", fp);
+			put_value(fp, doms, m);
+		}
+		fputs(" that day", fp);
+	} else {
+		fprintf(fp, "%lu sessions of %lu client%s (", ev->sessions, ev->clients,
+		        ev->clients == 1 ? "" : "s");
+		put_value(fp, ev->name[0] != '\0' ? ev->name : "unknown", m);
+		fputc('[', fp);
+		put_value(fp, ev->ip, m);
+		fputc(']', fp);
+		if (ev->host[0] != '\0') {
+			fputs(" at ", fp);
+			put_value(fp, ev->host, m);
+		}
+		fprintf(fp,
+		        ", matched by %s): STARTTLS %lu tried, %lu succeeded; %lu failed handshakes, %lu lost after STARTTLS, %lu TLS then no mail, %lu without STARTTLS, %lu delivered over TLS",
+		        it->by_ip ? "sending-mta-ip" : "name", ev->tls_tried, ev->tls_ok,
+		        ev->handshake_errors, ev->lost_after_starttls, ev->tls_no_mail, ev->no_tls,
+		        ev->delivered);
+		if (ev->tls_established > 0) {
+			fprintf(fp, "; %lu TLS connections established (", ev->tls_established);
+			put_value(fp, ev->proto, m);
+			fputc(')', fp);
+		}
+		for (i = 0; i < ev->nreason; i++) {
+			fputs(i ? ", " : "; reasons: ", fp);
+			put_value(fp, ev->reason[i].text, m);
+			fprintf(fp, " (%lu)", ev->reason[i].n);
+		}
+	}
+	if (it->dropped > 0 && it->verdict == TLSRPT_MX_NOT_SEEN) {
+		fprintf(fp,
+		        "; the client table was full that day: %lu lines of further clients not kept, so this may be incomplete",
+		        it->dropped);
+	}
+}
+
+/* text_mx - the domain's failures joined to what our MX logged */
+static void text_mx(FILE *fp, const struct tlsrpt_digest *d, const struct tlsrpt_digest_domain *dom)
+{
+	size_t i;
+
+	if (!mx_any(d, dom)) {
+		return;
+	}
+	fputs("   at our MX, per reported failure (Postfix smtpd lines of the day):\n", fp);
+	for (i = 0; i < d->mx->nitem; i++) {
+		const struct tlsrpt_mxseen_item *it = &d->mx->item[i];
+
+		if (strcmp(it->domain, dom->name) != 0) {
+			continue;
+		}
+		fprintf(fp, "   %s ", date(it->day).s);
+		put_value(fp, it->result_type, M_TEXT);
+		fputs(" from ", fp);
+		put_value(fp, it->reporter, M_TEXT);
+		if (it->sending_ip[0] != '\0') {
+			fputs(" sending-mta-ip ", fp);
+			put_value(fp, it->sending_ip, M_TEXT);
+		}
+		if (it->mx[0] != '\0') {
+			fputs(" mx ", fp);
+			put_value(fp, it->mx, M_TEXT);
+		}
+		if (it->ip[0] != '\0') {
+			fputs(" ip ", fp);
+			put_value(fp, it->ip, M_TEXT);
+		}
+		fprintf(fp, ", %llu failed: %s\n      our MX logged: ", it->failed,
+		        tlsrpt_mxseen_verdict_name(it->verdict));
+		mx_evidence(fp, it, M_TEXT);
+		fputc('\n', fp);
+		wrap(fp, "      ", tlsrpt_mxseen_means(it));
+	}
+	if (d->mx->st.items_dropped > 0) {
+		fprintf(fp,
+		        "   %llu more reported failures (all domains) passed the join's limit of %d and are not judged\n",
+		        d->mx->st.items_dropped, TLSRPT_MXSEEN_MAX_ITEMS);
+	}
+}
+
+/* json_mx - the domain's "mx-evidence" array (after a comma) */
+static void json_mx(FILE *fp, const struct tlsrpt_digest *d, const struct tlsrpt_digest_domain *dom)
+{
+	size_t i, j;
+	int first = 1;
+
+	if (!mx_on(d)) {
+		return;
+	}
+	fputs(",\"mx-evidence\":[", fp);
+	for (i = 0; i < d->mx->nitem; i++) {
+		const struct tlsrpt_mxseen_item *it = &d->mx->item[i];
+		const struct tlsrpt_mxseen_evidence *ev = &it->ev;
+
+		if (strcmp(it->domain, dom->name) != 0) {
+			continue;
+		}
+		fprintf(fp, "%s{\"date\":\"%s\",\"reporter\":", first ? "" : ",", date(it->day).s);
+		first = 0;
+		jstr(fp, it->reporter);
+		fputs(",\"sending-mta-ip\":", fp);
+		jstr(fp, it->sending_ip);
+		fputs(",\"policy-type\":", fp);
+		jstr(fp, it->policy_type);
+		fputs(",\"result-type\":", fp);
+		jstr(fp, it->result_type);
+		fputs(",\"receiving-mx-hostname\":", fp);
+		jstr(fp, it->mx);
+		fputs(",\"receiving-ip\":", fp);
+		jstr(fp, it->ip);
+		fputs(",\"failure-reason-code\":", fp);
+		jstr(fp, it->reason);
+		fprintf(fp,
+		        ",\"failed-sessions\":%llu,\"verdict\":\"%s\",\"label\":\"%s\",\"matched-by\":\"%s\",\"clients\":%lu,\"client\":",
+		        it->failed, mx_verdict_key(it->verdict),
+		        tlsrpt_mxseen_verdict_name(it->verdict),
+		        it->by_ip ? "sending-mta-ip" : "client-name", ev->clients);
+		if (ev->clients > 0) {
+			fputs("{\"ip\":", fp);
+			jstr(fp, ev->ip);
+			fputs(",\"name\":", fp);
+			jstr(fp, ev->name);
+			fputs(",\"host\":", fp);
+			jstr(fp, ev->host);
+			fputc('}', fp);
+		} else {
+			fputs("null", fp);
+		}
+		fprintf(fp,
+		        ",\"sessions\":%lu,\"starttls-attempts\":%lu,\"starttls-successes\":%lu,\"handshake-errors\":%lu,\"lost-after-starttls\":%lu,\"tls-then-no-mail\":%lu,\"without-starttls\":%lu,\"delivered-over-tls\":%lu,\"tls-established\":%lu,\"tls-protocol\":",
+		        ev->sessions, ev->tls_tried, ev->tls_ok, ev->handshake_errors,
+		        ev->lost_after_starttls, ev->tls_no_mail, ev->no_tls, ev->delivered,
+		        ev->tls_established);
+		jstr(fp, ev->proto);
+		fputs(",\"reasons\":[", fp);
+		for (j = 0; j < ev->nreason; j++) {
+			fputs(j ? ",{\"reason\":" : "{\"reason\":", fp);
+			jstr(fp, ev->reason[j].text);
+			fprintf(fp, ",\"count\":%lu}", ev->reason[j].n);
+		}
+		fprintf(fp, "],\"clients-not-kept\":%lu,\"means\":", it->dropped);
+		jstr(fp, tlsrpt_mxseen_means(it));
+		fputc('}', fp);
+	}
+	fputc(']', fp);
+}
+
+/* json_mx_log - the top level's "mx-log" object (after a comma): what was read of smtpd */
+static void json_mx_log(FILE *fp, const struct tlsrpt_digest *d)
+{
+	const struct tlsrpt_mxseen_stats *st;
+
+	if (!mx_on(d)) {
+		return;
+	}
+	st = &d->mx->st;
+	fprintf(fp,
+	        ",\n\"mx-log\":{\"lines\":%llu,\"outside-period\":%llu,\"days-with-lines\":%zu,\"clients\":%llu,\"lines-not-kept\":%llu,\"failures-not-joined\":%llu}",
+	        st->lines, st->outside, st->days_logged, st->clients, st->dropped,
+	        st->items_dropped);
+}
+
+/* html_mx - the domain's failures joined to what our MX logged, as a table */
+static void html_mx(FILE *fp, const struct tlsrpt_digest *d, const struct tlsrpt_digest_domain *dom)
+{
+	size_t i;
+
+	if (!mx_any(d, dom)) {
+		return;
+	}
+	fputs("<table class=\"mx stack\"><tr><th>day</th><th>result type</th><th>reporter</th><th>sending MTA</th><th>receiving MX / IP</th><th>failed</th><th>at our MX</th><th>what our MX logged</th><th>what it means</th></tr>\n",
+	      fp);
+	for (i = 0; i < d->mx->nitem; i++) {
+		const struct tlsrpt_mxseen_item *it = &d->mx->item[i];
+
+		if (strcmp(it->domain, dom->name) != 0) {
+			continue;
+		}
+		fprintf(fp, "<tr class=\"%s\"><td class=\"d\">%s</td><td>",
+		        mx_verdict_key(it->verdict), date(it->day).s);
+		h(fp, it->result_type);
+		fputs("</td><td>", fp);
+		h(fp, it->reporter);
+		fputs("</td><td class=\"d\">", fp);
+		h(fp, it->sending_ip);
+		fputs("</td><td>", fp);
+		h(fp, it->mx);
+		fputs(it->mx[0] != '\0' && it->ip[0] != '\0' ? " " : "", fp);
+		h(fp, it->ip);
+		fprintf(fp, "</td><td class=\"n\">%llu</td><td><b>%s</b></td><td class=\"r\">",
+		        it->failed, tlsrpt_mxseen_verdict_name(it->verdict));
+		mx_evidence(fp, it, M_HTML);
+		fputs("</td><td>", fp);
+		h(fp, tlsrpt_mxseen_means(it));
+		fputs("</td></tr>\n", fp);
+	}
+	fputs("</table>\n", fp);
+	if (d->mx->st.items_dropped > 0) {
+		fprintf(fp,
+		        "<p class=\"warn\">%llu more reported failures (all domains) passed the join's limit of %d and are not judged.</p>\n",
+		        d->mx->st.items_dropped, TLSRPT_MXSEEN_MAX_ITEMS);
+	}
+}
+
 /* text_failure - one failure kind of a domain */
 static void text_failure(FILE *fp, const struct tlsrpt_digest_domain *dom,
                          const struct tlsrpt_digest_failure *f)
@@ -545,6 +800,7 @@ static void text_domain(FILE *fp, const struct tlsrpt_digest *d,
 		        strcmp(weak->sts_mode, "none") == 0 ? "none" : "testing",
 		        date(weak->sts_day).s);
 	}
+	text_mx(fp, d, dom);
 }
 
 /* text_glance - every domain's verdict, most urgent first, names nobody named after ours */
@@ -860,7 +1116,9 @@ static void json_domain(FILE *fp, const struct tlsrpt_digest *d,
 		}
 		fputc('}', fp);
 	}
-	fputs("]}", fp);
+	fputc(']', fp);
+	json_mx(fp, d, dom);
+	fputc('}', fp);
 }
 
 /* json_dups - the kept duplicates (input.duplicates counts them all) */
@@ -915,7 +1173,9 @@ int tlsrpt_render_json(FILE *fp, const struct tlsrpt_digest *d, const struct tls
 	}
 	fputs("\n],\n\"duplicates\":[", fp);
 	json_dups(fp, d);
-	fputs("]}\n", fp);
+	fputc(']', fp);
+	json_mx_log(fp, d);
+	fputs("}\n", fp);
 	fflush(fp);
 	return ferror(fp) ? -1 : 0;
 }
@@ -1373,6 +1633,7 @@ static void html_domain(FILE *fp, const struct tlsrpt_digest *d,
 		cnt(fp, dom->omitted_failed + dom->dropped, "failed session", "failed sessions");
 		fputs(" without details in the log.</p>\n", fp);
 	}
+	html_mx(fp, d, dom);
 	fputs("<table class=\"rep stack\"><tr><th>reporter</th><th>organization</th><th>DKIM</th><th>reports</th><th>sessions</th><th>failed</th><th>last report</th></tr>\n",
 	      fp);
 	for (i = 0; i < dom->nrep; i++) {

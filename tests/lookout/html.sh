@@ -96,10 +96,11 @@ for i, p in enumerate(pay):
 # a stranger's report for a hostile domain name, with more failures than ours
 pfx = "Nov 28 09:00:10 mx1 tlsrpt-milter[1]: HD1: "
 name = q("\"><svg onload=\"document.title='PWNED'\">.evil.example")
-print(pfx + "report report-id=hd1 organization-name=x start-datetime=2026-11-28T00:00:00Z "
-      "end-datetime=2026-11-28T23:59:59Z policy-domain=%s submitter=evil.example policies=1 dkim=none" % name)
-print(pfx + "policy report-id=hd1 policy-type=sts policy-domain=%s total-successful-session-count=1 "
-      "total-failure-session-count=500" % name)
+print(pfx + "report report-id=hd1 policy-domain=%s start-datetime=2026-11-28T00:00:00Z "
+      "end-datetime=2026-11-28T23:59:59Z policies=1 dkim=none reporter=evil.example "
+      "reporter-kind=claimed submitter=evil.example organization-name=x" % name)
+print(pfx + "policy report-id=hd1 policy-domain=%s policy-type=sts total-successful-session-count=1 "
+      "total-failure-session-count=500 reporter-kind=claimed" % name)
 PY
 digest --html "$T/page.html" "$DDATA/kv.log" "$T/hostile.log" >/dev/null
 [ -s "$T/page.html" ] || { fail "no page written"; finish; exit 1; }

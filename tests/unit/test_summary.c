@@ -470,11 +470,13 @@ static void test_sts_mode(void **state)
 		r = policy_report(cases[i].type, cases[i].ps);
 		summarise(r, NULL, 50, &rs);
 		got = line(&rs, 1, NULL);
-		tail = strstr(got, " total-failure-session-count=0 failure-details=0 reporter-kind=none");
+		tail = strstr(
+		        got, " total-failure-session-count=0 failure-details=0 reporter-kind=none");
 		if (rs.n != 2 || tail == NULL) {
 			fail_msg("case %zu: got %zu records, policy line [%s]", i, rs.n, got);
 		}
-		tail += strlen(" total-failure-session-count=0 failure-details=0 reporter-kind=none");
+		tail += strlen(
+		        " total-failure-session-count=0 failure-details=0 reporter-kind=none");
 		if (cases[i].want == NULL
 		            ? *tail != '\0'
 		            : (*tail != ' ' || strcmp(tail + 1, cases[i].want) != 0)) {

@@ -270,6 +270,21 @@ static size_t value_width(enum tlsrpt_event ev)
 }
 
 /*
+ * field_width - the width of one field of a line whose values may take
+ * width bytes: an IP address field (receiving-ip, sending-mta-ip) at most
+ * TLSRPT_LOG_ADDR_WIDTH, so that the failure line's fields before
+ * reporter-kind fit with them
+ */
+static size_t field_width(size_t width, const char *key)
+{
+	if (width > TLSRPT_LOG_ADDR_WIDTH &&
+	    (strcmp(key, "receiving-ip") == 0 || strcmp(key, "sending-mta-ip") == 0)) {
+		return TLSRPT_LOG_ADDR_WIDTH;
+	}
+	return width;
+}
+
+/*
  * put_fields - append the rendered fields of r up to the first one that does
  * not fit; closing (may be empty) ends the line, and trailer replaces it
  * when fields were dropped.
@@ -284,12 +299,12 @@ static void put_fields(const struct tlsrpt_record *r,
 	size_t width = value_width(r->event);
 
 	for (i = 0; i < r->nfields; i++) {
-		n = render(&r->fields[i], width, buf);
+		n = render(&r->fields[i], field_width(width, r->fields[i].key), buf);
 		total += n == 0 ? limit + 1 : n;
 	}
 	if (total + strlen(closing) <= limit - *pos) {
 		for (i = 0; i < r->nfields; i++) {
-			n = render(&r->fields[i], width, buf);
+			n = render(&r->fields[i], field_width(width, r->fields[i].key), buf);
 			(void)put(out, limit, pos, buf, n);
 		}
 		(void)put(out, limit, pos, closing, strlen(closing));
@@ -297,7 +312,7 @@ static void put_fields(const struct tlsrpt_record *r,
 	}
 	reserve = strlen(trailer);
 	for (i = 0; i < r->nfields; i++) {
-		n = render(&r->fields[i], width, buf);
+		n = render(&r->fields[i], field_width(width, r->fields[i].key), buf);
 		if (n == 0 || *pos + n + reserve > limit) {
 			break;
 		}

@@ -12,8 +12,8 @@
  *                   total-successful-session-count total-failure-session-count
  *                   failure-details reporter-kind | sts-mode mx-host
  *   failure         report-id policy-domain policy-type result-type
- *                   receiving-mx-hostname receiving-ip failed-session-count
- *                   reporter-kind | sending-mta-ip failure-reason-code
+ *                   receiving-mx-hostname receiving-ip sending-mta-ip
+ *                   failed-session-count reporter-kind | failure-reason-code
  *                   receiving-mx-helo additional-information
  *   policy-omitted  report-id policy-domain policies
  *                   total-successful-session-count total-failure-session-count
@@ -138,9 +138,9 @@ static int put_failure(const struct tlsrpt_report *r, const struct tlsrpt_policy
 	    tlsrpt_record_str(rec, "result-type", f->result_type) < 0 ||
 	    tlsrpt_record_str(rec, "receiving-mx-hostname", f->receiving_mx_hostname) < 0 ||
 	    tlsrpt_record_str(rec, "receiving-ip", f->receiving_ip) < 0 ||
+	    tlsrpt_record_str(rec, "sending-mta-ip", f->sending_mta_ip) < 0 ||
 	    tlsrpt_record_num(rec, "failed-session-count", f->failed_session_count) < 0 ||
 	    tlsrpt_record_str(rec, "reporter-kind", tlsrpt_identity_kind_name(kind)) < 0 ||
-	    tlsrpt_record_str(rec, "sending-mta-ip", f->sending_mta_ip) < 0 ||
 	    tlsrpt_record_str(rec, "failure-reason-code", f->failure_reason_code) < 0 ||
 	    tlsrpt_record_str(rec, "receiving-mx-helo", f->receiving_mx_helo) < 0 ||
 	    tlsrpt_record_str(rec, "additional-information", f->additional_information) < 0) {

@@ -38,6 +38,8 @@
 #define TLSRPT_MAX_LOG_LINE 912
 /* one value of a report's line as written (escaped, quotes and "..." included) */
 #define TLSRPT_LOG_VALUE_WIDTH 96
+/* an IP address of a report's line as written (an IPv6 address with a zone fits) */
+#define TLSRPT_LOG_ADDR_WIDTH 48
 /* one value of an error or action line as written (a reason, the recipients) */
 #define TLSRPT_LOG_TEXT_WIDTH 512
 

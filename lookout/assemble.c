@@ -498,10 +498,7 @@ static void add_policy(struct tlsrpt_asm *a, struct tlsrpt_asm_report *r,
 	}
 }
 
-/*
- * add_detail - one failure line of kind fail, one by one (for the MX
- * join); its sending-mta-ip, text after reporter-kind, only when whole
- */
+/* add_detail - one failure line of kind fail, one by one (for the MX join) */
 static void add_detail(struct tlsrpt_asm_report *r, size_t fail, const struct tlsrpt_logline *ll,
                        unsigned long long failed)
 {
@@ -515,7 +512,7 @@ static void add_detail(struct tlsrpt_asm_report *r, size_t fail, const struct tl
 	d = &r->det[r->ndet++];
 	d->fail = fail;
 	d->failed = failed;
-	copy(d->sending_ip, sizeof(d->sending_ip), whole_get(ll, "sending-mta-ip"), 0);
+	copy(d->sending_ip, sizeof(d->sending_ip), vget_or(ll, "sending-mta-ip", ""), 0);
 }
 
 /* add_failure - a failure line; the same kind on several lines is summed */

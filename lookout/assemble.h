@@ -87,7 +87,7 @@ struct tlsrpt_asm_failure {
 /* one failure line: its kind and what only the line says */
 struct tlsrpt_asm_detail {
 	size_t fail;               /* index in the report's failure kinds */
-	char sending_ip[64];       /* sending-mta-ip when the line shows it whole, else "" */
+	char sending_ip[64];       /* sending-mta-ip, "" when absent */
 	unsigned long long failed; /* the line's failed-session-count */
 };
 

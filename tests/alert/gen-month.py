@@ -57,7 +57,7 @@ def report(lines, day, rep, dom, ok, fails):
             logged += 1
             lines.append(t + f"failure report-id={rid} policy-domain={dom} policy-type=sts result-type={rt} "
                          f"receiving-mx-hostname={mx}.{dom} receiving-ip=198.51.100.{DOMAINS.index(dom) + 1} "
-                         f"failed-session-count={per} reporter-kind=dkim sending-mta-ip=192.0.2.{i + 1}")
+                         f"sending-mta-ip=192.0.2.{i + 1} failed-session-count={per} reporter-kind=dkim")
     if omitted[0]:
         lines.append(t + f"failure-omitted report-id={rid} policy-domain={dom} failure-details={omitted[0]} "
                      f"failed-session-count={omitted[1]} reporter-kind=dkim")

@@ -79,8 +79,8 @@ def report(i):
     if fail:
         lines.append(pfx + "failure report-id=%s policy-domain=%s policy-type=sts "
                      "result-type=certificate-expired receiving-mx-hostname=mx1.%s "
-                     "receiving-ip=203.0.113.25 failed-session-count=%d reporter-kind=dkim "
-                     "sending-mta-ip=192.0.2.1"
+                     "receiving-ip=203.0.113.25 sending-mta-ip=192.0.2.1 failed-session-count=%d "
+                     "reporter-kind=dkim"
                      % (rid, dom, dom, fail))
     return ("\n".join(lines) + "\n").encode()
 

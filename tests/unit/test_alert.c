@@ -78,8 +78,8 @@ static void report(struct log *l, const char *reporter, long day, unsigned ok, c
 	        seq, rid, ok, total, mx);
 	for (i = 0; i < nfail; i++) {
 		log_add(l,
-		        "Q%u: failure report-id=%s policy-domain=example.com policy-type=sts result-type=%s receiving-mx-hostname=%s receiving-ip=198.51.100.25 failed-session-count=%u reporter-kind=dkim sending-mta-ip=192.0.2.%d",
-		        seq, rid, rtype, mx, failed, i + 1);
+		        "Q%u: failure report-id=%s policy-domain=example.com policy-type=sts result-type=%s receiving-mx-hostname=%s receiving-ip=198.51.100.25 sending-mta-ip=192.0.2.%d failed-session-count=%u reporter-kind=dkim",
+		        seq, rid, rtype, mx, i + 1, failed);
 	}
 	log_add(l, "Q%u: action action=deliver recipients=1", seq);
 }

@@ -36,11 +36,11 @@ static const char *const rfc_lines[] = {
         "tests/x.eml: policy " POL
         " total-successful-session-count=5326 total-failure-session-count=303 failure-details=3 reporter-kind=none sts-mode=testing mx-host=*.mail.company-y.example",
         "tests/x.eml: failure " POL
-        " result-type=certificate-expired receiving-mx-hostname=mx1.mail.company-y.example failed-session-count=100 reporter-kind=none sending-mta-ip=2001:db8:abcd:0012::1",
+        " result-type=certificate-expired receiving-mx-hostname=mx1.mail.company-y.example sending-mta-ip=2001:db8:abcd:0012::1 failed-session-count=100 reporter-kind=none",
         "tests/x.eml: failure " POL
-        " result-type=starttls-not-supported receiving-mx-hostname=mx2.mail.company-y.example receiving-ip=203.0.113.56 failed-session-count=200 reporter-kind=none sending-mta-ip=2001:db8:abcd:0013::1 additional-information=\"https://reports.company-x.example/report_info?id\\x3d5065427c-23d3#StarttlsNotSupported\"",
+        " result-type=starttls-not-supported receiving-mx-hostname=mx2.mail.company-y.example receiving-ip=203.0.113.56 sending-mta-ip=2001:db8:abcd:0013::1 failed-session-count=200 reporter-kind=none additional-information=\"https://reports.company-x.example/report_info?id\\x3d5065427c-23d3#StarttlsNotSupported\"",
         "tests/x.eml: failure " POL
-        " result-type=validation-failure receiving-mx-hostname=mx-backup.mail.company-y.example receiving-ip=203.0.113.58 failed-session-count=3 reporter-kind=none sending-mta-ip=198.51.100.62 failure-reason-code=X509_V_ERR_PROXY_PATH_LENGTH_EXCEEDED",
+        " result-type=validation-failure receiving-mx-hostname=mx-backup.mail.company-y.example receiving-ip=203.0.113.58 sending-mta-ip=198.51.100.62 failed-session-count=3 reporter-kind=none failure-reason-code=X509_V_ERR_PROXY_PATH_LENGTH_EXCEEDED",
 };
 
 static const enum tlsrpt_severity rfc_sev[] = {TLSRPT_SEV_WARNING, TLSRPT_SEV_WARNING,

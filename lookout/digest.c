@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,33 +19,29 @@
 #include "digest.h"
 #include "errbuf.h"
 #include "mxseen.h"
+#include "strcopy.h"
 
 struct tlsrpt_digest_priv {
 	struct tlsrpt_asm *as;
 	int finished;
+	int turned_away; /* the last domain_get turned a name away: the other pool is full */
+	/* hashes of the names turned away (0 = free), to count them once */
+	uint64_t left[2 * TLSRPT_LOOKOUT_LEFT_OUT_NAMES];
+	size_t nleft;
 };
 
-/* copy_lower - bounded copy, ASCII lower-cased */
-static void copy_lower(char *dst, size_t size, const char *src)
+/* name_hash - 64-bit FNV-1a of a name, finished with a mixer (splitmix64); never 0 */
+static uint64_t name_hash(const char *s)
 {
-	size_t i;
+	uint64_t h = 0x6a09e667f3bcc909ULL;
 
-	for (i = 0; i + 1 < size && src[i] != '\0'; i++) {
-		dst[i] = tlsrpt_lower(src[i]);
+	for (; *s != '\0'; s++) {
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
 	}
-	dst[i] = '\0';
-}
-
-/* copy - bounded copy */
-static void copy(char *dst, size_t size, const char *src)
-{
-	size_t n = strlen(src);
-
-	if (n >= size) {
-		n = size - 1;
-	}
-	memcpy(dst, src, n);
-	dst[n] = '\0';
+	h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	h = (h ^ (h >> 27)) * 0x94d049bb133111ebULL;
+	h ^= h >> 31;
+	return h != 0 ? h : 1;
 }
 
 static void add_assembled(void *ctx, const struct tlsrpt_asm_report *r);
@@ -75,22 +72,64 @@ struct tlsrpt_digest *tlsrpt_digest_new(long first_day, long last_day, char *err
 	return d;
 }
 
-/* domain_get - the domain's entry, created when new; NULL past the limit */
+/* left_out_name - count a name turned away by the full pool of others, once */
+static void left_out_name(struct tlsrpt_digest *d, const char *low)
+{
+	struct tlsrpt_digest_priv *p = d->priv;
+	uint64_t h = name_hash(low);
+	size_t cap = sizeof(p->left) / sizeof(p->left[0]), i;
+
+	if (p->nleft >= TLSRPT_LOOKOUT_LEFT_OUT_NAMES) {
+		d->st.left_out.names++; /* past what is remembered: at least this many */
+		return;
+	}
+	for (i = (size_t)(h & (cap - 1)); p->left[i] != 0; i = (i + 1) & (cap - 1)) {
+		if (p->left[i] == h) {
+			return;
+		}
+	}
+	p->left[i] = h;
+	p->nleft++;
+	d->st.left_out.names++;
+}
+
+/*
+ * domain_get - the domain's entry, created when new (in our pool when
+ * ours, else in the pool of others); NULL past the limit, with
+ * priv->turned_away set when the pool of others was full
+ */
 static struct tlsrpt_digest_domain *domain_get(struct tlsrpt_digest *d, const char *name,
-                                               size_t *idx)
+                                               size_t *idx, int ours)
 {
 	char low[TLSRPT_LOOKOUT_NAME];
 	struct tlsrpt_digest_domain *dom;
 	size_t i;
 
-	copy_lower(low, sizeof(low), name);
+	d->priv->turned_away = 0;
+	TLSRPT_STRCOPY(low, name, TLSRPT_COPY_LOWER);
 	for (i = 0; i < d->ndom; i++) {
 		if (strcmp(d->dom[i]->name, low) == 0) {
+			if (ours && !d->dom[i]->expected) {
+				if (d->nours >= TLSRPT_LOOKOUT_MAX_OURS) {
+					return NULL;
+				}
+				d->dom[i]->expected = 1; /* named after lines of it came */
+				d->nothers--;
+				d->nours++;
+			}
 			*idx = i;
 			return d->dom[i];
 		}
 	}
-	if (d->ndom >= TLSRPT_LOOKOUT_MAX_DOMAINS || (dom = calloc(1, sizeof(*dom))) == NULL) {
+	if (ours ? d->nours >= TLSRPT_LOOKOUT_MAX_OURS : d->nothers >= TLSRPT_LOOKOUT_MAX_OTHERS) {
+		d->st.limited++;
+		if (!ours) {
+			d->priv->turned_away = 1;
+			left_out_name(d, low);
+		}
+		return NULL;
+	}
+	if ((dom = calloc(1, sizeof(*dom))) == NULL) {
 		d->st.limited++;
 		return NULL;
 	}
@@ -99,24 +138,21 @@ static struct tlsrpt_digest_domain *domain_get(struct tlsrpt_digest *d, const ch
 		d->st.limited++;
 		return NULL;
 	}
-	copy(dom->name, sizeof(dom->name), low);
+	TLSRPT_STRCOPY(dom->name, low, 0);
 	dom->first_day = dom->last_day = -1;
+	dom->expected = ours;
+	*(ours ? &d->nours : &d->nothers) += 1;
 	*idx = d->ndom;
 	d->dom[d->ndom++] = dom;
 	return dom;
 }
 
-/* tlsrpt_digest_expect - a domain that should have reports */
+/* tlsrpt_digest_expect - one of our domains */
 int tlsrpt_digest_expect(struct tlsrpt_digest *d, const char *domain)
 {
 	size_t idx;
-	struct tlsrpt_digest_domain *dom = domain_get(d, domain, &idx);
 
-	if (dom == NULL) {
-		return -1;
-	}
-	dom->expected = 1;
-	return 0;
+	return domain_get(d, domain, &idx, 1) != NULL ? 0 : -1;
 }
 
 /*
@@ -129,17 +165,22 @@ static long reporter_get(struct tlsrpt_digest *d, struct tlsrpt_digest_domain *d
 {
 	size_t i;
 
+	size_t claimed = 0;
+
 	for (i = 0; i < dom->nrep; i++) {
 		if (strcmp(dom->rep[i].id, id) == 0 && dom->rep[i].dkim == dkim) {
 			return (long)i;
 		}
+		claimed += !dom->rep[i].dkim;
 	}
-	if (dom->nrep >= TLSRPT_LOOKOUT_MAX_REPORTERS) {
+	/* claimed names, which anyone can send, never take an authenticated one's place */
+	if (dom->nrep >= TLSRPT_LOOKOUT_MAX_REPORTERS ||
+	    (!dkim && claimed >= TLSRPT_LOOKOUT_MAX_CLAIMED)) {
 		d->st.limited++;
 		return -1;
 	}
 	memset(&dom->rep[i], 0, sizeof(dom->rep[i]));
-	copy(dom->rep[i].id, sizeof(dom->rep[i].id), id);
+	TLSRPT_STRCOPY(dom->rep[i].id, id, 0);
 	dom->rep[i].dkim = dkim;
 	dom->rep[i].first_day = dom->rep[i].last_day = -1;
 	dom->nrep++;
@@ -162,7 +203,7 @@ static struct tlsrpt_digest_policy *policy_get(struct tlsrpt_digest *d,
 		return NULL;
 	}
 	memset(&dom->pol[i], 0, sizeof(dom->pol[i]));
-	copy(dom->pol[i].type, sizeof(dom->pol[i].type), type);
+	TLSRPT_STRCOPY(dom->pol[i].type, type, 0);
 	dom->pol[i].sts_day = -1;
 	dom->npol++;
 	return &dom->pol[i];
@@ -210,15 +251,15 @@ static void add_failure(struct tlsrpt_digest *d, struct tlsrpt_digest_domain *do
 		}
 		f = &dom->fail[dom->nfail++];
 		memset(f, 0, sizeof(*f));
-		copy(f->policy_type, sizeof(f->policy_type), af->ptype);
-		copy(f->result_type, sizeof(f->result_type), af->rtype);
-		copy_lower(f->mx, sizeof(f->mx), af->mx);
-		copy(f->ip, sizeof(f->ip), af->ip);
+		TLSRPT_STRCOPY(f->policy_type, af->ptype, 0);
+		TLSRPT_STRCOPY(f->result_type, af->rtype, 0);
+		TLSRPT_STRCOPY(f->mx, af->mx, TLSRPT_COPY_LOWER);
+		TLSRPT_STRCOPY(f->ip, af->ip, 0);
 		f->first_day = f->last_day = r->day;
 	}
 	f->failed += af->failed;
 	if (f->reason[0] == '\0') {
-		copy(f->reason, sizeof(f->reason), af->reason);
+		TLSRPT_STRCOPY(f->reason, af->reason, 0);
 	}
 	seen(r->day, &f->first_day, &f->last_day);
 	if (ri >= 0 && ri < 64) {
@@ -255,7 +296,12 @@ static void add_domain(struct tlsrpt_digest *d, const struct tlsrpt_asm_report *
 	long ri;
 	size_t idx, k;
 
-	if ((dom = domain_get(d, ad->name, &idx)) == NULL) {
+	if ((dom = domain_get(d, ad->name, &idx, 0)) == NULL) {
+		/* a name the full pool of others turned away: said in every output */
+		if (d->priv->turned_away && counted) {
+			d->st.left_out.reports += i == 0;
+			d->st.left_out.failed += ad->failed;
+		}
 		return;
 	}
 	/* first and last days over all input up to the period's end (so a silence shows) */
@@ -267,7 +313,7 @@ static void add_domain(struct tlsrpt_digest *d, const struct tlsrpt_asm_report *
 		struct tlsrpt_digest_reporter *rep = &dom->rep[ri];
 
 		if (i == 0 || rep->org[0] == '\0') {
-			copy(rep->org, sizeof(rep->org), r->org);
+			TLSRPT_STRCOPY(rep->org, r->org, 0);
 		}
 		if (r->day <= d->last_day) {
 			seen(r->day, &rep->first_day, &rep->last_day);
@@ -275,6 +321,9 @@ static void add_domain(struct tlsrpt_digest *d, const struct tlsrpt_asm_report *
 	}
 	if (!counted) {
 		return;
+	}
+	if (ri < 0) {
+		dom->reports_unlisted++; /* counted for the domain, its reporter not listed */
 	}
 	dom->reports++;
 	dom->c.ok += ad->total - ad->failed;
@@ -296,7 +345,7 @@ static void add_domain(struct tlsrpt_digest *d, const struct tlsrpt_asm_report *
 		pol->c.ok += p->ok;
 		pol->c.failed += p->failed;
 		if (p->sts_mode[0] != '\0' && r->day >= pol->sts_day) {
-			copy(pol->sts_mode, sizeof(pol->sts_mode), p->sts_mode);
+			TLSRPT_STRCOPY(pol->sts_mode, p->sts_mode, 0);
 			pol->sts_day = r->day;
 		}
 	}
@@ -325,16 +374,16 @@ static void note_duplicate(struct tlsrpt_digest *d, const struct tlsrpt_asm_repo
 	}
 	x = &d->dup[d->ndup++];
 	memset(x, 0, sizeof(*x));
-	copy(x->reporter, sizeof(x->reporter), rep_id(r));
-	copy(x->report_id, sizeof(x->report_id), r->report_id);
-	copy_lower(x->domain, sizeof(x->domain), r->ndom > 0 ? r->dom[0].name : "unknown");
+	TLSRPT_STRCOPY(x->reporter, rep_id(r), 0);
+	TLSRPT_STRCOPY(x->report_id, r->report_id, 0);
+	TLSRPT_STRCOPY(x->domain, r->ndom > 0 ? r->dom[0].name : "unknown", TLSRPT_COPY_LOWER);
 	x->day = r->day;
-	copy(x->host, sizeof(x->host), r->host);
-	copy(x->qid, sizeof(x->qid), r->prefix);
+	TLSRPT_STRCOPY(x->host, r->host, 0);
+	TLSRPT_STRCOPY(x->qid, r->prefix, 0);
 	if (r->first_known) {
 		x->first_known = 1;
-		copy(x->first_host, sizeof(x->first_host), r->first_host);
-		copy(x->first_qid, sizeof(x->first_qid), r->first_prefix);
+		TLSRPT_STRCOPY(x->first_host, r->first_host, 0);
+		TLSRPT_STRCOPY(x->first_qid, r->first_prefix, 0);
 	}
 	x->lines = r->nlines > 0 ? r->nlines - 1 : 0;
 }
@@ -464,6 +513,25 @@ void tlsrpt_digest_finish(struct tlsrpt_digest *d)
 			dom->fail[k].reporters = m;
 		}
 	}
+}
+
+/* tlsrpt_digest_left_out - the sentence about the names the pool of others turned away */
+int tlsrpt_digest_left_out(const struct tlsrpt_digest *d, char *buf, size_t len)
+{
+	const char *more = d->priv->nleft >= TLSRPT_LOOKOUT_LEFT_OUT_NAMES ? "at least " : "";
+
+	if (len > 0) {
+		buf[0] = '\0';
+	}
+	if (d->st.left_out.names == 0) {
+		return 0;
+	}
+	snprintf(
+	        buf, len,
+	        "Not shown: %s%llu more policy domains that are not ours (not in ReportDomains or --domain), past the limit of %d such names, with %llu reports and %llu failed sessions in the period; our own domains are never left out.",
+	        more, d->st.left_out.names, TLSRPT_LOOKOUT_MAX_OTHERS, d->st.left_out.reports,
+	        d->st.left_out.failed);
+	return 1;
 }
 
 /* tlsrpt_digest_rate - failure rate in percent */

@@ -54,7 +54,6 @@ struct tlsrpt_logscan *tlsrpt_logscan_new(tlsrpt_logscan_read_fn fn, void *ctx,
 static int refill(struct tlsrpt_logscan *s, char *err, size_t errlen)
 {
 	ssize_t n;
-	char ebuf[128];
 
 	s->hitstate[0] = s->hitstate[1] = HIT_UNKNOWN;
 	if (s->pos > 0) {
@@ -73,8 +72,7 @@ static int refill(struct tlsrpt_logscan *s, char *err, size_t errlen)
 		n = s->fn(s->ctx, s->buf + s->len, s->cap - s->len - 1);
 	} while (n < 0 && errno == EINTR);
 	if (n < 0) {
-		tlsrpt_errbuf_errno(errno, ebuf, sizeof(ebuf));
-		tlsrpt_errbuf_set(err, errlen, "read: %s", ebuf);
+		tlsrpt_errbuf_set_errno(err, errlen, errno, "read");
 		return -1;
 	}
 	if (n == 0) {

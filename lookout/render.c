@@ -3,8 +3,10 @@
  *
  * One cleaning walk (put_value) serves every format: it goes one UTF-8
  * character at a time (escape.h's tlsrpt_utf8_seqlen), writes what is
- * unsafe as \xHH text and escapes what the format needs.  The trusted
- * texts (meaning.h, our own words) go through the same walk in HTML.
+ * unsafe (invalid UTF-8, controls, and the code points the log escapers
+ * hide: tlsrpt_escape_hidden) as \xHH text and escapes what the format
+ * needs.  The trusted texts (meaning.h, our own words) go through the
+ * same walk in HTML.
  *
  * Text and HTML share their shape: every domain's verdict first, in
  * health.h's order (ours before names only reports brought), then the
@@ -31,15 +33,9 @@
 #include "render.h"
 #include "reporters.h"
 
-enum mode { M_TEXT, M_HTML, M_JSON, M_PROM };
+#define LEFT_OUT_NOTE 512 /* tlsrpt_digest_left_out's sentence */
 
-/* unsafe_cp - code points that could reorder or break a line when shown */
-static int unsafe_cp(unsigned long cp)
-{
-	return (cp >= 0x80 && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029 || cp == 0x061c ||
-	       cp == 0x200e || cp == 0x200f || (cp >= 0x202a && cp <= 0x202e) ||
-	       (cp >= 0x2066 && cp <= 0x2069);
-}
+enum mode { M_TEXT, M_HTML, M_JSON, M_PROM };
 
 /* put_value - write s cleaned and escaped for the mode */
 static void put_value(FILE *fp, const char *str, enum mode m)
@@ -66,15 +62,8 @@ static void put_value(FILE *fp, const char *str, enum mode m)
 		}
 		k = c < 0x80 ? 0 : tlsrpt_utf8_seqlen(s + i, n - i);
 		if (k > 1) {
-			unsigned long cp = k == 2   ? (c & 0x1fUL)
-			                   : k == 3 ? (c & 0x0fUL)
-			                            : (c & 0x07UL);
-			size_t j;
-
-			for (j = 1; j < k; j++) {
-				cp = (cp << 6) | (s[i + j] & 0x3fUL);
-			}
-			if (!unsafe_cp(cp)) {
+			/* what could reorder or break a line when shown: as the log escapers */
+			if (!tlsrpt_escape_hidden(tlsrpt_utf8_code_point(s + i, k))) {
 				fwrite(s + i, 1, k, fp);
 				i += k;
 				continue;
@@ -709,6 +698,15 @@ static void text_failure(FILE *fp, const struct tlsrpt_digest_domain *dom,
 	fputc('\n', fp);
 }
 
+/* unlisted - the sentence about reports whose reporters are past the limits (numbers only) */
+static void unlisted(FILE *fp, const struct tlsrpt_digest_domain *dom)
+{
+	cnt(fp, dom->reports_unlisted, "report", "reports");
+	fprintf(fp,
+	        " from reporters not listed: past the limit of %d reporters, or of %d not authenticated by DKIM (counted above all the same)",
+	        TLSRPT_LOOKOUT_MAX_REPORTERS, TLSRPT_LOOKOUT_MAX_CLAIMED);
+}
+
 /* text_domain - one domain's section */
 static void text_domain(FILE *fp, const struct tlsrpt_digest *d,
                         const struct tlsrpt_digest_domain *dom, const struct tlsrpt_render_opts *o,
@@ -785,6 +783,11 @@ static void text_domain(FILE *fp, const struct tlsrpt_digest *d,
 		cnt(fp, r->c.ok + r->c.failed, "session", "sessions");
 		fprintf(fp, ", %s failed, last %s%s\n", num(r->c.failed).s, date(r->last_day).s,
 		        tlsrpt_render_silent(o, r->last_day) ? ", SILENT" : "");
+	}
+	if (dom->reports_unlisted > 0) {
+		fputs("   ", fp);
+		unlisted(fp, dom);
+		fputc('\n', fp);
 	}
 	for (i = 0; i < dom->nfail; i++) {
 		text_failure(fp, dom, &dom->fail[i]);
@@ -936,6 +939,7 @@ static void text_dups(FILE *fp, const struct tlsrpt_digest *d)
 /* tlsrpt_render_text - the plain-text digest */
 int tlsrpt_render_text(FILE *fp, const struct tlsrpt_digest *d, const struct tlsrpt_render_opts *o)
 {
+	char note[LEFT_OUT_NOTE];
 	const struct tlsrpt_meaning *tab;
 	struct tlsrpt_bucket_plan plan;
 	size_t order[TLSRPT_LOOKOUT_MAX_DOMAINS];
@@ -947,6 +951,9 @@ int tlsrpt_render_text(FILE *fp, const struct tlsrpt_digest *d, const struct tls
 	fprintf(fp, "TLS-RPT digest for %s to %s (", date(d->first_day).s, date(d->last_day).s);
 	cnt(fp, d->ndays, "day", "days");
 	fputs(")\n", fp);
+	if (tlsrpt_digest_left_out(d, note, sizeof(note))) {
+		fprintf(fp, "%s\n", note);
+	}
 	text_glance(fp, d, o, order, ours);
 	fputc('\n', fp);
 	text_input(fp, d);
@@ -1154,6 +1161,7 @@ static void json_dups(FILE *fp, const struct tlsrpt_digest *d)
 /* tlsrpt_render_json - the digest as one JSON object */
 int tlsrpt_render_json(FILE *fp, const struct tlsrpt_digest *d, const struct tlsrpt_render_opts *o)
 {
+	char note[LEFT_OUT_NOTE];
 	struct tlsrpt_digest_counts all;
 	size_t i;
 
@@ -1163,10 +1171,20 @@ int tlsrpt_render_json(FILE *fp, const struct tlsrpt_digest *d, const struct tls
 	        date(d->first_day).s, date(d->last_day).s, d->ndays, date(o->today).s,
 	        o->silent_days, d->st.reports, all.ok, all.failed);
 	fprintf(fp,
-	        "\"input\":{\"lines\":%llu,\"duplicates\":%llu,\"outside-period\":%llu,\"orphans\":%llu,\"malformed\":%llu,\"cut\":%llu,\"errors\":%llu,\"ignored\":%llu,\"limited\":%llu},\n\"report-omitted\":{\"reports\":%llu,\"successful-sessions\":%llu,\"failed-sessions\":%llu},\n\"domains\":[",
+	        "\"input\":{\"lines\":%llu,\"duplicates\":%llu,\"outside-period\":%llu,\"orphans\":%llu,\"malformed\":%llu,\"cut\":%llu,\"errors\":%llu,\"ignored\":%llu,\"limited\":%llu},\n\"report-omitted\":{\"reports\":%llu,\"successful-sessions\":%llu,\"failed-sessions\":%llu},\n",
 	        d->st.lines, d->st.duplicates, d->st.outside, d->st.orphans, d->st.malformed,
 	        d->st.cut, d->st.errors, d->st.ignored, d->st.limited, d->st.omitted_reports,
 	        d->st.omitted_ok, d->st.omitted_failed);
+	fprintf(fp,
+	        "\"left-out\":{\"limit\":%d,\"domains\":%llu,\"reports\":%llu,\"failed-sessions\":%llu,\"note\":",
+	        TLSRPT_LOOKOUT_MAX_OTHERS, d->st.left_out.names, d->st.left_out.reports,
+	        d->st.left_out.failed);
+	if (tlsrpt_digest_left_out(d, note, sizeof(note))) {
+		jstr(fp, note);
+	} else {
+		fputs("null", fp);
+	}
+	fputs("},\n\"domains\":[", fp);
 	for (i = 0; i < d->ndom; i++) {
 		fputs(i ? ",\n" : "\n", fp);
 		json_domain(fp, d, d->dom[i], o);
@@ -1199,6 +1217,7 @@ static void phead(FILE *fp, const char *name, const char *help)
 /* tlsrpt_render_prom - node exporter textfile collector format */
 int tlsrpt_render_prom(FILE *fp, const struct tlsrpt_digest *d, const struct tlsrpt_render_opts *o)
 {
+	char note[LEFT_OUT_NOTE];
 	size_t i, j, k;
 
 	phead(fp, "tlsrpt_lookout_period_days", "Days covered by the digest.");
@@ -1207,6 +1226,12 @@ int tlsrpt_render_prom(FILE *fp, const struct tlsrpt_digest *d, const struct tls
 	fprintf(fp, "tlsrpt_lookout_reports %llu\n", d->st.reports);
 	phead(fp, "tlsrpt_lookout_duplicate_reports", "Report lines not counted as duplicates.");
 	fprintf(fp, "tlsrpt_lookout_duplicate_reports %llu\n", d->st.duplicates);
+	if (tlsrpt_digest_left_out(d, note, sizeof(note))) {
+		fprintf(fp, "# NOTE %s\n", note);
+	}
+	phead(fp, "tlsrpt_lookout_left_out_domains",
+	      "Policy domains not ours left out past the limit of such names (not in the series below).");
+	fprintf(fp, "tlsrpt_lookout_left_out_domains %llu\n", d->st.left_out.names);
 	phead(fp, "tlsrpt_lookout_sessions",
 	      "Sessions in the period per policy domain (each session once).");
 	for (i = 0; i < d->ndom; i++) {
@@ -1651,7 +1676,13 @@ static void html_domain(FILE *fp, const struct tlsrpt_digest *d,
 		        r->dkim ? "pass" : "-", num(r->reports).s, num(r->c.ok + r->c.failed).s,
 		        num(r->c.failed).s, date(r->last_day).s, silent ? " (silent)" : "");
 	}
-	fputs("</table>\n<table class=\"pol\"><tr><th>policy type</th><th>successful</th><th>failed</th><th>MTA-STS mode</th></tr>\n",
+	fputs("</table>\n", fp);
+	if (dom->reports_unlisted > 0) {
+		fputs("<p class=\"warn\">", fp);
+		unlisted(fp, dom);
+		fputs("</p>\n", fp);
+	}
+	fputs("<table class=\"pol\"><tr><th>policy type</th><th>successful</th><th>failed</th><th>MTA-STS mode</th></tr>\n",
 	      fp);
 	for (i = 0; i < dom->npol; i++) {
 		fputs("<tr><td>", fp);
@@ -1775,6 +1806,7 @@ static void html_dups(FILE *fp, const struct tlsrpt_digest *d)
 /* tlsrpt_render_html - one self-contained page */
 int tlsrpt_render_html(FILE *fp, const struct tlsrpt_digest *d, const struct tlsrpt_render_opts *o)
 {
+	char note[LEFT_OUT_NOTE];
 	const struct tlsrpt_meaning *tab;
 	struct tlsrpt_bucket_plan plan;
 	size_t order[TLSRPT_LOOKOUT_MAX_DOMAINS];
@@ -1795,6 +1827,11 @@ int tlsrpt_render_html(FILE *fp, const struct tlsrpt_digest *d, const struct tls
 	fprintf(fp, "<h1>TLS-RPT digest</h1>\n<p class=\"period\">%s to %s, %s %s (UTC)</p>\n",
 	        date(d->first_day).s, date(d->last_day).s, num(d->ndays).s,
 	        d->ndays == 1 ? "day" : "days");
+	if (tlsrpt_digest_left_out(d, note, sizeof(note))) {
+		fputs("<p class=\"warn\" id=\"left-out\">", fp);
+		h(fp, note);
+		fputs("</p>\n", fp);
+	}
 	html_glance(fp, d, o, order, ours);
 	html_input(fp, d);
 	for (i = 0; i < d->ndom; i++) {

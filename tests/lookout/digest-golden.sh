@@ -1,5 +1,5 @@
 #!/bin/sh
-# golden.sh - tlsrpt-lookout over logs the real milter wrote: golden text, JSON, Prometheus
+# digest-golden.sh - tlsrpt-lookout over logs the real milter wrote: golden text, JSON, Prometheus
 #
 # Inputs: tests/lookout/data/kv.log and json.log, one simulated week of report
 # mails and the bundled samples logged by tlsrpt-milter through Postfix
@@ -236,7 +236,7 @@ if [ "$(id -u)" -eq 0 ] && [ -z "${DIGEST_NO_CAPTURE:-}" ]; then
         same_but_where "$T/week-nomx.txt" "$T/fresh.txt" "digest of a fresh capture through the real milter"
         cmp -s "$T/week-nomx.txt.nowhere" "$T/fresh.txt.nowhere" ||
             echo "note: when the milter's lines changed on purpose, regenerate the kept logs and goldens:" \
-                "sudo sh tests/lookout/capture.sh tests/lookout/data && UPDATE_GOLDEN=1 sh tests/lookout/golden.sh"
+                "sudo sh tests/lookout/capture.sh tests/lookout/data && UPDATE_GOLDEN=1 sh tests/lookout/digest-golden.sh"
         digest --no-mx "$T/cap/json.log" >"$T/fresh-json.txt"
         same_but_where "$T/week-nomx.txt" "$T/fresh-json.txt" "digest of a fresh LogFormat json capture"
     elif [ $rc -eq 77 ]; then

@@ -54,7 +54,8 @@
 
 #define TLSRPT_ASM_NAME 264 /* a logged value is at most 256 bytes, NUL */
 #define TLSRPT_ASM_MAX_PENDING 256
-#define TLSRPT_ASM_MAX_DOMAINS 16
+#define TLSRPT_ASM_MAX_DOMAINS                                                                     \
+	4 /* the report line's included: a flood of names makes few entries */
 #define TLSRPT_ASM_MAX_POLICIES 128
 #define TLSRPT_ASM_MAX_FAILURES 64
 #define TLSRPT_ASM_MAX_DETAILS 256 /* failure lines kept one by one per report */

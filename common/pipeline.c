@@ -46,6 +46,7 @@
 #include <strings.h>
 
 #include "accept.h"
+#include "ascii.h"
 #include "errbuf.h"
 #include "mime.h"
 #include "payload.h"
@@ -62,6 +63,7 @@ struct tlsrpt_pipeline {
 	int decided;  /* AUTO: the first byte has decided */
 	int bare;     /* input is a bare report, not a message */
 	size_t blank; /* AUTO: leading white space seen */
+	size_t bom;   /* AUTO: bytes of a leading UTF-8 byte order mark seen */
 	size_t fed;   /* bare: input bytes */
 	int too_big;  /* bare: input limit reached */
 
@@ -172,13 +174,13 @@ static void on_header(void *ctx, const char *name, const char *value)
 	struct tlsrpt_pipeline *p = ctx;
 	struct tlsrpt_msghdrs *h = &p->hdrs;
 
-	if (strcasecmp(name, "TLS-Report-Domain") == 0) {
+	if (tlsrpt_name_is(name, "tls-report-domain")) {
 		keep_header(p, &h->report_domain, value);
-	} else if (strcasecmp(name, "TLS-Report-Submitter") == 0) {
+	} else if (tlsrpt_name_is(name, "tls-report-submitter")) {
 		keep_header(p, &h->report_submitter, value);
-	} else if (strcasecmp(name, "From") == 0) {
+	} else if (tlsrpt_name_is(name, "from")) {
 		keep_header(p, &h->from, value);
-	} else if (strcasecmp(name, "Authentication-Results") == 0) {
+	} else if (tlsrpt_name_is(name, "authentication-results")) {
 		if (h->auth_results == NULL) {
 			h->auth_results = calloc(MAX_AUTH_RESULTS, sizeof(char *));
 			if (h->auth_results == NULL) {
@@ -415,11 +417,21 @@ struct tlsrpt_pipeline *tlsrpt_pipeline_new(const struct tlsrpt_limits *lim, enu
 	return p;
 }
 
-/* decide - AUTO mode: look past leading blanks; '{' or gzip magic means a bare report */
+/* decide - AUTO mode: look past a UTF-8 byte order mark and leading blanks; '{' or gzip magic means
+ * a bare report */
 static size_t decide(struct tlsrpt_pipeline *p, const char *data, size_t len)
 {
+	static const char bom[] = "\xEF\xBB\xBF";
 	size_t i = 0;
 
+	/* a UTF-8 byte order mark first (a report saved by some editors) is skipped */
+	while (i < len && p->blank == 0 && p->bom < 3 && data[i] == bom[p->bom]) {
+		i++;
+		p->bom++;
+	}
+	if (i == len && p->bom > 0 && p->bom < 3) {
+		return i; /* still undecided */
+	}
 	while (i < len && p->blank < AUTO_MAX_BLANK &&
 	       (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' || data[i] == '\n')) {
 		i++;

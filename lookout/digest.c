@@ -408,7 +408,13 @@ static void add_assembled(void *ctx, const struct tlsrpt_asm_report *r)
 		return;
 	}
 	d->st.limited += r->limited;
-	counted = r->day >= d->first_day && r->day <= d->last_day;
+	if (r->day > d->last_day) {
+		/* after the period (--today in the past): as if not received yet, no entry at all
+		 */
+		d->st.outside++;
+		return;
+	}
+	counted = r->day >= d->first_day;
 	if (!counted) {
 		d->st.outside++;
 	} else if (r->duplicate) {

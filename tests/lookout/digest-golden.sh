@@ -158,8 +158,9 @@ grep -qx 'tlsrpt_lookout_sts_mode{policy_domain="testing.example",mode="testing"
     fail "Prometheus sts mode line missing"
 
 # -- hostile reporter names and result types: every Prometheus line still
-# follows the exposition format (label values escape \\ and \"; a newline,
-# a control character or an invalid byte becomes the text \\xHH)
+# follows the exposition format (label values escape \"; a newline, a
+# control character or an invalid byte becomes the text \\xHH, and a
+# backslash of the value's own the text \\\\, so the two never meet)
 printf '%s\n' 'Q1: report report-id=h1 policy-domain=example.com start-datetime=2026-11-28T00:00:00Z dkim=none reporter="a\x22b\x5cc\x0ad\x1be\xff\x7b}" reporter-kind=claimed' \
     'Q1: policy report-id=h1 policy-type="x\x0a\x22" total-successful-session-count=1 total-failure-session-count=1 reporter-kind=claimed' \
     'Q1: failure report-id=h1 policy-type="x\x0a\x22" result-type="r\x5c\x0a\x00" failed-session-count=1 reporter-kind=claimed' \

@@ -420,15 +420,20 @@ static void add_report(struct tlsrpt_asm *a, const struct tlsrpt_logline *ll,
 		return;
 	}
 	if (r->kind != TLSRPT_IDENTITY_NONE) {
-		const char *parts[5];
+		const char *parts[8];
 
+		/* the same report: same sender, report-id and dates, and the same figures (a
+		   copy that says otherwise, a forged "all well" first, never hides the other) */
 		parts[0] = tlsrpt_identity_kind_name(r->kind);
 		parts[1] = r->reporter;
 		parts[2] = rid;
 		parts[3] = start;
 		parts[4] = vget_or(ll, "end-datetime", "");
-		s->dup.a = hash_parts(0xcbf29ce484222325ULL, parts, 5);
-		s->dup.b = hash_parts(0x84222325cbf29ce4ULL, parts, 5);
+		parts[5] = vget_or(ll, "policies", "");
+		parts[6] = vget_or(ll, "total-successful-session-count", "");
+		parts[7] = vget_or(ll, "total-failure-session-count", "");
+		s->dup.a = hash_parts(0xcbf29ce484222325ULL, parts, 8);
+		s->dup.b = hash_parts(0x84222325cbf29ce4ULL, parts, 8);
 		if (s->dup.a == 0 && s->dup.b == 0) {
 			s->dup.b = 1;
 		}

@@ -31,11 +31,14 @@
  *     organization-name is display text only;
  *   - day: the UTC day of start-datetime (no zone: UTC); a report without
  *     a readable one is malformed;
- *   - duplicate: a report with the same reporter, of the same kind, and
- *     the same report-id, start-datetime and end-datetime as one read
- *     before is a duplicate (a second MX's copy, a retry): so a claimed
- *     google.com is never a duplicate of the DKIM-authenticated one, nor
- *     the reverse, and a report without a reporter is never one.
+ *   - duplicate: a report with the same reporter, of the same kind, the
+ *     same report-id, start-datetime and end-datetime, and the same
+ *     figures (policies, successful and failed sessions) as one read
+ *     whole before is a duplicate (a second MX's copy, a retry): so a
+ *     claimed google.com is never a duplicate of the DKIM-authenticated
+ *     one, nor the reverse; a report without a reporter is never one; and
+ *     a copy with other figures (a local user's forged "all well" logged
+ *     first) never hides the real one.
  *
  * Bounds: TLSRPT_ASM_MAX_PENDING open reports (each about 5 KB, and 70 or
  * 700 bytes per policy or failure kind); TLSRPT_ASM_MAX_DOMAINS domains, TLSRPT_ASM_MAX_POLICIES

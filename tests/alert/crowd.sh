@@ -53,7 +53,6 @@ for fmt in kv json; do
     rm -rf "$ALERT_LOGDIR" "$(maildir_of "$ALERT_TO")" "$state"
     : >"$full"
     : >"$runs"
-    read=$full verified=0 # st_day reads the whole log, of unverified origin
     alert_start "$conf" || { fail "$fmt: the milter with rsyslogd did not start"; continue; }
     t0=$(date +%s)
     st_day 1 2026-11-02T06:00:00 google-01

@@ -84,19 +84,22 @@ def report(i, stamp="Nov 29 07:00:00"):
     fail = 3 if i % 10 == 0 else 0
     pfx = "%s mx1 tlsrpt-milter[4242]: %s: " % (stamp, q)
     lines = [
-        pfx + "report report-id=%s organization-name=\"%s Inc.\" contact-info=tlsrpt@%s "
-        "start-datetime=%sT00:00:00Z end-datetime=%sT23:59:59Z policy-domain=%s submitter=%s "
-        "policies=1 total-successful-session-count=%d total-failure-session-count=%d dkim=pass "
-        "dkim-domain=%s" % (rid, rep, rep, s, s, dom, rep, 100 + copy % 7, fail, rep),
-        pfx + "policy report-id=%s policy-type=sts policy-domain=%s mx-host=mx1.%s "
-        "total-successful-session-count=%d total-failure-session-count=%d sts-mode=%s"
-        % (rid, dom, dom, 100 + copy % 7, fail, MODES[dom]),
+        pfx + "report report-id=%s policy-domain=%s start-datetime=%sT00:00:00Z "
+        "end-datetime=%sT23:59:59Z policies=1 total-successful-session-count=%d "
+        "total-failure-session-count=%d dkim=pass reporter=%s reporter-kind=dkim submitter=%s "
+        "organization-name=\"%s Inc.\" contact-info=tlsrpt@%s"
+        % (rid, dom, s, s, 100 + copy % 7, fail, rep, rep, rep, rep),
+        pfx + "policy report-id=%s policy-domain=%s policy-type=sts "
+        "total-successful-session-count=%d total-failure-session-count=%d reporter-kind=dkim "
+        "sts-mode=%s mx-host=mx1.%s"
+        % (rid, dom, 100 + copy % 7, fail, MODES[dom], dom),
     ]
     if fail:
-        lines.append(pfx + "failure report-id=%s policy-type=sts policy-domain=%s "
-                     "result-type=certificate-expired failed-session-count=%d "
-                     "sending-mta-ip=192.0.2.1 receiving-mx-hostname=mx1.%s receiving-ip=203.0.113.25"
-                     % (rid, dom, fail, dom))
+        lines.append(pfx + "failure report-id=%s policy-domain=%s policy-type=sts "
+                     "result-type=certificate-expired receiving-mx-hostname=mx1.%s "
+                     "receiving-ip=203.0.113.25 sending-mta-ip=192.0.2.1 failed-session-count=%d "
+                     "reporter-kind=dkim"
+                     % (rid, dom, dom, fail))
     return ("\n".join(lines) + "\n").encode()
 
 

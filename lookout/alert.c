@@ -657,17 +657,19 @@ static void assembled(void *ctx, const struct tlsrpt_asm_report *r)
 	int from_file = r->has_pos && a->cur != NULL;
 	size_t i;
 
-	if (r->cut || r->malformed || r->duplicate) {
-		a->counts.cut += r->cut != 0;
-		a->counts.duplicates += !r->cut && !r->malformed && r->duplicate;
-		return;
-	}
 	if (from_file && tlsrpt_cursor_seen(a->cur, r->ino, r->off)) {
 		return; /* read again after the position moved back: judged last run */
 	}
+	/* before the cut check: a run that ends between a report's line and its
+	   policy lines sees fewer policy lines than the report has, as if cut */
 	if (a->flushing && !r->ended && from_file &&
 	    !tlsrpt_cursor_carried_before(a->cur, r->ino, r->off)) {
 		tlsrpt_cursor_carry(a->cur, r->ino, r->off);
+		return;
+	}
+	if (r->cut || r->malformed || r->duplicate) {
+		a->counts.cut += r->cut != 0;
+		a->counts.duplicates += !r->cut && !r->malformed && r->duplicate;
 		return;
 	}
 	memset(e, 0, sizeof(*e));

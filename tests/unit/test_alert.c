@@ -487,6 +487,48 @@ static void test_cut_message(void **state)
 }
 
 /*
+ * test_run_between_lines - a run that ends after a message's report line
+ * and before its policy line (the milter was still logging it): the report
+ * is left for the next run, which reads it whole and announces its
+ * problem; it is never taken as cut and lost
+ */
+static void test_run_between_lines(void **state)
+{
+	char path[] = "/tmp/test_alert_XXXXXX", ev[64];
+	struct tlsrpt_alert *a = machine(NULL);
+	int fd = mkstemp(path);
+	const char *rep =
+	        "QW: report report-id=w policy-domain=d.example "
+	        "start-datetime=2026-11-01T00:00:00Z end-datetime=2026-11-01T23:59:59Z "
+	        "policies=1 total-successful-session-count=9 total-failure-session-count=1 "
+	        "dkim=pass reporter=s.example reporter-kind=dkim submitter=s.example";
+	const char *pol = "QW: policy report-id=w policy-domain=d.example policy-type=sts "
+	                  "total-successful-session-count=9 total-failure-session-count=1 "
+	                  "failure-details=1 reporter-kind=dkim";
+	const char *fl = "QW: failure report-id=w policy-domain=d.example policy-type=sts "
+	                 "result-type=certificate-expired receiving-mx-hostname=mx1.d.example "
+	                 "failed-session-count=1 reporter-kind=dkim";
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(tlsrpt_cursor_start(cur, 7, ~0ULL), 0);
+	feed_at(a, rep, 0, T0);
+	finish_at(a, 300, T0, ev);
+	assert_string_equal(ev, "");
+	a = reload(a, path);
+	assert_int_equal(tlsrpt_cursor_start(cur, 7, ~0ULL), 0);
+	feed_at(a, rep, 0, T0 + 300);
+	feed_at(a, pol, 300, T0 + 300);
+	feed_at(a, fl, 500, T0 + 300);
+	feed_at(a, ACT("QW"), 700, T0 + 300);
+	finish_at(a, 800, T0 + 300, ev);
+	assert_string_equal(ev, "p");
+	tlsrpt_alert_free(a);
+	unlink(path);
+}
+
+/*
  * flood - one message of n reports from stranger.example (authenticated),
  * each for 8 policy domains of its choosing, the first of them our own
  * domain's name in the report line (as a TLS-Report-Domain header gives it)
@@ -614,11 +656,17 @@ static void test_pools_saved(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_lifecycle),       cmocka_unit_test(test_fifty_lines),
-	        cmocka_unit_test(test_thresholds),      cmocka_unit_test(test_window),
-	        cmocka_unit_test(test_expected_domain), cmocka_unit_test(test_save_load),
-	        cmocka_unit_test(test_damaged),         cmocka_unit_test(test_cut_message),
-	        cmocka_unit_test(test_crowd),           cmocka_unit_test(test_pools_saved),
+	        cmocka_unit_test(test_lifecycle),
+	        cmocka_unit_test(test_fifty_lines),
+	        cmocka_unit_test(test_thresholds),
+	        cmocka_unit_test(test_window),
+	        cmocka_unit_test(test_expected_domain),
+	        cmocka_unit_test(test_save_load),
+	        cmocka_unit_test(test_damaged),
+	        cmocka_unit_test(test_cut_message),
+	        cmocka_unit_test(test_crowd),
+	        cmocka_unit_test(test_pools_saved),
+	        cmocka_unit_test(test_run_between_lines),
 	};
 
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);

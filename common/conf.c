@@ -174,38 +174,79 @@ static const struct
 };
 
 #define NOPTIONS (sizeof(options) / sizeof(options[0]))
+#define TLSRPT_SOCKET_PATH_MAX 108 /* sun_path of Linux, with its NUL */
 
-/* check_socket - a libmilter socket specification */
+/*
+ * check_socket - a libmilter socket specification, whole: unix:/path,
+ * local:/path or /path (absolute, printable, no space or comma, short
+ * enough for sun_path), inet:PORT[@HOST] or inet6:PORT[@HOST] (PORT 1 to
+ * 65535, HOST letters, digits and . - : [ ] *); anything after is an error,
+ * so "unix:/x.sock," is refused rather than becoming part of the name
+ */
 static int check_socket(const char *v, char *err, size_t errlen)
 {
 	static const char *const prefixes[] = {"unix:", "local:", "inet:", "inet6:"};
+	const char *p = v;
 	size_t i, n;
+	unsigned long port = 0;
 
-	if (v[0] == '/') {
-		return 0;
-	}
 	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
 		n = strlen(prefixes[i]);
-		if (strncasecmp(v, prefixes[i], n) != 0) {
-			continue;
+		if (strncasecmp(v, prefixes[i], n) == 0) {
+			p = v + n;
+			break;
 		}
-		if (i < 2 && v[n] != '/') {
+	}
+	if (i == sizeof(prefixes) / sizeof(prefixes[0]) && v[0] != '/') {
+		tlsrpt_errbuf_set(
+		        err, errlen,
+		        "\"%.200s\" is not a socket (unix:/path, local:/path, inet:PORT@HOST, inet6:PORT@HOST)",
+		        v);
+		return -1;
+	}
+	if (i < 2 || i == sizeof(prefixes) / sizeof(prefixes[0])) {
+		if (p[0] != '/') {
 			tlsrpt_errbuf_set(err, errlen,
 			                  "\"%.200s\": the socket path must be absolute", v);
 			return -1;
 		}
-		if (i >= 2 && (v[n] < '0' || v[n] > '9')) {
-			tlsrpt_errbuf_set(err, errlen, "\"%.200s\": expected %sPORT or %sPORT@HOST",
-			                  v, prefixes[i], prefixes[i]);
+		if (strlen(p) >= TLSRPT_SOCKET_PATH_MAX) {
+			tlsrpt_errbuf_set(err, errlen,
+			                  "\"%.200s\": the socket path is longer than %d bytes", v,
+			                  TLSRPT_SOCKET_PATH_MAX - 1);
 			return -1;
+		}
+		for (; *p != '\0'; p++) {
+			if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f || *p == ',') {
+				tlsrpt_errbuf_set(
+				        err, errlen,
+				        "\"%.200s\": a socket path has no space, comma or control character",
+				        v);
+				return -1;
+			}
 		}
 		return 0;
 	}
-	tlsrpt_errbuf_set(
-	        err, errlen,
-	        "\"%.200s\" is not a socket (unix:/path, local:/path, inet:PORT@HOST, inet6:PORT@HOST)",
-	        v);
-	return -1;
+	for (n = 0; p[n] >= '0' && p[n] <= '9' && port <= 65535; n++) {
+		port = port * 10 + (unsigned long)(p[n] - '0');
+	}
+	if (n == 0 || port == 0 || port > 65535 || (p[n] != '\0' && p[n] != '@') ||
+	    (p[n] == '@' && p[n + 1] == '\0')) {
+		tlsrpt_errbuf_set(err, errlen,
+		                  "\"%.200s\": expected %sPORT or %sPORT@HOST, PORT 1 to 65535", v,
+		                  prefixes[i], prefixes[i]);
+		return -1;
+	}
+	if (p[n] == '@' &&
+	    p[n + 1 +
+	      strspn(p + n + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	                        "0123456789.-:[]*")] != '\0') {
+		tlsrpt_errbuf_set(
+		        err, errlen,
+		        "\"%.200s\": the host after @ is a name or an address, nothing else", v);
+		return -1;
+	}
+	return 0;
 }
 
 /* check_report_address - local@domain or local@ */

@@ -7,7 +7,9 @@
  *   tlsrpt-milter -C | -V | -h                  sample configuration, version, help
  *
  * Exit status: 0 success; 1 from -t when a file held no report or an
- * error; 2 usage error (every mode); EX_CONFIG (78) bad configuration;
+ * error, from -n when it found a problem on the MTA's side; 2 usage error
+ * (every mode); EX_CONFIG (78) bad configuration (the daemon also logs it
+ * at the mail facility, so it is in mail.log);
  * EX_OSERR (71) / EX_UNAVAILABLE (69) / EX_SOFTWARE (70) when start-up
  * fails (socket, privileges, libmilter).
  *
@@ -91,25 +93,98 @@ static void usage(FILE *fp)
 	        DEFAULT_CONFIG);
 }
 
-/* load_config - defaults, then the file when there is one; NULL after printing why */
-static struct tlsrpt_conf *load_config(const char *path, const char *socket, int daemon)
+/* load_config - defaults, then the file when there is one; NULL + err */
+static struct tlsrpt_conf *load_config(const char *path, const char *socket, int daemon, char *err,
+                                       size_t errlen)
 {
 	struct tlsrpt_conf *cfg;
-	char err[1024];
 
-	cfg = tlsrpt_conf_new(err, sizeof(err));
+	cfg = tlsrpt_conf_new(err, errlen);
 	if (cfg == NULL) {
-		fprintf(stderr, "tlsrpt-milter: %s\n", err);
 		return NULL;
 	}
-	if ((path != NULL && tlsrpt_conf_load(cfg, path, err, sizeof(err)) < 0) ||
-	    (socket != NULL && tlsrpt_conf_set(cfg, "Socket", socket, err, sizeof(err)) < 0) ||
-	    tlsrpt_conf_check(cfg, daemon, err, sizeof(err)) < 0) {
-		fprintf(stderr, "tlsrpt-milter: %s\n", err);
+	if ((path != NULL && tlsrpt_conf_load(cfg, path, err, errlen) < 0) ||
+	    (socket != NULL && tlsrpt_conf_set(cfg, "Socket", socket, err, errlen) < 0) ||
+	    tlsrpt_conf_check(cfg, daemon, err, errlen) < 0) {
 		tlsrpt_conf_free(cfg);
 		return NULL;
 	}
 	return cfg;
+}
+
+/* stderr_is_journal - standard error is systemd's journal stream (JOURNAL_STREAM) */
+static int stderr_is_journal(void)
+{
+	const char *js = getenv("JOURNAL_STREAM");
+	struct stat st;
+	char want[64];
+
+	if (js == NULL || fstat(2, &st) < 0) {
+		return 0;
+	}
+	snprintf(want, sizeof(want), "%lu:%lu", (unsigned long)st.st_dev, (unsigned long)st.st_ino);
+	return strcmp(js, want) == 0;
+}
+
+/*
+ * config_fail - a configuration the daemon cannot start with: on standard
+ * error and in syslog at the mail facility (LogFacility is not known when
+ * the file is wrong), so the postmaster finds it in mail.log as well as in
+ * the journal; under systemd the journal gets it once, from syslog
+ */
+static int config_fail(const char *err)
+{
+	if (!stderr_is_journal()) {
+		fprintf(stderr, "tlsrpt-milter: %s\n", err);
+	}
+	openlog("tlsrpt-milter", LOG_PID, LOG_MAIL);
+	syslog(LOG_ERR, "cannot start: %s", err);
+	closelog();
+	return EX_CONFIG;
+}
+
+/* systemd_booted - the system runs systemd (sd_booted(3)'s test) */
+static int systemd_booted(void)
+{
+	struct stat st;
+
+	return lstat("/run/systemd/system/", &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/*
+ * check_mode - -n: the effective configuration on standard output, then
+ * the MTA's side on standard error; 0 and an "ok" line when nothing is
+ * wrong, 1 when a problem was found, EX_CONFIG when UserID is unknown
+ */
+static int check_mode(struct tlsrpt_conf *cfg, int foreground)
+{
+	struct tlsrpt_user user;
+	char err[1024];
+	int problems, note = 0;
+
+	if (tlsrpt_daemon_user(cfg->user_id, &user, err, sizeof(err)) < 0) {
+		fprintf(stderr, "tlsrpt-milter: %s\n", err);
+		return EX_CONFIG;
+	}
+	if (cfg->background && (foreground || systemd_booted())) {
+		/* the systemd unit runs "tlsrpt-milter -f": the daemon stays in the foreground */
+		cfg->background = 0;
+		note = 1;
+	}
+	if (tlsrpt_conf_write(cfg, stdout) != 0 ||
+	    (note && printf("# Background: no, as the systemd unit runs it (-f)\n") < 0) ||
+	    fflush(stdout) != 0) {
+		return EX_IOERR;
+	}
+	problems = tlsrpt_mtacheck_run(cfg, stderr);
+	if (problems > 0) {
+		fprintf(stderr, "tlsrpt-milter: %d problem%s found\n", problems,
+		        problems == 1 ? "" : "s");
+		return 1;
+	}
+	fprintf(stderr, "tlsrpt-milter: ok: the configuration%s has no problem\n",
+	        " and the MTA's side");
+	return 0;
 }
 
 /* startup_fail - report a start-up failure to syslog and standard error */
@@ -262,6 +337,7 @@ int main(int argc, char **argv)
 	struct tlsrpt_trust trust;
 	char host[TLSRPT_HOSTNAME_MAX];
 	const char *host_ids[1] = {host};
+	char err[1024];
 	int ch, rc, busy = 0;
 
 #ifdef M_MMAP_THRESHOLD
@@ -312,8 +388,10 @@ int main(int argc, char **argv)
 			usage(stderr);
 			return EXIT_USAGE;
 		}
-		cfg = load_config(o.config, NULL, 0); /* -t: the defaults unless -c */
+		cfg = load_config(o.config, NULL, 0, err,
+		                  sizeof(err)); /* -t: the defaults unless -c */
 		if (cfg == NULL) {
+			fprintf(stderr, "tlsrpt-milter: %s\n", err);
 			return EX_CONFIG;
 		}
 		tlsrpt_conf_limits(cfg, &lim);
@@ -332,22 +410,17 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	cfg = load_config(o.config != NULL ? o.config : DEFAULT_CONFIG, o.socket, 1);
-	if (cfg == NULL) {
+	cfg = load_config(o.config != NULL ? o.config : DEFAULT_CONFIG, o.socket, 1, err,
+	                  sizeof(err));
+	if (cfg == NULL && o.check) {
+		fprintf(stderr, "tlsrpt-milter: %s\n", err);
 		return EX_CONFIG;
 	}
+	if (cfg == NULL) {
+		return config_fail(err);
+	}
 	if (o.check) {
-		struct tlsrpt_user user;
-		char err[1024];
-
-		if (tlsrpt_daemon_user(cfg->user_id, &user, err, sizeof(err)) < 0) {
-			fprintf(stderr, "tlsrpt-milter: %s\n", err);
-			rc = EX_CONFIG;
-		} else {
-			rc = tlsrpt_conf_write(cfg, stdout) == 0 && fflush(stdout) == 0 ? 0
-			                                                                : EX_IOERR;
-			(void)tlsrpt_mtacheck_run(cfg, stderr); /* warnings: the MTA's side */
-		}
+		rc = check_mode(cfg, o.foreground);
 	} else {
 		rc = run_daemon(cfg, &o, &busy);
 	}

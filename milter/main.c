@@ -52,6 +52,7 @@
 #include "mtacheck.h"
 #include "offline.h"
 #include "pipeline.h"
+#include "settings.h"
 #include "stats.h"
 
 #ifndef SYSCONFDIR
@@ -212,6 +213,85 @@ static void host_name(char *buf, size_t len)
 static struct tlsrpt_app app;
 static struct tlsrpt_budget budget = TLSRPT_BUDGET_INIT(0);
 
+/* What a reload reads again: set before the signal thread starts */
+static const char *reload_path;   /* -c, or the default */
+static const char *reload_socket; /* -p, NULL when not given */
+
+/* same_str - two optional strings are equal */
+static int same_str(const char *a, const char *b)
+{
+	return (a == NULL && b == NULL) || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/* restart_only - log each setting that changed but takes effect only at the next restart */
+static void restart_only(const struct tlsrpt_conf *run, const struct tlsrpt_conf *now)
+{
+	static const char *const later = "takes effect at the next restart";
+	char a[32], b[32];
+
+	if (!same_str(run->socket, now->socket)) {
+		tlsrpt_log(LOG_WARNING, "reload: Socket %s (running: %s) %s", now->socket,
+		           run->socket, later);
+	}
+	if (!same_str(run->user_id, now->user_id)) {
+		tlsrpt_log(LOG_WARNING, "reload: UserID %s (running: %s) %s",
+		           now->user_id ? now->user_id : "(not set)",
+		           run->user_id ? run->user_id : "(not set)", later);
+	}
+	if (!same_str(run->pid_file, now->pid_file)) {
+		tlsrpt_log(LOG_WARNING, "reload: PidFile %s (running: %s) %s",
+		           now->pid_file ? now->pid_file : "(not set)",
+		           run->pid_file ? run->pid_file : "(not set)", later);
+	}
+	if (!same_str(run->state_file, now->state_file) ||
+	    run->duplicate_window != now->duplicate_window) {
+		tlsrpt_log(LOG_WARNING, "reload: StateFile or DuplicateWindow changed: %s", later);
+	}
+	if (run->umask != now->umask) {
+		tlsrpt_log(LOG_WARNING, "reload: UMask %03llo (running: %03llo) %s", now->umask,
+		           run->umask, later);
+	}
+	if (run->memory_budget != now->memory_budget) {
+		snprintf(a, sizeof(a), "%llu", now->memory_budget);
+		snprintf(b, sizeof(b), "%llu", run->memory_budget);
+		tlsrpt_log(LOG_WARNING, "reload: MemoryBudget %s (running: %s) %s", a, b, later);
+	}
+	if (run->log_facility != now->log_facility || run->log_format != now->log_format) {
+		tlsrpt_log(LOG_WARNING, "reload: LogFacility or LogFormat changed: %s", later);
+	}
+}
+
+/*
+ * reload - SIGUSR2 (ExecReload): read the file again and make it current
+ * for the messages that start from now on; the messages in progress keep
+ * theirs.  A file that does not load keeps the running configuration.
+ * Runs on the signal thread.
+ */
+static void reload(void)
+{
+	struct tlsrpt_conf *cfg;
+	char err[1024];
+	unsigned long gen;
+	const char *action;
+	size_t naddr;
+
+	cfg = load_config(reload_path, reload_socket, 1, err, sizeof(err));
+	if (cfg == NULL) {
+		tlsrpt_log(LOG_ERR, "reload: %s; the running configuration stays", err);
+		return;
+	}
+	restart_only(app.cfg, cfg);
+	action = tlsrpt_conf_action_name(cfg->action);
+	naddr = cfg->report_address.n;
+	gen = tlsrpt_settings_swap(cfg); /* cfg is the snapshot's from here */
+	if (gen == 0) {
+		tlsrpt_log(LOG_ERR, "reload: out of memory; the running configuration stays");
+		return;
+	}
+	tlsrpt_log(LOG_INFO, "reloaded %s: generation=%lu action=%s report-addresses=%zu",
+	           reload_path, gen, action, naddr);
+}
+
 /*
  * run_daemon - the start-up sequence, smfi_main, the orderly stop;
  * *busy is set when a callback may still use cfg (do not free it)
@@ -291,7 +371,7 @@ static int run_daemon(const struct tlsrpt_conf *cfg, const struct options *o, in
 			           cfg->state_file);
 		}
 	}
-	rc = tlsrpt_stats_start();
+	rc = tlsrpt_stats_start(reload);
 	if (rc != 0) {
 		tlsrpt_log_errno(LOG_WARNING, rc, "statistics thread not started");
 	}
@@ -333,6 +413,7 @@ int main(int argc, char **argv)
 {
 	struct options o;
 	struct tlsrpt_conf *cfg;
+	struct tlsrpt_settings *start;
 	struct tlsrpt_limits lim;
 	struct tlsrpt_trust trust;
 	char host[TLSRPT_HOSTNAME_MAX];
@@ -410,8 +491,9 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	cfg = load_config(o.config != NULL ? o.config : DEFAULT_CONFIG, o.socket, 1, err,
-	                  sizeof(err));
+	reload_path = o.config != NULL ? o.config : DEFAULT_CONFIG;
+	reload_socket = o.socket;
+	cfg = load_config(reload_path, o.socket, 1, err, sizeof(err));
 	if (cfg == NULL && o.check) {
 		fprintf(stderr, "tlsrpt-milter: %s\n", err);
 		return EX_CONFIG;
@@ -421,11 +503,20 @@ int main(int argc, char **argv)
 	}
 	if (o.check) {
 		rc = check_mode(cfg, o.foreground);
-	} else {
-		rc = run_daemon(cfg, &o, &busy);
+		tlsrpt_conf_free(cfg);
+		return rc;
 	}
+	/* the settings own cfg; this reference keeps it as app.cfg until the end */
+	if ((start = tlsrpt_settings_init(cfg)) == NULL) {
+		tlsrpt_conf_free(cfg);
+		fprintf(stderr, "tlsrpt-milter: cannot start: out of memory\n");
+		return EX_OSERR;
+	}
+	rc = run_daemon(start->cfg, &o, &busy);
 	if (!busy) {
-		tlsrpt_conf_free(cfg); /* else a callback still running may read it */
+		/* else a callback still running may read them */
+		tlsrpt_settings_end();
+		tlsrpt_settings_put(start);
 	}
 	return rc;
 }

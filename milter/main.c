@@ -113,31 +113,17 @@ static struct tlsrpt_conf *load_config(const char *path, const char *socket, int
 	return cfg;
 }
 
-/* stderr_is_journal - standard error is systemd's journal stream (JOURNAL_STREAM) */
-static int stderr_is_journal(void)
-{
-	const char *js = getenv("JOURNAL_STREAM");
-	struct stat st;
-	char want[64];
-
-	if (js == NULL || fstat(2, &st) < 0) {
-		return 0;
-	}
-	snprintf(want, sizeof(want), "%lu:%lu", (unsigned long)st.st_dev, (unsigned long)st.st_ino);
-	return strcmp(js, want) == 0;
-}
-
 /*
  * config_fail - a configuration the daemon cannot start with: on standard
  * error and in syslog at the mail facility (LogFacility is not known when
  * the file is wrong), so the postmaster finds it in mail.log as well as in
- * the journal; under systemd the journal gets it once, from syslog
+ * the journal (under systemd the journal has it twice: standard error is
+ * what "systemctl status" shows for certain, since journald may not tie a
+ * syslog line to a process that has already exited)
  */
 static int config_fail(const char *err)
 {
-	if (!stderr_is_journal()) {
-		fprintf(stderr, "tlsrpt-milter: %s\n", err);
-	}
+	fprintf(stderr, "tlsrpt-milter: %s\n", err);
 	openlog("tlsrpt-milter", LOG_PID, LOG_MAIL);
 	syslog(LOG_ERR, "cannot start: %s", err);
 	closelog();
@@ -379,6 +365,10 @@ static int run_daemon(const struct tlsrpt_conf *cfg, const struct options *o, in
 	tlsrpt_log(LOG_INFO, "starting tlsrpt-milter %s socket=%s action=%s report-addresses=%zu",
 	           PACKAGE_VERSION, cfg->socket, tlsrpt_conf_action_name(cfg->action),
 	           cfg->report_address.n);
+	/* Type=notify: systemctl start/restart return once the socket is open */
+	if (tlsrpt_daemon_notify("READY=1", err, sizeof(err)) < 0) {
+		tlsrpt_log(LOG_WARNING, "%s", err);
+	}
 	if (smfi_main() != MI_SUCCESS) {
 		tlsrpt_log(LOG_ERR, "smfi_main failed");
 		status = EX_SOFTWARE;

@@ -13,15 +13,24 @@
 #   systemctl enable --now tlsrpt-milter
 #   postconf -e '<the smtpd_milters line of README.md>'; postfix reload
 #
-# and the alert recipe as doc/alerting.md installs it (its commands are
+# (postinst says so; no unit started or enabled by the package), and the
+# alert recipe as doc/alerting.md installs it (its commands are
 # taken from that file).  Then, over SMTP on port 25 (swaks): a failure
 # report gives its lines in /var/log/mail.log (rsyslog) and in
 # journalctl -t tlsrpt-milter at the documented priorities, and the alert
 # program mails root's mailbox once for the problem event that
 # tlsrpt-lookout-alert.service (its timer enabled as doc/alerting.md says, run
 # once) derives from it; "systemctl kill -s USR1" logs the
-# stats line; "tlsrpt-milter -n" finds nothing wrong (and names the
-# missing smtpd_milters line before it is added); Action hold and a
+# stats line; "tlsrpt-milter -n" says ok (exit 0), and exit 1 naming the
+# missing smtpd_milters line before it is added; the alert timer fires its
+# service by itself; the digest unit on a fresh install (no mail.log.1)
+# fails with the reason in systemctl status without /etc/default file,
+# with an empty one and with a bad MAILTO, and mails root with MAILTO=root
+# (/var/mail/root), the lookout units' live exposure 2.0 or lower; a typo
+# in the configuration makes "systemctl restart" fail and leaves the unit
+# failed (no restart loop), with the message in mail.log; "systemctl
+# reload" under report load misses no report, a reload with a typo keeps
+# the running configuration; Action hold and a
 # StateFile after a restart: the message is in the hold queue
 # (postqueue -j); smtpd not chrooted works with the same line; the live
 # "systemd-analyze security" exposure is 2.0 or lower; an upgrade to a
@@ -463,6 +472,52 @@ ct cp /root/systest/good.conf /etc/tlsrpt-milter.conf
 ct systemctl reset-failed $PKG
 ct systemctl start $PKG && wait_for "ct test -S /var/spool/postfix/tlsrpt-milter/tlsrpt-milter.sock" &&
     ok "fixed: the milter runs again" || abort "the milter does not start after the fix"
+
+# systemctl reload under report load: 20 reports over SMTP while the
+# configuration flips AddHeader every 0.3 s and the unit is reloaded; each
+# report has its action line, the process is the same throughout; then a
+# reload with a typo keeps the running configuration and says why
+pid1=$(ct systemctl show -P MainPID $PKG)
+r0=$(ct grep -c 'tlsrpt-milter\[[0-9]*\]: reloaded ' /var/log/mail.log)
+load() {
+    for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+        ct swaks --server 127.0.0.1 --port 25 --from noreply-smtp-tls-reporting@google.com \
+            --to tlsrpt@example.com --data /root/systest/ok1.eml 2>&1 |
+            sed -n 's/.*250 2\.0\.0 Ok: queued as \([0-9A-Z]*\).*/\1/p'
+    done >"$tmp/load.qids"
+}
+load &
+lp=$!
+n=0
+while kill -0 $lp 2>/dev/null; do
+    n=$((n + 1))
+    if [ $((n % 2)) -eq 1 ]; then
+        ct sh -c 'echo "AddHeader yes" >>/etc/tlsrpt-milter.conf'
+    else
+        ct sed -i '/^AddHeader yes$/d' /etc/tlsrpt-milter.conf
+    fi
+    ct systemctl reload $PKG || fail "systemctl reload $PKG"
+    sleep 0.3
+done
+wait $lp
+ct sed -i '/^AddHeader yes$/d' /etc/tlsrpt-milter.conf
+missed=0
+while read -r q; do
+    logged "$q" || { missed=$((missed + 1)); echo "no action line for $q"; }
+done <"$tmp/load.qids"
+got=$(grep -c . "$tmp/load.qids")
+sleep 1
+r1=$(ct grep -c 'tlsrpt-milter\[[0-9]*\]: reloaded ' /var/log/mail.log)
+[ "$got" -eq 20 ] && [ "$missed" -eq 0 ] && [ "$(ct systemctl show -P MainPID $PKG)" = "$pid1" ] &&
+    ok "systemctl reload under load: $got reports, $((r1 - r0)) reloads ($n asked), none missed, pid $pid1 throughout" ||
+    fail "reload under load: $got of 20 accepted, $missed missed, pid $pid1 -> $(ct systemctl show -P MainPID $PKG)"
+ct sh -c 'echo "Acton hold" >>/etc/tlsrpt-milter.conf'
+ct systemctl reload $PKG
+wait_for "ct grep -q 'tlsrpt-milter\[[0-9]*\]: reload: /etc/tlsrpt-milter.conf:[0-9]*: unknown key \"Acton\"; the running configuration stays' /var/log/mail.log" &&
+    ct systemctl is-active -q $PKG &&
+    ok "reload with a typo: still running, mail.log: $(ct grep 'reload: /etc/tlsrpt-milter.conf' /var/log/mail.log | tail -1 | sed 's/.*tlsrpt-milter\[[0-9]*\]: //')" ||
+    fail "reload with a typo: $(ct systemctl is-active $PKG), $(ct tail -2 /var/log/mail.log)"
+ct cp /root/systest/good.conf /etc/tlsrpt-milter.conf
 
 # 8. edit the conffile: Action hold and a StateFile; restart
 pid1=$(ct systemctl show -P MainPID $PKG)

@@ -144,6 +144,7 @@ static int run_pipeline(const struct tlsrpt_limits *lim, const char *msg, size_t
 {
 	char err[256], line[TLSRPT_MAX_LOG_LINE + 1];
 	struct tlsrpt_pipeline *p;
+	const struct tlsrpt_outcome *o;
 	const struct tlsrpt_records *rs;
 	const char *s = msg, *end = msg + len, *body;
 	size_t i, total = 0;
@@ -187,7 +188,7 @@ static int run_pipeline(const struct tlsrpt_limits *lim, const char *msg, size_t
 
 		rc = feed(p, s, n);
 	}
-	if (tlsrpt_pipeline_finish(p, err, sizeof(err)) < 0) {
+	if ((o = tlsrpt_pipeline_finish(p, err, sizeof(err))) == NULL) {
 		rc = -1;
 	}
 	rs = tlsrpt_pipeline_records(p);
@@ -196,8 +197,8 @@ static int run_pipeline(const struct tlsrpt_limits *lim, const char *msg, size_t
 		                              sizeof(line));
 	}
 	sink += total;
-	out->reports = tlsrpt_pipeline_reports_ok(p);
-	out->errors = tlsrpt_pipeline_errors(p);
+	out->reports = o != NULL ? o->reports_ok : 0;
+	out->errors = o != NULL ? o->errors : 0;
 	out->records = rs->n;
 	tlsrpt_pipeline_free(p);
 	return rc;

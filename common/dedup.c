@@ -9,7 +9,7 @@
  * keys, and reports arrive a few a day per sender).
  *
  * The file is appended to (one line per new key, fsync'ed) and compacted
- * (rewritten from memory through PATH.tmp and rename) when it holds more
+ * (rewritten from memory by tlsrpt_atomicfile_write) when it holds more
  * than twice the live entries and at least COMPACT_MIN lines, and also
  * whenever it may be damaged: bad lines at open, a truncated last line, a
  * failed append.  Rewriting from memory is always right, because memory
@@ -35,13 +35,14 @@
 #include <unistd.h>
 
 #include "ascii.h"
+#include "atomicfile.h"
 #include "dedup.h"
 #include "errbuf.h"
 
 #define HEADER "tlsrpt-milter-state 1"
-#define DEDUP_PATH_MAX 4096               /* longest path name (Linux PATH_MAX) */
-#define MAX_ENTRIES_CAP ((size_t)1 << 24) /* keeps max * 2 far from overflow */
-#define COMPACT_MIN 32                    /* never compact a file shorter than this many entries */
+#define DEDUP_PATH_MAX TLSRPT_ATOMICFILE_PATH_MAX /* longest path name */
+#define MAX_ENTRIES_CAP ((size_t)1 << 24)         /* keeps max * 2 far from overflow */
+#define COMPACT_MIN 32 /* never compact a file shorter than this many entries */
 /* longest valid line: 20 digits, tab, hex key, newline */
 #define LINE_MAX_BYTES (20 + 1 + 2 * TLSRPT_DEDUP_KEY_MAX + 1)
 
@@ -56,7 +57,6 @@ struct entry {
 struct tlsrpt_dedup {
 	pthread_mutex_t mu;
 	char *path;
-	char *tmp;
 	long window;
 	size_t max;
 	struct entry *e; /* sorted by t, oldest first */
@@ -266,81 +266,37 @@ static void write_entry(FILE *fp, const struct entry *e)
 	fputc('\n', fp);
 }
 
-/* dir_fsync - fsync the directory holding path (best effort) */
-static void dir_fsync(const char *path)
+/* write_all - the header and every live entry: the whole file */
+static int write_all(FILE *fp, void *ctx)
 {
-	char dir[DEDUP_PATH_MAX];
-	const char *slash = strrchr(path, '/');
-	int fd;
-
-	if (slash == NULL) {
-		snprintf(dir, sizeof(dir), ".");
-	} else if (slash == path) {
-		snprintf(dir, sizeof(dir), "/");
-	} else {
-		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
-	}
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0) {
-		(void)fsync(fd);
-		close(fd);
-	}
-}
-
-/* compact - rewrite the file from memory through PATH.tmp; -1 with err */
-static int compact(struct tlsrpt_dedup *d, char *err, size_t errlen)
-{
-	char eb[128];
-	FILE *fp;
-	int fd, e;
+	const struct tlsrpt_dedup *d = ctx;
 	size_t i;
 
-	fd = open(d->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		e = errno;
-		goto fail;
-	}
-	fp = fdopen(fd, "w");
-	if (fp == NULL) {
-		e = errno;
-		close(fd);
-		goto fail_unlink;
-	}
 	fprintf(fp, "%s\n", HEADER);
 	for (i = 0; i < d->n; i++) {
 		write_entry(fp, &d->e[i]);
 	}
-	if (fflush(fp) != 0 || ferror(fp) || fsync(fd) != 0) {
-		e = errno != 0 ? errno : EIO;
-		fclose(fp);
-		goto fail_unlink;
+	return 0;
+}
+
+/* compact - rewrite the file from memory, atomically (atomicfile.h); -1 with err */
+static int compact(struct tlsrpt_dedup *d, char *err, size_t errlen)
+{
+	char eb[TLSRPT_ATOMICFILE_PATH_MAX + 160];
+
+	if (tlsrpt_atomicfile_write(d->path, 0600, write_all, d, eb, sizeof(eb)) < 0) {
+		tlsrpt_errbuf_set(err, errlen, "state file %s", eb);
+		d->rewrite = 1;
+		return -1;
 	}
-	if (fclose(fp) != 0) {
-		e = errno;
-		goto fail_unlink;
-	}
-	if (rename(d->tmp, d->path) != 0) {
-		e = errno;
-		goto fail_unlink;
-	}
-	dir_fsync(d->path);
 	d->file_entries = d->n;
 	d->rewrite = 0;
 	return 0;
-
-fail_unlink:
-	(void)unlink(d->tmp);
-fail:
-	tlsrpt_errbuf_errno(e, eb, sizeof(eb));
-	tlsrpt_errbuf_set(err, errlen, "state file %s: %s", d->path, eb);
-	d->rewrite = 1;
-	return -1;
 }
 
 /* append - one entry at the end of the file, fsync'ed; -1 with err */
 static int append(struct tlsrpt_dedup *d, const struct entry *en, char *err, size_t errlen)
 {
-	char eb[128];
 	FILE *fp;
 	int fd, e;
 
@@ -372,8 +328,7 @@ static int append(struct tlsrpt_dedup *d, const struct entry *en, char *err, siz
 	return 0;
 
 fail:
-	tlsrpt_errbuf_errno(e, eb, sizeof(eb));
-	tlsrpt_errbuf_set(err, errlen, "state file %s: %s", d->path, eb);
+	tlsrpt_errbuf_set_errno(err, errlen, e, "state file %s", d->path);
 	d->rewrite = 1; /* a partial line may be there now */
 	return -1;
 }
@@ -519,7 +474,6 @@ struct tlsrpt_dedup *tlsrpt_dedup_open(const char *path, long window_seconds, si
 {
 	struct tlsrpt_dedup *d;
 	size_t plen, bad = 0;
-	char eb[128];
 	FILE *fp;
 	int rc = 0;
 
@@ -536,17 +490,13 @@ struct tlsrpt_dedup *tlsrpt_dedup_open(const char *path, long window_seconds, si
 		return NULL;
 	}
 	d->path = malloc(plen + 1);
-	d->tmp = malloc(plen + 5);
-	if (d->path == NULL || d->tmp == NULL || pthread_mutex_init(&d->mu, NULL) != 0) {
+	if (d->path == NULL || pthread_mutex_init(&d->mu, NULL) != 0) {
 		free(d->path);
-		free(d->tmp);
 		free(d);
 		tlsrpt_errbuf_set(err, errlen, "state file: out of memory");
 		return NULL;
 	}
 	memcpy(d->path, path, plen + 1);
-	memcpy(d->tmp, path, plen);
-	memcpy(d->tmp + plen, ".tmp", 5);
 	d->window = window_seconds;
 	d->max = max_entries > 0 ? max_entries : 1;
 	if (d->max > MAX_ENTRIES_CAP) {
@@ -586,8 +536,7 @@ struct tlsrpt_dedup *tlsrpt_dedup_open(const char *path, long window_seconds, si
 		return NULL;
 	}
 	if (rc != 0) {
-		tlsrpt_errbuf_errno(rc, eb, sizeof(eb));
-		tlsrpt_errbuf_set(err, errlen, "state file %s: %s", path, eb);
+		tlsrpt_errbuf_set_errno(err, errlen, rc, "state file %s", path);
 		d->rewrite = 1;
 		if (note != NULL) {
 			*note = 1;
@@ -670,7 +619,6 @@ void tlsrpt_dedup_close(struct tlsrpt_dedup *d)
 	}
 	free(d->e);
 	free(d->path);
-	free(d->tmp);
 	pthread_mutex_destroy(&d->mu);
 	free(d);
 }

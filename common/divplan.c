@@ -28,19 +28,20 @@ static void missing(struct tlsrpt_divplan *plan, const char *what)
 }
 
 /* tlsrpt_divplan_make - the plan for a message */
-void tlsrpt_divplan_make(const struct tlsrpt_divplan_in *in, struct tlsrpt_divplan *plan)
+void tlsrpt_divplan_make(const struct tlsrpt_divplan_in *in, const struct tlsrpt_outcome *o,
+                         struct tlsrpt_divplan *plan)
 {
 	memset(plan, 0, sizeof(*plan));
-	if (in->add_header && in->reports_ok > 0) {
+	if (in->add_header && o->reports_ok > 0) {
 		plan->header = in->grants & TLSRPT_GRANT_ADDHDRS ? 1 : -1;
 	}
 	if (in->action == TLSRPT_ACTION_DELIVER) {
 		deliver(plan, NULL);
-	} else if (in->refused > 0 && in->errors == 0) {
+	} else if (o->refused > 0 && o->errors == 0) {
 		deliver(plan, "unauthenticated or foreign report: not diverted");
-	} else if (in->reports_ok == 0) {
+	} else if (o->reports_ok == 0) {
 		deliver(plan, "no readable report: not diverted");
-	} else if (in->errors > 0 || in->refused > 0) {
+	} else if (o->errors > 0 || o->refused > 0) {
 		deliver(plan, "the message has errors: not diverted");
 	} else if (in->action == TLSRPT_ACTION_REDIRECT) {
 		if ((in->grants & (TLSRPT_GRANT_ADDRCPT | TLSRPT_GRANT_DELRCPT)) !=

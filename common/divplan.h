@@ -1,8 +1,9 @@
 /*
  * divplan.h - what to do with a finished report message: the divert plan
  *
- * A pure function of the configuration (Action, AddHeader), the counts the
- * pipeline made and the modifications the MTA granted.  It decides; the
+ * A pure function of the configuration (Action, AddHeader), the message's
+ * outcome as the pipeline finished it (outcome.h) and the modifications the
+ * MTA granted.  It decides; the
  * daemon's divert.c acts (libmilter calls), falls back to delivering when
  * a call fails, and logs the one "action" record of what was really done.
  *
@@ -32,6 +33,8 @@
 
 #include <stddef.h>
 
+#include "outcome.h"
+
 /* modifications the MTA granted at negotiation */
 #define TLSRPT_GRANT_ADDHDRS 0x1u
 #define TLSRPT_GRANT_ADDRCPT 0x2u
@@ -47,13 +50,10 @@ enum tlsrpt_divstep {
 };
 
 struct tlsrpt_divplan_in {
-	int action;          /* enum tlsrpt_action */
-	int add_header;      /* AddHeader */
-	size_t nother;       /* recipients that are not report addresses */
-	unsigned reports_ok; /* reports parsed without error */
-	unsigned refused;    /* reports ignored as unauthenticated or foreign */
-	unsigned errors;     /* error records */
-	unsigned grants;     /* TLSRPT_GRANT_* */
+	int action;      /* enum tlsrpt_action */
+	int add_header;  /* AddHeader */
+	size_t nother;   /* recipients that are not report addresses */
+	unsigned grants; /* TLSRPT_GRANT_* */
 };
 
 struct tlsrpt_divplan {
@@ -66,7 +66,8 @@ struct tlsrpt_divplan {
 	int discard;         /* the end-of-message reply is discard, not continue */
 };
 
-/* tlsrpt_divplan_make - the plan for a message (never fails) */
-void tlsrpt_divplan_make(const struct tlsrpt_divplan_in *in, struct tlsrpt_divplan *plan);
+/* tlsrpt_divplan_make - the plan for a message that came to o (never fails) */
+void tlsrpt_divplan_make(const struct tlsrpt_divplan_in *in, const struct tlsrpt_outcome *o,
+                         struct tlsrpt_divplan *plan);
 
 #endif

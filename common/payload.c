@@ -26,11 +26,11 @@
  * MaxReportSize (N bytes)", "truncated gzip data", "gzip data error:
  * <zlib message>", "empty report part", "out of memory".
  *
- * This is the only module that includes zlib.h.
+ * The only module of common/ that includes zlib.h (tlsrpt-lookout reads
+ * rotated logs through lookout/gzlog.c).
  */
 #include "config.h"
 
-#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -65,8 +65,8 @@ struct tlsrpt_payload {
 	int nonblank; /* plain: a byte other than white space was seen */
 	int zinit;    /* zs initialised */
 	z_stream zs;
-	char reason[128]; /* why the part failed */
-	int busy;         /* it failed on the budget */
+	char reason[128];                /* why the part failed, as text */
+	enum tlsrpt_payload_fault fault; /* why the part failed, for the caller to decide on */
 	struct tlsrpt_budget *budget;
 	size_t charged; /* bytes of out charged to budget */
 	size_t zused;   /* bytes of zone handed to zlib */
@@ -96,7 +96,7 @@ void tlsrpt_payload_reset(struct tlsrpt_payload *p)
 	p->nsniff = 0;
 	p->nonblank = 0;
 	p->reason[0] = '\0';
-	p->busy = 0;
+	p->fault = TLSRPT_PAYLOAD_FINE;
 	tlsrpt_buf_reset(&p->out);
 }
 
@@ -120,18 +120,20 @@ size_t tlsrpt_payload_size(const struct tlsrpt_payload *p)
 	return p->out.len;
 }
 
-/* tlsrpt_payload_busy - whether the part failed on the budget */
-int tlsrpt_payload_busy(const struct tlsrpt_payload *p)
+/* tlsrpt_payload_fault - why the part failed */
+enum tlsrpt_payload_fault tlsrpt_payload_fault(const struct tlsrpt_payload *p)
 {
-	return p->busy;
+	return p->fault;
 }
 
-/* fail - record the reason, copy it to err, return -1 */
-static int fail(struct tlsrpt_payload *p, const char *reason, char *err, size_t errlen)
+/* fail - record the fault and its reason, copy the reason to err, return -1 */
+static int fail(struct tlsrpt_payload *p, enum tlsrpt_payload_fault fault, const char *reason,
+                char *err, size_t errlen)
 {
 	if (reason != p->reason) {
 		snprintf(p->reason, sizeof(p->reason), "%s", reason);
 	}
+	p->fault = fault;
 	p->state = ST_FAILED;
 	if (err != NULL && errlen > 0) {
 		tlsrpt_errbuf_set(err, errlen, "%s", p->reason);
@@ -182,8 +184,7 @@ static int charge(struct tlsrpt_payload *p, size_t need, char *err, size_t errle
 		return 0;
 	}
 	if (tlsrpt_budget_take(p->budget, cap - p->charged) < 0) {
-		p->busy = 1;
-		return fail(p, "memory budget exhausted", err, errlen);
+		return fail(p, TLSRPT_PAYLOAD_BUSY, "memory budget exhausted", err, errlen);
 	}
 	p->charged = cap;
 	return 0;
@@ -202,9 +203,9 @@ static int append(struct tlsrpt_payload *p, const void *data, size_t len, char *
 		return 0;
 	case -1:
 		snprintf(msg, sizeof(msg), "report exceeds MaxReportSize (%zu bytes)", p->out.max);
-		return fail(p, msg, err, errlen);
+		return fail(p, TLSRPT_PAYLOAD_TOO_LARGE, msg, err, errlen);
 	default:
-		return fail(p, "out of memory", err, errlen);
+		return fail(p, TLSRPT_PAYLOAD_NOMEM, "out of memory", err, errlen);
 	}
 }
 
@@ -224,11 +225,12 @@ static int start_inflate(struct tlsrpt_payload *p, char *err, size_t errlen)
 		p->zs.opaque = p;
 		p->zused = 0;
 		if (inflateInit2(&p->zs, 15 + 32) != Z_OK) {
-			return fail(p, "out of memory", err, errlen);
+			return fail(p, TLSRPT_PAYLOAD_NOMEM, "out of memory", err, errlen);
 		}
 		p->zinit = 1;
 	} else if (inflateReset(&p->zs) != Z_OK) {
-		return fail(p, "gzip data error: inflateReset failed", err, errlen);
+		return fail(p, TLSRPT_PAYLOAD_BAD_DATA, "gzip data error: inflateReset failed", err,
+		            errlen);
 	}
 	p->state = ST_INFLATE;
 	return 0;
@@ -245,7 +247,7 @@ static int over_max(struct tlsrpt_payload *p, int *ret, char *err, size_t errlen
 	*ret = inflate(&p->zs, Z_NO_FLUSH);
 	if (p->zs.avail_out == 0) {
 		snprintf(msg, sizeof(msg), "report exceeds MaxReportSize (%zu bytes)", p->out.max);
-		return fail(p, msg, err, errlen);
+		return fail(p, TLSRPT_PAYLOAD_TOO_LARGE, msg, err, errlen);
 	}
 	return 0;
 }
@@ -279,7 +281,7 @@ static int inflate_some(struct tlsrpt_payload *p, const unsigned char *data, siz
 				return -1;
 			}
 			if (tlsrpt_buf_reserve(&p->out, STEP) < 0) {
-				return fail(p, "out of memory", err, errlen);
+				return fail(p, TLSRPT_PAYLOAD_NOMEM, "out of memory", err, errlen);
 			}
 			/* the capacity may pass the bound: set_max lowers it for a later part */
 			room = (p->out.cap < p->out.max ? p->out.cap : p->out.max) - p->out.len;
@@ -299,13 +301,14 @@ static int inflate_some(struct tlsrpt_payload *p, const unsigned char *data, siz
 			p->state = ST_MEMBER;
 			return 0;
 		case Z_NEED_DICT:
-			return fail(p, "gzip data error: preset dictionary required", err, errlen);
+			return fail(p, TLSRPT_PAYLOAD_BAD_DATA,
+			            "gzip data error: preset dictionary required", err, errlen);
 		case Z_MEM_ERROR:
-			return fail(p, "out of memory", err, errlen);
+			return fail(p, TLSRPT_PAYLOAD_NOMEM, "out of memory", err, errlen);
 		default:
 			snprintf(msg, sizeof(msg), "gzip data error: %s",
 			         p->zs.msg != NULL ? p->zs.msg : "unknown");
-			return fail(p, msg, err, errlen);
+			return fail(p, TLSRPT_PAYLOAD_BAD_DATA, msg, err, errlen);
 		}
 		/* Done when all input is in and zlib has no more output pending. */
 		if (p->zs.avail_in == 0 && len == 0 && p->zs.avail_out != 0) {
@@ -365,7 +368,7 @@ int tlsrpt_payload_feed(struct tlsrpt_payload *p, const unsigned char *data, siz
 	while (len > 0) {
 		switch (p->state) {
 		case ST_FAILED:
-			return fail(p, p->reason, err, errlen);
+			return fail(p, p->fault, p->reason, err, errlen);
 		case ST_TRAILER:
 			return 0;
 		case ST_PLAIN:
@@ -387,7 +390,7 @@ int tlsrpt_payload_feed(struct tlsrpt_payload *p, const unsigned char *data, siz
 			break;
 		}
 	}
-	return p->state == ST_FAILED ? fail(p, p->reason, err, errlen) : 0;
+	return p->state == ST_FAILED ? fail(p, p->fault, p->reason, err, errlen) : 0;
 }
 
 /* tlsrpt_payload_finish - end of the part: the output, or -1 with the reason in err */
@@ -401,9 +404,9 @@ int tlsrpt_payload_finish(struct tlsrpt_payload *p, const char **out, size_t *ou
 	}
 	switch (p->state) {
 	case ST_FAILED:
-		return fail(p, p->reason, err, errlen);
+		return fail(p, p->fault, p->reason, err, errlen);
 	case ST_INFLATE:
-		return fail(p, "truncated gzip data", err, errlen);
+		return fail(p, TLSRPT_PAYLOAD_BAD_DATA, "truncated gzip data", err, errlen);
 	case ST_MEMBER:
 		p->nsniff = 0; /* a lone byte after the stream: ignored */
 		p->state = ST_TRAILER;
@@ -412,7 +415,7 @@ int tlsrpt_payload_finish(struct tlsrpt_payload *p, const char **out, size_t *ou
 		break;
 	}
 	if (p->out.len == 0 || (p->kind == TLSRPT_PAYLOAD_PLAIN && !p->nonblank)) {
-		return fail(p, "empty report part", err, errlen);
+		return fail(p, TLSRPT_PAYLOAD_EMPTY, "empty report part", err, errlen);
 	}
 	*out = p->out.data;
 	*outlen = p->out.len;
@@ -437,42 +440,4 @@ void tlsrpt_payload_free(struct tlsrpt_payload *p)
 	tlsrpt_budget_give(p->budget, p->charged);
 	tlsrpt_buf_free(&p->out);
 	free(p);
-}
-
-/* tlsrpt_payload_gzopen - a zlib-read log file (gzopen's transparent mode for plain bytes) */
-struct tlsrpt_payload_gzfile *tlsrpt_payload_gzopen(int fd)
-{
-	gzFile g = gzdopen(fd, "rb");
-
-	if (g != NULL) {
-		gzbuffer(g, 256 * 1024);
-	}
-	return (struct tlsrpt_payload_gzfile *)g;
-}
-
-/* tlsrpt_payload_gzread - inflated bytes */
-long tlsrpt_payload_gzread(struct tlsrpt_payload_gzfile *g, void *buf, size_t len)
-{
-	int n, zerr;
-
-	if (len > (1U << 30)) {
-		len = 1U << 30; /* gzread counts in int */
-	}
-	n = gzread((gzFile)g, buf, (unsigned)len);
-	if (n < 0) {
-		(void)gzerror((gzFile)g, &zerr);
-		if (zerr != Z_ERRNO) {
-			errno = EIO;
-		}
-		return -1;
-	}
-	return n;
-}
-
-/* tlsrpt_payload_gzclose - close */
-void tlsrpt_payload_gzclose(struct tlsrpt_payload_gzfile *g)
-{
-	if (g != NULL) {
-		gzclose_r((gzFile)g);
-	}
 }

@@ -10,7 +10,8 @@
  * decompression bomb costs at most the bound in memory and the time to
  * produce the bound in output.
  *
- * This is the only module that includes zlib.h.
+ * The only module of common/ that includes zlib.h (tlsrpt-lookout reads
+ * rotated logs through lookout/gzlog.c).
  */
 #ifndef TLSRPT_PAYLOAD_H
 #define TLSRPT_PAYLOAD_H
@@ -26,6 +27,16 @@ enum tlsrpt_payload_kind {
 	TLSRPT_PAYLOAD_GZIP,        /* inflated */
 };
 
+/* why a part failed: the pipeline decides on this, the reason text is for people */
+enum tlsrpt_payload_fault {
+	TLSRPT_PAYLOAD_FINE = 0,  /* it has not failed */
+	TLSRPT_PAYLOAD_TOO_LARGE, /* "report exceeds MaxReportSize (N bytes)" */
+	TLSRPT_PAYLOAD_BAD_DATA,  /* "truncated gzip data", "gzip data error: ..." */
+	TLSRPT_PAYLOAD_EMPTY,     /* "empty report part" */
+	TLSRPT_PAYLOAD_BUSY,      /* "memory budget exhausted": the budget, not the content */
+	TLSRPT_PAYLOAD_NOMEM,     /* "out of memory" */
+};
+
 struct tlsrpt_payload;
 
 /* tlsrpt_payload_new - collector bounded to max bytes of output; NULL when out of memory */
@@ -34,8 +45,7 @@ struct tlsrpt_payload *tlsrpt_payload_new(size_t max);
 /*
  * tlsrpt_payload_set_budget - charge the output buffer to budget from now
  * on (before it grows; returned by tlsrpt_payload_free).  A growth the
- * budget refuses fails the part with "memory budget exhausted" and
- * tlsrpt_payload_busy() says so.
+ * budget refuses fails the part with TLSRPT_PAYLOAD_BUSY.
  */
 void tlsrpt_payload_set_budget(struct tlsrpt_payload *p, struct tlsrpt_budget *budget);
 
@@ -45,8 +55,8 @@ void tlsrpt_payload_set_max(struct tlsrpt_payload *p, size_t max);
 /* tlsrpt_payload_size - output bytes of this part so far */
 size_t tlsrpt_payload_size(const struct tlsrpt_payload *p);
 
-/* tlsrpt_payload_busy - whether the part failed on the budget (not on its content) */
-int tlsrpt_payload_busy(const struct tlsrpt_payload *p);
+/* tlsrpt_payload_fault - why the part failed (TLSRPT_PAYLOAD_FINE while it has not) */
+enum tlsrpt_payload_fault tlsrpt_payload_fault(const struct tlsrpt_payload *p);
 
 /* tlsrpt_payload_reset - start a new part, keeping allocations (and the zlib stream) */
 void tlsrpt_payload_reset(struct tlsrpt_payload *p);
@@ -69,20 +79,5 @@ enum tlsrpt_payload_kind tlsrpt_payload_kind(const struct tlsrpt_payload *p);
 
 /* tlsrpt_payload_free - release everything; accepts NULL */
 void tlsrpt_payload_free(struct tlsrpt_payload *p);
-
-/*
- * A rotated log file read through zlib (tlsrpt-lookout): gzip members one
- * after another, or plain bytes as they are.  Streaming, a fixed buffer.
- */
-struct tlsrpt_payload_gzfile;
-
-/* tlsrpt_payload_gzopen - read fd (owned from now on) inflating; NULL without memory */
-struct tlsrpt_payload_gzfile *tlsrpt_payload_gzopen(int fd);
-
-/* tlsrpt_payload_gzread - up to len bytes; bytes read, 0 at the end, -1 on error (EIO, errno) */
-long tlsrpt_payload_gzread(struct tlsrpt_payload_gzfile *g, void *buf, size_t len);
-
-/* tlsrpt_payload_gzclose - close the file; accepts NULL */
-void tlsrpt_payload_gzclose(struct tlsrpt_payload_gzfile *g);
 
 #endif

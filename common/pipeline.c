@@ -45,8 +45,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "accept.h"
 #include "errbuf.h"
-#include "authres.h"
 #include "mime.h"
 #include "payload.h"
 #include "pipeline.h"
@@ -55,17 +55,6 @@
 #define MAX_AUTH_RESULTS 64        /* Authentication-Results fields kept */
 #define AUTO_MAX_BLANK 4096        /* leading white space looked past in AUTO mode */
 #define SMALL_REPORT (1024 * 1024) /* memory charged exactly before a message reserves it all */
-
-/* the top-level header fields the records and the trust rules use; any may be NULL */
-struct msghdrs {
-	char *report_domain;    /* TLS-Report-Domain */
-	char *report_submitter; /* TLS-Report-Submitter */
-	char *from;
-	char **auth_results; /* every Authentication-Results, in order */
-	size_t nauth_results;
-	const char *dkim;        /* "pass", "fail", "none"; NULL: not evaluated */
-	const char *dkim_domain; /* the signing domain behind dkim; NULL or "" unknown */
-};
 
 struct tlsrpt_pipeline {
 	struct tlsrpt_limits lim;
@@ -84,26 +73,16 @@ struct tlsrpt_pipeline {
 	char payload_err[256];
 	struct tlsrpt_budget *budget; /* this message's, drawing on the shared one; NULL: none */
 	struct tlsrpt_budget own;
-	int busy;          /* the budget refused: try the message again later */
 	size_t text_spent; /* decompressed report bytes of earlier parts */
 	size_t tree_spent; /* JSON tree bytes of earlier parts */
 	int text_short;    /* this part's bound is what text_spent left */
 
-	struct msghdrs hdrs;
-	struct tlsrpt_trust trust;
-	int dkim_done; /* the verdict below is computed (once per message) */
-	enum tlsrpt_dkim_verdict dkim;
-	char dkim_domain[TLSRPT_AUTHRES_VALUE_MAX];
-	unsigned refused;
-	unsigned duplicates;
-	struct tlsrpt_dedup_key *keys; /* reports to remember once logged */
-	size_t nkeys, capkeys;
+	struct tlsrpt_msghdrs hdrs;  /* the header fields the records and the rules use */
+	struct tlsrpt_accept accept; /* the acceptance rules, judging by hdrs */
 
 	struct tlsrpt_records recs;
 	struct tlsrpt_summary_msg sum; /* what the reports have logged, for per-message bounds */
-	unsigned reports_ok;
-	unsigned errors;
-	unsigned long long failures;
+	struct tlsrpt_outcome out;     /* the counts, handed out at finish */
 	int finished;
 	int oom; /* an internal failure happened inside a callback */
 	char oom_err[256];
@@ -123,7 +102,7 @@ static void add_error(struct tlsrpt_pipeline *p, const char *reason, unsigned pa
 {
 	struct tlsrpt_record *r;
 
-	p->errors++;
+	p->out.errors++;
 	r = tlsrpt_records_add(&p->recs, TLSRPT_EV_ERROR, TLSRPT_SEV_ERR);
 	if (r == NULL) {
 		internal(p, "record list full or out of memory");
@@ -191,7 +170,7 @@ static void keep_header(struct tlsrpt_pipeline *p, char **slot, const char *valu
 static void on_header(void *ctx, const char *name, const char *value)
 {
 	struct tlsrpt_pipeline *p = ctx;
-	struct msghdrs *h = &p->hdrs;
+	struct tlsrpt_msghdrs *h = &p->hdrs;
 
 	if (strcasecmp(name, "TLS-Report-Domain") == 0) {
 		keep_header(p, &h->report_domain, value);
@@ -216,121 +195,9 @@ static void on_header(void *ctx, const char *name, const char *value)
 	}
 }
 
-/*
- * from_domain - the domain of the one address in a From value, into buf;
- * NULL when there is no address or more than one (a list or a group has
- * no single From domain).  Quoted strings and comments are skipped, so a
- * display name may hold '@', ',' or ':'.
- */
-static const char *from_domain(const char *from, char *buf, size_t len)
-{
-	const char *s, *at = NULL, *e;
-	size_t depth = 0;
-	int quoted = 0;
-
-	if (from == NULL) {
-		return NULL;
-	}
-	for (s = from; *s != '\0'; s++) {
-		if (*s == '\\' && (quoted || depth > 0)) {
-			if (*++s == '\0') {
-				return NULL;
-			}
-		} else if (quoted) {
-			quoted = *s != '"';
-		} else if (*s == '(') {
-			depth++;
-		} else if (depth > 0) {
-			depth -= *s == ')';
-		} else if (*s == '"') {
-			quoted = 1;
-		} else if (*s == ',' || *s == ';' || *s == ':') {
-			return NULL; /* a second address, or a group */
-		} else if (*s == '@') {
-			if (at != NULL) {
-				return NULL;
-			}
-			at = s;
-		}
-	}
-	if (at == NULL || quoted || depth > 0) {
-		return NULL;
-	}
-	at++;
-	e = at + strcspn(at, "> \t\r\n;,()\"");
-	if (e == at || (size_t)(e - at) >= len) {
-		return NULL;
-	}
-	memcpy(buf, at, (size_t)(e - at));
-	buf[e - at] = '\0';
-	return buf;
-}
-
-/* submitter - TLS-Report-Submitter, else the From domain (into buf); NULL when neither */
-static const char *submitter(const struct tlsrpt_pipeline *p, char *buf, size_t len)
-{
-	if (p->hdrs.report_submitter != NULL && p->hdrs.report_submitter[0] != '\0') {
-		return p->hdrs.report_submitter;
-	}
-	return from_domain(p->hdrs.from, buf, len);
-}
-
-/*
- * dkim_verdict - compute the message's DKIM verdict once and put it in
- * hdrs: tlsrpt_authres_verdict() over the fields in header order (a
- * verifier milter inserts its field at the top, and Postfix does not show
- * a milter its own Received field, so position is the only mark there is)
- */
-static void dkim_verdict(struct tlsrpt_pipeline *p)
-{
-	char fbuf[TLSRPT_AUTHRES_VALUE_MAX];
-
-	if (p->dkim_done) {
-		return;
-	}
-	p->dkim_done = 1;
-	p->dkim = tlsrpt_authres_verdict((const char *const *)p->hdrs.auth_results,
-	                                 p->hdrs.nauth_results, p->trust.authserv_ids,
-	                                 p->trust.nauthserv_ids, submitter(p, fbuf, sizeof(fbuf)),
-	                                 p->dkim_domain, sizeof(p->dkim_domain));
-	p->hdrs.dkim = tlsrpt_dkim_verdict_name(p->dkim);
-	p->hdrs.dkim_domain = p->dkim_domain;
-}
-
-/* our_domain - does any policy domain of r belong to trust.report_domains? */
-static int our_domain(const struct tlsrpt_pipeline *p, const struct tlsrpt_report *r)
-{
-	size_t i, j;
-
-	for (i = 0; i < r->npolicies; i++) {
-		const char *d = r->policies[i].policy_domain;
-
-		if (d == NULL) {
-			d = p->hdrs.report_domain;
-		}
-		if (d == NULL) {
-			continue;
-		}
-		for (j = 0; j < p->trust.nreport_domains; j++) {
-			const char *want = p->trust.report_domains[j];
-			size_t dl = strlen(d), wl = strlen(want);
-
-			if (dl > 0 && d[dl - 1] == '.') {
-				dl--;
-			}
-			if ((dl == wl && strncasecmp(d, want, wl) == 0) ||
-			    (dl > wl && d[dl - wl - 1] == '.' &&
-			     strncasecmp(d + dl - wl, want, wl) == 0)) {
-				return 1;
-			}
-		}
-	}
-	return 0;
-}
-
-/* add_ignored - one "ignored" record for report r with the given reason */
+/* add_ignored - one "ignored" record for report r, refused for why */
 static void add_ignored(struct tlsrpt_pipeline *p, const struct tlsrpt_report *r,
-                        const char *reason)
+                        enum tlsrpt_refusal why)
 {
 	struct tlsrpt_record *rec;
 	const char *domain = p->hdrs.report_domain;
@@ -343,81 +210,23 @@ static void add_ignored(struct tlsrpt_pipeline *p, const struct tlsrpt_report *r
 		internal(p, "record list full or out of memory");
 		return;
 	}
-	if (tlsrpt_record_str(rec, "reason", reason) < 0 ||
+	if (tlsrpt_record_str(rec, "reason", tlsrpt_refusal_reason(why)) < 0 ||
 	    tlsrpt_record_str(rec, "report-id", r->report_id) < 0 ||
 	    tlsrpt_record_str(rec, "organization-name", r->organization_name) < 0 ||
 	    tlsrpt_record_str(rec, "policy-domain", domain) < 0 ||
 	    tlsrpt_record_str(rec, "submitter", p->hdrs.report_submitter) < 0 ||
-	    tlsrpt_record_str(rec, "dkim", p->hdrs.dkim) < 0 ||
-	    (p->dkim_domain[0] != '\0' &&
-	     tlsrpt_record_str(rec, "dkim-domain", p->dkim_domain) < 0)) {
+	    tlsrpt_record_str(rec, "dkim", tlsrpt_dkim_verdict_name(p->accept.dkim)) < 0 ||
+	    (p->accept.dkim_domain[0] != '\0' &&
+	     tlsrpt_record_str(rec, "dkim-domain", p->accept.dkim_domain) < 0)) {
 		internal(p, "out of memory");
 	}
 }
 
-/*
- * report_key - the duplicate key of r: the DKIM-authenticated domain when
- * the message passed, else the claimed submitter domain, with report-id
- * and date range; 0, or -1 when there is no report-id or no domain (such a
- * report is never a duplicate)
- */
-static int report_key(const struct tlsrpt_pipeline *p, const struct tlsrpt_report *r,
-                      struct tlsrpt_dedup_key *k)
-{
-	char fbuf[TLSRPT_AUTHRES_VALUE_MAX];
-	int authenticated = p->dkim == TLSRPT_DKIM_PASS && p->dkim_domain[0] != '\0';
-	const char *domain = authenticated ? p->dkim_domain : submitter(p, fbuf, sizeof(fbuf));
-
-	if (r->report_id == NULL || r->report_id[0] == '\0' || domain == NULL ||
-	    domain[0] == '\0') {
-		return -1;
-	}
-	tlsrpt_dedup_key(k, authenticated, domain, r->report_id, r->start_datetime,
-	                 r->end_datetime);
-	return 0;
-}
-
-/*
- * duplicate - has this report been logged before, or earlier in this
- * message?  When not, its key is kept for tlsrpt_pipeline_remember().
- * (No StateFile, or no key: never.)
- */
-static int duplicate(struct tlsrpt_pipeline *p, const struct tlsrpt_report *r)
-{
-	struct tlsrpt_dedup_key k, *nk;
-	size_t i;
-
-	if (p->trust.dedup == NULL || report_key(p, r, &k) != 0) {
-		return 0;
-	}
-	for (i = 0; i < p->nkeys; i++) {
-		if (p->keys[i].len == k.len && memcmp(p->keys[i].b, k.b, k.len) == 0) {
-			return 1;
-		}
-	}
-	if (tlsrpt_dedup_check(p->trust.dedup, &k, p->trust.now)) {
-		return 1;
-	}
-	if (p->nkeys == p->capkeys) {
-		size_t ncap = p->capkeys == 0 ? 4 : p->capkeys * 2;
-
-		nk = realloc(p->keys, ncap * sizeof(*nk));
-		if (nk == NULL) {
-			return 0; /* not remembered: at worst logged again */
-		}
-		p->keys = nk;
-		p->capkeys = ncap;
-	}
-	p->keys[p->nkeys++] = k;
-	return 0;
-}
-
 /* total_err - the reason for a part refused on what earlier parts of the message spent */
-static const char *total_err(const struct tlsrpt_pipeline *p, char *err, size_t errlen,
-                             const char *what)
+static const char *total_err(char *err, size_t errlen, const char *what, size_t bound)
 {
 	tlsrpt_errbuf_set(err, errlen, "reports of this message exceed %s (%zu bytes) in total",
-	                  what, what[0] == 'M' ? p->lim.max_report_size : p->lim.max_json_tree);
+	                  what, bound);
 	return err;
 }
 
@@ -429,24 +238,28 @@ static void report_done(struct tlsrpt_pipeline *p, unsigned part)
 	size_t len;
 	char err[256];
 	struct tlsrpt_report *r = NULL;
+	enum tlsrpt_refusal why;
 	size_t i, spent;
 	int rc;
 
-	if (p->busy) {
+	if (p->out.busy) {
 		return;
 	}
 	if (p->payload_failed) {
-		if (tlsrpt_payload_busy(p->payload)) {
-			p->busy = 1;
+		switch (tlsrpt_payload_fault(p->payload)) {
+		case TLSRPT_PAYLOAD_BUSY:
+			p->out.busy = 1;
 			return;
-		}
-		if (strncmp(p->payload_err, "report exceeds", 14) == 0) {
+		case TLSRPT_PAYLOAD_TOO_LARGE:
 			p->text_spent = p->lim.max_report_size;
-		} else {
+			break;
+		default:
 			p->text_spent += tlsrpt_payload_size(p->payload);
+			break;
 		}
 		add_error(p,
-		          p->text_short ? total_err(p, err, sizeof(err), "MaxReportSize")
+		          p->text_short ? total_err(err, sizeof(err), "MaxReportSize",
+		                                    p->lim.max_report_size)
 		                        : p->payload_err,
 		          part);
 		return;
@@ -457,50 +270,57 @@ static void report_done(struct tlsrpt_pipeline *p, unsigned part)
 	}
 	p->text_spent += len;
 	if (p->tree_spent >= p->lim.max_json_tree) {
-		add_error(p, total_err(p, err, sizeof(err), "the JSON tree bound"), part);
+		add_error(p,
+		          total_err(err, sizeof(err), "the JSON tree bound", p->lim.max_json_tree),
+		          part);
 		return;
 	}
 	rc = tlsrpt_report_parse_bounded(json, len, p->lim.max_json_tree - p->tree_spent, p->budget,
 	                                 &spent, &r, err, sizeof(err));
 	p->tree_spent += spent;
 	if (rc < 0 && p->tree_spent >= p->lim.max_json_tree && p->tree_spent > spent) {
-		total_err(p, err, sizeof(err), "the JSON tree bound");
+		total_err(err, sizeof(err), "the JSON tree bound", p->lim.max_json_tree);
 	}
 	switch (rc) {
 	case 0:
 		break;
 	case -2:
-		p->busy = 1;
+		p->out.busy = 1;
 		return;
 	default:
 		add_error(p, err, part);
 		return;
 	}
-	dkim_verdict(p);
 	sh.report_domain = p->hdrs.report_domain;
 	sh.report_submitter = p->hdrs.report_submitter;
-	sh.dkim = p->hdrs.dkim;
-	sh.dkim_domain = p->hdrs.dkim_domain;
-	if (p->trust.require_dkim && p->dkim != TLSRPT_DKIM_PASS) {
-		p->refused++;
-		add_ignored(p, r, "not DKIM-authenticated");
-	} else if (p->trust.nreport_domains > 0 && !our_domain(p, r)) {
-		p->refused++;
-		add_ignored(p, r, "foreign policy-domain");
-	} else if (duplicate(p, r)) {
-		p->duplicates++;
-		p->reports_ok++;
-		add_ignored(p, r, "duplicate");
-	} else if (tlsrpt_summary_records(r, &sh, &p->lim, &p->sum, &p->recs, err, sizeof(err)) <
-	           0) {
-		internal(p, err);
-	} else {
-		p->reports_ok++;
+	sh.dkim = tlsrpt_dkim_verdict_name(tlsrpt_accept_dkim(&p->accept));
+	sh.dkim_domain = p->accept.dkim_domain;
+	why = tlsrpt_accept_report(&p->accept, r);
+	switch (why) {
+	case TLSRPT_REFUSAL_UNAUTHENTICATED:
+	case TLSRPT_REFUSAL_FOREIGN:
+		p->out.refused++;
+		add_ignored(p, r, why);
+		break;
+	case TLSRPT_REFUSAL_DUPLICATE:
+		p->out.duplicates++;
+		p->out.reports_ok++;
+		add_ignored(p, r, why);
+		break;
+	case TLSRPT_REFUSAL_NONE:
+		if (tlsrpt_summary_records(r, &sh, &p->lim, &p->sum, &p->recs, err, sizeof(err)) <
+		    0) {
+			internal(p, err);
+			break;
+		}
+		p->out.reports_ok++;
 		for (i = 0; i < r->npolicies; i++) {
 			unsigned long long n = r->policies[i].total_failure_session_count;
 
-			p->failures = p->failures + n < p->failures ? ~0ULL : p->failures + n;
+			p->out.failures =
+			        p->out.failures + n < p->out.failures ? ~0ULL : p->out.failures + n;
 		}
+		break;
 	}
 	tlsrpt_report_free(r);
 }
@@ -525,7 +345,7 @@ static int on_part_begin(void *ctx, const struct tlsrpt_mime_part *part)
 /* collect - feed decoded report bytes to the payload, remembering a refusal */
 static void collect(struct tlsrpt_pipeline *p, const unsigned char *data, size_t len)
 {
-	if (p->payload_failed || p->busy || len == 0) {
+	if (p->payload_failed || p->out.busy || len == 0) {
 		return;
 	}
 	if (tlsrpt_payload_feed(p->payload, data, len, p->payload_err, sizeof(p->payload_err)) <
@@ -579,6 +399,7 @@ struct tlsrpt_pipeline *tlsrpt_pipeline_new(const struct tlsrpt_limits *lim, enu
 	p->lim = *lim;
 	p->mode = mode;
 	p->decided = mode == TLSRPT_INPUT_MESSAGE;
+	tlsrpt_accept_init(&p->accept, &p->hdrs);
 	tlsrpt_records_init(&p->recs);
 	p->payload = tlsrpt_payload_new(lim->max_report_size);
 	if (p->payload == NULL) {
@@ -667,14 +488,19 @@ int tlsrpt_pipeline_feed(struct tlsrpt_pipeline *p, const char *data, size_t len
 	return 0;
 }
 
-/* tlsrpt_pipeline_finish - end of message: parse what was collected and make the records */
-int tlsrpt_pipeline_finish(struct tlsrpt_pipeline *p, char *err, size_t errlen)
+/* tlsrpt_pipeline_finish - end of message: parse what was collected, make the records */
+const struct tlsrpt_outcome *tlsrpt_pipeline_finish(struct tlsrpt_pipeline *p, char *err,
+                                                    size_t errlen)
 {
 	struct tlsrpt_record *r;
 	char serr[128];
 
 	if (p->finished) {
-		return p->oom ? -1 : 0;
+		if (p->oom) {
+			tlsrpt_errbuf_set(err, errlen, "%s", p->oom_err);
+			return NULL;
+		}
+		return &p->out;
 	}
 	p->finished = 1;
 	if (p->bare) {
@@ -686,7 +512,7 @@ int tlsrpt_pipeline_finish(struct tlsrpt_pipeline *p, char *err, size_t errlen)
 	if (!p->oom && tlsrpt_summary_finish(&p->sum, &p->recs, serr, sizeof(serr)) < 0) {
 		internal(p, serr);
 	}
-	if (!p->oom && p->reports_ok == 0 && p->errors == 0 && p->refused == 0) {
+	if (!p->oom && p->out.reports_ok == 0 && p->out.errors == 0 && p->out.refused == 0) {
 		r = tlsrpt_records_add(&p->recs, TLSRPT_EV_IGNORED, TLSRPT_SEV_NOTICE);
 		if (r == NULL || tlsrpt_record_str(r, "reason", "no TLS report found") < 0) {
 			internal(p, "out of memory");
@@ -694,9 +520,9 @@ int tlsrpt_pipeline_finish(struct tlsrpt_pipeline *p, char *err, size_t errlen)
 	}
 	if (p->oom) {
 		tlsrpt_errbuf_set(err, errlen, "%s", p->oom_err);
-		return -1;
+		return NULL;
 	}
-	return 0;
+	return &p->out;
 }
 
 /* tlsrpt_pipeline_records - the records, valid until free */
@@ -705,56 +531,19 @@ const struct tlsrpt_records *tlsrpt_pipeline_records(const struct tlsrpt_pipelin
 	return &p->recs;
 }
 
-/* tlsrpt_pipeline_reports_ok - reports parsed without error */
-unsigned tlsrpt_pipeline_reports_ok(const struct tlsrpt_pipeline *p)
-{
-	return p->reports_ok;
-}
-
-/* tlsrpt_pipeline_errors - error records */
-unsigned tlsrpt_pipeline_errors(const struct tlsrpt_pipeline *p)
-{
-	return p->errors;
-}
-
 /* tlsrpt_pipeline_set_trust - apply t to the reports of this message */
 void tlsrpt_pipeline_set_trust(struct tlsrpt_pipeline *p, const struct tlsrpt_trust *t)
 {
-	p->trust = *t;
-}
-
-/* tlsrpt_pipeline_refused - reports ignored as unauthenticated or foreign */
-unsigned tlsrpt_pipeline_refused(const struct tlsrpt_pipeline *p)
-{
-	return p->refused;
-}
-
-/* tlsrpt_pipeline_duplicates - reports ignored as already logged */
-unsigned tlsrpt_pipeline_duplicates(const struct tlsrpt_pipeline *p)
-{
-	return p->duplicates;
+	tlsrpt_accept_set_trust(&p->accept, t);
 }
 
 /* tlsrpt_pipeline_remember - record the keys of the reports logged in full */
 int tlsrpt_pipeline_remember(struct tlsrpt_pipeline *p, char *err, size_t errlen)
 {
-	int rc = 0;
-	size_t i;
-
-	if (p->trust.dedup == NULL || !p->finished || p->oom) {
+	if (!p->finished || p->oom) {
 		return 0;
 	}
-	for (i = 0; i < p->nkeys; i++) {
-		char e[256];
-
-		if (tlsrpt_dedup_add(p->trust.dedup, &p->keys[i], p->trust.now, e, sizeof(e)) < 0 &&
-		    rc == 0) {
-			tlsrpt_errbuf_set(err, errlen, "%s", e);
-			rc = -1;
-		}
-	}
-	p->nkeys = 0; /* once */
-	return rc;
+	return tlsrpt_accept_remember(&p->accept, err, errlen);
 }
 
 /* tlsrpt_pipeline_set_budget - charge report buffers and JSON trees to b, through a message budget
@@ -776,13 +565,7 @@ void tlsrpt_pipeline_set_budget(struct tlsrpt_pipeline *p, struct tlsrpt_budget 
 /* tlsrpt_pipeline_busy - whether the shared budget refused this message */
 int tlsrpt_pipeline_busy(const struct tlsrpt_pipeline *p)
 {
-	return p->busy;
-}
-
-/* tlsrpt_pipeline_failures - failed sessions reported, summed over reports */
-unsigned long long tlsrpt_pipeline_failures(const struct tlsrpt_pipeline *p)
-{
-	return p->failures;
+	return p->out.busy;
 }
 
 /* tlsrpt_pipeline_free - release everything; accepts NULL */
@@ -804,6 +587,6 @@ void tlsrpt_pipeline_free(struct tlsrpt_pipeline *p)
 		free(p->hdrs.auth_results[i]);
 	}
 	free(p->hdrs.auth_results);
-	free(p->keys);
+	tlsrpt_accept_free(&p->accept);
 	free(p);
 }

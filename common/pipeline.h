@@ -12,42 +12,28 @@
  * gzip magic means a bare report file (.json, .json.gz), anything else a
  * message.  The daemon uses TLSRPT_INPUT_MESSAGE.
  *
- * Outcome of a finished message:
- *   reports_ok  reports parsed without error (each gave a "report" record)
- *   errors      "error" records (unreadable part, limit exceeded, ...)
- *   refused     reports ignored as not DKIM-authenticated (require_dkim)
- *               or about foreign policy domains (report_domains): one
- *               "ignored" record each, no policy or failure records
- *   duplicates  reports already logged (dedup): one "ignored" record each;
- *               they also count in reports_ok, since they were read
+ * A finished message gives one outcome (outcome.h): the counts of reports
+ * read, error records, refused reports and duplicates, the failed
+ * sessions, and whether the memory budget refused it.
  *
- * Duplicates (struct tlsrpt_trust.dedup): a report is a duplicate of one
- * from the same sender only: the key is the DKIM-authenticated domain when
- * the message has dkim=pass, else the claimed submitter domain (the two
- * kinds never match each other), with report-id and date range.  The
- * pipeline only looks keys up; tlsrpt_pipeline_remember() records them.
- * A message with none of these gets one "ignored" record.
- *
- * Trust (struct tlsrpt_trust, optional): the message's
- * Authentication-Results fields from a trusted authserv-id decide the
- * "dkim" (pass, fail, none) and "dkim-domain" of each report line, for
- * the TLS-Report-Submitter domain (or the From domain when that header
- * is missing and From has exactly one address), by the rule of
- * tlsrpt_authres_verdict(): the topmost trusted field that speaks of DKIM
- * or cannot be read is the verifier's, and fields below it were written
- * by the sender (doc/dkim.md).
+ * Which reports are logged in full is decided by the acceptance rules
+ * (accept.h: the DKIM verdict from trusted Authentication-Results,
+ * ReportDomains, duplicates); a refused report gives one "ignored" record.
+ * The pipeline only looks duplicate keys up; tlsrpt_pipeline_remember()
+ * records them.  A message with no report, no error and no refusal gets
+ * one "ignored" record.
  */
 #ifndef TLSRPT_PIPELINE_H
 #define TLSRPT_PIPELINE_H
 
 #include <stddef.h>
-#include <time.h>
 
+#include "accept.h"
 #include "arena.h"
-#include "dedup.h"
-#include "tlsrpt_limits.h"
+#include "outcome.h"
 #include "record.h"
 #include "summary.h"
+#include "tlsrpt_limits.h"
 
 enum tlsrpt_input {
 	TLSRPT_INPUT_MESSAGE = 0,
@@ -56,24 +42,14 @@ enum tlsrpt_input {
 
 struct tlsrpt_pipeline;
 
-/* What the pipeline believes and accepts; the pointers must outlive the pipeline. */
-struct tlsrpt_trust {
-	const char *const *authserv_ids; /* trusted authserv-ids (none: nothing is) */
-	size_t nauthserv_ids;
-	int require_dkim;                  /* refuse reports without dkim=pass */
-	const char *const *report_domains; /* our policy domains (none: all) */
-	size_t nreport_domains;
-	struct tlsrpt_dedup *dedup; /* NULL: no duplicate detection */
-	time_t now;                 /* for dedup */
-};
-
 /* tlsrpt_pipeline_new - a pipeline for one message; NULL and err on failure */
 struct tlsrpt_pipeline *tlsrpt_pipeline_new(const struct tlsrpt_limits *lim, enum tlsrpt_input mode,
                                             char *err, size_t errlen);
 
 /*
- * tlsrpt_pipeline_set_trust - apply t to the reports of this message (call
- * before the first feed; without it, dkim=none and nothing is refused)
+ * tlsrpt_pipeline_set_trust - judge the reports of this message by t
+ * (accept.h; t's pointers must outlive the pipeline; call before the first
+ * feed; without it, dkim=none and nothing is refused)
  */
 void tlsrpt_pipeline_set_trust(struct tlsrpt_pipeline *p, const struct tlsrpt_trust *t);
 
@@ -97,23 +73,17 @@ int tlsrpt_pipeline_busy(const struct tlsrpt_pipeline *p);
 int tlsrpt_pipeline_feed(struct tlsrpt_pipeline *p, const char *data, size_t len, char *err,
                          size_t errlen);
 
-/* tlsrpt_pipeline_finish - end of message: parse what was collected and make the records */
-int tlsrpt_pipeline_finish(struct tlsrpt_pipeline *p, char *err, size_t errlen);
+/*
+ * tlsrpt_pipeline_finish - end of message: parse what was collected and
+ * make the records.  The message's outcome (valid until free; the same on
+ * a second call), or NULL on an internal failure (err; the records made
+ * so far may still be logged).
+ */
+const struct tlsrpt_outcome *tlsrpt_pipeline_finish(struct tlsrpt_pipeline *p, char *err,
+                                                    size_t errlen);
 
 /* tlsrpt_pipeline_records - the records, valid until free */
 const struct tlsrpt_records *tlsrpt_pipeline_records(const struct tlsrpt_pipeline *p);
-
-/* tlsrpt_pipeline_reports_ok - reports parsed without error */
-unsigned tlsrpt_pipeline_reports_ok(const struct tlsrpt_pipeline *p);
-
-/* tlsrpt_pipeline_errors - error records */
-unsigned tlsrpt_pipeline_errors(const struct tlsrpt_pipeline *p);
-
-/* tlsrpt_pipeline_refused - reports ignored as unauthenticated or foreign */
-unsigned tlsrpt_pipeline_refused(const struct tlsrpt_pipeline *p);
-
-/* tlsrpt_pipeline_duplicates - reports ignored as already logged */
-unsigned tlsrpt_pipeline_duplicates(const struct tlsrpt_pipeline *p);
 
 /*
  * tlsrpt_pipeline_remember - after finish, record in the StateFile the
@@ -125,9 +95,6 @@ unsigned tlsrpt_pipeline_duplicates(const struct tlsrpt_pipeline *p);
  * kept in memory and the caller warns).  Each key is recorded once.
  */
 int tlsrpt_pipeline_remember(struct tlsrpt_pipeline *p, char *err, size_t errlen);
-
-/* tlsrpt_pipeline_failures - failed sessions reported, summed over reports */
-unsigned long long tlsrpt_pipeline_failures(const struct tlsrpt_pipeline *p);
 
 /* tlsrpt_pipeline_free - release everything; accepts NULL */
 void tlsrpt_pipeline_free(struct tlsrpt_pipeline *p);

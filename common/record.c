@@ -44,10 +44,8 @@ static const char *const event_names[] = {
         [TLSRPT_EV_ACTION] = "action",
         [TLSRPT_EV_POLICY_OMITTED] = "policy-omitted",
         [TLSRPT_EV_REPORT_OMITTED] = "report-omitted",
-        [TLSRPT_EV_PROBLEM] = "problem",
-        [TLSRPT_EV_RECOVERED] = "recovered",
-        [TLSRPT_EV_SILENT] = "silent",
         [TLSRPT_EV_STATS] = "stats",
+        [TLSRPT_EV_NAMED] = "named",
 };
 
 /* tlsrpt_event_name - "report", "policy", "failure", ... */
@@ -92,7 +90,20 @@ struct tlsrpt_record *tlsrpt_records_add(struct tlsrpt_records *rs, enum tlsrpt_
 	r = &rs->v[rs->n++];
 	memset(r, 0, sizeof(*r));
 	r->event = ev;
+	r->word = tlsrpt_event_name(ev);
 	r->severity = sev;
+	return r;
+}
+
+/* tlsrpt_records_add_named - append a record named by its own event word */
+struct tlsrpt_record *tlsrpt_records_add_named(struct tlsrpt_records *rs, const char *word,
+                                               enum tlsrpt_severity sev)
+{
+	struct tlsrpt_record *r = tlsrpt_records_add(rs, TLSRPT_EV_NAMED, sev);
+
+	if (r != NULL) {
+		r->word = word;
+	}
 	return r;
 }
 
@@ -334,7 +345,7 @@ size_t tlsrpt_record_format(const struct tlsrpt_record *r, enum tlsrpt_format fm
 		fmt = TLSRPT_FORMAT_KV;
 	}
 	limit = line_limit(outlen);
-	if (formats[fmt].head(tlsrpt_event_name(r->event), prefix, out, limit, &pos) < 0) {
+	if (formats[fmt].head(r->word, prefix, out, limit, &pos) < 0) {
 		return pos;
 	}
 	put_fields(r, formats[fmt].render, formats[fmt].closing, formats[fmt].trailer, out, limit,

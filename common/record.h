@@ -28,10 +28,8 @@ enum tlsrpt_event {
 	TLSRPT_EV_ACTION,
 	TLSRPT_EV_POLICY_OMITTED,
 	TLSRPT_EV_REPORT_OMITTED,
-	TLSRPT_EV_PROBLEM, /* the alert mode of tlsrpt-lookout (alert.h) */
-	TLSRPT_EV_RECOVERED,
-	TLSRPT_EV_SILENT,
 	TLSRPT_EV_STATS, /* the daemon's counters; logged without a queue ID */
+	TLSRPT_EV_NAMED, /* another program's event, named by the record's word */
 };
 
 /* Output formats (LogFormat, in the order of its word list) */
@@ -60,6 +58,7 @@ struct tlsrpt_field {
 
 struct tlsrpt_record {
 	enum tlsrpt_event event;
+	const char *word; /* the event word written: tlsrpt_event_name(event), or a static string */
 	enum tlsrpt_severity severity;
 	size_t nfields;
 	struct tlsrpt_field fields[TLSRPT_RECORD_MAX_FIELDS];
@@ -80,6 +79,14 @@ void tlsrpt_records_init(struct tlsrpt_records *rs);
 /* tlsrpt_records_add - append a record with no fields; NULL when full or out of memory */
 struct tlsrpt_record *tlsrpt_records_add(struct tlsrpt_records *rs, enum tlsrpt_event ev,
                                          enum tlsrpt_severity sev);
+
+/*
+ * tlsrpt_records_add_named - append a record of event TLSRPT_EV_NAMED whose
+ * event word is word (a static string: another program's events, such as
+ * tlsrpt-lookout's alerts, keep their names to themselves); NULL as above
+ */
+struct tlsrpt_record *tlsrpt_records_add_named(struct tlsrpt_records *rs, const char *word,
+                                               enum tlsrpt_severity sev);
 
 /* tlsrpt_records_free - release all records and their values; accepts an empty list */
 void tlsrpt_records_free(struct tlsrpt_records *rs);

@@ -20,7 +20,8 @@
 # the body is the line itself, then for a problem or recovered event what
 # the result type means and its usual fix (tlsrpt-lookout --explain), and
 # for problem, recovered and silent the digest's summary of the domain
-# over the last 7 days, read from the logs named by -l (default
+# over the last 7 days (with, when the logs hold Postfix's smtpd lines,
+# whether each failure reached our MX), read from the logs named by -l (default
 # /var/log/mail.log.1 /var/log/mail.log, those that exist and are
 # readable).  -d names the tlsrpt-lookout program (default
 # /usr/bin/tlsrpt-lookout); without it the mail has the line alone.
@@ -112,7 +113,8 @@ summary() {
     done
     [ "$n" -gt 0 ] || return 0
     text=$("$digest" --days 7 "$@" 2>/dev/null |
-        awk -v d="== $dom:" 'index($0, d) == 1 { on = 1 } on && $0 == "" { exit } on { print }')
+        awk -v d="== $dom:" -v v="== $dom (" \
+            'index($0, d) == 1 || index($0, v) == 1 { on = 1 } on && $0 == "" { exit } on { print }')
     [ -n "$text" ] && printf '\nThe 7 days of %s up to the event (tlsrpt-lookout)\n\n%s\n' "$dom" "$text"
     return 0
 }

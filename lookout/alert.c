@@ -9,54 +9,24 @@
  */
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "alert.h"
 #include "ascii.h"
+#include "calendar.h"
+#include "cursor.h"
 #include "errbuf.h"
+#include "strcopy.h"
 #include "logline.h"
 
-#define STATE_HEADER "tlsrpt-alert-state 1"
 #define PEND_DOMAINS 8
 #define PEND_FAILURES 64
-#define ANN_PROBLEM 1
-#define ANN_RECOVERED 2
-#define MAX_MARKS 4096
-
-enum pstate { P_OPEN = 0, P_RECOVERED = 1 };
-
-struct problem {
-	int used;
-	char domain[TLSRPT_ALERT_NAME], ptype[32], rtype[64], mx[TLSRPT_ALERT_NAME], ip[64];
-	char reporters[TLSRPT_ALERT_LIST], recovered_by[TLSRPT_ALERT_NAME];
-	int state, announced;
-	long long opened, last_fail, recovered_at;
-	long first_day, last_day, recovered_day;
-	unsigned long long failed, sessions;
-};
-
-struct reporter {
-	int used, announced;
-	char domain[TLSRPT_ALERT_NAME], id[TLSRPT_ALERT_NAME];
-	long long last;
-};
-
-struct domain {
-	int used, announced, expected;
-	char name[TLSRPT_ALERT_NAME];
-	long long last, since; /* last report (0 none), first known */
-};
-
-struct filepos {
-	int used;
-	char path[1024];
-	unsigned long long ino, off;
-};
+#define ANN_PROBLEM TLSRPT_ALERT_ANN_PROBLEM
+#define ANN_RECOVERED TLSRPT_ALERT_ANN_RECOVERED
+#define P_OPEN TLSRPT_ALERT_STATE_OPEN
+#define P_RECOVERED TLSRPT_ALERT_STATE_RECOVERED
 
 struct pfail {
 	char domain[TLSRPT_ALERT_NAME], ptype[32], rtype[64], mx[TLSRPT_ALERT_NAME], ip[64];
@@ -90,18 +60,12 @@ struct mark {
 
 struct tlsrpt_alert {
 	struct tlsrpt_alert_conf c;
-	struct problem prob[TLSRPT_ALERT_MAX_PROBLEMS];
-	struct reporter rep[TLSRPT_ALERT_MAX_REPORTERS];
-	struct domain dom[TLSRPT_ALERT_MAX_DOMAINS];
-	struct filepos old[TLSRPT_ALERT_MAX_FILES], cur[TLSRPT_ALERT_MAX_FILES];
+	struct tlsrpt_alert_problem prob[TLSRPT_ALERT_MAX_PROBLEMS];
+	struct tlsrpt_alert_reporter rep[TLSRPT_ALERT_MAX_REPORTERS];
+	struct tlsrpt_alert_domain dom[TLSRPT_ALERT_MAX_DOMAINS];
 	struct pending pend[TLSRPT_ALERT_MAX_PENDING];
 	unsigned long seq;
-	/* reports judged (J) and left unfinished once (C) after a position
-	   moved back; the last run's and this run's */
-	struct mark judged_old[MAX_MARKS], judged_new[MAX_MARKS];
-	size_t njudged_old, njudged_new;
-	struct mark carried_old[TLSRPT_ALERT_MAX_PENDING], carried_new[TLSRPT_ALERT_MAX_PENDING];
-	size_t ncarried_old, ncarried_new;
+	struct tlsrpt_cursor *cur; /* the caller's, for reports read from files; may be NULL */
 	struct tlsrpt_alert_event ev[TLSRPT_ALERT_MAX_EVENTS];
 	size_t nev;
 };
@@ -129,29 +93,13 @@ const char *tlsrpt_alert_name(enum tlsrpt_alert_kind k)
 	return "unknown";
 }
 
-/* put - bounded copy with control characters, tab and comma as '?'; lower-cased when asked */
-static void put(char *dst, size_t size, const char *src, int lower)
-{
-	size_t i;
-
-	if (src == NULL) {
-		src = "";
-	}
-	for (i = 0; i + 1 < size && src[i] != '\0'; i++) {
-		unsigned char ch = (unsigned char)src[i];
-
-		dst[i] = ch < 0x20 || ch == 0x7f || ch == ',' ? '?'
-		         : lower                              ? tlsrpt_lower(ch)
-		                                              : (char)ch;
-	}
-	dst[i] = '\0';
-}
-
-#define PUT(dst, src) put((dst), sizeof(dst), (src), 0)
-#define PUTLOW(dst, src) put((dst), sizeof(dst), (src), 1)
+/* PUT, PUTLOW - bounded copy with control characters, tab and comma as '?'; lower-cased */
+#define PUT(dst, src) TLSRPT_STRCOPY(dst, src, TLSRPT_COPY_FIELD)
+#define PUTLOW(dst, src) TLSRPT_STRCOPY(dst, src, TLSRPT_COPY_FIELD | TLSRPT_COPY_LOWER)
 
 /* tlsrpt_alert_new - an empty machine */
-struct tlsrpt_alert *tlsrpt_alert_new(const struct tlsrpt_alert_conf *c, char *err, size_t errlen)
+struct tlsrpt_alert *tlsrpt_alert_new(const struct tlsrpt_alert_conf *c, struct tlsrpt_cursor *cur,
+                                      char *err, size_t errlen)
 {
 	struct tlsrpt_alert *a = calloc(1, sizeof(*a));
 
@@ -160,6 +108,7 @@ struct tlsrpt_alert *tlsrpt_alert_new(const struct tlsrpt_alert_conf *c, char *e
 		return NULL;
 	}
 	a->c = *c;
+	a->cur = cur;
 	return a;
 }
 
@@ -178,13 +127,14 @@ static const char *receiver(const char *mx, const char *ip)
 }
 
 /* prob_find - the problem of a key; NULL when none */
-static struct problem *prob_find(struct tlsrpt_alert *a, const char *domain, const char *ptype,
-                                 const char *rtype, const char *mx, const char *ip)
+static struct tlsrpt_alert_problem *prob_find(struct tlsrpt_alert *a, const char *domain,
+                                              const char *ptype, const char *rtype, const char *mx,
+                                              const char *ip)
 {
 	size_t i;
 
 	for (i = 0; i < TLSRPT_ALERT_MAX_PROBLEMS; i++) {
-		struct problem *p = &a->prob[i];
+		struct tlsrpt_alert_problem *p = &a->prob[i];
 
 		if (p->used && strcmp(p->domain, domain) == 0 && strcmp(p->ptype, ptype) == 0 &&
 		    strcmp(p->rtype, rtype) == 0 &&
@@ -196,9 +146,9 @@ static struct problem *prob_find(struct tlsrpt_alert *a, const char *domain, con
 }
 
 /* prob_new - a fresh problem entry; the one failing longest ago is reused when full */
-static struct problem *prob_new(struct tlsrpt_alert *a)
+static struct tlsrpt_alert_problem *prob_new(struct tlsrpt_alert *a)
 {
-	struct problem *old = &a->prob[0];
+	struct tlsrpt_alert_problem *old = &a->prob[0];
 	size_t i;
 
 	for (i = 0; i < TLSRPT_ALERT_MAX_PROBLEMS; i++) {
@@ -216,13 +166,14 @@ static struct problem *prob_new(struct tlsrpt_alert *a)
 }
 
 /* rep_get - the entry of (domain, reporter); created (oldest reused) when absent */
-static struct reporter *rep_get(struct tlsrpt_alert *a, const char *domain, const char *id)
+static struct tlsrpt_alert_reporter *rep_get(struct tlsrpt_alert *a, const char *domain,
+                                             const char *id)
 {
-	struct reporter *old = &a->rep[0], *fr = NULL;
+	struct tlsrpt_alert_reporter *old = &a->rep[0], *fr = NULL;
 	size_t i;
 
 	for (i = 0; i < TLSRPT_ALERT_MAX_REPORTERS; i++) {
-		struct reporter *r = &a->rep[i];
+		struct tlsrpt_alert_reporter *r = &a->rep[i];
 
 		if (!r->used) {
 			if (fr == NULL) {
@@ -248,13 +199,13 @@ static struct reporter *rep_get(struct tlsrpt_alert *a, const char *domain, cons
 }
 
 /* dom_get - the entry of a domain; created (the one reported longest ago reused) when absent */
-static struct domain *dom_get(struct tlsrpt_alert *a, const char *name, long long now)
+static struct tlsrpt_alert_domain *dom_get(struct tlsrpt_alert *a, const char *name, long long now)
 {
-	struct domain *old = &a->dom[0], *fr = NULL;
+	struct tlsrpt_alert_domain *old = &a->dom[0], *fr = NULL;
 	size_t i;
 
 	for (i = 0; i < TLSRPT_ALERT_MAX_DOMAINS; i++) {
-		struct domain *d = &a->dom[i];
+		struct tlsrpt_alert_domain *d = &a->dom[i];
 
 		if (!d->used) {
 			if (fr == NULL) {
@@ -375,35 +326,11 @@ static struct pdom *pdom_get(struct pending *e, const char *name)
 	return &e->dom[e->ndom++];
 }
 
-/* marked - 1 when (ino, off) is among the n marks */
-static int marked(const struct mark *m, size_t n, unsigned long long ino, unsigned long long off)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (m[i].ino == ino && m[i].off == off) {
-			return 1;
-		}
-	}
-	return 0;
-}
-
-/* mark_add - append (ino, off) unless full */
-static void mark_add(struct mark *m, size_t *n, size_t max, unsigned long long ino,
-                     unsigned long long off)
-{
-	if (*n < max) {
-		m[*n].ino = ino;
-		m[*n].off = off;
-		(*n)++;
-	}
-}
-
 /* raise - one failure kind of a judged report above the thresholds */
 static void raise_problem(struct tlsrpt_alert *a, const struct pending *e, const struct pfail *f,
                           const struct pdom *d, long long now)
 {
-	struct problem *p = prob_find(a, f->domain, f->ptype, f->rtype, f->mx, f->ip);
+	struct tlsrpt_alert_problem *p = prob_find(a, f->domain, f->ptype, f->rtype, f->mx, f->ip);
 
 	if (p != NULL && p->state == P_RECOVERED) {
 		if (e->day <= p->recovered_day) {
@@ -446,8 +373,8 @@ static void judge(struct tlsrpt_alert *a, struct pending *e, long long now)
 	size_t i, j;
 
 	for (i = 0; i < e->ndom; i++) {
-		struct domain *d = dom_get(a, e->dom[i].name, now);
-		struct reporter *r;
+		struct tlsrpt_alert_domain *d = dom_get(a, e->dom[i].name, now);
+		struct tlsrpt_alert_reporter *r;
 
 		d->last = now;
 		d->announced = 0;
@@ -476,7 +403,7 @@ static void judge(struct tlsrpt_alert *a, struct pending *e, long long now)
 	}
 	/* recovery: a reporter that saw an open problem shows the domain without it */
 	for (i = 0; i < TLSRPT_ALERT_MAX_PROBLEMS; i++) {
-		struct problem *p = &a->prob[i];
+		struct tlsrpt_alert_problem *p = &a->prob[i];
 		int covered = 0, present = 0;
 
 		if (!p->used || p->state != P_OPEN || e->day <= p->last_day ||
@@ -505,7 +432,7 @@ static void judge(struct tlsrpt_alert *a, struct pending *e, long long now)
 		}
 	}
 	if (e->has_pos) {
-		mark_add(a->judged_new, &a->njudged_new, MAX_MARKS, e->ino, e->off);
+		tlsrpt_cursor_judged(a->cur, e->ino, e->off);
 	}
 	e->used = 0;
 }
@@ -548,12 +475,10 @@ static void add_report(struct tlsrpt_alert *a, const struct tlsrpt_logline *ll, 
 	if ((e = pend_find(a, ll)) != NULL) {
 		judge(a, e, now);
 	}
-	if (pos != NULL && marked(a->judged_old, a->njudged_old, pos->ino, pos->off)) {
-		/* read again after the position moved back: judged last run */
-		mark_add(a->judged_new, &a->njudged_new, MAX_MARKS, pos->ino, pos->off);
-		return;
+	if (pos != NULL && tlsrpt_cursor_seen(a->cur, pos->ino, pos->off)) {
+		return; /* read again after the position moved back: judged last run */
 	}
-	if (tlsrpt_logline_day(start, strlen(start), &day) < 0) {
+	if (tlsrpt_calendar_day(start, strlen(start), &day) < 0) {
 		day = (long)(now / 86400);
 	}
 	e = pend_new(a, now);
@@ -681,7 +606,7 @@ static void end_message(struct tlsrpt_alert *a, const struct tlsrpt_logline *ll,
 static void own_event(struct tlsrpt_alert *a, const struct tlsrpt_logline *ll, long long now)
 {
 	char dom[TLSRPT_ALERT_NAME], mx[TLSRPT_ALERT_NAME], ip[64], pt[32], rt[64];
-	struct problem *p;
+	struct tlsrpt_alert_problem *p;
 
 	PUTLOW(dom, get_or(ll, "policy-domain", ""));
 	if (strcmp(ll->word, "silent") == 0) {
@@ -691,7 +616,7 @@ static void own_event(struct tlsrpt_alert *a, const struct tlsrpt_logline *ll, l
 			char id[TLSRPT_ALERT_NAME];
 
 			PUTLOW(id, who);
-			struct reporter *r = rep_get(a, dom, id);
+			struct tlsrpt_alert_reporter *r = rep_get(a, dom, id);
 			if (r->last == 0) {
 				r->last = now;
 			}
@@ -776,7 +701,7 @@ void tlsrpt_alert_add_at(struct tlsrpt_alert *a, const struct tlsrpt_logline *ll
 {
 	struct mark m = {ino, off};
 
-	add(a, ll, (long long)now, &m);
+	add(a, ll, (long long)now, a->cur != NULL ? &m : NULL);
 }
 
 /* ---------------------------------------------------------------- events */
@@ -798,7 +723,8 @@ static struct tlsrpt_alert_event *event(struct tlsrpt_alert *a, enum tlsrpt_aler
 }
 
 /* prob_event - a problem or recovered event of p */
-static int prob_event(struct tlsrpt_alert *a, struct problem *p, enum tlsrpt_alert_kind k)
+static int prob_event(struct tlsrpt_alert *a, struct tlsrpt_alert_problem *p,
+                      enum tlsrpt_alert_kind k)
 {
 	struct tlsrpt_alert_event *ev = event(a, k, p->domain);
 
@@ -823,51 +749,27 @@ static int prob_event(struct tlsrpt_alert *a, struct problem *p, enum tlsrpt_ale
 /*
  * finish_pending - the reports still open at the end of the run.  One read
  * from a file without its message's action line may be cut by the run
- * (the milter was still logging it): it is left for the next run, whose
- * position in that file moves back to its report line; the reports judged
- * after that line are remembered, so the next run skips them.  Left once
+ * (the milter was still logging it): it is left for the next run, and the
+ * cursor moves that file's position back to its report line.  Left once
  * already (its action line never came), or not from a file: judged now.
  */
 static void finish_pending(struct tlsrpt_alert *a, long long t)
 {
-	size_t i, j, n;
+	size_t i;
 
-	a->ncarried_new = 0;
 	for (i = 0; i < TLSRPT_ALERT_MAX_PENDING; i++) {
 		struct pending *e = &a->pend[i];
 
 		if (!e->used) {
 			continue;
 		}
-		if (!e->has_pos || marked(a->carried_old, a->ncarried_old, e->ino, e->off)) {
+		if (!e->has_pos || tlsrpt_cursor_carried_before(a->cur, e->ino, e->off)) {
 			judge(a, e, t);
 			continue;
 		}
-		mark_add(a->carried_new, &a->ncarried_new, TLSRPT_ALERT_MAX_PENDING, e->ino,
-		         e->off);
+		tlsrpt_cursor_carry(a->cur, e->ino, e->off);
 		e->used = 0;
 	}
-	/* positions back to the earliest report left, per file */
-	for (i = 0; i < TLSRPT_ALERT_MAX_FILES; i++) {
-		for (j = 0; j < a->ncarried_new; j++) {
-			if (a->cur[i].used && a->cur[i].ino == a->carried_new[j].ino &&
-			    a->carried_new[j].off < a->cur[i].off) {
-				a->cur[i].off = a->carried_new[j].off;
-			}
-		}
-	}
-	/* judged reports that the next run reads again: those past a moved position */
-	for (i = n = 0; i < a->njudged_new; i++) {
-		for (j = 0; j < TLSRPT_ALERT_MAX_FILES; j++) {
-			if (a->cur[j].used && a->cur[j].ino == a->judged_new[i].ino &&
-			    a->judged_new[i].off >= a->cur[j].off &&
-			    marked(a->carried_new, a->ncarried_new, a->cur[j].ino, a->cur[j].off)) {
-				a->judged_new[n++] = a->judged_new[i];
-				break;
-			}
-		}
-	}
-	a->njudged_new = n;
 }
 
 /* tlsrpt_alert_finish - judge, expire, and collect the run's events */
@@ -879,7 +781,7 @@ const struct tlsrpt_alert_event *tlsrpt_alert_finish(struct tlsrpt_alert *a, tim
 	a->nev = 0;
 	finish_pending(a, t);
 	for (i = 0; i < TLSRPT_ALERT_MAX_PROBLEMS; i++) {
-		struct problem *p = &a->prob[i];
+		struct tlsrpt_alert_problem *p = &a->prob[i];
 		long long last = p->last_fail > p->recovered_at ? p->last_fail : p->recovered_at;
 
 		if (!p->used) {
@@ -901,7 +803,7 @@ const struct tlsrpt_alert_event *tlsrpt_alert_finish(struct tlsrpt_alert *a, tim
 		}
 	}
 	for (i = 0; i < TLSRPT_ALERT_MAX_REPORTERS; i++) {
-		struct reporter *r = &a->rep[i];
+		struct tlsrpt_alert_reporter *r = &a->rep[i];
 		struct tlsrpt_alert_event *ev;
 
 		if (r->used && !r->announced && t - r->last >= a->c.silent_after &&
@@ -912,7 +814,7 @@ const struct tlsrpt_alert_event *tlsrpt_alert_finish(struct tlsrpt_alert *a, tim
 		}
 	}
 	for (i = 0; i < TLSRPT_ALERT_MAX_DOMAINS; i++) {
-		struct domain *d = &a->dom[i];
+		struct tlsrpt_alert_domain *d = &a->dom[i];
 		long long since = d->last != 0 ? d->last : d->since;
 		struct tlsrpt_alert_event *ev;
 
@@ -926,269 +828,66 @@ const struct tlsrpt_alert_event *tlsrpt_alert_finish(struct tlsrpt_alert *a, tim
 	return a->ev;
 }
 
-/* ---------------------------------------------------------------- files */
+/* ---------------------------------------------------------------- records */
 
-/* tlsrpt_alert_pos - where the file with this inode was left */
-unsigned long long tlsrpt_alert_pos(const struct tlsrpt_alert *a, unsigned long long ino)
+/* tlsrpt_alert_problem_at - a problem slot in use, else NULL */
+const struct tlsrpt_alert_problem *tlsrpt_alert_problem_at(const struct tlsrpt_alert *a, size_t i)
 {
-	size_t i;
-
-	for (i = 0; i < TLSRPT_ALERT_MAX_FILES; i++) {
-		if (a->old[i].used && a->old[i].ino == ino) {
-			return a->old[i].off;
-		}
-	}
-	return 0;
+	return i < TLSRPT_ALERT_MAX_PROBLEMS && a->prob[i].used ? &a->prob[i] : NULL;
 }
 
-/* tlsrpt_alert_begin_files - the loaded positions become the ones looked up */
-void tlsrpt_alert_begin_files(struct tlsrpt_alert *a)
+/* tlsrpt_alert_reporter_at - a reporter slot in use, else NULL */
+const struct tlsrpt_alert_reporter *tlsrpt_alert_reporter_at(const struct tlsrpt_alert *a, size_t i)
 {
-	memcpy(a->old, a->cur, sizeof(a->old));
-	memset(a->cur, 0, sizeof(a->cur));
+	return i < TLSRPT_ALERT_MAX_REPORTERS && a->rep[i].used ? &a->rep[i] : NULL;
 }
 
-/* tlsrpt_alert_set_pos - remember where a file of this run ends */
-void tlsrpt_alert_set_pos(struct tlsrpt_alert *a, const char *path, unsigned long long ino,
-                          unsigned long long off)
+/* tlsrpt_alert_domain_at - a domain slot in use, else NULL */
+const struct tlsrpt_alert_domain *tlsrpt_alert_domain_at(const struct tlsrpt_alert *a, size_t i)
 {
-	size_t i;
-
-	for (i = 0; i < TLSRPT_ALERT_MAX_FILES; i++) {
-		if (!a->cur[i].used || a->cur[i].ino == ino) {
-			a->cur[i].used = 1;
-			PUT(a->cur[i].path, path);
-			a->cur[i].ino = ino;
-			a->cur[i].off = off;
-			return;
-		}
-	}
+	return i < TLSRPT_ALERT_MAX_DOMAINS && a->dom[i].used ? &a->dom[i] : NULL;
 }
 
-/* ---------------------------------------------------------------- state file */
-
-/* split - tab-separated fields of line (changed in place); their number */
-static size_t split(char *line, char **f, size_t max)
+/* tlsrpt_alert_restore_problem - a problem read back: a new entry */
+void tlsrpt_alert_restore_problem(struct tlsrpt_alert *a, const struct tlsrpt_alert_problem *r)
 {
-	size_t n = 0;
+	struct tlsrpt_alert_problem *p = prob_new(a);
 
-	while (n < max) {
-		f[n++] = line;
-		if ((line = strchr(line, '\t')) == NULL) {
-			break;
-		}
-		*line++ = '\0';
-	}
-	return line == NULL ? n : max + 1;
+	PUT(p->domain, r->domain);
+	PUT(p->ptype, r->ptype);
+	PUT(p->rtype, r->rtype);
+	PUT(p->mx, r->mx);
+	PUT(p->ip, r->ip);
+	p->state = r->state == P_RECOVERED ? P_RECOVERED : P_OPEN;
+	p->announced = r->announced & (ANN_PROBLEM | ANN_RECOVERED);
+	p->opened = r->opened;
+	p->last_fail = r->last_fail;
+	p->recovered_at = r->recovered_at;
+	p->first_day = r->first_day;
+	p->last_day = r->last_day;
+	p->recovered_day = r->recovered_day;
+	p->failed = r->failed;
+	p->sessions = r->sessions;
+	snprintf(p->reporters, sizeof(p->reporters), "%s", r->reporters);
+	PUT(p->recovered_by, r->recovered_by);
 }
 
-/* num - a decimal field; 0 ok, -1 not one */
-static int num(const char *s, long long *v)
+/* tlsrpt_alert_restore_reporter - a reporter of a domain read back */
+void tlsrpt_alert_restore_reporter(struct tlsrpt_alert *a, const struct tlsrpt_alert_reporter *r)
 {
-	char *e;
+	struct tlsrpt_alert_reporter *e = rep_get(a, r->domain, r->id);
 
-	errno = 0;
-	*v = strtoll(s, &e, 10);
-	return errno != 0 || e == s || *e != '\0' ? -1 : 0;
+	e->last = r->last;
+	e->announced = r->announced != 0;
 }
 
-/* load_line - one entry; 0 or -1 when damaged */
-static int load_line(struct tlsrpt_alert *a, char *line)
+/* tlsrpt_alert_restore_domain - a domain read back */
+void tlsrpt_alert_restore_domain(struct tlsrpt_alert *a, const struct tlsrpt_alert_domain *r)
 {
-	char *f[20];
-	long long v[12];
-	size_t n = split(line, f, 20), i;
+	struct tlsrpt_alert_domain *d = dom_get(a, r->name, r->since);
 
-	if (strcmp(f[0], "P") == 0 && n == 18) {
-		struct problem *p = prob_new(a);
-
-		for (i = 0; i < 10; i++) {
-			if (num(f[6 + i], &v[i]) < 0) {
-				return -1;
-			}
-		}
-		PUT(p->domain, f[1]);
-		PUT(p->ptype, f[2]);
-		PUT(p->rtype, f[3]);
-		PUT(p->mx, f[4]);
-		PUT(p->ip, f[5]);
-		p->state = v[0] == P_RECOVERED;
-		p->announced = (int)v[1] & (ANN_PROBLEM | ANN_RECOVERED);
-		p->opened = v[2];
-		p->last_fail = v[3];
-		p->recovered_at = v[4];
-		p->first_day = (long)v[5];
-		p->last_day = (long)v[6];
-		p->recovered_day = (long)v[7];
-		p->failed = (unsigned long long)v[8];
-		p->sessions = (unsigned long long)v[9];
-		snprintf(p->reporters, sizeof(p->reporters), "%s", f[16]);
-		PUT(p->recovered_by, f[17]);
-		return 0;
-	}
-	if (strcmp(f[0], "R") == 0 && n == 5 && num(f[3], &v[0]) == 0 && num(f[4], &v[1]) == 0) {
-		struct reporter *r = rep_get(a, f[1], f[2]);
-
-		r->last = v[0];
-		r->announced = v[1] != 0;
-		return 0;
-	}
-	if (strcmp(f[0], "D") == 0 && n == 6 && num(f[2], &v[0]) == 0 && num(f[3], &v[1]) == 0 &&
-	    num(f[4], &v[2]) == 0 && num(f[5], &v[3]) == 0) {
-		struct domain *d = dom_get(a, f[1], v[1]);
-
-		d->last = v[0];
-		d->since = v[1];
-		d->expected = v[2] != 0;
-		d->announced = v[3] != 0;
-		return 0;
-	}
-	if ((strcmp(f[0], "J") == 0 || strcmp(f[0], "C") == 0) && n == 3 && num(f[1], &v[0]) == 0 &&
-	    num(f[2], &v[1]) == 0) {
-		if (f[0][0] == 'J') {
-			mark_add(a->judged_old, &a->njudged_old, MAX_MARKS,
-			         (unsigned long long)v[0], (unsigned long long)v[1]);
-		} else {
-			mark_add(a->carried_old, &a->ncarried_old, TLSRPT_ALERT_MAX_PENDING,
-			         (unsigned long long)v[0], (unsigned long long)v[1]);
-		}
-		return 0;
-	}
-	if (strcmp(f[0], "F") == 0 && n == 4 && num(f[1], &v[0]) == 0 && num(f[2], &v[1]) == 0 &&
-	    v[1] >= 0) {
-		tlsrpt_alert_set_pos(a, f[3], (unsigned long long)v[0], (unsigned long long)v[1]);
-		return 0;
-	}
-	return -1;
-}
-
-/* reset - forget everything but the configuration */
-static void reset(struct tlsrpt_alert *a)
-{
-	struct tlsrpt_alert_conf c = a->c;
-
-	memset(a, 0, sizeof(*a));
-	a->c = c;
-}
-
-/* tlsrpt_alert_load - read the state file */
-int tlsrpt_alert_load(struct tlsrpt_alert *a, const char *path, char *err, size_t errlen)
-{
-	char line[2048], e[128];
-	unsigned long lineno = 0;
-	FILE *fp = fopen(path, "re");
-	int damaged = 0;
-
-	if (fp == NULL) {
-		if (errno == ENOENT) {
-			return 0;
-		}
-		tlsrpt_errbuf_errno(errno, e, sizeof(e));
-		tlsrpt_errbuf_set(err, errlen, "state file %s: %s", path, e);
-		return -1;
-	}
-	while (fgets(line, sizeof(line), fp) != NULL) {
-		size_t len = strlen(line);
-
-		lineno++;
-		if (len == 0 || line[len - 1] != '\n') {
-			tlsrpt_errbuf_set(err, errlen, "state file %s: line %lu truncated", path,
-			                  lineno);
-			damaged = 1;
-			break;
-		}
-		line[len - 1] = '\0';
-		if (lineno == 1 ? strcmp(line, STATE_HEADER) != 0 : load_line(a, line) < 0) {
-			tlsrpt_errbuf_set(err, errlen, "state file %s: line %lu damaged", path,
-			                  lineno);
-			damaged = 1;
-			break;
-		}
-	}
-	if (!damaged && lineno == 0) {
-		tlsrpt_errbuf_set(err, errlen, "state file %s: empty", path);
-		damaged = 1;
-	}
-	fclose(fp);
-	if (damaged) {
-		reset(a);
-		return 1;
-	}
-	return 0;
-}
-
-/* tlsrpt_alert_save - PATH.tmp, fsync, rename */
-int tlsrpt_alert_save(const struct tlsrpt_alert *a, const char *path, char *err, size_t errlen)
-{
-	char tmp[4096], e[128];
-	FILE *fp;
-	size_t i;
-	int fd;
-
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= sizeof(tmp)) {
-		tlsrpt_errbuf_set(err, errlen, "state file name too long");
-		return -1;
-	}
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640)) < 0 ||
-	    (fp = fdopen(fd, "w")) == NULL) {
-		tlsrpt_errbuf_errno(errno, e, sizeof(e));
-		tlsrpt_errbuf_set(err, errlen, "state file %s: %s", tmp, e);
-		if (fd >= 0) {
-			close(fd);
-		}
-		return -1;
-	}
-	fprintf(fp, "%s\n", STATE_HEADER);
-	for (i = 0; i < TLSRPT_ALERT_MAX_PROBLEMS; i++) {
-		const struct problem *p = &a->prob[i];
-
-		if (p->used) {
-			fprintf(fp,
-			        "P\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t%lld\t%lld\t%lld\t%ld\t%ld\t%ld\t%llu\t%llu\t%s\t%s\n",
-			        p->domain, p->ptype, p->rtype, p->mx, p->ip, p->state, p->announced,
-			        p->opened, p->last_fail, p->recovered_at, p->first_day, p->last_day,
-			        p->recovered_day, p->failed, p->sessions, p->reporters,
-			        p->recovered_by);
-		}
-	}
-	for (i = 0; i < TLSRPT_ALERT_MAX_REPORTERS; i++) {
-		if (a->rep[i].used) {
-			fprintf(fp, "R\t%s\t%s\t%lld\t%d\n", a->rep[i].domain, a->rep[i].id,
-			        a->rep[i].last, a->rep[i].announced);
-		}
-	}
-	for (i = 0; i < TLSRPT_ALERT_MAX_DOMAINS; i++) {
-		const struct domain *d = &a->dom[i];
-
-		if (d->used) {
-			fprintf(fp, "D\t%s\t%lld\t%lld\t%d\t%d\n", d->name, d->last, d->since,
-			        d->expected, d->announced);
-		}
-	}
-	for (i = 0; i < TLSRPT_ALERT_MAX_FILES; i++) {
-		if (a->cur[i].used) {
-			fprintf(fp, "F\t%llu\t%llu\t%s\n", a->cur[i].ino, a->cur[i].off,
-			        a->cur[i].path);
-		}
-	}
-	for (i = 0; i < a->njudged_new; i++) {
-		fprintf(fp, "J\t%llu\t%llu\n", a->judged_new[i].ino, a->judged_new[i].off);
-	}
-	for (i = 0; i < a->ncarried_new; i++) {
-		fprintf(fp, "C\t%llu\t%llu\n", a->carried_new[i].ino, a->carried_new[i].off);
-	}
-	if (fflush(fp) != 0 || ferror(fp) || fsync(fd) != 0) {
-		tlsrpt_errbuf_errno(errno, e, sizeof(e));
-		tlsrpt_errbuf_set(err, errlen, "state file %s: %s", tmp, e);
-		fclose(fp);
-		unlink(tmp);
-		return -1;
-	}
-	if (fclose(fp) != 0 || rename(tmp, path) != 0) {
-		tlsrpt_errbuf_errno(errno, e, sizeof(e));
-		tlsrpt_errbuf_set(err, errlen, "state file %s: %s", path, e);
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
+	d->last = r->last;
+	d->since = r->since;
+	d->expected = r->expected != 0;
+	d->announced = r->announced != 0;
 }

@@ -4,7 +4,7 @@
  * An alert machine is fed the milter's parsed log lines (logline.h) that
  * are new since its last run, all taken as seen at the run's time `now`
  * (the caller's clock, so tests can simulate days), and keeps what it must
- * remember between runs in a small state (tlsrpt_alert_load/_save).  The
+ * remember between runs in a small state (alertstate.h).  The
  * lines of one report are grouped by syslog host, prefix (queue ID) and
  * report-id; a report is judged when the message's action line comes, when
  * TLSRPT_ALERT_MAX_PENDING newer reports are open, or at the end of the
@@ -30,19 +30,17 @@
  * found in the log counts as announced, so a state rebuilt by reading the
  * logs from their start announces nothing twice.
  *
- * State file: text, first line "tlsrpt-alert-state 1", then one entry per
- * line, tab-separated, control characters never written: P (problem), R
- * (reporter of a domain), D (domain), F (file position: inode, offset,
- * path), J and C (inode, offset of a report line judged, or left
- * unfinished, after a position moved back).  Saved to PATH.tmp, fsync'ed, renamed over PATH.  A
- * damaged file (bad header, bad line, truncated) loads as empty with a note, and the caller rereads
- * its logs from their start to rebuild it.
+ * What the machine remembers (its problems, reporters and domains) is
+ * handed to the state file (alertstate.h) as records and restored from
+ * it; where each log file was left is the cursor's (cursor.h), which the
+ * machine is given to mark the reports it judges or leaves for the next
+ * run.
  *
  * Bounds: TLSRPT_ALERT_MAX_PROBLEMS problems, TLSRPT_ALERT_MAX_REPORTERS
  * reporter entries, TLSRPT_ALERT_MAX_DOMAINS domains (the oldest are
- * forgotten first), TLSRPT_ALERT_MAX_FILES positions, TLSRPT_ALERT_MAX_EVENTS
- * events per run (further ones wait for the next run).  No globals, no
- * printing; errors go into the caller's buffer.
+ * forgotten first), TLSRPT_ALERT_MAX_EVENTS events per run (further ones
+ * wait for the next run).  No globals, no printing; errors go into the
+ * caller's buffer.
  */
 #ifndef TLSRPT_ALERT_H
 #define TLSRPT_ALERT_H
@@ -53,13 +51,13 @@
 #define TLSRPT_ALERT_MAX_PROBLEMS 1024
 #define TLSRPT_ALERT_MAX_REPORTERS 1024
 #define TLSRPT_ALERT_MAX_DOMAINS 256
-#define TLSRPT_ALERT_MAX_FILES 16
 #define TLSRPT_ALERT_MAX_EVENTS 256
-#define TLSRPT_ALERT_MAX_PENDING 64
-#define TLSRPT_ALERT_NAME 264 /* a logged value is at most 256 bytes, NUL */
-#define TLSRPT_ALERT_LIST 520 /* reporters joined with "," */
+#define TLSRPT_ALERT_MAX_PENDING 64 /* TLSRPT_CURSOR_MAX_CARRIED */
+#define TLSRPT_ALERT_NAME 264       /* a logged value is at most 256 bytes, NUL */
+#define TLSRPT_ALERT_LIST 520       /* reporters joined with "," */
 
 struct tlsrpt_logline;
+struct tlsrpt_cursor;
 
 struct tlsrpt_alert_conf {
 	long window;                   /* AlertWindow, seconds (default 7 days) */
@@ -87,23 +85,64 @@ struct tlsrpt_alert_event {
 	                     silent: last report seen (epoch seconds) */
 };
 
+/* what the machine remembers between runs, as the state file keeps it */
+#define TLSRPT_ALERT_STATE_OPEN 0      /* a problem's state */
+#define TLSRPT_ALERT_STATE_RECOVERED 1 /* a problem's state */
+#define TLSRPT_ALERT_ANN_PROBLEM 1     /* a problem's announced bits */
+#define TLSRPT_ALERT_ANN_RECOVERED 2
+
+struct tlsrpt_alert_problem {
+	int used; /* the machine's: a slot in use */
+	char domain[TLSRPT_ALERT_NAME], ptype[32], rtype[64], mx[TLSRPT_ALERT_NAME], ip[64];
+	char reporters[TLSRPT_ALERT_LIST], recovered_by[TLSRPT_ALERT_NAME];
+	int state, announced;
+	long long opened, last_fail, recovered_at;
+	long first_day, last_day, recovered_day;
+	unsigned long long failed, sessions;
+};
+
+struct tlsrpt_alert_reporter { /* a reporter of a domain */
+	int used, announced;
+	char domain[TLSRPT_ALERT_NAME], id[TLSRPT_ALERT_NAME];
+	long long last;
+};
+
+struct tlsrpt_alert_domain {
+	int used, announced, expected;
+	char name[TLSRPT_ALERT_NAME];
+	long long last, since; /* last report (0 none), first known */
+};
+
 struct tlsrpt_alert;
 
 /* tlsrpt_alert_defaults - the documented defaults into *c */
 void tlsrpt_alert_defaults(struct tlsrpt_alert_conf *c);
 
-/* tlsrpt_alert_new - an empty machine; NULL with err */
-struct tlsrpt_alert *tlsrpt_alert_new(const struct tlsrpt_alert_conf *c, char *err, size_t errlen);
+/*
+ * tlsrpt_alert_new - an empty machine; NULL with err.  cur (may be NULL)
+ * is where it marks the reports read from files (tlsrpt_alert_add_at):
+ * the caller keeps it, and frees it after the machine.
+ */
+struct tlsrpt_alert *tlsrpt_alert_new(const struct tlsrpt_alert_conf *c, struct tlsrpt_cursor *cur,
+                                      char *err, size_t errlen);
 
 /*
- * tlsrpt_alert_load - read the state file (it need not exist).  0 loaded
- * or absent; 1 damaged: the machine is left empty and err says why (the
- * caller warns and rereads its logs); -1 unreadable (err says why).
+ * tlsrpt_alert_problem_at, _reporter_at, _domain_at - the i-th slot of
+ * each table (i below its TLSRPT_ALERT_MAX_*), NULL when it is not in use
  */
-int tlsrpt_alert_load(struct tlsrpt_alert *a, const char *path, char *err, size_t errlen);
+const struct tlsrpt_alert_problem *tlsrpt_alert_problem_at(const struct tlsrpt_alert *a, size_t i);
+const struct tlsrpt_alert_reporter *tlsrpt_alert_reporter_at(const struct tlsrpt_alert *a,
+                                                             size_t i);
+const struct tlsrpt_alert_domain *tlsrpt_alert_domain_at(const struct tlsrpt_alert *a, size_t i);
 
-/* tlsrpt_alert_save - write the state atomically; 0 or -1 with err */
-int tlsrpt_alert_save(const struct tlsrpt_alert *a, const char *path, char *err, size_t errlen);
+/*
+ * tlsrpt_alert_restore_problem, _reporter, _domain - one record read back
+ * from the state file (names cleaned as the machine keeps them; a record
+ * for an entry already there updates it; the oldest is reused when full)
+ */
+void tlsrpt_alert_restore_problem(struct tlsrpt_alert *a, const struct tlsrpt_alert_problem *p);
+void tlsrpt_alert_restore_reporter(struct tlsrpt_alert *a, const struct tlsrpt_alert_reporter *r);
+void tlsrpt_alert_restore_domain(struct tlsrpt_alert *a, const struct tlsrpt_alert_domain *d);
 
 /* tlsrpt_alert_expect - a domain that should have reports (silent when none come) */
 void tlsrpt_alert_expect(struct tlsrpt_alert *a, const char *domain, time_t now);
@@ -115,9 +154,10 @@ void tlsrpt_alert_add(struct tlsrpt_alert *a, const struct tlsrpt_logline *ll, t
  * tlsrpt_alert_add_at - the same for a line read from a file (inode ino)
  * at offset off.  A report from a file whose message has no action line
  * yet at the end of the run is left for the next run: tlsrpt_alert_finish
- * moves that file's position back to its report line (the run may have
- * cut the message), and the next run skips the reports judged after it.
- * Left a second time, it is judged as it is.
+ * tells the cursor, which moves that file's position back to its report
+ * line (the run may have cut the message), and the next run skips the
+ * reports judged after it.  Left a second time, it is judged as it is.
+ * Without a cursor, the same as tlsrpt_alert_add.
  */
 void tlsrpt_alert_add_at(struct tlsrpt_alert *a, const struct tlsrpt_logline *ll, time_t now,
                          unsigned long long ino, unsigned long long off);
@@ -128,18 +168,6 @@ void tlsrpt_alert_add_at(struct tlsrpt_alert *a, const struct tlsrpt_logline *ll
  * call or free); *n gets their number.  Each is marked announced.
  */
 const struct tlsrpt_alert_event *tlsrpt_alert_finish(struct tlsrpt_alert *a, time_t now, size_t *n);
-
-/* tlsrpt_alert_pos - the offset where the file with inode ino was left; 0 when unknown */
-unsigned long long tlsrpt_alert_pos(const struct tlsrpt_alert *a, unsigned long long ino);
-
-/*
- * tlsrpt_alert_set_pos - remember a file's position.  Call for every file
- * of the run after tlsrpt_alert_begin_files: positions of files not named
- * in a run are dropped at the next save.
- */
-void tlsrpt_alert_begin_files(struct tlsrpt_alert *a);
-void tlsrpt_alert_set_pos(struct tlsrpt_alert *a, const char *path, unsigned long long ino,
-                          unsigned long long off);
 
 /* tlsrpt_alert_name - "problem", "recovered", "silent" */
 const char *tlsrpt_alert_name(enum tlsrpt_alert_kind k);

@@ -1,44 +1,31 @@
 /*
  * alert_log.c - the alert mode's events as log lines (record.h formatter)
  *
- * The lines go through the same formatter as
- * the milter's own, so escaping, the 256-byte value cut and the
- * 2000-byte line bound are the same (doc/log-format.md); the prefix is
- * "ALERT".
+ * The lines go through the same formatter as the milter's own (common/
+ * record.h), so escaping, the 256-byte value cut and the 2000-byte line
+ * bound are the same (doc/log-format.md); the prefix is "ALERT".  The
+ * event words ("problem", "recovered", "silent") are the alert machine's
+ * own (tlsrpt_alert_name): the records are added by name, so the milter's
+ * event list does not carry them.  Dates are written by calendar.h.
  */
 #include "config.h"
 
 #include <stdio.h>
 #include <string.h>
 #include <syslog.h>
-#include <time.h>
 
 #include "alert.h"
 #include "alert_log.h"
+#include "calendar.h"
 #include "tlsrpt_limits.h"
 #include "meaning.h"
 #include "record.h"
 
-/* day_str - YYYY-MM-DD of a day number */
-static void day_str(long day, char *out, size_t len)
-{
-	time_t t = (time_t)day * 86400;
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(out, len, "%Y-%m-%d", &tm);
-}
-
 /* build - the record of one event; 0 or -1 without memory */
 static int build(struct tlsrpt_records *rs, const struct tlsrpt_alert_event *ev, long silent_days)
 {
-	static const enum tlsrpt_event evs[] = {
-	        [TLSRPT_ALERT_PROBLEM] = TLSRPT_EV_PROBLEM,
-	        [TLSRPT_ALERT_RECOVERED] = TLSRPT_EV_RECOVERED,
-	        [TLSRPT_ALERT_SILENT] = TLSRPT_EV_SILENT,
-	};
-	struct tlsrpt_record *r = tlsrpt_records_add(
-	        rs, evs[ev->kind],
+	struct tlsrpt_record *r = tlsrpt_records_add_named(
+	        rs, tlsrpt_alert_name(ev->kind),
 	        ev->kind == TLSRPT_ALERT_RECOVERED ? TLSRPT_SEV_NOTICE : TLSRPT_SEV_WARNING);
 	const struct tlsrpt_meaning *m;
 	char first[16], last[16];
@@ -53,7 +40,7 @@ static int build(struct tlsrpt_records *rs, const struct tlsrpt_alert_event *ev,
 			rc |= tlsrpt_record_str(r, "reporter", ev->reporters);
 		}
 		if (ev->last > 0) {
-			day_str(ev->last / 86400, last, sizeof(last));
+			tlsrpt_calendar_date(ev->last / 86400, last, sizeof(last));
 			rc |= tlsrpt_record_str(r, "last-seen", last);
 		} else {
 			rc |= tlsrpt_record_str(r, "last-seen", "none");
@@ -73,8 +60,8 @@ static int build(struct tlsrpt_records *rs, const struct tlsrpt_alert_event *ev,
 	                        ev->reporters);
 	rc |= tlsrpt_record_num(r, "failed-session-count", ev->failed);
 	rc |= tlsrpt_record_num(r, "total-session-count", ev->sessions);
-	day_str(ev->first, first, sizeof(first));
-	day_str(ev->last, last, sizeof(last));
+	tlsrpt_calendar_date(ev->first, first, sizeof(first));
+	tlsrpt_calendar_date(ev->last, last, sizeof(last));
 	rc |= tlsrpt_record_str(r, "first-day", first);
 	rc |= tlsrpt_record_str(r, "last-day", last);
 	if (ev->kind == TLSRPT_ALERT_PROBLEM &&

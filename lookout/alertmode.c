@@ -1,13 +1,14 @@
 /*
  * alertmode.c - tlsrpt-lookout --alert: stateful alerts from the new log lines
  *
- * Run every few minutes (tlsrpt-lookout-alert.timer, or cron).  Reads each named
- * plain log file from where the last run left it (by inode: a rotated file
- * is finished from its old offset, a new one read from 0), only whole
- * lines, feeds them to the alert machine (lookout/alert.c) as seen at --now,
- * writes its events to syslog (tag tlsrpt-milter, prefix ALERT, the
- * milter's LogFormat and LogFacility) or to standard output, then saves
- * the state: logged first, saved after, so a crash in between repeats
+ * Run every few minutes (tlsrpt-lookout-alert.timer, or cron).  Reads each
+ * named plain log file from where the last run left it (logfile.h,
+ * cursor.h: by inode, a rotated file is finished from its old offset, a
+ * new one read from 0), only whole lines, feeds them to the alert machine
+ * (alert.h) as seen at --now, writes its events to syslog (tag
+ * tlsrpt-milter, prefix ALERT, the milter's LogFormat and LogFacility) or
+ * to standard output, then saves the state (alertstate.h): logged first,
+ * saved after, so a crash in between repeats
  * nothing (the next run reads its own lines back) rather than losing
  * anything.  A damaged state file is reported with an error line and
  * rebuilt by reading the files from their start.  Exit: 0, or 2 for a
@@ -16,22 +17,22 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <syslog.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "alert.h"
 #include "alert_log.h"
-#include "conf.h"
+#include "calendar.h"
 #include "alertmode.h"
+#include "alertstate.h"
+#include "conf.h"
+#include "cursor.h"
+#include "logfile.h"
 #include "logline.h"
-#include "logscan.h"
 
 #define ALERT_MAX_DOMAINS 256
 
@@ -78,7 +79,7 @@ static int parse_now(const char *s, time_t *t)
 		*t = (time_t)v;
 		return 0;
 	}
-	if (strlen(s) < 10 || tlsrpt_logline_day(s, 10, &day) < 0) {
+	if (strlen(s) < 10 || tlsrpt_calendar_day(s, 10, &day) < 0) {
 		return -1;
 	}
 	if (s[10] != '\0' && sscanf(s + 10, "T%2u:%2u:%2u", &h, &m, &sec) < 2) {
@@ -91,100 +92,36 @@ static int parse_now(const char *s, time_t *t)
 	return 0;
 }
 
-/* read_config - expected domains, LogFormat and LogFacility from the milter's file */
-static int read_config(struct tlsrpt_alert *a, struct aopts *o)
+/* read_config - the milter's configuration: LogFormat and LogFacility into o; NULL (said) */
+static struct tlsrpt_conf *read_config(struct aopts *o)
 {
 	char err[512];
 	struct tlsrpt_conf *cfg = tlsrpt_conf_new(err, sizeof(err));
-	static const int fac[] = {LOG_MAIL,   LOG_DAEMON, LOG_USER,   LOG_LOCAL0,
-	                          LOG_LOCAL1, LOG_LOCAL2, LOG_LOCAL3, LOG_LOCAL4,
-	                          LOG_LOCAL5, LOG_LOCAL6, LOG_LOCAL7};
-	size_t i;
 
 	if (cfg == NULL || tlsrpt_conf_load(cfg, o->config, err, sizeof(err)) < 0) {
 		fprintf(stderr, "tlsrpt-lookout: %s\n", err);
 		tlsrpt_conf_free(cfg);
-		return -1;
-	}
-	for (i = 0; i < cfg->report_domains.n; i++) {
-		tlsrpt_alert_expect(a, cfg->report_domains.v[i], o->now);
+		return NULL;
 	}
 	if (o->format < 0) {
 		o->format = cfg->log_format;
 	}
-	if (cfg->log_facility >= 0 && (size_t)cfg->log_facility < sizeof(fac) / sizeof(fac[0])) {
-		o->facility = fac[cfg->log_facility];
-	}
-	tlsrpt_conf_free(cfg);
-	return 0;
+	o->facility = tlsrpt_conf_syslog_facility(cfg->log_facility);
+	return cfg;
 }
 
-static ssize_t fd_read(void *ctx, void *buf, size_t len)
-{
-	return read(*(int *)ctx, buf, len);
-}
+struct feed {
+	struct tlsrpt_alert *a;
+	time_t now;
+};
 
-/* scan - the new whole lines of one file into the machine; 0 or -1 (message printed) */
-static int scan(struct tlsrpt_alert *a, const char *path, time_t now)
+/* feed_line - one line of a log file into the machine */
+static void feed_line(void *ctx, const struct tlsrpt_logline *ll, unsigned long long ino,
+                      unsigned long long off)
 {
-	struct tlsrpt_logline *ll = malloc(sizeof(*ll));
-	struct tlsrpt_logscan *sc = NULL;
-	unsigned long long off;
-	unsigned char magic[2];
-	const char *line;
-	char err[256];
-	size_t len;
-	struct stat st;
-	int fd, r, rc = 0;
+	const struct feed *f = ctx;
 
-	if (ll == NULL) {
-		fprintf(stderr, "tlsrpt-lookout: out of memory\n");
-		return -1;
-	}
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 || fstat(fd, &st) < 0) {
-		if (errno == ENOENT) { /* not there (yet): a rotation that has not happened */
-			free(ll);
-			return 0;
-		}
-		fprintf(stderr, "tlsrpt-lookout: %s: %s\n", path, strerror(errno));
-		goto fail;
-	}
-	if (!S_ISREG(st.st_mode) ||
-	    (pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b)) {
-		fprintf(stderr, "tlsrpt-lookout: %s: --alert reads plain files only\n", path);
-		goto fail;
-	}
-	off = tlsrpt_alert_pos(a, (unsigned long long)st.st_ino);
-	if (off > (unsigned long long)st.st_size) {
-		off = 0; /* truncated in place (copytruncate): start again */
-	}
-	if (lseek(fd, (off_t)off, SEEK_SET) < 0 ||
-	    (sc = tlsrpt_logscan_new(fd_read, &fd, off)) == NULL) {
-		fprintf(stderr, "tlsrpt-lookout: %s: cannot read\n", path);
-		goto fail;
-	}
-	tlsrpt_logscan_whole_lines(sc);
-	while ((r = tlsrpt_logscan_next(sc, &line, &len, &off, err, sizeof(err))) > 0) {
-		if (tlsrpt_logline_parse(ll, line, len,
-		                         tlsrpt_logscan_bare(sc) ? TLSRPT_LOGLINE_BARE : 0)) {
-			tlsrpt_alert_add_at(a, ll, now, (unsigned long long)st.st_ino, off);
-		}
-	}
-	if (r < 0) {
-		fprintf(stderr, "tlsrpt-lookout: %s: %s\n", path, err);
-		rc = -1;
-	}
-	tlsrpt_alert_set_pos(a, path, (unsigned long long)st.st_ino, tlsrpt_logscan_end(sc));
-	tlsrpt_logscan_free(sc);
-	close(fd);
-	free(ll);
-	return rc;
-fail:
-	if (fd >= 0) {
-		close(fd);
-	}
-	free(ll);
-	return -1;
+	tlsrpt_alert_add_at(f->a, ll, f->now, ino, off);
 }
 
 /* out_format - the format of the event lines: --json, else LogFormat, else kv */
@@ -220,6 +157,9 @@ int tlsrpt_digest_alert_main(int argc, char **argv)
 	};
 	struct aopts o;
 	struct tlsrpt_alert *a;
+	struct tlsrpt_cursor *cur = NULL;
+	struct tlsrpt_conf *cfg = NULL;
+	struct feed feed;
 	const struct tlsrpt_alert_event *ev;
 	char err[512];
 	size_t n, i;
@@ -302,23 +242,25 @@ int tlsrpt_digest_alert_main(int argc, char **argv)
 		alert_usage();
 		return 2;
 	}
-	if ((a = tlsrpt_alert_new(&o.c, err, sizeof(err))) == NULL) {
-		fprintf(stderr, "tlsrpt-lookout: %s\n", err);
+	if (o.config != NULL && (cfg = read_config(&o)) == NULL) {
 		return 2;
 	}
-	if (o.config != NULL && read_config(a, &o) < 0) {
-		tlsrpt_alert_free(a);
+	if ((cur = tlsrpt_cursor_new(err, sizeof(err))) == NULL ||
+	    (a = tlsrpt_alert_new(&o.c, cur, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "tlsrpt-lookout: %s\n", err);
+		tlsrpt_cursor_free(cur);
+		tlsrpt_conf_free(cfg);
 		return 2;
 	}
 	if (!o.to_stdout) {
 		openlog(o.tag, LOG_PID, o.facility);
 	}
-	/* the state first, the expected domains after it (loading replaces the machine's contents)
-	 */
-	rc = tlsrpt_alert_load(a, o.state, err, sizeof(err));
+	rc = tlsrpt_alertstate_load(o.state, a, cur, err, sizeof(err));
 	if (rc < 0) {
 		fprintf(stderr, "tlsrpt-lookout: %s\n", err);
 		tlsrpt_alert_free(a);
+		tlsrpt_cursor_free(cur);
+		tlsrpt_conf_free(cfg);
 		return 2;
 	}
 	if (rc > 0) {
@@ -327,16 +269,17 @@ int tlsrpt_digest_alert_main(int argc, char **argv)
 		snprintf(reason, sizeof(reason), "%s; rebuilt from the logs", err);
 		report_error(&o, reason);
 	}
-	if (o.config != NULL && read_config(a, &o) < 0) {
-		tlsrpt_alert_free(a);
-		return 2;
+	for (i = 0; cfg != NULL && i < cfg->report_domains.n; i++) {
+		tlsrpt_alert_expect(a, cfg->report_domains.v[i], o.now);
 	}
+	tlsrpt_conf_free(cfg);
 	for (i = 0; i < o.ndomains; i++) {
 		tlsrpt_alert_expect(a, o.domains[i], o.now);
 	}
-	tlsrpt_alert_begin_files(a);
+	feed.a = a;
+	feed.now = o.now;
 	for (; optind < argc; optind++) {
-		bad |= scan(a, argv[optind], o.now) < 0;
+		bad |= tlsrpt_logfile_scan(argv[optind], cur, feed_line, &feed) < 0;
 	}
 	ev = tlsrpt_alert_finish(a, o.now, &n);
 	if (tlsrpt_alert_log(ev, n, out_format(&o), (long)(o.c.silent_after / 86400),
@@ -346,10 +289,11 @@ int tlsrpt_digest_alert_main(int argc, char **argv)
 	if (o.to_stdout) {
 		fflush(stdout);
 	}
-	if (tlsrpt_alert_save(a, o.state, err, sizeof(err)) < 0) {
+	if (tlsrpt_alertstate_save(o.state, a, cur, err, sizeof(err)) < 0) {
 		report_error(&o, err);
 		bad = 1;
 	}
 	tlsrpt_alert_free(a);
+	tlsrpt_cursor_free(cur);
 	return bad ? 2 : 0;
 }

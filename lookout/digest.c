@@ -19,8 +19,11 @@
 #include <string.h>
 
 #include "ascii.h"
+#include "calendar.h"
 #include "digest.h"
 #include "errbuf.h"
+#include "mxseen.h"
+#include "strcopy.h"
 
 #define PENDING_DOMAINS 4
 
@@ -29,19 +32,23 @@ struct pend_dom {
 	unsigned long long total, failed;
 };
 
+struct seen {
+	uint64_t a, b;
+};
+
 struct pending {
-	uint64_t key; /* hash of host, prefix, report-id; 0 = free */
-	uint64_t msg; /* hash of host, prefix: the message */
-	int skip;     /* duplicate, outside the period or over a limit */
+	uint64_t key;                    /* hash of host, prefix, report-id; 0 = free */
+	uint64_t msg;                    /* hash of host, prefix: the message */
+	int skip;                        /* duplicate, outside the period or over a limit */
+	long dup;                        /* index in d->dup when a kept duplicate, else -1 */
+	struct seen seen;                /* the duplicate key once counted, else zero */
+	char host[TLSRPT_LOOKOUT_WHERE]; /* where it was logged, for a duplicate's note */
+	char qid[TLSRPT_LOOKOUT_WHERE];
 	long day;
 	size_t dom; /* the report's domain */
 	char rep[TLSRPT_LOOKOUT_NAME];
 	struct pend_dom pd[PENDING_DOMAINS];
 	size_t npd;
-};
-
-struct seen {
-	uint64_t a, b;
 };
 
 struct tlsrpt_digest_priv {
@@ -86,29 +93,6 @@ static uint64_t hash_parts(uint64_t seed, const char *const *parts, size_t n)
 	return mix(h);
 }
 
-/* copy_lower - bounded copy, ASCII lower-cased */
-static void copy_lower(char *dst, size_t size, const char *src)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < size && src[i] != '\0'; i++) {
-		dst[i] = tlsrpt_lower(src[i]);
-	}
-	dst[i] = '\0';
-}
-
-/* copy - bounded copy */
-static void copy(char *dst, size_t size, const char *src)
-{
-	size_t n = strlen(src);
-
-	if (n >= size) {
-		n = size - 1;
-	}
-	memcpy(dst, src, n);
-	dst[n] = '\0';
-}
-
 /* tlsrpt_digest_new - an empty digest */
 struct tlsrpt_digest *tlsrpt_digest_new(long first_day, long last_day, char *err, size_t errlen)
 {
@@ -139,7 +123,7 @@ static struct tlsrpt_digest_domain *domain_get(struct tlsrpt_digest *d, const ch
 	struct tlsrpt_digest_domain *dom;
 	size_t i;
 
-	copy_lower(low, sizeof(low), name);
+	TLSRPT_STRCOPY(low, name, TLSRPT_COPY_LOWER);
 	for (i = 0; i < d->ndom; i++) {
 		if (strcmp(d->dom[i]->name, low) == 0) {
 			*idx = i;
@@ -155,7 +139,7 @@ static struct tlsrpt_digest_domain *domain_get(struct tlsrpt_digest *d, const ch
 		d->st.limited++;
 		return NULL;
 	}
-	copy(dom->name, sizeof(dom->name), low);
+	TLSRPT_STRCOPY(dom->name, low, 0);
 	dom->first_day = dom->last_day = -1;
 	*idx = d->ndom;
 	d->dom[d->ndom++] = dom;
@@ -190,7 +174,7 @@ static long reporter_get(struct tlsrpt_digest *d, struct tlsrpt_digest_domain *d
 		return -1;
 	}
 	memset(&dom->rep[i], 0, sizeof(dom->rep[i]));
-	copy(dom->rep[i].id, sizeof(dom->rep[i].id), id);
+	TLSRPT_STRCOPY(dom->rep[i].id, id, 0);
 	dom->rep[i].first_day = dom->rep[i].last_day = -1;
 	dom->nrep++;
 	return (long)i;
@@ -287,6 +271,7 @@ static struct pending *pending_new(struct tlsrpt_digest_priv *p, uint64_t key)
 	}
 	memset(e, 0, sizeof(*e));
 	e->key = key;
+	e->dup = -1;
 	return e;
 }
 
@@ -296,6 +281,48 @@ static const char *get_or(const struct tlsrpt_logline *ll, const char *key, cons
 	const char *v = tlsrpt_logline_get(ll, key, NULL);
 
 	return v != NULL && v[0] != '\0' ? v : dflt;
+}
+
+/* counted_copy - the pending report counted under key k, NULL when no longer pending */
+static struct pending *counted_copy(struct tlsrpt_digest_priv *p, struct seen k)
+{
+	size_t i;
+
+	for (i = 0; i < p->count; i++) {
+		struct pending *e = &p->ring[(p->head + TLSRPT_LOOKOUT_MAX_PENDING - 1 - i) %
+		                             TLSRPT_LOOKOUT_MAX_PENDING];
+
+		if (!e->skip && e->seen.a == k.a && e->seen.b == k.b) {
+			return e;
+		}
+	}
+	return NULL;
+}
+
+/* note_duplicate - keep what a person needs to recognise a duplicate, while there is room */
+static void note_duplicate(struct tlsrpt_digest *d, struct pending *e, struct seen k,
+                           const char *rid, const char *domain)
+{
+	struct tlsrpt_digest_dup *x;
+	struct pending *first;
+
+	if (d->ndup >= TLSRPT_LOOKOUT_MAX_DUPS) {
+		return;
+	}
+	e->dup = (long)d->ndup;
+	x = &d->dup[d->ndup++];
+	memset(x, 0, sizeof(*x));
+	TLSRPT_STRCOPY(x->reporter, e->rep, 0);
+	TLSRPT_STRCOPY(x->report_id, rid, 0);
+	TLSRPT_STRCOPY(x->domain, domain, TLSRPT_COPY_LOWER);
+	x->day = e->day;
+	TLSRPT_STRCOPY(x->host, e->host, 0);
+	TLSRPT_STRCOPY(x->qid, e->qid, 0);
+	if ((first = counted_copy(d->priv, k)) != NULL) {
+		x->first_known = 1;
+		TLSRPT_STRCOPY(x->first_host, first->host, 0);
+		TLSRPT_STRCOPY(x->first_qid, first->qid, 0);
+	}
 }
 
 /* add_report - a report line */
@@ -312,7 +339,7 @@ static void add_report(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll)
 	long day, ri;
 	int s;
 
-	if (rid == NULL || start == NULL || tlsrpt_logline_day(start, strlen(start), &day) < 0) {
+	if (rid == NULL || start == NULL || tlsrpt_calendar_day(start, strlen(start), &day) < 0) {
 		d->st.malformed++;
 		return;
 	}
@@ -320,11 +347,13 @@ static void add_report(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll)
 	e->msg = message_key(ll);
 	e->skip = 1;
 	e->day = day;
+	TLSRPT_STRCOPY(e->host, ll->host != NULL ? ll->host : "", 0);
+	TLSRPT_STRCOPY(e->qid, ll->prefix != NULL ? ll->prefix : "", 0);
 	id = strcmp(dkim, "pass") == 0 ? get_or(ll, "dkim-domain", NULL) : NULL;
 	if (id == NULL) {
 		id = get_or(ll, "submitter", get_or(ll, "organization-name", "unknown"));
 	}
-	copy_lower(e->rep, sizeof(e->rep), id);
+	TLSRPT_STRCOPY(e->rep, id, TLSRPT_COPY_LOWER);
 	if ((dom = domain_get(d, get_or(ll, "policy-domain", "unknown"), &e->dom)) == NULL) {
 		return;
 	}
@@ -337,7 +366,7 @@ static void add_report(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll)
 	ri = reporter_get(d, dom, e->rep);
 	r = ri >= 0 ? &dom->rep[ri] : NULL;
 	if (r != NULL) {
-		copy(r->org, sizeof(r->org), get_or(ll, "organization-name", ""));
+		TLSRPT_STRCOPY(r->org, get_or(ll, "organization-name", ""), 0);
 		if (strcmp(dkim, "pass") == 0) {
 			r->dkim = 1;
 		}
@@ -361,12 +390,14 @@ static void add_report(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll)
 	if ((s = seen_insert(p, k)) != 0) {
 		if (s > 0) {
 			d->st.duplicates++;
+			note_duplicate(d, e, k, rid, get_or(ll, "policy-domain", "unknown"));
 		} else {
 			d->st.limited++;
 		}
 		return;
 	}
 	e->skip = 0;
+	e->seen = k;
 	d->st.reports++;
 	dom->reports++;
 	if (r != NULL) {
@@ -390,7 +421,7 @@ static struct tlsrpt_digest_policy *policy_get(struct tlsrpt_digest *d,
 		return NULL;
 	}
 	memset(&dom->pol[i], 0, sizeof(dom->pol[i]));
-	copy(dom->pol[i].type, sizeof(dom->pol[i].type), type);
+	TLSRPT_STRCOPY(dom->pol[i].type, type, 0);
 	dom->pol[i].sts_day = -1;
 	dom->npol++;
 	return &dom->pol[i];
@@ -432,7 +463,7 @@ static void also_reported(struct tlsrpt_digest *d, struct tlsrpt_digest_domain *
 		return;
 	}
 	if (dom->rep[ri].org[0] == '\0' && (hi = reporter_get(d, home, e->rep)) >= 0) {
-		copy(dom->rep[ri].org, sizeof(dom->rep[ri].org), home->rep[hi].org);
+		TLSRPT_STRCOPY(dom->rep[ri].org, home->rep[hi].org, 0);
 		dom->rep[ri].dkim = home->rep[hi].dkim;
 	}
 	if (dom->rep[ri].first_day < 0 || e->day < dom->rep[ri].first_day) {
@@ -471,7 +502,7 @@ static void add_policy(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll,
 		pol->c.ok += (unsigned long long)ok;
 		pol->c.failed += (unsigned long long)fl;
 		if (mode != NULL && e->day >= pol->sts_day) {
-			copy(pol->sts_mode, sizeof(pol->sts_mode), mode);
+			TLSRPT_STRCOPY(pol->sts_mode, mode, 0);
 			pol->sts_day = e->day;
 		}
 	}
@@ -519,6 +550,25 @@ static void add_policy(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll,
 	pd->failed = nf;
 }
 
+/* note_mx - hand a failure detail, with its day and reporter, to the MX join */
+static void note_mx(struct tlsrpt_digest *d, const struct tlsrpt_digest_domain *dom,
+                    const struct pending *e, const struct tlsrpt_logline *ll, unsigned long long n)
+{
+	struct tlsrpt_mxseen_failure f;
+
+	f.domain = dom->name;
+	f.day = e->day;
+	f.reporter = e->rep;
+	f.sending_ip = get_or(ll, "sending-mta-ip", "");
+	f.result_type = get_or(ll, "result-type", "");
+	f.policy_type = get_or(ll, "policy-type", "");
+	f.mx = get_or(ll, "receiving-mx-hostname", "");
+	f.ip = get_or(ll, "receiving-ip", "");
+	f.reason = get_or(ll, "failure-reason-code", "");
+	f.failed = n;
+	tlsrpt_mxseen_failure(d->mx, &f);
+}
+
 /* add_failure - a failure line */
 static void add_failure(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll, struct pending *e)
 {
@@ -555,15 +605,15 @@ static void add_failure(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll
 		}
 		f = &dom->fail[dom->nfail++];
 		memset(f, 0, sizeof(*f));
-		copy(f->policy_type, sizeof(f->policy_type), type);
-		copy(f->result_type, sizeof(f->result_type), rt);
-		copy_lower(f->mx, sizeof(f->mx), mx);
-		copy(f->ip, sizeof(f->ip), ip);
+		TLSRPT_STRCOPY(f->policy_type, type, 0);
+		TLSRPT_STRCOPY(f->result_type, rt, 0);
+		TLSRPT_STRCOPY(f->mx, mx, TLSRPT_COPY_LOWER);
+		TLSRPT_STRCOPY(f->ip, ip, 0);
 		f->first_day = f->last_day = e->day;
 	}
 	f->failed += (unsigned long long)n;
 	if (f->reason[0] == '\0') {
-		copy(f->reason, sizeof(f->reason), get_or(ll, "failure-reason-code", ""));
+		TLSRPT_STRCOPY(f->reason, get_or(ll, "failure-reason-code", ""), 0);
 	}
 	if (e->day < f->first_day) {
 		f->first_day = e->day;
@@ -574,6 +624,9 @@ static void add_failure(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll
 	ri = reporter_get(d, dom, e->rep);
 	if (ri >= 0 && ri < 64) {
 		f->reporters |= 1ULL << ri;
+	}
+	if (d->mx != NULL) {
+		note_mx(d, dom, e, ll, (unsigned long long)n);
 	}
 }
 
@@ -647,6 +700,9 @@ void tlsrpt_digest_add(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll)
 		return;
 	}
 	if (e->skip) {
+		if (e->dup >= 0) {
+			d->dup[e->dup].lines++;
+		}
 		return;
 	}
 	switch (ll->event) {

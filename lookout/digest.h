@@ -20,6 +20,8 @@
  *     start-datetime and end-datetime; a later report line with the same
  *     key (a second MX host's copy, a re-run) is a duplicate, and so are
  *     its policy and failure lines;
+ *     The first TLSRPT_LOOKOUT_MAX_DUPS duplicates are kept with where
+ *     they and the counted copy were logged (struct tlsrpt_digest_dup);
  *   - the lines of one report belong together by syslog host, prefix
  *     (queue ID) and report-id until TLSRPT_LOOKOUT_MAX_PENDING newer
  *     reports have started (lines of several hosts may interleave);
@@ -61,6 +63,8 @@
 #define TLSRPT_LOOKOUT_MAX_DAYS 366
 #define TLSRPT_LOOKOUT_MAX_PENDING 1024
 #define TLSRPT_LOOKOUT_NAME 264 /* a logged value is at most 256 bytes, NUL */
+#define TLSRPT_LOOKOUT_MAX_DUPS 16
+#define TLSRPT_LOOKOUT_WHERE 64 /* a syslog host or a queue ID as kept for a duplicate */
 
 struct tlsrpt_digest_counts {
 	unsigned long long ok, failed;
@@ -110,6 +114,25 @@ struct tlsrpt_digest_domain {
 	long first_day, last_day;          /* reports seen over all input; -1 none */
 };
 
+/*
+ * A report line not counted because its key was counted before: what
+ * report it is, where this copy was logged and, while the counted copy is
+ * still among the TLSRPT_LOOKOUT_MAX_PENDING newest reports, where that one
+ * was (first_known).  The first TLSRPT_LOOKOUT_MAX_DUPS are kept; the rest
+ * are only counted (stats.duplicates).
+ */
+struct tlsrpt_digest_dup {
+	char reporter[TLSRPT_LOOKOUT_NAME];  /* the key's reporter (see Rules) */
+	char report_id[TLSRPT_LOOKOUT_NAME]; /* as logged */
+	char domain[TLSRPT_LOOKOUT_NAME];    /* policy-domain of the report line, lower case */
+	long day;                            /* the report's day */
+	char host[TLSRPT_LOOKOUT_WHERE], qid[TLSRPT_LOOKOUT_WHERE]; /* this copy */
+	int first_known;
+	char first_host[TLSRPT_LOOKOUT_WHERE],
+	        first_qid[TLSRPT_LOOKOUT_WHERE]; /* the counted one */
+	unsigned long long lines; /* its policy and failure lines, not added either */
+};
+
 struct tlsrpt_digest_stats {
 	unsigned long long lines;      /* lines given */
 	unsigned long long reports;    /* distinct reports in the period */
@@ -125,6 +148,7 @@ struct tlsrpt_digest_stats {
 };
 
 struct tlsrpt_digest_priv;
+struct tlsrpt_mxseen;
 
 struct tlsrpt_digest {
 	long first_day, last_day; /* the period, inclusive */
@@ -132,7 +156,10 @@ struct tlsrpt_digest {
 	struct tlsrpt_digest_domain *dom[TLSRPT_LOOKOUT_MAX_DOMAINS];
 	size_t ndom;
 	struct tlsrpt_digest_stats st;
+	struct tlsrpt_digest_dup dup[TLSRPT_LOOKOUT_MAX_DUPS]; /* the first duplicates */
+	size_t ndup;
 	struct tlsrpt_digest_priv *priv;
+	struct tlsrpt_mxseen *mx; /* the caller's, or NULL: failure details are noted there too */
 };
 
 /* tlsrpt_digest_new - an empty digest over [first_day, last_day]; NULL with err */

@@ -90,17 +90,4 @@ long long tlsrpt_logline_count(const struct tlsrpt_logline *ll, const char *key)
  */
 int tlsrpt_logline_tagged(const char *line, size_t len);
 
-/*
- * tlsrpt_logline_day - days since 1970-01-01 (UTC) of an RFC 3339 date or
- * date-time; one without a zone is UTC, an offset is applied.  0 and *day
- * set, or -1 when it cannot be read.
- */
-int tlsrpt_logline_day(const char *s, size_t len, long *day);
-
-/* tlsrpt_logline_civil - the day number of a calendar date (proleptic Gregorian) */
-long tlsrpt_logline_civil(long y, unsigned m, unsigned d);
-
-/* tlsrpt_logline_date - write day as YYYY-MM-DD into out (at least 11 bytes) */
-void tlsrpt_logline_date(long day, char *out, size_t outlen);
-
 #endif

@@ -7,7 +7,7 @@
  * textfile, or mails text and HTML as multipart/alternative (both
  * quoted-printable, so no line passes 76 characters whatever a report's
  * values hold) through the local sendmail.  The library does the work (logscan, logline, digest,
- * render); this file is options, files and the exit status:
+ * render) and logfile.c reads the inputs; this file is options, outputs and the exit status:
  * 0 no failed session in the period, 1 some, 2 usage or input error.
  */
 #include "config.h"
@@ -24,13 +24,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "alertmode.h"
+#include "calendar.h"
 #include "conf.h"
 #include "digest.h"
-#include "alertmode.h"
+#include "dnsnote.h"
 #include "logline.h"
-#include "logscan.h"
+#include "logfile.h"
 #include "meaning.h"
-#include "payload.h"
+#include "mtalog.h"
+#include "mxseen.h"
 #include "render.h"
 
 #define EXIT_CLEAN 0
@@ -38,10 +41,11 @@
 #define EXIT_USAGE 2
 
 struct opts {
+	int no_mx;
 	int days;
 	long since, today;
 	int silent_days;
-	int json, text;
+	int json, text, dns;
 	const char *html, *prom, *mail, *mail_file, *sendmail, *from, *config;
 };
 
@@ -49,8 +53,9 @@ struct opts {
 static void usage(void)
 {
 	fputs("usage: tlsrpt-lookout [--days N | --since YYYY-MM-DD] [--today YYYY-MM-DD]\n"
-	      "         [--silent-days N] [--domain DOMAIN]... [--config FILE] [--json]\n"
+	      "         [--silent-days N] [--domain DOMAIN]... [--config FILE] [--json] [--no-mx]\n"
 	      "         [--html FILE] [--prometheus FILE] [--mail ADDRESS [--from ADDRESS] [--sendmail PATH | --mail-file FILE]]\n"
+	      "         [--dns]\n"
 	      "         [FILE|-]...\n"
 	      "       tlsrpt-lookout --explain RESULT-TYPE\n"
 	      "       tlsrpt-lookout --alert --help (stateful alerts)\n"
@@ -75,85 +80,84 @@ static long parse_int(const char *s, long lo, long hi)
 /* parse_date - YYYY-MM-DD as a day number; 0 ok, -1 not a date */
 static int parse_date(const char *s, long *day)
 {
-	return strlen(s) == 10 && tlsrpt_logline_day(s, 10, day) == 0 ? 0 : -1;
+	return strlen(s) == 10 && tlsrpt_calendar_day(s, 10, day) == 0 ? 0 : -1;
 }
 
-/* plain_read, gz_read - read functions for the scanner */
-static ssize_t plain_read(void *ctx, void *buf, size_t len)
+/*
+ * struct mta_clock - the local hour last converted: mktime reads the zone
+ * file at every call when TZ is unset, and a busy log has thousands of
+ * smtpd lines per hour.  Minutes and seconds are added to the hour's start
+ * (zone offsets and DST changes fall on whole quarter hours at the least,
+ * a change inside the hour itself aside).
+ */
+struct mta_clock {
+	int mon, mday, hh; /* mon 0: nothing converted yet */
+	time_t hour;       /* the hour's start, UTC seconds */
+};
+
+/*
+ * mta_day - the UTC day of an smtpd line: an RFC 3339 stamp carries it; a
+ * traditional one ("Dec  7 07:21:36") is local time (TZ) without a year,
+ * taken in the year that puts it no later than the day after today
+ */
+static long mta_day(struct mta_clock *ck, const struct tlsrpt_mtalog *m, long today)
 {
-	return read(*(int *)ctx, buf, len);
+	char ymd[16];
+	struct tm tm;
+	time_t t = 0;
+	int k;
+
+	if (m->zoned) {
+		return m->day;
+	}
+	if (ck->mon != m->mon || ck->mday != m->mday || ck->hh != m->hh) {
+		tlsrpt_calendar_date(today, ymd, sizeof(ymd));
+		for (k = 0; k < 2; k++) {
+			memset(&tm, 0, sizeof(tm));
+			tm.tm_year = atoi(ymd) - 1900 - k;
+			tm.tm_mon = m->mon - 1;
+			tm.tm_mday = m->mday;
+			tm.tm_hour = m->hh;
+			tm.tm_isdst = -1;
+			if ((t = mktime(&tm)) == (time_t)-1) {
+				return -1;
+			}
+			if ((long)(t / 86400) <= today + 1) {
+				break;
+			}
+		}
+		ck->mon = m->mon;
+		ck->mday = m->mday;
+		ck->hh = m->hh;
+		ck->hour = t;
+	}
+	t = ck->hour + m->mi * 60 + m->ss;
+	return t >= 0 ? (long)(t / 86400) : -1 - (long)((-t - 1) / 86400);
 }
 
-static ssize_t gz_read(void *ctx, void *buf, size_t len)
+/* struct feed - what the lines of the inputs go into */
+struct feed {
+	struct tlsrpt_digest *d;
+	struct mta_clock ck;
+};
+
+/* feed_line - one line of an input into the digest */
+static void feed_line(void *ctx, const struct tlsrpt_logline *ll, unsigned long long ino,
+                      unsigned long long off)
 {
-	return tlsrpt_payload_gzread(ctx, buf, len);
+	struct feed *f = ctx;
+
+	(void)ino;
+	(void)off;
+	tlsrpt_digest_add(f->d, ll);
 }
 
-/* scan_file - feed one input to the digest; 0 ok, -1 (message printed) */
-static int scan_file(struct tlsrpt_digest *d, const char *name)
+/* feed_mta - one smtpd line into the MX join, on its UTC day */
+static void feed_mta(void *ctx, const struct tlsrpt_mtalog *m)
 {
-	struct tlsrpt_logline *ll = malloc(sizeof(*ll));
-	struct tlsrpt_payload_gzfile *gz = NULL;
-	struct tlsrpt_logscan *sc = NULL;
-	unsigned char magic[2];
-	const char *line;
-	unsigned long long off;
-	char err[256];
-	size_t len;
-	int fd, rc = 0, r, flags;
-	struct stat st;
+	struct feed *f = ctx;
 
-	if (ll == NULL) {
-		fprintf(stderr, "tlsrpt-lookout: out of memory\n");
-		return -1;
-	}
-	fd = strcmp(name, "-") == 0 ? dup(0) : open(name, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st) < 0) {
-		fprintf(stderr, "tlsrpt-lookout: %s: %s\n", name, strerror(errno));
-		if (fd >= 0) {
-			close(fd);
-		}
-		free(ll);
-		return -1;
-	}
-	/* gzip when the first bytes say so; a pipe always goes through zlib's transparent mode */
-	if (!S_ISREG(st.st_mode) ||
-	    (pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b)) {
-		if ((gz = tlsrpt_payload_gzopen(fd)) == NULL) {
-			close(fd);
-			free(ll);
-			fprintf(stderr, "tlsrpt-lookout: %s: cannot open\n", name);
-			return -1;
-		}
-		sc = tlsrpt_logscan_new(gz_read, gz, 0);
-	} else {
-		posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-		sc = tlsrpt_logscan_new(plain_read, &fd, 0);
-	}
-	if (sc == NULL) {
-		fprintf(stderr, "tlsrpt-lookout: out of memory\n");
-		rc = -1;
-		goto out;
-	}
-	while ((r = tlsrpt_logscan_next(sc, &line, &len, &off, err, sizeof(err))) > 0) {
-		flags = tlsrpt_logscan_bare(sc) ? TLSRPT_LOGLINE_BARE : 0;
-		if (tlsrpt_logline_parse(ll, line, len, flags)) {
-			tlsrpt_digest_add(d, ll);
-		}
-	}
-	if (r < 0) {
-		fprintf(stderr, "tlsrpt-lookout: %s: %s\n", name, err);
-		rc = -1;
-	}
-out:
-	tlsrpt_logscan_free(sc);
-	if (gz != NULL) {
-		tlsrpt_payload_gzclose(gz);
-	} else {
-		close(fd);
-	}
-	free(ll);
-	return rc;
+	tlsrpt_mxseen_line(f->d->mx, m, mta_day(&f->ck, m, f->d->last_day));
 }
 
 /* write_prom - the textfile, written to a temporary name and renamed (the collector may read it) */
@@ -295,8 +299,8 @@ static int write_message(FILE *fp, const struct opts *o, const struct tlsrpt_dig
 		free(html);
 		return -1;
 	}
-	tlsrpt_logline_date(d->first_day, from, sizeof(from));
-	tlsrpt_logline_date(d->last_day, to, sizeof(to));
+	tlsrpt_calendar_date(d->first_day, from, sizeof(from));
+	tlsrpt_calendar_date(d->last_day, to, sizeof(to));
 	snprintf(boundary, sizeof(boundary), "=_tlsrpt-lookout-%ld-%ld", (long)getpid(), (long)now);
 	gmtime_r(&now, &tm);
 	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", &tm);
@@ -304,12 +308,13 @@ static int write_message(FILE *fp, const struct opts *o, const struct tlsrpt_dig
 		fprintf(fp, "From: %s\n", o->from);
 	}
 	fprintf(fp,
-	        "To: %s\nDate: %s\nSubject: TLS-RPT digest %s to %s: %llu failed sessions\n"
+	        "To: %s\nDate: %s\nSubject: TLS-RPT digest %s to %s: %llu failed %s\n"
 	        "Auto-Submitted: auto-generated\nMIME-Version: 1.0\n"
 	        "Content-Type: multipart/alternative;\n boundary=\"%s\"\n\n"
 	        "--%s\nContent-Type: text/plain; charset=utf-8\n"
 	        "Content-Transfer-Encoding: quoted-printable\n\n",
-	        o->mail, date, from, to, failed, boundary, boundary);
+	        o->mail, date, from, to, failed, failed == 1 ? "session" : "sessions", boundary,
+	        boundary);
 	put_qp(fp, text);
 	fprintf(fp,
 	        "\n--%s\nContent-Type: text/html; charset=utf-8\n"
@@ -444,14 +449,22 @@ int main(int argc, char **argv)
 	        {"from", required_argument, NULL, 'f'},
 	        {"sendmail", required_argument, NULL, 'M'},
 	        {"mail-file", required_argument, NULL, 'F'},
+	        {"dns", no_argument, NULL, 'N'},
+	        {"no-mx", no_argument, NULL, 'X'},
 	        {"help", no_argument, NULL, 'h'},
 	        {NULL, 0, NULL, 0},
 	};
-	struct opts o = {7,    -1,  -1, 7, 0, 1, NULL, NULL, NULL, NULL, "/usr/sbin/sendmail",
-	                 NULL, NULL};
+	struct opts o = {.days = 7,
+	                 .since = -1,
+	                 .today = -1,
+	                 .silent_days = 7,
+	                 .text = 1,
+	                 .sendmail = "/usr/sbin/sendmail"};
 	const char *domains[TLSRPT_LOOKOUT_MAX_DOMAINS];
 	size_t ndomains = 0, i;
 	struct tlsrpt_render_opts ro;
+	struct tlsrpt_dnsnote *dn = NULL;
+	struct feed feed = {NULL, {0, 0, 0, 0}};
 	struct tlsrpt_digest *d;
 	char err[256];
 	int ch, bad = 0, days_given = 0;
@@ -546,6 +559,12 @@ int main(int argc, char **argv)
 		case 'F':
 			o.mail_file = optarg;
 			break;
+		case 'N':
+			o.dns = 1;
+			break;
+		case 'X':
+			o.no_mx = 1;
+			break;
 		case 'h':
 			usage();
 			return EXIT_CLEAN;
@@ -574,23 +593,48 @@ int main(int argc, char **argv)
 		fprintf(stderr, "tlsrpt-lookout: %s\n", err);
 		return EXIT_USAGE;
 	}
+	if (!o.no_mx && (d->mx = tlsrpt_mxseen_new(first, o.today, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "tlsrpt-lookout: %s\n", err);
+		tlsrpt_digest_free(d);
+		return EXIT_USAGE;
+	}
 	for (i = 0; i < ndomains; i++) {
 		tlsrpt_digest_expect(d, domains[i]);
 	}
 	if (o.config != NULL && expect_config(d, o.config) < 0) {
+		tlsrpt_mxseen_free(d->mx);
 		tlsrpt_digest_free(d);
 		return EXIT_USAGE;
 	}
+	feed.d = d;
 	if (optind == argc) {
-		bad |= scan_file(d, "-") < 0;
+		bad |= tlsrpt_logfile_scan_mta("-", feed_line, d->mx != NULL ? feed_mta : NULL,
+		                               &feed) < 0;
 	}
 	for (; optind < argc; optind++) {
-		bad |= scan_file(d, argv[optind]) < 0;
+		bad |= tlsrpt_logfile_scan_mta(argv[optind], feed_line,
+		                               d->mx != NULL ? feed_mta : NULL, &feed) < 0;
 	}
 	tlsrpt_digest_finish(d);
+	if (d->mx != NULL) {
+		tlsrpt_mxseen_finish(d->mx);
+	}
 	ro.today = o.today;
 	ro.silent_days = o.silent_days;
 	ro.meanings = 1;
+	ro.dns = NULL;
+	ro.ndns = 0;
+	if (o.dns) {
+		if ((dn = malloc(sizeof(*dn))) == NULL ||
+		    tlsrpt_dnsnote_collect(dn, d, o.config, err, sizeof(err)) < 0) {
+			fprintf(stderr, "tlsrpt-lookout: --dns: %s\n",
+			        dn == NULL ? "out of memory" : err);
+			bad = 1;
+		} else {
+			ro.dns = dn->v;
+			ro.ndns = dn->n;
+		}
+	}
 	if (o.json && tlsrpt_render_json(stdout, d, &ro) < 0) {
 		bad = 1;
 	}
@@ -610,6 +654,8 @@ int main(int argc, char **argv)
 		bad = 1;
 	}
 	v = tlsrpt_render_failed(d) > 0;
+	free(dn);
+	tlsrpt_mxseen_free(d->mx);
 	tlsrpt_digest_free(d);
 	if (bad) {
 		return EXIT_USAGE;

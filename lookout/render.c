@@ -3,29 +3,37 @@
  *
  * One cleaning walk (put_value) serves every format: it goes one UTF-8
  * character at a time (escape.h's tlsrpt_utf8_seqlen), writes what is
- * unsafe as \xHH text and escapes what the format needs.  The trusted
- * texts (meaning.h, our own words) go through the same walk in HTML.
+ * unsafe (invalid UTF-8, controls, and the code points the log escapers
+ * hide: tlsrpt_escape_hidden) as \xHH text and escapes what the format
+ * needs.  The trusted texts (meaning.h, our own words) go through the
+ * same walk in HTML.
+ *
+ * Text and HTML share their shape: every domain's verdict first, in
+ * health.h's order (ours before names only reports brought), then the
+ * totals and what else the input held, the domains in the same order,
+ * the duplicates with where each copy was logged, silent reporters and
+ * what the failures mean.  Sparklines and charts draw bucket.h's cells
+ * (days, weeks or months, at most 31).  Counts are written with their
+ * noun in the right number (cnt) and thousands separators (num).
  */
 #include "config.h" /* _GNU_SOURCE: memmem, memrchr */
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "bucket.h"
+#include "calendar.h"
 #include "escape.h"
+#include "health.h"
 #include "logline.h"
 #include "meaning.h"
+#include "mxseen.h"
 #include "render.h"
+#include "reporters.h"
 
 enum mode { M_TEXT, M_HTML, M_JSON, M_PROM };
-
-/* unsafe_cp - code points that could reorder or break a line when shown */
-static int unsafe_cp(unsigned long cp)
-{
-	return (cp >= 0x80 && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029 || cp == 0x061c ||
-	       cp == 0x200e || cp == 0x200f || (cp >= 0x202a && cp <= 0x202e) ||
-	       (cp >= 0x2066 && cp <= 0x2069);
-}
 
 /* put_value - write s cleaned and escaped for the mode */
 static void put_value(FILE *fp, const char *str, enum mode m)
@@ -52,15 +60,8 @@ static void put_value(FILE *fp, const char *str, enum mode m)
 		}
 		k = c < 0x80 ? 0 : tlsrpt_utf8_seqlen(s + i, n - i);
 		if (k > 1) {
-			unsigned long cp = k == 2   ? (c & 0x1fUL)
-			                   : k == 3 ? (c & 0x0fUL)
-			                            : (c & 0x07UL);
-			size_t j;
-
-			for (j = 1; j < k; j++) {
-				cp = (cp << 6) | (s[i + j] & 0x3fUL);
-			}
-			if (!unsafe_cp(cp)) {
+			/* what could reorder or break a line when shown: as the log escapers */
+			if (!tlsrpt_escape_hidden(tlsrpt_utf8_code_point(s + i, k))) {
 				fwrite(s + i, 1, k, fp);
 				i += k;
 				continue;
@@ -103,7 +104,7 @@ static struct datestr date(long day)
 	if (day < 0) {
 		strcpy(r.s, "never");
 	} else {
-		tlsrpt_logline_date(day, r.s, sizeof(r.s));
+		tlsrpt_calendar_date(day, r.s, sizeof(r.s));
 	}
 	return r;
 }
@@ -123,17 +124,199 @@ static void totals(const struct tlsrpt_digest *d, struct tlsrpt_digest_counts *c
 /* sts_weak - the domain's sts policy mode when it is testing or none, else NULL */
 static const struct tlsrpt_digest_policy *sts_weak(const struct tlsrpt_digest_domain *dom)
 {
+	return tlsrpt_health_sts_weak(dom);
+}
+
+/* num - a count with thousands separators ("10,241") */
+struct numstr {
+	char s[32];
+};
+static struct numstr num(unsigned long long n)
+{
+	struct numstr r;
+	char raw[32];
+	size_t len, i, o = 0;
+
+	len = (size_t)snprintf(raw, sizeof(raw), "%llu", n);
+	for (i = 0; i < len; i++) {
+		if (i > 0 && (len - i) % 3 == 0) {
+			r.s[o++] = ',';
+		}
+		r.s[o++] = raw[i];
+	}
+	r.s[o] = '\0';
+	return r;
+}
+
+/* cnt - "1 report", "2 reports": a count and its noun in the right number */
+static void cnt(FILE *fp, unsigned long long n, const char *one, const char *many)
+{
+	fprintf(fp, "%s %s", num(n).s, n == 1 ? one : many);
+}
+
+/* range - two days as a short range: "2026-11-28", "2026-11-27 to 11-29" */
+struct rangestr {
+	char s[40];
+};
+static struct rangestr range(long a, long b)
+{
+	struct rangestr r;
+	struct datestr x = date(a), y = date(b);
+
+	if (a == b || a < 0 || b < 0) {
+		snprintf(r.s, sizeof(r.s), "%s", a < 0 ? y.s : x.s);
+	} else if (memcmp(x.s, y.s, 5) == 0) {
+		snprintf(r.s, sizeof(r.s), "%s to %s", x.s, y.s + 5);
+	} else {
+		snprintf(r.s, sizeof(r.s), "%s to %s", x.s, y.s);
+	}
+	return r;
+}
+
+/* cell_counts - a domain's sessions per cell of the plan */
+static void cell_counts(const struct tlsrpt_digest *d, const struct tlsrpt_digest_domain *dom,
+                        const struct tlsrpt_bucket_plan *plan, struct tlsrpt_digest_counts *out)
+{
 	size_t i;
+	long day;
 
-	for (i = 0; i < dom->npol; i++) {
-		const struct tlsrpt_digest_policy *p = &dom->pol[i];
+	for (i = 0; i < plan->n; i++) {
+		out[i].ok = out[i].failed = 0;
+		for (day = plan->cell[i].first; day <= plan->cell[i].last; day++) {
+			out[i].ok += dom->days[day - d->first_day].ok;
+			out[i].failed += dom->days[day - d->first_day].failed;
+		}
+	}
+}
 
-		if (strcmp(p->type, "sts") == 0 &&
-		    (strcmp(p->sts_mode, "testing") == 0 || strcmp(p->sts_mode, "none") == 0)) {
-			return p;
+/* plan_of - the cells of the digest's period (days, else weeks, else months) */
+static void plan_of(const struct tlsrpt_digest *d, struct tlsrpt_bucket_plan *plan)
+{
+	if (tlsrpt_bucket_make(d->first_day, d->last_day, plan) < 0) {
+		/* cannot happen within TLSRPT_LOOKOUT_MAX_DAYS; one cell rather than none */
+		plan->unit = TLSRPT_BUCKET_MONTH;
+		plan->cell[0].first = d->first_day;
+		plan->cell[0].last = d->last_day;
+		plan->n = 1;
+	}
+}
+
+/* dns_of - what DNS said of dom's _smtp._tls record, NULL when not asked */
+static const struct tlsrpt_render_dns *dns_of(const struct tlsrpt_render_opts *o,
+                                              const struct tlsrpt_digest_domain *dom)
+{
+	for (size_t i = 0; i < o->ndns; i++) {
+		if (strcmp(o->dns[i].domain, dom->name) == 0) {
+			return &o->dns[i];
 		}
 	}
 	return NULL;
+}
+
+/*
+ * glance - one line on why a domain has its verdict: the failures and the
+ * worst of them, the last report, the policy mode, or the figures
+ */
+static void glance(FILE *fp, const struct tlsrpt_digest_domain *dom, enum tlsrpt_health hv,
+                   const struct tlsrpt_render_opts *o, enum mode m)
+{
+	const struct tlsrpt_digest_policy *weak = sts_weak(dom);
+	unsigned long long ses = dom->c.ok + dom->c.failed;
+
+	switch (hv) {
+	case TLSRPT_HEALTH_FAILING:
+		fprintf(fp, "%s of ", num(dom->c.failed).s);
+		cnt(fp, ses, "session", "sessions");
+		fprintf(fp, " failed (%.2f%%)", tlsrpt_digest_rate(&dom->c));
+		if (dom->nfail > 0) {
+			fprintf(fp, "; %s ", num(dom->fail[0].failed).s);
+			put_value(fp, dom->fail[0].result_type, m);
+			if (dom->fail[0].mx[0] != '\0' || dom->fail[0].ip[0] != '\0') {
+				fputs(" at ", fp);
+				put_value(fp,
+				          dom->fail[0].mx[0] != '\0' ? dom->fail[0].mx
+				                                     : dom->fail[0].ip,
+				          m);
+			}
+			if (dom->nfail > 1) {
+				fputs(", ", fp);
+				cnt(fp, dom->nfail - 1, "other kind of failure",
+				    "other kinds of failure");
+			}
+		} else {
+			fputs("; no details in the log", fp);
+		}
+		if (weak != NULL) {
+			fprintf(fp, "; MTA-STS policy in %s mode",
+			        strcmp(weak->sts_mode, "none") == 0 ? "none" : "testing");
+		}
+		break;
+	case TLSRPT_HEALTH_SILENT:
+		if (dom->last_day < 0) {
+			fputs("no report yet", fp);
+		} else {
+			fprintf(fp, "no report since %s (", date(dom->last_day).s);
+			cnt(fp, (unsigned long long)(o->today - dom->last_day), "day", "days");
+			fputc(')', fp);
+		}
+		if (dom->reports == 0 && dns_of(o, dom) != NULL) {
+			fputs("; _smtp._tls record ", fp);
+			put_value(fp, dns_of(o, dom)->verdict, m);
+		}
+		break;
+	case TLSRPT_HEALTH_TESTING:
+		fprintf(fp, "MTA-STS policy in %s mode, senders do not enforce it; ",
+		        strcmp(weak->sts_mode, "none") == 0 ? "none" : "testing");
+		cnt(fp, ses, "session", "sessions");
+		fputs(", none failed", fp);
+		break;
+	default:
+		cnt(fp, ses, "session", "sessions");
+		fputs(", none failed, ", fp);
+		cnt(fp, dom->reports, "report", "reports");
+		break;
+	}
+}
+
+/* dup_why - where a duplicate was logged and why it counts once */
+static void dup_why(FILE *fp, const struct tlsrpt_digest_dup *x, enum mode m)
+{
+	fputs("logged again", fp);
+	if (x->qid[0] != '\0') {
+		fputs(" as ", fp);
+		put_value(fp, x->qid, m);
+	}
+	if (x->host[0] != '\0') {
+		fputs(" on ", fp);
+		put_value(fp, x->host, m);
+	}
+	if (!x->first_known) {
+		fputs(" after a copy counted earlier in the input", fp);
+	} else {
+		fputs(" after the copy counted", fp);
+		if (x->first_qid[0] != '\0') {
+			fputs(" as ", fp);
+			put_value(fp, x->first_qid, m);
+		}
+		if (x->first_host[0] != '\0') {
+			fputs(" on ", fp);
+			put_value(fp, x->first_host, m);
+		}
+		if (strcmp(x->host, x->first_host) != 0) {
+			fputs(" (another MX host's copy, in one central log)", fp);
+		} else if (strcmp(x->qid, x->first_qid) != 0) {
+			fputs(" (the reporter sent it again, or it was delivered twice)", fp);
+		} else {
+			fputs(" (the same line read twice: a log given twice?)", fp);
+		}
+	}
+	fputs(". The same reporter, report-id and period are one report: this copy", fp);
+	if (x->lines > 0) {
+		fputs(" and its ", fp);
+		cnt(fp, x->lines, "line", "lines");
+		fputs(" of policies and failures", fp);
+	}
+	fputs(x->lines > 0 ? " were left out" : " was left out", fp);
 }
 
 /* used_result - 1 when some domain fails with this result type */
@@ -198,62 +381,375 @@ static void wrap(FILE *fp, const char *indent, const char *text)
 	fputc('\n', fp);
 }
 
-/* spark - one sparkline of the values */
-static void spark(FILE *fp, const struct tlsrpt_digest *d, const struct tlsrpt_digest_domain *dom,
-                  int failed, unsigned long long *most)
+/* spark - one sparkline over the plan's cells; *most gets the largest cell */
+static void spark(FILE *fp, const struct tlsrpt_bucket_plan *plan,
+                  const struct tlsrpt_digest_counts *cells, int failed, unsigned long long *most)
 {
 	static const char *const bars[] = {"\u2581", "\u2582", "\u2583", "\u2584",
 	                                   "\u2585", "\u2586", "\u2587", "\u2588"};
 	unsigned long long max = 0;
 	size_t i;
 
-	for (i = 0; i < d->ndays; i++) {
-		unsigned long long v =
-		        failed ? dom->days[i].failed : dom->days[i].ok + dom->days[i].failed;
+	for (i = 0; i < plan->n; i++) {
+		unsigned long long v = failed ? cells[i].failed : cells[i].ok + cells[i].failed;
 
 		if (v > max) {
 			max = v;
 		}
 	}
-	for (i = 0; i < d->ndays; i++) {
-		unsigned long long v =
-		        failed ? dom->days[i].failed : dom->days[i].ok + dom->days[i].failed;
+	for (i = 0; i < plan->n; i++) {
+		unsigned long long v = failed ? cells[i].failed : cells[i].ok + cells[i].failed;
 
 		fputs(v == 0 ? "\u00b7" : bars[(v * 7 + max - 1) / max], fp);
 	}
 	*most = max;
 }
 
+/* ------------------------------------------- what our MX saw (mxseen.h) */
+
+static void jstr(FILE *fp, const char *s);
+static void h(FILE *fp, const char *s);
+
+/* mx_verdict_key - the verdict as a JSON word */
+static const char *mx_verdict_key(enum tlsrpt_mxseen_verdict v)
+{
+	return v == TLSRPT_MX_SEEN ? "seen" : v == TLSRPT_MX_NOT_SEEN ? "not-seen" : "no-mx-log";
+}
+
+/*
+ * mx_on - 1 when the input held smtpd lines of the period: without any, the
+ * join has nothing to say and the digest looks as it did without it
+ */
+static int mx_on(const struct tlsrpt_digest *d)
+{
+	return d->mx != NULL && d->mx->st.days_logged > 0;
+}
+
+/* mx_any - 1 when the join has a failure of this domain */
+static int mx_any(const struct tlsrpt_digest *d, const struct tlsrpt_digest_domain *dom)
+{
+	size_t i;
+
+	for (i = 0; mx_on(d) && i < d->mx->nitem; i++) {
+		if (strcmp(d->mx->item[i].domain, dom->name) == 0) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* mx_evidence - one line of what our MX logged of the reporter's clients (text or HTML) */
+static void mx_evidence(FILE *fp, const struct tlsrpt_mxseen_item *it, enum mode m)
+{
+	const struct tlsrpt_mxseen_evidence *ev = &it->ev;
+	char doms[512];
+	size_t i;
+
+	if (ev->clients == 0) {
+		fputs("no session of ", fp);
+		if (it->by_ip) {
+			fputs("sending-mta-ip ", fp);
+			put_value(fp, it->sending_ip, m);
+		} else {
+			tlsrpt_reporters_domains(it->reporter, doms, sizeof(doms));
+			fputs("a client named under ", fp);
+			put_value(fp, doms, m);
+		}
+		fputs(" that day", fp);
+	} else {
+		fprintf(fp, "%lu sessions of %lu client%s (", ev->sessions, ev->clients,
+		        ev->clients == 1 ? "" : "s");
+		put_value(fp, ev->name[0] != '\0' ? ev->name : "unknown", m);
+		fputc('[', fp);
+		put_value(fp, ev->ip, m);
+		fputc(']', fp);
+		if (ev->host[0] != '\0') {
+			fputs(" at ", fp);
+			put_value(fp, ev->host, m);
+		}
+		fprintf(fp,
+		        ", matched by %s): STARTTLS %lu tried, %lu succeeded; %lu failed handshakes, %lu lost after STARTTLS, %lu TLS then no mail, %lu without STARTTLS, %lu delivered over TLS",
+		        it->by_ip ? "sending-mta-ip" : "name", ev->tls_tried, ev->tls_ok,
+		        ev->handshake_errors, ev->lost_after_starttls, ev->tls_no_mail, ev->no_tls,
+		        ev->delivered);
+		if (ev->tls_established > 0) {
+			fprintf(fp, "; %lu TLS connections established (", ev->tls_established);
+			put_value(fp, ev->proto, m);
+			fputc(')', fp);
+		}
+		for (i = 0; i < ev->nreason; i++) {
+			fputs(i ? ", " : "; reasons: ", fp);
+			put_value(fp, ev->reason[i].text, m);
+			fprintf(fp, " (%lu)", ev->reason[i].n);
+		}
+	}
+	if (it->dropped > 0 && it->verdict == TLSRPT_MX_NOT_SEEN) {
+		fprintf(fp,
+		        "; the client table was full that day: %lu lines of further clients not kept, so this may be incomplete",
+		        it->dropped);
+	}
+}
+
+/* text_mx - the domain's failures joined to what our MX logged */
+static void text_mx(FILE *fp, const struct tlsrpt_digest *d, const struct tlsrpt_digest_domain *dom)
+{
+	size_t i;
+
+	if (!mx_any(d, dom)) {
+		return;
+	}
+	fputs("   at our MX, per reported failure (Postfix smtpd lines of the day):\n", fp);
+	for (i = 0; i < d->mx->nitem; i++) {
+		const struct tlsrpt_mxseen_item *it = &d->mx->item[i];
+
+		if (strcmp(it->domain, dom->name) != 0) {
+			continue;
+		}
+		fprintf(fp, "   %s ", date(it->day).s);
+		put_value(fp, it->result_type, M_TEXT);
+		fputs(" from ", fp);
+		put_value(fp, it->reporter, M_TEXT);
+		if (it->sending_ip[0] != '\0') {
+			fputs(" sending-mta-ip ", fp);
+			put_value(fp, it->sending_ip, M_TEXT);
+		}
+		if (it->mx[0] != '\0') {
+			fputs(" mx ", fp);
+			put_value(fp, it->mx, M_TEXT);
+		}
+		if (it->ip[0] != '\0') {
+			fputs(" ip ", fp);
+			put_value(fp, it->ip, M_TEXT);
+		}
+		fprintf(fp, ", %llu failed: %s\n      our MX logged: ", it->failed,
+		        tlsrpt_mxseen_verdict_name(it->verdict));
+		mx_evidence(fp, it, M_TEXT);
+		fputc('\n', fp);
+		wrap(fp, "      ", tlsrpt_mxseen_means(it));
+	}
+	if (d->mx->st.items_dropped > 0) {
+		fprintf(fp,
+		        "   %llu more reported failures (all domains) passed the join's limit of %d and are not judged\n",
+		        d->mx->st.items_dropped, TLSRPT_MXSEEN_MAX_ITEMS);
+	}
+}
+
+/* json_mx - the domain's "mx-evidence" array (after a comma) */
+static void json_mx(FILE *fp, const struct tlsrpt_digest *d, const struct tlsrpt_digest_domain *dom)
+{
+	size_t i, j;
+	int first = 1;
+
+	if (!mx_on(d)) {
+		return;
+	}
+	fputs(",\"mx-evidence\":[", fp);
+	for (i = 0; i < d->mx->nitem; i++) {
+		const struct tlsrpt_mxseen_item *it = &d->mx->item[i];
+		const struct tlsrpt_mxseen_evidence *ev = &it->ev;
+
+		if (strcmp(it->domain, dom->name) != 0) {
+			continue;
+		}
+		fprintf(fp, "%s{\"date\":\"%s\",\"reporter\":", first ? "" : ",", date(it->day).s);
+		first = 0;
+		jstr(fp, it->reporter);
+		fputs(",\"sending-mta-ip\":", fp);
+		jstr(fp, it->sending_ip);
+		fputs(",\"policy-type\":", fp);
+		jstr(fp, it->policy_type);
+		fputs(",\"result-type\":", fp);
+		jstr(fp, it->result_type);
+		fputs(",\"receiving-mx-hostname\":", fp);
+		jstr(fp, it->mx);
+		fputs(",\"receiving-ip\":", fp);
+		jstr(fp, it->ip);
+		fputs(",\"failure-reason-code\":", fp);
+		jstr(fp, it->reason);
+		fprintf(fp,
+		        ",\"failed-sessions\":%llu,\"verdict\":\"%s\",\"label\":\"%s\",\"matched-by\":\"%s\",\"clients\":%lu,\"client\":",
+		        it->failed, mx_verdict_key(it->verdict),
+		        tlsrpt_mxseen_verdict_name(it->verdict),
+		        it->by_ip ? "sending-mta-ip" : "client-name", ev->clients);
+		if (ev->clients > 0) {
+			fputs("{\"ip\":", fp);
+			jstr(fp, ev->ip);
+			fputs(",\"name\":", fp);
+			jstr(fp, ev->name);
+			fputs(",\"host\":", fp);
+			jstr(fp, ev->host);
+			fputc('}', fp);
+		} else {
+			fputs("null", fp);
+		}
+		fprintf(fp,
+		        ",\"sessions\":%lu,\"starttls-attempts\":%lu,\"starttls-successes\":%lu,\"handshake-errors\":%lu,\"lost-after-starttls\":%lu,\"tls-then-no-mail\":%lu,\"without-starttls\":%lu,\"delivered-over-tls\":%lu,\"tls-established\":%lu,\"tls-protocol\":",
+		        ev->sessions, ev->tls_tried, ev->tls_ok, ev->handshake_errors,
+		        ev->lost_after_starttls, ev->tls_no_mail, ev->no_tls, ev->delivered,
+		        ev->tls_established);
+		jstr(fp, ev->proto);
+		fputs(",\"reasons\":[", fp);
+		for (j = 0; j < ev->nreason; j++) {
+			fputs(j ? ",{\"reason\":" : "{\"reason\":", fp);
+			jstr(fp, ev->reason[j].text);
+			fprintf(fp, ",\"count\":%lu}", ev->reason[j].n);
+		}
+		fprintf(fp, "],\"clients-not-kept\":%lu,\"means\":", it->dropped);
+		jstr(fp, tlsrpt_mxseen_means(it));
+		fputc('}', fp);
+	}
+	fputc(']', fp);
+}
+
+/* json_mx_log - the top level's "mx-log" object (after a comma): what was read of smtpd */
+static void json_mx_log(FILE *fp, const struct tlsrpt_digest *d)
+{
+	const struct tlsrpt_mxseen_stats *st;
+
+	if (!mx_on(d)) {
+		return;
+	}
+	st = &d->mx->st;
+	fprintf(fp,
+	        ",\n\"mx-log\":{\"lines\":%llu,\"outside-period\":%llu,\"days-with-lines\":%zu,\"clients\":%llu,\"lines-not-kept\":%llu,\"failures-not-joined\":%llu}",
+	        st->lines, st->outside, st->days_logged, st->clients, st->dropped,
+	        st->items_dropped);
+}
+
+/* html_mx - the domain's failures joined to what our MX logged, as a table */
+static void html_mx(FILE *fp, const struct tlsrpt_digest *d, const struct tlsrpt_digest_domain *dom)
+{
+	size_t i;
+
+	if (!mx_any(d, dom)) {
+		return;
+	}
+	fputs("<table class=\"mx stack\"><tr><th>day</th><th>result type</th><th>reporter</th><th>sending MTA</th><th>receiving MX / IP</th><th>failed</th><th>at our MX</th><th>what our MX logged</th><th>what it means</th></tr>\n",
+	      fp);
+	for (i = 0; i < d->mx->nitem; i++) {
+		const struct tlsrpt_mxseen_item *it = &d->mx->item[i];
+
+		if (strcmp(it->domain, dom->name) != 0) {
+			continue;
+		}
+		fprintf(fp, "<tr class=\"%s\"><td class=\"d\">%s</td><td>",
+		        mx_verdict_key(it->verdict), date(it->day).s);
+		h(fp, it->result_type);
+		fputs("</td><td>", fp);
+		h(fp, it->reporter);
+		fputs("</td><td class=\"d\">", fp);
+		h(fp, it->sending_ip);
+		fputs("</td><td>", fp);
+		h(fp, it->mx);
+		fputs(it->mx[0] != '\0' && it->ip[0] != '\0' ? " " : "", fp);
+		h(fp, it->ip);
+		fprintf(fp, "</td><td class=\"n\">%llu</td><td><b>%s</b></td><td class=\"r\">",
+		        it->failed, tlsrpt_mxseen_verdict_name(it->verdict));
+		mx_evidence(fp, it, M_HTML);
+		fputs("</td><td>", fp);
+		h(fp, tlsrpt_mxseen_means(it));
+		fputs("</td></tr>\n", fp);
+	}
+	fputs("</table>\n", fp);
+	if (d->mx->st.items_dropped > 0) {
+		fprintf(fp,
+		        "<p class=\"warn\">%llu more reported failures (all domains) passed the join's limit of %d and are not judged.</p>\n",
+		        d->mx->st.items_dropped, TLSRPT_MXSEEN_MAX_ITEMS);
+	}
+}
+
+/* text_failure - one failure kind of a domain */
+static void text_failure(FILE *fp, const struct tlsrpt_digest_domain *dom,
+                         const struct tlsrpt_digest_failure *f)
+{
+	size_t j;
+	int first = 1;
+
+	fputs("   failure ", fp);
+	put_value(fp, f->result_type, M_TEXT);
+	fputs(" (", fp);
+	put_value(fp, f->policy_type, M_TEXT);
+	fputc(')', fp);
+	if (f->mx[0] != '\0') {
+		fputs(" mx ", fp);
+		put_value(fp, f->mx, M_TEXT);
+	}
+	if (f->ip[0] != '\0') {
+		fputs(" ip ", fp);
+		put_value(fp, f->ip, M_TEXT);
+	}
+	fputs(": ", fp);
+	cnt(fp, f->failed, "failed session", "failed sessions");
+	fprintf(fp, "%s%s, reported by ", f->first_day == f->last_day ? " on " : ", ",
+	        range(f->first_day, f->last_day).s);
+	for (j = 0; j < dom->nrep && j < 64; j++) {
+		if (f->reporters & (1ULL << j)) {
+			fputs(first ? "" : ", ", fp);
+			put_value(fp, dom->rep[j].id, M_TEXT);
+			first = 0;
+		}
+	}
+	if (f->reason[0] != '\0') {
+		fputs("; reason ", fp);
+		put_value(fp, f->reason, M_TEXT);
+	}
+	fputc('\n', fp);
+}
+
 /* text_domain - one domain's section */
 static void text_domain(FILE *fp, const struct tlsrpt_digest *d,
-                        const struct tlsrpt_digest_domain *dom, const struct tlsrpt_render_opts *o)
+                        const struct tlsrpt_digest_domain *dom, const struct tlsrpt_render_opts *o,
+                        const struct tlsrpt_bucket_plan *plan)
 {
 	const struct tlsrpt_digest_policy *weak = sts_weak(dom);
+	enum tlsrpt_health hv = tlsrpt_health_of(dom, o->today, o->silent_days);
+	struct tlsrpt_digest_counts cells[TLSRPT_BUCKET_MAX];
+	const char *unit = tlsrpt_bucket_unit_name(plan->unit);
 	unsigned long long most;
-	size_t i, j;
+	size_t i;
 
 	fputs("\n== ", fp);
 	put_value(fp, dom->name, M_TEXT);
-	fprintf(fp, ": %llu sessions, %llu failed (%.2f%%), %llu reports\n",
-	        dom->c.ok + dom->c.failed, dom->c.failed, tlsrpt_digest_rate(&dom->c),
-	        dom->reports);
+	fputs(" (", fp);
+	for (i = 0; tlsrpt_health_name(hv)[i] != '\0'; i++) {
+		fputc(tlsrpt_health_name(hv)[i] - 'a' + 'A', fp);
+	}
+	fputs("): ", fp);
+	cnt(fp, dom->c.ok + dom->c.failed, "session", "sessions");
+	fprintf(fp, ", %s failed (%.2f%%), ", num(dom->c.failed).s, tlsrpt_digest_rate(&dom->c));
+	cnt(fp, dom->reports, "report", "reports");
+	fputc('\n', fp);
 	if (dom->reports == 0) {
+		const struct tlsrpt_render_dns *dns = dns_of(o, dom);
 		fprintf(fp, "   no report in the period (last report: %s)\n",
 		        date(dom->last_day).s);
+		if (dns != NULL) {
+			fputs("   DNS: _smtp._tls record ", fp);
+			put_value(fp, dns->verdict, M_TEXT);
+			fputs(": ", fp);
+			put_value(fp, dns->detail, M_TEXT);
+			fputc('\n', fp);
+		}
 		return;
 	}
-	fputs("   sessions per day  ", fp);
-	spark(fp, d, dom, 0, &most);
-	fprintf(fp, "  most %llu\n", most);
-	fputs("   failed per day    ", fp);
-	spark(fp, d, dom, 1, &most);
-	fprintf(fp, "  most %llu\n", most);
+	cell_counts(d, dom, plan, cells);
+	fprintf(fp, "   sessions per %-5s ", unit);
+	spark(fp, plan, cells, 0, &most);
+	fprintf(fp, "  most %s\n", num(most).s);
+	fprintf(fp, "   failed per %-7s ", unit);
+	spark(fp, plan, cells, 1, &most);
+	fprintf(fp, "  most %s\n", num(most).s);
+	if (plan->unit != TLSRPT_BUCKET_DAY) {
+		fprintf(fp, "   (one mark per %s, the first from %s%s)\n", unit,
+		        date(plan->cell[0].first).s,
+		        plan->unit == TLSRPT_BUCKET_WEEK ? "; weeks start on Monday" : "");
+	}
 	for (i = 0; i < dom->npol; i++) {
 		const struct tlsrpt_digest_policy *p = &dom->pol[i];
 
 		fputs("   policy ", fp);
 		put_value(fp, p->type, M_TEXT);
-		fprintf(fp, ": %llu successful, %llu failed", p->c.ok, p->c.failed);
+		fprintf(fp, ": %s successful, %s failed", num(p->c.ok).s, num(p->c.failed).s);
 		if (p->sts_mode[0] != '\0') {
 			fputs(", mode ", fp);
 			put_value(fp, p->sts_mode, M_TEXT);
@@ -270,46 +766,20 @@ static void text_domain(FILE *fp, const struct tlsrpt_digest *d,
 			put_value(fp, r->org, M_TEXT);
 			fputc('"', fp);
 		}
-		fprintf(fp, "%s: %llu reports, %llu sessions, %llu failed, last %s%s\n",
-		        r->dkim ? " (DKIM)" : "", r->reports, r->c.ok + r->c.failed, r->c.failed,
-		        date(r->last_day).s,
+		fputs(r->dkim ? " (DKIM): " : ": ", fp);
+		cnt(fp, r->reports, "report", "reports");
+		fputs(", ", fp);
+		cnt(fp, r->c.ok + r->c.failed, "session", "sessions");
+		fprintf(fp, ", %s failed, last %s%s\n", num(r->c.failed).s, date(r->last_day).s,
 		        tlsrpt_render_silent(o, r->last_day) ? ", SILENT" : "");
 	}
 	for (i = 0; i < dom->nfail; i++) {
-		const struct tlsrpt_digest_failure *f = &dom->fail[i];
-		int first = 1;
-
-		fputs("   failure ", fp);
-		put_value(fp, f->result_type, M_TEXT);
-		fputs(" (", fp);
-		put_value(fp, f->policy_type, M_TEXT);
-		fputc(')', fp);
-		if (f->mx[0] != '\0') {
-			fputs(" mx ", fp);
-			put_value(fp, f->mx, M_TEXT);
-		}
-		if (f->ip[0] != '\0') {
-			fputs(" ip ", fp);
-			put_value(fp, f->ip, M_TEXT);
-		}
-		fprintf(fp, ": %llu failed sessions, %s to %s, from ", f->failed,
-		        date(f->first_day).s, date(f->last_day).s);
-		for (j = 0; j < dom->nrep && j < 64; j++) {
-			if (f->reporters & (1ULL << j)) {
-				fputs(first ? "" : ", ", fp);
-				put_value(fp, dom->rep[j].id, M_TEXT);
-				first = 0;
-			}
-		}
-		if (f->reason[0] != '\0') {
-			fputs("; reason ", fp);
-			put_value(fp, f->reason, M_TEXT);
-		}
-		fputc('\n', fp);
+		text_failure(fp, dom, &dom->fail[i]);
 	}
 	if (dom->omitted_failed + dom->dropped > 0) {
-		fprintf(fp, "   %llu failed sessions without details in the log\n",
-		        dom->omitted_failed + dom->dropped);
+		fputs("   ", fp);
+		cnt(fp, dom->omitted_failed + dom->dropped, "failed session", "failed sessions");
+		fputs(" without details in the log\n", fp);
 	}
 	if (weak != NULL) {
 		fprintf(fp,
@@ -317,45 +787,171 @@ static void text_domain(FILE *fp, const struct tlsrpt_digest *d,
 		        strcmp(weak->sts_mode, "none") == 0 ? "none" : "testing",
 		        date(weak->sts_day).s);
 	}
+	text_mx(fp, d, dom);
+}
+
+/* text_glance - every domain's verdict, most urgent first, names nobody named after ours */
+static void text_glance(FILE *fp, const struct tlsrpt_digest *d, const struct tlsrpt_render_opts *o,
+                        const size_t *order, size_t ours)
+{
+	size_t i, w = 0;
+
+	/* names line up in a column as wide as the longest of at most 24 bytes */
+	for (i = 0; i < d->ndom; i++) {
+		size_t n = strlen(d->dom[i]->name);
+
+		if (n > w && n <= 24) {
+			w = n;
+		}
+	}
+	fputs("\nAt a glance\n", fp);
+	if (d->ndom == 0) {
+		fputs("   no domain: no report in the input and none named (--domain, --config)\n",
+		      fp);
+	}
+	for (i = 0; i < d->ndom; i++) {
+		const struct tlsrpt_digest_domain *dom = d->dom[order[i]];
+		enum tlsrpt_health hv = tlsrpt_health_of(dom, o->today, o->silent_days);
+		size_t n = strlen(dom->name);
+		char tag[16];
+		size_t k;
+
+		if (i == ours) {
+			fputs(" Names not given with --domain or --config (anyone can send a report "
+			      "for any name):\n",
+			      fp);
+		}
+		for (k = 0; tlsrpt_health_name(hv)[k] != '\0'; k++) {
+			tag[k] = (char)(tlsrpt_health_name(hv)[k] - 'a' + 'A');
+		}
+		tag[k] = '\0';
+		fprintf(fp, "   %-8s ", tag);
+		put_value(fp, dom->name, M_TEXT);
+		fprintf(fp, "%*s  ", n < w ? (int)(w - n) : 0, "");
+		glance(fp, dom, hv, o, M_TEXT);
+		fputc('\n', fp);
+	}
+}
+
+/* text_input - what the input held besides the reports counted */
+static void text_input(FILE *fp, const struct tlsrpt_digest *d)
+{
+	struct tlsrpt_digest_counts all;
+
+	totals(d, &all);
+	cnt(fp, d->st.reports, "report", "reports");
+	fputs(" counted: ", fp);
+	cnt(fp, all.ok + all.failed, "session", "sessions");
+	fprintf(fp, ", %s failed (%.2f%%)\n", num(all.failed).s, tlsrpt_digest_rate(&all));
+	if (d->st.duplicates > 0) {
+		cnt(fp, d->st.duplicates, "duplicate report line", "duplicate report lines");
+		fputs(" not counted again (see Duplicates below)\n", fp);
+	}
+	if (d->st.outside > 0) {
+		cnt(fp, d->st.outside, "report", "reports");
+		fputs(" outside the period left out\n", fp);
+	}
+	if (d->st.errors > 0) {
+		cnt(fp, d->st.errors, "error line", "error lines");
+		fputs(": mail the milter could not read as a report (see the milter's error lines)\n",
+		      fp);
+	}
+	if (d->st.orphans + d->st.malformed > 0) {
+		cnt(fp, d->st.orphans + d->st.malformed, "line", "lines");
+		fputs(" without their report line or the keys they need, left out\n", fp);
+	}
+	if (d->st.limited > 0) {
+		cnt(fp, d->st.limited, "item", "items");
+		fputs(" left out by the digest's limits\n", fp);
+	}
+	if (d->st.omitted_reports > 0) {
+		fprintf(fp,
+		        "%s more %s (%s %s, %s failed) %s logged without %s lines (report-omitted): in no domain's figures\n",
+		        num(d->st.omitted_reports).s,
+		        d->st.omitted_reports == 1 ? "report" : "reports",
+		        num(d->st.omitted_ok + d->st.omitted_failed).s,
+		        d->st.omitted_ok + d->st.omitted_failed == 1 ? "session" : "sessions",
+		        num(d->st.omitted_failed).s, d->st.omitted_reports == 1 ? "was" : "were",
+		        d->st.omitted_reports == 1 ? "its" : "their");
+	}
+}
+
+/* text_dups - each kept duplicate: which report, where, and why it counted once */
+static void text_dups(FILE *fp, const struct tlsrpt_digest *d)
+{
+	size_t i;
+
+	if (d->st.duplicates == 0) {
+		return;
+	}
+	fputs("\nDuplicates (a report counts once, however often it is logged)\n", fp);
+	for (i = 0; i < d->ndup; i++) {
+		const struct tlsrpt_digest_dup *x = &d->dup[i];
+		char *s = NULL;
+		size_t n = 0;
+		FILE *mf;
+
+		fputs("   report-id ", fp);
+		put_value(fp, x->report_id, M_TEXT);
+		fputs(" from ", fp);
+		put_value(fp, x->reporter, M_TEXT);
+		fputs(" for ", fp);
+		put_value(fp, x->domain, M_TEXT);
+		fprintf(fp, ", %s:\n", date(x->day).s);
+		/* the explanation, wrapped: values in it are already cleaned */
+		if ((mf = open_memstream(&s, &n)) != NULL) {
+			dup_why(mf, x, M_TEXT);
+			fputc('.', mf);
+			if (fclose(mf) == 0) {
+				wrap(fp, "     ", s);
+			}
+			free(s);
+		}
+	}
+	if (d->st.duplicates > d->ndup) {
+		fputs("   and ", fp);
+		cnt(fp, d->st.duplicates - d->ndup, "more", "more");
+		fputs(" (only the first are listed)\n", fp);
+	}
 }
 
 /* tlsrpt_render_text - the plain-text digest */
 int tlsrpt_render_text(FILE *fp, const struct tlsrpt_digest *d, const struct tlsrpt_render_opts *o)
 {
-	struct tlsrpt_digest_counts all;
 	const struct tlsrpt_meaning *tab;
-	size_t i, j, n;
+	struct tlsrpt_bucket_plan plan;
+	size_t order[TLSRPT_LOOKOUT_MAX_DOMAINS];
+	size_t i, j, n, ours;
 	int any;
 
-	totals(d, &all);
-	fprintf(fp, "TLS-RPT digest for %s to %s (%zu days)\n", date(d->first_day).s,
-	        date(d->last_day).s, d->ndays);
-	fprintf(fp,
-	        "%llu reports, %llu duplicates not counted; %llu sessions, %llu failed (%.2f%%)\n",
-	        d->st.reports, d->st.duplicates, all.ok + all.failed, all.failed,
-	        tlsrpt_digest_rate(&all));
-	if (d->st.omitted_reports > 0) {
-		fprintf(fp,
-		        "%llu more reports (%llu sessions, %llu failed) were logged without their lines (report-omitted): in no domain's figures\n",
-		        d->st.omitted_reports, d->st.omitted_ok + d->st.omitted_failed,
-		        d->st.omitted_failed);
-	}
+	plan_of(d, &plan);
+	ours = tlsrpt_health_order(d, o->today, o->silent_days, order);
+	fprintf(fp, "TLS-RPT digest for %s to %s (", date(d->first_day).s, date(d->last_day).s);
+	cnt(fp, d->ndays, "day", "days");
+	fputs(")\n", fp);
+	text_glance(fp, d, o, order, ours);
+	fputc('\n', fp);
+	text_input(fp, d);
 	for (i = 0; i < d->ndom; i++) {
-		text_domain(fp, d, d->dom[i], o);
+		text_domain(fp, d, d->dom[order[i]], o, &plan);
 	}
+	text_dups(fp, d);
 	any = 0;
 	for (i = 0; i < d->ndom; i++) {
-		for (j = 0; j < d->dom[i]->nrep; j++) {
-			const struct tlsrpt_digest_reporter *r = &d->dom[i]->rep[j];
+		const struct tlsrpt_digest_domain *dom = d->dom[order[i]];
+
+		for (j = 0; j < dom->nrep; j++) {
+			const struct tlsrpt_digest_reporter *r = &dom->rep[j];
 
 			if (tlsrpt_render_silent(o, r->last_day)) {
 				if (!any) {
-					fprintf(fp, "\nReporters silent for %d days or more\n",
-					        o->silent_days);
+					fprintf(fp, "\nReporters silent for %d %s or more\n",
+					        o->silent_days,
+					        o->silent_days == 1 ? "day" : "days");
 					any = 1;
 				}
 				fputs("   ", fp);
-				put_value(fp, d->dom[i]->name, M_TEXT);
+				put_value(fp, dom->name, M_TEXT);
 				fputs(": ", fp);
 				put_value(fp, r->id, M_TEXT);
 				fprintf(fp, ", last report %s\n", date(r->last_day).s);
@@ -364,9 +960,9 @@ int tlsrpt_render_text(FILE *fp, const struct tlsrpt_digest *d, const struct tls
 	}
 	any = 0;
 	for (i = 0; i < d->ndom; i++) {
-		if (d->dom[i]->reports == 0) {
+		if (d->dom[order[i]]->reports == 0) {
 			fputs(any ? ", " : "\nDomains with no report in the period: ", fp);
-			put_value(fp, d->dom[i]->name, M_TEXT);
+			put_value(fp, d->dom[order[i]]->name, M_TEXT);
 			any = 1;
 		}
 	}
@@ -412,6 +1008,8 @@ static void json_domain(FILE *fp, const struct tlsrpt_digest *d,
 
 	fputs("{\"policy-domain\":", fp);
 	jstr(fp, dom->name);
+	fprintf(fp, ",\"status\":\"%s\"",
+	        tlsrpt_health_name(tlsrpt_health_of(dom, o->today, o->silent_days)));
 	fprintf(fp,
 	        ",\"expected\":%s,\"reports\":%llu,\"successful-sessions\":%llu,\"failed-sessions\":%llu,\"failure-rate\":%.4f,\"failed-sessions-without-details\":%llu,\"last-report\":",
 	        dom->expected ? "true" : "false", dom->reports, dom->c.ok, dom->c.failed,
@@ -420,6 +1018,14 @@ static void json_domain(FILE *fp, const struct tlsrpt_digest *d,
 		jstr(fp, date(dom->last_day).s);
 	} else {
 		fputs("null", fp);
+	}
+	const struct tlsrpt_render_dns *dns = dom->reports == 0 ? dns_of(o, dom) : NULL;
+	if (dns != NULL) {
+		fputs(",\"dns\":{\"verdict\":", fp);
+		jstr(fp, dns->verdict);
+		fputs(",\"detail\":", fp);
+		jstr(fp, dns->detail);
+		fputc('}', fp);
 	}
 	fputs(",\"days\":[", fp);
 	for (i = 0; i < d->ndays; i++) {
@@ -492,7 +1098,39 @@ static void json_domain(FILE *fp, const struct tlsrpt_digest *d,
 		}
 		fputc('}', fp);
 	}
-	fputs("]}", fp);
+	fputc(']', fp);
+	json_mx(fp, d, dom);
+	fputc('}', fp);
+}
+
+/* json_dups - the kept duplicates (input.duplicates counts them all) */
+static void json_dups(FILE *fp, const struct tlsrpt_digest *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->ndup; i++) {
+		const struct tlsrpt_digest_dup *x = &d->dup[i];
+
+		fputs(i ? ",\n{\"report-id\":" : "\n{\"report-id\":", fp);
+		jstr(fp, x->report_id);
+		fputs(",\"reporter\":", fp);
+		jstr(fp, x->reporter);
+		fputs(",\"policy-domain\":", fp);
+		jstr(fp, x->domain);
+		fprintf(fp, ",\"day\":\"%s\",\"host\":", date(x->day).s);
+		jstr(fp, x->host);
+		fputs(",\"queue-id\":", fp);
+		jstr(fp, x->qid);
+		if (x->first_known) {
+			fputs(",\"counted-host\":", fp);
+			jstr(fp, x->first_host);
+			fputs(",\"counted-queue-id\":", fp);
+			jstr(fp, x->first_qid);
+		} else {
+			fputs(",\"counted-host\":null,\"counted-queue-id\":null", fp);
+		}
+		fprintf(fp, ",\"lines-left-out\":%llu}", x->lines);
+	}
 }
 
 /* tlsrpt_render_json - the digest as one JSON object */
@@ -515,7 +1153,11 @@ int tlsrpt_render_json(FILE *fp, const struct tlsrpt_digest *d, const struct tls
 		fputs(i ? ",\n" : "\n", fp);
 		json_domain(fp, d, d->dom[i], o);
 	}
-	fputs("\n]}\n", fp);
+	fputs("\n],\n\"duplicates\":[", fp);
+	json_dups(fp, d);
+	fputc(']', fp);
+	json_mx_log(fp, d);
+	fputs("}\n", fp);
 	fflush(fp);
 	return ferror(fp) ? -1 : 0;
 }
@@ -658,21 +1300,49 @@ int tlsrpt_render_prom(FILE *fp, const struct tlsrpt_digest *d, const struct tls
  * The page's one style sheet; the Content-Security-Policy allows exactly it
  * by its SHA-256 (PAGE_STYLE_HASH: base64 of the SHA-256 of these bytes;
  * tests/lookout/html.sh recomputes it), so no other style and no script runs.
+ * Narrow screens (phones): wide tables become one block per row, each cell
+ * led by its column's name (data-l), and the charts' labels grow while
+ * every other x label (class mn) is hidden.
  */
-#define PAGE_STYLE                                                                                 \
-	"\n"                                                                                       \
-	"body{font-family:sans-serif;margin:1.5em;color:#222;max-width:80em}\n"                    \
-	"h1{font-size:1.4em}h2{font-size:1.15em;margin-bottom:.2em;word-break:break-all}\n"        \
-	"table{border-collapse:collapse;margin:.5em 0 1em}\n"                                      \
-	"td,th{border:1px solid #ccc;padding:2px 6px;text-align:left;vertical-align:top}\n"        \
-	"td{overflow-wrap:break-word}\n"                                                           \
-	"td.n,td.d{white-space:nowrap}td.r{overflow-wrap:anywhere}\n"                              \
-	"th{background:#eee}td.n{text-align:right}tr.silent td{background:#fff3cd}\n"              \
-	".warn{background:#fff3cd;padding:4px 8px}\n"                                              \
-	".chart .ok{fill:#4caf50}.chart .bad{fill:#e53935}.chart .base{stroke:#999}\n"             \
-	".chart .ax{font-size:10px;fill:#555}\n"                                                   \
-	"dt{font-weight:bold;margin-top:.6em}\n"
-#define PAGE_STYLE_HASH "2wCpkDCT5Is4b2/dLfBTBlVJxM8z+oG3TsKqBo9oB0w="
+#define PAGE_STYLE                                                                                                                                                                                                       \
+	"\n"                                                                                                                                                                                                             \
+	"body{font-family:system-ui,sans-serif;margin:0 auto;padding:1em 1.5em;color:#222;max-width:72em;line-height:1.35}\n"                                                                                            \
+	"h1{font-size:1.4em;margin:.3em 0 0}p.period{margin:.1em 0 1em;color:#555}\n"                                                                                                                                    \
+	"h2{font-size:1.15em;margin:0 0 .2em;overflow-wrap:anywhere}\n"                                                                                                                                                  \
+	"h2.group{margin-top:1.6em;color:#555;font-weight:normal}\n"                                                                                                                                                     \
+	"table{border-collapse:collapse;margin:.5em 0 1em}\n"                                                                                                                                                            \
+	"td,th{border:1px solid #ccc;padding:3px 6px;text-align:left;vertical-align:top}\n"                                                                                                                              \
+	"th{background:#eee}td{overflow-wrap:break-word}td.r{overflow-wrap:anywhere}\n"                                                                                                                                  \
+	"td.n{text-align:right;white-space:nowrap}td.d{white-space:nowrap}\n"                                                                                                                                            \
+	"table.glance{width:100%}table.glance td{border:0;border-bottom:1px solid #e4e4e4}\n"                                                                                                                            \
+	"table.glance th{background:none;border:0;font-weight:normal;color:#555;padding-top:.8em}\n"                                                                                                                     \
+	"td.name{font-weight:bold;min-width:10em;overflow-wrap:anywhere}\n"                                                                                                                                              \
+	".badge{display:inline-block;min-width:5.4em;white-space:nowrap;text-align:center;border-radius:3px;padding:0 .35em;font-size:.8em;font-weight:bold;letter-spacing:.04em;text-transform:uppercase;color:#fff}\n" \
+	".badge.failing{background:#c62828}.badge.silent{background:#8a6d00}\n"                                                                                                                                          \
+	".badge.testing{background:#1565c0}.badge.fine{background:#2e7d32}\n"                                                                                                                                            \
+	"section.domain{border-left:5px solid #bbb;padding:.1em 0 .1em .9em;margin:1.4em 0}\n"                                                                                                                           \
+	"section.failing{border-color:#c62828}section.silent{border-color:#c9a227}\n"                                                                                                                                    \
+	"section.testing{border-color:#1565c0}section.fine{border-color:#2e7d32}\n"                                                                                                                                      \
+	"p.sum{margin:.2em 0 .6em}tr.silent td{background:#fff3cd}\n"                                                                                                                                                    \
+	".warn{background:#fff3cd;padding:4px 8px}\n"                                                                                                                                                                    \
+	"svg.chart{display:block;width:100%;max-width:640px;height:auto;margin:.4em 0 .8em}\n"                                                                                                                           \
+	".chart .ok{fill:#43a047}.chart .bad{fill:#e53935}.chart .grid{stroke:#e2e2e2}\n"                                                                                                                                \
+	".chart .base{stroke:#888}.chart text{font-size:10px;fill:#444}\n"                                                                                                                                               \
+	".chart .cap{font-weight:bold;fill:#222}.chart .none{fill:#888}.chart .v{fill:#b71c1c}.chart .vi{fill:#fff}\n"                                                                                                   \
+	"p.legend{margin:.4em 0 0;font-size:.85em;color:#555}.key{display:inline-block;width:.8em;height:.8em;margin:0 .3em 0 .8em}\n"                                                                                   \
+	".key.ok{background:#43a047;margin-left:0}.key.bad{background:#e53935}\n"                                                                                                                                        \
+	"dt{font-weight:bold;margin-top:.6em}\n"                                                                                                                                                                         \
+	"@media (max-width:40em){body{padding:.5em .7em}\n"                                                                                                                                                              \
+	".chart text{font-size:15px}.chart .mn{display:none}\n"                                                                                                                                                          \
+	"table.glance,table.glance tbody,table.glance tr{display:block}\n"                                                                                                                                               \
+	"table.glance td{display:inline;border:0;padding:0 .3em 0 0}\n"                                                                                                                                                  \
+	"table.glance td:last-child{display:block;padding:0 0 .5em;border-bottom:1px solid #e4e4e4}\n"                                                                                                                   \
+	"table.stack,table.stack tbody,table.stack tr{display:block}\n"                                                                                                                                                  \
+	"table.stack tr:first-child{display:none}table.stack tr{border-top:2px solid #ccc;padding:2px 0 4px}\n"                                                                                                          \
+	"table.stack td{display:inline-block;border:0;padding:0 .9em 0 0;text-align:left;white-space:normal}\n"                                                                                                          \
+	"table.stack td:empty{display:none}table.stack tr.silent{background:#fff3cd}\n"                                                                                                                                  \
+	"table.stack td::before{content:attr(data-l) \": \";color:#666}}\n"
+#define PAGE_STYLE_HASH "uZTb6bQAlckJdrKDilCvVioIXxK1Bjj0A4ZUFSsU47M="
 
 /* h - escaped HTML text */
 static void h(FILE *fp, const char *s)
@@ -680,71 +1350,248 @@ static void h(FILE *fp, const char *s)
 	put_value(fp, s, M_HTML);
 }
 
-/* html_chart - inline SVG: successful and failed sessions per day, stacked */
-static void html_chart(FILE *fp, const struct tlsrpt_digest *d,
-                       const struct tlsrpt_digest_domain *dom)
+/* the charts' view box: width, left margin (y values), right margin, in SVG units */
+#define CHART_W 480.0
+#define CHART_L 48.0
+#define CHART_R 6.0
+
+/* compact - an axis label: 950, 1.5k, 12k, 2.5M */
+struct compactstr {
+	char s[32];
+};
+static struct compactstr compact(unsigned long long v)
 {
-	unsigned long long max = 0;
-	unsigned bw = d->ndays <= 20 ? 28 : d->ndays <= 62 ? 10 : 3, W, H = 120;
+	struct compactstr r;
+	const char *suf[] = {"", "k", "M", "G", "T"};
+	unsigned long long div = 1;
+	int k = 0;
+
+	while (v / div >= 1000 && k < 4) {
+		div *= 1000;
+		k++;
+	}
+	if (k == 0 || v % div == 0 || v / div >= 10) {
+		snprintf(r.s, sizeof(r.s), "%llu%s", v / div, suf[k]);
+	} else {
+		snprintf(r.s, sizeof(r.s), "%llu.%llu%s", v / div, (v % div) * 10 / div, suf[k]);
+	}
+	return r;
+}
+
+/* nice_axis - a round top and step for an axis up to max, about ticks steps */
+static void nice_axis(unsigned long long max, unsigned ticks, unsigned long long *top,
+                      unsigned long long *step)
+{
+	unsigned long long raw, mag = 1;
+
+	if (max == 0) {
+		*top = *step = 1;
+		return;
+	}
+	raw = (max + ticks - 1) / ticks;
+	while (mag <= raw / 10) {
+		mag *= 10;
+	}
+	*step = raw <= mag ? mag : raw <= 2 * mag ? 2 * mag : raw <= 5 * mag ? 5 * mag : 10 * mag;
+	*top = (max + *step - 1) / *step * *step;
+}
+
+/*
+ * chart_panel - one panel of a chart: a caption, y grid lines with their
+ * values, and a bar per cell (failed: only the failed sessions)
+ */
+static void chart_panel(FILE *fp, const struct tlsrpt_bucket_plan *plan,
+                        const struct tlsrpt_digest_counts *cells, int failed, double y0, double ph,
+                        const char *caption)
+{
+	const double L = CHART_L, R = CHART_R, W = CHART_W, cw = (W - L - R) / (double)plan->n;
+	unsigned long long max = 0, top, step, t;
 	size_t i;
 
-	for (i = 0; i < d->ndays; i++) {
-		if (dom->days[i].ok + dom->days[i].failed > max) {
-			max = dom->days[i].ok + dom->days[i].failed;
+	for (i = 0; i < plan->n; i++) {
+		unsigned long long v = failed ? cells[i].failed : cells[i].ok + cells[i].failed;
+
+		if (v > max) {
+			max = v;
 		}
 	}
-	W = (unsigned)d->ndays * bw + 60;
-	fprintf(fp,
-	        "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"%u\" height=\"%u\" viewBox=\"0 0 %u %u\" role=\"img\" aria-label=\"sessions per day\">\n",
-	        W, H + 20, W, H + 20);
-	fprintf(fp, "<text x=\"0\" y=\"12\" class=\"ax\">%llu</text>\n", max);
-	fprintf(fp, "<line x1=\"56\" y1=\"%u\" x2=\"%u\" y2=\"%u\" class=\"base\"/>\n", H, W, H);
-	for (i = 0; i < d->ndays && max > 0; i++) {
-		unsigned long long t = dom->days[i].ok + dom->days[i].failed;
-		unsigned ht = (unsigned)((t * (H - 10) + max - 1) / max);
-		unsigned hf = (unsigned)((dom->days[i].failed * (H - 10) + max - 1) / max);
-		unsigned x = 58 + (unsigned)i * bw;
+	nice_axis(max, failed ? 2 : 4, &top, &step);
+	fprintf(fp, "<text class=\"cap\" x=\"%.0f\" y=\"%.0f\">%s per %s</text>\n", L, y0 - 10,
+	        caption, tlsrpt_bucket_unit_name(plan->unit));
+	for (t = 0; t <= top; t += step) {
+		double y = y0 + ph - ph * (double)t / (double)top;
 
-		if (t == 0) {
+		fprintf(fp,
+		        "<line class=\"%s\" x1=\"%.0f\" y1=\"%.1f\" x2=\"%.0f\" y2=\"%.1f\"/><text x=\"%.0f\" y=\"%.1f\" text-anchor=\"end\">%s</text>\n",
+		        t == 0 ? "base" : "grid", L, y, W - R, y, L - 6, y + 4, compact(t).s);
+	}
+	if (max == 0) {
+		fprintf(fp, "<text class=\"none\" x=\"%.0f\" y=\"%.1f\">none</text>\n", L + 8,
+		        y0 + ph - 6);
+		return;
+	}
+	for (i = 0; i < plan->n; i++) {
+		unsigned long long v = failed ? cells[i].failed : cells[i].ok + cells[i].failed;
+		double bh = ph * (double)v / (double)top, x = L + cw * ((double)i + 0.12);
+		double bw = cw * 0.76 > 1 ? cw * 0.76 : 1, fh;
+
+		if (v == 0) {
 			continue;
 		}
-		if (dom->days[i].failed > 0 && hf < 2) {
-			hf = ht < 2 ? ht : 2; /* a low failure rate stays visible */
+		if (bh < 1.5) {
+			bh = 1.5; /* a small count stays visible */
 		}
-		fprintf(fp, "<g><title>%s: %llu successful, %llu failed</title>",
-		        date(d->first_day + (long)i).s, dom->days[i].ok, dom->days[i].failed);
-		fprintf(fp, "<rect class=\"ok\" x=\"%u\" y=\"%u\" width=\"%u\" height=\"%u\"/>", x,
-		        H - ht, bw > 2 ? bw - 1 : bw, ht - hf);
-		if (hf > 0) {
+		fprintf(fp, "<g><title>%s: ", range(plan->cell[i].first, plan->cell[i].last).s);
+		cnt(fp, cells[i].ok + cells[i].failed, "session", "sessions");
+		fprintf(fp, ", %s failed</title>", num(cells[i].failed).s);
+		if (failed) {
 			fprintf(fp,
-			        "<rect class=\"bad\" x=\"%u\" y=\"%u\" width=\"%u\" height=\"%u\"/>",
-			        x, H - hf, bw > 2 ? bw - 1 : bw, hf);
+			        "<rect class=\"bad\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"/>",
+			        x, y0 + ph - bh, bw, bh);
+		} else {
+			/* successful from the base line, the failed ones stacked on top */
+			fh = cells[i].failed == 0 ? 0 : ph * (double)cells[i].failed / (double)top;
+			if (cells[i].failed > 0 && fh < 1.5) {
+				fh = bh < 1.5 ? bh : 1.5;
+			}
+			fprintf(fp,
+			        "<rect class=\"ok\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"/>",
+			        x, y0 + ph - bh + fh, bw, bh - fh);
+			if (fh > 0) {
+				fprintf(fp,
+				        "<rect class=\"bad\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"/>",
+				        x, y0 + ph - bh, bw, fh);
+			}
 		}
-		fputs("</g>\n", fp);
+		fputs("</g>", fp);
+		/* the failed count on its bar (inside when tall enough), when the cells are wide
+		 * (on a narrow screen only up to 8 cells) */
+		if (failed && plan->n <= 16) {
+			fprintf(fp,
+			        "<text class=\"%s%s\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%s</text>",
+			        bh >= 20 ? "vi" : "v", plan->n > 8 ? " mn" : "",
+			        L + cw * ((double)i + 0.5),
+			        bh >= 20 ? y0 + ph - bh + 15 : y0 + ph - bh - 3, compact(v).s);
+		}
+		fputc('\n', fp);
 	}
-	fprintf(fp, "<text x=\"58\" y=\"%u\" class=\"ax\">%s</text>\n", H + 16,
-	        date(d->first_day).s);
-	fprintf(fp, "<text x=\"%u\" y=\"%u\" class=\"ax\" text-anchor=\"end\">%s</text>\n", W,
-	        H + 16, date(d->last_day).s);
+}
+
+/*
+ * html_chart - inline SVG over the plan's cells: sessions, then failed
+ * sessions on a scale of their own (a low failure rate stays readable),
+ * dated x labels (fewer on a narrow screen)
+ */
+static void html_chart(FILE *fp, const struct tlsrpt_digest *d,
+                       const struct tlsrpt_digest_domain *dom,
+                       const struct tlsrpt_bucket_plan *plan)
+{
+	struct tlsrpt_digest_counts cells[TLSRPT_BUCKET_MAX];
+	const double L = CHART_L, R = CHART_R, W = CHART_W, cw = (W - L - R) / (double)plan->n;
+	const int months = plan->unit == TLSRPT_BUCKET_MONTH;
+	const double y1 = 26, h1 = 110, y2 = 174, h2 = 44, H = months ? 256 : 240;
+	size_t i, wide, narrow, chars = months ? 3 : 6;
+
+	cell_counts(d, dom, plan, cells);
+	fputs("<p class=\"legend\"><span class=\"key ok\"></span>successful sessions<span class=\"key bad\"></span>failed sessions</p>\n",
+	      fp);
+	/* label spacing: about 5.8 units a character at 10 units, 8.7 at 15 (narrow screens) */
+	wide = (size_t)(((double)chars * 5.8 + 10) / cw) + 1;
+	narrow = (size_t)(((double)chars * 8.7 + 14) / cw) + 1;
+	narrow = (narrow + wide - 1) / wide * wide;
+	fprintf(fp,
+	        "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" aria-label=\"sessions and failed sessions per %s\">\n",
+	        W, H, W, H, tlsrpt_bucket_unit_name(plan->unit));
+	chart_panel(fp, plan, cells, 0, y1, h1, "sessions");
+	chart_panel(fp, plan, cells, 1, y2, h2, "failed sessions");
+	for (i = 0; i < plan->n; i++) {
+		double x = L + cw * ((double)i + 0.5);
+		char lab[16];
+
+		fprintf(fp,
+		        "<line class=\"base\" x1=\"%.1f\" y1=\"%.0f\" x2=\"%.1f\" y2=\"%.0f\"/>", x,
+		        y2 + h2, x, y2 + h2 + (i % wide == 0 ? 5 : 2));
+		if (i % wide != 0) {
+			fputc('\n', fp);
+			continue;
+		}
+		tlsrpt_bucket_label(plan, i, lab, sizeof(lab));
+		if (months) {
+			lab[3] = '\0'; /* "Nov"; the year in a row of its own, below */
+		}
+		fprintf(fp, "<text%s x=\"%.1f\" y=\"236\" text-anchor=\"%s\">%s</text>\n",
+		        i % narrow == 0 ? "" : " class=\"mn\"",
+		        i == 0 && cw < 40 ? x - cw * 0.5 : x,
+		        i == 0 && cw < 40 ? "start" : "middle", lab);
+		if (months && (i == 0 || strcmp(lab, "Jan") == 0)) {
+			fprintf(fp,
+			        "<text class=\"yr\" x=\"%.1f\" y=\"252\" text-anchor=\"%s\">%s</text>\n",
+			        i == 0 && cw < 40 ? x - cw * 0.5 : x,
+			        i == 0 && cw < 40 ? "start" : "middle", lab + 4);
+		}
+	}
 	fputs("</svg>\n", fp);
+}
+
+/* html_failure - one failure kind's table row */
+static void html_failure(FILE *fp, const struct tlsrpt_digest_domain *dom,
+                         const struct tlsrpt_digest_failure *f)
+{
+	size_t j;
+	int first = 1;
+
+	fputs("<tr><td data-l=\"result type\">", fp);
+	h(fp, f->result_type);
+	fputs(" (", fp);
+	h(fp, f->policy_type);
+	fputs(")</td><td class=\"r\" data-l=\"receiving MX and IP\">", fp);
+	h(fp, f->mx);
+	fputs(f->mx[0] != '\0' && f->ip[0] != '\0' ? "<br>" : "", fp);
+	h(fp, f->ip);
+	fprintf(fp,
+	        "</td><td class=\"n\" data-l=\"failed sessions\">%s</td><td class=\"d\" data-l=\"days\">%s</td><td data-l=\"reporters\">",
+	        num(f->failed).s, range(f->first_day, f->last_day).s);
+	for (j = 0; j < dom->nrep && j < 64; j++) {
+		if (f->reporters & (1ULL << j)) {
+			fputs(first ? "" : ", ", fp);
+			h(fp, dom->rep[j].id);
+			first = 0;
+		}
+	}
+	fputs("</td><td class=\"r\" data-l=\"reason code\">", fp);
+	h(fp, f->reason);
+	fputs("</td></tr>\n", fp);
 }
 
 /* html_domain - one domain's section */
 static void html_domain(FILE *fp, const struct tlsrpt_digest *d,
-                        const struct tlsrpt_digest_domain *dom, const struct tlsrpt_render_opts *o)
+                        const struct tlsrpt_digest_domain *dom, const struct tlsrpt_render_opts *o,
+                        const struct tlsrpt_bucket_plan *plan)
 {
 	const struct tlsrpt_digest_policy *weak = sts_weak(dom);
-	size_t i, j;
+	enum tlsrpt_health hv = tlsrpt_health_of(dom, o->today, o->silent_days);
+	const char *hn = tlsrpt_health_name(hv);
+	size_t i;
 
-	fputs("<section class=\"domain\">\n<h2>", fp);
+	fprintf(fp, "<section class=\"domain %s\">\n<h2>", hn);
 	h(fp, dom->name);
 	fprintf(fp,
-	        "</h2>\n<p class=\"sum\"><span class=\"sessions\">%llu</span> sessions, <span class=\"failed\">%llu</span> failed (<span class=\"rate\">%.2f%%</span>), <span class=\"reports\">%llu</span> reports</p>\n",
-	        dom->c.ok + dom->c.failed, dom->c.failed, tlsrpt_digest_rate(&dom->c),
-	        dom->reports);
+	        "</h2>\n<p class=\"sum\"><span class=\"badge %s\">%s</span> <span class=\"sessions\">%s</span> %s, <span class=\"failed\">%s</span> failed (<span class=\"rate\">%.2f%%</span>), <span class=\"reports\">%s</span> %s</p>\n",
+	        hn, hn, num(dom->c.ok + dom->c.failed).s,
+	        dom->c.ok + dom->c.failed == 1 ? "session" : "sessions", num(dom->c.failed).s,
+	        tlsrpt_digest_rate(&dom->c), num(dom->reports).s,
+	        dom->reports == 1 ? "report" : "reports");
 	if (dom->reports == 0) {
+		const struct tlsrpt_render_dns *dns = dns_of(o, dom);
 		fprintf(fp, "<p class=\"warn\">No report in the period (last report: %s).</p>\n",
 		        date(dom->last_day).s);
+		if (dns != NULL) {
+			fputs("<p class=\"dns\">DNS: <code>_smtp._tls</code> record <b>", fp);
+			h(fp, dns->verdict);
+			fputs("</b>: ", fp);
+			h(fp, dns->detail);
+			fputs("</p>\n", fp);
+		}
 		fputs("</section>\n", fp);
 		return;
 	}
@@ -754,82 +1601,172 @@ static void html_domain(FILE *fp, const struct tlsrpt_digest *d,
 		        strcmp(weak->sts_mode, "none") == 0 ? "none" : "testing",
 		        date(weak->sts_day).s);
 	}
-	html_chart(fp, d, dom);
-	fputs("<table class=\"pol\"><tr><th>policy type</th><th>successful</th><th>failed</th><th>MTA-STS mode</th></tr>\n",
-	      fp);
-	for (i = 0; i < dom->npol; i++) {
-		fputs("<tr><td>", fp);
-		h(fp, dom->pol[i].type);
-		fprintf(fp, "</td><td class=\"n\">%llu</td><td class=\"n\">%llu</td><td>",
-		        dom->pol[i].c.ok, dom->pol[i].c.failed);
-		h(fp, dom->pol[i].sts_mode);
-		fputs("</td></tr>\n", fp);
+	html_chart(fp, d, dom, plan);
+	if (dom->nfail > 0) {
+		fputs("<table class=\"fail stack\"><tr><th>result type (policy)</th><th>receiving MX and IP</th><th>failed sessions</th><th>days</th><th>reporters</th><th>reason code</th></tr>\n",
+		      fp);
+		for (i = 0; i < dom->nfail; i++) {
+			html_failure(fp, dom, &dom->fail[i]);
+		}
+		fputs("</table>\n", fp);
 	}
-	fputs("</table>\n<table class=\"rep\"><tr><th>reporter</th><th>organization</th><th>DKIM</th><th>reports</th><th>sessions</th><th>failed</th><th>last report</th></tr>\n",
+	if (dom->omitted_failed + dom->dropped > 0) {
+		fputs("<p>", fp);
+		cnt(fp, dom->omitted_failed + dom->dropped, "failed session", "failed sessions");
+		fputs(" without details in the log.</p>\n", fp);
+	}
+	html_mx(fp, d, dom);
+	fputs("<table class=\"rep stack\"><tr><th>reporter</th><th>organization</th><th>DKIM</th><th>reports</th><th>sessions</th><th>failed</th><th>last report</th></tr>\n",
 	      fp);
 	for (i = 0; i < dom->nrep; i++) {
 		const struct tlsrpt_digest_reporter *r = &dom->rep[i];
 		int silent = tlsrpt_render_silent(o, r->last_day);
 
-		fputs(silent ? "<tr class=\"silent\"><td>" : "<tr><td>", fp);
+		fputs(silent ? "<tr class=\"silent\"><td data-l=\"reporter\">"
+		             : "<tr><td data-l=\"reporter\">",
+		      fp);
 		h(fp, r->id);
-		fputs("</td><td>", fp);
+		fputs("</td><td data-l=\"organization\">", fp);
 		h(fp, r->org);
 		fprintf(fp,
-		        "</td><td>%s</td><td class=\"n\">%llu</td><td class=\"n\">%llu</td><td class=\"n\">%llu</td><td class=\"d\">%s%s</td></tr>\n",
-		        r->dkim ? "pass" : "-", r->reports, r->c.ok + r->c.failed, r->c.failed,
-		        date(r->last_day).s, silent ? " (silent)" : "");
+		        "</td><td data-l=\"DKIM\">%s</td><td class=\"n\" data-l=\"reports\">%s</td><td class=\"n\" data-l=\"sessions\">%s</td><td class=\"n\" data-l=\"failed\">%s</td><td class=\"d\" data-l=\"last report\">%s%s</td></tr>\n",
+		        r->dkim ? "pass" : "-", num(r->reports).s, num(r->c.ok + r->c.failed).s,
+		        num(r->c.failed).s, date(r->last_day).s, silent ? " (silent)" : "");
 	}
-	fputs("</table>\n", fp);
-	if (dom->nfail > 0) {
-		fputs("<table class=\"fail\"><tr><th>result type</th><th>policy</th><th>receiving MX</th><th>receiving IP</th><th>failed sessions</th><th>days</th><th>reporters</th><th>reason code</th></tr>\n",
-		      fp);
-	}
-	for (i = 0; i < dom->nfail; i++) {
-		const struct tlsrpt_digest_failure *f = &dom->fail[i];
-		int first = 1;
-
+	fputs("</table>\n<table class=\"pol\"><tr><th>policy type</th><th>successful</th><th>failed</th><th>MTA-STS mode</th></tr>\n",
+	      fp);
+	for (i = 0; i < dom->npol; i++) {
 		fputs("<tr><td>", fp);
-		h(fp, f->result_type);
-		fputs("</td><td>", fp);
-		h(fp, f->policy_type);
-		fputs("</td><td>", fp);
-		h(fp, f->mx);
-		fputs("</td><td class=\"d\">", fp);
-		h(fp, f->ip);
-		fprintf(fp, "</td><td class=\"n\">%llu</td><td>%s to %s</td><td>", f->failed,
-		        date(f->first_day).s, date(f->last_day).s);
-		for (j = 0; j < dom->nrep && j < 64; j++) {
-			if (f->reporters & (1ULL << j)) {
-				fputs(first ? "" : ", ", fp);
-				h(fp, dom->rep[j].id);
-				first = 0;
-			}
-		}
-		fputs("</td><td class=\"r\">", fp);
-		h(fp, f->reason);
+		h(fp, dom->pol[i].type);
+		fprintf(fp, "</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td>",
+		        num(dom->pol[i].c.ok).s, num(dom->pol[i].c.failed).s);
+		h(fp, dom->pol[i].sts_mode);
 		fputs("</td></tr>\n", fp);
 	}
-	if (dom->nfail > 0) {
-		fputs("</table>\n", fp);
+	fputs("</table>\n</section>\n", fp);
+}
+
+/* html_glance - the verdicts, most urgent first, names nobody named after ours */
+static void html_glance(FILE *fp, const struct tlsrpt_digest *d, const struct tlsrpt_render_opts *o,
+                        const size_t *order, size_t ours)
+{
+	size_t i;
+
+	fputs("<table class=\"glance\" id=\"glance\">\n", fp);
+	for (i = 0; i < d->ndom; i++) {
+		const struct tlsrpt_digest_domain *dom = d->dom[order[i]];
+		enum tlsrpt_health hv = tlsrpt_health_of(dom, o->today, o->silent_days);
+
+		if (i == ours) {
+			fputs("<tr><th colspan=\"3\">Names not given with --domain or --config (anyone can send a report for any name):</th></tr>\n",
+			      fp);
+		}
+		fprintf(fp,
+		        "<tr class=\"%s\"><td><span class=\"badge %s\">%s</span></td><td class=\"name\">",
+		        i < ours ? "ours" : "theirs", tlsrpt_health_name(hv),
+		        tlsrpt_health_name(hv));
+		h(fp, dom->name);
+		fputs("</td><td>", fp);
+		glance(fp, dom, hv, o, M_HTML);
+		fputs("</td></tr>\n", fp);
 	}
-	if (dom->omitted_failed + dom->dropped > 0) {
-		fprintf(fp, "<p>%llu failed sessions without details in the log.</p>\n",
-		        dom->omitted_failed + dom->dropped);
+	fputs("</table>\n", fp);
+}
+
+/* html_input - the totals and what the input held besides them */
+static void html_input(FILE *fp, const struct tlsrpt_digest *d)
+{
+	struct tlsrpt_digest_counts all;
+
+	totals(d, &all);
+	fprintf(fp,
+	        "<p id=\"total\"><span class=\"reports\">%s</span> %s counted: <span class=\"sessions\">%s</span> %s, <span class=\"failed\">%s</span> failed (%.2f%%).",
+	        num(d->st.reports).s, d->st.reports == 1 ? "report" : "reports",
+	        num(all.ok + all.failed).s, all.ok + all.failed == 1 ? "session" : "sessions",
+	        num(all.failed).s, tlsrpt_digest_rate(&all));
+	if (d->st.duplicates > 0) {
+		fputs(" ", fp);
+		cnt(fp, d->st.duplicates, "duplicate report line", "duplicate report lines");
+		fputs(" not counted again (see Duplicates).", fp);
 	}
-	fputs("</section>\n", fp);
+	if (d->st.outside > 0) {
+		fputs(" ", fp);
+		cnt(fp, d->st.outside, "report", "reports");
+		fputs(" outside the period left out.", fp);
+	}
+	if (d->st.errors > 0) {
+		fputs(" ", fp);
+		cnt(fp, d->st.errors, "error line", "error lines");
+		fputs(": mail the milter could not read as a report.", fp);
+	}
+	if (d->st.orphans + d->st.malformed > 0) {
+		fputs(" ", fp);
+		cnt(fp, d->st.orphans + d->st.malformed, "line", "lines");
+		fputs(" without their report line or the keys they need, left out.", fp);
+	}
+	if (d->st.limited > 0) {
+		fputs(" ", fp);
+		cnt(fp, d->st.limited, "item", "items");
+		fputs(" left out by the digest's limits.", fp);
+	}
+	fputs("</p>\n", fp);
+	if (d->st.omitted_reports > 0) {
+		fprintf(fp,
+		        "<p class=\"warn\">%s more %s (%s %s, %s failed) %s logged without %s lines (report-omitted): in no domain's figures.</p>\n",
+		        num(d->st.omitted_reports).s,
+		        d->st.omitted_reports == 1 ? "report" : "reports",
+		        num(d->st.omitted_ok + d->st.omitted_failed).s,
+		        d->st.omitted_ok + d->st.omitted_failed == 1 ? "session" : "sessions",
+		        num(d->st.omitted_failed).s, d->st.omitted_reports == 1 ? "was" : "were",
+		        d->st.omitted_reports == 1 ? "its" : "their");
+	}
+}
+
+/* html_dups - the kept duplicates */
+static void html_dups(FILE *fp, const struct tlsrpt_digest *d)
+{
+	size_t i;
+
+	if (d->st.duplicates == 0) {
+		return;
+	}
+	fputs("<h2 class=\"group\">Duplicates: a report counts once, however often it is logged</h2>\n<table class=\"dup stack\"><tr><th>report-id</th><th>reporter</th><th>domain</th><th>day</th><th>why not counted</th></tr>\n",
+	      fp);
+	for (i = 0; i < d->ndup; i++) {
+		const struct tlsrpt_digest_dup *x = &d->dup[i];
+
+		fputs("<tr><td data-l=\"report-id\">", fp);
+		h(fp, x->report_id);
+		fputs("</td><td data-l=\"reporter\">", fp);
+		h(fp, x->reporter);
+		fputs("</td><td data-l=\"domain\">", fp);
+		h(fp, x->domain);
+		fprintf(fp, "</td><td class=\"d\" data-l=\"day\">%s</td><td data-l=\"why\">",
+		        date(x->day).s);
+		dup_why(fp, x, M_HTML);
+		fputs(".</td></tr>\n", fp);
+	}
+	fputs("</table>\n", fp);
+	if (d->st.duplicates > d->ndup) {
+		fputs("<p>And ", fp);
+		cnt(fp, d->st.duplicates - d->ndup, "more", "more");
+		fputs(" (only the first are listed).</p>\n", fp);
+	}
 }
 
 /* tlsrpt_render_html - one self-contained page */
 int tlsrpt_render_html(FILE *fp, const struct tlsrpt_digest *d, const struct tlsrpt_render_opts *o)
 {
-	struct tlsrpt_digest_counts all;
 	const struct tlsrpt_meaning *tab;
-	size_t i, j, n;
+	struct tlsrpt_bucket_plan plan;
+	size_t order[TLSRPT_LOOKOUT_MAX_DOMAINS];
+	size_t i, j, n, ours;
 	int any;
 
-	totals(d, &all);
+	plan_of(d, &plan);
+	ours = tlsrpt_health_order(d, o->today, o->silent_days, order);
 	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 	      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
 	      "style-src 'sha256-" PAGE_STYLE_HASH "'; base-uri 'none'; form-action 'none'\">\n"
 	      "<meta name=\"referrer\" content=\"no-referrer\">\n",
@@ -837,36 +1774,37 @@ int tlsrpt_render_html(FILE *fp, const struct tlsrpt_digest *d, const struct tls
 	fprintf(fp, "<title>TLS-RPT digest %s to %s</title>\n", date(d->first_day).s,
 	        date(d->last_day).s);
 	fputs("<style>" PAGE_STYLE "</style></head><body>\n", fp);
-	fprintf(fp, "<h1>TLS-RPT digest %s to %s (%zu days)</h1>\n", date(d->first_day).s,
-	        date(d->last_day).s, d->ndays);
-	fprintf(fp,
-	        "<p id=\"total\"><span class=\"reports\">%llu</span> reports (%llu duplicates not counted); <span class=\"sessions\">%llu</span> sessions, <span class=\"failed\">%llu</span> failed (%.2f%%).</p>\n",
-	        d->st.reports, d->st.duplicates, all.ok + all.failed, all.failed,
-	        tlsrpt_digest_rate(&all));
-	if (d->st.omitted_reports > 0) {
-		fprintf(fp,
-		        "<p class=\"warn\">%llu more reports (%llu sessions, %llu failed) were logged without their lines (report-omitted): in no domain's figures.</p>\n",
-		        d->st.omitted_reports, d->st.omitted_ok + d->st.omitted_failed,
-		        d->st.omitted_failed);
-	}
+	fprintf(fp, "<h1>TLS-RPT digest</h1>\n<p class=\"period\">%s to %s, %s %s (UTC)</p>\n",
+	        date(d->first_day).s, date(d->last_day).s, num(d->ndays).s,
+	        d->ndays == 1 ? "day" : "days");
+	html_glance(fp, d, o, order, ours);
+	html_input(fp, d);
 	for (i = 0; i < d->ndom; i++) {
-		html_domain(fp, d, d->dom[i], o);
+		if (i == ours) {
+			fputs("<h2 class=\"group\">Names not given with --domain or --config</h2>\n",
+			      fp);
+		}
+		html_domain(fp, d, d->dom[order[i]], o, &plan);
 	}
+	html_dups(fp, d);
 	any = 0;
 	for (i = 0; i < d->ndom; i++) {
-		for (j = 0; j < d->dom[i]->nrep; j++) {
-			const struct tlsrpt_digest_reporter *r = &d->dom[i]->rep[j];
+		const struct tlsrpt_digest_domain *dom = d->dom[order[i]];
+
+		for (j = 0; j < dom->nrep; j++) {
+			const struct tlsrpt_digest_reporter *r = &dom->rep[j];
 
 			if (!tlsrpt_render_silent(o, r->last_day)) {
 				continue;
 			}
 			if (!any) {
-				fprintf(fp, "<h2>Reporters silent for %d days or more</h2>\n<ul>\n",
-				        o->silent_days);
+				fprintf(fp,
+				        "<h2 class=\"group\">Reporters silent for %d %s or more</h2>\n<ul>\n",
+				        o->silent_days, o->silent_days == 1 ? "day" : "days");
 				any = 1;
 			}
 			fputs("<li>", fp);
-			h(fp, d->dom[i]->name);
+			h(fp, dom->name);
 			fputs(": ", fp);
 			h(fp, r->id);
 			fprintf(fp, ", last report %s</li>\n", date(r->last_day).s);
@@ -882,7 +1820,7 @@ int tlsrpt_render_html(FILE *fp, const struct tlsrpt_digest *d, const struct tls
 			continue;
 		}
 		if (!any) {
-			fputs("<h2>What the failures mean</h2>\n<dl>\n", fp);
+			fputs("<h2 class=\"group\">What the failures mean</h2>\n<dl>\n", fp);
 			any = 1;
 		}
 		fputs("<dt>", fp);

@@ -14,6 +14,9 @@
  *   - JSON: a valid JSON string for any bytes (invalid UTF-8 as the text \xHH);
  *   - Prometheus: label values with \\ and \", what is unsafe as the text \xHH
  *     (written \\xHH), so no raw newline or control character.
+ * Text and HTML open with each domain's verdict (health.h), most urgent
+ * first, and explain each kept duplicate; JSON carries the verdict as
+ * "status" and the duplicates as "duplicates".
  * No globals, no printing of its own.
  */
 #ifndef TLSRPT_RENDER_H
@@ -23,10 +26,20 @@
 
 #include "digest.h"
 
+/* What DNS says of a domain's _smtp._tls record (tlsrpt-lookout --dns). */
+struct tlsrpt_render_dns {
+	const char *domain;
+	const char *verdict; /* tlsrptrec.h's name: ours, elsewhere, none, ... */
+	const char *detail;  /* for a person; from DNS, so escaped on output */
+};
+
 struct tlsrpt_render_opts {
 	long today;      /* the day the digest is made for (silence is measured to it) */
 	int silent_days; /* a reporter or domain with no report for this many days is silent */
 	int meanings;    /* text: print the meaning and fix of each failing result type */
+	/* shown next to a domain with no report in the period; may be NULL */
+	const struct tlsrpt_render_dns *dns;
+	size_t ndns;
 };
 
 /* tlsrpt_render_failed - failed sessions in the period over all domains */

@@ -43,20 +43,17 @@
  * Reused connections: after SMFIC_QUIT_NC libmilter calls close and then
  * serves a new SMTP session on the same connection without negotiating
  * again.  close frees the connection context (at a real QUIT nothing
- * else would), but first files what was negotiated in a small table
- * keyed by the libmilter context; the next callback on that context
- * takes it back.  A fresh negotiation on a context forgets its entry (a
- * new connection whose context reuses a freed address always negotiates
- * first).  Without an entry (pushed out by another) a connection is
- * treated as granting no action and taking no protocol option: replies
- * are always sent and a report message is delivered with an error line.
+ * else would), but first files what was negotiated under the libmilter
+ * context (negotiate.h); the next callback on that context takes it
+ * back.  A fresh negotiation on a context forgets its entry.  Without an
+ * entry a connection is treated as granting no action and taking no
+ * protocol option: replies are always sent and a report message is
+ * delivered with an error line.
  *
- * Stop: every registered callback runs inside a gate (gated_*).
- * tlsrpt_callbacks_stop() lets report messages in progress finish for a
- * bounded time, then closes the gate and waits for the callbacks inside;
- * from then on callbacks touch nothing shared (the settings, the
- * StateFile, the log) and fail open: the MTA gets "accept" (or no reply
- * where none was negotiated).
+ * Stop: every registered callback runs inside the stop gate (gate.h,
+ * gated_*).  Once tlsrpt_gate_stop() has closed it, callbacks touch
+ * nothing shared (the settings, the StateFile, the log) and fail open:
+ * the MTA gets "accept" (or no reply where none was negotiated).
  *
  * Contexts: struct conn lives from negotiate to close (smfi_setpriv); it
  * owns at most one struct msg, from envfrom to the end of that message.
@@ -73,7 +70,6 @@
  */
 #include "config.h"
 
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -87,6 +83,7 @@
 #include "addr.h"
 #include "callbacks.h"
 #include "divert.h"
+#include "gate.h"
 #include "logging.h"
 #include "negotiate.h"
 #include "pipeline.h"
@@ -98,25 +95,6 @@ static const struct tlsrpt_app *app;
 
 /* The "MTA does not offer the actions" warning is logged once per process. */
 static atomic_flag warned_actions = ATOMIC_FLAG_INIT;
-
-/* The stop gate (see tlsrpt_callbacks_stop) */
-static atomic_int inside;       /* callbacks running now */
-static atomic_uint entries;     /* callbacks begun so far */
-static atomic_int reports_open; /* report messages between their first report RCPT and end */
-static atomic_bool stopping;    /* no new message contexts */
-static atomic_bool closed;      /* callbacks must not touch shared state */
-
-#define NEGO_SLOTS 1024 /* connections whose negotiation is kept across QUIT_NC */
-
-/* What was negotiated on a libmilter context whose close has run */
-struct nego {
-	const void *ctx; /* NULL: free slot */
-	unsigned long granted;
-	unsigned long steps;
-};
-
-static struct nego nego_table[NEGO_SLOTS];
-static pthread_mutex_t nego_lock = PTHREAD_MUTEX_INITIALIZER;
 
 struct msg {
 	struct tlsrpt_settings *set; /* the settings current at envfrom, held to the end */
@@ -140,57 +118,6 @@ struct conn {
 	char prev_qid[TLSRPT_QID_MAX]; /* the previous message's queue ID */
 };
 
-/* nego_slot - the table slot of a libmilter context */
-static size_t nego_slot(const void *ctx)
-{
-	uint64_t h = (uint64_t)(uintptr_t)ctx;
-
-	h ^= h >> 29;
-	h *= 0x9e3779b97f4a7c15ULL;
-	return (size_t)(h >> 32) % NEGO_SLOTS;
-}
-
-/* nego_keep - file a connection's negotiation under its context (at close) */
-static void nego_keep(const void *ctx, const struct conn *c)
-{
-	struct nego *n = &nego_table[nego_slot(ctx)];
-
-	pthread_mutex_lock(&nego_lock);
-	n->ctx = ctx;
-	n->granted = c->granted;
-	n->steps = c->steps;
-	pthread_mutex_unlock(&nego_lock);
-}
-
-/* nego_take - take back what was negotiated on ctx; 0 found, -1 not */
-static int nego_take(const void *ctx, struct conn *c)
-{
-	struct nego *n = &nego_table[nego_slot(ctx)];
-	int rc = -1;
-
-	pthread_mutex_lock(&nego_lock);
-	if (n->ctx == ctx) {
-		c->granted = n->granted;
-		c->steps = n->steps;
-		n->ctx = NULL;
-		rc = 0;
-	}
-	pthread_mutex_unlock(&nego_lock);
-	return rc;
-}
-
-/* nego_forget - a context negotiates afresh: drop what was filed under it */
-static void nego_forget(const void *ctx)
-{
-	struct nego *n = &nego_table[nego_slot(ctx)];
-
-	pthread_mutex_lock(&nego_lock);
-	if (n->ctx == ctx) {
-		n->ctx = NULL;
-	}
-	pthread_mutex_unlock(&nego_lock);
-}
-
 /* msg_end - the one cleanup of a message; idempotent */
 static void msg_end(struct conn *c)
 {
@@ -206,7 +133,7 @@ static void msg_end(struct conn *c)
 		memcpy(c->prev_qid, m->qid, sizeof(c->prev_qid));
 	}
 	if (m->nrcpts > 0) {
-		atomic_fetch_sub(&reports_open, 1);
+		tlsrpt_gate_report_end();
 	}
 	for (i = 0; i < m->nrcpts; i++) {
 		free(m->rcpts[i]);
@@ -291,7 +218,7 @@ static sfsistat mlfi_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
 
 	(void)f2;
 	(void)f3;
-	nego_forget(ctx);
+	tlsrpt_negotiate_forget(ctx);
 	if (c == NULL) {
 		c = calloc(1, sizeof(*c));
 		if (c == NULL) {
@@ -337,7 +264,7 @@ static struct conn *conn_get(SMFICTX *ctx)
 			return NULL;
 		}
 		/* a session reused after QUIT_NC: what the connection negotiated */
-		if (nego_take(ctx, c) < 0) {
+		if (tlsrpt_negotiate_take(ctx, &c->granted, &c->steps) < 0) {
 			c->granted = 0; /* unknown: modify nothing, always reply */
 			c->steps = 0;
 		}
@@ -360,7 +287,7 @@ static sfsistat mlfi_envfrom(SMFICTX *ctx, char **argv)
 		return SMFIS_ACCEPT;
 	}
 	msg_end(c);
-	if (atomic_load(&stopping)) {
+	if (tlsrpt_gate_stopping()) {
 		/* no new message once the daemon is stopping: DATA accepts it */
 		return (c->steps & SMFIP_NR_MAIL) ? SMFIS_NOREPLY : SMFIS_CONTINUE;
 	}
@@ -425,7 +352,7 @@ static sfsistat mlfi_envrcpt(SMFICTX *ctx, char **argv)
 	m->rcpts = nv;
 	m->rcpts[m->nrcpts++] = copy;
 	if (m->nrcpts == 1) {
-		atomic_fetch_add(&reports_open, 1);
+		tlsrpt_gate_report_begin();
 	}
 	return rcpt_reply(c);
 }
@@ -610,6 +537,7 @@ static sfsistat mlfi_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
 static sfsistat mlfi_eom(SMFICTX *ctx)
 {
 	struct conn *c = smfi_getpriv(ctx);
+	const struct tlsrpt_outcome *out;
 	struct tlsrpt_divert_in in;
 	struct tlsrpt_app mapp;
 	struct msg *m;
@@ -632,11 +560,11 @@ static sfsistat mlfi_eom(SMFICTX *ctx)
 	if (m->failed || start(ctx, m) < 0) {
 		return fail_open(c, m->failure);
 	}
-	if (tlsrpt_pipeline_finish(m->pipe, err, sizeof(err)) < 0) {
+	if ((out = tlsrpt_pipeline_finish(m->pipe, err, sizeof(err))) == NULL) {
 		tlsrpt_log_records(tlsrpt_pipeline_records(m->pipe), m->qid);
 		return fail_open(c, err);
 	}
-	if (tlsrpt_pipeline_busy(m->pipe)) {
+	if (out->busy) {
 		return busy(ctx, c);
 	}
 	tlsrpt_log_records(tlsrpt_pipeline_records(m->pipe), m->qid);
@@ -649,15 +577,12 @@ static sfsistat mlfi_eom(SMFICTX *ctx)
 	in.rcpts = m->rcpts;
 	in.nrcpts = m->nrcpts;
 	in.nother = m->nother;
-	in.reports_ok = tlsrpt_pipeline_reports_ok(m->pipe);
-	in.errors = tlsrpt_pipeline_errors(m->pipe);
-	in.refused = tlsrpt_pipeline_refused(m->pipe);
-	in.failures = tlsrpt_pipeline_failures(m->pipe);
+	in.outcome = out;
 	in.granted = c->granted;
 	in.qid = m->qid;
-	tlsrpt_stats_add(TLSRPT_STAT_REPORTS, in.reports_ok);
-	tlsrpt_stats_add(TLSRPT_STAT_FAILURES, in.failures);
-	tlsrpt_stats_add(TLSRPT_STAT_ERRORS, in.errors);
+	tlsrpt_stats_add(TLSRPT_STAT_REPORTS, out->reports_ok);
+	tlsrpt_stats_add(TLSRPT_STAT_FAILURES, out->failures);
+	tlsrpt_stats_add(TLSRPT_STAT_ERRORS, out->errors);
 
 	reply = tlsrpt_divert_apply(ctx, &mapp, &in, &diverted);
 	if (diverted) {
@@ -681,29 +606,11 @@ static sfsistat mlfi_close(SMFICTX *ctx)
 
 	if (c != NULL) {
 		msg_end(c);
-		nego_keep(ctx, c);
+		tlsrpt_negotiate_keep(ctx, c->granted, c->steps);
 		free(c);
 		smfi_setpriv(ctx, NULL);
 	}
 	return SMFIS_CONTINUE;
-}
-
-/* gate_enter - 0: the callback may run; -1: the gate is closed */
-static int gate_enter(void)
-{
-	atomic_fetch_add(&inside, 1);
-	atomic_fetch_add(&entries, 1);
-	if (atomic_load(&closed)) {
-		atomic_fetch_sub(&inside, 1);
-		return -1;
-	}
-	return 0;
-}
-
-/* gate_leave - the callback is done */
-static void gate_leave(void)
-{
-	atomic_fetch_sub(&inside, 1);
 }
 
 /* closed_reply - the reply once closed: none where negotiated so, else fail open */
@@ -724,11 +631,11 @@ static sfsistat gated_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1
 {
 	sfsistat r;
 
-	if (gate_enter() < 0) {
+	if (tlsrpt_gate_enter() < 0) {
 		return SMFIS_REJECT; /* libmilter: do not filter this connection */
 	}
 	r = mlfi_negotiate(ctx, f0, f1, f2, f3, pf0, pf1, pf2, pf3);
-	gate_leave();
+	tlsrpt_gate_leave();
 	return r;
 }
 
@@ -736,11 +643,11 @@ static sfsistat gated_envfrom(SMFICTX *ctx, char **argv)
 {
 	sfsistat r;
 
-	if (gate_enter() < 0) {
+	if (tlsrpt_gate_enter() < 0) {
 		return closed_reply(ctx, SMFIP_NR_MAIL, SMFIS_ACCEPT);
 	}
 	r = mlfi_envfrom(ctx, argv);
-	gate_leave();
+	tlsrpt_gate_leave();
 	return r;
 }
 
@@ -748,11 +655,11 @@ static sfsistat gated_envrcpt(SMFICTX *ctx, char **argv)
 {
 	sfsistat r;
 
-	if (gate_enter() < 0) {
+	if (tlsrpt_gate_enter() < 0) {
 		return closed_reply(ctx, SMFIP_NR_RCPT, SMFIS_CONTINUE);
 	}
 	r = mlfi_envrcpt(ctx, argv);
-	gate_leave();
+	tlsrpt_gate_leave();
 	return r;
 }
 
@@ -760,11 +667,11 @@ static sfsistat gated_data(SMFICTX *ctx)
 {
 	sfsistat r;
 
-	if (gate_enter() < 0) {
+	if (tlsrpt_gate_enter() < 0) {
 		return SMFIS_ACCEPT;
 	}
 	r = mlfi_data(ctx);
-	gate_leave();
+	tlsrpt_gate_leave();
 	return r;
 }
 
@@ -772,11 +679,11 @@ static sfsistat gated_header(SMFICTX *ctx, char *name, char *value)
 {
 	sfsistat r;
 
-	if (gate_enter() < 0) {
+	if (tlsrpt_gate_enter() < 0) {
 		return closed_reply(ctx, SMFIP_NR_HDR, SMFIS_ACCEPT);
 	}
 	r = mlfi_header(ctx, name, value);
-	gate_leave();
+	tlsrpt_gate_leave();
 	return r;
 }
 
@@ -784,11 +691,11 @@ static sfsistat gated_eoh(SMFICTX *ctx)
 {
 	sfsistat r;
 
-	if (gate_enter() < 0) {
+	if (tlsrpt_gate_enter() < 0) {
 		return SMFIS_ACCEPT;
 	}
 	r = mlfi_eoh(ctx);
-	gate_leave();
+	tlsrpt_gate_leave();
 	return r;
 }
 
@@ -796,11 +703,11 @@ static sfsistat gated_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
 {
 	sfsistat r;
 
-	if (gate_enter() < 0) {
+	if (tlsrpt_gate_enter() < 0) {
 		return SMFIS_ACCEPT;
 	}
 	r = mlfi_body(ctx, chunk, len);
-	gate_leave();
+	tlsrpt_gate_leave();
 	return r;
 }
 
@@ -808,50 +715,12 @@ static sfsistat gated_eom(SMFICTX *ctx)
 {
 	sfsistat r;
 
-	if (gate_enter() < 0) {
+	if (tlsrpt_gate_enter() < 0) {
 		return SMFIS_ACCEPT;
 	}
 	r = mlfi_eom(ctx);
-	gate_leave();
+	tlsrpt_gate_leave();
 	return r;
-}
-
-/* sleep_ms - a short pause */
-static void sleep_ms(long ms)
-{
-	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-
-	nanosleep(&ts, NULL);
-}
-
-/*
- * tlsrpt_callbacks_stop - drain report messages (bounded), then close the gate.
- * The drain ends early when no callback has begun for TLSRPT_STOP_IDLE_MS:
- * a libmilter with a worker pool dispatches no command after smfi_main()
- * has returned, so messages in progress cannot move on.
- */
-int tlsrpt_callbacks_stop(long drain_ms, int *left)
-{
-	unsigned seen = atomic_load(&entries);
-	long waited, idle = 0;
-
-	atomic_store(&stopping, true);
-	for (waited = 0;
-	     atomic_load(&reports_open) > 0 && waited < drain_ms && idle < TLSRPT_STOP_IDLE_MS;
-	     waited += 10) {
-		unsigned now;
-
-		sleep_ms(10);
-		now = atomic_load(&entries);
-		idle = now == seen && atomic_load(&inside) == 0 ? idle + 10 : 0;
-		seen = now;
-	}
-	*left = atomic_load(&reports_open);
-	atomic_store(&closed, true);
-	for (waited = 0; atomic_load(&inside) > 0 && waited < TLSRPT_STOP_INSIDE_MS; waited++) {
-		sleep_ms(1);
-	}
-	return atomic_load(&inside) == 0 ? 0 : -1;
 }
 
 /* tlsrpt_callbacks_register - remember app and smfi_register the filter */

@@ -125,8 +125,8 @@ static void add_header(SMFICTX *ctx, const struct tlsrpt_divert_in *in, int head
 	if (header == 0) {
 		return;
 	}
-	snprintf(value, sizeof(value), "reports=%u failures=%llu errors=%u", in->reports_ok,
-	         in->failures, in->errors);
+	snprintf(value, sizeof(value), "reports=%u failures=%llu errors=%u",
+	         in->outcome->reports_ok, in->outcome->failures, in->outcome->errors);
 	if (smfi_addheader(ctx, TLSRPT_HEADER_NAME, value) != MI_SUCCESS) {
 		tlsrpt_log_error(in->qid, "smfi_addheader failed");
 	}
@@ -253,11 +253,8 @@ sfsistat tlsrpt_divert_apply(SMFICTX *ctx, const struct tlsrpt_app *app,
 	pin.action = app->cfg->action;
 	pin.add_header = app->cfg->add_header;
 	pin.nother = in->nother;
-	pin.reports_ok = in->reports_ok;
-	pin.refused = in->refused;
-	pin.errors = in->errors;
 	pin.grants = grants(in->granted);
-	tlsrpt_divplan_make(&pin, &plan);
+	tlsrpt_divplan_make(&pin, in->outcome, &plan);
 	if (plan.missing != NULL) {
 		snprintf(reason, sizeof(reason), "Action %s: the MTA did not grant %s",
 		         tlsrpt_conf_action_name(app->cfg->action), plan.missing);

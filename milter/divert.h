@@ -13,16 +13,14 @@
 #include <libmilter/mfapi.h>
 
 #include "app.h"
+#include "outcome.h"
 
 struct tlsrpt_divert_in {
 	char *const *rcpts; /* report recipients, as the MTA gave them */
 	size_t nrcpts;
-	size_t nother;               /* recipients that are not report addresses */
-	unsigned reports_ok;         /* reports parsed without error */
-	unsigned refused;            /* reports ignored as unauthenticated or foreign */
-	unsigned errors;             /* error records */
-	unsigned long long failures; /* failed sessions reported */
-	unsigned long granted;       /* SMFIF_* actions negotiated */
+	size_t nother;                        /* recipients that are not report addresses */
+	const struct tlsrpt_outcome *outcome; /* what the pipeline made of the message */
+	unsigned long granted;                /* SMFIF_* actions negotiated */
 	const char *qid;
 };
 

@@ -2,14 +2,17 @@
  * main.c - tlsrpt-milter: command line and start-up
  *
  *   tlsrpt-milter [-fd] [-c FILE] [-p SOCKET]   run the milter
- *   tlsrpt-milter [-c FILE] [-p SOCKET] -n      check the configuration, print it
+ *   tlsrpt-milter [-c FILE] [-p SOCKET] -n [-D] check the configuration, print it
+ *                                               (-D: and the domains' DNS records)
  *   tlsrpt-milter [-c FILE] -t FILE...          saved messages or reports: print the records
  *   tlsrpt-milter -C | -V | -h                  sample configuration, version, help
  *
  * Exit status: 0 success; 1 from -t when a file held no report or an
- * error, from -n when it found a problem on the MTA's side; 2 usage error
- * (every mode); EX_CONFIG (78) bad configuration (the daemon also logs it
- * at the mail facility, so it is in mail.log);
+ * error, from -n when it found a problem on the MTA's side, and from -n -D
+ * also when a _smtp._tls record does not bring the reports to
+ * ReportAddress; 2 usage error (every mode); EX_CONFIG (78) bad
+ * configuration (the daemon also logs it at the mail facility, so it is
+ * in mail.log);
  * EX_OSERR (71) / EX_UNAVAILABLE (69) / EX_SOFTWARE (70) when start-up
  * fails (socket, privileges, libmilter).
  *
@@ -20,7 +23,7 @@
  * dropped; detach unless -f; the pid written; the StateFile read; the
  * statistics thread; smfi_main.  SIGTERM, SIGINT and SIGHUP (libmilter's)
  * stop it cleanly: smfi_main returns, report messages in progress get a
- * bounded time to end (tlsrpt_callbacks_stop; libmilter's workers may still
+ * bounded time to end (tlsrpt_gate_stop; libmilter's workers may still
  * run callbacks), then statistics line, pid file removed, exit 0.  The
  * settings and the StateFile stay until no callback can reach them: app
  * is static, and the configuration is freed only after the gate closed.
@@ -47,12 +50,15 @@
 #include "callbacks.h"
 #include "conf.h"
 #include "daemon.h"
+#include "gate.h"
+#include "dnscheck.h"
 #include "tlsrpt_limits.h"
 #include "logging.h"
 #include "mtacheck.h"
 #include "offline.h"
 #include "pipeline.h"
 #include "settings.h"
+#include "sockspec.h"
 #include "stats.h"
 
 #ifndef SYSCONFDIR
@@ -66,6 +72,7 @@ struct options {
 	const char *config; /* -c, NULL: the default (daemon) or none (-t) */
 	const char *socket; /* -p */
 	int check;          /* -n */
+	int dns;            /* -D: with -n, the DNS records too */
 	int foreground;     /* -f */
 	int mirror;         /* -d */
 	int test;           /* -t */
@@ -87,6 +94,8 @@ static void usage(FILE *fp)
 	        "  -f         stay in the foreground (overrides Background)\n"
 	        "  -d         with -f: also write every log line to standard error\n"
 	        "  -n         check the configuration, print the effective settings, exit\n"
+	        "  -D         with -n: also look up each report domain's _smtp._tls, _mta-sts and\n"
+	        "             MX records and say whether the reports come to ReportAddress\n"
 	        "  -t         read messages (or bare .json/.json.gz reports) from the files, - for stdin\n"
 	        "  -C         print a sample configuration file\n"
 	        "  -V         print the version\n"
@@ -140,10 +149,11 @@ static int systemd_booted(void)
 
 /*
  * check_mode - -n: the effective configuration on standard output, then
- * the MTA's side on standard error; 0 and an "ok" line when nothing is
- * wrong, 1 when a problem was found, EX_CONFIG when UserID is unknown
+ * the MTA's side (and with -D the DNS records) on standard error; 0 and an
+ * "ok" line when nothing is wrong, 1 when a problem was found, EX_CONFIG
+ * when UserID is unknown
  */
-static int check_mode(struct tlsrpt_conf *cfg, int foreground)
+static int check_mode(struct tlsrpt_conf *cfg, int foreground, int dns)
 {
 	struct tlsrpt_user user;
 	char err[1024];
@@ -164,6 +174,10 @@ static int check_mode(struct tlsrpt_conf *cfg, int foreground)
 		return EX_IOERR;
 	}
 	problems = tlsrpt_mtacheck_run(cfg, stderr);
+	if (dns) {
+		problems += tlsrpt_dnscheck_run(
+		        cfg, stderr); /* a record that does not bring the reports */
+	}
 	if (problems > 0) {
 		fprintf(stderr, "tlsrpt-milter: %d problem%s found\n", problems,
 		        problems == 1 ? "" : "s");
@@ -297,8 +311,8 @@ static int run_daemon(const struct tlsrpt_conf *cfg, const struct options *o, in
 	app.budget = &budget;
 	host_name(app.hostname, sizeof(app.hostname));
 
-	tlsrpt_log_open(tlsrpt_log_facility(cfg->log_facility), (enum tlsrpt_format)cfg->log_format,
-	                o->mirror);
+	tlsrpt_log_open(tlsrpt_conf_syslog_facility(cfg->log_facility),
+	                (enum tlsrpt_format)cfg->log_format, o->mirror);
 	signal(SIGPIPE, SIG_IGN);
 	if (tlsrpt_stats_block() < 0) {
 		return startup_fail(o->mirror, EX_OSERR, "cannot block SIGUSR1", NULL);
@@ -373,7 +387,7 @@ static int run_daemon(const struct tlsrpt_conf *cfg, const struct options *o, in
 		tlsrpt_log(LOG_ERR, "smfi_main failed");
 		status = EX_SOFTWARE;
 	}
-	*busy = tlsrpt_callbacks_stop(TLSRPT_STOP_DRAIN_MS, &left) < 0;
+	*busy = tlsrpt_gate_stop(TLSRPT_STOP_DRAIN_MS, &left) < 0;
 	if (left > 0) {
 		tlsrpt_log(
 		        LOG_WARNING,
@@ -382,8 +396,8 @@ static int run_daemon(const struct tlsrpt_conf *cfg, const struct options *o, in
 	}
 	tlsrpt_stats_log("exit");
 	tlsrpt_log(LOG_INFO, "stopping tlsrpt-milter");
-	if (tlsrpt_daemon_socket_path(cfg->socket) != NULL) {
-		(void)unlink(tlsrpt_daemon_socket_path(cfg->socket)); /* best effort */
+	if (tlsrpt_sockspec_path(cfg->socket) != NULL) {
+		(void)unlink(tlsrpt_sockspec_path(cfg->socket)); /* best effort */
 	}
 	if (pidfd >= 0) {
 		if (unlink(cfg->pid_file) < 0 && errno != ENOENT) {
@@ -418,7 +432,7 @@ int main(int argc, char **argv)
 	mallopt(M_MMAP_THRESHOLD, 256 * 1024);
 #endif
 	memset(&o, 0, sizeof(o));
-	while ((ch = getopt(argc, argv, "c:p:nfdtCVh")) != -1) {
+	while ((ch = getopt(argc, argv, "c:p:nDfdtCVh")) != -1) {
 		switch (ch) {
 		case 'c':
 			o.config = optarg;
@@ -428,6 +442,9 @@ int main(int argc, char **argv)
 			break;
 		case 'n':
 			o.check = 1;
+			break;
+		case 'D':
+			o.dns = 1;
 			break;
 		case 'f':
 			o.foreground = 1;
@@ -474,6 +491,11 @@ int main(int argc, char **argv)
 		tlsrpt_conf_free(cfg);
 		return rc;
 	}
+	if (o.dns && !o.check) {
+		fprintf(stderr, "tlsrpt-milter: -D needs -n\n");
+		usage(stderr);
+		return EXIT_USAGE;
+	}
 	if (optind < argc || (o.mirror && !o.foreground && !o.check)) {
 		if (o.mirror && !o.foreground) {
 			fprintf(stderr, "tlsrpt-milter: -d needs -f\n");
@@ -492,7 +514,7 @@ int main(int argc, char **argv)
 		return config_fail(err);
 	}
 	if (o.check) {
-		rc = check_mode(cfg, o.foreground);
+		rc = check_mode(cfg, o.foreground, o.dns);
 		tlsrpt_conf_free(cfg);
 		return rc;
 	}

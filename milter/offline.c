@@ -58,6 +58,7 @@ static void print_error(const char *prefix, const char *reason, enum tlsrpt_form
 static int run_one(const char *name, const struct tlsrpt_limits *lim,
                    const struct tlsrpt_trust *trust, enum tlsrpt_format fmt, char *chunk, FILE *out)
 {
+	const struct tlsrpt_outcome *o;
 	struct tlsrpt_pipeline *p;
 	char err[256], reason[512];
 	FILE *fp;
@@ -91,7 +92,7 @@ static int run_one(const char *name, const struct tlsrpt_limits *lim,
 		tlsrpt_errbuf_set_errno(reason, sizeof(reason), errno, "read error");
 		rerr = 1;
 	}
-	if (tlsrpt_pipeline_finish(p, err, sizeof(err)) < 0) {
+	if ((o = tlsrpt_pipeline_finish(p, err, sizeof(err))) == NULL) {
 		snprintf(reason, sizeof(reason), "internal: %s", err);
 		print_error(name, reason, fmt, out);
 		goto done;
@@ -100,7 +101,7 @@ static int run_one(const char *name, const struct tlsrpt_limits *lim,
 	if (rerr) {
 		print_error(name, reason, fmt, out);
 	}
-	ok = !rerr && tlsrpt_pipeline_reports_ok(p) > 0 && tlsrpt_pipeline_errors(p) == 0;
+	ok = !rerr && o->reports_ok > 0 && o->errors == 0;
 done:
 	tlsrpt_pipeline_free(p);
 	if (fp != stdin) {

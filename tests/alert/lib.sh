@@ -317,7 +317,7 @@ alert_stateful_round() {
         fail "$fmt: $n alert mails, want 5"
     m=$(grep -l -r '^Subject: TLS-RPT problem for alert-state.example' "$(maildir_of "$ALERT_TO")" | head -1)
     if [ -n "$m" ] && grep -q '^Fix: Renew the certificate' "$m" &&
-        grep -q '^== alert-state.example: ' "$m" && grep -q 'reporter c.example' "$m"; then
+        grep -Eq '^== alert-state.example( \([A-Z]+\))?: ' "$m" && grep -q 'reporter c.example' "$m"; then
         ok "$fmt: the problem mail has the meaning, the fix and the digest's section of the domain"
     else
         fail "$fmt: the problem mail lacks the fix or the digest's summary:"

@@ -27,6 +27,8 @@ if pkg-config --exists libcjson zlib 2>/dev/null; then
 else
 	libs="-lcjson -lz"
 fi
+# the DNS look-ups (common/dnsq.c) need libresolv
+libs="$libs -lresolv"
 
 rm -rf "$cov" && mkdir -p "$cov" || exit 1
 # shellcheck disable=SC2086

@@ -55,7 +55,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	tlsrpt_pipeline_set_budget(p, &budget);
 	if (tlsrpt_pipeline_feed(p, (const char *)data, size, err, sizeof(err)) < 0 ||
-	    tlsrpt_pipeline_finish(p, err, sizeof(err)) < 0) {
+	    tlsrpt_pipeline_finish(p, err, sizeof(err)) == NULL) {
 		fprintf(stderr, "fuzz_cost: %s\n", err);
 		violation("internal failure on input");
 	}

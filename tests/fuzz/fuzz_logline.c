@@ -27,6 +27,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "calendar.h"
 #include "digest.h"
 #include "logline.h"
 #include "logscan.h"
@@ -120,7 +121,7 @@ static char *render(int (*fn)(FILE *, const struct tlsrpt_digest *,
 /* check - all four outputs of a finished digest */
 static void check(const struct tlsrpt_digest *d)
 {
-	struct tlsrpt_render_opts o = {tlsrpt_logline_civil(2026, 11, 29), 7, 1};
+	struct tlsrpt_render_opts o = {tlsrpt_calendar_civil(2026, 11, 29), 7, 1};
 	size_t n, i;
 	char *s;
 	cJSON *j;
@@ -160,7 +161,7 @@ static void check(const struct tlsrpt_digest *d)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct tlsrpt_logline ll;
-	long today = tlsrpt_logline_civil(2026, 11, 29);
+	long today = tlsrpt_calendar_civil(2026, 11, 29);
 	int pass;
 
 	for (pass = 0; pass < 2; pass++) {

@@ -136,7 +136,8 @@ static size_t next_chunk(struct chunker *c)
 /* One run's outcome. */
 struct outcome {
 	struct tlsrpt_pipeline *p;
-	int failed; /* feed or finish returned -1 */
+	const struct tlsrpt_outcome *out; /* what finish returned (NULL: failed) */
+	int failed;                       /* feed failed or finish returned NULL */
 };
 
 /*
@@ -187,6 +188,7 @@ static void run(const struct tlsrpt_limits *lim, enum tlsrpt_input mode,
 	size_t off = 0, n;
 
 	o->failed = 0;
+	o->out = NULL;
 	o->p = tlsrpt_pipeline_new(lim, mode, err, sizeof(err));
 	if (o->p == NULL) {
 		violation("tlsrpt_pipeline_new failed", 0, err);
@@ -203,7 +205,7 @@ static void run(const struct tlsrpt_limits *lim, enum tlsrpt_input mode,
 		}
 		off += n;
 	}
-	if (tlsrpt_pipeline_finish(o->p, err, sizeof(err)) < 0) {
+	if ((o->out = tlsrpt_pipeline_finish(o->p, err, sizeof(err))) == NULL) {
 		o->failed = 1;
 	}
 }
@@ -235,11 +237,11 @@ static void same_records(const struct tlsrpt_records *a, const struct tlsrpt_rec
 	}
 }
 
-/* check_counters - what pipeline.h promises about a successful finish */
-static void check_counters(const struct tlsrpt_pipeline *p)
+/* check_counters - what outcome.h promises about a successful finish */
+static void check_counters(const struct tlsrpt_pipeline *p, const struct tlsrpt_outcome *o)
 {
 	const struct tlsrpt_records *rs = tlsrpt_pipeline_records(p);
-	unsigned reports = 0, errors = 0, ignored = 0, dups = tlsrpt_pipeline_duplicates(p);
+	unsigned reports = 0, errors = 0, ignored = 0, dups = o->duplicates;
 	size_t i;
 
 	for (i = 0; i < rs->n; i++) {
@@ -256,15 +258,14 @@ static void check_counters(const struct tlsrpt_pipeline *p)
 	 * every report read has its record, is counted in the report-omitted
 	 * record, or is a duplicate of one earlier in the message
 	 */
-	if (reports + dups != tlsrpt_pipeline_reports_ok(p) || (dups > 0 && reports == 0)) {
-		violation("report records differ from tlsrpt_pipeline_reports_ok", 0, NULL);
+	if (reports + dups != o->reports_ok || (dups > 0 && reports == 0)) {
+		violation("report records differ from the outcome's reports_ok", 0, NULL);
 	}
-	if (errors != tlsrpt_pipeline_errors(p)) {
-		violation("error records differ from tlsrpt_pipeline_errors", 0, NULL);
+	if (errors != o->errors) {
+		violation("error records differ from the outcome's errors", 0, NULL);
 	}
-	if (reports + errors + tlsrpt_pipeline_refused(p) == 0
-	            ? ignored != 1 || rs->n != 1
-	            : ignored != tlsrpt_pipeline_refused(p) + dups) {
+	if (reports + errors + o->refused == 0 ? ignored != 1 || rs->n != 1
+	                                       : ignored != o->refused + dups) {
 		violation("not exactly one lone ignored record for a message without reports", 0,
 		          NULL);
 	}
@@ -550,14 +551,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	same_records(tlsrpt_pipeline_records(chunked.p), tlsrpt_pipeline_records(whole.p));
 	if (!whole.failed) {
-		if (tlsrpt_pipeline_reports_ok(chunked.p) != tlsrpt_pipeline_reports_ok(whole.p) ||
-		    tlsrpt_pipeline_errors(chunked.p) != tlsrpt_pipeline_errors(whole.p) ||
-		    tlsrpt_pipeline_refused(chunked.p) != tlsrpt_pipeline_refused(whole.p) ||
-		    tlsrpt_pipeline_duplicates(chunked.p) != tlsrpt_pipeline_duplicates(whole.p) ||
-		    tlsrpt_pipeline_failures(chunked.p) != tlsrpt_pipeline_failures(whole.p)) {
+		const struct tlsrpt_outcome *c = chunked.out, *w = whole.out;
+
+		if (c->reports_ok != w->reports_ok || c->errors != w->errors ||
+		    c->refused != w->refused || c->duplicates != w->duplicates ||
+		    c->failures != w->failures || c->busy != w->busy) {
 			violation("chunked and whole runs differ in counters", 0, NULL);
 		}
-		check_counters(whole.p);
+		check_counters(whole.p, whole.out);
 	}
 	check_formats(tlsrpt_pipeline_records(whole.p));
 	tlsrpt_pipeline_free(chunked.p);

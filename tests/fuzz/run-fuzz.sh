@@ -63,6 +63,8 @@ if pkg-config --exists libcjson zlib 2>/dev/null; then
 else
 	libs="-lcjson -lz"
 fi
+# the DNS look-ups (common/dnsq.c) need libresolv
+libs="$libs -lresolv"
 
 # the library's sources as Makefile.am lists them (modules still being
 # written, not yet in the list, stay out of the build)

@@ -10,7 +10,8 @@
 # Chromium (Debian's chromium) loads it twice: --dump-dom and
 # --screenshot, with --log-net-log.  Must hold:
 #   - the screenshot is a PNG of some size (DIGEST_SCREENSHOT=FILE keeps it);
-#   - the DOM holds the expected numbers per domain (sessions, failed, reports);
+#   - the DOM holds the expected numbers per domain (sessions, failed, reports),
+#     our domains' sections first and a stranger's hostile domain name after;
 #   - no injected element or event handler exists in the DOM and the
 #     title is ours (no script ran); the hostile values are there as text;
 #   - the listener saw no connection and the net log has no request but
@@ -89,6 +90,13 @@ for i, p in enumerate(pay):
     print(pfx + "failure report-id=%s policy-type=%s policy-domain=hostile.example result-type=%s "
           "failed-session-count=1 receiving-mx-hostname=%s receiving-ip=%s failure-reason-code=%s"
           % (rid, q(p), q(p), q(p), q(p), q(p)))
+# a stranger's report for a hostile domain name, with more failures than ours
+pfx = "Nov 28 09:00:10 mx1 tlsrpt-milter[1]: HD1: "
+name = q("\"><svg onload=\"document.title='PWNED'\">.evil.example")
+print(pfx + "report report-id=hd1 organization-name=x start-datetime=2026-11-28T00:00:00Z "
+      "end-datetime=2026-11-28T23:59:59Z policy-domain=%s submitter=evil.example policies=1 dkim=none" % name)
+print(pfx + "policy report-id=hd1 policy-type=sts policy-domain=%s total-successful-session-count=1 "
+      "total-failure-session-count=500" % name)
 PY
 digest --html "$T/page.html" "$DDATA/kv.log" "$T/hostile.log" >/dev/null
 [ -s "$T/page.html" ] || { fail "no page written"; finish; exit 1; }
@@ -122,6 +130,7 @@ class P(HTMLParser):
         super().__init__()
         s.tags, s.attrs, s.text, s.cur, s.sections, s.title, s.intitle = [], [], [], None, {}, "", False
         s.span = None
+        s.order = []
     def handle_starttag(s, tag, attrs):
         s.tags.append(tag)
         s.attrs += [(tag, k, v) for k, v in attrs]
@@ -135,7 +144,7 @@ class P(HTMLParser):
         if tag == "title":
             s.intitle = False
         if tag == "h2" and s.cur is not None:
-            s.name = s.cur; s.sections[s.name] = {}; s.cur = None
+            s.name = s.cur; s.sections[s.name] = {}; s.cur = None; s.order.append(s.name)
         if tag == "span":
             s.span = None
     def handle_data(s, d):
@@ -171,14 +180,18 @@ for what, doc in (("page", page), ("DOM", dom)):
         bad.append("%s: a bidi override or an escape character reached the page" % what)
     if what == "DOM":
         s = p.sections
-        want = {"example.com": ("10241", "31", "14"), "example.org": ("108", "8", "2"),
+        want = {"example.com": ("10,241", "31", "14"), "example.org": ("108", "8", "2"),
                 "hostile.example": ("99", "9", "9")}
         for name, (ses, fl, rep) in want.items():
             got = s.get(name, {})
             if (got.get("sessions"), got.get("failed"), got.get("reports")) != (ses, fl, rep):
                 bad.append("DOM: %s: got %r, want sessions %s failed %s reports %s" % (name, got, ses, fl, rep))
-        if dom.count('class="chart"') != 3:
-            bad.append("DOM: %d charts, want 3" % dom.count('class="chart"'))
+        if dom.count('class="chart"') != 4:
+            bad.append("DOM: %d charts, want 4" % dom.count('class="chart"'))
+        # ours (--domain example.com, example.net) first, the stranger's hostile name after
+        order = [n for n in p.order if not n.startswith(("Names not", "Duplicates", "Reporters", "What"))]
+        if order[:2] != ["example.com", "example.net"] or not any(n.startswith('"><svg') for n in order[2:]):
+            bad.append("DOM: sections in the order %r, want example.com, example.net, then the strangers'" % order)
 import base64, hashlib
 csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', page)
 if not csp or not csp.group(1).startswith("default-src 'none';") or "unsafe" in csp.group(1) \

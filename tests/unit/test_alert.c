@@ -21,6 +21,9 @@
 #include <cmocka.h>
 
 #include "alert.h"
+#include "alertstate.h"
+#include "calendar.h"
+#include "cursor.h"
 #include "logline.h"
 
 #define DAY 86400L
@@ -65,7 +68,7 @@ static void report(struct log *l, const char *reporter, long day, unsigned ok, c
 	int i;
 
 	seq++;
-	tlsrpt_logline_date(20000 + day, date, sizeof(date));
+	tlsrpt_calendar_date(20000 + day, date, sizeof(date));
 	snprintf(rid, sizeof(rid), "r%u", seq);
 	log_add(l,
 	        "Q%u: report report-id=%s organization-name=x start-datetime=%sT00:00:00Z end-datetime=%sT23:59:59Z policy-domain=example.com submitter=%s policies=1 total-successful-session-count=%u total-failure-session-count=%u dkim=pass dkim-domain=%s",
@@ -125,6 +128,9 @@ static size_t run(struct tlsrpt_alert *a, struct log *l, long now, size_t count[
 	return n;
 }
 
+/* the cursor of the newest machine (the one a run reads files for) */
+static struct tlsrpt_cursor *cur;
+
 static struct tlsrpt_alert *machine(const struct tlsrpt_alert_conf *c)
 {
 	struct tlsrpt_alert_conf d;
@@ -132,7 +138,10 @@ static struct tlsrpt_alert *machine(const struct tlsrpt_alert_conf *c)
 	struct tlsrpt_alert *a;
 
 	tlsrpt_alert_defaults(&d);
-	a = tlsrpt_alert_new(c != NULL ? c : &d, err, sizeof(err));
+	tlsrpt_cursor_free(cur);
+	cur = tlsrpt_cursor_new(err, sizeof(err));
+	assert_non_null(cur);
+	a = tlsrpt_alert_new(c != NULL ? c : &d, cur, err, sizeof(err));
 	assert_non_null(a);
 	return a;
 }
@@ -307,18 +316,16 @@ static void test_save_load(void **state)
 	assert_true(fd >= 0);
 	close(fd);
 	unlink(path);
-	tlsrpt_alert_begin_files(a);
-	tlsrpt_alert_set_pos(a, "/var/log/mail.log", 42, 12345);
+	tlsrpt_cursor_done(cur, "/var/log/mail.log", 42, 12345);
 	report(&l, "google.com", 1, 90, "certificate-expired", "mx1.example.com", 1, 10);
 	run(a, &l, T0 + 2 * DAY, cnt, out, sizeof(out));
 	WANT("problem", 1, 0, 0);
-	assert_int_equal(tlsrpt_alert_save(a, path, err, sizeof(err)), 0);
+	assert_int_equal(tlsrpt_alertstate_save(path, a, cur, err, sizeof(err)), 0);
 	tlsrpt_alert_free(a);
 	a = machine(NULL);
-	assert_int_equal(tlsrpt_alert_load(a, path, err, sizeof(err)), 0);
-	tlsrpt_alert_begin_files(a);
-	assert_int_equal(tlsrpt_alert_pos(a, 42), 12345);
-	assert_int_equal(tlsrpt_alert_pos(a, 43), 0);
+	assert_int_equal(tlsrpt_alertstate_load(path, a, cur, err, sizeof(err)), 0);
+	assert_int_equal(tlsrpt_cursor_start(cur, 42, ~0ULL), 12345);
+	assert_int_equal(tlsrpt_cursor_start(cur, 43, ~0ULL), 0);
 	report(&l, "google.com", 2, 90, "certificate-expired", "mx1.example.com", 1, 10);
 	run(a, &l, T0 + 3 * DAY, cnt, out, sizeof(out));
 	WANT("after the restart", 0, 0, 0);
@@ -360,7 +367,7 @@ static void test_damaged(void **state)
 		fputs(damage[i], fp);
 		fclose(fp);
 		a = machine(NULL);
-		if (tlsrpt_alert_load(a, path, err, sizeof(err)) != 1) {
+		if (tlsrpt_alertstate_load(path, a, cur, err, sizeof(err)) != 1) {
 			fail_msg("damage %zu: got a good load, want a note", i);
 		}
 		/* rebuilt: the whole log, our own lines included */
@@ -394,7 +401,7 @@ static void finish_at(struct tlsrpt_alert *a, unsigned long long end, long now, 
 	const struct tlsrpt_alert_event *ev;
 	size_t n, i;
 
-	tlsrpt_alert_set_pos(a, "/log", 7, end);
+	tlsrpt_cursor_done(cur, "/log", 7, end);
 	ev = tlsrpt_alert_finish(a, (time_t)now, &n);
 	for (i = 0; i < n; i++) {
 		out[i] = tlsrpt_alert_name(ev[i].kind)[0];
@@ -407,11 +414,10 @@ static struct tlsrpt_alert *reload(struct tlsrpt_alert *a, const char *path)
 {
 	char err[256];
 
-	assert_int_equal(tlsrpt_alert_save(a, path, err, sizeof(err)), 0);
+	assert_int_equal(tlsrpt_alertstate_save(path, a, cur, err, sizeof(err)), 0);
 	tlsrpt_alert_free(a);
 	a = machine(NULL);
-	assert_int_equal(tlsrpt_alert_load(a, path, err, sizeof(err)), 0);
-	tlsrpt_alert_begin_files(a);
+	assert_int_equal(tlsrpt_alertstate_load(path, a, cur, err, sizeof(err)), 0);
 	return a;
 }
 
@@ -437,7 +443,6 @@ static void test_cut_message(void **state)
 	(void)state;
 	assert_true(fd >= 0);
 	close(fd);
-	tlsrpt_alert_begin_files(a);
 	/* run 1: A's report and policy lines, then all of B; A's failure not yet logged */
 	feed_at(a, REP("QA", "a"), 0, T0);
 	feed_at(a, POL("QA", "a"), 100, T0);
@@ -448,7 +453,7 @@ static void test_cut_message(void **state)
 	finish_at(a, 600, T0, ev);
 	assert_string_equal(ev, "p"); /* B's problem; A not judged (it would have looked clean) */
 	a = reload(a, path);
-	assert_int_equal(tlsrpt_alert_pos(a, 7), 0);
+	assert_int_equal(tlsrpt_cursor_start(cur, 7, ~0ULL), 0);
 	/* run 2: from A's report line again; B is skipped, A gets its failure */
 	feed_at(a, REP("QA", "a"), 0, T0 + 300);
 	feed_at(a, POL("QA", "a"), 100, T0 + 300);
@@ -464,14 +469,14 @@ static void test_cut_message(void **state)
 	finish_at(a, 1000, T0 + 300, ev);
 	assert_string_equal(ev, "p"); /* A's problem (mx2) only */
 	a = reload(a, path);
-	assert_int_equal(tlsrpt_alert_pos(a, 7), 800);
+	assert_int_equal(tlsrpt_cursor_start(cur, 7, ~0ULL), 800);
 	/* run 3: C again, still without its action line: judged now */
 	feed_at(a, REP("QC", "c"), 800, T0 + 600);
 	feed_at(a, FAIL("QC", "c", "mx3.d.example"), 900, T0 + 600);
 	finish_at(a, 1000, T0 + 600, ev);
 	assert_string_equal(ev, "p");
 	a = reload(a, path);
-	assert_int_equal(tlsrpt_alert_pos(a, 7), 1000);
+	assert_int_equal(tlsrpt_cursor_start(cur, 7, ~0ULL), 1000);
 	tlsrpt_alert_free(a);
 	unlink(path);
 }
@@ -485,5 +490,8 @@ int main(void)
 	        cmocka_unit_test(test_damaged),         cmocka_unit_test(test_cut_message),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	int rc = cmocka_run_group_tests(tests, NULL, NULL);
+
+	tlsrpt_cursor_free(cur);
+	return rc;
 }

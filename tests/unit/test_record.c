@@ -453,6 +453,43 @@ static void test_stats_record(void **state)
 	tlsrpt_records_free(&rs);
 }
 
+/* test_named_record - another program's event is written under its own word */
+static void test_named_record(void **state)
+{
+	static const struct {
+		enum tlsrpt_format fmt;
+		const char *want;
+	} cases[] = {
+	        {TLSRPT_FORMAT_KV, "ALERT: silent policy-domain=example.com silent-days=7"},
+	        {TLSRPT_FORMAT_JSON,
+	         "{\"event\":\"silent\",\"queue-id\":\"ALERT\",\"policy-domain\":"
+	         "\"example.com\",\"silent-days\":7}"},
+	};
+	struct tlsrpt_records rs;
+	struct tlsrpt_record *r;
+	char out[TLSRPT_MAX_LOG_LINE + 1];
+	size_t i;
+
+	(void)state;
+	tlsrpt_records_init(&rs);
+	r = tlsrpt_records_add_named(&rs, "silent", TLSRPT_SEV_WARNING);
+	assert_non_null(r);
+	if (r->event != TLSRPT_EV_NAMED || strcmp(r->word, "silent") != 0) {
+		fail_msg("named record: got event %d word %s, want %d silent", (int)r->event,
+		         r->word, (int)TLSRPT_EV_NAMED);
+	}
+	assert_int_equal(tlsrpt_record_str(r, "policy-domain", "example.com"), 0);
+	assert_int_equal(tlsrpt_record_num(r, "silent-days", 7), 0);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		tlsrpt_record_format(r, cases[i].fmt, "ALERT", out, sizeof(out));
+		if (strcmp(out, cases[i].want) != 0) {
+			fail_msg("format %d: got [%s], want [%s]", (int)cases[i].fmt, out,
+			         cases[i].want);
+		}
+	}
+	tlsrpt_records_free(&rs);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -465,6 +502,7 @@ int main(void)
 	        cmocka_unit_test(test_json),
 	        cmocka_unit_test(test_forged_fields),
 	        cmocka_unit_test(test_stats_record),
+	        cmocka_unit_test(test_named_record),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

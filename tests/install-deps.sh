@@ -34,8 +34,9 @@ if [ "${1:-}" = --demo ]; then
     PKGS="$BUILD python3 mount"
     if ! dpkg-query -W -f='${Status}' postfix 2>/dev/null | grep -q "ok installed"; then
         # the libraries of Postfix's programs (Depends: lib...), not Postfix;
-        # a fresh system may have no package lists yet
-        if ! apt-cache show postfix >/dev/null 2>&1; then
+        # a fresh system may have no package lists yet (apt-cache show
+        # answers for a package another one names even then: ask for a candidate)
+        if ! apt-cache policy postfix 2>/dev/null | grep -q 'Candidate: [0-9]'; then
             [ -z "$SUDO" ] || command -v sudo >/dev/null ||
                 { echo "install-deps: need root or sudo for apt-get update" >&2; exit 1; }
             $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq

@@ -107,7 +107,15 @@ for v in $variants; do
     nspawn_pid=$!
     wait_for "container_init >/dev/null" || { cat "$tmp/nspawn-$v.log"; fail "$v: no container"; cleanup; continue; }
     ct_pid=$(container_init)
-    ct timeout 120 systemctl is-system-running --wait >/dev/null 2>&1
+    # until systemd answers on its bus, then until start-up has finished
+    i=0
+    while :; do
+        state=$(ct timeout 60 systemctl is-system-running --wait 2>&1)
+        case $state in *"connect to bus"*) ;; *) break ;; esac
+        [ $i -lt 120 ] || break
+        sleep 0.5
+        i=$((i + 1))
+    done
     snapshot before
     start=$(date +%s)
     ct sh -c 'cd /root/src && ./demo.sh' >"$tmp/demo-$v.out" 2>&1

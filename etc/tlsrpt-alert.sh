@@ -13,8 +13,8 @@
 # See doc/alerting.md.
 #
 # The events are, by default, those of the stateful alert mode
-# (tlsrpt-lookout --alert, run by tlsrpt-lookout-alert.timer): problem, recovered
-# and silent, plus the milter's error lines; with the snippets' per-line
+# (tlsrpt-lookout --alert, run by tlsrpt-lookout-alert.timer): problem, recovered,
+# silent and others, plus the milter's error lines; with the snippets' per-line
 # option also every failure and failure-omitted line.  The subject names
 # the event, the policy domain, the result type or reporter, and the host;
 # the body is the line itself, then for a problem or recovered event what
@@ -83,7 +83,7 @@ event() {
     case $1 in
     *'"event":"'*) field "$1" event ;;
     *) printf '%s\n' "$1" |
-        sed -n -E 's/^[^"]*: (failure-omitted|failure|error|problem|recovered|silent) .*/\1/p' ;;
+        sed -n -E 's/^[^"]*: (failure-omitted|failure|error|problem|recovered|silent|others) .*/\1/p' ;;
     esac
 }
 
@@ -129,6 +129,7 @@ while IFS= read -r line || [ -n "$line" ]; do
     case $ev in
     problem | recovered) subject="TLS-RPT $ev for $dom: ${rt:-unknown} on $host" ;;
     silent) subject="TLS-RPT silent: ${who:+$who for }$dom on $host" ;;
+    others) subject="TLS-RPT: events about domains not ours, summed up, on $host" ;;
     *) subject="TLS-RPT ${ev:-alert}${dom:+ for $dom} on $host" ;;
     esac
     {

@@ -1,15 +1,15 @@
 /*
  * alertstate.h - the alert mode's state file: the machine's memory and the cursor
  *
- * Text, first line "tlsrpt-alert-state 1", then one entry per line,
- * tab-separated, control characters never written: P (problem), R
- * (reporter of a domain), D (domain) from the machine (alert.h); F (file
- * position: inode, offset, path), J and C (inode, offset of a report line
- * judged, or left unfinished, after a position moved back) from the cursor
- * (cursor.h).  Written whole or not at all (atomicfile.h).  A damaged
- * file (bad header, bad line, truncated, empty) restores nothing, with a
- * note: the caller rereads its logs from their start to rebuild the state.
- * No globals, no printing; errors go into the caller's buffer.
+ * Text, first line "tlsrpt-alert-state 2", then one entry per line,
+ * tab-separated, control characters never written: D (domain: ours when
+ * expected), P (problem), R (reporter of a domain: last heard, announced,
+ * 1 when DKIM authenticated it, 1 when heard from in two runs and mails, the hash of its last mail)
+ * from the machine (alert.h); F (file position: inode, offset, path), J and C (inode, offset of a
+ * report line judged, or left unfinished, after a position moved back) from the cursor (cursor.h).
+ * Written whole or not at all (atomicfile.h).  A damaged file (bad header, an older version's, bad
+ * line, truncated, empty) restores nothing, with a note: the caller rereads its logs from their
+ * start to rebuild the state. No globals, no printing; errors go into the caller's buffer.
  */
 #ifndef TLSRPT_ALERTSTATE_H
 #define TLSRPT_ALERTSTATE_H

@@ -15,6 +15,7 @@
 #include "config.h" /* _GNU_SOURCE: memmem, memrchr */
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,6 +48,7 @@ struct pending {
 	long day;
 	size_t dom; /* the report's domain */
 	char rep[TLSRPT_LOOKOUT_NAME];
+	int auth; /* rep is the domain DKIM authenticated (else claimed) */
 	struct pend_dom pd[PENDING_DOMAINS];
 	size_t npd;
 };
@@ -56,6 +58,10 @@ struct tlsrpt_digest_priv {
 	size_t head, count;
 	struct seen *set;
 	size_t setcap, setn;
+	int turned_away; /* the last domain_get turned a name away: the other pool is full */
+	/* hashes of the names turned away (0 = free), to count them once */
+	uint64_t left[2 * TLSRPT_LOOKOUT_LEFT_OUT_NAMES];
+	size_t nleft;
 };
 
 /* fnv - 64-bit FNV-1a over n bytes, continuing from h */
@@ -115,22 +121,68 @@ struct tlsrpt_digest *tlsrpt_digest_new(long first_day, long last_day, char *err
 	return d;
 }
 
-/* domain_get - the domain's entry, created when new; NULL past the limit */
+/* left_out_name - count a name turned away by the full pool of others, once */
+static void left_out_name(struct tlsrpt_digest *d, const char *low)
+{
+	struct tlsrpt_digest_priv *p = d->priv;
+	const char *parts[1] = {low};
+	uint64_t h = hash_parts(0x6a09e667f3bcc909ULL, parts, 1);
+	size_t cap = sizeof(p->left) / sizeof(p->left[0]), i;
+
+	if (h == 0) {
+		h = 1;
+	}
+	if (p->nleft >= TLSRPT_LOOKOUT_LEFT_OUT_NAMES) {
+		d->st.left_out.names++; /* past what is remembered: at least this many */
+		return;
+	}
+	for (i = (size_t)(h & (cap - 1)); p->left[i] != 0; i = (i + 1) & (cap - 1)) {
+		if (p->left[i] == h) {
+			return;
+		}
+	}
+	p->left[i] = h;
+	p->nleft++;
+	d->st.left_out.names++;
+}
+
+/*
+ * domain_get - the domain's entry, created when new (in our pool when
+ * ours, else in the pool of others); NULL past the limit, with
+ * priv->turned_away set when the pool of others was full
+ */
 static struct tlsrpt_digest_domain *domain_get(struct tlsrpt_digest *d, const char *name,
-                                               size_t *idx)
+                                               size_t *idx, int ours)
 {
 	char low[TLSRPT_LOOKOUT_NAME];
 	struct tlsrpt_digest_domain *dom;
 	size_t i;
 
+	d->priv->turned_away = 0;
 	TLSRPT_STRCOPY(low, name, TLSRPT_COPY_LOWER);
 	for (i = 0; i < d->ndom; i++) {
 		if (strcmp(d->dom[i]->name, low) == 0) {
+			if (ours && !d->dom[i]->expected) {
+				if (d->nours >= TLSRPT_LOOKOUT_MAX_OURS) {
+					return NULL;
+				}
+				d->dom[i]->expected = 1; /* named after lines of it came */
+				d->nothers--;
+				d->nours++;
+			}
 			*idx = i;
 			return d->dom[i];
 		}
 	}
-	if (d->ndom >= TLSRPT_LOOKOUT_MAX_DOMAINS || (dom = calloc(1, sizeof(*dom))) == NULL) {
+	if (ours ? d->nours >= TLSRPT_LOOKOUT_MAX_OURS : d->nothers >= TLSRPT_LOOKOUT_MAX_OTHERS) {
+		d->st.limited++;
+		if (!ours) {
+			d->priv->turned_away = 1;
+			left_out_name(d, low);
+		}
+		return NULL;
+	}
+	if ((dom = calloc(1, sizeof(*dom))) == NULL) {
 		d->st.limited++;
 		return NULL;
 	}
@@ -141,35 +193,42 @@ static struct tlsrpt_digest_domain *domain_get(struct tlsrpt_digest *d, const ch
 	}
 	TLSRPT_STRCOPY(dom->name, low, 0);
 	dom->first_day = dom->last_day = -1;
+	dom->expected = ours;
+	*(ours ? &d->nours : &d->nothers) += 1;
 	*idx = d->ndom;
 	d->dom[d->ndom++] = dom;
 	return dom;
 }
 
-/* tlsrpt_digest_expect - a domain that should have reports */
+/* tlsrpt_digest_expect - one of our domains */
 int tlsrpt_digest_expect(struct tlsrpt_digest *d, const char *domain)
 {
 	size_t idx;
-	struct tlsrpt_digest_domain *dom = domain_get(d, domain, &idx);
 
-	if (dom == NULL) {
-		return -1;
-	}
-	dom->expected = 1;
-	return 0;
+	return domain_get(d, domain, &idx, 1) != NULL ? 0 : -1;
 }
 
-/* reporter_get - the reporter's index in dom, created when new; -1 past the limit */
-static long reporter_get(struct tlsrpt_digest *d, struct tlsrpt_digest_domain *dom, const char *id)
+/*
+ * reporter_get - the index in dom of the reporter of report e, created
+ * when new; -1 past the limit: TLSRPT_LOOKOUT_MAX_REPORTERS in all, of
+ * them at most TLSRPT_LOOKOUT_MAX_CLAIMED not authenticated by DKIM (so
+ * claimed names, which anyone can send, never take the places of
+ * authenticated ones)
+ */
+static long reporter_get(struct tlsrpt_digest *d, struct tlsrpt_digest_domain *dom,
+                         const struct pending *e)
 {
-	size_t i;
+	const char *id = e->rep;
+	size_t i, claimed = 0;
 
 	for (i = 0; i < dom->nrep; i++) {
 		if (strcmp(dom->rep[i].id, id) == 0) {
 			return (long)i;
 		}
+		claimed += !dom->rep[i].dkim;
 	}
-	if (dom->nrep >= TLSRPT_LOOKOUT_MAX_REPORTERS) {
+	if (dom->nrep >= TLSRPT_LOOKOUT_MAX_REPORTERS ||
+	    (!e->auth && claimed >= TLSRPT_LOOKOUT_MAX_CLAIMED)) {
 		d->st.limited++;
 		return -1;
 	}
@@ -354,7 +413,14 @@ static void add_report(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll)
 		id = get_or(ll, "submitter", get_or(ll, "organization-name", "unknown"));
 	}
 	TLSRPT_STRCOPY(e->rep, id, TLSRPT_COPY_LOWER);
-	if ((dom = domain_get(d, get_or(ll, "policy-domain", "unknown"), &e->dom)) == NULL) {
+	e->auth = strcmp(dkim, "pass") == 0 && get_or(ll, "dkim-domain", NULL) != NULL;
+	if ((dom = domain_get(d, get_or(ll, "policy-domain", "unknown"), &e->dom, 0)) == NULL) {
+		if (d->priv->turned_away && day >= d->first_day && day <= d->last_day) {
+			long long fl = tlsrpt_logline_count(ll, "total-failure-session-count");
+
+			d->st.left_out.reports++;
+			d->st.left_out.failed += fl > 0 ? (unsigned long long)fl : 0;
+		}
 		return;
 	}
 	if (day <= d->last_day && (dom->first_day < 0 || day < dom->first_day)) {
@@ -363,8 +429,11 @@ static void add_report(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll)
 	if (day <= d->last_day && day > dom->last_day) {
 		dom->last_day = day;
 	}
-	ri = reporter_get(d, dom, e->rep);
+	ri = reporter_get(d, dom, e);
 	r = ri >= 0 ? &dom->rep[ri] : NULL;
+	if (r == NULL && day >= d->first_day && day <= d->last_day) {
+		dom->reports_unlisted++; /* counted for the domain, its reporter not listed */
+	}
 	if (r != NULL) {
 		TLSRPT_STRCOPY(r->org, get_or(ll, "organization-name", ""), 0);
 		if (strcmp(dkim, "pass") == 0) {
@@ -438,7 +507,7 @@ static struct tlsrpt_digest_domain *line_domain(struct tlsrpt_digest *d,
 		*idx = e->dom;
 		return d->dom[e->dom];
 	}
-	return domain_get(d, pd, idx);
+	return domain_get(d, pd, idx, 0);
 }
 
 /*
@@ -459,10 +528,10 @@ static void also_reported(struct tlsrpt_digest *d, struct tlsrpt_digest_domain *
 		dom->last_day = e->day;
 	}
 	dom->reports++;
-	if ((ri = reporter_get(d, dom, e->rep)) < 0) {
+	if ((ri = reporter_get(d, dom, e)) < 0) {
 		return;
 	}
-	if (dom->rep[ri].org[0] == '\0' && (hi = reporter_get(d, home, e->rep)) >= 0) {
+	if (dom->rep[ri].org[0] == '\0' && (hi = reporter_get(d, home, e)) >= 0) {
 		TLSRPT_STRCOPY(dom->rep[ri].org, home->rep[hi].org, 0);
 		dom->rep[ri].dkim = home->rep[hi].dkim;
 	}
@@ -473,6 +542,26 @@ static void also_reported(struct tlsrpt_digest *d, struct tlsrpt_digest_domain *
 		dom->rep[ri].last_day = e->day;
 	}
 	dom->rep[ri].reports++;
+}
+
+/* pending_has - 1 when the line's policy domain is one the report already counts */
+static int pending_has(const struct tlsrpt_digest *d, const struct pending *e,
+                       const struct tlsrpt_logline *ll)
+{
+	const char *pd = tlsrpt_logline_get(ll, "policy-domain", NULL);
+	char low[TLSRPT_LOOKOUT_NAME];
+	size_t i;
+
+	if (pd == NULL || pd[0] == '\0') {
+		return 1; /* the report's own domain */
+	}
+	TLSRPT_STRCOPY(low, pd, TLSRPT_COPY_LOWER);
+	for (i = 0; i < e->npd; i++) {
+		if (strcmp(d->dom[e->pd[i].dom]->name, low) == 0) {
+			return 1;
+		}
+	}
+	return 0;
 }
 
 /* add_policy - a policy or policy-omitted line */
@@ -490,7 +579,14 @@ static void add_policy(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll,
 		d->st.malformed++;
 		return;
 	}
+	if (e->npd >= PENDING_DOMAINS && !pending_has(d, e, ll)) {
+		d->st.limited++; /* a domain this report cannot count: no entry made for it */
+		return;
+	}
 	if ((dom = line_domain(d, ll, e, &idx)) == NULL) {
+		if (d->priv->turned_away) {
+			d->st.left_out.failed += (unsigned long long)fl;
+		}
 		return;
 	}
 	pol = policy_get(d, dom,
@@ -539,7 +635,7 @@ static void add_policy(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll,
 	dom->days[e->day - d->first_day].ok += newok - oldok;
 	dom->days[e->day - d->first_day].failed += nf - pd->failed;
 	{
-		long ri = reporter_get(d, dom, e->rep);
+		long ri = reporter_get(d, dom, e);
 
 		if (ri >= 0) {
 			dom->rep[ri].c.ok += newok - oldok;
@@ -621,7 +717,7 @@ static void add_failure(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll
 	if (e->day > f->last_day) {
 		f->last_day = e->day;
 	}
-	ri = reporter_get(d, dom, e->rep);
+	ri = reporter_get(d, dom, e);
 	if (ri >= 0 && ri < 64) {
 		f->reporters |= 1ULL << ri;
 	}
@@ -783,6 +879,25 @@ void tlsrpt_digest_finish(struct tlsrpt_digest *d)
 			dom->fail[k].reporters = m;
 		}
 	}
+}
+
+/* tlsrpt_digest_left_out - the sentence about the names the pool of others turned away */
+int tlsrpt_digest_left_out(const struct tlsrpt_digest *d, char *buf, size_t len)
+{
+	const char *more = d->priv->nleft >= TLSRPT_LOOKOUT_LEFT_OUT_NAMES ? "at least " : "";
+
+	if (len > 0) {
+		buf[0] = '\0';
+	}
+	if (d->st.left_out.names == 0) {
+		return 0;
+	}
+	snprintf(
+	        buf, len,
+	        "Not shown: %s%llu more policy domains that are not ours (not in ReportDomains or --domain), past the limit of %d such names, with %llu reports and %llu failed sessions in the period; our own domains are never left out.",
+	        more, d->st.left_out.names, TLSRPT_LOOKOUT_MAX_OTHERS, d->st.left_out.reports,
+	        d->st.left_out.failed);
+	return 1;
 }
 
 /* tlsrpt_digest_rate - failure rate in percent */

@@ -35,10 +35,12 @@
 #include "mtalog.h"
 #include "mxseen.h"
 #include "render.h"
+#include "siteconf.h"
 
 #define EXIT_CLEAN 0
 #define EXIT_FAILURES 1
 #define EXIT_USAGE 2
+#define MAX_DOMAIN_OPTS 256 /* --domain, as many as ReportDomains may list */
 
 struct opts {
 	int no_mx;
@@ -47,19 +49,23 @@ struct opts {
 	int silent_days;
 	int json, text, dns;
 	const char *html, *prom, *mail, *mail_file, *sendmail, *from, *config;
+	int no_config;
 };
 
 /* usage - the synopsis on stderr */
 static void usage(void)
 {
 	fputs("usage: tlsrpt-lookout [--days N | --since YYYY-MM-DD] [--today YYYY-MM-DD]\n"
-	      "         [--silent-days N] [--domain DOMAIN]... [--config FILE] [--json] [--no-mx]\n"
+	      "         [--silent-days N] [--domain DOMAIN]... [--config FILE | --no-config] [--json]\n"
+	      "         [--no-mx]\n"
 	      "         [--html FILE] [--prometheus FILE] [--mail ADDRESS [--from ADDRESS] [--sendmail PATH | --mail-file FILE]]\n"
 	      "         [--dns]\n"
 	      "         [FILE|-]...\n"
 	      "       tlsrpt-lookout --explain RESULT-TYPE\n"
 	      "       tlsrpt-lookout --alert --help (stateful alerts)\n"
-	      "exit: 0 no failed session in the period, 1 failed sessions, 2 usage or input error\n",
+	      "exit: 0 no failed session in the period, 1 failed sessions, 2 usage or input error\n"
+	      "--config: the milter's configuration (default " TLSRPT_SITECONF_DEFAULT
+	      ", if there)\n",
 	      stderr);
 }
 
@@ -414,25 +420,6 @@ static int send_mail(const struct opts *o, const struct tlsrpt_digest *d,
 	return rc;
 }
 
-/* expect_config - the milter configuration's ReportDomains are domains that should report */
-static int expect_config(struct tlsrpt_digest *d, const char *path)
-{
-	char err[512];
-	struct tlsrpt_conf *cfg = tlsrpt_conf_new(err, sizeof(err));
-	size_t i;
-
-	if (cfg == NULL || tlsrpt_conf_load(cfg, path, err, sizeof(err)) < 0) {
-		fprintf(stderr, "tlsrpt-lookout: %s\n", err);
-		tlsrpt_conf_free(cfg);
-		return -1;
-	}
-	for (i = 0; i < cfg->report_domains.n; i++) {
-		tlsrpt_digest_expect(d, cfg->report_domains.v[i]);
-	}
-	tlsrpt_conf_free(cfg);
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -442,6 +429,7 @@ int main(int argc, char **argv)
 	        {"silent-days", required_argument, NULL, 'S'},
 	        {"domain", required_argument, NULL, 'D'},
 	        {"config", required_argument, NULL, 'c'},
+	        {"no-config", no_argument, NULL, 'C'},
 	        {"json", no_argument, NULL, 'j'},
 	        {"html", required_argument, NULL, 'H'},
 	        {"prometheus", required_argument, NULL, 'P'},
@@ -460,7 +448,8 @@ int main(int argc, char **argv)
 	                 .silent_days = 7,
 	                 .text = 1,
 	                 .sendmail = "/usr/sbin/sendmail"};
-	const char *domains[TLSRPT_LOOKOUT_MAX_DOMAINS];
+	const char *domains[MAX_DOMAIN_OPTS], *config_used;
+	struct tlsrpt_conf *cfg;
 	size_t ndomains = 0, i;
 	struct tlsrpt_render_opts ro;
 	struct tlsrpt_dnsnote *dn = NULL;
@@ -517,15 +506,18 @@ int main(int argc, char **argv)
 			o.silent_days = (int)v;
 			break;
 		case 'D':
-			if (ndomains >= TLSRPT_LOOKOUT_MAX_DOMAINS || optarg[0] == '\0') {
+			if (ndomains >= MAX_DOMAIN_OPTS || optarg[0] == '\0') {
 				fprintf(stderr, "tlsrpt-lookout: --domain: at most %d, not empty\n",
-				        TLSRPT_LOOKOUT_MAX_DOMAINS);
+				        MAX_DOMAIN_OPTS);
 				return EXIT_USAGE;
 			}
 			domains[ndomains++] = optarg;
 			break;
 		case 'c':
 			o.config = optarg;
+			break;
+		case 'C':
+			o.no_config = 1;
 			break;
 		case 'j':
 			o.json = 1;
@@ -589,23 +581,32 @@ int main(int argc, char **argv)
 		fprintf(stderr, "tlsrpt-lookout: --since is after today\n");
 		return EXIT_USAGE;
 	}
+	if (o.config != NULL && o.no_config) {
+		fprintf(stderr, "tlsrpt-lookout: --config and --no-config exclude each other\n");
+		return EXIT_USAGE;
+	}
+	if (tlsrpt_siteconf_load(o.config, o.no_config, &cfg, &config_used) < 0) {
+		return EXIT_USAGE;
+	}
 	if ((d = tlsrpt_digest_new(first, o.today, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "tlsrpt-lookout: %s\n", err);
+		tlsrpt_conf_free(cfg);
 		return EXIT_USAGE;
 	}
 	if (!o.no_mx && (d->mx = tlsrpt_mxseen_new(first, o.today, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "tlsrpt-lookout: %s\n", err);
 		tlsrpt_digest_free(d);
+		tlsrpt_conf_free(cfg);
 		return EXIT_USAGE;
 	}
+	/* our domains first: they are never left out (digest.h) */
 	for (i = 0; i < ndomains; i++) {
 		tlsrpt_digest_expect(d, domains[i]);
 	}
-	if (o.config != NULL && expect_config(d, o.config) < 0) {
-		tlsrpt_mxseen_free(d->mx);
-		tlsrpt_digest_free(d);
-		return EXIT_USAGE;
+	for (i = 0; cfg != NULL && i < cfg->report_domains.n; i++) {
+		tlsrpt_digest_expect(d, cfg->report_domains.v[i]);
 	}
+	tlsrpt_conf_free(cfg);
 	feed.d = d;
 	if (optind == argc) {
 		bad |= tlsrpt_logfile_scan_mta("-", feed_line, d->mx != NULL ? feed_mta : NULL,
@@ -626,7 +627,7 @@ int main(int argc, char **argv)
 	ro.ndns = 0;
 	if (o.dns) {
 		if ((dn = malloc(sizeof(*dn))) == NULL ||
-		    tlsrpt_dnsnote_collect(dn, d, o.config, err, sizeof(err)) < 0) {
+		    tlsrpt_dnsnote_collect(dn, d, config_used, err, sizeof(err)) < 0) {
 			fprintf(stderr, "tlsrpt-lookout: --dns: %s\n",
 			        dn == NULL ? "out of memory" : err);
 			bad = 1;
@@ -653,7 +654,8 @@ int main(int argc, char **argv)
 	} else if (o.mail != NULL && o.mail_file == NULL && send_mail(&o, d, &ro) < 0) {
 		bad = 1;
 	}
-	v = tlsrpt_render_failed(d) > 0;
+	/* failed sessions left out (of names past the pool of others) count too */
+	v = tlsrpt_render_failed(d) > 0 || d->st.left_out.failed > 0;
 	free(dn);
 	tlsrpt_mxseen_free(d->mx);
 	tlsrpt_digest_free(d);

@@ -33,6 +33,8 @@
 #include "render.h"
 #include "reporters.h"
 
+#define LEFT_OUT_NOTE 512 /* tlsrpt_digest_left_out's sentence */
+
 enum mode { M_TEXT, M_HTML, M_JSON, M_PROM };
 
 /* put_value - write s cleaned and escaped for the mode */
@@ -696,6 +698,15 @@ static void text_failure(FILE *fp, const struct tlsrpt_digest_domain *dom,
 	fputc('\n', fp);
 }
 
+/* unlisted - the sentence about reports whose reporters are past the limits (numbers only) */
+static void unlisted(FILE *fp, const struct tlsrpt_digest_domain *dom)
+{
+	cnt(fp, dom->reports_unlisted, "report", "reports");
+	fprintf(fp,
+	        " from reporters not listed: past the limit of %d reporters, or of %d not authenticated by DKIM (counted above all the same)",
+	        TLSRPT_LOOKOUT_MAX_REPORTERS, TLSRPT_LOOKOUT_MAX_CLAIMED);
+}
+
 /* text_domain - one domain's section */
 static void text_domain(FILE *fp, const struct tlsrpt_digest *d,
                         const struct tlsrpt_digest_domain *dom, const struct tlsrpt_render_opts *o,
@@ -772,6 +783,11 @@ static void text_domain(FILE *fp, const struct tlsrpt_digest *d,
 		cnt(fp, r->c.ok + r->c.failed, "session", "sessions");
 		fprintf(fp, ", %s failed, last %s%s\n", num(r->c.failed).s, date(r->last_day).s,
 		        tlsrpt_render_silent(o, r->last_day) ? ", SILENT" : "");
+	}
+	if (dom->reports_unlisted > 0) {
+		fputs("   ", fp);
+		unlisted(fp, dom);
+		fputc('\n', fp);
 	}
 	for (i = 0; i < dom->nfail; i++) {
 		text_failure(fp, dom, &dom->fail[i]);
@@ -918,6 +934,7 @@ static void text_dups(FILE *fp, const struct tlsrpt_digest *d)
 /* tlsrpt_render_text - the plain-text digest */
 int tlsrpt_render_text(FILE *fp, const struct tlsrpt_digest *d, const struct tlsrpt_render_opts *o)
 {
+	char note[LEFT_OUT_NOTE];
 	const struct tlsrpt_meaning *tab;
 	struct tlsrpt_bucket_plan plan;
 	size_t order[TLSRPT_LOOKOUT_MAX_DOMAINS];
@@ -929,6 +946,9 @@ int tlsrpt_render_text(FILE *fp, const struct tlsrpt_digest *d, const struct tls
 	fprintf(fp, "TLS-RPT digest for %s to %s (", date(d->first_day).s, date(d->last_day).s);
 	cnt(fp, d->ndays, "day", "days");
 	fputs(")\n", fp);
+	if (tlsrpt_digest_left_out(d, note, sizeof(note))) {
+		fprintf(fp, "%s\n", note);
+	}
 	text_glance(fp, d, o, order, ours);
 	fputc('\n', fp);
 	text_input(fp, d);
@@ -1136,6 +1156,7 @@ static void json_dups(FILE *fp, const struct tlsrpt_digest *d)
 /* tlsrpt_render_json - the digest as one JSON object */
 int tlsrpt_render_json(FILE *fp, const struct tlsrpt_digest *d, const struct tlsrpt_render_opts *o)
 {
+	char note[LEFT_OUT_NOTE];
 	struct tlsrpt_digest_counts all;
 	size_t i;
 
@@ -1145,10 +1166,20 @@ int tlsrpt_render_json(FILE *fp, const struct tlsrpt_digest *d, const struct tls
 	        date(d->first_day).s, date(d->last_day).s, d->ndays, date(o->today).s,
 	        o->silent_days, d->st.reports, all.ok, all.failed);
 	fprintf(fp,
-	        "\"input\":{\"lines\":%llu,\"duplicates\":%llu,\"outside-period\":%llu,\"orphans\":%llu,\"malformed\":%llu,\"errors\":%llu,\"ignored\":%llu,\"limited\":%llu},\n\"report-omitted\":{\"reports\":%llu,\"successful-sessions\":%llu,\"failed-sessions\":%llu},\n\"domains\":[",
+	        "\"input\":{\"lines\":%llu,\"duplicates\":%llu,\"outside-period\":%llu,\"orphans\":%llu,\"malformed\":%llu,\"errors\":%llu,\"ignored\":%llu,\"limited\":%llu},\n\"report-omitted\":{\"reports\":%llu,\"successful-sessions\":%llu,\"failed-sessions\":%llu},\n",
 	        d->st.lines, d->st.duplicates, d->st.outside, d->st.orphans, d->st.malformed,
 	        d->st.errors, d->st.ignored, d->st.limited, d->st.omitted_reports, d->st.omitted_ok,
 	        d->st.omitted_failed);
+	fprintf(fp,
+	        "\"left-out\":{\"limit\":%d,\"domains\":%llu,\"reports\":%llu,\"failed-sessions\":%llu,\"note\":",
+	        TLSRPT_LOOKOUT_MAX_OTHERS, d->st.left_out.names, d->st.left_out.reports,
+	        d->st.left_out.failed);
+	if (tlsrpt_digest_left_out(d, note, sizeof(note))) {
+		jstr(fp, note);
+	} else {
+		fputs("null", fp);
+	}
+	fputs("},\n\"domains\":[", fp);
 	for (i = 0; i < d->ndom; i++) {
 		fputs(i ? ",\n" : "\n", fp);
 		json_domain(fp, d, d->dom[i], o);
@@ -1181,6 +1212,7 @@ static void phead(FILE *fp, const char *name, const char *help)
 /* tlsrpt_render_prom - node exporter textfile collector format */
 int tlsrpt_render_prom(FILE *fp, const struct tlsrpt_digest *d, const struct tlsrpt_render_opts *o)
 {
+	char note[LEFT_OUT_NOTE];
 	size_t i, j, k;
 
 	phead(fp, "tlsrpt_lookout_period_days", "Days covered by the digest.");
@@ -1189,6 +1221,12 @@ int tlsrpt_render_prom(FILE *fp, const struct tlsrpt_digest *d, const struct tls
 	fprintf(fp, "tlsrpt_lookout_reports %llu\n", d->st.reports);
 	phead(fp, "tlsrpt_lookout_duplicate_reports", "Report lines not counted as duplicates.");
 	fprintf(fp, "tlsrpt_lookout_duplicate_reports %llu\n", d->st.duplicates);
+	if (tlsrpt_digest_left_out(d, note, sizeof(note))) {
+		fprintf(fp, "# NOTE %s\n", note);
+	}
+	phead(fp, "tlsrpt_lookout_left_out_domains",
+	      "Policy domains not ours left out past the limit of such names (not in the series below).");
+	fprintf(fp, "tlsrpt_lookout_left_out_domains %llu\n", d->st.left_out.names);
 	phead(fp, "tlsrpt_lookout_sessions",
 	      "Sessions in the period per policy domain (each session once).");
 	for (i = 0; i < d->ndom; i++) {
@@ -1633,7 +1671,13 @@ static void html_domain(FILE *fp, const struct tlsrpt_digest *d,
 		        r->dkim ? "pass" : "-", num(r->reports).s, num(r->c.ok + r->c.failed).s,
 		        num(r->c.failed).s, date(r->last_day).s, silent ? " (silent)" : "");
 	}
-	fputs("</table>\n<table class=\"pol\"><tr><th>policy type</th><th>successful</th><th>failed</th><th>MTA-STS mode</th></tr>\n",
+	fputs("</table>\n", fp);
+	if (dom->reports_unlisted > 0) {
+		fputs("<p class=\"warn\">", fp);
+		unlisted(fp, dom);
+		fputs("</p>\n", fp);
+	}
+	fputs("<table class=\"pol\"><tr><th>policy type</th><th>successful</th><th>failed</th><th>MTA-STS mode</th></tr>\n",
 	      fp);
 	for (i = 0; i < dom->npol; i++) {
 		fputs("<tr><td>", fp);
@@ -1757,6 +1801,7 @@ static void html_dups(FILE *fp, const struct tlsrpt_digest *d)
 /* tlsrpt_render_html - one self-contained page */
 int tlsrpt_render_html(FILE *fp, const struct tlsrpt_digest *d, const struct tlsrpt_render_opts *o)
 {
+	char note[LEFT_OUT_NOTE];
 	const struct tlsrpt_meaning *tab;
 	struct tlsrpt_bucket_plan plan;
 	size_t order[TLSRPT_LOOKOUT_MAX_DOMAINS];
@@ -1777,6 +1822,11 @@ int tlsrpt_render_html(FILE *fp, const struct tlsrpt_digest *d, const struct tls
 	fprintf(fp, "<h1>TLS-RPT digest</h1>\n<p class=\"period\">%s to %s, %s %s (UTC)</p>\n",
 	        date(d->first_day).s, date(d->last_day).s, num(d->ndays).s,
 	        d->ndays == 1 ? "day" : "days");
+	if (tlsrpt_digest_left_out(d, note, sizeof(note))) {
+		fputs("<p class=\"warn\" id=\"left-out\">", fp);
+		h(fp, note);
+		fputs("</p>\n", fp);
+	}
 	html_glance(fp, d, o, order, ours);
 	html_input(fp, d);
 	for (i = 0; i < d->ndom; i++) {

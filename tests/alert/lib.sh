@@ -59,7 +59,7 @@ alert_snippet() {
         -e "s|/usr/local/sbin/tlsrpt-alert|$ALERT_PROG|g" "$1" >"$2"
     [ "${ALERT_STATEFUL:-0}" = 1 ] && return 0
     sed -i -e 's/^\( *set \$\.tlsrpt_per_line = \)"off";$/\1"on";/' \
-        -e 's/^\(@define tlsrpt_alert_events "problem|recovered|silent|error\)"$/\1|failure|failure-omitted"/' "$2"
+        -e 's/^\(@define tlsrpt_alert_events "problem|recovered|silent|others|error\)"$/\1|failure|failure-omitted"/' "$2"
     grep -q -e 'tlsrpt_per_line = "on"' -e 'error|failure|failure-omitted"' "$2" ||
         { fail "$(basename "$1"): no per-line switch to turn on"; return 1; }
 }

@@ -561,6 +561,9 @@ static void raise_problem(struct tlsrpt_alert *a, const struct pending *e, const
 /* judge - a complete report: last-seen times, problems, recoveries */
 static void judge(struct tlsrpt_alert *a, struct pending *e, long long now)
 {
+	/* a report whose day ended longer than the window ago (a first run over old logs,
+	 * a report from 2016) is history: it raises no problem */
+	const int stale = ((long long)e->day + 1) * 86400 <= now - a->c.window;
 	size_t i, j;
 
 	for (i = 0; i < e->ndom; i++) {
@@ -593,7 +596,8 @@ static void judge(struct tlsrpt_alert *a, struct pending *e, long long now)
 		if (d != NULL && d->sessions > 0) {
 			rate = 100.0 * (double)f->failed / (double)d->sessions;
 		}
-		if (f->failed >= a->c.min_failed && f->failed > 0 && rate >= a->c.min_rate) {
+		if (f->failed >= a->c.min_failed && f->failed > 0 && rate >= a->c.min_rate &&
+		    !stale) {
 			raise_problem(a, e, f, d, now);
 		}
 	}
@@ -904,7 +908,8 @@ static void add(struct tlsrpt_alert *a, const struct tlsrpt_logline *ll, long lo
 		end_message(a, ll, t);
 		break;
 	case TLSRPT_LL_OTHER:
-		if (ll->word != NULL &&
+		/* only the ALERT prefix is ours; the caller passes only lines of verified origin */
+		if (ll->word != NULL && ll->prefix != NULL && strcmp(ll->prefix, "ALERT") == 0 &&
 		    (strcmp(ll->word, "problem") == 0 || strcmp(ll->word, "recovered") == 0 ||
 		     strcmp(ll->word, "silent") == 0)) {
 			own_event(a, ll, t);

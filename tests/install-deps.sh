@@ -24,7 +24,7 @@ TESTS="libcmocka-dev miltertest postfix python3 swaks valgrind clang libclang-rt
       opendkim opendkim-tools python3-dkim rsyslog systemd adduser
       debhelper dpkg-dev fakeroot lintian
       libivykis0 libnet1 libwrap0 libjson-c5 rsyslog-relp
-      mmdebstrap systemd-container util-linux chromium time unbound openssl"
+      mmdebstrap systemd-container util-linux chromium time unbound openssl prometheus-node-exporter"
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then

@@ -938,7 +938,9 @@ static void events(struct tlsrpt_alert *a, long long t, int mine, struct others 
 	for (i = 0; i < TLSRPT_ALERT_MAX_REPORTERS; i++) {
 		struct tlsrpt_alert_reporter *r = &a->rep[i];
 
-		if (r->used && (r->ours || r->known) == mine && !r->announced &&
+		/* one by one only a known reporter's (alert.h): a claimed name of
+		   ours, which any mail can bring, is summed up with the others */
+		if (r->used && (r->known != 0) == mine && !r->announced &&
 		    t - r->last >= a->c.silent_after &&
 		    silent_event(a, r->domain, r->id, r->last, mine ? NULL : o) == 0) {
 			r->announced = 1;

@@ -487,6 +487,69 @@ static void test_cut_message(void **state)
 }
 
 /*
+ * test_claimed_silence - 300 unsigned mails, each claiming another
+ * reporter of our domain, then silence: the claimed reporters' silence is
+ * summed up in one `others` event, and Google's (authenticated) silence
+ * is announced one by one in the same run
+ */
+static void test_claimed_silence(void **state)
+{
+	struct tlsrpt_alert *a = machine(NULL);
+	struct log l = {0};
+	size_t cnt[4], i;
+	static char out[65536];
+	const struct tlsrpt_alert_event *ev;
+	size_t n, others = 0, google = 0, silent = 0;
+	struct tlsrpt_logline *ll = malloc(sizeof(*ll));
+	char *p, *e;
+
+	(void)state;
+	assert_non_null(ll);
+	tlsrpt_alert_expect(a, "example.com", (time_t)T0);
+	report(&l, "google.com", 0, 100, "certificate-expired", "mx1.example.com", 0, 0);
+	for (i = 0; i < 300; i++) {
+		log_add(&l,
+		        "C%zu: report report-id=c%zu policy-domain=example.com "
+		        "start-datetime=2024-10-04T00:00:00Z end-datetime=2024-10-04T23:59:59Z "
+		        "policies=1 total-successful-session-count=1 total-failure-session-count=0 "
+		        "dkim=none reporter=s%zu.stranger.example reporter-kind=claimed",
+		        i, i, i);
+		log_add(&l,
+		        "C%zu: policy report-id=c%zu policy-domain=example.com policy-type=sts "
+		        "total-successful-session-count=1 total-failure-session-count=0 "
+		        "failure-details=0 reporter-kind=claimed",
+		        i, i);
+		log_add(&l, "C%zu: action action=deliver recipients=1", i);
+	}
+	run(a, &l, T0 + DAY / 2, cnt, out, sizeof(out));
+	/* a week later: the feed, then the events of the run */
+	for (p = l.text + l.done; *p != '\0' && (e = strchr(p, '\n')) != NULL; p = e + 1) {
+		if (tlsrpt_logline_parse(ll, p, (size_t)(e - p), TLSRPT_LOGLINE_BARE)) {
+			tlsrpt_alert_add(a, ll, (time_t)(T0 + 8 * DAY));
+		}
+	}
+	ev = tlsrpt_alert_finish(a, (time_t)(T0 + 8 * DAY), &n);
+	for (i = 0; i < n; i++) {
+		if (ev[i].kind == TLSRPT_ALERT_OTHERS) {
+			others++;
+			assert_int_equal(ev[i].silent, 300);
+		} else if (ev[i].kind == TLSRPT_ALERT_SILENT) {
+			silent++;
+			google += strcmp(ev[i].reporters, "google.com") == 0;
+		}
+	}
+	if (google != 1 || others != 1 || silent > 2) {
+		fail_msg(
+		        "got %zu events: %zu silent (google.com %zu), %zu others; want google.com's "
+		        "silent (and the domain's), one others",
+		        n, silent, google, others);
+	}
+	free(ll);
+	tlsrpt_alert_free(a);
+	free(l.text);
+}
+
+/*
  * test_run_between_lines - a run that ends after a message's report line
  * and before its policy line (the milter was still logging it): the report
  * is left for the next run, which reads it whole and announces its
@@ -667,6 +730,7 @@ int main(void)
 	        cmocka_unit_test(test_crowd),
 	        cmocka_unit_test(test_pools_saved),
 	        cmocka_unit_test(test_run_between_lines),
+	        cmocka_unit_test(test_claimed_silence),
 	};
 
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);

@@ -455,6 +455,25 @@ static int in_list(const char *list, const char *name)
 	return 0;
 }
 
+/* any_authenticated - a name in the reporters' list that is not "claimed:..." */
+static int any_authenticated(const char *list)
+{
+	const char *p = list;
+
+	while (*p != '\0') {
+		const char *e = strchr(p, ',');
+
+		if (strncmp(p, "claimed:", 8) != 0 && p[0] != ',') {
+			return 1;
+		}
+		if (e == NULL) {
+			break;
+		}
+		p = e + 1;
+	}
+	return 0;
+}
+
 /* list_add - add name to the list unless there or without room */
 static void list_add(char *list, size_t size, const char *name)
 {
@@ -531,6 +550,10 @@ static void judge(struct tlsrpt_alert *a, struct pending *e, long long now)
 	/* a report whose day ended longer than the window ago (a first run over old logs,
 	 * a report from 2016) is history: it raises no problem */
 	const int stale = ((long long)e->day + 1) * 86400 <= now - a->c.window;
+	/* a report for a day that has not begun (a day of clock skew allowed) is
+	   dated by its sender: it raises no problem and recovers none, so one
+	   failure dated 2030 cannot keep a problem from every recovery */
+	const int future = (long long)e->day * 86400 > now + 86400;
 	size_t i, j;
 
 	for (i = 0; i < e->ndom; i++) {
@@ -564,7 +587,7 @@ static void judge(struct tlsrpt_alert *a, struct pending *e, long long now)
 			rate = 100.0 * (double)f->failed / (double)d->sessions;
 		}
 		if (f->failed >= a->c.min_failed && f->failed > 0 && rate >= a->c.min_rate &&
-		    !stale) {
+		    !stale && !future) {
 			raise_problem(a, e, f, d, now);
 		}
 	}
@@ -573,8 +596,12 @@ static void judge(struct tlsrpt_alert *a, struct pending *e, long long now)
 		struct tlsrpt_alert_problem *p = &a->prob[i];
 		int covered = 0, present = 0;
 
-		if (!p->used || p->state != P_OPEN || e->day <= p->last_day ||
+		if (!p->used || p->state != P_OPEN || e->day <= p->last_day || future ||
 		    !in_list(p->reporters, e->reporter)) {
+			continue;
+		}
+		/* a claimed name never recovers what an authenticated reporter saw */
+		if (!e->auth && any_authenticated(p->reporters)) {
 			continue;
 		}
 		for (j = 0; j < e->ndom; j++) {

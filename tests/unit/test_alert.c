@@ -427,7 +427,7 @@ static struct tlsrpt_alert *reload(struct tlsrpt_alert *a, const char *path)
 }
 
 #define REP(q, r)                                                                                  \
-	q ": report report-id=" r " policy-domain=d.example start-datetime=2026-11-01T00:00:00Z "  \
+	q ": report report-id=" r " policy-domain=d.example start-datetime=2024-10-04T00:00:00Z "  \
 	  "reporter=s.example reporter-kind=claimed submitter=s.example"
 #define POL(q, r)                                                                                  \
 	q ": policy report-id=" r " policy-domain=d.example policy-type=sts "                      \
@@ -550,6 +550,77 @@ static void test_claimed_silence(void **state)
 }
 
 /*
+ * one_report - a message with one report of example.com for day (of the
+ * tests) by reporter of kind (dkim, claimed), failed certificate-expired
+ * sessions on mx1.example.com (none: a clean report)
+ */
+static void one_report(struct log *l, const char *q, const char *reporter, const char *kind,
+                       long day, unsigned failed)
+{
+	char date[16];
+
+	tlsrpt_calendar_date(20000 + day, date, sizeof(date));
+	log_add(l,
+	        "%s: report report-id=%s-%ld policy-domain=example.com start-datetime=%sT00:00:00Z "
+	        "end-datetime=%sT23:59:59Z policies=1 total-successful-session-count=100 "
+	        "total-failure-session-count=%u dkim=none reporter=%s reporter-kind=%s",
+	        q, q, day, date, date, failed, reporter, kind);
+	log_add(l,
+	        "%s: policy report-id=%s-%ld policy-domain=example.com policy-type=sts "
+	        "total-successful-session-count=100 total-failure-session-count=%u "
+	        "failure-details=%d reporter-kind=%s",
+	        q, q, day, failed, failed > 0, kind);
+	if (failed > 0) {
+		log_add(l,
+		        "%s: failure report-id=%s-%ld policy-domain=example.com policy-type=sts "
+		        "result-type=certificate-expired receiving-mx-hostname=mx1.example.com "
+		        "failed-session-count=%u reporter-kind=%s",
+		        q, q, day, failed, kind);
+	}
+	log_add(l, "%s: action action=deliver recipients=1", q);
+}
+
+/*
+ * test_stranger_recovery - Google (DKIM) reports a failure on day 1; a
+ * stranger reports the same failure unsigned (claimed) and the next day
+ * a clean report: that never recovers Google's problem.  Nor does a
+ * failure report dated years ahead keep Google's own clean report of day
+ * 2 from recovering it.
+ */
+static void test_stranger_recovery(void **state)
+{
+	int v;
+
+	(void)state;
+	for (v = 0; v < 2; v++) {
+		struct tlsrpt_alert *a = machine(NULL);
+		struct log l = {0};
+		size_t cnt[4];
+		char out[4096];
+
+		tlsrpt_alert_expect(a, "example.com", (time_t)T0);
+		one_report(&l, "G1", "google.com", "dkim", 1, 50);
+		one_report(&l, "S1", "stranger.example", v == 0 ? "claimed" : "dkim",
+		           v == 0 ? 1 : 1000, 50);
+		run(a, &l, T0 + 2 * DAY + 3600, cnt, out, sizeof(out));
+		WANT(v == 0 ? "both fail" : "a failure dated ahead", 1, 0, 0);
+		if (v == 0) {
+			one_report(&l, "S2", "stranger.example", "claimed", 2, 0);
+			run(a, &l, T0 + 3 * DAY + 3600, cnt, out, sizeof(out));
+			WANT("the claimed stranger's clean report", 0, 0, 0);
+		}
+		one_report(&l, "G2", "google.com", "dkim", 2, 0);
+		run(a, &l, T0 + 3 * DAY + 7200, cnt, out, sizeof(out));
+		WANT("Google's clean report", 0, 1, 0);
+		if (strstr(out, "google.com") == NULL) {
+			fail_msg("recovered by another than google.com: %s", out);
+		}
+		tlsrpt_alert_free(a);
+		free(l.text);
+	}
+}
+
+/*
  * test_run_between_lines - a run that ends after a message's report line
  * and before its policy line (the milter was still logging it): the report
  * is left for the next run, which reads it whole and announces its
@@ -562,7 +633,7 @@ static void test_run_between_lines(void **state)
 	int fd = mkstemp(path);
 	const char *rep =
 	        "QW: report report-id=w policy-domain=d.example "
-	        "start-datetime=2026-11-01T00:00:00Z end-datetime=2026-11-01T23:59:59Z "
+	        "start-datetime=2024-10-04T00:00:00Z end-datetime=2024-10-04T23:59:59Z "
 	        "policies=1 total-successful-session-count=9 total-failure-session-count=1 "
 	        "dkim=pass reporter=s.example reporter-kind=dkim submitter=s.example";
 	const char *pol = "QW: policy report-id=w policy-domain=d.example policy-type=sts "
@@ -731,6 +802,7 @@ int main(void)
 	        cmocka_unit_test(test_pools_saved),
 	        cmocka_unit_test(test_run_between_lines),
 	        cmocka_unit_test(test_claimed_silence),
+	        cmocka_unit_test(test_stranger_recovery),
 	};
 
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);

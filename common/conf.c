@@ -158,6 +158,11 @@ static const struct
                                          "The policy domains reports are expected for. A report none of whose policy domains is one of these (or a sub-domain of one) gives one ignored line and is never diverted. Not set: every report is accepted.",
                                          F(report_domains), check_name, "names",
                                          "your policy domains; a report about none of them gives only an `ignored` line and is never diverted; when not set, all"},
+                                        {"MXHosts", TLSRPT_OPT_LIST, "", "mx1.example.com", 0, 0,
+                                         NULL, 0,
+                                         "Our MX host names, exactly (not their sub-domains). A sender that does DANE finds the TLSA records under the MX host's own name (_25._tcp.MXHOST), and some such senders write that name as the policy domain of their report. When ReportDomains is set, a report whose policy domain is one of these is accepted as well; tlsrpt-lookout shows these hosts in a section of their own. Not set: only ReportDomains decide.",
+                                         F(mx_hosts), check_name, "names",
+                                         "our MX host names, exactly: a DANE report whose policy domain is one of them is accepted under `ReportDomains` and shown per host by `tlsrpt-lookout`"},
                                         {"StateFile", TLSRPT_OPT_STRING, "",
                                          "/var/lib/tlsrpt-milter/state", 0, 0, NULL, 0,
                                          "A file where the milter remembers which reports it has logged, by sender (the DKIM-authenticated domain, else the claimed submitter domain), report-id and date range, for DuplicateWindow; a report seen again from the same sender gives one ignored reason=duplicate line and is diverted like a new one. The directory must be writable by the milter's user. A missing or damaged file is rebuilt, never fatal. Not set: duplicates are logged again.",
@@ -894,6 +899,8 @@ void tlsrpt_conf_trust(const struct tlsrpt_conf *cfg, const char *const *host_id
 	t->require_dkim = cfg->require_dkim;
 	t->report_domains = (const char *const *)cfg->report_domains.v;
 	t->nreport_domains = cfg->report_domains.n;
+	t->mx_hosts = (const char *const *)cfg->mx_hosts.v;
+	t->nmx_hosts = cfg->mx_hosts.n;
 }
 
 /* tlsrpt_conf_action_name - "deliver", "discard", "hold", "redirect" */

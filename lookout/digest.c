@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "ascii.h"
 #include "calendar.h"
@@ -136,6 +137,19 @@ struct tlsrpt_digest *tlsrpt_digest_new(long first_day, long last_day, char *err
 	return d;
 }
 
+/* mxhost_find - our MX host of this lower-case name, NULL when it is none */
+static struct tlsrpt_digest_mxhost *mxhost_find(struct tlsrpt_digest *d, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < d->nmx; i++) {
+		if (strcmp(d->mx[i].name, name) == 0) {
+			return &d->mx[i];
+		}
+	}
+	return NULL;
+}
+
 /* domain_get - the domain's entry, created when new; NULL past the limit */
 static struct tlsrpt_digest_domain *domain_get(struct tlsrpt_digest *d, const char *name,
                                                size_t *idx)
@@ -162,6 +176,7 @@ static struct tlsrpt_digest_domain *domain_get(struct tlsrpt_digest *d, const ch
 	}
 	copy(dom->name, sizeof(dom->name), low);
 	dom->first_day = dom->last_day = -1;
+	dom->mxhost = mxhost_find(d, low) != NULL;
 	*idx = d->ndom;
 	d->dom[d->ndom++] = dom;
 	return dom;
@@ -178,6 +193,110 @@ int tlsrpt_digest_expect(struct tlsrpt_digest *d, const char *domain)
 	}
 	dom->expected = 1;
 	return 0;
+}
+
+/* tlsrpt_digest_mxhost - one of our MX hosts */
+int tlsrpt_digest_mxhost(struct tlsrpt_digest *d, const char *host)
+{
+	char low[TLSRPT_LOOKOUT_NAME];
+	struct tlsrpt_digest_mxhost *m;
+	size_t i;
+
+	copy_lower(low, sizeof(low), host);
+	if (mxhost_find(d, low) != NULL) {
+		return 0;
+	}
+	if (d->nmx >= TLSRPT_LOOKOUT_MAX_MXHOSTS) {
+		d->st.limited++;
+		return -1;
+	}
+	m = &d->mx[d->nmx++];
+	memset(m, 0, sizeof(*m));
+	copy(m->name, sizeof(m->name), low);
+	for (i = 0; i < d->ndom; i++) {
+		if (strcmp(d->dom[i]->name, low) == 0) {
+			d->dom[i]->mxhost = 1;
+		}
+	}
+	return 0;
+}
+
+/* tlsrpt_digest_mxhost_domain - the domain entry of MX host m */
+const struct tlsrpt_digest_domain *tlsrpt_digest_mxhost_domain(const struct tlsrpt_digest *d,
+                                                               const struct tlsrpt_digest_mxhost *m)
+{
+	size_t i;
+
+	for (i = 0; i < d->ndom; i++) {
+		if (strcmp(d->dom[i]->name, m->name) == 0) {
+			return d->dom[i];
+		}
+	}
+	return NULL;
+}
+
+/* mention - domain named MX host m: its entry, created when new; NULL past the limit */
+static struct tlsrpt_digest_mention *mention(struct tlsrpt_digest_mxhost *m, const char *domain)
+{
+	struct tlsrpt_digest_mention *x;
+	size_t i;
+
+	for (i = 0; i < m->nby; i++) {
+		if (strcmp(m->by[i].domain, domain) == 0) {
+			return &m->by[i];
+		}
+	}
+	if (m->nby >= TLSRPT_LOOKOUT_MAX_MENTIONS) {
+		m->by_more++;
+		return NULL;
+	}
+	x = &m->by[m->nby++];
+	memset(x, 0, sizeof(*x));
+	copy(x->domain, sizeof(x->domain), domain);
+	return x;
+}
+
+/*
+ * pattern_names - does the MTA-STS mx pattern p (len bytes) name host:
+ * equal, or "*." and the host with its first label removed (RFC 8461 3.4)?
+ */
+static int pattern_names(const char *p, size_t len, const char *host)
+{
+	const char *dot;
+
+	if (len > 0 && p[len - 1] == '.') {
+		len--;
+	}
+	if (len == strlen(host) && strncasecmp(p, host, len) == 0) {
+		return 1;
+	}
+	dot = strchr(host, '.');
+	return len > 2 && p[0] == '*' && p[1] == '.' && dot != NULL && len - 1 == strlen(dot) &&
+	       strncasecmp(p + 1, dot, len - 1) == 0;
+}
+
+/* mx_mentions - the policy line's mx-host list names some of our MX hosts */
+static void mx_mentions(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll,
+                        const struct tlsrpt_digest_domain *dom)
+{
+	const char *v = tlsrpt_logline_get(ll, "mx-host", NULL), *p;
+	size_t i, len;
+
+	if (v == NULL || dom->mxhost) {
+		return;
+	}
+	for (i = 0; i < d->nmx; i++) {
+		for (p = v; *p != '\0'; p += len + (p[len] == ',')) {
+			struct tlsrpt_digest_mention *x;
+
+			len = strcspn(p, ",");
+			if (pattern_names(p, len, d->mx[i].name) &&
+			    (x = mention(&d->mx[i], dom->name)) != NULL) {
+				x->in_mx = 1;
+				break;
+			}
+		}
+	}
 }
 
 /* reporter_get - the reporter's index in dom, created when new; -1 past the limit */
@@ -517,6 +636,7 @@ static void add_policy(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll,
 	pol = policy_get(d, dom,
 	                 ll->event == TLSRPT_LL_POLICY ? get_or(ll, "policy-type", "unknown")
 	                                               : "omitted");
+	mx_mentions(d, ll, dom);
 	if (pol != NULL) {
 		const char *mode = tlsrpt_logline_get(ll, "sts-mode", NULL);
 
@@ -541,7 +661,15 @@ static void add_policy(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll,
 		pd->dom = idx;
 		pd->total = pd->failed = 0;
 		if (idx != e->dom) {
+			struct tlsrpt_digest_mxhost *m =
+			        dom->mxhost ? mxhost_find(d, dom->name) : NULL;
+			struct tlsrpt_digest_mention *x;
+
 			also_reported(d, dom, e);
+			if (m != NULL && !d->dom[e->dom]->mxhost &&
+			    (x = mention(m, d->dom[e->dom]->name)) != NULL) {
+				x->reports++;
+			}
 		}
 	}
 	nt = (unsigned long long)(ok + fl);
@@ -626,6 +754,14 @@ static void add_failure(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll
 	ri = reporter_get(d, dom, e->rep);
 	if (ri >= 0 && ri < 64) {
 		f->reporters |= 1ULL << ri;
+	}
+	if (!dom->mxhost && strcmp(type, "tlsa") == 0 && f->mx[0] != '\0') {
+		struct tlsrpt_digest_mxhost *m = mxhost_find(d, f->mx);
+		struct tlsrpt_digest_mention *x;
+
+		if (m != NULL && (x = mention(m, dom->name)) != NULL) {
+			x->failed += (unsigned long long)n;
+		}
 	}
 }
 

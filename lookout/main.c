@@ -288,7 +288,10 @@ out:
 	return rc;
 }
 
-/* expect_config - the milter configuration's ReportDomains are domains that should report */
+/*
+ * expect_config - the milter configuration's ReportDomains are domains that
+ * should report; its MXHosts are our MX hosts, shown apart
+ */
 static int expect_config(struct tlsrpt_digest *d, const char *path)
 {
 	char err[512];
@@ -302,6 +305,9 @@ static int expect_config(struct tlsrpt_digest *d, const char *path)
 	}
 	for (i = 0; i < cfg->report_domains.n; i++) {
 		tlsrpt_digest_expect(d, cfg->report_domains.v[i]);
+	}
+	for (i = 0; i < cfg->mx_hosts.n; i++) {
+		tlsrpt_digest_mxhost(d, cfg->mx_hosts.v[i]);
 	}
 	tlsrpt_conf_free(cfg);
 	return 0;

@@ -547,6 +547,112 @@ static void text_domain(FILE *fp, const struct tlsrpt_digest *d,
 	}
 }
 
+/* tlsa_of - the host's tlsa policy figures (zero when none) */
+static struct tlsrpt_digest_counts tlsa_of(const struct tlsrpt_digest_domain *dom)
+{
+	struct tlsrpt_digest_counts c = {0, 0};
+	size_t i;
+
+	for (i = 0; dom != NULL && i < dom->npol; i++) {
+		if (strcmp(dom->pol[i].type, "tlsa") == 0) {
+			c = dom->pol[i].c;
+		}
+	}
+	return c;
+}
+
+/* text_mention - "named by DOMAIN: ..." under one of our MX hosts */
+static void text_mention(FILE *fp, const struct tlsrpt_digest_mention *x)
+{
+	const char *sep = ": ";
+
+	fputs("   named by ", fp);
+	put_value(fp, x->domain, M_TEXT);
+	if (x->reports > 0) {
+		fputs(sep, fp);
+		cnt(fp, x->reports, "report", "reports");
+		fputs(" with a policy about it", fp);
+		sep = ", ";
+	}
+	if (x->in_mx) {
+		fprintf(fp, "%sits policies' mx-host", sep);
+		sep = ", ";
+	}
+	if (x->failed > 0) {
+		fputs(sep, fp);
+		cnt(fp, x->failed, "failed DANE session", "failed DANE sessions");
+		fputs(" at it", fp);
+	}
+	fputc('\n', fp);
+}
+
+/*
+ * text_mxhosts - "Our MX hosts": per host named by MXHosts, the reports
+ * whose policy domain is the host (DANE senders report under the name
+ * their TLSA records live under), apart from the policy domains
+ */
+static void text_mxhosts(FILE *fp, const struct tlsrpt_digest *d,
+                         const struct tlsrpt_render_opts *o)
+{
+	size_t i, j;
+
+	if (d->nmx == 0) {
+		return;
+	}
+	fputs("\nOur MX hosts (reports about the host itself, as DANE senders write them)\n", fp);
+	for (i = 0; i < d->nmx; i++) {
+		const struct tlsrpt_digest_mxhost *m = &d->mx[i];
+		const struct tlsrpt_digest_domain *dom = tlsrpt_digest_mxhost_domain(d, m);
+		struct tlsrpt_digest_counts t = tlsa_of(dom);
+
+		fputs("\n== ", fp);
+		put_value(fp, m->name, M_TEXT);
+		if (dom == NULL || dom->reports == 0) {
+			fputs(": no report about it in the period\n", fp);
+		} else {
+			fprintf(fp, " (%s): DANE (tlsa) ", dom->c.failed > 0 ? "FAILING" : "FINE");
+			cnt(fp, t.ok + t.failed, "session", "sessions");
+			fprintf(fp, ", %s failed (%.2f%%), ", num(t.failed).s,
+			        tlsrpt_digest_rate(&t));
+			cnt(fp, dom->reports, "report", "reports");
+			fputc('\n', fp);
+			for (j = 0; j < dom->npol; j++) {
+				if (strcmp(dom->pol[j].type, "tlsa") == 0) {
+					continue;
+				}
+				fputs("   policy ", fp);
+				put_value(fp, dom->pol[j].type, M_TEXT);
+				fprintf(fp, ": %s successful, %s failed\n", num(dom->pol[j].c.ok).s,
+				        num(dom->pol[j].c.failed).s);
+			}
+			for (j = 0; j < dom->nrep; j++) {
+				const struct tlsrpt_digest_reporter *r = &dom->rep[j];
+
+				fputs("   reporter ", fp);
+				put_value(fp, r->id, M_TEXT);
+				fputs(r->dkim ? " (DKIM): " : ": ", fp);
+				cnt(fp, r->reports, "report", "reports");
+				fputs(", ", fp);
+				cnt(fp, r->c.ok + r->c.failed, "session", "sessions");
+				fprintf(fp, ", %s failed, last %s%s\n", num(r->c.failed).s,
+				        date(r->last_day).s,
+				        tlsrpt_render_silent(o, r->last_day) ? ", SILENT" : "");
+			}
+			for (j = 0; j < dom->nfail; j++) {
+				text_failure(fp, dom, &dom->fail[j]);
+			}
+		}
+		for (j = 0; j < m->nby; j++) {
+			text_mention(fp, &m->by[j]);
+		}
+		if (m->by_more > 0) {
+			fputs("   and ", fp);
+			cnt(fp, m->by_more, "more mention", "more mentions");
+			fputs(" by other domains (only the first are listed)\n", fp);
+		}
+	}
+}
+
 /* text_glance - every domain's verdict, most urgent first, names nobody named after ours */
 static void text_glance(FILE *fp, const struct tlsrpt_digest *d, const struct tlsrpt_render_opts *o,
                         const size_t *order, size_t ours)
@@ -690,8 +796,11 @@ int tlsrpt_render_text(FILE *fp, const struct tlsrpt_digest *d, const struct tls
 	fputc('\n', fp);
 	text_input(fp, d);
 	for (i = 0; i < d->ndom; i++) {
-		text_domain(fp, d, d->dom[order[i]], o, &plan);
+		if (!d->dom[order[i]]->mxhost) {
+			text_domain(fp, d, d->dom[order[i]], o, &plan);
+		}
 	}
+	text_mxhosts(fp, d, o);
 	text_dups(fp, d);
 	any = 0;
 	for (i = 0; i < d->ndom; i++) {
@@ -717,7 +826,7 @@ int tlsrpt_render_text(FILE *fp, const struct tlsrpt_digest *d, const struct tls
 	}
 	any = 0;
 	for (i = 0; i < d->ndom; i++) {
-		if (d->dom[order[i]]->reports == 0) {
+		if (d->dom[order[i]]->reports == 0 && !d->dom[order[i]]->mxhost) {
 			fputs(any ? ", " : "\nDomains with no report in the period: ", fp);
 			put_value(fp, d->dom[order[i]]->name, M_TEXT);
 			any = 1;
@@ -755,6 +864,53 @@ static void jstr(FILE *fp, const char *s)
 	fputc('"', fp);
 	put_value(fp, s, M_JSON);
 	fputc('"', fp);
+}
+
+/* json_mxhosts - "mx-hosts": per host of MXHosts, its DANE figures and who named it */
+static void json_mxhosts(FILE *fp, const struct tlsrpt_digest *d)
+{
+	size_t i, j;
+
+	for (i = 0; i < d->nmx; i++) {
+		const struct tlsrpt_digest_mxhost *m = &d->mx[i];
+		const struct tlsrpt_digest_domain *dom = tlsrpt_digest_mxhost_domain(d, m);
+		struct tlsrpt_digest_counts t = tlsa_of(dom);
+
+		fputs(i ? ",\n{\"mx-host\":" : "\n{\"mx-host\":", fp);
+		jstr(fp, m->name);
+		fprintf(fp,
+		        ",\"reports\":%llu,\"successful-sessions\":%llu,\"failed-sessions\":%llu,\"tlsa-successful-sessions\":%llu,\"tlsa-failed-sessions\":%llu,\"reporters\":[",
+		        dom != NULL ? dom->reports : 0, dom != NULL ? dom->c.ok : 0,
+		        dom != NULL ? dom->c.failed : 0, t.ok, t.failed);
+		for (j = 0; dom != NULL && j < dom->nrep; j++) {
+			fputs(j ? ",{\"reporter\":" : "{\"reporter\":", fp);
+			jstr(fp, dom->rep[j].id);
+			fprintf(fp, ",\"reports\":%llu,\"failed-sessions\":%llu}",
+			        dom->rep[j].reports, dom->rep[j].c.failed);
+		}
+		fputs("],\"failures\":[", fp);
+		for (j = 0; dom != NULL && j < dom->nfail; j++) {
+			const struct tlsrpt_digest_failure *f = &dom->fail[j];
+
+			fputs(j ? ",{\"policy-type\":" : "{\"policy-type\":", fp);
+			jstr(fp, f->policy_type);
+			fputs(",\"result-type\":", fp);
+			jstr(fp, f->result_type);
+			fprintf(fp,
+			        ",\"failed-sessions\":%llu,\"first-day\":\"%s\",\"last-day\":\"%s\"}",
+			        f->failed, date(f->first_day).s, date(f->last_day).s);
+		}
+		fputs("],\"named-by\":[", fp);
+		for (j = 0; j < m->nby; j++) {
+			fputs(j ? ",{\"policy-domain\":" : "{\"policy-domain\":", fp);
+			jstr(fp, m->by[j].domain);
+			fprintf(fp,
+			        ",\"reports-with-a-policy-about-it\":%llu,\"in-mx-host\":%s,\"tlsa-failed-sessions-at-it\":%llu}",
+			        m->by[j].reports, m->by[j].in_mx ? "true" : "false",
+			        m->by[j].failed);
+		}
+		fprintf(fp, "],\"named-by-more\":%llu}", m->by_more);
+	}
 }
 
 /* json_domain - one domain object */
@@ -892,7 +1048,7 @@ static void json_dups(FILE *fp, const struct tlsrpt_digest *d)
 int tlsrpt_render_json(FILE *fp, const struct tlsrpt_digest *d, const struct tlsrpt_render_opts *o)
 {
 	struct tlsrpt_digest_counts all;
-	size_t i;
+	size_t i, n;
 
 	totals(d, &all);
 	fprintf(fp,
@@ -904,10 +1060,15 @@ int tlsrpt_render_json(FILE *fp, const struct tlsrpt_digest *d, const struct tls
 	        d->st.lines, d->st.duplicates, d->st.outside, d->st.orphans, d->st.malformed,
 	        d->st.errors, d->st.ignored, d->st.limited, d->st.omitted_reports, d->st.omitted_ok,
 	        d->st.omitted_failed);
-	for (i = 0; i < d->ndom; i++) {
-		fputs(i ? ",\n" : "\n", fp);
+	for (i = 0, n = 0; i < d->ndom; i++) {
+		if (d->dom[i]->mxhost) {
+			continue;
+		}
+		fputs(n++ ? ",\n" : "\n", fp);
 		json_domain(fp, d, d->dom[i], o);
 	}
+	fputs("\n],\n\"mx-hosts\":[", fp);
+	json_mxhosts(fp, d);
 	fputs("\n],\n\"duplicates\":[", fp);
 	json_dups(fp, d);
 	fputs("]}\n", fp);
@@ -1398,6 +1559,74 @@ static void html_domain(FILE *fp, const struct tlsrpt_digest *d,
 	fputs("</table>\n</section>\n", fp);
 }
 
+/* html_mxhosts - "Our MX hosts": per host of MXHosts, its DANE figures and who named it */
+static void html_mxhosts(FILE *fp, const struct tlsrpt_digest *d)
+{
+	size_t i, j;
+
+	if (d->nmx == 0) {
+		return;
+	}
+	fputs("<h2 class=\"group\">Our MX hosts</h2>\n<p>Reports about the host itself, as DANE senders write them (the TLSA records live under the host's name).</p>\n",
+	      fp);
+	for (i = 0; i < d->nmx; i++) {
+		const struct tlsrpt_digest_mxhost *m = &d->mx[i];
+		const struct tlsrpt_digest_domain *dom = tlsrpt_digest_mxhost_domain(d, m);
+		struct tlsrpt_digest_counts t = tlsa_of(dom);
+		const char *hn = dom == NULL || dom->reports == 0 ? "silent"
+		                 : dom->c.failed > 0              ? "failing"
+		                                                  : "fine";
+
+		fprintf(fp, "<section class=\"mxhost %s\">\n<h3>", hn);
+		h(fp, m->name);
+		fputs("</h3>\n", fp);
+		if (dom == NULL || dom->reports == 0) {
+			fputs("<p>No report about it in the period.</p>\n", fp);
+		} else {
+			fprintf(fp,
+			        "<p class=\"sum\"><span class=\"badge %s\">%s</span> DANE (tlsa) <span class=\"sessions\">%s</span> %s, <span class=\"failed\">%s</span> failed (<span class=\"rate\">%.2f%%</span>), <span class=\"reports\">%s</span> %s</p>\n",
+			        hn, hn, num(t.ok + t.failed).s,
+			        t.ok + t.failed == 1 ? "session" : "sessions", num(t.failed).s,
+			        tlsrpt_digest_rate(&t), num(dom->reports).s,
+			        dom->reports == 1 ? "report" : "reports");
+			if (dom->nfail > 0) {
+				fputs("<table class=\"fail stack\"><tr><th>result type (policy)</th><th>receiving MX and IP</th><th>failed sessions</th><th>days</th><th>reporters</th><th>reason code</th></tr>\n",
+				      fp);
+				for (j = 0; j < dom->nfail; j++) {
+					html_failure(fp, dom, &dom->fail[j]);
+				}
+				fputs("</table>\n", fp);
+			}
+			fputs("<p>Reporters: ", fp);
+			for (j = 0; j < dom->nrep; j++) {
+				fputs(j ? ", " : "", fp);
+				h(fp, dom->rep[j].id);
+				fprintf(fp, " (%s)", num(dom->rep[j].reports).s);
+			}
+			fputs("</p>\n", fp);
+		}
+		if (m->nby > 0) {
+			fputs("<table class=\"named stack\"><tr><th>named by</th><th>reports with a policy about it</th><th>in its policies' mx-host</th><th>failed DANE sessions at it</th></tr>\n",
+			      fp);
+			for (j = 0; j < m->nby; j++) {
+				fputs("<tr><td data-l=\"named by\">", fp);
+				h(fp, m->by[j].domain);
+				fprintf(fp,
+				        "</td><td class=\"n\" data-l=\"reports with a policy about it\">%s</td><td data-l=\"in mx-host\">%s</td><td class=\"n\" data-l=\"failed DANE sessions\">%s</td></tr>\n",
+				        num(m->by[j].reports).s, m->by[j].in_mx ? "yes" : "no",
+				        num(m->by[j].failed).s);
+			}
+			fputs("</table>\n", fp);
+		}
+		if (m->by_more > 0) {
+			fprintf(fp,
+			        "<p>And %s more by other domains (only the first are listed).</p>\n",
+			        num(m->by_more).s);
+		}
+		fputs("</section>\n", fp);
+	}
+}
+
 /* html_glance - the verdicts, most urgent first, names nobody named after ours */
 static void html_glance(FILE *fp, const struct tlsrpt_digest *d, const struct tlsrpt_render_opts *o,
                         const size_t *order, size_t ours)
@@ -1513,7 +1742,7 @@ int tlsrpt_render_html(FILE *fp, const struct tlsrpt_digest *d, const struct tls
 	struct tlsrpt_bucket_plan plan;
 	size_t order[TLSRPT_LOOKOUT_MAX_DOMAINS];
 	size_t i, j, n, ours;
-	int any;
+	int any, others;
 
 	plan_of(d, &plan);
 	ours = tlsrpt_health_order(d, o->today, o->silent_days, order);
@@ -1531,13 +1760,18 @@ int tlsrpt_render_html(FILE *fp, const struct tlsrpt_digest *d, const struct tls
 	        d->ndays == 1 ? "day" : "days");
 	html_glance(fp, d, o, order, ours);
 	html_input(fp, d);
-	for (i = 0; i < d->ndom; i++) {
-		if (i == ours) {
+	for (i = 0, others = 0; i < d->ndom; i++) {
+		if (d->dom[order[i]]->mxhost) {
+			continue;
+		}
+		if (i >= ours && !others) {
 			fputs("<h2 class=\"group\">Names not given with --domain or --config</h2>\n",
 			      fp);
+			others = 1;
 		}
 		html_domain(fp, d, d->dom[order[i]], o, &plan);
 	}
+	html_mxhosts(fp, d);
 	html_dups(fp, d);
 	any = 0;
 	for (i = 0; i < d->ndom; i++) {

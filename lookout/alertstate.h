@@ -3,7 +3,9 @@
  *
  * Text, first line "tlsrpt-alert-state 1", then one entry per line,
  * tab-separated, control characters never written: P (problem), R
- * (reporter of a domain), D (domain) from the machine (alert.h); F (file
+ * (reporter of a domain), D (domain), B (baseline: a reporter's last
+ * reports of a domain, SESSIONS:FAILED each, at most 30 of them, so a
+ * line stays within the reader's 2,048 bytes) from the machine (alert.h); F (file
  * position: inode, offset, path), J and C (inode, offset of a report line
  * judged, or left unfinished, after a position moved back) from the cursor
  * (cursor.h).  Written whole or not at all (atomicfile.h).  A damaged

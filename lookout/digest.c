@@ -134,6 +134,7 @@ struct tlsrpt_digest *tlsrpt_digest_new(long first_day, long last_day, char *err
 	d->first_day = first_day;
 	d->last_day = last_day;
 	d->ndays = (size_t)(last_day - first_day + 1);
+	tlsrpt_inventory_init(&d->inv, 7);
 	return d;
 }
 
@@ -637,6 +638,7 @@ static void add_policy(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll,
 	                 ll->event == TLSRPT_LL_POLICY ? get_or(ll, "policy-type", "unknown")
 	                                               : "omitted");
 	mx_mentions(d, ll, dom);
+	tlsrpt_inventory_add(&d->inv, dom->name, e->rep, e->day, ll);
 	if (pol != NULL) {
 		const char *mode = tlsrpt_logline_get(ll, "sts-mode", NULL);
 
@@ -879,6 +881,7 @@ void tlsrpt_digest_finish(struct tlsrpt_digest *d)
 	size_t i, j, k;
 
 	qsort(d->dom, d->ndom, sizeof(d->dom[0]), by_name);
+	tlsrpt_inventory_finish(&d->inv);
 	for (i = 0; i < d->ndom; i++) {
 		struct tlsrpt_digest_domain *dom = d->dom[i];
 		size_t order[TLSRPT_LOOKOUT_MAX_REPORTERS], pos[TLSRPT_LOOKOUT_MAX_REPORTERS];
@@ -943,6 +946,7 @@ void tlsrpt_digest_free(struct tlsrpt_digest *d)
 	if (d->priv != NULL) {
 		free(d->priv->set);
 	}
+	tlsrpt_inventory_free(&d->inv);
 	free(d->priv);
 	free(d);
 }

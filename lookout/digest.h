@@ -12,7 +12,9 @@
  *   - per domain and failure (policy type, result type, receiving MX and
  *     IP): failed sessions, reporters, first and last day, a reason code;
  *   - per MX host of ours (tlsrpt_digest_mxhost): the domains whose
- *     reports named it (struct tlsrpt_digest_mxhost).
+ *     reports named it (struct tlsrpt_digest_mxhost);
+ *   - per domain, the policies reporters saw and the findings they give
+ *     (inventory.h: d->inv, its ready_days 7 unless the caller sets it).
  *
  * Rules:
  *   - the day of a report is the UTC day of its start-datetime; a
@@ -56,6 +58,7 @@
 
 #include <stddef.h>
 
+#include "inventory.h"
 #include "logline.h"
 
 #define TLSRPT_LOOKOUT_MAX_DOMAINS 256
@@ -187,6 +190,7 @@ struct tlsrpt_digest {
 	size_t ndup;
 	struct tlsrpt_digest_mxhost mx[TLSRPT_LOOKOUT_MAX_MXHOSTS]; /* in the order named */
 	size_t nmx;
+	struct tlsrpt_inventory inv; /* the policies reporters saw */
 	struct tlsrpt_digest_priv *priv;
 };
 

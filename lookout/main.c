@@ -42,6 +42,7 @@ struct opts {
 	int days;
 	long since, today;
 	int silent_days;
+	int ready_days;
 	int json, text, dns;
 	const char *html, *prom, *mail, *sendmail, *from, *config;
 };
@@ -50,7 +51,8 @@ struct opts {
 static void usage(void)
 {
 	fputs("usage: tlsrpt-lookout [--days N | --since YYYY-MM-DD] [--today YYYY-MM-DD]\n"
-	      "         [--silent-days N] [--domain DOMAIN]... [--config FILE] [--json]\n"
+	      "         [--silent-days N] [--ready-after DAYS] [--domain DOMAIN]...\n"
+	      "         [--config FILE] [--json]\n"
 	      "         [--html FILE] [--prometheus FILE] [--mail ADDRESS [--from ADDRESS] [--sendmail PATH]]\n"
 	      "         [--dns]\n"
 	      "         [FILE|-]...\n"
@@ -320,6 +322,7 @@ int main(int argc, char **argv)
 	        {"since", required_argument, NULL, 's'},
 	        {"today", required_argument, NULL, 'T'},
 	        {"silent-days", required_argument, NULL, 'S'},
+	        {"ready-after", required_argument, NULL, 'R'},
 	        {"domain", required_argument, NULL, 'D'},
 	        {"config", required_argument, NULL, 'c'},
 	        {"json", no_argument, NULL, 'j'},
@@ -332,7 +335,7 @@ int main(int argc, char **argv)
 	        {"help", no_argument, NULL, 'h'},
 	        {NULL, 0, NULL, 0},
 	};
-	struct opts o = {7, -1, -1, 7, 0, 1, 0, NULL, NULL, NULL, "/usr/sbin/sendmail", NULL, NULL};
+	struct opts o = {7, -1, -1, 7, 7, 0, 1, 0, NULL, NULL, NULL, "/usr/sbin/sendmail", NULL, NULL};
 	const char *domains[TLSRPT_LOOKOUT_MAX_DOMAINS];
 	size_t ndomains = 0, i;
 	struct tlsrpt_render_opts ro;
@@ -387,6 +390,14 @@ int main(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			o.silent_days = (int)v;
+			break;
+		case 'R':
+			if ((v = parse_int(optarg, 1, TLSRPT_LOOKOUT_MAX_DAYS)) < 0) {
+				fprintf(stderr, "tlsrpt-lookout: --ready-after: 1 to %d days\n",
+				        TLSRPT_LOOKOUT_MAX_DAYS);
+				return EXIT_USAGE;
+			}
+			o.ready_days = (int)v;
 			break;
 		case 'D':
 			if (ndomains >= TLSRPT_LOOKOUT_MAX_DOMAINS || optarg[0] == '\0') {
@@ -455,6 +466,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "tlsrpt-lookout: %s\n", err);
 		return EXIT_USAGE;
 	}
+	d->inv.ready_days = o.ready_days;
 	for (i = 0; i < ndomains; i++) {
 		tlsrpt_digest_expect(d, domains[i]);
 	}

@@ -547,6 +547,145 @@ static void text_domain(FILE *fp, const struct tlsrpt_digest *d,
 	}
 }
 
+/* ---------------------------------------------------- policy inventory */
+
+/* inv_policy - what one policy says: type, mode, max_age, mx, hash (text or HTML) */
+static void inv_policy(FILE *fp, const struct tlsrpt_inv_policy *p, enum mode m)
+{
+	const char *sep = " ";
+
+	put_value(fp, p->type, m);
+	if (p->mode[0] != '\0') {
+		fputs(" mode ", fp);
+		put_value(fp, p->mode, m);
+		sep = ", ";
+	}
+	if (p->max_age >= 0) {
+		fprintf(fp, "%smax_age %lld", sep, p->max_age);
+		sep = ", ";
+	}
+	if (p->mx[0] != '\0') {
+		fprintf(fp, "%smx ", sep);
+		put_value(fp, p->mx, m);
+		sep = ", ";
+	}
+	if (p->hash[0] != '\0') {
+		fprintf(fp, "%s%s ", sep, strcmp(p->type, "tlsa") == 0 ? "TLSA set" : "policy");
+		put_value(fp, p->hash, m);
+	}
+}
+
+/* inv_reporters - "google.com, microsoft.com and 2 more reports" */
+static void inv_reporters(FILE *fp, const struct tlsrpt_inv_policy *p, enum mode m)
+{
+	size_t i;
+
+	for (i = 0; i < p->nrep; i++) {
+		fputs(i ? ", " : "", fp);
+		put_value(fp, p->rep[i], m);
+	}
+	if (p->rep_more > 0) {
+		fputs(" and ", fp);
+		cnt(fp, p->rep_more, "more report", "more reports");
+	}
+}
+
+/* inv_finding - one finding in words (text or HTML) */
+static void inv_finding(FILE *fp, const struct tlsrpt_inv_domain *v,
+                        const struct tlsrpt_inv_finding *f, enum mode m)
+{
+	const struct tlsrpt_inv_policy *a = &v->pol[f->a], *b = &v->pol[f->b];
+
+	switch (f->kind) {
+	case TLSRPT_INV_ENFORCE_FAILING:
+		fputs("MTA-STS failures while in enforce mode: ", fp);
+		cnt(fp, a->failed, "failed session", "failed sessions");
+		fputs(" (", fp);
+		inv_policy(fp, a, m);
+		fputs("); senders that honour the policy did not deliver to an MX they could not verify",
+		      fp);
+		break;
+	case TLSRPT_INV_CHANGED:
+		fputs("the ", fp);
+		put_value(fp, a->type, m);
+		fprintf(fp, " policy changed on %s: ", date(f->day).s);
+		inv_policy(fp, a, m);
+		fputs(" (last seen ", fp);
+		fputs(date(a->last_day).s, fp);
+		fputs(") became ", fp);
+		inv_policy(fp, b, m);
+		break;
+	case TLSRPT_INV_DISAGREE:
+		fputs("reporters disagree from ", fp);
+		fputs(date(f->day).s, fp);
+		fputs(": ", fp);
+		inv_reporters(fp, a, m);
+		fputs(" applied ", fp);
+		inv_policy(fp, a, m);
+		fprintf(fp, " (seen %s), ", range(a->first_day, a->last_day).s);
+		inv_reporters(fp, b, m);
+		fputs(" applied ", fp);
+		inv_policy(fp, b, m);
+		fprintf(fp, " (seen %s): the first is likely a stale cached policy",
+		        range(b->first_day, b->last_day).s);
+		break;
+	case TLSRPT_INV_READY:
+		fprintf(fp,
+		        "ready for enforce: MTA-STS in testing mode for %ld days (%s) without a failed session; set mode: enforce in the policy file and change the id of the _mta-sts record",
+		        a->last_day - a->first_day + 1, range(a->first_day, a->last_day).s);
+		break;
+	}
+}
+
+/*
+ * text_inventory - "Policies reporters saw": per domain ("-- NAME", apart
+ * from the domain sections' "== NAME") its policies, then its findings
+ */
+static void text_inventory(FILE *fp, const struct tlsrpt_digest *d)
+{
+	size_t i, j;
+	int any = 0;
+
+	for (i = 0; i < d->ndom; i++) {
+		const struct tlsrpt_inv_domain *v =
+		        tlsrpt_inventory_domain(&d->inv, d->dom[i]->name);
+
+		if (v == NULL || v->npol == 0) {
+			continue;
+		}
+		if (!any) {
+			fputs("\nPolicies reporters saw\n", fp);
+			any = 1;
+		}
+		fputs("\n-- ", fp);
+		put_value(fp, v->name, M_TEXT);
+		fputc('\n', fp);
+		for (j = 0; j < v->npol; j++) {
+			const struct tlsrpt_inv_policy *p = &v->pol[j];
+
+			fputs("   ", fp);
+			inv_policy(fp, p, M_TEXT);
+			fprintf(fp, ": %s, ", range(p->first_day, p->last_day).s);
+			cnt(fp, p->reports, "report", "reports");
+			fputs(" (", fp);
+			inv_reporters(fp, p, M_TEXT);
+			fputs("), ", fp);
+			cnt(fp, p->ok + p->failed, "session", "sessions");
+			fprintf(fp, ", %s failed\n", num(p->failed).s);
+		}
+		if (v->dropped > 0) {
+			fputs("   and ", fp);
+			cnt(fp, v->dropped, "policy line", "policy lines");
+			fputs(" of further policies (only the first are kept)\n", fp);
+		}
+		for (j = 0; j < v->nfind; j++) {
+			fputs("   finding: ", fp);
+			inv_finding(fp, v, &v->find[j], M_TEXT);
+			fputc('\n', fp);
+		}
+	}
+}
+
 /* tlsa_of - the host's tlsa policy figures (zero when none) */
 static struct tlsrpt_digest_counts tlsa_of(const struct tlsrpt_digest_domain *dom)
 {
@@ -800,6 +939,7 @@ int tlsrpt_render_text(FILE *fp, const struct tlsrpt_digest *d, const struct tls
 			text_domain(fp, d, d->dom[order[i]], o, &plan);
 		}
 	}
+	text_inventory(fp, d);
 	text_mxhosts(fp, d, o);
 	text_dups(fp, d);
 	any = 0;
@@ -864,6 +1004,75 @@ static void jstr(FILE *fp, const char *s)
 	fputc('"', fp);
 	put_value(fp, s, M_JSON);
 	fputc('"', fp);
+}
+
+/* json_inventory - "policy-inventory": per domain the policies reporters saw and the findings */
+static void json_inventory(FILE *fp, const struct tlsrpt_digest *d)
+{
+	size_t i, j, k, n = 0;
+
+	for (i = 0; i < d->ndom; i++) {
+		const struct tlsrpt_inv_domain *v =
+		        tlsrpt_inventory_domain(&d->inv, d->dom[i]->name);
+
+		if (v == NULL || v->npol == 0) {
+			continue;
+		}
+		fputs(n++ ? ",\n{\"policy-domain\":" : "\n{\"policy-domain\":", fp);
+		jstr(fp, v->name);
+		fputs(",\"policies\":[", fp);
+		for (j = 0; j < v->npol; j++) {
+			const struct tlsrpt_inv_policy *p = &v->pol[j];
+
+			fputs(j ? ",{\"policy-type\":" : "{\"policy-type\":", fp);
+			jstr(fp, p->type);
+			fputs(",\"sts-mode\":", fp);
+			if (p->mode[0] != '\0') {
+				jstr(fp, p->mode);
+			} else {
+				fputs("null", fp);
+			}
+			if (p->max_age >= 0) {
+				fprintf(fp, ",\"max-age\":%lld", p->max_age);
+			} else {
+				fputs(",\"max-age\":null", fp);
+			}
+			fputs(",\"mx\":", fp);
+			jstr(fp, p->mx);
+			fputs(",\"policy-hash\":", fp);
+			jstr(fp, p->hash);
+			fprintf(fp,
+			        ",\"first-day\":\"%s\",\"last-day\":\"%s\",\"reports\":%llu,\"successful-sessions\":%llu,\"failed-sessions\":%llu,\"reporters\":[",
+			        date(p->first_day).s, date(p->last_day).s, p->reports, p->ok,
+			        p->failed);
+			for (k = 0; k < p->nrep; k++) {
+				fputs(k ? "," : "", fp);
+				jstr(fp, p->rep[k]);
+			}
+			fprintf(fp, "],\"reports-by-more-reporters\":%llu}", p->rep_more);
+		}
+		fprintf(fp, "],\"policy-lines-dropped\":%llu,\"findings\":[", v->dropped);
+		for (j = 0; j < v->nfind; j++) {
+			fprintf(fp,
+			        "%s{\"finding\":\"%s\",\"policy\":%zu,\"other-policy\":%zu,\"day\":\"%s\",\"text\":",
+			        j ? "," : "", tlsrpt_inventory_finding_name(v->find[j].kind),
+			        v->find[j].a, v->find[j].b, date(v->find[j].day).s);
+			{
+				char *t = NULL;
+				size_t tl = 0;
+				FILE *mf = open_memstream(&t, &tl);
+
+				if (mf != NULL) {
+					inv_finding(mf, v, &v->find[j], M_TEXT);
+					fclose(mf);
+				}
+				jstr(fp, t != NULL ? t : "");
+				free(t);
+			}
+			fputc('}', fp);
+		}
+		fputs("]}", fp);
+	}
 }
 
 /* json_mxhosts - "mx-hosts": per host of MXHosts, its DANE figures and who named it */
@@ -1069,6 +1278,8 @@ int tlsrpt_render_json(FILE *fp, const struct tlsrpt_digest *d, const struct tls
 	}
 	fputs("\n],\n\"mx-hosts\":[", fp);
 	json_mxhosts(fp, d);
+	fputs("\n],\n\"policy-inventory\":[", fp);
+	json_inventory(fp, d);
 	fputs("\n],\n\"duplicates\":[", fp);
 	json_dups(fp, d);
 	fputs("]}\n", fp);
@@ -1559,6 +1770,55 @@ static void html_domain(FILE *fp, const struct tlsrpt_digest *d,
 	fputs("</table>\n</section>\n", fp);
 }
 
+/* html_inventory - "Policies reporters saw": per domain a table of policies, then the findings */
+static void html_inventory(FILE *fp, const struct tlsrpt_digest *d)
+{
+	size_t i, j;
+	int any = 0;
+
+	for (i = 0; i < d->ndom; i++) {
+		const struct tlsrpt_inv_domain *v =
+		        tlsrpt_inventory_domain(&d->inv, d->dom[i]->name);
+
+		if (v == NULL || v->npol == 0) {
+			continue;
+		}
+		if (!any) {
+			fputs("<h2 class=\"group\">Policies reporters saw</h2>\n", fp);
+			any = 1;
+		}
+		fputs("<section class=\"inventory\">\n<h3>", fp);
+		h(fp, v->name);
+		fputs("</h3>\n<table class=\"inv stack\"><tr><th>policy</th><th>days</th><th>reports</th><th>reporters</th><th>sessions</th><th>failed</th></tr>\n",
+		      fp);
+		for (j = 0; j < v->npol; j++) {
+			const struct tlsrpt_inv_policy *p = &v->pol[j];
+
+			fputs("<tr><td data-l=\"policy\">", fp);
+			inv_policy(fp, p, M_HTML);
+			fprintf(fp,
+			        "</td><td class=\"d\" data-l=\"days\">%s</td><td class=\"n\" data-l=\"reports\">%s</td><td data-l=\"reporters\">",
+			        range(p->first_day, p->last_day).s, num(p->reports).s);
+			inv_reporters(fp, p, M_HTML);
+			fprintf(fp,
+			        "</td><td class=\"n\" data-l=\"sessions\">%s</td><td class=\"n\" data-l=\"failed\">%s</td></tr>\n",
+			        num(p->ok + p->failed).s, num(p->failed).s);
+		}
+		fputs("</table>\n", fp);
+		if (v->nfind > 0) {
+			fputs("<ul class=\"findings\">\n", fp);
+			for (j = 0; j < v->nfind; j++) {
+				fprintf(fp, "<li class=\"%s\">",
+				        tlsrpt_inventory_finding_name(v->find[j].kind));
+				inv_finding(fp, v, &v->find[j], M_HTML);
+				fputs("</li>\n", fp);
+			}
+			fputs("</ul>\n", fp);
+		}
+		fputs("</section>\n", fp);
+	}
+}
+
 /* html_mxhosts - "Our MX hosts": per host of MXHosts, its DANE figures and who named it */
 static void html_mxhosts(FILE *fp, const struct tlsrpt_digest *d)
 {
@@ -1771,6 +2031,7 @@ int tlsrpt_render_html(FILE *fp, const struct tlsrpt_digest *d, const struct tls
 		}
 		html_domain(fp, d, d->dom[order[i]], o, &plan);
 	}
+	html_inventory(fp, d);
 	html_mxhosts(fp, d);
 	html_dups(fp, d);
 	any = 0;

@@ -1,7 +1,9 @@
 /*
  * inventory.c - the policies reporters saw, per domain (see inventory.h)
  *
- * Two policy lines are the same policy when their type and the fields
+ * The fields max-age and sts-mx are read only from a line whose
+ * policy-hash, the last of its fields, is whole.  Two policy lines are
+ * the same policy when their type and the fields
  * that tell policies apart are equal: policy-hash when the line has one
  * (it covers the whole normalised policy-string), else sts-mode, max-age
  * and sts-mx.  mx-host is shown, not compared: reporters differ in
@@ -90,6 +92,23 @@ static const char *field(const struct tlsrpt_logline *ll, const char *key)
 	return v != NULL ? v : "";
 }
 
+/*
+ * whole_hash - policy-hash closes the policy line's fields and is exactly
+ * 16 lower-case hex digits: when it is whole, so are max-age and sts-mx
+ * before it (a relay's cut would have taken it with them)
+ */
+static int whole_hash(const char *h)
+{
+	size_t i;
+
+	for (i = 0; h[i] != '\0'; i++) {
+		if (!((h[i] >= '0' && h[i] <= '9') || (h[i] >= 'a' && h[i] <= 'f'))) {
+			return 0;
+		}
+	}
+	return i == 16;
+}
+
 /* same - does policy p hold the line's policy (type, hash, or mode, max-age and sts-mx)? */
 static int same(const struct tlsrpt_inv_policy *p, const char *type, const char *hash,
                 const char *mode, long long max_age, const char *stsmx)
@@ -144,6 +163,11 @@ void tlsrpt_inventory_add(struct tlsrpt_inventory *inv, const char *domain, cons
 	if ((d = dom_get(inv, domain)) == NULL) {
 		inv->limited++;
 		return;
+	}
+	if (!whole_hash(hash)) {
+		/* no policy-hash, or one cut on the way: the fields before it may be cut too */
+		hash = stsmx = "";
+		max_age = -1;
 	}
 	if (max_age < 0) {
 		max_age = -1;

@@ -12,7 +12,10 @@
  *         records);
  *   other types by their type alone.
  * Fields a line does not carry are "" (max-age -1): lines of a milter
- * older than these fields still give the mode and mx-host.  Each policy
+ * older than these fields still give the mode and mx-host.  policy-hash
+ * closes the line and is exactly 16 hex digits; max-age, sts-mx and the
+ * hash are read only when it is whole (a line cut on its way, after the
+ * fields the digest counts, gives the mode and mx-host alone).  Each policy
  * has its first and last report day, sessions, failed sessions, reports
  * and reporters.
  *

@@ -99,9 +99,12 @@ static const struct tlsrpt_inv_domain *dom(const struct tlsrpt_digest *d, const 
 
 #define OLD_STS                                                                                    \
 	" sts-mode=enforce mx-host=*.example.com max-age=604800 sts-mx=*.example.com policy-hash=0a1b2c3d4e5f6071"
+/* the same line cut by a relay in its hash: max-age and sts-mx are not read */
+#define CUT_STS                                                                                    \
+	" sts-mode=enforce mx-host=*.example.com max-age=604800 sts-mx=*.example.com policy-hash=0a1b2c"
 #define NEW_STS                                                                                    \
 	" sts-mode=enforce mx-host=*.example.com max-age=2592000 sts-mx=*.example.com,mx.example.net policy-hash=9f8e7d6c5b4a3928"
-#define TLSA_A " mx-host=mx1.example.com policy-hash=aaaaaaaaaaaaaaaa"
+#define TLSA_A " mx-host=mx1.example.com max-age=1 policy-hash=aaaaaaaaaaaaaaaa"
 #define TLSA_B " mx-host=mx1.example.com policy-hash=bbbbbbbbbbbbbbbb"
 
 /* google.com moves to the new policy on day 3; microsoft.com applies the old one to day 4 */
@@ -221,6 +224,7 @@ static void test_old_lines_and_bounds(void **state)
 	     "X%u: policy report-id=r%u policy-type=sts policy-domain=example.com total-successful-session-count=100 total-failure-session-count=0 sts-mode=testing",
 	     first, first);
 	assert_int_equal(d->st.duplicates, 1);
+	report(d, "google.com", 2, "cut.example", "sts", CUT_STS, 1, 0);
 	for (i = 0; i < TLSRPT_INV_MAX_POLICIES + 3; i++) {
 		snprintf(fields, sizeof(fields), " policy-hash=%016x", i);
 		report(d, "google.com", 2, "many.example", "tlsa", fields, 1, 0);
@@ -232,6 +236,10 @@ static void test_old_lines_and_bounds(void **state)
 	assert_string_equal(v->pol[0].mx, "mx1.example.com");
 	assert_int_equal(v->pol[0].max_age, -1);
 	assert_int_equal(v->nfind, 0);
+	v = dom(d, "cut.example");
+	assert_int_equal(v->npol, 1);
+	assert_int_equal(v->pol[0].max_age, -1);
+	assert_string_equal(v->pol[0].hash, "");
 	v = dom(d, "many.example");
 	assert_int_equal(v->npol, TLSRPT_INV_MAX_POLICIES);
 	assert_int_equal(v->dropped, 3);

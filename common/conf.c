@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <syslog.h>
 
 #include "addr.h"
 #include "ascii.h"
@@ -25,6 +26,7 @@
 #include "errbuf.h"
 #include "pipeline.h"
 #include "record.h"
+#include "sockspec.h"
 
 #define KIB 1024ULL
 #define MIB (1024ULL * 1024)
@@ -47,6 +49,14 @@ static const char *const facility_words[] = {
         "mail",   "daemon", "user",   "local0", "local1", "local2",
         "local3", "local4", "local5", "local6", "local7", NULL,
 };
+/* the syslog facility of each LogFacility word, in the same order */
+static const int facility_codes[] = {
+        LOG_MAIL,   LOG_DAEMON, LOG_USER,   LOG_LOCAL0, LOG_LOCAL1, LOG_LOCAL2,
+        LOG_LOCAL3, LOG_LOCAL4, LOG_LOCAL5, LOG_LOCAL6, LOG_LOCAL7,
+};
+_Static_assert(sizeof(facility_codes) / sizeof(facility_codes[0]) + 1 ==
+                       sizeof(facility_words) / sizeof(facility_words[0]),
+               "a syslog facility for every LogFacility word");
 
 #define F(field) offsetof(struct tlsrpt_conf, field)
 #define MINUTE 60ULL
@@ -54,128 +64,281 @@ static const char *const facility_words[] = {
 #define DAY (24 * HOUR)
 #define WEEK (7 * DAY)
 
-static const struct
-        tlsrpt_option
-                options
-                        [] =
-                                {
-                                        {"Socket", TLSRPT_OPT_STRING,
-                                         "unix:/var/spool/postfix/tlsrpt-milter/tlsrpt-milter.sock",
-                                         NULL, 0, 0, NULL, 0,
-                                         "Where the milter listens for the MTA, in libmilter notation: unix:/path or local:/path for a Unix-domain socket, inet:PORT@HOST or inet6:PORT@HOST for TCP. The -p option overrides it. A Unix-domain socket is given the mode UMask allows and the owner UserID names; one left behind by an earlier run is removed, one that another running milter answers on is not. The default is inside Postfix's queue directory, where a chrooted smtpd reaches it as unix:tlsrpt-milter/tlsrpt-milter.sock.",
-                                         F(socket), check_socket, NULL,
-                                         "where to listen: `unix:/path`, `inet:PORT@HOST`, `inet6:PORT@HOST` (`-p` overrides)"},
-                                        {"ReportAddress", TLSRPT_OPT_LIST, "", "tlsrpt@example.com",
-                                         0, 0, NULL, 0,
-                                         "The TLS-RPT report addresses to watch; required to run the daemon. Either a full address (tlsrpt@example.com) or a local part followed by @ (tlsrpt@) for that local part in every domain. Matching ignores case, angle brackets and an address extension (see RecipientDelimiter). Repeat the key or separate the addresses with commas or blanks. A message with no report recipient is accepted at DATA: the milter never sees its header or body and logs nothing about it.",
-                                         F(report_address), check_report_address, "addresses",
-                                         "required: report addresses to watch: `tlsrpt@example.com`, or `tlsrpt@` for any domain; case-insensitive, `<>` and `+extension` ignored; repeat the key or list them"},
-                                        {"RecipientDelimiter", TLSRPT_OPT_STRING, "+", NULL, 0, 0,
-                                         NULL, 1,
-                                         "The characters that start an address extension, as Postfix recipient_delimiter: each character is a delimiter, so +- makes tlsrpt+google and tlsrpt-google both match tlsrpt. An empty value turns extensions off.",
-                                         F(recipient_delimiter), check_delimiter, NULL,
-                                         "characters that start an address extension (each one a delimiter); empty turns extensions off"},
-                                        {"Action", TLSRPT_OPT_ENUM, "deliver", NULL, 0, 0,
-                                         action_words, 0,
-                                         "What happens to a report message after its reports are logged: deliver leaves it alone; discard drops it; hold puts it in the Postfix hold queue (Sendmail: quarantine); redirect sends it to RedirectTo instead of the report addresses. Only a message whose reports were all read without error is diverted: one with an error line is always delivered untouched. When a message has other recipients too, only the report recipients are removed (redirect: replaced by RedirectTo) and the others get the message unchanged; hold cannot apply to single recipients, so it removes them and the action line says so.",
-                                         F(action), NULL, NULL,
-                                         "`deliver`, `discard`, `hold` or `redirect` (see below)"},
-                                        {"RedirectTo", TLSRPT_OPT_STRING, "",
-                                         "tlsrpt-archive@example.com", 0, 0, NULL, 0,
-                                         "The address that receives report messages when Action is redirect. It must be a full address that is not itself a ReportAddress.",
-                                         F(redirect_to), check_redirect_to, NULL,
-                                         "the address that receives reports with `Action redirect`"},
-                                        {"AddHeader", TLSRPT_OPT_BOOL, "no",
-                                         NULL, 0, 0, NULL, 0, "Add the header field X-TLSRPT-Milter: reports=N failures=N errors=N to report messages that are delivered to all their recipients and hold at least one readable report, so that whoever reads the mailbox sees the verdict. failures is the number of failed sessions reported. A message with no readable report is never changed.",
-                                         F(add_header), NULL, NULL,
-                                         "add `X-TLSRPT-Milter: reports=N failures=N errors=N` to delivered report messages"},
-                                        {"LogFacility", TLSRPT_OPT_ENUM, "mail", NULL, 0, 0,
-                                         facility_words, 0,
-                                         "The syslog facility: mail, daemon, user or local0 to local7.",
-                                         F(log_facility), NULL, NULL,
-                                         "syslog facility: `mail`, `daemon`, `user`, `local0`..`local7`"},
-                                        {"LogFormat", TLSRPT_OPT_ENUM, "kv", NULL, 0, 0,
-                                         format_words, 0,
-                                         "kv writes log format v1 lines (QUEUEID: event key=value ...); json writes each event as one JSON object behind an @cee: cookie, for rsyslog mmjsonparse and syslog-ng json-parser. It also selects the output of -t.",
-                                         F(log_format), NULL, NULL,
-                                         "`kv` (log format v1) or `json` (one JSON object per event behind `@cee:`)"},
-                                        {"MaxMessageSize", TLSRPT_OPT_SIZE, "25M", NULL, KIB, GIB,
-                                         NULL, 0,
-                                         "Bytes of a report message that are examined; past them the message gives an error line and is delivered untouched.",
-                                         F(max_message_size), NULL, NULL,
-                                         "bytes of a report message examined"},
-                                        {"MaxReportSize", TLSRPT_OPT_SIZE, "20M", NULL, KIB, GIB,
-                                         NULL, 0,
-                                         "The largest report after transfer decoding and decompression; a larger one (a gzip bomb) gives an error line. It also bounds the reports of one message together, and each report's JSON tree may take at most 4 times this much memory (a report whose tree would take more gives an error line).",
-                                         F(max_report_size), NULL, NULL,
-                                         "largest report after decoding and decompression"},
-                                        {"MemoryBudget", TLSRPT_OPT_SIZE, "512M", NULL, MIB,
-                                         1024 * GIB, NULL, 0,
-                                         "The memory all messages being read at once may hold for report text and JSON trees together; one report takes up to 5 times MaxReportSize (its text and a tree of at most 4 times that), so MemoryBudget must be at least that much. A report message that would pass the budget is answered with a temporary failure (451 4.3.2) and an error line, and its sender tries again later; nothing is lost.",
-                                         F(memory_budget), NULL, NULL,
-                                         "report text and JSON trees of all messages read at once; past it a report mail gets a temporary failure (451) and is retried"},
-                                        {"MaxFailureLines", TLSRPT_OPT_INT, "50", NULL, 0, 100000,
-                                         NULL, 0,
-                                         "How many failure lines are logged per message, over all its reports (each report those with the most failed sessions first); the rest are summed up in one failure-omitted line.",
-                                         F(max_failure_lines), NULL, NULL,
-                                         "failure lines per message; the rest go into one `failure-omitted` line"},
-                                        {"MaxPolicyLines", TLSRPT_OPT_INT, "100", NULL, 0, 4000,
-                                         NULL, 0,
-                                         "How many policy lines are logged per report, those with the most failed sessions first; the rest are summed up in one policy-omitted line (their failure details are not logged).",
-                                         F(max_policy_lines), NULL, NULL,
-                                         "policy lines per report; the rest go into one `policy-omitted` line"},
-                                        {"MaxMimeDepth", TLSRPT_OPT_INT, "16", NULL, 1, 100, NULL,
-                                         0, "The deepest multipart nesting followed.",
-                                         F(max_mime_depth), NULL, NULL,
-                                         "deepest multipart nesting followed"},
-                                        {"MaxParts", TLSRPT_OPT_INT, "256", NULL, 1, 100000, NULL,
-                                         0, "The most MIME parts examined in one message.",
-                                         F(max_parts), NULL, NULL,
-                                         "MIME parts examined per message"},
-                                        {"UserID", TLSRPT_OPT_STRING, "", "tlsrpt-milter:postfix",
-                                         0, 0, NULL, 0,
-                                         "The user, or user:group, to run as once the socket is open and the pid file written; only used when started as root. Without a group, the user's primary group. Not set: the milter keeps the user it was started as (a systemd unit sets User= instead).",
-                                         F(user_id), check_user, NULL,
-                                         "`user` or `user:group` to run as after opening the socket"},
-                                        {"PidFile", TLSRPT_OPT_STRING, "",
-                                         "/run/tlsrpt-milter/tlsrpt-milter.pid", 0, 0, NULL, 0,
-                                         "A file to write the process ID to at start-up; it is removed at exit. Not set: no pid file.",
-                                         F(pid_file), check_path, NULL,
-                                         "pid file, removed at exit"},
-                                        {"UMask", TLSRPT_OPT_OCTAL, "007", NULL, 0, 0777, NULL, 0,
-                                         "The mode mask, in octal, of the Unix-domain socket. 007 gives mode 0660: the socket's owner and group can connect, so run as UserID tlsrpt-milter:postfix or add the postfix user to the milter's group. 000 lets every local user connect.",
-                                         F(umask), NULL, NULL,
-                                         "mode mask of the Unix socket (007 gives 0660)"},
-                                        {"TrustedAuthservIDs", TLSRPT_OPT_LIST, "",
-                                         "mx.example.com", 0, 0, NULL, 0, "The authserv-ids (RFC 8601) whose Authentication-Results header fields are believed: those written by the DKIM verifier that runs before this milter (OpenDKIM AuthservID, rspamd, ...). Fields with any other authserv-id are ignored, since a sender can write them. Not set: the MTA's own host name (macro j; -t mode and an MTA that does not send it: the system host name).", F(trusted_authserv_ids), check_name, "names",
-                                         "authserv-ids whose `Authentication-Results` are believed (see [doc/dkim.md](doc/dkim.md)); when not set, the MTA's host name"},
-                                        {"RequireDKIM", TLSRPT_OPT_BOOL, "no", NULL, 0, 0, NULL, 0,
-                                         "RFC 8460 says a report sent by mail must carry a valid DKIM signature of the reporting domain and that one without must be ignored. yes (recommended once a DKIM verifier runs before this milter) does that: a report without a trusted dkim=pass for its TLS-Report-Submitter domain gives one ignored line, no policy or failure lines, and is never diverted. no logs every report and says dkim=pass, fail or none on its report line.", F(require_dkim),
-                                         NULL, NULL,
-                                         "`yes` (recommended with a DKIM verifier in front): a report without a trusted `dkim=pass` of its submitter gives only an `ignored` line and is never diverted"},
-                                        {"ReportDomains", TLSRPT_OPT_LIST, "", "example.com", 0, 0,
-                                         NULL, 0,
-                                         "The policy domains reports are expected for. A report none of whose policy domains is one of these (or a sub-domain of one) gives one ignored line and is never diverted. Not set: every report is accepted.",
-                                         F(report_domains), check_name, "names",
-                                         "your policy domains; a report about none of them gives only an `ignored` line and is never diverted; when not set, all"},
-                                        {"MXHosts", TLSRPT_OPT_LIST, "", "mx1.example.com", 0, 0,
-                                         NULL, 0,
-                                         "Our MX host names, exactly (not their sub-domains). A sender that does DANE finds the TLSA records under the MX host's own name (_25._tcp.MXHOST), and some such senders write that name as the policy domain of their report. When ReportDomains is set, a report whose policy domain is one of these is accepted as well; tlsrpt-lookout shows these hosts in a section of their own. Not set: only ReportDomains decide.",
-                                         F(mx_hosts), check_name, "names",
-                                         "our MX host names, exactly: a DANE report whose policy domain is one of them is accepted under `ReportDomains` and shown per host by `tlsrpt-lookout`"},
-                                        {"StateFile", TLSRPT_OPT_STRING, "",
-                                         "/var/lib/tlsrpt-milter/state", 0, 0, NULL, 0,
-                                         "A file where the milter remembers which reports it has logged, by sender (the DKIM-authenticated domain, else the claimed submitter domain), report-id and date range, for DuplicateWindow; a report seen again from the same sender gives one ignored reason=duplicate line and is diverted like a new one. The directory must be writable by the milter's user. A missing or damaged file is rebuilt, never fatal. Not set: duplicates are logged again.",
-                                         F(state_file), check_path, NULL,
-                                         "remember logged reports (sender's DKIM or submitter domain, report-id, date range); a repeat gives `ignored reason=duplicate`"},
-                                        {"DuplicateWindow", TLSRPT_OPT_TIME, "7d", NULL, 60,
-                                         366ULL * 24 * 3600, NULL, 0,
-                                         "How long a logged report is remembered in StateFile: a number of seconds or a number followed by s, m, h, d or w.",
-                                         F(duplicate_window), NULL, NULL,
-                                         "how long `StateFile` remembers a report (`s`, `m`, `h`, `d`, `w`)"},
-                                        {"Background", TLSRPT_OPT_BOOL, "yes", NULL, 0, 0, NULL, 0,
-                                         "Detach and run in the background. The -f option overrides it; systemd and other supervisors use -f.",
-                                         F(background), NULL, NULL, "detach (`-f` overrides)"},
+static const struct tlsrpt_option options[] = {
+        {
+                .name = "Socket",
+                .type = TLSRPT_OPT_STRING,
+                .def = "unix:/var/spool/postfix/tlsrpt-milter/tlsrpt-milter.sock",
+                .offset = F(socket),
+                .check = check_socket,
+                .summary =
+                        "where to listen: `unix:/path`, `inet:PORT@HOST`, `inet6:PORT@HOST` (`-p` overrides)",
+                .descr =
+                        "Where the milter listens for the MTA, in libmilter notation: unix:/path or local:/path for a Unix-domain socket, inet:PORT@HOST or inet6:PORT@HOST for TCP. The -p option overrides it. A Unix-domain socket is given the mode UMask allows and the owner UserID names; one left behind by an earlier run is removed, one that another running milter answers on is not. The default is inside Postfix's queue directory, where a chrooted smtpd reaches it as unix:tlsrpt-milter/tlsrpt-milter.sock.",
+        },
+        {
+                .name = "ReportAddress",
+                .type = TLSRPT_OPT_LIST,
+                .def = "",
+                .example = "tlsrpt@example.com",
+                .offset = F(report_address),
+                .check = check_report_address,
+                .entries = "addresses",
+                .summary =
+                        "required: report addresses to watch: `tlsrpt@example.com`, or `tlsrpt@` for any domain; case-insensitive, `<>` and `+extension` ignored; repeat the key or list them",
+                .descr =
+                        "The TLS-RPT report addresses to watch; required to run the daemon. Either a full address (tlsrpt@example.com) or a local part followed by @ (tlsrpt@) for that local part in every domain. Matching ignores case, angle brackets and an address extension (see RecipientDelimiter). Repeat the key or separate the addresses with commas or blanks. A message with no report recipient is accepted at DATA: the milter never sees its header or body and logs nothing about it.",
+        },
+        {
+                .name = "RecipientDelimiter",
+                .type = TLSRPT_OPT_STRING,
+                .def = "+",
+                .empty_ok = 1,
+                .offset = F(recipient_delimiter),
+                .check = check_delimiter,
+                .summary =
+                        "characters that start an address extension (each one a delimiter); empty turns extensions off",
+                .descr =
+                        "The characters that start an address extension, as Postfix recipient_delimiter: each character is a delimiter, so +- makes tlsrpt+google and tlsrpt-google both match tlsrpt. An empty value turns extensions off.",
+        },
+        {
+                .name = "Action",
+                .type = TLSRPT_OPT_ENUM,
+                .def = "deliver",
+                .words = action_words,
+                .offset = F(action),
+                .summary = "`deliver`, `discard`, `hold` or `redirect` (see below)",
+                .descr =
+                        "What happens to a report message after its reports are logged: deliver leaves it alone; discard drops it; hold puts it in the Postfix hold queue (Sendmail: quarantine); redirect sends it to RedirectTo instead of the report addresses. Only a message whose reports were all read without error is diverted: one with an error line is always delivered untouched. When a message has other recipients too, only the report recipients are removed (redirect: replaced by RedirectTo) and the others get the message unchanged; hold cannot apply to single recipients, so it removes them and the action line says so.",
+        },
+        {
+                .name = "RedirectTo",
+                .type = TLSRPT_OPT_STRING,
+                .def = "",
+                .example = "tlsrpt-archive@example.com",
+                .offset = F(redirect_to),
+                .check = check_redirect_to,
+                .summary = "the address that receives reports with `Action redirect`",
+                .descr =
+                        "The address that receives report messages when Action is redirect. It must be a full address that is not itself a ReportAddress.",
+        },
+        {
+                .name = "AddHeader",
+                .type = TLSRPT_OPT_BOOL,
+                .def = "no",
+                .offset = F(add_header),
+                .summary =
+                        "add `X-TLSRPT-Milter: reports=N failures=N errors=N` to delivered report messages",
+                .descr =
+                        "Add the header field X-TLSRPT-Milter: reports=N failures=N errors=N to report messages that are delivered to all their recipients and hold at least one readable report, so that whoever reads the mailbox sees the verdict. failures is the number of failed sessions reported. A message with no readable report is never changed.",
+        },
+        {
+                .name = "LogFacility",
+                .type = TLSRPT_OPT_ENUM,
+                .def = "mail",
+                .words = facility_words,
+                .offset = F(log_facility),
+                .summary = "syslog facility: `mail`, `daemon`, `user`, `local0`..`local7`",
+                .descr = "The syslog facility: mail, daemon, user or local0 to local7.",
+        },
+        {
+                .name = "LogFormat",
+                .type = TLSRPT_OPT_ENUM,
+                .def = "kv",
+                .words = format_words,
+                .offset = F(log_format),
+                .summary =
+                        "`kv` (log format v1) or `json` (one JSON object per event behind `@cee:`)",
+                .descr =
+                        "kv writes log format v1 lines (QUEUEID: event key=value ...); json writes each event as one JSON object behind an @cee: cookie, for rsyslog mmjsonparse and syslog-ng json-parser. It also selects the output of -t.",
+        },
+        {
+                .name = "MaxMessageSize",
+                .type = TLSRPT_OPT_SIZE,
+                .def = "25M",
+                .min = KIB,
+                .max = GIB,
+                .offset = F(max_message_size),
+                .summary = "bytes of a report message examined",
+                .descr =
+                        "Bytes of a report message that are examined; past them the message gives an error line and is delivered untouched.",
+        },
+        {
+                .name = "MaxReportSize",
+                .type = TLSRPT_OPT_SIZE,
+                .def = "20M",
+                .min = KIB,
+                .max = GIB,
+                .offset = F(max_report_size),
+                .summary = "largest report after decoding and decompression",
+                .descr =
+                        "The largest report after transfer decoding and decompression; a larger one (a gzip bomb) gives an error line. It also bounds the reports of one message together, and each report's JSON tree may take at most 4 times this much memory (a report whose tree would take more gives an error line).",
+        },
+        {
+                .name = "MemoryBudget",
+                .type = TLSRPT_OPT_SIZE,
+                .def = "512M",
+                .min = MIB,
+                .max = 1024 * GIB,
+                .offset = F(memory_budget),
+                .summary =
+                        "report text and JSON trees of all messages read at once; past it a report mail gets a temporary failure (451) and is retried",
+                .descr =
+                        "The memory all messages being read at once may hold for report text and JSON trees together; one report takes up to 5 times MaxReportSize (its text and a tree of at most 4 times that), so MemoryBudget must be at least that much. A report message that would pass the budget is answered with a temporary failure (451 4.3.2) and an error line, and its sender tries again later; nothing is lost.",
+        },
+        {
+                .name = "MaxFailureLines",
+                .type = TLSRPT_OPT_INT,
+                .def = "50",
+                .max = 100000,
+                .offset = F(max_failure_lines),
+                .summary = "failure lines per message; the rest go into one `failure-omitted` line",
+                .descr =
+                        "How many failure lines are logged per message, over all its reports (each report those with the most failed sessions first); the rest are summed up in one failure-omitted line.",
+        },
+        {
+                .name = "MaxPolicyLines",
+                .type = TLSRPT_OPT_INT,
+                .def = "100",
+                .max = 4000,
+                .offset = F(max_policy_lines),
+                .summary = "policy lines per report; the rest go into one `policy-omitted` line",
+                .descr =
+                        "How many policy lines are logged per report, those with the most failed sessions first; the rest are summed up in one policy-omitted line (their failure details are not logged).",
+        },
+        {
+                .name = "MaxMimeDepth",
+                .type = TLSRPT_OPT_INT,
+                .def = "16",
+                .min = 1,
+                .max = 100,
+                .offset = F(max_mime_depth),
+                .summary = "deepest multipart nesting followed",
+                .descr = "The deepest multipart nesting followed.",
+        },
+        {
+                .name = "MaxParts",
+                .type = TLSRPT_OPT_INT,
+                .def = "256",
+                .min = 1,
+                .max = 100000,
+                .offset = F(max_parts),
+                .summary = "MIME parts examined per message",
+                .descr = "The most MIME parts examined in one message.",
+        },
+        {
+                .name = "UserID",
+                .type = TLSRPT_OPT_STRING,
+                .def = "",
+                .example = "tlsrpt-milter:postfix",
+                .offset = F(user_id),
+                .check = check_user,
+                .summary = "`user` or `user:group` to run as after opening the socket",
+                .descr =
+                        "The user, or user:group, to run as once the socket is open and the pid file written; only used when started as root. Without a group, the user's primary group. Not set: the milter keeps the user it was started as (a systemd unit sets User= instead).",
+        },
+        {
+                .name = "PidFile",
+                .type = TLSRPT_OPT_STRING,
+                .def = "",
+                .example = "/run/tlsrpt-milter/tlsrpt-milter.pid",
+                .offset = F(pid_file),
+                .check = check_path,
+                .summary = "pid file, removed at exit",
+                .descr =
+                        "A file to write the process ID to at start-up; it is removed at exit. Not set: no pid file.",
+        },
+        {
+                .name = "UMask",
+                .type = TLSRPT_OPT_OCTAL,
+                .def = "007",
+                .max = 0777,
+                .offset = F(umask),
+                .summary = "mode mask of the Unix socket (007 gives 0660)",
+                .descr =
+                        "The mode mask, in octal, of the Unix-domain socket. 007 gives mode 0660: the socket's owner and group can connect, so run as UserID tlsrpt-milter:postfix or add the postfix user to the milter's group. 000 lets every local user connect.",
+        },
+        {
+                .name = "TrustedAuthservIDs",
+                .type = TLSRPT_OPT_LIST,
+                .def = "",
+                .example = "mx.example.com",
+                .offset = F(trusted_authserv_ids),
+                .check = check_name,
+                .entries = "names",
+                .summary =
+                        "authserv-ids whose `Authentication-Results` are believed (see [doc/dkim.md](doc/dkim.md)); when not set, the MTA's host name",
+                .descr =
+                        "The authserv-ids (RFC 8601) whose Authentication-Results header fields are believed: those written by the DKIM verifier that runs before this milter (OpenDKIM AuthservID, rspamd, ...). Fields with any other authserv-id are ignored, since a sender can write them. Not set: the MTA's own host name (macro j; -t mode and an MTA that does not send it: the system host name).",
+        },
+        {
+                .name = "RequireDKIM",
+                .type = TLSRPT_OPT_BOOL,
+                .def = "no",
+                .offset = F(require_dkim),
+                .summary =
+                        "`yes` (recommended with a DKIM verifier in front): a report without a trusted `dkim=pass` of its submitter gives only an `ignored` line and is never diverted",
+                .descr =
+                        "RFC 8460 says a report sent by mail must carry a valid DKIM signature of the reporting domain and that one without must be ignored. yes (recommended once a DKIM verifier runs before this milter) does that: a report without a trusted dkim=pass for its TLS-Report-Submitter domain gives one ignored line, no policy or failure lines, and is never diverted. no logs every report and says dkim=pass, fail or none on its report line.",
+        },
+        {
+                .name = "ReportDomains",
+                .type = TLSRPT_OPT_LIST,
+                .def = "",
+                .example = "example.com",
+                .offset = F(report_domains),
+                .check = check_name,
+                .entries = "names",
+                .summary =
+                        "your policy domains; a report about none of them gives only an `ignored` line and is never diverted; when not set, all",
+                .descr =
+                        "The policy domains reports are expected for. A report none of whose policy domains is one of these (or a sub-domain of one) gives one ignored line and is never diverted. Not set: every report is accepted.",
+        },
+        {
+                .name = "MXHosts",
+                .type = TLSRPT_OPT_LIST,
+                .def = "",
+                .example = "mx1.example.com",
+                .offset = F(mx_hosts),
+                .check = check_name,
+                .entries = "names",
+                .summary =
+                        "our MX host names, exactly: a DANE report whose policy domain is one of them is accepted under `ReportDomains` and shown per host by `tlsrpt-lookout`",
+                .descr =
+                        "Our MX host names, exactly (not their sub-domains). A sender that does DANE finds the TLSA records under the MX host's own name (_25._tcp.MXHOST), and some such senders write that name as the policy domain of their report. When ReportDomains is set, a report whose policy domain is one of these is accepted as well; tlsrpt-lookout shows these hosts in a section of their own. Not set: only ReportDomains decide.",
+        },
+        {
+                .name = "StateFile",
+                .type = TLSRPT_OPT_STRING,
+                .def = "",
+                .example = "/var/lib/tlsrpt-milter/state",
+                .offset = F(state_file),
+                .check = check_path,
+                .summary =
+                        "remember logged reports (sender's DKIM or submitter domain, report-id, date range); a repeat gives `ignored reason=duplicate`",
+                .descr =
+                        "A file where the milter remembers which reports it has logged, by sender (the DKIM-authenticated domain, else the claimed submitter domain), report-id and date range, for DuplicateWindow; a report seen again from the same sender gives one ignored reason=duplicate line and is diverted like a new one. The directory must be writable by the milter's user. A missing or damaged file is rebuilt, never fatal. Not set: duplicates are logged again.",
+        },
+        {
+                .name = "DuplicateWindow",
+                .type = TLSRPT_OPT_TIME,
+                .def = "7d",
+                .min = 60,
+                .max = 366ULL * 24 * 3600,
+                .offset = F(duplicate_window),
+                .summary = "how long `StateFile` remembers a report (`s`, `m`, `h`, `d`, `w`)",
+                .descr =
+                        "How long a logged report is remembered in StateFile: a number of seconds or a number followed by s, m, h, d or w.",
+        },
+        {
+                .name = "Background",
+                .type = TLSRPT_OPT_BOOL,
+                .def = "yes",
+                .offset = F(background),
+                .summary = "detach (`-f` overrides)",
+                .descr =
+                        "Detach and run in the background. The -f option overrides it; systemd and other supervisors use -f.",
+        },
 };
 
 #define NOPTIONS (sizeof(options) / sizeof(options[0]))
@@ -183,34 +346,26 @@ static const struct
 /* check_socket - a libmilter socket specification */
 static int check_socket(const char *v, char *err, size_t errlen)
 {
-	static const char *const prefixes[] = {"unix:", "local:", "inet:", "inet6:"};
-	size_t i, n;
+	enum tlsrpt_sock_kind kind;
+	const char *rest;
 
-	if (v[0] == '/') {
-		return 0;
+	if (tlsrpt_sockspec_split(v, &kind, &rest) < 0) {
+		tlsrpt_errbuf_set(
+		        err, errlen,
+		        "\"%.200s\" is not a socket (unix:/path, local:/path, inet:PORT@HOST, inet6:PORT@HOST)",
+		        v);
+		return -1;
 	}
-	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
-		n = strlen(prefixes[i]);
-		if (strncasecmp(v, prefixes[i], n) != 0) {
-			continue;
-		}
-		if (i < 2 && v[n] != '/') {
-			tlsrpt_errbuf_set(err, errlen,
-			                  "\"%.200s\": the socket path must be absolute", v);
-			return -1;
-		}
-		if (i >= 2 && (v[n] < '0' || v[n] > '9')) {
-			tlsrpt_errbuf_set(err, errlen, "\"%.200s\": expected %sPORT or %sPORT@HOST",
-			                  v, prefixes[i], prefixes[i]);
-			return -1;
-		}
-		return 0;
+	if (kind == TLSRPT_SOCK_UNIX && rest[0] != '/') {
+		tlsrpt_errbuf_set(err, errlen, "\"%.200s\": the socket path must be absolute", v);
+		return -1;
 	}
-	tlsrpt_errbuf_set(
-	        err, errlen,
-	        "\"%.200s\" is not a socket (unix:/path, local:/path, inet:PORT@HOST, inet6:PORT@HOST)",
-	        v);
-	return -1;
+	if (kind != TLSRPT_SOCK_UNIX && (rest[0] < '0' || rest[0] > '9')) {
+		tlsrpt_errbuf_set(err, errlen, "\"%.200s\": expected %sPORT or %sPORT@HOST", v,
+		                  tlsrpt_sockspec_prefix(kind), tlsrpt_sockspec_prefix(kind));
+		return -1;
+	}
+	return 0;
 }
 
 /* check_report_address - local@domain or local@ */
@@ -778,10 +933,7 @@ int tlsrpt_conf_load_fp(struct tlsrpt_conf *cfg, FILE *fp, const char *name, cha
 		}
 	}
 	if (ferror(fp)) {
-		char es[128];
-
-		tlsrpt_errbuf_errno(errno, es, sizeof(es));
-		tlsrpt_errbuf_set(err, errlen, "%s: read error: %s", name, es);
+		tlsrpt_errbuf_set_errno(err, errlen, errno, "%s: read error", name);
 		return -1;
 	}
 	return 0;
@@ -794,10 +946,7 @@ int tlsrpt_conf_load(struct tlsrpt_conf *cfg, const char *path, char *err, size_
 	int rc;
 
 	if (fp == NULL) {
-		char es[128];
-
-		tlsrpt_errbuf_errno(errno, es, sizeof(es));
-		tlsrpt_errbuf_set(err, errlen, "%s: cannot open: %s", path, es);
+		tlsrpt_errbuf_set_errno(err, errlen, errno, "%s: cannot open", path);
 		return -1;
 	}
 	rc = tlsrpt_conf_load_fp(cfg, fp, path, err, errlen);
@@ -910,4 +1059,13 @@ const char *tlsrpt_conf_action_name(int action)
 		return "unknown";
 	}
 	return action_words[action];
+}
+
+/* tlsrpt_conf_syslog_facility - the LOG_* facility of a LogFacility value */
+int tlsrpt_conf_syslog_facility(int facility)
+{
+	if (facility < 0 || facility >= (int)(sizeof(facility_codes) / sizeof(facility_codes[0]))) {
+		return LOG_MAIL;
+	}
+	return facility_codes[facility];
 }

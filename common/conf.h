@@ -112,6 +112,8 @@ struct tlsrpt_conf {
 	unsigned *line; /* per table entry: the line that set it, 0 = default */
 };
 
+/* one row of the option table (conf.c writes each row with designated initializers:
+   a field not named is 0 or NULL) */
 struct tlsrpt_option {
 	const char *name;
 	enum tlsrpt_opt_type type;
@@ -190,6 +192,12 @@ void tlsrpt_conf_format_number(const struct tlsrpt_option *o, unsigned long long
 
 /* tlsrpt_conf_action_name - "deliver", "discard", "hold", "redirect" */
 const char *tlsrpt_conf_action_name(int action);
+
+/*
+ * tlsrpt_conf_syslog_facility - the syslog LOG_* facility of a LogFacility
+ * value (enum tlsrpt_facility), for openlog; LOG_MAIL when out of range
+ */
+int tlsrpt_conf_syslog_facility(int facility);
 
 /* tlsrpt_conf_free - release cfg; accepts NULL */
 void tlsrpt_conf_free(struct tlsrpt_conf *cfg);

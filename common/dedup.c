@@ -297,7 +297,6 @@ static int compact(struct tlsrpt_dedup *d, char *err, size_t errlen)
 /* append - one entry at the end of the file, fsync'ed; -1 with err */
 static int append(struct tlsrpt_dedup *d, const struct entry *en, char *err, size_t errlen)
 {
-	char eb[128];
 	FILE *fp;
 	int fd, e;
 
@@ -329,8 +328,7 @@ static int append(struct tlsrpt_dedup *d, const struct entry *en, char *err, siz
 	return 0;
 
 fail:
-	tlsrpt_errbuf_errno(e, eb, sizeof(eb));
-	tlsrpt_errbuf_set(err, errlen, "state file %s: %s", d->path, eb);
+	tlsrpt_errbuf_set_errno(err, errlen, e, "state file %s", d->path);
 	d->rewrite = 1; /* a partial line may be there now */
 	return -1;
 }
@@ -476,7 +474,6 @@ struct tlsrpt_dedup *tlsrpt_dedup_open(const char *path, long window_seconds, si
 {
 	struct tlsrpt_dedup *d;
 	size_t plen, bad = 0;
-	char eb[128];
 	FILE *fp;
 	int rc = 0;
 
@@ -539,8 +536,7 @@ struct tlsrpt_dedup *tlsrpt_dedup_open(const char *path, long window_seconds, si
 		return NULL;
 	}
 	if (rc != 0) {
-		tlsrpt_errbuf_errno(rc, eb, sizeof(eb));
-		tlsrpt_errbuf_set(err, errlen, "state file %s: %s", path, eb);
+		tlsrpt_errbuf_set_errno(err, errlen, rc, "state file %s", path);
 		d->rewrite = 1;
 		if (note != NULL) {
 			*note = 1;

@@ -173,8 +173,8 @@ static int is_bare(const unsigned char *v, size_t len)
 	return 1;
 }
 
-/* code_point - the code point of the valid step-byte UTF-8 sequence at s */
-static unsigned long code_point(const unsigned char *s, size_t step)
+/* tlsrpt_utf8_code_point - the code point of the valid step-byte UTF-8 sequence at s */
+unsigned long tlsrpt_utf8_code_point(const unsigned char *s, size_t step)
 {
 	unsigned long cp;
 	size_t k;
@@ -217,7 +217,7 @@ static size_t escape_kv(const char *v, size_t len, int docut, char *out, size_t 
 	wr_putc(&w, '"');
 	for (i = 0; i < keep; i += step) {
 		step = tlsrpt_utf8_seqlen(u + i, keep - i);
-		if (step > 1 && !tlsrpt_escape_hidden(code_point(u + i, step))) {
+		if (step > 1 && !tlsrpt_escape_hidden(tlsrpt_utf8_code_point(u + i, step))) {
 			for (k = 0; k < step; k++) {
 				wr_putc(&w, (char)u[i + k]);
 			}
@@ -258,7 +258,7 @@ static size_t escape_json(const char *v, size_t len, int docut, char *out, size_
 	for (i = 0; i < keep; i += step) {
 		step = tlsrpt_utf8_seqlen(u + i, keep - i);
 		if (step > 1) {
-			unsigned long cp = code_point(u + i, step);
+			unsigned long cp = tlsrpt_utf8_code_point(u + i, step);
 
 			if (tlsrpt_escape_hidden(cp)) {
 				wr_puts(&w, "\\u");

@@ -37,6 +37,12 @@ size_t tlsrpt_escape_json_nocut(const char *v, size_t len, char *out, size_t out
 size_t tlsrpt_utf8_seqlen(const unsigned char *s, size_t n);
 
 /*
+ * tlsrpt_utf8_code_point - the code point of the step-byte sequence at s,
+ * which tlsrpt_utf8_seqlen found valid (step 1: the byte itself)
+ */
+unsigned long tlsrpt_utf8_code_point(const unsigned char *s, size_t step);
+
+/*
  * tlsrpt_escape_hidden - is code point cp one the escapers never write raw
  * (U+0080-U+009F, U+061C, U+200E, U+200F, U+2028-U+202E, U+2066-U+2069)?
  */

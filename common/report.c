@@ -32,7 +32,10 @@
  * (2^53 + 1 would round to 2^53).  To find a number's digits, the number
  * nodes are paired in document order with the number tokens of the text
  * after parsing, and valueint (unused otherwise) is set to the token's
- * byte offset.
+ * byte offset.  These checks cost little next to cJSON's own parse: the
+ * text is read once more only between strings (each string is stepped
+ * over with memchr for its closing quote), and NULs and escapes are found
+ * with memchr over the whole text (doc/performance.md).
  *
  * Rules (what real senders send, see tests/unit/test_report.c):
  *   - a string field of another JSON type (null, number, ...) is absent;
@@ -116,10 +119,16 @@ static void install_hooks(void)
 	cJSON_InitHooks(&h);
 }
 
+/* is - whether node v is present and of cJSON type t (cJSON_IsString & co., inlined) */
+static inline int is(const cJSON *v, int t)
+{
+	return v != NULL && (v->type & 0xFF) == t;
+}
+
 /* str - the string of node v, or NULL when v is absent or not a string */
 static char *str(const cJSON *v)
 {
-	return cJSON_IsString(v) ? v->valuestring : NULL;
+	return is(v, cJSON_String) ? v->valuestring : NULL;
 }
 
 /* digits_value - the JSON number token at t as a count; 0 ok, -1 not an integer in 0..2^53 */
@@ -203,7 +212,7 @@ static int count(const struct ctx *c, const cJSON *v, const char *key, uint64_t 
 	if (v == NULL) {
 		return 0;
 	}
-	if (!cJSON_IsNumber(v) || v->valueint < 0 || (size_t)v->valueint >= c->len ||
+	if (!is(v, cJSON_Number) || v->valueint < 0 || (size_t)v->valueint >= c->len ||
 	    digits_value(c->text + v->valueint, c->text + c->len, out) < 0) {
 		*out = 0;
 		tlsrpt_errbuf_set(c->err, c->errlen, "%s is not a non-negative integer", key);
@@ -223,7 +232,7 @@ static int pick(const struct ctx *c, const cJSON *o, const char *const *names, s
 	for (i = 0; i < n; i++) {
 		m[i] = NULL;
 	}
-	if (!cJSON_IsObject(o)) {
+	if (!is(o, cJSON_Object)) {
 		return 0;
 	}
 	for (e = o->child; e != NULL; e = e->next) {
@@ -273,16 +282,16 @@ static int joinstr(struct tlsrpt_arena *a, const cJSON *v, char **out)
 	char *s;
 
 	*out = NULL;
-	if (cJSON_IsString(v)) {
+	if (is(v, cJSON_String)) {
 		*out = v->valuestring;
 		return 0;
 	}
-	if (!cJSON_IsArray(v)) {
+	if (!is(v, cJSON_Array)) {
 		return 0;
 	}
 	cJSON_ArrayForEach(e, v)
 	{
-		if (cJSON_IsString(e) && e->valuestring != NULL) {
+		if (is(e, cJSON_String) && e->valuestring != NULL) {
 			len += strlen(e->valuestring) + 1;
 			n++;
 		}
@@ -297,7 +306,7 @@ static int joinstr(struct tlsrpt_arena *a, const cJSON *v, char **out)
 	len = 0;
 	cJSON_ArrayForEach(e, v)
 	{
-		if (cJSON_IsString(e) && e->valuestring != NULL) {
+		if (is(e, cJSON_String) && e->valuestring != NULL) {
 			size_t l = strlen(e->valuestring);
 
 			if (len > 0) {
@@ -320,12 +329,12 @@ static int strlist(struct tlsrpt_arena *a, const cJSON *v, char ***out, size_t *
 
 	*out = NULL;
 	*n = 0;
-	if (cJSON_IsString(v) && v->valuestring != NULL) {
+	if (is(v, cJSON_String) && v->valuestring != NULL) {
 		cnt = 1;
-	} else if (cJSON_IsArray(v)) {
+	} else if (is(v, cJSON_Array)) {
 		cJSON_ArrayForEach(e, v)
 		{
-			cnt += cJSON_IsString(e) && e->valuestring != NULL;
+			cnt += is(e, cJSON_String) && e->valuestring != NULL;
 		}
 	}
 	if (cnt == 0) {
@@ -335,14 +344,14 @@ static int strlist(struct tlsrpt_arena *a, const cJSON *v, char ***out, size_t *
 	if (*out == NULL) {
 		return -1;
 	}
-	if (cJSON_IsString(v)) {
+	if (is(v, cJSON_String)) {
 		(*out)[0] = v->valuestring;
 		*n = 1;
 		return 0;
 	}
 	cJSON_ArrayForEach(e, v)
 	{
-		if (cJSON_IsString(e) && e->valuestring != NULL) {
+		if (is(e, cJSON_String) && e->valuestring != NULL) {
 			(*out)[(*n)++] = e->valuestring;
 		}
 	}
@@ -429,12 +438,12 @@ static int parse_policy(const struct ctx *c, const cJSON *o, struct tlsrpt_polic
 		return -1;
 	}
 	fd = em[E_FAILURE_DETAILS];
-	if (!cJSON_IsArray(fd)) {
+	if (!is(fd, cJSON_Array)) {
 		return 0;
 	}
 	cJSON_ArrayForEach(e, fd)
 	{
-		n += cJSON_IsObject(e);
+		n += is(e, cJSON_Object);
 	}
 	if (n == 0) {
 		return 0;
@@ -445,7 +454,7 @@ static int parse_policy(const struct ctx *c, const cJSON *o, struct tlsrpt_polic
 	}
 	cJSON_ArrayForEach(e, fd)
 	{
-		if (!cJSON_IsObject(e)) {
+		if (!is(e, cJSON_Object)) {
 			continue;
 		}
 		if (parse_failure(c, e, &p->failure_details[p->nfailure_details++]) < 0) {
@@ -462,7 +471,7 @@ static int parse_report(const struct ctx *c, const cJSON *root, struct tlsrpt_re
 	const cJSON *e, *pols;
 	size_t n = 0;
 
-	if (!cJSON_IsObject(root)) {
+	if (!is(root, cJSON_Object)) {
 		tlsrpt_errbuf_set(c->err, c->errlen, "report is not a JSON object");
 		return -1;
 	}
@@ -480,14 +489,14 @@ static int parse_report(const struct ctx *c, const cJSON *root, struct tlsrpt_re
 		tlsrpt_errbuf_set(c->err, c->errlen, "no policies array");
 		return -1;
 	}
-	if (!cJSON_IsArray(pols)) {
+	if (!is(pols, cJSON_Array)) {
 		tlsrpt_errbuf_set(c->err, c->errlen, "policies is not an array");
 		return -1;
 	}
 	/* every entry an object before any storage is allocated for them */
 	cJSON_ArrayForEach(e, pols)
 	{
-		if (!cJSON_IsObject(e)) {
+		if (!is(e, cJSON_Object)) {
 			tlsrpt_errbuf_set(c->err, c->errlen, "policy entry is not a JSON object");
 			return -1;
 		}
@@ -515,41 +524,78 @@ struct numscan {
 	size_t len, pos;
 };
 
+/*
+ * string_end - offset just past the string whose contents start at i (after
+ * its opening quote), or len.  The closing quote is found with memchr: a
+ * quote is the end unless an odd run of backslashes stands before it (each
+ * backslash of the run lies in this string, as the opening quote bounds it).
+ * After an escaped quote the rest of the string is read byte by byte, each
+ * escape stepped over, so that a string of many \" costs no memchr each.
+ */
+static size_t string_end(const char *t, size_t i, size_t len)
+{
+	const char *q = i < len ? memchr(t + i, '"', len - i) : NULL;
+	size_t k, b;
+
+	if (q == NULL) {
+		return len;
+	}
+	k = (size_t)(q - t);
+	for (b = k; b > i && t[b - 1] == '\\'; b--) {
+	}
+	if ((k - b) % 2 == 0) {
+		return k + 1;
+	}
+	for (i = k + 1; i < len && t[i] != '"'; i++) {
+		i += t[i] == '\\';
+	}
+	return i < len ? i + 1 : len;
+}
+
+/* what starts a token the number cursor stops at, by byte: a string or a number */
+enum { TOK_NONE, TOK_STRING, TOK_NUMBER };
+static const unsigned char tok_start[256] = {
+        ['"'] = TOK_STRING, ['-'] = TOK_NUMBER, ['0'] = TOK_NUMBER, ['1'] = TOK_NUMBER,
+        ['2'] = TOK_NUMBER, ['3'] = TOK_NUMBER, ['4'] = TOK_NUMBER, ['5'] = TOK_NUMBER,
+        ['6'] = TOK_NUMBER, ['7'] = TOK_NUMBER, ['8'] = TOK_NUMBER, ['9'] = TOK_NUMBER,
+};
+
 /* next_number - offset of the next number token, or len when there is none */
 static size_t next_number(struct numscan *s)
 {
 	const char *t = s->t;
-	size_t i = s->pos;
+	size_t i = s->pos, len = s->len;
 
-	while (i < s->len) {
-		if (t[i] == '"') {
-			for (i++; i < s->len && t[i] != '"'; i++) {
-				i += t[i] == '\\';
-			}
-			i++;
-		} else if (t[i] == '-' || (t[i] >= '0' && t[i] <= '9')) {
+	while (i < len) {
+		switch (tok_start[(unsigned char)t[i]]) {
+		case TOK_STRING:
+			i = string_end(t, i + 1, len);
+			break;
+		case TOK_NUMBER: {
 			size_t at = i;
 
-			while (i < s->len &&
+			while (i < len &&
 			       (t[i] == '-' || t[i] == '+' || t[i] == '.' || t[i] == 'e' ||
-			        t[i] == 'E' || (t[i] >= '0' && t[i] <= '9'))) {
+			        t[i] == 'E' || (unsigned)(t[i] - '0') < 10)) {
 				i++;
 			}
 			s->pos = i;
 			return at;
-		} else {
+		}
+		default:
 			i++;
+			break;
 		}
 	}
-	s->pos = s->len;
-	return s->len;
+	s->pos = len;
+	return len;
 }
 
 /* mark_numbers - set each number node's valueint to its token's offset (-1: not found) */
 static void mark_numbers(cJSON *v, struct numscan *s)
 {
 	for (; v != NULL; v = v->next) {
-		if (cJSON_IsNumber(v)) {
+		if (is(v, cJSON_Number)) {
 			size_t at = next_number(s);
 
 			v->valueint = at < s->len && at <= 0x7fffffff ? (int)at : -1;
@@ -559,28 +605,36 @@ static void mark_numbers(cJSON *v, struct numscan *s)
 	}
 }
 
-/* find_nul - offset of the first NUL inside a string (raw or \u0000), or len when none */
+/*
+ * find_nul - offset of the first NUL in a string (raw, or escaped \u0000), or
+ * len when none.  Only for a text cJSON parsed, up to white space after its
+ * value: every backslash then lies in a string and the first one found opens
+ * an escape, so the escapes are found from one to the next (the next 16
+ * bytes read one by one, then memchr), and a raw NUL (cJSON takes one
+ * between tokens as white space) by memchr alone.
+ */
 static size_t find_nul(const char *t, size_t len)
 {
-	size_t i;
-	int in = 0;
+	const char *z = memchr(t, '\0', len), *b;
+	size_t end = z != NULL ? (size_t)(z - t) : len, i = 0, stop;
 
-	for (i = 0; i < len; i++) {
-		if (t[i] == '\0') {
+	while (i < end) {
+		if (t[i] != '\\') {
+			for (stop = end - i > 16 ? i + 16 : end; i < stop && t[i] != '\\'; i++) {
+			}
+			if (i == stop) {
+				if (i == end || (b = memchr(t + i, '\\', end - i)) == NULL) {
+					break;
+				}
+				i = (size_t)(b - t);
+			}
+		}
+		if (i + 5 < len && t[i + 1] == 'u' && memcmp(t + i + 2, "0000", 4) == 0) {
 			return i;
 		}
-		if (!in) {
-			in = t[i] == '"';
-		} else if (t[i] == '"') {
-			in = 0;
-		} else if (t[i] == '\\' && i + 1 < len) {
-			if (t[i + 1] == 'u' && i + 5 < len && memcmp(t + i + 2, "0000", 4) == 0) {
-				return i;
-			}
-			i++;
-		}
+		i += 2;
 	}
-	return len;
+	return end;
 }
 
 /* check_text - what the tree hides: data after the value, a NUL in a string; 0 ok, -1 (err) */

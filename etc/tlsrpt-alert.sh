@@ -13,14 +13,15 @@
 # See doc/alerting.md.
 #
 # The events are, by default, those of the stateful alert mode
-# (tlsrpt-lookout --alert, run by tlsrpt-lookout-alert.timer): problem, recovered
-# and silent, plus the milter's error lines; with the snippets' per-line
+# (tlsrpt-lookout --alert, run by tlsrpt-lookout-alert.timer): problem, recovered,
+# silent and others, plus the milter's error lines; with the snippets' per-line
 # option also every failure and failure-omitted line.  The subject names
 # the event, the policy domain, the result type or reporter, and the host;
 # the body is the line itself, then for a problem or recovered event what
 # the result type means and its usual fix (tlsrpt-lookout --explain), and
 # for problem, recovered and silent the digest's summary of the domain
-# over the last 7 days, read from the logs named by -l (default
+# over the last 7 days (with, when the logs hold Postfix's smtpd lines,
+# whether each failure reached our MX), read from the logs named by -l (default
 # /var/log/mail.log.1 /var/log/mail.log, those that exist and are
 # readable).  -d names the tlsrpt-lookout program (default
 # /usr/bin/tlsrpt-lookout); without it the mail has the line alone.
@@ -71,7 +72,7 @@ event() {
     case $1 in
     *'"event":"'*) field "$1" event ;;
     *) printf '%s\n' "$1" |
-        sed -n -E 's/^[^"]*: (failure-omitted|failure|error|problem|recovered|silent) .*/\1/p' ;;
+        sed -n -E 's/^[^"]*: (failure-omitted|failure|error|problem|recovered|silent|others) .*/\1/p' ;;
     esac
 }
 
@@ -101,7 +102,8 @@ summary() {
     done
     [ "$n" -gt 0 ] || return 0
     text=$("$digest" --days 7 "$@" 2>/dev/null |
-        awk -v d="== $dom:" 'index($0, d) == 1 { on = 1 } on && $0 == "" { exit } on { print }')
+        awk -v d="== $dom:" -v v="== $dom (" \
+            'index($0, d) == 1 || index($0, v) == 1 { on = 1 } on && $0 == "" { exit } on { print }')
     [ -n "$text" ] && printf '\nThe 7 days of %s up to the event (tlsrpt-lookout)\n\n%s\n' "$dom" "$text"
     return 0
 }
@@ -116,6 +118,7 @@ while IFS= read -r line || [ -n "$line" ]; do
     case $ev in
     problem | recovered) subject="TLS-RPT $ev for $dom: ${rt:-unknown} on $host" ;;
     silent) subject="TLS-RPT silent: ${who:+$who for }$dom on $host" ;;
+    others) subject="TLS-RPT: events about domains not ours, summed up, on $host" ;;
     *) subject="TLS-RPT ${ev:-alert}${dom:+ for $dom} on $host" ;;
     esac
     {

@@ -3,21 +3,27 @@
  *
  * The state is a few fixed arrays searched linearly: a site has a handful
  * of domains, reporters and open problems, and a run sees the lines of a
- * few minutes.  Names read from the log are kept with control characters,
+ * few minutes.  Each array holds two pools (alert.h), told apart by a flag
+ * of the entry (expected, ours, known) and each with its own count bound;
+ * an array is as long as both bounds together, so a pool below its bound
+ * always finds a free slot, and only a full pool reuses one of its own.
+ * Names read from the log are kept with control characters,
  * tab and comma turned into '?', so the state file stays one entry per
  * line and a reporter list stays comma-separated.
  */
 #include "config.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "alert.h"
 #include "ascii.h"
-#include "cursor.h"
 #include "calendar.h"
+#include "cursor.h"
 #include "errbuf.h"
+#include "strcopy.h"
 #include "logline.h"
 
 #define PEND_DOMAINS 8
@@ -43,7 +49,8 @@ struct pending {
 	unsigned long seq;
 	char host[TLSRPT_ALERT_NAME], prefix[TLSRPT_ALERT_NAME], rid[TLSRPT_ALERT_NAME];
 	char reporter[TLSRPT_ALERT_NAME];
-	int auth; /* the reporter is DKIM-authenticated */
+	int auth;               /* reporter authenticated by DKIM */
+	unsigned long long msg; /* the message: a hash of host and prefix */
 	long day;
 	struct pdom dom[PEND_DOMAINS];
 	size_t ndom;
@@ -69,6 +76,7 @@ struct tlsrpt_alert {
 	struct tlsrpt_cursor *cur; /* the caller's, for reports read from files; may be NULL */
 	struct tlsrpt_alert_event ev[TLSRPT_ALERT_MAX_EVENTS];
 	size_t nev;
+	unsigned long long forgotten; /* entries of others forgotten for room since the last run */
 };
 
 /*
@@ -98,30 +106,15 @@ const char *tlsrpt_alert_name(enum tlsrpt_alert_kind k)
 		return "recovered";
 	case TLSRPT_ALERT_SILENT:
 		return "silent";
+	case TLSRPT_ALERT_OTHERS:
+		return "others";
 	}
 	return "unknown";
 }
 
-/* put - bounded copy with control characters, tab and comma as '?'; lower-cased when asked */
-static void put(char *dst, size_t size, const char *src, int lower)
-{
-	size_t i;
-
-	if (src == NULL) {
-		src = "";
-	}
-	for (i = 0; i + 1 < size && src[i] != '\0'; i++) {
-		unsigned char ch = (unsigned char)src[i];
-
-		dst[i] = ch < 0x20 || ch == 0x7f || ch == ',' ? '?'
-		         : lower                              ? tlsrpt_lower(ch)
-		                                              : (char)ch;
-	}
-	dst[i] = '\0';
-}
-
-#define PUT(dst, src) put((dst), sizeof(dst), (src), 0)
-#define PUTLOW(dst, src) put((dst), sizeof(dst), (src), 1)
+/* PUT, PUTLOW - bounded copy with control characters, tab and comma as '?'; lower-cased */
+#define PUT(dst, src) TLSRPT_STRCOPY(dst, src, TLSRPT_COPY_FIELD)
+#define PUTLOW(dst, src) TLSRPT_STRCOPY(dst, src, TLSRPT_COPY_FIELD | TLSRPT_COPY_LOWER)
 
 /* tlsrpt_alert_new - an empty machine */
 struct tlsrpt_alert *tlsrpt_alert_new(const struct tlsrpt_alert_conf *c, struct tlsrpt_cursor *cur,
@@ -174,107 +167,275 @@ static struct tlsrpt_alert_problem *prob_find(struct tlsrpt_alert *a, const char
 	return NULL;
 }
 
-/* prob_new - a fresh problem entry; the one failing longest ago is reused when full */
-static struct tlsrpt_alert_problem *prob_new(struct tlsrpt_alert *a)
+/* dom_find - the entry of a domain; NULL when none */
+static struct tlsrpt_alert_domain *dom_find(struct tlsrpt_alert *a, const char *name)
 {
-	struct tlsrpt_alert_problem *old = &a->prob[0];
 	size_t i;
 
-	for (i = 0; i < TLSRPT_ALERT_MAX_PROBLEMS; i++) {
-		if (!a->prob[i].used) {
-			old = &a->prob[i];
-			break;
-		}
-		if (a->prob[i].last_fail < old->last_fail) {
-			old = &a->prob[i];
+	for (i = 0; i < TLSRPT_ALERT_MAX_DOMAINS; i++) {
+		if (a->dom[i].used && strcmp(a->dom[i].name, name) == 0) {
+			return &a->dom[i];
 		}
 	}
-	memset(old, 0, sizeof(*old));
-	old->used = 1;
-	return old;
+	return NULL;
 }
 
-/* rep_get - the entry of (domain, reporter); created (oldest reused) when absent */
-static struct tlsrpt_alert_reporter *rep_get(struct tlsrpt_alert *a, const char *domain,
-                                             const char *id)
+/* ours - 1 when the domain is one of ours */
+static int ours(struct tlsrpt_alert *a, const char *domain)
 {
-	struct tlsrpt_alert_reporter *old = &a->rep[0], *fr = NULL;
+	const struct tlsrpt_alert_domain *d = dom_find(a, domain);
+
+	return d != NULL && d->expected;
+}
+
+/*
+ * POOL_SLOT - into out, a slot for a new entry of one pool of the table tab
+ * (n entries of type T): a free one while the pool has fewer than cap
+ * entries, else the pool's oldest (by age(), smallest first), which is
+ * forgotten and counted in forgot.  in_pool() says whether a used slot is
+ * in the pool.  NULL when the pool is empty and full (cap 0).  A macro, as
+ * the three tables have three entry types.
+ */
+#define POOL_SLOT(out, T, tab, n, cap, in_pool, age, forgot)                                       \
+	do {                                                                                       \
+		T *fr_ = NULL, *old_ = NULL;                                                       \
+		size_t i_, cnt_ = 0;                                                               \
+                                                                                                   \
+		for (i_ = 0; i_ < (n); i_++) {                                                     \
+			T *e_ = &(tab)[i_];                                                        \
+                                                                                                   \
+			if (!e_->used) {                                                           \
+				if (fr_ == NULL) {                                                 \
+					fr_ = e_;                                                  \
+				}                                                                  \
+			} else if (in_pool(e_)) {                                                  \
+				cnt_++;                                                            \
+				if (old_ == NULL || age(e_) < age(old_)) {                         \
+					old_ = e_;                                                 \
+				}                                                                  \
+			}                                                                          \
+		}                                                                                  \
+		if (cnt_ >= (cap) || fr_ == NULL) {                                                \
+			fr_ = old_;                                                                \
+			if (fr_ != NULL) {                                                         \
+				(forgot)++;                                                        \
+			}                                                                          \
+		}                                                                                  \
+		if (fr_ != NULL) {                                                                 \
+			memset(fr_, 0, sizeof(*fr_));                                              \
+			fr_->used = 1;                                                             \
+		}                                                                                  \
+		(out) = fr_;                                                                       \
+	} while (0)
+
+#define PROB_OURS(p) ((p)->ours)
+#define PROB_OTHER(p) (!(p)->ours)
+#define PROB_AGE(p) ((p)->last_fail)
+#define REP_KNOWN(r) ((r)->known)
+#define REP_OTHER(r) (!(r)->known)
+#define REP_AGE(r) ((r)->last)
+#define DOM_OURS(d) ((d)->expected)
+#define DOM_OTHER(d) (!(d)->expected)
+#define DOM_AGE(d) ((d)->last ? (d)->last : (d)->since)
+
+/*
+ * prob_new - a fresh problem entry of a domain, in its pool; in a full
+ * pool the one failing longest ago is reused
+ */
+static struct tlsrpt_alert_problem *prob_new(struct tlsrpt_alert *a, const char *domain)
+{
+	struct tlsrpt_alert_problem *slot_;
+	int o = ours(a, domain);
+	unsigned long long ignored = 0;
+
+	if (o) {
+		POOL_SLOT(slot_, struct tlsrpt_alert_problem, a->prob, TLSRPT_ALERT_MAX_PROBLEMS,
+		          TLSRPT_ALERT_MAX_OUR_PROBLEMS, PROB_OURS, PROB_AGE, ignored);
+	} else {
+		POOL_SLOT(slot_, struct tlsrpt_alert_problem, a->prob, TLSRPT_ALERT_MAX_PROBLEMS,
+		          TLSRPT_ALERT_MAX_OTHER_PROBLEMS, PROB_OTHER, PROB_AGE, a->forgotten);
+	}
+	(void)ignored;
+	if (slot_ != NULL) {
+		slot_->ours = o;
+		PUT(slot_->domain, domain);
+	}
+	return slot_;
+}
+
+/* rep_find - the entry of (domain, reporter, authenticated or not); NULL when none */
+static struct tlsrpt_alert_reporter *rep_find(struct tlsrpt_alert *a, const char *domain,
+                                              const char *id, int auth)
+{
 	size_t i;
 
 	for (i = 0; i < TLSRPT_ALERT_MAX_REPORTERS; i++) {
 		struct tlsrpt_alert_reporter *r = &a->rep[i];
 
-		if (!r->used) {
-			if (fr == NULL) {
-				fr = r;
-			}
-			continue;
-		}
-		if (strcmp(r->domain, domain) == 0 && strcmp(r->id, id) == 0) {
+		if (r->used && r->auth == auth && strcmp(r->domain, domain) == 0 &&
+		    strcmp(r->id, id) == 0) {
 			return r;
 		}
-		if (r->last < old->last) {
-			old = r;
-		}
 	}
-	if (fr == NULL) {
-		fr = old;
+	return NULL;
+}
+
+/* count_known - entries in the pool of known reporters */
+static size_t count_known(const struct tlsrpt_alert *a)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < TLSRPT_ALERT_MAX_REPORTERS; i++) {
+		n += a->rep[i].used && a->rep[i].known;
 	}
-	memset(fr, 0, sizeof(*fr));
-	fr->used = 1;
-	PUT(fr->domain, domain);
-	PUT(fr->id, id);
-	return fr;
+	return n;
 }
 
 /*
- * dom_get - the entry of a domain; created when absent, reusing the one
- * reported longest ago among those not named (--domain, --config), so
- * names from strangers' reports never push ours out (only when every
- * entry is named, the oldest of them)
+ * rep_get - the entry of (domain, reporter, authenticated or not); created
+ * when absent: known (an authenticated reporter of ours) while that pool
+ * has room, else with the others, where the one heard from longest ago is
+ * reused when full
  */
-static struct tlsrpt_alert_domain *dom_get(struct tlsrpt_alert *a, const char *name, long long now)
+static struct tlsrpt_alert_reporter *rep_get(struct tlsrpt_alert *a, const char *domain,
+                                             const char *id, int auth)
 {
-	struct tlsrpt_alert_domain *old = &a->dom[0], *fr = NULL;
+	struct tlsrpt_alert_reporter *slot_ = rep_find(a, domain, id, auth);
+	int o = ours(a, domain), known = 0;
 	size_t i;
 
-	for (i = 0; i < TLSRPT_ALERT_MAX_DOMAINS; i++) {
-		struct tlsrpt_alert_domain *d = &a->dom[i];
-
-		if (!d->used) {
-			if (fr == NULL) {
-				fr = d;
+	if (slot_ != NULL) {
+		return slot_;
+	}
+	if (auth && o && count_known(a) < TLSRPT_ALERT_MAX_KNOWN_REPORTERS) {
+		for (i = 0; i < TLSRPT_ALERT_MAX_REPORTERS && slot_ == NULL; i++) {
+			if (!a->rep[i].used) {
+				slot_ = &a->rep[i];
+				memset(slot_, 0, sizeof(*slot_));
+				slot_->used = 1;
+				known = 1;
 			}
-			continue;
-		}
-		if (strcmp(d->name, name) == 0) {
-			return d;
-		}
-		if ((old->expected && !d->expected) ||
-		    (old->expected == d->expected &&
-		     (d->last ? d->last : d->since) < (old->last ? old->last : old->since))) {
-			old = d;
 		}
 	}
-	if (fr == NULL) {
-		fr = old;
+	if (slot_ == NULL) {
+		POOL_SLOT(slot_, struct tlsrpt_alert_reporter, a->rep, TLSRPT_ALERT_MAX_REPORTERS,
+		          TLSRPT_ALERT_MAX_OTHER_REPORTERS, REP_OTHER, REP_AGE, a->forgotten);
 	}
-	memset(fr, 0, sizeof(*fr));
-	fr->used = 1;
-	fr->since = now;
-	PUT(fr->name, name);
-	return fr;
+	assert(slot_ != NULL); /* the table holds both pools full */
+	slot_->auth = auth;
+	slot_->ours = o;
+	slot_->known = known;
+	PUT(slot_->domain, domain);
+	PUT(slot_->id, id);
+	return slot_;
 }
 
-/* tlsrpt_alert_expect - a domain that should report */
-void tlsrpt_alert_expect(struct tlsrpt_alert *a, const char *domain, time_t now)
+/*
+ * know - an authenticated reporter with a history (or of ours) moves to
+ * the pool of known reporters, while it has room
+ */
+static void know(struct tlsrpt_alert *a, struct tlsrpt_alert_reporter *r)
+{
+	if (r->auth && !r->known && (r->history || r->ours) &&
+	    count_known(a) < TLSRPT_ALERT_MAX_KNOWN_REPORTERS) {
+		r->known = 1;
+	}
+}
+
+/* dom_get - the entry of a domain; created with the others (the one reported longest ago reused
+ * when full) */
+static struct tlsrpt_alert_domain *dom_get(struct tlsrpt_alert *a, const char *name, long long now)
+{
+	struct tlsrpt_alert_domain *slot_ = dom_find(a, name);
+
+	if (slot_ != NULL) {
+		return slot_;
+	}
+	POOL_SLOT(slot_, struct tlsrpt_alert_domain, a->dom, TLSRPT_ALERT_MAX_DOMAINS,
+	          TLSRPT_ALERT_MAX_OTHER_DOMAINS, DOM_OTHER, DOM_AGE, a->forgotten);
+	assert(slot_ != NULL); /* the table holds both pools full */
+	slot_->since = now;
+	PUT(slot_->name, name);
+	return slot_;
+}
+
+/*
+ * make_ours - the domain d becomes one of ours (room checked by the
+ * caller): so do its problems and its authenticated reporters, while
+ * their pools have room
+ */
+static void make_ours(struct tlsrpt_alert *a, struct tlsrpt_alert_domain *d)
+{
+	size_t i, nprob = 0, nknown = count_known(a);
+
+	d->expected = 1;
+	for (i = 0; i < TLSRPT_ALERT_MAX_PROBLEMS; i++) {
+		nprob += a->prob[i].used && a->prob[i].ours;
+	}
+	for (i = 0; i < TLSRPT_ALERT_MAX_PROBLEMS; i++) {
+		struct tlsrpt_alert_problem *p = &a->prob[i];
+
+		if (p->used && !p->ours && nprob < TLSRPT_ALERT_MAX_OUR_PROBLEMS &&
+		    strcmp(p->domain, d->name) == 0) {
+			p->ours = 1;
+			nprob++;
+		}
+	}
+	for (i = 0; i < TLSRPT_ALERT_MAX_REPORTERS; i++) {
+		struct tlsrpt_alert_reporter *r = &a->rep[i];
+
+		if (r->used && strcmp(r->domain, d->name) == 0) {
+			r->ours = 1;
+			if (r->auth && !r->known && nknown < TLSRPT_ALERT_MAX_KNOWN_REPORTERS) {
+				r->known = 1;
+				nknown++;
+			}
+		}
+	}
+}
+
+/* our_domain - the entry of one of our domains, created or moved to our pool; NULL past the bound
+ */
+static struct tlsrpt_alert_domain *our_domain(struct tlsrpt_alert *a, const char *name,
+                                              long long now)
+{
+	struct tlsrpt_alert_domain *d = dom_find(a, name), *slot_;
+	unsigned long long full = 0;
+	size_t i, n = 0;
+
+	if (d != NULL && d->expected) {
+		return d;
+	}
+	for (i = 0; i < TLSRPT_ALERT_MAX_DOMAINS; i++) {
+		n += a->dom[i].used && a->dom[i].expected;
+	}
+	if (n >= TLSRPT_ALERT_MAX_OURS) {
+		return NULL;
+	}
+	if (d == NULL) {
+		POOL_SLOT(slot_, struct tlsrpt_alert_domain, a->dom, TLSRPT_ALERT_MAX_DOMAINS,
+		          TLSRPT_ALERT_MAX_OURS, DOM_OURS, DOM_AGE, full);
+		if (slot_ == NULL || full > 0) {
+			return NULL; /* cannot be: the pool has room */
+		}
+		d = slot_;
+		d->since = now;
+		PUT(d->name, name);
+	}
+	make_ours(a, d);
+	return d;
+}
+
+/* tlsrpt_alert_expect - one of our domains */
+int tlsrpt_alert_expect(struct tlsrpt_alert *a, const char *domain, time_t now)
 {
 	char low[TLSRPT_ALERT_NAME];
 
 	PUTLOW(low, domain);
-	if (low[0] != '\0') {
-		dom_get(a, low, (long long)now)->expected = 1;
+	if (low[0] == '\0') {
+		return 0;
 	}
+	return our_domain(a, low, (long long)now) != NULL ? 0 : -1;
 }
 
 /* in_list - 1 when name is one of the comma-separated list */
@@ -364,25 +525,8 @@ static struct pdom *pdom_get(struct pending *e, const char *name)
 
 /* ---------------------------------------------------------------- baseline */
 
-/* ours - 1 when domain was named (--domain, --config), or nothing was */
-static int ours(const struct tlsrpt_alert *a, const char *domain)
-{
-	size_t i;
-	int named = 0;
-
-	for (i = 0; i < TLSRPT_ALERT_MAX_DOMAINS; i++) {
-		if (a->dom[i].used && a->dom[i].expected) {
-			if (strcmp(a->dom[i].name, domain) == 0) {
-				return 1;
-			}
-			named = 1;
-		}
-	}
-	return !named;
-}
-
 /* base_rank - what a baseline is worth keeping: ours above others, authenticated above claimed */
-static int base_rank(const struct tlsrpt_alert *a, const char *domain, int auth)
+static int base_rank(struct tlsrpt_alert *a, const char *domain, int auth)
 {
 	return 2 * ours(a, domain) + (auth != 0);
 }
@@ -499,7 +643,7 @@ static int spike(struct tlsrpt_alert *a, const struct pending *e, const struct p
 	return rate > want;
 }
 
-/* raise - one failure kind of a judged report above the thresholds */
+/* raise - one failure kind of a judged report above the thresholds (or the baseline) */
 static void raise_problem(struct tlsrpt_alert *a, const struct pending *e, const struct pfail *f,
                           const struct pdom *d, long long now, int by_base, unsigned long long bf,
                           unsigned long long bs)
@@ -510,14 +654,20 @@ static void raise_problem(struct tlsrpt_alert *a, const struct pending *e, const
 		if (e->day <= p->recovered_day) {
 			return; /* an older report than the one that showed the fix */
 		}
+		int o = p->ours;
+
 		memset(p, 0, sizeof(*p)); /* failing again after it cleared: a new problem */
 		p->used = 1;
+		p->ours = o;
 	} else if (p != NULL && now - p->last_fail > a->c.window) {
+		int o = p->ours;
+
 		memset(p, 0, sizeof(*p)); /* no failure for the whole window: a new problem */
 		p->used = 1;
+		p->ours = o;
 	}
-	if (p == NULL) {
-		p = prob_new(a);
+	if (p == NULL && (p = prob_new(a, f->domain)) == NULL) {
+		return;
 	}
 	if (p->opened == 0) {
 		PUT(p->domain, f->domain);
@@ -560,9 +710,14 @@ static void judge(struct tlsrpt_alert *a, struct pending *e, long long now)
 		d->last = now;
 		d->announced = 0;
 		if (e->reporter[0] != '\0') {
-			r = rep_get(a, e->dom[i].name, e->reporter);
+			r = rep_get(a, e->dom[i].name, e->reporter, e->auth);
+			if (r->last != 0 && r->last < now && r->msg != e->msg) {
+				r->history = 1; /* heard from in an earlier run, in another mail */
+			}
 			r->last = now;
+			r->msg = e->msg;
 			r->announced = 0;
+			know(a, r);
 		}
 	}
 	for (j = 0; j < e->ndom; j++) {
@@ -634,6 +789,22 @@ static void judge(struct tlsrpt_alert *a, struct pending *e, long long now)
 	e->used = 0;
 }
 
+/* msg_hash - 64-bit FNV-1a of host, NUL, prefix: which message a report came in */
+static unsigned long long msg_hash(const char *host, const char *prefix)
+{
+	unsigned long long h = 0xcbf29ce484222325ULL;
+	const char *parts[2] = {host, prefix};
+	size_t i, j;
+
+	for (i = 0; i < 2; i++) {
+		for (j = 0; parts[i][j] != '\0'; j++) {
+			h = (h ^ (unsigned char)parts[i][j]) * 0x100000001b3ULL;
+		}
+		h *= 0x100000001b3ULL; /* the NUL */
+	}
+	return h;
+}
+
 /* pend_new - open a report; the oldest open one is judged when all are taken */
 static struct pending *pend_new(struct tlsrpt_alert *a, long long now)
 {
@@ -681,6 +852,7 @@ static void add_report(struct tlsrpt_alert *a, const struct tlsrpt_logline *ll, 
 	e = pend_new(a, now);
 	PUT(e->host, ll->host);
 	PUT(e->prefix, ll->prefix);
+	e->msg = msg_hash(e->host, e->prefix);
 	PUT(e->rid, get_or(ll, "report-id", ""));
 	PUTLOW(e->reporter, who[0] != '\0' ? who : get_or(ll, "organization-name", ""));
 	e->auth = strcmp(dkim, "pass") == 0 && who[0] != '\0';
@@ -813,12 +985,24 @@ static void own_event(struct tlsrpt_alert *a, const struct tlsrpt_logline *ll, l
 		if (who[0] != '\0') {
 			char id[TLSRPT_ALERT_NAME];
 
+			struct tlsrpt_alert_reporter *r[2];
+			int k;
+
 			PUTLOW(id, who);
-			struct tlsrpt_alert_reporter *r = rep_get(a, dom, id);
-			if (r->last == 0) {
-				r->last = now;
+			/* the line does not say which of the two it was: both are announced */
+			r[0] = rep_find(a, dom, id, 1);
+			r[1] = rep_find(a, dom, id, 0);
+			if (r[0] == NULL && r[1] == NULL) {
+				r[1] = rep_get(a, dom, id, 0);
 			}
-			r->announced = 1;
+			for (k = 0; k < 2; k++) {
+				if (r[k] != NULL) {
+					if (r[k]->last == 0) {
+						r[k]->last = now;
+					}
+					r[k]->announced = 1;
+				}
+			}
 		} else if (dom[0] != '\0') {
 			dom_get(a, dom, now)->announced = 1;
 		}
@@ -830,9 +1014,7 @@ static void own_event(struct tlsrpt_alert *a, const struct tlsrpt_logline *ll, l
 	PUT(ip, get_or(ll, "receiving-ip", ""));
 	p = prob_find(a, dom, pt, rt, mx, ip);
 	if (strcmp(ll->word, "problem") == 0) {
-		if (p == NULL) {
-			p = prob_new(a);
-			PUT(p->domain, dom);
+		if (p == NULL && (p = prob_new(a, dom)) != NULL) {
 			PUT(p->ptype, pt);
 			PUT(p->rtype, rt);
 			PUT(p->mx, mx);
@@ -841,7 +1023,9 @@ static void own_event(struct tlsrpt_alert *a, const struct tlsrpt_logline *ll, l
 			p->opened = p->last_fail = now;
 			p->first_day = p->last_day = (long)(now / 86400);
 		}
-		p->announced |= ANN_PROBLEM;
+		if (p != NULL) {
+			p->announced |= ANN_PROBLEM;
+		}
 	} else if (strcmp(ll->word, "recovered") == 0 && p != NULL) {
 		p->announced |= ANN_PROBLEM | ANN_RECOVERED;
 		if (p->state == P_OPEN) {
@@ -904,13 +1088,13 @@ void tlsrpt_alert_add_at(struct tlsrpt_alert *a, const struct tlsrpt_logline *ll
 
 /* ---------------------------------------------------------------- events */
 
-/* event - a new event slot; NULL when the run has its maximum */
+/* event - a new event slot; NULL when the run has its maximum (the last place is the summary's) */
 static struct tlsrpt_alert_event *event(struct tlsrpt_alert *a, enum tlsrpt_alert_kind k,
                                         const char *domain)
 {
 	struct tlsrpt_alert_event *ev;
 
-	if (a->nev >= TLSRPT_ALERT_MAX_EVENTS) {
+	if (a->nev + 1 >= TLSRPT_ALERT_MAX_EVENTS) {
 		return NULL;
 	}
 	ev = &a->ev[a->nev++];
@@ -950,6 +1134,109 @@ static int prob_event(struct tlsrpt_alert *a, struct tlsrpt_alert_problem *p,
 }
 
 /*
+ * the events of one run about others: one by one while the budget lasts,
+ * then summed up in the `others` event
+ */
+struct others {
+	int budget;
+	unsigned long long problems, recovered, silent;
+	char examples[TLSRPT_ALERT_LIST];
+	size_t nexamples;
+};
+
+/* summed - one event about others summed up: counted, its domain an example */
+static void summed(struct others *o, enum tlsrpt_alert_kind k, const char *domain)
+{
+	*(k == TLSRPT_ALERT_PROBLEM     ? &o->problems
+	  : k == TLSRPT_ALERT_RECOVERED ? &o->recovered
+	                                : &o->silent) += 1;
+	if (o->nexamples < TLSRPT_ALERT_EXAMPLES && !in_list(o->examples, domain)) {
+		list_add(o->examples, sizeof(o->examples), domain);
+		o->nexamples++;
+	}
+}
+
+/* prob_events - the problem and recovered events due for p; o NULL: one of ours */
+static void prob_events(struct tlsrpt_alert *a, struct tlsrpt_alert_problem *p, struct others *o)
+{
+	static const enum tlsrpt_alert_kind kinds[2] = {TLSRPT_ALERT_PROBLEM,
+	                                                TLSRPT_ALERT_RECOVERED};
+	static const int bits[2] = {ANN_PROBLEM, ANN_RECOVERED};
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		if ((p->announced & bits[k]) || (k == 1 && p->state != P_RECOVERED)) {
+			continue;
+		}
+		if (o == NULL || o->budget > 0) {
+			if (prob_event(a, p, kinds[k]) < 0) {
+				return; /* no room this run: both wait for the next */
+			}
+			if (o != NULL) {
+				o->budget--;
+			}
+		} else {
+			summed(o, kinds[k], p->domain);
+		}
+		p->announced |= bits[k];
+	}
+}
+
+/* silent_event - a silent event (reporter id, or "" for the domain); o NULL: of ours */
+static int silent_event(struct tlsrpt_alert *a, const char *domain, const char *id, long long last,
+                        struct others *o)
+{
+	struct tlsrpt_alert_event *ev;
+
+	if (o != NULL && o->budget <= 0) {
+		summed(o, TLSRPT_ALERT_SILENT, domain);
+		return 0;
+	}
+	if ((ev = event(a, TLSRPT_ALERT_SILENT, domain)) == NULL) {
+		return -1;
+	}
+	PUT(ev->reporters, id);
+	ev->last = (long)last;
+	if (o != NULL) {
+		o->budget--;
+	}
+	return 0;
+}
+
+/* events - the events due, of ours (mine 1) or of others (mine 0, o) */
+static void events(struct tlsrpt_alert *a, long long t, int mine, struct others *o)
+{
+	size_t i;
+
+	for (i = 0; i < TLSRPT_ALERT_MAX_PROBLEMS; i++) {
+		struct tlsrpt_alert_problem *p = &a->prob[i];
+
+		if (p->used && p->ours == mine) {
+			prob_events(a, p, mine ? NULL : o);
+		}
+	}
+	for (i = 0; i < TLSRPT_ALERT_MAX_REPORTERS; i++) {
+		struct tlsrpt_alert_reporter *r = &a->rep[i];
+
+		if (r->used && (r->ours || r->known) == mine && !r->announced &&
+		    t - r->last >= a->c.silent_after &&
+		    silent_event(a, r->domain, r->id, r->last, mine ? NULL : o) == 0) {
+			r->announced = 1;
+		}
+	}
+	for (i = 0; i < TLSRPT_ALERT_MAX_DOMAINS; i++) {
+		struct tlsrpt_alert_domain *d = &a->dom[i];
+		long long since = d->last != 0 ? d->last : d->since;
+
+		if (d->used && d->expected == mine && !d->announced &&
+		    t - since >= a->c.silent_after &&
+		    silent_event(a, d->name, "", d->last, mine ? NULL : o) == 0) {
+			d->announced = 1;
+		}
+	}
+}
+
+/*
  * finish_pending - the reports still open at the end of the run.  One read
  * from a file without its message's action line may be cut by the run
  * (the milter was still logging it): it is left for the next run, and the
@@ -975,11 +1262,12 @@ static void finish_pending(struct tlsrpt_alert *a, long long t)
 	}
 }
 
-/* tlsrpt_alert_finish - judge, expire, and collect the run's events */
+/* tlsrpt_alert_finish - judge, expire, and collect the run's events: ours first */
 const struct tlsrpt_alert_event *tlsrpt_alert_finish(struct tlsrpt_alert *a, time_t now, size_t *n)
 {
 	long long t = (long long)now;
-	size_t i;
+	struct others o;
+	size_t i, nours = 0;
 
 	a->nev = 0;
 	finish_pending(a, t);
@@ -987,45 +1275,28 @@ const struct tlsrpt_alert_event *tlsrpt_alert_finish(struct tlsrpt_alert *a, tim
 		struct tlsrpt_alert_problem *p = &a->prob[i];
 		long long last = p->last_fail > p->recovered_at ? p->last_fail : p->recovered_at;
 
-		if (!p->used) {
-			continue;
-		}
-		if (t - last > a->c.window) {
+		if (p->used && t - last > a->c.window) {
 			memset(p, 0, sizeof(*p));
-			continue;
-		}
-		if (!(p->announced & ANN_PROBLEM)) {
-			if (prob_event(a, p, TLSRPT_ALERT_PROBLEM) < 0) {
-				continue;
-			}
-			p->announced |= ANN_PROBLEM;
-		}
-		if (p->state == P_RECOVERED && !(p->announced & ANN_RECOVERED) &&
-		    prob_event(a, p, TLSRPT_ALERT_RECOVERED) == 0) {
-			p->announced |= ANN_RECOVERED;
-		}
-	}
-	for (i = 0; i < TLSRPT_ALERT_MAX_REPORTERS; i++) {
-		struct tlsrpt_alert_reporter *r = &a->rep[i];
-		struct tlsrpt_alert_event *ev;
-
-		if (r->used && !r->announced && t - r->last >= a->c.silent_after &&
-		    (ev = event(a, TLSRPT_ALERT_SILENT, r->domain)) != NULL) {
-			PUT(ev->reporters, r->id);
-			ev->last = r->last;
-			r->announced = 1;
 		}
 	}
 	for (i = 0; i < TLSRPT_ALERT_MAX_DOMAINS; i++) {
-		struct tlsrpt_alert_domain *d = &a->dom[i];
-		long long since = d->last != 0 ? d->last : d->since;
-		struct tlsrpt_alert_event *ev;
+		nours += a->dom[i].used && a->dom[i].expected;
+	}
+	memset(&o, 0, sizeof(o));
+	o.budget = nours > 0 ? 0 : TLSRPT_ALERT_MAX_OTHER_EVENTS;
+	events(a, t, 1, NULL);
+	events(a, t, 0, &o);
+	if (o.problems + o.recovered + o.silent + a->forgotten > 0) {
+		struct tlsrpt_alert_event *ev = &a->ev[a->nev++]; /* the place kept for it */
 
-		if (d->used && !d->announced && t - since >= a->c.silent_after &&
-		    (ev = event(a, TLSRPT_ALERT_SILENT, d->name)) != NULL) {
-			ev->last = d->last;
-			d->announced = 1;
-		}
+		memset(ev, 0, sizeof(*ev));
+		ev->kind = TLSRPT_ALERT_OTHERS;
+		memcpy(ev->reporters, o.examples, sizeof(ev->reporters));
+		ev->problems = o.problems;
+		ev->recovered = o.recovered;
+		ev->silent = o.silent;
+		ev->forgotten = a->forgotten;
+		a->forgotten = 0;
 	}
 	*n = a->nev;
 	return a->ev;
@@ -1079,9 +1350,13 @@ void tlsrpt_alert_restore_baseline(struct tlsrpt_alert *a, const struct tlsrpt_a
 /* tlsrpt_alert_restore_problem - a problem read back: a new entry */
 void tlsrpt_alert_restore_problem(struct tlsrpt_alert *a, const struct tlsrpt_alert_problem *r)
 {
-	struct tlsrpt_alert_problem *p = prob_new(a);
+	char dom[TLSRPT_ALERT_NAME];
+	struct tlsrpt_alert_problem *p;
 
-	PUT(p->domain, r->domain);
+	PUT(dom, r->domain);
+	if ((p = prob_new(a, dom)) == NULL) {
+		return;
+	}
 	PUT(p->ptype, r->ptype);
 	PUT(p->rtype, r->rtype);
 	PUT(p->mx, r->mx);
@@ -1106,19 +1381,36 @@ void tlsrpt_alert_restore_problem(struct tlsrpt_alert *a, const struct tlsrpt_al
 /* tlsrpt_alert_restore_reporter - a reporter of a domain read back */
 void tlsrpt_alert_restore_reporter(struct tlsrpt_alert *a, const struct tlsrpt_alert_reporter *r)
 {
-	struct tlsrpt_alert_reporter *e = rep_get(a, r->domain, r->id);
+	char dom[TLSRPT_ALERT_NAME], id[TLSRPT_ALERT_NAME];
+	struct tlsrpt_alert_reporter *e;
 
+	PUT(dom, r->domain);
+	PUT(id, r->id);
+	e = rep_get(a, dom, id, r->auth != 0);
 	e->last = r->last;
 	e->announced = r->announced != 0;
+	e->history = r->history != 0;
+	e->msg = r->msg;
+	know(a, e);
 }
 
-/* tlsrpt_alert_restore_domain - a domain read back */
+/*
+ * tlsrpt_alert_restore_domain - a domain read back: one of ours when it
+ * was expected (its reporters and problems, read before it, follow it)
+ */
 void tlsrpt_alert_restore_domain(struct tlsrpt_alert *a, const struct tlsrpt_alert_domain *r)
 {
-	struct tlsrpt_alert_domain *d = dom_get(a, r->name, r->since);
+	char name[TLSRPT_ALERT_NAME];
+	struct tlsrpt_alert_domain *d = NULL;
 
+	PUT(name, r->name);
+	if (r->expected) {
+		d = our_domain(a, name, r->since);
+	}
+	if (d == NULL) {
+		d = dom_get(a, name, r->since);
+	}
 	d->last = r->last;
 	d->since = r->since;
-	d->expected = r->expected != 0;
 	d->announced = r->announced != 0;
 }

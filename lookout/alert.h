@@ -50,15 +50,36 @@
  * machine is given to mark the reports it judges or leaves for the next
  * run.
  *
- * Bounds: TLSRPT_ALERT_MAX_PROBLEMS problems, TLSRPT_ALERT_MAX_REPORTERS
- * reporter entries, TLSRPT_ALERT_MAX_DOMAINS domains (the oldest are
- * forgotten first), TLSRPT_ALERT_MAX_BASELINES baselines of at most
- * TLSRPT_ALERT_BASELINE_MAX reports each (about 750 bytes each; when
- * full, a new one replaces the oldest of the lowest rank: reporters only
- * claimed below DKIM-authenticated ones, names not given with --domain or
- * --config below ours; one that would rank below all is not kept, so a
- * flood of strangers' names cannot push out our reporters' baselines), TLSRPT_ALERT_MAX_EVENTS
- * events per run (further ones wait for the next run).  No globals, no printing; errors go into the
+ * Two pools, so that names a stranger chooses cannot crowd ours out:
+ *
+ *   - ours: the domains named with tlsrpt_alert_expect (the milter's
+ *     ReportDomains, --domain; kept in the state as expected), their
+ *     problems, and the known reporters: those authenticated by DKIM of
+ *     our domains, and of any domain once heard from in two runs and
+ *     two mails (so no single mail makes a reporter known).
+ *     Never forgotten to make room; events one by one;
+ *   - others: every other domain, its problems and reporters, and the
+ *     claimed (not DKIM-authenticated) reporters of ours.  Separately
+ *     bounded; when full, the entry heard of longest ago is forgotten.
+ *     Their events are given one by one only while nothing is ours (no
+ *     domain expected) and then at most TLSRPT_ALERT_MAX_OTHER_EVENTS per
+ *     run; all the others of a run are summed up in one `others` event,
+ *     which also says how many entries the full pool forgot.  So one mail
+ *     naming a thousand domains gives at most one event per run, and a
+ *     known reporter's silence is still announced.
+ *
+ * Bounds: problems TLSRPT_ALERT_MAX_OUR_PROBLEMS + _OTHER_PROBLEMS,
+ * reporters TLSRPT_ALERT_MAX_KNOWN_REPORTERS (past it a known reporter is
+ * kept with the others) + _OTHER_REPORTERS, domains TLSRPT_ALERT_MAX_OURS
+ * (past it a domain is not expected) + _OTHER_DOMAINS,
+ * TLSRPT_ALERT_MAX_EVENTS events per run (further ones wait for the next
+ * run; the last place is kept for the `others` event),
+ * TLSRPT_ALERT_MAX_BASELINES baselines of at most TLSRPT_ALERT_BASELINE_MAX
+ * reports each (about 1 KB each; when full, a new one replaces the oldest
+ * of the lowest rank: reporters only claimed below DKIM-authenticated
+ * ones, domains not ours below ours; one that would rank below all is not
+ * kept, so a flood of strangers' names cannot push out our reporters'
+ * baselines).  No globals, no printing; errors go into the
  * caller's buffer.
  */
 #ifndef TLSRPT_ALERT_H
@@ -67,9 +88,18 @@
 #include <stddef.h>
 #include <time.h>
 
-#define TLSRPT_ALERT_MAX_PROBLEMS 1024
-#define TLSRPT_ALERT_MAX_REPORTERS 1024
-#define TLSRPT_ALERT_MAX_DOMAINS 256
+#define TLSRPT_ALERT_MAX_OUR_PROBLEMS 1024
+#define TLSRPT_ALERT_MAX_OTHER_PROBLEMS 256
+#define TLSRPT_ALERT_MAX_PROBLEMS (TLSRPT_ALERT_MAX_OUR_PROBLEMS + TLSRPT_ALERT_MAX_OTHER_PROBLEMS)
+#define TLSRPT_ALERT_MAX_KNOWN_REPORTERS 1024
+#define TLSRPT_ALERT_MAX_OTHER_REPORTERS 1024
+#define TLSRPT_ALERT_MAX_REPORTERS                                                                 \
+	(TLSRPT_ALERT_MAX_KNOWN_REPORTERS + TLSRPT_ALERT_MAX_OTHER_REPORTERS)
+#define TLSRPT_ALERT_MAX_OURS 512 /* ReportDomains (256) and --domain (256) */
+#define TLSRPT_ALERT_MAX_OTHER_DOMAINS 256
+#define TLSRPT_ALERT_MAX_DOMAINS (TLSRPT_ALERT_MAX_OURS + TLSRPT_ALERT_MAX_OTHER_DOMAINS)
+#define TLSRPT_ALERT_MAX_OTHER_EVENTS 8 /* per run, one by one, while nothing is ours */
+#define TLSRPT_ALERT_EXAMPLES 3         /* names an `others` event shows */
 #define TLSRPT_ALERT_MAX_EVENTS 256
 #define TLSRPT_ALERT_MAX_PENDING 64 /* TLSRPT_CURSOR_MAX_CARRIED */
 #define TLSRPT_ALERT_NAME 264       /* a logged value is at most 256 bytes, NUL */
@@ -96,6 +126,7 @@ enum tlsrpt_alert_kind {
 	TLSRPT_ALERT_PROBLEM = 0,
 	TLSRPT_ALERT_RECOVERED,
 	TLSRPT_ALERT_SILENT,
+	TLSRPT_ALERT_OTHERS, /* the run's events about others, summed up */
 };
 
 struct tlsrpt_alert_event {
@@ -109,6 +140,9 @@ struct tlsrpt_alert_event {
 	        sessions; /* failed sessions while open / sessions of those reports */
 	long first, last; /* problem: first and last failing report day;
 	                     silent: last report seen (epoch seconds) */
+	/* others: events summed up, per kind, and the entries the full pool forgot; the
+	   first few domains in reporters */
+	unsigned long long problems, recovered, silent, forgotten;
 	/* problem raised by the baseline rule alone: the baseline it was above */
 	int by_baseline;
 	unsigned long long base_failed, base_sessions;
@@ -128,6 +162,7 @@ struct tlsrpt_alert_problem {
 	long long opened, last_fail, recovered_at;
 	long first_day, last_day, recovered_day;
 	unsigned long long failed, sessions;
+	int ours;        /* the machine's: of one of our domains */
 	int by_baseline; /* raised by the baseline rule alone */
 	unsigned long long base_failed, base_sessions;
 };
@@ -145,10 +180,16 @@ struct tlsrpt_alert_reporter { /* a reporter of a domain */
 	int used, announced;
 	char domain[TLSRPT_ALERT_NAME], id[TLSRPT_ALERT_NAME];
 	long long last;
+	int auth; /* id authenticated by DKIM (else claimed): another reporter than a claimed one */
+	int history;            /* heard from in two runs or more, in two mails or more */
+	unsigned long long msg; /* the message it was last heard from in (a hash) */
+	int ours;               /* the machine's: of one of our domains */
+	int known; /* the machine's: in the pool of ours (auth, and ours or with a history) */
 };
 
 struct tlsrpt_alert_domain {
-	int used, announced, expected;
+	int used, announced;
+	int expected; /* one of ours */
 	char name[TLSRPT_ALERT_NAME];
 	long long last, since; /* last report (0 none), first known */
 };
@@ -187,8 +228,12 @@ void tlsrpt_alert_restore_reporter(struct tlsrpt_alert *a, const struct tlsrpt_a
 void tlsrpt_alert_restore_domain(struct tlsrpt_alert *a, const struct tlsrpt_alert_domain *d);
 void tlsrpt_alert_restore_baseline(struct tlsrpt_alert *a, const struct tlsrpt_alert_baseline *b);
 
-/* tlsrpt_alert_expect - a domain that should have reports (silent when none come) */
-void tlsrpt_alert_expect(struct tlsrpt_alert *a, const char *domain, time_t now);
+/*
+ * tlsrpt_alert_expect - one of our domains: it should have reports (silent
+ * when none come), and it, its problems and its known reporters are in
+ * the pool of ours.  0, or -1 past TLSRPT_ALERT_MAX_OURS.
+ */
+int tlsrpt_alert_expect(struct tlsrpt_alert *a, const char *domain, time_t now);
 
 /* tlsrpt_alert_add - one parsed line, read at now */
 void tlsrpt_alert_add(struct tlsrpt_alert *a, const struct tlsrpt_logline *ll, time_t now);
@@ -212,7 +257,7 @@ void tlsrpt_alert_add_at(struct tlsrpt_alert *a, const struct tlsrpt_logline *ll
  */
 const struct tlsrpt_alert_event *tlsrpt_alert_finish(struct tlsrpt_alert *a, time_t now, size_t *n);
 
-/* tlsrpt_alert_name - "problem", "recovered", "silent" */
+/* tlsrpt_alert_name - "problem", "recovered", "silent", "others" */
 const char *tlsrpt_alert_name(enum tlsrpt_alert_kind k);
 
 /* tlsrpt_alert_free - release; accepts NULL */

@@ -34,6 +34,19 @@ static int build(struct tlsrpt_records *rs, const struct tlsrpt_alert_event *ev,
 	if (r == NULL) {
 		return -1;
 	}
+	if (ev->kind == TLSRPT_ALERT_OTHERS) {
+		rc |= tlsrpt_record_num(r, "problems", ev->problems);
+		rc |= tlsrpt_record_num(r, "recovered", ev->recovered);
+		rc |= tlsrpt_record_num(r, "silent", ev->silent);
+		rc |= tlsrpt_record_num(r, "forgotten", ev->forgotten);
+		if (ev->reporters[0] != '\0') {
+			rc |= tlsrpt_record_str(r, "examples", ev->reporters);
+		}
+		rc |= tlsrpt_record_str(
+		        r, "note",
+		        "events about policy domains that are not ours (not in ReportDomains or --domain), summed up in one line per run; forgotten: entries of such names dropped for room");
+		return rc;
+	}
 	rc |= tlsrpt_record_str(r, "policy-domain", ev->domain);
 	if (ev->kind == TLSRPT_ALERT_SILENT) {
 		if (ev->reporters[0] != '\0') {

@@ -27,18 +27,19 @@
 #include "alert.h"
 #include "alert_log.h"
 #include "calendar.h"
-#include "conf.h"
 #include "alertmode.h"
 #include "alertstate.h"
 #include "conf.h"
 #include "cursor.h"
 #include "logfile.h"
 #include "logline.h"
+#include "siteconf.h"
 
 #define ALERT_MAX_DOMAINS 256
 
 struct aopts {
 	const char *state, *config, *tag;
+	int no_config;
 	const char *domains[ALERT_MAX_DOMAINS];
 	size_t ndomains;
 	int format; /* enum tlsrpt_format, -1 until --json or the configuration says */
@@ -53,8 +54,10 @@ static void alert_usage(void)
 	      "         [--alert-window DAYS] [--silent-after DAYS] [--min-failed N]\n"
 	      "         [--min-rate PERCENT] [--baseline REPORTS] [--baseline-factor K]\n"
 	      "         [--baseline-margin POINTS] [--baseline-min-failed N]\n"
-	      "         [--domain DOMAIN]... [--config FILE]\n"
-	      "         [--json] [--stdout] [--tag TAG] FILE...\n",
+	      "         [--domain DOMAIN]... [--config FILE | --no-config]\n"
+	      "         [--json] [--stdout] [--tag TAG] FILE...\n"
+	      "--config: the milter's configuration (default " TLSRPT_SITECONF_DEFAULT
+	      ", if there)\n",
 	      stderr);
 }
 
@@ -95,27 +98,26 @@ static int parse_now(const char *s, time_t *t)
 	return 0;
 }
 
-/* read_config - the milter's configuration: LogFormat and LogFacility into o; NULL (said) */
-static struct tlsrpt_conf *read_config(struct aopts *o)
+/*
+ * read_config - the milter's configuration (siteconf.h: --config, else the
+ * default file when there): LogFormat and LogFacility into o; -1 (said)
+ */
+static int read_config(struct aopts *o, struct tlsrpt_conf **out)
 {
-	char err[512];
-	struct tlsrpt_conf *cfg = tlsrpt_conf_new(err, sizeof(err));
-	static const int fac[] = {LOG_MAIL,   LOG_DAEMON, LOG_USER,   LOG_LOCAL0,
-	                          LOG_LOCAL1, LOG_LOCAL2, LOG_LOCAL3, LOG_LOCAL4,
-	                          LOG_LOCAL5, LOG_LOCAL6, LOG_LOCAL7};
+	struct tlsrpt_conf *cfg;
+	const char *used;
 
-	if (cfg == NULL || tlsrpt_conf_load(cfg, o->config, err, sizeof(err)) < 0) {
-		fprintf(stderr, "tlsrpt-lookout: %s\n", err);
-		tlsrpt_conf_free(cfg);
-		return NULL;
+	if (tlsrpt_siteconf_load(o->config, o->no_config, out, &used) < 0) {
+		return -1;
+	}
+	if ((cfg = *out) == NULL) {
+		return 0;
 	}
 	if (o->format < 0) {
 		o->format = cfg->log_format;
 	}
-	if (cfg->log_facility >= 0 && (size_t)cfg->log_facility < sizeof(fac) / sizeof(fac[0])) {
-		o->facility = fac[cfg->log_facility];
-	}
-	return cfg;
+	o->facility = tlsrpt_conf_syslog_facility(cfg->log_facility);
+	return 0;
 }
 
 struct feed {
@@ -161,6 +163,7 @@ int tlsrpt_digest_alert_main(int argc, char **argv)
 	        {"baseline-min-failed", required_argument, NULL, 'M'},
 	        {"domain", required_argument, NULL, 'D'},
 	        {"config", required_argument, NULL, 'c'},
+	        {"no-config", no_argument, NULL, 'C'},
 	        {"json", no_argument, NULL, 'j'},
 	        {"stdout", no_argument, NULL, 'o'},
 	        {"tag", required_argument, NULL, 't'},
@@ -265,6 +268,9 @@ int tlsrpt_digest_alert_main(int argc, char **argv)
 		case 'c':
 			o.config = optarg;
 			break;
+		case 'C':
+			o.no_config = 1;
+			break;
 		case 'j':
 			o.format = TLSRPT_FORMAT_JSON;
 			break;
@@ -287,7 +293,11 @@ int tlsrpt_digest_alert_main(int argc, char **argv)
 		alert_usage();
 		return 2;
 	}
-	if (o.config != NULL && (cfg = read_config(&o)) == NULL) {
+	if (o.config != NULL && o.no_config) {
+		fprintf(stderr, "tlsrpt-lookout: --config and --no-config exclude each other\n");
+		return 2;
+	}
+	if (read_config(&o, &cfg) < 0) {
 		return 2;
 	}
 	if ((cur = tlsrpt_cursor_new(err, sizeof(err))) == NULL ||
@@ -314,12 +324,13 @@ int tlsrpt_digest_alert_main(int argc, char **argv)
 		snprintf(reason, sizeof(reason), "%s; rebuilt from the logs", err);
 		report_error(&o, reason);
 	}
+	/* our domains: never crowded out (alert.h); at most 256 + 256, so always room */
 	for (i = 0; cfg != NULL && i < cfg->report_domains.n; i++) {
-		tlsrpt_alert_expect(a, cfg->report_domains.v[i], o.now);
+		(void)tlsrpt_alert_expect(a, cfg->report_domains.v[i], o.now);
 	}
 	tlsrpt_conf_free(cfg);
 	for (i = 0; i < o.ndomains; i++) {
-		tlsrpt_alert_expect(a, o.domains[i], o.now);
+		(void)tlsrpt_alert_expect(a, o.domains[i], o.now);
 	}
 	feed.a = a;
 	feed.now = o.now;

@@ -17,7 +17,7 @@
 #include "cursor.h"
 #include "errbuf.h"
 
-#define STATE_HEADER "tlsrpt-alert-state 1"
+#define STATE_HEADER "tlsrpt-alert-state 2"
 
 /* one entry of the file */
 struct entry {
@@ -54,6 +54,16 @@ static int num(const char *s, long long *v)
 	errno = 0;
 	*v = strtoll(s, &e, 10);
 	return errno != 0 || e == s || *e != '\0' ? -1 : 0;
+}
+
+/* unum - an unsigned decimal field; 0 ok, -1 not one */
+static int unum(const char *s, unsigned long long *v)
+{
+	char *e;
+
+	errno = 0;
+	*v = strtoull(s, &e, 10);
+	return errno != 0 || e == s || *e != '\0' || s[0] == '-' ? -1 : 0;
 }
 
 #define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src))
@@ -103,6 +113,7 @@ static int parse(char *line, struct entry *e)
 {
 	char *f[24];
 	long long v[12];
+	unsigned long long u;
 	size_t n = split(line, f, 24), i;
 
 	memset(e, 0, sizeof(*e));
@@ -146,14 +157,22 @@ static int parse(char *line, struct entry *e)
 		return 0;
 	}
 	if (strcmp(f[0], "B") == 0 && n == 6 && num(f[3], &v[0]) == 0 && num(f[4], &v[1]) == 0) {
-		return parse_baseline(f, v, &e->u.b) < 0 ? -1 : (e->kind = 'B', 0);
+		if (parse_baseline(f, v, &e->u.b) < 0) {
+			return -1;
+		}
+		e->kind = 'B';
+		return 0;
 	}
-	if (strcmp(f[0], "R") == 0 && n == 5 && num(f[3], &v[0]) == 0 && num(f[4], &v[1]) == 0) {
+	if (strcmp(f[0], "R") == 0 && n == 8 && num(f[3], &v[0]) == 0 && num(f[4], &v[1]) == 0 &&
+	    num(f[5], &v[2]) == 0 && num(f[6], &v[3]) == 0 && unum(f[7], &u) == 0) {
 		e->kind = 'R';
 		COPY(e->u.r.domain, f[1]);
 		COPY(e->u.r.id, f[2]);
 		e->u.r.last = v[0];
 		e->u.r.announced = v[1] != 0;
+		e->u.r.auth = v[2] != 0;
+		e->u.r.history = v[3] != 0;
+		e->u.r.msg = u;
 		return 0;
 	}
 	if (strcmp(f[0], "D") == 0 && n == 6 && num(f[2], &v[0]) == 0 && num(f[3], &v[1]) == 0 &&
@@ -278,7 +297,8 @@ struct save_ctx {
 	const struct tlsrpt_cursor *c;
 };
 
-/* write_state - every entry, in the order P, R, D, B, F, J, C */
+/* write_state - every entry, in the order D, P, R, B, F, J, C (domains first: whether a problem or
+   a reporter is in the pool of ours depends on its domain) */
 static int write_state(FILE *fp, void *ctx)
 {
 	const struct save_ctx *s = ctx;
@@ -293,6 +313,12 @@ static int write_state(FILE *fp, void *ctx)
 		return -1;
 	}
 	fprintf(fp, "%s\n", STATE_HEADER);
+	for (i = 0; i < TLSRPT_ALERT_MAX_DOMAINS; i++) {
+		if ((d = tlsrpt_alert_domain_at(s->a, i)) != NULL) {
+			fprintf(fp, "D\t%s\t%lld\t%lld\t%d\t%d\n", d->name, d->last, d->since,
+			        d->expected, d->announced);
+		}
+	}
 	for (i = 0; i < TLSRPT_ALERT_MAX_PROBLEMS; i++) {
 		if ((p = tlsrpt_alert_problem_at(s->a, i)) != NULL) {
 			fprintf(fp,
@@ -305,14 +331,8 @@ static int write_state(FILE *fp, void *ctx)
 	}
 	for (i = 0; i < TLSRPT_ALERT_MAX_REPORTERS; i++) {
 		if ((r = tlsrpt_alert_reporter_at(s->a, i)) != NULL) {
-			fprintf(fp, "R\t%s\t%s\t%lld\t%d\n", r->domain, r->id, r->last,
-			        r->announced);
-		}
-	}
-	for (i = 0; i < TLSRPT_ALERT_MAX_DOMAINS; i++) {
-		if ((d = tlsrpt_alert_domain_at(s->a, i)) != NULL) {
-			fprintf(fp, "D\t%s\t%lld\t%lld\t%d\t%d\n", d->name, d->last, d->since,
-			        d->expected, d->announced);
+			fprintf(fp, "R\t%s\t%s\t%lld\t%d\t%d\t%d\t%llu\n", r->domain, r->id,
+			        r->last, r->announced, r->auth, r->history, r->msg);
 		}
 	}
 	for (i = 0; i < TLSRPT_ALERT_MAX_BASELINES; i++) {

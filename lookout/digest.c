@@ -15,6 +15,7 @@
 #include "config.h" /* _GNU_SOURCE: memmem, memrchr */
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -23,6 +24,8 @@
 #include "calendar.h"
 #include "digest.h"
 #include "errbuf.h"
+#include "mxseen.h"
+#include "strcopy.h"
 
 #define PENDING_DOMAINS 4
 
@@ -46,6 +49,7 @@ struct pending {
 	long day;
 	size_t dom; /* the report's domain */
 	char rep[TLSRPT_LOOKOUT_NAME];
+	int auth; /* rep is the domain DKIM authenticated (else claimed) */
 	struct pend_dom pd[PENDING_DOMAINS];
 	size_t npd;
 };
@@ -55,6 +59,10 @@ struct tlsrpt_digest_priv {
 	size_t head, count;
 	struct seen *set;
 	size_t setcap, setn;
+	int turned_away; /* the last domain_get turned a name away: the other pool is full */
+	/* hashes of the names turned away (0 = free), to count them once */
+	uint64_t left[2 * TLSRPT_LOOKOUT_LEFT_OUT_NAMES];
+	size_t nleft;
 };
 
 /* fnv - 64-bit FNV-1a over n bytes, continuing from h */
@@ -92,29 +100,6 @@ static uint64_t hash_parts(uint64_t seed, const char *const *parts, size_t n)
 	return mix(h);
 }
 
-/* copy_lower - bounded copy, ASCII lower-cased */
-static void copy_lower(char *dst, size_t size, const char *src)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < size && src[i] != '\0'; i++) {
-		dst[i] = tlsrpt_lower(src[i]);
-	}
-	dst[i] = '\0';
-}
-
-/* copy - bounded copy */
-static void copy(char *dst, size_t size, const char *src)
-{
-	size_t n = strlen(src);
-
-	if (n >= size) {
-		n = size - 1;
-	}
-	memcpy(dst, src, n);
-	dst[n] = '\0';
-}
-
 /* tlsrpt_digest_new - an empty digest */
 struct tlsrpt_digest *tlsrpt_digest_new(long first_day, long last_day, char *err, size_t errlen)
 {
@@ -143,30 +128,77 @@ static struct tlsrpt_digest_mxhost *mxhost_find(struct tlsrpt_digest *d, const c
 {
 	size_t i;
 
-	for (i = 0; i < d->nmx; i++) {
-		if (strcmp(d->mx[i].name, name) == 0) {
-			return &d->mx[i];
+	for (i = 0; i < d->nourmx; i++) {
+		if (strcmp(d->ourmx[i].name, name) == 0) {
+			return &d->ourmx[i];
 		}
 	}
 	return NULL;
 }
 
-/* domain_get - the domain's entry, created when new; NULL past the limit */
+/* left_out_name - count a name turned away by the full pool of others, once */
+static void left_out_name(struct tlsrpt_digest *d, const char *low)
+{
+	struct tlsrpt_digest_priv *p = d->priv;
+	const char *parts[1] = {low};
+	uint64_t h = hash_parts(0x6a09e667f3bcc909ULL, parts, 1);
+	size_t cap = sizeof(p->left) / sizeof(p->left[0]), i;
+
+	if (h == 0) {
+		h = 1;
+	}
+	if (p->nleft >= TLSRPT_LOOKOUT_LEFT_OUT_NAMES) {
+		d->st.left_out.names++; /* past what is remembered: at least this many */
+		return;
+	}
+	for (i = (size_t)(h & (cap - 1)); p->left[i] != 0; i = (i + 1) & (cap - 1)) {
+		if (p->left[i] == h) {
+			return;
+		}
+	}
+	p->left[i] = h;
+	p->nleft++;
+	d->st.left_out.names++;
+}
+
+/*
+ * domain_get - the domain's entry, created when new (in our pool when
+ * ours, else in the pool of others); NULL past the limit, with
+ * priv->turned_away set when the pool of others was full
+ */
 static struct tlsrpt_digest_domain *domain_get(struct tlsrpt_digest *d, const char *name,
-                                               size_t *idx)
+                                               size_t *idx, int ours)
 {
 	char low[TLSRPT_LOOKOUT_NAME];
 	struct tlsrpt_digest_domain *dom;
 	size_t i;
 
-	copy_lower(low, sizeof(low), name);
+	d->priv->turned_away = 0;
+	TLSRPT_STRCOPY(low, name, TLSRPT_COPY_LOWER);
+	ours |= mxhost_find(d, low) != NULL; /* our MX hosts are ours, never crowded out */
 	for (i = 0; i < d->ndom; i++) {
 		if (strcmp(d->dom[i]->name, low) == 0) {
+			if (ours && !d->dom[i]->expected) {
+				if (d->nours >= TLSRPT_LOOKOUT_MAX_OURS) {
+					return NULL;
+				}
+				d->dom[i]->expected = 1; /* named after lines of it came */
+				d->nothers--;
+				d->nours++;
+			}
 			*idx = i;
 			return d->dom[i];
 		}
 	}
-	if (d->ndom >= TLSRPT_LOOKOUT_MAX_DOMAINS || (dom = calloc(1, sizeof(*dom))) == NULL) {
+	if (ours ? d->nours >= TLSRPT_LOOKOUT_MAX_OURS : d->nothers >= TLSRPT_LOOKOUT_MAX_OTHERS) {
+		d->st.limited++;
+		if (!ours) {
+			d->priv->turned_away = 1;
+			left_out_name(d, low);
+		}
+		return NULL;
+	}
+	if ((dom = calloc(1, sizeof(*dom))) == NULL) {
 		d->st.limited++;
 		return NULL;
 	}
@@ -175,25 +207,22 @@ static struct tlsrpt_digest_domain *domain_get(struct tlsrpt_digest *d, const ch
 		d->st.limited++;
 		return NULL;
 	}
-	copy(dom->name, sizeof(dom->name), low);
+	TLSRPT_STRCOPY(dom->name, low, 0);
 	dom->first_day = dom->last_day = -1;
+	dom->expected = ours;
+	*(ours ? &d->nours : &d->nothers) += 1;
 	dom->mxhost = mxhost_find(d, low) != NULL;
 	*idx = d->ndom;
 	d->dom[d->ndom++] = dom;
 	return dom;
 }
 
-/* tlsrpt_digest_expect - a domain that should have reports */
+/* tlsrpt_digest_expect - one of our domains */
 int tlsrpt_digest_expect(struct tlsrpt_digest *d, const char *domain)
 {
 	size_t idx;
-	struct tlsrpt_digest_domain *dom = domain_get(d, domain, &idx);
 
-	if (dom == NULL) {
-		return -1;
-	}
-	dom->expected = 1;
-	return 0;
+	return domain_get(d, domain, &idx, 1) != NULL ? 0 : -1;
 }
 
 /* tlsrpt_digest_mxhost - one of our MX hosts */
@@ -203,17 +232,17 @@ int tlsrpt_digest_mxhost(struct tlsrpt_digest *d, const char *host)
 	struct tlsrpt_digest_mxhost *m;
 	size_t i;
 
-	copy_lower(low, sizeof(low), host);
+	TLSRPT_STRCOPY(low, host, TLSRPT_COPY_LOWER);
 	if (mxhost_find(d, low) != NULL) {
 		return 0;
 	}
-	if (d->nmx >= TLSRPT_LOOKOUT_MAX_MXHOSTS) {
+	if (d->nourmx >= TLSRPT_LOOKOUT_MAX_MXHOSTS) {
 		d->st.limited++;
 		return -1;
 	}
-	m = &d->mx[d->nmx++];
+	m = &d->ourmx[d->nourmx++];
 	memset(m, 0, sizeof(*m));
-	copy(m->name, sizeof(m->name), low);
+	TLSRPT_STRCOPY(m->name, low, 0);
 	for (i = 0; i < d->ndom; i++) {
 		if (strcmp(d->dom[i]->name, low) == 0) {
 			d->dom[i]->mxhost = 1;
@@ -253,7 +282,7 @@ static struct tlsrpt_digest_mention *mention(struct tlsrpt_digest_mxhost *m, con
 	}
 	x = &m->by[m->nby++];
 	memset(x, 0, sizeof(*x));
-	copy(x->domain, sizeof(x->domain), domain);
+	TLSRPT_STRCOPY(x->domain, domain, 0);
 	return x;
 }
 
@@ -286,13 +315,13 @@ static void mx_mentions(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll
 	if (v == NULL || dom->mxhost) {
 		return;
 	}
-	for (i = 0; i < d->nmx; i++) {
+	for (i = 0; i < d->nourmx; i++) {
 		for (p = v; *p != '\0'; p += len + (p[len] == ',')) {
 			struct tlsrpt_digest_mention *x;
 
 			len = strcspn(p, ",");
-			if (pattern_names(p, len, d->mx[i].name) &&
-			    (x = mention(&d->mx[i], dom->name)) != NULL) {
+			if (pattern_names(p, len, d->ourmx[i].name) &&
+			    (x = mention(&d->ourmx[i], dom->name)) != NULL) {
 				x->in_mx = 1;
 				break;
 			}
@@ -300,22 +329,32 @@ static void mx_mentions(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll
 	}
 }
 
-/* reporter_get - the reporter's index in dom, created when new; -1 past the limit */
-static long reporter_get(struct tlsrpt_digest *d, struct tlsrpt_digest_domain *dom, const char *id)
+/*
+ * reporter_get - the index in dom of the reporter of report e, created
+ * when new; -1 past the limit: TLSRPT_LOOKOUT_MAX_REPORTERS in all, of
+ * them at most TLSRPT_LOOKOUT_MAX_CLAIMED not authenticated by DKIM (so
+ * claimed names, which anyone can send, never take the places of
+ * authenticated ones)
+ */
+static long reporter_get(struct tlsrpt_digest *d, struct tlsrpt_digest_domain *dom,
+                         const struct pending *e)
 {
-	size_t i;
+	const char *id = e->rep;
+	size_t i, claimed = 0;
 
 	for (i = 0; i < dom->nrep; i++) {
 		if (strcmp(dom->rep[i].id, id) == 0) {
 			return (long)i;
 		}
+		claimed += !dom->rep[i].dkim;
 	}
-	if (dom->nrep >= TLSRPT_LOOKOUT_MAX_REPORTERS) {
+	if (dom->nrep >= TLSRPT_LOOKOUT_MAX_REPORTERS ||
+	    (!e->auth && claimed >= TLSRPT_LOOKOUT_MAX_CLAIMED)) {
 		d->st.limited++;
 		return -1;
 	}
 	memset(&dom->rep[i], 0, sizeof(dom->rep[i]));
-	copy(dom->rep[i].id, sizeof(dom->rep[i].id), id);
+	TLSRPT_STRCOPY(dom->rep[i].id, id, 0);
 	dom->rep[i].first_day = dom->rep[i].last_day = -1;
 	dom->nrep++;
 	return (long)i;
@@ -453,16 +492,16 @@ static void note_duplicate(struct tlsrpt_digest *d, struct pending *e, struct se
 	e->dup = (long)d->ndup;
 	x = &d->dup[d->ndup++];
 	memset(x, 0, sizeof(*x));
-	copy(x->reporter, sizeof(x->reporter), e->rep);
-	copy(x->report_id, sizeof(x->report_id), rid);
-	copy_lower(x->domain, sizeof(x->domain), domain);
+	TLSRPT_STRCOPY(x->reporter, e->rep, 0);
+	TLSRPT_STRCOPY(x->report_id, rid, 0);
+	TLSRPT_STRCOPY(x->domain, domain, TLSRPT_COPY_LOWER);
 	x->day = e->day;
-	copy(x->host, sizeof(x->host), e->host);
-	copy(x->qid, sizeof(x->qid), e->qid);
+	TLSRPT_STRCOPY(x->host, e->host, 0);
+	TLSRPT_STRCOPY(x->qid, e->qid, 0);
 	if ((first = counted_copy(d->priv, k)) != NULL) {
 		x->first_known = 1;
-		copy(x->first_host, sizeof(x->first_host), first->host);
-		copy(x->first_qid, sizeof(x->first_qid), first->qid);
+		TLSRPT_STRCOPY(x->first_host, first->host, 0);
+		TLSRPT_STRCOPY(x->first_qid, first->qid, 0);
 	}
 }
 
@@ -488,14 +527,21 @@ static void add_report(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll)
 	e->msg = message_key(ll);
 	e->skip = 1;
 	e->day = day;
-	copy(e->host, sizeof(e->host), ll->host != NULL ? ll->host : "");
-	copy(e->qid, sizeof(e->qid), ll->prefix != NULL ? ll->prefix : "");
+	TLSRPT_STRCOPY(e->host, ll->host != NULL ? ll->host : "", 0);
+	TLSRPT_STRCOPY(e->qid, ll->prefix != NULL ? ll->prefix : "", 0);
 	id = strcmp(dkim, "pass") == 0 ? get_or(ll, "dkim-domain", NULL) : NULL;
 	if (id == NULL) {
 		id = get_or(ll, "submitter", get_or(ll, "organization-name", "unknown"));
 	}
-	copy_lower(e->rep, sizeof(e->rep), id);
-	if ((dom = domain_get(d, get_or(ll, "policy-domain", "unknown"), &e->dom)) == NULL) {
+	TLSRPT_STRCOPY(e->rep, id, TLSRPT_COPY_LOWER);
+	e->auth = strcmp(dkim, "pass") == 0 && get_or(ll, "dkim-domain", NULL) != NULL;
+	if ((dom = domain_get(d, get_or(ll, "policy-domain", "unknown"), &e->dom, 0)) == NULL) {
+		if (d->priv->turned_away && day >= d->first_day && day <= d->last_day) {
+			long long fl = tlsrpt_logline_count(ll, "total-failure-session-count");
+
+			d->st.left_out.reports++;
+			d->st.left_out.failed += fl > 0 ? (unsigned long long)fl : 0;
+		}
 		return;
 	}
 	if (day <= d->last_day && (dom->first_day < 0 || day < dom->first_day)) {
@@ -504,10 +550,13 @@ static void add_report(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll)
 	if (day <= d->last_day && day > dom->last_day) {
 		dom->last_day = day;
 	}
-	ri = reporter_get(d, dom, e->rep);
+	ri = reporter_get(d, dom, e);
 	r = ri >= 0 ? &dom->rep[ri] : NULL;
+	if (r == NULL && day >= d->first_day && day <= d->last_day) {
+		dom->reports_unlisted++; /* counted for the domain, its reporter not listed */
+	}
 	if (r != NULL) {
-		copy(r->org, sizeof(r->org), get_or(ll, "organization-name", ""));
+		TLSRPT_STRCOPY(r->org, get_or(ll, "organization-name", ""), 0);
 		if (strcmp(dkim, "pass") == 0) {
 			r->dkim = 1;
 		}
@@ -562,7 +611,7 @@ static struct tlsrpt_digest_policy *policy_get(struct tlsrpt_digest *d,
 		return NULL;
 	}
 	memset(&dom->pol[i], 0, sizeof(dom->pol[i]));
-	copy(dom->pol[i].type, sizeof(dom->pol[i].type), type);
+	TLSRPT_STRCOPY(dom->pol[i].type, type, 0);
 	dom->pol[i].sts_day = -1;
 	dom->npol++;
 	return &dom->pol[i];
@@ -579,7 +628,7 @@ static struct tlsrpt_digest_domain *line_domain(struct tlsrpt_digest *d,
 		*idx = e->dom;
 		return d->dom[e->dom];
 	}
-	return domain_get(d, pd, idx);
+	return domain_get(d, pd, idx, 0);
 }
 
 /*
@@ -600,11 +649,11 @@ static void also_reported(struct tlsrpt_digest *d, struct tlsrpt_digest_domain *
 		dom->last_day = e->day;
 	}
 	dom->reports++;
-	if ((ri = reporter_get(d, dom, e->rep)) < 0) {
+	if ((ri = reporter_get(d, dom, e)) < 0) {
 		return;
 	}
-	if (dom->rep[ri].org[0] == '\0' && (hi = reporter_get(d, home, e->rep)) >= 0) {
-		copy(dom->rep[ri].org, sizeof(dom->rep[ri].org), home->rep[hi].org);
+	if (dom->rep[ri].org[0] == '\0' && (hi = reporter_get(d, home, e)) >= 0) {
+		TLSRPT_STRCOPY(dom->rep[ri].org, home->rep[hi].org, 0);
 		dom->rep[ri].dkim = home->rep[hi].dkim;
 	}
 	if (dom->rep[ri].first_day < 0 || e->day < dom->rep[ri].first_day) {
@@ -614,6 +663,26 @@ static void also_reported(struct tlsrpt_digest *d, struct tlsrpt_digest_domain *
 		dom->rep[ri].last_day = e->day;
 	}
 	dom->rep[ri].reports++;
+}
+
+/* pending_has - 1 when the line's policy domain is one the report already counts */
+static int pending_has(const struct tlsrpt_digest *d, const struct pending *e,
+                       const struct tlsrpt_logline *ll)
+{
+	const char *pd = tlsrpt_logline_get(ll, "policy-domain", NULL);
+	char low[TLSRPT_LOOKOUT_NAME];
+	size_t i;
+
+	if (pd == NULL || pd[0] == '\0') {
+		return 1; /* the report's own domain */
+	}
+	TLSRPT_STRCOPY(low, pd, TLSRPT_COPY_LOWER);
+	for (i = 0; i < e->npd; i++) {
+		if (strcmp(d->dom[e->pd[i].dom]->name, low) == 0) {
+			return 1;
+		}
+	}
+	return 0;
 }
 
 /* add_policy - a policy or policy-omitted line */
@@ -631,7 +700,14 @@ static void add_policy(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll,
 		d->st.malformed++;
 		return;
 	}
+	if (e->npd >= PENDING_DOMAINS && !pending_has(d, e, ll)) {
+		d->st.limited++; /* a domain this report cannot count: no entry made for it */
+		return;
+	}
 	if ((dom = line_domain(d, ll, e, &idx)) == NULL) {
+		if (d->priv->turned_away) {
+			d->st.left_out.failed += (unsigned long long)fl;
+		}
 		return;
 	}
 	pol = policy_get(d, dom,
@@ -645,7 +721,7 @@ static void add_policy(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll,
 		pol->c.ok += (unsigned long long)ok;
 		pol->c.failed += (unsigned long long)fl;
 		if (mode != NULL && e->day >= pol->sts_day) {
-			copy(pol->sts_mode, sizeof(pol->sts_mode), mode);
+			TLSRPT_STRCOPY(pol->sts_mode, mode, 0);
 			pol->sts_day = e->day;
 		}
 	}
@@ -690,7 +766,7 @@ static void add_policy(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll,
 	dom->days[e->day - d->first_day].ok += newok - oldok;
 	dom->days[e->day - d->first_day].failed += nf - pd->failed;
 	{
-		long ri = reporter_get(d, dom, e->rep);
+		long ri = reporter_get(d, dom, e);
 
 		if (ri >= 0) {
 			dom->rep[ri].c.ok += newok - oldok;
@@ -699,6 +775,25 @@ static void add_policy(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll,
 	}
 	pd->total = nt;
 	pd->failed = nf;
+}
+
+/* note_mx - hand a failure detail, with its day and reporter, to the MX join */
+static void note_mx(struct tlsrpt_digest *d, const struct tlsrpt_digest_domain *dom,
+                    const struct pending *e, const struct tlsrpt_logline *ll, unsigned long long n)
+{
+	struct tlsrpt_mxseen_failure f;
+
+	f.domain = dom->name;
+	f.day = e->day;
+	f.reporter = e->rep;
+	f.sending_ip = get_or(ll, "sending-mta-ip", "");
+	f.result_type = get_or(ll, "result-type", "");
+	f.policy_type = get_or(ll, "policy-type", "");
+	f.mx = get_or(ll, "receiving-mx-hostname", "");
+	f.ip = get_or(ll, "receiving-ip", "");
+	f.reason = get_or(ll, "failure-reason-code", "");
+	f.failed = n;
+	tlsrpt_mxseen_failure(d->mx, &f);
 }
 
 /* add_failure - a failure line */
@@ -737,15 +832,15 @@ static void add_failure(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll
 		}
 		f = &dom->fail[dom->nfail++];
 		memset(f, 0, sizeof(*f));
-		copy(f->policy_type, sizeof(f->policy_type), type);
-		copy(f->result_type, sizeof(f->result_type), rt);
-		copy_lower(f->mx, sizeof(f->mx), mx);
-		copy(f->ip, sizeof(f->ip), ip);
+		TLSRPT_STRCOPY(f->policy_type, type, 0);
+		TLSRPT_STRCOPY(f->result_type, rt, 0);
+		TLSRPT_STRCOPY(f->mx, mx, TLSRPT_COPY_LOWER);
+		TLSRPT_STRCOPY(f->ip, ip, 0);
 		f->first_day = f->last_day = e->day;
 	}
 	f->failed += (unsigned long long)n;
 	if (f->reason[0] == '\0') {
-		copy(f->reason, sizeof(f->reason), get_or(ll, "failure-reason-code", ""));
+		TLSRPT_STRCOPY(f->reason, get_or(ll, "failure-reason-code", ""), 0);
 	}
 	if (e->day < f->first_day) {
 		f->first_day = e->day;
@@ -753,9 +848,12 @@ static void add_failure(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll
 	if (e->day > f->last_day) {
 		f->last_day = e->day;
 	}
-	ri = reporter_get(d, dom, e->rep);
+	ri = reporter_get(d, dom, e);
 	if (ri >= 0 && ri < 64) {
 		f->reporters |= 1ULL << ri;
+	}
+	if (d->mx != NULL) {
+		note_mx(d, dom, e, ll, (unsigned long long)n);
 	}
 	if (!dom->mxhost && strcmp(type, "tlsa") == 0 && f->mx[0] != '\0') {
 		struct tlsrpt_digest_mxhost *m = mxhost_find(d, f->mx);
@@ -921,6 +1019,25 @@ void tlsrpt_digest_finish(struct tlsrpt_digest *d)
 			dom->fail[k].reporters = m;
 		}
 	}
+}
+
+/* tlsrpt_digest_left_out - the sentence about the names the pool of others turned away */
+int tlsrpt_digest_left_out(const struct tlsrpt_digest *d, char *buf, size_t len)
+{
+	const char *more = d->priv->nleft >= TLSRPT_LOOKOUT_LEFT_OUT_NAMES ? "at least " : "";
+
+	if (len > 0) {
+		buf[0] = '\0';
+	}
+	if (d->st.left_out.names == 0) {
+		return 0;
+	}
+	snprintf(
+	        buf, len,
+	        "Not shown: %s%llu more policy domains that are not ours (not in ReportDomains or --domain), past the limit of %d such names, with %llu reports and %llu failed sessions in the period; our own domains are never left out.",
+	        more, d->st.left_out.names, TLSRPT_LOOKOUT_MAX_OTHERS, d->st.left_out.reports,
+	        d->st.left_out.failed);
+	return 1;
 }
 
 /* tlsrpt_digest_rate - failure rate in percent */

@@ -42,11 +42,25 @@
  *     reports have no domain or day of their own: they are counted apart
  *     (stats.omitted_*), and its failed sessions count as failures.
  *
+ * Two pools of domains, so that names a stranger chooses cannot crowd
+ * ours out:
+ *   - ours: the domains named with tlsrpt_digest_expect (the milter's
+ *     ReportDomains and --domain), at most TLSRPT_LOOKOUT_MAX_OURS; always
+ *     kept, whatever the input holds;
+ *   - others: every other policy domain, first come, at most
+ *     TLSRPT_LOOKOUT_MAX_OTHERS.  What a full pool turns away is counted in
+ *     stats.left_out (names, reports, failed sessions) and said in every
+ *     output (tlsrpt_digest_left_out).
+ *
  * Limits (what is past them is counted in stats.limited and left out):
- * TLSRPT_LOOKOUT_MAX_DOMAINS domains, TLSRPT_LOOKOUT_MAX_REPORTERS reporters
+ * the two pools above, 4 policy domains per report (no entry is made for
+ * a further one), TLSRPT_LOOKOUT_MAX_REPORTERS reporters per domain (of them
+ * at most TLSRPT_LOOKOUT_MAX_CLAIMED not authenticated by DKIM: claimed
+ * names never take an authenticated reporter's place; the reports of a
+ * reporter not listed still count for the domain, in reports_unlisted)
  * and TLSRPT_LOOKOUT_MAX_FAILURES failure kinds per domain (the failed
  * sessions of further kinds go to the domain's `dropped`), 366 days.  That
- * is at most about 20 MB.  The duplicate set holds 16 bytes per distinct
+ * is at most about 50 MB.  The duplicate set holds 16 bytes per distinct
  * report in the period, in a table kept at most half full (so 32 to 64
  * bytes per report: 100,000 reports take 4 MB); reports outside the period
  * are not in it.
@@ -61,8 +75,12 @@
 #include "inventory.h"
 #include "logline.h"
 
-#define TLSRPT_LOOKOUT_MAX_DOMAINS 256
+#define TLSRPT_LOOKOUT_MAX_OURS 512   /* ReportDomains (256) and --domain (256) */
+#define TLSRPT_LOOKOUT_MAX_OTHERS 256 /* names we do not know */
+#define TLSRPT_LOOKOUT_MAX_DOMAINS (TLSRPT_LOOKOUT_MAX_OURS + TLSRPT_LOOKOUT_MAX_OTHERS)
+#define TLSRPT_LOOKOUT_LEFT_OUT_NAMES 4096 /* distinct names left out that are counted */
 #define TLSRPT_LOOKOUT_MAX_REPORTERS 32
+#define TLSRPT_LOOKOUT_MAX_CLAIMED 16 /* of them, not authenticated by DKIM */
 #define TLSRPT_LOOKOUT_MAX_FAILURES 64
 #define TLSRPT_LOOKOUT_MAX_POLICIES 8
 #define TLSRPT_LOOKOUT_MAX_DAYS 366
@@ -106,7 +124,7 @@ struct tlsrpt_digest_policy {
 
 struct tlsrpt_digest_domain {
 	char name[TLSRPT_LOOKOUT_NAME];
-	int expected; /* named by the caller */
+	int expected; /* named by the caller: one of ours */
 	int mxhost;   /* one of our MX host names (tlsrpt_digest_mxhost): not a policy domain */
 	unsigned long long reports;
 	struct tlsrpt_digest_counts c;
@@ -117,9 +135,10 @@ struct tlsrpt_digest_domain {
 	size_t nfail;
 	struct tlsrpt_digest_policy pol[TLSRPT_LOOKOUT_MAX_POLICIES];
 	size_t npol;
-	unsigned long long omitted_failed; /* failed sessions in details not logged */
-	unsigned long long dropped;        /* failed sessions of kinds past the limit */
-	long first_day, last_day;          /* reports seen over all input; -1 none */
+	unsigned long long omitted_failed;   /* failed sessions in details not logged */
+	unsigned long long dropped;          /* failed sessions of kinds past the limit */
+	unsigned long long reports_unlisted; /* reports of reporters past the limits, not listed */
+	long first_day, last_day;            /* reports seen over all input; -1 none */
 };
 
 /*
@@ -151,6 +170,12 @@ struct tlsrpt_digest_stats {
 	unsigned long long errors;     /* error events */
 	unsigned long long ignored;    /* ignored events */
 	unsigned long long limited;    /* left out by a limit */
+	/* turned away by the full pool of other domains (TLSRPT_LOOKOUT_MAX_OTHERS) */
+	struct {
+		unsigned long long names;   /* distinct (at least, past ..._LEFT_OUT_NAMES) */
+		unsigned long long reports; /* report lines in the period */
+		unsigned long long failed;  /* failed sessions of their policy lines */
+	} left_out;
 	/* report-omitted lines: reports the milter counted without logging them */
 	unsigned long long omitted_reports, omitted_ok, omitted_failed;
 };
@@ -179,25 +204,31 @@ struct tlsrpt_digest_mxhost {
 };
 
 struct tlsrpt_digest_priv;
+struct tlsrpt_mxseen;
 
 struct tlsrpt_digest {
 	long first_day, last_day; /* the period, inclusive */
 	size_t ndays;
 	struct tlsrpt_digest_domain *dom[TLSRPT_LOOKOUT_MAX_DOMAINS];
 	size_t ndom;
+	size_t nours, nothers; /* of ndom: expected, others */
 	struct tlsrpt_digest_stats st;
 	struct tlsrpt_digest_dup dup[TLSRPT_LOOKOUT_MAX_DUPS]; /* the first duplicates */
 	size_t ndup;
-	struct tlsrpt_digest_mxhost mx[TLSRPT_LOOKOUT_MAX_MXHOSTS]; /* in the order named */
-	size_t nmx;
+	struct tlsrpt_digest_mxhost ourmx[TLSRPT_LOOKOUT_MAX_MXHOSTS]; /* in the order named */
+	size_t nourmx;
 	struct tlsrpt_inventory inv; /* the policies reporters saw */
 	struct tlsrpt_digest_priv *priv;
+	struct tlsrpt_mxseen *mx; /* the caller's, or NULL: failure details are noted there too */
 };
 
 /* tlsrpt_digest_new - an empty digest over [first_day, last_day]; NULL with err */
 struct tlsrpt_digest *tlsrpt_digest_new(long first_day, long last_day, char *err, size_t errlen);
 
-/* tlsrpt_digest_expect - name a domain that should have reports; 0, or -1 past the limit */
+/*
+ * tlsrpt_digest_expect - name one of our domains (it should have reports,
+ * and is never left out); 0, or -1 past TLSRPT_LOOKOUT_MAX_OURS
+ */
 int tlsrpt_digest_expect(struct tlsrpt_digest *d, const char *domain);
 
 /*
@@ -220,6 +251,13 @@ void tlsrpt_digest_add(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll)
  * the last line.
  */
 void tlsrpt_digest_finish(struct tlsrpt_digest *d);
+
+/*
+ * tlsrpt_digest_left_out - when the pool of other domains turned names
+ * away, one sentence for a person saying so into buf (always
+ * NUL-terminated) and 1; else "" and 0
+ */
+int tlsrpt_digest_left_out(const struct tlsrpt_digest *d, char *buf, size_t len);
 
 /* tlsrpt_digest_rate - failed / (ok + failed) in percent, 0 when no sessions */
 double tlsrpt_digest_rate(const struct tlsrpt_digest_counts *c);

@@ -16,6 +16,7 @@
 #include "logline.h"
 #include "logscan.h"
 #include "gzlog.h"
+#include "mtalog.h"
 
 /* plain_read, gz_read - read functions for the scanner */
 static ssize_t plain_read(void *ctx, void *buf, size_t len)
@@ -36,10 +37,11 @@ static int is_gzip(int fd)
 	return pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
 }
 
-/* tlsrpt_logfile_scan - open, scan, parse, hand out */
-int tlsrpt_logfile_scan(const char *name, struct tlsrpt_cursor *cur, tlsrpt_logfile_fn fn,
-                        void *ctx)
+/* scan - open, scan, parse, hand out (smtpd's lines to mfn when not NULL) */
+static int scan(const char *name, struct tlsrpt_cursor *cur, tlsrpt_logfile_fn fn,
+                tlsrpt_logfile_mta_fn mfn, void *ctx)
 {
+	struct tlsrpt_mtalog mta;
 	struct tlsrpt_logline *ll = malloc(sizeof(*ll));
 	struct tlsrpt_gzlog *gz = NULL;
 	struct tlsrpt_logscan *sc = NULL;
@@ -97,9 +99,15 @@ int tlsrpt_logfile_scan(const char *name, struct tlsrpt_cursor *cur, tlsrpt_logf
 			goto out;
 		}
 	}
+	if (mfn != NULL) {
+		tlsrpt_logscan_mta(sc);
+	}
 	while ((r = tlsrpt_logscan_next(sc, &line, &len, &off, err, sizeof(err))) > 0) {
-		if (tlsrpt_logline_parse(ll, line, len,
-		                         tlsrpt_logscan_bare(sc) ? TLSRPT_LOGLINE_BARE : 0)) {
+		if (tlsrpt_logscan_mtaline(sc) && tlsrpt_mtalog_parse(&mta, line, len)) {
+			mfn(ctx, &mta);
+		} else if (tlsrpt_logline_parse(ll, line, len,
+		                                tlsrpt_logscan_bare(sc) ? TLSRPT_LOGLINE_BARE
+		                                                        : 0)) {
 			fn(ctx, ll, (unsigned long long)st.st_ino, off);
 		}
 	}
@@ -126,4 +134,18 @@ fail:
 	}
 	free(ll);
 	return -1;
+}
+
+/* tlsrpt_logfile_scan - every tlsrpt-milter line */
+int tlsrpt_logfile_scan(const char *name, struct tlsrpt_cursor *cur, tlsrpt_logfile_fn fn,
+                        void *ctx)
+{
+	return scan(name, cur, fn, NULL, ctx);
+}
+
+/* tlsrpt_logfile_scan_mta - every tlsrpt-milter line, and smtpd's */
+int tlsrpt_logfile_scan_mta(const char *name, tlsrpt_logfile_fn fn, tlsrpt_logfile_mta_fn mfn,
+                            void *ctx)
+{
+	return scan(name, NULL, fn, mfn, ctx);
 }

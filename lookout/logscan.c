@@ -15,6 +15,9 @@
 #include "errbuf.h"
 #include "logline.h"
 #include "logscan.h"
+#include "mtalog.h" /* TLSRPT_MTALOG_NEEDLE */
+
+enum { HIT_UNKNOWN = 0, HIT_AT, HIT_NONE }; /* a needle's next hit in the buffer */
 
 struct tlsrpt_logscan {
 	tlsrpt_logscan_read_fn fn;
@@ -22,7 +25,9 @@ struct tlsrpt_logscan {
 	char *buf;
 	size_t cap, len, pos;
 	unsigned long long base; /* stream offset of buf[0] */
-	int eof, decided, bare, skipping, whole;
+	int eof, decided, bare, skipping, whole, mta, mtaline;
+	char *hit[2]; /* next hit of our tag and of smtpd's (when mta) */
+	int hitstate[2];
 };
 
 /* tlsrpt_logscan_new - a scanner */
@@ -49,8 +54,8 @@ struct tlsrpt_logscan *tlsrpt_logscan_new(tlsrpt_logscan_read_fn fn, void *ctx,
 static int refill(struct tlsrpt_logscan *s, char *err, size_t errlen)
 {
 	ssize_t n;
-	char ebuf[128];
 
+	s->hitstate[0] = s->hitstate[1] = HIT_UNKNOWN;
 	if (s->pos > 0) {
 		memmove(s->buf, s->buf + s->pos, s->len - s->pos);
 		s->base += s->pos;
@@ -67,8 +72,7 @@ static int refill(struct tlsrpt_logscan *s, char *err, size_t errlen)
 		n = s->fn(s->ctx, s->buf + s->len, s->cap - s->len - 1);
 	} while (n < 0 && errno == EINTR);
 	if (n < 0) {
-		tlsrpt_errbuf_errno(errno, ebuf, sizeof(ebuf));
-		tlsrpt_errbuf_set(err, errlen, "read: %s", ebuf);
+		tlsrpt_errbuf_set_errno(err, errlen, errno, "read");
 		return -1;
 	}
 	if (n == 0) {
@@ -122,6 +126,50 @@ static int decide(struct tlsrpt_logscan *s, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * find_bracketed - memmem for a needle ending in '[' ("/smtpd["), found
+ * from each '[' (a few per line, skipped over by memchr) looking back:
+ * faster than memmem where the needle is on nearly every other line
+ */
+static char *find_bracketed(char *b, size_t left, const char *needle)
+{
+	size_t n = strlen(needle) - 1;
+	char *p = b, *e = b + left;
+
+	while ((p = memchr(p, '[', (size_t)(e - p))) != NULL) {
+		if ((size_t)(p - b) >= n && memcmp(p - n, needle, n) == 0) {
+			return p - n;
+		}
+		p++;
+	}
+	return NULL;
+}
+
+/*
+ * next_hit - the first hit at or after b of our tag or (mta) smtpd's, NULL
+ * when none in the buffer.  Each needle's hit is remembered until the scan
+ * passes it, so a rare needle is not searched for again over the same
+ * bytes at every line of the frequent one.
+ */
+static char *next_hit(struct tlsrpt_logscan *s, char *b, size_t left)
+{
+	static const char *const needle[2] = {TLSRPT_LOGLINE_TAG, TLSRPT_MTALOG_NEEDLE};
+	char *best = NULL;
+	int k;
+
+	for (k = 0; k < 1 + s->mta; k++) {
+		if (s->hitstate[k] == HIT_UNKNOWN || (s->hitstate[k] == HIT_AT && s->hit[k] < b)) {
+			s->hit[k] = k == 0 ? memmem(b, left, needle[k], strlen(needle[k]))
+			                   : find_bracketed(b, left, needle[k]);
+			s->hitstate[k] = s->hit[k] != NULL ? HIT_AT : HIT_NONE;
+		}
+		if (s->hitstate[k] == HIT_AT && (best == NULL || s->hit[k] < best)) {
+			best = s->hit[k];
+		}
+	}
+	return best;
+}
+
 /* tlsrpt_logscan_next - the next candidate line */
 int tlsrpt_logscan_next(struct tlsrpt_logscan *s, const char **line, size_t *len,
                         unsigned long long *offset, char *err, size_t errlen)
@@ -156,7 +204,7 @@ int tlsrpt_logscan_next(struct tlsrpt_logscan *s, const char **line, size_t *len
 			}
 			continue;
 		}
-		hit = memmem(b, left, TLSRPT_LOGLINE_TAG, sizeof(TLSRPT_LOGLINE_TAG) - 1);
+		hit = next_hit(s, b, left);
 		if (hit == NULL) {
 			char *nl;
 
@@ -193,8 +241,16 @@ int tlsrpt_logscan_next(struct tlsrpt_logscan *s, const char **line, size_t *len
 			le = s->buf + s->len;
 		}
 		s->pos = (size_t)(le - s->buf) + (le < s->buf + s->len);
-		if ((size_t)(le - ls) <= TLSRPT_LOGLINE_MAX &&
-		    tlsrpt_logline_tagged(ls, (size_t)(le - ls))) {
+		if ((size_t)(le - ls) > TLSRPT_LOGLINE_MAX) {
+			continue;
+		}
+		/*
+		 * a line found by smtpd's needle goes out unchecked: the caller
+		 * parses it with tlsrpt_mtalog_parse, which checks the tag anyway
+		 * (checking it twice cost a tenth of the run over a busy log)
+		 */
+		s->mtaline = s->mta && s->hitstate[1] == HIT_AT && s->hit[1] == hit;
+		if (s->mtaline || tlsrpt_logline_tagged(ls, (size_t)(le - ls))) {
 			*line = ls;
 			*len = (size_t)(le - ls);
 			*offset = s->base + (size_t)(ls - s->buf);
@@ -207,6 +263,18 @@ int tlsrpt_logscan_next(struct tlsrpt_logscan *s, const char **line, size_t *len
 void tlsrpt_logscan_whole_lines(struct tlsrpt_logscan *s)
 {
 	s->whole = 1;
+}
+
+/* tlsrpt_logscan_mta - also hand out smtpd's lines */
+void tlsrpt_logscan_mta(struct tlsrpt_logscan *s)
+{
+	s->mta = 1;
+}
+
+/* tlsrpt_logscan_mtaline - the line handed out last is smtpd's */
+int tlsrpt_logscan_mtaline(const struct tlsrpt_logscan *s)
+{
+	return s->mtaline;
 }
 
 /* tlsrpt_logscan_bare - the mode chosen */

@@ -8,7 +8,8 @@
  * line: when it starts like a syslog file line (a time stamp or a
  * priority), the scanner looks for the tag "tlsrpt-milter" with memmem
  * over the whole block and only the lines holding it become candidates,
- * each checked with tlsrpt_logline_tagged; otherwise (journalctl -o cat)
+ * each checked with tlsrpt_logline_tagged (and, when asked, Postfix's smtpd
+ * lines too, see tlsrpt_logscan_mta); otherwise (journalctl -o cat)
  * every line is a candidate and the parser decides.
  *
  * Limits: a line longer than TLSRPT_LOGLINE_MAX bytes is skipped whole;
@@ -47,6 +48,19 @@ int tlsrpt_logscan_next(struct tlsrpt_logscan *s, const char **line, size_t *len
  * run, and tlsrpt_logscan_end stays before it.  Call before the first next.
  */
 void tlsrpt_logscan_whole_lines(struct tlsrpt_logscan *s);
+
+/*
+ * tlsrpt_logscan_mta - also hand out the lines holding Postfix smtpd's
+ * needle ("/smtpd["), searched for in the same pass.  They are not checked
+ * here: tlsrpt_logscan_mtaline says the line is one of them, and the
+ * caller must parse it with tlsrpt_mtalog_parse (and, when that fails, may
+ * still try tlsrpt_logline_parse: the line can hold both needles).  Call
+ * before the first next.
+ */
+void tlsrpt_logscan_mta(struct tlsrpt_logscan *s);
+
+/* tlsrpt_logscan_mtaline - 1 when the line handed out last was found by smtpd's needle */
+int tlsrpt_logscan_mtaline(const struct tlsrpt_logscan *s);
 
 /* tlsrpt_logscan_bare - 1 when the stream was taken as bare messages (every line a candidate) */
 int tlsrpt_logscan_bare(const struct tlsrpt_logscan *s);

@@ -25,26 +25,32 @@
 #include <unistd.h>
 
 #include "alertmode.h"
+#include "calendar.h"
 #include "conf.h"
 #include "digest.h"
 #include "dnsnote.h"
-#include "calendar.h"
 #include "logline.h"
 #include "logfile.h"
 #include "meaning.h"
+#include "mtalog.h"
+#include "mxseen.h"
 #include "render.h"
+#include "siteconf.h"
 
 #define EXIT_CLEAN 0
 #define EXIT_FAILURES 1
 #define EXIT_USAGE 2
+#define MAX_DOMAIN_OPTS 256 /* --domain, as many as ReportDomains may list */
 
 struct opts {
+	int no_mx;
 	int days;
 	long since, today;
 	int silent_days;
 	int ready_days;
 	int json, text, dns;
 	const char *html, *prom, *mail, *sendmail, *from, *config;
+	int no_config;
 };
 
 /* usage - the synopsis on stderr */
@@ -52,13 +58,15 @@ static void usage(void)
 {
 	fputs("usage: tlsrpt-lookout [--days N | --since YYYY-MM-DD] [--today YYYY-MM-DD]\n"
 	      "         [--silent-days N] [--ready-after DAYS] [--domain DOMAIN]...\n"
-	      "         [--config FILE] [--json]\n"
+	      "         [--config FILE | --no-config] [--json] [--no-mx]\n"
 	      "         [--html FILE] [--prometheus FILE] [--mail ADDRESS [--from ADDRESS] [--sendmail PATH]]\n"
 	      "         [--dns]\n"
 	      "         [FILE|-]...\n"
 	      "       tlsrpt-lookout --explain RESULT-TYPE\n"
 	      "       tlsrpt-lookout --alert --help (stateful alerts)\n"
-	      "exit: 0 no failed session in the period, 1 failed sessions, 2 usage or input error\n",
+	      "exit: 0 no failed session in the period, 1 failed sessions, 2 usage or input error\n"
+	      "--config: the milter's configuration (default " TLSRPT_SITECONF_DEFAULT
+	      ", if there)\n",
 	      stderr);
 }
 
@@ -82,13 +90,81 @@ static int parse_date(const char *s, long *day)
 	return strlen(s) == 10 && tlsrpt_calendar_day(s, 10, day) == 0 ? 0 : -1;
 }
 
+/*
+ * struct mta_clock - the local hour last converted: mktime reads the zone
+ * file at every call when TZ is unset, and a busy log has thousands of
+ * smtpd lines per hour.  Minutes and seconds are added to the hour's start
+ * (zone offsets and DST changes fall on whole quarter hours at the least,
+ * a change inside the hour itself aside).
+ */
+struct mta_clock {
+	int mon, mday, hh; /* mon 0: nothing converted yet */
+	time_t hour;       /* the hour's start, UTC seconds */
+};
+
+/*
+ * mta_day - the UTC day of an smtpd line: an RFC 3339 stamp carries it; a
+ * traditional one ("Dec  7 07:21:36") is local time (TZ) without a year,
+ * taken in the year that puts it no later than the day after today
+ */
+static long mta_day(struct mta_clock *ck, const struct tlsrpt_mtalog *m, long today)
+{
+	char ymd[16];
+	struct tm tm;
+	time_t t = 0;
+	int k;
+
+	if (m->zoned) {
+		return m->day;
+	}
+	if (ck->mon != m->mon || ck->mday != m->mday || ck->hh != m->hh) {
+		tlsrpt_calendar_date(today, ymd, sizeof(ymd));
+		for (k = 0; k < 2; k++) {
+			memset(&tm, 0, sizeof(tm));
+			tm.tm_year = atoi(ymd) - 1900 - k;
+			tm.tm_mon = m->mon - 1;
+			tm.tm_mday = m->mday;
+			tm.tm_hour = m->hh;
+			tm.tm_isdst = -1;
+			if ((t = mktime(&tm)) == (time_t)-1) {
+				return -1;
+			}
+			if ((long)(t / 86400) <= today + 1) {
+				break;
+			}
+		}
+		ck->mon = m->mon;
+		ck->mday = m->mday;
+		ck->hh = m->hh;
+		ck->hour = t;
+	}
+	t = ck->hour + m->mi * 60 + m->ss;
+	return t >= 0 ? (long)(t / 86400) : -1 - (long)((-t - 1) / 86400);
+}
+
+/* struct feed - what the lines of the inputs go into */
+struct feed {
+	struct tlsrpt_digest *d;
+	struct mta_clock ck;
+};
+
 /* feed_line - one line of an input into the digest */
 static void feed_line(void *ctx, const struct tlsrpt_logline *ll, unsigned long long ino,
                       unsigned long long off)
 {
+	struct feed *f = ctx;
+
 	(void)ino;
 	(void)off;
-	tlsrpt_digest_add(ctx, ll);
+	tlsrpt_digest_add(f->d, ll);
+}
+
+/* feed_mta - one smtpd line into the MX join, on its UTC day */
+static void feed_mta(void *ctx, const struct tlsrpt_mtalog *m)
+{
+	struct feed *f = ctx;
+
+	tlsrpt_mxseen_line(f->d->mx, m, mta_day(&f->ck, m, f->d->last_day));
 }
 
 /* write_prom - the textfile, written to a temporary name and renamed (the collector may read it) */
@@ -290,31 +366,6 @@ out:
 	return rc;
 }
 
-/*
- * expect_config - the milter configuration's ReportDomains are domains that
- * should report; its MXHosts are our MX hosts, shown apart
- */
-static int expect_config(struct tlsrpt_digest *d, const char *path)
-{
-	char err[512];
-	struct tlsrpt_conf *cfg = tlsrpt_conf_new(err, sizeof(err));
-	size_t i;
-
-	if (cfg == NULL || tlsrpt_conf_load(cfg, path, err, sizeof(err)) < 0) {
-		fprintf(stderr, "tlsrpt-lookout: %s\n", err);
-		tlsrpt_conf_free(cfg);
-		return -1;
-	}
-	for (i = 0; i < cfg->report_domains.n; i++) {
-		tlsrpt_digest_expect(d, cfg->report_domains.v[i]);
-	}
-	for (i = 0; i < cfg->mx_hosts.n; i++) {
-		tlsrpt_digest_mxhost(d, cfg->mx_hosts.v[i]);
-	}
-	tlsrpt_conf_free(cfg);
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -325,6 +376,7 @@ int main(int argc, char **argv)
 	        {"ready-after", required_argument, NULL, 'R'},
 	        {"domain", required_argument, NULL, 'D'},
 	        {"config", required_argument, NULL, 'c'},
+	        {"no-config", no_argument, NULL, 'C'},
 	        {"json", no_argument, NULL, 'j'},
 	        {"html", required_argument, NULL, 'H'},
 	        {"prometheus", required_argument, NULL, 'P'},
@@ -332,14 +384,18 @@ int main(int argc, char **argv)
 	        {"from", required_argument, NULL, 'f'},
 	        {"sendmail", required_argument, NULL, 'M'},
 	        {"dns", no_argument, NULL, 'N'},
+	        {"no-mx", no_argument, NULL, 'X'},
 	        {"help", no_argument, NULL, 'h'},
 	        {NULL, 0, NULL, 0},
 	};
-	struct opts o = {7, -1, -1, 7, 7, 0, 1, 0, NULL, NULL, NULL, "/usr/sbin/sendmail", NULL, NULL};
-	const char *domains[TLSRPT_LOOKOUT_MAX_DOMAINS];
+	struct opts o = {0,    7,    -1, -1, 7, 7, 0, 1, 0, NULL, NULL, NULL, "/usr/sbin/sendmail",
+	                 NULL, NULL, 0};
+	const char *domains[MAX_DOMAIN_OPTS], *config_used;
+	struct tlsrpt_conf *cfg;
 	size_t ndomains = 0, i;
 	struct tlsrpt_render_opts ro;
 	struct tlsrpt_dnsnote *dn = NULL;
+	struct feed feed = {NULL, {0, 0, 0, 0}};
 	struct tlsrpt_digest *d;
 	char err[256];
 	int ch, bad = 0, days_given = 0;
@@ -400,15 +456,18 @@ int main(int argc, char **argv)
 			o.ready_days = (int)v;
 			break;
 		case 'D':
-			if (ndomains >= TLSRPT_LOOKOUT_MAX_DOMAINS || optarg[0] == '\0') {
+			if (ndomains >= MAX_DOMAIN_OPTS || optarg[0] == '\0') {
 				fprintf(stderr, "tlsrpt-lookout: --domain: at most %d, not empty\n",
-				        TLSRPT_LOOKOUT_MAX_DOMAINS);
+				        MAX_DOMAIN_OPTS);
 				return EXIT_USAGE;
 			}
 			domains[ndomains++] = optarg;
 			break;
 		case 'c':
 			o.config = optarg;
+			break;
+		case 'C':
+			o.no_config = 1;
 			break;
 		case 'j':
 			o.json = 1;
@@ -442,6 +501,9 @@ int main(int argc, char **argv)
 		case 'N':
 			o.dns = 1;
 			break;
+		case 'X':
+			o.no_mx = 1;
+			break;
 		case 'h':
 			usage();
 			return EXIT_CLEAN;
@@ -462,25 +524,50 @@ int main(int argc, char **argv)
 		fprintf(stderr, "tlsrpt-lookout: --since is after today\n");
 		return EXIT_USAGE;
 	}
+	if (o.config != NULL && o.no_config) {
+		fprintf(stderr, "tlsrpt-lookout: --config and --no-config exclude each other\n");
+		return EXIT_USAGE;
+	}
+	if (tlsrpt_siteconf_load(o.config, o.no_config, &cfg, &config_used) < 0) {
+		return EXIT_USAGE;
+	}
 	if ((d = tlsrpt_digest_new(first, o.today, err, sizeof(err))) == NULL) {
 		fprintf(stderr, "tlsrpt-lookout: %s\n", err);
+		tlsrpt_conf_free(cfg);
+		return EXIT_USAGE;
+	}
+	if (!o.no_mx && (d->mx = tlsrpt_mxseen_new(first, o.today, err, sizeof(err))) == NULL) {
+		fprintf(stderr, "tlsrpt-lookout: %s\n", err);
+		tlsrpt_digest_free(d);
+		tlsrpt_conf_free(cfg);
 		return EXIT_USAGE;
 	}
 	d->inv.ready_days = o.ready_days;
+	/* our domains first: they are never left out (digest.h) */
 	for (i = 0; i < ndomains; i++) {
 		tlsrpt_digest_expect(d, domains[i]);
 	}
-	if (o.config != NULL && expect_config(d, o.config) < 0) {
-		tlsrpt_digest_free(d);
-		return EXIT_USAGE;
+	for (i = 0; cfg != NULL && i < cfg->report_domains.n; i++) {
+		tlsrpt_digest_expect(d, cfg->report_domains.v[i]);
 	}
+	/* our MX hosts (MXHosts): reports about them are shown apart */
+	for (i = 0; cfg != NULL && i < cfg->mx_hosts.n; i++) {
+		tlsrpt_digest_mxhost(d, cfg->mx_hosts.v[i]);
+	}
+	tlsrpt_conf_free(cfg);
+	feed.d = d;
 	if (optind == argc) {
-		bad |= tlsrpt_logfile_scan("-", NULL, feed_line, d) < 0;
+		bad |= tlsrpt_logfile_scan_mta("-", feed_line, d->mx != NULL ? feed_mta : NULL,
+		                               &feed) < 0;
 	}
 	for (; optind < argc; optind++) {
-		bad |= tlsrpt_logfile_scan(argv[optind], NULL, feed_line, d) < 0;
+		bad |= tlsrpt_logfile_scan_mta(argv[optind], feed_line,
+		                               d->mx != NULL ? feed_mta : NULL, &feed) < 0;
 	}
 	tlsrpt_digest_finish(d);
+	if (d->mx != NULL) {
+		tlsrpt_mxseen_finish(d->mx);
+	}
 	ro.today = o.today;
 	ro.silent_days = o.silent_days;
 	ro.meanings = 1;
@@ -488,7 +575,7 @@ int main(int argc, char **argv)
 	ro.ndns = 0;
 	if (o.dns) {
 		if ((dn = malloc(sizeof(*dn))) == NULL ||
-		    tlsrpt_dnsnote_collect(dn, d, o.config, err, sizeof(err)) < 0) {
+		    tlsrpt_dnsnote_collect(dn, d, config_used, err, sizeof(err)) < 0) {
 			fprintf(stderr, "tlsrpt-lookout: --dns: %s\n",
 			        dn == NULL ? "out of memory" : err);
 			bad = 1;
@@ -513,8 +600,10 @@ int main(int argc, char **argv)
 	if (o.mail != NULL && send_mail(&o, d, &ro) < 0) {
 		bad = 1;
 	}
-	v = tlsrpt_render_failed(d) > 0;
+	/* failed sessions left out (of names past the pool of others) count too */
+	v = tlsrpt_render_failed(d) > 0 || d->st.left_out.failed > 0;
 	free(dn);
+	tlsrpt_mxseen_free(d->mx);
 	tlsrpt_digest_free(d);
 	if (bad) {
 		return EXIT_USAGE;

@@ -3,8 +3,10 @@
  *
  * One cleaning walk (put_value) serves every format: it goes one UTF-8
  * character at a time (escape.h's tlsrpt_utf8_seqlen), writes what is
- * unsafe as \xHH text and escapes what the format needs.  The trusted
- * texts (meaning.h, our own words) go through the same walk in HTML.
+ * unsafe (invalid UTF-8, controls, and the code points the log escapers
+ * hide: tlsrpt_escape_hidden) as \xHH text and escapes what the format
+ * needs.  The trusted texts (meaning.h, our own words) go through the
+ * same walk in HTML.
  *
  * Text and HTML share their shape: every domain's verdict first, in
  * health.h's order (ours before names only reports brought), then the
@@ -27,17 +29,13 @@
 #include "health.h"
 #include "logline.h"
 #include "meaning.h"
+#include "mxseen.h"
 #include "render.h"
+#include "reporters.h"
+
+#define LEFT_OUT_NOTE 512 /* tlsrpt_digest_left_out's sentence */
 
 enum mode { M_TEXT, M_HTML, M_JSON, M_PROM };
-
-/* unsafe_cp - code points that could reorder or break a line when shown */
-static int unsafe_cp(unsigned long cp)
-{
-	return (cp >= 0x80 && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029 || cp == 0x061c ||
-	       cp == 0x200e || cp == 0x200f || (cp >= 0x202a && cp <= 0x202e) ||
-	       (cp >= 0x2066 && cp <= 0x2069);
-}
 
 /* put_value - write s cleaned and escaped for the mode */
 static void put_value(FILE *fp, const char *str, enum mode m)
@@ -64,15 +62,8 @@ static void put_value(FILE *fp, const char *str, enum mode m)
 		}
 		k = c < 0x80 ? 0 : tlsrpt_utf8_seqlen(s + i, n - i);
 		if (k > 1) {
-			unsigned long cp = k == 2   ? (c & 0x1fUL)
-			                   : k == 3 ? (c & 0x0fUL)
-			                            : (c & 0x07UL);
-			size_t j;
-
-			for (j = 1; j < k; j++) {
-				cp = (cp << 6) | (s[i + j] & 0x3fUL);
-			}
-			if (!unsafe_cp(cp)) {
+			/* what could reorder or break a line when shown: as the log escapers */
+			if (!tlsrpt_escape_hidden(tlsrpt_utf8_code_point(s + i, k))) {
 				fwrite(s + i, 1, k, fp);
 				i += k;
 				continue;
@@ -416,6 +407,259 @@ static void spark(FILE *fp, const struct tlsrpt_bucket_plan *plan,
 	*most = max;
 }
 
+/* ------------------------------------------- what our MX saw (mxseen.h) */
+
+static void jstr(FILE *fp, const char *s);
+static void h(FILE *fp, const char *s);
+
+/* mx_verdict_key - the verdict as a JSON word */
+static const char *mx_verdict_key(enum tlsrpt_mxseen_verdict v)
+{
+	return v == TLSRPT_MX_SEEN ? "seen" : v == TLSRPT_MX_NOT_SEEN ? "not-seen" : "no-mx-log";
+}
+
+/*
+ * mx_on - 1 when the input held smtpd lines of the period: without any, the
+ * join has nothing to say and the digest looks as it did without it
+ */
+static int mx_on(const struct tlsrpt_digest *d)
+{
+	return d->mx != NULL && d->mx->st.days_logged > 0;
+}
+
+/* mx_any - 1 when the join has a failure of this domain */
+static int mx_any(const struct tlsrpt_digest *d, const struct tlsrpt_digest_domain *dom)
+{
+	size_t i;
+
+	for (i = 0; mx_on(d) && i < d->mx->nitem; i++) {
+		if (strcmp(d->mx->item[i].domain, dom->name) == 0) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* mx_evidence - one line of what our MX logged of the reporter's clients (text or HTML) */
+static void mx_evidence(FILE *fp, const struct tlsrpt_mxseen_item *it, enum mode m)
+{
+	const struct tlsrpt_mxseen_evidence *ev = &it->ev;
+	char doms[512];
+	size_t i;
+
+	if (ev->clients == 0) {
+		fputs("no session of ", fp);
+		if (it->by_ip) {
+			fputs("sending-mta-ip ", fp);
+			put_value(fp, it->sending_ip, m);
+		} else {
+			tlsrpt_reporters_domains(it->reporter, doms, sizeof(doms));
+			fputs("a client named under ", fp);
+			put_value(fp, doms, m);
+		}
+		fputs(" that day", fp);
+	} else {
+		fprintf(fp, "%lu sessions of %lu client%s (", ev->sessions, ev->clients,
+		        ev->clients == 1 ? "" : "s");
+		put_value(fp, ev->name[0] != '\0' ? ev->name : "unknown", m);
+		fputc('[', fp);
+		put_value(fp, ev->ip, m);
+		fputc(']', fp);
+		if (ev->host[0] != '\0') {
+			fputs(" at ", fp);
+			put_value(fp, ev->host, m);
+		}
+		fprintf(fp,
+		        ", matched by %s): STARTTLS %lu tried, %lu succeeded; %lu failed handshakes, %lu lost after STARTTLS, %lu TLS then no mail, %lu without STARTTLS, %lu delivered over TLS",
+		        it->by_ip ? "sending-mta-ip" : "name", ev->tls_tried, ev->tls_ok,
+		        ev->handshake_errors, ev->lost_after_starttls, ev->tls_no_mail, ev->no_tls,
+		        ev->delivered);
+		if (ev->tls_established > 0) {
+			fprintf(fp, "; %lu TLS connections established (", ev->tls_established);
+			put_value(fp, ev->proto, m);
+			fputc(')', fp);
+		}
+		for (i = 0; i < ev->nreason; i++) {
+			fputs(i ? ", " : "; reasons: ", fp);
+			put_value(fp, ev->reason[i].text, m);
+			fprintf(fp, " (%lu)", ev->reason[i].n);
+		}
+	}
+	if (it->dropped > 0 && it->verdict == TLSRPT_MX_NOT_SEEN) {
+		fprintf(fp,
+		        "; the client table was full that day: %lu lines of further clients not kept, so this may be incomplete",
+		        it->dropped);
+	}
+}
+
+/* text_mx - the domain's failures joined to what our MX logged */
+static void text_mx(FILE *fp, const struct tlsrpt_digest *d, const struct tlsrpt_digest_domain *dom)
+{
+	size_t i;
+
+	if (!mx_any(d, dom)) {
+		return;
+	}
+	fputs("   at our MX, per reported failure (Postfix smtpd lines of the day):\n", fp);
+	for (i = 0; i < d->mx->nitem; i++) {
+		const struct tlsrpt_mxseen_item *it = &d->mx->item[i];
+
+		if (strcmp(it->domain, dom->name) != 0) {
+			continue;
+		}
+		fprintf(fp, "   %s ", date(it->day).s);
+		put_value(fp, it->result_type, M_TEXT);
+		fputs(" from ", fp);
+		put_value(fp, it->reporter, M_TEXT);
+		if (it->sending_ip[0] != '\0') {
+			fputs(" sending-mta-ip ", fp);
+			put_value(fp, it->sending_ip, M_TEXT);
+		}
+		if (it->mx[0] != '\0') {
+			fputs(" mx ", fp);
+			put_value(fp, it->mx, M_TEXT);
+		}
+		if (it->ip[0] != '\0') {
+			fputs(" ip ", fp);
+			put_value(fp, it->ip, M_TEXT);
+		}
+		fprintf(fp, ", %llu failed: %s\n      our MX logged: ", it->failed,
+		        tlsrpt_mxseen_verdict_name(it->verdict));
+		mx_evidence(fp, it, M_TEXT);
+		fputc('\n', fp);
+		wrap(fp, "      ", tlsrpt_mxseen_means(it));
+	}
+	if (d->mx->st.items_dropped > 0) {
+		fprintf(fp,
+		        "   %llu more reported failures (all domains) passed the join's limit of %d and are not judged\n",
+		        d->mx->st.items_dropped, TLSRPT_MXSEEN_MAX_ITEMS);
+	}
+}
+
+/* json_mx - the domain's "mx-evidence" array (after a comma) */
+static void json_mx(FILE *fp, const struct tlsrpt_digest *d, const struct tlsrpt_digest_domain *dom)
+{
+	size_t i, j;
+	int first = 1;
+
+	if (!mx_on(d)) {
+		return;
+	}
+	fputs(",\"mx-evidence\":[", fp);
+	for (i = 0; i < d->mx->nitem; i++) {
+		const struct tlsrpt_mxseen_item *it = &d->mx->item[i];
+		const struct tlsrpt_mxseen_evidence *ev = &it->ev;
+
+		if (strcmp(it->domain, dom->name) != 0) {
+			continue;
+		}
+		fprintf(fp, "%s{\"date\":\"%s\",\"reporter\":", first ? "" : ",", date(it->day).s);
+		first = 0;
+		jstr(fp, it->reporter);
+		fputs(",\"sending-mta-ip\":", fp);
+		jstr(fp, it->sending_ip);
+		fputs(",\"policy-type\":", fp);
+		jstr(fp, it->policy_type);
+		fputs(",\"result-type\":", fp);
+		jstr(fp, it->result_type);
+		fputs(",\"receiving-mx-hostname\":", fp);
+		jstr(fp, it->mx);
+		fputs(",\"receiving-ip\":", fp);
+		jstr(fp, it->ip);
+		fputs(",\"failure-reason-code\":", fp);
+		jstr(fp, it->reason);
+		fprintf(fp,
+		        ",\"failed-sessions\":%llu,\"verdict\":\"%s\",\"label\":\"%s\",\"matched-by\":\"%s\",\"clients\":%lu,\"client\":",
+		        it->failed, mx_verdict_key(it->verdict),
+		        tlsrpt_mxseen_verdict_name(it->verdict),
+		        it->by_ip ? "sending-mta-ip" : "client-name", ev->clients);
+		if (ev->clients > 0) {
+			fputs("{\"ip\":", fp);
+			jstr(fp, ev->ip);
+			fputs(",\"name\":", fp);
+			jstr(fp, ev->name);
+			fputs(",\"host\":", fp);
+			jstr(fp, ev->host);
+			fputc('}', fp);
+		} else {
+			fputs("null", fp);
+		}
+		fprintf(fp,
+		        ",\"sessions\":%lu,\"starttls-attempts\":%lu,\"starttls-successes\":%lu,\"handshake-errors\":%lu,\"lost-after-starttls\":%lu,\"tls-then-no-mail\":%lu,\"without-starttls\":%lu,\"delivered-over-tls\":%lu,\"tls-established\":%lu,\"tls-protocol\":",
+		        ev->sessions, ev->tls_tried, ev->tls_ok, ev->handshake_errors,
+		        ev->lost_after_starttls, ev->tls_no_mail, ev->no_tls, ev->delivered,
+		        ev->tls_established);
+		jstr(fp, ev->proto);
+		fputs(",\"reasons\":[", fp);
+		for (j = 0; j < ev->nreason; j++) {
+			fputs(j ? ",{\"reason\":" : "{\"reason\":", fp);
+			jstr(fp, ev->reason[j].text);
+			fprintf(fp, ",\"count\":%lu}", ev->reason[j].n);
+		}
+		fprintf(fp, "],\"clients-not-kept\":%lu,\"means\":", it->dropped);
+		jstr(fp, tlsrpt_mxseen_means(it));
+		fputc('}', fp);
+	}
+	fputc(']', fp);
+}
+
+/* json_mx_log - the top level's "mx-log" object (after a comma): what was read of smtpd */
+static void json_mx_log(FILE *fp, const struct tlsrpt_digest *d)
+{
+	const struct tlsrpt_mxseen_stats *st;
+
+	if (!mx_on(d)) {
+		return;
+	}
+	st = &d->mx->st;
+	fprintf(fp,
+	        ",\n\"mx-log\":{\"lines\":%llu,\"outside-period\":%llu,\"days-with-lines\":%zu,\"clients\":%llu,\"lines-not-kept\":%llu,\"failures-not-joined\":%llu}",
+	        st->lines, st->outside, st->days_logged, st->clients, st->dropped,
+	        st->items_dropped);
+}
+
+/* html_mx - the domain's failures joined to what our MX logged, as a table */
+static void html_mx(FILE *fp, const struct tlsrpt_digest *d, const struct tlsrpt_digest_domain *dom)
+{
+	size_t i;
+
+	if (!mx_any(d, dom)) {
+		return;
+	}
+	fputs("<table class=\"mx stack\"><tr><th>day</th><th>result type</th><th>reporter</th><th>sending MTA</th><th>receiving MX / IP</th><th>failed</th><th>at our MX</th><th>what our MX logged</th><th>what it means</th></tr>\n",
+	      fp);
+	for (i = 0; i < d->mx->nitem; i++) {
+		const struct tlsrpt_mxseen_item *it = &d->mx->item[i];
+
+		if (strcmp(it->domain, dom->name) != 0) {
+			continue;
+		}
+		fprintf(fp, "<tr class=\"%s\"><td class=\"d\">%s</td><td>",
+		        mx_verdict_key(it->verdict), date(it->day).s);
+		h(fp, it->result_type);
+		fputs("</td><td>", fp);
+		h(fp, it->reporter);
+		fputs("</td><td class=\"d\">", fp);
+		h(fp, it->sending_ip);
+		fputs("</td><td>", fp);
+		h(fp, it->mx);
+		fputs(it->mx[0] != '\0' && it->ip[0] != '\0' ? " " : "", fp);
+		h(fp, it->ip);
+		fprintf(fp, "</td><td class=\"n\">%llu</td><td><b>%s</b></td><td class=\"r\">",
+		        it->failed, tlsrpt_mxseen_verdict_name(it->verdict));
+		mx_evidence(fp, it, M_HTML);
+		fputs("</td><td>", fp);
+		h(fp, tlsrpt_mxseen_means(it));
+		fputs("</td></tr>\n", fp);
+	}
+	fputs("</table>\n", fp);
+	if (d->mx->st.items_dropped > 0) {
+		fprintf(fp,
+		        "<p class=\"warn\">%llu more reported failures (all domains) passed the join's limit of %d and are not judged.</p>\n",
+		        d->mx->st.items_dropped, TLSRPT_MXSEEN_MAX_ITEMS);
+	}
+}
+
 /* text_failure - one failure kind of a domain */
 static void text_failure(FILE *fp, const struct tlsrpt_digest_domain *dom,
                          const struct tlsrpt_digest_failure *f)
@@ -452,6 +696,15 @@ static void text_failure(FILE *fp, const struct tlsrpt_digest_domain *dom,
 		put_value(fp, f->reason, M_TEXT);
 	}
 	fputc('\n', fp);
+}
+
+/* unlisted - the sentence about reports whose reporters are past the limits (numbers only) */
+static void unlisted(FILE *fp, const struct tlsrpt_digest_domain *dom)
+{
+	cnt(fp, dom->reports_unlisted, "report", "reports");
+	fprintf(fp,
+	        " from reporters not listed: past the limit of %d reporters, or of %d not authenticated by DKIM (counted above all the same)",
+	        TLSRPT_LOOKOUT_MAX_REPORTERS, TLSRPT_LOOKOUT_MAX_CLAIMED);
 }
 
 /* text_domain - one domain's section */
@@ -531,6 +784,11 @@ static void text_domain(FILE *fp, const struct tlsrpt_digest *d,
 		fprintf(fp, ", %s failed, last %s%s\n", num(r->c.failed).s, date(r->last_day).s,
 		        tlsrpt_render_silent(o, r->last_day) ? ", SILENT" : "");
 	}
+	if (dom->reports_unlisted > 0) {
+		fputs("   ", fp);
+		unlisted(fp, dom);
+		fputc('\n', fp);
+	}
 	for (i = 0; i < dom->nfail; i++) {
 		text_failure(fp, dom, &dom->fail[i]);
 	}
@@ -545,6 +803,7 @@ static void text_domain(FILE *fp, const struct tlsrpt_digest *d,
 		        strcmp(weak->sts_mode, "none") == 0 ? "none" : "testing",
 		        date(weak->sts_day).s);
 	}
+	text_mx(fp, d, dom);
 }
 
 /* ---------------------------------------------------- policy inventory */
@@ -735,12 +994,12 @@ static void text_mxhosts(FILE *fp, const struct tlsrpt_digest *d,
 {
 	size_t i, j;
 
-	if (d->nmx == 0) {
+	if (d->nourmx == 0) {
 		return;
 	}
 	fputs("\nOur MX hosts (reports about the host itself, as DANE senders write them)\n", fp);
-	for (i = 0; i < d->nmx; i++) {
-		const struct tlsrpt_digest_mxhost *m = &d->mx[i];
+	for (i = 0; i < d->nourmx; i++) {
+		const struct tlsrpt_digest_mxhost *m = &d->ourmx[i];
 		const struct tlsrpt_digest_domain *dom = tlsrpt_digest_mxhost_domain(d, m);
 		struct tlsrpt_digest_counts t = tlsa_of(dom);
 
@@ -920,6 +1179,7 @@ static void text_dups(FILE *fp, const struct tlsrpt_digest *d)
 /* tlsrpt_render_text - the plain-text digest */
 int tlsrpt_render_text(FILE *fp, const struct tlsrpt_digest *d, const struct tlsrpt_render_opts *o)
 {
+	char note[LEFT_OUT_NOTE];
 	const struct tlsrpt_meaning *tab;
 	struct tlsrpt_bucket_plan plan;
 	size_t order[TLSRPT_LOOKOUT_MAX_DOMAINS];
@@ -931,6 +1191,9 @@ int tlsrpt_render_text(FILE *fp, const struct tlsrpt_digest *d, const struct tls
 	fprintf(fp, "TLS-RPT digest for %s to %s (", date(d->first_day).s, date(d->last_day).s);
 	cnt(fp, d->ndays, "day", "days");
 	fputs(")\n", fp);
+	if (tlsrpt_digest_left_out(d, note, sizeof(note))) {
+		fprintf(fp, "%s\n", note);
+	}
 	text_glance(fp, d, o, order, ours);
 	fputc('\n', fp);
 	text_input(fp, d);
@@ -1080,8 +1343,8 @@ static void json_mxhosts(FILE *fp, const struct tlsrpt_digest *d)
 {
 	size_t i, j;
 
-	for (i = 0; i < d->nmx; i++) {
-		const struct tlsrpt_digest_mxhost *m = &d->mx[i];
+	for (i = 0; i < d->nourmx; i++) {
+		const struct tlsrpt_digest_mxhost *m = &d->ourmx[i];
 		const struct tlsrpt_digest_domain *dom = tlsrpt_digest_mxhost_domain(d, m);
 		struct tlsrpt_digest_counts t = tlsa_of(dom);
 
@@ -1220,7 +1483,9 @@ static void json_domain(FILE *fp, const struct tlsrpt_digest *d,
 		}
 		fputc('}', fp);
 	}
-	fputs("]}", fp);
+	fputc(']', fp);
+	json_mx(fp, d, dom);
+	fputc('}', fp);
 }
 
 /* json_dups - the kept duplicates (input.duplicates counts them all) */
@@ -1256,6 +1521,7 @@ static void json_dups(FILE *fp, const struct tlsrpt_digest *d)
 /* tlsrpt_render_json - the digest as one JSON object */
 int tlsrpt_render_json(FILE *fp, const struct tlsrpt_digest *d, const struct tlsrpt_render_opts *o)
 {
+	char note[LEFT_OUT_NOTE];
 	struct tlsrpt_digest_counts all;
 	size_t i, n;
 
@@ -1265,10 +1531,20 @@ int tlsrpt_render_json(FILE *fp, const struct tlsrpt_digest *d, const struct tls
 	        date(d->first_day).s, date(d->last_day).s, d->ndays, date(o->today).s,
 	        o->silent_days, d->st.reports, all.ok, all.failed);
 	fprintf(fp,
-	        "\"input\":{\"lines\":%llu,\"duplicates\":%llu,\"outside-period\":%llu,\"orphans\":%llu,\"malformed\":%llu,\"errors\":%llu,\"ignored\":%llu,\"limited\":%llu},\n\"report-omitted\":{\"reports\":%llu,\"successful-sessions\":%llu,\"failed-sessions\":%llu},\n\"domains\":[",
+	        "\"input\":{\"lines\":%llu,\"duplicates\":%llu,\"outside-period\":%llu,\"orphans\":%llu,\"malformed\":%llu,\"errors\":%llu,\"ignored\":%llu,\"limited\":%llu},\n\"report-omitted\":{\"reports\":%llu,\"successful-sessions\":%llu,\"failed-sessions\":%llu},\n",
 	        d->st.lines, d->st.duplicates, d->st.outside, d->st.orphans, d->st.malformed,
 	        d->st.errors, d->st.ignored, d->st.limited, d->st.omitted_reports, d->st.omitted_ok,
 	        d->st.omitted_failed);
+	fprintf(fp,
+	        "\"left-out\":{\"limit\":%d,\"domains\":%llu,\"reports\":%llu,\"failed-sessions\":%llu,\"note\":",
+	        TLSRPT_LOOKOUT_MAX_OTHERS, d->st.left_out.names, d->st.left_out.reports,
+	        d->st.left_out.failed);
+	if (tlsrpt_digest_left_out(d, note, sizeof(note))) {
+		jstr(fp, note);
+	} else {
+		fputs("null", fp);
+	}
+	fputs("},\n\"domains\":[", fp);
 	for (i = 0, n = 0; i < d->ndom; i++) {
 		if (d->dom[i]->mxhost) {
 			continue;
@@ -1282,7 +1558,9 @@ int tlsrpt_render_json(FILE *fp, const struct tlsrpt_digest *d, const struct tls
 	json_inventory(fp, d);
 	fputs("\n],\n\"duplicates\":[", fp);
 	json_dups(fp, d);
-	fputs("]}\n", fp);
+	fputc(']', fp);
+	json_mx_log(fp, d);
+	fputs("}\n", fp);
 	fflush(fp);
 	return ferror(fp) ? -1 : 0;
 }
@@ -1306,6 +1584,7 @@ static void phead(FILE *fp, const char *name, const char *help)
 /* tlsrpt_render_prom - node exporter textfile collector format */
 int tlsrpt_render_prom(FILE *fp, const struct tlsrpt_digest *d, const struct tlsrpt_render_opts *o)
 {
+	char note[LEFT_OUT_NOTE];
 	size_t i, j, k;
 
 	phead(fp, "tlsrpt_lookout_period_days", "Days covered by the digest.");
@@ -1314,6 +1593,12 @@ int tlsrpt_render_prom(FILE *fp, const struct tlsrpt_digest *d, const struct tls
 	fprintf(fp, "tlsrpt_lookout_reports %llu\n", d->st.reports);
 	phead(fp, "tlsrpt_lookout_duplicate_reports", "Report lines not counted as duplicates.");
 	fprintf(fp, "tlsrpt_lookout_duplicate_reports %llu\n", d->st.duplicates);
+	if (tlsrpt_digest_left_out(d, note, sizeof(note))) {
+		fprintf(fp, "# NOTE %s\n", note);
+	}
+	phead(fp, "tlsrpt_lookout_left_out_domains",
+	      "Policy domains not ours left out past the limit of such names (not in the series below).");
+	fprintf(fp, "tlsrpt_lookout_left_out_domains %llu\n", d->st.left_out.names);
 	phead(fp, "tlsrpt_lookout_sessions",
 	      "Sessions in the period per policy domain (each session once).");
 	for (i = 0; i < d->ndom; i++) {
@@ -1740,6 +2025,7 @@ static void html_domain(FILE *fp, const struct tlsrpt_digest *d,
 		cnt(fp, dom->omitted_failed + dom->dropped, "failed session", "failed sessions");
 		fputs(" without details in the log.</p>\n", fp);
 	}
+	html_mx(fp, d, dom);
 	fputs("<table class=\"rep stack\"><tr><th>reporter</th><th>organization</th><th>DKIM</th><th>reports</th><th>sessions</th><th>failed</th><th>last report</th></tr>\n",
 	      fp);
 	for (i = 0; i < dom->nrep; i++) {
@@ -1757,7 +2043,13 @@ static void html_domain(FILE *fp, const struct tlsrpt_digest *d,
 		        r->dkim ? "pass" : "-", num(r->reports).s, num(r->c.ok + r->c.failed).s,
 		        num(r->c.failed).s, date(r->last_day).s, silent ? " (silent)" : "");
 	}
-	fputs("</table>\n<table class=\"pol\"><tr><th>policy type</th><th>successful</th><th>failed</th><th>MTA-STS mode</th></tr>\n",
+	fputs("</table>\n", fp);
+	if (dom->reports_unlisted > 0) {
+		fputs("<p class=\"warn\">", fp);
+		unlisted(fp, dom);
+		fputs("</p>\n", fp);
+	}
+	fputs("<table class=\"pol\"><tr><th>policy type</th><th>successful</th><th>failed</th><th>MTA-STS mode</th></tr>\n",
 	      fp);
 	for (i = 0; i < dom->npol; i++) {
 		fputs("<tr><td>", fp);
@@ -1824,13 +2116,13 @@ static void html_mxhosts(FILE *fp, const struct tlsrpt_digest *d)
 {
 	size_t i, j;
 
-	if (d->nmx == 0) {
+	if (d->nourmx == 0) {
 		return;
 	}
 	fputs("<h2 class=\"group\">Our MX hosts</h2>\n<p>Reports about the host itself, as DANE senders write them (the TLSA records live under the host's name).</p>\n",
 	      fp);
-	for (i = 0; i < d->nmx; i++) {
-		const struct tlsrpt_digest_mxhost *m = &d->mx[i];
+	for (i = 0; i < d->nourmx; i++) {
+		const struct tlsrpt_digest_mxhost *m = &d->ourmx[i];
 		const struct tlsrpt_digest_domain *dom = tlsrpt_digest_mxhost_domain(d, m);
 		struct tlsrpt_digest_counts t = tlsa_of(dom);
 		const char *hn = dom == NULL || dom->reports == 0 ? "silent"
@@ -1998,6 +2290,7 @@ static void html_dups(FILE *fp, const struct tlsrpt_digest *d)
 /* tlsrpt_render_html - one self-contained page */
 int tlsrpt_render_html(FILE *fp, const struct tlsrpt_digest *d, const struct tlsrpt_render_opts *o)
 {
+	char note[LEFT_OUT_NOTE];
 	const struct tlsrpt_meaning *tab;
 	struct tlsrpt_bucket_plan plan;
 	size_t order[TLSRPT_LOOKOUT_MAX_DOMAINS];
@@ -2018,6 +2311,11 @@ int tlsrpt_render_html(FILE *fp, const struct tlsrpt_digest *d, const struct tls
 	fprintf(fp, "<h1>TLS-RPT digest</h1>\n<p class=\"period\">%s to %s, %s %s (UTC)</p>\n",
 	        date(d->first_day).s, date(d->last_day).s, num(d->ndays).s,
 	        d->ndays == 1 ? "day" : "days");
+	if (tlsrpt_digest_left_out(d, note, sizeof(note))) {
+		fputs("<p class=\"warn\" id=\"left-out\">", fp);
+		h(fp, note);
+		fputs("</p>\n", fp);
+	}
 	html_glance(fp, d, o, order, ours);
 	html_input(fp, d);
 	for (i = 0, others = 0; i < d->ndom; i++) {

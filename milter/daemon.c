@@ -17,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -27,6 +26,7 @@
 #include "daemon.h"
 #include "errbuf.h"
 #include "logging.h"
+#include "sockspec.h"
 
 #define PW_BUF 16384
 
@@ -84,25 +84,10 @@ int tlsrpt_daemon_user(const char *spec, struct tlsrpt_user *u, char *err, size_
 	return 0;
 }
 
-/* tlsrpt_daemon_socket_path - the file of a unix:/local:/path spec, or NULL */
-const char *tlsrpt_daemon_socket_path(const char *spec)
-{
-	if (strncasecmp(spec, "unix:", 5) == 0) {
-		return spec + 5;
-	}
-	if (strncasecmp(spec, "local:", 6) == 0) {
-		return spec + 6;
-	}
-	if (spec[0] == '/') {
-		return spec;
-	}
-	return NULL;
-}
-
 /* tlsrpt_daemon_socket_clear - fail if a Unix socket answers, remove a stale one */
 int tlsrpt_daemon_socket_clear(const char *spec, char *err, size_t errlen)
 {
-	const char *path = tlsrpt_daemon_socket_path(spec);
+	const char *path = tlsrpt_sockspec_path(spec);
 	struct sockaddr_un sun;
 	struct stat st;
 	int fd, rc, e;
@@ -156,7 +141,7 @@ int tlsrpt_daemon_socket_clear(const char *spec, char *err, size_t errlen)
 int tlsrpt_daemon_socket_perms(const char *spec, const struct tlsrpt_user *u, mode_t mask,
                                char *err, size_t errlen)
 {
-	const char *path = tlsrpt_daemon_socket_path(spec);
+	const char *path = tlsrpt_sockspec_path(spec);
 
 	if (path == NULL) {
 		return 0;

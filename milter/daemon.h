@@ -30,9 +30,6 @@ struct tlsrpt_user {
 /* tlsrpt_daemon_user - resolve "user" or "user:group" (NULL: u->set = 0) */
 int tlsrpt_daemon_user(const char *spec, struct tlsrpt_user *u, char *err, size_t errlen);
 
-/* tlsrpt_daemon_socket_path - the file of a unix:/local:/path spec, or NULL for inet */
-const char *tlsrpt_daemon_socket_path(const char *spec);
-
 /* tlsrpt_daemon_socket_clear - for a Unix socket: fail if one answers, remove a stale one */
 int tlsrpt_daemon_socket_clear(const char *spec, char *err, size_t errlen);
 

@@ -28,24 +28,6 @@ static struct {
 	int mirror;
 } log_state;
 
-/* tlsrpt_log_facility - the LOG_* facility of a LogFacility value */
-int tlsrpt_log_facility(int conf_facility)
-{
-	static const int map[] = {
-	        [TLSRPT_FAC_MAIL] = LOG_MAIL,     [TLSRPT_FAC_DAEMON] = LOG_DAEMON,
-	        [TLSRPT_FAC_USER] = LOG_USER,     [TLSRPT_FAC_LOCAL0] = LOG_LOCAL0,
-	        [TLSRPT_FAC_LOCAL1] = LOG_LOCAL1, [TLSRPT_FAC_LOCAL2] = LOG_LOCAL2,
-	        [TLSRPT_FAC_LOCAL3] = LOG_LOCAL3, [TLSRPT_FAC_LOCAL4] = LOG_LOCAL4,
-	        [TLSRPT_FAC_LOCAL5] = LOG_LOCAL5, [TLSRPT_FAC_LOCAL6] = LOG_LOCAL6,
-	        [TLSRPT_FAC_LOCAL7] = LOG_LOCAL7,
-	};
-
-	if (conf_facility < 0 || conf_facility >= (int)(sizeof(map) / sizeof(map[0]))) {
-		return LOG_MAIL;
-	}
-	return map[conf_facility];
-}
-
 /* tlsrpt_log_open - openlog; once, before threads */
 void tlsrpt_log_open(int facility, enum tlsrpt_format format, int mirror)
 {

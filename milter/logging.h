@@ -18,9 +18,6 @@
 
 #include "record.h"
 
-/* tlsrpt_log_facility - the LOG_* facility of a LogFacility value */
-int tlsrpt_log_facility(int conf_facility);
-
 /* tlsrpt_log_open - openlog(ident, LOG_PID|LOG_NDELAY, facility); once, before threads */
 void tlsrpt_log_open(int facility, enum tlsrpt_format format, int mirror);
 

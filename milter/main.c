@@ -54,6 +54,7 @@
 #include "mtacheck.h"
 #include "offline.h"
 #include "pipeline.h"
+#include "sockspec.h"
 #include "stats.h"
 
 #ifndef SYSCONFDIR
@@ -163,8 +164,8 @@ static int run_daemon(const struct tlsrpt_conf *cfg, const struct options *o, in
 	app.budget = &budget;
 	host_name(app.hostname, sizeof(app.hostname));
 
-	tlsrpt_log_open(tlsrpt_log_facility(cfg->log_facility), (enum tlsrpt_format)cfg->log_format,
-	                o->mirror);
+	tlsrpt_log_open(tlsrpt_conf_syslog_facility(cfg->log_facility),
+	                (enum tlsrpt_format)cfg->log_format, o->mirror);
 	signal(SIGPIPE, SIG_IGN);
 	if (tlsrpt_stats_block() < 0) {
 		return startup_fail(o->mirror, EX_OSERR, "cannot block SIGUSR1", NULL);
@@ -244,8 +245,8 @@ static int run_daemon(const struct tlsrpt_conf *cfg, const struct options *o, in
 	}
 	tlsrpt_stats_log("exit");
 	tlsrpt_log(LOG_INFO, "stopping tlsrpt-milter");
-	if (tlsrpt_daemon_socket_path(cfg->socket) != NULL) {
-		(void)unlink(tlsrpt_daemon_socket_path(cfg->socket)); /* best effort */
+	if (tlsrpt_sockspec_path(cfg->socket) != NULL) {
+		(void)unlink(tlsrpt_sockspec_path(cfg->socket)); /* best effort */
 	}
 	if (pidfd >= 0) {
 		if (unlink(cfg->pid_file) < 0 && errno != ENOENT) {

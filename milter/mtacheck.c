@@ -43,6 +43,7 @@
 #include "daemon.h"
 #include "errbuf.h"
 #include "mtacheck.h"
+#include "sockspec.h"
 
 #define PC_OUT_MAX 65536 /* bytes of one postconf answer */
 #define SERVICES_MAX 64  /* smtpd services of master.cf looked at */
@@ -108,21 +109,18 @@ static void normalise(char *p)
 /* ours_parse - the configured socket; -1 if it is neither unix nor inet */
 static int ours_parse(const char *spec, struct ours *o)
 {
-	const char *path = tlsrpt_daemon_socket_path(spec), *p, *at;
+	enum tlsrpt_sock_kind kind;
+	const char *p, *at;
 
 	memset(o, 0, sizeof(*o));
-	if (path != NULL) {
+	if (tlsrpt_sockspec_split(spec, &kind, &p) < 0) {
+		return -1;
+	}
+	if (kind == TLSRPT_SOCK_UNIX) {
 		o->unix_socket = 1;
-		snprintf(o->path, sizeof(o->path), "%s", path);
+		snprintf(o->path, sizeof(o->path), "%s", p);
 		normalise(o->path);
 		return 0;
-	}
-	if (strncmp(spec, "inet:", 5) == 0) {
-		p = spec + 5;
-	} else if (strncmp(spec, "inet6:", 6) == 0) {
-		p = spec + 6;
-	} else {
-		return -1;
 	}
 	at = strchr(p, '@');
 	snprintf(o->port, sizeof(o->port), "%.*s", (int)(at ? (size_t)(at - p) : strlen(p)), p);
@@ -149,6 +147,23 @@ static void resolve(const char *entry, const char *qdir, int chrooted, char *buf
 	normalise(buf);
 }
 
+/*
+ * unix_entry - the path of a Postfix milter entry "unix:PATH" or
+ * "local:PATH" (Postfix's transport names, matched as it matches them: in
+ * lower case), the entry itself when it has no transport, NULL for
+ * another transport
+ */
+static const char *unix_entry(const char *entry)
+{
+	if (strncmp(entry, "unix:", 5) == 0) {
+		return entry + 5;
+	}
+	if (strncmp(entry, "local:", 6) == 0) {
+		return entry + 6;
+	}
+	return strchr(entry, ':') == NULL ? entry : NULL;
+}
+
 /* entry_names - does one milter list entry name our socket for a service? */
 static int entry_names(const char *entry, const struct ours *o, const char *qdir, int chrooted)
 {
@@ -167,14 +182,7 @@ static int entry_names(const char *entry, const struct ours *o, const char *qdir
 		        strncmp(entry + 5, o->host, strlen(o->host)) == 0) ||
 		       loopback(o->host);
 	}
-	if (!o->unix_socket) {
-		return 0;
-	}
-	if (strncmp(entry, "unix:", 5) == 0) {
-		entry += 5;
-	} else if (strncmp(entry, "local:", 6) == 0) {
-		entry += 6;
-	} else if (strchr(entry, ':') != NULL) {
+	if (!o->unix_socket || (entry = unix_entry(entry)) == NULL) {
 		return 0;
 	}
 	resolve(entry, qdir, chrooted, buf, sizeof(buf));
@@ -481,10 +489,8 @@ static void check_access(const struct service *s, const struct ours *o, const ch
 		        o->path);
 		return;
 	}
-	if (strncmp(entry, "unix:", 5) == 0) {
-		entry += 5;
-	} else if (strncmp(entry, "local:", 6) == 0) {
-		entry += 6;
+	if (unix_entry(entry) != NULL) {
+		entry = unix_entry(entry);
 	}
 	e = try_connect(uid, gid, root, qdir, entry);
 	if (e == 0) {
@@ -609,7 +615,7 @@ out:
 
 int tlsrpt_mtacheck_root_socket(const struct tlsrpt_conf *cfg, char *msg, size_t msglen)
 {
-	const char *path = tlsrpt_daemon_socket_path(cfg->socket);
+	const char *path = tlsrpt_sockspec_path(cfg->socket);
 	char dir[PATH_MAX_], gbuf[PW_BUF], gname[256], *slash;
 	struct group gr, *gres = NULL;
 	struct stat st, dst;

@@ -59,7 +59,7 @@ alert_snippet() {
         -e "s|/usr/local/sbin/tlsrpt-alert|$ALERT_PROG|g" "$1" >"$2"
     [ "${ALERT_STATEFUL:-0}" = 1 ] && return 0
     sed -i -e 's/^\( *set \$\.tlsrpt_per_line = \)"off";$/\1"on";/' \
-        -e 's/^\(@define tlsrpt_alert_events "problem|recovered|silent|error\)"$/\1|failure|failure-omitted"/' "$2"
+        -e 's/^\(@define tlsrpt_alert_events "problem|recovered|silent|others|error\)"$/\1|failure|failure-omitted"/' "$2"
     grep -q -e 'tlsrpt_per_line = "on"' -e 'error|failure|failure-omitted"' "$2" ||
         { fail "$(basename "$1"): no per-line switch to turn on"; return 1; }
 }
@@ -317,7 +317,7 @@ alert_stateful_round() {
         fail "$fmt: $n alert mails, want 5"
     m=$(grep -l -r '^Subject: TLS-RPT problem for alert-state.example' "$(maildir_of "$ALERT_TO")" | head -1)
     if [ -n "$m" ] && grep -q '^Fix: Renew the certificate' "$m" &&
-        grep -q '^== alert-state.example: ' "$m" && grep -q 'reporter c.example' "$m"; then
+        grep -Eq '^== alert-state.example( \([A-Z]+\))?: ' "$m" && grep -q 'reporter c.example' "$m"; then
         ok "$fmt: the problem mail has the meaning, the fix and the digest's section of the domain"
     else
         fail "$fmt: the problem mail lacks the fix or the digest's summary:"

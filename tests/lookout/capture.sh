@@ -12,7 +12,7 @@
 # Regenerate the kept copies with
 #   sudo sh tests/lookout/capture.sh tests/lookout/data
 # (needs root, Postfix; exits 77 when the end-to-end tests cannot run).
-# tests/lookout/golden.sh also runs it into a temporary directory and checks
+# tests/lookout/digest-golden.sh also runs it into a temporary directory and checks
 # that a fresh capture gives the same digests as the kept one.
 set -u
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"

@@ -7,11 +7,13 @@
  * one problem, its fix one recovered; a reporter that stops is one silent;
  * 50 failure lines are one problem; below the thresholds nothing; the
  * window; a state saved and loaded between runs, and a damaged one rebuilt
- * by rereading the log with the machine's own lines, repeat nothing; the
- * baseline rule (a rate well above the reporter's own recent rate raises a
- * problem under the thresholds) with its limits, and the flood rule (a
- * claimed reporter name or a crowd of strangers cannot move or push out an
- * authenticated reporter's baseline).
+ * by rereading the log with the machine's own lines, repeat nothing; one
+ * mail naming 1,200 domains neither floods the events nor pushes a real
+ * reporter out, with and without a domain of ours, and across a reload;
+ * the baseline rule (a rate well above the reporter's own recent rate
+ * raises a problem under the thresholds) with its limits, and the flood
+ * rule (a claimed reporter name or a crowd of strangers cannot move or
+ * push out an authenticated reporter's baseline).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -26,8 +28,8 @@
 
 #include "alert.h"
 #include "alertstate.h"
-#include "cursor.h"
 #include "calendar.h"
+#include "cursor.h"
 #include "logline.h"
 
 #define DAY 86400L
@@ -89,7 +91,7 @@ static void report(struct log *l, const char *reporter, long day, unsigned ok, c
 }
 
 /* run - feed the log's new lines as seen at now; the events into ev (counts per kind) */
-static size_t run(struct tlsrpt_alert *a, struct log *l, long now, size_t count[3], char *out,
+static size_t run(struct tlsrpt_alert *a, struct log *l, long now, size_t count[4], char *out,
                   size_t outlen)
 {
 	struct tlsrpt_logline *ll = malloc(sizeof(*ll));
@@ -106,7 +108,7 @@ static size_t run(struct tlsrpt_alert *a, struct log *l, long now, size_t count[
 	}
 	free(ll);
 	ev = tlsrpt_alert_finish(a, (time_t)now, &n);
-	count[0] = count[1] = count[2] = 0;
+	count[0] = count[1] = count[2] = count[3] = 0;
 	if (out != NULL) {
 		out[0] = '\0';
 	}
@@ -118,7 +120,10 @@ static size_t run(struct tlsrpt_alert *a, struct log *l, long now, size_t count[
 			         ev[i].reporters);
 		}
 		/* what the daemon logs: the machine reads it back next run */
-		if (ev[i].kind == TLSRPT_ALERT_SILENT) {
+		if (ev[i].kind == TLSRPT_ALERT_OTHERS) {
+			log_add(l, "ALERT: others problems=%llu silent=%llu forgotten=%llu",
+			        ev[i].problems, ev[i].silent, ev[i].forgotten);
+		} else if (ev[i].kind == TLSRPT_ALERT_SILENT) {
 			log_add(l, "ALERT: silent policy-domain=%s%s%s", ev[i].domain,
 			        ev[i].reporters[0] ? " reporter=" : "", ev[i].reporters);
 		} else {
@@ -164,7 +169,7 @@ static void test_lifecycle(void **state)
 {
 	struct tlsrpt_alert *a = machine(NULL);
 	struct log l = {0};
-	size_t cnt[3];
+	size_t cnt[4];
 	char out[2048];
 	long d;
 
@@ -222,7 +227,7 @@ static void test_fifty_lines(void **state)
 {
 	struct tlsrpt_alert *a = machine(NULL);
 	struct log l = {0};
-	size_t cnt[3];
+	size_t cnt[4];
 	char out[2048];
 
 	(void)state;
@@ -239,7 +244,7 @@ static void test_thresholds(void **state)
 	struct tlsrpt_alert_conf c;
 	struct tlsrpt_alert *a;
 	struct log l = {0};
-	size_t cnt[3];
+	size_t cnt[4];
 	char out[2048];
 
 	(void)state;
@@ -265,7 +270,7 @@ static void test_window(void **state)
 {
 	struct tlsrpt_alert *a = machine(NULL);
 	struct log l = {0};
-	size_t cnt[3];
+	size_t cnt[4];
 	char out[2048];
 
 	(void)state;
@@ -287,7 +292,7 @@ static void test_expected_domain(void **state)
 {
 	struct tlsrpt_alert *a = machine(NULL);
 	struct log l = {0};
-	size_t cnt[3];
+	size_t cnt[4];
 	char out[2048];
 
 	(void)state;
@@ -312,7 +317,7 @@ static void test_save_load(void **state)
 	char path[] = "/tmp/test_alert_XXXXXX", err[256];
 	struct tlsrpt_alert *a = machine(NULL);
 	struct log l = {0};
-	size_t cnt[3];
+	size_t cnt[4];
 	char out[2048];
 	int fd = mkstemp(path);
 
@@ -349,7 +354,7 @@ static void test_damaged(void **state)
 	char path[] = "/tmp/test_alert_XXXXXX", err[256];
 	struct tlsrpt_alert *a = machine(NULL);
 	struct log l = {0};
-	size_t cnt[3], i;
+	size_t cnt[4], i;
 	char out[2048], mx[64];
 	int fd = mkstemp(path);
 	FILE *fp;
@@ -486,6 +491,131 @@ static void test_cut_message(void **state)
 }
 
 /*
+ * flood - one message of n reports from stranger.example (authenticated),
+ * each for 8 policy domains of its choosing, the first of them our own
+ * domain's name in the report line (as a TLS-Report-Domain header gives it)
+ */
+static void flood(struct log *l, int n, long day)
+{
+	char date[16];
+	int i, j;
+
+	tlsrpt_calendar_date(20000 + day, date, sizeof(date));
+	for (i = 0; i < n; i++) {
+		log_add(l,
+		        "QF: report report-id=f%d start-datetime=%sT00:00:00Z end-datetime=%sT23:59:59Z policy-domain=f%03d-0.example submitter=stranger.example dkim=pass dkim-domain=stranger.example",
+		        i, date, date, i);
+		for (j = 0; j < 8; j++) {
+			log_add(l,
+			        "QF: policy report-id=f%d policy-type=sts policy-domain=f%03d-%d.example total-successful-session-count=10 total-failure-session-count=%d",
+			        i, i, j, i % 2);
+			if (i % 2) {
+				log_add(l,
+				        "QF: failure report-id=f%d policy-type=sts policy-domain=f%03d-%d.example result-type=starttls-not-supported failed-session-count=1 receiving-mx-hostname=mx.f%03d-%d.example",
+				        i, i, j, i, j);
+			}
+		}
+	}
+	log_add(l, "QF: action action=deliver recipients=1");
+}
+
+/*
+ * one mail of 150 reports x 8 domains (half of them failing) after Google's
+ * report of our domain: a few events in all, the flood summed up, Google's
+ * silence announced; then the same without any domain of ours, Google
+ * heard from in two runs
+ */
+static void test_crowd(void **state)
+{
+	int ours;
+
+	(void)state;
+	for (ours = 1; ours >= 0; ours--) {
+		struct tlsrpt_alert *a = machine(NULL);
+		struct log l = {0};
+		size_t cnt[4], total = 0, others = 0, n;
+		char out[16384];
+		int google = 0;
+		long d;
+
+		if (ours) {
+			assert_int_equal(tlsrpt_alert_expect(a, "Example.COM", (time_t)T0), 0);
+		}
+		report(&l, "google.com", 1, 90, "", "mx1.example.com", 0, 0);
+		run(a, &l, T0 + 2 * DAY, cnt, out, sizeof(out));
+		if (!ours) {
+			report(&l, "google.com", 2, 90, "", "mx1.example.com", 0, 0);
+			run(a, &l, T0 + 2 * DAY + 3600, cnt, out, sizeof(out));
+		}
+		flood(&l, 150, 2);
+		for (d = 3; d <= 12; d++) {
+			n = run(a, &l, T0 + d * DAY, cnt, out, sizeof(out));
+			total += n;
+			others += cnt[TLSRPT_ALERT_OTHERS];
+			google += strstr(out, "silent example.com  google.com|") != NULL;
+			if (cnt[TLSRPT_ALERT_OTHERS] > 1 || n > (ours ? 3u : 10u)) {
+				fail_msg("ours %d, day %ld: %zu events, %zu others: %s", ours, d, n,
+				         cnt[TLSRPT_ALERT_OTHERS], out);
+			}
+			if (ours && strstr(out, ".example ") != NULL) {
+				fail_msg("day %ld: a name of the flood one by one: %s", d, out);
+			}
+		}
+		if (google != 1) {
+			fail_msg("ours %d: Google's silence announced %d times, want 1", ours,
+			         google);
+		}
+		if (others < 2 || total > (ours ? 8u : 40u)) {
+			fail_msg("ours %d: %zu events, %zu others in 10 runs", ours, total, others);
+		}
+		tlsrpt_alert_free(a);
+		free(l.text);
+	}
+}
+
+/* the pools survive a save and a load; a state file of version 1 is rebuilt */
+static void test_pools_saved(void **state)
+{
+	char path[] = "/tmp/test_alert_XXXXXX", err[256], out[16384];
+	struct tlsrpt_alert *a = machine(NULL);
+	struct log l = {0};
+	size_t cnt[4];
+	int fd = mkstemp(path);
+	long d;
+	FILE *fp;
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	/* Google heard from in two runs and two mails: known, though no domain is ours */
+	report(&l, "google.com", 1, 90, "", "mx1.example.com", 0, 0);
+	run(a, &l, T0 + 2 * DAY, cnt, out, sizeof(out));
+	report(&l, "google.com", 2, 90, "", "mx1.example.com", 0, 0);
+	run(a, &l, T0 + 3 * DAY, cnt, out, sizeof(out));
+	assert_int_equal(tlsrpt_alertstate_save(path, a, cur, err, sizeof(err)), 0);
+	tlsrpt_alert_free(a);
+	a = machine(NULL);
+	assert_int_equal(tlsrpt_alertstate_load(path, a, cur, err, sizeof(err)), 0);
+	flood(&l, 150, 3);
+	for (d = 4; d <= 11; d++) {
+		run(a, &l, T0 + d * DAY, cnt, out, sizeof(out));
+		if (d == 10 && strstr(out, "silent example.com  google.com|") == NULL) {
+			fail_msg("day 10: Google's silence not announced after a reload: %s", out);
+		}
+	}
+	tlsrpt_alert_free(a);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs("tlsrpt-alert-state 1\nR\texample.com\tgoogle.com\t1728000000\t0\n", fp);
+	fclose(fp);
+	a = machine(NULL);
+	assert_int_equal(tlsrpt_alertstate_load(path, a, cur, err, sizeof(err)), 1);
+	tlsrpt_alert_free(a);
+	unlink(path);
+	free(l.text);
+}
+
+/*
  * ---- the baseline rule.  report_as - one report of domain dom by reporter,
  * DKIM-authenticated (auth) or only claimed, on day: ok successful
  * sessions and failed ones of certificate-expired at mx1.example.com
@@ -529,7 +659,7 @@ static struct tlsrpt_alert *high_thresholds(unsigned baseline_reports)
 /* ten quiet days of google.com (authenticated) at 0.5 %: 5 of 1000 sessions a day */
 static void quiet_days(struct tlsrpt_alert *a, struct log *l, long from, long to)
 {
-	size_t cnt[3];
+	size_t cnt[4];
 	char out[2048];
 	long d;
 
@@ -547,7 +677,7 @@ static void test_baseline(void **state)
 	struct tlsrpt_alert_conf c;
 	struct tlsrpt_alert *a = high_thresholds(14);
 	struct log l = {0};
-	size_t cnt[3], n;
+	size_t cnt[4], n;
 	char out[2048];
 
 	(void)state;
@@ -595,7 +725,7 @@ static void test_baseline_limits(void **state)
 {
 	struct tlsrpt_alert *a = high_thresholds(14);
 	struct log l = {0};
-	size_t cnt[3];
+	size_t cnt[4];
 	char out[2048];
 
 	(void)state;
@@ -636,7 +766,7 @@ static void test_baseline_flood(void **state)
 	char path[] = "/tmp/test_alert_XXXXXX", err[256], dom[64];
 	struct tlsrpt_alert *a = high_thresholds(14);
 	struct log l = {0};
-	size_t cnt[3];
+	size_t cnt[4];
 	char out[2048];
 	unsigned i;
 	long d;
@@ -685,6 +815,7 @@ int main(void)
 	        cmocka_unit_test(test_thresholds),      cmocka_unit_test(test_window),
 	        cmocka_unit_test(test_expected_domain), cmocka_unit_test(test_save_load),
 	        cmocka_unit_test(test_damaged),         cmocka_unit_test(test_cut_message),
+	        cmocka_unit_test(test_crowd),           cmocka_unit_test(test_pools_saved),
 	        cmocka_unit_test(test_baseline),        cmocka_unit_test(test_baseline_limits),
 	        cmocka_unit_test(test_baseline_flood),
 	};

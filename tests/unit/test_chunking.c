@@ -33,6 +33,8 @@ static int slurp(const char *path, struct input *in)
 	FILE *fp = fopen(path, "rb");
 	long n;
 
+	in->data = NULL;
+	in->len = 0;
 	if (fp == NULL || fseek(fp, 0, SEEK_END) != 0 || (n = ftell(fp)) < 0) {
 		if (fp) {
 			fclose(fp);

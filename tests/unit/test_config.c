@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 
 #include <cmocka.h>
 
@@ -460,7 +461,7 @@ static char *shipped(const char *path, const char *begin, const char *end)
 
 /* check_generated - the shipped part of path is what gen writes, and names every key */
 static void check_generated(const char *path, const char *begin, const char *end,
-                            int (*gen)(FILE *), const char *keyfmt)
+                            int (*gen)(FILE *), const char *key_open, const char *key_close)
 {
 	char *want = generated(gen);
 	char *got = shipped(path, begin, end);
@@ -473,7 +474,8 @@ static void check_generated(const char *path, const char *begin, const char *end
 		        path, got, want);
 	}
 	for (i = 0; i < tlsrpt_conf_noptions(); i++) {
-		snprintf(key, sizeof(key), keyfmt, tlsrpt_conf_option(i)->name);
+		snprintf(key, sizeof(key), "%s%s%s", key_open, tlsrpt_conf_option(i)->name,
+		         key_close);
 		if (strstr(got, key) == NULL) {
 			fail_msg("%s: key %s missing", path, tlsrpt_conf_option(i)->name);
 		}
@@ -487,7 +489,7 @@ static void test_man_page(void **state)
 {
 	(void)state;
 	check_generated(TEST_SRCDIR "/../doc/tlsrpt-milter.conf.5", MAN_BEGIN, MAN_END,
-	                tlsrpt_conf_write_man, "\\fB%s\\fR");
+	                tlsrpt_conf_write_man, "\\fB", "\\fR");
 }
 
 /* test_readme - README.md's option table lists exactly the table, with its defaults */
@@ -497,7 +499,7 @@ static void test_readme(void **state)
 
 	(void)state;
 	check_generated(TEST_SRCDIR "/../README.md", MD_BEGIN, MD_END, tlsrpt_conf_write_markdown,
-	                "| `%s` |");
+	                "| `", "` |");
 	md = generated(tlsrpt_conf_write_markdown);
 	if (strstr(md, "| `MaxMessageSize` | `25M` | ") == NULL ||
 	    strstr(md, "| `RedirectTo` | | ") == NULL || strstr(md, "list them |\n") == NULL) {
@@ -546,6 +548,35 @@ static void test_trust(void **state)
 	tlsrpt_conf_free(cfg);
 }
 
+/* test_facility - every LogFacility word has its syslog facility; out of range is mail */
+static void test_facility(void **state)
+{
+	static const struct {
+		int value;
+		int want;
+	} cases[] = {
+	        {TLSRPT_FAC_MAIL, LOG_MAIL},
+	        {TLSRPT_FAC_DAEMON, LOG_DAEMON},
+	        {TLSRPT_FAC_USER, LOG_USER},
+	        {TLSRPT_FAC_LOCAL0, LOG_LOCAL0},
+	        {TLSRPT_FAC_LOCAL3, LOG_LOCAL3},
+	        {TLSRPT_FAC_LOCAL7, LOG_LOCAL7},
+	        {-1, LOG_MAIL},
+	        {TLSRPT_FAC_LOCAL7 + 1, LOG_MAIL},
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int got = tlsrpt_conf_syslog_facility(cases[i].value);
+
+		if (got != cases[i].want) {
+			fail_msg("facility %d: got %d, want %d", cases[i].value, got,
+			         cases[i].want);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -559,6 +590,7 @@ int main(void)
 	        cmocka_unit_test(test_man_page),
 	        cmocka_unit_test(test_readme),
 	        cmocka_unit_test(test_trust),
+	        cmocka_unit_test(test_facility),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,5 +1,5 @@
 #!/bin/sh
-# golden.sh - tlsrpt-lookout over logs the real milter wrote: golden text, JSON, Prometheus
+# digest-golden.sh - tlsrpt-lookout over logs the real milter wrote: golden text, JSON, Prometheus
 #
 # Inputs: tests/lookout/data/kv.log and json.log, one simulated week of report
 # mails and the bundled samples logged by tlsrpt-milter through Postfix
@@ -224,13 +224,17 @@ if [ "$(id -u)" -eq 0 ] && [ -z "${DIGEST_NO_CAPTURE:-}" ]; then
     sh "$top_srcdir/tests/lookout/capture.sh" "$T/cap" >"$T/capture.out" 2>&1
     rc=$?
     if [ $rc -eq 0 ]; then
-        digest "$T/cap/kv.log" >"$T/fresh.txt"
-        same_but_where "$T/week.txt" "$T/fresh.txt" "digest of a fresh capture through the real milter"
-        cmp -s "$T/week.txt.nowhere" "$T/fresh.txt.nowhere" ||
+        # the milter's figures only: Postfix's own lines carry the capture's
+        # date, which may fall in the kept week (late November of any year)
+        # and would add the MX join to one side
+        digest --no-mx "$DDATA/kv.log" >"$T/week-nomx.txt"
+        digest --no-mx "$T/cap/kv.log" >"$T/fresh.txt"
+        same_but_where "$T/week-nomx.txt" "$T/fresh.txt" "digest of a fresh capture through the real milter"
+        cmp -s "$T/week-nomx.txt.nowhere" "$T/fresh.txt.nowhere" ||
             echo "note: when the milter's lines changed on purpose, regenerate the kept logs and goldens:" \
-                "sudo sh tests/lookout/capture.sh tests/lookout/data && UPDATE_GOLDEN=1 sh tests/lookout/golden.sh"
-        digest "$T/cap/json.log" >"$T/fresh-json.txt"
-        same_but_where "$T/week.txt" "$T/fresh-json.txt" "digest of a fresh LogFormat json capture"
+                "sudo sh tests/lookout/capture.sh tests/lookout/data && UPDATE_GOLDEN=1 sh tests/lookout/digest-golden.sh"
+        digest --no-mx "$T/cap/json.log" >"$T/fresh-json.txt"
+        same_but_where "$T/week-nomx.txt" "$T/fresh-json.txt" "digest of a fresh LogFormat json capture"
     elif [ $rc -eq 77 ]; then
         echo "note: no fresh capture: $(tail -n 1 "$T/capture.out")"
     else

@@ -1,5 +1,5 @@
 #!/bin/sh
-# golden.sh - `tlsrpt-milter -t` output for every file in tests/data/{real,cases}
+# pipeline-golden.sh - `tlsrpt-milter -t` output for every file in tests/data/{real,cases}
 #
 # Each file's output, followed by a line "# exit N", must equal
 # tests/golden/<dir>/<file>.out.  With --update the golden files are

@@ -39,6 +39,21 @@ static inline char tlsrpt_lower(char c)
 	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
 }
 
+/*
+ * tlsrpt_name_is - s equals lower, a lower-case ASCII name, ignoring ASCII
+ * case (strcasecmp in the C locale, inline: a header name that differs in
+ * its first byte costs one compare)
+ */
+static inline int tlsrpt_name_is(const char *s, const char *lower)
+{
+	for (; *lower != '\0'; s++, lower++) {
+		if (tlsrpt_lower(*s) != *lower) {
+			return 0;
+		}
+	}
+	return *s == '\0';
+}
+
 /* tlsrpt_alnum - c is an ASCII letter or digit */
 static inline int tlsrpt_alnum(int c)
 {

@@ -42,6 +42,7 @@
 #include "config.h"
 
 #include <stddef.h>
+#include <string.h>
 
 #include "escape.h"
 #include "tlsrpt_limits.h"
@@ -63,6 +64,18 @@ static void wr_putc(struct wr *w, char c)
 		w->out[w->n] = c;
 	}
 	w->n++;
+}
+
+/* wr_mem - append n bytes of s: one memcpy of what fits */
+static void wr_mem(struct wr *w, const unsigned char *s, size_t n)
+{
+	size_t room = 0;
+
+	if (w->outlen > 0 && w->n < w->outlen - 1) {
+		room = w->outlen - 1 - w->n;
+		memcpy(w->out + w->n, s, n < room ? n : room);
+	}
+	w->n += n;
 }
 
 /* wr_puts - append a NUL-terminated string */
@@ -89,6 +102,56 @@ static size_t wr_end(struct wr *w)
 		w->out[w->n < w->outlen ? w->n : w->outlen - 1] = '\0';
 	}
 	return w->n;
+}
+
+/*
+ * What each byte is, so that a value is read once, one table look-up a
+ * byte, and the runs that need no escaping are copied with one memcpy:
+ *   C_BARE   may stand in a bare log value: 0x21-0x7e but " ' \ =
+ *   C_KV     written as it is inside a quoted log value: C_BARE and space
+ *   C_JSON   written as it is inside a JSON string: 0x20-0x7e but " \
+ *   C_HIGH   0x80-0xff: starts a UTF-8 sequence or is an invalid byte
+ * A byte with none of these bits (control character, DEL, or a quoting
+ * character of its format) is escaped on its own.
+ */
+#define C_BARE 0x01
+#define C_KV 0x02
+#define C_JSON 0x04
+#define C_HIGH 0x08
+#define C_PRINT (C_BARE | C_KV | C_JSON)
+#define C_ROW8(c) c, c, c, c, c, c, c, c
+#define C_ROW16(c) C_ROW8(c), C_ROW8(c)
+static const unsigned char cls[256] = {
+        /* 0x00-0x1f: control characters */
+        C_ROW16(0), C_ROW16(0),
+        /* 0x20-0x2f:  ! " # $ % & ' ( ) * + , - . / */
+        C_KV | C_JSON, C_PRINT, 0, C_PRINT, C_PRINT, C_PRINT, C_PRINT, C_JSON, C_PRINT, C_PRINT,
+        C_PRINT, C_PRINT, C_PRINT, C_PRINT, C_PRINT, C_PRINT,
+        /* 0x30-0x3f: 0-9 : ; < = > ? */
+        C_ROW8(C_PRINT), C_PRINT, C_PRINT, C_PRINT, C_PRINT, C_PRINT, C_JSON, C_PRINT, C_PRINT,
+        /* 0x40-0x5f: @ A-Z [ \ ] ^ _ */
+        C_ROW16(C_PRINT), C_ROW8(C_PRINT), C_PRINT, C_PRINT, C_PRINT, C_PRINT, 0, C_PRINT, C_PRINT,
+        C_PRINT,
+        /* 0x60-0x7f: ` a-z { | } ~ DEL */
+        C_ROW16(C_PRINT), C_ROW8(C_PRINT), C_PRINT, C_PRINT, C_PRINT, C_PRINT, C_PRINT, C_PRINT,
+        C_PRINT, 0,
+        /* 0x80-0xff */
+        C_ROW16(C_HIGH), C_ROW16(C_HIGH), C_ROW16(C_HIGH), C_ROW16(C_HIGH), C_ROW16(C_HIGH),
+        C_ROW16(C_HIGH), C_ROW16(C_HIGH), C_ROW16(C_HIGH)};
+
+/* run_len - how many bytes of u[0..len) from i on all have bit in their class */
+static size_t run_len(const unsigned char *u, size_t i, size_t len, unsigned char bit)
+{
+	size_t j = i;
+
+	while (j + 4 <= len &&
+	       (cls[u[j]] & cls[u[j + 1]] & cls[u[j + 2]] & cls[u[j + 3]] & bit) != 0) {
+		j += 4;
+	}
+	while (j < len && (cls[u[j]] & bit) != 0) {
+		j++;
+	}
+	return j - i;
 }
 
 /* tlsrpt_utf8_seqlen - length of the valid UTF-8 sequence at s (n bytes left), 0 if invalid */
@@ -159,20 +222,6 @@ static size_t cut_len(const unsigned char *v, size_t len, int *cut)
 	return keep;
 }
 
-/* is_bare - printable ASCII without space, double or single quote, backslash or '=' */
-static int is_bare(const unsigned char *v, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		if (v[i] < 0x21 || v[i] > 0x7e || v[i] == '"' || v[i] == '\'' || v[i] == '\\' ||
-		    v[i] == '=') {
-			return 0;
-		}
-	}
-	return 1;
-}
-
 /* tlsrpt_utf8_code_point - the code point of the valid step-byte UTF-8 sequence at s */
 unsigned long tlsrpt_utf8_code_point(const unsigned char *s, size_t step)
 {
@@ -196,85 +245,116 @@ int tlsrpt_escape_hidden(unsigned long cp)
 	       (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
 }
 
-/* escape_kv - the log format escaper; docut 0 never cuts (used for prefixes) */
-static size_t escape_kv(const char *v, size_t len, int docut, char *out, size_t outlen)
+/* wr_kv_hex - append the bytes u[0..n) as \xHH each */
+static void wr_kv_hex(struct wr *w, const unsigned char *u, size_t n)
+{
+	size_t k;
+
+	for (k = 0; k < n; k++) {
+		wr_putc(w, '\\');
+		wr_putc(w, 'x');
+		wr_hex(w, u[k]);
+	}
+}
+
+/*
+ * kv_keep - the log format escaper over the first keep bytes of u, "..."
+ * after them when cut.  One pass: the bare prefix is measured first (the
+ * whole value, for most), then quoted runs are copied whole and the bytes
+ * between them escaped one character at a time.
+ */
+static size_t kv_keep(const unsigned char *u, size_t keep, int cut, char *out, size_t outlen)
 {
 	struct wr w = {out, outlen, 0};
-	const unsigned char *u = (const unsigned char *)v;
-	size_t keep, i, step, k;
-	int cut = 0;
+	size_t i, step;
 
-	keep = docut ? cut_len(u, len, &cut) : len;
-	if (keep > 0 && is_bare(u, keep)) {
-		for (i = 0; i < keep; i++) {
-			wr_putc(&w, (char)u[i]);
-		}
+	i = run_len(u, 0, keep, C_BARE);
+	if (keep > 0 && i == keep) {
+		wr_mem(&w, u, keep);
 		if (cut) {
-			wr_puts(&w, ELLIPSIS);
+			wr_mem(&w, (const unsigned char *)ELLIPSIS, ELLIPSIS_LEN);
 		}
 		return wr_end(&w);
 	}
 	wr_putc(&w, '"');
-	for (i = 0; i < keep; i += step) {
-		step = tlsrpt_utf8_seqlen(u + i, keep - i);
-		if (step > 1 && !tlsrpt_escape_hidden(tlsrpt_utf8_code_point(u + i, step))) {
-			for (k = 0; k < step; k++) {
-				wr_putc(&w, (char)u[i + k]);
+	wr_mem(&w, u, i); /* a bare byte is also written as it is in quotes */
+	while (i < keep) {
+		step = run_len(u, i, keep, C_KV);
+		wr_mem(&w, u + i, step);
+		i += step;
+		if (i == keep) {
+			break;
+		}
+		step = 1;
+		if ((cls[u[i]] & C_HIGH) != 0) {
+			step = tlsrpt_utf8_seqlen(u + i, keep - i);
+			if (step > 1 &&
+			    !tlsrpt_escape_hidden(tlsrpt_utf8_code_point(u + i, step))) {
+				wr_mem(&w, u + i, step);
+				i += step;
+				continue;
 			}
-			continue;
-		}
-		if (step == 0) {
-			step = 1;
-		}
-		for (k = 0; k < step; k++) {
-			unsigned char c = u[i + k];
-
-			if (c < 0x20 || c >= 0x7f || c == '"' || c == '\'' || c == '\\' ||
-			    c == '=') {
-				wr_puts(&w, "\\x");
-				wr_hex(&w, c);
-			} else {
-				wr_putc(&w, (char)c);
+			if (step == 0) {
+				step = 1; /* an invalid byte on its own */
 			}
 		}
+		/* control, DEL, " ' \ =, an invalid byte or a hidden character */
+		wr_kv_hex(&w, u + i, step);
+		i += step;
 	}
 	if (cut) {
-		wr_puts(&w, ELLIPSIS);
+		wr_mem(&w, (const unsigned char *)ELLIPSIS, ELLIPSIS_LEN);
 	}
 	wr_putc(&w, '"');
 	return wr_end(&w);
 }
 
-/* escape_json - the JSON string escaper; docut 0 never cuts */
-static size_t escape_json(const char *v, size_t len, int docut, char *out, size_t outlen)
+/* escape_kv - the log format escaper; docut 0 never cuts (used for prefixes) */
+static size_t escape_kv(const char *v, size_t len, int docut, char *out, size_t outlen)
 {
-	struct wr w = {out, outlen, 0};
 	const unsigned char *u = (const unsigned char *)v;
-	size_t keep, i, step, k;
+	size_t keep;
 	int cut = 0;
 
 	keep = docut ? cut_len(u, len, &cut) : len;
-	wr_putc(&w, '"');
-	for (i = 0; i < keep; i += step) {
-		step = tlsrpt_utf8_seqlen(u + i, keep - i);
-		if (step > 1) {
-			unsigned long cp = tlsrpt_utf8_code_point(u + i, step);
+	return kv_keep(u, keep, cut, out, outlen);
+}
 
+/*
+ * json_keep - the JSON string escaper over the first keep bytes of u,
+ * "..." after them when cut; runs that need no escape are copied whole
+ */
+static size_t json_keep(const unsigned char *u, size_t keep, int cut, char *out, size_t outlen)
+{
+	struct wr w = {out, outlen, 0};
+	size_t i = 0, step;
+	unsigned long cp;
+
+	wr_putc(&w, '"');
+	while (i < keep) {
+		step = run_len(u, i, keep, C_JSON);
+		wr_mem(&w, u + i, step);
+		i += step;
+		if (i == keep) {
+			break;
+		}
+		if ((cls[u[i]] & C_HIGH) != 0) {
+			step = tlsrpt_utf8_seqlen(u + i, keep - i);
+			if (step == 0) {
+				wr_puts(&w, "\\\\x");
+				wr_hex(&w, u[i]);
+				i++;
+				continue;
+			}
+			cp = tlsrpt_utf8_code_point(u + i, step);
 			if (tlsrpt_escape_hidden(cp)) {
 				wr_puts(&w, "\\u");
 				wr_hex(&w, (unsigned char)(cp >> 8));
 				wr_hex(&w, (unsigned char)(cp & 0xff));
-				continue;
+			} else {
+				wr_mem(&w, u + i, step);
 			}
-			for (k = 0; k < step; k++) {
-				wr_putc(&w, (char)u[i + k]);
-			}
-			continue;
-		}
-		if (step == 0) {
-			step = 1;
-			wr_puts(&w, "\\\\x");
-			wr_hex(&w, u[i]);
+			i += step;
 			continue;
 		}
 		switch (u[i]) {
@@ -299,21 +379,29 @@ static size_t escape_json(const char *v, size_t len, int docut, char *out, size_
 		case '\t':
 			wr_puts(&w, "\\t");
 			break;
-		default:
-			if (u[i] < 0x20 || u[i] == 0x7f) {
-				wr_puts(&w, "\\u00");
-				wr_hex(&w, u[i]);
-			} else {
-				wr_putc(&w, (char)u[i]);
-			}
+		default: /* the other control characters and DEL */
+			wr_puts(&w, "\\u00");
+			wr_hex(&w, u[i]);
 			break;
 		}
+		i++;
 	}
 	if (cut) {
-		wr_puts(&w, ELLIPSIS);
+		wr_mem(&w, (const unsigned char *)ELLIPSIS, ELLIPSIS_LEN);
 	}
 	wr_putc(&w, '"');
 	return wr_end(&w);
+}
+
+/* escape_json - the JSON string escaper; docut 0 never cuts */
+static size_t escape_json(const char *v, size_t len, int docut, char *out, size_t outlen)
+{
+	const unsigned char *u = (const unsigned char *)v;
+	size_t keep;
+	int cut = 0;
+
+	keep = docut ? cut_len(u, len, &cut) : len;
+	return json_keep(u, keep, cut, out, outlen);
 }
 
 /* tlsrpt_escape_kv - log format v1 value, cut at TLSRPT_MAX_VALUE_LEN */

@@ -98,7 +98,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "errbuf.h"
 #include "ascii.h"
@@ -238,13 +237,13 @@ static void field_end(struct tlsrpt_mime *m)
 	if (m->top && m->ops->header != NULL) {
 		m->ops->header(m->ctx, f, v);
 	}
-	if (strcasecmp(f, "Content-Type") == 0 && !m->ent.have_type) {
+	if (tlsrpt_name_is(f, "content-type") && !m->ent.have_type) {
 		m->ent.have_type = 1;
 		tlsrpt_mimefield_type(v, &m->ent.ct);
-	} else if (strcasecmp(f, "Content-Disposition") == 0 && !m->ent.have_disp) {
+	} else if (tlsrpt_name_is(f, "content-disposition") && !m->ent.have_disp) {
 		m->ent.have_disp = 1;
 		tlsrpt_mimefield_filename(v, m->ent.filename, sizeof(m->ent.filename));
-	} else if (strcasecmp(f, "Content-Transfer-Encoding") == 0 && !m->ent.have_cte) {
+	} else if (tlsrpt_name_is(f, "content-transfer-encoding") && !m->ent.have_cte) {
 		m->ent.have_cte = 1;
 		m->ent.cte = tlsrpt_mimefield_cte(v);
 	}

@@ -40,6 +40,19 @@ static void str_add(char *out, size_t outsize, size_t *len, char c)
 	}
 }
 
+/* str_addn - append the n bytes of s (no NUL among them) like str_add, each */
+static void str_addn(char *out, size_t outsize, size_t *len, const char *s, size_t n)
+{
+	if (*len + 1 < outsize) {
+		if (n > outsize - 1 - *len) {
+			n = outsize - 1 - *len;
+		}
+		memcpy(out + *len, s, n);
+		*len += n;
+		out[*len] = '\0';
+	}
+}
+
 /* skip_cfws - skip white space and (nested) comments */
 static const char *skip_cfws(const char *p)
 {
@@ -146,6 +159,16 @@ static void param_value(const struct mime_param *pm, int ext, int first, char *o
 		}
 	}
 	while (s < e) {
+		/* a run that needs no unquoting or decoding: one copy of what fits */
+		for (q = s;
+		     q < e && *q != '\0' && !(pm->quoted && *q == '\\') && !(ext && *q == '%');
+		     q++) {
+		}
+		if (q > s) {
+			str_addn(out, outsize, len, s, (size_t)(q - s));
+			s = q;
+			continue;
+		}
 		c = *s++;
 		if (pm->quoted && c == '\\' && s < e) {
 			c = *s++;

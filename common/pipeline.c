@@ -46,6 +46,7 @@
 #include <strings.h>
 
 #include "accept.h"
+#include "ascii.h"
 #include "errbuf.h"
 #include "mime.h"
 #include "payload.h"
@@ -172,13 +173,13 @@ static void on_header(void *ctx, const char *name, const char *value)
 	struct tlsrpt_pipeline *p = ctx;
 	struct tlsrpt_msghdrs *h = &p->hdrs;
 
-	if (strcasecmp(name, "TLS-Report-Domain") == 0) {
+	if (tlsrpt_name_is(name, "tls-report-domain")) {
 		keep_header(p, &h->report_domain, value);
-	} else if (strcasecmp(name, "TLS-Report-Submitter") == 0) {
+	} else if (tlsrpt_name_is(name, "tls-report-submitter")) {
 		keep_header(p, &h->report_submitter, value);
-	} else if (strcasecmp(name, "From") == 0) {
+	} else if (tlsrpt_name_is(name, "from")) {
 		keep_header(p, &h->from, value);
-	} else if (strcasecmp(name, "Authentication-Results") == 0) {
+	} else if (tlsrpt_name_is(name, "authentication-results")) {
 		if (h->auth_results == NULL) {
 			h->auth_results = calloc(MAX_AUTH_RESULTS, sizeof(char *));
 			if (h->auth_results == NULL) {

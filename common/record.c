@@ -2,8 +2,11 @@
  * record.c - log records: one event with ordered key=value fields
  *
  * A list of records grows by doubling up to TLSRPT_RECORDS_MAX; a record
- * holds at most TLSRPT_RECORD_MAX_FIELDS fields, each a static key and an
- * owned copy of the value (or a number).
+ * holds at most TLSRPT_RECORD_MAX_FIELDS fields, each a static key and a
+ * copy of the value (or a number).  The copies are packed one after the
+ * other in blocks of VALBLOCK_SIZE bytes that the list holds (a value
+ * longer than a quarter of that gets a block of its own) and frees with
+ * it: a value costs no malloc and no free of its own.
  *
  * The formatter writes a record as one line of at most TLSRPT_MAX_LOG_LINE
  * bytes (or outlen - 1 when that is smaller), in the format asked for; each
@@ -33,6 +36,15 @@
 #define KV_TRAILER " ..."
 #define JSON_TRAILER ",\"truncated\":true}"
 #define FIELD_MAX (TLSRPT_MAX_LOG_LINE + 1) /* one rendered field, NUL included */
+#define VALBLOCK_SIZE 4096                  /* bytes of values in one shared block */
+
+/* A block of value copies; blocks are chained newest first, never moved. */
+struct tlsrpt_valblock {
+	struct tlsrpt_valblock *next;
+	size_t size; /* bytes of text */
+	size_t used;
+	char text[];
+};
 
 static const char *const event_names[] = {
         [TLSRPT_EV_REPORT] = "report",
@@ -63,6 +75,7 @@ void tlsrpt_records_init(struct tlsrpt_records *rs)
 	rs->v = NULL;
 	rs->n = 0;
 	rs->cap = 0;
+	rs->vals = NULL;
 }
 
 /* tlsrpt_records_add - append a record with no fields; NULL when full or out of memory */
@@ -92,6 +105,7 @@ struct tlsrpt_record *tlsrpt_records_add(struct tlsrpt_records *rs, enum tlsrpt_
 	r->event = ev;
 	r->word = tlsrpt_event_name(ev);
 	r->severity = sev;
+	r->list = rs;
 	return r;
 }
 
@@ -110,18 +124,52 @@ struct tlsrpt_record *tlsrpt_records_add_named(struct tlsrpt_records *rs, const 
 /* tlsrpt_records_free - release all records and their values; accepts an empty list */
 void tlsrpt_records_free(struct tlsrpt_records *rs)
 {
-	size_t i, f;
+	struct tlsrpt_valblock *b, *next;
 
 	if (rs == NULL) {
 		return;
 	}
-	for (i = 0; i < rs->n; i++) {
-		for (f = 0; f < rs->v[i].nfields; f++) {
-			free(rs->v[i].fields[f].str);
-		}
+	for (b = rs->vals; b != NULL; b = next) {
+		next = b->next;
+		free(b);
 	}
 	free(rs->v);
 	tlsrpt_records_init(rs);
+}
+
+/*
+ * val_copy - a copy of the n bytes of s and a NUL in the value blocks of
+ * rs: in the newest block when it has room, else in a new block (its own
+ * when n is over a quarter of a block, so the newest keeps its room); NULL
+ * when out of memory
+ */
+static char *val_copy(struct tlsrpt_records *rs, const char *s, size_t n)
+{
+	struct tlsrpt_valblock *b = rs->vals;
+	size_t size;
+	char *copy;
+
+	if (b == NULL || b->size - b->used <= n) {
+		size = n >= VALBLOCK_SIZE / 4 ? n + 1 : VALBLOCK_SIZE;
+		b = malloc(sizeof(*b) + size);
+		if (b == NULL) {
+			return NULL;
+		}
+		b->size = size;
+		b->used = 0;
+		if (size == VALBLOCK_SIZE || rs->vals == NULL) {
+			b->next = rs->vals;
+			rs->vals = b;
+		} else {
+			b->next = rs->vals->next;
+			rs->vals->next = b;
+		}
+	}
+	copy = b->text + b->used;
+	memcpy(copy, s, n);
+	copy[n] = '\0';
+	b->used += n + 1;
+	return copy;
 }
 
 /* tlsrpt_record_str - add key=string (NULL value: nothing added); 0 ok, -1 no room/memory */
@@ -135,7 +183,7 @@ int tlsrpt_record_str(struct tlsrpt_record *r, const char *key, const char *val)
 	if (r->nfields >= TLSRPT_RECORD_MAX_FIELDS) {
 		return -1;
 	}
-	copy = strdup(val);
+	copy = val_copy(r->list, val, strlen(val));
 	if (copy == NULL) {
 		return -1;
 	}
@@ -244,35 +292,36 @@ static size_t render_json(const struct tlsrpt_field *f, char *buf)
 /*
  * put_fields - append the rendered fields of r up to the first one that does
  * not fit; closing (may be empty) ends the line, and trailer replaces it
- * when fields were dropped.
+ * when fields were dropped.  Each field is rendered once: the fields are
+ * appended while they fit, and cutpos remembers where the line stops if it
+ * must end in trailer (before the first field that would leave no room for
+ * it); the line goes back there when not all fields and closing fit.
  */
 static void put_fields(const struct tlsrpt_record *r,
                        size_t (*render)(const struct tlsrpt_field *, char *), const char *closing,
                        const char *trailer, char *out, size_t limit, size_t *pos)
 {
 	char buf[FIELD_MAX];
-	size_t i, n, total = 0, reserve;
+	size_t i, n, cutpos = *pos, reserve = strlen(trailer);
+	int whole = 1, room = 1; /* all fields fit so far; cutpos still moves */
 
 	for (i = 0; i < r->nfields; i++) {
 		n = render(&r->fields[i], buf);
-		total += n == 0 ? limit + 1 : n;
-	}
-	if (total + strlen(closing) <= limit - *pos) {
-		for (i = 0; i < r->nfields; i++) {
-			n = render(&r->fields[i], buf);
-			(void)put(out, limit, pos, buf, n);
-		}
-		(void)put(out, limit, pos, closing, strlen(closing));
-		return;
-	}
-	reserve = strlen(trailer);
-	for (i = 0; i < r->nfields; i++) {
-		n = render(&r->fields[i], buf);
-		if (n == 0 || *pos + n + reserve > limit) {
+		if (n == 0 || put(out, limit, pos, buf, n) < 0) {
+			whole = 0;
 			break;
 		}
-		(void)put(out, limit, pos, buf, n);
+		if (room && *pos + reserve <= limit) {
+			cutpos = *pos;
+		} else {
+			room = 0;
+		}
 	}
+	if (whole && put(out, limit, pos, closing, strlen(closing)) == 0) {
+		return;
+	}
+	*pos = cutpos;
+	out[cutpos] = '\0';
 	(void)put(out, limit, pos, trailer, reserve);
 }
 

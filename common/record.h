@@ -2,7 +2,7 @@
  * record.h - log records: one event with ordered key=value fields
  *
  * The pipeline turns each report into records; the daemon and the offline
- * mode format them.  A record owns copies of its values.  Formatting obeys
+ * mode format them.  A list of records holds copies of their values.  Formatting obeys
  * log format v1 (see escape.h and doc/log-format.md):
  *
  *   PREFIX: EVENT key=value key=value ...
@@ -52,9 +52,12 @@ enum tlsrpt_severity {
 
 struct tlsrpt_field {
 	const char *key; /* static string */
-	char *str;       /* owned; NULL for a number */
+	char *str;       /* a copy held by the list; NULL for a number */
 	uint64_t num;
 };
+
+struct tlsrpt_records;
+struct tlsrpt_valblock; /* a block of value copies (record.c) */
 
 struct tlsrpt_record {
 	enum tlsrpt_event event;
@@ -62,12 +65,14 @@ struct tlsrpt_record {
 	enum tlsrpt_severity severity;
 	size_t nfields;
 	struct tlsrpt_field fields[TLSRPT_RECORD_MAX_FIELDS];
+	struct tlsrpt_records *list; /* the list that holds the record and its values */
 };
 
 struct tlsrpt_records {
 	struct tlsrpt_record *v;
 	size_t n;
 	size_t cap;
+	struct tlsrpt_valblock *vals; /* the values of all records, freed with the list */
 };
 
 /* tlsrpt_event_name - "report", "policy", "failure", ... */

@@ -3,7 +3,10 @@
  *
  * Every table case is decoded whole, split in two at every position, and
  * one byte at a time; the output and the invalid count must be the same
- * each way, and no call may write more than len * 3 / 4 + 3 bytes.
+ * each way, and no call may write more than len * 3 / 4 + 3 bytes.  The
+ * decoder's four-character groups are checked against a decoder written
+ * one character at a time, with a character that breaks a group at every
+ * offset.
  */
 #include "config.h"
 
@@ -218,11 +221,93 @@ static void test_roundtrip(void **state)
 	}
 }
 
+/* ref_decode - the rules one character at a time: the decoder without its four-character groups */
+static size_t ref_decode(const char *in, size_t len, unsigned char *out, size_t *invalid)
+{
+	static const char alpha[] =
+	        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	unsigned long acc = 0;
+	unsigned nbits = 0;
+	size_t i, n = 0;
+	const char *a;
+
+	*invalid = 0;
+	for (i = 0; i < len; i++) {
+		a = in[i] != '\0' ? strchr(alpha, in[i]) : NULL;
+		if (a != NULL) {
+			acc = (acc << 6 | (unsigned long)(a - alpha)) & 0xffffffUL;
+			nbits += 6;
+			if (nbits >= 8) {
+				nbits -= 8;
+				out[n++] = (unsigned char)(acc >> nbits);
+			}
+		} else if (in[i] == '=' && nbits != 0) {
+			break;
+		} else if (strchr(" \t\r\n", in[i]) == NULL || in[i] == '\0') {
+			(*invalid)++;
+		}
+	}
+	return n;
+}
+
+/*
+ * test_groups - the decoder takes four alphabet characters at a time at a
+ * group boundary: a character that is not one (white space, '=', a byte
+ * outside the alphabet, a high byte, NUL) at every offset of three groups,
+ * two such characters, and each input split at every point, give the
+ * bytes and the invalid count of ref_decode
+ */
+static void test_groups(void **state)
+{
+	static const char others[] = " \r\n=*\x80-\0";
+	char in[32], what[64];
+	unsigned char out[64], want[64];
+	struct tlsrpt_b64 d;
+	size_t o, o2, at, at2, split, n, wn, winv, len;
+
+	(void)state;
+	for (o = 0; o < sizeof(others); o++) {
+		for (o2 = 0; o2 < sizeof(others); o2++) {
+			for (at = 0; at < 13; at++) {
+				for (at2 = at; at2 < 14; at2 += 3) {
+					memcpy(in, "TWFuIGlzIGRp", 12);
+					memmove(in + at + 1, in + at, 12 - at);
+					in[at] = others[o];
+					len = 13;
+					if (at2 > at) {
+						memmove(in + at2 + 1, in + at2, len - at2);
+						in[at2] = others[o2];
+						len++;
+					}
+					wn = ref_decode(in, len, want, &winv);
+					for (split = 0; split <= len; split++) {
+						tlsrpt_b64_init(&d);
+						n = tlsrpt_b64_decode(&d, in, split, out);
+						n += tlsrpt_b64_decode(&d, in + split, len - split,
+						                       out + n);
+						snprintf(what, sizeof(what),
+						         "0x%02x at %zu, 0x%02x at %zu, split %zu",
+						         (unsigned char)others[o], at,
+						         (unsigned char)others[o2], at2, split);
+						if (n != wn || memcmp(out, want, n) != 0 ||
+						    d.invalid != winv) {
+							fail_msg(
+							        "%s: got %zu bytes (%zu invalid), want %zu (%zu)",
+							        what, n, d.invalid, wn, winv);
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_table),
 	        cmocka_unit_test(test_roundtrip),
+	        cmocka_unit_test(test_groups),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

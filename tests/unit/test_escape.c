@@ -7,7 +7,11 @@
  * that every one- and two-byte value reads one way (bare, or quoted with
  * \xHH as the only escape and no quote or '=' inside, decoding back to
  * the input), one table of byte sequences with the UTF-8 length they must
- * have, and the snprintf-like contract for small output buffers.
+ * have, and the snprintf-like contract for small output buffers.  The
+ * escapers read values in runs; reference escapers written one character
+ * at a time check every boundary of a run (each offset in a four-byte step,
+ * the end of the value, characters cut short or straddling, the cut at
+ * TLSRPT_MAX_VALUE_LEN, output buffers too small by every byte).
  */
 #include "config.h"
 
@@ -463,6 +467,310 @@ static const struct utf8_case utf8_cases[] = {
         {"bad 4th byte", S("\xf0\x9f\x98\x28"), 0},
 };
 
+/*
+ * The escapers read a value in runs (a table look-up a byte, four bytes at
+ * a time, a memcpy per run).  ref_kv and ref_json are the rules written
+ * one character at a time, with no run, for the boundary tests below.
+ */
+
+/* ref_put - append c to out[outlen] like the escapers: count all, store what fits */
+static void ref_put(char *out, size_t outlen, size_t *n, char c)
+{
+	if (outlen > 0 && *n < outlen - 1) {
+		out[*n] = c;
+	}
+	(*n)++;
+}
+
+/* ref_puts - ref_put each character of s */
+static void ref_puts(char *out, size_t outlen, size_t *n, const char *s)
+{
+	while (*s != '\0') {
+		ref_put(out, outlen, n, *s++);
+	}
+}
+
+/* ref_hex - the two lower-case hex digits of c */
+static void ref_hex(char *out, size_t outlen, size_t *n, unsigned char c)
+{
+	ref_put(out, outlen, n, "0123456789abcdef"[c >> 4]);
+	ref_put(out, outlen, n, "0123456789abcdef"[c & 15]);
+}
+
+/* ref_end - NUL-terminate, return the length needed */
+static size_t ref_end(char *out, size_t outlen, size_t n)
+{
+	if (outlen > 0) {
+		out[n < outlen ? n : outlen - 1] = '\0';
+	}
+	return n;
+}
+
+/* ref_step - the characters of u: a valid sequence, or one byte (0 if invalid in *cp) */
+static size_t ref_step(const unsigned char *u, size_t left, unsigned long *cp)
+{
+	size_t step = tlsrpt_utf8_seqlen(u, left), k;
+
+	*cp = u[0];
+	if (step == 0) {
+		return 1;
+	}
+	if (step > 1) {
+		*cp = u[0] & (0x7f >> step);
+		for (k = 1; k < step; k++) {
+			*cp = *cp << 6 | (u[k] & 0x3f);
+		}
+	}
+	return step;
+}
+
+/* ref_keep - bytes kept by the cut at TLSRPT_MAX_VALUE_LEN, whole characters only */
+static size_t ref_keep(const unsigned char *u, size_t len, int *cut)
+{
+	size_t keep = 0, step;
+	unsigned long cp;
+
+	*cut = len > TLSRPT_MAX_VALUE_LEN;
+	if (!*cut) {
+		return len;
+	}
+	for (;;) {
+		step = ref_step(u + keep, len - keep, &cp);
+		if (keep + step > TLSRPT_MAX_VALUE_LEN - 3) {
+			return keep;
+		}
+		keep += step;
+	}
+}
+
+/* ref_kv - log format: bare, or quoted with \xHH, one character at a time */
+static size_t ref_kv(const char *v, size_t len, char *out, size_t outlen)
+{
+	const unsigned char *u = (const unsigned char *)v;
+	size_t n = 0, keep, i, k, step;
+	unsigned long cp;
+	int cut, bare;
+
+	keep = ref_keep(u, len, &cut);
+	bare = keep > 0;
+	for (i = 0; i < keep; i++) {
+		if (u[i] <= ' ' || u[i] >= 0x7f || strchr("\"'\\=", u[i]) != NULL) {
+			bare = 0;
+		}
+	}
+	if (!bare) {
+		ref_put(out, outlen, &n, '"');
+	}
+	for (i = 0; i < keep; i += step) {
+		step = ref_step(u + i, keep - i, &cp);
+		for (k = i; k < i + step; k++) {
+			int raw = step > 1    ? !tlsrpt_escape_hidden(cp)
+			          : cp < 0x80 ? u[k] >= ' ' && u[k] < 0x7f &&
+			                                strchr("\"'\\=", u[k]) == NULL
+			                      : 0;
+			if (raw) {
+				ref_put(out, outlen, &n, (char)u[k]);
+			} else {
+				ref_puts(out, outlen, &n, "\\x");
+				ref_hex(out, outlen, &n, u[k]);
+			}
+		}
+	}
+	if (cut) {
+		ref_puts(out, outlen, &n, "...");
+	}
+	if (!bare) {
+		ref_put(out, outlen, &n, '"');
+	}
+	return ref_end(out, outlen, n);
+}
+
+/* ref_json - JSON string, one character at a time */
+static size_t ref_json(const char *v, size_t len, char *out, size_t outlen)
+{
+	const unsigned char *u = (const unsigned char *)v;
+	size_t n = 0, keep, i, step;
+	unsigned long cp;
+	int cut;
+
+	keep = ref_keep(u, len, &cut);
+	ref_put(out, outlen, &n, '"');
+	for (i = 0; i < keep; i += step) {
+		step = ref_step(u + i, keep - i, &cp);
+		if (step == 1 && u[i] >= 0x80) {
+			ref_puts(out, outlen, &n, "\\\\x");
+			ref_hex(out, outlen, &n, u[i]);
+		} else if (step > 1 && !tlsrpt_escape_hidden(cp)) {
+			for (size_t k = i; k < i + step; k++) {
+				ref_put(out, outlen, &n, (char)u[k]);
+			}
+		} else if (step > 1 || cp < 0x20 || cp == 0x7f) {
+			const char *two = cp == '\b'   ? "\\b"
+			                  : cp == '\f' ? "\\f"
+			                  : cp == '\n' ? "\\n"
+			                  : cp == '\r' ? "\\r"
+			                  : cp == '\t' ? "\\t"
+			                               : NULL;
+			if (two != NULL) {
+				ref_puts(out, outlen, &n, two);
+			} else {
+				ref_puts(out, outlen, &n, "\\u");
+				ref_hex(out, outlen, &n, (unsigned char)(cp >> 8));
+				ref_hex(out, outlen, &n, (unsigned char)(cp & 0xff));
+			}
+		} else if (cp == '"' || cp == '\\') {
+			ref_put(out, outlen, &n, '\\');
+			ref_put(out, outlen, &n, (char)cp);
+		} else {
+			ref_put(out, outlen, &n, (char)cp);
+		}
+	}
+	if (cut) {
+		ref_puts(out, outlen, &n, "...");
+	}
+	ref_put(out, outlen, &n, '"');
+	return ref_end(out, outlen, n);
+}
+
+/* same_as_ref - both escapers agree with the references on (in, len), buffer size outlen */
+static void same_as_ref(const char *what, const char *in, size_t len, size_t outlen)
+{
+	static char got[4096], want[4096];
+	size_t g, w;
+
+	assert_true(outlen <= sizeof(got));
+	memset(got, 'X', sizeof(got));
+	memset(want, 'X', sizeof(want));
+	g = tlsrpt_escape_kv(in, len, got, outlen);
+	w = ref_kv(in, len, want, outlen);
+	if (g != w || memcmp(got, want, sizeof(got)) != 0) {
+		fail_msg("%s (%zu bytes, buffer %zu): kv got %zu [%.*s], want %zu [%.*s]", what,
+		         len, outlen, g, (int)(outlen > 0 ? outlen : 1), got, w,
+		         (int)(outlen > 0 ? outlen : 1), want);
+	}
+	memset(got, 'X', sizeof(got));
+	memset(want, 'X', sizeof(want));
+	g = tlsrpt_escape_json(in, len, got, outlen);
+	w = ref_json(in, len, want, outlen);
+	if (g != w || memcmp(got, want, sizeof(got)) != 0) {
+		fail_msg("%s (%zu bytes, buffer %zu): json got %zu [%.*s], want %zu [%.*s]", what,
+		         len, outlen, g, (int)(outlen > 0 ? outlen : 1), got, w,
+		         (int)(outlen > 0 ? outlen : 1), want);
+	}
+}
+
+/* what the runs stop at: each quoting character, controls, DEL, UTF-8 whole, hidden, cut, invalid
+ */
+static const struct {
+	const char *name;
+	const char *s;
+} stoppers[] = {
+        {"space", " "},
+        {"double quote", "\""},
+        {"single quote", "'"},
+        {"backslash", "\\"},
+        {"equals", "="},
+        {"NUL", "\0"},
+        {"tab", "\t"},
+        {"LF", "\n"},
+        {"ESC", "\x1b"},
+        {"DEL", "\x7f"},
+        {"2-byte", "\xc3\xa9"},
+        {"3-byte", "\xe2\x82\xac"},
+        {"4-byte", "\xf0\x9f\x98\x80"},
+        {"NEL", "\xc2\x85"},
+        {"LS", "\xe2\x80\xa8"},
+        {"RLO", "\xe2\x80\xae"},
+        {"ALM", "\xd8\x9c"},
+        {"invalid 0xff", "\xff"},
+        {"stray continuation", "\x80"},
+        {"3-byte cut short", "\xe2\x82"},
+        {"4-byte cut short", "\xf0\x9f\x98"},
+        {"overlong", "\xc0\xaf"},
+        {"surrogate", "\xed\xa0\x80"},
+};
+
+/* stopper_len - bytes of stoppers[i] (NUL is one byte) */
+static size_t stopper_len(size_t i)
+{
+	return stoppers[i].s[0] == '\0' ? 1 : strlen(stoppers[i].s);
+}
+
+/*
+ * test_escape_runs - a byte or character that ends a run at every offset of
+ * a value of 1 to 13 bytes (each offset within four-byte steps and the tail,
+ * first and last byte), one cut short at the end of the value, two in a row,
+ * and a multi-byte character that straddles a four-byte step; the same as
+ * the references, with room and with buffers too small by every byte
+ */
+static void test_escape_runs(void **state)
+{
+	char in[64], what[96];
+	size_t i, j, len, at, sl, tl, outlen;
+
+	(void)state;
+	for (i = 0; i < sizeof(stoppers) / sizeof(stoppers[0]); i++) {
+		sl = stopper_len(i);
+		for (len = 1; len <= 13; len++) {
+			for (at = 0; at < len; at++) {
+				memset(in, 'a', sizeof(in));
+				memcpy(in + at, stoppers[i].s, sl);
+				snprintf(what, sizeof(what), "%s at %zu of %zu", stoppers[i].name,
+				         at, len + sl - 1);
+				same_as_ref(what, in, len + sl - 1, 4096);
+				same_as_ref(what, in, at + sl, 4096); /* at the end */
+				for (outlen = 0; outlen <= 2 * (len + sl) + 8; outlen++) {
+					same_as_ref(what, in, len + sl - 1, outlen);
+				}
+				for (j = 0; j < sizeof(stoppers) / sizeof(stoppers[0]); j++) {
+					tl = stopper_len(j);
+					memcpy(in + at + sl, stoppers[j].s, tl);
+					snprintf(what, sizeof(what), "%s then %s at %zu",
+					         stoppers[i].name, stoppers[j].name, at);
+					same_as_ref(what, in, at + sl + tl + len % 5, 4096);
+				}
+			}
+		}
+	}
+	/* a value of one kind of byte, each length 0..40: bare, quoted, escaped */
+	for (len = 0; len <= 40; len++) {
+		for (i = 0; i < 4; i++) {
+			memset(in, "a ='"[i], sizeof(in));
+			snprintf(what, sizeof(what), "%zu x '%c'", len, "a ='"[i]);
+			same_as_ref(what, in, len, 4096);
+		}
+	}
+}
+
+/*
+ * test_escape_runs_at_cut - around the cut at TLSRPT_MAX_VALUE_LEN: every
+ * value length from 250 to 262 bytes with each stopper at every offset from
+ * 248 to 258 (a character that ends at the cut, straddles it or starts past
+ * it), and an escaped prefix so that the cut value is quoted
+ */
+static void test_escape_runs_at_cut(void **state)
+{
+	char in[600], what[96];
+	size_t i, len, at, sl;
+
+	(void)state;
+	for (i = 0; i < sizeof(stoppers) / sizeof(stoppers[0]); i++) {
+		sl = stopper_len(i);
+		for (len = 250; len <= 262; len++) {
+			for (at = 248; at <= 258 && at + sl <= len; at++) {
+				memset(in, 'a', sizeof(in));
+				memcpy(in + at, stoppers[i].s, sl);
+				snprintf(what, sizeof(what), "%s at %zu of %zu", stoppers[i].name,
+				         at, len);
+				same_as_ref(what, in, len, 4096);
+				in[3] = '=';
+				same_as_ref(what, in, len, 4096);
+				same_as_ref(what, in, len, 260);
+			}
+		}
+	}
+}
+
 /* test_utf8_seqlen - valid sequences and every kind of invalid one */
 static void test_utf8_seqlen(void **state)
 {
@@ -485,7 +793,8 @@ int main(void)
 	        cmocka_unit_test(test_escape_table),        cmocka_unit_test(test_escape_cut),
 	        cmocka_unit_test(test_escape_small_buffer), cmocka_unit_test(test_escape_nocut),
 	        cmocka_unit_test(test_utf8_seqlen),         cmocka_unit_test(test_escape_hidden),
-	        cmocka_unit_test(test_escape_one_reading),
+	        cmocka_unit_test(test_escape_one_reading),  cmocka_unit_test(test_escape_runs),
+	        cmocka_unit_test(test_escape_runs_at_cut),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -93,6 +93,60 @@ static void test_fields(void **state)
 	tlsrpt_records_free(&rs); /* an empty list is fine */
 }
 
+/*
+ * test_value_blocks - a list keeps its values packed in shared 4 KiB blocks
+ * (a value over 1 KiB in a block of its own): values of every length from
+ * 0 to 1100 bytes and a few of 5000, 4095 and 4096 bytes, filling blocks
+ * to the byte, each read back whole after all were added (no value
+ * overwritten by a later one, none moved when the record list grew)
+ */
+static void test_value_blocks(void **state)
+{
+	static char val[5001];
+	struct tlsrpt_records rs;
+	struct tlsrpt_record *r = NULL;
+	const struct tlsrpt_field *f;
+	size_t lens[1200], nv = 0, i, k;
+
+	(void)state;
+	tlsrpt_records_init(&rs);
+	for (i = 0; i <= 1100; i++) {
+		lens[nv++] = i;
+	}
+	lens[nv++] = 5000;
+	lens[nv++] = 4095;
+	lens[nv++] = 3;
+	lens[nv++] = 4096;
+	lens[nv++] = 1024;
+	lens[nv++] = 1023;
+	for (i = 0; i < nv; i++) {
+		if (i % 5 == 0) {
+			r = tlsrpt_records_add(&rs, TLSRPT_EV_POLICY, TLSRPT_SEV_INFO);
+			assert_non_null(r);
+		}
+		for (k = 0; k < lens[i]; k++) {
+			val[k] = (char)('a' + (i + k) % 26);
+		}
+		val[lens[i]] = '\0';
+		assert_int_equal(tlsrpt_record_str(r, "v", val), 0);
+	}
+	for (i = 0; i < nv; i++) {
+		f = &rs.v[i / 5].fields[i % 5];
+		for (k = 0; k < lens[i]; k++) {
+			val[k] = (char)('a' + (i + k) % 26);
+		}
+		val[lens[i]] = '\0';
+		if (f->str == NULL || strcmp(f->str, val) != 0) {
+			fail_msg("value %zu (%zu bytes): got %zu bytes, want it whole", i, lens[i],
+			         f->str != NULL ? strlen(f->str) : 0);
+		}
+	}
+	tlsrpt_records_free(&rs);
+	if (rs.n != 0 || rs.vals != NULL) {
+		fail_msg("free: got %zu records left, want an empty list", rs.n);
+	}
+}
+
 /* test_records_max - the list refuses record TLSRPT_RECORDS_MAX + 1 */
 static void test_records_max(void **state)
 {
@@ -257,6 +311,77 @@ static void test_format_line_limit(void **state)
 	n = tlsrpt_record_format(r, TLSRPT_FORMAT_KV, "Q1", out, 100);
 	if (n > 99 || strlen(out) != n || strcmp(out + n - 4, " ...") != 0) {
 		fail_msg("outlen 100: got %zu [%s], want <= 99 ending in ' ...'", n, out);
+	}
+	tlsrpt_records_free(&rs);
+}
+
+/*
+ * test_cut_every_length - a line is rendered once and cut back when it does
+ * not fit: for every buffer size from 1 byte to 2 bytes past the whole line,
+ * both formats give the line of the first k fields, for the largest k that
+ * leaves room for the trailer (" ..." or ,"truncated":true}), then the
+ * trailer; or the whole line when it fits (the trailer may be longer than
+ * the last field and its closing); or only the head when no field fits
+ */
+static void test_cut_every_length(void **state)
+{
+	static const char *const trailer[] = {" ...", ",\"truncated\":true}"};
+	static const char *const closing[] = {"", "}"};
+	static char part[TLSRPT_RECORD_MAX_FIELDS + 1][4096];
+	char out[4096], want[4096];
+	struct tlsrpt_records rs;
+	struct tlsrpt_record *r, sub;
+	size_t full, outlen, n, k, best, cl, tl, nf;
+	int fmt;
+
+	(void)state;
+	tlsrpt_records_init(&rs);
+	r = tlsrpt_records_add(&rs, TLSRPT_EV_FAILURE, TLSRPT_SEV_WARNING);
+	assert_non_null(r);
+	tlsrpt_record_str(r, "a", "x");
+	tlsrpt_record_num(r, "n", 12345);
+	tlsrpt_record_str(r, "quoted", "two words = one \"value\"");
+	tlsrpt_record_str(r, "b", "y");
+	tlsrpt_record_str(r, "c", "");
+	tlsrpt_record_num(r, "z", 0);
+	nf = r->nfields;
+	for (fmt = 0; fmt < 2; fmt++) {
+		cl = strlen(closing[fmt]);
+		tl = strlen(trailer[fmt]);
+		/* part[k]: the line of the first k fields, without its closing */
+		for (k = 0; k <= nf; k++) {
+			sub = *r;
+			sub.nfields = k;
+			n = tlsrpt_record_format(&sub, (enum tlsrpt_format)fmt, "Q1", part[k],
+			                         sizeof(part[k]));
+			part[k][n - cl] = '\0';
+		}
+		full = strlen(part[nf]) + cl;
+		for (outlen = 1; outlen <= full + 2; outlen++) {
+			if (strlen(part[0]) > outlen - 1) {
+				continue; /* the head alone does not fit: cut elsewhere */
+			}
+			if (full <= outlen - 1) {
+				snprintf(want, sizeof(want), "%s%s", part[nf], closing[fmt]);
+			} else {
+				for (best = 0, k = 1; k <= nf && strlen(part[k]) + tl <= outlen - 1;
+				     k++) {
+					best = k;
+				}
+				if (strlen(part[best]) + tl <= outlen - 1) {
+					snprintf(want, sizeof(want), "%s%s", part[best],
+					         trailer[fmt]);
+				} else {
+					snprintf(want, sizeof(want), "%s", part[0]);
+				}
+			}
+			memset(out, 'Z', sizeof(out));
+			n = tlsrpt_record_format(r, (enum tlsrpt_format)fmt, "Q1", out, outlen);
+			if (n != strlen(want) || strcmp(out, want) != 0) {
+				fail_msg("format %d, buffer %zu: got %zu [%s], want [%s]", fmt,
+				         outlen, n, out, want);
+			}
+		}
 	}
 	tlsrpt_records_free(&rs);
 }
@@ -495,6 +620,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_event_names),
 	        cmocka_unit_test(test_fields),
+	        cmocka_unit_test(test_value_blocks),
+	        cmocka_unit_test(test_cut_every_length),
 	        cmocka_unit_test(test_records_max),
 	        cmocka_unit_test(test_format_prefix),
 	        cmocka_unit_test(test_format_long_prefix),

@@ -714,7 +714,12 @@ static void add_policy(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll,
 	                 ll->event == TLSRPT_LL_POLICY ? get_or(ll, "policy-type", "unknown")
 	                                               : "omitted");
 	mx_mentions(d, ll, dom);
-	tlsrpt_inventory_add(&d->inv, dom->name, e->rep, e->day, ll);
+	if (ll->event == TLSRPT_LL_POLICY) {
+		struct tlsrpt_inv_line il;
+
+		tlsrpt_inventory_line(ll, &il);
+		tlsrpt_inventory_add(&d->inv, dom->name, e->rep, e->day, &il);
+	}
 	if (pol != NULL) {
 		const char *mode = tlsrpt_logline_get(ll, "sts-mode", NULL);
 

@@ -144,20 +144,40 @@ static void add_reporter(struct tlsrpt_inv_policy *p, const char *reporter)
 	}
 }
 
-/* tlsrpt_inventory_add - one counted policy line */
-void tlsrpt_inventory_add(struct tlsrpt_inventory *inv, const char *domain, const char *reporter,
-                          long day, const struct tlsrpt_logline *ll)
+/* tlsrpt_inventory_line - the fields of a parsed policy line */
+void tlsrpt_inventory_line(const struct tlsrpt_logline *ll, struct tlsrpt_inv_line *l)
 {
-	const char *type = field(ll, "policy-type"), *hash = field(ll, "policy-hash");
-	const char *mode = field(ll, "sts-mode"), *stsmx = field(ll, "sts-mx");
-	long long max_age = tlsrpt_logline_count(ll, "max-age");
 	long long ok = tlsrpt_logline_count(ll, "total-successful-session-count");
 	long long failed = tlsrpt_logline_count(ll, "total-failure-session-count");
+
+	l->type = ll->event == TLSRPT_LL_POLICY ? field(ll, "policy-type") : "";
+	l->mode = field(ll, "sts-mode");
+	l->mx_host = field(ll, "mx-host");
+	l->sts_mx = field(ll, "sts-mx");
+	l->hash = field(ll, "policy-hash");
+	l->max_age = tlsrpt_logline_count(ll, "max-age");
+	l->ok = ok > 0 ? (unsigned long long)ok : 0;
+	l->failed = failed > 0 ? (unsigned long long)failed : 0;
+}
+
+/* nz - s, or "" for NULL */
+static const char *nz(const char *s)
+{
+	return s != NULL ? s : "";
+}
+
+/* tlsrpt_inventory_add - one counted policy line */
+void tlsrpt_inventory_add(struct tlsrpt_inventory *inv, const char *domain, const char *reporter,
+                          long day, const struct tlsrpt_inv_line *l)
+{
+	const char *type = nz(l->type), *hash = nz(l->hash), *mode = nz(l->mode);
+	const char *stsmx = nz(l->sts_mx);
+	long long max_age = l->max_age;
 	struct tlsrpt_inv_domain *d;
 	struct tlsrpt_inv_policy *p = NULL;
 	size_t i;
 
-	if (ll->event != TLSRPT_LL_POLICY || type[0] == '\0') {
+	if (type[0] == '\0') {
 		return;
 	}
 	if ((d = dom_get(inv, domain)) == NULL) {
@@ -189,11 +209,11 @@ void tlsrpt_inventory_add(struct tlsrpt_inventory *inv, const char *domain, cons
 		copy(p->mode, sizeof(p->mode), mode);
 		p->max_age = max_age;
 		copy(p->stsmx, sizeof(p->stsmx), stsmx);
-		copy(p->mx, sizeof(p->mx), stsmx[0] != '\0' ? stsmx : field(ll, "mx-host"));
+		copy(p->mx, sizeof(p->mx), stsmx[0] != '\0' ? stsmx : nz(l->mx_host));
 		p->first_day = p->last_day = day;
 	}
 	if (p->mx[0] == '\0') {
-		copy(p->mx, sizeof(p->mx), field(ll, "mx-host"));
+		copy(p->mx, sizeof(p->mx), nz(l->mx_host));
 	}
 	if (day < p->first_day) {
 		p->first_day = day;
@@ -201,8 +221,8 @@ void tlsrpt_inventory_add(struct tlsrpt_inventory *inv, const char *domain, cons
 	if (day > p->last_day) {
 		p->last_day = day;
 	}
-	p->ok += ok > 0 ? (unsigned long long)ok : 0;
-	p->failed += failed > 0 ? (unsigned long long)failed : 0;
+	p->ok += l->ok;
+	p->failed += l->failed;
 	p->reports++;
 	add_reporter(p, reporter);
 }

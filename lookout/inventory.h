@@ -100,12 +100,26 @@ struct tlsrpt_inventory {
 /* tlsrpt_inventory_init - an empty inventory; ready_days as above */
 void tlsrpt_inventory_init(struct tlsrpt_inventory *inv, int ready_days);
 
+/* what one policy line says of its policy (NULL or "" when the line has not the field) */
+struct tlsrpt_inv_line {
+	const char *type;    /* policy-type */
+	const char *mode;    /* sts-mode */
+	const char *mx_host; /* mx-host */
+	const char *sts_mx;  /* sts-mx */
+	const char *hash;    /* policy-hash */
+	long long max_age;   /* max-age; -1 when absent */
+	unsigned long long ok, failed;
+};
+
+/* tlsrpt_inventory_line - the fields of a parsed policy line into *l (valid while ll is) */
+void tlsrpt_inventory_line(const struct tlsrpt_logline *ll, struct tlsrpt_inv_line *l);
+
 /*
- * tlsrpt_inventory_add - one counted policy line ll of domain (lower
+ * tlsrpt_inventory_add - one counted policy line l of domain (lower
  * case), from reporter, in a report of day
  */
 void tlsrpt_inventory_add(struct tlsrpt_inventory *inv, const char *domain, const char *reporter,
-                          long day, const struct tlsrpt_logline *ll);
+                          long day, const struct tlsrpt_inv_line *l);
 
 /* tlsrpt_inventory_finish - sort each domain's policies by first day and find the findings */
 void tlsrpt_inventory_finish(struct tlsrpt_inventory *inv);

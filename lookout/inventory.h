@@ -6,7 +6,7 @@
  * the report's UTC day and reporter), an inventory keeps per policy
  * domain the distinct policies reporters applied: a policy is its type
  * and what the policy line says of it (log-format.md):
- *   sts   sts-mode, max-age, the mx patterns (mx-host, else sts-mx) and
+ *   sts   sts-mode, max-age, the mx patterns (sts-mx, else mx-host) and
  *         policy-hash;
  *   tlsa  policy-hash (a short hash of the normalised TLSA set, never the
  *         records);

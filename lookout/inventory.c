@@ -127,17 +127,25 @@ static int same(const struct tlsrpt_inv_policy *p, const char *type, const char 
 	return strcmp(p->mode, m) == 0 && p->max_age == max_age && strcmp(p->stsmx, x) == 0;
 }
 
-/* add_reporter - reporter among p's, while there is room; else counted */
-static void add_reporter(struct tlsrpt_inv_policy *p, const char *reporter)
+/* add_reporter - reporter among p's with the days it applied p, while there is room; else counted
+ */
+static void add_reporter(struct tlsrpt_inv_policy *p, const char *reporter, long day)
 {
 	size_t i;
 
 	for (i = 0; i < p->nrep; i++) {
 		if (strcmp(p->rep[i], reporter) == 0) {
+			if (day < p->rep_first[i]) {
+				p->rep_first[i] = day;
+			}
+			if (day > p->rep_last[i]) {
+				p->rep_last[i] = day;
+			}
 			return;
 		}
 	}
 	if (p->nrep < TLSRPT_INV_MAX_REPORTERS) {
+		p->rep_first[p->nrep] = p->rep_last[p->nrep] = day;
 		copy(p->rep[p->nrep++], sizeof(p->rep[0]), reporter);
 	} else {
 		p->rep_more++;
@@ -224,7 +232,7 @@ void tlsrpt_inventory_add(struct tlsrpt_inventory *inv, const char *domain, cons
 	p->ok += l->ok;
 	p->failed += l->failed;
 	p->reports++;
-	add_reporter(p, reporter);
+	add_reporter(p, reporter, day);
 }
 
 /* tlsrpt_inventory_finding_name - the finding as a word */

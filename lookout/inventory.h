@@ -64,6 +64,8 @@ struct tlsrpt_inv_policy {
 	long first_day, last_day;    /* report days it was seen */
 	unsigned long long ok, failed, reports;
 	char rep[TLSRPT_INV_MAX_REPORTERS][TLSRPT_INV_NAME];
+	long rep_first[TLSRPT_INV_MAX_REPORTERS],
+	        rep_last[TLSRPT_INV_MAX_REPORTERS]; /* their days */
 	size_t nrep;
 	unsigned long long rep_more; /* reports by reporters past the list */
 };

@@ -849,6 +849,24 @@ static void inv_reporters(FILE *fp, const struct tlsrpt_inv_policy *p, enum mode
 	}
 }
 
+/* inv_reporters_in - the reporters that applied p on some day of [from, to] */
+static void inv_reporters_in(FILE *fp, const struct tlsrpt_inv_policy *p, long from, long to,
+                             enum mode m)
+{
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < p->nrep; i++) {
+		if (p->rep_last[i] >= from && p->rep_first[i] <= to) {
+			fputs(n++ ? ", " : "", fp);
+			put_value(fp, p->rep[i], m);
+		}
+	}
+	if (n == 0) {
+		fputs(p->rep_more > 0 ? "reporters not listed" : "some reporters", fp);
+	}
+}
+
 /* inv_finding - one finding in words (text or HTML) */
 static void inv_finding(FILE *fp, const struct tlsrpt_inv_domain *v,
                         const struct tlsrpt_inv_finding *f, enum mode m)
@@ -875,18 +893,23 @@ static void inv_finding(FILE *fp, const struct tlsrpt_inv_domain *v,
 		inv_policy(fp, b, m);
 		break;
 	case TLSRPT_INV_DISAGREE:
-		fputs("reporters disagree from ", fp);
-		fputs(date(f->day).s, fp);
-		fputs(": ", fp);
-		inv_reporters(fp, a, m);
-		fputs(" applied ", fp);
+		/* the days both were applied, and who applied which on them */
+		fprintf(fp, "reporters disagreed (%s): ",
+		        range(f->day, a->last_day < b->last_day ? a->last_day : b->last_day).s);
+		inv_reporters_in(fp, a, f->day,
+		                 a->last_day < b->last_day ? a->last_day : b->last_day, m);
+		fputs(" still applied ", fp);
 		inv_policy(fp, a, m);
-		fprintf(fp, " (seen %s), ", range(a->first_day, a->last_day).s);
-		inv_reporters(fp, b, m);
+		fputs(" while ", fp);
+		inv_reporters_in(fp, b, f->day,
+		                 a->last_day < b->last_day ? a->last_day : b->last_day, m);
 		fputs(" applied ", fp);
 		inv_policy(fp, b, m);
-		fprintf(fp, " (seen %s): the first is likely a stale cached policy",
-		        range(b->first_day, b->last_day).s);
+		fputs(": the first is likely a stale cached policy", fp);
+		if (a->max_age >= 0) {
+			fprintf(fp, " (a sender may keep it for max_age, %lld seconds)",
+			        a->max_age);
+		}
 		break;
 	case TLSRPT_INV_READY:
 		fprintf(fp,

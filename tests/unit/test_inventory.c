@@ -136,6 +136,13 @@ static void test_changed_and_stale(void **state)
 	assert_string_equal(v->pol[1].mx, "*.example.com,mx.example.net");
 	assert_int_equal(v->pol[1].first_day, DAY0 + 3);
 	assert_int_equal(v->pol[1].nrep, 2);
+	/* who applied the old policy until when: google.com to day 2, microsoft.com to day 4 */
+	assert_int_equal(v->pol[0].nrep, 2);
+	assert_string_equal(v->pol[0].rep[0], "google.com");
+	assert_int_equal(v->pol[0].rep_last[0], DAY0 + 2);
+	assert_string_equal(v->pol[0].rep[1], "microsoft.com");
+	assert_int_equal(v->pol[0].rep_last[1], DAY0 + 4);
+	assert_int_equal(v->pol[1].rep_first[1], DAY0 + 5);
 	assert_string_equal(v->pol[2].hash, "aaaaaaaaaaaaaaaa");
 	assert_int_equal(v->pol[3].first_day, DAY0 + 6);
 	/* sts: the two overlap on days 3 and 4: a stale policy; tlsa: changed on day 6 */

@@ -215,12 +215,29 @@ static const struct tlsrpt_render_dns *dns_of(const struct tlsrpt_render_opts *o
 	return NULL;
 }
 
+/* glance_ready - "; ready for enforce" when the inventory found the MTA-STS policy ready */
+static void glance_ready(FILE *fp, const struct tlsrpt_digest *d,
+                         const struct tlsrpt_digest_domain *dom)
+{
+	const struct tlsrpt_inv_domain *v = tlsrpt_inventory_domain(&d->inv, dom->name);
+	size_t i;
+
+	for (i = 0; v != NULL && i < v->nfind; i++) {
+		if (v->find[i].kind == TLSRPT_INV_READY) {
+			const struct tlsrpt_inv_policy *p = &v->pol[v->find[i].a];
+
+			fprintf(fp, "; ready for enforce (%ld days without a failure)",
+			        p->last_day - p->first_day + 1);
+		}
+	}
+}
+
 /*
  * glance - one line on why a domain has its verdict: the failures and the
  * worst of them, the last report, the policy mode, or the figures
  */
-static void glance(FILE *fp, const struct tlsrpt_digest_domain *dom, enum tlsrpt_health hv,
-                   const struct tlsrpt_render_opts *o, enum mode m)
+static void glance(FILE *fp, const struct tlsrpt_digest *d, const struct tlsrpt_digest_domain *dom,
+                   enum tlsrpt_health hv, const struct tlsrpt_render_opts *o, enum mode m)
 {
 	const struct tlsrpt_digest_policy *weak = sts_weak(dom);
 	unsigned long long ses = dom->c.ok + dom->c.failed;
@@ -271,6 +288,7 @@ static void glance(FILE *fp, const struct tlsrpt_digest_domain *dom, enum tlsrpt
 		        strcmp(weak->sts_mode, "none") == 0 ? "none" : "testing");
 		cnt(fp, ses, "session", "sessions");
 		fputs(", none failed", fp);
+		glance_ready(fp, d, dom);
 		break;
 	default:
 		cnt(fp, ses, "session", "sessions");
@@ -1112,7 +1130,7 @@ static void text_glance(FILE *fp, const struct tlsrpt_digest *d, const struct tl
 		fprintf(fp, "   %-8s ", tag);
 		put_value(fp, dom->name, M_TEXT);
 		fprintf(fp, "%*s  ", n < w ? (int)(w - n) : 0, "");
-		glance(fp, dom, hv, o, M_TEXT);
+		glance(fp, d, dom, hv, o, M_TEXT);
 		fputc('\n', fp);
 	}
 }
@@ -2223,7 +2241,7 @@ static void html_glance(FILE *fp, const struct tlsrpt_digest *d, const struct tl
 		        tlsrpt_health_name(hv));
 		h(fp, dom->name);
 		fputs("</td><td>", fp);
-		glance(fp, dom, hv, o, M_HTML);
+		glance(fp, d, dom, hv, o, M_HTML);
 		fputs("</td></tr>\n", fp);
 	}
 	fputs("</table>\n", fp);

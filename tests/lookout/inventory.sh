@@ -71,6 +71,10 @@ import json, sys
 inv = {x["policy-domain"]: x for x in json.load(sys.stdin)["policy-inventory"]}
 sys.exit(0 if [f["finding"] for f in inv["example.org"]["findings"]] == ["ready"] else 1)' &&
     ok || fail "--ready-after 5: example.org must be ready"
+# the glance says it too
+grep -q '^   TESTING  example.net  MTA-STS policy in testing mode, senders do not enforce it; 450 sessions, none failed; ready for enforce (9 days without a failure)$' "$T/inventory.txt" &&
+    ! grep -q 'example.org .*ready for enforce' "$T/inventory.txt" && ok ||
+    fail "glance: example.net ready for enforce, example.org not"
 # text and page say it in words
 grep -q '^   finding: ready for enforce: MTA-STS in testing mode for 9 days (2026-11-01 to 11-09) without a failed session' "$T/inventory.txt" &&
     grep -q '^   finding: MTA-STS failures while in enforce mode: 3 failed sessions' "$T/inventory.txt" && ok ||

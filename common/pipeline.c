@@ -63,6 +63,7 @@ struct tlsrpt_pipeline {
 	int decided;  /* AUTO: the first byte has decided */
 	int bare;     /* input is a bare report, not a message */
 	size_t blank; /* AUTO: leading white space seen */
+	size_t bom;   /* AUTO: bytes of a leading UTF-8 byte order mark seen */
 	size_t fed;   /* bare: input bytes */
 	int too_big;  /* bare: input limit reached */
 
@@ -416,11 +417,21 @@ struct tlsrpt_pipeline *tlsrpt_pipeline_new(const struct tlsrpt_limits *lim, enu
 	return p;
 }
 
-/* decide - AUTO mode: look past leading blanks; '{' or gzip magic means a bare report */
+/* decide - AUTO mode: look past a UTF-8 byte order mark and leading blanks; '{' or gzip magic means
+ * a bare report */
 static size_t decide(struct tlsrpt_pipeline *p, const char *data, size_t len)
 {
+	static const char bom[] = "\xEF\xBB\xBF";
 	size_t i = 0;
 
+	/* a UTF-8 byte order mark first (a report saved by some editors) is skipped */
+	while (i < len && p->blank == 0 && p->bom < 3 && data[i] == bom[p->bom]) {
+		i++;
+		p->bom++;
+	}
+	if (i == len && p->bom > 0 && p->bom < 3) {
+		return i; /* still undecided */
+	}
 	while (i < len && p->blank < AUTO_MAX_BLANK &&
 	       (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' || data[i] == '\n')) {
 		i++;

@@ -667,9 +667,12 @@ int tlsrpt_report_parse_bounded(const char *json, size_t len, size_t max_tree,
                                 struct tlsrpt_budget *budget, size_t *spent,
                                 struct tlsrpt_report **out, char *err, size_t errlen)
 {
-	struct ctx c = {json, len, NULL, max_tree, err, errlen};
+	/* a UTF-8 byte order mark before the text is not JSON, but RFC 8259 lets a parser skip it
+	 */
+	const size_t bom = len >= 3 && memcmp(json, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+	struct ctx c = {json + bom, len - bom, NULL, max_tree, err, errlen};
 	struct owned_report *o;
-	struct numscan ns = {json, len, 0};
+	struct numscan ns = {json + bom, len - bom, 0};
 	const char *end = NULL;
 	cJSON *root;
 	char pos[48];
@@ -685,6 +688,8 @@ int tlsrpt_report_parse_bounded(const char *json, size_t len, size_t max_tree,
 		return -1;
 	}
 	current = c.arena;
+	json += bom;
+	len -= bom;
 	root = cJSON_ParseWithLengthOpts(json, len, &end, 0);
 	current = NULL;
 	if (root == NULL) {

@@ -16,14 +16,19 @@
 # (tlsrpt-lookout --alert, run by tlsrpt-lookout-alert.timer): problem, recovered,
 # silent and others, plus the milter's error lines; with the snippets' per-line
 # option also every failure and failure-omitted line.  The subject names
-# the event, the policy domain, the result type or reporter, and the host;
+# the event, the policy domain, and for a problem, recovered or failure
+# the result type and the receiving MX (its IP when the report names no
+# MX) - what failed, not the host that logged it; a silent event names the
+# reporter, an error the logging host;
 # the body is the line itself, then for a problem or recovered event what
 # the result type means and its usual fix (tlsrpt-lookout --explain), and
 # for problem, recovered and silent the digest's summary of the domain
 # over the last 7 days (with, when the logs hold Postfix's smtpd lines,
-# whether each failure reached our MX), read from the logs named by -l (default
-# /var/log/mail.log.1 /var/log/mail.log, those that exist and are
-# readable).  -d names the tlsrpt-lookout program (default
+# whether each failure reached our MX), read from the logs named by -l
+# (default the rsyslog recipe's file of verified origin,
+# /var/log/tlsrpt-milter/milter.log.1 and milter.log, when it is there,
+# else /var/log/mail.log.1 /var/log/mail.log, where a local user can forge
+# lines; those that exist and are readable).  -d names the tlsrpt-lookout program (default
 # /usr/bin/tlsrpt-lookout); without it the mail has the line alone.
 #
 # The line comes from a report, i.e. from a stranger: it is only ever
@@ -40,6 +45,8 @@ export PATH
 sendmail=/usr/sbin/sendmail
 digest=/usr/bin/tlsrpt-lookout
 logs="/var/log/mail.log.1 /var/log/mail.log"
+[ -r /var/log/tlsrpt-milter/milter.log ] &&
+    logs="/var/log/tlsrpt-milter/milter.log.1 /var/log/tlsrpt-milter/milter.log"
 while [ $# -ge 2 ]; do
     case $1 in
     -s) sendmail=$2 ;;
@@ -115,9 +122,12 @@ while IFS= read -r line || [ -n "$line" ]; do
     rt=$(safe "$(field "$line" result-type)" 64)
     who=$(safe "$(field "$line" reporter)" 100)
     day=$(safe "$(field "$line" last-day)$(field "$line" last-seen)" 10)
+    mx=$(safe "$(field "$line" receiving-mx-hostname)" 100)
+    [ -n "$mx" ] || mx=$(safe "$(field "$line" receiving-ip)" 64)
     case $ev in
-    problem | recovered) subject="TLS-RPT $ev for $dom: ${rt:-unknown} on $host" ;;
-    silent) subject="TLS-RPT silent: ${who:+$who for }$dom on $host" ;;
+    problem | recovered | failure) subject="TLS-RPT $ev for $dom: ${rt:-unknown} at ${mx:-an unnamed MX}" ;;
+    silent) subject="TLS-RPT silent: ${who:+$who for }$dom" ;;
+    failure-omitted) subject="TLS-RPT failure-omitted for $dom" ;;
     others) subject="TLS-RPT: events about domains not ours, summed up, on $host" ;;
     *) subject="TLS-RPT ${ev:-alert}${dom:+ for $dom} on $host" ;;
     esac

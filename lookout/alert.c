@@ -701,6 +701,9 @@ static void judge(struct tlsrpt_alert *a, struct pending *e, long long now)
 {
 	unsigned long long bf[PEND_DOMAINS], bs[PEND_DOMAINS];
 	int spiked[PEND_DOMAINS];
+	/* a report whose day ended longer than the window ago (a first run over old logs,
+	 * a report from 2016) is history: it raises no problem */
+	const int stale = ((long long)e->day + 1) * 86400 <= now - a->c.window;
 	size_t i, j;
 
 	for (i = 0; i < e->ndom; i++) {
@@ -738,9 +741,10 @@ static void judge(struct tlsrpt_alert *a, struct pending *e, long long now)
 		if (d != NULL && d->sessions > 0) {
 			rate = 100.0 * (double)f->failed / (double)d->sessions;
 		}
-		if (f->failed >= a->c.min_failed && f->failed > 0 && rate >= a->c.min_rate) {
+		if (f->failed >= a->c.min_failed && f->failed > 0 && rate >= a->c.min_rate &&
+		    !stale) {
 			raise_problem(a, e, f, d, now, 0, 0, 0);
-		} else if (d != NULL && spiked[at] && f->failed > 0) {
+		} else if (d != NULL && spiked[at] && f->failed > 0 && !stale) {
 			raise_problem(a, e, f, d, now, 1, bf[at], bs[at]);
 		}
 	}
@@ -1060,7 +1064,8 @@ static void add(struct tlsrpt_alert *a, const struct tlsrpt_logline *ll, long lo
 		end_message(a, ll, t);
 		break;
 	case TLSRPT_LL_OTHER:
-		if (ll->word != NULL &&
+		/* only the ALERT prefix is ours; the caller passes only lines of verified origin */
+		if (ll->word != NULL && ll->prefix != NULL && strcmp(ll->prefix, "ALERT") == 0 &&
 		    (strcmp(ll->word, "problem") == 0 || strcmp(ll->word, "recovered") == 0 ||
 		     strcmp(ll->word, "silent") == 0)) {
 			own_event(a, ll, t);

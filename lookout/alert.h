@@ -39,10 +39,15 @@
  *     per silence; a report ends it.
  *
  * An open problem with no failure for `window` seconds is forgotten, so a
- * later failure raises a new problem.  The machine also reads its own
- * event lines (problem, recovered, silent under the same tag): an event
- * found in the log counts as announced, so a state rebuilt by reading the
- * logs from their start announces nothing twice.
+ * later failure raises a new problem.  A report whose day ended more than
+ * `window` seconds before `now` (old logs read on a first run) raises no
+ * problem.  The machine also reads its own event lines (problem,
+ * recovered, silent with the prefix ALERT): an event found in the log
+ * counts as announced, so a state rebuilt by reading the logs from their
+ * start announces nothing twice.  Anyone who can log under the tag could
+ * write such a line, so the caller passes event lines only when their
+ * origin is verified (the journal's _UID and _COMM, or a file that holds
+ * only the milter's user's lines) and drops them otherwise.
  *
  * What the machine remembers (its problems, reporters and domains) is
  * handed to the state file (alertstate.h) as records and restored from

@@ -17,12 +17,15 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <syslog.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "alert.h"
 #include "alert_log.h"
@@ -31,6 +34,7 @@
 #include "alertstate.h"
 #include "conf.h"
 #include "cursor.h"
+#include "journalfile.h"
 #include "logfile.h"
 #include "logline.h"
 #include "siteconf.h"
@@ -44,6 +48,9 @@ struct aopts {
 	size_t ndomains;
 	int format; /* enum tlsrpt_format, -1 until --json or the configuration says */
 	int to_stdout, facility;
+	int journal, verified; /* inputs: journalctl -o json; files of verified origin */
+	const char *juser, *junit;
+	struct tlsrpt_journal_trust jt;
 	time_t now;
 	struct tlsrpt_alert_conf c;
 };
@@ -55,7 +62,9 @@ static void alert_usage(void)
 	      "         [--min-rate PERCENT] [--baseline REPORTS] [--baseline-factor K]\n"
 	      "         [--baseline-margin POINTS] [--baseline-min-failed N]\n"
 	      "         [--domain DOMAIN]... [--config FILE | --no-config]\n"
-	      "         [--json] [--stdout] [--tag TAG] FILE...\n"
+	      "         [--json] [--stdout] [--tag TAG] [--verified] FILE...\n"
+	      "       tlsrpt-lookout --alert --journal [--journal-user USER] [--journal-unit UNIT]\n"
+	      "         [options as above] FILE|-...\n"
 	      "--config: the milter's configuration (default " TLSRPT_SITECONF_DEFAULT
 	      ", if there)\n",
 	      stderr);
@@ -123,15 +132,79 @@ static int read_config(struct aopts *o, struct tlsrpt_conf **out)
 struct feed {
 	struct tlsrpt_alert *a;
 	time_t now;
+	int verified;
 };
 
-/* feed_line - one line of a log file into the machine */
+/* own_event - an event line of the alert mode (problem, recovered, silent) */
+static int own_event(const struct tlsrpt_logline *ll)
+{
+	return ll->event == TLSRPT_LL_OTHER && ll->word != NULL &&
+	       (strcmp(ll->word, "problem") == 0 || strcmp(ll->word, "recovered") == 0 ||
+	        strcmp(ll->word, "silent") == 0);
+}
+
+/*
+ * feed_line - one line of a log file into the machine; an event line only
+ * from a file of verified origin (--verified): in a file anyone can log
+ * to, it may be a local user's, written to silence a real problem
+ */
 static void feed_line(void *ctx, const struct tlsrpt_logline *ll, unsigned long long ino,
                       unsigned long long off)
 {
 	const struct feed *f = ctx;
 
-	tlsrpt_alert_add_at(f->a, ll, f->now, ino, off);
+	if (f->verified || !own_event(ll)) {
+		tlsrpt_alert_add_at(f->a, ll, f->now, ino, off);
+	}
+}
+
+/*
+ * feed_entry - one journal entry into the machine: the milter's lines, and
+ * the event lines tlsrpt-lookout wrote as the milter's user; nothing else
+ */
+static void feed_entry(void *ctx, const struct tlsrpt_logline *ll,
+                       enum tlsrpt_journal_origin origin)
+{
+	const struct feed *f = ctx;
+
+	if (origin != TLSRPT_JOURNAL_FOREIGN &&
+	    own_event(ll) == (origin == TLSRPT_JOURNAL_LOOKOUT)) {
+		tlsrpt_alert_add(f->a, ll, f->now);
+	}
+}
+
+/*
+ * lock_state - hold STATE.lock (flock, exclusive) until the process ends: a
+ * second run started meanwhile (the timer and a hand-started one) waits,
+ * then reads the state the first saved, so nothing is announced twice and
+ * the two never rename over each other.  The descriptor or -1 (said).
+ */
+static int lock_state(const char *state)
+{
+	char path[4096];
+	int fd;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s.lock", state) >= sizeof(path)) {
+		fprintf(stderr, "tlsrpt-lookout: %s: name too long\n", state);
+		return -1;
+	}
+	if ((fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC, 0644)) < 0) {
+		fprintf(stderr, "tlsrpt-lookout: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno == EWOULDBLOCK) {
+			fprintf(stderr,
+			        "tlsrpt-lookout: %s: another --alert run holds it; waiting\n",
+			        path);
+		}
+		if (errno != EWOULDBLOCK || flock(fd, LOCK_EX) < 0) {
+			fprintf(stderr, "tlsrpt-lookout: %s: %s\n", path, strerror(errno));
+			close(fd);
+			return -1;
+		}
+	}
+	return fd;
 }
 
 /* out_format - the format of the event lines: --json, else LogFormat, else kv */
@@ -167,6 +240,10 @@ int tlsrpt_digest_alert_main(int argc, char **argv)
 	        {"json", no_argument, NULL, 'j'},
 	        {"stdout", no_argument, NULL, 'o'},
 	        {"tag", required_argument, NULL, 't'},
+	        {"journal", no_argument, NULL, 'J'},
+	        {"journal-user", required_argument, NULL, 'U'},
+	        {"journal-unit", required_argument, NULL, 'u'},
+	        {"verified", no_argument, NULL, 'V'},
 	        {"help", no_argument, NULL, 'h'},
 	        {NULL, 0, NULL, 0},
 	};
@@ -179,7 +256,7 @@ int tlsrpt_digest_alert_main(int argc, char **argv)
 	char err[512];
 	size_t n, i;
 	double v;
-	int ch, bad = 0, rc;
+	int ch, bad = 0, rc, lockfd;
 
 	memset(&o, 0, sizeof(o));
 	o.state = "/var/lib/tlsrpt-milter/alert-state";
@@ -187,6 +264,7 @@ int tlsrpt_digest_alert_main(int argc, char **argv)
 	o.format = -1;
 	o.facility = LOG_MAIL;
 	o.now = time(NULL);
+	o.junit = "tlsrpt-milter.service";
 	tlsrpt_alert_defaults(&o.c);
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
@@ -280,6 +358,18 @@ int tlsrpt_digest_alert_main(int argc, char **argv)
 		case 't':
 			o.tag = optarg;
 			break;
+		case 'J':
+			o.journal = 1;
+			break;
+		case 'U':
+			o.juser = optarg;
+			break;
+		case 'u':
+			o.junit = optarg;
+			break;
+		case 'V':
+			o.verified = 1;
+			break;
 		case 'h':
 			alert_usage();
 			return 0;
@@ -298,6 +388,16 @@ int tlsrpt_digest_alert_main(int argc, char **argv)
 		return 2;
 	}
 	if (read_config(&o, &cfg) < 0) {
+		return 2;
+	}
+	if (o.journal &&
+	    tlsrpt_journal_trust_init(&o.jt, o.juser, cfg, o.junit, err, sizeof(err)) < 0) {
+		fprintf(stderr, "tlsrpt-lookout: --journal: %s\n", err);
+		tlsrpt_conf_free(cfg);
+		return 2;
+	}
+	if ((lockfd = lock_state(o.state)) < 0) {
+		tlsrpt_conf_free(cfg);
 		return 2;
 	}
 	if ((cur = tlsrpt_cursor_new(err, sizeof(err))) == NULL ||
@@ -334,8 +434,10 @@ int tlsrpt_digest_alert_main(int argc, char **argv)
 	}
 	feed.a = a;
 	feed.now = o.now;
+	feed.verified = o.verified;
 	for (; optind < argc; optind++) {
-		bad |= tlsrpt_logfile_scan(argv[optind], cur, feed_line, &feed) < 0;
+		bad |= (o.journal ? tlsrpt_journalfile_scan(argv[optind], &o.jt, feed_entry, &feed)
+		                  : tlsrpt_logfile_scan(argv[optind], cur, feed_line, &feed)) < 0;
 	}
 	ev = tlsrpt_alert_finish(a, o.now, &n);
 	if (tlsrpt_alert_log(ev, n, out_format(&o), (long)(o.c.silent_after / 86400),
@@ -351,5 +453,6 @@ int tlsrpt_digest_alert_main(int argc, char **argv)
 	}
 	tlsrpt_alert_free(a);
 	tlsrpt_cursor_free(cur);
+	close(lockfd); /* the lock goes with it, after the state is saved */
 	return bad ? 2 : 0;
 }

@@ -535,6 +535,12 @@ static void add_report(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll)
 	}
 	TLSRPT_STRCOPY(e->rep, id, TLSRPT_COPY_LOWER);
 	e->auth = strcmp(dkim, "pass") == 0 && get_or(ll, "dkim-domain", NULL) != NULL;
+	if (day > d->last_day) {
+		/* after the period (--today in the past): as if not received yet, no entry at all
+		 */
+		d->st.outside++;
+		return;
+	}
 	if ((dom = domain_get(d, get_or(ll, "policy-domain", "unknown"), &e->dom, 0)) == NULL) {
 		if (d->priv->turned_away && day >= d->first_day && day <= d->last_day) {
 			long long fl = tlsrpt_logline_count(ll, "total-failure-session-count");
@@ -544,10 +550,10 @@ static void add_report(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll)
 		}
 		return;
 	}
-	if (day <= d->last_day && (dom->first_day < 0 || day < dom->first_day)) {
+	if (dom->first_day < 0 || day < dom->first_day) {
 		dom->first_day = day;
 	}
-	if (day <= d->last_day && day > dom->last_day) {
+	if (day > dom->last_day) {
 		dom->last_day = day;
 	}
 	ri = reporter_get(d, dom, e);
@@ -560,10 +566,10 @@ static void add_report(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll)
 		if (strcmp(dkim, "pass") == 0) {
 			r->dkim = 1;
 		}
-		if (day <= d->last_day && (r->first_day < 0 || day < r->first_day)) {
+		if (r->first_day < 0 || day < r->first_day) {
 			r->first_day = day;
 		}
-		if (day <= d->last_day && day > r->last_day) {
+		if (day > r->last_day) {
 			r->last_day = day;
 		}
 	}

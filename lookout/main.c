@@ -30,6 +30,7 @@
 #include "digest.h"
 #include "dnsnote.h"
 #include "logline.h"
+#include "journalfile.h"
 #include "logfile.h"
 #include "meaning.h"
 #include "mtalog.h"
@@ -50,6 +51,9 @@ struct opts {
 	int ready_days;
 	int json, text, dns;
 	const char *html, *prom, *mail, *sendmail, *from, *config;
+	int journal;                    /* inputs are journalctl -o json */
+	const char *juser, *junit;      /* who may write our lines there */
+	struct tlsrpt_journal_trust jt; /* the two, resolved */
 	int no_config;
 };
 
@@ -60,7 +64,7 @@ static void usage(void)
 	      "         [--silent-days N] [--ready-after DAYS] [--domain DOMAIN]...\n"
 	      "         [--config FILE | --no-config] [--json] [--no-mx]\n"
 	      "         [--html FILE] [--prometheus FILE] [--mail ADDRESS [--from ADDRESS] [--sendmail PATH]]\n"
-	      "         [--dns]\n"
+	      "         [--dns] [--journal [--journal-user USER] [--journal-unit UNIT]]\n"
 	      "         [FILE|-]...\n"
 	      "       tlsrpt-lookout --explain RESULT-TYPE\n"
 	      "       tlsrpt-lookout --alert --help (stateful alerts)\n"
@@ -165,6 +169,30 @@ static void feed_mta(void *ctx, const struct tlsrpt_mtalog *m)
 	struct feed *f = ctx;
 
 	tlsrpt_mxseen_line(f->d->mx, m, mta_day(&f->ck, m, f->d->last_day));
+}
+
+/* feed_entry - one journal entry into the digest when the milter wrote it */
+static void feed_entry(void *ctx, const struct tlsrpt_logline *ll,
+                       enum tlsrpt_journal_origin origin)
+{
+	struct feed *f = ctx;
+
+	if (origin == TLSRPT_JOURNAL_MILTER) {
+		tlsrpt_digest_add(f->d, ll);
+	}
+}
+
+/*
+ * scan - one input: a syslog file (with Postfix's smtpd lines for the MX
+ * join), or with --journal a journalctl -o json stream (the milter's
+ * entries only)
+ */
+static int scan(const struct opts *o, struct feed *f, const char *name)
+{
+	if (o->journal) {
+		return tlsrpt_journalfile_scan(name, &o->jt, feed_entry, f);
+	}
+	return tlsrpt_logfile_scan_mta(name, feed_line, f->d->mx != NULL ? feed_mta : NULL, f);
 }
 
 /* write_prom - the textfile, written to a temporary name and renamed (the collector may read it) */
@@ -385,11 +413,20 @@ int main(int argc, char **argv)
 	        {"sendmail", required_argument, NULL, 'M'},
 	        {"dns", no_argument, NULL, 'N'},
 	        {"no-mx", no_argument, NULL, 'X'},
+	        {"journal", no_argument, NULL, 'J'},
+	        {"journal-user", required_argument, NULL, 'U'},
+	        {"journal-unit", required_argument, NULL, 'u'},
 	        {"help", no_argument, NULL, 'h'},
 	        {NULL, 0, NULL, 0},
 	};
-	struct opts o = {0,    7,    -1, -1, 7, 7, 0, 1, 0, NULL, NULL, NULL, "/usr/sbin/sendmail",
-	                 NULL, NULL, 0};
+	struct opts o = {.days = 7,
+	                 .since = -1,
+	                 .today = -1,
+	                 .silent_days = 7,
+	                 .ready_days = 7,
+	                 .text = 1,
+	                 .sendmail = "/usr/sbin/sendmail",
+	                 .junit = "tlsrpt-milter.service"};
 	const char *domains[MAX_DOMAIN_OPTS], *config_used;
 	struct tlsrpt_conf *cfg;
 	size_t ndomains = 0, i;
@@ -504,6 +541,15 @@ int main(int argc, char **argv)
 		case 'X':
 			o.no_mx = 1;
 			break;
+		case 'J':
+			o.journal = 1;
+			break;
+		case 'U':
+			o.juser = optarg;
+			break;
+		case 'u':
+			o.junit = optarg;
+			break;
 		case 'h':
 			usage();
 			return EXIT_CLEAN;
@@ -554,15 +600,20 @@ int main(int argc, char **argv)
 	for (i = 0; cfg != NULL && i < cfg->mx_hosts.n; i++) {
 		tlsrpt_digest_mxhost(d, cfg->mx_hosts.v[i]);
 	}
+	if (o.journal &&
+	    tlsrpt_journal_trust_init(&o.jt, o.juser, cfg, o.junit, err, sizeof(err)) < 0) {
+		fprintf(stderr, "tlsrpt-lookout: --journal: %s\n", err);
+		tlsrpt_conf_free(cfg);
+		tlsrpt_digest_free(d);
+		return EXIT_USAGE;
+	}
 	tlsrpt_conf_free(cfg);
 	feed.d = d;
 	if (optind == argc) {
-		bad |= tlsrpt_logfile_scan_mta("-", feed_line, d->mx != NULL ? feed_mta : NULL,
-		                               &feed) < 0;
+		bad |= scan(&o, &feed, "-") < 0;
 	}
 	for (; optind < argc; optind++) {
-		bad |= tlsrpt_logfile_scan_mta(argv[optind], feed_line,
-		                               d->mx != NULL ? feed_mta : NULL, &feed) < 0;
+		bad |= scan(&o, &feed, argv[optind]) < 0;
 	}
 	tlsrpt_digest_finish(d);
 	if (d->mx != NULL) {

@@ -51,6 +51,11 @@ static void put_value(FILE *fp, const char *str, enum mode m)
 			if (m == M_HTML &&
 			    (c == '&' || c == '<' || c == '>' || c == '"' || c == '\'')) {
 				fprintf(fp, "&#%u;", c);
+			} else if (m == M_PROM && c == '\\') {
+				/* doubled in the value Prometheus reads, so that the \\xHH written
+				 * below for a control byte never equals a report's own text
+				 * "\\xHH": one value, one series */
+				fputs("\\\\\\\\", fp);
 			} else if ((m == M_JSON || m == M_PROM) && (c == '"' || c == '\\')) {
 				fputc('\\', fp);
 				fputc(c, fp);

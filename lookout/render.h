@@ -12,8 +12,11 @@
  *     default-src 'none' that allows only its own style sheet (by its
  *     SHA-256); charts are inline SVG;
  *   - JSON: a valid JSON string for any bytes (invalid UTF-8 as the text \xHH);
- *   - Prometheus: label values with \\ and \", what is unsafe as the text \xHH
- *     (written \\xHH), so no raw newline or control character.
+ *   - Prometheus: label values with \" and what is unsafe as the text \xHH
+ *     (written \\xHH), so no raw newline or control character; a report's
+ *     own backslash is doubled in the value read (written \\\\), so two
+ *     different values never give one series (node_exporter would drop
+ *     one at every scrape).
  * Text and HTML open with each domain's verdict (health.h), most urgent
  * first, and explain each kept duplicate; JSON carries the verdict as
  * "status" and the duplicates as "duplicates".

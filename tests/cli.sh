@@ -128,6 +128,25 @@ expect_status 0 "$M" -V && if grep -q "^tlsrpt-milter [0-9]" "$tmp/out"; then ok
 expect_status 0 "$M" -h && if grep -q "^usage:" "$tmp/out"; then ok; else fail "-h"; fi
 expect_status 0 "$M" -t "$DATA/cases/lf.eml" &&
     if grep -q ": report report-id=" "$tmp/out"; then ok; else fail "-t: no report line"; fi
+# a bare report saved with a UTF-8 byte order mark first (RFC 8259 lets a reader skip it),
+# and the same JSON as a MIME part: the report, not "no TLS report found"
+{ printf '\357\273\277'; cat "$DATA/real/cry-inc-dmarc-report-viewer--google.json"; } >"$tmp/bom.json"
+expect_status 0 "$M" -t "$tmp/bom.json" &&
+    if grep -q ": report report-id=2025-05-22T00:00:00Z_foo-bar.io " "$tmp/out" &&
+        ! grep -q "no TLS report found" "$tmp/out"; then ok; else
+        fail "-t: a .json report with a byte order mark is not read"
+        cat "$tmp/out"
+    fi
+{
+    printf 'From: r@example.net\nTo: tlsrpt@example.com\nSubject: Report\nMIME-Version: 1.0\n'
+    printf 'Content-Type: application/tlsrpt+json\n\n'
+    cat "$tmp/bom.json"
+} >"$tmp/bom.eml"
+expect_status 0 "$M" -t "$tmp/bom.eml" &&
+    if grep -q ": report report-id=2025-05-22T00:00:00Z_foo-bar.io " "$tmp/out"; then ok; else
+        fail "-t: a report part with a byte order mark is not read"
+        cat "$tmp/out"
+    fi
 printf 'LogFormat json\nMaxFailureLines 1\n' >"$tmp/json.conf"
 expect_status 0 "$M" -c "$tmp/json.conf" -t "$DATA/cases/lf.eml" &&
     if grep -q '^{"event":"failure-omitted"' "$tmp/out" &&

@@ -9,7 +9,7 @@ PKGS="build-essential autoconf automake pkg-config libmilter-dev libcjson-dev zl
       opendkim opendkim-tools python3-dkim rsyslog systemd adduser
       debhelper dpkg-dev fakeroot lintian
       libivykis0 libnet1 libwrap0 libjson-c5 rsyslog-relp
-      mmdebstrap systemd-container util-linux chromium time unbound openssl"
+      mmdebstrap systemd-container util-linux chromium time unbound openssl prometheus-node-exporter"
 
 missing=""
 for p in $PKGS; do

@@ -2,7 +2,8 @@
 # forward.sh - etc/rsyslog-forward.conf: an MX forwards to a central log host
 #
 # Two real rsyslogds in one private mount and network namespace: the MX's
-# (owns /dev/log, includes the shipped forward snippet unchanged; the
+# (owns /dev/log, includes the shipped forward snippet with the milter's
+# user filled in, and annotates lines with their writer's user; the
 # namespace's /etc/hosts points loghost.example.net at 127.0.0.1) and the
 # log host's (imrelp on port 2514 as the snippet's comment says, and the
 # shipped alerting snippet, paths substituted).  The lines of
@@ -33,20 +34,23 @@ mkdir -p "$W/mx-work" "$W/loghost-work" "$W/ns"
 MX_ALL=$W/mx-all.log
 LH_ALL=$W/loghost-all.log
 cat >"$W/mx.conf" <<EOF
-# the MX: /dev/log, a full log, the shipped forward snippet as it is
+# the MX: /dev/log with trusted properties, a full log, the shipped forward snippet
 global(workDirectory="$W/mx-work")
-module(load="imuxsock" SysSock.Name="/dev/log" SysSock.RateLimit.Interval="0")
+module(load="imuxsock" SysSock.Name="/dev/log" SysSock.RateLimit.Interval="0"
+       SysSock.Annotate="on" SysSock.ParseTrusted="on")
 *.* action(type="omfile" file="$MX_ALL")
-include(file="$top_srcdir/etc/rsyslog-forward.conf")
+include(file="$W/forward.conf")
 EOF
 cat >"$W/loghost.conf" <<EOF
 # the log host: RELP in as rsyslog-forward.conf says, a full log, alerting
 global(workDirectory="$W/loghost-work")
 module(load="imrelp")
-input(type="imrelp" port="2514")
+input(type="imrelp" port="2514" name="tlsrpt_relay")
 *.* action(type="omfile" file="$LH_ALL")
 include(file="$W/tlsrpt-milter.conf")
 EOF
+# the milter's user is the one running logger here
+sed "s/@TLSRPT_MILTER_UID@/$(id -u)/" "$top_srcdir/etc/rsyslog-forward.conf" >"$W/forward.conf"
 printf '127.0.0.1 loghost.example.net localhost\n' >"$W/hosts"
 cp /etc/resolv.conf "$W/resolv.conf" 2>/dev/null || : >"$W/resolv.conf"
 
@@ -68,6 +72,11 @@ nwant=$(wc -l <"$W/want")
 # what runs inside the namespace once the MX's rsyslogd owns /dev/log
 cat >"$W/scenario.sh" <<EOF
 set -u
+# a local user (uid 4343) on the MX: its lines must stay on the MX
+if [ "\$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+    setpriv --reuid=4343 --regid=4343 --clear-groups logger -t tlsrpt-milter \
+        "4ZFWD0FAKE: failure report-id=x policy-type=sts policy-domain=forged-on-mx.example result-type=certificate-expired failed-session-count=9" || exit 1
+fi
 # the log host is down: these wait in the MX's queue
 logger -t tlsrpt-milter --id=4242 -f "$W/lines.failures" || exit 1
 sleep 1
@@ -135,6 +144,13 @@ h=$(uname -n)
 [ "$(grep -c " $h tlsrpt-milter\[4242\]: " "$LH_ALL")" -eq "$(wc -l <"$W/got.lh.raw")" ] &&
     ok "every forwarded line carries the MX's host name $h" ||
     fail "forwarded lines without the MX's host name $h"
+# a local user's line on the MX reached the MX's log, never the log host
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+    grep -q forged-on-mx.example "$MX_ALL" || fail "the local user's line never reached the MX's rsyslogd"
+    grep -q forged-on-mx.example "$LH_ALL" "$ALERT_LOGDIR"/*.log &&
+        fail "a local user's line on the MX was forwarded to the log host" ||
+        ok "a local user's logger line on the MX was not forwarded"
+fi
 # 2. the log host alerted exactly the failure and error lines
 sort "$W/want" >"$W/want.sorted"
 alert_messages "$ALERT_LOGDIR/alerts.log" | sort -u >"$W/got.alerts"

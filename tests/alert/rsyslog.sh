@@ -15,7 +15,10 @@
 # replacer; kv) and to mmjsonparse (json), exactly the true fields.  Those
 # rounds use the snippet's per-line mode; then, in its default mode, the
 # stateful alerts of tlsrpt-lookout --alert over simulated days
-# (alert_stateful_round in tests/alert/lib.sh), kv and json.
+# (alert_stateful_round in tests/alert/lib.sh), kv and json, reading the
+# snippet's file of verified origin (imuxsock's Annotate and ParseTrusted,
+# as doc/alerting.md has the main configuration set them) with --verified,
+# while a local user (uid 4242) forges events and a report with logger.
 set -u
 . "$(dirname "$0")/lib.sh"
 e2e_need
@@ -32,7 +35,8 @@ cat >"$ALERT_DIR/rsyslog.conf" <<EOF
 # test main configuration: /dev/log in the private namespace, a full log,
 # and the shipped snippet
 global(workDirectory="$ALERT_DIR/rsyslog-work")
-module(load="imuxsock" SysSock.Name="/dev/log" SysSock.RateLimit.Interval="0")
+module(load="imuxsock" SysSock.Name="/dev/log" SysSock.RateLimit.Interval="0"
+       SysSock.Annotate="on" SysSock.ParseTrusted="on")
 *.* action(type="omfile" file="$FULL")
 include(file="$ALERT_DIR/tlsrpt-milter.conf")
 # what plain searches (first and last " KEY=") and mmjsonparse take from
@@ -57,6 +61,7 @@ for fmt in kv json; do
     alert_round "$fmt" "$FULL"
 done
 for fmt in kv json; do
-    alert_stateful_round "$fmt" "$FULL" "$top_srcdir/etc/rsyslog-tlsrpt-milter.conf"
+    ALERT_READ=$ALERT_LOGDIR/milter.log ALERT_VERIFIED=1 \
+        alert_stateful_round "$fmt" "$FULL" "$top_srcdir/etc/rsyslog-tlsrpt-milter.conf"
 done
 finish

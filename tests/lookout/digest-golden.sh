@@ -158,8 +158,9 @@ grep -qx 'tlsrpt_lookout_sts_mode{policy_domain="testing.example",mode="testing"
     fail "Prometheus sts mode line missing"
 
 # -- hostile reporter names and result types: every Prometheus line still
-# follows the exposition format (label values escape \\ and \"; a newline,
-# a control character or an invalid byte becomes the text \\xHH)
+# follows the exposition format (label values escape \"; a newline, a
+# control character or an invalid byte becomes the text \\xHH, and a
+# backslash of the value's own the text \\\\, so the two never meet)
 printf '%s\n' 'Q1: report report-id=h1 start-datetime=2026-11-28T00:00:00Z policy-domain=example.com submitter="a\x22b\x5cc\x0ad\x1be\xff\x7b}" dkim=none' \
     'Q1: policy report-id=h1 policy-type="x\x0a\x22" total-successful-session-count=1 total-failure-session-count=1' \
     'Q1: failure report-id=h1 policy-type="x\x0a\x22" result-type="r\x5c\x0a\x00" failed-session-count=1' \
@@ -173,7 +174,7 @@ data = open(sys.argv[1], "rb").read()
 bad = [l for l in data.decode("utf-8").split("\n") if l and not l.startswith("#") and not line.match(l)]
 for b in bad:
     print("FAIL: not an exposition line: %r" % b)
-if b'reporter="a\\"b\\\\c\\\\x0ad\\\\x1be\\\\xff{}"' not in data:
+if b'reporter="a\\"b\\\\\\\\c\\\\x0ad\\\\x1be\\\\xff{}"' not in data:
     print("FAIL: the reporter label is not escaped as expected")
     bad.append(1)
 sys.exit(1 if bad else 0)

@@ -28,7 +28,15 @@
 # rebuilt package (dpkg-buildpackage again, as VERSION+systest1) keeps the
 # edited conffile and the StateFile and restarts the service; purge
 # removes the program, conffile, unit, state, socket directory, user and
-# group, and Postfix still delivers (default_action=accept).
+# group, and Postfix still delivers (default_action=accept).  Local
+# forgery (origin_* below): before the failure report, an unprivileged
+# user (nobody) logs with logger under the milter's tag an "all well"
+# report with the real one's id and problem events for it and for another
+# domain; the alert service (reading the journal, as packaged) still
+# announces the real problem, once, the recipe's file of verified origin and
+# the alert mails hold nothing of nobody's, and the digest of the journal
+# (tlsrpt-lookout --journal, as the packaged digest unit reads it) shows the
+# real report's failures.
 #
 # Root only; one at a time (flock); exits 77 under distcheck (the package
 # is built and tested once per ./check.sh) and when a tool is missing
@@ -222,6 +230,65 @@ logged() {
         wait_for "ct grep -q 'tlsrpt-milter\[[0-9]*\]: $1: action ' /var/log/mail.log"
 }
 
+# ---- local forgery: lines of verified origin (origin_fresh, origin_forge, origin_check) ----
+# origin_fresh - failure.eml with its report's days moved to yesterday and
+# today: a report older than the alert window raises no problem
+origin_fresh() {
+    python3 - "$DATA/real/$sample" "$root/root/systest/failure.eml" <<'PY' || abort "origin_fresh"
+import base64, datetime, gzip, re, sys
+src = open(sys.argv[1], "rb").read().decode()
+today = datetime.datetime.now(datetime.timezone.utc).date()
+y, t = str(today - datetime.timedelta(days=1)), str(today)
+m = re.search(r"(Content-Transfer-Encoding: base64\n\n)([A-Za-z0-9+/=\n]+?)(\n\n--)", src)
+js = gzip.decompress(base64.b64decode(m.group(2))).decode()
+js = js.replace("2026-02-08", y).replace("2026-02-09", t)
+b = base64.encodebytes(gzip.compress(js.encode())).decode().rstrip("\n")
+open(sys.argv[2], "w").write(src[:m.start(2)] + b + src[m.end(2):])
+PY
+    origin_rid="$(date -u -d yesterday +%F)T00:00:00Z_example.com"
+}
+# origin_forge - what an unprivileged local user can log, before the real report
+origin_forge() {
+    d=$(date -u -d yesterday +%F)
+    for l in \
+        "FORGED0001: report report-id=$origin_rid organization-name=\"Google Inc.\" start-datetime=${d}T00:00:00Z end-datetime=${d}T23:59:59Z policy-domain=example.com submitter=google.com policies=1 total-successful-session-count=4525 total-failure-session-count=0 dkim=pass dkim-domain=google.com" \
+        "FORGED0001: policy report-id=$origin_rid policy-type=sts policy-domain=example.com total-successful-session-count=4525 total-failure-session-count=0 sts-mode=enforce" \
+        "FORGED0001: action action=deliver recipients=tlsrpt@example.com" \
+        "ALERT: problem policy-domain=example.com policy-type=sts result-type=certificate-expired receiving-mx-hostname=mail.example.com reporters=google.com failed-session-count=2" \
+        "problem policy-domain=example.com policy-type=sts result-type=certificate-expired receiving-mx-hostname=mail.example.com" \
+        "ALERT: problem policy-domain=forged-by-nobody.example policy-type=sts result-type=certificate-expired receiving-mx-hostname=mx.forged-by-nobody.example reporters=google.com failed-session-count=9"; do
+        ct runuser -u nobody -- logger -p mail.warning -t tlsrpt-milter -- "$l" || fail "logger as nobody: $l"
+    done
+    wait_for "ct journalctl -t tlsrpt-milter -o cat | grep -q forged-by-nobody" &&
+        ok "a local user (nobody) logged a forged report and problem events under the milter's tag" ||
+        fail "the forged lines are not in the journal (the forgery test lost its point)"
+}
+# origin_check - after the alert service ran: nothing of nobody's was believed
+origin_check() {
+    ct grep -q "FORGED0001\|forged-by-nobody" /var/log/mail.log ||
+        fail "the forged lines are not in mail.log (the forgery test lost its point)"
+    if ct test -s /var/log/tlsrpt-milter/milter.log; then
+        ct grep -q "FORGED0001\|forged-by-nobody\|ALERT: problem policy-domain=example.com policy-type=sts result-type=certificate-expired receiving-mx-hostname=mail.example.com reporters=google.com failed-session-count=2\$" \
+            /var/log/tlsrpt-milter/milter.log &&
+            fail "a line of nobody's is in the recipe's file of verified origin" ||
+            ok "the recipe's file of verified origin has the milter's lines and none of nobody's"
+    else
+        fail "the recipe wrote no /var/log/tlsrpt-milter/milter.log"
+    fi
+    ct grep -q "forged-by-nobody" /var/mail/root && fail "a problem event forged by nobody was mailed"
+    ct sh -c 'journalctl -q -o json SYSLOG_IDENTIFIER=tlsrpt-milter | tlsrpt-lookout --journal --json --today "$(date -u +%F)" -' \
+        >"$tmp/origin.json" 2>"$tmp/origin.err"
+    if grep -q '"failed-sessions":2,' "$tmp/origin.json" && ! grep -q forged-by-nobody "$tmp/origin.json" &&
+        grep -q 'entries tagged tlsrpt-milter left out' "$tmp/origin.err"; then
+        ok "tlsrpt-lookout --journal: the real report's 2 failures, nobody's $(grep -o '[0-9]* entries tagged' "$tmp/origin.err") left out"
+    else
+        fail "tlsrpt-lookout --journal believed a forged line:"
+        head -c 600 "$tmp/origin.json"
+        cat "$tmp/origin.err"
+    fi
+}
+# ---- end of local forgery ----
+
 # 4. install; the package's own checks
 ct apt-get install -y -q "/root/systest/$(basename "$deb")" >"$tmp/install.log" 2>&1 &&
     ok "apt-get install ./$(basename "$deb")" ||
@@ -289,15 +356,20 @@ else
 fi
 
 # the alert recipe, with doc/alerting.md's own commands
-sed -n 's/^    \(install -m 755 .*tlsrpt-alert\)$/\1/p; s/^    \(cp .*rsyslog-tlsrpt-milter.conf .*\)$/\1/p' \
-    "$top_srcdir/doc/alerting.md" >"$tmp/alert-steps"
-[ "$(wc -l <"$tmp/alert-steps")" -eq 2 ] || abort "doc/alerting.md: no install and cp lines found"
+{
+    sed -n 's/^    \(install -m 755 .*tlsrpt-alert\)$/\1/p; s/^    \(sed .*rsyslog-tlsrpt-milter.conf .*\)$/\1/p' \
+        "$top_srcdir/doc/alerting.md"
+    sed -n 's/^    \(sed -i .*imuxsock.*\)$/\1/p' "$top_srcdir/doc/alerting.md" | head -1
+} >"$tmp/alert-steps"
+[ "$(wc -l <"$tmp/alert-steps")" -eq 3 ] || abort "doc/alerting.md: no install, recipe and imuxsock lines found"
 cp "$tmp/alert-steps" "$root/root/systest/alert-steps"
 ct sh -e /root/systest/alert-steps && ct rsyslogd -N1 >"$tmp/rsyslog-n.log" 2>&1 &&
     ct systemctl restart rsyslog && ok "alert recipe installed as doc/alerting.md says" ||
     { cat "$tmp/rsyslog-n.log"; fail "installing the alert recipe"; }
 
-# 6. a failure report over SMTP, smtpd chrooted
+# 6. a failure report over SMTP, smtpd chrooted (dated yesterday), after a local user's forgeries
+origin_fresh
+origin_forge
 ct postconf -Fh smtp/inet/chroot | grep -qx y || fail "smtpd is not chrooted as Debian installs it"
 qid=$(send failure.eml)
 [ -n "$qid" ] || { cat "$tmp/swaks.out"; abort "the failure report was not accepted"; }
@@ -354,6 +426,7 @@ if wait_for "ct grep -q '^Subject: TLS-RPT problem' /var/mail/root 2>/dev/null" 
     ct grep -q "^Fix: " /var/mail/root || fail "the alert mail lacks the fix"
     n=$(ct cat /var/log/tlsrpt-milter/alerts.log | grep -c .)
     [ "$n" = 1 ] || fail "alerts.log has $n lines, want 1"
+    origin_check
 else
     ct tail -20 /var/log/mail.log
     fail "no alert mail in /var/mail/root"

@@ -1,0 +1,60 @@
+#!/bin/sh
+# tests/lookout/prom.sh - the Prometheus textfile scraped by the real node_exporter
+#
+# Reporters and policy domains whose values differ only in how a control
+# byte or a backslash is written (a line feed, and the text "\x0a"; a quote,
+# and the text '\"') must be as many series as values: node_exporter's
+# textfile collector (Debian's prometheus-node-exporter, started here on a
+# loopback port) takes the file with no error, no "collected before" (a
+# duplicate series it would drop at every scrape), and serves every series.
+. "$(dirname "$0")/lib.sh"
+NE=$(command -v prometheus-node-exporter || command -v node_exporter) ||
+    skip "prometheus-node-exporter is not installed (tests/install-deps.sh)"
+tmp=$(mktemp -d)
+ne_pid=
+trap '[ -n "$ne_pid" ] && kill "$ne_pid" 2>/dev/null; rm -rf "$tmp"' EXIT
+
+# one report per hostile reporter value (submitter, kv-escaped as the milter writes it) and domain
+n=0
+for pair in 'x\x0a example.com' 'x\x5cx0a example.com' 'q\x22 example.com' 'q\x5c\x22 example.com' \
+    'x\x5c\x5cx0a example.com' 'u\xe2\x80\xa8 example.com' 'u\x5cu2028 example.com' \
+    'r d\x0a.example' 'r d\x5cx0a.example' 'r d\xff.example' 'r d\x5cxff.example'; do
+    n=$((n + 1))
+    sub=${pair% *} dom=${pair#* }
+    printf 'Nov 29 06:00:00 mx tlsrpt-milter[1]: Q%s: report report-id=R%s start-datetime=2026-11-28T00:00:00Z end-datetime=2026-11-28T23:59:59Z policy-domain="%s" submitter="%s" policies=1 total-successful-session-count=%s total-failure-session-count=0 dkim=none\n' \
+        "$n" "$n" "$dom" "$sub" "$n"
+    printf 'Nov 29 06:00:00 mx tlsrpt-milter[1]: Q%s: policy report-id=R%s policy-type=sts policy-domain="%s" total-successful-session-count=%s total-failure-session-count=0 sts-mode=enforce\n' \
+        "$n" "$n" "$dom" "$n"
+    printf 'Nov 29 06:00:00 mx tlsrpt-milter[1]: Q%s: action action=deliver recipients=tlsrpt@example.com\n' "$n"
+done >"$tmp/hostile.log"
+mkdir "$tmp/textfile"
+"$TLSRPT_LOOKOUT" --today "$TODAY" --prometheus "$tmp/textfile/tlsrpt.prom" "$tmp/hostile.log" >/dev/null
+[ -s "$tmp/textfile/tlsrpt.prom" ] || { fail "no Prometheus file written"; finish; exit 1; }
+want=$(grep -c '^tlsrpt_lookout_reporter_reports{' "$tmp/textfile/tlsrpt.prom")
+[ "$want" -eq "$n" ] && ok || fail "$want reporter series in the file, want $n (one per report)"
+
+port=$($PYTHON -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$NE" --web.listen-address="127.0.0.1:$port" --collector.disable-defaults --collector.textfile \
+    --collector.textfile.directory="$tmp/textfile" >"$tmp/ne.log" 2>&1 &
+ne_pid=$!
+scrape() {
+    $PYTHON - "$port" >"$tmp/scrape" 2>"$tmp/scrape.err" <<'PY'
+import sys, urllib.request
+r = urllib.request.urlopen("http://127.0.0.1:%s/metrics" % sys.argv[1], timeout=5)
+print("HTTP", r.status)
+sys.stdout.write(r.read().decode("utf-8", "replace"))
+PY
+}
+wait_for scrape || { fail "node_exporter did not answer: $(cat "$tmp/ne.log" "$tmp/scrape.err")"; finish; exit 1; }
+scrape
+head -1 "$tmp/scrape" | grep -q '^HTTP 200$' && ok || fail "scrape: $(head -1 "$tmp/scrape")"
+grep -q '^node_textfile_scrape_error 0$' "$tmp/scrape" && ok ||
+    fail "the textfile collector reports an error: $(grep textfile_scrape_error "$tmp/scrape"); $(tail -3 "$tmp/ne.log")"
+{ grep -i -q "collected before" "$tmp/scrape" || grep -i -q "collected before\|duplicate" "$tmp/ne.log"; } &&
+    fail "node_exporter: duplicate series: $(grep -i -h "collected before" "$tmp/scrape" "$tmp/ne.log" | head -2)" || ok
+got=$(grep -c '^tlsrpt_lookout_reporter_reports{' "$tmp/scrape")
+[ "$got" -eq "$n" ] && ok "node_exporter serves all $n reporter series of $n distinct hostile values" ||
+    { fail "node_exporter serves $got reporter series, want $n:"; grep '^tlsrpt_lookout_reporter_reports{' "$tmp/scrape"; }
+got=$(grep '^tlsrpt_lookout_sessions{' "$tmp/scrape" | grep -c 'result="successful"')
+[ "$got" -eq 5 ] && ok || fail "$got domains' session series, want 5"
+finish

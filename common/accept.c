@@ -105,6 +105,10 @@ enum tlsrpt_dkim_verdict tlsrpt_accept_dkim(struct tlsrpt_accept *a)
 		        (const char *const *)a->hdrs->auth_results, a->hdrs->nauth_results,
 		        a->trust.authserv_ids, a->trust.nauthserv_ids,
 		        submitter(a, fbuf, sizeof(fbuf)), a->dkim_domain, sizeof(a->dkim_domain));
+		/* the reporter, decided once with the verdict (identity.h) */
+		tlsrpt_identity_decide(&a->ident, a->dkim == TLSRPT_DKIM_PASS, a->dkim_domain,
+		                       a->hdrs->report_submitter,
+		                       from_domain(a->hdrs->from, fbuf, sizeof(fbuf)));
 	}
 	return a->dkim;
 }
@@ -157,21 +161,22 @@ static int our_domain(const struct tlsrpt_accept *a, const struct tlsrpt_report 
 	return 0;
 }
 
-/* tlsrpt_accept_key - the duplicate key: authenticated or claimed domain, report-id, dates */
+/* tlsrpt_accept_key - the duplicate key: the reporter identity and its kind, report-id, dates */
 int tlsrpt_accept_key(struct tlsrpt_accept *a, const struct tlsrpt_report *r,
                       struct tlsrpt_dedup_key *k)
 {
-	char fbuf[TLSRPT_AUTHRES_VALUE_MAX];
-	int authenticated = tlsrpt_accept_dkim(a) == TLSRPT_DKIM_PASS && a->dkim_domain[0] != '\0';
-	const char *domain = authenticated ? a->dkim_domain : submitter(a, fbuf, sizeof(fbuf));
-
-	if (r->report_id == NULL || r->report_id[0] == '\0' || domain == NULL ||
-	    domain[0] == '\0') {
+	(void)tlsrpt_accept_dkim(a);
+	if (r->report_id == NULL || r->report_id[0] == '\0') {
 		return -1;
 	}
-	tlsrpt_dedup_key(k, authenticated, domain, r->report_id, r->start_datetime,
-	                 r->end_datetime);
-	return 0;
+	return tlsrpt_dedup_key(k, &a->ident, r->report_id, r->start_datetime, r->end_datetime);
+}
+
+/* tlsrpt_accept_reporter - the message's reporter identity (decided with the verdict) */
+const struct tlsrpt_identity *tlsrpt_accept_reporter(struct tlsrpt_accept *a)
+{
+	(void)tlsrpt_accept_dkim(a);
+	return &a->ident;
 }
 
 /*

@@ -25,11 +25,13 @@
  * verifier's, and fields below it were written by the sender
  * (doc/dkim.md).
  *
- * Duplicate key (tlsrpt_accept_key, the one place it is made): the
- * DKIM-authenticated domain when the message passed, else the claimed
- * submitter domain (the two kinds never match each other), with
- * report-id and date range (dedup.h).  A report without a report-id or a
- * domain has no key and is never a duplicate.
+ * The reporter identity (identity.h) is decided with the verdict: the
+ * DKIM-authenticated domain, else the claimed submitter domain, else none.
+ *
+ * Duplicate key (tlsrpt_accept_key, the one place it is made): that
+ * identity and its kind (a claimed domain never matches an authenticated
+ * one), with report-id and date range (dedup.h).  A report without a
+ * report-id or an identity has no key and is never a duplicate.
  *
  * No globals, no printing; the only allocation is the list of kept keys.
  */
@@ -41,6 +43,7 @@
 
 #include "authres.h"
 #include "dedup.h"
+#include "identity.h"
 #include "report.h"
 
 /* What the pipeline believes and accepts; the pointers must outlive its users. */
@@ -80,6 +83,7 @@ struct tlsrpt_accept {
 	int dkim_done; /* dkim and dkim_domain are computed */
 	enum tlsrpt_dkim_verdict dkim;
 	char dkim_domain[TLSRPT_AUTHRES_VALUE_MAX]; /* "" when unknown */
+	struct tlsrpt_identity ident;               /* the reporter, with the verdict */
 	struct tlsrpt_dedup_key *keys;              /* accepted reports, to remember once logged */
 	size_t nkeys, capkeys;
 };
@@ -96,6 +100,9 @@ void tlsrpt_accept_set_trust(struct tlsrpt_accept *a, const struct tlsrpt_trust 
  * holds the signing domain behind it
  */
 enum tlsrpt_dkim_verdict tlsrpt_accept_dkim(struct tlsrpt_accept *a);
+
+/* tlsrpt_accept_reporter - the message's reporter identity (computes the verdict when needed) */
+const struct tlsrpt_identity *tlsrpt_accept_reporter(struct tlsrpt_accept *a);
 
 /* tlsrpt_accept_report - judge report r by the rules above; its key is kept when accepted */
 enum tlsrpt_refusal tlsrpt_accept_report(struct tlsrpt_accept *a, const struct tlsrpt_report *r);

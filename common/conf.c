@@ -148,9 +148,9 @@ static const struct tlsrpt_option options[] = {
                 .words = format_words,
                 .offset = F(log_format),
                 .summary =
-                        "`kv` (log format v1) or `json` (one JSON object per event behind `@cee:`)",
+                        "`kv` (log format v2) or `json` (one JSON object per event behind `@cee:`)",
                 .descr =
-                        "kv writes log format v1 lines (QUEUEID: event key=value ...); json writes each event as one JSON object behind an @cee: cookie, for rsyslog mmjsonparse and syslog-ng json-parser. It also selects the output of -t.",
+                        "kv writes log format v2 lines (QUEUEID: event key=value ...); json writes each event as one JSON object behind an @cee: cookie, for rsyslog mmjsonparse and syslog-ng json-parser. It also selects the output of -t.",
         },
         {
                 .name = "MaxMessageSize",
@@ -315,7 +315,7 @@ static const struct tlsrpt_option options[] = {
                 .offset = F(state_file),
                 .check = check_path,
                 .summary =
-                        "remember logged reports (sender's DKIM or submitter domain, report-id, date range); a repeat gives `ignored reason=duplicate`",
+                        "remember logged reports (the reporter and its kind, DKIM or claimed; report-id, date range); a repeat gives `ignored reason=duplicate`",
                 .descr =
                         "A file where the milter remembers which reports it has logged, by sender (the DKIM-authenticated domain, else the claimed submitter domain), report-id and date range, for DuplicateWindow; a report seen again from the same sender gives one ignored reason=duplicate line and is diverted like a new one. The directory must be writable by the milter's user. A missing or damaged file is rebuilt, never fatal. Not set: duplicates are logged again.",
         },

@@ -189,25 +189,21 @@ static void key_put(struct tlsrpt_dedup_key *k, const char *str)
 }
 
 /* tlsrpt_dedup_key - the key of a report, into *k */
-void tlsrpt_dedup_key(struct tlsrpt_dedup_key *k, int authenticated, const char *domain,
-                      const char *report_id, const char *start, const char *end)
+int tlsrpt_dedup_key(struct tlsrpt_dedup_key *k, const struct tlsrpt_identity *id,
+                     const char *report_id, const char *start, const char *end)
 {
-	size_t dl = domain != NULL ? strlen(domain) : 0;
 	const char *parts[4];
 	size_t i;
 
 	k->len = 0;
+	if (id->kind == TLSRPT_IDENTITY_NONE) {
+		return -1;
+	}
 	key_put(k, "tlsrpt-2");
 	k->b[k->len++] = '\0';
-	key_put(k, authenticated ? "dkim" : "claimed");
+	key_put(k, tlsrpt_identity_kind_name(id->kind));
 	k->b[k->len++] = '\0';
-	/* the domain without one trailing dot, lower case */
-	for (i = 0; i < dl && !(i == dl - 1 && domain[i] == '.'); i++) {
-		k->b[k->len++] = (unsigned char)tlsrpt_lower(domain[i]);
-		if (k->len == TLSRPT_DEDUP_KEY_MAX) {
-			return;
-		}
-	}
+	key_put(k, id->domain); /* normalised by identity.c: lower case, no trailing dot */
 	parts[0] = start;
 	parts[1] = end;
 	parts[2] = report_id;
@@ -215,6 +211,7 @@ void tlsrpt_dedup_key(struct tlsrpt_dedup_key *k, int authenticated, const char 
 		k->b[k->len++] = '\0';
 		key_put(k, parts[i]);
 	}
+	return 0;
 }
 
 /* parse_line - "EPOCH<TAB>HEX" (no newline) into t, k, len; -1 when bad */

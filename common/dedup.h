@@ -7,11 +7,11 @@
  * recording it (tlsrpt_dedup_add) are separate steps, so that the caller
  * records a report only after it has logged it.
  *
- * Key (tlsrpt_dedup_key): who sent the report, as far as we know it, and
- * which report it is: "tlsrpt-2", NUL, "dkim" (a domain authenticated by
- * DKIM) or "claimed" (the submitter domain the mail names), NUL, that
- * domain in lower case without a trailing dot, NUL, start-datetime, NUL,
- * end-datetime, NUL, report-id.  So a report can only be a duplicate of
+ * Key (tlsrpt_dedup_key): who sent the report, the reporter identity of
+ * identity.h, and which report it is: "tlsrpt-2", NUL, its kind ("dkim",
+ * a domain authenticated by DKIM, or "claimed", the submitter domain the
+ * mail names), NUL, that domain (lower case, no trailing dot), NUL,
+ * start-datetime, NUL, end-datetime, NUL, report-id.  So a report can only be a duplicate of
  * one from the same authenticated domain; a claimed domain never matches
  * an authenticated one.  Keys written by the first version (organisation,
  * NUL, report-id: one NUL) load and expire like any other but can never
@@ -39,6 +39,8 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "identity.h"
+
 #define TLSRPT_DEDUP_KEY_MAX 512 /* key bytes kept */
 
 struct tlsrpt_dedup;
@@ -50,12 +52,12 @@ struct tlsrpt_dedup_key {
 };
 
 /*
- * tlsrpt_dedup_key - the key of a report from domain (authenticated by
- * DKIM or only claimed) with this report-id and date range, into *k; any
- * string may be NULL (taken as "")
+ * tlsrpt_dedup_key - the key of a report from reporter id with this
+ * report-id and date range, into *k; any string may be NULL (taken as "").
+ * -1 (k empty) when id is of kind none: such a report is never a duplicate.
  */
-void tlsrpt_dedup_key(struct tlsrpt_dedup_key *k, int authenticated, const char *domain,
-                      const char *report_id, const char *start, const char *end);
+int tlsrpt_dedup_key(struct tlsrpt_dedup_key *k, const struct tlsrpt_identity *id,
+                     const char *report_id, const char *start, const char *end);
 
 /*
  * tlsrpt_dedup_open - load path (it need not exist).  NULL only when

@@ -35,6 +35,11 @@
  *     followed by xHH (the text \xHH once decoded); other valid UTF-8
  *     kept: the result is always valid JSON.
  *
+ * The _width variants also bound what is written: a value whose escaped
+ * form would pass width bytes (quotes and "..." included) is cut at the
+ * last character boundary that fits, so that a value every byte of which
+ * is escaped (four or six bytes each) cannot take a line's room.
+ *
  * Both escapers work like snprintf: the output is NUL-terminated when
  * outlen > 0 and the return value is the length the full result needs.
  * No diagnostics.
@@ -402,6 +407,55 @@ static size_t escape_json(const char *v, size_t len, int docut, char *out, size_
 
 	keep = docut ? cut_len(u, len, &cut) : len;
 	return json_keep(u, keep, cut, out, outlen);
+}
+
+typedef size_t (*keep_fn)(const unsigned char *u, size_t keep, int cut, char *out, size_t outlen);
+
+/* prev_boundary - the character boundary of u before keep (0 when none) */
+static size_t prev_boundary(const unsigned char *u, size_t keep)
+{
+	size_t at = 0, prev = 0, step;
+
+	while (at < keep) {
+		prev = at;
+		step = tlsrpt_utf8_seqlen(u + at, keep - at);
+		at += step == 0 ? 1 : step;
+	}
+	return prev;
+}
+
+/*
+ * fit_width - (v, len) through fn, cut at TLSRPT_MAX_VALUE_LEN bytes, and
+ * then, when the result is longer than width bytes, cut at the last
+ * character boundary whose result (with "...") fits
+ */
+static size_t fit_width(keep_fn fn, const char *v, size_t len, size_t width, char *out,
+                        size_t outlen)
+{
+	const unsigned char *u = (const unsigned char *)v;
+	size_t keep, n;
+	int cut = 0;
+
+	keep = cut_len(u, len, &cut);
+	n = fn(u, keep, cut, out, outlen);
+	while (width > 0 && n > width && keep > 0) {
+		keep = prev_boundary(u, keep);
+		cut = 1;
+		n = fn(u, keep, cut, out, outlen);
+	}
+	return n;
+}
+
+/* tlsrpt_escape_kv_width - log format value, at most width bytes as written */
+size_t tlsrpt_escape_kv_width(const char *v, size_t len, size_t width, char *out, size_t outlen)
+{
+	return fit_width(kv_keep, v, len, width, out, outlen);
+}
+
+/* tlsrpt_escape_json_width - JSON string, at most width bytes as written */
+size_t tlsrpt_escape_json_width(const char *v, size_t len, size_t width, char *out, size_t outlen)
+{
+	return fit_width(json_keep, v, len, width, out, outlen);
 }
 
 /* tlsrpt_escape_kv - log format v1 value, cut at TLSRPT_MAX_VALUE_LEN */

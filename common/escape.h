@@ -29,6 +29,14 @@ size_t tlsrpt_escape_kv(const char *v, size_t len, char *out, size_t outlen);
 /* tlsrpt_escape_json - same contract, writing a quoted JSON string */
 size_t tlsrpt_escape_json(const char *v, size_t len, char *out, size_t outlen);
 
+/*
+ * tlsrpt_escape_kv_width, tlsrpt_escape_json_width - the same, and a value
+ * whose escaped form (quotes and "..." included) would pass width bytes is
+ * cut at a character boundary so that it does not
+ */
+size_t tlsrpt_escape_kv_width(const char *v, size_t len, size_t width, char *out, size_t outlen);
+size_t tlsrpt_escape_json_width(const char *v, size_t len, size_t width, char *out, size_t outlen);
+
 /* tlsrpt_escape_kv_nocut, tlsrpt_escape_json_nocut - the same without the cut (line prefixes) */
 size_t tlsrpt_escape_kv_nocut(const char *v, size_t len, char *out, size_t outlen);
 size_t tlsrpt_escape_json_nocut(const char *v, size_t len, char *out, size_t outlen);

@@ -99,7 +99,7 @@ static void internal(struct tlsrpt_pipeline *p, const char *msg)
 	}
 }
 
-/* add_error - append an "error" record: reason, then part when known */
+/* add_error - append an "error" record: part when known, then reason */
 static void add_error(struct tlsrpt_pipeline *p, const char *reason, unsigned part)
 {
 	struct tlsrpt_record *r;
@@ -110,8 +110,8 @@ static void add_error(struct tlsrpt_pipeline *p, const char *reason, unsigned pa
 		internal(p, "record list full or out of memory");
 		return;
 	}
-	if (tlsrpt_record_str(r, "reason", reason) < 0 ||
-	    (part > 0 && tlsrpt_record_num(r, "part", part) < 0)) {
+	if ((part > 0 && tlsrpt_record_num(r, "part", part) < 0) ||
+	    tlsrpt_record_str(r, "reason", reason) < 0) {
 		internal(p, "out of memory");
 	}
 }
@@ -197,7 +197,7 @@ static void on_header(void *ctx, const char *name, const char *value)
 	}
 }
 
-/* add_ignored - one "ignored" record for report r, refused for why */
+/* add_ignored - one "ignored" record for report r, refused for why (summary.h's order) */
 static void add_ignored(struct tlsrpt_pipeline *p, const struct tlsrpt_report *r,
                         enum tlsrpt_refusal why)
 {
@@ -214,12 +214,11 @@ static void add_ignored(struct tlsrpt_pipeline *p, const struct tlsrpt_report *r
 	}
 	if (tlsrpt_record_str(rec, "reason", tlsrpt_refusal_reason(why)) < 0 ||
 	    tlsrpt_record_str(rec, "report-id", r->report_id) < 0 ||
-	    tlsrpt_record_str(rec, "organization-name", r->organization_name) < 0 ||
 	    tlsrpt_record_str(rec, "policy-domain", domain) < 0 ||
-	    tlsrpt_record_str(rec, "submitter", p->hdrs.report_submitter) < 0 ||
 	    tlsrpt_record_str(rec, "dkim", tlsrpt_dkim_verdict_name(p->accept.dkim)) < 0 ||
-	    (p->accept.dkim_domain[0] != '\0' &&
-	     tlsrpt_record_str(rec, "dkim-domain", p->accept.dkim_domain) < 0)) {
+	    tlsrpt_summary_identity(rec, tlsrpt_accept_reporter(&p->accept)) < 0 ||
+	    tlsrpt_record_str(rec, "submitter", p->hdrs.report_submitter) < 0 ||
+	    tlsrpt_record_str(rec, "organization-name", r->organization_name) < 0) {
 		internal(p, "out of memory");
 	}
 }
@@ -297,6 +296,7 @@ static void report_done(struct tlsrpt_pipeline *p, unsigned part)
 	sh.report_submitter = p->hdrs.report_submitter;
 	sh.dkim = tlsrpt_dkim_verdict_name(tlsrpt_accept_dkim(&p->accept));
 	sh.dkim_domain = p->accept.dkim_domain;
+	sh.reporter = tlsrpt_accept_reporter(&p->accept);
 	why = tlsrpt_accept_report(&p->accept, r);
 	switch (why) {
 	case TLSRPT_REFUSAL_UNAUTHENTICATED:

@@ -16,11 +16,14 @@
  *   PREFIX: EVENT key=value ...                          (log format v1)
  *   {"event":"EVENT","queue-id":"PREFIX","key":value}    (JSON)
  *
- * Values are escaped by escape.c.  The prefix is escaped the same way but
- * not cut, unless it would leave no room for the event, in which case it
- * is cut like a value.  When the fields do not all fit, the last ones are
- * dropped (from the first that does not fit on) and the line ends in
- * " ..." (JSON: ,"truncated":true}).  No diagnostics.
+ * Values are escaped by escape.c; on the lines of reports (report to
+ * report-omitted, ignored) each is at most TLSRPT_LOG_VALUE_WIDTH bytes as
+ * written, so that the fields a reader relies on, which come first, always
+ * fit (doc/log-format.md); on error and action lines at most
+ * TLSRPT_LOG_TEXT_WIDTH.  The prefix is escaped the same way
+ * but not cut, unless it would leave no room for the event, in which case it is cut like a value.
+ * When the fields do not all fit, the last ones are dropped (from the first that does not fit on)
+ * and the line ends in " ..." (JSON: ,"truncated":true}).  No diagnostics.
  */
 #include "config.h"
 
@@ -239,7 +242,7 @@ static size_t line_limit(size_t outlen)
 }
 
 /* render_kv - " key=value" for field f into buf[FIELD_MAX]; its length (0: does not fit) */
-static size_t render_kv(const struct tlsrpt_field *f, char *buf)
+static size_t render_kv(const struct tlsrpt_field *f, size_t width, char *buf)
 {
 	size_t n, v;
 
@@ -265,13 +268,13 @@ static size_t render_kv(const struct tlsrpt_field *f, char *buf)
 			buf[n + v] = '\0';
 		}
 	} else {
-		v = tlsrpt_escape_kv(f->str, strlen(f->str), buf + n, FIELD_MAX - n);
+		v = tlsrpt_escape_kv_width(f->str, strlen(f->str), width, buf + n, FIELD_MAX - n);
 	}
 	return v >= FIELD_MAX - n ? 0 : n + v;
 }
 
 /* render_json - ,"key":value for field f into buf[FIELD_MAX]; its length (0: does not fit) */
-static size_t render_json(const struct tlsrpt_field *f, char *buf)
+static size_t render_json(const struct tlsrpt_field *f, size_t width, char *buf)
 {
 	size_t n, v;
 
@@ -284,9 +287,49 @@ static size_t render_json(const struct tlsrpt_field *f, char *buf)
 	if (f->str == NULL) {
 		v = (size_t)snprintf(buf + n, FIELD_MAX - n, "%" PRIu64, f->num);
 	} else {
-		v = tlsrpt_escape_json(f->str, strlen(f->str), buf + n, FIELD_MAX - n);
+		v = tlsrpt_escape_json_width(f->str, strlen(f->str), width, buf + n, FIELD_MAX - n);
 	}
 	return v >= FIELD_MAX - n ? 0 : n + v;
+}
+
+/*
+ * value_width - the most bytes one value may take as written on a line of
+ * event ev: TLSRPT_LOG_VALUE_WIDTH on a report's lines, so that the fields
+ * before reporter-kind always fit; TLSRPT_LOG_TEXT_WIDTH on error and
+ * action lines (one long reason); 0 (only the 256-byte cut) otherwise
+ */
+static size_t value_width(enum tlsrpt_event ev)
+{
+	switch (ev) {
+	case TLSRPT_EV_ERROR:
+	case TLSRPT_EV_ACTION:
+		return TLSRPT_LOG_TEXT_WIDTH;
+	case TLSRPT_EV_REPORT:
+	case TLSRPT_EV_POLICY:
+	case TLSRPT_EV_FAILURE:
+	case TLSRPT_EV_FAILURE_OMITTED:
+	case TLSRPT_EV_IGNORED:
+	case TLSRPT_EV_POLICY_OMITTED:
+	case TLSRPT_EV_REPORT_OMITTED:
+		return TLSRPT_LOG_VALUE_WIDTH;
+	default:
+		return 0;
+	}
+}
+
+/*
+ * field_width - the width of one field of a line whose values may take
+ * width bytes: an IP address field (receiving-ip, sending-mta-ip) at most
+ * TLSRPT_LOG_ADDR_WIDTH, so that the failure line's fields before
+ * reporter-kind fit with them
+ */
+static size_t field_width(size_t width, const char *key)
+{
+	if (width > TLSRPT_LOG_ADDR_WIDTH &&
+	    (strcmp(key, "receiving-ip") == 0 || strcmp(key, "sending-mta-ip") == 0)) {
+		return TLSRPT_LOG_ADDR_WIDTH;
+	}
+	return width;
 }
 
 /*
@@ -298,15 +341,17 @@ static size_t render_json(const struct tlsrpt_field *f, char *buf)
  * it); the line goes back there when not all fields and closing fit.
  */
 static void put_fields(const struct tlsrpt_record *r,
-                       size_t (*render)(const struct tlsrpt_field *, char *), const char *closing,
-                       const char *trailer, char *out, size_t limit, size_t *pos)
+                       size_t (*render)(const struct tlsrpt_field *, size_t, char *),
+                       const char *closing, const char *trailer, char *out, size_t limit,
+                       size_t *pos)
 {
 	char buf[FIELD_MAX];
 	size_t i, n, cutpos = *pos, reserve = strlen(trailer);
+	size_t width = value_width(r->event);
 	int whole = 1, room = 1; /* all fields fit so far; cutpos still moves */
 
 	for (i = 0; i < r->nfields; i++) {
-		n = render(&r->fields[i], buf);
+		n = render(&r->fields[i], field_width(width, r->fields[i].key), buf);
 		if (n == 0 || put(out, limit, pos, buf, n) < 0) {
 			whole = 0;
 			break;
@@ -371,7 +416,7 @@ static int head_json(const char *ev, const char *prefix, char *out, size_t limit
 /* One row per enum tlsrpt_format: a new format is a row and its two functions. */
 static const struct {
 	int (*head)(const char *ev, const char *prefix, char *out, size_t limit, size_t *pos);
-	size_t (*render)(const struct tlsrpt_field *f, char *buf);
+	size_t (*render)(const struct tlsrpt_field *f, size_t width, char *buf);
 	const char *closing; /* ends a line that holds every field */
 	const char *trailer; /* ends a line whose last fields were dropped */
 	const char *cookie;  /* in front of the line in syslog */

@@ -1,27 +1,35 @@
 /*
  * summary.c - turn the parsed reports of one message into log records
  *
- * Records, in order (log format v1):
+ * Records, in order (log format v2; "|" marks where reporter-kind closes
+ * the fields a reader may rely on, and text a stranger chose begins):
  *
- *   report          report-id organization-name contact-info start-datetime
- *                   end-datetime policy-domain submitter policies
+ *   report          report-id policy-domain start-datetime end-datetime
+ *                   policies total-successful-session-count
+ *                   total-failure-session-count dkim reporter reporter-kind
+ *                   | submitter organization-name contact-info
+ *   policy          report-id policy-domain policy-type
  *                   total-successful-session-count total-failure-session-count
- *                   dkim dkim-domain (from the message headers struct)
- *   policy          report-id policy-type policy-domain mx-host
- *                   total-successful-session-count total-failure-session-count
- *                   sts-mode
- *   failure         report-id policy-type policy-domain result-type
- *                   failed-session-count sending-mta-ip receiving-mx-hostname
- *                   receiving-mx-helo receiving-ip failure-reason-code
- *                   additional-information
+ *                   failure-details reporter-kind | sts-mode mx-host
+ *   failure         report-id policy-domain policy-type result-type
+ *                   receiving-mx-hostname receiving-ip sending-mta-ip
+ *                   failed-session-count reporter-kind | failure-reason-code
+ *                   receiving-mx-helo additional-information
  *   policy-omitted  report-id policy-domain policies
  *                   total-successful-session-count total-failure-session-count
+ *                   reporter-kind
  * and, after the message's last report (tlsrpt_summary_finish):
  *   failure-omitted report-id policy-domain (both only when the details
  *                   left out come from one report) failure-details
  *                   failed-session-count reports (only when from several)
+ *                   reporter-kind
  *   report-omitted  reports policies total-successful-session-count
- *                   total-failure-session-count
+ *                   total-failure-session-count reporter-kind
+ *
+ * reporter-kind is the message's (every report of a message has the same
+ * reporter); reporter is left out for kind none.  The report line's
+ * policies and the policy line's failure-details (the policy's failure
+ * details, logged or not) let a reader see that a line went missing.
  *
  * Absent values are left out.  The report's totals are the policies' sums
  * (saturating at 2^64 - 1).  The report's policy-domain is the
@@ -116,7 +124,8 @@ static struct tlsrpt_record *add(struct tlsrpt_records *rs, enum tlsrpt_event ev
 /* put_failure - one failure record; 0 ok, -1 failed (err) */
 static int put_failure(const struct tlsrpt_report *r, const struct tlsrpt_policy *p,
                        const char *domain, const struct tlsrpt_failure *f,
-                       struct tlsrpt_records *rs, char *err, size_t errlen)
+                       enum tlsrpt_identity_kind kind, struct tlsrpt_records *rs, char *err,
+                       size_t errlen)
 {
 	struct tlsrpt_record *rec = add(rs, TLSRPT_EV_FAILURE, TLSRPT_SEV_WARNING, err, errlen);
 
@@ -124,15 +133,16 @@ static int put_failure(const struct tlsrpt_report *r, const struct tlsrpt_policy
 		return -1;
 	}
 	if (tlsrpt_record_str(rec, "report-id", r->report_id) < 0 ||
-	    tlsrpt_record_str(rec, "policy-type", p->policy_type) < 0 ||
 	    tlsrpt_record_str(rec, "policy-domain", domain) < 0 ||
+	    tlsrpt_record_str(rec, "policy-type", p->policy_type) < 0 ||
 	    tlsrpt_record_str(rec, "result-type", f->result_type) < 0 ||
-	    tlsrpt_record_num(rec, "failed-session-count", f->failed_session_count) < 0 ||
-	    tlsrpt_record_str(rec, "sending-mta-ip", f->sending_mta_ip) < 0 ||
 	    tlsrpt_record_str(rec, "receiving-mx-hostname", f->receiving_mx_hostname) < 0 ||
-	    tlsrpt_record_str(rec, "receiving-mx-helo", f->receiving_mx_helo) < 0 ||
 	    tlsrpt_record_str(rec, "receiving-ip", f->receiving_ip) < 0 ||
+	    tlsrpt_record_str(rec, "sending-mta-ip", f->sending_mta_ip) < 0 ||
+	    tlsrpt_record_num(rec, "failed-session-count", f->failed_session_count) < 0 ||
+	    tlsrpt_record_str(rec, "reporter-kind", tlsrpt_identity_kind_name(kind)) < 0 ||
 	    tlsrpt_record_str(rec, "failure-reason-code", f->failure_reason_code) < 0 ||
+	    tlsrpt_record_str(rec, "receiving-mx-helo", f->receiving_mx_helo) < 0 ||
 	    tlsrpt_record_str(rec, "additional-information", f->additional_information) < 0) {
 		tlsrpt_errbuf_set(err, errlen, "out of memory");
 		return -1;
@@ -198,7 +208,8 @@ static const char *sts_mode(const struct tlsrpt_policy *p, char *buf, size_t buf
 /* put_policy - one policy record and its selected failure records; 0 ok, -1 failed (err) */
 static int put_policy(const struct tlsrpt_report *r, const struct tlsrpt_policy *p,
                       const char *hdr_domain, const unsigned char *logged, size_t *index,
-                      struct tlsrpt_records *rs, char *err, size_t errlen)
+                      enum tlsrpt_identity_kind kind, struct tlsrpt_records *rs, char *err,
+                      size_t errlen)
 {
 	const char *domain = p->policy_domain != NULL ? p->policy_domain : hdr_domain;
 	char mode[TLSRPT_MAX_VALUE_LEN + 2];
@@ -210,14 +221,16 @@ static int put_policy(const struct tlsrpt_report *r, const struct tlsrpt_policy 
 		return -1;
 	}
 	if (tlsrpt_record_str(rec, "report-id", r->report_id) < 0 ||
-	    tlsrpt_record_str(rec, "policy-type", p->policy_type) < 0 ||
 	    tlsrpt_record_str(rec, "policy-domain", domain) < 0 ||
-	    tlsrpt_record_str(rec, "mx-host", p->mx_host) < 0 ||
+	    tlsrpt_record_str(rec, "policy-type", p->policy_type) < 0 ||
 	    tlsrpt_record_num(rec, "total-successful-session-count",
 	                      p->total_successful_session_count) < 0 ||
 	    tlsrpt_record_num(rec, "total-failure-session-count", p->total_failure_session_count) <
 	            0 ||
-	    tlsrpt_record_str(rec, "sts-mode", sts_mode(p, mode, sizeof(mode))) < 0) {
+	    tlsrpt_record_num(rec, "failure-details", p->nfailure_details) < 0 ||
+	    tlsrpt_record_str(rec, "reporter-kind", tlsrpt_identity_kind_name(kind)) < 0 ||
+	    tlsrpt_record_str(rec, "sts-mode", sts_mode(p, mode, sizeof(mode))) < 0 ||
+	    tlsrpt_record_str(rec, "mx-host", p->mx_host) < 0) {
 		tlsrpt_errbuf_set(err, errlen, "out of memory");
 		return -1;
 	}
@@ -225,7 +238,7 @@ static int put_policy(const struct tlsrpt_report *r, const struct tlsrpt_policy 
 		if (logged != NULL && !logged[*index]) {
 			continue;
 		}
-		if (put_failure(r, p, domain, &p->failure_details[i], rs, err, errlen) < 0) {
+		if (put_failure(r, p, domain, &p->failure_details[i], kind, rs, err, errlen) < 0) {
 			return -1;
 		}
 	}
@@ -390,6 +403,7 @@ int tlsrpt_summary_records(const struct tlsrpt_report *r, const struct tlsrpt_su
 	size_t i, index = 0, nlogged = 0;
 	int rc = -1;
 
+	m->kind = h != NULL && h->reporter != NULL ? h->reporter->kind : TLSRPT_IDENTITY_NONE;
 	for (i = 0; i < r->npolicies; i++) {
 		ok = sat_add(ok, r->policies[i].total_successful_session_count);
 		failed = sat_add(failed, r->policies[i].total_failure_session_count);
@@ -426,18 +440,17 @@ int tlsrpt_summary_records(const struct tlsrpt_report *r, const struct tlsrpt_su
 		goto out;
 	}
 	if (tlsrpt_record_str(rec, "report-id", r->report_id) < 0 ||
-	    tlsrpt_record_str(rec, "organization-name", r->organization_name) < 0 ||
-	    tlsrpt_record_str(rec, "contact-info", r->contact_info) < 0 ||
+	    tlsrpt_record_str(rec, "policy-domain", domain) < 0 ||
 	    tlsrpt_record_str(rec, "start-datetime", r->start_datetime) < 0 ||
 	    tlsrpt_record_str(rec, "end-datetime", r->end_datetime) < 0 ||
-	    tlsrpt_record_str(rec, "policy-domain", domain) < 0 ||
-	    tlsrpt_record_str(rec, "submitter", submitter) < 0 ||
 	    tlsrpt_record_num(rec, "policies", r->npolicies) < 0 ||
 	    tlsrpt_record_num(rec, "total-successful-session-count", ok) < 0 ||
 	    tlsrpt_record_num(rec, "total-failure-session-count", failed) < 0 ||
 	    (h != NULL && tlsrpt_record_str(rec, "dkim", h->dkim) < 0) ||
-	    (h != NULL && h->dkim_domain != NULL && h->dkim_domain[0] != '\0' &&
-	     tlsrpt_record_str(rec, "dkim-domain", h->dkim_domain) < 0)) {
+	    tlsrpt_summary_identity(rec, h != NULL ? h->reporter : NULL) < 0 ||
+	    tlsrpt_record_str(rec, "submitter", submitter) < 0 ||
+	    tlsrpt_record_str(rec, "organization-name", r->organization_name) < 0 ||
+	    tlsrpt_record_str(rec, "contact-info", r->contact_info) < 0) {
 		tlsrpt_errbuf_set(err, errlen, "out of memory");
 		goto out;
 	}
@@ -447,8 +460,8 @@ int tlsrpt_summary_records(const struct tlsrpt_report *r, const struct tlsrpt_su
 			continue;
 		}
 		nlogged = rs->n;
-		if (put_policy(r, &r->policies[i], hdr_domain, logged, &index, rs, err, errlen) <
-		    0) {
+		if (put_policy(r, &r->policies[i], hdr_domain, logged, &index, m->kind, rs, err,
+		               errlen) < 0) {
 			goto out;
 		}
 		m->failure_lines += rs->n - nlogged - 1;
@@ -463,7 +476,9 @@ int tlsrpt_summary_records(const struct tlsrpt_report *r, const struct tlsrpt_su
 		    tlsrpt_record_str(rec, "policy-domain", domain) < 0 ||
 		    tlsrpt_record_num(rec, "policies", pol_omitted) < 0 ||
 		    tlsrpt_record_num(rec, "total-successful-session-count", pol_ok) < 0 ||
-		    tlsrpt_record_num(rec, "total-failure-session-count", pol_failed) < 0) {
+		    tlsrpt_record_num(rec, "total-failure-session-count", pol_failed) < 0 ||
+		    tlsrpt_record_str(rec, "reporter-kind", tlsrpt_identity_kind_name(m->kind)) <
+		            0) {
 			tlsrpt_errbuf_set(err, errlen, "out of memory");
 			goto out;
 		}
@@ -473,6 +488,17 @@ out:
 	free(pol_logged);
 	free(logged);
 	return rc;
+}
+
+/* tlsrpt_summary_identity - reporter= (unless kind none) and reporter-kind= */
+int tlsrpt_summary_identity(struct tlsrpt_record *rec, const struct tlsrpt_identity *id)
+{
+	enum tlsrpt_identity_kind k = id != NULL ? id->kind : TLSRPT_IDENTITY_NONE;
+
+	if (k != TLSRPT_IDENTITY_NONE && tlsrpt_record_str(rec, "reporter", id->domain) < 0) {
+		return -1;
+	}
+	return tlsrpt_record_str(rec, "reporter-kind", tlsrpt_identity_kind_name(k));
 }
 
 /* tlsrpt_summary_finish - the message's failure-omitted and report-omitted lines */
@@ -493,7 +519,9 @@ int tlsrpt_summary_finish(const struct tlsrpt_summary_msg *m, struct tlsrpt_reco
 		     tlsrpt_record_str(rec, "policy-domain", m->fo_domain) < 0) ||
 		    tlsrpt_record_num(rec, "failure-details", m->fo_details) < 0 ||
 		    tlsrpt_record_num(rec, "failed-session-count", m->fo_sessions) < 0 ||
-		    (!one && tlsrpt_record_num(rec, "reports", m->fo_reports) < 0)) {
+		    (!one && tlsrpt_record_num(rec, "reports", m->fo_reports) < 0) ||
+		    tlsrpt_record_str(rec, "reporter-kind", tlsrpt_identity_kind_name(m->kind)) <
+		            0) {
 			tlsrpt_errbuf_set(err, errlen, "out of memory");
 			return -1;
 		}
@@ -506,7 +534,9 @@ int tlsrpt_summary_finish(const struct tlsrpt_summary_msg *m, struct tlsrpt_reco
 		if (tlsrpt_record_num(rec, "reports", m->ro_reports) < 0 ||
 		    tlsrpt_record_num(rec, "policies", m->ro_policies) < 0 ||
 		    tlsrpt_record_num(rec, "total-successful-session-count", m->ro_ok) < 0 ||
-		    tlsrpt_record_num(rec, "total-failure-session-count", m->ro_failed) < 0) {
+		    tlsrpt_record_num(rec, "total-failure-session-count", m->ro_failed) < 0 ||
+		    tlsrpt_record_str(rec, "reporter-kind", tlsrpt_identity_kind_name(m->kind)) <
+		            0) {
 			tlsrpt_errbuf_set(err, errlen, "out of memory");
 			return -1;
 		}

@@ -13,13 +13,18 @@
  * report that would not fit logs fewer policies, and one that does not
  * fit at all is counted in one "report-omitted" line, also added by
  * tlsrpt_summary_finish.  Reports already logged are never dropped.
- * Field sets and severities are log format v1 (doc/log-format.md).
+ * Field sets, their order and severities are log format v2
+ * (doc/log-format.md): on every line the fields a reader counts or
+ * identifies by come first and reporter-kind closes them; text a stranger
+ * chose (organization-name, contact-info, submitter, receiving-mx-helo,
+ * additional-information, ...) comes after it.
  */
 #ifndef TLSRPT_SUMMARY_H
 #define TLSRPT_SUMMARY_H
 
 #include <stdint.h>
 
+#include "identity.h"
 #include "tlsrpt_limits.h"
 #include "record.h"
 #include "report.h"
@@ -30,6 +35,7 @@ struct tlsrpt_summary_hdrs {
 	const char *report_submitter; /* TLS-Report-Submitter */
 	const char *dkim;             /* "pass", "fail", "none"; NULL: not evaluated */
 	const char *dkim_domain;      /* the signing domain behind dkim; NULL or "" unknown */
+	const struct tlsrpt_identity *reporter; /* identity.h; NULL: kind none */
 };
 
 /*
@@ -51,6 +57,7 @@ struct tlsrpt_summary_msg {
 	uint64_t ro_policies; /* their policies and summed counts */
 	uint64_t ro_ok;
 	uint64_t ro_failed;
+	enum tlsrpt_identity_kind kind; /* the message's reporter-kind, for the lines above */
 };
 
 /*
@@ -69,5 +76,11 @@ int tlsrpt_summary_records(const struct tlsrpt_report *r, const struct tlsrpt_su
  */
 int tlsrpt_summary_finish(const struct tlsrpt_summary_msg *m, struct tlsrpt_records *rs, char *err,
                           size_t errlen);
+
+/*
+ * tlsrpt_summary_identity - add reporter= (unless kind none) and
+ * reporter-kind= for id (NULL: kind none) to rec; 0 ok, -1 no room/memory
+ */
+int tlsrpt_summary_identity(struct tlsrpt_record *rec, const struct tlsrpt_identity *id);
 
 #endif

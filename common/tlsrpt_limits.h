@@ -29,7 +29,19 @@
 #define TLSRPT_MAX_LINE_LEN 8192    /* body line buffer; longer lines pass through in pieces */
 #define TLSRPT_MAX_BOUNDARY 70      /* RFC 2046 */
 #define TLSRPT_MAX_VALUE_LEN 256    /* log value length before "..." */
-#define TLSRPT_MAX_LOG_LINE 2000    /* one formatted log line, bytes */
+/*
+ * One formatted log line, bytes: queue ID, event, fields and the JSON
+ * cookie.  With a traditional syslog header of up to 104 bytes ("Dec  7
+ * 07:18:38 ", a 64-byte host name, " tlsrpt-milter[123456]: ") a line
+ * stays within the 1,024 bytes of RFC 3164 that relays commonly cut at.
+ */
+#define TLSRPT_MAX_LOG_LINE 912
+/* one value of a report's line as written (escaped, quotes and "..." included) */
+#define TLSRPT_LOG_VALUE_WIDTH 96
+/* an IP address of a report's line as written (an IPv6 address with a zone fits) */
+#define TLSRPT_LOG_ADDR_WIDTH 48
+/* one value of an error or action line as written (a reason, the recipients) */
+#define TLSRPT_LOG_TEXT_WIDTH 512
 
 struct tlsrpt_limits {
 	size_t max_message_size;    /* bytes of message examined */

@@ -20,14 +20,15 @@
 
 #include "alert.h"
 #include "ascii.h"
+#include "assemble.h"
 #include "calendar.h"
 #include "cursor.h"
 #include "errbuf.h"
 #include "strcopy.h"
 #include "logline.h"
 
-#define PEND_DOMAINS 8
-#define PEND_FAILURES 64
+#define PEND_DOMAINS TLSRPT_ASM_MAX_DOMAINS
+#define PEND_FAILURES TLSRPT_ASM_MAX_FAILURES
 #define ANN_PROBLEM TLSRPT_ALERT_ANN_PROBLEM
 #define ANN_RECOVERED TLSRPT_ALERT_ANN_RECOVERED
 #define P_OPEN TLSRPT_ALERT_STATE_OPEN
@@ -44,10 +45,8 @@ struct pdom {
 	int omitted;
 };
 
+/* a report to judge, from the assembler (assemble.h) */
 struct pending {
-	int used;
-	unsigned long seq;
-	char host[TLSRPT_ALERT_NAME], prefix[TLSRPT_ALERT_NAME], rid[TLSRPT_ALERT_NAME];
 	char reporter[TLSRPT_ALERT_NAME];
 	int auth;               /* reporter authenticated by DKIM */
 	unsigned long long msg; /* the message: a hash of host and prefix */
@@ -71,8 +70,11 @@ struct tlsrpt_alert {
 	struct tlsrpt_alert_reporter rep[TLSRPT_ALERT_MAX_REPORTERS];
 	struct tlsrpt_alert_domain dom[TLSRPT_ALERT_MAX_DOMAINS];
 	struct tlsrpt_alert_baseline base[TLSRPT_ALERT_MAX_BASELINES];
-	struct pending pend[TLSRPT_ALERT_MAX_PENDING];
-	unsigned long seq;
+	struct tlsrpt_asm *as; /* the run's lines into reports */
+	long long now;         /* the run's time, for the reports the assembler hands over */
+	int flushing;          /* the reports handed over are those still open at the end */
+	struct pending e;      /* the report being judged */
+	struct tlsrpt_alert_counts counts;
 	struct tlsrpt_cursor *cur; /* the caller's, for reports read from files; may be NULL */
 	struct tlsrpt_alert_event ev[TLSRPT_ALERT_MAX_EVENTS];
 	size_t nev;
@@ -116,13 +118,16 @@ const char *tlsrpt_alert_name(enum tlsrpt_alert_kind k)
 #define PUT(dst, src) TLSRPT_STRCOPY(dst, src, TLSRPT_COPY_FIELD)
 #define PUTLOW(dst, src) TLSRPT_STRCOPY(dst, src, TLSRPT_COPY_FIELD | TLSRPT_COPY_LOWER)
 
+static void assembled(void *ctx, const struct tlsrpt_asm_report *r);
+
 /* tlsrpt_alert_new - an empty machine */
 struct tlsrpt_alert *tlsrpt_alert_new(const struct tlsrpt_alert_conf *c, struct tlsrpt_cursor *cur,
                                       char *err, size_t errlen)
 {
 	struct tlsrpt_alert *a = calloc(1, sizeof(*a));
 
-	if (a == NULL) {
+	if (a == NULL || (a->as = tlsrpt_asm_new(assembled, a, err, errlen)) == NULL) {
+		free(a);
 		tlsrpt_errbuf_set(err, errlen, "out of memory");
 		return NULL;
 	}
@@ -137,6 +142,9 @@ struct tlsrpt_alert *tlsrpt_alert_new(const struct tlsrpt_alert_conf *c, struct 
 /* tlsrpt_alert_free - release */
 void tlsrpt_alert_free(struct tlsrpt_alert *a)
 {
+	if (a != NULL) {
+		tlsrpt_asm_free(a->as);
+	}
 	free(a);
 }
 
@@ -482,47 +490,6 @@ static const char *get_or(const struct tlsrpt_logline *ll, const char *key, cons
 	return v != NULL ? v : dflt;
 }
 
-/* pend_find - the open report of a line (host, prefix, report-id) */
-static struct pending *pend_find(struct tlsrpt_alert *a, const struct tlsrpt_logline *ll)
-{
-	const char *rid = get_or(ll, "report-id", "");
-	char h[TLSRPT_ALERT_NAME], p[TLSRPT_ALERT_NAME], r[TLSRPT_ALERT_NAME];
-	size_t i;
-
-	PUT(h, ll->host);
-	PUT(p, ll->prefix);
-	PUT(r, rid);
-	for (i = 0; i < TLSRPT_ALERT_MAX_PENDING; i++) {
-		struct pending *e = &a->pend[i];
-
-		if (e->used && strcmp(e->host, h) == 0 && strcmp(e->prefix, p) == 0 &&
-		    strcmp(e->rid, r) == 0) {
-			return e;
-		}
-	}
-	return NULL;
-}
-
-/* pdom_get - a domain of an open report; NULL past the bound */
-static struct pdom *pdom_get(struct pending *e, const char *name)
-{
-	char low[TLSRPT_ALERT_NAME];
-	size_t i;
-
-	PUTLOW(low, name);
-	for (i = 0; i < e->ndom; i++) {
-		if (strcmp(e->dom[i].name, low) == 0) {
-			return &e->dom[i];
-		}
-	}
-	if (e->ndom >= PEND_DOMAINS || low[0] == '\0') {
-		return NULL;
-	}
-	memset(&e->dom[e->ndom], 0, sizeof(e->dom[0]));
-	memcpy(e->dom[e->ndom].name, low, sizeof(low));
-	return &e->dom[e->ndom++];
-}
-
 /* ---------------------------------------------------------------- baseline */
 
 /* base_rank - what a baseline is worth keeping: ours above others, authenticated above claimed */
@@ -696,7 +663,7 @@ static void raise_problem(struct tlsrpt_alert *a, const struct pending *e, const
 	}
 }
 
-/* judge - a complete report: last-seen times, problems, recoveries, baselines */
+/* judge - a complete report: last-seen times, problems, recoveries */
 static void judge(struct tlsrpt_alert *a, struct pending *e, long long now)
 {
 	unsigned long long bf[PEND_DOMAINS], bs[PEND_DOMAINS];
@@ -790,7 +757,6 @@ static void judge(struct tlsrpt_alert *a, struct pending *e, long long now)
 	if (e->has_pos) {
 		tlsrpt_cursor_judged(a->cur, e->ino, e->off);
 	}
-	e->used = 0;
 }
 
 /* msg_hash - 64-bit FNV-1a of host, NUL, prefix: which message a report came in */
@@ -809,171 +775,91 @@ static unsigned long long msg_hash(const char *host, const char *prefix)
 	return h;
 }
 
-/* pend_new - open a report; the oldest open one is judged when all are taken */
-static struct pending *pend_new(struct tlsrpt_alert *a, long long now)
+/*
+ * reporter_name - the alert mode's name of a report's reporter: the
+ * DKIM-authenticated domain as it is, a claimed one as "claimed:DOMAIN"
+ * (so the two never meet in a problem's reporters, a recovery or a
+ * silence; ':' is in no host name, and the name stays a bare log value),
+ * "" without one
+ */
+static void reporter_name(const struct tlsrpt_asm_report *r, char *out, size_t size)
 {
-	struct pending *old = NULL;
-	size_t i;
-
-	for (i = 0; i < TLSRPT_ALERT_MAX_PENDING; i++) {
-		if (!a->pend[i].used) {
-			old = &a->pend[i];
-			break;
-		}
-		if (old == NULL || a->pend[i].seq < old->seq) {
-			old = &a->pend[i];
-		}
+	switch (r->kind) {
+	case TLSRPT_IDENTITY_DKIM:
+		snprintf(out, size, "%s", r->reporter);
+		break;
+	case TLSRPT_IDENTITY_CLAIMED:
+		snprintf(out, size, "claimed:%s", r->reporter);
+		break;
+	default:
+		out[0] = '\0';
+		break;
 	}
-	if (old->used) {
-		judge(a, old, now);
-	}
-	memset(old, 0, sizeof(*old));
-	old->used = 1;
-	old->seq = ++a->seq;
-	return old;
 }
 
-/* add_report - a report line opens a report (pos: its file and offset, or NULL) */
-static void add_report(struct tlsrpt_alert *a, const struct tlsrpt_logline *ll, long long now,
-                       const struct mark *pos)
+/*
+ * assembled - a complete report from the assembler.  Not judged: a report
+ * with a cut line, a malformed one, a duplicate (a report received twice
+ * counts once), one judged last run (read again after a position moved
+ * back).  A report still open at the end of the run, read from a file
+ * without its message's action line, is left for the next run (its
+ * message may have been cut by the run; the cursor moves that file's
+ * position back to its report line) unless it was left once already.
+ */
+static void assembled(void *ctx, const struct tlsrpt_asm_report *r)
 {
-	const char *start = get_or(ll, "start-datetime", "");
-	const char *dkim = get_or(ll, "dkim", "");
-	const char *who = strcmp(dkim, "pass") == 0 ? get_or(ll, "dkim-domain", "")
-	                                            : get_or(ll, "submitter", "");
-	struct pending *e;
-	long day = 0;
+	struct tlsrpt_alert *a = ctx;
+	struct pending *e = &a->e;
+	int from_file = r->has_pos && a->cur != NULL;
+	size_t i;
 
-	if ((e = pend_find(a, ll)) != NULL) {
-		judge(a, e, now);
+	if (r->cut || r->malformed || r->duplicate) {
+		a->counts.cut += r->cut != 0;
+		a->counts.duplicates += !r->cut && !r->malformed && r->duplicate;
+		return;
 	}
-	if (pos != NULL && tlsrpt_cursor_seen(a->cur, pos->ino, pos->off)) {
+	if (from_file && tlsrpt_cursor_seen(a->cur, r->ino, r->off)) {
 		return; /* read again after the position moved back: judged last run */
 	}
-	if (tlsrpt_calendar_day(start, strlen(start), &day) < 0) {
-		day = (long)(now / 86400);
-	}
-	e = pend_new(a, now);
-	PUT(e->host, ll->host);
-	PUT(e->prefix, ll->prefix);
-	e->msg = msg_hash(e->host, e->prefix);
-	PUT(e->rid, get_or(ll, "report-id", ""));
-	PUTLOW(e->reporter, who[0] != '\0' ? who : get_or(ll, "organization-name", ""));
-	e->auth = strcmp(dkim, "pass") == 0 && who[0] != '\0';
-	e->day = day;
-	if (pos != NULL) {
-		e->has_pos = 1;
-		e->ino = pos->ino;
-		e->off = pos->off;
-	}
-	(void)pdom_get(e, get_or(ll, "policy-domain", ""));
-}
-
-/* count - a count field, 0 when absent or not a count */
-static unsigned long long count(const struct tlsrpt_logline *ll, const char *key)
-{
-	long long v = tlsrpt_logline_count(ll, key);
-
-	return v > 0 ? (unsigned long long)v : 0;
-}
-
-/* add_policy - sessions of a domain are the maximum over its policies */
-static void add_policy(struct tlsrpt_alert *a, const struct tlsrpt_logline *ll, int omitted)
-{
-	struct pending *e = pend_find(a, ll);
-	struct pdom *d;
-	unsigned long long ok = count(ll, "total-successful-session-count"),
-	                   failed = count(ll, "total-failure-session-count");
-
-	if (e == NULL || (d = pdom_get(e, get_or(ll, "policy-domain", ""))) == NULL) {
+	if (a->flushing && !r->ended && from_file &&
+	    !tlsrpt_cursor_carried_before(a->cur, r->ino, r->off)) {
+		tlsrpt_cursor_carry(a->cur, r->ino, r->off);
 		return;
 	}
-	if (ok + failed > d->sessions) {
-		d->sessions = ok + failed;
+	memset(e, 0, sizeof(*e));
+	reporter_name(r, e->reporter, sizeof(e->reporter));
+	e->auth = r->kind == TLSRPT_IDENTITY_DKIM;
+	e->msg = msg_hash(r->host, r->prefix);
+	e->day = r->day;
+	e->has_pos = from_file;
+	e->ino = r->ino;
+	e->off = r->off;
+	for (i = 0; i < r->ndom && i < PEND_DOMAINS; i++) {
+		PUT(e->dom[i].name, r->dom[i].name);
+		e->dom[i].sessions = r->dom[i].total;
+		e->dom[i].failed = r->dom[i].failed;
+		e->dom[i].omitted = r->dom[i].omitted || r->details_omitted;
 	}
-	if (failed > d->failed) {
-		d->failed = failed;
+	e->ndom = i;
+	for (i = 0; i < r->nfail && i < PEND_FAILURES; i++) {
+		struct pfail *f = &e->f[i];
+
+		PUT(f->domain, r->dom[r->fail[i].dom].name);
+		PUT(f->ptype, r->fail[i].ptype);
+		PUT(f->rtype, r->fail[i].rtype);
+		PUT(f->mx, r->fail[i].mx);
+		PUT(f->ip, r->fail[i].ip);
+		f->failed = r->fail[i].failed;
 	}
-	d->omitted |= omitted;
+	e->nf = i;
+	a->counts.reports++;
+	judge(a, e, a->now);
 }
 
-/* add_failure - a failure detail; the same kind on several lines is summed */
-static void add_failure(struct tlsrpt_alert *a, const struct tlsrpt_logline *ll)
+/* tlsrpt_alert_counts - reports judged, duplicates and cut ones */
+const struct tlsrpt_alert_counts *tlsrpt_alert_counts(const struct tlsrpt_alert *a)
 {
-	struct pending *e = pend_find(a, ll);
-	struct pfail f;
-	size_t i;
-
-	if (e == NULL) {
-		return;
-	}
-	memset(&f, 0, sizeof(f));
-	PUTLOW(f.domain, get_or(ll, "policy-domain", ""));
-	PUT(f.ptype, get_or(ll, "policy-type", ""));
-	PUT(f.rtype, get_or(ll, "result-type", ""));
-	PUTLOW(f.mx, get_or(ll, "receiving-mx-hostname", ""));
-	PUT(f.ip, get_or(ll, "receiving-ip", ""));
-	f.failed = count(ll, "failed-session-count");
-	(void)pdom_get(e, f.domain);
-	for (i = 0; i < e->nf; i++) {
-		struct pfail *g = &e->f[i];
-
-		if (strcmp(g->domain, f.domain) == 0 && strcmp(g->ptype, f.ptype) == 0 &&
-		    strcmp(g->rtype, f.rtype) == 0 &&
-		    strcmp(receiver(g->mx, g->ip), receiver(f.mx, f.ip)) == 0) {
-			g->failed += f.failed;
-			return;
-		}
-	}
-	if (e->nf < PEND_FAILURES) {
-		e->f[e->nf++] = f;
-	}
-}
-
-/* add_omitted - details were left out: no recovery can be read from that report */
-static void add_omitted(struct tlsrpt_alert *a, const struct tlsrpt_logline *ll)
-{
-	char h[TLSRPT_ALERT_NAME], p[TLSRPT_ALERT_NAME];
-	struct pending *e;
-	size_t i, j;
-
-	if (tlsrpt_logline_get(ll, "report-id", NULL) != NULL) {
-		if ((e = pend_find(a, ll)) != NULL) {
-			struct pdom *d = pdom_get(e, get_or(ll, "policy-domain", ""));
-
-			for (j = 0; j < e->ndom; j++) {
-				e->dom[j].omitted |= d == NULL || d == &e->dom[j];
-			}
-		}
-		return;
-	}
-	PUT(h, ll->host);
-	PUT(p, ll->prefix);
-	for (i = 0; i < TLSRPT_ALERT_MAX_PENDING; i++) {
-		e = &a->pend[i];
-		if (e->used && strcmp(e->host, h) == 0 && strcmp(e->prefix, p) == 0) {
-			for (j = 0; j < e->ndom; j++) {
-				e->dom[j].omitted = 1;
-			}
-		}
-	}
-}
-
-/* end_message - the message's action line: its reports are complete */
-static void end_message(struct tlsrpt_alert *a, const struct tlsrpt_logline *ll, long long now)
-{
-	char h[TLSRPT_ALERT_NAME], p[TLSRPT_ALERT_NAME];
-	size_t i;
-
-	PUT(h, ll->host);
-	PUT(p, ll->prefix);
-	for (i = 0; i < TLSRPT_ALERT_MAX_PENDING; i++) {
-		struct pending *e = &a->pend[i];
-
-		if (e->used && strcmp(e->host, h) == 0 && strcmp(e->prefix, p) == 0) {
-			judge(a, e, now);
-		}
-	}
+	return &a->counts;
 }
 
 /* own_event - one of our own event lines: what it announced is announced */
@@ -1044,25 +930,13 @@ static void own_event(struct tlsrpt_alert *a, const struct tlsrpt_logline *ll, l
 static void add(struct tlsrpt_alert *a, const struct tlsrpt_logline *ll, long long t,
                 const struct mark *pos)
 {
+	a->now = t;
+	if (pos != NULL) {
+		tlsrpt_asm_add_at(a->as, ll, pos->ino, pos->off);
+	} else {
+		tlsrpt_asm_add(a->as, ll);
+	}
 	switch (ll->event) {
-	case TLSRPT_LL_REPORT:
-		add_report(a, ll, t, pos);
-		break;
-	case TLSRPT_LL_POLICY:
-		add_policy(a, ll, 0);
-		break;
-	case TLSRPT_LL_POLICY_OMITTED:
-		add_policy(a, ll, 1);
-		break;
-	case TLSRPT_LL_FAILURE:
-		add_failure(a, ll);
-		break;
-	case TLSRPT_LL_FAILURE_OMITTED:
-		add_omitted(a, ll);
-		break;
-	case TLSRPT_LL_ACTION:
-		end_message(a, ll, t);
-		break;
 	case TLSRPT_LL_OTHER:
 		/* only the ALERT prefix is ours; the caller passes only lines of verified origin */
 		if (ll->word != NULL && ll->prefix != NULL && strcmp(ll->prefix, "ALERT") == 0 &&
@@ -1250,21 +1124,10 @@ static void events(struct tlsrpt_alert *a, long long t, int mine, struct others 
  */
 static void finish_pending(struct tlsrpt_alert *a, long long t)
 {
-	size_t i;
-
-	for (i = 0; i < TLSRPT_ALERT_MAX_PENDING; i++) {
-		struct pending *e = &a->pend[i];
-
-		if (!e->used) {
-			continue;
-		}
-		if (!e->has_pos || tlsrpt_cursor_carried_before(a->cur, e->ino, e->off)) {
-			judge(a, e, t);
-			continue;
-		}
-		tlsrpt_cursor_carry(a->cur, e->ino, e->off);
-		e->used = 0;
-	}
+	a->now = t;
+	a->flushing = 1;
+	tlsrpt_asm_flush(a->as);
+	a->flushing = 0;
 }
 
 /* tlsrpt_alert_finish - judge, expire, and collect the run's events: ours first */

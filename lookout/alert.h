@@ -4,11 +4,15 @@
  * An alert machine is fed the milter's parsed log lines (logline.h) that
  * are new since its last run, all taken as seen at the run's time `now`
  * (the caller's clock, so tests can simulate days), and keeps what it must
- * remember between runs in a small state (alertstate.h).  The
- * lines of one report are grouped by syslog host, prefix (queue ID) and
- * report-id; a report is judged when the message's action line comes, when
- * TLSRPT_ALERT_MAX_PENDING newer reports are open, or at the end of the
- * run.  Events (tlsrpt_alert_finish):
+ * remember between runs in a small state (alertstate.h).  The lines are
+ * read into reports by the assembler (assemble.h), the digest's too: the
+ * same grouping, reporter, day and duplicate rule.  A report is judged
+ * when the assembler hands it over (its message's action line,
+ * TLSRPT_ASM_MAX_PENDING newer reports open, or the end of the run); one
+ * with a cut line, a malformed one and a duplicate are not judged.  A
+ * reporter is its DKIM-authenticated domain, or "claimed:DOMAIN": a
+ * claimed identity never joins, recovers or silences an authenticated
+ * one.  Events (tlsrpt_alert_finish):
  *
  *   - problem: a (policy domain, policy type, result type, receiving MX,
  *     else receiving IP) failure with at least min_failed failed sessions
@@ -201,6 +205,13 @@ struct tlsrpt_alert_domain {
 
 struct tlsrpt_alert;
 
+/* what the machine's reports were, since it was made (for tests and comparison with the digest) */
+struct tlsrpt_alert_counts {
+	unsigned long long reports;    /* judged */
+	unsigned long long duplicates; /* read before: not judged */
+	unsigned long long cut;        /* a line cut on its way: not judged */
+};
+
 /* tlsrpt_alert_defaults - the documented defaults into *c */
 void tlsrpt_alert_defaults(struct tlsrpt_alert_conf *c);
 
@@ -261,6 +272,9 @@ void tlsrpt_alert_add_at(struct tlsrpt_alert *a, const struct tlsrpt_logline *ll
  * call or free); *n gets their number.  Each is marked announced.
  */
 const struct tlsrpt_alert_event *tlsrpt_alert_finish(struct tlsrpt_alert *a, time_t now, size_t *n);
+
+/* tlsrpt_alert_counts - the counts above */
+const struct tlsrpt_alert_counts *tlsrpt_alert_counts(const struct tlsrpt_alert *a);
 
 /* tlsrpt_alert_name - "problem", "recovered", "silent", "others" */
 const char *tlsrpt_alert_name(enum tlsrpt_alert_kind k);

@@ -2,7 +2,7 @@
  * alert_log.c - the alert mode's events as log lines (record.h formatter)
  *
  * The lines go through the same formatter as the milter's own (common/
- * record.h), so escaping, the 256-byte value cut and the 2000-byte line
+ * record.h), so escaping, the 256-byte value cut and the 912-byte line
  * bound are the same (doc/log-format.md); the prefix is "ALERT".  The
  * event words ("problem", "recovered", "silent") are the alert machine's
  * own (tlsrpt_alert_name): the records are added by name, so the milter's

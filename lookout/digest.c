@@ -1,18 +1,13 @@
 /*
  * digest.c - aggregate tlsrpt-milter log lines per policy domain and day
  *
- * Pending reports live in a ring of TLSRPT_LOOKOUT_MAX_PENDING entries,
- * searched from the newest: the lines of one report are logged together,
- * so the match is nearly always among the last few.  Per-domain figures
- * are kept up to date line by line: when a policy line raises a report's
- * maximum for a domain, the difference is added, so nothing waits for a
- * report's end (which the log does not mark).
- *
- * The duplicate set is an open-addressing table of 128-bit hashes of the
- * key (two 64-bit FNV-1a hashes with different seeds, each finished with
- * a mixer), doubled when half full.
+ * Lines go through the assembler (assemble.h), which hands over each
+ * report once it is complete, with its reporter, day and duplicate flag
+ * decided; this module only adds up.  A report's per-domain sessions are
+ * the maximum over its policies for that domain (the assembler keeps
+ * them), its per-policy figures are summed as reported.
  */
-#include "config.h" /* _GNU_SOURCE: memmem, memrchr */
+#include "config.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -21,84 +16,36 @@
 #include <strings.h>
 
 #include "ascii.h"
-#include "calendar.h"
+#include "assemble.h"
 #include "digest.h"
 #include "errbuf.h"
 #include "mxseen.h"
 #include "strcopy.h"
 
-#define PENDING_DOMAINS 4
-
-struct pend_dom {
-	size_t dom; /* index in d->dom */
-	unsigned long long total, failed;
-};
-
-struct seen {
-	uint64_t a, b;
-};
-
-struct pending {
-	uint64_t key;                    /* hash of host, prefix, report-id; 0 = free */
-	uint64_t msg;                    /* hash of host, prefix: the message */
-	int skip;                        /* duplicate, outside the period or over a limit */
-	long dup;                        /* index in d->dup when a kept duplicate, else -1 */
-	struct seen seen;                /* the duplicate key once counted, else zero */
-	char host[TLSRPT_LOOKOUT_WHERE]; /* where it was logged, for a duplicate's note */
-	char qid[TLSRPT_LOOKOUT_WHERE];
-	long day;
-	size_t dom; /* the report's domain */
-	char rep[TLSRPT_LOOKOUT_NAME];
-	int auth; /* rep is the domain DKIM authenticated (else claimed) */
-	struct pend_dom pd[PENDING_DOMAINS];
-	size_t npd;
-};
-
 struct tlsrpt_digest_priv {
-	struct pending ring[TLSRPT_LOOKOUT_MAX_PENDING];
-	size_t head, count;
-	struct seen *set;
-	size_t setcap, setn;
+	struct tlsrpt_asm *as;
+	int finished;
 	int turned_away; /* the last domain_get turned a name away: the other pool is full */
 	/* hashes of the names turned away (0 = free), to count them once */
 	uint64_t left[2 * TLSRPT_LOOKOUT_LEFT_OUT_NAMES];
 	size_t nleft;
 };
 
-/* fnv - 64-bit FNV-1a over n bytes, continuing from h */
-static uint64_t fnv(uint64_t h, const void *p, size_t n)
+/* name_hash - 64-bit FNV-1a of a name, finished with a mixer (splitmix64); never 0 */
+static uint64_t name_hash(const char *s)
 {
-	const unsigned char *s = p;
-	size_t i;
+	uint64_t h = 0x6a09e667f3bcc909ULL;
 
-	for (i = 0; i < n; i++) {
-		h ^= s[i];
-		h *= 0x100000001b3ULL;
+	for (; *s != '\0'; s++) {
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
 	}
-	return h;
+	h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	h = (h ^ (h >> 27)) * 0x94d049bb133111ebULL;
+	h ^= h >> 31;
+	return h != 0 ? h : 1;
 }
 
-/* mix - a 64-bit finaliser (splitmix64) */
-static uint64_t mix(uint64_t z)
-{
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-/* hash_parts - hash of the NUL-separated strings */
-static uint64_t hash_parts(uint64_t seed, const char *const *parts, size_t n)
-{
-	uint64_t h = seed;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		const char *p = parts[i] != NULL ? parts[i] : "";
-
-		h = fnv(h, p, strlen(p) + 1);
-	}
-	return mix(h);
-}
+static void add_assembled(void *ctx, const struct tlsrpt_asm_report *r);
 
 /* tlsrpt_digest_new - an empty digest */
 struct tlsrpt_digest *tlsrpt_digest_new(long first_day, long last_day, char *err, size_t errlen)
@@ -111,7 +58,11 @@ struct tlsrpt_digest *tlsrpt_digest_new(long first_day, long last_day, char *err
 		return NULL;
 	}
 	if ((d = calloc(1, sizeof(*d))) == NULL ||
-	    (d->priv = calloc(1, sizeof(*d->priv))) == NULL) {
+	    (d->priv = calloc(1, sizeof(*d->priv))) == NULL ||
+	    (d->priv->as = tlsrpt_asm_new(add_assembled, d, err, errlen)) == NULL) {
+		if (d != NULL) {
+			free(d->priv);
+		}
 		free(d);
 		tlsrpt_errbuf_set(err, errlen, "out of memory");
 		return NULL;
@@ -121,6 +72,27 @@ struct tlsrpt_digest *tlsrpt_digest_new(long first_day, long last_day, char *err
 	d->ndays = (size_t)(last_day - first_day + 1);
 	tlsrpt_inventory_init(&d->inv, 7);
 	return d;
+}
+
+/* left_out_name - count a name turned away by the full pool of others, once */
+static void left_out_name(struct tlsrpt_digest *d, const char *low)
+{
+	struct tlsrpt_digest_priv *p = d->priv;
+	uint64_t h = name_hash(low);
+	size_t cap = sizeof(p->left) / sizeof(p->left[0]), i;
+
+	if (p->nleft >= TLSRPT_LOOKOUT_LEFT_OUT_NAMES) {
+		d->st.left_out.names++; /* past what is remembered: at least this many */
+		return;
+	}
+	for (i = (size_t)(h & (cap - 1)); p->left[i] != 0; i = (i + 1) & (cap - 1)) {
+		if (p->left[i] == h) {
+			return;
+		}
+	}
+	p->left[i] = h;
+	p->nleft++;
+	d->st.left_out.names++;
 }
 
 /* mxhost_find - our MX host of this lower-case name, NULL when it is none */
@@ -134,31 +106,6 @@ static struct tlsrpt_digest_mxhost *mxhost_find(struct tlsrpt_digest *d, const c
 		}
 	}
 	return NULL;
-}
-
-/* left_out_name - count a name turned away by the full pool of others, once */
-static void left_out_name(struct tlsrpt_digest *d, const char *low)
-{
-	struct tlsrpt_digest_priv *p = d->priv;
-	const char *parts[1] = {low};
-	uint64_t h = hash_parts(0x6a09e667f3bcc909ULL, parts, 1);
-	size_t cap = sizeof(p->left) / sizeof(p->left[0]), i;
-
-	if (h == 0) {
-		h = 1;
-	}
-	if (p->nleft >= TLSRPT_LOOKOUT_LEFT_OUT_NAMES) {
-		d->st.left_out.names++; /* past what is remembered: at least this many */
-		return;
-	}
-	for (i = (size_t)(h & (cap - 1)); p->left[i] != 0; i = (i + 1) & (cap - 1)) {
-		if (p->left[i] == h) {
-			return;
-		}
-	}
-	p->left[i] = h;
-	p->nleft++;
-	d->st.left_out.names++;
 }
 
 /*
@@ -210,8 +157,8 @@ static struct tlsrpt_digest_domain *domain_get(struct tlsrpt_digest *d, const ch
 	TLSRPT_STRCOPY(dom->name, low, 0);
 	dom->first_day = dom->last_day = -1;
 	dom->expected = ours;
-	*(ours ? &d->nours : &d->nothers) += 1;
 	dom->mxhost = mxhost_find(d, low) != NULL;
+	*(ours ? &d->nours : &d->nothers) += 1;
 	*idx = d->ndom;
 	d->dom[d->ndom++] = dom;
 	return dom;
@@ -305,14 +252,14 @@ static int pattern_names(const char *p, size_t len, const char *host)
 	       strncasecmp(p + 1, dot, len - 1) == 0;
 }
 
-/* mx_mentions - the policy line's mx-host list names some of our MX hosts */
-static void mx_mentions(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll,
+/* mx_mentions - a policy's mx-host list (comma-joined) names some of our MX hosts */
+static void mx_mentions(struct tlsrpt_digest *d, const char *v,
                         const struct tlsrpt_digest_domain *dom)
 {
-	const char *v = tlsrpt_logline_get(ll, "mx-host", NULL), *p;
+	const char *p;
 	size_t i, len;
 
-	if (v == NULL || dom->mxhost) {
+	if (v == NULL || v[0] == '\0' || dom->mxhost) {
 		return;
 	}
 	for (i = 0; i < d->nourmx; i++) {
@@ -330,275 +277,35 @@ static void mx_mentions(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll
 }
 
 /*
- * reporter_get - the index in dom of the reporter of report e, created
- * when new; -1 past the limit: TLSRPT_LOOKOUT_MAX_REPORTERS in all, of
- * them at most TLSRPT_LOOKOUT_MAX_CLAIMED not authenticated by DKIM (so
- * claimed names, which anyone can send, never take the places of
- * authenticated ones)
+ * reporter_get - the reporter's index in dom, created when new; -1 past the
+ * limit.  A reporter is its identity and whether DKIM authenticated it: a
+ * claimed google.com is another reporter than the authenticated one.
  */
-static long reporter_get(struct tlsrpt_digest *d, struct tlsrpt_digest_domain *dom,
-                         const struct pending *e)
+static long reporter_get(struct tlsrpt_digest *d, struct tlsrpt_digest_domain *dom, const char *id,
+                         int dkim)
 {
-	const char *id = e->rep;
-	size_t i, claimed = 0;
+	size_t i;
+
+	size_t claimed = 0;
 
 	for (i = 0; i < dom->nrep; i++) {
-		if (strcmp(dom->rep[i].id, id) == 0) {
+		if (strcmp(dom->rep[i].id, id) == 0 && dom->rep[i].dkim == dkim) {
 			return (long)i;
 		}
 		claimed += !dom->rep[i].dkim;
 	}
+	/* claimed names, which anyone can send, never take an authenticated one's place */
 	if (dom->nrep >= TLSRPT_LOOKOUT_MAX_REPORTERS ||
-	    (!e->auth && claimed >= TLSRPT_LOOKOUT_MAX_CLAIMED)) {
+	    (!dkim && claimed >= TLSRPT_LOOKOUT_MAX_CLAIMED)) {
 		d->st.limited++;
 		return -1;
 	}
 	memset(&dom->rep[i], 0, sizeof(dom->rep[i]));
 	TLSRPT_STRCOPY(dom->rep[i].id, id, 0);
+	dom->rep[i].dkim = dkim;
 	dom->rep[i].first_day = dom->rep[i].last_day = -1;
 	dom->nrep++;
 	return (long)i;
-}
-
-/* seen_insert - add to the duplicate set; 1 when it was there, 0 added, -1 no memory */
-static int seen_insert(struct tlsrpt_digest_priv *p, struct seen k)
-{
-	size_t i;
-
-	if (k.a == 0 && k.b == 0) {
-		k.b = 1;
-	}
-	if ((p->setn + 1) * 2 > p->setcap) {
-		size_t ncap = p->setcap ? p->setcap * 2 : 4096, j;
-		struct seen *n = calloc(ncap, sizeof(*n));
-
-		if (n == NULL) {
-			return -1;
-		}
-		for (j = 0; j < p->setcap; j++) {
-			if (p->set[j].a != 0 || p->set[j].b != 0) {
-				size_t h = (size_t)(p->set[j].a & (ncap - 1));
-
-				while (n[h].a != 0 || n[h].b != 0) {
-					h = (h + 1) & (ncap - 1);
-				}
-				n[h] = p->set[j];
-			}
-		}
-		free(p->set);
-		p->set = n;
-		p->setcap = ncap;
-	}
-	for (i = (size_t)(k.a & (p->setcap - 1));; i = (i + 1) & (p->setcap - 1)) {
-		if (p->set[i].a == 0 && p->set[i].b == 0) {
-			p->set[i] = k;
-			p->setn++;
-			return 0;
-		}
-		if (p->set[i].a == k.a && p->set[i].b == k.b) {
-			return 1;
-		}
-	}
-}
-
-/* pending_key - the key that ties a report's lines together */
-static uint64_t pending_key(const struct tlsrpt_logline *ll)
-{
-	const char *parts[3];
-	uint64_t k;
-
-	parts[0] = ll->host;
-	parts[1] = ll->prefix;
-	parts[2] = tlsrpt_logline_get(ll, "report-id", NULL);
-	k = hash_parts(0xcbf29ce484222325ULL, parts, 3);
-	return k != 0 ? k : 1;
-}
-
-/* message_key - the key of a line's message (host and prefix) */
-static uint64_t message_key(const struct tlsrpt_logline *ll)
-{
-	const char *parts[2];
-
-	parts[0] = ll->host;
-	parts[1] = ll->prefix;
-	return hash_parts(0x9e3779b97f4a7c15ULL, parts, 2);
-}
-
-/* pending_find - the newest pending report with this key (by_msg: message key), NULL when none */
-static struct pending *pending_find(struct tlsrpt_digest_priv *p, uint64_t key, int by_msg)
-{
-	size_t i;
-
-	for (i = 0; i < p->count; i++) {
-		size_t at =
-		        (p->head + TLSRPT_LOOKOUT_MAX_PENDING - 1 - i) % TLSRPT_LOOKOUT_MAX_PENDING;
-
-		if ((by_msg ? p->ring[at].msg : p->ring[at].key) == key) {
-			return &p->ring[at];
-		}
-	}
-	return NULL;
-}
-
-/* pending_new - a fresh entry, the oldest forgotten when full */
-static struct pending *pending_new(struct tlsrpt_digest_priv *p, uint64_t key)
-{
-	struct pending *e = &p->ring[p->head];
-
-	p->head = (p->head + 1) % TLSRPT_LOOKOUT_MAX_PENDING;
-	if (p->count < TLSRPT_LOOKOUT_MAX_PENDING) {
-		p->count++;
-	}
-	memset(e, 0, sizeof(*e));
-	e->key = key;
-	e->dup = -1;
-	return e;
-}
-
-/* get_or - a field's value or a default */
-static const char *get_or(const struct tlsrpt_logline *ll, const char *key, const char *dflt)
-{
-	const char *v = tlsrpt_logline_get(ll, key, NULL);
-
-	return v != NULL && v[0] != '\0' ? v : dflt;
-}
-
-/* counted_copy - the pending report counted under key k, NULL when no longer pending */
-static struct pending *counted_copy(struct tlsrpt_digest_priv *p, struct seen k)
-{
-	size_t i;
-
-	for (i = 0; i < p->count; i++) {
-		struct pending *e = &p->ring[(p->head + TLSRPT_LOOKOUT_MAX_PENDING - 1 - i) %
-		                             TLSRPT_LOOKOUT_MAX_PENDING];
-
-		if (!e->skip && e->seen.a == k.a && e->seen.b == k.b) {
-			return e;
-		}
-	}
-	return NULL;
-}
-
-/* note_duplicate - keep what a person needs to recognise a duplicate, while there is room */
-static void note_duplicate(struct tlsrpt_digest *d, struct pending *e, struct seen k,
-                           const char *rid, const char *domain)
-{
-	struct tlsrpt_digest_dup *x;
-	struct pending *first;
-
-	if (d->ndup >= TLSRPT_LOOKOUT_MAX_DUPS) {
-		return;
-	}
-	e->dup = (long)d->ndup;
-	x = &d->dup[d->ndup++];
-	memset(x, 0, sizeof(*x));
-	TLSRPT_STRCOPY(x->reporter, e->rep, 0);
-	TLSRPT_STRCOPY(x->report_id, rid, 0);
-	TLSRPT_STRCOPY(x->domain, domain, TLSRPT_COPY_LOWER);
-	x->day = e->day;
-	TLSRPT_STRCOPY(x->host, e->host, 0);
-	TLSRPT_STRCOPY(x->qid, e->qid, 0);
-	if ((first = counted_copy(d->priv, k)) != NULL) {
-		x->first_known = 1;
-		TLSRPT_STRCOPY(x->first_host, first->host, 0);
-		TLSRPT_STRCOPY(x->first_qid, first->qid, 0);
-	}
-}
-
-/* add_report - a report line */
-static void add_report(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll)
-{
-	struct tlsrpt_digest_priv *p = d->priv;
-	const char *rid = tlsrpt_logline_get(ll, "report-id", NULL);
-	const char *start = tlsrpt_logline_get(ll, "start-datetime", NULL);
-	const char *dkim = get_or(ll, "dkim", ""), *id, *parts[4];
-	struct pending *e;
-	struct tlsrpt_digest_domain *dom;
-	struct tlsrpt_digest_reporter *r;
-	struct seen k;
-	long day, ri;
-	int s;
-
-	if (rid == NULL || start == NULL || tlsrpt_calendar_day(start, strlen(start), &day) < 0) {
-		d->st.malformed++;
-		return;
-	}
-	e = pending_new(p, pending_key(ll));
-	e->msg = message_key(ll);
-	e->skip = 1;
-	e->day = day;
-	TLSRPT_STRCOPY(e->host, ll->host != NULL ? ll->host : "", 0);
-	TLSRPT_STRCOPY(e->qid, ll->prefix != NULL ? ll->prefix : "", 0);
-	id = strcmp(dkim, "pass") == 0 ? get_or(ll, "dkim-domain", NULL) : NULL;
-	if (id == NULL) {
-		id = get_or(ll, "submitter", get_or(ll, "organization-name", "unknown"));
-	}
-	TLSRPT_STRCOPY(e->rep, id, TLSRPT_COPY_LOWER);
-	e->auth = strcmp(dkim, "pass") == 0 && get_or(ll, "dkim-domain", NULL) != NULL;
-	if (day > d->last_day) {
-		/* after the period (--today in the past): as if not received yet, no entry at all
-		 */
-		d->st.outside++;
-		return;
-	}
-	if ((dom = domain_get(d, get_or(ll, "policy-domain", "unknown"), &e->dom, 0)) == NULL) {
-		if (d->priv->turned_away && day >= d->first_day && day <= d->last_day) {
-			long long fl = tlsrpt_logline_count(ll, "total-failure-session-count");
-
-			d->st.left_out.reports++;
-			d->st.left_out.failed += fl > 0 ? (unsigned long long)fl : 0;
-		}
-		return;
-	}
-	if (dom->first_day < 0 || day < dom->first_day) {
-		dom->first_day = day;
-	}
-	if (day > dom->last_day) {
-		dom->last_day = day;
-	}
-	ri = reporter_get(d, dom, e);
-	r = ri >= 0 ? &dom->rep[ri] : NULL;
-	if (r == NULL && day >= d->first_day && day <= d->last_day) {
-		dom->reports_unlisted++; /* counted for the domain, its reporter not listed */
-	}
-	if (r != NULL) {
-		TLSRPT_STRCOPY(r->org, get_or(ll, "organization-name", ""), 0);
-		if (strcmp(dkim, "pass") == 0) {
-			r->dkim = 1;
-		}
-		if (r->first_day < 0 || day < r->first_day) {
-			r->first_day = day;
-		}
-		if (day > r->last_day) {
-			r->last_day = day;
-		}
-	}
-	if (day < d->first_day || day > d->last_day) {
-		d->st.outside++;
-		return;
-	}
-	parts[0] = e->rep;
-	parts[1] = rid;
-	parts[2] = start;
-	parts[3] = get_or(ll, "end-datetime", "");
-	k.a = hash_parts(0xcbf29ce484222325ULL, parts, 4);
-	k.b = hash_parts(0x84222325cbf29ce4ULL, parts, 4);
-	if ((s = seen_insert(p, k)) != 0) {
-		if (s > 0) {
-			d->st.duplicates++;
-			note_duplicate(d, e, k, rid, get_or(ll, "policy-domain", "unknown"));
-		} else {
-			d->st.limited++;
-		}
-		return;
-	}
-	e->skip = 0;
-	e->seen = k;
-	d->st.reports++;
-	dom->reports++;
-	if (r != NULL) {
-		r->reports++;
-	}
 }
 
 /* policy_get - the per-type entry, NULL past the limit */
@@ -623,214 +330,36 @@ static struct tlsrpt_digest_policy *policy_get(struct tlsrpt_digest *d,
 	return &dom->pol[i];
 }
 
-/* line_domain - the line's policy-domain (or the report's) and its entry */
-static struct tlsrpt_digest_domain *line_domain(struct tlsrpt_digest *d,
-                                                const struct tlsrpt_logline *ll,
-                                                const struct pending *e, size_t *idx)
+/* seen - the report's day in the domain's and the reporter's first and last days */
+static void seen(long day, long *first, long *last)
 {
-	const char *pd = tlsrpt_logline_get(ll, "policy-domain", NULL);
-
-	if (pd == NULL || pd[0] == '\0') {
-		*idx = e->dom;
-		return d->dom[e->dom];
+	if (*first < 0 || day < *first) {
+		*first = day;
 	}
-	return domain_get(d, pd, idx, 0);
+	if (day > *last) {
+		*last = day;
+	}
 }
 
-/*
- * also_reported - a report whose report line names another domain lists
- * policies of dom too: the report counts for dom, from the same reporter
- * (so dom is not "without report" while it has sessions)
- */
-static void also_reported(struct tlsrpt_digest *d, struct tlsrpt_digest_domain *dom,
-                          const struct pending *e)
+/* rep_id - the digest's name of a report's reporter: its identity, or "unknown" */
+static const char *rep_id(const struct tlsrpt_asm_report *r)
 {
-	struct tlsrpt_digest_domain *home = d->dom[e->dom];
-	long ri, hi;
-
-	if (dom->first_day < 0 || e->day < dom->first_day) {
-		dom->first_day = e->day;
-	}
-	if (e->day > dom->last_day) {
-		dom->last_day = e->day;
-	}
-	dom->reports++;
-	if ((ri = reporter_get(d, dom, e)) < 0) {
-		return;
-	}
-	if (dom->rep[ri].org[0] == '\0' && (hi = reporter_get(d, home, e)) >= 0) {
-		TLSRPT_STRCOPY(dom->rep[ri].org, home->rep[hi].org, 0);
-		dom->rep[ri].dkim = home->rep[hi].dkim;
-	}
-	if (dom->rep[ri].first_day < 0 || e->day < dom->rep[ri].first_day) {
-		dom->rep[ri].first_day = e->day;
-	}
-	if (e->day > dom->rep[ri].last_day) {
-		dom->rep[ri].last_day = e->day;
-	}
-	dom->rep[ri].reports++;
+	return r->kind != TLSRPT_IDENTITY_NONE ? r->reporter : "unknown";
 }
 
-/* pending_has - 1 when the line's policy domain is one the report already counts */
-static int pending_has(const struct tlsrpt_digest *d, const struct pending *e,
-                       const struct tlsrpt_logline *ll)
+/* add_failure - a failure kind of a counted report */
+static void add_failure(struct tlsrpt_digest *d, struct tlsrpt_digest_domain *dom, long ri,
+                        const struct tlsrpt_asm_report *r, const struct tlsrpt_asm_failure *af)
 {
-	const char *pd = tlsrpt_logline_get(ll, "policy-domain", NULL);
-	char low[TLSRPT_LOOKOUT_NAME];
+	struct tlsrpt_digest_failure *f = NULL;
 	size_t i;
 
-	if (pd == NULL || pd[0] == '\0') {
-		return 1; /* the report's own domain */
-	}
-	TLSRPT_STRCOPY(low, pd, TLSRPT_COPY_LOWER);
-	for (i = 0; i < e->npd; i++) {
-		if (strcmp(d->dom[e->pd[i].dom]->name, low) == 0) {
-			return 1;
-		}
-	}
-	return 0;
-}
-
-/* add_policy - a policy or policy-omitted line */
-static void add_policy(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll, struct pending *e)
-{
-	long long ok = tlsrpt_logline_count(ll, "total-successful-session-count");
-	long long fl = tlsrpt_logline_count(ll, "total-failure-session-count");
-	struct tlsrpt_digest_domain *dom;
-	struct tlsrpt_digest_policy *pol;
-	struct pend_dom *pd = NULL;
-	unsigned long long nt, nf, oldok, newok;
-	size_t idx, i;
-
-	if (ok < 0 || fl < 0) {
-		d->st.malformed++;
-		return;
-	}
-	if (e->npd >= PENDING_DOMAINS && !pending_has(d, e, ll)) {
-		d->st.limited++; /* a domain this report cannot count: no entry made for it */
-		return;
-	}
-	if ((dom = line_domain(d, ll, e, &idx)) == NULL) {
-		if (d->priv->turned_away) {
-			d->st.left_out.failed += (unsigned long long)fl;
-		}
-		return;
-	}
-	pol = policy_get(d, dom,
-	                 ll->event == TLSRPT_LL_POLICY ? get_or(ll, "policy-type", "unknown")
-	                                               : "omitted");
-	mx_mentions(d, ll, dom);
-	if (ll->event == TLSRPT_LL_POLICY) {
-		struct tlsrpt_inv_line il;
-
-		tlsrpt_inventory_line(ll, &il);
-		tlsrpt_inventory_add(&d->inv, dom->name, e->rep, e->day, &il);
-	}
-	if (pol != NULL) {
-		const char *mode = tlsrpt_logline_get(ll, "sts-mode", NULL);
-
-		pol->c.ok += (unsigned long long)ok;
-		pol->c.failed += (unsigned long long)fl;
-		if (mode != NULL && e->day >= pol->sts_day) {
-			TLSRPT_STRCOPY(pol->sts_mode, mode, 0);
-			pol->sts_day = e->day;
-		}
-	}
-	for (i = 0; i < e->npd; i++) {
-		if (e->pd[i].dom == idx) {
-			pd = &e->pd[i];
-		}
-	}
-	if (pd == NULL) {
-		if (e->npd >= PENDING_DOMAINS) {
-			d->st.limited++;
-			return;
-		}
-		pd = &e->pd[e->npd++];
-		pd->dom = idx;
-		pd->total = pd->failed = 0;
-		if (idx != e->dom) {
-			struct tlsrpt_digest_mxhost *m =
-			        dom->mxhost ? mxhost_find(d, dom->name) : NULL;
-			struct tlsrpt_digest_mention *x;
-
-			also_reported(d, dom, e);
-			if (m != NULL && !d->dom[e->dom]->mxhost &&
-			    (x = mention(m, d->dom[e->dom]->name)) != NULL) {
-				x->reports++;
-			}
-		}
-	}
-	nt = (unsigned long long)(ok + fl);
-	nf = (unsigned long long)fl;
-	if (nt < pd->total) {
-		nt = pd->total;
-	}
-	if (nf < pd->failed) {
-		nf = pd->failed;
-	}
-	oldok = pd->total - pd->failed;
-	newok = nt - nf;
-	/* unsigned differences wrap back once added: the sums stay exact */
-	dom->c.ok += newok - oldok;
-	dom->c.failed += nf - pd->failed;
-	dom->days[e->day - d->first_day].ok += newok - oldok;
-	dom->days[e->day - d->first_day].failed += nf - pd->failed;
-	{
-		long ri = reporter_get(d, dom, e);
-
-		if (ri >= 0) {
-			dom->rep[ri].c.ok += newok - oldok;
-			dom->rep[ri].c.failed += nf - pd->failed;
-		}
-	}
-	pd->total = nt;
-	pd->failed = nf;
-}
-
-/* note_mx - hand a failure detail, with its day and reporter, to the MX join */
-static void note_mx(struct tlsrpt_digest *d, const struct tlsrpt_digest_domain *dom,
-                    const struct pending *e, const struct tlsrpt_logline *ll, unsigned long long n)
-{
-	struct tlsrpt_mxseen_failure f;
-
-	f.domain = dom->name;
-	f.day = e->day;
-	f.reporter = e->rep;
-	f.sending_ip = get_or(ll, "sending-mta-ip", "");
-	f.result_type = get_or(ll, "result-type", "");
-	f.policy_type = get_or(ll, "policy-type", "");
-	f.mx = get_or(ll, "receiving-mx-hostname", "");
-	f.ip = get_or(ll, "receiving-ip", "");
-	f.reason = get_or(ll, "failure-reason-code", "");
-	f.failed = n;
-	tlsrpt_mxseen_failure(d->mx, &f);
-}
-
-/* add_failure - a failure line */
-static void add_failure(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll, struct pending *e)
-{
-	const char *type = get_or(ll, "policy-type", ""), *rt = get_or(ll, "result-type", "");
-	const char *mx = get_or(ll, "receiving-mx-hostname", "");
-	const char *ip = get_or(ll, "receiving-ip", "");
-	long long n = tlsrpt_logline_count(ll, "failed-session-count");
-	struct tlsrpt_digest_domain *dom;
-	struct tlsrpt_digest_failure *f = NULL;
-	size_t idx, i;
-	long ri;
-
-	if (n < 0) {
-		d->st.malformed++;
-		return;
-	}
-	if ((dom = line_domain(d, ll, e, &idx)) == NULL) {
-		return;
-	}
 	for (i = 0; i < dom->nfail; i++) {
 		struct tlsrpt_digest_failure *x = &dom->fail[i];
 
-		if (strcmp(x->result_type, rt) == 0 && strcmp(x->policy_type, type) == 0 &&
-		    strcmp(x->mx, mx) == 0 && strcmp(x->ip, ip) == 0) {
+		if (strcmp(x->result_type, af->rtype) == 0 &&
+		    strcmp(x->policy_type, af->ptype) == 0 && strcmp(x->mx, af->mx) == 0 &&
+		    strcmp(x->ip, af->ip) == 0) {
 			f = x;
 			break;
 		}
@@ -838,131 +367,232 @@ static void add_failure(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll
 	if (f == NULL) {
 		if (dom->nfail >= TLSRPT_LOOKOUT_MAX_FAILURES) {
 			d->st.limited++;
-			dom->dropped += (unsigned long long)n;
+			dom->dropped += af->failed;
 			return;
 		}
 		f = &dom->fail[dom->nfail++];
 		memset(f, 0, sizeof(*f));
-		TLSRPT_STRCOPY(f->policy_type, type, 0);
-		TLSRPT_STRCOPY(f->result_type, rt, 0);
-		TLSRPT_STRCOPY(f->mx, mx, TLSRPT_COPY_LOWER);
-		TLSRPT_STRCOPY(f->ip, ip, 0);
-		f->first_day = f->last_day = e->day;
+		TLSRPT_STRCOPY(f->policy_type, af->ptype, 0);
+		TLSRPT_STRCOPY(f->result_type, af->rtype, 0);
+		TLSRPT_STRCOPY(f->mx, af->mx, TLSRPT_COPY_LOWER);
+		TLSRPT_STRCOPY(f->ip, af->ip, 0);
+		f->first_day = f->last_day = r->day;
 	}
-	f->failed += (unsigned long long)n;
+	f->failed += af->failed;
 	if (f->reason[0] == '\0') {
-		TLSRPT_STRCOPY(f->reason, get_or(ll, "failure-reason-code", ""), 0);
+		TLSRPT_STRCOPY(f->reason, af->reason, 0);
 	}
-	if (e->day < f->first_day) {
-		f->first_day = e->day;
-	}
-	if (e->day > f->last_day) {
-		f->last_day = e->day;
-	}
-	ri = reporter_get(d, dom, e);
+	seen(r->day, &f->first_day, &f->last_day);
 	if (ri >= 0 && ri < 64) {
 		f->reporters |= 1ULL << ri;
 	}
-	if (d->mx != NULL) {
-		note_mx(d, dom, e, ll, (unsigned long long)n);
+}
+
+/* note_mx - hand a failure line of a counted report, with its day and reporter, to the MX join */
+static void note_mx(struct tlsrpt_digest *d, const struct tlsrpt_digest_domain *dom,
+                    const struct tlsrpt_asm_report *r, const struct tlsrpt_asm_detail *det)
+{
+	const struct tlsrpt_asm_failure *af = &r->fail[det->fail];
+	struct tlsrpt_mxseen_failure f;
+
+	f.domain = dom->name;
+	f.day = r->day;
+	f.reporter = rep_id(r);
+	f.sending_ip = det->sending_ip;
+	f.result_type = af->rtype;
+	f.policy_type = af->ptype;
+	f.mx = af->mx;
+	f.ip = af->ip;
+	f.reason = af->reason;
+	f.failed = det->failed;
+	tlsrpt_mxseen_failure(d->mx, &f);
+}
+
+/* add_domain - report r as seen by domain i of it: reports, days, reporter, sessions */
+static void add_domain(struct tlsrpt_digest *d, const struct tlsrpt_asm_report *r, size_t i,
+                       int counted)
+{
+	const struct tlsrpt_asm_domain *ad = &r->dom[i];
+	struct tlsrpt_digest_domain *dom;
+	long ri;
+	size_t idx, k;
+
+	if ((dom = domain_get(d, ad->name, &idx, 0)) == NULL) {
+		/* a name the full pool of others turned away: said in every output */
+		if (d->priv->turned_away && counted) {
+			d->st.left_out.reports += i == 0;
+			d->st.left_out.failed += ad->failed;
+		}
+		return;
 	}
-	if (!dom->mxhost && strcmp(type, "tlsa") == 0 && f->mx[0] != '\0') {
-		struct tlsrpt_digest_mxhost *m = mxhost_find(d, f->mx);
+	/* first and last days over all input up to the period's end (so a silence shows) */
+	if (r->day <= d->last_day) {
+		seen(r->day, &dom->first_day, &dom->last_day);
+	}
+	ri = reporter_get(d, dom, rep_id(r), r->kind == TLSRPT_IDENTITY_DKIM);
+	if (ri >= 0) {
+		struct tlsrpt_digest_reporter *rep = &dom->rep[ri];
+
+		if (i == 0 || rep->org[0] == '\0') {
+			TLSRPT_STRCOPY(rep->org, r->org, 0);
+		}
+		if (r->day <= d->last_day) {
+			seen(r->day, &rep->first_day, &rep->last_day);
+		}
+	}
+	if (!counted) {
+		return;
+	}
+	if (ri < 0) {
+		dom->reports_unlisted++; /* counted for the domain, its reporter not listed */
+	}
+	dom->reports++;
+	dom->c.ok += ad->total - ad->failed;
+	dom->c.failed += ad->failed;
+	dom->days[r->day - d->first_day].ok += ad->total - ad->failed;
+	dom->days[r->day - d->first_day].failed += ad->failed;
+	if (ri >= 0) {
+		dom->rep[ri].reports++;
+		dom->rep[ri].c.ok += ad->total - ad->failed;
+		dom->rep[ri].c.failed += ad->failed;
+	}
+	if (i != 0 && dom->mxhost) {
+		/* a report for another domain with a policy about our MX host: that domain named it
+		 */
+		struct tlsrpt_digest_mxhost *m = mxhost_find(d, dom->name);
 		struct tlsrpt_digest_mention *x;
 
-		if (m != NULL && (x = mention(m, dom->name)) != NULL) {
-			x->failed += (unsigned long long)n;
+		if (m != NULL && mxhost_find(d, r->dom[0].name) == NULL &&
+		    (x = mention(m, r->dom[0].name)) != NULL) {
+			x->reports++;
 		}
+	}
+	for (k = 0; k < r->npol; k++) {
+		const struct tlsrpt_asm_policy *p = &r->pol[k];
+		struct tlsrpt_digest_policy *pol;
+
+		if (p->dom == i && !p->omitted) {
+			struct tlsrpt_inv_line il = {p->type, p->sts_mode, p->mx_host, p->sts_mx,
+			                             p->hash, p->max_age,  p->ok,      p->failed};
+
+			mx_mentions(d, p->mx_host, dom);
+			tlsrpt_inventory_add(&d->inv, dom->name, rep_id(r), r->day, &il);
+		}
+		if (p->dom != i || (pol = policy_get(d, dom, p->type)) == NULL) {
+			continue;
+		}
+		pol->c.ok += p->ok;
+		pol->c.failed += p->failed;
+		if (p->sts_mode[0] != '\0' && r->day >= pol->sts_day) {
+			TLSRPT_STRCOPY(pol->sts_mode, p->sts_mode, 0);
+			pol->sts_day = r->day;
+		}
+	}
+	for (k = 0; k < r->nfail; k++) {
+		const struct tlsrpt_asm_failure *af = &r->fail[k];
+		struct tlsrpt_digest_mxhost *m;
+		struct tlsrpt_digest_mention *x;
+
+		if (af->dom != i) {
+			continue;
+		}
+		add_failure(d, dom, ri, r, af);
+		/* a DANE failure at one of our MX hosts, in a report for another domain */
+		if (!dom->mxhost && strcmp(af->ptype, "tlsa") == 0 && af->mx[0] != '\0' &&
+		    (m = mxhost_find(d, af->mx)) != NULL && (x = mention(m, dom->name)) != NULL) {
+			x->failed += af->failed;
+		}
+	}
+	for (k = 0; d->mx != NULL && k < r->ndet; k++) {
+		if (r->fail[r->det[k].fail].dom == i) {
+			note_mx(d, dom, r, &r->det[k]);
+		}
+	}
+	if (r->omitted_failed > 0 && r->omitted_dom == i) {
+		dom->omitted_failed += r->omitted_failed;
 	}
 }
 
-/* add_omitted - a per-message summary line (failure-omitted or report-omitted) */
-static void add_omitted(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll, struct pending *e)
+/* note_duplicate - keep what a person needs to recognise a duplicate, while there is room */
+static void note_duplicate(struct tlsrpt_digest *d, const struct tlsrpt_asm_report *r)
 {
-	long long n = tlsrpt_logline_count(ll, "failed-session-count");
-	struct tlsrpt_digest_domain *dom;
-	size_t idx;
+	struct tlsrpt_digest_dup *x;
 
-	if (ll->event == TLSRPT_LL_FAILURE_OMITTED) {
-		if (n < 0) {
-			d->st.malformed++;
-		} else if ((dom = line_domain(d, ll, e, &idx)) != NULL) {
-			dom->omitted_failed += (unsigned long long)n;
-		}
+	if (d->ndup >= TLSRPT_LOOKOUT_MAX_DUPS) {
 		return;
 	}
-	{
-		long long r = tlsrpt_logline_count(ll, "reports");
-		long long ok = tlsrpt_logline_count(ll, "total-successful-session-count");
-		long long fl = tlsrpt_logline_count(ll, "total-failure-session-count");
-
-		if (r < 0 || ok < 0 || fl < 0) {
-			d->st.malformed++;
-			return;
-		}
-		d->st.omitted_reports += (unsigned long long)r;
-		d->st.omitted_ok += (unsigned long long)ok;
-		d->st.omitted_failed += (unsigned long long)fl;
+	x = &d->dup[d->ndup++];
+	memset(x, 0, sizeof(*x));
+	TLSRPT_STRCOPY(x->reporter, rep_id(r), 0);
+	TLSRPT_STRCOPY(x->report_id, r->report_id, 0);
+	TLSRPT_STRCOPY(x->domain, r->ndom > 0 ? r->dom[0].name : "unknown", TLSRPT_COPY_LOWER);
+	x->day = r->day;
+	TLSRPT_STRCOPY(x->host, r->host, 0);
+	TLSRPT_STRCOPY(x->qid, r->prefix, 0);
+	if (r->first_known) {
+		x->first_known = 1;
+		TLSRPT_STRCOPY(x->first_host, r->first_host, 0);
+		TLSRPT_STRCOPY(x->first_qid, r->first_prefix, 0);
 	}
+	x->lines = r->nlines > 0 ? r->nlines - 1 : 0;
 }
 
-/* tlsrpt_digest_add - count one line */
-void tlsrpt_digest_add(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll)
+/*
+ * add_assembled - one complete report from the assembler: counted when it
+ * is whole, not a duplicate and in the period; its days and reporter are
+ * remembered in any case but a cut one (whose reporter nobody vouches for)
+ */
+static void add_assembled(void *ctx, const struct tlsrpt_asm_report *r)
 {
-	struct pending *e;
+	struct tlsrpt_digest *d = ctx;
+	int counted;
+	size_t i;
 
-	d->st.lines++;
-	switch (ll->event) {
-	case TLSRPT_LL_REPORT:
-		add_report(d, ll);
-		return;
-	case TLSRPT_LL_ERROR:
-		d->st.errors++;
-		return;
-	case TLSRPT_LL_IGNORED:
-		d->st.ignored++;
-		return;
-	case TLSRPT_LL_POLICY:
-	case TLSRPT_LL_POLICY_OMITTED:
-	case TLSRPT_LL_FAILURE:
-	case TLSRPT_LL_FAILURE_OMITTED:
-	case TLSRPT_LL_REPORT_OMITTED:
-		break;
-	default:
+	if (r->cut) {
+		d->st.cut++;
 		return;
 	}
-	if (tlsrpt_logline_get(ll, "report-id", NULL) != NULL) {
-		e = pending_find(d->priv, pending_key(ll), 0);
-	} else if (ll->event == TLSRPT_LL_FAILURE_OMITTED ||
-	           ll->event == TLSRPT_LL_REPORT_OMITTED) {
-		/* per message, after its reports: the newest report of the same message */
-		e = pending_find(d->priv, message_key(ll), 1);
-	} else {
+	if (r->malformed) {
 		d->st.malformed++;
 		return;
 	}
-	if (e == NULL) {
-		d->st.orphans++;
+	d->st.limited += r->limited;
+	if (r->day > d->last_day) {
+		/* after the period (--today in the past): as if not received yet, no entry at all
+		 */
+		d->st.outside++;
 		return;
 	}
-	if (e->skip) {
-		if (e->dup >= 0) {
-			d->dup[e->dup].lines++;
-		}
-		return;
+	counted = r->day >= d->first_day;
+	if (!counted) {
+		d->st.outside++;
+	} else if (r->duplicate) {
+		d->st.duplicates++;
+		note_duplicate(d, r);
+		counted = 0;
+	} else {
+		d->st.reports++;
 	}
-	switch (ll->event) {
-	case TLSRPT_LL_FAILURE:
-		add_failure(d, ll, e);
-		break;
-	case TLSRPT_LL_FAILURE_OMITTED:
-	case TLSRPT_LL_REPORT_OMITTED:
-		add_omitted(d, ll, e);
-		break;
-	default:
-		add_policy(d, ll, e);
-		break;
+	for (i = 0; i < r->ndom; i++) {
+		add_domain(d, r, i, counted);
 	}
+	if (counted && r->has_ro) {
+		d->st.omitted_reports += r->ro_reports;
+		d->st.omitted_ok += r->ro_ok;
+		d->st.omitted_failed += r->ro_failed;
+	}
+}
+
+/* tlsrpt_digest_add - one line */
+void tlsrpt_digest_add(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll)
+{
+	d->st.lines++;
+	if (ll->event == TLSRPT_LL_ERROR) {
+		d->st.errors++;
+	} else if (ll->event == TLSRPT_LL_IGNORED) {
+		d->st.ignored++;
+	}
+	tlsrpt_asm_add(d->priv->as, ll);
 }
 
 /* by_name - domains by name */
@@ -984,10 +614,19 @@ static int by_failed(const void *a, const void *b)
 	return strcmp(x->result_type, y->result_type);
 }
 
-/* tlsrpt_digest_finish - sort for output */
+/* tlsrpt_digest_finish - the reports still open, then sort for output */
 void tlsrpt_digest_finish(struct tlsrpt_digest *d)
 {
+	const struct tlsrpt_asm_stats *as;
 	size_t i, j, k;
+
+	if (!d->priv->finished) {
+		d->priv->finished = 1;
+		tlsrpt_asm_flush(d->priv->as);
+		as = tlsrpt_asm_stats(d->priv->as);
+		d->st.orphans += as->orphans;
+		d->st.malformed += as->malformed;
+	}
 
 	qsort(d->dom, d->ndom, sizeof(d->dom[0]), by_name);
 	tlsrpt_inventory_finish(&d->inv);
@@ -1072,7 +711,7 @@ void tlsrpt_digest_free(struct tlsrpt_digest *d)
 		free(d->dom[i]);
 	}
 	if (d->priv != NULL) {
-		free(d->priv->set);
+		tlsrpt_asm_free(d->priv->as);
 	}
 	tlsrpt_inventory_free(&d->inv);
 	free(d->priv);

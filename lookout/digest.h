@@ -16,30 +16,30 @@
  *   - per domain, the policies reporters saw and the findings they give
  *     (inventory.h: d->inv, its ready_days 7 unless the caller sets it).
  *
- * Rules:
- *   - the day of a report is the UTC day of its start-datetime; a
- *     date-time without a zone is UTC;
- *   - a report counts once: its key is the DKIM-authenticated domain
- *     (dkim-domain when dkim=pass), else submitter, plus report-id,
- *     start-datetime and end-datetime; a later report line with the same
- *     key (a second MX host's copy, a re-run) is a duplicate, and so are
- *     its policy and failure lines;
- *     The first TLSRPT_LOOKOUT_MAX_DUPS duplicates are kept with where
- *     they and the counted copy were logged (struct tlsrpt_digest_dup);
- *   - the lines of one report belong together by syslog host, prefix
- *     (queue ID) and report-id until TLSRPT_LOOKOUT_MAX_PENDING newer
- *     reports have started (lines of several hosts may interleave);
+ * Rules: the lines are read into reports by the assembler (assemble.h),
+ * which decides grouping, reporter, day and duplicates for the digest and
+ * the alert mode alike; then:
+ *   - a report counts once, in the period of its day; a duplicate, and a
+ *     report with a line cut on its way (stats.cut), do not count;
+ *   - a reporter is its identity and whether DKIM authenticated it
+ *     (reporter= and reporter-kind=): a claimed google.com is another
+ *     reporter than the authenticated one; "unknown" without identity;
+ *   - the first TLSRPT_LOOKOUT_MAX_DUPS duplicates in the period are kept
+ *     with where they and the counted copy were logged (struct
+ *     tlsrpt_digest_dup; the counted copy is known while it is among the
+ *     assembler's last TLSRPT_ASM_MAX_PENDING reports);
  *   - per-domain sessions of one report are the maximum over that
  *     report's policies for the domain, not the sum (a reporter that lists
  *     the same sessions under a tlsa and an sts policy counts them once):
  *     sessions = max(successful + failed), failed = max(failed),
  *     successful = sessions - failed; a policy-omitted line is one more
  *     policy in that maximum.  Per-policy figures are summed as reported;
+ *   - a report counts for every domain its lines name (the report line's
+ *     and its policies');
  *   - the per-message lines without report-id (failure-omitted with
- *     reports=K, report-omitted) belong to the message (host and prefix)
- *     of the newest report before them, and count only when that report
- *     did (not a duplicate, in the period); a report-omitted line's
- *     reports have no domain or day of their own: they are counted apart
+ *     reports=K, report-omitted) count with the newest report of their
+ *     message, when it counts; a report-omitted line's reports have no
+ *     domain or day of their own: they are counted apart
  *     (stats.omitted_*), and its failed sessions count as failures.
  *
  * Two pools of domains, so that names a stranger chooses cannot crowd
@@ -53,17 +53,15 @@
  *     output (tlsrpt_digest_left_out).
  *
  * Limits (what is past them is counted in stats.limited and left out):
- * the two pools above, 4 policy domains per report (no entry is made for
- * a further one), TLSRPT_LOOKOUT_MAX_REPORTERS reporters per domain (of them
+ * the two pools above, TLSRPT_ASM_MAX_DOMAINS policy domains per report
+ * (the assembler's), TLSRPT_LOOKOUT_MAX_REPORTERS reporters per domain (of them
  * at most TLSRPT_LOOKOUT_MAX_CLAIMED not authenticated by DKIM: claimed
  * names never take an authenticated reporter's place; the reports of a
  * reporter not listed still count for the domain, in reports_unlisted)
  * and TLSRPT_LOOKOUT_MAX_FAILURES failure kinds per domain (the failed
  * sessions of further kinds go to the domain's `dropped`), 366 days.  That
- * is at most about 50 MB.  The duplicate set holds 16 bytes per distinct
- * report in the period, in a table kept at most half full (so 32 to 64
- * bytes per report: 100,000 reports take 4 MB); reports outside the period
- * are not in it.
+ * is at most about 50 MB, and the assembler's open reports at most 15 MB
+ * more; its duplicate set holds 32 to 64 bytes per distinct report read.
  *
  * No globals, no printing; errors go into the caller's buffer.
  */
@@ -84,7 +82,6 @@
 #define TLSRPT_LOOKOUT_MAX_FAILURES 64
 #define TLSRPT_LOOKOUT_MAX_POLICIES 8
 #define TLSRPT_LOOKOUT_MAX_DAYS 366
-#define TLSRPT_LOOKOUT_MAX_PENDING 1024
 #define TLSRPT_LOOKOUT_NAME 264 /* a logged value is at most 256 bytes, NUL */
 #define TLSRPT_LOOKOUT_MAX_DUPS 16
 #define TLSRPT_LOOKOUT_WHERE 64       /* a syslog host or a queue ID as kept for a duplicate */
@@ -96,9 +93,9 @@ struct tlsrpt_digest_counts {
 };
 
 struct tlsrpt_digest_reporter {
-	char id[TLSRPT_LOOKOUT_NAME];  /* authenticated domain, else submitter, lower case */
+	char id[TLSRPT_LOOKOUT_NAME];  /* the reporter identity (identity.h), "unknown" without */
 	char org[TLSRPT_LOOKOUT_NAME]; /* organization-name, as last seen */
-	int dkim;                      /* seen with dkim=pass */
+	int dkim;                      /* id is DKIM-authenticated (reporter-kind=dkim) */
 	unsigned long long reports;    /* in the period */
 	struct tlsrpt_digest_counts c;
 	long first_day, last_day; /* over all input */
@@ -144,7 +141,7 @@ struct tlsrpt_digest_domain {
 /*
  * A report line not counted because its key was counted before: what
  * report it is, where this copy was logged and, while the counted copy is
- * still among the TLSRPT_LOOKOUT_MAX_PENDING newest reports, where that one
+ * still among the TLSRPT_ASM_MAX_PENDING newest reports, where that one
  * was (first_known).  The first TLSRPT_LOOKOUT_MAX_DUPS are kept; the rest
  * are only counted (stats.duplicates).
  */
@@ -170,6 +167,7 @@ struct tlsrpt_digest_stats {
 	unsigned long long errors;     /* error events */
 	unsigned long long ignored;    /* ignored events */
 	unsigned long long limited;    /* left out by a limit */
+	unsigned long long cut;        /* reports with a line cut on its way: not counted */
 	/* turned away by the full pool of other domains (TLSRPT_LOOKOUT_MAX_OTHERS) */
 	struct {
 		unsigned long long names;   /* distinct (at least, past ..._LEFT_OUT_NAMES) */

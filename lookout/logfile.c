@@ -102,9 +102,14 @@ static int scan(const char *name, struct tlsrpt_cursor *cur, tlsrpt_logfile_fn f
 	if (mfn != NULL) {
 		tlsrpt_logscan_mta(sc);
 	}
+	tlsrpt_mtalog_init(&mta);
 	while ((r = tlsrpt_logscan_next(sc, &line, &len, &off, err, sizeof(err))) > 0) {
-		if (tlsrpt_logscan_mtaline(sc) && tlsrpt_mtalog_parse(&mta, line, len)) {
+		if (tlsrpt_logscan_mtaline(sc) && tlsrpt_mtalog_parse_next(&mta, line, len)) {
 			mfn(ctx, &mta);
+		} else if (tlsrpt_logscan_mtaline(sc) && mta.smtpd) {
+			/* the parser read smtpd's tag where ours would have to be: the line
+			   cannot be ours (Postfix's other smtpd lines, client= and more) */
+			continue;
 		} else if (tlsrpt_logline_parse(ll, line, len,
 		                                tlsrpt_logscan_bare(sc) ? TLSRPT_LOGLINE_BARE
 		                                                        : 0)) {

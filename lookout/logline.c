@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "ascii.h"
+#include "identity.h"
 #include "logline.h"
 
 /* is_digit - ASCII decimal digit */
@@ -151,13 +152,16 @@ static enum tlsrpt_logline_event event_of(const char *w, size_t n)
 	return TLSRPT_LL_OTHER;
 }
 
-/* add_field - record key/value (value already in the buffer) */
-static void add_field(struct tlsrpt_logline *ll, const char *key, const char *val, size_t vallen)
+/* add_field - record key/value (value already in the buffer); bare: not a kv quoted value */
+static void add_field(struct tlsrpt_logline *ll, const char *key, const char *val, size_t vallen,
+                      int bare)
 {
 	if (ll->nfields < TLSRPT_LOGLINE_MAX_FIELDS) {
 		ll->f[ll->nfields].key = key;
 		ll->f[ll->nfields].val = val;
 		ll->f[ll->nfields].vallen = vallen;
+		ll->f[ll->nfields].bare = bare;
+		ll->f[ll->nfields].whole = 1;
 		ll->nfields++;
 	}
 }
@@ -200,6 +204,7 @@ static int parse_kv(struct tlsrpt_logline *ll, const char *s, size_t len)
 		const char *key;
 		char *val;
 		size_t vl = 0;
+		int quoted;
 
 		while (i < len && s[i] == ' ') {
 			i++;
@@ -221,7 +226,8 @@ static int parse_kv(struct tlsrpt_logline *ll, const char *s, size_t len)
 			return 1;
 		}
 		val = ll->buf + ll->used;
-		if (i < len && s[i] == '"') {
+		quoted = i < len && s[i] == '"';
+		if (quoted) {
 			size_t room = sizeof(ll->buf) - ll->used - 1;
 
 			i++;
@@ -243,9 +249,12 @@ static int parse_kv(struct tlsrpt_logline *ll, const char *s, size_t len)
 				}
 				val[vl++] = s[i++];
 			}
-			if (i < len && s[i] == '"') {
-				i++;
+			if (i >= len || s[i] != '"') {
+				ll->cut = 1; /* the line ends inside the quotes: the value is not
+				                whole */
+				return 1;
 			}
+			i++;
 		} else {
 			size_t b = i;
 
@@ -260,7 +269,10 @@ static int parse_kv(struct tlsrpt_logline *ll, const char *s, size_t len)
 		}
 		val[vl] = '\0';
 		ll->used += vl + 1;
-		add_field(ll, key, val, vl);
+		add_field(ll, key, val, vl, !quoted);
+		if (!quoted && i >= len && ll->nfields > 0) {
+			ll->f[ll->nfields - 1].whole = 0; /* nothing says the line went on */
+		}
 	}
 	return 1;
 }
@@ -307,13 +319,17 @@ static long hex4(const char *s)
 	return v;
 }
 
-/* json_string - decode the JSON string at s[*i] (at the quote) into the buffer; NULL if bad */
+/*
+ * json_string - decode the JSON string at s[*i] (at the quote) into the
+ * buffer; NULL if bad, with *ended set when the text ran out first (a cut line)
+ */
 static char *json_string(struct tlsrpt_logline *ll, const char *s, size_t len, size_t *i,
-                         size_t *outlen)
+                         size_t *outlen, int *ended)
 {
 	char *out = ll->buf + ll->used;
 	size_t room = sizeof(ll->buf) - ll->used, n = 0, j = *i + 1;
 
+	*ended = 0;
 	while (j < len && s[j] != '"') {
 		if (n + 5 >= room) {
 			return NULL;
@@ -323,6 +339,7 @@ static char *json_string(struct tlsrpt_logline *ll, const char *s, size_t len, s
 			continue;
 		}
 		if (j + 1 >= len) {
+			*ended = 1;
 			return NULL;
 		}
 		switch (s[j + 1]) {
@@ -350,6 +367,7 @@ static char *json_string(struct tlsrpt_logline *ll, const char *s, size_t len, s
 			long cp = j + 6 <= len ? hex4(s + j + 2) : -1;
 
 			if (cp < 0) {
+				*ended = j + 6 > len;
 				return NULL;
 			}
 			j += 6;
@@ -371,6 +389,7 @@ static char *json_string(struct tlsrpt_logline *ll, const char *s, size_t len, s
 		j += 2;
 	}
 	if (j >= len) {
+		*ended = 1;
 		return NULL;
 	}
 	out[n] = '\0';
@@ -389,11 +408,16 @@ static size_t skip_ws(const char *s, size_t len, size_t i)
 	return i;
 }
 
-/* parse_json - "@cee:{...}" flat object; 1 ok, 0 not ours */
+/*
+ * parse_json - "@cee:{...}" flat object; 1 ok, 0 not ours.  A line that
+ * ends inside the object (cut on its way) keeps the fields before the
+ * cut, the last one only when a ',' or '}' followed it, and is marked cut.
+ */
 static int parse_json(struct tlsrpt_logline *ll, const char *s, size_t len)
 {
 	size_t i = skip_ws(s, len, 0);
 	const char *ev;
+	int ended = 0;
 
 	if (i >= len || s[i] != '{') {
 		return 0;
@@ -406,19 +430,30 @@ static int parse_json(struct tlsrpt_logline *ll, const char *s, size_t len)
 		char *key, *val;
 		size_t kl, vl;
 
-		if (i >= len || s[i] != '"' || (key = json_string(ll, s, len, &i, &kl)) == NULL) {
+		if (i >= len) {
+			ended = 1;
+			break;
+		}
+		if (s[i] != '"' || (key = json_string(ll, s, len, &i, &kl, &ended)) == NULL) {
+			if (ended) {
+				break;
+			}
 			return 0;
 		}
 		i = skip_ws(s, len, i);
-		if (i >= len || s[i] != ':') {
+		if (i < len && s[i] != ':') {
 			return 0;
 		}
 		i = skip_ws(s, len, i + 1);
 		if (i >= len) {
-			return 0;
+			ended = 1;
+			break;
 		}
 		if (s[i] == '"') {
-			if ((val = json_string(ll, s, len, &i, &vl)) == NULL) {
+			if ((val = json_string(ll, s, len, &i, &vl, &ended)) == NULL) {
+				if (ended) {
+					break;
+				}
 				return 0;
 			}
 		} else {
@@ -429,18 +464,30 @@ static int parse_json(struct tlsrpt_logline *ll, const char *s, size_t len)
 			        s[i] == 'e' || s[i] == 'E' || (s[i] >= 'a' && s[i] <= 'z'))) {
 				i++;
 			}
+			if (i >= len) {
+				ended = 1; /* a number or word the cut may have shortened */
+				break;
+			}
 			if (i == b || (val = put(ll, s + b, i - b)) == NULL) {
 				return 0; /* nested object or array, or no room */
 			}
 			vl = i - b;
 		}
-		add_field(ll, key, val, vl);
 		i = skip_ws(s, len, i);
-		if (i < len && s[i] == ',') {
+		if (i >= len) {
+			ended = 1; /* nothing says the line went on */
+			add_field(ll, key, val, vl, 1);
+			if (ll->nfields > 0 && s[i - 1] != '"') {
+				ll->f[ll->nfields - 1].whole = 0;
+			}
+			break;
+		}
+		add_field(ll, key, val, vl, 1);
+		if (s[i] == ',') {
 			i = skip_ws(s, len, i + 1);
 			continue;
 		}
-		if (i < len && s[i] == '}') {
+		if (s[i] == '}') {
 			break;
 		}
 		return 0;
@@ -455,7 +502,32 @@ static int parse_json(struct tlsrpt_logline *ll, const char *s, size_t len)
 		ll->prefix = "";
 	}
 	ll->json = 1;
+	ll->cut = ended;
 	return 1;
+}
+
+/*
+ * vouch - find the first reporter-kind field: when its value is exactly
+ * one of the kind words (identity.h), the fields before it are whole and
+ * vouched for; otherwise none is
+ */
+static void vouch(struct tlsrpt_logline *ll)
+{
+	size_t i;
+	int k;
+
+	ll->kind = -1;
+	ll->nvouched = 0;
+	for (i = 0; i < ll->nfields; i++) {
+		if (strcmp(ll->f[i].key, "reporter-kind") == 0) {
+			k = tlsrpt_identity_kind_parse(ll->f[i].val, ll->f[i].vallen);
+			if (k >= 0 && ll->f[i].bare) {
+				ll->kind = k;
+				ll->nvouched = i;
+			}
+			return;
+		}
+	}
 }
 
 /* tlsrpt_logline_parse - recognise and parse one line */
@@ -463,6 +535,7 @@ int tlsrpt_logline_parse(struct tlsrpt_logline *ll, const char *line, size_t len
 {
 	const char *msg = NULL, *host = "";
 	size_t hostlen = 0, mlen;
+	int rc;
 
 	if (len > TLSRPT_LOGLINE_MAX) {
 		return 0;
@@ -472,6 +545,9 @@ int tlsrpt_logline_parse(struct tlsrpt_logline *ll, const char *line, size_t len
 	}
 	ll->event = TLSRPT_LL_OTHER;
 	ll->json = 0;
+	ll->cut = 0;
+	ll->kind = -1;
+	ll->nvouched = 0;
 	ll->nfields = 0;
 	ll->used = 0;
 	ll->host = "";
@@ -496,9 +572,14 @@ int tlsrpt_logline_parse(struct tlsrpt_logline *ll, const char *line, size_t len
 	}
 	mlen = len - (size_t)(msg - line);
 	if (mlen > 5 && memcmp(msg, "@cee:", 5) == 0) {
-		return parse_json(ll, msg + 5, mlen - 5);
+		rc = parse_json(ll, msg + 5, mlen - 5);
+	} else {
+		rc = parse_kv(ll, msg, mlen);
 	}
-	return parse_kv(ll, msg, mlen);
+	if (rc == 1) {
+		vouch(ll);
+	}
+	return rc;
 }
 
 /* tlsrpt_logline_get - a field's value */
@@ -515,6 +596,41 @@ const char *tlsrpt_logline_get(const struct tlsrpt_logline *ll, const char *key,
 		}
 	}
 	return NULL;
+}
+
+/* tlsrpt_logline_vget - a vouched field's value */
+const char *tlsrpt_logline_vget(const struct tlsrpt_logline *ll, const char *key, size_t *len)
+{
+	size_t i;
+
+	for (i = 0; i < ll->nvouched; i++) {
+		if (strcmp(ll->f[i].key, key) == 0) {
+			if (len != NULL) {
+				*len = ll->f[i].vallen;
+			}
+			return ll->f[i].val;
+		}
+	}
+	return NULL;
+}
+
+/* tlsrpt_logline_vcount - a vouched field as a count */
+long long tlsrpt_logline_vcount(const struct tlsrpt_logline *ll, const char *key)
+{
+	size_t n, i;
+	const char *v = tlsrpt_logline_vget(ll, key, &n);
+	long long c = 0;
+
+	if (v == NULL || n == 0 || n > 18) {
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		if (!is_digit(v[i])) {
+			return -1;
+		}
+		c = c * 10 + (v[i] - '0');
+	}
+	return c;
 }
 
 /* tlsrpt_logline_count - a field as a count */

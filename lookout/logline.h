@@ -22,8 +22,17 @@
  * every event in a large file and needs no tree, and because only one
  * module of the library includes cJSON.
  *
+ * Cut lines (a relay that cuts at 1,024 bytes, doc/log-format.md): on the
+ * lines of a report, reporter-kind closes the fields a reader may rely on.
+ * When the first reporter-kind is there, bare, and exactly "dkim",
+ * "claimed" or "none", the fields before it are whole: kind and nvouched
+ * say so, and tlsrpt_logline_vget/_vcount read only those.  Otherwise
+ * kind is -1 and no field is vouched for.  A kv value whose closing quote
+ * is missing, and (JSON) a value not followed by ',' or '}', is left out
+ * and the line marked cut.
+ *
  * Limits: a line longer than TLSRPT_LOGLINE_MAX bytes is not ours (the
- * milter writes at most 2000 bytes plus the syslog header); at most
+ * milter writes at most 912 bytes plus the syslog header); at most
  * TLSRPT_LOGLINE_MAX_FIELDS fields are kept, the rest are ignored.
  * Decoded values point into the struct, valid until its next parse.
  * No globals, no printing.
@@ -54,6 +63,8 @@ struct tlsrpt_logline_field {
 	const char *key;
 	const char *val;
 	size_t vallen;
+	int bare;  /* not a kv quoted value */
+	int whole; /* followed by more of the line (a bare value at its end may be cut short) */
 };
 
 struct tlsrpt_logline {
@@ -62,6 +73,9 @@ struct tlsrpt_logline {
 	const char *host;   /* syslog host ("" when none), NUL-terminated copy */
 	const char *prefix; /* queue ID, file name or NOQUEUE */
 	const char *word;   /* the event word as written */
+	int cut;            /* the line ends inside a value or (JSON) before its closing brace */
+	int kind;           /* reporter-kind, whole and exact (identity.h); -1 none */
+	size_t nvouched;    /* the fields before it: whole (0 when kind is -1) */
 	size_t nfields;
 	struct tlsrpt_logline_field f[TLSRPT_LOGLINE_MAX_FIELDS];
 	size_t used;
@@ -79,6 +93,13 @@ int tlsrpt_logline_parse(struct tlsrpt_logline *ll, const char *line, size_t len
 
 /* tlsrpt_logline_get - value of key, NULL when absent; *len gets its length when len != NULL */
 const char *tlsrpt_logline_get(const struct tlsrpt_logline *ll, const char *key, size_t *len);
+
+/*
+ * tlsrpt_logline_vget, tlsrpt_logline_vcount - the same as _get and _count
+ * over the vouched fields only (before a whole reporter-kind)
+ */
+const char *tlsrpt_logline_vget(const struct tlsrpt_logline *ll, const char *key, size_t *len);
+long long tlsrpt_logline_vcount(const struct tlsrpt_logline *ll, const char *key);
 
 /* tlsrpt_logline_count - key as a non-negative decimal count; -1 when absent or not a count */
 long long tlsrpt_logline_count(const struct tlsrpt_logline *ll, const char *key);

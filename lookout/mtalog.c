@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "ascii.h"
@@ -21,17 +22,21 @@ static int is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
-/* month_of - 1 to 12 for "Jan" to "Dec", 0 when not a month */
-static int month_of(const char *s)
+/* month_of - 1 to 12 for "Jan" to "Dec", 0 when not a month; last: the month read before */
+static int month_of(const char *s, int last)
 {
 	static const char names[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
 	int i;
 
+	if (last >= 1 && last <= 12 && s[0] == names[3 * last - 3] && s[1] == names[3 * last - 2] &&
+	    s[2] == names[3 * last - 1]) {
+		return last; /* a log's lines are mostly of one month */
+	}
 	if (s[0] < 'A' || s[0] > 'S') {
 		return 0;
 	}
 	for (i = 0; i < 12; i++) {
-		if (s[0] == names[3 * i] && memcmp(s, names + 3 * i, 3) == 0) {
+		if (s[0] == names[3 * i] && s[1] == names[3 * i + 1] && s[2] == names[3 * i + 2]) {
 			return i + 1;
 		}
 	}
@@ -42,6 +47,29 @@ static int month_of(const char *s)
 static int two(const char *s)
 {
 	return is_digit(s[0]) && is_digit(s[1]) ? (s[0] - '0') * 10 + (s[1] - '0') : -1;
+}
+
+/*
+ * same - n bytes at a and b equal; eight at a time and inline: the calls
+ * to memcmp for the cached stamp and header cost more than the compare
+ */
+static int same(const char *a, const char *b, size_t n)
+{
+	uint64_t x, y;
+
+	for (; n >= 8; a += 8, b += 8, n -= 8) {
+		memcpy(&x, a, 8);
+		memcpy(&y, b, 8);
+		if (x != y) {
+			return 0;
+		}
+	}
+	for (; n > 0; n--) {
+		if (*a++ != *b++) {
+			return 0;
+		}
+	}
+	return 1;
 }
 
 /* copy_n - bounded copy of n bytes; a longer value keeps its last bytes when tail */
@@ -57,14 +85,28 @@ static void copy_n(char *dst, size_t size, const char *src, size_t n, int tail)
 	dst[n] = '\0';
 }
 
-/* stamp - read the time stamp and host; offset of the tag, or -1 */
+/*
+ * stamp - read the time stamp; offset of the host, or -1.  A
+ * traditional stamp whose 16 bytes are those of the last one read into m
+ * (a busy log has many lines per second) is not read again: its fields
+ * are still in m.
+ */
 static long stamp(struct tlsrpt_mtalog *m, const char *s, size_t len)
 {
-	size_t i, h;
+	size_t i;
+	int mon;
 
-	if (len >= 16 && (m->mon = month_of(s)) > 0 && s[3] == ' ' &&
-	    (s[4] == ' ' || is_digit(s[4])) && is_digit(s[5]) && s[6] == ' ' && s[9] == ':' &&
-	    s[12] == ':' && s[15] == ' ') {
+	if (len >= 16 && m->stamp_ok && same(s, m->stamp, sizeof(m->stamp))) {
+		m->zoned = 0;
+		i = 16;
+	} else if (len >= 16 && (mon = month_of(s, m->mon)) > 0) {
+		/* (a line starting with a month is not an RFC 3339 one either) */
+		m->stamp_ok = 0;
+		m->mon = mon;
+		if (s[3] != ' ' || (s[4] != ' ' && !is_digit(s[4])) || !is_digit(s[5]) ||
+		    s[6] != ' ' || s[9] != ':' || s[12] != ':' || s[15] != ' ') {
+			return -1;
+		}
 		m->mday = s[4] == ' ' ? s[5] - '0' : two(s + 4);
 		m->hh = two(s + 7);
 		m->mi = two(s + 10);
@@ -72,6 +114,8 @@ static long stamp(struct tlsrpt_mtalog *m, const char *s, size_t len)
 		if (m->mday < 1 || m->mday > 31 || m->hh < 0 || m->mi < 0 || m->ss < 0) {
 			return -1;
 		}
+		memcpy(m->stamp, s, sizeof(m->stamp));
+		m->stamp_ok = 1;
 		m->zoned = 0;
 		i = 16;
 	} else if (len >= 20 && is_digit(s[0]) && s[4] == '-' && s[7] == '-' &&
@@ -86,36 +130,55 @@ static long stamp(struct tlsrpt_mtalog *m, const char *s, size_t len)
 	} else {
 		return -1;
 	}
-	h = i;
-	while (i < len && s[i] != ' ') {
-		i++;
-	}
-	if (i == h || i >= len) {
-		return -1;
-	}
-	copy_n(m->host, sizeof(m->host), s + h, i - h, 0);
-	return (long)i + 1;
+	return (long)i;
 }
 
-/* tag - offset of the message after "PROG/smtpd[PID]: " at off, or -1; pid set */
-static long tag(const char *s, size_t len, size_t off, unsigned long *pid)
+/*
+ * host_tag - read the host at h and the tag "PROG/smtpd[PID]: " after
+ * it: offset of the message, or -1; host and pid set.  The bytes from the
+ * host to the tag's '[' ("mx1 postfix/smtpd[") are those of nearly every
+ * line: when they are the last ones read into m, the host in m is theirs
+ * and only the PID is read.
+ */
+static long host_tag(struct tlsrpt_mtalog *m, const char *s, size_t len, size_t h)
 {
 	static const char want[] = TLSRPT_MTALOG_NEEDLE;
-	size_t i = off, b;
+	size_t i, t, b;
+	unsigned long pid;
 
-	while (i < len && s[i] != '[' && s[i] != ' ' && s[i] != ':') {
+	if (m->hdrlen > 0 && len - h > m->hdrlen && same(s + h, m->hdr, m->hdrlen)) {
+		i = h + m->hdrlen;
+	} else {
+		m->hdrlen = 0;
+		i = h;
+		while (i < len && s[i] != ' ') {
+			i++;
+		}
+		if (i == h || i >= len) {
+			return -1;
+		}
+		copy_n(m->host, sizeof(m->host), s + h, i - h, 0);
+		t = ++i;
+		while (i < len && s[i] != '[' && s[i] != ' ' && s[i] != ':') {
+			i++;
+		}
+		if (i >= len || s[i] != '[' || i - t < sizeof(want) - 1 ||
+		    memcmp(s + i - (sizeof(want) - 2), want, sizeof(want) - 1) != 0) {
+			return -1;
+		}
 		i++;
+		if (i - h <= sizeof(m->hdr)) {
+			memcpy(m->hdr, s + h, i - h);
+			m->hdrlen = i - h;
+		}
 	}
-	if (i >= len || s[i] != '[' || i - off < sizeof(want) - 1 ||
-	    memcmp(s + i - (sizeof(want) - 2), want, sizeof(want) - 1) != 0) {
-		return -1;
-	}
-	b = ++i;
-	*pid = 0;
+	b = i;
+	pid = 0; /* (in a local: stored through m at each digit, it cost half the function) */
 	while (i < len && is_digit(s[i]) && i - b < 10) {
-		*pid = *pid * 10 + (unsigned long)(s[i] - '0');
+		pid = pid * 10 + (unsigned long)(s[i] - '0');
 		i++;
 	}
+	m->pid = pid;
 	if (i == b || i + 2 >= len || s[i] != ']' || s[i + 1] != ':' || s[i + 2] != ' ') {
 		return -1;
 	}
@@ -126,9 +189,14 @@ static long tag(const char *s, size_t len, size_t off, unsigned long *pid)
 int tlsrpt_mtalog_tagged(const char *line, size_t len)
 {
 	struct tlsrpt_mtalog m;
-	long t = stamp(&m, line, len);
+	long h;
 
-	return t >= 0 && tag(line, len, (size_t)t, &m.pid) >= 0;
+	m.stamp_ok = 0;
+	m.mon = 0;
+	m.hdrlen = 0;
+	h = stamp(&m, line, len);
+
+	return h >= 0 && host_tag(&m, line, len, (size_t)h) >= 0;
 }
 
 /* starts - s (n bytes) starts with the literal p; its length when it does, else 0 */
@@ -143,9 +211,13 @@ static size_t starts(const char *s, size_t n, const char *p)
 static size_t client(struct tlsrpt_mtalog *m, const char *s, size_t n)
 {
 	const char *lb = NULL, *rb;
-	size_t i, k;
+	size_t i, k, cap = sizeof(m->name) - 1;
 
+	/* the name, copied in lower case while it is looked for (one pass) */
 	for (i = 0; i < n && s[i] != ' ' && s[i] != '['; i++) {
+		if (i < cap) {
+			m->name[i] = tlsrpt_lower(s[i]);
+		}
 	}
 	if (i == 0 || i >= n || s[i] != '[') {
 		return 0;
@@ -158,11 +230,14 @@ static size_t client(struct tlsrpt_mtalog *m, const char *s, size_t n)
 	copy_n(m->ip, sizeof(m->ip), lb + 1, (size_t)(rb - lb - 1), 0);
 	if (i == 7 && memcmp(s, "unknown", 7) == 0) {
 		m->name[0] = '\0';
+	} else if (i <= cap) {
+		m->name[i] = '\0';
 	} else {
-		copy_n(m->name, sizeof(m->name), s, i, 1);
-		for (k = 0; m->name[k] != '\0'; k++) {
-			m->name[k] = tlsrpt_lower(m->name[k]);
+		/* a longer name keeps its last bytes */
+		for (k = 0; k < cap; k++) {
+			m->name[k] = tlsrpt_lower(s[i - cap + k]);
 		}
+		m->name[cap] = '\0';
 	}
 	k = (size_t)(rb - s) + 1;
 	if (k + 1 < n && s[k] == ':' && is_digit(s[k + 1])) {
@@ -174,35 +249,50 @@ static size_t client(struct tlsrpt_mtalog *m, const char *s, size_t n)
 	return k;
 }
 
-/* counter - "KEY=N" or "KEY=N/M" among the disconnect line's words: ok and tried, -1 absent */
-static void counter(const char *s, size_t n, const char *key, int *ok, int *tried)
+/* counter - "KEY=N" or "KEY=N/M" in one word: ok and tried; 0 when the word is not KEY's */
+static int counter(const char *w, size_t n, const char *key, size_t kl, int *ok, int *tried)
 {
-	size_t kl = strlen(key), i = 0;
+	size_t j = kl + 1;
+	long a = 0, b = -1;
 
-	*ok = *tried = -1;
-	while (i < n) {
+	if (n <= kl + 1 || w[0] != key[0] || w[kl] != '=' || memcmp(w, key, kl) != 0) {
+		return 0;
+	}
+	while (j < n && is_digit(w[j]) && a < 1000000) {
+		a = a * 10 + (w[j++] - '0');
+	}
+	if (j < n && w[j] == '/') {
+		b = 0;
+		j++;
+		while (j < n && is_digit(w[j]) && b < 1000000) {
+			b = b * 10 + (w[j++] - '0');
+		}
+	}
+	*ok = (int)a;
+	*tried = b >= 0 ? (int)b : (int)a;
+	return 1;
+}
+
+/*
+ * counters - the disconnect line's "starttls=" and "mail=" words (the
+ * first of each), in one pass over its words; -1 for one absent
+ */
+static void counters(struct tlsrpt_mtalog *m, const char *s, size_t n)
+{
+	int tls = 0, mail = 0, tried;
+	size_t i = 0;
+
+	while (i < n && !(tls && mail)) {
 		size_t w = i;
 
 		while (i < n && s[i] != ' ') {
 			i++;
 		}
-		if (i - w > kl + 1 && memcmp(s + w, key, kl) == 0 && s[w + kl] == '=') {
-			size_t j = w + kl + 1;
-			long a = 0, b = -1;
-
-			while (j < i && is_digit(s[j]) && a < 1000000) {
-				a = a * 10 + (s[j++] - '0');
-			}
-			if (j < i && s[j] == '/') {
-				b = 0;
-				j++;
-				while (j < i && is_digit(s[j]) && b < 1000000) {
-					b = b * 10 + (s[j++] - '0');
-				}
-			}
-			*ok = (int)a;
-			*tried = b >= 0 ? (int)b : (int)a;
-			return;
+		if (!tls) {
+			tls = counter(s + w, i - w, "starttls", 8, &m->tls_ok, &m->tls_tried);
+		}
+		if (!mail) {
+			mail = counter(s + w, i - w, "mail", 4, &m->mail, &tried);
 		}
 		while (i < n && s[i] == ' ') {
 			i++;
@@ -236,8 +326,23 @@ static void ssl_reason(struct tlsrpt_mtalog *m, const char *s, size_t n)
 	copy_n(m->text, sizeof(m->text), s, n, 0);
 }
 
+/* tlsrpt_mtalog_init - a struct for tlsrpt_mtalog_parse_next */
+void tlsrpt_mtalog_init(struct tlsrpt_mtalog *m)
+{
+	memset(m, 0, sizeof(*m));
+}
+
 /* tlsrpt_mtalog_parse - recognise and parse one line */
 int tlsrpt_mtalog_parse(struct tlsrpt_mtalog *m, const char *line, size_t len)
+{
+	m->stamp_ok = 0;
+	m->mon = 0;
+	m->hdrlen = 0;
+	return tlsrpt_mtalog_parse_next(m, line, len);
+}
+
+/* tlsrpt_mtalog_parse_next - the same, reusing the previous line's time stamp */
+int tlsrpt_mtalog_parse_next(struct tlsrpt_mtalog *m, const char *line, size_t len)
 {
 	const char *s;
 	size_t n, k, c;
@@ -250,14 +355,20 @@ int tlsrpt_mtalog_parse(struct tlsrpt_mtalog *m, const char *line, size_t len)
 	m->kind = 0;
 	m->day = 0;
 	m->pid = 0;
-	m->name[0] = m->ip[0] = m->text[0] = m->host[0] = '\0';
+	m->name[0] = m->ip[0] = m->text[0] = '\0'; /* (host: read or kept by host_tag) */
 	m->tls_tried = m->tls_ok = m->mail = -1;
+	m->smtpd = 0;
 	if (len > TLSRPT_LOGLINE_MAX || (t = stamp(m, line, len)) < 0 ||
-	    (t = tag(line, len, (size_t)t, &m->pid)) < 0) {
+	    (t = host_tag(m, line, len, (size_t)t)) < 0) {
 		return 0;
 	}
+	m->smtpd = 1;
 	s = line + t;
 	n = len - (size_t)t;
+	/* each phrase but the last has a first byte of its own: one test rejects the others */
+	if (n == 0 || (s[0] != 'c' && s[0] != 'd' && s[0] != 'l' && s[0] != 'S' && s[0] != 'w')) {
+		goto established;
+	}
 	if ((k = starts(s, n, "connect from ")) != 0) {
 		m->kind = TLSRPT_MTA_CONNECT;
 		return client(m, s + k, n - k) != 0;
@@ -267,12 +378,7 @@ int tlsrpt_mtalog_parse(struct tlsrpt_mtalog *m, const char *line, size_t len)
 			return 0;
 		}
 		m->kind = TLSRPT_MTA_DISCONNECT;
-		counter(s + k + c, n - k - c, "starttls", &m->tls_ok, &m->tls_tried);
-		{
-			int tried;
-
-			counter(s + k + c, n - k - c, "mail", &m->mail, &tried);
-		}
+		counters(m, s + k + c, n - k - c);
 		return 1;
 	}
 	if ((k = starts(s, n, "lost connection after STARTTLS from ")) != 0) {
@@ -296,28 +402,28 @@ int tlsrpt_mtalog_parse(struct tlsrpt_mtalog *m, const char *line, size_t len)
 		ssl_reason(m, s + k, n - k);
 		return 1;
 	}
-	{
-		/* "Anonymous TLS connection established from NAME[IP]: TLSv1.3 with cipher ..." */
-		const char *p = memchr(s, ' ', n > 16 ? 16 : n);
+established : {
+	/* "Anonymous TLS connection established from NAME[IP]: TLSv1.3 with cipher ..." */
+	const char *p = memchr(s, ' ', n > 16 ? 16 : n);
 
-		if (p != NULL && (k = starts(p + 1, n - (size_t)(p + 1 - s),
-		                             "TLS connection established from ")) != 0) {
-			k += (size_t)(p + 1 - s);
-			if ((c = client(m, s + k, n - k)) == 0) {
-				return 0;
-			}
-			m->kind = TLSRPT_MTA_TLS_OK;
-			k += c;
-			if (starts(s + k, n - k, ": ") != 0) {
-				const char *sp;
-
-				k += 2;
-				sp = memchr(s + k, ' ', n - k);
-				copy_n(m->text, sizeof(m->text), s + k,
-				       sp != NULL ? (size_t)(sp - (s + k)) : n - k, 0);
-			}
-			return 1;
+	if (p != NULL &&
+	    (k = starts(p + 1, n - (size_t)(p + 1 - s), "TLS connection established from ")) != 0) {
+		k += (size_t)(p + 1 - s);
+		if ((c = client(m, s + k, n - k)) == 0) {
+			return 0;
 		}
+		m->kind = TLSRPT_MTA_TLS_OK;
+		k += c;
+		if (starts(s + k, n - k, ": ") != 0) {
+			const char *sp;
+
+			k += 2;
+			sp = memchr(s + k, ' ', n - k);
+			copy_n(m->text, sizeof(m->text), s + k,
+			       sp != NULL ? (size_t)(sp - (s + k)) : n - k, 0);
+		}
+		return 1;
 	}
+}
 	return 0;
 }

@@ -55,6 +55,11 @@ struct tlsrpt_mtalog {
 	int tls_tried, tls_ok;         /* disconnect: STARTTLS commands and successes; -1 absent */
 	int mail;                      /* disconnect: successful MAIL commands; -1 absent */
 	char text[TLSRPT_MTALOG_TEXT];
+	int smtpd; /* the time stamp and tag were read (the tag is smtpd's), recognised or not */
+	char stamp[16]; /* the last traditional stamp read (parse_next's cache) */
+	int stamp_ok;   /* stamp and mon..ss are its fields */
+	char hdr[96];   /* the bytes from the last host read to its tag's '[' */
+	size_t hdrlen;  /* 0: none; host is the host in hdr */
 };
 
 /*
@@ -62,6 +67,19 @@ struct tlsrpt_mtalog {
  * 1: one of the smtpd lines above, m filled; 0: not one.
  */
 int tlsrpt_mtalog_parse(struct tlsrpt_mtalog *m, const char *line, size_t len);
+
+/* tlsrpt_mtalog_init - clear m for tlsrpt_mtalog_parse_next */
+void tlsrpt_mtalog_init(struct tlsrpt_mtalog *m);
+
+/*
+ * tlsrpt_mtalog_parse_next - tlsrpt_mtalog_parse for the lines of one
+ * stream, into the same m (tlsrpt_mtalog_init'ed once): a traditional time
+ * stamp whose 16 bytes are the previous one's is not read again (a busy
+ * log has many lines per second), nor are a host and tag ("mx1
+ * postfix/smtpd[") whose bytes are the previous ones.  The result is the
+ * same.
+ */
+int tlsrpt_mtalog_parse_next(struct tlsrpt_mtalog *m, const char *line, size_t len);
 
 /*
  * tlsrpt_mtalog_tagged - 1 when the line's syslog tag (right after its time

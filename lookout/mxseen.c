@@ -24,6 +24,7 @@
 #include "reporters.h"
 
 #define HASH_SLOTS 65536 /* a power of two, over twice TLSRPT_MXSEEN_MAX_CLIENTS */
+#define HASH_FIRST 1024  /* the index's first size: it doubles while more than half full */
 #define CLIENT_REASON 64
 
 struct creason {
@@ -33,6 +34,8 @@ struct creason {
 
 struct client {
 	long day;
+	uint32_t v4; /* the address when is_v4 (the key compared first) */
+	int is_v4;
 	char ip[48];
 	char name[TLSRPT_MTALOG_NAME];
 	char host[32];
@@ -51,7 +54,8 @@ struct pidref {
 struct tlsrpt_mxseen_priv {
 	struct client *c;
 	size_t nc, capc;
-	int32_t *slot;                       /* HASH_SLOTS indexes into c, -1 free */
+	int32_t *slot;                       /* nslot indexes into c, -1 free */
+	size_t nslot;                        /* HASH_FIRST to HASH_SLOTS */
 	unsigned long long *lines, *dropped; /* per day of the period */
 	struct pidref pid[TLSRPT_MXSEEN_PIDS];
 	size_t pidnext;
@@ -72,17 +76,65 @@ static void copy(char *dst, size_t size, const char *src)
 	dst[n] = '\0';
 }
 
+/*
+ * dotted_quad - an IPv4 address in inet_pton's one spelling (four decimal
+ * numbers up to 255 without leading zeros, nothing else): 1 and *v set,
+ * else 0.  Exactly what inet_pton(AF_INET) accepts, without its call:
+ * every smtpd line of a busy log passes here.
+ */
+static int dotted_quad(const char *s, uint32_t *v)
+{
+	unsigned octet = 0, octets = 0, digits = 0;
+	uint32_t r = 0;
+
+	for (;; s++) {
+		if (*s >= '0' && *s <= '9') {
+			if (digits > 0 && octet == 0) {
+				return 0; /* a leading zero */
+			}
+			octet = octet * 10 + (unsigned)(*s - '0');
+			if (octet > 255) {
+				return 0;
+			}
+			if (digits++ == 0 && ++octets > 4) {
+				return 0;
+			}
+		} else if ((*s == '.' || *s == '\0') && digits > 0) {
+			r = r << 8 | octet;
+			if (*s == '\0') {
+				break;
+			}
+			if (octets == 4) {
+				return 0;
+			}
+			octet = digits = 0;
+		} else {
+			return 0;
+		}
+	}
+	if (octets < 4) {
+		return 0;
+	}
+	*v = r;
+	return 1;
+}
+
+/* skip_v6_prefix - past a leading "IPv6:" (any case) */
+static const char *skip_v6_prefix(const char *in)
+{
+	return (in[0] == 'i' || in[0] == 'I') && strncasecmp(in, "ipv6:", 5) == 0 ? in + 5 : in;
+}
+
 /* norm_ip - an address in one spelling (inet_ntop's), else lower-cased as given */
 static void norm_ip(const char *in, char *out, size_t outlen)
 {
 	unsigned char bin[16];
+	uint32_t v;
 	size_t i;
 
-	if (strncasecmp(in, "ipv6:", 5) == 0) {
-		in += 5;
-	}
-	if (inet_pton(AF_INET, in, bin) == 1) {
-		copy(out, outlen, in); /* inet_pton takes only the one dotted-decimal spelling */
+	in = skip_v6_prefix(in);
+	if (dotted_quad(in, &v)) {
+		copy(out, outlen, in); /* the one dotted-decimal spelling */
 		return;
 	}
 	if (inet_pton(AF_INET6, in, bin) == 1 && inet_ntop(AF_INET6, bin, out, outlen) != NULL) {
@@ -109,6 +161,14 @@ static uint32_t hash(long day, const char *ip)
 	return h;
 }
 
+/* hash_v4 - a multiplicative hash of day and IPv4 address */
+static uint32_t hash_v4(long day, uint32_t v)
+{
+	uint64_t k = ((uint64_t)(unsigned long)day << 32 | v) * 0x9e3779b97f4a7c15ull;
+
+	return (uint32_t)(k >> 32);
+}
+
 /* tlsrpt_mxseen_new - an empty join */
 struct tlsrpt_mxseen *tlsrpt_mxseen_new(long first_day, long last_day, char *err, size_t errlen)
 {
@@ -130,29 +190,64 @@ struct tlsrpt_mxseen *tlsrpt_mxseen_new(long first_day, long last_day, char *err
 	return x;
 }
 
+/* key_hash - the index's hash of a client key */
+static uint32_t key_hash(long day, int is_v4, uint32_t v, const char *ip)
+{
+	return is_v4 ? hash_v4(day, v) : hash(day, ip);
+}
+
+/*
+ * grow - the index at twice its size (HASH_FIRST at first), every client
+ * in it again: a small index stays in the CPU's cache, and a log has
+ * a few hundred clients a day far more often than twenty thousand
+ */
+static int grow(struct tlsrpt_mxseen_priv *p)
+{
+	size_t n = p->slot == NULL ? HASH_FIRST : p->nslot * 2, i;
+	int32_t *t = malloc(n * sizeof(*t));
+
+	if (t == NULL) {
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		t[i] = -1;
+	}
+	for (i = 0; i < p->nc; i++) {
+		const struct client *c = &p->c[i];
+		uint32_t h = key_hash(c->day, c->is_v4, c->v4, c->ip) & (uint32_t)(n - 1);
+
+		while (t[h] >= 0) {
+			h = (h + 1) & (uint32_t)(n - 1);
+		}
+		t[h] = (int32_t)i;
+	}
+	free(p->slot);
+	p->slot = t;
+	p->nslot = n;
+	return 0;
+}
+
 /* client_get - the (day, address) entry, created when new; NULL past the limit */
 static struct client *client_get(struct tlsrpt_mxseen *x, long day, const struct tlsrpt_mtalog *m)
 {
 	struct tlsrpt_mxseen_priv *p = x->priv;
 	char ip[48];
-	uint32_t h;
+	uint32_t h, v = 0;
 	struct client *c;
+	/* an IPv4 address (nearly every line) is compared as a number: no copy, no string hash */
+	int is_v4 = dotted_quad(skip_v6_prefix(m->ip), &v);
 
-	norm_ip(m->ip, ip, sizeof(ip));
-	if (p->slot == NULL) {
-		size_t i;
-
-		if ((p->slot = malloc(HASH_SLOTS * sizeof(*p->slot))) == NULL) {
-			return NULL;
-		}
-		for (i = 0; i < HASH_SLOTS; i++) {
-			p->slot[i] = -1;
-		}
+	if (!is_v4) {
+		norm_ip(m->ip, ip, sizeof(ip));
 	}
-	for (h = hash(day, ip) & (HASH_SLOTS - 1); p->slot[h] >= 0;
-	     h = (h + 1) & (HASH_SLOTS - 1)) {
+	if ((p->slot == NULL || 2 * p->nc >= p->nslot) && p->nslot < HASH_SLOTS && grow(p) < 0) {
+		return NULL;
+	}
+	for (h = key_hash(day, is_v4, v, ip) & (uint32_t)(p->nslot - 1); p->slot[h] >= 0;
+	     h = (h + 1) & (uint32_t)(p->nslot - 1)) {
 		c = &p->c[p->slot[h]];
-		if (c->day == day && strcmp(c->ip, ip) == 0) {
+		if (c->day == day && c->is_v4 == is_v4 &&
+		    (is_v4 ? c->v4 == v : strcmp(c->ip, ip) == 0)) {
 			if (c->name[0] == '\0' && m->name[0] != '\0') {
 				copy(c->name, sizeof(c->name), m->name);
 			}
@@ -178,6 +273,11 @@ static struct client *client_get(struct tlsrpt_mxseen *x, long day, const struct
 	c = &p->c[p->nc];
 	memset(c, 0, sizeof(*c));
 	c->day = day;
+	c->v4 = v;
+	c->is_v4 = is_v4;
+	if (is_v4) {
+		norm_ip(m->ip, ip, sizeof(ip));
+	}
 	copy(c->ip, sizeof(c->ip), ip);
 	copy(c->name, sizeof(c->name), m->name);
 	copy(c->host, sizeof(c->host), m->host);
@@ -207,14 +307,28 @@ static void add_reason(struct client *c, const char *text)
 	}
 }
 
-/* pid_find - the remembered SSL_accept error of host and pid; NULL when none */
+/* pid_is - the remembered SSL_accept error r is of m's host and pid */
+static int pid_is(const struct pidref *r, const struct tlsrpt_mtalog *m)
+{
+	return r->client >= 0 && r->pid == m->pid &&
+	       strncmp(r->host, m->host, sizeof(r->host) - 1) == 0;
+}
+
+/*
+ * pid_find - the remembered SSL_accept error of host and pid; NULL when
+ * none.  There is at most one (a process's next error takes its entry):
+ * the one remembered last, which the warning line right after it asks
+ * for, is tried first.
+ */
 static struct pidref *pid_find(struct tlsrpt_mxseen_priv *p, const struct tlsrpt_mtalog *m)
 {
-	size_t i;
+	size_t i = (p->pidnext + TLSRPT_MXSEEN_PIDS - 1) % TLSRPT_MXSEEN_PIDS;
 
+	if (pid_is(&p->pid[i], m)) {
+		return &p->pid[i];
+	}
 	for (i = 0; i < TLSRPT_MXSEEN_PIDS; i++) {
-		if (p->pid[i].client >= 0 && p->pid[i].pid == m->pid &&
-		    strncmp(p->pid[i].host, m->host, sizeof(p->pid[i].host) - 1) == 0) {
+		if (pid_is(&p->pid[i], m)) {
 			return &p->pid[i];
 		}
 	}
@@ -451,7 +565,9 @@ void tlsrpt_mxseen_finish(struct tlsrpt_mxseen *x)
 			it->verdict = TLSRPT_MX_NOT_SEEN;
 		}
 	}
-	qsort(x->item, x->nitem, sizeof(x->item[0]), by_key);
+	if (x->nitem > 1) { /* (item is NULL while there is none: qsort's argument must not be) */
+		qsort(x->item, x->nitem, sizeof(x->item[0]), by_key);
+	}
 }
 
 /* tlsrpt_mxseen_verdict_name - the label */

@@ -30,8 +30,9 @@
  * day says the table was full); TLSRPT_MXSEEN_MAX_ITEMS failures
  * (further ones in `items_dropped`); two reasons per client and day; the
  * smtpd processes followed for their reason lines, TLSRPT_MXSEEN_PIDS.
- * About 400 bytes per client and day: 8 MB at the limit, and a 256 KB
- * index once the first smtpd line comes.
+ * About 400 bytes per client and day: 8 MB at the limit, and an index
+ * of 4 bytes a slot, at most half full: 4 KB at first, 256 KB at the
+ * limit.
  *
  * What it reads is forgeable by any local user (logger -t postfix/smtpd),
  * and client names come from the DNS of whoever owns the address: all of

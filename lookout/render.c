@@ -1167,6 +1167,11 @@ static void text_input(FILE *fp, const struct tlsrpt_digest *d)
 		cnt(fp, d->st.orphans + d->st.malformed, "line", "lines");
 		fputs(" without their report line or the keys they need, left out\n", fp);
 	}
+	if (d->st.cut > 0) {
+		cnt(fp, d->st.cut, "report", "reports");
+		fputs(" with a log line cut on its way (a syslog relay's limit) not counted, in no domain's figures\n",
+		      fp);
+	}
 	if (d->st.limited > 0) {
 		cnt(fp, d->st.limited, "item", "items");
 		fputs(" left out by the digest's limits\n", fp);
@@ -1577,10 +1582,10 @@ int tlsrpt_render_json(FILE *fp, const struct tlsrpt_digest *d, const struct tls
 	        date(d->first_day).s, date(d->last_day).s, d->ndays, date(o->today).s,
 	        o->silent_days, d->st.reports, all.ok, all.failed);
 	fprintf(fp,
-	        "\"input\":{\"lines\":%llu,\"duplicates\":%llu,\"outside-period\":%llu,\"orphans\":%llu,\"malformed\":%llu,\"errors\":%llu,\"ignored\":%llu,\"limited\":%llu},\n\"report-omitted\":{\"reports\":%llu,\"successful-sessions\":%llu,\"failed-sessions\":%llu},\n",
+	        "\"input\":{\"lines\":%llu,\"duplicates\":%llu,\"outside-period\":%llu,\"orphans\":%llu,\"malformed\":%llu,\"cut\":%llu,\"errors\":%llu,\"ignored\":%llu,\"limited\":%llu},\n\"report-omitted\":{\"reports\":%llu,\"successful-sessions\":%llu,\"failed-sessions\":%llu},\n",
 	        d->st.lines, d->st.duplicates, d->st.outside, d->st.orphans, d->st.malformed,
-	        d->st.errors, d->st.ignored, d->st.limited, d->st.omitted_reports, d->st.omitted_ok,
-	        d->st.omitted_failed);
+	        d->st.cut, d->st.errors, d->st.ignored, d->st.limited, d->st.omitted_reports,
+	        d->st.omitted_ok, d->st.omitted_failed);
 	fprintf(fp,
 	        "\"left-out\":{\"limit\":%d,\"domains\":%llu,\"reports\":%llu,\"failed-sessions\":%llu,\"note\":",
 	        TLSRPT_LOOKOUT_MAX_OTHERS, d->st.left_out.names, d->st.left_out.reports,

@@ -2,9 +2,9 @@
  * logging.c - the daemon's output: syslog, optionally mirrored to stderr
  *
  * The only module that calls syslog().  Lines are bounded: a record is
- * formatted into TLSRPT_MAX_LOG_LINE bytes by record.c, a daemon message
- * into a fixed buffer (longer ones are cut).  syslog(3) and stdio are
- * thread-safe; the mirror line is one fprintf, so lines never interleave.
+ * formatted into TLSRPT_MAX_LOG_LINE bytes, its syslog cookie included, by record.c, a daemon
+ * message into a fixed buffer (longer ones are cut).  syslog(3) and stdio are thread-safe; the
+ * mirror line is one fprintf, so lines never interleave.
  */
 #include "config.h"
 
@@ -118,11 +118,11 @@ static int priority(enum tlsrpt_severity sev)
 /* log_line - r in the configured format behind its syslog cookie, prefixed by qid if any */
 static void log_line(const struct tlsrpt_record *r, const char *qid)
 {
-	char line[TLSRPT_MAX_LOG_LINE + 64];
+	char line[TLSRPT_MAX_LOG_LINE + 1]; /* the cookie counts in the bound */
 	const char *cookie = tlsrpt_format_cookie(log_state.format);
 	size_t n = strlen(cookie);
 
-	if (n >= sizeof(line) - TLSRPT_MAX_LOG_LINE) {
+	if (n >= 64) {
 		n = 0;
 	}
 	memcpy(line, cookie, n);

@@ -34,13 +34,14 @@ run() {
     "$TLSRPT_MILTER" -t -c "$T/conf" "$2" | sed "s|^$2: ||"
 }
 
-# want_report CONF FILE DKIM [DOMAIN] - the report line ends in dkim=DKIM [dkim-domain=DOMAIN]
+# want_report CONF FILE DKIM KIND [REPORTER] - the report line's identity fields:
+# dkim=DKIM [reporter=REPORTER] reporter-kind=KIND, the last of its counted fields
 want_report() {
     _l=$(run "$1" "$T/$2.eml" | grep '^report ')
-    _want="dkim=$3${4:+ dkim-domain=$4}"
+    _want="dkim=$3${5:+ reporter=$5} reporter-kind=$4"
     case $_l in
-    *" $_want") ok ;;
-    *) fail "$2 [$1]: want a report line ending in [$_want], got [$_l]" ;;
+    *" total-failure-session-count=2 $_want "*) ok ;;
+    *) fail "$2 [$1]: want a report line with [... $_want] then text, got [$_l]" ;;
     esac
 }
 
@@ -76,25 +77,26 @@ mkfrom fromlist 'a@reporter.test, b@other.test' "mx.test; dkim=pass header.d=oth
 mkfrom fromgroup 'team: a@reporter.test;' "mx.test; dkim=pass header.d=reporter.test"
 
 ids="TrustedAuthservIDs mx.test"
-want_report "$ids" pass pass reporter.test
-want_report "$ids" child pass corp.reporter.test
-want_report "$ids" other fail other.test
-want_report "$ids" untrusted none
-want_report "$ids" mixed fail reporter.test
-want_report "$ids" none none
-want_report "$ids" shadow none
-want_report "$ids" dmarcfirst pass reporter.test
-want_report "$ids" bare none
-want_report "$ids" longi fail attacker.test
-want_report "$ids" unparse fail
-want_report "$ids" qcomment pass reporter.test
-want_report "$ids" fromone pass other.test
-want_report "$ids" fromquoted pass other.test
-want_report "$ids" fromlist fail other.test
-want_report "$ids" fromgroup fail reporter.test
-want_report "TrustedAuthservIDs other.test, MX.TEST" pass pass reporter.test
+want_report "$ids" pass pass dkim reporter.test
+want_report "$ids" child pass dkim corp.reporter.test
+want_report "$ids" other fail claimed reporter.test
+want_report "$ids" untrusted none claimed reporter.test
+want_report "$ids" mixed fail claimed reporter.test
+want_report "$ids" none none claimed reporter.test
+want_report "$ids" shadow none claimed reporter.test
+want_report "$ids" dmarcfirst pass dkim reporter.test
+want_report "$ids" bare none claimed reporter.test
+want_report "$ids" longi fail claimed reporter.test
+want_report "$ids" unparse fail claimed reporter.test
+want_report "$ids" qcomment pass dkim reporter.test
+want_report "$ids" fromone pass dkim other.test
+want_report "$ids" fromquoted pass dkim other.test
+# no submitter and no single From domain: no identity at all
+want_report "$ids" fromlist fail none
+want_report "$ids" fromgroup fail none
+want_report "TrustedAuthservIDs other.test, MX.TEST" pass pass dkim reporter.test
 # not configured: the host name is trusted, and mx.test is not this host
-[ "$(hostname)" = mx.test ] || want_report "" pass none
+[ "$(hostname)" = mx.test ] || want_report "" pass none claimed reporter.test
 
 # RequireDKIM yes: one ignored line, exit 1 (no report read)
 for n in other untrusted none bare longi unparse fromlist fromgroup; do
@@ -108,7 +110,7 @@ RequireDKIM yes" "$T/$n.eml")
 done
 out=$(run "$ids
 RequireDKIM yes" "$T/pass.eml")
-[ "$(echo "$out" | grep -c '^report .* dkim=pass dkim-domain=reporter.test$')" -eq 1 ] &&
+[ "$(echo "$out" | grep -c '^report .* dkim=pass reporter=reporter.test reporter-kind=dkim ')" -eq 1 ] &&
     [ "$(echo "$out" | grep -c '^failure ')" -eq 1 ] && ok ||
     fail "pass, RequireDKIM yes: want report and failure lines, got [$out]"
 

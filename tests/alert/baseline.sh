@@ -53,7 +53,7 @@ run >"$dir/on.txt"
 n=$(grep -c ': problem ' "$dir/on.txt")
 [ "$n" -eq 1 ] && grep -q '^day 11: ALERT: problem policy-domain=example.com .* failed-session-count=30 total-session-count=1000 .* baseline-failed-session-count=50 baseline-total-session-count=10000$' "$dir/on.txt" &&
     ok || { fail "want one problem on day 11 above a baseline of 50 of 10,000 sessions, got:"; cat "$dir/on.txt"; }
-grep -q '^B	example.com	google.com	0	' "$dir/state" && ok ||
+grep -q '^B	example.com	claimed:google.com	0	' "$dir/state" && ok ||
     fail "the state file has no baseline line for (example.com, google.com, claimed)"
 run --baseline 0 >"$dir/off.txt"
 [ ! -s "$dir/off.txt" ] && ok || { fail "--baseline 0: want no event, got:"; cat "$dir/off.txt"; }

@@ -38,12 +38,14 @@ def report(lines, day, rep, dom, ok, fails):
     rid = f"{rep}-2026-11-{day:02d}-{dom}"
     nf = sum(n * s for _, _, n, s in fails)
     t = f"Nov {day:2d} 18:{seq % 60:02d}:00 mx1 tlsrpt-milter[812]: {q}: "
-    lines.append(t + f"report report-id={rid} organization-name={rep} contact-info=tlsrpt@{rep} "
+    lines.append(t + f"report report-id={rid} policy-domain={dom} "
                  f"start-datetime=2026-11-{day:02d}T00:00:00Z end-datetime=2026-11-{day:02d}T23:59:59Z "
-                 f"policy-domain={dom} submitter={rep} policies=1 total-successful-session-count={ok} "
-                 f"total-failure-session-count={nf} dkim=pass dkim-domain={rep}")
-    lines.append(t + f"policy report-id={rid} policy-type=sts policy-domain={dom} mx-host=mx1.{dom},mx2.{dom} "
-                 f"total-successful-session-count={ok} total-failure-session-count={nf} sts-mode=enforce")
+                 f"policies=1 total-successful-session-count={ok} total-failure-session-count={nf} "
+                 f"dkim=pass reporter={rep} reporter-kind=dkim submitter={rep} "
+                 f"organization-name={rep} contact-info=tlsrpt@{rep}")
+    lines.append(t + f"policy report-id={rid} policy-domain={dom} policy-type=sts "
+                 f"total-successful-session-count={ok} total-failure-session-count={nf} "
+                 f"reporter-kind=dkim sts-mode=enforce mx-host=mx1.{dom},mx2.{dom}")
     logged = 0
     omitted = [0, 0]
     for rt, mx, nip, per in fails:
@@ -53,12 +55,12 @@ def report(lines, day, rep, dom, ok, fails):
                 omitted[1] += per
                 continue
             logged += 1
-            lines.append(t + f"failure report-id={rid} policy-type=sts policy-domain={dom} result-type={rt} "
-                         f"failed-session-count={per} sending-mta-ip=192.0.2.{i + 1} "
-                         f"receiving-mx-hostname={mx}.{dom} receiving-ip=198.51.100.{DOMAINS.index(dom) + 1}")
+            lines.append(t + f"failure report-id={rid} policy-domain={dom} policy-type=sts result-type={rt} "
+                         f"receiving-mx-hostname={mx}.{dom} receiving-ip=198.51.100.{DOMAINS.index(dom) + 1} "
+                         f"sending-mta-ip=192.0.2.{i + 1} failed-session-count={per} reporter-kind=dkim")
     if omitted[0]:
         lines.append(t + f"failure-omitted report-id={rid} policy-domain={dom} failure-details={omitted[0]} "
-                     f"failed-session-count={omitted[1]}")
+                     f"failed-session-count={omitted[1]} reporter-kind=dkim")
     lines.append(t + "action action=deliver recipients=1")
 
 

@@ -324,7 +324,7 @@ alert_stateful_round() {
     for want in "problem alert-state.example certificate-expired $((1 + repeats))" \
         "recovered alert-state.example certificate-expired 1" \
         "problem alert-fifty.example starttls-not-supported 1" \
-        "silent alert-state.example c.example 1"; do
+        "silent alert-state.example claimed:c.example 1"; do
         # shellcheck disable=SC2086
         set -- $want
         n=$(grep -E "(: $1 |\"event\":\"$1\")" "$ALERT_DIR/events.$fmt" | grep -F "$2" | grep -c -F "$3")
@@ -355,7 +355,7 @@ alert_stateful_round() {
     for want in "TLS-RPT problem for alert-state.example: certificate-expired at mx1.alert-state.example $((1 + repeats))" \
         "TLS-RPT recovered for alert-state.example: certificate-expired at mx1.alert-state.example" \
         "TLS-RPT problem for alert-fifty.example: starttls-not-supported at mx1.alert-fifty.example" \
-        "TLS-RPT silent: c.example for alert-state.example" \
+        "TLS-RPT silent: claimed:c.example for alert-state.example" \
         "TLS-RPT error on"; do
         k=1
         case $want in *" $((1 + repeats))") k=$((1 + repeats)) want=${want% *} ;; esac

@@ -5,9 +5,9 @@
 # key from TestPublicKeys so no DNS is needed, AuthservID = Postfix's
 # myhostname mx.e2e.test) and then tlsrpt-milter in smtpd_milters.  Report
 # mails are made and DKIM-signed here with a throwaway key (python3-dkim):
-#   signed by the submitter's domain          -> dkim=pass dkim-domain=reporter.test
-#   signed by a sub-domain of the submitter   -> dkim=pass (corp.reporter.test)
-#   signed by another domain                  -> dkim=fail dkim-domain=other.test
+#   signed by the submitter's domain          -> dkim=pass reporter=reporter.test reporter-kind=dkim
+#   signed by a sub-domain of the submitter   -> dkim=pass (reporter=corp.reporter.test)
+#   signed by another domain                  -> dkim=fail reporter-kind=claimed
 #   unsigned                                  -> dkim=none
 #   unsigned, with a sender-written "Authentication-Results: mx.e2e.test;
 #   dkim=pass header.d=reporter.test" (our own authserv-id) -> never pass
@@ -99,22 +99,23 @@ line() {
     milter_lines "$1" | grep " $1: $2 " | head -1
 }
 
-# expect_report NAME DKIM [DOMAIN] - NAME's report line says dkim=DKIM (dkim-domain=DOMAIN)
+# expect_report NAME DKIM [DOMAIN] - NAME's report line says dkim=DKIM and, for
+# dkim=pass, reporter=DOMAIN reporter-kind=dkim; else the reporter is not DKIM's
 expect_report() {
     q=$(send "$1") || { fail "$1: not delivered or not logged"; return; }
     l=$(line "$q" report)
     case $l in
-    *" dkim=$2"*) ;;
+    *" dkim=$2 "*) ;;
     *) fail "$1: want dkim=$2 on the report line, got [$l]"; return ;;
     esac
-    if [ -n "${3:-}" ]; then
+    if [ "$2" = pass ]; then
         case $l in
-        *" dkim-domain=$3"*) ok ;;
-        *) fail "$1: want dkim-domain=$3, got [$l]" ;;
+        *" reporter=$3 reporter-kind=dkim "*) ok ;;
+        *) fail "$1: want reporter=$3 reporter-kind=dkim, got [$l]" ;;
         esac
     else
         case $l in
-        *dkim-domain=*) [ "$2" != none ] && ok || fail "$1: dkim=none with a dkim-domain: [$l]" ;;
+        *reporter-kind=dkim*) fail "$1: dkim=$2 with reporter-kind=dkim: [$l]" ;;
         *) ok ;;
         esac
     fi
@@ -181,9 +182,9 @@ expect_not_pass() {
         # attparen: its header.i "x(y@..." opens a comment that never closes, so
         # the top field cannot be read: fail, and the forged field below is not read
         case $_n:$l in
-        attlong:*" dkim=fail dkim-domain=attacker.test") ok ;;
-        attlong:*) fail "attlong ($_label): want dkim=fail dkim-domain=attacker.test: [$l]" ;;
-        attparen:*" dkim=fail") ok ;;
+        attlong:*" dkim=fail reporter="*" reporter-kind=claimed "*) ok ;;
+        attlong:*) fail "attlong ($_label): want dkim=fail, a claimed reporter: [$l]" ;;
+        attparen:*" dkim=fail reporter="*" reporter-kind=claimed "*) ok ;;
         attparen:*) fail "attparen ($_label): want dkim=fail (an unreadable top field): [$l]" ;;
         esac
     done
@@ -320,12 +321,12 @@ DKIMMAIL_ORG="Reporter Org reporter.test" $MK report "$E2E_DIR/stranger.raw" id-
 mail dup4 id-dup-4 reporter.test
 q7=$(send stranger) || fail "stranger: not logged"
 case $(line "$q7" report) in
-*report-id=id-dup-4*'dkim=pass dkim-domain=attacker.test'*) ok ;;
+*report-id=id-dup-4*'dkim=pass reporter=attacker.test reporter-kind=dkim'*) ok ;;
 *) fail "stranger: want its own report line, got [$(milter_lines "$q7")]" ;;
 esac
 q8=$(send dup4) || fail "dup4: not logged"
 case $(line "$q8" report) in
-*report-id=id-dup-4*'dkim=pass dkim-domain=reporter.test'*) ok ;;
+*report-id=id-dup-4*'dkim=pass reporter=reporter.test reporter-kind=dkim'*) ok ;;
 *) fail "dup4 after the stranger's copy: want the report logged, got [$(milter_lines "$q8")]" ;;
 esac
 [ -n "$(line "$q8" failure)" ] || fail "dup4: its failure line was not logged"

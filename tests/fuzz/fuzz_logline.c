@@ -4,9 +4,15 @@
  * The input is a log: its lines go through the scanner (logscan, from a
  * memory stream read in small pieces), the line parser (logline, as
  * syslog lines and, for a second digest, as bare journal lines) and the
- * aggregation (digest); then every renderer writes the result.  Aborts
- * (after a line on stderr saying what broke) when:
+ * aggregation (digest); a third pass also takes smtpd's lines (mtalog)
+ * into the MX join (mxseen), as tlsrpt-lookout does.  Then every renderer
+ * writes the result.  Aborts (after a line on stderr saying what broke)
+ * when:
  *
+ *   - tlsrpt_mtalog_parse_next (which reuses the previous line's time
+ *     stamp) says other than tlsrpt_mtalog_parse on the same line, or a
+ *     line whose tag it found to be smtpd's parses as ours (logfile.c
+ *     skips those);
  *   - the JSON output is not valid JSON (cJSON_ParseWithLength);
  *   - the HTML output holds "<script", an " on..." attribute inside a tag
  *     or a raw control character: every value must be escaped;
@@ -31,6 +37,8 @@
 #include "digest.h"
 #include "logline.h"
 #include "logscan.h"
+#include "mtalog.h"
+#include "mxseen.h"
 #include "render.h"
 
 struct mem {
@@ -121,7 +129,8 @@ static char *render(int (*fn)(FILE *, const struct tlsrpt_digest *,
 /* check - all four outputs of a finished digest */
 static void check(const struct tlsrpt_digest *d)
 {
-	struct tlsrpt_render_opts o = {tlsrpt_calendar_civil(2026, 11, 29), 7, 1};
+	struct tlsrpt_render_opts o = {
+	        .today = tlsrpt_calendar_civil(2026, 11, 29), .silent_days = 7, .meanings = 1};
 	size_t n, i;
 	char *s;
 	cJSON *j;
@@ -164,7 +173,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	long today = tlsrpt_calendar_civil(2026, 11, 29);
 	int pass;
 
-	for (pass = 0; pass < 2; pass++) {
+	static struct tlsrpt_mtalog next, once;
+
+	for (pass = 0; pass < 3; pass++) {
 		struct mem m = {data, size, 0};
 		struct tlsrpt_logscan *sc = tlsrpt_logscan_new(mem_read, &m, 0);
 		struct tlsrpt_digest *d = tlsrpt_digest_new(today - 6, today, NULL, 0);
@@ -176,18 +187,66 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (sc == NULL || d == NULL) {
 			abort();
 		}
+		if (pass == 2) {
+			/* smtpd's lines too; a traditional stamp counts as today */
+			if ((d->mx = tlsrpt_mxseen_new(today - 6, today, NULL, 0)) == NULL) {
+				abort();
+			}
+			tlsrpt_logscan_mta(sc);
+			tlsrpt_mtalog_init(&next);
+		}
 		tlsrpt_digest_expect(d, "example.com");
 		while (tlsrpt_logscan_next(sc, &line, &len, &off, err, sizeof(err)) > 0) {
 			if (off < prev || off + len > size || memcmp(data + off, line, len) != 0) {
 				die("scanner offset does not match the line", line, len);
 			}
 			prev = off;
-			if (tlsrpt_logline_parse(&ll, line, len, pass ? TLSRPT_LOGLINE_BARE : 0)) {
+			if (pass == 2 && tlsrpt_logscan_mtaline(sc)) {
+				int r = tlsrpt_mtalog_parse_next(&next, line, len);
+
+				/* (mon..ss are a traditional stamp's, day a zoned one's) */
+				if (r != tlsrpt_mtalog_parse(&once, line, len) ||
+				    next.smtpd != once.smtpd ||
+				    (r && (next.kind != once.kind || next.zoned != once.zoned ||
+				           next.day != once.day || next.pid != once.pid ||
+				           next.tls_tried != once.tls_tried ||
+				           next.tls_ok != once.tls_ok || next.mail != once.mail ||
+				           strcmp(next.host, once.host) != 0 ||
+				           strcmp(next.name, once.name) != 0 ||
+				           strcmp(next.ip, once.ip) != 0 ||
+				           strcmp(next.text, once.text) != 0)) ||
+				    (r && !next.zoned &&
+				     (next.mon != once.mon || next.mday != once.mday ||
+				      next.hh != once.hh || next.mi != once.mi ||
+				      next.ss != once.ss))) {
+					die("mtalog_parse_next differs from mtalog_parse", line,
+					    len);
+				}
+				if (r) {
+					tlsrpt_mxseen_line(d->mx, &next,
+					                   next.zoned ? next.day : today);
+					continue;
+				}
+				if (next.smtpd) {
+					if (tlsrpt_logline_parse(&ll, line, len, 0)) {
+						die("a line with smtpd's tag parses as ours", line,
+						    len);
+					}
+					continue;
+				}
+			}
+			if (tlsrpt_logline_parse(&ll, line, len,
+			                         pass == 1 ? TLSRPT_LOGLINE_BARE : 0)) {
 				tlsrpt_digest_add(d, &ll);
 			}
 		}
 		tlsrpt_digest_finish(d);
+		if (d->mx != NULL) {
+			tlsrpt_mxseen_finish(d->mx);
+		}
 		check(d);
+		tlsrpt_mxseen_free(d->mx);
+		d->mx = NULL;
 		tlsrpt_digest_free(d);
 		tlsrpt_logscan_free(sc);
 	}

@@ -204,6 +204,20 @@ seed_logline() {
 	done
 	sed -n 's/^[A-Z][a-z]* [ 0-9]* [0-9:]* [^ ]* tlsrpt-milter\[[0-9]*\]: //p' \
 		"$top/tests/lookout/data/kv.log" | head -c "$max_len" >"$1/gen-cat.log"
+	# smtpd's lines for the MX join, several in one second (the stamp the parser reuses)
+	p='Nov 29 07:21:36 mx postfix/smtpd[7]:'
+	printf '%s\n' "$p connect from unknown[192.0.2.1]" \
+		"$p SSL_accept error from unknown[192.0.2.1]: -1" \
+		"$p warning: TLS library problem: error:0A000412:SSL routines::sslv3 alert bad certificate:../ssl/record/rec_layer_s3.c:1584:SSL alert number 42:" \
+		"$p lost connection after STARTTLS from unknown[192.0.2.1]" \
+		"$p disconnect from unknown[192.0.2.1] ehlo=1 starttls=0/1 commands=1/2" \
+		"Nov 29 07:21:37 mx postfix/smtpd[8]: connect from mail-wm1-f41.google.com[209.85.128.41]" \
+		"Nov 29 07:21:37 mx postfix/smtpd[8]: Anonymous TLS connection established from mail-wm1-f41.google.com[209.85.128.41]: TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits)" \
+		"Nov 29 07:21:37 mx postfix/smtpd[8]: 4F1A2B3C4D: client=mail-wm1-f41.google.com[209.85.128.41]" \
+		"Nov 29 07:21:37 mx tlsrpt-milter[9]: 4F1A2B3C4D: failure report-id=r1 policy-type=sts policy-domain=example.com result-type=certificate-expired failed-session-count=3 sending-mta-ip=192.0.2.1" \
+		"Nov 29 07:21:38 mx postfix/smtpd[8]: disconnect from mail-wm1-f41.google.com[209.85.128.41] ehlo=2 starttls=1 mail=1 rcpt=1 data=1 quit=1 commands=7" \
+		"2026-11-29T07:21:38.5+01:00 mx postfix/submission/smtpd[10]: connect from unknown[IPv6:2001:db8::1]" \
+		>"$1/gen-smtpd.log"
 }
 
 ASAN_OPTIONS=${ASAN_OPTIONS:-quarantine_size_mb=64}

@@ -161,9 +161,9 @@ grep -qx 'tlsrpt_lookout_sts_mode{policy_domain="testing.example",mode="testing"
 # follows the exposition format (label values escape \"; a newline, a
 # control character or an invalid byte becomes the text \\xHH, and a
 # backslash of the value's own the text \\\\, so the two never meet)
-printf '%s\n' 'Q1: report report-id=h1 start-datetime=2026-11-28T00:00:00Z policy-domain=example.com submitter="a\x22b\x5cc\x0ad\x1be\xff\x7b}" dkim=none' \
-    'Q1: policy report-id=h1 policy-type="x\x0a\x22" total-successful-session-count=1 total-failure-session-count=1' \
-    'Q1: failure report-id=h1 policy-type="x\x0a\x22" result-type="r\x5c\x0a\x00" failed-session-count=1' \
+printf '%s\n' 'Q1: report report-id=h1 policy-domain=example.com start-datetime=2026-11-28T00:00:00Z dkim=none reporter="a\x22b\x5cc\x0ad\x1be\xff\x7b}" reporter-kind=claimed' \
+    'Q1: policy report-id=h1 policy-type="x\x0a\x22" total-successful-session-count=1 total-failure-session-count=1 reporter-kind=claimed' \
+    'Q1: failure report-id=h1 policy-type="x\x0a\x22" result-type="r\x5c\x0a\x00" failed-session-count=1 reporter-kind=claimed' \
     >"$T/hostile.log"
 digest --prometheus "$T/hostile.prom" "$T/hostile.log" >/dev/null
 "$PYTHON" - "$T/hostile.prom" <<'PY' || fail "Prometheus textfile of hostile values (above)"
@@ -174,8 +174,12 @@ data = open(sys.argv[1], "rb").read()
 bad = [l for l in data.decode("utf-8").split("\n") if l and not l.startswith("#") and not line.match(l)]
 for b in bad:
     print("FAIL: not an exposition line: %r" % b)
-if b'reporter="a\\"b\\\\\\\\c\\\\x0ad\\\\x1be\\\\xff{}"' not in data:
-    print("FAIL: the reporter label is not escaped as expected")
+# a reporter that is no host name is no identity: "unknown", never the text
+if b'reporter="unknown"' not in data or b'a\\"b' in data:
+    print("FAIL: the hostile reporter is not 'unknown'")
+    bad.append(1)
+if b'policy_type="x\\\\x0a\\""' not in data:
+    print("FAIL: the policy_type label is not escaped as expected")
     bad.append(1)
 sys.exit(1 if bad else 0)
 PY

@@ -81,22 +81,26 @@ def q(v):
 for i, p in enumerate(pay):
     rid = "hostile-%d" % i
     pfx = "Nov 28 09:00:0%d mx1 tlsrpt-milter[1]: HX%d: " % (i, i)
-    print(pfx + "report report-id=%s organization-name=%s start-datetime=2026-11-28T00:00:00Z "
-          "end-datetime=2026-11-28T23:59:59Z policy-domain=hostile.example submitter=%s "
-          "policies=1 total-successful-session-count=10 total-failure-session-count=1 dkim=none"
-          % (rid, q(p), q("r%d." % i + p)))
-    print(pfx + "policy report-id=%s policy-type=sts policy-domain=hostile.example "
-          "total-successful-session-count=10 total-failure-session-count=1 sts-mode=%s" % (rid, q(p)))
-    print(pfx + "failure report-id=%s policy-type=%s policy-domain=hostile.example result-type=%s "
-          "failed-session-count=1 receiving-mx-hostname=%s receiving-ip=%s failure-reason-code=%s"
+    print(pfx + "report report-id=%s policy-domain=hostile.example start-datetime=2026-11-28T00:00:00Z "
+          "end-datetime=2026-11-28T23:59:59Z policies=1 total-successful-session-count=10 "
+          "total-failure-session-count=1 dkim=none reporter=%s reporter-kind=claimed "
+          "submitter=%s organization-name=%s"
+          % (rid, q("r%d." % i + p), q("r%d." % i + p), q(p)))
+    print(pfx + "policy report-id=%s policy-domain=hostile.example policy-type=sts "
+          "total-successful-session-count=10 total-failure-session-count=1 reporter-kind=claimed "
+          "sts-mode=%s" % (rid, q(p)))
+    print(pfx + "failure report-id=%s policy-domain=hostile.example policy-type=%s result-type=%s "
+          "receiving-mx-hostname=%s receiving-ip=%s failed-session-count=1 reporter-kind=claimed "
+          "failure-reason-code=%s"
           % (rid, q(p), q(p), q(p), q(p), q(p)))
 # a stranger's report for a hostile domain name, with more failures than ours
 pfx = "Nov 28 09:00:10 mx1 tlsrpt-milter[1]: HD1: "
 name = q("\"><svg onload=\"document.title='PWNED'\">.evil.example")
-print(pfx + "report report-id=hd1 organization-name=x start-datetime=2026-11-28T00:00:00Z "
-      "end-datetime=2026-11-28T23:59:59Z policy-domain=%s submitter=evil.example policies=1 dkim=none" % name)
-print(pfx + "policy report-id=hd1 policy-type=sts policy-domain=%s total-successful-session-count=1 "
-      "total-failure-session-count=500" % name)
+print(pfx + "report report-id=hd1 policy-domain=%s start-datetime=2026-11-28T00:00:00Z "
+      "end-datetime=2026-11-28T23:59:59Z policies=1 dkim=none reporter=evil.example "
+      "reporter-kind=claimed submitter=evil.example organization-name=x" % name)
+print(pfx + "policy report-id=hd1 policy-domain=%s policy-type=sts total-successful-session-count=1 "
+      "total-failure-session-count=500 reporter-kind=claimed" % name)
 PY
 digest --html "$T/page.html" "$DDATA/kv.log" "$T/hostile.log" >/dev/null
 [ -s "$T/page.html" ] || { fail "no page written"; finish; exit 1; }

@@ -58,12 +58,13 @@ PY
 "$PYTHON" - >"$T/long.log" <<'PY'
 v = "\\x22" + "<" * 120 + "\u00e9" * 60 + "\\x3d" * 20
 h = "Nov 28 09:00:00 mx1 tlsrpt-milter[1]: "
-print(h + 'L1: report report-id=long start-datetime=2026-11-28T00:00:00Z policy-domain=example.com '
-      'submitter=long.example organization-name="%s" dkim=none' % v)
+print(h + 'L1: report report-id=long policy-domain=example.com start-datetime=2026-11-28T00:00:00Z '
+      'policies=1 dkim=none reporter=long.example reporter-kind=claimed submitter=long.example '
+      'organization-name="%s"' % v)
 print(h + 'L1: policy report-id=long policy-type=sts total-successful-session-count=1 '
-      'total-failure-session-count=1')
-print(h + 'L1: failure report-id=long policy-type=sts result-type="%s" failed-session-count=1 '
-      'receiving-mx-hostname="%s" failure-reason-code="%s"' % (v, v, v))
+      'total-failure-session-count=1 failure-details=1 reporter-kind=claimed')
+print(h + 'L1: failure report-id=long policy-type=sts result-type="%s" receiving-mx-hostname="%s" '
+      'failed-session-count=1 reporter-kind=claimed failure-reason-code="%s"' % (v, v, v))
 PY
 cat "$DDATA/kv.log" "$T/long.log" >"$T/in.log"
 digest "$T/in.log" >"$T/want.txt"

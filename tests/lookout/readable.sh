@@ -37,19 +37,21 @@ EVIL = '"\\x22><svg onload=alert(1)>.evil.example"'
 
 def report(f, host, q, rid, day, dom, sub, ok, failed, mode="enforce", rt=None, mx="mx1.example"):
     p = "Nov 29 10:00:00 %s tlsrpt-milter[1]: %s: " % (host, q)
-    f.write(p + "report report-id=%s organization-name=Org start-datetime=%sT00:00:00Z "
-            "end-datetime=%sT23:59:59Z policy-domain=%s submitter=%s dkim=none\n" % (rid, day, day, dom, sub))
-    f.write(p + "policy report-id=%s policy-type=sts policy-domain=%s total-successful-session-count=%d "
-            "total-failure-session-count=%d sts-mode=%s\n" % (rid, dom, ok, failed, mode))
+    f.write(p + "report report-id=%s policy-domain=%s start-datetime=%sT00:00:00Z "
+            "end-datetime=%sT23:59:59Z policies=1 dkim=none reporter=%s reporter-kind=claimed "
+            "submitter=%s organization-name=Org\n" % (rid, dom, day, day, sub, sub))
+    f.write(p + "policy report-id=%s policy-domain=%s policy-type=sts total-successful-session-count=%d "
+            "total-failure-session-count=%d reporter-kind=claimed sts-mode=%s\n" % (rid, dom, ok, failed, mode))
     if failed:
-        f.write(p + "failure report-id=%s policy-type=sts policy-domain=%s result-type=%s "
-                "failed-session-count=%d receiving-mx-hostname=%s\n" % (rid, dom, rt or "certificate-expired", failed, mx))
+        f.write(p + "failure report-id=%s policy-domain=%s policy-type=sts result-type=%s "
+                "receiving-mx-hostname=%s failed-session-count=%d reporter-kind=claimed\n"
+                % (rid, dom, rt or "certificate-expired", mx, failed))
 
 with open(out + "/order.log", "w") as f:
     report(f, "mx1", "A1", "r1", "2026-11-28", "ours-fine.example", "google.com", 500, 0)
     report(f, "mx1", "A2", "r2", "2026-11-28", "ours-failing.example", "google.com", 90, 3)
     # two of its three failed sessions without details: still 3 failed, not 5
-    f.write("Nov 29 10:00:00 mx1 tlsrpt-milter[1]: A2: failure-omitted reports=1 failed-session-count=2\n")
+    f.write("Nov 29 10:00:00 mx1 tlsrpt-milter[1]: A2: failure-omitted reports=1 failed-session-count=2 reporter-kind=claimed\n")
     report(f, "mx1", "A3", "r3", "2026-11-28", "ours-testing.example", "google.com", 40, 0, "testing")
     report(f, "mx1", "A4", "r4", "2026-11-01", "ours-silent.example", "google.com", 40, 0)
     report(f, "mx1", "A5", "r5", "2026-11-28", EVIL, "evil.example", 10, 900, mx=EVIL)
@@ -58,10 +60,10 @@ with open(out + "/order.log", "w") as f:
 with open(out + "/one.log", "w") as f:
     report(f, "mx1", "B1", "one", "2026-11-29", "one.example", "google.com", 0, 1)
     f.write("Nov 29 10:00:00 mx1 tlsrpt-milter[1]: B1: report-omitted reports=1 "
-            "total-successful-session-count=1 total-failure-session-count=0\n")
+            "total-successful-session-count=1 total-failure-session-count=0 reporter-kind=claimed\n")
     report(f, "mx1", "B2", "one", "2026-11-29", "one.example", "google.com", 0, 1)  # again
     report(f, "mx1", "B3", "old", "2026-10-01", "one.example", "google.com", 5, 0)  # outside
-    f.write("Nov 29 10:00:00 mx1 tlsrpt-milter[1]: B4: error reason=\"gzip data error\" part=2\n")
+    f.write("Nov 29 10:00:00 mx1 tlsrpt-milter[1]: B4: error part=2 reason=\"gzip data error\"\n")
 
 with open(out + "/year.log", "w") as f:
     start = datetime.date(2025, 10, 1)

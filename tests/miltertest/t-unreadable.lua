@@ -19,7 +19,7 @@ run("unreadable", function()
     local conn = connect()
     deliver(conn, "/cases/bad-corrupt-gzip.eml", "QIDBAD1")
     check(not mt.eom_check(conn, MT_HDRADD), "bad-corrupt-gzip: header added")
-    expect_log(1, "err: QIDBAD1: error reason=")
+    expect_log(1, "err: QIDBAD1: error part=2 reason=")
     expect_log(1, "info: QIDBAD1: action action=deliver recipients=tlsrpt@example.com",
         "reason=\"no readable report: not diverted\"")
 

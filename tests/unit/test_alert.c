@@ -77,15 +77,15 @@ static void report(struct log *l, const char *reporter, long day, unsigned ok, c
 	tlsrpt_calendar_date(20000 + day, date, sizeof(date));
 	snprintf(rid, sizeof(rid), "r%u", seq);
 	log_add(l,
-	        "Q%u: report report-id=%s organization-name=x start-datetime=%sT00:00:00Z end-datetime=%sT23:59:59Z policy-domain=example.com submitter=%s policies=1 total-successful-session-count=%u total-failure-session-count=%u dkim=pass dkim-domain=%s",
-	        seq, rid, date, date, reporter, ok, total, reporter);
+	        "Q%u: report report-id=%s policy-domain=example.com start-datetime=%sT00:00:00Z end-datetime=%sT23:59:59Z policies=1 total-successful-session-count=%u total-failure-session-count=%u dkim=pass reporter=%s reporter-kind=dkim submitter=%s organization-name=x",
+	        seq, rid, date, date, ok, total, reporter, reporter);
 	log_add(l,
-	        "Q%u: policy report-id=%s policy-type=sts policy-domain=example.com mx-host=%s total-successful-session-count=%u total-failure-session-count=%u",
-	        seq, rid, mx, ok, total);
+	        "Q%u: policy report-id=%s policy-domain=example.com policy-type=sts total-successful-session-count=%u total-failure-session-count=%u reporter-kind=dkim mx-host=%s",
+	        seq, rid, ok, total, mx);
 	for (i = 0; i < nfail; i++) {
 		log_add(l,
-		        "Q%u: failure report-id=%s policy-type=sts policy-domain=example.com result-type=%s failed-session-count=%u sending-mta-ip=192.0.2.%d receiving-mx-hostname=%s receiving-ip=198.51.100.25",
-		        seq, rid, rtype, failed, i + 1, mx);
+		        "Q%u: failure report-id=%s policy-domain=example.com policy-type=sts result-type=%s receiving-mx-hostname=%s receiving-ip=198.51.100.25 sending-mta-ip=192.0.2.%d failed-session-count=%u reporter-kind=dkim",
+		        seq, rid, rtype, mx, i + 1, failed);
 	}
 	log_add(l, "Q%u: action action=deliver recipients=1", seq);
 }
@@ -431,15 +431,15 @@ static struct tlsrpt_alert *reload(struct tlsrpt_alert *a, const char *path)
 }
 
 #define REP(q, r)                                                                                  \
-	q ": report report-id=" r                                                                  \
-	  " start-datetime=2026-11-01T00:00:00Z policy-domain=d.example submitter=s.example"
+	q ": report report-id=" r " policy-domain=d.example start-datetime=2026-11-01T00:00:00Z "  \
+	  "reporter=s.example reporter-kind=claimed submitter=s.example"
 #define POL(q, r)                                                                                  \
-	q ": policy report-id=" r " policy-type=sts policy-domain=d.example "                      \
-	  "total-successful-session-count=9 total-failure-session-count=1"
+	q ": policy report-id=" r " policy-domain=d.example policy-type=sts "                      \
+	  "total-successful-session-count=9 total-failure-session-count=1 reporter-kind=claimed"
 #define FAIL(q, r, mx)                                                                             \
-	q ": failure report-id=" r                                                                 \
-	  " policy-type=sts policy-domain=d.example result-type=certificate-expired "              \
-	  "failed-session-count=1 receiving-mx-hostname=" mx
+	q ": failure report-id=" r " policy-domain=d.example policy-type=sts "                     \
+	  "result-type=certificate-expired receiving-mx-hostname=" mx                              \
+	  " failed-session-count=1 reporter-kind=claimed"
 #define ACT(q) q ": action action=deliver recipients=1"
 
 /* a message cut by the end of a run is judged whole by the next one, nothing twice */
@@ -503,15 +503,15 @@ static void flood(struct log *l, int n, long day)
 	tlsrpt_calendar_date(20000 + day, date, sizeof(date));
 	for (i = 0; i < n; i++) {
 		log_add(l,
-		        "QF: report report-id=f%d start-datetime=%sT00:00:00Z end-datetime=%sT23:59:59Z policy-domain=f%03d-0.example submitter=stranger.example dkim=pass dkim-domain=stranger.example",
-		        i, date, date, i);
+		        "QF: report report-id=f%d policy-domain=f%03d-0.example start-datetime=%sT00:00:00Z end-datetime=%sT23:59:59Z policies=8 dkim=pass reporter=stranger.example reporter-kind=dkim submitter=stranger.example",
+		        i, i, date, date);
 		for (j = 0; j < 8; j++) {
 			log_add(l,
-			        "QF: policy report-id=f%d policy-type=sts policy-domain=f%03d-%d.example total-successful-session-count=10 total-failure-session-count=%d",
+			        "QF: policy report-id=f%d policy-domain=f%03d-%d.example policy-type=sts total-successful-session-count=10 total-failure-session-count=%d reporter-kind=dkim",
 			        i, i, j, i % 2);
 			if (i % 2) {
 				log_add(l,
-				        "QF: failure report-id=f%d policy-type=sts policy-domain=f%03d-%d.example result-type=starttls-not-supported failed-session-count=1 receiving-mx-hostname=mx.f%03d-%d.example",
+				        "QF: failure report-id=f%d policy-domain=f%03d-%d.example policy-type=sts result-type=starttls-not-supported receiving-mx-hostname=mx.f%03d-%d.example failed-session-count=1 reporter-kind=dkim",
 				        i, i, j, i, j);
 			}
 		}
@@ -624,22 +624,23 @@ static void report_as(struct log *l, const char *reporter, int auth, const char 
                       unsigned ok, unsigned failed)
 {
 	static unsigned seq;
+	const char *kind = auth ? "dkim" : "claimed";
 	char rid[64], date[16];
 
 	seq++;
 	tlsrpt_calendar_date(20000 + day, date, sizeof(date));
 	snprintf(rid, sizeof(rid), "b%u", seq);
 	log_add(l,
-	        "B%u: report report-id=%s organization-name=x start-datetime=%sT00:00:00Z end-datetime=%sT23:59:59Z policy-domain=%s submitter=%s policies=1 total-successful-session-count=%u total-failure-session-count=%u %s%s",
-	        seq, rid, date, date, dom, reporter, ok, failed,
-	        auth ? "dkim=pass dkim-domain=" : "dkim=none", auth ? reporter : "");
+	        "B%u: report report-id=%s policy-domain=%s start-datetime=%sT00:00:00Z end-datetime=%sT23:59:59Z policies=1 total-successful-session-count=%u total-failure-session-count=%u dkim=%s reporter=%s reporter-kind=%s submitter=%s organization-name=x",
+	        seq, rid, dom, date, date, ok, failed, auth ? "pass" : "none", reporter, kind,
+	        reporter);
 	log_add(l,
-	        "B%u: policy report-id=%s policy-type=sts policy-domain=%s mx-host=mx1.example.com total-successful-session-count=%u total-failure-session-count=%u",
-	        seq, rid, dom, ok, failed);
+	        "B%u: policy report-id=%s policy-domain=%s policy-type=sts total-successful-session-count=%u total-failure-session-count=%u failure-details=%u reporter-kind=%s mx-host=mx1.example.com",
+	        seq, rid, dom, ok, failed, failed > 0 ? 1 : 0, kind);
 	if (failed > 0) {
 		log_add(l,
-		        "B%u: failure report-id=%s policy-type=sts policy-domain=%s result-type=certificate-expired failed-session-count=%u receiving-mx-hostname=mx1.example.com receiving-ip=198.51.100.25",
-		        seq, rid, dom, failed);
+		        "B%u: failure report-id=%s policy-domain=%s policy-type=sts result-type=certificate-expired receiving-mx-hostname=mx1.example.com receiving-ip=198.51.100.25 failed-session-count=%u reporter-kind=%s",
+		        seq, rid, dom, failed, kind);
 	}
 	log_add(l, "B%u: action action=deliver recipients=1", seq);
 }

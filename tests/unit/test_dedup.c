@@ -567,41 +567,60 @@ static void test_threads(void **state)
 	assert_int_equal(count_lines(path_of("state")), 1 + NKEYS);
 }
 
-/* test_key - the key's layout: sender kind, domain, date range, report-id */
+/* ident - an identity of kind k for domain (identity.h's rule) */
+static const struct tlsrpt_identity *ident(enum tlsrpt_identity_kind k, const char *domain)
+{
+	static struct tlsrpt_identity id;
+
+	tlsrpt_identity_decide(&id, k == TLSRPT_IDENTITY_DKIM, domain,
+	                       k == TLSRPT_IDENTITY_CLAIMED ? domain : NULL, NULL);
+	return &id;
+}
+
+/* test_key - the key's layout: reporter kind, domain, date range, report-id */
 static void test_key(void **state)
 {
 	struct tlsrpt_dedup_key a, b;
 	static const unsigned char want[] = "tlsrpt-2\0dkim\0google.com\0S\0E\0id";
 
 	(void)state;
-	tlsrpt_dedup_key(&a, 1, "Google.COM.", "id", "S", "E");
+	assert_int_equal(
+	        tlsrpt_dedup_key(&a, ident(TLSRPT_IDENTITY_DKIM, "Google.COM."), "id", "S", "E"),
+	        0);
 	if (a.len != sizeof(want) - 1 || memcmp(a.b, want, a.len) != 0) {
 		fail_msg("key of (dkim, Google.COM., id, S, E): got %zu bytes, want %zu", a.len,
 		         sizeof(want) - 1);
 	}
-	tlsrpt_dedup_key(&b, 0, "google.com", "id", "S", "E");
+	tlsrpt_dedup_key(&b, ident(TLSRPT_IDENTITY_CLAIMED, "google.com"), "id", "S", "E");
 	if (a.len == b.len && memcmp(a.b, b.b, a.len) == 0) {
 		fail_msg("an authenticated and a claimed domain give the same key");
 	}
-	tlsrpt_dedup_key(&b, 1, "google.com", "id", "S", "E2");
+	tlsrpt_dedup_key(&b, ident(TLSRPT_IDENTITY_DKIM, "google.com"), "id", "S", "E2");
 	if (a.len == b.len && memcmp(a.b, b.b, a.len) == 0) {
 		fail_msg("another end-datetime gives the same key");
 	}
-	tlsrpt_dedup_key(&b, 1, "google.com", "id", "S2", "E");
+	tlsrpt_dedup_key(&b, ident(TLSRPT_IDENTITY_DKIM, "google.com"), "id", "S2", "E");
 	if (a.len == b.len && memcmp(a.b, b.b, a.len) == 0) {
 		fail_msg("another start-datetime gives the same key");
 	}
-	/* NULL strings are "", and a key never runs past the maximum */
-	tlsrpt_dedup_key(&b, 0, NULL, NULL, NULL, NULL);
-	if (b.len != sizeof("tlsrpt-2\0claimed\0\0\0\0") - 1) {
-		fail_msg("all NULL: got %zu bytes", b.len);
+	/* no identity: no key (never a duplicate); NULL strings are "" */
+	if (tlsrpt_dedup_key(&b, ident(TLSRPT_IDENTITY_CLAIMED, NULL), "id", "S", "E") != -1) {
+		fail_msg("kind none: got a key, want -1");
+	}
+	if (tlsrpt_dedup_key(&b, ident(TLSRPT_IDENTITY_CLAIMED, "Google Inc."), "id", "S", "E") !=
+	    -1) {
+		fail_msg("organization-name text as identity: got a key, want -1");
+	}
+	tlsrpt_dedup_key(&b, ident(TLSRPT_IDENTITY_CLAIMED, "x.org"), NULL, NULL, NULL);
+	if (b.len != sizeof("tlsrpt-2\0claimed\0x.org\0\0\0") - 1) {
+		fail_msg("NULL strings: got %zu bytes", b.len);
 	}
 	{
 		char big[3 * TLSRPT_DEDUP_KEY_MAX];
 
 		memset(big, 'x', sizeof(big) - 1);
 		big[sizeof(big) - 1] = '\0';
-		tlsrpt_dedup_key(&b, 1, big, big, big, big);
+		tlsrpt_dedup_key(&b, ident(TLSRPT_IDENTITY_DKIM, "google.com"), big, big, big);
 		assert_int_equal(b.len, TLSRPT_DEDUP_KEY_MAX);
 	}
 }
@@ -629,9 +648,9 @@ static void test_old_file(void **state)
 	}
 	raw_key(&k, "Google Inc.", "r1");
 	assert_int_equal(tlsrpt_dedup_check(d, &k, T0 + 10), 1);
-	tlsrpt_dedup_key(&k, 1, "google.com", "r1", NULL, NULL);
+	tlsrpt_dedup_key(&k, ident(TLSRPT_IDENTITY_DKIM, "google.com"), "r1", NULL, NULL);
 	assert_int_equal(tlsrpt_dedup_check(d, &k, T0 + 10), 0);
-	tlsrpt_dedup_key(&k, 0, "Google Inc.", "r1", NULL, NULL);
+	tlsrpt_dedup_key(&k, ident(TLSRPT_IDENTITY_CLAIMED, "google.com"), "r1", NULL, NULL);
 	assert_int_equal(tlsrpt_dedup_check(d, &k, T0 + 10), 0);
 	tlsrpt_dedup_close(d);
 }

@@ -33,6 +33,7 @@ static void feed(struct tlsrpt_digest *d, const char *const *lines)
 			tlsrpt_digest_add(d, &ll);
 		}
 	}
+	tlsrpt_digest_finish(d); /* the reports still open count */
 }
 
 /* domain - a domain's entry by name */
@@ -52,12 +53,13 @@ static const struct tlsrpt_digest_domain *domain(const struct tlsrpt_digest *d, 
 #define DAY(n) tlsrpt_calendar_civil(2026, 11, n)
 
 #define REP(q, id, sub)                                                                            \
-	q ": report report-id=" id                                                                 \
-	  " start-datetime=2026-11-28T00:00:00 end-datetime=2026-11-28T23:59:59 "                  \
-	  "policy-domain=Example.COM submitter=" sub
+	q ": report report-id=" id " policy-domain=Example.COM "                                   \
+	  "start-datetime=2026-11-28T00:00:00 end-datetime=2026-11-28T23:59:59 dkim=none "         \
+	  "reporter=" sub " reporter-kind=claimed submitter=" sub
 #define POL(q, id, type, ok, fl)                                                                   \
-	q ": policy report-id=" id " policy-type=" type " policy-domain=example.com "              \
-	  "total-successful-session-count=" ok " total-failure-session-count=" fl
+	q ": policy report-id=" id " policy-domain=example.com policy-type=" type                  \
+	  " total-successful-session-count=" ok " total-failure-session-count=" fl                 \
+	  " reporter-kind=claimed"
 
 static void test_microsoft_once(void **state)
 {
@@ -88,7 +90,7 @@ static void test_policy_of_other_domain(void **state)
 {
 	static const char *const lines[] = {
 	        REP("B", "r2", "sender.example"),
-	        "B: policy report-id=r2 policy-type=sts policy-domain=example.org total-successful-session-count=10 total-failure-session-count=1",
+	        "B: policy report-id=r2 policy-domain=example.org policy-type=sts total-successful-session-count=10 total-failure-session-count=1 reporter-kind=claimed",
 	        NULL,
 	};
 	struct tlsrpt_digest *d = tlsrpt_digest_new(DAY(27), DAY(29), NULL, 0);
@@ -113,18 +115,18 @@ static void test_duplicates_and_hosts(void **state)
 {
 	/* two hosts interleaved; the second logged the same report (other queue ID) */
 	static const char *const lines[] = {
-	        "Nov 28 01:00:00 mx1 tlsrpt-milter[1]: A: report report-id=g1 start-datetime=2026-11-28T00:00:00Z end-datetime=2026-11-28T23:59:59Z policy-domain=example.com submitter=google.com dkim=pass dkim-domain=google.com",
-	        "Nov 28 01:00:00 mx2 tlsrpt-milter[1]: A: report report-id=g1 start-datetime=2026-11-28T00:00:00Z end-datetime=2026-11-28T23:59:59Z policy-domain=example.com submitter=other dkim=pass dkim-domain=google.com",
-	        "Nov 28 01:00:00 mx1 tlsrpt-milter[1]: A: policy report-id=g1 policy-type=sts total-successful-session-count=50 total-failure-session-count=5",
-	        "Nov 28 01:00:00 mx2 tlsrpt-milter[1]: A: policy report-id=g1 policy-type=sts total-successful-session-count=50 total-failure-session-count=5",
-	        "Nov 28 01:00:00 mx2 tlsrpt-milter[1]: A: failure report-id=g1 policy-type=sts result-type=certificate-expired failed-session-count=5",
-	        "Nov 28 01:00:00 mx1 tlsrpt-milter[1]: A: failure report-id=g1 policy-type=sts result-type=certificate-expired failed-session-count=5",
+	        "Nov 28 01:00:00 mx1 tlsrpt-milter[1]: A: report report-id=g1 policy-domain=example.com start-datetime=2026-11-28T00:00:00Z end-datetime=2026-11-28T23:59:59Z dkim=pass reporter=google.com reporter-kind=dkim submitter=google.com",
+	        "Nov 28 01:00:00 mx2 tlsrpt-milter[1]: A: report report-id=g1 policy-domain=example.com start-datetime=2026-11-28T00:00:00Z end-datetime=2026-11-28T23:59:59Z dkim=pass reporter=google.com reporter-kind=dkim submitter=other",
+	        "Nov 28 01:00:00 mx1 tlsrpt-milter[1]: A: policy report-id=g1 policy-type=sts total-successful-session-count=50 total-failure-session-count=5 reporter-kind=dkim",
+	        "Nov 28 01:00:00 mx2 tlsrpt-milter[1]: A: policy report-id=g1 policy-type=sts total-successful-session-count=50 total-failure-session-count=5 reporter-kind=dkim",
+	        "Nov 28 01:00:00 mx2 tlsrpt-milter[1]: A: failure report-id=g1 policy-type=sts result-type=certificate-expired failed-session-count=5 reporter-kind=dkim",
+	        "Nov 28 01:00:00 mx1 tlsrpt-milter[1]: A: failure report-id=g1 policy-type=sts result-type=certificate-expired failed-session-count=5 reporter-kind=dkim",
 	        /* same report-id from another (unauthenticated) submitter: a different report */
 	        REP("B", "g1", "evil.example"),
 	        POL("B", "g1", "sts", "1", "0"),
 	        /* outside the period */
-	        "C: report report-id=old start-datetime=2026-10-01T00:00:00Z policy-domain=example.com submitter=yahoo.com",
-	        "C: policy report-id=old total-successful-session-count=1 total-failure-session-count=0",
+	        "C: report report-id=old policy-domain=example.com start-datetime=2026-10-01T00:00:00Z reporter=yahoo.com reporter-kind=claimed submitter=yahoo.com",
+	        "C: policy report-id=old total-successful-session-count=1 total-failure-session-count=0 reporter-kind=claimed",
 	        /* a policy line whose report line was never seen */
 	        POL("D", "lost", "sts", "9", "9"),
 	        NULL,
@@ -162,13 +164,13 @@ static void test_message_summaries(void **state)
 	        POL("M1", "a", "sts", "10", "1"),
 	        REP("M1", "b", "google.com"),
 	        POL("M1", "b", "sts", "20", "2"),
-	        "M1: failure-omitted reports=2 failure-details=7 failed-session-count=3",
-	        "M1: report-omitted reports=5 policies=9 total-successful-session-count=40 total-failure-session-count=4",
+	        "M1: failure-omitted failure-details=7 failed-session-count=3 reports=2 reporter-kind=claimed",
+	        "M1: report-omitted reports=5 policies=9 total-successful-session-count=40 total-failure-session-count=4 reporter-kind=claimed",
 	        REP("M2", "a", "google.com"),
 	        REP("M2", "b", "google.com"),
-	        "M2: failure-omitted reports=2 failure-details=7 failed-session-count=3",
-	        "M2: report-omitted reports=5 policies=9 total-successful-session-count=40 total-failure-session-count=4",
-	        "M3: report-omitted reports=1 policies=1 total-successful-session-count=1 total-failure-session-count=1",
+	        "M2: failure-omitted failure-details=7 failed-session-count=3 reports=2 reporter-kind=claimed",
+	        "M2: report-omitted reports=5 policies=9 total-successful-session-count=40 total-failure-session-count=4 reporter-kind=claimed",
+	        "M3: report-omitted reports=1 policies=1 total-successful-session-count=1 total-failure-session-count=1 reporter-kind=claimed",
 	        NULL,
 	};
 	struct tlsrpt_digest *d = tlsrpt_digest_new(DAY(27), DAY(29), NULL, 0);

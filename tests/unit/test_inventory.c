@@ -1,7 +1,8 @@
 /*
  * test_inventory.c - the policies reporters saw, through the digest
  *
- * Policy lines as the milter writes them (bare kv messages) with the
+ * Policy lines as the milter writes them (bare kv messages, log format
+ * v2: the fields the inventory reads come after reporter-kind) with the
  * fields the inventory reads (sts-mode, max-age, sts-mx, mx-host,
  * policy-hash) go into a digest over simulated days; each case checks
  * the policies kept and the findings: a policy that changed, reporters
@@ -58,11 +59,11 @@ static unsigned report(struct tlsrpt_digest *d, const char *reporter, long day, 
 	seq++;
 	tlsrpt_calendar_date(DAY0 + day, date, sizeof(date));
 	feed(d,
-	     "Q%u: report report-id=r%u organization-name=x start-datetime=%sT00:00:00Z end-datetime=%sT23:59:59Z policy-domain=%s submitter=%s policies=1 total-successful-session-count=%u total-failure-session-count=%u dkim=pass dkim-domain=%s",
-	     seq, seq, date, date, domain, reporter, ok, failed, reporter);
+	     "Q%u: report report-id=r%u policy-domain=%s start-datetime=%sT00:00:00Z end-datetime=%sT23:59:59Z policies=1 total-successful-session-count=%u total-failure-session-count=%u dkim=pass reporter=%s reporter-kind=dkim submitter=%s organization-name=x",
+	     seq, seq, domain, date, date, ok, failed, reporter, reporter);
 	feed(d,
-	     "Q%u: policy report-id=r%u policy-type=%s policy-domain=%s total-successful-session-count=%u total-failure-session-count=%u%s",
-	     seq, seq, type, domain, ok, failed, fields);
+	     "Q%u: policy report-id=r%u policy-domain=%s policy-type=%s total-successful-session-count=%u total-failure-session-count=%u failure-details=0 reporter-kind=dkim%s",
+	     seq, seq, domain, type, ok, failed, fields);
 	feed(d, "Q%u: action action=deliver recipients=1", seq);
 	return seq;
 }
@@ -225,11 +226,12 @@ static void test_old_lines_and_bounds(void **state)
 	report(d, "microsoft.com", 1, "example.com", "sts", " sts-mode=enforce", 100, 0);
 	/* the same report again (another MX host's copy), with another mode: not counted */
 	feed(d,
-	     "X%u: report report-id=r%u organization-name=x start-datetime=2025-11-09T00:00:00Z end-datetime=2025-11-09T23:59:59Z policy-domain=example.com submitter=google.com policies=1 total-successful-session-count=100 total-failure-session-count=0 dkim=pass dkim-domain=google.com",
+	     "X%u: report report-id=r%u policy-domain=example.com start-datetime=2025-11-09T00:00:00Z end-datetime=2025-11-09T23:59:59Z policies=1 total-successful-session-count=100 total-failure-session-count=0 dkim=pass reporter=google.com reporter-kind=dkim submitter=google.com organization-name=x",
 	     first, first);
 	feed(d,
-	     "X%u: policy report-id=r%u policy-type=sts policy-domain=example.com total-successful-session-count=100 total-failure-session-count=0 sts-mode=testing",
+	     "X%u: policy report-id=r%u policy-domain=example.com policy-type=sts total-successful-session-count=100 total-failure-session-count=0 failure-details=0 reporter-kind=dkim sts-mode=testing",
 	     first, first);
+	feed(d, "X%u: action action=deliver recipients=1", first);
 	assert_int_equal(d->st.duplicates, 1);
 	report(d, "google.com", 2, "cut.example", "sts", CUT_STS, 1, 0);
 	for (i = 0; i < TLSRPT_INV_MAX_POLICIES + 3; i++) {

@@ -140,6 +140,59 @@ static void test_parse(void **state)
 	}
 }
 
+/*
+ * test_parse_next - the table again through tlsrpt_mtalog_parse_next, one
+ * struct for all lines (most share a stamp and header, which it keeps
+ * from line to line), forward, backward and between lines of other
+ * stamps and hosts: the same as tlsrpt_mtalog_parse every time
+ */
+static void test_parse_next(void **state)
+{
+	static const char *const others[] = {
+	        "Dec 07 07:34:50 mx postfix/smtpd[17934]: connect from a.example[192.0.2.9]",
+	        "Dec 07 07:34:49 mx2 postfix/smtpd[17934]: connect from a.example[192.0.2.9]",
+	        "Dec 07 07:34:49 m postfix/smtpd[17934]: connect from a.example[192.0.2.9]",
+	        "2026-12-07T07:34:49+01:00 mx postfix/smtpd[1]: connect from a.example[192.0.2.9]",
+	        "Dec 07 07:34:49 mx postfix/qmgr[17934]: connect from a.example[192.0.2.9]",
+	        "Nov 30 23:59:59 mx postfix/smtpd[2]: connect from a.example[192.0.2.9]",
+	};
+	size_t n = sizeof(mta_cases) / sizeof(mta_cases[0]), k, i;
+	struct tlsrpt_mtalog next, once;
+
+	(void)state;
+	tlsrpt_mtalog_init(&next);
+	for (k = 0; k < 4 * n; k++) {
+		size_t j = k < n ? k : k < 2 * n ? 2 * n - 1 - k : (k * 7) % n;
+		const char *line = k >= 3 * n && k % 2 ? others[k % 6] : mta_cases[j].line;
+		int r = tlsrpt_mtalog_parse_next(&next, line, strlen(line));
+
+		if (r != tlsrpt_mtalog_parse(&once, line, strlen(line)) ||
+		    next.smtpd != once.smtpd) {
+			fail_msg("%s: parse_next %d, parse not", line, r);
+		}
+		if (r &&
+		    (next.kind != once.kind || next.zoned != once.zoned || next.day != once.day ||
+		     next.pid != once.pid || strcmp(next.host, once.host) != 0 ||
+		     strcmp(next.name, once.name) != 0 || strcmp(next.ip, once.ip) != 0 ||
+		     strcmp(next.text, once.text) != 0 || next.tls_tried != once.tls_tried ||
+		     next.tls_ok != once.tls_ok || next.mail != once.mail ||
+		     (!next.zoned &&
+		      (next.mon != once.mon || next.mday != once.mday || next.hh != once.hh ||
+		       next.mi != once.mi || next.ss != once.ss)))) {
+			fail_msg("%s: parse_next and parse differ (host %s / %s)", line, next.host,
+			         once.host);
+		}
+	}
+	for (i = 0; i < 6; i++) {
+		assert_int_equal(tlsrpt_mtalog_parse_next(&next, others[i], strlen(others[i])),
+		                 i != 4);
+	}
+	assert_string_equal(next.host, "mx");
+	assert_int_equal(next.mon, 11);
+	assert_int_equal(next.mday, 30);
+	assert_int_equal(next.ss, 59);
+}
+
 static void test_reporters(void **state)
 {
 	static const struct {
@@ -384,9 +437,9 @@ static void test_scan(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_parse), cmocka_unit_test(test_reporters),
-	        cmocka_unit_test(test_join),  cmocka_unit_test(test_limits),
-	        cmocka_unit_test(test_scan),
+	        cmocka_unit_test(test_parse),     cmocka_unit_test(test_parse_next),
+	        cmocka_unit_test(test_reporters), cmocka_unit_test(test_join),
+	        cmocka_unit_test(test_limits),    cmocka_unit_test(test_scan),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -253,13 +253,20 @@ static void test_format_long_prefix(void **state)
 	tlsrpt_records_free(&rs);
 }
 
-/* big - a failure record whose 11 values each escape to about 1000 bytes */
-static struct tlsrpt_record *big(struct tlsrpt_records *rs)
+/*
+ * big - a record whose 8 values each escape to about 1000 bytes: an alert
+ * event (ev NAMED, the word "problem"), whose values are cut at 256 bytes only, or a
+ * report's failure line (FAILURE), whose values are cut to
+ * TLSRPT_LOG_VALUE_WIDTH bytes as written
+ */
+static struct tlsrpt_record *big_ev(struct tlsrpt_records *rs, enum tlsrpt_event ev)
 {
 	static const char *const keys[] = {
 	        "report-id",      "policy-type",           "policy-domain",     "result-type",
 	        "sending-mta-ip", "receiving-mx-hostname", "receiving-mx-helo", "receiving-ip"};
-	struct tlsrpt_record *r = tlsrpt_records_add(rs, TLSRPT_EV_FAILURE, TLSRPT_SEV_WARNING);
+	struct tlsrpt_record *r =
+	        ev == TLSRPT_EV_NAMED ? tlsrpt_records_add_named(rs, "problem", TLSRPT_SEV_WARNING)
+	                              : tlsrpt_records_add(rs, ev, TLSRPT_SEV_WARNING);
 	char v[301];
 	size_t i;
 
@@ -274,9 +281,15 @@ static struct tlsrpt_record *big(struct tlsrpt_records *rs)
 	return r;
 }
 
-#define START "Q1: failure report-id=short-id failed-session-count=7 policy-type=\""
+/* big - the alert event */
+static struct tlsrpt_record *big(struct tlsrpt_records *rs)
+{
+	return big_ev(rs, TLSRPT_EV_NAMED);
+}
 
-/* test_format_line_limit - no line over 2000 bytes; dropped fields leave " ..." */
+#define START "Q1: problem report-id=short-id failed-session-count=7 ..."
+
+/* test_format_line_limit - no line over TLSRPT_MAX_LOG_LINE bytes; dropped fields leave " ..." */
 static void test_format_line_limit(void **state)
 {
 	struct tlsrpt_records rs;
@@ -299,10 +312,9 @@ static void test_format_line_limit(void **state)
 	if (strncmp(out, START, strlen(START)) != 0) {
 		fail_msg("start: got [%.80s], want the first fields whole", out);
 	}
-	/* The last field written is whole: the text before " ..." ends in a quote. */
-	if (out[n - 5] != '"') {
-		fail_msg("before ' ...': got [%c], want the closing quote of a whole value",
-		         out[n - 5]);
+	/* The last field written is whole: a value of 1,000 bytes as written is dropped. */
+	if (n != strlen(START)) {
+		fail_msg("got [%s], want [%s]", out, START);
 	}
 	if (strchr(out, '\n') != NULL) {
 		fail_msg("line break: got one, want none");
@@ -380,6 +392,51 @@ static void test_cut_every_length(void **state)
 			if (n != strlen(want) || strcmp(out, want) != 0) {
 				fail_msg("format %d, buffer %zu: got %zu [%s], want [%s]", fmt,
 				         outlen, n, out, want);
+			}
+		}
+	}
+	tlsrpt_records_free(&rs);
+}
+
+/*
+ * test_value_width - on a report's lines every value is at most
+ * TLSRPT_LOG_VALUE_WIDTH bytes as written, cut at a character boundary
+ * with "...", in both formats; the 8 values of big_ev all fit
+ */
+static void test_value_width(void **state)
+{
+	static const enum tlsrpt_format fmts[] = {TLSRPT_FORMAT_KV, TLSRPT_FORMAT_JSON};
+	struct tlsrpt_records rs;
+	struct tlsrpt_record *r;
+	char out[TLSRPT_MAX_LOG_LINE + 1];
+	const char *p, *q;
+	size_t n, i;
+
+	(void)state;
+	tlsrpt_records_init(&rs);
+	r = big_ev(&rs, TLSRPT_EV_FAILURE);
+	for (i = 0; i < 2; i++) {
+		n = tlsrpt_record_format(r, fmts[i], "Q1", out, sizeof(out));
+		if (n > TLSRPT_MAX_LOG_LINE || strstr(out, "truncated") != NULL ||
+		    strstr(out, " ...") != NULL || strstr(out, "receiving-ip") == NULL) {
+			fail_msg("format %zu: got %zu bytes [%s], want every field kept", i, n,
+			         out);
+		}
+		/* each quoted value, from its opening quote to its closing one */
+		for (p = strstr(out, "policy-type"); p != NULL && (p = strchr(p, '"')) != NULL;
+		     p = q + 1) {
+			if (i == 1 && p[-1] != ':') {
+				q = p; /* a JSON key's closing quote */
+				continue;
+			}
+			if ((q = strstr(p + 1, "...\"")) == NULL) {
+				fail_msg("format %zu: got a value without the cut mark in [%s]", i,
+				         p);
+			}
+			q += 3;
+			if ((size_t)(q - p + 1) > TLSRPT_LOG_VALUE_WIDTH) {
+				fail_msg("format %zu: got a value of %zu bytes, want <= %d", i,
+				         (size_t)(q - p + 1), TLSRPT_LOG_VALUE_WIDTH);
 			}
 		}
 	}
@@ -468,7 +525,7 @@ static void test_json(void **state)
 	}
 	cJSON_Delete(j);
 
-	/* Over the bound: valid, <= 2000 bytes, "truncated":true. */
+	/* Over the bound: valid, <= TLSRPT_MAX_LOG_LINE bytes, "truncated":true. */
 	r = big(&rs);
 	n = tlsrpt_record_format(r, TLSRPT_FORMAT_JSON, "Q1", out, sizeof(out));
 	if (n > TLSRPT_MAX_LOG_LINE || n != strlen(out)) {
@@ -618,17 +675,12 @@ static void test_named_record(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_event_names),
-	        cmocka_unit_test(test_fields),
-	        cmocka_unit_test(test_value_blocks),
-	        cmocka_unit_test(test_cut_every_length),
-	        cmocka_unit_test(test_records_max),
-	        cmocka_unit_test(test_format_prefix),
-	        cmocka_unit_test(test_format_long_prefix),
-	        cmocka_unit_test(test_format_line_limit),
-	        cmocka_unit_test(test_json),
-	        cmocka_unit_test(test_forged_fields),
-	        cmocka_unit_test(test_stats_record),
+	        cmocka_unit_test(test_event_names),        cmocka_unit_test(test_fields),
+	        cmocka_unit_test(test_value_blocks),       cmocka_unit_test(test_cut_every_length),
+	        cmocka_unit_test(test_records_max),        cmocka_unit_test(test_format_prefix),
+	        cmocka_unit_test(test_format_long_prefix), cmocka_unit_test(test_format_line_limit),
+	        cmocka_unit_test(test_value_width),        cmocka_unit_test(test_json),
+	        cmocka_unit_test(test_forged_fields),      cmocka_unit_test(test_stats_record),
 	        cmocka_unit_test(test_named_record),
 	};
 

@@ -28,19 +28,19 @@ static const char rfc_example[] =
         "{\"organization-name\":\"Company-X\",\"date-range\":{\"start-datetime\":\"2016-04-01T00:00:00Z\",\"end-datetime\":\"2016-04-01T23:59:59Z\"},\"contact-info\":\"sts-reporting@company-x.example\",\"report-id\":\"5065427c-23d3-47ca-b6e0-946ea0e8c4be\",\"policies\":[{\"policy\":{\"policy-type\":\"sts\",\"policy-string\":[\"version: STSv1\",\"mode: testing\",\"mx: *.mail.company-y.example\",\"max_age: 86400\"],\"policy-domain\":\"company-y.example\",\"mx-host\":\"*.mail.company-y.example\"},\"summary\":{\"total-successful-session-count\":5326,\"total-failure-session-count\":303},\"failure-details\":[{\"result-type\":\"certificate-expired\",\"sending-mta-ip\":\"2001:db8:abcd:0012::1\",\"receiving-mx-hostname\":\"mx1.mail.company-y.example\",\"failed-session-count\":100},{\"result-type\":\"starttls-not-supported\",\"sending-mta-ip\":\"2001:db8:abcd:0013::1\",\"receiving-mx-hostname\":\"mx2.mail.company-y.example\",\"receiving-ip\":\"203.0.113.56\",\"failed-session-count\":200,\"additional-information\":\"https://reports.company-x.example/report_info?id=5065427c-23d3#StarttlsNotSupported\"},{\"result-type\":\"validation-failure\",\"sending-mta-ip\":\"198.51.100.62\",\"receiving-ip\":\"203.0.113.58\",\"receiving-mx-hostname\":\"mx-backup.mail.company-y.example\",\"failed-session-count\":3,\"failure-error-code\":\"X509_V_ERR_PROXY_PATH_LENGTH_EXCEEDED\"}]}]}";
 
 #define RID "report-id=5065427c-23d3-47ca-b6e0-946ea0e8c4be"
-#define POL RID " policy-type=sts policy-domain=company-y.example"
+#define POL RID " policy-domain=company-y.example policy-type=sts"
 
 static const char *const rfc_lines[] = {
         "tests/x.eml: report " RID
-        " organization-name=Company-X contact-info=sts-reporting@company-x.example start-datetime=2016-04-01T00:00:00Z end-datetime=2016-04-01T23:59:59Z policy-domain=company-y.example submitter=mail.sender.example.com policies=1 total-successful-session-count=5326 total-failure-session-count=303",
+        " policy-domain=company-y.example start-datetime=2016-04-01T00:00:00Z end-datetime=2016-04-01T23:59:59Z policies=1 total-successful-session-count=5326 total-failure-session-count=303 reporter-kind=none submitter=mail.sender.example.com organization-name=Company-X contact-info=sts-reporting@company-x.example",
         "tests/x.eml: policy " POL
-        " mx-host=*.mail.company-y.example total-successful-session-count=5326 total-failure-session-count=303 sts-mode=testing",
+        " total-successful-session-count=5326 total-failure-session-count=303 failure-details=3 reporter-kind=none sts-mode=testing mx-host=*.mail.company-y.example",
         "tests/x.eml: failure " POL
-        " result-type=certificate-expired failed-session-count=100 sending-mta-ip=2001:db8:abcd:0012::1 receiving-mx-hostname=mx1.mail.company-y.example",
+        " result-type=certificate-expired receiving-mx-hostname=mx1.mail.company-y.example sending-mta-ip=2001:db8:abcd:0012::1 failed-session-count=100 reporter-kind=none",
         "tests/x.eml: failure " POL
-        " result-type=starttls-not-supported failed-session-count=200 sending-mta-ip=2001:db8:abcd:0013::1 receiving-mx-hostname=mx2.mail.company-y.example receiving-ip=203.0.113.56 additional-information=\"https://reports.company-x.example/report_info?id\\x3d5065427c-23d3#StarttlsNotSupported\"",
+        " result-type=starttls-not-supported receiving-mx-hostname=mx2.mail.company-y.example receiving-ip=203.0.113.56 sending-mta-ip=2001:db8:abcd:0013::1 failed-session-count=200 reporter-kind=none additional-information=\"https://reports.company-x.example/report_info?id\\x3d5065427c-23d3#StarttlsNotSupported\"",
         "tests/x.eml: failure " POL
-        " result-type=validation-failure failed-session-count=3 sending-mta-ip=198.51.100.62 receiving-mx-hostname=mx-backup.mail.company-y.example receiving-ip=203.0.113.58 failure-reason-code=X509_V_ERR_PROXY_PATH_LENGTH_EXCEEDED",
+        " result-type=validation-failure receiving-mx-hostname=mx-backup.mail.company-y.example receiving-ip=203.0.113.58 sending-mta-ip=198.51.100.62 failed-session-count=3 reporter-kind=none failure-reason-code=X509_V_ERR_PROXY_PATH_LENGTH_EXCEEDED",
 };
 
 static const enum tlsrpt_severity rfc_sev[] = {TLSRPT_SEV_WARNING, TLSRPT_SEV_WARNING,
@@ -104,12 +104,12 @@ static void test_top_policies(void **state)
 	static const char json[] =
 	        "{\"report-id\":\"p\",\"policies\":[{\"policy\":{\"policy-type\":\"sts\",\"policy-domain\":\"a.example\"},\"summary\":{\"total-successful-session-count\":10,\"total-failure-session-count\":1},\"failure-details\":[{\"result-type\":\"certificate-expired\",\"failed-session-count\":1}]},{\"policy\":{\"policy-type\":\"sts\",\"policy-domain\":\"b.example\"},\"summary\":{\"total-successful-session-count\":20,\"total-failure-session-count\":7},\"failure-details\":[{\"result-type\":\"starttls-not-supported\",\"failed-session-count\":7}]},{\"policy\":{\"policy-type\":\"sts\",\"policy-domain\":\"c.example\"},\"summary\":{\"total-successful-session-count\":30,\"total-failure-session-count\":0}},{\"policy\":{\"policy-type\":\"sts\",\"policy-domain\":\"d.example\"},\"summary\":{\"total-successful-session-count\":40,\"total-failure-session-count\":7},\"failure-details\":[{\"result-type\":\"validation-failure\",\"failed-session-count\":7}]},{\"policy\":{\"policy-type\":\"sts\",\"policy-domain\":\"e.example\"},\"summary\":{\"total-successful-session-count\":50,\"total-failure-session-count\":3}}]}";
 	static const char *const want[] = {
-	        "report report-id=p policy-domain=a.example policies=5 total-successful-session-count=150 total-failure-session-count=18",
-	        "policy report-id=p policy-type=sts policy-domain=b.example total-successful-session-count=20 total-failure-session-count=7",
-	        "failure report-id=p policy-type=sts policy-domain=b.example result-type=starttls-not-supported failed-session-count=7",
-	        "policy report-id=p policy-type=sts policy-domain=d.example total-successful-session-count=40 total-failure-session-count=7",
-	        "failure report-id=p policy-type=sts policy-domain=d.example result-type=validation-failure failed-session-count=7",
-	        "policy-omitted report-id=p policy-domain=a.example policies=3 total-successful-session-count=90 total-failure-session-count=4",
+	        "report report-id=p policy-domain=a.example policies=5 total-successful-session-count=150 total-failure-session-count=18 reporter-kind=none",
+	        "policy report-id=p policy-domain=b.example policy-type=sts total-successful-session-count=20 total-failure-session-count=7 failure-details=1 reporter-kind=none",
+	        "failure report-id=p policy-domain=b.example policy-type=sts result-type=starttls-not-supported failed-session-count=7 reporter-kind=none",
+	        "policy report-id=p policy-domain=d.example policy-type=sts total-successful-session-count=40 total-failure-session-count=7 failure-details=1 reporter-kind=none",
+	        "failure report-id=p policy-domain=d.example policy-type=sts result-type=validation-failure failed-session-count=7 reporter-kind=none",
+	        "policy-omitted report-id=p policy-domain=a.example policies=3 total-successful-session-count=90 total-failure-session-count=4 reporter-kind=none",
 	};
 	struct tlsrpt_records rs;
 	struct tlsrpt_report *r = parse(json);
@@ -134,7 +134,7 @@ static void test_top_policies(void **state)
 	assert_int_equal(rs.v[4].event, TLSRPT_EV_POLICY_OMITTED);
 	assert_string_equal(
 	        (line(&rs, 5, "Q") + 3),
-	        "failure-omitted report-id=p policy-domain=a.example failure-details=1 failed-session-count=7");
+	        "failure-omitted report-id=p policy-domain=a.example failure-details=1 failed-session-count=7 reporter-kind=none");
 	tlsrpt_records_free(&rs);
 
 	/* no policy lines at all; and all of them when the limit allows */
@@ -142,7 +142,7 @@ static void test_top_policies(void **state)
 	assert_int_equal(rs.n, 2);
 	assert_string_equal(
 	        (line(&rs, 1, "Q") + 3),
-	        "policy-omitted report-id=p policy-domain=a.example policies=5 total-successful-session-count=150 total-failure-session-count=18");
+	        "policy-omitted report-id=p policy-domain=a.example policies=5 total-successful-session-count=150 total-failure-session-count=18 reporter-kind=none");
 	tlsrpt_records_free(&rs);
 	summarise_p(r, NULL, 50, 5, &rs);
 	assert_int_equal(rs.n, 1 + 5 + 3);
@@ -193,13 +193,13 @@ static void test_domains(void **state)
 		const char *want[3];
 	} cases[] = {
 	        {"hdr.example",
-	         {"report report-id=r1 policy-domain=hdr.example policies=2 total-successful-session-count=8 total-failure-session-count=2",
-	          "policy report-id=r1 policy-type=no-policy-found policy-domain=hdr.example total-successful-session-count=7 total-failure-session-count=0",
-	          "policy report-id=r1 policy-type=sts policy-domain=b.example mx-host=mx1.b.example,mx2.b.example total-successful-session-count=1 total-failure-session-count=2"}},
+	         {"report report-id=r1 policy-domain=hdr.example policies=2 total-successful-session-count=8 total-failure-session-count=2 reporter-kind=none",
+	          "policy report-id=r1 policy-domain=hdr.example policy-type=no-policy-found total-successful-session-count=7 total-failure-session-count=0 failure-details=0 reporter-kind=none",
+	          "policy report-id=r1 policy-domain=b.example policy-type=sts total-successful-session-count=1 total-failure-session-count=2 failure-details=0 reporter-kind=none mx-host=mx1.b.example,mx2.b.example"}},
 	        {NULL,
-	         {"report report-id=r1 policies=2 total-successful-session-count=8 total-failure-session-count=2",
-	          "policy report-id=r1 policy-type=no-policy-found total-successful-session-count=7 total-failure-session-count=0",
-	          "policy report-id=r1 policy-type=sts policy-domain=b.example mx-host=mx1.b.example,mx2.b.example total-successful-session-count=1 total-failure-session-count=2"}},
+	         {"report report-id=r1 policies=2 total-successful-session-count=8 total-failure-session-count=2 reporter-kind=none",
+	          "policy report-id=r1 policy-type=no-policy-found total-successful-session-count=7 total-failure-session-count=0 failure-details=0 reporter-kind=none",
+	          "policy report-id=r1 policy-domain=b.example policy-type=sts total-successful-session-count=1 total-failure-session-count=2 failure-details=0 reporter-kind=none mx-host=mx1.b.example,mx2.b.example"}},
 	};
 	static const enum tlsrpt_severity want_sev[] = {TLSRPT_SEV_WARNING, TLSRPT_SEV_INFO,
 	                                                TLSRPT_SEV_WARNING};
@@ -235,7 +235,7 @@ static void test_domains(void **state)
 	        "{\"policies\":[{\"policy\":{\"policy-domain\":\"first.example\"}},{\"policy\":{\"policy-domain\":\"second.example\"}}]}");
 	summarise(r, NULL, 50, &rs);
 	if (strcmp(line(&rs, 0, NULL),
-	           "report policy-domain=first.example policies=2 total-successful-session-count=0 total-failure-session-count=0") !=
+	           "report policy-domain=first.example policies=2 total-successful-session-count=0 total-failure-session-count=0 reporter-kind=none") !=
 	            0 ||
 	    rs.v[0].severity != TLSRPT_SEV_INFO) {
 		fail_msg("no header: got [%s] severity %d, want first.example and INFO",
@@ -309,7 +309,7 @@ static void check_many(const char *name, const uint64_t *cnt, size_t n, size_t s
 	size_t i, k, j, better, logged = 0, omitted = 0;
 	uint64_t omitted_sum = 0;
 	const struct tlsrpt_field *f;
-	char want[128];
+	char want[192];
 
 	r = parse(json);
 	free(json);
@@ -358,7 +358,7 @@ static void check_many(const char *name, const uint64_t *cnt, size_t n, size_t s
 		}
 		snprintf(
 		        want, sizeof(want),
-		        "failure-omitted report-id=many policy-domain=a.example failure-details=%zu failed-session-count=%llu",
+		        "failure-omitted report-id=many policy-domain=a.example failure-details=%zu failed-session-count=%llu reporter-kind=none",
 		        omitted, (unsigned long long)omitted_sum);
 		if (strcmp(line(&rs, k, NULL), want) != 0) {
 			fail_msg("%s: omitted line: got [%s], want [%s]", name, line(&rs, k, NULL),
@@ -400,12 +400,12 @@ static void test_top_failures(void **state)
 		}
 		last = line(&rs, rs.n - 1, "Q");
 		if (strcmp(last,
-		           "Q: failure-omitted report-id=many policy-domain=a.example failure-details=10 failed-session-count=55") !=
+		           "Q: failure-omitted report-id=many policy-domain=a.example failure-details=10 failed-session-count=55 reporter-kind=none") !=
 		    0) {
 			fail_msg("ascending: got [%s], want N=10 M=55", last);
 		}
 		if (strcmp(line(&rs, 2, NULL),
-		           "failure report-id=many policy-type=sts policy-domain=a.example result-type=r10 failed-session-count=11") !=
+		           "failure report-id=many policy-domain=a.example policy-type=sts result-type=r10 failed-session-count=11 reporter-kind=none") !=
 		    0) {
 			fail_msg("ascending: first failure: got [%s], want r10",
 			         line(&rs, 2, NULL));
@@ -440,7 +440,7 @@ static struct tlsrpt_report *policy_report(const char *type, const char *ps)
 	return parse(json);
 }
 
-/* test_sts_mode - sts-mode from an sts policy's "mode" line, last key of the policy line */
+/* test_sts_mode - sts-mode from an sts policy's "mode" line, first text after reporter-kind */
 static void test_sts_mode(void **state)
 {
 	static const struct {
@@ -470,11 +470,13 @@ static void test_sts_mode(void **state)
 		r = policy_report(cases[i].type, cases[i].ps);
 		summarise(r, NULL, 50, &rs);
 		got = line(&rs, 1, NULL);
-		tail = strstr(got, " total-failure-session-count=0");
+		tail = strstr(
+		        got, " total-failure-session-count=0 failure-details=0 reporter-kind=none");
 		if (rs.n != 2 || tail == NULL) {
 			fail_msg("case %zu: got %zu records, policy line [%s]", i, rs.n, got);
 		}
-		tail += strlen(" total-failure-session-count=0");
+		tail += strlen(
+		        " total-failure-session-count=0 failure-details=0 reporter-kind=none");
 		if (cases[i].want == NULL
 		            ? *tail != '\0'
 		            : (*tail != ' ' || strcmp(tail + 1, cases[i].want) != 0)) {
@@ -548,7 +550,7 @@ static void test_failures_per_message(void **state)
 	}
 	assert_string_equal(
 	        line(&rs, rs.n - 1, "Q"),
-	        "Q: failure-omitted failure-details=40 failed-session-count=520 reports=2");
+	        "Q: failure-omitted failure-details=40 failed-session-count=520 reports=2 reporter-kind=none");
 	assert_int_equal(count_ev(&rs, TLSRPT_EV_FAILURE), 50);
 	assert_int_equal(count_ev(&rs, TLSRPT_EV_REPORT), 3);
 	tlsrpt_records_free(&rs);
@@ -566,7 +568,7 @@ static void test_failures_per_message(void **state)
 	}
 	assert_string_equal(
 	        line(&rs, rs.n - 1, NULL),
-	        "failure-omitted report-id=many policy-domain=a.example failure-details=15 failed-session-count=120");
+	        "failure-omitted report-id=many policy-domain=a.example failure-details=15 failed-session-count=120 reporter-kind=none");
 	tlsrpt_records_free(&rs);
 
 	/* nothing left out: no line */
@@ -615,7 +617,7 @@ static void test_room(void **state)
 	assert_int_equal(rs.v[before].event, TLSRPT_EV_REPORT);
 	assert_string_equal(
 	        line(&rs, before + 3, NULL),
-	        "policy-omitted report-id=p policy-domain=a.example policies=3 total-successful-session-count=90 total-failure-session-count=4");
+	        "policy-omitted report-id=p policy-domain=a.example policies=3 total-successful-session-count=90 total-failure-session-count=4 reporter-kind=none");
 	/* no room: counted, twice */
 	for (i = 0; i < 2; i++) {
 		if (tlsrpt_summary_records(r, NULL, &lim, &m, &rs, err, sizeof(err)) != 0) {
@@ -629,8 +631,146 @@ static void test_room(void **state)
 	assert_int_equal(rs.n, before + 5);
 	assert_string_equal(
 	        line(&rs, rs.n - 1, NULL),
-	        "report-omitted reports=2 policies=10 total-successful-session-count=300 total-failure-session-count=36");
+	        "report-omitted reports=2 policies=10 total-successful-session-count=300 total-failure-session-count=36 reporter-kind=none");
 	assert_int_equal(rs.v[rs.n - 1].severity, TLSRPT_SEV_WARNING);
+	tlsrpt_records_free(&rs);
+	tlsrpt_report_free(r);
+}
+
+/* the traditional syslog header in front of a line: "Dec  7 07:18:38 ", a 64-byte host, the tag */
+#define SYSLOG_HEADER (sizeof("Dec  7 07:18:38 ") - 1 + 64 + sizeof(" tlsrpt-milter[123456]: ") - 1)
+#define QUEUE_ID "QUEUEIDQUEUEIDQUEUE1" /* 20 bytes */
+#define SYSLOG_LIMIT 1024
+
+/* hostile - n copies of the JSON escape \u0001: every byte is written \xHH or \u0001 */
+static char *hostile(char *buf, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		memcpy(buf + 6 * i, "\\u0001", 6);
+	}
+	buf[6 * n] = '\0';
+	return buf;
+}
+
+/*
+ * check_worst - every record of rs, in both formats behind the syslog
+ * header, within SYSLOG_LIMIT bytes, and (for a report's lines) with
+ * reporter-kind=KIND whole on it
+ */
+static void check_worst(const struct tlsrpt_records *rs, const char *kind)
+{
+	static const enum tlsrpt_format fmts[] = {TLSRPT_FORMAT_KV, TLSRPT_FORMAT_JSON};
+	char out[TLSRPT_MAX_LOG_LINE + 1], want[64];
+	size_t i, f, n;
+
+	for (i = 0; i < rs->n; i++) {
+		for (f = 0; f < 2; f++) {
+			n = tlsrpt_record_format(&rs->v[i], fmts[f], QUEUE_ID, out, sizeof(out));
+			n += strlen(tlsrpt_format_cookie(fmts[f]));
+			if (SYSLOG_HEADER + n > SYSLOG_LIMIT) {
+				fail_msg(
+				        "%s line (format %zu): got %zu bytes with the syslog header, "
+				        "want <= %d",
+				        tlsrpt_event_name(rs->v[i].event), f, SYSLOG_HEADER + n,
+				        SYSLOG_LIMIT);
+			}
+			if (rs->v[i].event == TLSRPT_EV_ERROR) {
+				continue;
+			}
+			snprintf(want, sizeof(want),
+			         f == 0 ? " reporter-kind=%s " : ",\"reporter-kind\":\"%s\",",
+			         kind);
+			if (strstr(out, want) == NULL) {
+				snprintf(want, sizeof(want),
+				         f == 0 ? " reporter-kind=%s"
+				                : ",\"reporter-kind\":\"%s\"}",
+				         kind);
+				if (n < strlen(want) ||
+				    strcmp(out + strlen(out) - strlen(want), want) != 0) {
+					fail_msg("%s line (format %zu): got [%s], want %s whole",
+					         tlsrpt_event_name(rs->v[i].event), f, out, want);
+				}
+			}
+		}
+	}
+}
+
+/*
+ * test_worst_lines - at the default settings, every line of a report whose
+ * every string is at its longest and every byte escaped fits in 1,024
+ * bytes with a syslog header, and keeps its counts and identity whole
+ */
+static void test_worst_lines(void **state)
+{
+	static char v[6 * 300 + 1], json[64 * 1024];
+	struct tlsrpt_summary_hdrs h;
+	struct tlsrpt_identity id;
+	struct tlsrpt_records rs;
+	struct tlsrpt_record *rec;
+	struct tlsrpt_report *r;
+	char dom[TLSRPT_IDENTITY_MAX], raw[301];
+	size_t i;
+
+	(void)state;
+	hostile(v, 300);
+	snprintf(json, sizeof(json),
+	         "{\"organization-name\":\"%s\",\"date-range\":{\"start-datetime\":\"%s\","
+	         "\"end-datetime\":\"%s\"},\"contact-info\":\"%s\",\"report-id\":\"%s\","
+	         "\"policies\":[{\"policy\":{\"policy-type\":\"%s\",\"policy-string\":[\"mode: "
+	         "%s\"],\"policy-domain\":\"%s\",\"mx-host\":[\"%s\",\"%s\"]},"
+	         "\"summary\":{\"total-successful-session-count\":9007199254740992,"
+	         "\"total-failure-session-count\":9007199254740992},\"failure-details\":[{"
+	         "\"result-type\":\"%s\",\"sending-mta-ip\":\"%s\",\"receiving-mx-hostname\":"
+	         "\"%s\",\"receiving-mx-helo\":\"%s\",\"receiving-ip\":\"%s\","
+	         "\"failed-session-count\":9007199254740992,\"additional-information\":\"%s\","
+	         "\"failure-error-code\":\"%s\"}]}]}",
+	         v, v, v, v, v, v, v, v, v, v, v, v, v, v, v, v, v);
+	r = parse(json);
+	/* the longest identity: 127 bytes in labels of 63 */
+	memset(dom, 'a', TLSRPT_IDENTITY_MAX - 1);
+	dom[63] = dom[127 - 63 - 1 + 63] = '.';
+	dom[TLSRPT_IDENTITY_MAX - 1] = '\0';
+	tlsrpt_identity_decide(&id, 1, dom, NULL, NULL);
+	assert_int_equal(id.kind, TLSRPT_IDENTITY_DKIM);
+	memset(raw, 1, 300);
+	raw[300] = '\0';
+	h.report_domain = raw;
+	h.report_submitter = raw;
+	h.dkim = "pass";
+	h.dkim_domain = dom;
+	h.reporter = &id;
+	/* one failure line at most: the rest in a failure-omitted line */
+	summarise_p(r, &h, 0, 1, &rs);
+	check_worst(&rs, "dkim");
+	tlsrpt_records_free(&rs);
+	summarise_p(r, &h, 50, 0, &rs);
+	check_worst(&rs, "dkim");
+	tlsrpt_records_free(&rs);
+	summarise_p(r, &h, 50, 100, &rs);
+	assert_int_equal(rs.n, 3);
+	check_worst(&rs, "dkim");
+	/* the pipeline's other lines, with the same values */
+	rec = tlsrpt_records_add(&rs, TLSRPT_EV_IGNORED, TLSRPT_SEV_NOTICE);
+	tlsrpt_record_str(rec, "reason", "not DKIM-authenticated");
+	tlsrpt_record_str(rec, "report-id", raw);
+	tlsrpt_record_str(rec, "policy-domain", raw);
+	tlsrpt_record_str(rec, "dkim", "pass");
+	tlsrpt_summary_identity(rec, &id);
+	tlsrpt_record_str(rec, "submitter", raw);
+	tlsrpt_record_str(rec, "organization-name", raw);
+	rec = tlsrpt_records_add(&rs, TLSRPT_EV_ERROR, TLSRPT_SEV_ERR);
+	tlsrpt_record_num(rec, "part", UINT64_MAX);
+	tlsrpt_record_str(rec, "reason", raw);
+	check_worst(&rs, "dkim");
+	for (i = 0; i < rs.n; i++) {
+		if (rs.v[i].event == TLSRPT_EV_REPORT &&
+		    strstr(line(&rs, i, NULL), " reporter=") == NULL) {
+			fail_msg("report line: got [%s], want the whole reporter",
+			         line(&rs, i, NULL));
+		}
+	}
 	tlsrpt_records_free(&rs);
 	tlsrpt_report_free(r);
 }
@@ -642,6 +782,7 @@ int main(void)
 	        cmocka_unit_test(test_saturation),           cmocka_unit_test(test_top_failures),
 	        cmocka_unit_test(test_top_policies),         cmocka_unit_test(test_sts_mode),
 	        cmocka_unit_test(test_failures_per_message), cmocka_unit_test(test_room),
+	        cmocka_unit_test(test_worst_lines),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

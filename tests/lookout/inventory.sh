@@ -57,10 +57,22 @@ want("domains", sorted(inv), ["example.com", "example.net", "example.org"])
 want("example.net", kinds("example.net"), ["ready"])
 want("example.org", kinds("example.org"), [])
 c = inv["example.com"]
-want("example.com findings", "enforce-failing" in kinds("example.com"), True)
 sts = [p for p in c["policies"] if p["policy-type"] == "sts"]
 want("sts failed", sum(p["failed-sessions"] for p in sts), 3)
 want("sts reporters", sorted(set(r for p in sts for r in p["reporters"])), ["google.com", "microsoft.com"])
+# what the milter logs of each policy-string: max_age, mx patterns, a 16-hex-digit hash
+want("sts policies", [(p["max-age"], p["mx"], p["first-day"], p["last-day"]) for p in sts],
+     [(604800, "*.example.com", "2026-11-01", "2026-11-05"),
+      (2592000, "*.example.com,mx.example.net", "2026-11-04", "2026-11-09")])
+want("hashes", all(len(p["policy-hash"]) == 16 for p in c["policies"]), True)
+tlsa = [p for p in c["policies"] if p["policy-type"] == "tlsa"]
+want("tlsa sets", [(p["first-day"], p["last-day"]) for p in tlsa], [("2026-11-01", "2026-11-06"), ("2026-11-07", "2026-11-09")])
+want("tlsa sets differ", tlsa[0]["policy-hash"] != tlsa[1]["policy-hash"], True)
+f = {x["finding"]: x for x in c["findings"]}
+want("example.com findings", sorted(f), ["changed", "disagree", "enforce-failing"])
+want("stale", f["disagree"]["text"].startswith("reporters disagreed (2026-11-04 to 11-05): microsoft.com still applied sts mode enforce, max_age 604800"), True)
+want("stale newer", " while google.com applied sts mode enforce, max_age 2592000" in f["disagree"]["text"], True)
+want("tlsa changed", (f["changed"]["day"], f["changed"]["text"].startswith("the tlsa policy changed on 2026-11-07")), ("2026-11-07", True))
 for b in bad:
     print("FAIL:", b)
 sys.exit(1 if bad else 0)

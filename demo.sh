@@ -26,7 +26,7 @@ top=$(pwd)
 build=${DEMO_BUILD:-$top/build}
 
 if [ "${1:-}" != "--run" ]; then
-    sh tests/install-deps.sh || exit 1
+    sh tests/install-deps.sh --demo || exit 1
     echo "== building in $build"
     mkdir -p m4 "$build"
     autoreconf -fi >/dev/null 2>&1 || { autoreconf -fi; exit 1; }
@@ -36,16 +36,34 @@ if [ "${1:-}" != "--run" ]; then
         echo "demo.sh: the build failed (log: $build/demo-build.log)" >&2
         exit 1
     }
+    # Postfix: the installed one, else an unpacked copy of Debian's package
+    pf_root=
+    if ! dpkg-query -W -f='${Status}' postfix 2>/dev/null | grep -q "ok installed"; then
+        pf_root=$build/demo-postfix/root
+        if [ ! -x "$pf_root/usr/sbin/postfix" ]; then
+            echo "== Postfix is not installed: unpacking Debian's package into $build/demo-postfix (not installed)"
+            rm -rf "$build/demo-postfix"
+            mkdir -p "$build/demo-postfix" &&
+                (cd "$build/demo-postfix" && apt-get download postfix >download.log 2>&1) &&
+                dpkg-deb -x "$build/demo-postfix"/postfix_*.deb "$pf_root" || {
+                cat "$build/demo-postfix/download.log" 2>/dev/null
+                echo "demo.sh: could not download and unpack Postfix" >&2
+                exit 1
+            }
+        fi
+    fi
     if [ "$(id -u)" -ne 0 ]; then
         # Postfix's master and the syslog capture (a mount namespace) need root
         command -v sudo >/dev/null || { echo "demo.sh: the live part needs root or sudo" >&2; exit 1; }
         exec sudo env DEMO_BUILD="$build" DEMO_ACTION="${DEMO_ACTION:-deliver}" \
-            E2E_KEEP="${E2E_KEEP:-}" sh "$top/demo.sh" --run
+            E2E_KEEP="${E2E_KEEP:-}" DEMO_PF_ROOT="$pf_root" sh "$top/demo.sh" --run
     fi
 fi
 
 top_srcdir=$top
 top_builddir=$build
+PF_ROOT=${DEMO_PF_ROOT-${pf_root:-}}
+export PF_ROOT
 TLSRPT_MILTER=$build/milter/tlsrpt-milter
 . "$top/tests/e2e/lib.sh"
 
@@ -81,10 +99,13 @@ redirect) milter_conf "$conf" "ReportAddress tlsrpt@example.com" "Action redirec
 deliver | discard | hold) milter_conf "$conf" "ReportAddress tlsrpt@example.com" "Action $action" ;;
 *) echo "demo.sh: DEMO_ACTION must be deliver, discard, hold or redirect" >&2; exit 2 ;;
 esac
-"$TLSRPT_MILTER" -n -c "$conf" >"$E2E_DIR/n.out" 2>&1 ||
+# exit 78: the configuration is refused; 1 only names the machine's own
+# MTA and syslog, which the demo does not use
+"$TLSRPT_MILTER" -n -c "$conf" >"$E2E_DIR/n.out" 2>&1
+[ $? -le 1 ] ||
     offline "this build's tlsrpt-milter cannot run as a daemon yet ($(head -1 "$E2E_DIR/n.out"))"
 
-echo "== starting a private Postfix (postfix -c $E2E_DIR/postfix/etc start)"
+echo "== starting a private Postfix (postfix -c $E2E_DIR/postfix/etc start${PF_ROOT:+, unpacked in $PF_ROOT})"
 pf_start || { echo "demo.sh: Postfix did not start" >&2; exit 1; }
 echo "   smtpd on 127.0.0.1:$PF_PORT, smtpd_milters = inet:127.0.0.1:$MILTER_PORT"
 echo "== starting tlsrpt-milter -f -c $conf -p inet:$MILTER_PORT@127.0.0.1"
@@ -138,3 +159,5 @@ echo "   as reporters gone silent)"
 "$build/lookout/tlsrpt-lookout" --today 2026-11-01 --days 7 "$E2E_SYSLOG" | sed 's/^/   /'
 echo
 echo "== done; the private Postfix and the milter are stopped and their files removed"
+echo "   the programs stay in $build: $build/milter/tlsrpt-milter -t FILE,"
+echo "   $build/lookout/tlsrpt-lookout (README.md, \"Without a mail server\")"

@@ -342,12 +342,21 @@ static const struct tlsrpt_option options[] = {
 };
 
 #define NOPTIONS (sizeof(options) / sizeof(options[0]))
+#define TLSRPT_SOCKET_PATH_MAX 108 /* sun_path of Linux, with its NUL */
 
-/* check_socket - a libmilter socket specification */
+/*
+ * check_socket - a libmilter socket specification, whole: unix:/path,
+ * local:/path or /path (absolute, printable, no space or comma, short
+ * enough for sun_path), inet:PORT[@HOST] or inet6:PORT[@HOST] (PORT 1 to
+ * 65535, HOST letters, digits and . - : [ ] *); anything after is an error,
+ * so "unix:/x.sock," is refused rather than becoming part of the name
+ */
 static int check_socket(const char *v, char *err, size_t errlen)
 {
 	enum tlsrpt_sock_kind kind;
-	const char *rest;
+	const char *rest, *p;
+	unsigned long port = 0;
+	size_t n;
 
 	if (tlsrpt_sockspec_split(v, &kind, &rest) < 0) {
 		tlsrpt_errbuf_set(
@@ -356,13 +365,46 @@ static int check_socket(const char *v, char *err, size_t errlen)
 		        v);
 		return -1;
 	}
-	if (kind == TLSRPT_SOCK_UNIX && rest[0] != '/') {
-		tlsrpt_errbuf_set(err, errlen, "\"%.200s\": the socket path must be absolute", v);
+	if (kind == TLSRPT_SOCK_UNIX) {
+		if (rest[0] != '/') {
+			tlsrpt_errbuf_set(err, errlen,
+			                  "\"%.200s\": the socket path must be absolute", v);
+			return -1;
+		}
+		if (strlen(rest) >= TLSRPT_SOCKET_PATH_MAX) {
+			tlsrpt_errbuf_set(err, errlen,
+			                  "\"%.200s\": the socket path is longer than %d bytes", v,
+			                  TLSRPT_SOCKET_PATH_MAX - 1);
+			return -1;
+		}
+		for (p = rest; *p != '\0'; p++) {
+			if ((unsigned char)*p <= ' ' || (unsigned char)*p >= 0x7f || *p == ',') {
+				tlsrpt_errbuf_set(
+				        err, errlen,
+				        "\"%.200s\": a socket path has no space, comma or control character",
+				        v);
+				return -1;
+			}
+		}
+		return 0;
+	}
+	for (n = 0; rest[n] >= '0' && rest[n] <= '9' && port <= 65535; n++) {
+		port = port * 10 + (unsigned long)(rest[n] - '0');
+	}
+	if (n == 0 || port == 0 || port > 65535 || (rest[n] != '\0' && rest[n] != '@') ||
+	    (rest[n] == '@' && rest[n + 1] == '\0')) {
+		tlsrpt_errbuf_set(err, errlen,
+		                  "\"%.200s\": expected %sPORT or %sPORT@HOST, PORT 1 to 65535", v,
+		                  tlsrpt_sockspec_prefix(kind), tlsrpt_sockspec_prefix(kind));
 		return -1;
 	}
-	if (kind != TLSRPT_SOCK_UNIX && (rest[0] < '0' || rest[0] > '9')) {
-		tlsrpt_errbuf_set(err, errlen, "\"%.200s\": expected %sPORT or %sPORT@HOST", v,
-		                  tlsrpt_sockspec_prefix(kind), tlsrpt_sockspec_prefix(kind));
+	if (rest[n] == '@' &&
+	    rest[n + 1 +
+	         strspn(rest + n + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	                              "0123456789.-:[]*")] != '\0') {
+		tlsrpt_errbuf_set(
+		        err, errlen,
+		        "\"%.200s\": the host after @ is a name or an address, nothing else", v);
 		return -1;
 	}
 	return 0;

@@ -60,6 +60,17 @@ if [ $# -eq 0 ]; then
     echo "usage: tlsrpt-alert [-s SENDMAIL] [-d TLSRPT-DIGEST] [-l \"LOGFILE...\"] ADDRESS..." >&2
     exit 2
 fi
+# the addresses tlsrpt-lookout --mail takes: user@domain or a bare local
+# name, no leading "-" or "@", no space, control character, comma, quote,
+# bracket, semicolon or backslash
+for a in "$@"; do
+    case $a in
+    "" | -* | @* | *[!!-~]* | *[\<\>,\"\(\)\;\\]*)
+        echo "tlsrpt-alert: not a plain address: $a" >&2
+        exit 2
+        ;;
+    esac
+done
 host=$(uname -n | tr -cd 'A-Za-z0-9.-')
 
 # field - the value of a bare-word field of a kv or JSON line: field LINE KEY

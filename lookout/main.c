@@ -50,7 +50,7 @@ struct opts {
 	int silent_days;
 	int ready_days;
 	int json, text, dns;
-	const char *html, *prom, *mail, *sendmail, *from, *config;
+	const char *html, *prom, *mail, *mail_file, *sendmail, *from, *config;
 	int journal;                    /* inputs are journalctl -o json */
 	const char *juser, *junit;      /* who may write our lines there */
 	struct tlsrpt_journal_trust jt; /* the two, resolved */
@@ -63,7 +63,7 @@ static void usage(void)
 	fputs("usage: tlsrpt-lookout [--days N | --since YYYY-MM-DD] [--today YYYY-MM-DD]\n"
 	      "         [--silent-days N] [--ready-after DAYS] [--domain DOMAIN]...\n"
 	      "         [--config FILE | --no-config] [--json] [--no-mx]\n"
-	      "         [--html FILE] [--prometheus FILE] [--mail ADDRESS [--from ADDRESS] [--sendmail PATH]]\n"
+	      "         [--html FILE] [--prometheus FILE] [--mail ADDRESS [--from ADDRESS] [--sendmail PATH | --mail-file FILE]]\n"
 	      "         [--dns] [--journal [--journal-user USER] [--journal-unit UNIT]]\n"
 	      "         [FILE|-]...\n"
 	      "       tlsrpt-lookout --explain RESULT-TYPE\n"
@@ -236,12 +236,16 @@ static int write_html(const char *path, const struct tlsrpt_digest *d,
 	return 0;
 }
 
-/* safe_address - a mail address that cannot inject a header or an option */
+/*
+ * safe_address - a mail address that cannot inject a header or an option:
+ * user@domain or a bare local name (root, postmaster), as sendmail takes
+ * them; no space, control character, comma, quote, bracket or leading "-"
+ */
 static int safe_address(const char *a)
 {
 	size_t i;
 
-	if (a[0] == '\0' || a[0] == '-' || strchr(a, '@') == NULL || strlen(a) > 254) {
+	if (a[0] == '\0' || a[0] == '-' || a[0] == '@' || strlen(a) > 254) {
 		return 0;
 	}
 	for (i = 0; a[i] != '\0'; i++) {
@@ -313,9 +317,9 @@ static void put_qp(FILE *fp, const char *s)
 	}
 }
 
-/* send_mail - text and HTML as multipart/alternative through sendmail */
-static int send_mail(const struct opts *o, const struct tlsrpt_digest *d,
-                     const struct tlsrpt_render_opts *ro)
+/* write_message - the digest as a mail: headers, then text and HTML as multipart/alternative */
+static int write_message(FILE *fp, const struct opts *o, const struct tlsrpt_digest *d,
+                         const struct tlsrpt_render_opts *ro)
 {
 	char *text = render_mem(tlsrpt_render_text, d, ro),
 	     *html = render_mem(tlsrpt_render_html, d, ro);
@@ -323,39 +327,12 @@ static int send_mail(const struct opts *o, const struct tlsrpt_digest *d,
 	unsigned long long failed = tlsrpt_render_failed(d);
 	struct tm tm;
 	time_t now = time(NULL);
-	int pfd[2], status, rc = -1;
-	pid_t pid;
-	FILE *fp;
 
-	if (text == NULL || html == NULL || pipe(pfd) < 0) {
+	if (text == NULL || html == NULL) {
 		fprintf(stderr, "tlsrpt-lookout: cannot prepare the mail: %s\n", strerror(errno));
-		goto out;
-	}
-	pid = fork();
-	if (pid < 0) {
-		fprintf(stderr, "tlsrpt-lookout: fork: %s\n", strerror(errno));
-		close(pfd[0]);
-		close(pfd[1]);
-		goto out;
-	}
-	if (pid == 0) {
-		dup2(pfd[0], 0);
-		close(pfd[0]);
-		close(pfd[1]);
-		if (o->from != NULL) {
-			execl(o->sendmail, o->sendmail, "-oi", "-f", o->from, "--", o->mail,
-			      (char *)NULL);
-		} else {
-			execl(o->sendmail, o->sendmail, "-oi", "--", o->mail, (char *)NULL);
-		}
-		fprintf(stderr, "tlsrpt-lookout: %s: %s\n", o->sendmail, strerror(errno));
-		_exit(127);
-	}
-	close(pfd[0]);
-	if ((fp = fdopen(pfd[1], "w")) == NULL) {
-		close(pfd[1]);
-		waitpid(pid, &status, 0);
-		goto out;
+		free(text);
+		free(html);
+		return -1;
 	}
 	tlsrpt_calendar_date(d->first_day, from, sizeof(from));
 	tlsrpt_calendar_date(d->last_day, to, sizeof(to));
@@ -380,17 +357,95 @@ static int send_mail(const struct opts *o, const struct tlsrpt_digest *d,
 	        boundary);
 	put_qp(fp, html);
 	fprintf(fp, "\n--%s--\n", boundary);
+	free(text);
+	free(html);
+	return 0;
+}
+
+/*
+ * save_mail - the mail into a file (--mail-file), for a second step to hand
+ * to sendmail: a sandboxed run (no new privileges) cannot run Postfix's
+ * set-group-ID postdrop.  Written to FILE.tmp, then renamed, so a half
+ * written mail is never sent.
+ */
+static int save_mail(const struct opts *o, const struct tlsrpt_digest *d,
+                     const struct tlsrpt_render_opts *ro)
+{
+	char tmp[4096];
+	FILE *fp;
+	int rc;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp", o->mail_file) >= sizeof(tmp)) {
+		fprintf(stderr, "tlsrpt-lookout: --mail-file: name too long\n");
+		return -1;
+	}
+	if ((fp = fopen(tmp, "w")) == NULL) {
+		fprintf(stderr, "tlsrpt-lookout: %s: %s\n", tmp, strerror(errno));
+		return -1;
+	}
+	rc = write_message(fp, o, d, ro);
+	if (fclose(fp) != 0 || rc < 0) {
+		if (rc == 0) {
+			fprintf(stderr, "tlsrpt-lookout: %s: %s\n", tmp, strerror(errno));
+		}
+		unlink(tmp);
+		return -1;
+	}
+	if (rename(tmp, o->mail_file) < 0) {
+		fprintf(stderr, "tlsrpt-lookout: %s: %s\n", o->mail_file, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+/* send_mail - the mail through sendmail, the recipient on its command line */
+static int send_mail(const struct opts *o, const struct tlsrpt_digest *d,
+                     const struct tlsrpt_render_opts *ro)
+{
+	int pfd[2], status, rc = -1;
+	pid_t pid;
+	FILE *fp;
+
+	if (pipe(pfd) < 0) {
+		fprintf(stderr, "tlsrpt-lookout: cannot prepare the mail: %s\n", strerror(errno));
+		return -1;
+	}
+	pid = fork();
+	if (pid < 0) {
+		fprintf(stderr, "tlsrpt-lookout: fork: %s\n", strerror(errno));
+		close(pfd[0]);
+		close(pfd[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		dup2(pfd[0], 0);
+		close(pfd[0]);
+		close(pfd[1]);
+		if (o->from != NULL) {
+			execl(o->sendmail, o->sendmail, "-oi", "-f", o->from, "--", o->mail,
+			      (char *)NULL);
+		} else {
+			execl(o->sendmail, o->sendmail, "-oi", "--", o->mail, (char *)NULL);
+		}
+		fprintf(stderr, "tlsrpt-lookout: %s: %s\n", o->sendmail, strerror(errno));
+		_exit(127);
+	}
+	close(pfd[0]);
+	if ((fp = fdopen(pfd[1], "w")) == NULL) {
+		close(pfd[1]);
+		waitpid(pid, &status, 0);
+		return -1;
+	}
+	rc = write_message(fp, o, d, ro);
 	if (fclose(fp) != 0) {
 		fprintf(stderr, "tlsrpt-lookout: writing to sendmail: %s\n", strerror(errno));
+		rc = -1;
 	}
 	if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		fprintf(stderr, "tlsrpt-lookout: %s did not take the mail\n", o->sendmail);
-		goto out;
+		rc = -1;
 	}
-	rc = 0;
-out:
-	free(text);
-	free(html);
 	return rc;
 }
 
@@ -411,6 +466,7 @@ int main(int argc, char **argv)
 	        {"mail", required_argument, NULL, 'm'},
 	        {"from", required_argument, NULL, 'f'},
 	        {"sendmail", required_argument, NULL, 'M'},
+	        {"mail-file", required_argument, NULL, 'F'},
 	        {"dns", no_argument, NULL, 'N'},
 	        {"no-mx", no_argument, NULL, 'X'},
 	        {"journal", no_argument, NULL, 'J'},
@@ -535,6 +591,9 @@ int main(int argc, char **argv)
 		case 'M':
 			o.sendmail = optarg;
 			break;
+		case 'F':
+			o.mail_file = optarg;
+			break;
 		case 'N':
 			o.dns = 1;
 			break;
@@ -557,6 +616,10 @@ int main(int argc, char **argv)
 			usage();
 			return EXIT_USAGE;
 		}
+	}
+	if (o.mail_file != NULL && o.mail == NULL) {
+		fprintf(stderr, "tlsrpt-lookout: --mail-file needs --mail\n");
+		return EXIT_USAGE;
 	}
 	if (days_given && o.since >= 0) {
 		fprintf(stderr, "tlsrpt-lookout: --days and --since exclude each other\n");
@@ -648,7 +711,9 @@ int main(int argc, char **argv)
 	if (o.prom != NULL && write_prom(o.prom, d, &ro) < 0) {
 		bad = 1;
 	}
-	if (o.mail != NULL && send_mail(&o, d, &ro) < 0) {
+	if (o.mail != NULL && o.mail_file != NULL && save_mail(&o, d, &ro) < 0) {
+		bad = 1;
+	} else if (o.mail != NULL && o.mail_file == NULL && send_mail(&o, d, &ro) < 0) {
 		bad = 1;
 	}
 	/* failed sessions left out (of names past the pool of others) count too */

@@ -1,8 +1,12 @@
 /*
- * app.h - what the daemon's modules share: the settings, fixed at start-up
+ * app.h - what the daemon's modules share: the start-up settings
  *
  * main() fills one struct tlsrpt_app before smfi_main() starts any
  * thread and never changes it afterwards; the callbacks only read it.
+ * cfg is the configuration the daemon started with (socket, user, pid
+ * file, StateFile, MemoryBudget: what a reload cannot change); each
+ * message reads its own snapshot (settings.h), which a reload replaces
+ * for the messages that start after it.
  * Only milter/ sources include libmilter (after config.h, which sets
  * SM_CONF_STDBOOL_H).
  */

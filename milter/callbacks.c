@@ -87,6 +87,7 @@
 #include "logging.h"
 #include "negotiate.h"
 #include "pipeline.h"
+#include "settings.h"
 #include "stats.h"
 
 /* Set once by tlsrpt_callbacks_register() before smfi_main(); read-only after. */
@@ -96,7 +97,8 @@ static const struct tlsrpt_app *app;
 static atomic_flag warned_actions = ATOMIC_FLAG_INIT;
 
 struct msg {
-	char **rcpts; /* report recipients, copies of argv[0] */
+	struct tlsrpt_settings *set; /* the settings current at envfrom, held to the end */
+	char **rcpts;                /* report recipients, copies of argv[0] */
 	size_t nrcpts;
 	size_t nother; /* other recipients */
 	struct tlsrpt_pipeline *pipe;
@@ -138,6 +140,7 @@ static void msg_end(struct conn *c)
 	}
 	free(m->rcpts);
 	tlsrpt_pipeline_free(m->pipe);
+	tlsrpt_settings_put(m->set);
 	free(m);
 }
 
@@ -207,8 +210,11 @@ static sfsistat mlfi_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
                                unsigned long f3, unsigned long *pf0, unsigned long *pf1,
                                unsigned long *pf2, unsigned long *pf3)
 {
-	unsigned long wanted_actions = tlsrpt_divert_wanted(app->cfg);
+	struct tlsrpt_settings *set = tlsrpt_settings_get();
+	unsigned long wanted_actions = tlsrpt_divert_wanted(set != NULL ? set->cfg : app->cfg);
 	struct conn *c = smfi_getpriv(ctx);
+
+	tlsrpt_settings_put(set);
 
 	(void)f2;
 	(void)f3;
@@ -296,6 +302,11 @@ static sfsistat mlfi_envfrom(SMFICTX *ctx, char **argv)
 		}
 		return fail_open(c, "out of memory");
 	}
+	c->msg->set = tlsrpt_settings_get(); /* this message's settings, whatever a reload does */
+	if (c->msg->set == NULL) {
+		free(c->msg);
+		c->msg = NULL; /* no settings (not started, or stopping): DATA accepts */
+	}
 	return (c->steps & SMFIP_NR_MAIL) ? SMFIS_NOREPLY : SMFIS_CONTINUE;
 }
 
@@ -319,8 +330,8 @@ static sfsistat mlfi_envrcpt(SMFICTX *ctx, char **argv)
 	if (m->failed || argv == NULL || argv[0] == NULL) {
 		return rcpt_reply(c);
 	}
-	if (!tlsrpt_addr_match(argv[0], app->cfg->report_address.v, app->cfg->report_address.n,
-	                       app->cfg->recipient_delimiter)) {
+	if (!tlsrpt_addr_match(argv[0], m->set->cfg->report_address.v,
+	                       m->set->cfg->report_address.n, m->set->cfg->recipient_delimiter)) {
 		m->nother++;
 		return rcpt_reply(c);
 	}
@@ -358,7 +369,7 @@ static void set_trust(SMFICTX *ctx, struct msg *m)
 	snprintf(m->authserv, sizeof(m->authserv), "%s",
 	         j != NULL && *j != '\0' ? j : app->hostname);
 	m->authserv_ids[0] = m->authserv;
-	tlsrpt_conf_trust(app->cfg, m->authserv_ids, &t);
+	tlsrpt_conf_trust(m->set->cfg, m->authserv_ids, &t);
 	t.dedup = app->dedup;
 	t.now = time(NULL);
 	tlsrpt_pipeline_set_trust(m->pipe, &t);
@@ -372,7 +383,7 @@ static int start(SMFICTX *ctx, struct msg *m)
 	if (m->pipe != NULL) {
 		return 0;
 	}
-	m->pipe = tlsrpt_pipeline_new(&app->lim, TLSRPT_INPUT_MESSAGE, err, sizeof(err));
+	m->pipe = tlsrpt_pipeline_new(&m->set->lim, TLSRPT_INPUT_MESSAGE, err, sizeof(err));
 	if (m->pipe == NULL) {
 		note_failure(m, "pipeline", err);
 		return -1;
@@ -504,7 +515,8 @@ static sfsistat mlfi_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
 		return (c->steps & SMFIP_SKIP) ? SMFIS_SKIP : SMFIS_CONTINUE;
 	}
 	/* One byte past the limit lets the pipeline see that the limit was passed. */
-	room = app->lim.max_message_size + 1 > m->fed ? app->lim.max_message_size + 1 - m->fed : 0;
+	room = m->set->lim.max_message_size + 1 > m->fed ? m->set->lim.max_message_size + 1 - m->fed
+	                                                 : 0;
 	if (len >= room) {
 		len = room;
 		m->skip = 1;
@@ -527,6 +539,7 @@ static sfsistat mlfi_eom(SMFICTX *ctx)
 	struct conn *c = smfi_getpriv(ctx);
 	const struct tlsrpt_outcome *out;
 	struct tlsrpt_divert_in in;
+	struct tlsrpt_app mapp;
 	struct msg *m;
 	char err[256];
 	sfsistat reply;
@@ -536,6 +549,9 @@ static sfsistat mlfi_eom(SMFICTX *ctx)
 		return SMFIS_ACCEPT;
 	}
 	m = c->msg;
+	mapp = *app; /* the divert acts on this message's settings */
+	mapp.cfg = m->set->cfg;
+	mapp.lim = m->set->lim;
 	read_qid(ctx, c, m);
 	if (m->nrcpts == 0 && !m->failed) {
 		msg_end(c);
@@ -568,7 +584,7 @@ static sfsistat mlfi_eom(SMFICTX *ctx)
 	tlsrpt_stats_add(TLSRPT_STAT_FAILURES, out->failures);
 	tlsrpt_stats_add(TLSRPT_STAT_ERRORS, out->errors);
 
-	reply = tlsrpt_divert_apply(ctx, app, &in, &diverted);
+	reply = tlsrpt_divert_apply(ctx, &mapp, &in, &diverted);
 	if (diverted) {
 		tlsrpt_stats_add(TLSRPT_STAT_DIVERTED, 1);
 	}

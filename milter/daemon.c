@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -282,5 +283,48 @@ int tlsrpt_daemon_detach(char *err, size_t errlen)
 	if (fd > STDERR_FILENO) {
 		close(fd);
 	}
+	return 0;
+}
+
+/*
+ * tlsrpt_daemon_notify - sd_notify(3) without libsystemd: one datagram to
+ * the Unix socket named by $NOTIFY_SOCKET ("@name" is abstract).  With
+ * Type=notify, "systemctl start" and "restart" wait for READY=1, so a
+ * milter that exits at start-up (a bad configuration) makes them fail.
+ */
+int tlsrpt_daemon_notify(const char *state, char *err, size_t errlen)
+{
+	const char *path = getenv("NOTIFY_SOCKET");
+	struct sockaddr_un sa;
+	size_t n;
+	socklen_t len;
+	int fd;
+
+	if (path == NULL || path[0] == '\0') {
+		return 0;
+	}
+	n = strlen(path);
+	if ((path[0] != '/' && path[0] != '@') || n >= sizeof(sa.sun_path)) {
+		tlsrpt_errbuf_set(err, errlen, "NOTIFY_SOCKET %.100s: not a Unix socket path",
+		                  path);
+		return -1;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	memcpy(sa.sun_path, path, n);
+	if (path[0] == '@') {
+		sa.sun_path[0] = '\0';
+	}
+	len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n + (path[0] == '/'));
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 ||
+	    sendto(fd, state, strlen(state), MSG_NOSIGNAL, (struct sockaddr *)&sa, len) < 0) {
+		tlsrpt_errbuf_set_errno(err, errlen, errno, "NOTIFY_SOCKET %.100s", path);
+		if (fd >= 0) {
+			close(fd);
+		}
+		return -1;
+	}
+	close(fd);
 	return 0;
 }

@@ -11,6 +11,7 @@
  *                                 setuid where libc lacks them); verified
  *   tlsrpt_daemon_detach()        fork, setsid, stdio to /dev/null (unless -f)
  *   tlsrpt_daemon_pidfile_write() our (final) process ID into the locked file
+ *   tlsrpt_daemon_notify()        "READY=1" to systemd (Type=notify), when it asks
  * Every function writes its reason into err and returns -1 on failure;
  * none logs or exits.
  */
@@ -48,5 +49,8 @@ int tlsrpt_daemon_drop(const struct tlsrpt_user *u, char *err, size_t errlen);
 
 /* tlsrpt_daemon_detach - run in the background, detached from the terminal */
 int tlsrpt_daemon_detach(char *err, size_t errlen);
+
+/* tlsrpt_daemon_notify - a state ("READY=1") to $NOTIFY_SOCKET (sd_notify(3)); 0 also when unset */
+int tlsrpt_daemon_notify(const char *state, char *err, size_t errlen);
 
 #endif

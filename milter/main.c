@@ -8,8 +8,11 @@
  *   tlsrpt-milter -C | -V | -h                  sample configuration, version, help
  *
  * Exit status: 0 success; 1 from -t when a file held no report or an
- * error, and from -n -D when a _smtp._tls record does not bring the
- * reports to ReportAddress; 2 usage error (every mode); EX_CONFIG (78) bad configuration;
+ * error, from -n when it found a problem on the MTA's side, and from -n -D
+ * also when a _smtp._tls record does not bring the reports to
+ * ReportAddress; 2 usage error (every mode); EX_CONFIG (78) bad
+ * configuration (the daemon also logs it at the mail facility, so it is
+ * in mail.log);
  * EX_OSERR (71) / EX_UNAVAILABLE (69) / EX_SOFTWARE (70) when start-up
  * fails (socket, privileges, libmilter).
  *
@@ -54,6 +57,7 @@
 #include "mtacheck.h"
 #include "offline.h"
 #include "pipeline.h"
+#include "settings.h"
 #include "sockspec.h"
 #include "stats.h"
 
@@ -99,25 +103,89 @@ static void usage(FILE *fp)
 	        DEFAULT_CONFIG);
 }
 
-/* load_config - defaults, then the file when there is one; NULL after printing why */
-static struct tlsrpt_conf *load_config(const char *path, const char *socket, int daemon)
+/* load_config - defaults, then the file when there is one; NULL + err */
+static struct tlsrpt_conf *load_config(const char *path, const char *socket, int daemon, char *err,
+                                       size_t errlen)
 {
 	struct tlsrpt_conf *cfg;
-	char err[1024];
 
-	cfg = tlsrpt_conf_new(err, sizeof(err));
+	cfg = tlsrpt_conf_new(err, errlen);
 	if (cfg == NULL) {
-		fprintf(stderr, "tlsrpt-milter: %s\n", err);
 		return NULL;
 	}
-	if ((path != NULL && tlsrpt_conf_load(cfg, path, err, sizeof(err)) < 0) ||
-	    (socket != NULL && tlsrpt_conf_set(cfg, "Socket", socket, err, sizeof(err)) < 0) ||
-	    tlsrpt_conf_check(cfg, daemon, err, sizeof(err)) < 0) {
-		fprintf(stderr, "tlsrpt-milter: %s\n", err);
+	if ((path != NULL && tlsrpt_conf_load(cfg, path, err, errlen) < 0) ||
+	    (socket != NULL && tlsrpt_conf_set(cfg, "Socket", socket, err, errlen) < 0) ||
+	    tlsrpt_conf_check(cfg, daemon, err, errlen) < 0) {
 		tlsrpt_conf_free(cfg);
 		return NULL;
 	}
 	return cfg;
+}
+
+/*
+ * config_fail - a configuration the daemon cannot start with: on standard
+ * error and in syslog at the mail facility (LogFacility is not known when
+ * the file is wrong), so the postmaster finds it in mail.log as well as in
+ * the journal (under systemd the journal has it twice: standard error is
+ * what "systemctl status" shows for certain, since journald may not tie a
+ * syslog line to a process that has already exited)
+ */
+static int config_fail(const char *err)
+{
+	fprintf(stderr, "tlsrpt-milter: %s\n", err);
+	openlog("tlsrpt-milter", LOG_PID, LOG_MAIL);
+	syslog(LOG_ERR, "cannot start: %s", err);
+	closelog();
+	return EX_CONFIG;
+}
+
+/* systemd_booted - the system runs systemd (sd_booted(3)'s test) */
+static int systemd_booted(void)
+{
+	struct stat st;
+
+	return lstat("/run/systemd/system/", &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/*
+ * check_mode - -n: the effective configuration on standard output, then
+ * the MTA's side (and with -D the DNS records) on standard error; 0 and an
+ * "ok" line when nothing is wrong, 1 when a problem was found, EX_CONFIG
+ * when UserID is unknown
+ */
+static int check_mode(struct tlsrpt_conf *cfg, int foreground, int dns)
+{
+	struct tlsrpt_user user;
+	char err[1024];
+	int problems, note = 0;
+
+	if (tlsrpt_daemon_user(cfg->user_id, &user, err, sizeof(err)) < 0) {
+		fprintf(stderr, "tlsrpt-milter: %s\n", err);
+		return EX_CONFIG;
+	}
+	if (cfg->background && (foreground || systemd_booted())) {
+		/* the systemd unit runs "tlsrpt-milter -f": the daemon stays in the foreground */
+		cfg->background = 0;
+		note = 1;
+	}
+	if (tlsrpt_conf_write(cfg, stdout) != 0 ||
+	    (note && printf("# Background: no, as the systemd unit runs it (-f)\n") < 0) ||
+	    fflush(stdout) != 0) {
+		return EX_IOERR;
+	}
+	problems = tlsrpt_mtacheck_run(cfg, stderr);
+	if (dns) {
+		problems += tlsrpt_dnscheck_run(
+		        cfg, stderr); /* a record that does not bring the reports */
+	}
+	if (problems > 0) {
+		fprintf(stderr, "tlsrpt-milter: %d problem%s found\n", problems,
+		        problems == 1 ? "" : "s");
+		return 1;
+	}
+	fprintf(stderr, "tlsrpt-milter: ok: the configuration%s has no problem\n",
+	        " and the MTA's side");
+	return 0;
 }
 
 /* startup_fail - report a start-up failure to syslog and standard error */
@@ -144,6 +212,85 @@ static void host_name(char *buf, size_t len)
  */
 static struct tlsrpt_app app;
 static struct tlsrpt_budget budget = TLSRPT_BUDGET_INIT(0);
+
+/* What a reload reads again: set before the signal thread starts */
+static const char *reload_path;   /* -c, or the default */
+static const char *reload_socket; /* -p, NULL when not given */
+
+/* same_str - two optional strings are equal */
+static int same_str(const char *a, const char *b)
+{
+	return (a == NULL && b == NULL) || (a != NULL && b != NULL && strcmp(a, b) == 0);
+}
+
+/* restart_only - log each setting that changed but takes effect only at the next restart */
+static void restart_only(const struct tlsrpt_conf *run, const struct tlsrpt_conf *now)
+{
+	static const char *const later = "takes effect at the next restart";
+	char a[32], b[32];
+
+	if (!same_str(run->socket, now->socket)) {
+		tlsrpt_log(LOG_WARNING, "reload: Socket %s (running: %s) %s", now->socket,
+		           run->socket, later);
+	}
+	if (!same_str(run->user_id, now->user_id)) {
+		tlsrpt_log(LOG_WARNING, "reload: UserID %s (running: %s) %s",
+		           now->user_id ? now->user_id : "(not set)",
+		           run->user_id ? run->user_id : "(not set)", later);
+	}
+	if (!same_str(run->pid_file, now->pid_file)) {
+		tlsrpt_log(LOG_WARNING, "reload: PidFile %s (running: %s) %s",
+		           now->pid_file ? now->pid_file : "(not set)",
+		           run->pid_file ? run->pid_file : "(not set)", later);
+	}
+	if (!same_str(run->state_file, now->state_file) ||
+	    run->duplicate_window != now->duplicate_window) {
+		tlsrpt_log(LOG_WARNING, "reload: StateFile or DuplicateWindow changed: %s", later);
+	}
+	if (run->umask != now->umask) {
+		tlsrpt_log(LOG_WARNING, "reload: UMask %03llo (running: %03llo) %s", now->umask,
+		           run->umask, later);
+	}
+	if (run->memory_budget != now->memory_budget) {
+		snprintf(a, sizeof(a), "%llu", now->memory_budget);
+		snprintf(b, sizeof(b), "%llu", run->memory_budget);
+		tlsrpt_log(LOG_WARNING, "reload: MemoryBudget %s (running: %s) %s", a, b, later);
+	}
+	if (run->log_facility != now->log_facility || run->log_format != now->log_format) {
+		tlsrpt_log(LOG_WARNING, "reload: LogFacility or LogFormat changed: %s", later);
+	}
+}
+
+/*
+ * reload - SIGUSR2 (ExecReload): read the file again and make it current
+ * for the messages that start from now on; the messages in progress keep
+ * theirs.  A file that does not load keeps the running configuration.
+ * Runs on the signal thread.
+ */
+static void reload(void)
+{
+	struct tlsrpt_conf *cfg;
+	char err[1024];
+	unsigned long gen;
+	const char *action;
+	size_t naddr;
+
+	cfg = load_config(reload_path, reload_socket, 1, err, sizeof(err));
+	if (cfg == NULL) {
+		tlsrpt_log(LOG_ERR, "reload: %s; the running configuration stays", err);
+		return;
+	}
+	restart_only(app.cfg, cfg);
+	action = tlsrpt_conf_action_name(cfg->action);
+	naddr = cfg->report_address.n;
+	gen = tlsrpt_settings_swap(cfg); /* cfg is the snapshot's from here */
+	if (gen == 0) {
+		tlsrpt_log(LOG_ERR, "reload: out of memory; the running configuration stays");
+		return;
+	}
+	tlsrpt_log(LOG_INFO, "reloaded %s: generation=%lu action=%s report-addresses=%zu",
+	           reload_path, gen, action, naddr);
+}
 
 /*
  * run_daemon - the start-up sequence, smfi_main, the orderly stop;
@@ -224,7 +371,7 @@ static int run_daemon(const struct tlsrpt_conf *cfg, const struct options *o, in
 			           cfg->state_file);
 		}
 	}
-	rc = tlsrpt_stats_start();
+	rc = tlsrpt_stats_start(reload);
 	if (rc != 0) {
 		tlsrpt_log_errno(LOG_WARNING, rc, "statistics thread not started");
 	}
@@ -232,6 +379,10 @@ static int run_daemon(const struct tlsrpt_conf *cfg, const struct options *o, in
 	tlsrpt_log(LOG_INFO, "starting tlsrpt-milter %s socket=%s action=%s report-addresses=%zu",
 	           PACKAGE_VERSION, cfg->socket, tlsrpt_conf_action_name(cfg->action),
 	           cfg->report_address.n);
+	/* Type=notify: systemctl start/restart return once the socket is open */
+	if (tlsrpt_daemon_notify("READY=1", err, sizeof(err)) < 0) {
+		tlsrpt_log(LOG_WARNING, "%s", err);
+	}
 	if (smfi_main() != MI_SUCCESS) {
 		tlsrpt_log(LOG_ERR, "smfi_main failed");
 		status = EX_SOFTWARE;
@@ -266,10 +417,12 @@ int main(int argc, char **argv)
 {
 	struct options o;
 	struct tlsrpt_conf *cfg;
+	struct tlsrpt_settings *start;
 	struct tlsrpt_limits lim;
 	struct tlsrpt_trust trust;
 	char host[TLSRPT_HOSTNAME_MAX];
 	const char *host_ids[1] = {host};
+	char err[1024];
 	int ch, rc, busy = 0;
 
 #ifdef M_MMAP_THRESHOLD
@@ -323,8 +476,10 @@ int main(int argc, char **argv)
 			usage(stderr);
 			return EXIT_USAGE;
 		}
-		cfg = load_config(o.config, NULL, 0); /* -t: the defaults unless -c */
+		cfg = load_config(o.config, NULL, 0, err,
+		                  sizeof(err)); /* -t: the defaults unless -c */
 		if (cfg == NULL) {
+			fprintf(stderr, "tlsrpt-milter: %s\n", err);
 			return EX_CONFIG;
 		}
 		tlsrpt_conf_limits(cfg, &lim);
@@ -348,30 +503,32 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	cfg = load_config(o.config != NULL ? o.config : DEFAULT_CONFIG, o.socket, 1);
-	if (cfg == NULL) {
+	reload_path = o.config != NULL ? o.config : DEFAULT_CONFIG;
+	reload_socket = o.socket;
+	cfg = load_config(reload_path, o.socket, 1, err, sizeof(err));
+	if (cfg == NULL && o.check) {
+		fprintf(stderr, "tlsrpt-milter: %s\n", err);
 		return EX_CONFIG;
 	}
-	if (o.check) {
-		struct tlsrpt_user user;
-		char err[1024];
-
-		if (tlsrpt_daemon_user(cfg->user_id, &user, err, sizeof(err)) < 0) {
-			fprintf(stderr, "tlsrpt-milter: %s\n", err);
-			rc = EX_CONFIG;
-		} else {
-			rc = tlsrpt_conf_write(cfg, stdout) == 0 && fflush(stdout) == 0 ? 0
-			                                                                : EX_IOERR;
-			(void)tlsrpt_mtacheck_run(cfg, stderr); /* warnings: the MTA's side */
-			if (o.dns && tlsrpt_dnscheck_run(cfg, stderr) > 0 && rc == 0) {
-				rc = 1; /* a record that does not bring the reports */
-			}
-		}
-	} else {
-		rc = run_daemon(cfg, &o, &busy);
+	if (cfg == NULL) {
+		return config_fail(err);
 	}
+	if (o.check) {
+		rc = check_mode(cfg, o.foreground, o.dns);
+		tlsrpt_conf_free(cfg);
+		return rc;
+	}
+	/* the settings own cfg; this reference keeps it as app.cfg until the end */
+	if ((start = tlsrpt_settings_init(cfg)) == NULL) {
+		tlsrpt_conf_free(cfg);
+		fprintf(stderr, "tlsrpt-milter: cannot start: out of memory\n");
+		return EX_OSERR;
+	}
+	rc = run_daemon(start->cfg, &o, &busy);
 	if (!busy) {
-		tlsrpt_conf_free(cfg); /* else a callback still running may read it */
+		/* else a callback still running may read them */
+		tlsrpt_settings_end();
+		tlsrpt_settings_put(start);
 	}
 	return rc;
 }

@@ -70,6 +70,7 @@ struct service {
 	char entry[512]; /* the list entry that names our socket, as written */
 	int named;       /* an entry names it as this service resolves it */
 	int named_plain; /* an entry would name it without the chroot */
+	char action[32]; /* default_action of the entry's { } group, "" when none */
 };
 
 /* problem - print one diagnostic line and count it */
@@ -194,7 +195,7 @@ static int entry_names(const char *entry, const struct ours *o, const char *qdir
 static void list_check(struct service *s, const struct ours *o, const char *qdir)
 {
 	const char *p = s->milters;
-	char entry[512];
+	char entry[512], action[32];
 	size_t n;
 	int group;
 
@@ -215,9 +216,16 @@ static void list_check(struct service *s, const struct ours *o, const char *qdir
 		n = strcspn(p, " \t,{}\n");
 		snprintf(entry, sizeof(entry), "%.*s", (int)n, p);
 		p += n;
+		action[0] = '\0';
 		if (group) {
-			const char *end = strchr(p, '}');
+			const char *end = strchr(p, '}'), *da = strstr(p, "default_action");
 
+			if (da != NULL && (end == NULL || da < end)) {
+				da += strlen("default_action");
+				da += strspn(da, " \t=");
+				snprintf(action, sizeof(action), "%.*s",
+				         (int)strcspn(da, " \t,}\n"), da);
+			}
 			p = end ? end + 1 : p + strlen(p);
 		}
 		if (entry[0] == '\0') {
@@ -226,6 +234,7 @@ static void list_check(struct service *s, const struct ours *o, const char *qdir
 		if (entry_names(entry, o, qdir, s->chroot)) {
 			s->named = 1;
 			snprintf(s->entry, sizeof(s->entry), "%s", entry);
+			snprintf(s->action, sizeof(s->action), "%s", action);
 		}
 		if (entry_names(entry, o, qdir, 0)) {
 			s->named_plain = 1;
@@ -411,7 +420,10 @@ static int try_connect(uid_t uid, gid_t gid, const char *root, const char *dir, 
 		if (s < 0 || connect(s, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 			_exit(errno & 0xff);
 		}
-		(void)write(s, quit, sizeof(quit));
+		/* the connection is the test; a lost QUIT only ends the session early */
+		if (write(s, quit, sizeof(quit)) < 0) {
+			_exit(0);
+		}
 		close(s);
 		_exit(0);
 	}
@@ -517,6 +529,51 @@ static void check_access(const struct service *s, const struct ours *o, const ch
 	}
 }
 
+/*
+ * check_default_action - what smtpd does with ordinary mail when the milter
+ * is down: the entry's own default_action, else milter_default_action,
+ * whose default is tempfail (every message answered 451 until the milter
+ * is back).  tempfail or reject left at Postfix's default is a problem; a
+ * value chosen in main.cf or in the entry is the postmaster's choice and
+ * only noted.
+ */
+static void check_default_action(const struct service *sv, int nsv, FILE *out, int *n)
+{
+	static const char *const q_action[] = {"-hx", "milter_default_action", NULL};
+	static const char *const q_set[] = {"-nhx", "milter_default_action", NULL};
+	char global[64], set[64];
+	int i;
+
+	if (postconf(q_action, global, sizeof(global)) != 0) {
+		return;
+	}
+	chomp(global);
+	if (postconf(q_set, set, sizeof(set)) != 0) {
+		set[0] = '\0';
+	}
+	chomp(set);
+	for (i = 0; i < nsv; i++) {
+		const char *a = sv[i].action[0] != '\0' ? sv[i].action : global;
+
+		if (!sv[i].named || strcmp(a, "accept") == 0) {
+			continue;
+		}
+		if (sv[i].action[0] == '\0' && set[0] == '\0') {
+			problem(out, n,
+			        "Postfix: service %s names this milter without default_action, so Postfix's default milter_default_action = %s applies: while the milter is down or restarting, every message (not only reports) is answered %s; fix: postconf -e 'smtpd_milters = { %s, default_action=accept }' && postfix reload",
+			        sv[i].name, a,
+			        strcmp(a, "reject") == 0 ? "5xx" : "451 (try again later)",
+			        sv[i].entry);
+		} else {
+			fprintf(out,
+			        "tlsrpt-milter: note: Postfix: service %s: default_action=%s, chosen in %s: while the milter is down, ordinary mail gets it too\n",
+			        sv[i].name, a,
+			        sv[i].action[0] != '\0' ? "smtpd_milters" : "main.cf");
+		}
+		return; /* one line: the other services say the same */
+	}
+}
+
 /* check_postfix - smtpd services, their milter lists, chroot and access */
 static void check_postfix(const struct tlsrpt_conf *cfg, FILE *out, int *n)
 {
@@ -596,6 +653,7 @@ static void check_postfix(const struct tlsrpt_conf *cfg, FILE *out, int *n)
 		}
 		goto out;
 	}
+	check_default_action(sv, nsv, out, n);
 	for (i = 0; i < nsv; i++) {
 		if (sv[i].named_plain && !sv[i].named) {
 			problem(out, n,

@@ -1,10 +1,13 @@
 /*
- * stats.c - process-wide counters and the SIGUSR1 statistics thread
+ * stats.c - process-wide counters and the signal thread (SIGUSR1, SIGUSR2)
  *
- * SIGUSR1 is blocked in the main thread before libmilter or we start any
- * thread, so every thread inherits the mask and only our sigwait() thread
- * ever takes the signal: no async-signal-safety concerns, no handler.
- * Our thread blocks every other signal, which stay libmilter's.
+ * SIGUSR1 and SIGUSR2 are blocked in the main thread before libmilter or
+ * we start any thread, so every thread inherits the mask and only our
+ * sigwait() thread ever takes them: no async-signal-safety concerns, no
+ * handler.  SIGUSR1 logs the statistics; SIGUSR2 calls the reload
+ * function given to tlsrpt_stats_start() (the configuration is re-read on
+ * this thread while libmilter's go on serving mail).  Our thread blocks
+ * every other signal, which stay libmilter's (HUP, TERM and INT stop it).
  */
 #include "config.h"
 
@@ -56,17 +59,20 @@ void tlsrpt_stats_log(const char *why)
 	tlsrpt_records_free(&rs);
 }
 
-/* tlsrpt_stats_block - block SIGUSR1 in the calling thread */
+static void (*reload_fn)(void); /* set before the thread starts */
+
+/* tlsrpt_stats_block - block SIGUSR1 and SIGUSR2 in the calling thread */
 int tlsrpt_stats_block(void)
 {
 	sigset_t set;
 
 	sigemptyset(&set);
 	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGUSR2);
 	return pthread_sigmask(SIG_BLOCK, &set, NULL) == 0 ? 0 : -1;
 }
 
-/* stats_thread - wait for SIGUSR1, log, repeat */
+/* stats_thread - wait for SIGUSR1 (log) or SIGUSR2 (reload), repeat */
 static void *stats_thread(void *arg)
 {
 	sigset_t set;
@@ -75,26 +81,33 @@ static void *stats_thread(void *arg)
 	(void)arg;
 	sigemptyset(&set);
 	sigaddset(&set, SIGUSR1);
+	sigaddset(&set, SIGUSR2);
 	for (;;) {
-		if (sigwait(&set, &sig) == 0 && sig == SIGUSR1) {
+		if (sigwait(&set, &sig) != 0) {
+			continue;
+		}
+		if (sig == SIGUSR1) {
 			tlsrpt_stats_log("signal");
+		} else if (sig == SIGUSR2 && reload_fn != NULL) {
+			reload_fn();
 		}
 	}
 	return NULL;
 }
 
 /*
- * tlsrpt_stats_start - start the statistics thread.  It is created with
- * every signal blocked (and only sigwait()s for SIGUSR1), so that SIGTERM
+ * tlsrpt_stats_start - start the signal thread.  It is created with
+ * every signal blocked (and only sigwait()s for SIGUSR1 and SIGUSR2), so that SIGTERM
  * and friends still reach libmilter's own signal thread rather than
  * killing the process through ours.
  */
-int tlsrpt_stats_start(void)
+int tlsrpt_stats_start(void (*reload)(void))
 {
 	sigset_t all, old;
 	pthread_t tid;
 	int rc;
 
+	reload_fn = reload;
 	sigfillset(&all);
 	rc = pthread_sigmask(SIG_SETMASK, &all, &old);
 	if (rc != 0) {

@@ -5,7 +5,7 @@
  * libmilter's threads.  "tlsrpt-milter[PID]: stats messages=N
  * report-messages=N reports=N failures=N errors=N diverted=N" is logged
  * on SIGUSR1 (by a sigwait thread of our own: libmilter owns HUP, TERM
- * and INT) and once at exit.
+ * and INT) and once at exit; the same thread takes SIGUSR2 for a reload.
  */
 #ifndef TLSRPT_STATS_H
 #define TLSRPT_STATS_H
@@ -29,10 +29,11 @@ unsigned long long tlsrpt_stats_get(enum tlsrpt_stat which);
 /* tlsrpt_stats_log - log the statistics line; why is "signal" or "exit" */
 void tlsrpt_stats_log(const char *why);
 
-/* tlsrpt_stats_block - block SIGUSR1 in the calling thread; call before any thread starts */
+/* tlsrpt_stats_block - block SIGUSR1 and SIGUSR2 in the calling thread; before any thread starts */
 int tlsrpt_stats_block(void);
 
-/* tlsrpt_stats_start - start the SIGUSR1 statistics thread; 0 ok, else an error number */
-int tlsrpt_stats_start(void);
+/* tlsrpt_stats_start - start the signal thread: SIGUSR1 logs the statistics, SIGUSR2 calls reload
+ * (may be NULL); 0 ok, else an error number */
+int tlsrpt_stats_start(void (*reload)(void));
 
 #endif

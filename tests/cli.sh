@@ -50,6 +50,26 @@ expect_err() {
 
 M=$TLSRPT_MILTER
 
+# expect_check ARGS... - -n: exit 0 with its "ok" line and no warning, or
+# exit 1 with one warning line per problem and their count (what this
+# machine's syslog and Postfix look like decides which); never 78
+expect_check() {
+    "$M" "$@" -n >"$tmp/out" 2>"$tmp/err"
+    got=$?
+    nw=$(grep -c '^tlsrpt-milter: warning: ' "$tmp/err")
+    if [ "$got" -eq 0 ] && [ "$nw" -eq 0 ] && grep -qx 'tlsrpt-milter: ok: .*' "$tmp/err"; then
+        ok
+    elif [ "$got" -eq 1 ] && [ "$nw" -gt 0 ] &&
+        grep -qx "tlsrpt-milter: $nw problems\{0,1\} found" "$tmp/err"; then
+        ok
+    else
+        fail "-n $*: exit $got with $nw warnings:"
+        sed 's/^/    /' "$tmp/err"
+        return 1
+    fi
+    return 0
+}
+
 # --- shipped files -------------------------------------------------------
 "$M" -C >"$tmp/sample.conf"
 if cmp -s "$tmp/sample.conf" "$top_srcdir/etc/tlsrpt-milter.conf"; then ok; else
@@ -80,7 +100,7 @@ MaxMessageSize 10M
 MaxFailureLines 0
 UMask 027
 EOF
-if expect_status 0 "$M" -c "$conf" -n; then
+if expect_check -c "$conf"; then
     for want in "ReportAddress tlsrpt@example.com" "ReportAddress tls-reports@" \
         "ReportAddress rua@example.net" "Action redirect" "AddHeader yes" \
         "MaxMessageSize 10M" "MaxFailureLines 0" "UMask 027" "LogFormat kv"; do
@@ -94,7 +114,7 @@ if expect_status 0 "$M" -c "$conf" -n; then
         diff "$tmp/first" "$tmp/again"
     fi
 fi
-expect_status 0 "$M" -c "$conf" -p inet:8899@127.0.0.1 -n &&
+expect_check -c "$conf" -p inet:8899@127.0.0.1 &&
     if grep -qx "Socket inet:8899@127.0.0.1" "$tmp/out"; then ok; else fail "-p did not override Socket"; fi
 
 bad() {

@@ -3,8 +3,10 @@
 #
 # The milter (TrustedAuthservIDs mx.test, RequireDKIM yes, ReportDomains
 # example.com; LogFormat kv, then json) logs through rsyslogd -n, which
-# owns /dev/log in its private mount namespace and runs the shipped snippet
-# in its default (stateful) mode, as tests/alert/lib.sh sets it up.  The
+# owns /dev/log in its private mount namespace (imuxsock with Annotate and
+# ParseTrusted, which the snippet's uid filter needs) and runs the shipped
+# snippet in its default (stateful) mode, as tests/alert/lib.sh sets it up;
+# the alert mode runs as the milter's user, as the packaged unit does.  The
 # mails of tests/lookout/gen-crowd.py go through the private Postfix:
 # Google's report of example.com on day 1; on day 2 one mail of 3 reports
 # x 100 policy domains, one of 100 x 3, one of 150 x 8, and Google's next
@@ -30,7 +32,8 @@ mkdir -p "$ALERT_DIR/rsyslog-work"
 full=$ALERT_DIR/all.log
 cat >"$ALERT_DIR/rsyslog.conf" <<EOF2
 global(workDirectory="$ALERT_DIR/rsyslog-work")
-module(load="imuxsock" SysSock.Name="/dev/log" SysSock.RateLimit.Interval="0")
+module(load="imuxsock" SysSock.Name="/dev/log" SysSock.RateLimit.Interval="0"
+       SysSock.Annotate="on" SysSock.ParseTrusted="on")
 *.* action(type="omfile" file="$full")
 include(file="$ALERT_DIR/tlsrpt-milter.conf")
 EOF2
@@ -46,8 +49,13 @@ ALERT_PROG=$ALERT_DIR/tlsrpt-alert-state ALERT_STATEFUL=1 \
 
 for fmt in kv json; do
     conf=$ALERT_DIR/milter-crowd-$fmt.conf
-    state=$ALERT_DIR/alert-state.$fmt
+    # the alert mode runs as the milter's user (st_day): its state directory
+    # must be writable by it, and it reads the whole log (not verified)
+    mkdir -p "$ALERT_DIR/state" && chmod 1777 "$ALERT_DIR/state"
+    state=$ALERT_DIR/state/alert-state.$fmt
     runs=$ALERT_DIR/alert-runs.$fmt
+    read=$full
+    verified=0
     milter_conf "$conf" "ReportAddress tlsrpt@example.com" "Action deliver" "LogFormat $fmt" \
         "TrustedAuthservIDs mx.test" "RequireDKIM yes" "ReportDomains example.com"
     rm -rf "$ALERT_LOGDIR" "$(maildir_of "$ALERT_TO")" "$state"

@@ -134,8 +134,12 @@ n=$(grep -c '_smtp._tls.*: noanswer: DNS gave' "$tmp/down.err")
     { fail "server stopped: $n noanswer lines, want 10"; cat "$tmp/down.err"; }
 grep -q 'warning: dns' "$tmp/down.err" && fail "a warning while DNS gave no answer" ||
     ok "no answer is not a failure"
-[ "$(cat "$tmp/down.rc")" = 0 ] && ok "exit 0 when DNS gives no answer" ||
-    fail "exit $(cat "$tmp/down.rc") when DNS gives no answer, want 0"
+# -n's exit status also counts this machine's own MTA side (no /dev/log,
+# Postfix's smtpd_milters): 1 only for those warnings, none from DNS
+nw=$(grep -c '^tlsrpt-milter: warning: ' "$tmp/down.err")
+[ "$(cat "$tmp/down.rc")" = $((nw > 0)) ] &&
+    ok "exit $(cat "$tmp/down.rc") when DNS gives no answer ($nw warnings, none from DNS)" ||
+    fail "exit $(cat "$tmp/down.rc") when DNS gives no answer, want $((nw > 0)) ($nw warnings on the MTA's side)"
 [ "$(cat "$tmp/down.secs")" -lt 120 ] && ok "bounded: $(cat "$tmp/down.secs") s for 30 look-ups" ||
     fail "$(cat "$tmp/down.secs") s with the server stopped"
 

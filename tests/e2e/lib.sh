@@ -156,6 +156,12 @@ maildir_of() {
 # pf_start - write the configuration and start a private Postfix
 #
 # Sets PF_DIR, PF_CONF, PF_PORT, PF_MAILLOG, PF_MAIL and MILTER_PORT.
+# PF_ROOT, when set, is a Postfix package unpacked but not installed
+# (dpkg-deb -x: demo.sh on a machine whose MTA is not Postfix): its
+# programs, daemons and files are named in main.cf, its libraries found
+# through LD_LIBRARY_PATH (imported by the master), and the users default
+# to ones every Debian has (PF_OWNER nobody, PF_SGID_GROUP mail,
+# default_privs daemon) instead of postfix and postdrop.
 # PF_MILTER=no leaves smtpd_milters out; PF_MILTER_SPEC replaces the
 # default inet:127.0.0.1:$MILTER_PORT.
 pf_start() {
@@ -168,6 +174,24 @@ pf_start() {
     while [ "$MILTER_PORT" = "$PF_PORT" ]; do MILTER_PORT=$(e2e_py freeport); done
     # data_directory is left to Postfix: it must be owned by postfix
     mkdir -p "$PF_CONF" "$PF_DIR/queue" "$PF_MAIL" || return 1
+    pf_private=
+    if [ -n "${PF_ROOT:-}" ]; then
+        PATH=$PF_ROOT/usr/sbin:$PATH
+        LD_LIBRARY_PATH=$PF_ROOT/usr/lib/postfix
+        export PATH LD_LIBRARY_PATH
+        pf_private="command_directory = $PF_ROOT/usr/sbin
+daemon_directory = $PF_ROOT/usr/lib/postfix/sbin
+shlib_directory = $PF_ROOT/usr/lib/postfix
+meta_directory = $PF_ROOT/etc/postfix
+sendmail_path = $PF_ROOT/usr/sbin/sendmail
+newaliases_path = $PF_ROOT/usr/bin/newaliases
+mailq_path = $PF_ROOT/usr/bin/mailq
+manpage_directory = $PF_ROOT/usr/share/man
+html_directory = no
+readme_directory = no
+default_privs = ${PF_DEFAULT_PRIVS:-daemon}
+import_environment = MAIL_CONFIG MAIL_DEBUG MAIL_LOGTAG TZ LANG=C LD_LIBRARY_PATH"
+    fi
     chown nobody:nogroup "$PF_MAIL" 2>/dev/null || chown nobody "$PF_MAIL"
     vuid=$(id -u nobody)
     vgid=$(id -g nobody)
@@ -186,8 +210,8 @@ pf_start() {
 compatibility_level = 3.6
 queue_directory = $PF_DIR/queue
 data_directory = $PF_DIR/data
-mail_owner = postfix
-setgid_group = postdrop
+mail_owner = ${PF_OWNER:-$([ -n "${PF_ROOT:-}" ] && echo nobody || echo postfix)}
+setgid_group = ${PF_SGID_GROUP:-$([ -n "${PF_ROOT:-}" ] && echo mail || echo postdrop)}
 myhostname = mx.e2e.test
 mydomain = e2e.test
 myorigin = e2e.test
@@ -219,6 +243,7 @@ milter_protocol = 6
 milter_connect_timeout = 5s
 milter_command_timeout = 30s
 milter_content_timeout = 60s
+$pf_private
 EOF
 
     cat >"$PF_CONF/master.cf" <<EOF

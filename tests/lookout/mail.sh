@@ -10,7 +10,9 @@
 # no line passes 78 bytes, no byte outside ASCII; exit 1 (failures).  A sendmail that fails gives exit 2.  Then, as
 # root with Postfix, through the real Postfix sendmail of a private instance
 # (tests/e2e/lib.sh): the mail reaches postmaster@example.com's Maildir and
-# parses the same way.
+# parses the same way.  --mail-file writes the same message to a file
+# (sendmail not run); bare local names (root) are addresses; an empty,
+# option-like or header-breaking address is refused (exit 2).
 set -u
 . "$(dirname "$0")/lib.sh"
 T=$(mktemp -d "${TMPDIR:-/tmp}/tlsrpt-lookout-mail.XXXXXX") || exit 1
@@ -81,6 +83,22 @@ printf '#!/bin/sh\ncat >/dev/null\nexit 75\n' >"$T/sendmail-fails"
 chmod +x "$T/sendmail-fails"
 digest --mail postmaster@example.com --sendmail "$T/sendmail-fails" "$DDATA/kv.log" >/dev/null 2>&1
 expect_rc 2 $? "a sendmail that fails"
+
+# --mail-file: the same message into a file (the unit's sandboxed step),
+# no sendmail run; a bare local name is an address, as sendmail takes it
+rm -f "$T/args"
+digest --mail root --mail-file "$T/saved.eml" --sendmail "$T/sendmail" "$T/in.log" >"$T/out"
+expect_rc 1 $? "--mail root --mail-file"
+[ -e "$T/args" ] && fail "--mail-file ran sendmail"
+[ -e "$T/saved.eml.tmp" ] && fail "--mail-file left its .tmp file"
+check_mail "$T/saved.eml" root && ok "--mail-file wrote the digest mail to root" ||
+    fail "the mail written by --mail-file (above)"
+digest --mail-file "$T/x.eml" "$T/in.log" >/dev/null 2>&1
+expect_rc 2 $? "--mail-file without --mail"
+for a in "" "-oQ/tmp" "@example.com" "a b@example.com" "a,b@example.com" "<a@example.com>"; do
+    digest --mail "$a" "$T/in.log" >/dev/null 2>&1
+    expect_rc 2 $? "--mail '$a' refused"
+done
 
 # -- through a real Postfix (private instance), when the end-to-end tests can run
 if [ "$(id -u)" -eq 0 ] && command -v postfix >/dev/null 2>&1 && [ -x /usr/sbin/sendmail ]; then

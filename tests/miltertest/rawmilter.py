@@ -29,6 +29,13 @@ usage (SOCKET is inet:PORT@HOST or unix:PATH):
         second later: prints the end-of-message reply ("none" when the
         connection was closed), then starts a new message on the same
         connection and prints its DATA reply.
+  rawmilter.py slow SOCKET REPORT FLAG
+        a report message to tlsrpt@example.com (queue ID QIDSLOW) that
+        stops after its RCPT reply (every step answered: the milter has
+        seen MAIL and RCPT), creates FLAG.rcpt, waits up to 30 s for FLAG,
+        then sends the rest; then a second one on the same connection
+        (QIDSLOW2).  Prints the first one's end-of-message modifications
+        and reply, the second one's replies to MAIL, RCPT and DATA.
   rawmilter.py load SOCKET REPORT SECONDS SESSIONS
         SESSIONS threads sending messages (reports with many recipients,
         ordinary mail), and SESSIONS/4 sessions streaming RCPT commands
@@ -337,6 +344,31 @@ def cmd_drain(spec, report, pid):
     return 0
 
 
+def cmd_slow(spec, report, flag):
+    headers, body = split_message(report)
+    m = Milter(spec)
+    m.negotiate(steps=0)  # a reply to every command: MAIL and RCPT are seen before FLAG
+    m.cmd(b"M", z("<noreply-smtp-tls-reporting@sender.test>"))
+    m.cmd(b"R", z("<tlsrpt@example.com>"))
+    open(flag + ".rcpt", "w").close()
+    for _ in range(300):
+        if os.path.exists(flag):
+            break
+        time.sleep(0.1)
+    m.macro(b"T", i="QIDSLOW")
+    m.cmd(b"T")
+    for n, v in headers:
+        m.cmd(b"L", n + b"\0" + v + b"\0")
+    m.cmd(b"N")
+    m.cmd(b"B", body)
+    mods, final = m.eom()
+    print("QIDSLOW mods:", [c for c, _ in mods], "eom:", final)
+    out = message(m, ["<tlsrpt@example.com>"], headers, body, qid="QIDSLOW2")
+    print("QIDSLOW2 replies:", out[:3])
+    m.close()
+    return 0
+
+
 def cmd_load(spec, report, seconds, sessions):
     headers, body = split_message(report)
     done = [0]
@@ -420,6 +452,8 @@ def main(argv):
         return cmd_delfail(spec, report)
     if what == "drain":
         return cmd_drain(spec, report, int(argv[4]))
+    if what == "slow":
+        return cmd_slow(spec, report, argv[4])
     if what == "load":
         return cmd_load(spec, report, float(argv[4]), int(argv[5]))
     sys.stderr.write(__doc__)

@@ -13,15 +13,24 @@
 #   systemctl enable --now tlsrpt-milter
 #   postconf -e '<the smtpd_milters line of README.md>'; postfix reload
 #
-# and the alert recipe as doc/alerting.md installs it (its commands are
+# (postinst says so; no unit started or enabled by the package), and the
+# alert recipe as doc/alerting.md installs it (its commands are
 # taken from that file).  Then, over SMTP on port 25 (swaks): a failure
 # report gives its lines in /var/log/mail.log (rsyslog) and in
 # journalctl -t tlsrpt-milter at the documented priorities, and the alert
 # program mails root's mailbox once for the problem event that
 # tlsrpt-lookout-alert.service (its timer enabled as doc/alerting.md says, run
 # once) derives from it; "systemctl kill -s USR1" logs the
-# stats line; "tlsrpt-milter -n" finds nothing wrong (and names the
-# missing smtpd_milters line before it is added); Action hold and a
+# stats line; "tlsrpt-milter -n" says ok (exit 0), and exit 1 naming the
+# missing smtpd_milters line before it is added; the alert timer fires its
+# service by itself; the digest unit on a fresh install (no mail.log.1)
+# fails with the reason in systemctl status without /etc/default file,
+# with an empty one and with a bad MAILTO, and mails root with MAILTO=root
+# (/var/mail/root), the lookout units' live exposure 2.0 or lower; a typo
+# in the configuration makes "systemctl restart" fail and leaves the unit
+# failed (no restart loop), with the message in mail.log; "systemctl
+# reload" under report load misses no report, a reload with a typo keeps
+# the running configuration; Action hold and a
 # StateFile after a restart: the message is in the hold queue
 # (postqueue -j); smtpd not chrooted works with the same line; the live
 # "systemd-analyze security" exposure is 2.0 or lower; an upgrade to a
@@ -116,9 +125,9 @@ ok "dpkg-buildpackage: $(basename "$deb"), $(stat -c %s "$deb") bytes, $(($(date
 
 start=$(date +%s)
 lintian --tag-display-limit 0 "$tmp"/src/${PKG}_"$version"_*.changes >"$tmp/lintian.log" 2>&1
-if grep -q '^E:' "$tmp/lintian.log"; then
-    fail "lintian errors:"
-    grep '^E:' "$tmp/lintian.log"
+if grep -q '^[EW]:' "$tmp/lintian.log"; then
+    fail "lintian errors or warnings (doc/install.md says there are none):"
+    grep '^[EW]:' "$tmp/lintian.log"
 else
     ok "lintian: no error ($(grep -c '^W:' "$tmp/lintian.log") warnings), $(($(date +%s) - start)) s"
 fi
@@ -298,10 +307,19 @@ for f in /usr/sbin/tlsrpt-milter /etc/tlsrpt-milter.conf /lib/systemd/system/$PK
     /usr/share/doc/$PKG/install.md.gz /usr/share/doc/$PKG/examples/postfix-main.cf.snippet \
     /usr/share/doc/$PKG/examples/rsyslog-tlsrpt-milter.conf \
     /usr/share/doc/$PKG/examples/tlsrpt-alert.sh /lib/systemd/system/tlsrpt-lookout-alert.service \
-    /lib/systemd/system/tlsrpt-lookout-alert.timer; do
+    /lib/systemd/system/tlsrpt-lookout-alert.timer /lib/systemd/system/tlsrpt-lookout.service \
+    /lib/systemd/system/tlsrpt-lookout.timer /usr/bin/tlsrpt-lookout \
+    /usr/share/man/man1/tlsrpt-lookout.1.gz; do
     ct test -e "$f" || fail "$f not installed"
 done
-ct systemctl is-enabled tlsrpt-lookout-alert.timer >/dev/null 2>&1 && fail "tlsrpt-lookout-alert.timer is enabled before it is configured"
+for u in tlsrpt-lookout-alert.timer tlsrpt-lookout.timer; do
+    ct systemctl is-enabled $u >/dev/null 2>&1 && fail "$u is enabled before it is configured"
+done
+grep -q 'disabled or a static unit' "$tmp/install.log" &&
+    fail "apt-get install: 'disabled or a static unit' lines: $(grep -c 'disabled or a static unit' "$tmp/install.log")"
+grep -q 'nothing runs until it is configured' "$tmp/install.log" &&
+    grep -q 'systemctl enable --now tlsrpt-milter' "$tmp/install.log" &&
+    ok "postinst says what to do next" || { fail "postinst does not say what to do next"; cat "$tmp/install.log"; }
 ct sh -c 'tlsrpt-milter -C | cmp -s - /etc/tlsrpt-milter.conf' &&
     ok "/etc/tlsrpt-milter.conf equals tlsrpt-milter -C" ||
     fail "/etc/tlsrpt-milter.conf differs from tlsrpt-milter -C"
@@ -325,8 +343,12 @@ got=$(ct stat -c %U:%G:%a /var/spool/postfix/tlsrpt-milter)
 ct sh -c "echo 'ReportAddress tlsrpt@example.com' >>/etc/tlsrpt-milter.conf"
 ct tlsrpt-milter -n >"$tmp/n.out" 2>&1
 rc=$?
-[ $rc -eq 0 ] && grep -q '^ReportAddress tlsrpt@example.com' "$tmp/n.out" ||
-    { fail "-n with ReportAddress set: exit $rc"; cat "$tmp/n.out"; }
+# the configuration is good; the MTA's side is not yet (no socket, no
+# smtpd_milters): exit 1 with the problems named
+[ $rc -eq 1 ] && grep -q '^ReportAddress tlsrpt@example.com' "$tmp/n.out" &&
+    grep -q '^tlsrpt-milter: [0-9]* problems* found' "$tmp/n.out" &&
+    ok "-n with ReportAddress set, Postfix not yet: exit 1, $(grep 'problems* found' "$tmp/n.out")" ||
+    { fail "-n with ReportAddress set: exit $rc, want 1 with the problems counted"; cat "$tmp/n.out"; }
 ct systemctl enable --now $PKG >"$tmp/enable.log" 2>&1 ||
     { cat "$tmp/enable.log"; fail "systemctl enable --now $PKG"; }
 if wait_for "ct test -S /var/spool/postfix/tlsrpt-milter/tlsrpt-milter.sock"; then
@@ -348,8 +370,9 @@ ct postconf -e "$line" && ct postfix reload >/dev/null 2>&1 && ok "main.cf: $lin
     fail "postconf -e '$line'; postfix reload"
 ct tlsrpt-milter -n >"$tmp/n.out" 2>&1
 rc=$?
-if [ $rc -eq 0 ] && ! grep -q '^tlsrpt-milter: ' "$tmp/n.out"; then
-    ok "-n: configuration and MTA side in order"
+if [ $rc -eq 0 ] && ! grep -q '^tlsrpt-milter: warning' "$tmp/n.out" &&
+    grep -q '^tlsrpt-milter: ok: ' "$tmp/n.out" && ! grep -q '^Background yes' "$tmp/n.out"; then
+    ok "-n: configuration and MTA side in order: $(grep '^tlsrpt-milter: ok' "$tmp/n.out")"
 else
     fail "-n after the README's steps: exit $rc"
     cat "$tmp/n.out"
@@ -400,20 +423,27 @@ wait_for "ct grep -q 'status=sent' /var/log/mail.log" &&
     ct grep -q "$qid: to=<reports@.*status=sent" /var/log/mail.log &&
     ok "the report was delivered (Action deliver)" || fail "the report was not delivered"
 
-# the stateful alert, switched on as doc/alerting.md says: the timer runs
-# the service (once now, by hand), which logs one problem event; the
-# recipe mails root once for it, with the meaning and fix
-if ct sh -c 'touch /etc/default/tlsrpt-lookout-alert && systemctl enable --now tlsrpt-lookout-alert.timer' &&
+# the stateful alert, switched on as doc/alerting.md says: the timer
+# fires the service by itself (OnBootSec=2min after boot, then every 5
+# minutes), which logs one problem event; the recipe mails root once for
+# it, with the meaning and fix.  No /etc/default file is needed.
+if ct systemctl enable --now tlsrpt-lookout-alert.timer >/dev/null 2>&1 &&
     ct systemctl is-active -q tlsrpt-lookout-alert.timer; then
     ok "tlsrpt-lookout-alert.timer enabled and active"
 else
     fail "tlsrpt-lookout-alert.timer could not be enabled"
 fi
-ct systemctl start tlsrpt-lookout-alert.service
+i=0
+while [ $i -lt 200 ] && [ "$(ct systemctl show -P ExecMainExitTimestampMonotonic tlsrpt-lookout-alert.service)" = 0 ]; do
+    sleep 1
+    i=$((i + 1))
+done
 res=$(ct systemctl show -P Result tlsrpt-lookout-alert.service)
 st=$(ct systemctl show -P ExecMainStatus tlsrpt-lookout-alert.service)
-[ "$res" = success ] && [ "$st" = 0 ] && ok "tlsrpt-lookout-alert.service ran once cleanly" ||
-    { fail "tlsrpt-lookout-alert.service: result $res, status $st"; ct journalctl -u tlsrpt-lookout-alert.service -o cat | tail -5; }
+[ "$(ct systemctl show -P ExecMainExitTimestampMonotonic tlsrpt-lookout-alert.service)" != 0 ] &&
+    [ "$res" = success ] && [ "$st" = 0 ] &&
+    ok "the timer fired tlsrpt-lookout-alert.service ($i s after enabling): ran cleanly" ||
+    { fail "tlsrpt-lookout-alert.service after $i s: result $res, status $st"; ct journalctl -u tlsrpt-lookout-alert.service -o cat | tail -5; }
 ct test -s /var/lib/tlsrpt-milter/alert-state || fail "no /var/lib/tlsrpt-milter/alert-state"
 if wait_for "ct grep -q '^Subject: TLS-RPT problem' /var/mail/root 2>/dev/null" ||
     wait_for "ct grep -q '^Subject: TLS-RPT problem' /var/mail/root 2>/dev/null"; then
@@ -432,11 +462,144 @@ else
     fail "no alert mail in /var/mail/root"
 fi
 
+# the daily digest, as its unit's comment says, on a fresh install (no
+# mail.log.1 yet): first without /etc/default/tlsrpt-lookout, then with an
+# empty one and a bad MAILTO (each a failed run that says why in the
+# journal and in systemctl status), then MAILTO=root: the mail arrives in
+# /var/mail/root (DIGEST_OPTS takes the year up to today, so the report
+# above, of 2026-02-08, is in it)
+ct test -e /var/log/mail.log.1 && fail "mail.log.1 exists: not a fresh install"
+# digest_run WANT-RESULT TEXT NAME - start the service; its result and a text of systemctl status
+digest_run() {
+    ct systemctl start tlsrpt-lookout.service >/dev/null 2>&1
+    _res=$(ct systemctl show -P Result tlsrpt-lookout.service)
+    ct systemctl status --no-pager -n 20 tlsrpt-lookout.service >"$tmp/dstatus" 2>&1
+    if [ "$_res" = "$1" ] && grep -qF -- "$2" "$tmp/dstatus"; then
+        ok "tlsrpt-lookout.service, $3: $_res, status shows '$2'"
+    else
+        fail "tlsrpt-lookout.service, $3: result $_res (want $1), status:"
+        cat "$tmp/dstatus"
+    fi
+    ct systemctl reset-failed tlsrpt-lookout.service 2>/dev/null
+}
+digest_run exit-code "/etc/default/tlsrpt-lookout does not exist" "no /etc/default file"
+ct sh -c ': >/etc/default/tlsrpt-lookout'
+digest_run exit-code "MAILTO is not set in /etc/default/tlsrpt-lookout" "empty /etc/default file"
+ct sh -c 'echo "MAILTO=\"-oQ/tmp root\"" >/etc/default/tlsrpt-lookout'
+digest_run exit-code "not a plain address" "bad MAILTO"
+# first from the files (DIGEST_LOGS, mail.log.1 not there yet), then from
+# the journal (the default)
+ct sh -c 'printf "MAILTO=root\nDIGEST_LOGS=\"/var/log/mail.log.1 /var/log/mail.log\"\nDIGEST_OPTS=\"--today %s --days 366\"\n" "$(date -u +%F)" >/etc/default/tlsrpt-lookout'
+ct systemctl enable --now tlsrpt-lookout.timer >/dev/null 2>&1 &&
+    ct systemctl is-active -q tlsrpt-lookout.timer || fail "tlsrpt-lookout.timer could not be enabled"
+for n in 1 2; do
+    start=$(date +%s)
+    if [ $n = 1 ]; then
+        digest_run success "mail.log.1 does not exist (yet): left out" "MAILTO=root, DIGEST_LOGS"
+    else
+        ct sed -i '/^DIGEST_LOGS=/d' /etc/default/tlsrpt-lookout
+        digest_run success "tlsrpt-lookout" "MAILTO=root, from the journal"
+    fi
+    if wait_for "[ \"\$(ct grep -c '^Subject: TLS-RPT digest' /var/mail/root 2>/dev/null)\" = $n ]" ||
+        wait_for "[ \"\$(ct grep -c '^Subject: TLS-RPT digest' /var/mail/root 2>/dev/null)\" = $n ]"; then
+        subj=$(ct grep '^Subject: TLS-RPT digest' /var/mail/root | tail -1)
+        ok "digest mail $n in /var/mail/root ($(($(date +%s) - start)) s): $subj"
+        case $subj in *": "[1-9]*" failed sessions") ;; *) fail "digest $n does not count the failure report logged above" ;; esac
+    else
+        ct journalctl -u tlsrpt-lookout.service -o cat | tail -5
+        ct tail -5 /var/log/mail.log
+        fail "no digest mail $n in /var/mail/root"
+    fi
+done
+ct test -e /run/tlsrpt-lookout/digest.eml && fail "the digest mail file was left in /run"
+# the live exposure of the units that parse the logged values
+for u in tlsrpt-lookout tlsrpt-lookout-alert; do
+    ct systemd-analyze security --no-pager $u.service >"$tmp/security.out" 2>&1
+    score=$(sed -n 's/.*Overall exposure level for .*: \([0-9.]*\) .*/\1/p' "$tmp/security.out")
+    [ -n "$score" ] && awk "BEGIN { exit !($score <= 2.0) }" &&
+        ok "systemd-analyze security $u (live): $score" ||
+        { fail "$u: live exposure ${score:-unknown}, want <= 2.0"; tail -5 "$tmp/security.out"; }
+done
+
 # 7. statistics on SIGUSR1
 ct systemctl kill -s USR1 $PKG
 wait_for "ct journalctl -t tlsrpt-milter -o cat | grep -q '^stats when=signal messages=1 report-messages=1 reports=1 failures=2 '" &&
     ok "systemctl kill -s USR1: $(ct journalctl -t tlsrpt-milter -o cat | grep '^stats when=signal' | tail -1)" ||
     fail "no stats line after SIGUSR1: $(ct journalctl -t tlsrpt-milter -o cat | tail -3)"
+
+# a typo in the configuration: restart fails, the unit ends in "failed"
+# (no restart loop on exit 78), and the message is in mail.log
+ct cp /etc/tlsrpt-milter.conf /root/systest/good.conf
+ct sh -c 'echo "Acton hold" >>/etc/tlsrpt-milter.conf'
+if ct systemctl restart $PKG >/dev/null 2>&1; then
+    fail "systemctl restart with a typo returned 0"
+else
+    ok "systemctl restart with a typo: non-zero"
+fi
+sleep 7 # longer than RestartSec: a restart loop would show by now
+st=$(ct systemctl is-active $PKG)
+nr=$(ct systemctl show -P NRestarts $PKG)
+[ "$st" = failed ] && [ "$nr" = 0 ] && ct systemctl --failed --no-legend | grep -q "$PKG" &&
+    ok "the typo leaves the unit failed (no restart), in systemctl --failed" ||
+    fail "after the typo: $st, NRestarts=$nr"
+ct grep -q "tlsrpt-milter\[[0-9]*\]: cannot start: /etc/tlsrpt-milter.conf:[0-9]*: .*Acton" /var/log/mail.log &&
+    ok "mail.log: $(ct grep 'cannot start: /etc/tlsrpt-milter.conf' /var/log/mail.log | tail -1 | sed 's/.*tlsrpt-milter\[[0-9]*\]: //')" ||
+    { fail "the typo is not in mail.log"; ct tail -5 /var/log/mail.log; }
+ct systemctl status --no-pager $PKG 2>&1 | grep -q "Acton" ||
+    fail "systemctl status does not show the typo"
+ct tlsrpt-milter -n >/dev/null 2>&1
+rc=$?
+[ $rc -eq 78 ] && ok "-n with the typo: exit 78" || fail "-n with the typo: exit $rc, want 78"
+ct cp /root/systest/good.conf /etc/tlsrpt-milter.conf
+ct systemctl reset-failed $PKG
+ct systemctl start $PKG && wait_for "ct test -S /var/spool/postfix/tlsrpt-milter/tlsrpt-milter.sock" &&
+    ok "fixed: the milter runs again" || abort "the milter does not start after the fix"
+
+# systemctl reload under report load: 20 reports over SMTP while the
+# configuration flips AddHeader every 0.3 s and the unit is reloaded; each
+# report has its action line, the process is the same throughout; then a
+# reload with a typo keeps the running configuration and says why
+pid1=$(ct systemctl show -P MainPID $PKG)
+r0=$(ct grep -c 'tlsrpt-milter\[[0-9]*\]: reloaded ' /var/log/mail.log)
+load() {
+    for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+        ct swaks --server 127.0.0.1 --port 25 --from noreply-smtp-tls-reporting@google.com \
+            --to tlsrpt@example.com --data /root/systest/ok1.eml 2>&1 |
+            sed -n 's/.*250 2\.0\.0 Ok: queued as \([0-9A-Z]*\).*/\1/p'
+    done >"$tmp/load.qids"
+}
+load &
+lp=$!
+n=0
+while kill -0 $lp 2>/dev/null; do
+    n=$((n + 1))
+    if [ $((n % 2)) -eq 1 ]; then
+        ct sh -c 'echo "AddHeader yes" >>/etc/tlsrpt-milter.conf'
+    else
+        ct sed -i '/^AddHeader yes$/d' /etc/tlsrpt-milter.conf
+    fi
+    ct systemctl reload $PKG || fail "systemctl reload $PKG"
+    sleep 0.3
+done
+wait $lp
+ct sed -i '/^AddHeader yes$/d' /etc/tlsrpt-milter.conf
+missed=0
+while read -r q; do
+    logged "$q" || { missed=$((missed + 1)); echo "no action line for $q"; }
+done <"$tmp/load.qids"
+got=$(grep -c . "$tmp/load.qids")
+sleep 1
+r1=$(ct grep -c 'tlsrpt-milter\[[0-9]*\]: reloaded ' /var/log/mail.log)
+[ "$got" -eq 20 ] && [ "$missed" -eq 0 ] && [ "$(ct systemctl show -P MainPID $PKG)" = "$pid1" ] &&
+    ok "systemctl reload under load: $got reports, $((r1 - r0)) reloads ($n asked), none missed, pid $pid1 throughout" ||
+    fail "reload under load: $got of 20 accepted, $missed missed, pid $pid1 -> $(ct systemctl show -P MainPID $PKG)"
+ct sh -c 'echo "Acton hold" >>/etc/tlsrpt-milter.conf'
+ct systemctl reload $PKG
+wait_for "ct grep -q 'tlsrpt-milter\[[0-9]*\]: reload: /etc/tlsrpt-milter.conf:[0-9]*: unknown key \"Acton\"; the running configuration stays' /var/log/mail.log" &&
+    ct systemctl is-active -q $PKG &&
+    ok "reload with a typo: still running, mail.log: $(ct grep 'reload: /etc/tlsrpt-milter.conf' /var/log/mail.log | tail -1 | sed 's/.*tlsrpt-milter\[[0-9]*\]: //')" ||
+    fail "reload with a typo: $(ct systemctl is-active $PKG), $(ct tail -2 /var/log/mail.log)"
+ct cp /root/systest/good.conf /etc/tlsrpt-milter.conf
 
 # 8. edit the conffile: Action hold and a StateFile; restart
 pid1=$(ct systemctl show -P MainPID $PKG)
@@ -468,7 +631,7 @@ qid=$(send ok2.eml)
 [ -n "$qid" ] && logged "$qid" && ct grep -q "$qid: report " /var/log/mail.log &&
     ok "smtpd not chrooted: $qid logged with the same smtpd_milters line" ||
     { ct tail -5 /var/log/mail.log; fail "smtpd not chrooted: no lines"; }
-ct tlsrpt-milter -n >"$tmp/n.out" 2>&1 && ! grep -q '^tlsrpt-milter: ' "$tmp/n.out" ||
+ct tlsrpt-milter -n >"$tmp/n.out" 2>&1 && grep -q '^tlsrpt-milter: ok' "$tmp/n.out" ||
     { fail "-n with smtpd not chrooted"; cat "$tmp/n.out"; }
 ct postconf -F -e smtp/inet/chroot=y && ct postfix reload >/dev/null 2>&1
 

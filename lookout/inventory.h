@@ -37,7 +37,7 @@
  * policies per domain, TLSRPT_INV_MAX_REPORTERS reporter names per
  * policy (further ones counted in rep_more), TLSRPT_INV_MAX_FINDINGS
  * findings per domain; what a bound leaves out is counted in `dropped`
- * (policies) or `limited` (domains).  A domain takes about 20 KB,
+ * (policies) or `limited` (domains).  A domain takes about 15 KB,
  * allocated when its first policy line comes.  No globals, no printing.
  */
 #ifndef TLSRPT_INVENTORY_H

@@ -113,7 +113,27 @@ enum tlsrpt_dkim_verdict tlsrpt_accept_dkim(struct tlsrpt_accept *a)
 	return a->dkim;
 }
 
-/* our_domain - does any policy domain of r belong to trust.report_domains? */
+/*
+ * name_match - is d (one trailing dot ignored) want, or (below != 0) a
+ * sub-domain of it?  Case-insensitive.
+ */
+static int name_match(const char *d, const char *want, int below)
+{
+	size_t dl = strlen(d), wl = strlen(want);
+
+	if (dl > 0 && d[dl - 1] == '.') {
+		dl--;
+	}
+	if (dl == wl && strncasecmp(d, want, wl) == 0) {
+		return 1;
+	}
+	return below && dl > wl && d[dl - wl - 1] == '.' && strncasecmp(d + dl - wl, want, wl) == 0;
+}
+
+/*
+ * our_domain - does any policy domain of r belong to trust.report_domains
+ * (or below one), or equal one of trust.mx_hosts?
+ */
 static int our_domain(const struct tlsrpt_accept *a, const struct tlsrpt_report *r)
 {
 	size_t i, j;
@@ -128,15 +148,12 @@ static int our_domain(const struct tlsrpt_accept *a, const struct tlsrpt_report 
 			continue;
 		}
 		for (j = 0; j < a->trust.nreport_domains; j++) {
-			const char *want = a->trust.report_domains[j];
-			size_t dl = strlen(d), wl = strlen(want);
-
-			if (dl > 0 && d[dl - 1] == '.') {
-				dl--;
+			if (name_match(d, a->trust.report_domains[j], 1)) {
+				return 1;
 			}
-			if ((dl == wl && strncasecmp(d, want, wl) == 0) ||
-			    (dl > wl && d[dl - wl - 1] == '.' &&
-			     strncasecmp(d + dl - wl, want, wl) == 0)) {
+		}
+		for (j = 0; j < a->trust.nmx_hosts; j++) {
+			if (name_match(d, a->trust.mx_hosts[j], 0)) {
 				return 1;
 			}
 		}

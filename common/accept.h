@@ -7,7 +7,10 @@
  *      DKIM-authenticated" unless the message's DKIM verdict is pass.
  *   2. ReportDomains (trust.report_domains): refused as "foreign
  *      policy-domain" unless one of its policy domains (TLS-Report-Domain
- *      for a policy that names none) is one of ours or below one.
+ *      for a policy that names none) is one of ours or below one, or is
+ *      exactly one of our MX host names (trust.mx_hosts, MXHosts: a DANE
+ *      report about the MX host itself; sub-domains of an MX host are not
+ *      ours).  MXHosts alone, without ReportDomains, refuses nothing.
  *   3. StateFile (trust.dedup): a "duplicate" when its key was remembered
  *      before or came earlier in this message.  A duplicate was read
  *      (it counts as a report read), a refused report was not.
@@ -50,6 +53,8 @@ struct tlsrpt_trust {
 	int require_dkim;                  /* refuse reports without dkim=pass */
 	const char *const *report_domains; /* our policy domains (none: all) */
 	size_t nreport_domains;
+	const char *const *mx_hosts; /* our MX host names, matched exactly */
+	size_t nmx_hosts;
 	struct tlsrpt_dedup *dedup; /* NULL: no duplicate detection */
 	time_t now;                 /* for dedup */
 };

@@ -295,6 +295,19 @@ static const struct tlsrpt_option options[] = {
                         "The policy domains reports are expected for. A report none of whose policy domains is one of these (or a sub-domain of one) gives one ignored line and is never diverted. Not set: every report is accepted.",
         },
         {
+                .name = "MXHosts",
+                .type = TLSRPT_OPT_LIST,
+                .def = "",
+                .example = "mx1.example.com",
+                .offset = F(mx_hosts),
+                .check = check_name,
+                .entries = "names",
+                .summary =
+                        "our MX host names, exactly: a DANE report whose policy domain is one of them is accepted under `ReportDomains` and shown per host by `tlsrpt-lookout`",
+                .descr =
+                        "Our MX host names, exactly (not their sub-domains). A sender that does DANE finds the TLSA records under the MX host's own name (_25._tcp.MXHOST), and some such senders write that name as the policy domain of their report. When ReportDomains is set, a report whose policy domain is one of these is accepted as well; tlsrpt-lookout shows these hosts in a section of their own. Not set: only ReportDomains decide.",
+        },
+        {
                 .name = "StateFile",
                 .type = TLSRPT_OPT_STRING,
                 .def = "",
@@ -1077,6 +1090,8 @@ void tlsrpt_conf_trust(const struct tlsrpt_conf *cfg, const char *const *host_id
 	t->require_dkim = cfg->require_dkim;
 	t->report_domains = (const char *const *)cfg->report_domains.v;
 	t->nreport_domains = cfg->report_domains.n;
+	t->mx_hosts = (const char *const *)cfg->mx_hosts.v;
+	t->nmx_hosts = cfg->mx_hosts.n;
 }
 
 /* tlsrpt_conf_action_name - "deliver", "discard", "hold", "redirect" */

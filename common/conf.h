@@ -103,6 +103,7 @@ struct tlsrpt_conf {
 	struct tlsrpt_strlist trusted_authserv_ids; /* TrustedAuthservIDs, lower case */
 	int require_dkim;                           /* RequireDKIM */
 	struct tlsrpt_strlist report_domains;       /* ReportDomains, lower case */
+	struct tlsrpt_strlist mx_hosts;             /* MXHosts, lower case */
 	char *state_file;                           /* StateFile, NULL when unset */
 	unsigned long long duplicate_window;        /* DuplicateWindow, seconds */
 	int background;                             /* Background */
@@ -165,7 +166,7 @@ void tlsrpt_conf_limits(const struct tlsrpt_conf *cfg, struct tlsrpt_limits *lim
 /*
  * tlsrpt_conf_trust - the pipeline trust settings the configuration sets:
  * TrustedAuthservIDs, else the one default id host_id[0] (the MTA's host
- * name; "" trusts none), RequireDKIM, ReportDomains.  No duplicate memory
+ * name; "" trusts none), RequireDKIM, ReportDomains, MXHosts.  No duplicate memory
  * (dedup NULL, now 0): the daemon adds its own.  t points into cfg and
  * host_id, which must outlive it.
  */

@@ -11,6 +11,7 @@
  *   policy          report-id policy-domain policy-type
  *                   total-successful-session-count total-failure-session-count
  *                   failure-details reporter-kind | sts-mode mx-host
+ *                   max-age sts-mx policy-hash
  *   failure         report-id policy-domain policy-type result-type
  *                   receiving-mx-hostname receiving-ip sending-mta-ip
  *                   failed-session-count reporter-kind | failure-reason-code
@@ -34,8 +35,11 @@
  * Absent values are left out.  The report's totals are the policies' sums
  * (saturating at 2^64 - 1).  The report's policy-domain is the
  * TLS-Report-Domain header, else the first policy's domain; a policy
- * without a domain (no-policy-found) takes the header's.  sts-mode is the
- * "mode" field of an sts policy's policy-string, when it has one.
+ * without a domain (no-policy-found) takes the header's.  sts-mode,
+ * max-age, sts-mx and policy-hash are what the policy-string says
+ * (policystr.h), when it says it; policy-hash, always 16 hex digits, is
+ * the line's last field, so a reader that finds it whole knows the
+ * display fields before it whole too.
  *
  * When a report holds more policies than max_policy_lines (0 logs none),
  * the policies with the highest total-failure-session-count are logged
@@ -74,6 +78,7 @@
 #include <strings.h>
 
 #include "errbuf.h"
+#include "policystr.h"
 #include "summary.h"
 
 struct rank {
@@ -150,61 +155,6 @@ static int put_failure(const struct tlsrpt_report *r, const struct tlsrpt_policy
 	return 0;
 }
 
-/*
- * sts_mode - the value of the "mode" field of an MTA-STS policy (RFC 8461
- * key: value lines; the field name is case-insensitive, white space around
- * the value is dropped) from policy-string, into buf; NULL when p is not
- * an sts policy or has no mode line.  An entry may hold several lines.
- * A value longer than buf is cut, still longer than TLSRPT_MAX_VALUE_LEN,
- * so that the escaper marks it cut.
- */
-static const char *sts_mode(const struct tlsrpt_policy *p, char *buf, size_t buflen)
-{
-	const char *s, *v, *e;
-	size_t i, n;
-
-	if (p->policy_type == NULL || strcasecmp(p->policy_type, "sts") != 0) {
-		return NULL;
-	}
-	for (i = 0; i < p->npolicy_string; i++) {
-		for (s = p->policy_string[i]; s != NULL && *s != '\0'; s = e + (*e != '\0')) {
-			e = s + strcspn(s, "\r\n");
-			v = s;
-			while (v < e && (*v == ' ' || *v == '\t')) {
-				v++;
-			}
-			if (e - v < 5 || strncasecmp(v, "mode", 4) != 0) {
-				continue;
-			}
-			v += 4;
-			while (v < e && (*v == ' ' || *v == '\t')) {
-				v++;
-			}
-			if (v == e || *v != ':') {
-				continue;
-			}
-			v++;
-			while (v < e && (*v == ' ' || *v == '\t')) {
-				v++;
-			}
-			n = (size_t)(e - v);
-			while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t')) {
-				n--;
-			}
-			if (n == 0) {
-				continue;
-			}
-			if (n >= buflen) {
-				n = buflen - 1;
-			}
-			memcpy(buf, v, n);
-			buf[n] = '\0';
-			return buf;
-		}
-	}
-	return NULL;
-}
-
 /* put_policy - one policy record and its selected failure records; 0 ok, -1 failed (err) */
 static int put_policy(const struct tlsrpt_report *r, const struct tlsrpt_policy *p,
                       const char *hdr_domain, const unsigned char *logged, size_t *index,
@@ -212,7 +162,7 @@ static int put_policy(const struct tlsrpt_report *r, const struct tlsrpt_policy 
                       size_t errlen)
 {
 	const char *domain = p->policy_domain != NULL ? p->policy_domain : hdr_domain;
-	char mode[TLSRPT_MAX_VALUE_LEN + 2];
+	struct tlsrpt_policystr ps;
 	struct tlsrpt_record *rec;
 	size_t i;
 
@@ -220,6 +170,7 @@ static int put_policy(const struct tlsrpt_report *r, const struct tlsrpt_policy 
 	if (rec == NULL) {
 		return -1;
 	}
+	tlsrpt_policystr_read(p, &ps);
 	if (tlsrpt_record_str(rec, "report-id", r->report_id) < 0 ||
 	    tlsrpt_record_str(rec, "policy-domain", domain) < 0 ||
 	    tlsrpt_record_str(rec, "policy-type", p->policy_type) < 0 ||
@@ -229,8 +180,11 @@ static int put_policy(const struct tlsrpt_report *r, const struct tlsrpt_policy 
 	            0 ||
 	    tlsrpt_record_num(rec, "failure-details", p->nfailure_details) < 0 ||
 	    tlsrpt_record_str(rec, "reporter-kind", tlsrpt_identity_kind_name(kind)) < 0 ||
-	    tlsrpt_record_str(rec, "sts-mode", sts_mode(p, mode, sizeof(mode))) < 0 ||
-	    tlsrpt_record_str(rec, "mx-host", p->mx_host) < 0) {
+	    tlsrpt_record_str(rec, "sts-mode", ps.mode[0] != '\0' ? ps.mode : NULL) < 0 ||
+	    tlsrpt_record_str(rec, "mx-host", p->mx_host) < 0 ||
+	    (ps.max_age >= 0 && tlsrpt_record_num(rec, "max-age", (uint64_t)ps.max_age) < 0) ||
+	    tlsrpt_record_str(rec, "sts-mx", ps.mx[0] != '\0' ? ps.mx : NULL) < 0 ||
+	    tlsrpt_record_str(rec, "policy-hash", ps.hash[0] != '\0' ? ps.hash : NULL) < 0) {
 		tlsrpt_errbuf_set(err, errlen, "out of memory");
 		return -1;
 	}

@@ -1,7 +1,7 @@
 #!/bin/sh
 # tlsrpt-alert - mail each tlsrpt-milter alert line to an address
 #
-# usage: tlsrpt-alert [-s SENDMAIL] [-d TLSRPT-DIGEST] [-l "LOGFILE..."] ADDRESS...
+# usage: tlsrpt-alert [-s SENDMAIL] [-d TLSRPT-LOOKOUT] [-l "LOGFILE..."] ADDRESS...
 #
 # The alert program of etc/rsyslog-tlsrpt-milter.conf (omprog) and
 # etc/syslog-ng-tlsrpt-milter.conf (program()): both keep it running and
@@ -57,7 +57,7 @@ while [ $# -ge 2 ]; do
     shift 2
 done
 if [ $# -eq 0 ]; then
-    echo "usage: tlsrpt-alert [-s SENDMAIL] [-d TLSRPT-DIGEST] [-l \"LOGFILE...\"] ADDRESS..." >&2
+    echo "usage: tlsrpt-alert [-s SENDMAIL] [-d TLSRPT-LOOKOUT] [-l \"LOGFILE...\"] ADDRESS..." >&2
     exit 2
 fi
 # the addresses tlsrpt-lookout --mail takes: user@domain or a bare local

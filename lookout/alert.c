@@ -69,6 +69,7 @@ struct tlsrpt_alert {
 	struct tlsrpt_alert_problem prob[TLSRPT_ALERT_MAX_PROBLEMS];
 	struct tlsrpt_alert_reporter rep[TLSRPT_ALERT_MAX_REPORTERS];
 	struct tlsrpt_alert_domain dom[TLSRPT_ALERT_MAX_DOMAINS];
+	struct tlsrpt_alert_baseline base[TLSRPT_ALERT_MAX_BASELINES];
 	struct tlsrpt_asm *as; /* the run's lines into reports */
 	long long now;         /* the run's time, for the reports the assembler hands over */
 	int flushing;          /* the reports handed over are those still open at the end */
@@ -80,13 +81,21 @@ struct tlsrpt_alert {
 	unsigned long long forgotten; /* entries of others forgotten for room since the last run */
 };
 
-/* tlsrpt_alert_defaults - AlertWindow and SilentAfter 7 days, thresholds off */
+/*
+ * tlsrpt_alert_defaults - AlertWindow and SilentAfter 7 days, thresholds
+ * off; the baseline rule on: the last 14 reports, a spike at 10 failed
+ * sessions and a rate over 3 times the baseline and over it plus 2 points
+ */
 void tlsrpt_alert_defaults(struct tlsrpt_alert_conf *c)
 {
 	c->window = 7L * 86400;
 	c->silent_after = 7L * 86400;
 	c->min_failed = 1;
 	c->min_rate = 0;
+	c->baseline_reports = 14;
+	c->baseline_factor = 3;
+	c->baseline_margin = 2;
+	c->baseline_min_failed = 10;
 }
 
 /* tlsrpt_alert_name - the event word */
@@ -123,6 +132,9 @@ struct tlsrpt_alert *tlsrpt_alert_new(const struct tlsrpt_alert_conf *c, struct 
 		return NULL;
 	}
 	a->c = *c;
+	if (a->c.baseline_reports > TLSRPT_ALERT_BASELINE_MAX) {
+		a->c.baseline_reports = TLSRPT_ALERT_BASELINE_MAX;
+	}
 	a->cur = cur;
 	return a;
 }
@@ -497,9 +509,130 @@ static const char *get_or(const struct tlsrpt_logline *ll, const char *key, cons
 	return v != NULL ? v : dflt;
 }
 
-/* raise - one failure kind of a judged report above the thresholds */
+/* ---------------------------------------------------------------- baseline */
+
+/* base_rank - what a baseline is worth keeping: ours above others, authenticated above claimed */
+static int base_rank(struct tlsrpt_alert *a, const char *domain, int auth)
+{
+	return 2 * ours(a, domain) + (auth != 0);
+}
+
+/* base_find - the baseline of (domain, reporter, kind); NULL when none */
+static struct tlsrpt_alert_baseline *base_find(struct tlsrpt_alert *a, const char *domain,
+                                               const char *id, int auth)
+{
+	size_t i;
+
+	for (i = 0; i < TLSRPT_ALERT_MAX_BASELINES; i++) {
+		struct tlsrpt_alert_baseline *b = &a->base[i];
+
+		if (b->used && b->auth == (auth != 0) && strcmp(b->domain, domain) == 0 &&
+		    strcmp(b->id, id) == 0) {
+			return b;
+		}
+	}
+	return NULL;
+}
+
+/*
+ * base_get - the baseline of (domain, reporter, kind), created when absent:
+ * a free slot, else the oldest of the lowest rank when that is not above
+ * the new one's; NULL when every kept one ranks higher
+ */
+static struct tlsrpt_alert_baseline *base_get(struct tlsrpt_alert *a, const char *domain,
+                                              const char *id, int auth)
+{
+	struct tlsrpt_alert_baseline *b = base_find(a, domain, id, auth), *victim = NULL;
+	int rank = base_rank(a, domain, auth), vrank = 0;
+	size_t i;
+
+	if (b != NULL) {
+		return b;
+	}
+	for (i = 0; i < TLSRPT_ALERT_MAX_BASELINES; i++) {
+		struct tlsrpt_alert_baseline *x = &a->base[i];
+		int r;
+
+		if (!x->used) {
+			victim = x;
+			break;
+		}
+		r = base_rank(a, x->domain, x->auth);
+		if (victim == NULL || r < vrank || (r == vrank && x->last < victim->last)) {
+			victim = x;
+			vrank = r;
+		}
+	}
+	if (victim->used && vrank > rank) {
+		return NULL;
+	}
+	memset(victim, 0, sizeof(*victim));
+	victim->used = 1;
+	victim->auth = auth != 0;
+	PUT(victim->domain, domain);
+	PUT(victim->id, id);
+	return victim;
+}
+
+/* base_push - one more report in b, the oldest dropped when it holds baseline_reports */
+static void base_push(struct tlsrpt_alert *a, struct tlsrpt_alert_baseline *b,
+                      unsigned long long sessions, unsigned long long failed, long long now)
+{
+	unsigned max = a->c.baseline_reports;
+
+	if (max == 0) {
+		return;
+	}
+	if (b->n >= max) {
+		memmove(b->sessions, b->sessions + (b->n - max + 1),
+		        (max - 1) * sizeof(b->sessions[0]));
+		memmove(b->failed, b->failed + (b->n - max + 1), (max - 1) * sizeof(b->failed[0]));
+		b->n = max - 1;
+	}
+	b->sessions[b->n] = sessions;
+	b->failed[b->n] = failed;
+	b->n++;
+	b->last = now;
+}
+
+/*
+ * spike - is the report's domain d well above its reporter's baseline?
+ * *bf and *bs get the baseline's failed and total sessions.
+ */
+static int spike(struct tlsrpt_alert *a, const struct pending *e, const struct pdom *d,
+                 unsigned long long *bf, unsigned long long *bs)
+{
+	const struct tlsrpt_alert_baseline *b;
+	double base, rate, want;
+	unsigned i;
+
+	*bf = *bs = 0;
+	if (a->c.baseline_reports == 0 || e->reporter[0] == '\0' || d->sessions == 0 ||
+	    d->failed < a->c.baseline_min_failed || d->failed == 0 ||
+	    (b = base_find(a, d->name, e->reporter, e->auth)) == NULL ||
+	    2 * b->n < a->c.baseline_reports) {
+		return 0;
+	}
+	for (i = 0; i < b->n; i++) {
+		*bs += b->sessions[i];
+		*bf += b->failed[i];
+	}
+	if (*bs == 0) {
+		return 0;
+	}
+	base = 100.0 * (double)*bf / (double)*bs;
+	rate = 100.0 * (double)d->failed / (double)d->sessions;
+	want = a->c.baseline_factor * base;
+	if (base + a->c.baseline_margin > want) {
+		want = base + a->c.baseline_margin;
+	}
+	return rate > want;
+}
+
+/* raise - one failure kind of a judged report above the thresholds (or the baseline) */
 static void raise_problem(struct tlsrpt_alert *a, const struct pending *e, const struct pfail *f,
-                          const struct pdom *d, long long now)
+                          const struct pdom *d, long long now, int by_base, unsigned long long bf,
+                          unsigned long long bs)
 {
 	struct tlsrpt_alert_problem *p = prob_find(a, f->domain, f->ptype, f->rtype, f->mx, f->ip);
 
@@ -531,6 +664,11 @@ static void raise_problem(struct tlsrpt_alert *a, const struct pending *e, const
 		p->state = P_OPEN;
 		p->opened = now;
 		p->first_day = e->day;
+		p->by_baseline = by_base;
+		p->base_failed = bf;
+		p->base_sessions = bs;
+	} else if (!by_base && !(p->announced & ANN_PROBLEM)) {
+		p->by_baseline = 0; /* also above the thresholds: an ordinary problem */
 	}
 	list_add(p->reporters, sizeof(p->reporters), e->reporter);
 	p->failed += f->failed;
@@ -547,6 +685,8 @@ static void raise_problem(struct tlsrpt_alert *a, const struct pending *e, const
 /* judge - a complete report: last-seen times, problems, recoveries */
 static void judge(struct tlsrpt_alert *a, struct pending *e, long long now)
 {
+	unsigned long long bf[PEND_DOMAINS], bs[PEND_DOMAINS];
+	int spiked[PEND_DOMAINS];
 	/* a report whose day ended longer than the window ago (a first run over old logs,
 	 * a report from 2016) is history: it raises no problem */
 	const int stale = ((long long)e->day + 1) * 86400 <= now - a->c.window;
@@ -573,14 +713,19 @@ static void judge(struct tlsrpt_alert *a, struct pending *e, long long now)
 			know(a, r);
 		}
 	}
+	for (j = 0; j < e->ndom; j++) {
+		spiked[j] = spike(a, e, &e->dom[j], &bf[j], &bs[j]);
+	}
 	for (i = 0; i < e->nf; i++) {
 		const struct pfail *f = &e->f[i];
 		const struct pdom *d = NULL;
 		double rate = 100.0;
+		size_t at = 0;
 
 		for (j = 0; j < e->ndom; j++) {
 			if (strcmp(e->dom[j].name, f->domain) == 0) {
 				d = &e->dom[j];
+				at = j;
 			}
 		}
 		if (d != NULL && d->sessions > 0) {
@@ -588,7 +733,18 @@ static void judge(struct tlsrpt_alert *a, struct pending *e, long long now)
 		}
 		if (f->failed >= a->c.min_failed && f->failed > 0 && rate >= a->c.min_rate &&
 		    !stale && !future) {
-			raise_problem(a, e, f, d, now);
+			raise_problem(a, e, f, d, now, 0, 0, 0);
+		} else if (d != NULL && spiked[at] && f->failed > 0 && !stale && !future) {
+			raise_problem(a, e, f, d, now, 1, bf[at], bs[at]);
+		}
+	}
+	/* the report joins its reporter's baselines (after it was judged against them) */
+	for (j = 0; j < e->ndom && e->reporter[0] != '\0' && a->c.baseline_reports > 0; j++) {
+		struct tlsrpt_alert_baseline *b;
+
+		if (e->dom[j].sessions > 0 &&
+		    (b = base_get(a, e->dom[j].name, e->reporter, e->auth)) != NULL) {
+			base_push(a, b, e->dom[j].sessions, e->dom[j].failed, now);
 		}
 	}
 	/* recovery: a reporter that saw an open problem shows the domain without it */
@@ -877,6 +1033,11 @@ static int prob_event(struct tlsrpt_alert *a, struct tlsrpt_alert_problem *p,
 	ev->sessions = p->sessions;
 	ev->first = p->first_day;
 	ev->last = p->last_day;
+	if (k == TLSRPT_ALERT_PROBLEM && p->by_baseline) {
+		ev->by_baseline = 1;
+		ev->base_failed = p->base_failed;
+		ev->base_sessions = p->base_sessions;
+	}
 	return 0;
 }
 
@@ -1060,6 +1221,31 @@ const struct tlsrpt_alert_domain *tlsrpt_alert_domain_at(const struct tlsrpt_ale
 	return i < TLSRPT_ALERT_MAX_DOMAINS && a->dom[i].used ? &a->dom[i] : NULL;
 }
 
+/* tlsrpt_alert_baseline_at - a baseline slot in use, else NULL */
+const struct tlsrpt_alert_baseline *tlsrpt_alert_baseline_at(const struct tlsrpt_alert *a, size_t i)
+{
+	return i < TLSRPT_ALERT_MAX_BASELINES && a->base[i].used ? &a->base[i] : NULL;
+}
+
+/* tlsrpt_alert_restore_baseline - a baseline read back (its reports, the oldest first) */
+void tlsrpt_alert_restore_baseline(struct tlsrpt_alert *a, const struct tlsrpt_alert_baseline *r)
+{
+	char dom[TLSRPT_ALERT_NAME], id[TLSRPT_ALERT_NAME];
+	struct tlsrpt_alert_baseline *b;
+	unsigned i;
+
+	PUTLOW(dom, r->domain);
+	PUTLOW(id, r->id);
+	if ((b = base_get(a, dom, id, r->auth)) == NULL) {
+		return;
+	}
+	b->n = 0;
+	for (i = 0; i < r->n && i < TLSRPT_ALERT_BASELINE_MAX; i++) {
+		base_push(a, b, r->sessions[i], r->failed[i], r->last);
+	}
+	b->last = r->last;
+}
+
 /* tlsrpt_alert_restore_problem - a problem read back: a new entry */
 void tlsrpt_alert_restore_problem(struct tlsrpt_alert *a, const struct tlsrpt_alert_problem *r)
 {
@@ -1084,6 +1270,9 @@ void tlsrpt_alert_restore_problem(struct tlsrpt_alert *a, const struct tlsrpt_al
 	p->recovered_day = r->recovered_day;
 	p->failed = r->failed;
 	p->sessions = r->sessions;
+	p->by_baseline = r->by_baseline != 0;
+	p->base_failed = r->base_failed;
+	p->base_sessions = r->base_sessions;
 	snprintf(p->reporters, sizeof(p->reporters), "%s", r->reporters);
 	PUT(p->recovered_by, r->recovered_by);
 }

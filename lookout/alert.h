@@ -23,6 +23,20 @@
  *     failing report's) from a reporter that saw an open problem shows the
  *     domain without that failure and without left-out details
  *     (failure-omitted);
+ *   - problem by baseline (when baseline_reports > 0): a report whose
+ *     failure rate for a domain is well above that reporter's own recent
+ *     rate for it raises a problem for each failure kind it lists, even
+ *     under min_failed and min_rate.  The baseline of (domain, reporter,
+ *     reporter kind) is the failed over the total sessions of its last
+ *     baseline_reports reports; it is used once it holds at least half
+ *     of them, and the report is a spike when it has at least
+ *     baseline_min_failed failed sessions and a rate (percent) above both
+ *     baseline_factor times the baseline and the baseline plus
+ *     baseline_margin.  The report then joins the baseline.  The reporter
+ *     kind (DKIM-authenticated or only claimed) is part of the key, so
+ *     reports that merely claim a reporter's name never move the
+ *     baseline of the authenticated one; a baseline only ever adds
+ *     problems, never holds one back;
  *   - silent: a reporter that reported a domain has sent nothing for it
  *     for `silent_after` seconds; and a domain (reported before, or named
  *     with tlsrpt_alert_expect) with no report at all for that long.  Once
@@ -68,7 +82,13 @@
  * kept with the others) + _OTHER_REPORTERS, domains TLSRPT_ALERT_MAX_OURS
  * (past it a domain is not expected) + _OTHER_DOMAINS,
  * TLSRPT_ALERT_MAX_EVENTS events per run (further ones wait for the next
- * run; the last place is kept for the `others` event).  No globals, no printing; errors go into the
+ * run; the last place is kept for the `others` event),
+ * TLSRPT_ALERT_MAX_BASELINES baselines of at most TLSRPT_ALERT_BASELINE_MAX
+ * reports each (about 1 KB each; when full, a new one replaces the oldest
+ * of the lowest rank: reporters only claimed below DKIM-authenticated
+ * ones, domains not ours below ours; one that would rank below all is not
+ * kept, so a flood of strangers' names cannot push out our reporters'
+ * baselines).  No globals, no printing; errors go into the
  * caller's buffer.
  */
 #ifndef TLSRPT_ALERT_H
@@ -93,6 +113,8 @@
 #define TLSRPT_ALERT_MAX_PENDING 64 /* TLSRPT_CURSOR_MAX_CARRIED */
 #define TLSRPT_ALERT_NAME 264       /* a logged value is at most 256 bytes, NUL */
 #define TLSRPT_ALERT_LIST 520       /* reporters joined with "," */
+#define TLSRPT_ALERT_MAX_BASELINES 256
+#define TLSRPT_ALERT_BASELINE_MAX 30 /* reports a baseline can hold */
 
 struct tlsrpt_logline;
 struct tlsrpt_cursor;
@@ -102,6 +124,11 @@ struct tlsrpt_alert_conf {
 	long silent_after;             /* SilentAfter, seconds (default 7 days) */
 	unsigned long long min_failed; /* AlertMinFailedSessions (default 1) */
 	double min_rate;               /* AlertMinFailureRate, percent (default 0) */
+	/* the baseline rule; baseline_reports 0 turns it off */
+	unsigned baseline_reports;              /* reports in a baseline (default 14) */
+	double baseline_factor;                 /* k (default 3) */
+	double baseline_margin;                 /* d, percentage points (default 2) */
+	unsigned long long baseline_min_failed; /* (default 10) */
 };
 
 enum tlsrpt_alert_kind {
@@ -125,6 +152,9 @@ struct tlsrpt_alert_event {
 	/* others: events summed up, per kind, and the entries the full pool forgot; the
 	   first few domains in reporters */
 	unsigned long long problems, recovered, silent, forgotten;
+	/* problem raised by the baseline rule alone: the baseline it was above */
+	int by_baseline;
+	unsigned long long base_failed, base_sessions;
 };
 
 /* what the machine remembers between runs, as the state file keeps it */
@@ -141,7 +171,18 @@ struct tlsrpt_alert_problem {
 	long long opened, last_fail, recovered_at;
 	long first_day, last_day, recovered_day;
 	unsigned long long failed, sessions;
-	int ours; /* the machine's: of one of our domains */
+	int ours;        /* the machine's: of one of our domains */
+	int by_baseline; /* raised by the baseline rule alone */
+	unsigned long long base_failed, base_sessions;
+};
+
+/* the recent reports of (domain, reporter, kind): the baseline rule's memory */
+struct tlsrpt_alert_baseline {
+	int used, auth; /* auth: the reporter is DKIM-authenticated */
+	char domain[TLSRPT_ALERT_NAME], id[TLSRPT_ALERT_NAME];
+	long long last; /* when its last report was judged */
+	unsigned n;     /* reports held, the oldest first */
+	unsigned long long sessions[TLSRPT_ALERT_BASELINE_MAX], failed[TLSRPT_ALERT_BASELINE_MAX];
 };
 
 struct tlsrpt_alert_reporter { /* a reporter of a domain */
@@ -183,22 +224,25 @@ struct tlsrpt_alert *tlsrpt_alert_new(const struct tlsrpt_alert_conf *c, struct 
                                       char *err, size_t errlen);
 
 /*
- * tlsrpt_alert_problem_at, _reporter_at, _domain_at - the i-th slot of
+ * tlsrpt_alert_problem_at, _reporter_at, _domain_at, _baseline_at - the i-th slot of
  * each table (i below its TLSRPT_ALERT_MAX_*), NULL when it is not in use
  */
 const struct tlsrpt_alert_problem *tlsrpt_alert_problem_at(const struct tlsrpt_alert *a, size_t i);
 const struct tlsrpt_alert_reporter *tlsrpt_alert_reporter_at(const struct tlsrpt_alert *a,
                                                              size_t i);
 const struct tlsrpt_alert_domain *tlsrpt_alert_domain_at(const struct tlsrpt_alert *a, size_t i);
+const struct tlsrpt_alert_baseline *tlsrpt_alert_baseline_at(const struct tlsrpt_alert *a,
+                                                             size_t i);
 
 /*
- * tlsrpt_alert_restore_problem, _reporter, _domain - one record read back
+ * tlsrpt_alert_restore_problem, _reporter, _domain, _baseline - one record read back
  * from the state file (names cleaned as the machine keeps them; a record
  * for an entry already there updates it; the oldest is reused when full)
  */
 void tlsrpt_alert_restore_problem(struct tlsrpt_alert *a, const struct tlsrpt_alert_problem *p);
 void tlsrpt_alert_restore_reporter(struct tlsrpt_alert *a, const struct tlsrpt_alert_reporter *r);
 void tlsrpt_alert_restore_domain(struct tlsrpt_alert *a, const struct tlsrpt_alert_domain *d);
+void tlsrpt_alert_restore_baseline(struct tlsrpt_alert *a, const struct tlsrpt_alert_baseline *b);
 
 /*
  * tlsrpt_alert_expect - one of our domains: it should have reports (silent

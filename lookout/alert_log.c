@@ -82,6 +82,11 @@ static int build(struct tlsrpt_records *rs, const struct tlsrpt_alert_event *ev,
 		rc |= tlsrpt_record_str(r, "title", m->title);
 		rc |= tlsrpt_record_str(r, "meaning", m->meaning);
 	}
+	if (ev->kind == TLSRPT_ALERT_PROBLEM && ev->by_baseline) {
+		/* under the thresholds, raised because it is well above the reporter's baseline */
+		rc |= tlsrpt_record_num(r, "baseline-failed-session-count", ev->base_failed);
+		rc |= tlsrpt_record_num(r, "baseline-total-session-count", ev->base_sessions);
+	}
 	return rc;
 }
 

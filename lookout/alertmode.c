@@ -59,7 +59,9 @@ static void alert_usage(void)
 {
 	fputs("usage: tlsrpt-lookout --alert [--state FILE] [--now YYYY-MM-DD[THH:MM:SS] | @EPOCH]\n"
 	      "         [--alert-window DAYS] [--silent-after DAYS] [--min-failed N]\n"
-	      "         [--min-rate PERCENT] [--domain DOMAIN]... [--config FILE | --no-config]\n"
+	      "         [--min-rate PERCENT] [--baseline REPORTS] [--baseline-factor K]\n"
+	      "         [--baseline-margin POINTS] [--baseline-min-failed N]\n"
+	      "         [--domain DOMAIN]... [--config FILE | --no-config]\n"
 	      "         [--json] [--stdout] [--tag TAG] [--verified] FILE...\n"
 	      "       tlsrpt-lookout --alert --journal [--journal-user USER] [--journal-unit UNIT]\n"
 	      "         [options as above] FILE|-...\n"
@@ -228,6 +230,10 @@ int tlsrpt_digest_alert_main(int argc, char **argv)
 	        {"silent-after", required_argument, NULL, 'S'},
 	        {"min-failed", required_argument, NULL, 'f'},
 	        {"min-rate", required_argument, NULL, 'r'},
+	        {"baseline", required_argument, NULL, 'b'},
+	        {"baseline-factor", required_argument, NULL, 'k'},
+	        {"baseline-margin", required_argument, NULL, 'm'},
+	        {"baseline-min-failed", required_argument, NULL, 'M'},
 	        {"domain", required_argument, NULL, 'D'},
 	        {"config", required_argument, NULL, 'c'},
 	        {"no-config", no_argument, NULL, 'C'},
@@ -295,6 +301,39 @@ int tlsrpt_digest_alert_main(int argc, char **argv)
 				return 2;
 			}
 			o.c.min_rate = v;
+			break;
+		case 'b':
+			if (number(optarg, 0, TLSRPT_ALERT_BASELINE_MAX, &v) < 0 ||
+			    v != (unsigned)v) {
+				fprintf(stderr,
+				        "tlsrpt-lookout: --baseline: reports, 0 (off) to %d\n",
+				        TLSRPT_ALERT_BASELINE_MAX);
+				return 2;
+			}
+			o.c.baseline_reports = (unsigned)v;
+			break;
+		case 'k':
+			if (number(optarg, 1, 1000, &v) < 0) {
+				fprintf(stderr, "tlsrpt-lookout: --baseline-factor: 1 to 1000\n");
+				return 2;
+			}
+			o.c.baseline_factor = v;
+			break;
+		case 'm':
+			if (number(optarg, 0, 100, &v) < 0) {
+				fprintf(stderr,
+				        "tlsrpt-lookout: --baseline-margin: percentage points, 0 to 100\n");
+				return 2;
+			}
+			o.c.baseline_margin = v;
+			break;
+		case 'M':
+			if (number(optarg, 1, 1e15, &v) < 0) {
+				fprintf(stderr,
+				        "tlsrpt-lookout: --baseline-min-failed: a count, 1 or more\n");
+				return 2;
+			}
+			o.c.baseline_min_failed = (unsigned long long)v;
 			break;
 		case 'D':
 			if (o.ndomains >= ALERT_MAX_DOMAINS || optarg[0] == '\0') {

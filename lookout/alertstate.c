@@ -21,9 +21,10 @@
 
 /* one entry of the file */
 struct entry {
-	char kind; /* P, R, D or 0 for a cursor entry */
+	char kind; /* P, R, D, B or 0 for a cursor entry */
 	union {
 		struct tlsrpt_alert_problem p;
+		struct tlsrpt_alert_baseline b;
 		struct tlsrpt_alert_reporter r;
 		struct tlsrpt_alert_domain d;
 		struct tlsrpt_cursor_entry c;
@@ -67,16 +68,56 @@ static int unum(const char *s, unsigned long long *v)
 
 #define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src))
 
+/*
+ * parse_baseline - a B line's fields: domain, reporter, kind (1
+ * authenticated), last (v[0], v[1] already read), then its reports, the
+ * oldest first, as SESSIONS:FAILED separated by commas (none: "-")
+ */
+static int parse_baseline(char **f, const long long *v, struct tlsrpt_alert_baseline *b)
+{
+	const char *p = f[5];
+
+	COPY(b->domain, f[1]);
+	COPY(b->id, f[2]);
+	b->auth = v[0] != 0;
+	b->last = v[1];
+	if (strcmp(p, "-") == 0) {
+		return 0;
+	}
+	while (*p != '\0') {
+		char *e;
+		unsigned long long s, fl;
+
+		if (b->n >= TLSRPT_ALERT_BASELINE_MAX || *p < '0' || *p > '9') {
+			return -1;
+		}
+		errno = 0;
+		s = strtoull(p, &e, 10);
+		if (errno != 0 || *e != ':' || e[1] < '0' || e[1] > '9') {
+			return -1;
+		}
+		fl = strtoull(e + 1, &e, 10);
+		if (errno != 0 || (*e != ',' && *e != '\0') || fl > s) {
+			return -1;
+		}
+		b->sessions[b->n] = s;
+		b->failed[b->n] = fl;
+		b->n++;
+		p = *e == ',' ? e + 1 : e;
+	}
+	return 0;
+}
+
 /* parse - one line into *e; 0 or -1 when damaged */
 static int parse(char *line, struct entry *e)
 {
-	char *f[20];
+	char *f[24];
 	long long v[12];
 	unsigned long long u;
-	size_t n = split(line, f, 20), i;
+	size_t n = split(line, f, 24), i;
 
 	memset(e, 0, sizeof(*e));
-	if (strcmp(f[0], "P") == 0 && n == 18) {
+	if (strcmp(f[0], "P") == 0 && (n == 18 || n == 21)) {
 		struct tlsrpt_alert_problem *p = &e->u.p;
 
 		for (i = 0; i < 10; i++) {
@@ -103,6 +144,23 @@ static int parse(char *line, struct entry *e)
 		p->sessions = (unsigned long long)v[9];
 		COPY(p->reporters, f[16]);
 		COPY(p->recovered_by, f[17]);
+		if (n == 21) { /* raised by the baseline rule: the baseline's figures */
+			for (i = 0; i < 3; i++) {
+				if (num(f[18 + i], &v[i]) < 0 || v[i] < 0) {
+					return -1;
+				}
+			}
+			p->by_baseline = v[0] != 0;
+			p->base_failed = (unsigned long long)v[1];
+			p->base_sessions = (unsigned long long)v[2];
+		}
+		return 0;
+	}
+	if (strcmp(f[0], "B") == 0 && n == 6 && num(f[3], &v[0]) == 0 && num(f[4], &v[1]) == 0) {
+		if (parse_baseline(f, v, &e->u.b) < 0) {
+			return -1;
+		}
+		e->kind = 'B';
 		return 0;
 	}
 	if (strcmp(f[0], "R") == 0 && n == 8 && num(f[3], &v[0]) == 0 && num(f[4], &v[1]) == 0 &&
@@ -157,6 +215,9 @@ static void apply(const struct entry *e, struct tlsrpt_alert *a, struct tlsrpt_c
 		break;
 	case 'D':
 		tlsrpt_alert_restore_domain(a, &e->u.d);
+		break;
+	case 'B':
+		tlsrpt_alert_restore_baseline(a, &e->u.b);
 		break;
 	default:
 		tlsrpt_cursor_restore(c, &e->u.c);
@@ -236,7 +297,7 @@ struct save_ctx {
 	const struct tlsrpt_cursor *c;
 };
 
-/* write_state - every entry, in the order D, P, R, F, J, C (domains first: whether a problem or
+/* write_state - every entry, in the order D, P, R, B, F, J, C (domains first: whether a problem or
    a reporter is in the pool of ours depends on its domain) */
 static int write_state(FILE *fp, void *ctx)
 {
@@ -261,11 +322,11 @@ static int write_state(FILE *fp, void *ctx)
 	for (i = 0; i < TLSRPT_ALERT_MAX_PROBLEMS; i++) {
 		if ((p = tlsrpt_alert_problem_at(s->a, i)) != NULL) {
 			fprintf(fp,
-			        "P\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t%lld\t%lld\t%lld\t%ld\t%ld\t%ld\t%llu\t%llu\t%s\t%s\n",
+			        "P\t%s\t%s\t%s\t%s\t%s\t%d\t%d\t%lld\t%lld\t%lld\t%ld\t%ld\t%ld\t%llu\t%llu\t%s\t%s\t%d\t%llu\t%llu\n",
 			        p->domain, p->ptype, p->rtype, p->mx, p->ip, p->state, p->announced,
 			        p->opened, p->last_fail, p->recovered_at, p->first_day, p->last_day,
 			        p->recovered_day, p->failed, p->sessions, p->reporters,
-			        p->recovered_by);
+			        p->recovered_by, p->by_baseline, p->base_failed, p->base_sessions);
 		}
 	}
 	for (i = 0; i < TLSRPT_ALERT_MAX_REPORTERS; i++) {
@@ -273,6 +334,19 @@ static int write_state(FILE *fp, void *ctx)
 			fprintf(fp, "R\t%s\t%s\t%lld\t%d\t%d\t%d\t%llu\n", r->domain, r->id,
 			        r->last, r->announced, r->auth, r->history, r->msg);
 		}
+	}
+	for (i = 0; i < TLSRPT_ALERT_MAX_BASELINES; i++) {
+		const struct tlsrpt_alert_baseline *b = tlsrpt_alert_baseline_at(s->a, i);
+		unsigned j;
+
+		if (b == NULL) {
+			continue;
+		}
+		fprintf(fp, "B\t%s\t%s\t%d\t%lld\t", b->domain, b->id, b->auth, b->last);
+		for (j = 0; j < b->n; j++) {
+			fprintf(fp, "%s%llu:%llu", j ? "," : "", b->sessions[j], b->failed[j]);
+		}
+		fputs(b->n == 0 ? "-\n" : "\n", fp);
 	}
 	i = 0;
 	while (s->c != NULL && tlsrpt_cursor_entry(s->c, &i, ce)) {

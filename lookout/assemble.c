@@ -504,8 +504,12 @@ static void add_policy(struct tlsrpt_asm *a, struct tlsrpt_asm_report *r,
 		copy(p->type, sizeof(p->type), "omitted", 0);
 	} else {
 		copy(p->type, sizeof(p->type), vget_or(ll, "policy-type", "unknown"), 0);
-		/* sts-mode is display text after reporter-kind */
+		/* sts-mode and the fields after it are display text after reporter-kind */
 		copy(p->sts_mode, sizeof(p->sts_mode), tlsrpt_logline_get(ll, "sts-mode", NULL), 0);
+		copy(p->mx_host, sizeof(p->mx_host), tlsrpt_logline_get(ll, "mx-host", NULL), 0);
+		copy(p->sts_mx, sizeof(p->sts_mx), tlsrpt_logline_get(ll, "sts-mx", NULL), 0);
+		copy(p->hash, sizeof(p->hash), tlsrpt_logline_get(ll, "policy-hash", NULL), 0);
+		p->max_age = tlsrpt_logline_count(ll, "max-age");
 	}
 }
 

@@ -40,7 +40,7 @@
  *     a copy with other figures (a local user's forged "all well" logged
  *     first) never hides the real one.
  *
- * Bounds: TLSRPT_ASM_MAX_PENDING open reports (each about 5 KB, and 70 or
+ * Bounds: TLSRPT_ASM_MAX_PENDING open reports (each about 5 KB, and 300 or
  * 700 bytes per policy or failure kind); TLSRPT_ASM_MAX_DOMAINS domains, TLSRPT_ASM_MAX_POLICIES
  * policy lines and TLSRPT_ASM_MAX_FAILURES failure kinds per report (the
  * lines past them are counted in the report's `limited` and left out); the
@@ -55,7 +55,8 @@
 #include "identity.h"
 #include "logline.h"
 
-#define TLSRPT_ASM_NAME 264 /* a logged value is at most 256 bytes, NUL */
+#define TLSRPT_ASM_POLICY_TEXT 100 /* mx-host, sts-mx: at most 96 bytes as written, NUL */
+#define TLSRPT_ASM_NAME 264        /* a logged value is at most 256 bytes, NUL */
 #define TLSRPT_ASM_MAX_PENDING 256
 #define TLSRPT_ASM_MAX_DOMAINS                                                                     \
 	4 /* the report line's included: a flood of names makes few entries */
@@ -75,6 +76,10 @@ struct tlsrpt_asm_policy {
 	size_t dom; /* index in the report's domains */
 	char type[32];
 	char sts_mode[16]; /* "" when the line has none */
+	/* display text after reporter-kind (log-format.md), "" (max_age -1) when absent */
+	char mx_host[TLSRPT_ASM_POLICY_TEXT], sts_mx[TLSRPT_ASM_POLICY_TEXT];
+	char hash[24]; /* policy-hash */
+	long long max_age;
 	unsigned long long ok, failed;
 	int omitted; /* a policy-omitted line (type "omitted") */
 };

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "ascii.h"
 #include "assemble.h"
@@ -69,6 +70,7 @@ struct tlsrpt_digest *tlsrpt_digest_new(long first_day, long last_day, char *err
 	d->first_day = first_day;
 	d->last_day = last_day;
 	d->ndays = (size_t)(last_day - first_day + 1);
+	tlsrpt_inventory_init(&d->inv, 7);
 	return d;
 }
 
@@ -93,6 +95,19 @@ static void left_out_name(struct tlsrpt_digest *d, const char *low)
 	d->st.left_out.names++;
 }
 
+/* mxhost_find - our MX host of this lower-case name, NULL when it is none */
+static struct tlsrpt_digest_mxhost *mxhost_find(struct tlsrpt_digest *d, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < d->nourmx; i++) {
+		if (strcmp(d->ourmx[i].name, name) == 0) {
+			return &d->ourmx[i];
+		}
+	}
+	return NULL;
+}
+
 /*
  * domain_get - the domain's entry, created when new (in our pool when
  * ours, else in the pool of others); NULL past the limit, with
@@ -107,6 +122,7 @@ static struct tlsrpt_digest_domain *domain_get(struct tlsrpt_digest *d, const ch
 
 	d->priv->turned_away = 0;
 	TLSRPT_STRCOPY(low, name, TLSRPT_COPY_LOWER);
+	ours |= mxhost_find(d, low) != NULL; /* our MX hosts are ours, never crowded out */
 	for (i = 0; i < d->ndom; i++) {
 		if (strcmp(d->dom[i]->name, low) == 0) {
 			if (ours && !d->dom[i]->expected) {
@@ -141,6 +157,7 @@ static struct tlsrpt_digest_domain *domain_get(struct tlsrpt_digest *d, const ch
 	TLSRPT_STRCOPY(dom->name, low, 0);
 	dom->first_day = dom->last_day = -1;
 	dom->expected = ours;
+	dom->mxhost = mxhost_find(d, low) != NULL;
 	*(ours ? &d->nours : &d->nothers) += 1;
 	*idx = d->ndom;
 	d->dom[d->ndom++] = dom;
@@ -153,6 +170,110 @@ int tlsrpt_digest_expect(struct tlsrpt_digest *d, const char *domain)
 	size_t idx;
 
 	return domain_get(d, domain, &idx, 1) != NULL ? 0 : -1;
+}
+
+/* tlsrpt_digest_mxhost - one of our MX hosts */
+int tlsrpt_digest_mxhost(struct tlsrpt_digest *d, const char *host)
+{
+	char low[TLSRPT_LOOKOUT_NAME];
+	struct tlsrpt_digest_mxhost *m;
+	size_t i;
+
+	TLSRPT_STRCOPY(low, host, TLSRPT_COPY_LOWER);
+	if (mxhost_find(d, low) != NULL) {
+		return 0;
+	}
+	if (d->nourmx >= TLSRPT_LOOKOUT_MAX_MXHOSTS) {
+		d->st.limited++;
+		return -1;
+	}
+	m = &d->ourmx[d->nourmx++];
+	memset(m, 0, sizeof(*m));
+	TLSRPT_STRCOPY(m->name, low, 0);
+	for (i = 0; i < d->ndom; i++) {
+		if (strcmp(d->dom[i]->name, low) == 0) {
+			d->dom[i]->mxhost = 1;
+		}
+	}
+	return 0;
+}
+
+/* tlsrpt_digest_mxhost_domain - the domain entry of MX host m */
+const struct tlsrpt_digest_domain *tlsrpt_digest_mxhost_domain(const struct tlsrpt_digest *d,
+                                                               const struct tlsrpt_digest_mxhost *m)
+{
+	size_t i;
+
+	for (i = 0; i < d->ndom; i++) {
+		if (strcmp(d->dom[i]->name, m->name) == 0) {
+			return d->dom[i];
+		}
+	}
+	return NULL;
+}
+
+/* mention - domain named MX host m: its entry, created when new; NULL past the limit */
+static struct tlsrpt_digest_mention *mention(struct tlsrpt_digest_mxhost *m, const char *domain)
+{
+	struct tlsrpt_digest_mention *x;
+	size_t i;
+
+	for (i = 0; i < m->nby; i++) {
+		if (strcmp(m->by[i].domain, domain) == 0) {
+			return &m->by[i];
+		}
+	}
+	if (m->nby >= TLSRPT_LOOKOUT_MAX_MENTIONS) {
+		m->by_more++;
+		return NULL;
+	}
+	x = &m->by[m->nby++];
+	memset(x, 0, sizeof(*x));
+	TLSRPT_STRCOPY(x->domain, domain, 0);
+	return x;
+}
+
+/*
+ * pattern_names - does the MTA-STS mx pattern p (len bytes) name host:
+ * equal, or "*." and the host with its first label removed (RFC 8461 3.4)?
+ */
+static int pattern_names(const char *p, size_t len, const char *host)
+{
+	const char *dot;
+
+	if (len > 0 && p[len - 1] == '.') {
+		len--;
+	}
+	if (len == strlen(host) && strncasecmp(p, host, len) == 0) {
+		return 1;
+	}
+	dot = strchr(host, '.');
+	return len > 2 && p[0] == '*' && p[1] == '.' && dot != NULL && len - 1 == strlen(dot) &&
+	       strncasecmp(p + 1, dot, len - 1) == 0;
+}
+
+/* mx_mentions - a policy's mx-host list (comma-joined) names some of our MX hosts */
+static void mx_mentions(struct tlsrpt_digest *d, const char *v,
+                        const struct tlsrpt_digest_domain *dom)
+{
+	const char *p;
+	size_t i, len;
+
+	if (v == NULL || v[0] == '\0' || dom->mxhost) {
+		return;
+	}
+	for (i = 0; i < d->nourmx; i++) {
+		for (p = v; *p != '\0'; p += len + (p[len] == ',')) {
+			struct tlsrpt_digest_mention *x;
+
+			len = strcspn(p, ",");
+			if (pattern_names(p, len, d->ourmx[i].name) &&
+			    (x = mention(&d->ourmx[i], dom->name)) != NULL) {
+				x->in_mx = 1;
+				break;
+			}
+		}
+	}
 }
 
 /*
@@ -335,10 +456,28 @@ static void add_domain(struct tlsrpt_digest *d, const struct tlsrpt_asm_report *
 		dom->rep[ri].c.ok += ad->total - ad->failed;
 		dom->rep[ri].c.failed += ad->failed;
 	}
+	if (i != 0 && dom->mxhost) {
+		/* a report for another domain with a policy about our MX host: that domain named it
+		 */
+		struct tlsrpt_digest_mxhost *m = mxhost_find(d, dom->name);
+		struct tlsrpt_digest_mention *x;
+
+		if (m != NULL && mxhost_find(d, r->dom[0].name) == NULL &&
+		    (x = mention(m, r->dom[0].name)) != NULL) {
+			x->reports++;
+		}
+	}
 	for (k = 0; k < r->npol; k++) {
 		const struct tlsrpt_asm_policy *p = &r->pol[k];
 		struct tlsrpt_digest_policy *pol;
 
+		if (p->dom == i && !p->omitted) {
+			struct tlsrpt_inv_line il = {p->type, p->sts_mode, p->mx_host, p->sts_mx,
+			                             p->hash, p->max_age,  p->ok,      p->failed};
+
+			mx_mentions(d, p->mx_host, dom);
+			tlsrpt_inventory_add(&d->inv, dom->name, rep_id(r), r->day, &il);
+		}
 		if (p->dom != i || (pol = policy_get(d, dom, p->type)) == NULL) {
 			continue;
 		}
@@ -350,8 +489,18 @@ static void add_domain(struct tlsrpt_digest *d, const struct tlsrpt_asm_report *
 		}
 	}
 	for (k = 0; k < r->nfail; k++) {
-		if (r->fail[k].dom == i) {
-			add_failure(d, dom, ri, r, &r->fail[k]);
+		const struct tlsrpt_asm_failure *af = &r->fail[k];
+		struct tlsrpt_digest_mxhost *m;
+		struct tlsrpt_digest_mention *x;
+
+		if (af->dom != i) {
+			continue;
+		}
+		add_failure(d, dom, ri, r, af);
+		/* a DANE failure at one of our MX hosts, in a report for another domain */
+		if (!dom->mxhost && strcmp(af->ptype, "tlsa") == 0 && af->mx[0] != '\0' &&
+		    (m = mxhost_find(d, af->mx)) != NULL && (x = mention(m, dom->name)) != NULL) {
+			x->failed += af->failed;
 		}
 	}
 	for (k = 0; d->mx != NULL && k < r->ndet; k++) {
@@ -480,6 +629,7 @@ void tlsrpt_digest_finish(struct tlsrpt_digest *d)
 	}
 
 	qsort(d->dom, d->ndom, sizeof(d->dom[0]), by_name);
+	tlsrpt_inventory_finish(&d->inv);
 	for (i = 0; i < d->ndom; i++) {
 		struct tlsrpt_digest_domain *dom = d->dom[i];
 		size_t order[TLSRPT_LOOKOUT_MAX_REPORTERS], pos[TLSRPT_LOOKOUT_MAX_REPORTERS];
@@ -563,6 +713,7 @@ void tlsrpt_digest_free(struct tlsrpt_digest *d)
 	if (d->priv != NULL) {
 		tlsrpt_asm_free(d->priv->as);
 	}
+	tlsrpt_inventory_free(&d->inv);
 	free(d->priv);
 	free(d);
 }

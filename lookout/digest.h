@@ -10,7 +10,11 @@
  *     last day seen in all the input up to last_day (so a reporter that
  *     went quiet shows; later reports are left out as if not yet read);
  *   - per domain and failure (policy type, result type, receiving MX and
- *     IP): failed sessions, reporters, first and last day, a reason code.
+ *     IP): failed sessions, reporters, first and last day, a reason code;
+ *   - per MX host of ours (tlsrpt_digest_mxhost): the domains whose
+ *     reports named it (struct tlsrpt_digest_mxhost);
+ *   - per domain, the policies reporters saw and the findings they give
+ *     (inventory.h: d->inv, its ready_days 7 unless the caller sets it).
  *
  * Rules: the lines are read into reports by the assembler (assemble.h),
  * which decides grouping, reporter, day and duplicates for the digest and
@@ -66,6 +70,7 @@
 
 #include <stddef.h>
 
+#include "inventory.h"
 #include "logline.h"
 
 #define TLSRPT_LOOKOUT_MAX_OURS 512   /* ReportDomains (256) and --domain (256) */
@@ -79,7 +84,9 @@
 #define TLSRPT_LOOKOUT_MAX_DAYS 366
 #define TLSRPT_LOOKOUT_NAME 264 /* a logged value is at most 256 bytes, NUL */
 #define TLSRPT_LOOKOUT_MAX_DUPS 16
-#define TLSRPT_LOOKOUT_WHERE 64 /* a syslog host or a queue ID as kept for a duplicate */
+#define TLSRPT_LOOKOUT_WHERE 64       /* a syslog host or a queue ID as kept for a duplicate */
+#define TLSRPT_LOOKOUT_MAX_MXHOSTS 32 /* our MX host names (MXHosts) */
+#define TLSRPT_LOOKOUT_MAX_MENTIONS 8 /* domains listed as mentioning one MX host */
 
 struct tlsrpt_digest_counts {
 	unsigned long long ok, failed;
@@ -115,6 +122,7 @@ struct tlsrpt_digest_policy {
 struct tlsrpt_digest_domain {
 	char name[TLSRPT_LOOKOUT_NAME];
 	int expected; /* named by the caller: one of ours */
+	int mxhost;   /* one of our MX host names (tlsrpt_digest_mxhost): not a policy domain */
 	unsigned long long reports;
 	struct tlsrpt_digest_counts c;
 	struct tlsrpt_digest_counts *days; /* [last_day - first_day + 1] */
@@ -170,6 +178,29 @@ struct tlsrpt_digest_stats {
 	unsigned long long omitted_reports, omitted_ok, omitted_failed;
 };
 
+/* a policy domain whose counted reports named one of our MX hosts */
+struct tlsrpt_digest_mention {
+	char domain[TLSRPT_LOOKOUT_NAME]; /* lower case */
+	unsigned long long reports;       /* its reports with a policy about the host */
+	unsigned long long failed;        /* tlsa failed sessions at the host in its details */
+	int in_mx;                        /* a policy's mx-host (or pattern) names the host */
+};
+
+/*
+ * One of our MX hosts (MXHosts): the reports about it are those of the
+ * domain entry of the same name (mxhost set); mentions are the other
+ * domains whose reports named it: a policy about it inside a report for
+ * that domain, a policy's mx-host (exact, or an MTA-STS "*." pattern one
+ * label above), a failure's receiving-mx-hostname.  The first
+ * TLSRPT_LOOKOUT_MAX_MENTIONS domains are kept; more are counted.
+ */
+struct tlsrpt_digest_mxhost {
+	char name[TLSRPT_LOOKOUT_NAME]; /* lower case */
+	struct tlsrpt_digest_mention by[TLSRPT_LOOKOUT_MAX_MENTIONS];
+	size_t nby;
+	unsigned long long by_more; /* mentions by further domains, not listed */
+};
+
 struct tlsrpt_digest_priv;
 struct tlsrpt_mxseen;
 
@@ -182,6 +213,9 @@ struct tlsrpt_digest {
 	struct tlsrpt_digest_stats st;
 	struct tlsrpt_digest_dup dup[TLSRPT_LOOKOUT_MAX_DUPS]; /* the first duplicates */
 	size_t ndup;
+	struct tlsrpt_digest_mxhost ourmx[TLSRPT_LOOKOUT_MAX_MXHOSTS]; /* in the order named */
+	size_t nourmx;
+	struct tlsrpt_inventory inv; /* the policies reporters saw */
 	struct tlsrpt_digest_priv *priv;
 	struct tlsrpt_mxseen *mx; /* the caller's, or NULL: failure details are noted there too */
 };
@@ -194,6 +228,17 @@ struct tlsrpt_digest *tlsrpt_digest_new(long first_day, long last_day, char *err
  * and is never left out); 0, or -1 past TLSRPT_LOOKOUT_MAX_OURS
  */
 int tlsrpt_digest_expect(struct tlsrpt_digest *d, const char *domain);
+
+/*
+ * tlsrpt_digest_mxhost - name one of our MX hosts (before the first line):
+ * reports about it are shown apart from the policy domains (render.h);
+ * 0, or -1 past TLSRPT_LOOKOUT_MAX_MXHOSTS or the domain limit
+ */
+int tlsrpt_digest_mxhost(struct tlsrpt_digest *d, const char *host);
+
+/* tlsrpt_digest_mxhost_domain - the domain entry of MX host m, NULL when no report named it */
+const struct tlsrpt_digest_domain *
+tlsrpt_digest_mxhost_domain(const struct tlsrpt_digest *d, const struct tlsrpt_digest_mxhost *m);
 
 /* tlsrpt_digest_add - count one parsed line */
 void tlsrpt_digest_add(struct tlsrpt_digest *d, const struct tlsrpt_logline *ll);

@@ -64,16 +64,16 @@ enum tlsrpt_health tlsrpt_health_of(const struct tlsrpt_digest_domain *dom, long
 	return TLSRPT_HEALTH_FINE;
 }
 
-/* tlsrpt_health_ours - named by the caller, or nothing was named */
+/* tlsrpt_health_ours - named by the caller (a domain or an MX host), or nothing was named */
 int tlsrpt_health_ours(const struct tlsrpt_digest *d, const struct tlsrpt_digest_domain *dom)
 {
 	size_t i;
 
-	if (dom->expected) {
+	if (dom->expected || dom->mxhost) {
 		return 1;
 	}
 	for (i = 0; i < d->ndom; i++) {
-		if (d->dom[i]->expected) {
+		if (d->dom[i]->expected || d->dom[i]->mxhost) {
 			return 0;
 		}
 	}

@@ -7,8 +7,8 @@
  *   testing  an MTA-STS policy reported in testing or none mode, so
  *            senders do not enforce it;
  *   fine     reports, no failed session, nothing in testing.
- * The order puts the domains named by the caller (--domain, ReportDomains:
- * "ours") before names only reports brought (anyone can send a report for
+ * The order puts the domains named by the caller (--domain, ReportDomains,
+ * and MXHosts' host names: "ours") before names only reports brought (anyone can send a report for
  * any name), each group by verdict, then: failing by failed sessions,
  * silent by the last report (most recent first), the others by sessions,
  * then by name.  When the caller named no domain, every domain is ours.

@@ -48,6 +48,7 @@ struct opts {
 	int days;
 	long since, today;
 	int silent_days;
+	int ready_days;
 	int json, text, dns;
 	const char *html, *prom, *mail, *mail_file, *sendmail, *from, *config;
 	int journal;                    /* inputs are journalctl -o json */
@@ -60,8 +61,8 @@ struct opts {
 static void usage(void)
 {
 	fputs("usage: tlsrpt-lookout [--days N | --since YYYY-MM-DD] [--today YYYY-MM-DD]\n"
-	      "         [--silent-days N] [--domain DOMAIN]... [--config FILE | --no-config] [--json]\n"
-	      "         [--no-mx]\n"
+	      "         [--silent-days N] [--ready-after DAYS] [--domain DOMAIN]...\n"
+	      "         [--config FILE | --no-config] [--json] [--no-mx]\n"
 	      "         [--html FILE] [--prometheus FILE] [--mail ADDRESS [--from ADDRESS] [--sendmail PATH | --mail-file FILE]]\n"
 	      "         [--dns] [--journal [--journal-user USER] [--journal-unit UNIT]]\n"
 	      "         [FILE|-]...\n"
@@ -456,6 +457,7 @@ int main(int argc, char **argv)
 	        {"since", required_argument, NULL, 's'},
 	        {"today", required_argument, NULL, 'T'},
 	        {"silent-days", required_argument, NULL, 'S'},
+	        {"ready-after", required_argument, NULL, 'R'},
 	        {"domain", required_argument, NULL, 'D'},
 	        {"config", required_argument, NULL, 'c'},
 	        {"no-config", no_argument, NULL, 'C'},
@@ -478,6 +480,7 @@ int main(int argc, char **argv)
 	                 .since = -1,
 	                 .today = -1,
 	                 .silent_days = 7,
+	                 .ready_days = 7,
 	                 .text = 1,
 	                 .sendmail = "/usr/sbin/sendmail",
 	                 .junit = "tlsrpt-milter.service"};
@@ -537,6 +540,14 @@ int main(int argc, char **argv)
 				return EXIT_USAGE;
 			}
 			o.silent_days = (int)v;
+			break;
+		case 'R':
+			if ((v = parse_int(optarg, 1, TLSRPT_LOOKOUT_MAX_DAYS)) < 0) {
+				fprintf(stderr, "tlsrpt-lookout: --ready-after: 1 to %d days\n",
+				        TLSRPT_LOOKOUT_MAX_DAYS);
+				return EXIT_USAGE;
+			}
+			o.ready_days = (int)v;
 			break;
 		case 'D':
 			if (ndomains >= MAX_DOMAIN_OPTS || optarg[0] == '\0') {
@@ -641,12 +652,17 @@ int main(int argc, char **argv)
 		tlsrpt_conf_free(cfg);
 		return EXIT_USAGE;
 	}
+	d->inv.ready_days = o.ready_days;
 	/* our domains first: they are never left out (digest.h) */
 	for (i = 0; i < ndomains; i++) {
 		tlsrpt_digest_expect(d, domains[i]);
 	}
 	for (i = 0; cfg != NULL && i < cfg->report_domains.n; i++) {
 		tlsrpt_digest_expect(d, cfg->report_domains.v[i]);
+	}
+	/* our MX hosts (MXHosts): reports about them are shown apart */
+	for (i = 0; cfg != NULL && i < cfg->mx_hosts.n; i++) {
+		tlsrpt_digest_mxhost(d, cfg->mx_hosts.v[i]);
 	}
 	if (o.journal &&
 	    tlsrpt_journal_trust_init(&o.jt, o.juser, cfg, o.junit, err, sizeof(err)) < 0) {

@@ -220,12 +220,29 @@ static const struct tlsrpt_render_dns *dns_of(const struct tlsrpt_render_opts *o
 	return NULL;
 }
 
+/* glance_ready - "; ready for enforce" when the inventory found the MTA-STS policy ready */
+static void glance_ready(FILE *fp, const struct tlsrpt_digest *d,
+                         const struct tlsrpt_digest_domain *dom)
+{
+	const struct tlsrpt_inv_domain *v = tlsrpt_inventory_domain(&d->inv, dom->name);
+	size_t i;
+
+	for (i = 0; v != NULL && i < v->nfind; i++) {
+		if (v->find[i].kind == TLSRPT_INV_READY) {
+			const struct tlsrpt_inv_policy *p = &v->pol[v->find[i].a];
+
+			fprintf(fp, "; ready for enforce (%ld days without a failure)",
+			        p->last_day - p->first_day + 1);
+		}
+	}
+}
+
 /*
  * glance - one line on why a domain has its verdict: the failures and the
  * worst of them, the last report, the policy mode, or the figures
  */
-static void glance(FILE *fp, const struct tlsrpt_digest_domain *dom, enum tlsrpt_health hv,
-                   const struct tlsrpt_render_opts *o, enum mode m)
+static void glance(FILE *fp, const struct tlsrpt_digest *d, const struct tlsrpt_digest_domain *dom,
+                   enum tlsrpt_health hv, const struct tlsrpt_render_opts *o, enum mode m)
 {
 	const struct tlsrpt_digest_policy *weak = sts_weak(dom);
 	unsigned long long ses = dom->c.ok + dom->c.failed;
@@ -276,6 +293,7 @@ static void glance(FILE *fp, const struct tlsrpt_digest_domain *dom, enum tlsrpt
 		        strcmp(weak->sts_mode, "none") == 0 ? "none" : "testing");
 		cnt(fp, ses, "session", "sessions");
 		fputs(", none failed", fp);
+		glance_ready(fp, d, dom);
 		break;
 	default:
 		cnt(fp, ses, "session", "sessions");
@@ -811,6 +829,274 @@ static void text_domain(FILE *fp, const struct tlsrpt_digest *d,
 	text_mx(fp, d, dom);
 }
 
+/* ---------------------------------------------------- policy inventory */
+
+/* inv_policy - what one policy says: type, mode, max_age, mx, hash (text or HTML) */
+static void inv_policy(FILE *fp, const struct tlsrpt_inv_policy *p, enum mode m)
+{
+	const char *sep = " ";
+
+	put_value(fp, p->type, m);
+	if (p->mode[0] != '\0') {
+		fputs(" mode ", fp);
+		put_value(fp, p->mode, m);
+		sep = ", ";
+	}
+	if (p->max_age >= 0) {
+		fprintf(fp, "%smax_age %lld", sep, p->max_age);
+		sep = ", ";
+	}
+	if (p->mx[0] != '\0') {
+		fprintf(fp, "%smx ", sep);
+		put_value(fp, p->mx, m);
+		sep = ", ";
+	}
+	if (p->hash[0] != '\0') {
+		fprintf(fp, "%s%s ", sep, strcmp(p->type, "tlsa") == 0 ? "TLSA set" : "policy");
+		put_value(fp, p->hash, m);
+	}
+}
+
+/* inv_reporters - "google.com, microsoft.com and 2 more reports" */
+static void inv_reporters(FILE *fp, const struct tlsrpt_inv_policy *p, enum mode m)
+{
+	size_t i;
+
+	for (i = 0; i < p->nrep; i++) {
+		fputs(i ? ", " : "", fp);
+		put_value(fp, p->rep[i], m);
+	}
+	if (p->rep_more > 0) {
+		fputs(" and ", fp);
+		cnt(fp, p->rep_more, "more report", "more reports");
+	}
+}
+
+/* inv_reporters_in - the reporters that applied p on some day of [from, to] */
+static void inv_reporters_in(FILE *fp, const struct tlsrpt_inv_policy *p, long from, long to,
+                             enum mode m)
+{
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < p->nrep; i++) {
+		if (p->rep_last[i] >= from && p->rep_first[i] <= to) {
+			fputs(n++ ? ", " : "", fp);
+			put_value(fp, p->rep[i], m);
+		}
+	}
+	if (n == 0) {
+		fputs(p->rep_more > 0 ? "reporters not listed" : "some reporters", fp);
+	}
+}
+
+/* inv_finding - one finding in words (text or HTML) */
+static void inv_finding(FILE *fp, const struct tlsrpt_inv_domain *v,
+                        const struct tlsrpt_inv_finding *f, enum mode m)
+{
+	const struct tlsrpt_inv_policy *a = &v->pol[f->a], *b = &v->pol[f->b];
+
+	switch (f->kind) {
+	case TLSRPT_INV_ENFORCE_FAILING:
+		fputs("MTA-STS failures while in enforce mode: ", fp);
+		cnt(fp, a->failed, "failed session", "failed sessions");
+		fputs(" (", fp);
+		inv_policy(fp, a, m);
+		fputs("); senders that honour the policy did not deliver to an MX they could not verify",
+		      fp);
+		break;
+	case TLSRPT_INV_CHANGED:
+		fputs("the ", fp);
+		put_value(fp, a->type, m);
+		fprintf(fp, " policy changed on %s: ", date(f->day).s);
+		inv_policy(fp, a, m);
+		fputs(" (last seen ", fp);
+		fputs(date(a->last_day).s, fp);
+		fputs(") became ", fp);
+		inv_policy(fp, b, m);
+		break;
+	case TLSRPT_INV_DISAGREE:
+		/* the days both were applied, and who applied which on them */
+		fprintf(fp, "reporters disagreed (%s): ",
+		        range(f->day, a->last_day < b->last_day ? a->last_day : b->last_day).s);
+		inv_reporters_in(fp, a, f->day,
+		                 a->last_day < b->last_day ? a->last_day : b->last_day, m);
+		fputs(" still applied ", fp);
+		inv_policy(fp, a, m);
+		fputs(" while ", fp);
+		inv_reporters_in(fp, b, f->day,
+		                 a->last_day < b->last_day ? a->last_day : b->last_day, m);
+		fputs(" applied ", fp);
+		inv_policy(fp, b, m);
+		fputs(": the first is likely a stale cached policy", fp);
+		if (a->max_age >= 0) {
+			fprintf(fp, " (a sender may keep it for max_age, %lld seconds)",
+			        a->max_age);
+		}
+		break;
+	case TLSRPT_INV_READY:
+		fprintf(fp,
+		        "ready for enforce: MTA-STS in testing mode for %ld days (%s) without a failed session; set mode: enforce in the policy file and change the id of the _mta-sts record",
+		        a->last_day - a->first_day + 1, range(a->first_day, a->last_day).s);
+		break;
+	}
+}
+
+/*
+ * text_inventory - "Policies reporters saw": per domain ("-- NAME", apart
+ * from the domain sections' "== NAME") its policies, then its findings
+ */
+static void text_inventory(FILE *fp, const struct tlsrpt_digest *d)
+{
+	size_t i, j;
+	int any = 0;
+
+	for (i = 0; i < d->ndom; i++) {
+		const struct tlsrpt_inv_domain *v =
+		        tlsrpt_inventory_domain(&d->inv, d->dom[i]->name);
+
+		if (v == NULL || v->npol == 0) {
+			continue;
+		}
+		if (!any) {
+			fputs("\nPolicies reporters saw\n", fp);
+			any = 1;
+		}
+		fputs("\n-- ", fp);
+		put_value(fp, v->name, M_TEXT);
+		fputc('\n', fp);
+		for (j = 0; j < v->npol; j++) {
+			const struct tlsrpt_inv_policy *p = &v->pol[j];
+
+			fputs("   ", fp);
+			inv_policy(fp, p, M_TEXT);
+			fprintf(fp, ": %s, ", range(p->first_day, p->last_day).s);
+			cnt(fp, p->reports, "report", "reports");
+			fputs(" (", fp);
+			inv_reporters(fp, p, M_TEXT);
+			fputs("), ", fp);
+			cnt(fp, p->ok + p->failed, "session", "sessions");
+			fprintf(fp, ", %s failed\n", num(p->failed).s);
+		}
+		if (v->dropped > 0) {
+			fputs("   and ", fp);
+			cnt(fp, v->dropped, "policy line", "policy lines");
+			fputs(" of further policies (only the first are kept)\n", fp);
+		}
+		for (j = 0; j < v->nfind; j++) {
+			fputs("   finding: ", fp);
+			inv_finding(fp, v, &v->find[j], M_TEXT);
+			fputc('\n', fp);
+		}
+	}
+}
+
+/* tlsa_of - the host's tlsa policy figures (zero when none) */
+static struct tlsrpt_digest_counts tlsa_of(const struct tlsrpt_digest_domain *dom)
+{
+	struct tlsrpt_digest_counts c = {0, 0};
+	size_t i;
+
+	for (i = 0; dom != NULL && i < dom->npol; i++) {
+		if (strcmp(dom->pol[i].type, "tlsa") == 0) {
+			c = dom->pol[i].c;
+		}
+	}
+	return c;
+}
+
+/* text_mention - "named by DOMAIN: ..." under one of our MX hosts */
+static void text_mention(FILE *fp, const struct tlsrpt_digest_mention *x)
+{
+	const char *sep = ": ";
+
+	fputs("   named by ", fp);
+	put_value(fp, x->domain, M_TEXT);
+	if (x->reports > 0) {
+		fputs(sep, fp);
+		cnt(fp, x->reports, "report", "reports");
+		fputs(" with a policy about it", fp);
+		sep = ", ";
+	}
+	if (x->in_mx) {
+		fprintf(fp, "%sits policies' mx-host", sep);
+		sep = ", ";
+	}
+	if (x->failed > 0) {
+		fputs(sep, fp);
+		cnt(fp, x->failed, "failed DANE session", "failed DANE sessions");
+		fputs(" at it", fp);
+	}
+	fputc('\n', fp);
+}
+
+/*
+ * text_mxhosts - "Our MX hosts": per host named by MXHosts, the reports
+ * whose policy domain is the host (DANE senders report under the name
+ * their TLSA records live under), apart from the policy domains
+ */
+static void text_mxhosts(FILE *fp, const struct tlsrpt_digest *d,
+                         const struct tlsrpt_render_opts *o)
+{
+	size_t i, j;
+
+	if (d->nourmx == 0) {
+		return;
+	}
+	fputs("\nOur MX hosts (reports about the host itself, as DANE senders write them)\n", fp);
+	for (i = 0; i < d->nourmx; i++) {
+		const struct tlsrpt_digest_mxhost *m = &d->ourmx[i];
+		const struct tlsrpt_digest_domain *dom = tlsrpt_digest_mxhost_domain(d, m);
+		struct tlsrpt_digest_counts t = tlsa_of(dom);
+
+		fputs("\n== ", fp);
+		put_value(fp, m->name, M_TEXT);
+		if (dom == NULL || dom->reports == 0) {
+			fputs(": no report about it in the period\n", fp);
+		} else {
+			fprintf(fp, " (%s): DANE (tlsa) ", dom->c.failed > 0 ? "FAILING" : "FINE");
+			cnt(fp, t.ok + t.failed, "session", "sessions");
+			fprintf(fp, ", %s failed (%.2f%%), ", num(t.failed).s,
+			        tlsrpt_digest_rate(&t));
+			cnt(fp, dom->reports, "report", "reports");
+			fputc('\n', fp);
+			for (j = 0; j < dom->npol; j++) {
+				if (strcmp(dom->pol[j].type, "tlsa") == 0) {
+					continue;
+				}
+				fputs("   policy ", fp);
+				put_value(fp, dom->pol[j].type, M_TEXT);
+				fprintf(fp, ": %s successful, %s failed\n", num(dom->pol[j].c.ok).s,
+				        num(dom->pol[j].c.failed).s);
+			}
+			for (j = 0; j < dom->nrep; j++) {
+				const struct tlsrpt_digest_reporter *r = &dom->rep[j];
+
+				fputs("   reporter ", fp);
+				put_value(fp, r->id, M_TEXT);
+				fputs(r->dkim ? " (DKIM): " : ": ", fp);
+				cnt(fp, r->reports, "report", "reports");
+				fputs(", ", fp);
+				cnt(fp, r->c.ok + r->c.failed, "session", "sessions");
+				fprintf(fp, ", %s failed, last %s%s\n", num(r->c.failed).s,
+				        date(r->last_day).s,
+				        tlsrpt_render_silent(o, r->last_day) ? ", SILENT" : "");
+			}
+			for (j = 0; j < dom->nfail; j++) {
+				text_failure(fp, dom, &dom->fail[j]);
+			}
+		}
+		for (j = 0; j < m->nby; j++) {
+			text_mention(fp, &m->by[j]);
+		}
+		if (m->by_more > 0) {
+			fputs("   and ", fp);
+			cnt(fp, m->by_more, "more mention", "more mentions");
+			fputs(" by other domains (only the first are listed)\n", fp);
+		}
+	}
+}
+
 /* text_glance - every domain's verdict, most urgent first, names nobody named after ours */
 static void text_glance(FILE *fp, const struct tlsrpt_digest *d, const struct tlsrpt_render_opts *o,
                         const size_t *order, size_t ours)
@@ -849,7 +1135,7 @@ static void text_glance(FILE *fp, const struct tlsrpt_digest *d, const struct tl
 		fprintf(fp, "   %-8s ", tag);
 		put_value(fp, dom->name, M_TEXT);
 		fprintf(fp, "%*s  ", n < w ? (int)(w - n) : 0, "");
-		glance(fp, dom, hv, o, M_TEXT);
+		glance(fp, d, dom, hv, o, M_TEXT);
 		fputc('\n', fp);
 	}
 }
@@ -963,8 +1249,12 @@ int tlsrpt_render_text(FILE *fp, const struct tlsrpt_digest *d, const struct tls
 	fputc('\n', fp);
 	text_input(fp, d);
 	for (i = 0; i < d->ndom; i++) {
-		text_domain(fp, d, d->dom[order[i]], o, &plan);
+		if (!d->dom[order[i]]->mxhost) {
+			text_domain(fp, d, d->dom[order[i]], o, &plan);
+		}
 	}
+	text_inventory(fp, d);
+	text_mxhosts(fp, d, o);
 	text_dups(fp, d);
 	any = 0;
 	for (i = 0; i < d->ndom; i++) {
@@ -990,7 +1280,7 @@ int tlsrpt_render_text(FILE *fp, const struct tlsrpt_digest *d, const struct tls
 	}
 	any = 0;
 	for (i = 0; i < d->ndom; i++) {
-		if (d->dom[order[i]]->reports == 0) {
+		if (d->dom[order[i]]->reports == 0 && !d->dom[order[i]]->mxhost) {
 			fputs(any ? ", " : "\nDomains with no report in the period: ", fp);
 			put_value(fp, d->dom[order[i]]->name, M_TEXT);
 			any = 1;
@@ -1028,6 +1318,122 @@ static void jstr(FILE *fp, const char *s)
 	fputc('"', fp);
 	put_value(fp, s, M_JSON);
 	fputc('"', fp);
+}
+
+/* json_inventory - "policy-inventory": per domain the policies reporters saw and the findings */
+static void json_inventory(FILE *fp, const struct tlsrpt_digest *d)
+{
+	size_t i, j, k, n = 0;
+
+	for (i = 0; i < d->ndom; i++) {
+		const struct tlsrpt_inv_domain *v =
+		        tlsrpt_inventory_domain(&d->inv, d->dom[i]->name);
+
+		if (v == NULL || v->npol == 0) {
+			continue;
+		}
+		fputs(n++ ? ",\n{\"policy-domain\":" : "\n{\"policy-domain\":", fp);
+		jstr(fp, v->name);
+		fputs(",\"policies\":[", fp);
+		for (j = 0; j < v->npol; j++) {
+			const struct tlsrpt_inv_policy *p = &v->pol[j];
+
+			fputs(j ? ",{\"policy-type\":" : "{\"policy-type\":", fp);
+			jstr(fp, p->type);
+			fputs(",\"sts-mode\":", fp);
+			if (p->mode[0] != '\0') {
+				jstr(fp, p->mode);
+			} else {
+				fputs("null", fp);
+			}
+			if (p->max_age >= 0) {
+				fprintf(fp, ",\"max-age\":%lld", p->max_age);
+			} else {
+				fputs(",\"max-age\":null", fp);
+			}
+			fputs(",\"mx\":", fp);
+			jstr(fp, p->mx);
+			fputs(",\"policy-hash\":", fp);
+			jstr(fp, p->hash);
+			fprintf(fp,
+			        ",\"first-day\":\"%s\",\"last-day\":\"%s\",\"reports\":%llu,\"successful-sessions\":%llu,\"failed-sessions\":%llu,\"reporters\":[",
+			        date(p->first_day).s, date(p->last_day).s, p->reports, p->ok,
+			        p->failed);
+			for (k = 0; k < p->nrep; k++) {
+				fputs(k ? "," : "", fp);
+				jstr(fp, p->rep[k]);
+			}
+			fprintf(fp, "],\"reports-by-more-reporters\":%llu}", p->rep_more);
+		}
+		fprintf(fp, "],\"policy-lines-dropped\":%llu,\"findings\":[", v->dropped);
+		for (j = 0; j < v->nfind; j++) {
+			fprintf(fp,
+			        "%s{\"finding\":\"%s\",\"policy\":%zu,\"other-policy\":%zu,\"day\":\"%s\",\"text\":",
+			        j ? "," : "", tlsrpt_inventory_finding_name(v->find[j].kind),
+			        v->find[j].a, v->find[j].b, date(v->find[j].day).s);
+			{
+				char *t = NULL;
+				size_t tl = 0;
+				FILE *mf = open_memstream(&t, &tl);
+
+				if (mf != NULL) {
+					inv_finding(mf, v, &v->find[j], M_TEXT);
+					fclose(mf);
+				}
+				jstr(fp, t != NULL ? t : "");
+				free(t);
+			}
+			fputc('}', fp);
+		}
+		fputs("]}", fp);
+	}
+}
+
+/* json_mxhosts - "mx-hosts": per host of MXHosts, its DANE figures and who named it */
+static void json_mxhosts(FILE *fp, const struct tlsrpt_digest *d)
+{
+	size_t i, j;
+
+	for (i = 0; i < d->nourmx; i++) {
+		const struct tlsrpt_digest_mxhost *m = &d->ourmx[i];
+		const struct tlsrpt_digest_domain *dom = tlsrpt_digest_mxhost_domain(d, m);
+		struct tlsrpt_digest_counts t = tlsa_of(dom);
+
+		fputs(i ? ",\n{\"mx-host\":" : "\n{\"mx-host\":", fp);
+		jstr(fp, m->name);
+		fprintf(fp,
+		        ",\"reports\":%llu,\"successful-sessions\":%llu,\"failed-sessions\":%llu,\"tlsa-successful-sessions\":%llu,\"tlsa-failed-sessions\":%llu,\"reporters\":[",
+		        dom != NULL ? dom->reports : 0, dom != NULL ? dom->c.ok : 0,
+		        dom != NULL ? dom->c.failed : 0, t.ok, t.failed);
+		for (j = 0; dom != NULL && j < dom->nrep; j++) {
+			fputs(j ? ",{\"reporter\":" : "{\"reporter\":", fp);
+			jstr(fp, dom->rep[j].id);
+			fprintf(fp, ",\"reports\":%llu,\"failed-sessions\":%llu}",
+			        dom->rep[j].reports, dom->rep[j].c.failed);
+		}
+		fputs("],\"failures\":[", fp);
+		for (j = 0; dom != NULL && j < dom->nfail; j++) {
+			const struct tlsrpt_digest_failure *f = &dom->fail[j];
+
+			fputs(j ? ",{\"policy-type\":" : "{\"policy-type\":", fp);
+			jstr(fp, f->policy_type);
+			fputs(",\"result-type\":", fp);
+			jstr(fp, f->result_type);
+			fprintf(fp,
+			        ",\"failed-sessions\":%llu,\"first-day\":\"%s\",\"last-day\":\"%s\"}",
+			        f->failed, date(f->first_day).s, date(f->last_day).s);
+		}
+		fputs("],\"named-by\":[", fp);
+		for (j = 0; j < m->nby; j++) {
+			fputs(j ? ",{\"policy-domain\":" : "{\"policy-domain\":", fp);
+			jstr(fp, m->by[j].domain);
+			fprintf(fp,
+			        ",\"reports-with-a-policy-about-it\":%llu,\"in-mx-host\":%s,\"tlsa-failed-sessions-at-it\":%llu}",
+			        m->by[j].reports, m->by[j].in_mx ? "true" : "false",
+			        m->by[j].failed);
+		}
+		fprintf(fp, "],\"named-by-more\":%llu}", m->by_more);
+	}
 }
 
 /* json_domain - one domain object */
@@ -1168,7 +1574,7 @@ int tlsrpt_render_json(FILE *fp, const struct tlsrpt_digest *d, const struct tls
 {
 	char note[LEFT_OUT_NOTE];
 	struct tlsrpt_digest_counts all;
-	size_t i;
+	size_t i, n;
 
 	totals(d, &all);
 	fprintf(fp,
@@ -1190,10 +1596,17 @@ int tlsrpt_render_json(FILE *fp, const struct tlsrpt_digest *d, const struct tls
 		fputs("null", fp);
 	}
 	fputs("},\n\"domains\":[", fp);
-	for (i = 0; i < d->ndom; i++) {
-		fputs(i ? ",\n" : "\n", fp);
+	for (i = 0, n = 0; i < d->ndom; i++) {
+		if (d->dom[i]->mxhost) {
+			continue;
+		}
+		fputs(n++ ? ",\n" : "\n", fp);
 		json_domain(fp, d, d->dom[i], o);
 	}
+	fputs("\n],\n\"mx-hosts\":[", fp);
+	json_mxhosts(fp, d);
+	fputs("\n],\n\"policy-inventory\":[", fp);
+	json_inventory(fp, d);
 	fputs("\n],\n\"duplicates\":[", fp);
 	json_dups(fp, d);
 	fputc(']', fp);
@@ -1712,6 +2125,123 @@ static void html_domain(FILE *fp, const struct tlsrpt_digest *d,
 	fputs("</table>\n</section>\n", fp);
 }
 
+/* html_inventory - "Policies reporters saw": per domain a table of policies, then the findings */
+static void html_inventory(FILE *fp, const struct tlsrpt_digest *d)
+{
+	size_t i, j;
+	int any = 0;
+
+	for (i = 0; i < d->ndom; i++) {
+		const struct tlsrpt_inv_domain *v =
+		        tlsrpt_inventory_domain(&d->inv, d->dom[i]->name);
+
+		if (v == NULL || v->npol == 0) {
+			continue;
+		}
+		if (!any) {
+			fputs("<h2 class=\"group\">Policies reporters saw</h2>\n", fp);
+			any = 1;
+		}
+		fputs("<section class=\"inventory\">\n<h3>", fp);
+		h(fp, v->name);
+		fputs("</h3>\n<table class=\"inv stack\"><tr><th>policy</th><th>days</th><th>reports</th><th>reporters</th><th>sessions</th><th>failed</th></tr>\n",
+		      fp);
+		for (j = 0; j < v->npol; j++) {
+			const struct tlsrpt_inv_policy *p = &v->pol[j];
+
+			fputs("<tr><td data-l=\"policy\">", fp);
+			inv_policy(fp, p, M_HTML);
+			fprintf(fp,
+			        "</td><td class=\"d\" data-l=\"days\">%s</td><td class=\"n\" data-l=\"reports\">%s</td><td data-l=\"reporters\">",
+			        range(p->first_day, p->last_day).s, num(p->reports).s);
+			inv_reporters(fp, p, M_HTML);
+			fprintf(fp,
+			        "</td><td class=\"n\" data-l=\"sessions\">%s</td><td class=\"n\" data-l=\"failed\">%s</td></tr>\n",
+			        num(p->ok + p->failed).s, num(p->failed).s);
+		}
+		fputs("</table>\n", fp);
+		if (v->nfind > 0) {
+			fputs("<ul class=\"findings\">\n", fp);
+			for (j = 0; j < v->nfind; j++) {
+				fprintf(fp, "<li class=\"%s\">",
+				        tlsrpt_inventory_finding_name(v->find[j].kind));
+				inv_finding(fp, v, &v->find[j], M_HTML);
+				fputs("</li>\n", fp);
+			}
+			fputs("</ul>\n", fp);
+		}
+		fputs("</section>\n", fp);
+	}
+}
+
+/* html_mxhosts - "Our MX hosts": per host of MXHosts, its DANE figures and who named it */
+static void html_mxhosts(FILE *fp, const struct tlsrpt_digest *d)
+{
+	size_t i, j;
+
+	if (d->nourmx == 0) {
+		return;
+	}
+	fputs("<h2 class=\"group\">Our MX hosts</h2>\n<p>Reports about the host itself, as DANE senders write them (the TLSA records live under the host's name).</p>\n",
+	      fp);
+	for (i = 0; i < d->nourmx; i++) {
+		const struct tlsrpt_digest_mxhost *m = &d->ourmx[i];
+		const struct tlsrpt_digest_domain *dom = tlsrpt_digest_mxhost_domain(d, m);
+		struct tlsrpt_digest_counts t = tlsa_of(dom);
+		const char *hn = dom == NULL || dom->reports == 0 ? "silent"
+		                 : dom->c.failed > 0              ? "failing"
+		                                                  : "fine";
+
+		fprintf(fp, "<section class=\"mxhost %s\">\n<h3>", hn);
+		h(fp, m->name);
+		fputs("</h3>\n", fp);
+		if (dom == NULL || dom->reports == 0) {
+			fputs("<p>No report about it in the period.</p>\n", fp);
+		} else {
+			fprintf(fp,
+			        "<p class=\"sum\"><span class=\"badge %s\">%s</span> DANE (tlsa) <span class=\"sessions\">%s</span> %s, <span class=\"failed\">%s</span> failed (<span class=\"rate\">%.2f%%</span>), <span class=\"reports\">%s</span> %s</p>\n",
+			        hn, hn, num(t.ok + t.failed).s,
+			        t.ok + t.failed == 1 ? "session" : "sessions", num(t.failed).s,
+			        tlsrpt_digest_rate(&t), num(dom->reports).s,
+			        dom->reports == 1 ? "report" : "reports");
+			if (dom->nfail > 0) {
+				fputs("<table class=\"fail stack\"><tr><th>result type (policy)</th><th>receiving MX and IP</th><th>failed sessions</th><th>days</th><th>reporters</th><th>reason code</th></tr>\n",
+				      fp);
+				for (j = 0; j < dom->nfail; j++) {
+					html_failure(fp, dom, &dom->fail[j]);
+				}
+				fputs("</table>\n", fp);
+			}
+			fputs("<p>Reporters: ", fp);
+			for (j = 0; j < dom->nrep; j++) {
+				fputs(j ? ", " : "", fp);
+				h(fp, dom->rep[j].id);
+				fprintf(fp, " (%s)", num(dom->rep[j].reports).s);
+			}
+			fputs("</p>\n", fp);
+		}
+		if (m->nby > 0) {
+			fputs("<table class=\"named stack\"><tr><th>named by</th><th>reports with a policy about it</th><th>in its policies' mx-host</th><th>failed DANE sessions at it</th></tr>\n",
+			      fp);
+			for (j = 0; j < m->nby; j++) {
+				fputs("<tr><td data-l=\"named by\">", fp);
+				h(fp, m->by[j].domain);
+				fprintf(fp,
+				        "</td><td class=\"n\" data-l=\"reports with a policy about it\">%s</td><td data-l=\"in mx-host\">%s</td><td class=\"n\" data-l=\"failed DANE sessions\">%s</td></tr>\n",
+				        num(m->by[j].reports).s, m->by[j].in_mx ? "yes" : "no",
+				        num(m->by[j].failed).s);
+			}
+			fputs("</table>\n", fp);
+		}
+		if (m->by_more > 0) {
+			fprintf(fp,
+			        "<p>And %s more by other domains (only the first are listed).</p>\n",
+			        num(m->by_more).s);
+		}
+		fputs("</section>\n", fp);
+	}
+}
+
 /* html_glance - the verdicts, most urgent first, names nobody named after ours */
 static void html_glance(FILE *fp, const struct tlsrpt_digest *d, const struct tlsrpt_render_opts *o,
                         const size_t *order, size_t ours)
@@ -1733,7 +2263,7 @@ static void html_glance(FILE *fp, const struct tlsrpt_digest *d, const struct tl
 		        tlsrpt_health_name(hv));
 		h(fp, dom->name);
 		fputs("</td><td>", fp);
-		glance(fp, dom, hv, o, M_HTML);
+		glance(fp, d, dom, hv, o, M_HTML);
 		fputs("</td></tr>\n", fp);
 	}
 	fputs("</table>\n", fp);
@@ -1828,7 +2358,7 @@ int tlsrpt_render_html(FILE *fp, const struct tlsrpt_digest *d, const struct tls
 	struct tlsrpt_bucket_plan plan;
 	size_t order[TLSRPT_LOOKOUT_MAX_DOMAINS];
 	size_t i, j, n, ours;
-	int any;
+	int any, others;
 
 	plan_of(d, &plan);
 	ours = tlsrpt_health_order(d, o->today, o->silent_days, order);
@@ -1851,13 +2381,19 @@ int tlsrpt_render_html(FILE *fp, const struct tlsrpt_digest *d, const struct tls
 	}
 	html_glance(fp, d, o, order, ours);
 	html_input(fp, d);
-	for (i = 0; i < d->ndom; i++) {
-		if (i == ours) {
+	for (i = 0, others = 0; i < d->ndom; i++) {
+		if (d->dom[order[i]]->mxhost) {
+			continue;
+		}
+		if (i >= ours && !others) {
 			fputs("<h2 class=\"group\">Names not given with --domain or --config</h2>\n",
 			      fp);
+			others = 1;
 		}
 		html_domain(fp, d, d->dom[order[i]], o, &plan);
 	}
+	html_inventory(fp, d);
+	html_mxhosts(fp, d);
 	html_dups(fp, d);
 	any = 0;
 	for (i = 0; i < d->ndom; i++) {

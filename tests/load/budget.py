@@ -135,8 +135,8 @@ def check(work, maildir, syslog):
             problems.append("%s delivered but never sent" % mid)
     with open(syslog, errors="replace") as f:
         log = f.read()
-    tree = len(re.findall(r' error reason="JSON tree over \d+ bytes"', log))
-    busy = len(re.findall(r' error reason="memory budget exhausted', log))
+    tree = len(re.findall(r' error (?:part=\S+ )?reason="JSON tree over \d+ bytes"', log))
+    busy = len(re.findall(r' error (?:part=\S+ )?reason="memory budget exhausted', log))
     if tree != len(sent):
         problems.append("%d \"JSON tree over\" error lines, want %d" % (tree, len(sent)))
     if busy != retries:

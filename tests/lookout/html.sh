@@ -162,7 +162,7 @@ class P(HTMLParser):
 
 for what, doc in (("page", page), ("DOM", dom)):
     p = P(); p.feed(doc)
-    allowed = {"html", "head", "meta", "title", "style", "body", "h1", "h2", "p", "span", "section",
+    allowed = {"html", "head", "meta", "title", "style", "body", "h1", "h2", "h3", "p", "span", "section",
                "svg", "text", "line", "g", "rect", "table", "tr", "th", "td", "tbody", "b", "ul", "li",
                "dl", "dt", "dd", "br"}
     extra = sorted(set(p.tags) - allowed)

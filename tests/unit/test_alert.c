@@ -9,7 +9,11 @@
  * window; a state saved and loaded between runs, and a damaged one rebuilt
  * by rereading the log with the machine's own lines, repeat nothing; one
  * mail naming 1,200 domains neither floods the events nor pushes a real
- * reporter out, with and without a domain of ours, and across a reload.
+ * reporter out, with and without a domain of ours, and across a reload;
+ * the baseline rule (a rate well above the reporter's own recent rate
+ * raises a problem under the thresholds) with its limits, and the flood
+ * rule (a claimed reporter name or a crowd of strangers cannot move or
+ * push out an authenticated reporter's baseline).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -787,22 +791,211 @@ static void test_pools_saved(void **state)
 	free(l.text);
 }
 
+/*
+ * ---- the baseline rule.  report_as - one report of domain dom by reporter,
+ * DKIM-authenticated (auth) or only claimed, on day: ok successful
+ * sessions and failed ones of certificate-expired at mx1.example.com
+ */
+static void report_as(struct log *l, const char *reporter, int auth, const char *dom, long day,
+                      unsigned ok, unsigned failed)
+{
+	static unsigned seq;
+	const char *kind = auth ? "dkim" : "claimed";
+	char rid[64], date[16];
+
+	seq++;
+	tlsrpt_calendar_date(20000 + day, date, sizeof(date));
+	snprintf(rid, sizeof(rid), "b%u", seq);
+	log_add(l,
+	        "B%u: report report-id=%s policy-domain=%s start-datetime=%sT00:00:00Z end-datetime=%sT23:59:59Z policies=1 total-successful-session-count=%u total-failure-session-count=%u dkim=%s reporter=%s reporter-kind=%s submitter=%s organization-name=x",
+	        seq, rid, dom, date, date, ok, failed, auth ? "pass" : "none", reporter, kind,
+	        reporter);
+	log_add(l,
+	        "B%u: policy report-id=%s policy-domain=%s policy-type=sts total-successful-session-count=%u total-failure-session-count=%u failure-details=%u reporter-kind=%s mx-host=mx1.example.com",
+	        seq, rid, dom, ok, failed, failed > 0 ? 1 : 0, kind);
+	if (failed > 0) {
+		log_add(l,
+		        "B%u: failure report-id=%s policy-domain=%s policy-type=sts result-type=certificate-expired receiving-mx-hostname=mx1.example.com receiving-ip=198.51.100.25 failed-session-count=%u reporter-kind=%s",
+		        seq, rid, dom, failed, kind);
+	}
+	log_add(l, "B%u: action action=deliver recipients=1", seq);
+}
+
+/* thresholds no ordinary failure reaches: only the baseline can raise a problem */
+static struct tlsrpt_alert *high_thresholds(unsigned baseline_reports)
+{
+	struct tlsrpt_alert_conf c;
+
+	tlsrpt_alert_defaults(&c);
+	c.min_failed = 100;
+	c.min_rate = 20;
+	c.baseline_reports = baseline_reports;
+	return machine(&c);
+}
+
+/* ten quiet days of google.com (authenticated) at 0.5 %: 5 of 1000 sessions a day */
+static void quiet_days(struct tlsrpt_alert *a, struct log *l, long from, long to)
+{
+	size_t cnt[4];
+	char out[2048];
+	long d;
+
+	for (d = from; d <= to; d++) {
+		report_as(l, "google.com", 1, "example.com", d, 995, 5);
+		run(a, l, T0 + (d + 1) * DAY, cnt, out, sizeof(out));
+		WANT("a quiet day under the thresholds", 0, 0, 0);
+	}
+}
+
+/* the default rule: 3 % after days of 0.5 % is a problem under the thresholds; 2 % is not */
+static void test_baseline(void **state)
+{
+	const struct tlsrpt_alert_event *ev;
+	struct tlsrpt_alert_conf c;
+	struct tlsrpt_alert *a = high_thresholds(14);
+	struct log l = {0};
+	size_t cnt[4], n;
+	char out[2048];
+
+	(void)state;
+	tlsrpt_alert_defaults(&c);
+	assert_int_equal(c.baseline_reports, 14);
+	assert_int_equal(c.baseline_min_failed, 10);
+	quiet_days(a, &l, 1, 10);
+	/* 20 of 1000: 2 % is under max(3 x 0.5, 0.5 + 2) = 2.5 % */
+	report_as(&l, "google.com", 1, "example.com", 11, 980, 20);
+	run(a, &l, T0 + 12 * DAY, cnt, out, sizeof(out));
+	WANT("2 % against 0.5 %", 0, 0, 0);
+	/* 30 of 1000: 3 % is over it, and 30 failed sessions are at least 10 */
+	report_as(&l, "google.com", 1, "example.com", 12, 970, 30);
+	log_add(&l, "junk");
+	{
+		struct tlsrpt_logline *ll = malloc(sizeof(*ll));
+		char *p = l.text + l.done, *e;
+
+		assert_non_null(ll);
+		while ((e = strchr(p, '\n')) != NULL) {
+			if (tlsrpt_logline_parse(ll, p, (size_t)(e - p), TLSRPT_LOGLINE_BARE)) {
+				tlsrpt_alert_add(a, ll, (time_t)(T0 + 13 * DAY));
+			}
+			p = e + 1;
+		}
+		free(ll);
+		l.done = l.len;
+	}
+	ev = tlsrpt_alert_finish(a, (time_t)(T0 + 13 * DAY), &n);
+	assert_int_equal(n, 1);
+	assert_int_equal(ev[0].kind, TLSRPT_ALERT_PROBLEM);
+	assert_string_equal(ev[0].result_type, "certificate-expired");
+	assert_string_equal(ev[0].reporters, "google.com");
+	assert_int_equal(ev[0].failed, 30);
+	assert_int_equal(ev[0].by_baseline, 1);
+	/* the baseline it was above: the 11 reports before it, 70 of 11,000 sessions */
+	assert_int_equal(ev[0].base_failed, 5 * 10 + 20);
+	assert_int_equal(ev[0].base_sessions, 11000);
+	tlsrpt_alert_free(a);
+	free(l.text);
+}
+
+/* a baseline needs half its reports; under baseline_min_failed nothing; 0 turns it off */
+static void test_baseline_limits(void **state)
+{
+	struct tlsrpt_alert *a = high_thresholds(14);
+	struct log l = {0};
+	size_t cnt[4];
+	char out[2048];
+
+	(void)state;
+	quiet_days(a, &l, 1, 6);
+	report_as(&l, "google.com", 1, "example.com", 7, 900, 90);
+	run(a, &l, T0 + 8 * DAY, cnt, out, sizeof(out));
+	WANT("6 reports of 14: no baseline yet", 0, 0, 0);
+	tlsrpt_alert_free(a);
+	free(l.text);
+
+	memset(&l, 0, sizeof(l));
+	a = high_thresholds(14);
+	quiet_days(a, &l, 1, 10);
+	report_as(&l, "google.com", 1, "example.com", 11, 91, 9);
+	run(a, &l, T0 + 12 * DAY, cnt, out, sizeof(out));
+	WANT("9 % but 9 failed sessions, under 10", 0, 0, 0);
+	tlsrpt_alert_free(a);
+	free(l.text);
+
+	memset(&l, 0, sizeof(l));
+	a = high_thresholds(0);
+	quiet_days(a, &l, 1, 10);
+	report_as(&l, "google.com", 1, "example.com", 11, 900, 90);
+	run(a, &l, T0 + 12 * DAY, cnt, out, sizeof(out));
+	WANT("baseline off", 0, 0, 0);
+	tlsrpt_alert_free(a);
+	free(l.text);
+}
+
+/*
+ * the flood rule: reports that only claim google.com, at a high rate, do
+ * not raise the authenticated google.com's baseline; 300 strangers'
+ * baselines for names not ours do not push it out; and it survives a
+ * state file
+ */
+static void test_baseline_flood(void **state)
+{
+	char path[] = "/tmp/test_alert_XXXXXX", err[256], dom[64];
+	struct tlsrpt_alert *a = high_thresholds(14);
+	struct log l = {0};
+	size_t cnt[4];
+	char out[2048];
+	unsigned i;
+	long d;
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	tlsrpt_alert_expect(a, "example.com", (time_t)T0);
+	for (d = 1; d <= 10; d++) {
+		report_as(&l, "google.com", 1, "example.com", d, 995, 5);
+		/* a stranger claims google.com, 9 % failed: its own baseline, never the real one */
+		for (i = 0; i < 3; i++) {
+			report_as(&l, "google.com", 0, "example.com", d, 910, 90);
+		}
+		run(a, &l, T0 + (d + 1) * DAY, cnt, out, sizeof(out));
+		WANT("under the thresholds", 0, 0, 0);
+	}
+	for (i = 0; i < 300; i++) {
+		snprintf(dom, sizeof(dom), "d%u.example", i);
+		report_as(&l, "stranger.example", 1, dom, 10, 100, 0);
+	}
+	run(a, &l, T0 + 11 * DAY + 600, cnt, out, sizeof(out));
+	WANT("strangers' names", 0, 0, 0);
+	assert_int_equal(tlsrpt_alertstate_save(path, a, cur, err, sizeof(err)), 0);
+	tlsrpt_alert_free(a);
+	a = high_thresholds(14);
+	tlsrpt_alert_expect(a, "example.com", (time_t)T0);
+	assert_int_equal(tlsrpt_alertstate_load(path, a, cur, err, sizeof(err)), 0);
+	report_as(&l, "google.com", 1, "example.com", 11, 960, 40);
+	run(a, &l, T0 + 12 * DAY, cnt, out, sizeof(out));
+	WANT("4 % against the authenticated 0.5 % (the claimed one is 9 %)", 1, 0, 0);
+	/* the claimed google.com at 4 % is under its own 9 %: nothing */
+	report_as(&l, "google.com", 0, "example.com", 12, 960, 40);
+	run(a, &l, T0 + 13 * DAY, cnt, out, sizeof(out));
+	WANT("the claimed one at 4 %", 0, 0, 0);
+	tlsrpt_alert_free(a);
+	unlink(path);
+	free(l.text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_lifecycle),
-	        cmocka_unit_test(test_fifty_lines),
-	        cmocka_unit_test(test_thresholds),
-	        cmocka_unit_test(test_window),
-	        cmocka_unit_test(test_expected_domain),
-	        cmocka_unit_test(test_save_load),
-	        cmocka_unit_test(test_damaged),
-	        cmocka_unit_test(test_cut_message),
-	        cmocka_unit_test(test_crowd),
-	        cmocka_unit_test(test_pools_saved),
-	        cmocka_unit_test(test_run_between_lines),
-	        cmocka_unit_test(test_claimed_silence),
-	        cmocka_unit_test(test_stranger_recovery),
+	        cmocka_unit_test(test_lifecycle),       cmocka_unit_test(test_fifty_lines),
+	        cmocka_unit_test(test_thresholds),      cmocka_unit_test(test_window),
+	        cmocka_unit_test(test_expected_domain), cmocka_unit_test(test_save_load),
+	        cmocka_unit_test(test_damaged),         cmocka_unit_test(test_cut_message),
+	        cmocka_unit_test(test_crowd),           cmocka_unit_test(test_pools_saved),
+	        cmocka_unit_test(test_baseline),        cmocka_unit_test(test_baseline_limits),
+	        cmocka_unit_test(test_baseline_flood),  cmocka_unit_test(test_run_between_lines),
+	        cmocka_unit_test(test_claimed_silence), cmocka_unit_test(test_stranger_recovery),
 	};
 
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);

@@ -539,7 +539,7 @@ static void test_trust(void **state)
 	tlsrpt_conf_free(cfg);
 
 	if (load_text("TrustedAuthservIDs A.example, b.example\nRequireDKIM yes\n"
-	              "ReportDomains example.com\n",
+	              "ReportDomains example.com\nMXHosts MX1.example.net mx2.example.net\n",
 	              &cfg, err, sizeof(err)) != 0) {
 		fail_msg("load error \"%s\"", err);
 	}
@@ -550,6 +550,9 @@ static void test_trust(void **state)
 	assert_int_equal(t.require_dkim, 1);
 	assert_int_equal(t.nreport_domains, 1);
 	assert_string_equal(t.report_domains[0], "example.com");
+	assert_int_equal(t.nmx_hosts, 2);
+	assert_string_equal(t.mx_hosts[0], "mx1.example.net");
+	assert_string_equal(t.mx_hosts[1], "mx2.example.net");
 	tlsrpt_conf_free(cfg);
 }
 

@@ -398,6 +398,7 @@ ct postconf -Fh smtp/inet/chroot | grep -qx y || fail "smtpd is not chrooted as 
 qid=$(send failure.eml)
 [ -n "$qid" ] || { cat "$tmp/swaks.out"; abort "the failure report was not accepted"; }
 if logged "$qid"; then
+    ok "the first report line in mail.log $(($(date +%s) - install_at)) s after apt-get install began (the test's own checks in between)"
     ct grep "tlsrpt-milter\[[0-9]*\]: $qid: " /var/log/mail.log >"$tmp/mail.log"
     for ev in report policy failure action; do
         grep -q ": $qid: $ev " "$tmp/mail.log" || fail "mail.log has no $ev line for $qid"

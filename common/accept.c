@@ -45,6 +45,15 @@ static const char *from_domain(const char *from, char *buf, size_t len)
 	if (from == NULL) {
 		return NULL;
 	}
+	/* most From values hold no quote, comment or escape: then the one
+	 * address is the one '@', with no list or group separator anywhere */
+	if (strpbrk(from, "\\(\"") == NULL) {
+		at = strchr(from, '@');
+		if (at == NULL || strchr(at + 1, '@') != NULL || strpbrk(from, ",;:") != NULL) {
+			return NULL;
+		}
+		from += strlen(from); /* the scan below has nothing left to see */
+	}
 	for (s = from; *s != '\0'; s++) {
 		if (*s == '\\' && (quoted || depth > 0)) {
 			if (*++s == '\0') {

@@ -12,6 +12,8 @@
 #ifndef TLSRPT_ASCII_H
 #define TLSRPT_ASCII_H
 
+#include <stddef.h>
+
 /* tlsrpt_hexval - the value of hex digit c (either case), -1 if it is not one */
 static inline int tlsrpt_hexval(int c)
 {
@@ -52,6 +54,21 @@ static inline int tlsrpt_name_is(const char *s, const char *lower)
 		}
 	}
 	return *s == '\0';
+}
+
+/*
+ * tlsrpt_name_n_is - the n bytes at s equal the n bytes of lower (lower-case
+ * ASCII without NUL), ignoring ASCII case: strncasecmp(s, lower, n) == 0 in
+ * the C locale, inline (libc's strncasecmp goes through the locale's tables)
+ */
+static inline int tlsrpt_name_n_is(const char *s, const char *lower, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (tlsrpt_lower(s[i]) != lower[i]) {
+			return 0;
+		}
+	}
+	return 1;
 }
 
 /* tlsrpt_alnum - c is an ASCII letter or digit */

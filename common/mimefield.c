@@ -18,7 +18,6 @@
 
 #include <stddef.h>
 #include <string.h>
-#include <strings.h>
 
 #include "ascii.h"
 #include "mimefield.h"
@@ -159,10 +158,20 @@ static void param_value(const struct mime_param *pm, int ext, int first, char *o
 		}
 	}
 	while (s < e) {
-		/* a run that needs no unquoting or decoding: one copy of what fits */
-		for (q = s;
-		     q < e && *q != '\0' && !(pm->quoted && *q == '\\') && !(ext && *q == '%');
-		     q++) {
+		/* a run that needs no unquoting or decoding: one copy of what fits;
+		 * found with memchr when only NUL (and in quotes the backslash)
+		 * ends it, which is every boundary and file name in practice */
+		if (!ext) {
+			const char *nul = memchr(s, '\0', (size_t)(e - s));
+			const char *bs = pm->quoted ? memchr(s, '\\', (size_t)(e - s)) : NULL;
+			q = nul != NULL ? nul : e;
+			if (bs != NULL && bs < q) {
+				q = bs;
+			}
+		} else {
+			for (q = s; q < e && *q != '\0' && !(pm->quoted && *q == '\\') && *q != '%';
+			     q++) {
+			}
 		}
 		if (q > s) {
 			str_addn(out, outsize, len, s, (size_t)(q - s));
@@ -190,7 +199,7 @@ static int param_index(const struct mime_param *pm, const char *name, size_t nl,
 	size_t i;
 	int v = 0;
 
-	if (pm->alen < nl + 2 || strncasecmp(a, name, nl) != 0 || a[nl] != '*') {
+	if (pm->alen < nl + 2 || !tlsrpt_name_n_is(a, name, nl) || a[nl] != '*') {
 		return -1;
 	}
 	for (i = nl + 1; i < pm->alen && a[i] >= '0' && a[i] <= '9'; i++) {
@@ -223,7 +232,7 @@ static int param_get(const struct mime_param *pv, unsigned n, const char *name, 
 
 	out[0] = '\0';
 	for (i = 0; i < n; i++) {
-		if (pv[i].alen == nl + 1 && strncasecmp(pv[i].attr, name, nl) == 0 &&
+		if (pv[i].alen == nl + 1 && tlsrpt_name_n_is(pv[i].attr, name, nl) &&
 		    pv[i].attr[nl] == '*') {
 			param_value(&pv[i], 1, 1, out, outsize, &len);
 			return 1;
@@ -245,7 +254,7 @@ static int param_get(const struct mime_param *pv, unsigned n, const char *name, 
 		return 1;
 	}
 	for (i = 0; i < n; i++) {
-		if (pv[i].alen == nl && strncasecmp(pv[i].attr, name, nl) == 0) {
+		if (pv[i].alen == nl && tlsrpt_name_n_is(pv[i].attr, name, nl)) {
 			param_value(&pv[i], 0, 0, out, outsize, &len);
 			return 1;
 		}
@@ -314,10 +323,10 @@ enum tlsrpt_cte tlsrpt_mimefield_cte(const char *v)
 	const char *t = skip_cfws(v);
 	size_t tl = strcspn(t, " \t\r\n;(");
 
-	if (tl == 6 && strncasecmp(t, "base64", 6) == 0) {
+	if (tl == 6 && tlsrpt_name_n_is(t, "base64", 6)) {
 		return TLSRPT_CTE_BASE64;
 	}
-	if (tl == 16 && strncasecmp(t, "quoted-printable", 16) == 0) {
+	if (tl == 16 && tlsrpt_name_n_is(t, "quoted-printable", 16)) {
 		return TLSRPT_CTE_QP;
 	}
 	return TLSRPT_CTE_IDENTITY;

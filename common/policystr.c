@@ -8,9 +8,7 @@
 #include "config.h"
 
 #include <stdint.h>
-#include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include "ascii.h"
 #include "policystr.h"
@@ -120,9 +118,9 @@ static void sts_line(const char *s, const char *e, struct set *set, struct tlsrp
 		h = fnv(h, (unsigned char)*p);
 	}
 	set_add(set, h);
-	if (ke - ks == 4 && strncasecmp(ks, "mode", 4) == 0 && out->mode[0] == '\0' && vs < ve) {
+	if (ke - ks == 4 && tlsrpt_name_n_is(ks, "mode", 4) && out->mode[0] == '\0' && vs < ve) {
 		put(out->mode, sizeof(out->mode), vs, ve);
-	} else if (ke - ks == 7 && strncasecmp(ks, "max_age", 7) == 0 && out->max_age < 0 &&
+	} else if (ke - ks == 7 && tlsrpt_name_n_is(ks, "max_age", 7) && out->max_age < 0 &&
 	           vs < ve && ve - vs <= 18) {
 		long long v = 0;
 
@@ -132,7 +130,7 @@ static void sts_line(const char *s, const char *e, struct set *set, struct tlsrp
 		if (p == ve) {
 			out->max_age = v;
 		}
-	} else if (ke - ks == 2 && strncasecmp(ks, "mx", 2) == 0 && vs < ve) {
+	} else if (ke - ks == 2 && tlsrpt_name_n_is(ks, "mx", 2) && vs < ve) {
 		append(out->mx, sizeof(out->mx), vs, ve);
 	}
 }
@@ -191,11 +189,29 @@ static void tlsa_entry(const char *s, struct set *set)
 	}
 }
 
+/* put_hex - v as 16 lower-case hex digits (snprintf's "%016llx", without its cost) */
+static void put_hex(char *out, size_t size, uint64_t v)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	if (size < 17) {
+		if (size > 0) {
+			out[0] = '\0';
+		}
+		return;
+	}
+	for (int i = 15; i >= 0; i--) {
+		out[i] = digits[v & 0xf];
+		v >>= 4;
+	}
+	out[16] = '\0';
+}
+
 /* tlsrpt_policystr_read - what p's policy-string says */
 void tlsrpt_policystr_read(const struct tlsrpt_policy *p, struct tlsrpt_policystr *out)
 {
 	const char *type = p->policy_type != NULL ? p->policy_type : "";
-	int sts = strcasecmp(type, "sts") == 0, tlsa = strcasecmp(type, "tlsa") == 0;
+	int sts = tlsrpt_name_is(type, "sts"), tlsa = tlsrpt_name_is(type, "tlsa");
 	struct set set = {0, 0};
 	size_t i;
 
@@ -230,7 +246,7 @@ void tlsrpt_policystr_read(const struct tlsrpt_policy *p, struct tlsrpt_policyst
 		}
 	}
 	if (p->npolicy_string > 0) {
-		snprintf(out->hash, sizeof(out->hash), "%016llx",
-		         (unsigned long long)mix(set.sum ^ mix(set.n + 0x9e3779b97f4a7c15ULL)));
+		put_hex(out->hash, sizeof(out->hash),
+		        mix(set.sum ^ mix(set.n + 0x9e3779b97f4a7c15ULL)));
 	}
 }

@@ -325,7 +325,8 @@ static size_t value_width(enum tlsrpt_event ev)
  */
 static size_t field_width(size_t width, const char *key)
 {
-	if (width > TLSRPT_LOG_ADDR_WIDTH &&
+	/* the first byte first: this runs for every field of every line */
+	if (width > TLSRPT_LOG_ADDR_WIDTH && (key[0] == 'r' || key[0] == 's') &&
 	    (strcmp(key, "receiving-ip") == 0 || strcmp(key, "sending-mta-ip") == 0)) {
 		return TLSRPT_LOG_ADDR_WIDTH;
 	}

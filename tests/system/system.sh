@@ -299,6 +299,7 @@ origin_check() {
 # ---- end of local forgery ----
 
 # 4. install; the package's own checks
+install_at=$(date +%s) # the operator's clock: install, configure, first report, first digest
 ct apt-get install -y -q "/root/systest/$(basename "$deb")" >"$tmp/install.log" 2>&1 &&
     ok "apt-get install ./$(basename "$deb")" ||
     { cat "$tmp/install.log"; abort "apt-get install"; }
@@ -397,6 +398,7 @@ ct postconf -Fh smtp/inet/chroot | grep -qx y || fail "smtpd is not chrooted as 
 qid=$(send failure.eml)
 [ -n "$qid" ] || { cat "$tmp/swaks.out"; abort "the failure report was not accepted"; }
 if logged "$qid"; then
+    ok "the first report line in mail.log $(($(date +%s) - install_at)) s after apt-get install began (the test's own checks in between)"
     ct grep "tlsrpt-milter\[[0-9]*\]: $qid: " /var/log/mail.log >"$tmp/mail.log"
     for ev in report policy failure action; do
         grep -q ": $qid: $ev " "$tmp/mail.log" || fail "mail.log has no $ev line for $qid"
@@ -503,7 +505,7 @@ for n in 1 2; do
     if wait_for "[ \"\$(ct grep -c '^Subject: TLS-RPT digest' /var/mail/root 2>/dev/null)\" = $n ]" ||
         wait_for "[ \"\$(ct grep -c '^Subject: TLS-RPT digest' /var/mail/root 2>/dev/null)\" = $n ]"; then
         subj=$(ct grep '^Subject: TLS-RPT digest' /var/mail/root | tail -1)
-        ok "digest mail $n in /var/mail/root ($(($(date +%s) - start)) s): $subj"
+        ok "digest mail $n in /var/mail/root ($(($(date +%s) - start)) s; $(($(date +%s) - install_at)) s after apt-get install began): $subj"
         case $subj in *": "[1-9]*" failed sessions") ;; *) fail "digest $n does not count the failure report logged above" ;; esac
     else
         ct journalctl -u tlsrpt-lookout.service -o cat | tail -5

@@ -467,6 +467,25 @@ static int in_list(const char *list, const char *name)
 	return 0;
 }
 
+/* any_authenticated - a name in the reporters' list that is not "claimed:..." */
+static int any_authenticated(const char *list)
+{
+	const char *p = list;
+
+	while (*p != '\0') {
+		const char *e = strchr(p, ',');
+
+		if (strncmp(p, "claimed:", 8) != 0 && p[0] != ',') {
+			return 1;
+		}
+		if (e == NULL) {
+			break;
+		}
+		p = e + 1;
+	}
+	return 0;
+}
+
 /* list_add - add name to the list unless there or without room */
 static void list_add(char *list, size_t size, const char *name)
 {
@@ -671,6 +690,10 @@ static void judge(struct tlsrpt_alert *a, struct pending *e, long long now)
 	/* a report whose day ended longer than the window ago (a first run over old logs,
 	 * a report from 2016) is history: it raises no problem */
 	const int stale = ((long long)e->day + 1) * 86400 <= now - a->c.window;
+	/* a report for a day that has not begun (a day of clock skew allowed) is
+	   dated by its sender: it raises no problem and recovers none, so one
+	   failure dated 2030 cannot keep a problem from every recovery */
+	const int future = (long long)e->day * 86400 > now + 86400;
 	size_t i, j;
 
 	for (i = 0; i < e->ndom; i++) {
@@ -709,9 +732,9 @@ static void judge(struct tlsrpt_alert *a, struct pending *e, long long now)
 			rate = 100.0 * (double)f->failed / (double)d->sessions;
 		}
 		if (f->failed >= a->c.min_failed && f->failed > 0 && rate >= a->c.min_rate &&
-		    !stale) {
+		    !stale && !future) {
 			raise_problem(a, e, f, d, now, 0, 0, 0);
-		} else if (d != NULL && spiked[at] && f->failed > 0 && !stale) {
+		} else if (d != NULL && spiked[at] && f->failed > 0 && !stale && !future) {
 			raise_problem(a, e, f, d, now, 1, bf[at], bs[at]);
 		}
 	}
@@ -729,8 +752,12 @@ static void judge(struct tlsrpt_alert *a, struct pending *e, long long now)
 		struct tlsrpt_alert_problem *p = &a->prob[i];
 		int covered = 0, present = 0;
 
-		if (!p->used || p->state != P_OPEN || e->day <= p->last_day ||
+		if (!p->used || p->state != P_OPEN || e->day <= p->last_day || future ||
 		    !in_list(p->reporters, e->reporter)) {
+			continue;
+		}
+		/* a claimed name never recovers what an authenticated reporter saw */
+		if (!e->auth && any_authenticated(p->reporters)) {
 			continue;
 		}
 		for (j = 0; j < e->ndom; j++) {
@@ -813,17 +840,19 @@ static void assembled(void *ctx, const struct tlsrpt_asm_report *r)
 	int from_file = r->has_pos && a->cur != NULL;
 	size_t i;
 
-	if (r->cut || r->malformed || r->duplicate) {
-		a->counts.cut += r->cut != 0;
-		a->counts.duplicates += !r->cut && !r->malformed && r->duplicate;
-		return;
-	}
 	if (from_file && tlsrpt_cursor_seen(a->cur, r->ino, r->off)) {
 		return; /* read again after the position moved back: judged last run */
 	}
+	/* before the cut check: a run that ends between a report's line and its
+	   policy lines sees fewer policy lines than the report has, as if cut */
 	if (a->flushing && !r->ended && from_file &&
 	    !tlsrpt_cursor_carried_before(a->cur, r->ino, r->off)) {
 		tlsrpt_cursor_carry(a->cur, r->ino, r->off);
+		return;
+	}
+	if (r->cut || r->malformed || r->duplicate) {
+		a->counts.cut += r->cut != 0;
+		a->counts.duplicates += !r->cut && !r->malformed && r->duplicate;
 		return;
 	}
 	memset(e, 0, sizeof(*e));
@@ -1097,7 +1126,9 @@ static void events(struct tlsrpt_alert *a, long long t, int mine, struct others 
 	for (i = 0; i < TLSRPT_ALERT_MAX_REPORTERS; i++) {
 		struct tlsrpt_alert_reporter *r = &a->rep[i];
 
-		if (r->used && (r->ours || r->known) == mine && !r->announced &&
+		/* one by one only a known reporter's (alert.h): a claimed name of
+		   ours, which any mail can bring, is summed up with the others */
+		if (r->used && (r->known != 0) == mine && !r->announced &&
 		    t - r->last >= a->c.silent_after &&
 		    silent_event(a, r->domain, r->id, r->last, mine ? NULL : o) == 0) {
 			r->announced = 1;

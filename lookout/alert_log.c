@@ -44,7 +44,7 @@ static int build(struct tlsrpt_records *rs, const struct tlsrpt_alert_event *ev,
 		}
 		rc |= tlsrpt_record_str(
 		        r, "note",
-		        "events about policy domains that are not ours (not in ReportDomains or --domain), summed up in one line per run; forgotten: entries of such names dropped for room");
+		        "events about policy domains that are not ours (not in ReportDomains or --domain) and silences of reporters of ours that DKIM did not authenticate, summed up in one line per run; forgotten: entries of such names dropped for room");
 		return rc;
 	}
 	rc |= tlsrpt_record_str(r, "policy-domain", ev->domain);

@@ -294,11 +294,16 @@ static void hand_out(struct tlsrpt_asm *a, struct slot *s)
 	if (s->r != NULL) {
 		struct tlsrpt_asm_report *r = s->r;
 
-		if (r->want_pol >= 0 && r->got_pol < (unsigned long long)r->want_pol) {
-			r->cut = 1; /* a policy line went missing: the figures are not whole */
+		if (r->want_pol >= 0 && r->got_pol != (unsigned long long)r->want_pol) {
+			/* a policy line went missing, or came twice (a relay that repeats
+			   a line): the figures are not the report's */
+			r->cut = 1;
 		}
 		if (r->got_details < r->want_details) {
 			r->details_omitted = 1;
+		} else if (r->got_details > r->want_details && r->want_pol >= 0 &&
+		           !r->details_unsaid) {
+			r->cut = 1; /* more failure lines than the policies have: one came twice */
 		}
 		if (!s->r->cut && !s->r->malformed && (s->dup.a != 0 || s->dup.b != 0)) {
 			rc = seen_insert(a, s->dup);
@@ -474,6 +479,7 @@ static void add_policy(struct tlsrpt_asm *a, struct tlsrpt_asm_report *r,
 	} else {
 		r->got_pol++;
 		r->want_details += n > 0 ? (unsigned long long)n : 0;
+		r->details_unsaid |= n < 0;
 	}
 	if ((di = line_domain(r, ll)) < 0 || grow((void **)&r->pol, r->npol, &r->cappol,
 	                                          sizeof(*r->pol), TLSRPT_ASM_MAX_POLICIES) < 0) {

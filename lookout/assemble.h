@@ -134,6 +134,7 @@ struct tlsrpt_asm_report {
 	long long want_pol;         /* the report line's policies; -1 not said */
 	unsigned long long got_pol; /* policy lines, and the policies of policy-omitted */
 	unsigned long long want_details, got_details; /* policies' failure-details, lines */
+	int details_unsaid; /* a policy line without failure-details: want_details unknown */
 	/* where its report line was read (tlsrpt_asm_add_at) */
 	int has_pos;
 	unsigned long long ino, off;

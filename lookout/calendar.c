@@ -51,27 +51,43 @@ static long num(const char *s, size_t len, size_t at, size_t n)
 	return v;
 }
 
-/* tlsrpt_calendar_day - UTC day of an RFC 3339 date-time */
+/* month_days - the days of month m (1-12) of year y */
+static long month_days(long y, long m)
+{
+	static const unsigned char days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+
+	return m == 2 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0) ? 29 : days[m - 1];
+}
+
+/*
+ * tlsrpt_calendar_day - UTC day of an RFC 3339 date-time.  A day or time
+ * that does not exist (February 30, 24:00) is refused, not moved into the
+ * next month or day; a leap second (23:59:60) stays in its day.
+ */
 int tlsrpt_calendar_day(const char *s, size_t len, long *day)
 {
 	long y = num(s, len, 0, 4), mo = num(s, len, 5, 2), d = num(s, len, 8, 2);
 	long secs = 0, off = 0, dn;
 	size_t i = 10;
 
-	if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || s[4] != '-' || s[7] != '-') {
+	if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > month_days(y, mo) || s[4] != '-' ||
+	    s[7] != '-') {
 		return -1;
 	}
 	if (i < len && (s[i] == 'T' || s[i] == 't' || s[i] == ' ')) {
 		long hh = num(s, len, i + 1, 2), mm = num(s, len, i + 4, 2), ss = 0;
 
-		if (hh < 0 || mm < 0 || s[i + 3] != ':') {
+		if (hh < 0 || hh > 23 || mm < 0 || mm > 59 || s[i + 3] != ':') {
 			return -1;
 		}
 		i += 6;
 		if (i < len && s[i] == ':') {
 			ss = num(s, len, i + 1, 2);
-			if (ss < 0) {
+			if (ss < 0 || ss > 60) {
 				return -1;
+			}
+			if (ss == 60) {
+				ss = 59; /* a leap second: the last of its day */
 			}
 			i += 3;
 		}
@@ -87,11 +103,13 @@ int tlsrpt_calendar_day(const char *s, size_t len, long *day)
 
 			om = i + 3 < len && s[i + 3] == ':' ? num(s, len, i + 4, 2)
 			                                    : num(s, len, i + 3, 2);
-			if (oh < 0) {
+			if (oh < 0 || oh > 23) {
 				return -1;
 			}
 			if (om < 0) {
 				om = 0;
+			} else if (om > 59) {
+				return -1;
 			}
 			off = (oh * 3600 + om * 60) * (s[i] == '-' ? -1 : 1);
 		}

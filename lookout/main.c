@@ -88,10 +88,11 @@ static long parse_int(const char *s, long lo, long hi)
 	return v;
 }
 
-/* parse_date - YYYY-MM-DD as a day number; 0 ok, -1 not a date */
+/* parse_date - YYYY-MM-DD, from 1970-01-01, as a day number; 0 ok, -1 not a date */
 static int parse_date(const char *s, long *day)
 {
-	return strlen(s) == 10 && tlsrpt_calendar_day(s, 10, day) == 0 ? 0 : -1;
+	/* a day before 1970 would be negative: -1 is "not given" (the default period) */
+	return strlen(s) == 10 && tlsrpt_calendar_day(s, 10, day) == 0 && *day >= 0 ? 0 : -1;
 }
 
 /*

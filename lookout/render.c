@@ -1626,6 +1626,15 @@ static void plabel(FILE *fp, const char *name, const char *v, int comma)
 	fputc('"', fp);
 }
 
+/*
+ * reporter_kind - the reporter_kind label: a claimed google.com and the
+ * DKIM-authenticated one are two reporters of a domain, so two series
+ */
+static const char *reporter_kind(const struct tlsrpt_digest_reporter *r)
+{
+	return r->dkim ? ",reporter_kind=\"dkim\"" : ",reporter_kind=\"claimed\"";
+}
+
 /* phead - HELP and TYPE lines */
 static void phead(FILE *fp, const char *name, const char *help)
 {
@@ -1717,12 +1726,14 @@ int tlsrpt_render_prom(FILE *fp, const struct tlsrpt_digest *d, const struct tls
 			fprintf(fp, "} %llu\n", sum);
 		}
 	}
-	phead(fp, "tlsrpt_lookout_reporter_reports", "Reports per policy domain and reporter.");
+	phead(fp, "tlsrpt_lookout_reporter_reports",
+	      "Reports per policy domain and reporter (DKIM-authenticated or claimed).");
 	for (i = 0; i < d->ndom; i++) {
 		for (j = 0; j < d->dom[i]->nrep; j++) {
 			fputs("tlsrpt_lookout_reporter_reports{", fp);
 			plabel(fp, "policy_domain", d->dom[i]->name, 0);
 			plabel(fp, "reporter", d->dom[i]->rep[j].id, 1);
+			fputs(reporter_kind(&d->dom[i]->rep[j]), fp);
 			fprintf(fp, "} %llu\n", d->dom[i]->rep[j].reports);
 		}
 	}
@@ -1733,6 +1744,7 @@ int tlsrpt_render_prom(FILE *fp, const struct tlsrpt_digest *d, const struct tls
 			fputs("tlsrpt_lookout_reporter_last_report_timestamp_seconds{", fp);
 			plabel(fp, "policy_domain", d->dom[i]->name, 0);
 			plabel(fp, "reporter", d->dom[i]->rep[j].id, 1);
+			fputs(reporter_kind(&d->dom[i]->rep[j]), fp);
 			fprintf(fp, "} %lld\n", (long long)d->dom[i]->rep[j].last_day * 86400);
 		}
 	}

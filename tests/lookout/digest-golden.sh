@@ -202,6 +202,19 @@ digest --days 3 --since 2026-11-01 "$DDATA/kv.log" >/dev/null 2>&1
 expect_rc 2 $? "--days with --since"
 digest --since 2026-13-01 "$DDATA/kv.log" >/dev/null 2>&1
 expect_rc 2 $? "--since 2026-13-01"
+# days that do not exist are refused, never moved to the next month, and
+# no date before 1970 stands for "not given" (the period of the default)
+for a in "--since 2027-02-29" "--since 2028-02-30" "--since 1969-12-31"; do
+    "$TLSRPT_LOOKOUT" --today 2028-03-01 --domain example.com $a "$DDATA/kv.log" >/dev/null 2>&1
+    expect_rc 2 $? "$a"
+done
+for a in "--today 2027-02-29" "--today 2026-04-31" "--today 1969-12-31"; do
+    "$TLSRPT_LOOKOUT" --domain example.com $a "$DDATA/kv.log" >/dev/null 2>&1
+    expect_rc 2 $? "$a"
+done
+"$TLSRPT_LOOKOUT" --today 2028-02-29 --since 2028-02-28 --json --domain example.com "$DDATA/kv.log" >"$T/leap.json"
+grep -q '"from":"2028-02-28","to":"2028-02-29","days":2,' "$T/leap.json" && ok ||
+    fail "--since 2028-02-28 --today 2028-02-29: $(head -c 120 "$T/leap.json")"
 digest "$T/no-such-file" >/dev/null 2>&1
 expect_rc 2 $? "a file that cannot be read"
 digest --mail '-oQ/tmp x@y' "$DDATA/kv.log" >/dev/null 2>&1

@@ -431,7 +431,7 @@ static struct tlsrpt_alert *reload(struct tlsrpt_alert *a, const char *path)
 }
 
 #define REP(q, r)                                                                                  \
-	q ": report report-id=" r " policy-domain=d.example start-datetime=2026-11-01T00:00:00Z "  \
+	q ": report report-id=" r " policy-domain=d.example start-datetime=2024-10-04T00:00:00Z "  \
 	  "reporter=s.example reporter-kind=claimed submitter=s.example"
 #define POL(q, r)                                                                                  \
 	q ": policy report-id=" r " policy-domain=d.example policy-type=sts "                      \
@@ -486,6 +486,182 @@ static void test_cut_message(void **state)
 	assert_string_equal(ev, "p");
 	a = reload(a, path);
 	assert_int_equal(tlsrpt_cursor_start(cur, 7, ~0ULL), 1000);
+	tlsrpt_alert_free(a);
+	unlink(path);
+}
+
+/*
+ * test_claimed_silence - 300 unsigned mails, each claiming another
+ * reporter of our domain, then silence: the claimed reporters' silence is
+ * summed up in one `others` event, and Google's (authenticated) silence
+ * is announced one by one in the same run
+ */
+static void test_claimed_silence(void **state)
+{
+	struct tlsrpt_alert *a = machine(NULL);
+	struct log l = {0};
+	size_t cnt[4], i;
+	static char out[65536];
+	const struct tlsrpt_alert_event *ev;
+	size_t n, others = 0, google = 0, silent = 0;
+	struct tlsrpt_logline *ll = malloc(sizeof(*ll));
+	char *p, *e;
+
+	(void)state;
+	assert_non_null(ll);
+	tlsrpt_alert_expect(a, "example.com", (time_t)T0);
+	report(&l, "google.com", 0, 100, "certificate-expired", "mx1.example.com", 0, 0);
+	for (i = 0; i < 300; i++) {
+		log_add(&l,
+		        "C%zu: report report-id=c%zu policy-domain=example.com "
+		        "start-datetime=2024-10-04T00:00:00Z end-datetime=2024-10-04T23:59:59Z "
+		        "policies=1 total-successful-session-count=1 total-failure-session-count=0 "
+		        "dkim=none reporter=s%zu.stranger.example reporter-kind=claimed",
+		        i, i, i);
+		log_add(&l,
+		        "C%zu: policy report-id=c%zu policy-domain=example.com policy-type=sts "
+		        "total-successful-session-count=1 total-failure-session-count=0 "
+		        "failure-details=0 reporter-kind=claimed",
+		        i, i);
+		log_add(&l, "C%zu: action action=deliver recipients=1", i);
+	}
+	run(a, &l, T0 + DAY / 2, cnt, out, sizeof(out));
+	/* a week later: the feed, then the events of the run */
+	for (p = l.text + l.done; *p != '\0' && (e = strchr(p, '\n')) != NULL; p = e + 1) {
+		if (tlsrpt_logline_parse(ll, p, (size_t)(e - p), TLSRPT_LOGLINE_BARE)) {
+			tlsrpt_alert_add(a, ll, (time_t)(T0 + 8 * DAY));
+		}
+	}
+	ev = tlsrpt_alert_finish(a, (time_t)(T0 + 8 * DAY), &n);
+	for (i = 0; i < n; i++) {
+		if (ev[i].kind == TLSRPT_ALERT_OTHERS) {
+			others++;
+			assert_int_equal(ev[i].silent, 300);
+		} else if (ev[i].kind == TLSRPT_ALERT_SILENT) {
+			silent++;
+			google += strcmp(ev[i].reporters, "google.com") == 0;
+		}
+	}
+	if (google != 1 || others != 1 || silent > 2) {
+		fail_msg(
+		        "got %zu events: %zu silent (google.com %zu), %zu others; want google.com's "
+		        "silent (and the domain's), one others",
+		        n, silent, google, others);
+	}
+	free(ll);
+	tlsrpt_alert_free(a);
+	free(l.text);
+}
+
+/*
+ * one_report - a message with one report of example.com for day (of the
+ * tests) by reporter of kind (dkim, claimed), failed certificate-expired
+ * sessions on mx1.example.com (none: a clean report)
+ */
+static void one_report(struct log *l, const char *q, const char *reporter, const char *kind,
+                       long day, unsigned failed)
+{
+	char date[16];
+
+	tlsrpt_calendar_date(20000 + day, date, sizeof(date));
+	log_add(l,
+	        "%s: report report-id=%s-%ld policy-domain=example.com start-datetime=%sT00:00:00Z "
+	        "end-datetime=%sT23:59:59Z policies=1 total-successful-session-count=100 "
+	        "total-failure-session-count=%u dkim=none reporter=%s reporter-kind=%s",
+	        q, q, day, date, date, failed, reporter, kind);
+	log_add(l,
+	        "%s: policy report-id=%s-%ld policy-domain=example.com policy-type=sts "
+	        "total-successful-session-count=100 total-failure-session-count=%u "
+	        "failure-details=%d reporter-kind=%s",
+	        q, q, day, failed, failed > 0, kind);
+	if (failed > 0) {
+		log_add(l,
+		        "%s: failure report-id=%s-%ld policy-domain=example.com policy-type=sts "
+		        "result-type=certificate-expired receiving-mx-hostname=mx1.example.com "
+		        "failed-session-count=%u reporter-kind=%s",
+		        q, q, day, failed, kind);
+	}
+	log_add(l, "%s: action action=deliver recipients=1", q);
+}
+
+/*
+ * test_stranger_recovery - Google (DKIM) reports a failure on day 1; a
+ * stranger reports the same failure unsigned (claimed) and the next day
+ * a clean report: that never recovers Google's problem.  Nor does a
+ * failure report dated years ahead keep Google's own clean report of day
+ * 2 from recovering it.
+ */
+static void test_stranger_recovery(void **state)
+{
+	int v;
+
+	(void)state;
+	for (v = 0; v < 2; v++) {
+		struct tlsrpt_alert *a = machine(NULL);
+		struct log l = {0};
+		size_t cnt[4];
+		char out[4096];
+
+		tlsrpt_alert_expect(a, "example.com", (time_t)T0);
+		one_report(&l, "G1", "google.com", "dkim", 1, 50);
+		one_report(&l, "S1", "stranger.example", v == 0 ? "claimed" : "dkim",
+		           v == 0 ? 1 : 1000, 50);
+		run(a, &l, T0 + 2 * DAY + 3600, cnt, out, sizeof(out));
+		WANT(v == 0 ? "both fail" : "a failure dated ahead", 1, 0, 0);
+		if (v == 0) {
+			one_report(&l, "S2", "stranger.example", "claimed", 2, 0);
+			run(a, &l, T0 + 3 * DAY + 3600, cnt, out, sizeof(out));
+			WANT("the claimed stranger's clean report", 0, 0, 0);
+		}
+		one_report(&l, "G2", "google.com", "dkim", 2, 0);
+		run(a, &l, T0 + 3 * DAY + 7200, cnt, out, sizeof(out));
+		WANT("Google's clean report", 0, 1, 0);
+		if (strstr(out, "google.com") == NULL) {
+			fail_msg("recovered by another than google.com: %s", out);
+		}
+		tlsrpt_alert_free(a);
+		free(l.text);
+	}
+}
+
+/*
+ * test_run_between_lines - a run that ends after a message's report line
+ * and before its policy line (the milter was still logging it): the report
+ * is left for the next run, which reads it whole and announces its
+ * problem; it is never taken as cut and lost
+ */
+static void test_run_between_lines(void **state)
+{
+	char path[] = "/tmp/test_alert_XXXXXX", ev[64];
+	struct tlsrpt_alert *a = machine(NULL);
+	int fd = mkstemp(path);
+	const char *rep =
+	        "QW: report report-id=w policy-domain=d.example "
+	        "start-datetime=2024-10-04T00:00:00Z end-datetime=2024-10-04T23:59:59Z "
+	        "policies=1 total-successful-session-count=9 total-failure-session-count=1 "
+	        "dkim=pass reporter=s.example reporter-kind=dkim submitter=s.example";
+	const char *pol = "QW: policy report-id=w policy-domain=d.example policy-type=sts "
+	                  "total-successful-session-count=9 total-failure-session-count=1 "
+	                  "failure-details=1 reporter-kind=dkim";
+	const char *fl = "QW: failure report-id=w policy-domain=d.example policy-type=sts "
+	                 "result-type=certificate-expired receiving-mx-hostname=mx1.d.example "
+	                 "failed-session-count=1 reporter-kind=dkim";
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(tlsrpt_cursor_start(cur, 7, ~0ULL), 0);
+	feed_at(a, rep, 0, T0);
+	finish_at(a, 300, T0, ev);
+	assert_string_equal(ev, "");
+	a = reload(a, path);
+	assert_int_equal(tlsrpt_cursor_start(cur, 7, ~0ULL), 0);
+	feed_at(a, rep, 0, T0 + 300);
+	feed_at(a, pol, 300, T0 + 300);
+	feed_at(a, fl, 500, T0 + 300);
+	feed_at(a, ACT("QW"), 700, T0 + 300);
+	finish_at(a, 800, T0 + 300, ev);
+	assert_string_equal(ev, "p");
 	tlsrpt_alert_free(a);
 	unlink(path);
 }
@@ -818,7 +994,8 @@ int main(void)
 	        cmocka_unit_test(test_damaged),         cmocka_unit_test(test_cut_message),
 	        cmocka_unit_test(test_crowd),           cmocka_unit_test(test_pools_saved),
 	        cmocka_unit_test(test_baseline),        cmocka_unit_test(test_baseline_limits),
-	        cmocka_unit_test(test_baseline_flood),
+	        cmocka_unit_test(test_baseline_flood),  cmocka_unit_test(test_run_between_lines),
+	        cmocka_unit_test(test_claimed_silence), cmocka_unit_test(test_stranger_recovery),
 	};
 
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);

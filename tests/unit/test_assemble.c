@@ -865,12 +865,90 @@ static void test_cut_everywhere(void **state)
 	corpus_free(&c);
 }
 
+/* repeat_event - a copy of the first line with event word ev, inserted right after it */
+static void repeat_event(struct corpus *c, const char *ev)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		const char *p = strstr(c->line[i], ev);
+
+		if (p != NULL) {
+			assert_true(c->n < MAXLINES);
+			memmove(&c->line[i + 2], &c->line[i + 1],
+			        (c->n - i - 1) * sizeof(c->line[0]));
+			c->line[i + 1] = strdup(c->line[i]);
+			assert_non_null(c->line[i + 1]);
+			c->n++;
+			return;
+		}
+	}
+	fail_msg("no line with %s", ev);
+}
+
+/*
+ * test_relay_repeats - a relay that sends a line twice (a retry, two
+ * forwarding paths): a repeated failure or policy line never adds to the
+ * figures; the report holds more lines than it announces, so it is not
+ * whole and is not counted (digest: cut), never counted with 1,000 failed
+ * sessions for Google's 500
+ */
+static void test_relay_repeats(void **state)
+{
+	static const char *const evs[] = {": failure ", "\"event\":\"failure\"", ": policy ",
+	                                  "\"event\":\"policy\""};
+	size_t e;
+
+	(void)state;
+	for (e = 0; e < sizeof(evs) / sizeof(evs[0]); e++) {
+		struct corpus c = {0};
+		struct tlsrpt_logline **v;
+		struct tlsrpt_digest *d;
+		struct tlsrpt_alert *a = machine();
+		struct tlsrpt_alert_event ev[16];
+		const struct tlsrpt_digest_domain *x;
+		size_t n, i;
+
+		google(&c, "G1", e % 2 ? TLSRPT_FORMAT_JSON : TLSRPT_FORMAT_KV);
+		repeat_event(&c, evs[e]);
+		v = parsed(&c);
+		d = digest_of(v, c.n, DAY(1), DAY(30), (size_t)-1, NULL, 0);
+		x = domain(d, "example.com");
+		if (x != NULL) {
+			for (i = 0; i < x->nfail; i++) {
+				if (x->fail[i].failed > x->c.failed) {
+					fail_msg(
+					        "%s repeated: %s has %llu failed sessions of %s, of "
+					        "%llu failed in all",
+					        evs[e], x->name, x->fail[i].failed,
+					        x->fail[i].result_type, x->c.failed);
+				}
+			}
+		}
+		assert_int_equal(d->st.reports, 0);
+		assert_int_equal(d->st.cut, 1);
+		n = alert_of(a, v, c.n, (DAY(29) + 1) * 86400L, (size_t)-1, NULL, ev, 16);
+		for (i = 0; i < n; i++) {
+			if (ev[i].failed > 500) {
+				fail_msg(
+				        "%s repeated: the alert says %llu failed sessions, the report "
+				        "500",
+				        evs[e], ev[i].failed);
+			}
+		}
+		tlsrpt_alert_free(a);
+		tlsrpt_digest_free(d);
+		parsed_free(v, c.n);
+		corpus_free(&c);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_stranger_org),   cmocka_unit_test(test_claimed_google),
 	        cmocka_unit_test(test_twice),          cmocka_unit_test(test_same_figures),
-	        cmocka_unit_test(test_cut_everywhere),
+	        cmocka_unit_test(test_cut_everywhere), cmocka_unit_test(test_relay_repeats),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

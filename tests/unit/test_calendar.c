@@ -32,6 +32,19 @@ static const struct day_case day_cases[] = {
         {"2024-02-29T12:00:00Z", "2024-02-29"},
         {"1970-01-01T00:00:00Z", "1970-01-01"},
         {"2026-13-01T00:00:00Z", NULL},
+        /* days that do not exist are not moved into the next month */
+        {"2027-02-29", NULL},
+        {"2028-02-30", NULL},
+        {"2026-04-31T00:00:00Z", NULL},
+        {"2100-02-29", NULL},
+        {"2000-02-29", "2000-02-29"},
+        {"2028-02-29T23:59:59Z", "2028-02-29"},
+        /* nor times that do not exist into the next day; a leap second stays in its day */
+        {"2026-12-31T24:00:00Z", NULL},
+        {"2026-12-31T23:60:00Z", NULL},
+        {"2016-12-31T23:59:60Z", "2016-12-31"},
+        {"2026-12-31T23:59:61Z", NULL},
+        {"2026-12-31T23:30:00+24:00", NULL},
         {"26-11-01", NULL},
         {"yesterday", NULL},
 };

@@ -668,6 +668,7 @@ int main(int argc, char **argv)
 	    tlsrpt_journal_trust_init(&o.jt, o.juser, cfg, o.junit, err, sizeof(err)) < 0) {
 		fprintf(stderr, "tlsrpt-lookout: --journal: %s\n", err);
 		tlsrpt_conf_free(cfg);
+		tlsrpt_mxseen_free(d->mx);
 		tlsrpt_digest_free(d);
 		return EXIT_USAGE;
 	}

@@ -223,7 +223,10 @@ expect_rc 2 $? "--mail with an option-like address"
 # -- memory: 30 MB of mail.log with 30,000 distinct reports stays far under 64 MiB
 if [ -x /usr/bin/time ]; then
     "$PYTHON" "$top_srcdir/tests/lookout/gen-log.py" "$T/big.log" 30 30000 >/dev/null
-    /usr/bin/time -f '%M' -o "$T/rss" "$TLSRPT_LOOKOUT" --today 2026-11-29 --days 366 --json \
+    # in the sanitizer build, ASan's quarantine keeps freed memory on purpose
+    # (up to 256 MB): without it the figure is again what the program holds
+    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=0" \
+        /usr/bin/time -f '%M' -o "$T/rss" "$TLSRPT_LOOKOUT" --today 2026-11-29 --days 366 --json \
         "$T/big.log" >"$T/big.json"
     rss=$(tail -n 1 "$T/rss")
     grep -q '"reports":30000,' "$T/big.json" || fail "30,000 reports not all counted"

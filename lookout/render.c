@@ -635,33 +635,32 @@ static void counted(FILE *fp, const struct tlsrpt_digest *d, enum tlsrpt_render_
  * input_notes - what the input held besides the reports
  * counted, one sentence each: in text each on a line of its own, in HTML
  * each led by a space and ended by a full stop (the text says a little
- * more where a reader of a terminal has no link to follow)
+ * more where a reader of a terminal has no link to follow); the page says
+ * the same things as the text, reports lost to a cut line included
  */
 static void input_notes(FILE *fp, const struct tlsrpt_digest *d, enum tlsrpt_render_mode m)
 {
 	const struct {
 		unsigned long long n;
 		const char *one, *many, *words, *text_more, *close;
-		int text_only;
 	} s[] = {
 	        {d->st.duplicates, "duplicate report line", "duplicate report lines",
-	         " not counted again (see Duplicates", " below", ")", 0},
-	        {d->st.outside, "report", "reports", " outside the period left out", "", "", 0},
+	         " not counted again (see Duplicates", " below", ")"},
+	        {d->st.outside, "report", "reports", " outside the period left out", "", ""},
 	        {d->st.errors, "error line", "error lines",
 	         ": mail the milter could not read as a report", " (see the milter's error lines)",
-	         "", 0},
+	         ""},
 	        {d->st.orphans + d->st.malformed, "line", "lines",
-	         " without their report line or the keys they need, left out", "", "", 0},
+	         " without their report line or the keys they need, left out", "", ""},
 	        {d->st.cut, "report", "reports",
-	         " with a log line cut on its way (a syslog relay's limit) not counted, in no domain's "
-	         "figures",
-	         "", "", 1},
-	        {d->st.limited, "item", "items", " left out by the digest's limits", "", "", 0},
+	         " with a log line cut on its way (a syslog relay's limit) not counted, in no domain's figures",
+	         "", ""},
+	        {d->st.limited, "item", "items", " left out by the digest's limits", "", ""},
 	};
 	int text = m != TLSRPT_RENDER_HTML;
 
 	for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++) {
-		if (s[i].n == 0 || (s[i].text_only && !text)) {
+		if (s[i].n == 0) {
 			continue;
 		}
 		fputs(text ? "" : " ", fp);

@@ -244,4 +244,11 @@ for b in bad:
 sys.exit(1 if bad else 0)
 PY
 ok
+# a report whose line a relay cut is said in the text and on the page alike
+{ grep ': report ' "$DDATA/kv.log" | head -1 | cut -c1-200; cat "$DDATA/kv.log"; } >"$T/cut.log"
+for fmt in text html; do
+    if [ $fmt = text ]; then digest "$T/cut.log" >"$T/cut.$fmt" 2>/dev/null; else digest --html - "$T/cut.log" >"$T/cut.$fmt" 2>/dev/null; fi
+    grep -q '1 report with a log line cut on its way' "$T/cut.$fmt" &&
+        ok "$fmt: the report lost to a cut line is said" || fail "$fmt: no sentence for the report lost to a cut line"
+done
 finish

@@ -106,8 +106,12 @@ grep -q '<p class="warn">24 reports from reporters not listed' "$T/claims.html" 
 # -- the milter's configuration in its default place, no --config
 sysconf=$("$TLSRPT_LOOKOUT" --help 2>&1 | sed -n 's/^--config: .*(default \(.*\)\/tlsrpt-milter\.conf, if there)$/\1/p')
 skipped=
-if [ -z "$sysconf" ] || [ ! -d "$sysconf" ]; then
-    fail "--help does not name the default configuration in an existing directory: '$sysconf'"
+if [ -z "$sysconf" ]; then
+    fail "--help does not name the default configuration"
+elif [ ! -d "$sysconf" ]; then
+    # make distcheck configures an install prefix that does not exist yet
+    echo "SKIP part: $sysconf does not exist (not installed): the default configuration is not checked"
+    skipped=1
 elif ! unshare -rm true 2>/dev/null; then
     echo "SKIP part: unshare -rm is not allowed here: the default configuration is not checked"
     skipped=1
